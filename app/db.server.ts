@@ -1,0 +1,41 @@
+// The one database client of the app. DATABASE_URL chooses SQLite (file:, the embedded default)
+// or PostgreSQL (postgres://); both clients come from the same data model (prisma/schema.prisma),
+// so the app is written against one type.
+import { createRequire } from "node:module";
+import type { PrismaClient } from ".prisma-comeback/sqlite/index.js";
+import { DEFAULT_DATABASE_URL, databaseKind, sqliteFilePath } from "./db/url";
+
+export type { PrismaClient };
+export type Db = PrismaClient;
+/** The client handed to `$transaction(async (tx) => ...)` callbacks. */
+export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
+
+const require = createRequire(import.meta.url);
+
+export function databaseUrl(): string {
+  return process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
+}
+
+export function createDb(url = databaseUrl()): PrismaClient {
+  if (databaseKind(url) === "postgresql") {
+    const { PrismaPg } = require("@prisma/adapter-pg") as typeof import("@prisma/adapter-pg");
+    const { PrismaClient: PgClient } = require(".prisma-comeback/postgresql/index.js");
+    const max = Number(process.env.DATABASE_POOL_SIZE || 10);
+    return new PgClient({ adapter: new PrismaPg({ connectionString: url, max }) }) as PrismaClient;
+  }
+  const { PrismaBetterSQLite3 } = require("@prisma/adapter-better-sqlite3") as typeof import("@prisma/adapter-better-sqlite3");
+  const { PrismaClient: SqliteClient } = require(".prisma-comeback/sqlite/index.js");
+  // WAL lets readers (admin pages) proceed while a webhook writes; busy_timeout waits for the lock.
+  const adapter = new PrismaBetterSQLite3({ url: sqliteFilePath(url), timeout: 5000 });
+  return new SqliteClient({ adapter }) as PrismaClient;
+}
+
+declare global {
+  // Reused across Vite's hot reloads in development.
+  var comebackDb: PrismaClient | undefined;
+}
+
+const db: PrismaClient = globalThis.comebackDb ?? createDb();
+if (process.env.NODE_ENV !== "production") globalThis.comebackDb = db;
+
+export default db;
