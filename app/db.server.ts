@@ -3,7 +3,7 @@
 // so the app is written against one type.
 import { createRequire } from "node:module";
 import type { PrismaClient } from ".prisma-comeback/sqlite/index.js";
-import { DEFAULT_DATABASE_URL, databaseKind, sqliteFilePath } from "./db/url";
+import { DEFAULT_DATABASE_URL, databaseKind, sqliteFilePath, type DatabaseKind } from "./db/url";
 
 export type { PrismaClient };
 export type Db = PrismaClient;
@@ -11,6 +11,12 @@ export type Db = PrismaClient;
 export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
 
 const require = createRequire(import.meta.url);
+
+/** Which database a client (or a transaction of it) talks to; raw SQL differs in placeholders. */
+export function kindOf(client: Db | Tx): DatabaseKind {
+  const provider = (client as unknown as { _activeProvider?: string })._activeProvider;
+  return provider === "postgresql" ? "postgresql" : "sqlite";
+}
 
 export function databaseUrl(): string {
   return process.env.DATABASE_URL || DEFAULT_DATABASE_URL;

@@ -109,8 +109,7 @@ CREATE TABLE "WebhookEvent" (
     "lastError" TEXT,
     "processedAt" DATETIME,
     "payload" TEXT,
-    "leaseUntil" DATETIME,
-    CONSTRAINT "WebhookEvent_shopDomain_fkey" FOREIGN KEY ("shopDomain") REFERENCES "Shop" ("domain") ON DELETE CASCADE ON UPDATE CASCADE
+    "leaseUntil" DATETIME
 );
 
 -- CreateTable

@@ -1,0 +1,41 @@
+import "@shopify/shopify-app-remix/adapters/node";
+import { ApiVersion, AppDistribution, shopifyApp } from "@shopify/shopify-app-remix/server";
+import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
+import db from "./db.server";
+import { assertDemoModeAllowed } from "./demo/mode.server";
+import { onShopInstalled } from "./sync/install.server";
+
+// Refuse to start at all when the local demo bypass is switched on in production.
+assertDemoModeAllowed();
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set; see README.md, "Environment variables"`);
+  return value;
+}
+
+const shopify = shopifyApp({
+  apiKey: required("SHOPIFY_API_KEY"),
+  apiSecretKey: required("SHOPIFY_API_SECRET"),
+  apiVersion: ApiVersion.October26,
+  scopes: process.env.SCOPES?.split(","),
+  appUrl: required("SHOPIFY_APP_URL"),
+  authPathPrefix: "/auth",
+  sessionStorage: new PrismaSessionStorage(db as never),
+  distribution: AppDistribution.AppStore,
+  future: { unstable_newEmbeddedAuthStrategy: true },
+  hooks: {
+    afterAuth: async ({ session, admin }) => {
+      await onShopInstalled(session.shop, admin.graphql);
+    },
+  },
+  ...(process.env.SHOP_CUSTOM_DOMAIN ? { customShopDomains: [process.env.SHOP_CUSTOM_DOMAIN] } : {}),
+});
+
+export default shopify;
+export const apiVersion = ApiVersion.October26;
+export const addDocumentResponseHeaders = shopify.addDocumentResponseHeaders;
+export const authenticate = shopify.authenticate;
+export const unauthenticated = shopify.unauthenticated;
+export const login = shopify.login;
+export const sessionStorage = shopify.sessionStorage;

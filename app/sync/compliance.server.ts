@@ -1,0 +1,97 @@
+// The mandatory compliance webhooks. What is erased and what the data export contains is
+// documented in docs/compliance.md.
+import { randomUUID } from "node:crypto";
+import type { Tx } from "../db.server";
+import { formatMinorUnits } from "./money";
+import { toGid } from "./json";
+
+export const DATA_EXPORT_FORMAT = "comeback.customer-data/v1";
+
+/** customers/data_request: everything the app holds about one customer, as one JSON document. */
+export async function exportCustomerData(tx: Tx, shopDomain: string, customerId: string, requestId: string) {
+  const customerGid = toGid("Customer", customerId);
+  const customer = await tx.customer.findUnique({
+    where: { shopDomain_gid: { shopDomain, gid: customerGid } },
+    include: { orders: { include: { refunds: true }, orderBy: { processedAt: "asc" } } },
+  });
+  const document = {
+    format: DATA_EXPORT_FORMAT,
+    shop: shopDomain,
+    customer: customerGid,
+    generatedAt: new Date().toISOString(),
+    found: Boolean(customer),
+    profile: customer
+      ? {
+          email: customer.email,
+          firstName: customer.firstName,
+          lastName: customer.lastName,
+          marketingConsent: customer.marketingConsent,
+          marketingConsentAt: customer.marketingConsentAt?.toISOString() ?? null,
+          firstSeenAt: customer.firstSeenAt?.toISOString() ?? null,
+          deletedAt: customer.deletedAt?.toISOString() ?? null,
+        }
+      : null,
+    orders: (customer?.orders ?? []).map((order) => ({
+      order: order.gid,
+      name: order.name,
+      processedAt: order.processedAt?.toISOString() ?? null,
+      cancelledAt: order.cancelledAt?.toISOString() ?? null,
+      currency: order.currency,
+      total: formatMinorUnits(order.totalAmount, order.currency),
+      subtotal: formatMinorUnits(order.subtotalAmount, order.currency),
+      refunded: formatMinorUnits(order.refundedAmount, order.currency),
+      refunds: order.refunds.map((refund) => ({
+        refund: refund.gid,
+        processedAt: refund.processedAt.toISOString(),
+        amount: formatMinorUnits(refund.amount, order.currency),
+      })),
+    })),
+  };
+  await tx.customerDataExport.upsert({
+    where: { shopDomain_requestId: { shopDomain, requestId } },
+    create: { shopDomain, customerGid, requestId, document: JSON.stringify(document) },
+    update: {},
+  });
+}
+
+/**
+ * customers/redact: the customer row loses its personal fields and its Shopify id, replaced by a
+ * random pseudonym, so that orders still count in aggregate metrics but lead back to nobody.
+ * Data exports about the customer and unprocessed deliveries that may name them are deleted.
+ */
+export async function redactCustomer(tx: Tx, shopDomain: string, customerId: string, at: Date, currentEventId: number) {
+  const gid = toGid("Customer", customerId);
+  await tx.customer.updateMany({
+    where: { shopDomain, gid },
+    data: {
+      gid: `redacted:${randomUUID()}`,
+      email: null,
+      firstName: null,
+      lastName: null,
+      marketingConsent: null,
+      marketingConsentAt: null,
+      redactedAt: at,
+    },
+  });
+  await tx.customerDataExport.deleteMany({ where: { shopDomain, customerGid: gid } });
+  await tx.webhookEvent.deleteMany({
+    where: { shopDomain, payload: { contains: customerId }, NOT: { id: currentEventId } },
+  });
+}
+
+/** shop/redact: everything of the shop goes; a bare row remains so late deliveries are ignored. */
+export async function redactShop(tx: Tx, shopDomain: string, at: Date) {
+  await tx.shop.upsert({ where: { domain: shopDomain }, create: { domain: shopDomain }, update: {} });
+  await tx.customerDataExport.deleteMany({ where: { shopDomain } });
+  await tx.historyImport.deleteMany({ where: { shopDomain } });
+  await tx.refund.deleteMany({ where: { shopDomain } });
+  await tx.order.deleteMany({ where: { shopDomain } });
+  await tx.customer.deleteMany({ where: { shopDomain } });
+  await tx.session.deleteMany({ where: { shop: shopDomain } });
+  // The shop/redact deliveries themselves name only the shop; they stay as the record of this.
+  await tx.webhookEvent.deleteMany({ where: { shopDomain, NOT: { topic: "SHOP_REDACT" } } });
+  await tx.shop.update({
+    where: { domain: shopDomain },
+    data: { installState: "redacted", uninstalledAt: at, name: null },
+  });
+}

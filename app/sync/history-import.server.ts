@@ -1,0 +1,190 @@
+// History: every past order of a shop, from a Bulk Operation export (on install) or a JSONL file
+// (`npm run import`). The export is streamed line by line and written in batches; each batch and
+// the import's progress commit together, so a crashed or restarted import resumes after the last
+// committed line, and overlapping live webhooks converge (store.server.ts keeps the newest).
+import { createInterface } from "node:readline";
+import { Readable } from "node:stream";
+import db, { type Tx } from "../db.server";
+import { log } from "../log.server";
+import { orderFromBulkLine } from "./bulk-order";
+import { PayloadError } from "./payloads";
+import type { OrderRecord } from "./records";
+import { upsertOrders } from "./store.server";
+import { leaseMs } from "./lease";
+
+/** Orders with what metrics and points need; no names, emails or addresses. */
+export const ORDERS_BULK_QUERY = `{
+  orders {
+    edges {
+      node {
+        id name createdAt updatedAt processedAt cancelledAt test sourceName
+        currencyCode presentmentCurrencyCode displayFinancialStatus
+        customer { id createdAt }
+        totalPriceSet { shopMoney { amount } }
+        subtotalPriceSet { shopMoney { amount } }
+        currentSubtotalPriceSet { shopMoney { amount } }
+        totalDiscountsSet { shopMoney { amount } }
+        totalShippingPriceSet { shopMoney { amount } }
+        totalTaxSet { shopMoney { amount } }
+        totalRefundedSet { shopMoney { amount } }
+        refunds { id createdAt totalRefundedSet { shopMoney { amount } } }
+      }
+    }
+  }
+}`;
+
+const RUN_BULK_QUERY = `mutation RunOrdersExport($query: String!) {
+  bulkOperationRunQuery(query: $query) {
+    bulkOperation { id status }
+    userErrors { field message }
+  }
+}`;
+
+const BULK_OPERATION_STATUS = `query BulkOperationStatus($id: ID!) {
+  node(id: $id) { ... on BulkOperation { id status errorCode objectCount url partialDataUrl } }
+}`;
+
+export const BATCH_LINES = 1000;
+
+
+/** What the importer needs of Shopify's Admin GraphQL API (admin.graphql of shopify-app-remix). */
+export type AdminGraphql = (query: string, options?: { variables?: Record<string, unknown> }) => Promise<Response>;
+
+async function graphqlData<T>(graphql: AdminGraphql, query: string, variables: Record<string, unknown>): Promise<T> {
+  const response = await graphql(query, { variables });
+  const body = (await response.json()) as { data?: T; errors?: unknown };
+  if (!body.data) throw new Error(`Admin API error: ${JSON.stringify(body.errors ?? body).slice(0, 500)}`);
+  return body.data;
+}
+
+/** Starts the orders export unless one is already under way or done. Called after install. */
+export async function startHistoryImport(graphql: AdminGraphql, shopDomain: string) {
+  const current = await db.historyImport.findFirst({
+    where: { shopDomain, source: "bulk", status: { in: ["running", "ready", "importing", "completed"] } },
+    orderBy: { startedAt: "desc" },
+  });
+  if (current) return current;
+  return runBulkExport(graphql, shopDomain);
+}
+
+/** Starts a fresh export (the admin's "re-run import"). */
+export async function runBulkExport(graphql: AdminGraphql, shopDomain: string) {
+  const data = await graphqlData<{
+    bulkOperationRunQuery: { bulkOperation: { id: string } | null; userErrors: { message: string }[] };
+  }>(graphql, RUN_BULK_QUERY, { query: ORDERS_BULK_QUERY });
+  const { bulkOperation, userErrors } = data.bulkOperationRunQuery;
+  if (!bulkOperation) {
+    const error = userErrors.map((e) => e.message).join("; ") || "Shopify did not start the export";
+    log.error("history export not started", { shop: shopDomain, error });
+    return db.historyImport.create({ data: { shopDomain, source: "bulk", status: "failed", error, finishedAt: new Date() } });
+  }
+  log.info("history export started", { shop: shopDomain, bulkOperation: bulkOperation.id });
+  return db.historyImport.create({ data: { shopDomain, source: "bulk", bulkOperationGid: bulkOperation.id, status: "running" } });
+}
+
+/** bulk_operations/finish: the export is ready to download (the worker imports it) or failed. */
+export async function markBulkOperationFinished(
+  tx: Tx,
+  shopDomain: string,
+  finish: { admin_graphql_api_id: string; status: string; error_code?: string | null },
+  at: Date,
+) {
+  const completed = finish.status.toLowerCase() === "completed";
+  await tx.historyImport.updateMany({
+    where: { shopDomain, bulkOperationGid: finish.admin_graphql_api_id, status: "running" },
+    data: completed
+      ? { status: "ready" }
+      : { status: "failed", error: `export ${finish.status.toLowerCase()}${finish.error_code ? ` (${finish.error_code})` : ""}`, finishedAt: at },
+  });
+}
+
+/** Imports a finished export: asks Shopify for its download URL, then streams it. */
+export async function importBulkExport(graphql: AdminGraphql, importId: string) {
+  const job = await db.historyImport.findUniqueOrThrow({ where: { id: importId } });
+  const { node } = await graphqlData<{
+    node: { status: string; url: string | null; errorCode: string | null } | null;
+  }>(graphql, BULK_OPERATION_STATUS, { id: job.bulkOperationGid });
+  if (!node || node.status !== "COMPLETED") {
+    return failImport(importId, `export is ${node?.status ?? "unknown"}${node?.errorCode ? ` (${node.errorCode})` : ""}`);
+  }
+  if (!node.url) {
+    // A shop without orders: Shopify returns no file.
+    return db.historyImport.update({ where: { id: importId }, data: { status: "completed", finishedAt: new Date() } });
+  }
+  const response = await fetch(node.url);
+  if (!response.ok || !response.body) throw new Error(`download failed: HTTP ${response.status}`);
+  await db.historyImport.update({ where: { id: importId }, data: { status: "importing", url: null } });
+  return importJsonl(importId, Readable.fromWeb(response.body as import("node:stream/web").ReadableStream));
+}
+
+export async function failImport(importId: string, error: string) {
+  log.error("history import failed", { importId, error });
+  return db.historyImport.update({ where: { id: importId }, data: { status: "failed", error, finishedAt: new Date(), leaseUntil: null } });
+}
+
+/**
+ * Streams JSONL order lines into the database. Lines already done (a resumed import) are skipped.
+ * A line that is not a valid order stops the import with its line number; the batch it was in is
+ * not written. Lines of nested connections (`__parentId`) are not part of this export and skipped.
+ */
+export async function importJsonl(importId: string, input: Readable, onProgress?: (linesDone: number) => void) {
+  const job = await db.historyImport.findUniqueOrThrow({ where: { id: importId } });
+  const shop = await db.shop.findUniqueOrThrow({ where: { domain: job.shopDomain } });
+  let lineNumber = 0;
+  let linesDone = job.linesDone;
+  let ordersImported = job.ordersImported;
+  let batch: OrderRecord[] = [];
+
+  const flush = async () => {
+    const orders = batch;
+    batch = [];
+    await db.$transaction(async (tx) => {
+      await upsertOrders(tx, shop.domain, orders);
+      await tx.historyImport.update({
+        where: { id: importId },
+        data: { linesDone: lineNumber, ordersImported: ordersImported + orders.length, status: "importing", leaseUntil: new Date(Date.now() + leaseMs()) },
+      });
+    });
+    ordersImported += orders.length;
+    linesDone = lineNumber;
+    onProgress?.(linesDone);
+  };
+
+  const lines = createInterface({ input, crlfDelay: Infinity });
+  try {
+    for await (const line of lines) {
+      lineNumber++;
+      if (lineNumber <= linesDone || line.trim() === "") continue;
+      let parsed: Record<string, unknown>;
+      try {
+        parsed = JSON.parse(line);
+      } catch {
+        throw new PayloadError(`line ${lineNumber}: not valid JSON`);
+      }
+      if (parsed.__parentId !== undefined) continue;
+      try {
+        batch.push(orderFromBulkLine(parsed));
+      } catch (error) {
+        throw new PayloadError(`line ${lineNumber}: ${(error as Error).message}`);
+      }
+      if (batch.length >= BATCH_LINES) await flush();
+    }
+    if (batch.length) await flush();
+    else if (lineNumber > linesDone) {
+      await db.historyImport.update({ where: { id: importId }, data: { linesDone: lineNumber } });
+    }
+  } catch (error) {
+    lines.close();
+    input.destroy();
+    if (error instanceof PayloadError) {
+      await failImport(importId, error.message);
+      return db.historyImport.findUniqueOrThrow({ where: { id: importId } });
+    }
+    throw error;
+  }
+  log.info("history import completed", { shop: shop.domain, importId, orders: ordersImported, lines: lineNumber });
+  return db.historyImport.update({
+    where: { id: importId },
+    data: { status: "completed", finishedAt: new Date(), leaseUntil: null },
+  });
+}

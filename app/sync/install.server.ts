@@ -1,0 +1,24 @@
+import db from "../db.server";
+import { log } from "../log.server";
+import { runBulkExport, startHistoryImport, type AdminGraphql } from "./history-import.server";
+
+const SHOP_QUERY = `query ShopBasics { shop { name currencyCode ianaTimezone } }`;
+
+/** After Shopify auth: record the shop's currency and timezone, then start the history import. */
+export async function onShopInstalled(shopDomain: string, graphql: AdminGraphql): Promise<void> {
+  const response = await graphql(SHOP_QUERY);
+  const body = (await response.json()) as { data?: { shop: { name: string; currencyCode: string; ianaTimezone: string } } };
+  const shop = body.data?.shop;
+  if (!shop) throw new Error(`could not read shop details: ${JSON.stringify(body).slice(0, 300)}`);
+  const details = { name: shop.name, currency: shop.currencyCode, timezone: shop.ianaTimezone };
+  const before = await db.shop.findUnique({ where: { domain: shopDomain }, select: { installState: true } });
+  await db.shop.upsert({
+    where: { domain: shopDomain },
+    create: { domain: shopDomain, ...details },
+    update: { ...details, installState: "installed", uninstalledAt: null },
+  });
+  // A reinstall re-imports: orders changed while the app was away sent no webhooks.
+  const reinstalled = before !== null && before.installState !== "installed";
+  const job = reinstalled ? await runBulkExport(graphql, shopDomain) : await startHistoryImport(graphql, shopDomain);
+  log.info("shop installed", { shop: shopDomain, historyImport: job.status });
+}

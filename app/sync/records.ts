@@ -1,0 +1,50 @@
+// The shapes the sync stores, independent of where the data came from (webhook or bulk export).
+
+export interface CustomerRef {
+  gid: string;
+  createdAt: Date | null;
+}
+
+export interface RefundRecord {
+  gid: string;
+  orderGid: string;
+  processedAt: Date;
+  /** Total refunded, minor units of the shop currency. */
+  amount: bigint;
+  /** Refunded line items before tax; null when the source has no line detail. */
+  lineSubtotalAmount: bigint | null;
+}
+
+export interface OrderRecord {
+  gid: string;
+  name: string | null;
+  processedAt: Date | null;
+  createdAt: Date | null;
+  updatedAt: Date;
+  cancelledAt: Date | null;
+  test: boolean;
+  sourceName: string | null;
+  financialStatus: string | null;
+  currency: string;
+  presentmentCurrency: string | null;
+  totalAmount: bigint;
+  subtotalAmount: bigint;
+  currentSubtotalAmount: bigint;
+  discountAmount: bigint;
+  shippingAmount: bigint;
+  taxAmount: bigint;
+  refundedAmount: bigint;
+  customer: CustomerRef | null;
+  refunds: RefundRecord[];
+}
+
+export interface CustomerRecord {
+  gid: string;
+  createdAt: Date | null;
+  updatedAt: Date;
+  email: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  marketingConsent: string | null;
+  marketingConsentAt: Date | null;
+}

@@ -1,0 +1,21 @@
+import type { Tx } from "../db.server";
+
+export type InstallState = "installed" | "uninstalled" | "redacted";
+
+/** The shop's row, created on first contact (a webhook can come before anything else). */
+export async function ensureShop(tx: Tx, domain: string) {
+  return (
+    (await tx.shop.findUnique({ where: { domain } })) ??
+    (await tx.shop.upsert({ where: { domain }, create: { domain }, update: {} }))
+  );
+}
+
+/** app/uninstalled: stop all work for the shop. Its data stays until shop/redact (48 h later). */
+export async function markUninstalled(tx: Tx, domain: string, at: Date): Promise<void> {
+  await tx.shop.update({ where: { domain }, data: { installState: "uninstalled", uninstalledAt: at } });
+  await tx.session.deleteMany({ where: { shop: domain } });
+  await tx.historyImport.updateMany({
+    where: { shopDomain: domain, status: { in: ["created", "running", "ready", "importing"] } },
+    data: { status: "failed", error: "app uninstalled", finishedAt: at },
+  });
+}

@@ -1,0 +1,116 @@
+// What each webhook topic does. `interpret` validates a delivery's body and returns its effect;
+// it writes nothing, so a malformed body is refused before anything is stored.
+import type { Tx } from "../db.server";
+import { markBulkOperationFinished } from "./history-import.server";
+import { exportCustomerData, redactCustomer, redactShop } from "./compliance.server";
+import { parseShopifyJson } from "./json";
+import {
+  bulkOperationFinishSchema,
+  customerFromPayload,
+  customerRedactSchema,
+  dataRequestSchema,
+  deletedGid,
+  orderFromPayload,
+  parse,
+  PayloadError,
+  refundFromPayload,
+  scopesUpdateSchema,
+  shopRedactSchema,
+} from "./payloads";
+import { markUninstalled } from "./shops.server";
+import { markCustomerDeleted, markOrderDeleted, upsertCustomer, upsertOrders, upsertRefunds } from "./store.server";
+
+export interface EffectContext {
+  shopDomain: string;
+  shopCurrency: string;
+  eventId: number;
+  /** When Shopify says the event happened (X-Shopify-Triggered-At), else when we received it. */
+  at: Date;
+}
+
+export type Effect = (tx: Tx, context: EffectContext) => Promise<void>;
+
+/** Topics (as authenticate.webhook names them) that still act after the app was uninstalled. */
+export const AFTER_UNINSTALL_TOPICS = new Set(["APP_UNINSTALLED", "CUSTOMERS_DATA_REQUEST", "CUSTOMERS_REDACT", "SHOP_REDACT"]);
+
+const orderEffect = (payload: unknown): Effect => {
+  const order = orderFromPayload(payload);
+  return (tx, { shopDomain }) => upsertOrders(tx, shopDomain, [order]);
+};
+
+const interpreters: Record<string, (payload: unknown) => Effect> = {
+  ORDERS_CREATE: orderEffect,
+  ORDERS_UPDATED: orderEffect,
+  ORDERS_PAID: orderEffect,
+  ORDERS_CANCELLED: orderEffect,
+  ORDERS_DELETE(payload) {
+    const gid = deletedGid("Order", payload);
+    return (tx, { shopDomain, at, shopCurrency }) => markOrderDeleted(tx, shopDomain, gid, at, shopCurrency);
+  },
+  REFUNDS_CREATE(payload) {
+    // Amounts are shop money; the currency (for its decimals) is the shop's, known at apply time.
+    refundFromPayload(payload, "USD");
+    return (tx, { shopDomain, shopCurrency }) =>
+      upsertRefunds(tx, shopDomain, [refundFromPayload(payload, shopCurrency)], shopCurrency);
+  },
+  CUSTOMERS_CREATE(payload) {
+    const customer = customerFromPayload(payload);
+    return (tx, { shopDomain }) => upsertCustomer(tx, shopDomain, customer);
+  },
+  CUSTOMERS_UPDATE(payload) {
+    const customer = customerFromPayload(payload);
+    return (tx, { shopDomain }) => upsertCustomer(tx, shopDomain, customer);
+  },
+  CUSTOMERS_DELETE(payload) {
+    const gid = deletedGid("Customer", payload);
+    return (tx, { shopDomain, at }) => markCustomerDeleted(tx, shopDomain, gid, at);
+  },
+  APP_UNINSTALLED() {
+    return (tx, { shopDomain, at }) => markUninstalled(tx, shopDomain, at);
+  },
+  APP_SCOPES_UPDATE(payload) {
+    const scope = parse(scopesUpdateSchema, payload).current.join(",");
+    return async (tx, { shopDomain }) => {
+      await tx.session.updateMany({ where: { shop: shopDomain }, data: { scope } });
+    };
+  },
+  BULK_OPERATIONS_FINISH(payload) {
+    const finish = parse(bulkOperationFinishSchema, payload);
+    return (tx, { shopDomain, at }) => markBulkOperationFinished(tx, shopDomain, finish, at);
+  },
+  CUSTOMERS_DATA_REQUEST(payload) {
+    const request = parse(dataRequestSchema, payload);
+    return (tx, { shopDomain }) =>
+      exportCustomerData(tx, shopDomain, String(request.customer.id), String(request.data_request.id));
+  },
+  CUSTOMERS_REDACT(payload) {
+    const request = parse(customerRedactSchema, payload);
+    return (tx, { shopDomain, at, eventId }) => redactCustomer(tx, shopDomain, String(request.customer.id), at, eventId);
+  },
+  SHOP_REDACT(payload) {
+    parse(shopRedactSchema, payload);
+    return (tx, { shopDomain, at }) => redactShop(tx, shopDomain, at);
+  },
+};
+
+export const SUPPORTED_TOPICS = Object.keys(interpreters);
+
+export function isSupportedTopic(topic: string): boolean {
+  return Object.hasOwn(interpreters, topic);
+}
+
+/** Validates the body of a delivery; throws PayloadError with a clear message when it is unusable. */
+export function interpret(topic: string, body: string): Effect {
+  const interpreter = interpreters[topic];
+  if (!interpreter) throw new PayloadError(`unsupported topic ${topic}`);
+  let payload: unknown;
+  try {
+    payload = parseShopifyJson(body);
+  } catch {
+    throw new PayloadError("body is not valid JSON");
+  }
+  if (typeof payload !== "object" || payload === null || Array.isArray(payload)) {
+    throw new PayloadError("body is not a JSON object");
+  }
+  return interpreter(payload);
+}

@@ -1,0 +1,170 @@
+// The webhook pipeline: verify, store, apply, answer. See docs/decisions/0003-webhook-pipeline.md.
+//
+// 1. The body is read with a size cap and verified by authenticate.webhook (HMAC): a bad or
+//    missing signature gets 401 and nothing is stored.
+// 2. The body is validated for its topic before anything is written: bad input gets a 4xx and is
+//    logged as a rejected event (no effect).
+// 3. The event is stored, keyed on X-Shopify-Webhook-Id: a repeated delivery has no second effect.
+// 4. Its effect and the event's "processed" mark commit in one transaction. If that fails the event
+//    stays stored as failed and Shopify gets a 500, so both Shopify's retry and the app's worker
+//    (worker.server.ts) can apply it later; nothing is dropped.
+import db, { type Tx } from "../db.server";
+import { authenticate } from "../shopify.server";
+import { AFTER_UNINSTALL_TOPICS, interpret, isSupportedTopic, type Effect } from "./topics.server";
+import { PayloadError } from "./payloads";
+import { ensureShop } from "./shops.server";
+import { log } from "../log.server";
+
+/** Shopify's largest payloads (orders with hundreds of lines) stay far below this. */
+export const MAX_WEBHOOK_BYTES = 2 * 1024 * 1024;
+
+const json = (status: number, body: Record<string, unknown>) =>
+  new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
+
+export async function receiveWebhook(request: Request): Promise<Response> {
+  if (request.method !== "POST") return json(405, { error: "webhooks are POST requests" });
+  const declared = Number(request.headers.get("content-length") ?? 0);
+  if (declared > MAX_WEBHOOK_BYTES) return json(413, { error: `body over ${MAX_WEBHOOK_BYTES} bytes` });
+  const body = await readCapped(request, MAX_WEBHOOK_BYTES);
+  if (body === null) return json(413, { error: `body over ${MAX_WEBHOOK_BYTES} bytes` });
+
+  let context: Awaited<ReturnType<typeof authenticate.webhook>>;
+  try {
+    context = await authenticate.webhook(new Request(request.url, { method: "POST", headers: request.headers, body }));
+  } catch (error) {
+    if (error instanceof Response) {
+      log.warn("webhook refused", { status: error.status, topic: request.headers.get("x-shopify-topic") });
+      return error.status === 401 ? json(401, { error: "invalid HMAC signature" }) : json(error.status, { error: "not a valid webhook request" });
+    }
+    if (error instanceof SyntaxError) {
+      log.warn("webhook body is not JSON", { topic: request.headers.get("x-shopify-topic") });
+      return json(400, { error: "body is not valid JSON" });
+    }
+    throw error;
+  }
+
+  const { shop, topic, webhookId, apiVersion } = context;
+  const triggeredAt = parseTime(context.triggeredAt);
+  if (!isSupportedTopic(topic)) {
+    log.warn("webhook topic not supported", { shop, topic, webhookId });
+    return json(400, { error: `unsupported topic ${topic}` });
+  }
+
+  let effect: Effect | null = null;
+  let rejection: string | null = null;
+  try {
+    effect = interpret(topic, body);
+  } catch (error) {
+    if (!(error instanceof PayloadError)) throw error;
+    rejection = error.message;
+  }
+
+  const event = await storeEvent({ shop, topic, webhookId, apiVersion, triggeredAt, body, rejection });
+  if (rejection || event.status === "rejected") {
+    log.warn("webhook rejected", { shop, topic, webhookId, error: rejection ?? event.lastError });
+    return json(422, { error: rejection ?? event.lastError });
+  }
+  if (event.status === "processed" || event.status === "ignored") return json(200, { duplicate: true });
+
+  const outcome = await applyEvent(event.id, shop, topic, triggeredAt ?? event.receivedAt, effect!);
+  if (outcome === "failed") return json(500, { error: "processing failed; the event is stored and will be retried" });
+  return json(200, { status: outcome });
+}
+
+async function storeEvent(delivery: {
+  shop: string;
+  topic: string;
+  webhookId: string;
+  apiVersion: string;
+  triggeredAt: Date | null;
+  body: string;
+  rejection: string | null;
+}) {
+  const key = { shopDomain_webhookId: { shopDomain: delivery.shop, webhookId: delivery.webhookId } };
+  const existing = await db.webhookEvent.findUnique({ where: key });
+  if (existing) return existing;
+  try {
+    return await db.webhookEvent.create({
+      data: {
+        shopDomain: delivery.shop,
+        webhookId: delivery.webhookId,
+        topic: delivery.topic,
+        apiVersion: delivery.apiVersion,
+        triggeredAt: delivery.triggeredAt,
+        payload: delivery.body,
+        status: delivery.rejection ? "rejected" : "received",
+        lastError: delivery.rejection,
+      },
+    });
+  } catch (error) {
+    // The same delivery arriving twice at once: the other request stored it first.
+    const stored = await db.webhookEvent.findUnique({ where: key });
+    if (stored) return stored;
+    throw error;
+  }
+}
+
+export type Outcome = "processed" | "ignored" | "failed";
+
+/** Applies a stored event's effect exactly once. Also used by the worker to retry. */
+export async function applyEvent(eventId: number, shopDomain: string, topic: string, at: Date, effect: Effect): Promise<Outcome> {
+  try {
+    return await db.$transaction(async (tx: Tx) => {
+      const event = await tx.webhookEvent.findUnique({ where: { id: eventId }, select: { status: true } });
+      if (!event || event.status === "processed" || event.status === "ignored") return "processed";
+      const shop = await ensureShop(tx, shopDomain);
+      const active = shop.installState === "installed" || AFTER_UNINSTALL_TOPICS.has(topic);
+      if (active) await effect(tx, { shopDomain, shopCurrency: shop.currency, eventId, at });
+      const outcome = active ? "processed" : "ignored";
+      await tx.webhookEvent.updateMany({
+        where: { id: eventId },
+        data: { status: outcome, processedAt: new Date(), payload: null, lastError: null, leaseUntil: null, attempts: { increment: 1 } },
+      });
+      return outcome;
+    });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    log.error("webhook processing failed", { shop: shopDomain, topic, eventId, error: message });
+    await db.webhookEvent
+      .update({ where: { id: eventId }, data: { status: "failed", lastError: message.slice(0, 2000), attempts: { increment: 1 }, leaseUntil: null } })
+      .catch((markError) => log.error("could not mark webhook failed", { eventId, error: String(markError) }));
+    return "failed";
+  }
+}
+
+/** Retries a stored event from its saved body (the worker's path). */
+export async function retryEvent(event: { id: number; shopDomain: string; topic: string; payload: string | null; triggeredAt: Date | null; receivedAt: Date }) {
+  if (event.payload === null) return "processed";
+  let effect: Effect;
+  try {
+    effect = interpret(event.topic, event.payload);
+  } catch (error) {
+    await db.webhookEvent.update({ where: { id: event.id }, data: { status: "rejected", lastError: (error as Error).message } });
+    return "failed";
+  }
+  return applyEvent(event.id, event.shopDomain, event.topic, event.triggeredAt ?? event.receivedAt, effect);
+}
+
+async function readCapped(request: Request, limit: number): Promise<string | null> {
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      return null;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function parseTime(text: string | undefined): Date | null {
+  if (!text) return null;
+  const time = new Date(text);
+  return Number.isNaN(time.getTime()) ? null : time;
+}

@@ -1,0 +1,91 @@
+// Background work of each app instance: retry stored webhook events that failed or were left
+// unprocessed by a crash, and run history imports whose export is ready (or was interrupted).
+// Work is claimed with a lease, so several instances sharing one database never do it twice.
+import db from "../db.server";
+import { log } from "../log.server";
+import { unauthenticated } from "../shopify.server";
+import { failImport, importBulkExport } from "./history-import.server";
+import { retryEvent } from "./webhooks.server";
+import { leaseMs } from "./lease";
+
+const TICK_MS = Number(process.env.COMEBACK_WORKER_INTERVAL_MS || 5000);
+/** An event still "received" after this long was abandoned by a crashed request. */
+const STALE_MS = 30_000;
+const MAX_ATTEMPTS = 12;
+
+
+const claimable = (now: Date) => ({ OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] });
+
+export async function retryPendingEvents(now = new Date()): Promise<number> {
+  const events = await db.webhookEvent.findMany({
+    where: {
+      AND: [
+        { OR: [{ status: "failed" }, { status: "received", receivedAt: { lt: new Date(now.getTime() - STALE_MS) } }] },
+        claimable(now),
+      ],
+      attempts: { lt: MAX_ATTEMPTS },
+    },
+    orderBy: { receivedAt: "asc" },
+    take: 100,
+  });
+  let retried = 0;
+  for (const event of events) {
+    const claim = await db.webhookEvent.updateMany({
+      where: { id: event.id, ...claimable(now) },
+      data: { leaseUntil: new Date(now.getTime() + leaseMs()) },
+    });
+    if (claim.count !== 1) continue;
+    await retryEvent(event);
+    retried++;
+  }
+  return retried;
+}
+
+export async function runReadyImports(now = new Date()): Promise<number> {
+  const jobs = await db.historyImport.findMany({
+    where: { source: "bulk", status: { in: ["ready", "importing"] }, ...claimable(now) },
+    take: 5,
+  });
+  let ran = 0;
+  for (const job of jobs) {
+    const claim = await db.historyImport.updateMany({
+      where: { id: job.id, ...claimable(now) },
+      data: { leaseUntil: new Date(now.getTime() + leaseMs()) },
+    });
+    if (claim.count !== 1) continue;
+    try {
+      const { admin } = await unauthenticated.admin(job.shopDomain);
+      await importBulkExport(admin.graphql, job.id);
+    } catch (error) {
+      // Left claimable after the lease: the next tick resumes from the last committed line.
+      log.error("history import interrupted", { importId: job.id, error: String(error) });
+      if (job.status === "ready" && /no offline session|Could not find a session/i.test(String(error))) {
+        await failImport(job.id, "no access token for the shop");
+      }
+    }
+    ran++;
+  }
+  return ran;
+}
+
+declare global {
+  var comebackWorker: NodeJS.Timeout | undefined;
+}
+
+export function startWorker(): void {
+  if (process.env.COMEBACK_WORKER === "off" || globalThis.comebackWorker) return;
+  let running = false;
+  globalThis.comebackWorker = setInterval(async () => {
+    if (running) return;
+    running = true;
+    try {
+      await retryPendingEvents();
+      await runReadyImports();
+    } catch (error) {
+      log.error("worker tick failed", { error: String(error) });
+    } finally {
+      running = false;
+    }
+  }, TICK_MS);
+  globalThis.comebackWorker.unref();
+}

@@ -1,0 +1,51 @@
+// npm run demo — the app on this machine without a Shopify store: a SQLite database, a demo shop
+// with about three years of synthetic history (imported through the real importer), and the app
+// at http://localhost:3000 with Shopify authentication bypassed for the demo shop only.
+import "./env";
+import { spawn } from "node:child_process";
+import { createWriteStream, mkdirSync } from "node:fs";
+import { once } from "node:events";
+
+const port = process.env.PORT || "3000";
+const env = {
+  ...process.env,
+  NODE_ENV: "development",
+  COMEBACK_DEMO: "1",
+  DATABASE_URL: process.env.DATABASE_URL || "file:./prisma/demo.sqlite",
+  SHOPIFY_API_KEY: process.env.SHOPIFY_API_KEY || "comeback-demo",
+  SHOPIFY_API_SECRET: process.env.SHOPIFY_API_SECRET || "comeback-demo-secret",
+  SHOPIFY_APP_URL: process.env.SHOPIFY_APP_URL || `http://localhost:${port}`,
+  SCOPES: process.env.SCOPES || "read_orders,read_all_orders,read_customers",
+  PORT: port,
+};
+Object.assign(process.env, env);
+
+const { migrate } = await import("../app/db/migrate.server");
+await migrate(env.DATABASE_URL);
+
+const { default: db } = await import("../app/db.server");
+const { DEMO_SHOP } = await import("../app/demo/mode.server");
+const seeded = await db.historyImport.findFirst({ where: { shopDomain: DEMO_SHOP, status: "completed" } });
+if (!seeded) {
+  const { syntheticJsonl } = await import("../app/demo/synthetic-history");
+  const { importFile } = await import("../app/sync/file-import.server");
+  const end = new Date();
+  const start = new Date(end.getTime() - 3 * 365 * 86_400_000);
+  mkdirSync("prisma", { recursive: true });
+  const file = "prisma/demo-history.jsonl";
+  const out = createWriteStream(file);
+  for (const line of syntheticJsonl({ customers: 4000, start, end, seed: 2026, currency: "EUR" })) {
+    if (!out.write(line + "\n")) await once(out, "drain");
+  }
+  out.end();
+  await once(out, "finish");
+  const job = await importFile(DEMO_SHOP, file, { timezone: "Europe/Berlin", currency: "EUR" });
+  await db.shop.update({ where: { domain: DEMO_SHOP }, data: { name: "Comeback Demo Store" } });
+  console.log(`demo shop seeded: ${job.ordersImported} orders`);
+}
+await db.$disconnect();
+
+console.log(`Comeback demo: http://localhost:${port}/app  (demo shop ${DEMO_SHOP}; Shopify auth bypassed)`);
+const server = spawn("remix", ["vite:dev", "--host", "127.0.0.1", "--port", port, "--strictPort"], { stdio: "inherit", env });
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => server.kill(signal));
+server.on("exit", (code) => process.exit(code ?? 0));
