@@ -70,6 +70,27 @@ const customerSchema = z.object({
 
 const idOnlySchema = z.object({ id: numericId });
 
+// Since API 2025-01 customer payloads carry no consent; this topic does.
+const emailConsentSchema = z.object({
+  customer_id: numericId,
+  email_marketing_consent: z.object({ state: z.string(), consent_updated_at: optionalTimestamp }).nullish(),
+});
+
+export interface ConsentChange {
+  customerGid: string;
+  state: string | null;
+  at: Date | null;
+}
+
+export function emailConsentFromPayload(payload: unknown): ConsentChange {
+  const change = parse(emailConsentSchema, payload);
+  return {
+    customerGid: toGid("Customer", change.customer_id),
+    state: change.email_marketing_consent?.state ?? null,
+    at: date(change.email_marketing_consent?.consent_updated_at),
+  };
+}
+
 export const bulkOperationFinishSchema = z.object({
   admin_graphql_api_id: z.string().startsWith("gid://shopify/BulkOperation/"),
   status: z.string(),

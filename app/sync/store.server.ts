@@ -5,6 +5,7 @@
 // both SQLite and PostgreSQL execute atomically per row: concurrent deliveries on several app
 // instances need no locks, and an older retry never overwrites a newer state.
 import { kindOf, type Tx } from "../db.server";
+import type { ConsentChange } from "./payloads";
 import type { CustomerRecord, OrderRecord, RefundRecord } from "./records";
 
 type Value = string | number | bigint | boolean | Date | null;
@@ -152,6 +153,21 @@ export async function upsertCustomer(tx: Tx, shopDomain: string, customer: Custo
        "shopifyUpdatedAt" = excluded."shopifyUpdatedAt", "updatedAt" = excluded."updatedAt"
      WHERE "Customer"."deletedAt" IS NULL AND "Customer"."redactedAt" IS NULL
        AND ("Customer"."shopifyUpdatedAt" IS NULL OR "Customer"."shopifyUpdatedAt" <= excluded."shopifyUpdatedAt")`,
+  );
+}
+
+/** customers_email_marketing_consent/update: the newest consent change wins. */
+export async function updateEmailConsent(tx: Tx, shopDomain: string, change: ConsentChange, receivedAt: Date): Promise<void> {
+  const at = change.at ?? receivedAt;
+  await insertRows(
+    tx,
+    "Customer",
+    ["shopDomain", "gid", "marketingConsent", "marketingConsentAt", "createdAt", "updatedAt"],
+    [[shopDomain, change.customerGid, change.state, at, receivedAt, receivedAt]],
+    `ON CONFLICT ("shopDomain", "gid") DO UPDATE SET "marketingConsent" = excluded."marketingConsent",
+       "marketingConsentAt" = excluded."marketingConsentAt", "updatedAt" = excluded."updatedAt"
+     WHERE "Customer"."deletedAt" IS NULL AND "Customer"."redactedAt" IS NULL
+       AND ("Customer"."marketingConsentAt" IS NULL OR "Customer"."marketingConsentAt" <= excluded."marketingConsentAt")`,
   );
 }
 

@@ -10,6 +10,7 @@ import {
   customerRedactSchema,
   dataRequestSchema,
   deletedGid,
+  emailConsentFromPayload,
   orderFromPayload,
   parse,
   PayloadError,
@@ -18,7 +19,14 @@ import {
   shopRedactSchema,
 } from "./payloads";
 import { markUninstalled } from "./shops.server";
-import { markCustomerDeleted, markOrderDeleted, upsertCustomer, upsertOrders, upsertRefunds } from "./store.server";
+import {
+  markCustomerDeleted,
+  markOrderDeleted,
+  updateEmailConsent,
+  upsertCustomer,
+  upsertOrders,
+  upsertRefunds,
+} from "./store.server";
 
 export interface EffectContext {
   shopDomain: string;
@@ -60,6 +68,10 @@ const interpreters: Record<string, (payload: unknown) => Effect> = {
   CUSTOMERS_UPDATE(payload) {
     const customer = customerFromPayload(payload);
     return (tx, { shopDomain }) => upsertCustomer(tx, shopDomain, customer);
+  },
+  CUSTOMERS_EMAIL_MARKETING_CONSENT_UPDATE(payload) {
+    const change = emailConsentFromPayload(payload);
+    return (tx, { shopDomain, at }) => updateEmailConsent(tx, shopDomain, change, at);
   },
   CUSTOMERS_DELETE(payload) {
     const gid = deletedGid("Customer", payload);

@@ -23,10 +23,15 @@ const json = (status: number, body: Record<string, unknown>) =>
 
 export async function receiveWebhook(request: Request): Promise<Response> {
   if (request.method !== "POST") return json(405, { error: "webhooks are POST requests" });
+  if (!request.headers.get("x-shopify-hmac-sha256")) return json(401, { error: "missing HMAC signature" });
   const declared = Number(request.headers.get("content-length") ?? 0);
-  if (declared > MAX_WEBHOOK_BYTES) return json(413, { error: `body over ${MAX_WEBHOOK_BYTES} bytes` });
-  const body = await readCapped(request, MAX_WEBHOOK_BYTES);
-  if (body === null) return json(413, { error: `body over ${MAX_WEBHOOK_BYTES} bytes` });
+  const body = declared > MAX_WEBHOOK_BYTES ? null : await readCapped(request, MAX_WEBHOOK_BYTES);
+  if (body === null) {
+    // The rest of the body is never read, so the connection cannot be reused.
+    const tooLarge = json(413, { error: `body over ${MAX_WEBHOOK_BYTES} bytes` });
+    tooLarge.headers.set("Connection", "close");
+    return tooLarge;
+  }
 
   let context: Awaited<ReturnType<typeof authenticate.webhook>>;
   try {

@@ -1,0 +1,183 @@
+// A local stand-in for Shopify's servers, speaking the same protocol for what the app uses:
+// token exchange (POST /admin/oauth/access_token), the Admin GraphQL API (shop details, bulk
+// operation start and status) and the bulk operation's JSONL download. Tests configure shops and
+// read the requests the app sent through /_test endpoints.
+import { createHmac } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface DoubleShop {
+  name: string;
+  currencyCode: string;
+  ianaTimezone: string;
+  /** JSONL served as the orders export: inline text or a file path. */
+  jsonl?: string;
+  jsonlFile?: string;
+  /** Answer bulkOperationRunQuery with this user error instead of starting an operation. */
+  bulkUserError?: string;
+}
+
+export interface RecordedRequest {
+  shop: string;
+  path: string;
+  body: Record<string, unknown>;
+  accessToken: string | null;
+}
+
+interface BulkOperation {
+  id: string;
+  shop: string;
+  query: string;
+}
+
+export interface AdminDouble {
+  url: string;
+  close(): Promise<void>;
+}
+
+function base64UrlDecode(text: string) {
+  return Buffer.from(text.replace(/-/g, "+").replace(/_/g, "/"), "base64");
+}
+
+/** Verifies an App Bridge session token (HS256 JWT signed with the app's secret). */
+function verifySessionToken(token: string, secret: string, apiKey: string) {
+  const [header, payload, signature] = token.split(".");
+  if (!signature) return null;
+  const expected = createHmac("sha256", secret).update(`${header}.${payload}`).digest();
+  if (!expected.equals(base64UrlDecode(signature))) return null;
+  const claims = JSON.parse(base64UrlDecode(payload).toString("utf8"));
+  if (claims.aud !== apiKey || claims.exp * 1000 < Date.now()) return null;
+  return claims as { dest: string; sub: string };
+}
+
+async function readJson(request: IncomingMessage): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString("utf8");
+  return text ? JSON.parse(text) : {};
+}
+
+function send(response: ServerResponse, status: number, body: unknown) {
+  response.writeHead(status, { "Content-Type": "application/json" });
+  response.end(JSON.stringify(body));
+}
+
+export async function startAdminDouble(options: { apiKey: string; apiSecret: string; scopes: string }): Promise<AdminDouble> {
+  const shops = new Map<string, DoubleShop>();
+  const requests: RecordedRequest[] = [];
+  const operations = new Map<string, BulkOperation>();
+  const tokens = new Map<string, string>();
+  let nextOperation = 9_007_199_254_741_000n;
+  let server: Server;
+  let baseUrl = "";
+
+  function graphql(shop: string, body: { query?: string; variables?: Record<string, unknown> }) {
+    const query = body.query ?? "";
+    const config = shops.get(shop);
+    if (!config) return { errors: [{ message: `unknown shop ${shop}` }] };
+    if (query.includes("bulkOperationRunQuery")) {
+      if (config.bulkUserError) {
+        return { data: { bulkOperationRunQuery: { bulkOperation: null, userErrors: [{ field: null, message: config.bulkUserError }] } } };
+      }
+      const id = `gid://shopify/BulkOperation/${nextOperation++}`;
+      operations.set(id, { id, shop, query: String(body.variables?.query ?? "") });
+      return { data: { bulkOperationRunQuery: { bulkOperation: { id, status: "CREATED" }, userErrors: [] } } };
+    }
+    if (query.includes("BulkOperation")) {
+      const operation = operations.get(String(body.variables?.id));
+      if (!operation || operation.shop !== shop) return { data: { node: null } };
+      const hasFile = Boolean(config.jsonl || config.jsonlFile);
+      const token = operation.id.split("/").pop();
+      return {
+        data: {
+          node: {
+            id: operation.id,
+            status: "COMPLETED",
+            errorCode: null,
+            objectCount: "0",
+            url: hasFile ? `${baseUrl}/bulk/${token}.jsonl` : null,
+            partialDataUrl: null,
+          },
+        },
+      };
+    }
+    if (query.includes("shop")) {
+      return { data: { shop: { name: config.name, currencyCode: config.currencyCode, ianaTimezone: config.ianaTimezone } } };
+    }
+    return { errors: [{ message: "the Admin API double does not know this query" }] };
+  }
+
+  server = createServer(async (request, response) => {
+    try {
+      const url = new URL(request.url ?? "/", "http://double");
+      const segments = url.pathname.split("/").filter(Boolean);
+
+      if (segments[0] === "_test") {
+        if (request.method === "PUT" && segments[1] === "shops") {
+          shops.set(segments[2], (await readJson(request)) as unknown as DoubleShop);
+          return send(response, 200, { ok: true });
+        }
+        if (request.method === "GET" && segments[1] === "requests") {
+          const shop = url.searchParams.get("shop");
+          return send(response, 200, requests.filter((r) => !shop || r.shop === shop));
+        }
+        if (request.method === "GET" && segments[1] === "operations") {
+          return send(response, 200, [...operations.values()]);
+        }
+        return send(response, 404, { error: "unknown test endpoint" });
+      }
+
+      if (segments[0] === "bulk") {
+        const id = `gid://shopify/BulkOperation/${segments[1].replace(/\.jsonl$/, "")}`;
+        const operation = operations.get(id);
+        const config = operation && shops.get(operation.shop);
+        if (!config) return send(response, 404, { error: "no such export" });
+        response.writeHead(200, { "Content-Type": "application/jsonl" });
+        if (config.jsonlFile) return void createReadStream(config.jsonlFile).pipe(response);
+        return void response.end(config.jsonl ?? "");
+      }
+
+      // https://<shop>/admin/... arrives as /<shop>/admin/... (see shopify-network.mjs).
+      const shop = segments[0];
+      const path = "/" + segments.slice(1).join("/");
+      const body = await readJson(request);
+      const accessToken = (request.headers["x-shopify-access-token"] as string | undefined) ?? null;
+      requests.push({ shop, path, body, accessToken });
+
+      if (path === "/admin/oauth/access_token") {
+        if (body.client_id !== options.apiKey || body.client_secret !== options.apiSecret) {
+          return send(response, 401, { error: "invalid_client" });
+        }
+        const claims = verifySessionToken(String(body.subject_token ?? ""), options.apiSecret, options.apiKey);
+        if (!claims || new URL(claims.dest).host !== shop) return send(response, 400, { error: "invalid_subject_token" });
+        const token = `shpat_double_${shop.split(".")[0]}`;
+        tokens.set(token, shop);
+        const online = String(body.requested_token_type).endsWith("online-access-token");
+        return send(response, 200, {
+          access_token: token,
+          scope: options.scopes,
+          ...(online && {
+            expires_in: 86399,
+            associated_user_scope: options.scopes,
+            associated_user: { id: Number(claims.sub), first_name: "Test", last_name: "Merchant", email: "merchant@example.com", account_owner: true, locale: "en", collaborator: false, email_verified: true },
+          }),
+        });
+      }
+      if (/^\/admin\/api\/[^/]+\/graphql\.json$/.test(path)) {
+        if (!accessToken || tokens.get(accessToken) !== shop) return send(response, 401, { errors: "[API] Invalid API key or access token" });
+        return send(response, 200, graphql(shop, body));
+      }
+      return send(response, 404, { errors: "Not Found" });
+    } catch (error) {
+      send(response, 500, { errors: String(error) });
+    }
+  });
+
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url: baseUrl,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

@@ -1,0 +1,57 @@
+// Sends webhooks the way Shopify does: a POST with Shopify's headers and an HMAC-SHA256 of the
+// raw body, base64, keyed with the app's secret.
+import { createHmac, randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { TEST_API_SECRET } from "./app-server";
+
+export function fixture(topic: string): Record<string, any> {
+  return JSON.parse(readFileSync(join("test/fixtures/webhooks", topic.replace("/", "__") + ".json"), "utf8"));
+}
+
+/** The fixture's raw text: keeps Shopify's ids above 2^53 exact, as Shopify sends them. */
+export function fixtureText(topic: string): string {
+  return readFileSync(join("test/fixtures/webhooks", topic.replace("/", "__") + ".json"), "utf8");
+}
+
+export function sign(body: string, secret = TEST_API_SECRET): string {
+  return createHmac("sha256", secret).update(body, "utf8").digest("base64");
+}
+
+export interface Delivery {
+  topic: string;
+  shop: string;
+  body: string | Record<string, unknown>;
+  webhookId?: string;
+  triggeredAt?: string;
+  hmac?: string | null;
+  apiVersion?: string;
+}
+
+export async function sendWebhook(appUrl: string, delivery: Delivery) {
+  const body = typeof delivery.body === "string" ? delivery.body : JSON.stringify(delivery.body);
+  const headers: Record<string, string> = {
+    "Content-Type": "application/json",
+    "X-Shopify-Topic": delivery.topic,
+    "X-Shopify-Shop-Domain": delivery.shop,
+    "X-Shopify-API-Version": delivery.apiVersion ?? "2026-10",
+    "X-Shopify-Webhook-Id": delivery.webhookId ?? randomUUID(),
+    "X-Shopify-Event-Id": randomUUID(),
+    "X-Shopify-Triggered-At": delivery.triggeredAt ?? new Date().toISOString(),
+  };
+  const hmac = delivery.hmac === undefined ? sign(body) : delivery.hmac;
+  if (hmac !== null) headers["X-Shopify-Hmac-Sha256"] = hmac;
+  const response = await fetch(`${appUrl}/webhooks`, { method: "POST", headers, body });
+  const text = await response.text();
+  let json: any = null;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    // not JSON
+  }
+  return { status: response.status, json, text };
+}
+
+export function uniqueShop(prefix: string): string {
+  return `${prefix}-${randomUUID().slice(0, 8)}.myshopify.com`;
+}
