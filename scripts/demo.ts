@@ -9,7 +9,7 @@ import { once } from "node:events";
 const port = process.env.PORT || "3000";
 const env = {
   ...process.env,
-  NODE_ENV: "development",
+  NODE_ENV: "development" as const,
   COMEBACK_DEMO: "1",
   DATABASE_URL: process.env.DATABASE_URL || "file:./prisma/demo.sqlite",
   SHOPIFY_API_KEY: process.env.SHOPIFY_API_KEY || "comeback-demo",
