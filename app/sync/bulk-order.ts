@@ -2,11 +2,13 @@
 // The query that produces these lines is ORDERS_BULK_QUERY in history-import.server.ts.
 import { z } from "zod";
 import { toMinorUnits } from "./money";
-import { parse } from "./payloads";
+import { currencyCode, parse } from "./payloads";
 import type { OrderRecord } from "./records";
 
 const timestamp = z.string().refine((text) => !Number.isNaN(Date.parse(text)), "not a timestamp");
-const moneyBag = z.object({ shopMoney: z.object({ amount: z.union([z.string(), z.number()]) }) });
+const moneyBag = z.object({
+  shopMoney: z.object({ amount: z.union([z.string().regex(/^-?\d+(\.\d+)?$/, "not a decimal amount"), z.number()]) }),
+});
 
 const bulkOrderSchema = z.object({
   id: z.string().startsWith("gid://shopify/Order/"),
@@ -17,7 +19,7 @@ const bulkOrderSchema = z.object({
   cancelledAt: timestamp.nullish(),
   test: z.boolean().default(false),
   sourceName: z.string().nullish(),
-  currencyCode: z.string().length(3),
+  currencyCode: currencyCode,
   presentmentCurrencyCode: z.string().nullish(),
   displayFinancialStatus: z.string().nullish(),
   customer: z.object({ id: z.string().startsWith("gid://shopify/Customer/"), createdAt: timestamp.nullish() }).nullish(),

@@ -17,7 +17,7 @@ export function parseShopifyJson(text: string): unknown {
 /** `gid://shopify/Order/123` from a numeric id kept as text, or the GID itself. */
 export function toGid(resource: string, id: string | number): string {
   const text = String(id);
-  if (text.startsWith("gid://")) return text;
+  if (text.startsWith(`gid://shopify/${resource}/`)) return text;
   if (!/^\d+$/.test(text)) throw new Error(`not a Shopify ${resource} id: ${text}`);
   return `gid://shopify/${resource}/${text}`;
 }

@@ -11,8 +11,13 @@ export class PayloadError extends Error {
 
 const timestamp = z.string().refine((text) => !Number.isNaN(Date.parse(text)), "not a timestamp");
 const optionalTimestamp = timestamp.nullish();
-const amount = z.union([z.string(), z.number()]);
+const amount = z.union([z.string().regex(/^-?\d+(\.\d+)?$/, "not a decimal amount"), z.number()]);
 const moneySet = z.object({ shop_money: z.object({ amount }) });
+/** A currency Intl knows the decimals of (ISO 4217). */
+export const currencyCode = z
+  .string()
+  .regex(/^[A-Z]{3}$/, "not an ISO 4217 currency code")
+  .refine((code) => Intl.supportedValuesOf("currency").includes(code), "unknown currency code");
 const numericId = z.union([z.string().regex(/^\d+$/), z.number().int().nonnegative()]);
 
 const orderGid = z.string().startsWith("gid://shopify/Order/");
@@ -39,7 +44,7 @@ const orderSchema = z.object({
   test: z.boolean().default(false),
   source_name: z.string().nullish(),
   financial_status: z.string().nullish(),
-  currency: z.string().length(3),
+  currency: currencyCode,
   presentment_currency: z.string().nullish(),
   total_price: amount.nullish(),
   subtotal_price: amount.nullish(),
@@ -173,7 +178,7 @@ export function orderFromPayload(payload: unknown): OrderRecord {
     totalAmount: money(order.total_price_set, order.total_price, currency),
     subtotalAmount,
     currentSubtotalAmount:
-      order.current_subtotal_price_set || order.current_subtotal_price !== undefined
+      order.current_subtotal_price_set || (order.current_subtotal_price !== undefined && order.current_subtotal_price !== null)
         ? money(order.current_subtotal_price_set, order.current_subtotal_price, currency)
         : subtotalAmount,
     discountAmount: money(order.total_discounts_set, order.total_discounts, currency),

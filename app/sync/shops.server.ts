@@ -1,13 +1,24 @@
 import type { Tx } from "../db.server";
+import { insertRows } from "./store.server";
 
 export type InstallState = "installed" | "uninstalled" | "redacted";
 
-/** The shop's row, created on first contact (a webhook can come before anything else). */
+/**
+ * The shop's row, created on first contact (a webhook can come before anything else). The insert
+ * tolerates a concurrent first contact on another instance.
+ */
 export async function ensureShop(tx: Tx, domain: string) {
-  return (
-    (await tx.shop.findUnique({ where: { domain } })) ??
-    (await tx.shop.upsert({ where: { domain }, create: { domain }, update: {} }))
+  const existing = await tx.shop.findUnique({ where: { domain } });
+  if (existing) return existing;
+  const now = new Date();
+  await insertRows(
+    tx,
+    "Shop",
+    ["domain", "installedAt", "createdAt", "updatedAt"],
+    [[domain, now, now, now]],
+    `ON CONFLICT ("domain") DO NOTHING`,
   );
+  return tx.shop.findUniqueOrThrow({ where: { domain } });
 }
 
 /** app/uninstalled: stop all work for the shop. Its data stays until shop/redact (48 h later). */

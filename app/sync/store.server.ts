@@ -23,7 +23,7 @@ function inList(tx: Tx, count: number, offset: number): string {
 }
 
 /** INSERT rows; on a key conflict run `onConflict` (a DO UPDATE/NOTHING clause). */
-async function insertRows(tx: Tx, table: string, columns: string[], rows: Value[][], onConflict: string) {
+export async function insertRows(tx: Tx, table: string, columns: string[], rows: Value[][], onConflict: string) {
   if (rows.length === 0) return 0;
   const sql =
     `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(", ")}) VALUES ` +

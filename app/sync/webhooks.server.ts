@@ -113,9 +113,11 @@ export type Outcome = "processed" | "ignored" | "failed";
 
 /** Applies a stored event's effect exactly once. Also used by the worker to retry. */
 export async function applyEvent(eventId: number, shopDomain: string, topic: string, at: Date, effect: Effect): Promise<Outcome> {
+  let attempts = 0;
   try {
     return await db.$transaction(async (tx: Tx) => {
-      const event = await tx.webhookEvent.findUnique({ where: { id: eventId }, select: { status: true } });
+      const event = await tx.webhookEvent.findUnique({ where: { id: eventId }, select: { status: true, attempts: true } });
+      attempts = event?.attempts ?? 0;
       if (!event || event.status === "processed" || event.status === "ignored") return "processed";
       const shop = await ensureShop(tx, shopDomain);
       const active = shop.installState === "installed" || AFTER_UNINSTALL_TOPICS.has(topic);
@@ -131,7 +133,11 @@ export async function applyEvent(eventId: number, shopDomain: string, topic: str
     const message = error instanceof Error ? error.message : String(error);
     log.error("webhook processing failed", { shop: shopDomain, topic, eventId, error: message });
     await db.webhookEvent
-      .update({ where: { id: eventId }, data: { status: "failed", lastError: message.slice(0, 2000), attempts: { increment: 1 }, leaseUntil: null } })
+      .update({
+        where: { id: eventId },
+        // leaseUntil doubles as the earliest next attempt: the worker backs off exponentially.
+        data: { status: "failed", lastError: message.slice(0, 2000), attempts: { increment: 1 }, leaseUntil: nextAttemptAt(attempts) },
+      })
       .catch((markError) => log.error("could not mark webhook failed", { eventId, error: String(markError) }));
     return "failed";
   }
@@ -148,6 +154,12 @@ export async function retryEvent(event: { id: number; shopDomain: string; topic:
     return "failed";
   }
   return applyEvent(event.id, event.shopDomain, event.topic, event.triggeredAt ?? event.receivedAt, effect);
+}
+
+/** 1 s, 2 s, 4 s ... up to an hour between attempts (COMEBACK_RETRY_BASE_MS scales it). */
+function nextAttemptAt(previousAttempts: number): Date {
+  const base = Number(process.env.COMEBACK_RETRY_BASE_MS || 1000);
+  return new Date(Date.now() + Math.min(base * 2 ** previousAttempts, 3_600_000));
 }
 
 async function readCapped(request: Request, limit: number): Promise<string | null> {

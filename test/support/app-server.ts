@@ -50,6 +50,7 @@ export async function startAppServer(options: {
       NODE_OPTIONS: `--import ${resolve("test/mocks/shopify-network.mjs")}`,
       COMEBACK_WORKER_INTERVAL_MS: "200",
       COMEBACK_LEASE_MS: "2000",
+      COMEBACK_RETRY_BASE_MS: "100",
       COMEBACK_QUIET: "1", ...(process.env.TEST_SERVER_LOG ? { COMEBACK_QUIET: "" } : {}),
       ...options.env,
     },
@@ -63,8 +64,12 @@ export async function startAppServer(options: {
     output: () => output,
     stop: async () => {
       if (child.exitCode !== null) return;
+      const exited = new Promise((done) => child.once("exit", done));
       child.kill("SIGTERM");
-      await new Promise((done) => child.once("exit", done));
+      // Idle keep-alive connections can hold a graceful shutdown open; tests don't wait for them.
+      const timer = setTimeout(() => child.kill("SIGKILL"), 3000);
+      await exited;
+      clearTimeout(timer);
     },
   };
   if (options.waitForHealth === false) return server;

@@ -1,0 +1,72 @@
+import { existsSync, readFileSync } from "node:fs";
+import { ApiVersion } from "@shopify/shopify-app-remix/server";
+import { parse } from "smol-toml";
+import { describe, expect, it } from "vitest";
+import { SUPPORTED_TOPICS } from "./sync/topics.server";
+
+interface Subscription {
+  topics?: string[];
+  compliance_topics?: string[];
+  uri: string;
+}
+
+interface AppConfig {
+  access_scopes: { scopes: string };
+  webhooks: { api_version: string; subscriptions: Subscription[] };
+  app_proxy?: { url: string; subpath: string; prefix: string };
+}
+
+const config = parse(readFileSync(new URL("../shopify.app.toml", import.meta.url), "utf8")) as unknown as AppConfig;
+const { subscriptions } = config.webhooks;
+const COMPLIANCE_TOPICS = ["customers/data_request", "customers/redact", "shop/redact"];
+
+/** "orders/create" -> "ORDERS_CREATE", as authenticate.webhook names topics. */
+const codeName = (topic: string) => topic.toUpperCase().replace(/[/.]/g, "_");
+
+const subscribed = subscriptions.flatMap((subscription) => subscription.topics ?? []);
+const compliance = subscriptions.flatMap((subscription) => subscription.compliance_topics ?? []);
+
+describe("shopify.app.toml", () => {
+  it("subscribes to every topic the code handles", () => {
+    const configured = [...subscribed, ...compliance].map(codeName);
+    expect(SUPPORTED_TOPICS.filter((topic) => !configured.includes(topic))).toEqual([]);
+  });
+
+  it("subscribes to nothing the code does not handle", () => {
+    expect([...subscribed, ...compliance].map(codeName).filter((topic) => !SUPPORTED_TOPICS.includes(topic))).toEqual([]);
+  });
+
+  it("lists the mandatory compliance topics as compliance topics", () => {
+    expect(compliance.sort()).toEqual([...COMPLIANCE_TOPICS].sort());
+    expect(subscribed.filter((topic) => COMPLIANCE_TOPICS.includes(topic))).toEqual([]);
+  });
+
+  it("subscribes each topic once", () => {
+    expect(new Set(subscribed).size).toBe(subscribed.length);
+  });
+
+  it("sends every webhook to the /webhooks route", () => {
+    for (const subscription of subscriptions) expect(subscription.uri).toBe("/webhooks");
+    expect(existsSync(new URL("./routes/webhooks.tsx", import.meta.url))).toBe(true);
+  });
+
+  it("uses the app's API version for webhooks", () => {
+    // shopify.server.ts needs the app's secrets at import time, so its version is read from the source.
+    const source = readFileSync(new URL("./shopify.server.ts", import.meta.url), "utf8");
+    const names = new Set([...source.matchAll(/apiVersion\s*[:=]\s*ApiVersion\.(\w+)/g)].map((match) => match[1]));
+    expect([...names]).toEqual(["October26"]);
+    expect(config.webhooks.api_version).toBe(ApiVersion.October26);
+    expect(config.webhooks.api_version).toBe("2026-10");
+  });
+
+  it("requests the whole order history and customers", () => {
+    const scopes = config.access_scopes.scopes.split(",").map((scope) => scope.trim());
+    expect(scopes).toEqual(expect.arrayContaining(["read_orders", "read_all_orders", "read_customers"]));
+  });
+
+  it("declares the app proxy for the storefront widget", () => {
+    expect(config.app_proxy?.subpath).toMatch(/^[\w-]+$/);
+    // The only prefixes Shopify allows for app proxies.
+    expect(["apps", "a", "community", "tools"]).toContain(config.app_proxy?.prefix);
+  });
+});

@@ -1,0 +1,254 @@
+// Target A: webhook latency under an open-loop load against the built app as a real HTTP server.
+//
+// Open loop: delivery i is due at t0 + i * interval whatever happened to earlier ones, and its
+// latency counts from that due time, so a stalled server shows up as latency instead of quietly
+// lowering the offered rate (coordinated omission). Bodies and signatures are prepared before the
+// clock starts so the client does as little as possible on this 2-core machine.
+import { randomUUID } from "node:crypto";
+import { readFileSync, rmSync } from "node:fs";
+import { Agent, request } from "undici";
+import { migrate } from "../app/db/migrate.server";
+import { startAdminDouble } from "../test/mocks/shopify-admin";
+import { startAppServer, TEST_API_KEY, TEST_API_SECRET, TEST_SCOPES } from "../test/support/app-server";
+import { freshDatabase, type TestDatabaseKind } from "../test/support/database";
+import { fixtureText, sign } from "../test/support/webhooks";
+
+export const SHOP = "bench-shop.myshopify.com";
+const RATE = 100; // deliveries per second
+const WARMUP_SECONDS = 2; // JIT, connection pool, prepared statements: sent but not measured
+const CUSTOMERS = 200;
+const REQUEST_TIMEOUT_MS = 10_000;
+// Share of each kind of delivery; orders total 70%.
+const MIX: [Kind, number][] = [
+  ["orders/create", 0.3], ["orders/paid", 0.2], ["orders/updated", 0.2],
+  ["refunds/create", 0.1], ["customers/update", 0.15], ["duplicate", 0.05],
+];
+
+type Kind = "orders/create" | "orders/paid" | "orders/updated" | "refunds/create" | "customers/update" | "duplicate";
+
+interface Delivery {
+  kind: Kind;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export interface LatencyStats {
+  count: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+}
+
+export interface WebhookResult {
+  database: TestDatabaseKind;
+  seconds: number;
+  offeredRate: number;
+  sent: number;
+  ok: number;
+  errors: number;
+  errorSamples: string[];
+  achievedRate: number;
+  /** How late the client itself sent (ms after the due time): large values mean the client lagged. */
+  sendLag: LatencyStats;
+  latency: Record<string, LatencyStats>;
+  cpu: { appServer: number; benchClient: number };
+}
+
+// Fixture ids (Shopify's samples, see test/fixtures/webhooks/README.md), swapped per delivery.
+const FIXTURE_ORDER = "820982911946154508";
+const FIXTURE_CUSTOMER = "706405506930370084";
+const FIXTURE_REFUND = "890088186047892319";
+const TOP_LEVEL_UPDATED_AT = /^ {2}"updated_at": "[^"]*"/m;
+
+/** Deterministic PRNG (mulberry32): the same run sends the same deliveries. */
+function rng(seed: number) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The deliveries of a run. Ids stay above 2^53 like Shopify's, and every update is newer than the last. */
+export function planDeliveries(count: number): Delivery[] {
+  const random = rng(42);
+  const templates = Object.fromEntries(
+    ["orders/create", "orders/paid", "orders/updated", "refunds/create", "customers/update"].map((t) => [t, fixtureText(t)]),
+  );
+  const customerId = (k: number) => String(800_000_000_000_000_000n + BigInt(k));
+  const orders: { id: string; customer: string }[] = [];
+  const deliveries: Delivery[] = [];
+  let clock = Date.UTC(2025, 0, 1);
+  let nextOrder = 0;
+  let nextRefund = 0;
+
+  const newOrder = () => {
+    const order = { id: String(900_000_000_000_000_000n + BigInt(nextOrder++)), customer: customerId(Math.floor(random() * CUSTOMERS)) };
+    orders.push(order);
+    return order;
+  };
+  const recentOrder = () => (orders.length ? orders[Math.max(0, orders.length - 1 - Math.floor(random() * 300))] : newOrder());
+  const orderBody = (template: string, order: { id: string; customer: string }) =>
+    template
+      .replaceAll(FIXTURE_ORDER, order.id)
+      .replaceAll(FIXTURE_CUSTOMER, order.customer)
+      // orders/updated carries its refund inline; give each order its own.
+      .replaceAll(FIXTURE_REFUND, String(BigInt(order.id) + 50_000_000_000_000_000n))
+      .replace(TOP_LEVEL_UPDATED_AT, `  "updated_at": "${new Date((clock += 1000)).toISOString()}"`);
+
+  for (let i = 0; i < count; i++) {
+    let pick = random();
+    const [kind] = MIX.find(([, share]) => (pick -= share) < 0) ?? MIX[0];
+    if (kind === "duplicate" && deliveries.length) {
+      // A re-sent delivery: same X-Shopify-Webhook-Id and body as one sent shortly before.
+      const original = deliveries[Math.max(0, deliveries.length - 1 - Math.floor(random() * 200))];
+      deliveries.push({ ...original, kind });
+      continue;
+    }
+    const topic = kind === "duplicate" ? "orders/create" : kind;
+    let body: string;
+    if (topic === "orders/create") body = orderBody(templates[topic], newOrder());
+    else if (topic === "orders/paid" || topic === "orders/updated") body = orderBody(templates[topic], recentOrder());
+    else if (topic === "refunds/create") {
+      body = templates[topic]
+        .replaceAll(FIXTURE_ORDER, recentOrder().id)
+        .replaceAll(FIXTURE_REFUND, String(700_000_000_000_000_000n + BigInt(nextRefund++)));
+    } else {
+      body = templates[topic]
+        .replaceAll(FIXTURE_CUSTOMER, customerId(Math.floor(random() * CUSTOMERS)))
+        .replace(TOP_LEVEL_UPDATED_AT, `  "updated_at": "${new Date((clock += 1000)).toISOString()}"`);
+    }
+    deliveries.push({
+      kind: topic as Kind,
+      body,
+      headers: {
+        "Content-Type": "application/json",
+        "X-Shopify-Topic": topic,
+        "X-Shopify-Shop-Domain": SHOP,
+        "X-Shopify-API-Version": "2026-10",
+        "X-Shopify-Webhook-Id": randomUUID(),
+        "X-Shopify-Event-Id": randomUUID(),
+        "X-Shopify-Triggered-At": new Date(clock).toISOString(),
+        "X-Shopify-Hmac-Sha256": sign(body, TEST_API_SECRET),
+      },
+    });
+  }
+  return deliveries;
+}
+
+export function stats(values: number[]): LatencyStats {
+  const sorted = Float64Array.from(values).sort();
+  const at = (q: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] : NaN);
+  const round = (ms: number) => Math.round(ms * 10) / 10;
+  return { count: sorted.length, p50: round(at(0.5)), p90: round(at(0.9)), p99: round(at(0.99)), max: round(at(1)) };
+}
+
+/** utime + stime of a process, in seconds (Linux clock ticks are 100 Hz). */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
+
+export async function runWebhookLoad(database: TestDatabaseKind, seconds: number, signal: AbortSignal): Promise<WebhookResult> {
+  const databaseUrl = database === "sqlite" ? "file:./bench-results/webhooks.sqlite" : await freshDatabase("postgresql", "comeback_bench_webhooks");
+  if (database === "sqlite") for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(`bench-results/webhooks.sqlite${suffix}`, { force: true });
+  await migrate(databaseUrl);
+  const double = await startAdminDouble({ apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, scopes: TEST_SCOPES });
+  // Production's worker interval and lease, not the test harness's fast ones ("" = the app's default).
+  const app = await startAppServer({ databaseUrl, adminDoubleUrl: double.url, env: { COMEBACK_WORKER_INTERVAL_MS: "", COMEBACK_LEASE_MS: "" } }).catch(async (error) => {
+    await double.close();
+    throw error;
+  });
+  // More connections than can ever be in flight at once, so no request waits for a socket.
+  const agent = new Agent({ connections: 256, keepAliveTimeout: 60_000 });
+  try {
+    const warmup = WARMUP_SECONDS * RATE;
+    const deliveries = planDeliveries(warmup + seconds * RATE);
+    const interval = 1000 / RATE;
+    const latencies: Record<string, number[]> = { all: [] };
+    const lags: number[] = [];
+    const errorSamples: string[] = [];
+    let ok = 0;
+    let errors = 0;
+    let lastDone = 0;
+    let cpuStart = { app: 0, client: process.cpuUsage() };
+
+    const send = async (i: number, due: number) => {
+      const delivery = deliveries[i];
+      const measured = i >= warmup;
+      if (measured) lags.push(performance.now() - due);
+      let failure: string | null = null;
+      try {
+        const response = await request(`${app.url}/webhooks`, {
+          method: "POST",
+          headers: delivery.headers,
+          body: delivery.body,
+          dispatcher: agent,
+          signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+        });
+        const text = await response.body.text();
+        if (response.statusCode < 200 || response.statusCode > 299) failure = `${delivery.kind}: HTTP ${response.statusCode} ${text.slice(0, 200)}`;
+      } catch (error) {
+        failure = `${delivery.kind}: ${(error as Error).message}`;
+      }
+      const done = performance.now();
+      if (!measured) return;
+      lastDone = Math.max(lastDone, done);
+      if (failure) {
+        errors++;
+        if (errorSamples.length < 5) errorSamples.push(failure);
+        return;
+      }
+      ok++;
+      (latencies[delivery.kind] ??= []).push(done - due);
+      latencies.all.push(done - due);
+    };
+
+    const inFlight = new Set<Promise<void>>();
+    const t0 = performance.now() + 50;
+    let measureStart = 0;
+    for (let next = 0; next < deliveries.length && !signal.aborted; ) {
+      const now = performance.now();
+      for (; next < deliveries.length && t0 + next * interval <= now; next++) {
+        if (next === warmup) {
+          measureStart = t0 + next * interval;
+          cpuStart = { app: cpuSeconds(app.process.pid!), client: process.cpuUsage() };
+        }
+        const pending = send(next, t0 + next * interval);
+        inFlight.add(pending);
+        void pending.finally(() => inFlight.delete(pending));
+      }
+      if (next < deliveries.length) await sleep(Math.max(0, t0 + next * interval - performance.now()));
+    }
+    // Every request has its own timeout, so this wait is bounded too.
+    await Promise.all(inFlight);
+    if (signal.aborted) throw new Error("interrupted");
+
+    const window = (lastDone - measureStart) / 1000;
+    const client = process.cpuUsage(cpuStart.client);
+    return {
+      database,
+      seconds,
+      offeredRate: RATE,
+      sent: deliveries.length - warmup,
+      ok,
+      errors,
+      errorSamples,
+      achievedRate: Math.round((ok / window) * 10) / 10,
+      sendLag: stats(lags),
+      latency: Object.fromEntries(Object.entries(latencies).map(([kind, values]) => [kind, stats(values)])),
+      cpu: {
+        appServer: Math.round(((cpuSeconds(app.process.pid!) - cpuStart.app) / window) * 100),
+        benchClient: Math.round(((client.user + client.system) / 1e6 / window) * 100),
+      },
+    };
+  } finally {
+    await agent.close().catch(() => undefined);
+    await app.stop();
+    await double.close();
+  }
+}

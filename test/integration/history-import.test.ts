@@ -1,0 +1,104 @@
+// Install through token exchange, the orders Bulk Operation, bulk_operations/finish, and the
+// streamed import by the app's worker; Shopify's side is the local Admin API double.
+import { describe, expect, inject, it } from "vitest";
+import { syntheticJsonl } from "../../app/demo/synthetic-history";
+import { ORDERS_BULK_QUERY } from "../../app/sync/history-import.server";
+import { toMinorUnits } from "../../app/sync/money";
+import { testDb } from "../support/db";
+import { BROWSER_HEADERS, embeddedAppUrl, sessionToken } from "../support/session-token";
+import { waitFor } from "../support/wait";
+import { fixture, sendWebhook, uniqueShop } from "../support/webhooks";
+
+const app = () => inject("appUrl");
+const double = () => inject("adminDoubleUrl");
+
+function history(customers: number) {
+  const lines = [...syntheticJsonl({ customers, start: new Date("2023-01-01T00:00:00Z"), end: new Date("2025-12-31T00:00:00Z"), seed: 7 })];
+  const orders = lines.map((line) => JSON.parse(line));
+  const total = orders.reduce((sum, o) => sum + toMinorUnits(o.totalPriceSet.shopMoney.amount, "EUR"), 0n);
+  return { jsonl: lines.join("\n") + "\n", orders, total };
+}
+
+async function configureShop(shop: string, config: Record<string, unknown>) {
+  const response = await fetch(`${double()}/_test/shops/${shop}`, { method: "PUT", body: JSON.stringify(config) });
+  expect(response.ok).toBe(true);
+}
+
+async function install(shop: string) {
+  const response = await fetch(embeddedAppUrl(app(), shop, sessionToken(shop)), { redirect: "manual", headers: BROWSER_HEADERS });
+  expect(response.status).toBe(200);
+  return response.text();
+}
+
+async function sentRequests(shop: string) {
+  return (await (await fetch(`${double()}/_test/requests?shop=${shop}`)).json()) as { path: string; body: any }[];
+}
+
+describe("history import", () => {
+  it("imports all orders after install, and live webhooks that overlap the import keep the newest state", async () => {
+    const shop = uniqueShop("install");
+    const { jsonl, orders, total } = history(150);
+    await configureShop(shop, { name: "Install Test", currencyCode: "EUR", ianaTimezone: "Europe/Helsinki", jsonl });
+
+    const page = await install(shop);
+    expect(page).toContain("Sync status");
+
+    const requests = await sentRequests(shop);
+    expect(requests[0].path).toBe("/admin/oauth/access_token");
+    expect(requests[0].body.grant_type).toBe("urn:ietf:params:oauth:grant-type:token-exchange");
+    const bulkStart = requests.find((r) => String(r.body.query).includes("bulkOperationRunQuery"));
+    expect(bulkStart!.body.variables.query).toBe(ORDERS_BULK_QUERY);
+    const db = testDb();
+    expect(await db.shop.findUnique({ where: { domain: shop } })).toMatchObject({ currency: "EUR", timezone: "Europe/Helsinki", name: "Install Test" });
+    const job = await db.historyImport.findFirstOrThrow({ where: { shopDomain: shop } });
+    expect(job.status).toBe("running");
+
+    // While Shopify prepares the export, a live update arrives for one order (newer than the export)
+    // and a stale one for another (older than the export).
+    const newer = orders[10];
+    const older = orders[20];
+    const liveOrder = (gid: string, updatedAt: string, name: string) => ({
+      ...fixture("orders/updated"),
+      admin_graphql_api_id: gid,
+      updated_at: updatedAt,
+      name,
+      customer: null,
+      refunds: [],
+    });
+    await sendWebhook(app(), { topic: "orders/updated", shop, body: liveOrder(newer.id, "2030-01-01T00:00:00Z", "#live") });
+    await sendWebhook(app(), { topic: "orders/updated", shop, body: liveOrder(older.id, "2020-01-01T00:00:00Z", "#stale") });
+
+    const finish = { ...fixture("bulk_operations/finish"), admin_graphql_api_id: job.bulkOperationGid };
+    expect((await sendWebhook(app(), { topic: "bulk_operations/finish", shop, body: finish })).status).toBe(200);
+
+    const done = await waitFor("the import to complete", async () => {
+      const current = await db.historyImport.findUniqueOrThrow({ where: { id: job.id } });
+      if (current.status === "failed") throw new Error(`import failed: ${current.error}`);
+      return current.status === "completed" && current;
+    });
+    expect(done.ordersImported).toBe(orders.length);
+    expect(await db.order.count({ where: { shopDomain: shop } })).toBe(orders.length);
+    const stored = await db.order.findMany({ where: { shopDomain: shop }, select: { gid: true, name: true, totalAmount: true } });
+    const byGid = new Map(stored.map((o) => [o.gid, o]));
+    expect(byGid.get(newer.id)!.name).toBe("#live");
+    expect(byGid.get(older.id)!.name).toBe(older.name);
+    const storedTotal = stored.filter((o) => o.gid !== newer.id).reduce((sum, o) => sum + o.totalAmount, 0n);
+    const fileTotal = total - toMinorUnits(newer.totalPriceSet.shopMoney.amount, "EUR");
+    expect(storedTotal).toBe(fileTotal);
+    const customers = new Set(orders.filter((o) => o.customer).map((o) => o.customer.id));
+    expect(await db.customer.count({ where: { shopDomain: shop } })).toBe(customers.size);
+
+    const status = await install(shop);
+    expect(status).toContain(orders.filter((o) => o.processedAt).length.toLocaleString("en"));
+    // Opening the app again starts no second export.
+    expect((await sentRequests(shop)).filter((r) => String(r.body.query).includes("bulkOperationRunQuery"))).toHaveLength(1);
+  });
+
+  it("records a failed export with Shopify's reason", async () => {
+    const shop = uniqueShop("bulkfail");
+    await configureShop(shop, { name: "Busy", currencyCode: "USD", ianaTimezone: "America/New_York", bulkUserError: "A bulk query operation for this app and shop is already in progress" });
+    await install(shop);
+    const job = await testDb().historyImport.findFirstOrThrow({ where: { shopDomain: shop } });
+    expect(job).toMatchObject({ status: "failed", error: "A bulk query operation for this app and shop is already in progress" });
+  });
+});

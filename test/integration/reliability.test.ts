@@ -1,0 +1,96 @@
+// No accepted event is lost, and several app instances sharing one database act once per event.
+import Database from "better-sqlite3";
+import pg from "pg";
+import { afterAll, describe, expect, inject, it } from "vitest";
+import { sqliteFilePath } from "../../app/db/url";
+import { startAppServer, type AppServer } from "../support/app-server";
+import { testDb } from "../support/db";
+import { waitFor } from "../support/wait";
+import { fixture, sendWebhook, uniqueShop } from "../support/webhooks";
+
+const app = () => inject("appUrl");
+
+/** Runs SQL on the app's database from outside the app, as an operator or another service would. */
+async function runSql(sql: string) {
+  if (inject("databaseKind") === "postgresql") {
+    const client = new pg.Client({ connectionString: inject("databaseUrl") });
+    await client.connect();
+    await client.query(sql);
+    await client.end();
+  } else {
+    const db = new Database(sqliteFilePath(inject("databaseUrl")));
+    db.pragma("busy_timeout = 5000");
+    db.exec(sql);
+    db.close();
+  }
+}
+
+describe("failures", () => {
+  it("stores a delivery whose processing fails, answers 500, and applies it later from the stored event", async () => {
+    const shop = uniqueShop("retry");
+    const order = { ...fixture("orders/create"), admin_graphql_api_id: "gid://shopify/Order/5550001", name: "#retry" };
+    // Make writes to orders fail while the events table still works.
+    await runSql('ALTER TABLE "Order" RENAME TO "OrderAway"');
+    let failed;
+    try {
+      failed = await sendWebhook(app(), { topic: "orders/create", shop, body: order, webhookId: "retry-1" });
+    } finally {
+      await runSql('ALTER TABLE "OrderAway" RENAME TO "Order"');
+    }
+    expect(failed.status).toBe(500);
+
+    const db = testDb();
+    // The app's worker retries the stored event without any new delivery.
+    const event = await waitFor("the worker to apply the stored event", async () => {
+      const stored = await db.webhookEvent.findUniqueOrThrow({ where: { shopDomain_webhookId: { shopDomain: shop, webhookId: "retry-1" } } });
+      return stored.status === "processed" && stored;
+    });
+    expect(event.attempts).toBeGreaterThanOrEqual(2);
+    expect(event.payload).toBeNull();
+    expect(await db.order.count({ where: { shopDomain: shop, name: "#retry" } })).toBe(1);
+    // Shopify's own retry of the delivery that got the 500 finds it done.
+    const retry = await sendWebhook(app(), { topic: "orders/create", shop, body: order, webhookId: "retry-1" });
+    expect(retry.json).toEqual({ duplicate: true });
+    expect(await db.order.count({ where: { shopDomain: shop } })).toBe(1);
+  });
+});
+
+describe("several app instances on one database", () => {
+  let second: AppServer;
+  afterAll(() => second?.stop());
+
+  it("applies each delivery once and converges on the newest state", async () => {
+    second = await startAppServer({ databaseUrl: inject("databaseUrl"), adminDoubleUrl: inject("adminDoubleUrl") });
+    const instances = [app(), second.url];
+    const shop = uniqueShop("instances");
+    const gid = "gid://shopify/Order/5550002";
+    const versions = Array.from({ length: 8 }, (_, i) => ({
+      ...fixture("orders/updated"),
+      admin_graphql_api_id: gid,
+      updated_at: new Date(Date.UTC(2025, 0, 1, 10, i)).toISOString(),
+      name: `#v${i}`,
+      refunds: [],
+    }));
+    // Every version is delivered twice, to both instances at once, in shuffled order.
+    const deliveries = versions.flatMap((body, i) =>
+      instances.map((url) => () => sendWebhook(url, { topic: "orders/updated", shop, body, webhookId: `multi-${i}` })),
+    );
+    deliveries.sort(() => Math.random() - 0.5);
+    const responses = await Promise.all(deliveries.map((send) => send()));
+    if (inject("databaseKind") === "postgresql") {
+      expect(responses.filter((r) => r.status !== 200)).toEqual([]);
+    } else {
+      // SQLite is the single-instance default: two processes writing at once can meet a locked
+      // database. Such a delivery is stored, answered 500, and the worker applies it shortly after.
+      expect(responses.filter((r) => r.status !== 200 && r.status !== 500)).toEqual([]);
+    }
+
+    const db = testDb();
+    await waitFor("every event to be processed", async () =>
+      (await db.webhookEvent.count({ where: { shopDomain: shop, status: "processed" } })) === versions.length);
+    expect(await db.webhookEvent.count({ where: { shopDomain: shop } })).toBe(versions.length);
+    const order = await db.order.findUniqueOrThrow({ where: { shopDomain_gid: { shopDomain: shop, gid } } });
+    expect(order.name).toBe("#v7");
+    expect(await db.order.count({ where: { shopDomain: shop } })).toBe(1);
+  });
+});
