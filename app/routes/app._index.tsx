@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { Badge, BlockStack, Card, DataTable, InlineGrid, Layout, Page, ProgressBar, Text } from "@shopify/polaris";
+import { Badge, BlockStack, Card, DataTable, InlineGrid, InlineStack, Layout, Page, ProgressBar, Text } from "@shopify/polaris";
 import { requireShop } from "../auth.server";
 import { getSyncStatus, type SyncStatus } from "../sync/status.server";
 
@@ -11,7 +11,12 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 
 const importTone = { completed: "success", failed: "critical" } as const;
 
-function HistoryImportCard({ historyImport }: { historyImport: SyncStatus["historyImport"] }) {
+/** Times in the shop's own timezone, as the merchant reads them everywhere in Shopify. */
+function formatTime(iso: string, timeZone: string) {
+  return new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short", timeZone }).format(new Date(iso));
+}
+
+function HistoryImportCard({ historyImport, timeZone }: { historyImport: SyncStatus["historyImport"]; timeZone: string }) {
   if (!historyImport) {
     return (
       <Card>
@@ -25,13 +30,15 @@ function HistoryImportCard({ historyImport }: { historyImport: SyncStatus["histo
     <Card>
       <BlockStack gap="200">
         <Text as="h2" variant="headingMd">History import</Text>
-        <Badge tone={importTone[historyImport.status as keyof typeof importTone]}>{historyImport.status}</Badge>
+        <InlineStack>
+          <Badge tone={importTone[historyImport.status as keyof typeof importTone]}>{historyImport.status}</Badge>
+        </InlineStack>
         <Text as="p">{historyImport.ordersImported.toLocaleString("en")} orders imported</Text>
         {!done && historyImport.status !== "failed" && <ProgressBar progress={historyImport.status === "importing" ? 60 : 20} />}
         {historyImport.error && <Text as="p" tone="critical">{historyImport.error}</Text>}
         <Text as="p" tone="subdued">
-          Started {new Date(historyImport.startedAt).toUTCString()}
-          {historyImport.finishedAt && `, finished ${new Date(historyImport.finishedAt).toUTCString()}`}
+          Started {formatTime(historyImport.startedAt, timeZone)}
+          {historyImport.finishedAt && `, finished ${formatTime(historyImport.finishedAt, timeZone)}`}
         </Text>
       </BlockStack>
     </Card>
@@ -40,6 +47,7 @@ function HistoryImportCard({ historyImport }: { historyImport: SyncStatus["histo
 
 export default function SyncStatusPage() {
   const status = useLoaderData<typeof loader>();
+  const timeZone = status.shop?.timezone ?? "UTC";
   return (
     <Page title="Sync status" subtitle={status.shop?.name ?? status.shop?.domain}>
       <Layout>
@@ -60,7 +68,7 @@ export default function SyncStatusPage() {
           </InlineGrid>
         </Layout.Section>
         <Layout.Section>
-          <HistoryImportCard historyImport={status.historyImport} />
+          <HistoryImportCard historyImport={status.historyImport} timeZone={timeZone} />
         </Layout.Section>
         <Layout.Section>
           <Card>
@@ -72,7 +80,7 @@ export default function SyncStatusPage() {
                 <DataTable
                   columnContentTypes={["text", "numeric", "text"]}
                   headings={["Topic", "Deliveries", "Last received"]}
-                  rows={status.webhooks.map((w) => [w.topic, w.count, w.lastReceivedAt ? new Date(w.lastReceivedAt).toUTCString() : "—"])}
+                  rows={status.webhooks.map((w) => [w.topic, w.count, w.lastReceivedAt ? formatTime(w.lastReceivedAt, timeZone) : "—"])}
                 />
               )}
               {status.recentErrors.map((e) => (
