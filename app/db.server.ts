@@ -13,7 +13,7 @@ export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
 const require = createRequire(import.meta.url);
 
 /** Which database a client (or a transaction of it) talks to; raw SQL differs in placeholders. */
-export function kindOf(client: Db | Tx): DatabaseKind {
+export function kindOf(client: Db | Tx | { _activeProvider?: string }): DatabaseKind {
   const provider = (client as unknown as { _activeProvider?: string })._activeProvider;
   return provider === "postgresql" ? "postgresql" : "sqlite";
 }

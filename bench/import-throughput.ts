@@ -3,6 +3,7 @@
 import { spawn } from "node:child_process";
 import { createWriteStream, existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { once } from "node:events";
+import { resolve } from "node:path";
 import { migrate } from "../app/db/migrate.server";
 import { syntheticJsonl } from "../app/demo/synthetic-history";
 import { freshDatabase, type TestDatabaseKind } from "../test/support/database";
@@ -22,6 +23,8 @@ export interface ImportResult {
   error: string | null;
   /** Resident memory of the importing node process, MiB. */
   rssMiB: { start: number; peak: number; end: number; samples: number };
+  /** Every sample, MiB, so flatness can be checked (JSON only). */
+  rssSeriesMiB: number[];
 }
 
 /** Writes (or reuses) bench-results/history-<orders>.jsonl. Generating 1M lines takes ~10 s. */
@@ -76,7 +79,14 @@ function rssKiB(pid: number): number | null {
   }
 }
 
-export async function runImport(database: TestDatabaseKind, file: string, lines: number, signal: AbortSignal): Promise<ImportResult> {
+export async function runImport(
+  database: TestDatabaseKind,
+  file: string,
+  lines: number,
+  signal: AbortSignal,
+  options: { cpuProfileDir?: string } = {},
+): Promise<ImportResult> {
+  console.error(`[import/${database}] fresh database, then npm run import of ${file}`);
   let databaseUrl: string;
   if (database === "sqlite") {
     for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(`bench-results/import.sqlite${suffix}`, { force: true });
@@ -87,8 +97,11 @@ export async function runImport(database: TestDatabaseKind, file: string, lines:
   await migrate(databaseUrl);
 
   // Its own process group, so that stopping it stops npm, tsx and node together.
+  const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${process.cwd()}/node_modules/.bin:${process.env.PATH}`, DATABASE_URL: databaseUrl };
+  // npm, tsx and the importer each write a profile; the importer's is the largest file.
+  if (options.cpuProfileDir) env.NODE_OPTIONS = `--cpu-prof --cpu-prof-dir=${resolve(options.cpuProfileDir, `import-${database}`)}`;
   const child = spawn("npm", ["run", "--silent", "import", "--", "--shop", SHOP, file, "--quiet"], {
-    env: { ...process.env, PATH: `${process.cwd()}/node_modules/.bin:${process.env.PATH}`, DATABASE_URL: databaseUrl },
+    env,
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });
@@ -121,9 +134,18 @@ export async function runImport(database: TestDatabaseKind, file: string, lines:
   try {
     const [code] = await exited;
     if (signal.aborted) throw new Error("interrupted");
-    const line = stdout.trim().split("\n").findLast((l) => l.startsWith("{"));
-    if (!line) throw new Error(`import printed no result (exit ${code}):\n${stderr}`);
-    const result = JSON.parse(line) as { status: string; orders: number; seconds: number; ordersPerSecond: number; error: string | null };
+    // The result is the one JSON line with ordersPerSecond; anything else on stdout is ignored.
+    const result = stdout
+      .split("\n")
+      .map((line) => {
+        try {
+          return JSON.parse(line) as { status: string; orders: number; seconds: number; ordersPerSecond: number; error: string | null };
+        } catch {
+          return null;
+        }
+      })
+      .findLast((parsed) => parsed?.ordersPerSecond !== undefined);
+    if (!result) throw new Error(`import printed no result (exit ${code}):\n${stdout.slice(-500)}\n${stderr}`);
     const importer = [...series.values()].sort((a, b) => Math.max(...b) - Math.max(...a))[0] ?? [];
     const mib = (kib: number | undefined) => Math.round((kib ?? NaN) / 1024);
     return {
@@ -134,6 +156,7 @@ export async function runImport(database: TestDatabaseKind, file: string, lines:
       status: result.status,
       error: result.error ?? (code === 0 ? null : stderr.slice(-500)),
       rssMiB: { start: mib(importer[0]), peak: mib(Math.max(...importer)), end: mib(importer.at(-1)), samples: importer.length },
+      rssSeriesMiB: importer.map(mib),
     };
   } finally {
     clearInterval(sampler);

@@ -1,4 +1,4 @@
-// npm run bench -- [--seconds 30] [--orders 1000000] [--only webhooks|import] [--db sqlite|postgresql]
+// npm run bench -- [--seconds 30] [--orders 1000000] [--only webhooks|import] [--db sqlite|postgresql] [--cpu-prof]
 //
 // Measures the two performance targets on this machine, on SQLite and PostgreSQL:
 //   A. webhook latency at 100 deliveries/s, open loop (bench/webhook-load.ts), target p99 <= 50 ms;
@@ -8,7 +8,7 @@
 import "../scripts/env";
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
-import { cpus } from "node:os";
+import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import type { TestDatabaseKind } from "../test/support/database";
@@ -21,6 +21,8 @@ const { values } = parseArgs({
     orders: { type: "string", default: "1000000" },
     only: { type: "string" },
     db: { type: "string" },
+    // V8 CPU profiles of the app server and the importer, in bench-results/profiles-<timestamp>/.
+    "cpu-prof": { type: "boolean", default: false },
   },
 });
 const seconds = Number(values.seconds);
@@ -32,7 +34,7 @@ if (values.db && !["sqlite", "postgresql"].includes(values.db)) usage("--db must
 const databases = (values.db ? [values.db] : ["sqlite", "postgresql"]) as TestDatabaseKind[];
 
 function usage(message: string): never {
-  console.error(`${message}\nusage: npm run bench -- [--seconds N] [--orders N] [--only webhooks|import] [--db sqlite|postgresql]`);
+  console.error(`${message}\nusage: npm run bench -- [--seconds N] [--orders N] [--only webhooks|import] [--db sqlite|postgresql] [--cpu-prof]`);
   process.exit(2);
 }
 
@@ -89,21 +91,35 @@ function printImport(result: ImportResult) {
 }
 
 const command = `npm run bench${process.argv.length > 2 ? " -- " + process.argv.slice(2).join(" ") : ""}`;
+const startedAt = new Date().toISOString();
+const stamp = startedAt.replace(/[:.]/g, "-");
+const cpuProfileDir = values["cpu-prof"] ? `bench-results/profiles-${stamp}` : undefined;
+const git = (...args: string[]) => {
+  try {
+    return execFileSync("git", args, { encoding: "utf8" }).trim();
+  } catch {
+    return null;
+  }
+};
 const report: Record<string, unknown> = {
   command,
-  startedAt: new Date().toISOString(),
-  machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version },
+  startedAt,
+  // Which code was measured: the commit plus uncommitted changes to the app.
+  code: { commit: git("rev-parse", "HEAD"), uncommitted: git("status", "--short", "--", "app", "scripts", "prisma")?.split("\n").filter(Boolean) ?? null },
+  // Other work on this 2-core machine skews every figure; the load average at the start tells.
+  machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version, loadAverageAtStart: loadavg().map((l) => Math.round(l * 100) / 100) },
   options: { seconds, orders, only: values.only ?? null, databases },
 };
 mkdirSync("bench-results", { recursive: true });
 
 try {
-  console.log(`${command}  (${cpus().length} CPUs, Node ${process.version})`);
+  console.log(`${command}  (${cpus().length} CPUs, Node ${process.version}, load average ${loadavg()[0].toFixed(2)})`);
+  if (loadavg()[0] > 0.5) console.log("warning: the machine is already busy; figures will be pessimistic");
   if (values.only !== "import") {
     ensureBuild();
     const webhooks: WebhookResult[] = (report.webhooks = []);
     for (const database of databases) {
-      webhooks.push(await runWebhookLoad(database, seconds, abort.signal));
+      webhooks.push(await runWebhookLoad(database, seconds, abort.signal, { cpuProfileDir }));
       printWebhooks(webhooks.at(-1)!);
     }
   }
@@ -113,7 +129,7 @@ try {
     console.log(`\nhistory file: ${history.file}, ${history.lines.toLocaleString("en")} orders${history.generated ? " (generated)" : " (reused)"}`);
     const imports: ImportResult[] = (report.imports = []);
     for (const database of databases) {
-      imports.push(await runImport(database, history.file, history.lines, abort.signal));
+      imports.push(await runImport(database, history.file, history.lines, abort.signal, { cpuProfileDir }));
       printImport(imports.at(-1)!);
     }
   }
@@ -123,9 +139,9 @@ try {
   process.exitCode = 1;
 } finally {
   report.finishedAt = new Date().toISOString();
-  const file = `bench-results/bench-${(report.startedAt as string).replace(/[:.]/g, "-")}.json`;
+  const file = `bench-results/bench-${stamp}.json`;
   writeFileSync(file, JSON.stringify(report, null, 2) + "\n");
-  console.log(`\nfigures: ${file}`);
+  console.log(`\nfigures: ${file}${cpuProfileDir ? `\nCPU profiles: ${cpuProfileDir}/` : ""}`);
 }
 // Anything still open (idle keep-alive sockets, the pg pool of freshDatabase) must not keep us alive.
 process.exit(abort.signal.aborted ? 130 : (process.exitCode ?? 0));

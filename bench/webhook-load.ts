@@ -6,6 +6,7 @@
 // clock starts so the client does as little as possible on this 2-core machine.
 import { randomUUID } from "node:crypto";
 import { readFileSync, rmSync } from "node:fs";
+import { resolve } from "node:path";
 import { Agent, request } from "undici";
 import { migrate } from "../app/db/migrate.server";
 import { startAdminDouble } from "../test/mocks/shopify-admin";
@@ -153,13 +154,27 @@ function cpuSeconds(pid: number): number {
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
-export async function runWebhookLoad(database: TestDatabaseKind, seconds: number, signal: AbortSignal): Promise<WebhookResult> {
+/** Resolves when `promise` settles or after `ms`, whichever comes first. */
+const bounded = (promise: Promise<unknown>, ms: number) => Promise.race([promise.catch(() => undefined), sleep(ms)]);
+
+export async function runWebhookLoad(
+  database: TestDatabaseKind,
+  seconds: number,
+  signal: AbortSignal,
+  options: { cpuProfileDir?: string } = {},
+): Promise<WebhookResult> {
+  console.error(`[webhooks/${database}] preparing database, Admin API double and app server`);
   const databaseUrl = database === "sqlite" ? "file:./bench-results/webhooks.sqlite" : await freshDatabase("postgresql", "comeback_bench_webhooks");
   if (database === "sqlite") for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(`bench-results/webhooks.sqlite${suffix}`, { force: true });
   await migrate(databaseUrl);
   const double = await startAdminDouble({ apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, scopes: TEST_SCOPES });
   // Production's worker interval and lease, not the test harness's fast ones ("" = the app's default).
-  const app = await startAppServer({ databaseUrl, adminDoubleUrl: double.url, env: { COMEBACK_WORKER_INTERVAL_MS: "", COMEBACK_LEASE_MS: "" } }).catch(async (error) => {
+  const env: Record<string, string> = { COMEBACK_WORKER_INTERVAL_MS: "", COMEBACK_LEASE_MS: "" };
+  if (options.cpuProfileDir) {
+    // Same preload as startAppServer sets, plus a CPU profile written when the server exits.
+    env.NODE_OPTIONS = `--import ${resolve("test/mocks/shopify-network.mjs")} --cpu-prof --cpu-prof-dir=${resolve(options.cpuProfileDir)} --cpu-prof-name=webhooks-${database}-app.cpuprofile`;
+  }
+  const app = await startAppServer({ databaseUrl, adminDoubleUrl: double.url, env }).catch(async (error) => {
     await double.close();
     throw error;
   });
@@ -208,6 +223,7 @@ export async function runWebhookLoad(database: TestDatabaseKind, seconds: number
       latencies.all.push(done - due);
     };
 
+    console.error(`[webhooks/${database}] sending ${deliveries.length} deliveries (${WARMUP_SECONDS} s warm-up + ${seconds} s)`);
     const inFlight = new Set<Promise<void>>();
     const t0 = performance.now() + 50;
     let measureStart = 0;
@@ -247,8 +263,13 @@ export async function runWebhookLoad(database: TestDatabaseKind, seconds: number
       },
     };
   } finally {
-    await agent.close().catch(() => undefined);
-    await app.stop();
-    await double.close();
+    // Bounded: a server that does not exit on SIGTERM within 10 s is killed.
+    await bounded(agent.destroy(), 2_000);
+    await bounded(app.stop(), 10_000);
+    if (app.process.exitCode === null && app.process.signalCode === null) {
+      console.error(`[webhooks/${database}] app server did not exit on SIGTERM within 10 s; killing it`);
+      app.process.kill("SIGKILL");
+    }
+    await bounded(double.close(), 2_000);
   }
 }

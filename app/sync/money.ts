@@ -1,6 +1,12 @@
 // Money as integer minor units of its currency (cents, yen, fils), so sums are exact.
 
 const exponents = new Map<string, number>();
+const knownCurrencies = new Set(Intl.supportedValuesOf("currency"));
+
+/** An ISO 4217 code whose decimals Intl knows. */
+export function isCurrencyCode(code: string): boolean {
+  return knownCurrencies.has(code);
+}
 
 /** Digits after the decimal point in `currency` (2 for EUR, 0 for JPY, 3 for KWD). */
 export function currencyExponent(currency: string): number {

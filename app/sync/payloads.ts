@@ -2,7 +2,7 @@
 // records the sync stores. Anything missing or of the wrong type is a clear PayloadError.
 import { z } from "zod";
 import { toGid } from "./json";
-import { toMinorUnits } from "./money";
+import { isCurrencyCode, toMinorUnits } from "./money";
 import type { CustomerRecord, OrderRecord, RefundRecord } from "./records";
 
 export class PayloadError extends Error {
@@ -17,7 +17,7 @@ const moneySet = z.object({ shop_money: z.object({ amount }) });
 export const currencyCode = z
   .string()
   .regex(/^[A-Z]{3}$/, "not an ISO 4217 currency code")
-  .refine((code) => Intl.supportedValuesOf("currency").includes(code), "unknown currency code");
+  .refine(isCurrencyCode, "unknown currency code");
 const numericId = z.union([z.string().regex(/^\d+$/), z.number().int().nonnegative()]);
 
 const orderGid = z.string().startsWith("gid://shopify/Order/");

@@ -1,5 +1,5 @@
 import type { Tx } from "../db.server";
-import { insertRows } from "./store.server";
+import { insertRows } from "./sql.server";
 
 export type InstallState = "installed" | "uninstalled" | "redacted";
 
@@ -14,7 +14,7 @@ export async function ensureShop(tx: Tx, domain: string) {
   await insertRows(
     tx,
     "Shop",
-    ["domain", "installedAt", "createdAt", "updatedAt"],
+    [["domain", "text"], ["installedAt", "time"], ["createdAt", "time"], ["updatedAt", "time"]],
     [[domain, now, now, now]],
     `ON CONFLICT ("domain") DO NOTHING`,
   );

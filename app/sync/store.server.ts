@@ -4,60 +4,36 @@
 // Every write is a single INSERT ... ON CONFLICT DO UPDATE ... WHERE <incoming is newer>, which
 // both SQLite and PostgreSQL execute atomically per row: concurrent deliveries on several app
 // instances need no locks, and an older retry never overwrites a newer state.
-import { kindOf, type Tx } from "../db.server";
+import { insertRows, shopAndGids, type Column, type SqlRunner } from "./sql.server";
 import type { ConsentChange } from "./payloads";
 import type { CustomerRecord, OrderRecord, RefundRecord } from "./records";
 
-type Value = string | number | bigint | boolean | Date | null;
-
-function placeholders(tx: Tx, rows: number, columns: number): string {
-  const postgres = kindOf(tx) === "postgresql";
-  let next = 1;
-  const row = () => "(" + Array.from({ length: columns }, () => (postgres ? `$${next++}` : "?")).join(", ") + ")";
-  return Array.from({ length: rows }, row).join(", ");
-}
-
-function inList(tx: Tx, count: number, offset: number): string {
-  const postgres = kindOf(tx) === "postgresql";
-  return Array.from({ length: count }, (_, i) => (postgres ? `$${offset + i + 1}` : "?")).join(", ");
-}
-
-/** INSERT rows; on a key conflict run `onConflict` (a DO UPDATE/NOTHING clause). */
-export async function insertRows(tx: Tx, table: string, columns: string[], rows: Value[][], onConflict: string) {
-  if (rows.length === 0) return 0;
-  const sql =
-    `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(", ")}) VALUES ` +
-    placeholders(tx, rows.length, columns.length) +
-    " " +
-    onConflict;
-  return tx.$executeRawUnsafe(sql, ...rows.flat());
-}
-
-async function idsByGid(tx: Tx, table: "Customer" | "Order", shopDomain: string, gids: string[]) {
-  const ids = new Map<string, number>();
-  if (gids.length === 0) return ids;
-  const rows = await tx.$queryRawUnsafe<{ id: number; gid: string }[]>(
-    `SELECT "id", "gid" FROM "${table}" WHERE "shopDomain" = ${kindOf(tx) === "postgresql" ? "$1" : "?"} AND "gid" IN (${inList(tx, gids.length, 1)})`,
-    shopDomain,
-    ...gids,
-  );
-  for (const row of rows) ids.set(row.gid, Number(row.id));
-  return ids;
-}
-
-const ORDER_COLUMNS = [
-  "shopDomain", "gid", "customerId", "name", "processedAt", "shopifyCreatedAt", "shopifyUpdatedAt", "cancelledAt",
-  "test", "sourceName", "financialStatus", "currency", "presentmentCurrency", "totalAmount", "subtotalAmount",
-  "currentSubtotalAmount", "discountAmount", "shippingAmount", "taxAmount", "refundedAmount", "createdAt", "updatedAt",
+const ORDER_COLUMNS: Column[] = [
+  ["shopDomain", "text"], ["gid", "text"], ["customerId", "customerGid"], ["name", "text"], ["processedAt", "time"],
+  ["shopifyCreatedAt", "time"], ["shopifyUpdatedAt", "time"], ["cancelledAt", "time"], ["test", "bool"],
+  ["sourceName", "text"], ["financialStatus", "text"], ["currency", "text"], ["presentmentCurrency", "text"],
+  ["totalAmount", "bigint"], ["subtotalAmount", "bigint"], ["currentSubtotalAmount", "bigint"], ["discountAmount", "bigint"],
+  ["shippingAmount", "bigint"], ["taxAmount", "bigint"], ["refundedAmount", "bigint"], ["createdAt", "time"], ["updatedAt", "time"],
 ];
-const ORDER_UPDATED = ORDER_COLUMNS.filter((c) => !["shopDomain", "gid", "createdAt", "refundedAmount"].includes(c));
+const ORDER_UPDATED = ORDER_COLUMNS.map(([name]) => name).filter((c) => !["shopDomain", "gid", "createdAt", "refundedAmount"].includes(c));
+
+/** One row per key: a statement may not upsert the same row twice (PostgreSQL refuses). */
+function newestByGid<T extends { gid: string }>(items: T[], newer: (a: T, b: T) => boolean): T[] {
+  const byGid = new Map<string, T>();
+  for (const item of items) {
+    const seen = byGid.get(item.gid);
+    if (!seen || newer(item, seen)) byGid.set(item.gid, item);
+  }
+  return byGid.size === items.length ? items : [...byGid.values()];
+}
 
 /**
  * Stores orders (with their customers as stubs and their refunds). An order whose stored
  * `updated_at` is newer than the incoming one, or that was deleted, is left as it is.
  */
-export async function upsertOrders(tx: Tx, shopDomain: string, orders: OrderRecord[]): Promise<void> {
-  if (orders.length === 0) return;
+export async function upsertOrders(tx: SqlRunner, shopDomain: string, incoming: OrderRecord[]): Promise<void> {
+  if (incoming.length === 0) return;
+  const orders = newestByGid(incoming, (a, b) => a.updatedAt >= b.updatedAt);
   const now = new Date();
 
   const customers = new Map<string, Date | null>();
@@ -70,19 +46,18 @@ export async function upsertOrders(tx: Tx, shopDomain: string, orders: OrderReco
   await insertRows(
     tx,
     "Customer",
-    ["shopDomain", "gid", "firstSeenAt", "createdAt", "updatedAt"],
+    [["shopDomain", "text"], ["gid", "text"], ["firstSeenAt", "time"], ["createdAt", "time"], ["updatedAt", "time"]],
     [...customers].map(([gid, seen]) => [shopDomain, gid, seen, now, now]),
     `ON CONFLICT ("shopDomain", "gid") DO UPDATE SET "firstSeenAt" = excluded."firstSeenAt"
      WHERE "Customer"."firstSeenAt" IS NULL OR excluded."firstSeenAt" < "Customer"."firstSeenAt"`,
   );
-  const customerIds = await idsByGid(tx, "Customer", shopDomain, [...customers.keys()]);
 
   await insertRows(
     tx,
     "Order",
     ORDER_COLUMNS,
     orders.map((o) => [
-      shopDomain, o.gid, o.customer ? customerIds.get(o.customer.gid) ?? null : null, o.name, o.processedAt, o.createdAt,
+      shopDomain, o.gid, o.customer?.gid ?? null, o.name, o.processedAt, o.createdAt,
       o.updatedAt, o.cancelledAt, o.test, o.sourceName, o.financialStatus, o.currency, o.presentmentCurrency, o.totalAmount,
       o.subtotalAmount, o.currentSubtotalAmount, o.discountAmount, o.shippingAmount, o.taxAmount, 0n, now, now,
     ]),
@@ -91,7 +66,7 @@ export async function upsertOrders(tx: Tx, shopDomain: string, orders: OrderReco
        AND ("Order"."shopifyUpdatedAt" IS NULL OR "Order"."shopifyUpdatedAt" <= excluded."shopifyUpdatedAt")`,
   );
 
-  const refunds = orders.flatMap((order) => order.refunds);
+  const refunds = newestByGid(orders.flatMap((order) => order.refunds), () => false);
   if (refunds.length) await upsertRefunds(tx, shopDomain, refunds);
 }
 
@@ -99,44 +74,40 @@ export async function upsertOrders(tx: Tx, shopDomain: string, orders: OrderReco
  * Stores refunds. A refund can arrive (refunds/create) before its order: the order then exists as
  * a stub without processed_at, which no metric counts, until the order itself arrives.
  */
-export async function upsertRefunds(tx: Tx, shopDomain: string, refunds: RefundRecord[], shopCurrency = "USD"): Promise<void> {
+export async function upsertRefunds(tx: SqlRunner, shopDomain: string, refunds: RefundRecord[], shopCurrency = "USD"): Promise<void> {
   const now = new Date();
   const orderGids = [...new Set(refunds.map((refund) => refund.orderGid))];
-  let orderIds = await idsByGid(tx, "Order", shopDomain, orderGids);
-  const missing = orderGids.filter((gid) => !orderIds.has(gid));
-  if (missing.length) {
-    await insertRows(
-      tx,
-      "Order",
-      ["shopDomain", "gid", "currency", "createdAt", "updatedAt"],
-      missing.map((gid) => [shopDomain, gid, shopCurrency, now, now]),
-      `ON CONFLICT ("shopDomain", "gid") DO NOTHING`,
-    );
-    orderIds = await idsByGid(tx, "Order", shopDomain, orderGids);
-  }
+  await insertRows(
+    tx,
+    "Order",
+    [["shopDomain", "text"], ["gid", "text"], ["currency", "text"], ["createdAt", "time"], ["updatedAt", "time"]],
+    orderGids.map((gid) => [shopDomain, gid, shopCurrency, now, now]),
+    `ON CONFLICT ("shopDomain", "gid") DO NOTHING`,
+  );
   await insertRows(
     tx,
     "Refund",
-    ["shopDomain", "gid", "orderId", "processedAt", "amount", "lineSubtotalAmount", "createdAt"],
-    refunds.map((r) => [shopDomain, r.gid, orderIds.get(r.orderGid)!, r.processedAt, r.amount, r.lineSubtotalAmount, now]),
+    [["shopDomain", "text"], ["gid", "text"], ["orderId", "orderGid"], ["processedAt", "time"], ["amount", "bigint"], ["lineSubtotalAmount", "bigint"], ["createdAt", "time"]],
+    refunds.map((r) => [shopDomain, r.gid, r.orderGid, r.processedAt, r.amount, r.lineSubtotalAmount, now]),
     // Refunds never change on Shopify; a webhook's line detail fills in what a bulk export lacks.
     `ON CONFLICT ("shopDomain", "gid") DO UPDATE SET "lineSubtotalAmount" = COALESCE("Refund"."lineSubtotalAmount", excluded."lineSubtotalAmount")`,
   );
-  const ids = orderGids.map((gid) => orderIds.get(gid)!);
+  const [where, ...params] = shopAndGids(tx, shopDomain, orderGids);
   await tx.$executeRawUnsafe(
     `UPDATE "Order" SET "refundedAmount" = (SELECT COALESCE(SUM("amount"), 0) FROM "Refund" WHERE "Refund"."orderId" = "Order"."id")
-     WHERE "id" IN (${inList(tx, ids.length, 0)})`,
-    ...ids,
+     WHERE ${where}`,
+    ...params,
   );
 }
 
-const CUSTOMER_COLUMNS = [
-  "shopDomain", "gid", "email", "firstName", "lastName", "marketingConsent", "marketingConsentAt", "firstSeenAt",
-  "shopifyUpdatedAt", "createdAt", "updatedAt",
+const CUSTOMER_COLUMNS: Column[] = [
+  ["shopDomain", "text"], ["gid", "text"], ["email", "text"], ["firstName", "text"], ["lastName", "text"],
+  ["marketingConsent", "text"], ["marketingConsentAt", "time"], ["firstSeenAt", "time"], ["shopifyUpdatedAt", "time"],
+  ["createdAt", "time"], ["updatedAt", "time"],
 ];
 
 /** Stores a customer unless a newer version, a deletion or a redaction is already stored. */
-export async function upsertCustomer(tx: Tx, shopDomain: string, customer: CustomerRecord): Promise<void> {
+export async function upsertCustomer(tx: SqlRunner, shopDomain: string, customer: CustomerRecord): Promise<void> {
   const now = new Date();
   await insertRows(
     tx,
@@ -157,12 +128,12 @@ export async function upsertCustomer(tx: Tx, shopDomain: string, customer: Custo
 }
 
 /** customers_email_marketing_consent/update: the newest consent change wins. */
-export async function updateEmailConsent(tx: Tx, shopDomain: string, change: ConsentChange, receivedAt: Date): Promise<void> {
+export async function updateEmailConsent(tx: SqlRunner, shopDomain: string, change: ConsentChange, receivedAt: Date): Promise<void> {
   const at = change.at ?? receivedAt;
   await insertRows(
     tx,
     "Customer",
-    ["shopDomain", "gid", "marketingConsent", "marketingConsentAt", "createdAt", "updatedAt"],
+    [["shopDomain", "text"], ["gid", "text"], ["marketingConsent", "text"], ["marketingConsentAt", "time"], ["createdAt", "time"], ["updatedAt", "time"]],
     [[shopDomain, change.customerGid, change.state, at, receivedAt, receivedAt]],
     `ON CONFLICT ("shopDomain", "gid") DO UPDATE SET "marketingConsent" = excluded."marketingConsent",
        "marketingConsentAt" = excluded."marketingConsentAt", "updatedAt" = excluded."updatedAt"
@@ -172,22 +143,22 @@ export async function updateEmailConsent(tx: Tx, shopDomain: string, change: Con
 }
 
 /** orders/delete: a tombstone, so that no late delivery brings the order back. */
-export async function markOrderDeleted(tx: Tx, shopDomain: string, gid: string, at: Date, currency: string): Promise<void> {
+export async function markOrderDeleted(tx: SqlRunner, shopDomain: string, gid: string, at: Date, currency: string): Promise<void> {
   await insertRows(
     tx,
     "Order",
-    ["shopDomain", "gid", "currency", "deletedAt", "createdAt", "updatedAt"],
+    [["shopDomain", "text"], ["gid", "text"], ["currency", "text"], ["deletedAt", "time"], ["createdAt", "time"], ["updatedAt", "time"]],
     [[shopDomain, gid, currency, at, at, at]],
     `ON CONFLICT ("shopDomain", "gid") DO UPDATE SET "deletedAt" = excluded."deletedAt" WHERE "Order"."deletedAt" IS NULL`,
   );
 }
 
 /** customers/delete: erase the personal fields and keep a tombstone; orders stay (anonymous revenue). */
-export async function markCustomerDeleted(tx: Tx, shopDomain: string, gid: string, at: Date): Promise<void> {
+export async function markCustomerDeleted(tx: SqlRunner, shopDomain: string, gid: string, at: Date): Promise<void> {
   await insertRows(
     tx,
     "Customer",
-    ["shopDomain", "gid", "deletedAt", "createdAt", "updatedAt"],
+    [["shopDomain", "text"], ["gid", "text"], ["deletedAt", "time"], ["createdAt", "time"], ["updatedAt", "time"]],
     [[shopDomain, gid, at, at, at]],
     `ON CONFLICT ("shopDomain", "gid") DO UPDATE SET "deletedAt" = excluded."deletedAt", "email" = NULL,
        "firstName" = NULL, "lastName" = NULL, "updatedAt" = excluded."updatedAt"
