@@ -11,17 +11,29 @@ import { kindOf } from "../db.server";
 export interface SqlRunner {
   _activeProvider?: string;
   $executeRawUnsafe(sql: string, ...params: unknown[]): PromiseLike<number>;
+  /** Only on a direct SQLite connection: runs one prepared statement once per parameter list. */
+  runEach?(sql: string, parameterLists: unknown[][]): number;
 }
 
-/** A SqlRunner on a better-sqlite3 connection; each call runs synchronously. */
+/**
+ * A SqlRunner on a better-sqlite3 connection; every call runs synchronously. Binding parameters
+ * costs nothing here, so rows go one prepared statement each, which is twice as fast as json_each.
+ */
 export function sqliteRunner(connection: Database.Database): SqlRunner {
   const statements = new Map<string, Database.Statement>();
+  const prepared = (sql: string) => {
+    let statement = statements.get(sql);
+    if (!statement) statements.set(sql, (statement = connection.prepare(sql)));
+    return statement;
+  };
   return {
     _activeProvider: "sqlite",
-    $executeRawUnsafe(sql, ...params) {
-      let statement = statements.get(sql);
-      if (!statement) statements.set(sql, (statement = connection.prepare(sql)));
-      return Promise.resolve(statement.run(...params).changes);
+    $executeRawUnsafe: (sql, ...params) => Promise.resolve(prepared(sql).run(...params).changes),
+    runEach(sql, parameterLists) {
+      const statement = prepared(sql);
+      let changes = 0;
+      for (const parameters of parameterLists) changes += statement.run(parameters).changes;
+      return changes;
     },
   };
 }
@@ -78,9 +90,26 @@ function selectFromJson(tx: SqlRunner, columns: readonly Column[]): string {
   return `SELECT ${exprs} FROM json_each(?) AS j WHERE true`;
 }
 
+const isReference = (type: ColumnType): type is "customerGid" | "orderGid" => type === "customerGid" || type === "orderGid";
+
+/** A direct SQLite connection: one prepared single-row statement, run once per row. */
+function insertEach(runEach: NonNullable<SqlRunner["runEach"]>, table: string, columns: readonly Column[], rows: Value[][], onConflict: string) {
+  const values = columns.map(([, type]) =>
+    isReference(type) ? `(SELECT r."id" FROM "${REFERENCED_TABLE[type]}" r WHERE r."shopDomain" = ? AND r."gid" = ?)` : "?",
+  );
+  const sql = `INSERT INTO "${table}" (${columns.map(([name]) => `"${name}"`).join(", ")}) VALUES (${values.join(", ")}) ${onConflict}`;
+  const bind = (value: Value, type: ColumnType) => {
+    if (value === null || type === "bigint") return value; // better-sqlite3 binds BigInt exactly
+    return type === "bool" ? (value ? 1 : 0) : encode(value, type, true);
+  };
+  // A reference binds the shop (the row's first column) and the GID.
+  return runEach(sql, rows.map((row) => row.flatMap((value, i) => (isReference(columns[i][1]) ? [row[0], value] : [bind(value, columns[i][1])]))));
+}
+
 /** INSERT rows; on a key conflict run `onConflict` (a DO UPDATE / DO NOTHING clause). */
 export async function insertRows(tx: SqlRunner, table: string, columns: readonly Column[], rows: Value[][], onConflict: string) {
   if (rows.length === 0) return 0;
+  if (tx.runEach) return insertEach(tx.runEach, table, columns, rows, onConflict);
   const sqlite = kindOf(tx) === "sqlite";
   const payload = JSON.stringify(rows.map((row) => row.map((value, i) => encode(value, columns[i][1], sqlite))));
   const sql = `INSERT INTO "${table}" (${columns.map(([name]) => `"${name}"`).join(", ")}) ${selectFromJson(tx, columns)} ${onConflict}`;

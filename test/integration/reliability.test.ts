@@ -73,7 +73,7 @@ describe("several app instances on one database", () => {
     }));
     // Every version is delivered twice, to both instances at once, in shuffled order; like Shopify,
     // a delivery answered with an error is sent again.
-    const deliverUntilAccepted = async (url: string, body: object, webhookId: string) => {
+    const deliverUntilAccepted = async (url: string, body: Record<string, unknown>, webhookId: string) => {
       for (let attempt = 0; ; attempt++) {
         const response = await sendWebhook(url, { topic: "orders/updated", shop, body, webhookId });
         if (response.status === 200 || attempt === 10) return { ...response, attempts: attempt + 1 };
