@@ -4,6 +4,7 @@ import { randomUUID } from "node:crypto";
 import type { Tx } from "../db.server";
 import { formatMinorUnits } from "./money";
 import { toGid } from "./json";
+import { forgetShop } from "./shops.server";
 
 export const DATA_EXPORT_FORMAT = "comeback.customer-data/v1";
 
@@ -81,6 +82,7 @@ export async function redactCustomer(tx: Tx, shopDomain: string, customerId: str
 
 /** shop/redact: everything of the shop goes; a bare row remains so late deliveries are ignored. */
 export async function redactShop(tx: Tx, shopDomain: string, at: Date) {
+  forgetShop(shopDomain);
   await tx.shop.upsert({ where: { domain: shopDomain }, create: { domain: shopDomain }, update: {} });
   await tx.customerDataExport.deleteMany({ where: { shopDomain } });
   await tx.historyImport.deleteMany({ where: { shopDomain } });

@@ -1,5 +1,6 @@
 import db from "../db.server";
 import { log } from "../log.server";
+import { forgetShop } from "./shops.server";
 import { runBulkExport, startHistoryImport, type AdminGraphql } from "./history-import.server";
 
 const SHOP_QUERY = `query ShopBasics { shop { name currencyCode ianaTimezone } }`;
@@ -17,6 +18,7 @@ export async function onShopInstalled(shopDomain: string, graphql: AdminGraphql)
     create: { domain: shopDomain, ...details },
     update: { ...details, installState: "installed", uninstalledAt: null },
   });
+  forgetShop(shopDomain);
   // A reinstall re-imports: orders changed while the app was away sent no webhooks.
   const reinstalled = before !== null && before.installState !== "installed";
   const job = reinstalled ? await runBulkExport(graphql, shopDomain) : await startHistoryImport(graphql, shopDomain);

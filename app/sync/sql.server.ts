@@ -110,10 +110,34 @@ function insertEach(runEach: NonNullable<SqlRunner["runEach"]>, table: string, c
 export async function insertRows(tx: SqlRunner, table: string, columns: readonly Column[], rows: Value[][], onConflict: string) {
   if (rows.length === 0) return 0;
   if (tx.runEach) return insertEach(tx.runEach, table, columns, rows, onConflict);
+  return tx.$executeRawUnsafe(...insertFromJson(tx, table, columns, rows, onConflict));
+}
+
+/** insertRows for a Prisma client, with an `onConflict` that ends in RETURNING. */
+export async function insertRowsReturning<T>(
+  client: SqlRunner & { $queryRawUnsafe<R>(sql: string, ...params: unknown[]): PromiseLike<R> },
+  table: string,
+  columns: readonly Column[],
+  rows: Value[][],
+  onConflictReturning: string,
+): Promise<T[]> {
+  return client.$queryRawUnsafe<T[]>(...insertFromJson(client, table, columns, rows, onConflictReturning));
+}
+
+function insertFromJson(tx: SqlRunner, table: string, columns: readonly Column[], rows: Value[][], onConflict: string): [string, string] {
   const sqlite = kindOf(tx) === "sqlite";
   const payload = JSON.stringify(rows.map((row) => row.map((value, i) => encode(value, columns[i][1], sqlite))));
-  const sql = `INSERT INTO "${table}" (${columns.map(([name]) => `"${name}"`).join(", ")}) ${selectFromJson(tx, columns)} ${onConflict}`;
-  return tx.$executeRawUnsafe(sql, payload);
+  return [`INSERT INTO "${table}" (${columns.map(([name]) => `"${name}"`).join(", ")}) ${selectFromJson(tx, columns)} ${onConflict}`, payload];
+}
+
+/** Parameter `index` (1-based) of a statement: `$1` on PostgreSQL, `?` (in order) on SQLite. */
+export function param(tx: SqlRunner, index: number, type?: keyof typeof PG_TYPES): string {
+  return kindOf(tx) === "postgresql" ? `$${index}${type ? `::${PG_TYPES[type]}` : ""}` : "?";
+}
+
+/** A timestamp as the database's raw parameter (Prisma's own format on SQLite). */
+export function timeParam(tx: SqlRunner, time: Date): string {
+  return encode(time, "time", kindOf(tx) === "sqlite") as string;
 }
 
 /** `"shopDomain" = <shop> AND "gid" IN <JSON array of GIDs>`, with the two values to pass. */

@@ -1,6 +1,7 @@
 // What each webhook topic does. `interpret` validates a delivery's body and returns its effect;
 // it writes nothing, so a malformed body is refused before anything is stored.
 import type { Tx } from "../db.server";
+import type { SqlRunner } from "./sql.server";
 import { markBulkOperationFinished } from "./history-import.server";
 import { exportCustomerData, redactCustomer, redactShop } from "./compliance.server";
 import { parseShopifyJson } from "./json";
@@ -36,14 +37,21 @@ export interface EffectContext {
   at: Date;
 }
 
-export type Effect = (tx: Tx, context: EffectContext) => Promise<void>;
+/**
+ * What a delivery does. Most topics only write rows with SQL (`sql`): those statements are
+ * recorded and sent as one batch transaction, which costs far less than an interactive one on
+ * every delivery. The rest (`interactive`) read as they go and get an interactive transaction.
+ */
+export type Effect =
+  | { sql: (runner: SqlRunner, context: EffectContext) => Promise<unknown> }
+  | { interactive: (tx: Tx, context: EffectContext) => Promise<unknown> };
 
 /** Topics (as authenticate.webhook names them) that still act after the app was uninstalled. */
 export const AFTER_UNINSTALL_TOPICS = new Set(["APP_UNINSTALLED", "CUSTOMERS_DATA_REQUEST", "CUSTOMERS_REDACT", "SHOP_REDACT"]);
 
 const orderEffect = (payload: unknown): Effect => {
   const order = orderFromPayload(payload);
-  return (tx, { shopDomain }) => upsertOrders(tx, shopDomain, [order]);
+  return { sql: (runner, { shopDomain }) => upsertOrders(runner, shopDomain, [order]) };
 };
 
 const interpreters: Record<string, (payload: unknown) => Effect> = {
@@ -53,55 +61,57 @@ const interpreters: Record<string, (payload: unknown) => Effect> = {
   ORDERS_CANCELLED: orderEffect,
   ORDERS_DELETE(payload) {
     const gid = deletedGid("Order", payload);
-    return (tx, { shopDomain, at, shopCurrency }) => markOrderDeleted(tx, shopDomain, gid, at, shopCurrency);
+    return { sql: (runner, { shopDomain, at, shopCurrency }) => markOrderDeleted(runner, shopDomain, gid, at, shopCurrency) };
   },
   REFUNDS_CREATE(payload) {
     // Amounts are shop money; the currency (for its decimals) is the shop's, known at apply time.
     refundFromPayload(payload, "USD");
-    return (tx, { shopDomain, shopCurrency }) =>
-      upsertRefunds(tx, shopDomain, [refundFromPayload(payload, shopCurrency)], shopCurrency);
+    return {
+      sql: (runner, { shopDomain, shopCurrency }) =>
+        upsertRefunds(runner, shopDomain, [refundFromPayload(payload, shopCurrency)], shopCurrency),
+    };
   },
   CUSTOMERS_CREATE(payload) {
     const customer = customerFromPayload(payload);
-    return (tx, { shopDomain }) => upsertCustomer(tx, shopDomain, customer);
+    return { sql: (runner, { shopDomain }) => upsertCustomer(runner, shopDomain, customer) };
   },
   CUSTOMERS_UPDATE(payload) {
     const customer = customerFromPayload(payload);
-    return (tx, { shopDomain }) => upsertCustomer(tx, shopDomain, customer);
+    return { sql: (runner, { shopDomain }) => upsertCustomer(runner, shopDomain, customer) };
   },
   CUSTOMERS_EMAIL_MARKETING_CONSENT_UPDATE(payload) {
     const change = emailConsentFromPayload(payload);
-    return (tx, { shopDomain, at }) => updateEmailConsent(tx, shopDomain, change, at);
+    return { sql: (runner, { shopDomain, at }) => updateEmailConsent(runner, shopDomain, change, at) };
   },
   CUSTOMERS_DELETE(payload) {
     const gid = deletedGid("Customer", payload);
-    return (tx, { shopDomain, at }) => markCustomerDeleted(tx, shopDomain, gid, at);
+    return { sql: (runner, { shopDomain, at }) => markCustomerDeleted(runner, shopDomain, gid, at) };
   },
   APP_UNINSTALLED() {
-    return (tx, { shopDomain, at }) => markUninstalled(tx, shopDomain, at);
+    return { interactive: (tx, { shopDomain, at }) => markUninstalled(tx, shopDomain, at) };
   },
   APP_SCOPES_UPDATE(payload) {
     const scope = parse(scopesUpdateSchema, payload).current.join(",");
-    return async (tx, { shopDomain }) => {
-      await tx.session.updateMany({ where: { shop: shopDomain }, data: { scope } });
-    };
+    return { interactive: (tx, { shopDomain }) => tx.session.updateMany({ where: { shop: shopDomain }, data: { scope } }) };
   },
   BULK_OPERATIONS_FINISH(payload) {
     const finish = parse(bulkOperationFinishSchema, payload);
-    return (tx, { shopDomain, at }) => markBulkOperationFinished(tx, shopDomain, finish, at);
+    return { interactive: (tx, { shopDomain, at }) => markBulkOperationFinished(tx, shopDomain, finish, at) };
   },
   CUSTOMERS_DATA_REQUEST(payload) {
     const request = parse(dataRequestSchema, payload);
-    return (tx, { shopDomain }) =>
-      exportCustomerData(tx, shopDomain, String(request.customer.id), String(request.data_request.id));
+    return {
+      interactive: (tx, { shopDomain }) =>
+        exportCustomerData(tx, shopDomain, String(request.customer.id), String(request.data_request.id)),
+    };
   },
   CUSTOMERS_REDACT(payload) {
     const request = parse(customerRedactSchema, payload);
-    return (tx, { shopDomain, at, eventId }) => redactCustomer(tx, shopDomain, String(request.customer.id), at, eventId);
+    return { interactive: (tx, { shopDomain, at, eventId }) => redactCustomer(tx, shopDomain, String(request.customer.id), at, eventId) };
   },
   SHOP_REDACT(payload) {
     parse(shopRedactSchema, payload);
-    return (tx, { shopDomain, at }) => redactShop(tx, shopDomain, at);
+    return { interactive: (tx, { shopDomain, at }) => redactShop(tx, shopDomain, at) };
   },
 };
 

@@ -8,11 +8,12 @@
 // 4. Its effect and the event's "processed" mark commit in one transaction. If that fails the event
 //    stays stored as failed and Shopify gets a 500, so both Shopify's retry and the app's worker
 //    (worker.server.ts) can apply it later; nothing is dropped.
-import db, { type Tx } from "../db.server";
+import db, { kindOf, type Tx } from "../db.server";
 import { authenticate } from "../shopify.server";
 import { AFTER_UNINSTALL_TOPICS, interpret, isSupportedTopic, type Effect } from "./topics.server";
 import { PayloadError } from "./payloads";
 import { ensureShop } from "./shops.server";
+import { insertRowsReturning, param, timeParam, type SqlRunner } from "./sql.server";
 import { log } from "../log.server";
 
 /** Shopify's largest payloads (orders with hundreds of lines) stay far below this. */
@@ -76,6 +77,10 @@ export async function receiveWebhook(request: Request): Promise<Response> {
   return json(200, { status: outcome });
 }
 
+/**
+ * Stores the delivery unless it was stored before. One INSERT ... ON CONFLICT DO NOTHING; only a
+ * repeated delivery costs a second query to read what was stored.
+ */
 async function storeEvent(delivery: {
   shop: string;
   topic: string;
@@ -84,61 +89,72 @@ async function storeEvent(delivery: {
   triggeredAt: Date | null;
   body: string;
   rejection: string | null;
-}) {
-  const key = { shopDomain_webhookId: { shopDomain: delivery.shop, webhookId: delivery.webhookId } };
-  const existing = await db.webhookEvent.findUnique({ where: key });
-  if (existing) return existing;
-  try {
-    return await db.webhookEvent.create({
-      data: {
-        shopDomain: delivery.shop,
-        webhookId: delivery.webhookId,
-        topic: delivery.topic,
-        apiVersion: delivery.apiVersion,
-        triggeredAt: delivery.triggeredAt,
-        payload: delivery.body,
-        status: delivery.rejection ? "rejected" : "received",
-        lastError: delivery.rejection,
-      },
-    });
-  } catch (error) {
-    // The same delivery arriving twice at once: the other request stored it first.
-    const stored = await db.webhookEvent.findUnique({ where: key });
-    if (stored) return stored;
-    throw error;
-  }
+}): Promise<StoredEvent> {
+  const receivedAt = new Date();
+  const status = delivery.rejection ? "rejected" : "received";
+  const inserted = await insertRowsReturning<{ id: number | bigint }>(
+    db,
+    "WebhookEvent",
+    [["shopDomain", "text"], ["webhookId", "text"], ["topic", "text"], ["apiVersion", "text"], ["triggeredAt", "time"],
+     ["receivedAt", "time"], ["status", "text"], ["attempts", "int"], ["payload", "text"], ["lastError", "text"]],
+    [[delivery.shop, delivery.webhookId, delivery.topic, delivery.apiVersion, delivery.triggeredAt, receivedAt, status, 0, delivery.body, delivery.rejection]],
+    `ON CONFLICT ("shopDomain", "webhookId") DO NOTHING RETURNING "id"`,
+  );
+  if (inserted.length) return { id: Number(inserted[0].id), status, lastError: delivery.rejection, receivedAt };
+  return db.webhookEvent.findUniqueOrThrow({
+    where: { shopDomain_webhookId: { shopDomain: delivery.shop, webhookId: delivery.webhookId } },
+    select: { id: true, status: true, lastError: true, receivedAt: true },
+  });
+}
+
+interface StoredEvent {
+  id: number;
+  status: string;
+  lastError: string | null;
+  receivedAt: Date;
 }
 
 export type Outcome = "processed" | "ignored" | "failed";
 
 /** Applies a stored event's effect exactly once. Also used by the worker to retry. */
 export async function applyEvent(eventId: number, shopDomain: string, topic: string, at: Date, effect: Effect): Promise<Outcome> {
-  let attempts = 0;
   try {
-    return await db.$transaction(async (tx: Tx) => {
-      const event = await tx.webhookEvent.findUnique({ where: { id: eventId }, select: { status: true, attempts: true } });
-      attempts = event?.attempts ?? 0;
-      if (!event || event.status === "processed" || event.status === "ignored") return "processed";
-      const shop = await ensureShop(tx, shopDomain);
-      const active = shop.installState === "installed" || AFTER_UNINSTALL_TOPICS.has(topic);
-      if (active) await effect(tx, { shopDomain, shopCurrency: shop.currency, eventId, at });
-      const outcome = active ? "processed" : "ignored";
-      await tx.webhookEvent.updateMany({
-        where: { id: eventId },
-        data: { status: outcome, processedAt: new Date(), payload: null, lastError: null, leaseUntil: null, attempts: { increment: 1 } },
+    // Effects are idempotent, so an event that another instance is applying at this very moment
+    // may be applied twice with the same result; its status is not read first.
+    const shop = await ensureShop(db, shopDomain);
+    const active = shop.installState === "installed" || AFTER_UNINSTALL_TOPICS.has(topic);
+    const outcome: Outcome = active ? "processed" : "ignored";
+    const context = { shopDomain, shopCurrency: shop.currency, eventId, at };
+    if (active && "interactive" in effect) {
+      await db.$transaction(async (tx: Tx) => {
+        await effect.interactive(tx, context);
+        await markApplied(tx, eventId, outcome);
       });
       return outcome;
-    });
+    }
+    const statements: [string, unknown[]][] = [];
+    const recorder: SqlRunner = {
+      _activeProvider: kindOf(db),
+      $executeRawUnsafe: (sql, ...params) => (statements.push([sql, params]), Promise.resolve(0)),
+    };
+    if (active && "sql" in effect) await effect.sql(recorder, context);
+    await markApplied(recorder, eventId, outcome);
+    await db.$transaction(statements.map(([sql, params]) => db.$executeRawUnsafe(sql, ...params)));
+    return outcome;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     log.error("webhook processing failed", { shop: shopDomain, topic, eventId, error: message });
-    await db.webhookEvent
-      .update({
+    try {
+      const failed = await db.webhookEvent.update({
         where: { id: eventId },
-        // leaseUntil doubles as the earliest next attempt: the worker backs off exponentially.
-        data: { status: "failed", lastError: message.slice(0, 2000), attempts: { increment: 1 }, leaseUntil: nextAttemptAt(attempts) },
-      })
-      .catch((markError) => log.error("could not mark webhook failed", { eventId, error: String(markError) }));
+        data: { status: "failed", lastError: message.slice(0, 2000), attempts: { increment: 1 } },
+        select: { attempts: true },
+      });
+      // leaseUntil doubles as the earliest next attempt: the worker backs off exponentially.
+      await db.webhookEvent.update({ where: { id: eventId }, data: { leaseUntil: nextAttemptAt(failed.attempts - 1) } });
+    } catch (markError) {
+      log.error("could not mark webhook failed", { eventId, error: String(markError) });
+    }
     return "failed";
   }
 }
@@ -154,6 +170,17 @@ export async function retryEvent(event: { id: number; shopDomain: string; topic:
     return "failed";
   }
   return applyEvent(event.id, event.shopDomain, event.topic, event.triggeredAt ?? event.receivedAt, effect);
+}
+
+/** Raw SQL: this runs for every delivery, and Prisma's query builder costs more than the update. */
+function markApplied(tx: SqlRunner, eventId: number, outcome: Outcome) {
+  return tx.$executeRawUnsafe(
+    `UPDATE "WebhookEvent" SET "status" = ${param(tx, 1)}, "processedAt" = ${param(tx, 2, "time")}, "payload" = NULL,
+       "lastError" = NULL, "leaseUntil" = NULL, "attempts" = "attempts" + 1 WHERE "id" = ${param(tx, 3)}`,
+    outcome,
+    timeParam(tx, new Date()),
+    eventId,
+  );
 }
 
 /** 1 s, 2 s, 4 s ... up to an hour between attempts (COMEBACK_RETRY_BASE_MS scales it). */
