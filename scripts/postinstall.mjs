@@ -19,14 +19,24 @@ function betterSqliteLoads() {
   }
 }
 
+/** The directory of the running Node's headers (the `node` package ships them beside its binary). */
+function nodeHeadersDir() {
+  const candidates = [
+    dirname(dirname(realpathSync(process.execPath))),
+    join(dirname(require.resolve("node/package.json")), "node_modules", `node-${process.platform}-${process.arch}`),
+  ];
+  return candidates.find((dir) => existsSync(join(dir, "include", "node", "node_api.h")));
+}
+
 if (!betterSqliteLoads()) {
-  const nodeHome = dirname(dirname(realpathSync(process.execPath)));
-  const args = ["rebuild", "--release", "--jobs", "max"];
-  if (existsSync(join(nodeHome, "include", "node", "node_api.h"))) args.push(`--nodedir=${nodeHome}`);
+  const headers = nodeHeadersDir();
+  if (!headers) throw new Error(`no headers for Node ${process.version} to compile better-sqlite3 against`);
   console.log(`postinstall: compiling better-sqlite3 for Node ${process.version} (about a minute)`);
-  execFileSync(process.execPath, [require.resolve("node-gyp/bin/node-gyp.js"), ...args], {
+  execFileSync(process.execPath, [require.resolve("node-gyp/bin/node-gyp.js"), "rebuild", "--release", "--jobs", "max", `--nodedir=${headers}`], {
     cwd: dirname(require.resolve("better-sqlite3/package.json")),
     stdio: ["ignore", "ignore", "inherit"],
+    // npm passes the machine's own nodedir setting (if any) down as npm_config_nodedir; override it.
+    env: { ...process.env, npm_config_nodedir: headers },
   });
   if (!betterSqliteLoads()) throw new Error("better-sqlite3 does not load after compiling it");
 }
