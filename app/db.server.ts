@@ -2,7 +2,7 @@
 // or PostgreSQL (postgres://); both clients come from the same data model (prisma/schema.prisma),
 // so the app is written against one type.
 import { createRequire } from "node:module";
-import type { PrismaClient } from ".prisma-comeback/sqlite/index.js";
+import type { PrismaClient } from "@prisma/client";
 import { DEFAULT_DATABASE_URL, databaseKind, sqliteFilePath, type DatabaseKind } from "./db/url";
 
 export type { PrismaClient };
@@ -30,7 +30,7 @@ export function createDb(url = databaseUrl()): PrismaClient {
     return new PgClient({ adapter: new PrismaPg({ connectionString: url, max }) }) as PrismaClient;
   }
   const { PrismaBetterSQLite3 } = require("@prisma/adapter-better-sqlite3") as typeof import("@prisma/adapter-better-sqlite3");
-  const { PrismaClient: SqliteClient } = require(".prisma-comeback/sqlite/index.js");
+  const { PrismaClient: SqliteClient } = require("@prisma/client");
   // WAL lets readers (admin pages) proceed while a webhook writes; busy_timeout waits for the lock.
   const adapter = new PrismaBetterSQLite3({ url: sqliteFilePath(url), timeout: 5000 });
   return new SqliteClient({ adapter }) as PrismaClient;

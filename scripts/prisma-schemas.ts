@@ -9,7 +9,10 @@ export function postgresqlSchema(sqliteSchema: string): string {
     header +
     sqliteSchema
       .replace('provider = "sqlite"', 'provider = "postgresql"')
-      .replace('output          = "../node_modules/.prisma-comeback/sqlite"', 'output          = "../../node_modules/.prisma-comeback/postgresql"')
+      .replace(
+        'provider        = "prisma-client-js"',
+        'provider        = "prisma-client-js"\n  output          = "../../node_modules/.prisma-comeback/postgresql"',
+      )
   );
 }
 
