@@ -7,7 +7,7 @@
 // Prints a table and writes every figure to bench-results/bench-<timestamp>.json.
 import "../scripts/env";
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -112,6 +112,28 @@ const report: Record<string, unknown> = {
 };
 mkdirSync("bench-results", { recursive: true });
 
+// Two benches at once would share databases and files (and halve each other's CPU): one at a time.
+const LOCK = "bench-results/.bench.lock";
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+try {
+  writeFileSync(LOCK, String(process.pid), { flag: "wx" });
+} catch {
+  const holder = Number(readFileSync(LOCK, "utf8"));
+  if (isRunning(holder)) {
+    console.error(`another bench is running (pid ${holder}); try again when it has finished`);
+    process.exit(1);
+  }
+  writeFileSync(LOCK, String(process.pid)); // left behind by a bench that was killed
+}
+process.on("exit", () => rmSync(LOCK, { force: true }));
+
 try {
   console.log(`${command}  (${cpus().length} CPUs, Node ${process.version}, load average ${loadavg()[0].toFixed(2)})`);
   if (loadavg()[0] > 0.5) console.log("warning: the machine is already busy; figures will be pessimistic");
@@ -135,7 +157,7 @@ try {
   }
 } catch (error) {
   report.error = String(error);
-  console.error(`\nbench failed: ${(error as Error).stack ?? error}`);
+  console.error(abort.signal.aborted ? "\ninterrupted" : `\nbench failed: ${(error as Error).stack ?? error}`);
   process.exitCode = 1;
 } finally {
   report.finishedAt = new Date().toISOString();

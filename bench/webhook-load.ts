@@ -53,6 +53,8 @@ export interface WebhookResult {
   /** How late the client itself sent (ms after the due time): large values mean the client lagged. */
   sendLag: LatencyStats;
   latency: Record<string, LatencyStats>;
+  /** The ten slowest deliveries and when they were due (s after measuring began): clustered or spread? */
+  slowest: { kind: string; dueAtSecond: number; ms: number }[];
   cpu: { appServer: number; benchClient: number };
 }
 
@@ -171,8 +173,15 @@ export async function runWebhookLoad(
   // Production's worker interval and lease, not the test harness's fast ones ("" = the app's default).
   const env: Record<string, string> = { COMEBACK_WORKER_INTERVAL_MS: "", COMEBACK_LEASE_MS: "" };
   if (options.cpuProfileDir) {
-    // Same preload as startAppServer sets, plus a CPU profile written when the server exits.
-    env.NODE_OPTIONS = `--import ${resolve("test/mocks/shopify-network.mjs")} --cpu-prof --cpu-prof-dir=${resolve(options.cpuProfileDir)} --cpu-prof-name=webhooks-${database}-app.cpuprofile`;
+    // Same preload as startAppServer sets, plus a CPU profile written when the server exits. V8
+    // writes it only on a normal exit, and on PostgreSQL the app does not exit on SIGTERM by itself
+    // (its connection pool keeps it alive until startAppServer's SIGKILL), so exit 0.5 s after SIGTERM.
+    const exitOnTerm = encodeURIComponent(`process.on("SIGTERM",()=>setTimeout(()=>process.exit(),500))`);
+    env.NODE_OPTIONS = [
+      `--import ${resolve("test/mocks/shopify-network.mjs")}`,
+      `--import data:text/javascript,${exitOnTerm}`,
+      `--cpu-prof --cpu-prof-dir=${resolve(options.cpuProfileDir)} --cpu-prof-name=webhooks-${database}-app.cpuprofile`,
+    ].join(" ");
   }
   const app = await startAppServer({ databaseUrl, adminDoubleUrl: double.url, env }).catch(async (error) => {
     await double.close();
@@ -186,6 +195,7 @@ export async function runWebhookLoad(
     const interval = 1000 / RATE;
     const latencies: Record<string, number[]> = { all: [] };
     const lags: number[] = [];
+    const slow: { kind: string; due: number; ms: number }[] = [];
     const errorSamples: string[] = [];
     let ok = 0;
     let errors = 0;
@@ -221,6 +231,7 @@ export async function runWebhookLoad(
       ok++;
       (latencies[delivery.kind] ??= []).push(done - due);
       latencies.all.push(done - due);
+      slow.push({ kind: delivery.kind, due, ms: done - due });
     };
 
     console.error(`[webhooks/${database}] sending ${deliveries.length} deliveries (${WARMUP_SECONDS} s warm-up + ${seconds} s)`);
@@ -257,18 +268,27 @@ export async function runWebhookLoad(
       achievedRate: Math.round((ok / window) * 10) / 10,
       sendLag: stats(lags),
       latency: Object.fromEntries(Object.entries(latencies).map(([kind, values]) => [kind, stats(values)])),
+      slowest: slow
+        .sort((a, b) => b.ms - a.ms)
+        .slice(0, 10)
+        .map(({ kind, due, ms }) => ({ kind, dueAtSecond: Math.round((due - measureStart) / 100) / 10, ms: Math.round(ms) })),
       cpu: {
         appServer: Math.round(((cpuSeconds(app.process.pid!) - cpuStart.app) / window) * 100),
         benchClient: Math.round(((client.user + client.system) / 1e6 / window) * 100),
       },
     };
   } finally {
-    // Bounded: a server that does not exit on SIGTERM within 10 s is killed.
+    // Bounded: a server still running 15 s after SIGTERM is killed. (On PostgreSQL the app does not
+    // exit on SIGTERM at all; startAppServer's stop() kills it after 3 s, reported as SIGKILL.)
     await bounded(agent.destroy(), 2_000);
-    await bounded(app.stop(), 10_000);
+    const stopping = performance.now();
+    await bounded(app.stop(), 15_000);
     if (app.process.exitCode === null && app.process.signalCode === null) {
-      console.error(`[webhooks/${database}] app server did not exit on SIGTERM within 10 s; killing it`);
+      console.error(`[webhooks/${database}] app server did not exit on SIGTERM within 15 s; killing it`);
       app.process.kill("SIGKILL");
+    } else {
+      const how = app.process.signalCode ?? `exit code ${app.process.exitCode}`;
+      console.error(`[webhooks/${database}] app server stopped (${how}) ${Math.round(performance.now() - stopping)} ms after SIGTERM`);
     }
     await bounded(double.close(), 2_000);
   }

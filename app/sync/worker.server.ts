@@ -88,4 +88,12 @@ export function startWorker(): void {
     }
   }, TICK_MS);
   globalThis.comebackWorker.unref();
+  // remix-serve closes the HTTP server on these signals; the worker and the database pool would
+  // still keep the process alive (PostgreSQL's pool does), so release them too.
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    process.once(signal, () => {
+      clearInterval(globalThis.comebackWorker);
+      void db.$disconnect();
+    });
+  }
 }
