@@ -116,23 +116,32 @@ interface StoredEvent {
 
 export type Outcome = "processed" | "ignored" | "failed";
 
+/**
+ * PostgreSQL need not wait for the disk when it commits an effect: the delivery itself was stored
+ * with a synchronous commit before this, so if a crash lost the effect's commit the event would
+ * still be "received" and the worker would apply it again. One disk flush per delivery, not two.
+ */
+const ASYNC_COMMIT = "SET LOCAL synchronous_commit TO OFF";
+
 /** Applies a stored event's effect exactly once. Also used by the worker to retry. */
 export async function applyEvent(eventId: number, shopDomain: string, topic: string, at: Date, effect: Effect): Promise<Outcome> {
   try {
     // Effects are idempotent, so an event that another instance is applying at this very moment
     // may be applied twice with the same result; its status is not read first.
     const shop = await ensureShop(db, shopDomain);
+    const postgres = kindOf(db) === "postgresql";
     const active = shop.installState === "installed" || AFTER_UNINSTALL_TOPICS.has(topic);
     const outcome: Outcome = active ? "processed" : "ignored";
     const context = { shopDomain, shopCurrency: shop.currency, eventId, at };
     if (active && "interactive" in effect) {
       await db.$transaction(async (tx: Tx) => {
+        if (postgres) await tx.$executeRawUnsafe(ASYNC_COMMIT);
         await effect.interactive(tx, context);
         await markApplied(tx, eventId, outcome);
       });
       return outcome;
     }
-    const statements: [string, unknown[]][] = [];
+    const statements: [string, unknown[]][] = postgres ? [[ASYNC_COMMIT, []]] : [];
     const recorder: SqlRunner = {
       _activeProvider: kindOf(db),
       $executeRawUnsafe: (sql, ...params) => (statements.push([sql, params]), Promise.resolve(0)),
