@@ -44,7 +44,7 @@ const RUN_BULK_QUERY = `mutation RunOrdersExport($query: String!) {
 }`;
 
 const BULK_OPERATION_STATUS = `query BulkOperationStatus($id: ID!) {
-  node(id: $id) { ... on BulkOperation { id status errorCode objectCount url partialDataUrl } }
+  node(id: $id) { ... on BulkOperation { id status errorCode url } }
 }`;
 
 // Large enough to amortise a transaction, small enough that a batch holds the SQLite write lock
@@ -118,7 +118,7 @@ export async function importBulkExport(graphql: AdminGraphql, importId: string) 
   }
   const response = await fetch(node.url);
   if (!response.ok || !response.body) throw new Error(`download failed: HTTP ${response.status}`);
-  await db.historyImport.update({ where: { id: importId }, data: { status: "importing", url: null } });
+  await db.historyImport.update({ where: { id: importId }, data: { status: "importing" } });
   return importJsonl(importId, Readable.fromWeb(response.body as import("node:stream/web").ReadableStream));
 }
 

@@ -135,8 +135,17 @@ function money(set: z.infer<typeof moneySet> | null | undefined, fallback: strin
   return value === null || value === undefined ? 0n : toMinorUnits(value, currency);
 }
 
+/**
+ * Validates a refunds/create payload now; the record needs the shop's currency (for its
+ * decimals), which is known only when the delivery is applied.
+ */
+export function refundParser(payload: unknown): (currency: string) => RefundRecord {
+  const refund = parse(refundSchema, payload);
+  return (currency) => normaliseRefund(refund, currency);
+}
+
 export function refundFromPayload(payload: unknown, currency: string): RefundRecord {
-  return normaliseRefund(parse(refundSchema, payload), currency);
+  return refundParser(payload)(currency);
 }
 
 function normaliseRefund(refund: z.infer<typeof refundSchema>, currency: string): RefundRecord {

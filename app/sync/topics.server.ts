@@ -15,7 +15,7 @@ import {
   orderFromPayload,
   parse,
   PayloadError,
-  refundFromPayload,
+  refundParser,
   scopesUpdateSchema,
   shopRedactSchema,
 } from "./payloads";
@@ -64,11 +64,9 @@ const interpreters: Record<string, (payload: unknown) => Effect> = {
     return { sql: (runner, { shopDomain, at, shopCurrency }) => markOrderDeleted(runner, shopDomain, gid, at, shopCurrency) };
   },
   REFUNDS_CREATE(payload) {
-    // Amounts are shop money; the currency (for its decimals) is the shop's, known at apply time.
-    refundFromPayload(payload, "USD");
+    const refundIn = refundParser(payload);
     return {
-      sql: (runner, { shopDomain, shopCurrency }) =>
-        upsertRefunds(runner, shopDomain, [refundFromPayload(payload, shopCurrency)], shopCurrency),
+      sql: (runner, { shopDomain, shopCurrency }) => upsertRefunds(runner, shopDomain, [refundIn(shopCurrency)], shopCurrency),
     };
   },
   CUSTOMERS_CREATE(payload) {

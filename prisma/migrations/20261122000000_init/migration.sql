@@ -120,7 +120,6 @@ CREATE TABLE "HistoryImport" (
     "bulkOperationGid" TEXT,
     "fileName" TEXT,
     "status" TEXT NOT NULL DEFAULT 'created',
-    "url" TEXT,
     "linesDone" INTEGER NOT NULL DEFAULT 0,
     "ordersImported" INTEGER NOT NULL DEFAULT 0,
     "error" TEXT,
