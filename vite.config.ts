@@ -36,5 +36,19 @@ export default defineConfig({
     tsconfigPaths(),
   ],
   build: { assetsInlineLimit: 0 },
-  optimizeDeps: { include: ["@shopify/app-bridge-react", "@shopify/polaris"] },
+  // Every dependency Vite's scan reaches from the routes, optimised up front (the server-only ones
+  // too: the scan does not know that Remix strips them). One discovered on the first visit makes
+  // Vite re-optimise and reload, and the page can then run two copies of React.
+  optimizeDeps: {
+    include: [
+      "@shopify/app-bridge-react",
+      "@shopify/polaris",
+      "@shopify/shopify-app-remix/react",
+      "@shopify/shopify-app-remix/server",
+      "@shopify/shopify-app-remix/adapters/node",
+      "@shopify/shopify-app-session-storage-prisma",
+      "better-sqlite3",
+      "zod",
+    ],
+  },
 }) satisfies UserConfig;

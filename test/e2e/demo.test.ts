@@ -44,6 +44,8 @@ afterAll(async () => {
 describe("npm run demo", () => {
   it("shows the demo shop's sync status at localhost", async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const pageErrors: string[] = [];
+    page.on("pageerror", (error) => pageErrors.push(String(error)));
     await page.goto(url, { waitUntil: "networkidle" });
     expect(new URL(page.url()).pathname).toBe("/app");
     // On a cold start Vite's dev server optimises dependencies and reloads the page once.
@@ -55,6 +57,7 @@ describe("npm run demo", () => {
     expect(customers).toBeGreaterThan(3000);
     expect(await page.getByText("completed").count()).toBeGreaterThan(0);
     expect(await page.getByText("EUR · Europe/Berlin").count()).toBe(1);
+    expect(pageErrors).toEqual([]);
     await page.screenshot({ path: "test-results/screenshots/demo-sync-status.png", fullPage: true });
     await page.close();
   });
