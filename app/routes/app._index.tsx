@@ -49,7 +49,7 @@ export default function SyncStatusPage() {
   const status = useLoaderData<typeof loader>();
   const timeZone = status.shop?.timezone ?? "UTC";
   return (
-    <Page title="Sync status" subtitle={status.shop?.name ?? status.shop?.domain}>
+    <Page title="Sync status" subtitle={status.shop?.name ?? status.shop?.domain} primaryAction={{ content: "Retention", url: "/app/retention" }}>
       <Layout>
         <Layout.Section>
           <InlineGrid columns={{ xs: 1, md: 3 }} gap="400">

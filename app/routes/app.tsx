@@ -29,6 +29,7 @@ export default function AppLayout() {
     <AppProvider isEmbeddedApp apiKey={apiKey}>
       <NavMenu>
         <Link to="/app" rel="home">Home</Link>
+        <Link to="/app/retention">Retention</Link>
       </NavMenu>
       <Outlet />
     </AppProvider>

@@ -86,6 +86,8 @@ export async function redactShop(tx: Tx, shopDomain: string, at: Date) {
   await tx.shop.upsert({ where: { domain: shopDomain }, create: { domain: shopDomain }, update: {} });
   await tx.customerDataExport.deleteMany({ where: { shopDomain } });
   await tx.historyImport.deleteMany({ where: { shopDomain } });
+  await tx.metricsSnapshot.deleteMany({ where: { shopDomain } });
+  await tx.purchaseModelFit.deleteMany({ where: { shopDomain } });
   await tx.refund.deleteMany({ where: { shopDomain } });
   await tx.order.deleteMany({ where: { shopDomain } });
   await tx.customer.deleteMany({ where: { shopDomain } });

@@ -148,8 +148,10 @@ export async function markOrderDeleted(tx: SqlRunner, shopDomain: string, gid: s
     tx,
     "Order",
     [["shopDomain", "text"], ["gid", "text"], ["currency", "text"], ["deletedAt", "time"], ["createdAt", "time"], ["updatedAt", "time"]],
-    [[shopDomain, gid, currency, at, at, at]],
-    `ON CONFLICT ("shopDomain", "gid") DO UPDATE SET "deletedAt" = excluded."deletedAt" WHERE "Order"."deletedAt" IS NULL`,
+    [[shopDomain, gid, currency, at, at, new Date()]],
+    // updatedAt moves so that the metrics, which read changed orders, see the deletion.
+    `ON CONFLICT ("shopDomain", "gid") DO UPDATE SET "deletedAt" = excluded."deletedAt", "updatedAt" = excluded."updatedAt"
+     WHERE "Order"."deletedAt" IS NULL`,
   );
 }
 

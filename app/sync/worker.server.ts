@@ -4,6 +4,7 @@
 import db from "../db.server";
 import { log } from "../log.server";
 import { unauthenticated } from "../shopify.server";
+import { refitStaleModels } from "../metrics/metrics.server";
 import { failImport, importBulkExport } from "./history-import.server";
 import { retryEvent } from "./webhooks.server";
 import { leaseMs } from "./lease";
@@ -81,6 +82,8 @@ export function startWorker(): void {
     try {
       await retryPendingEvents();
       await runReadyImports();
+      // CPU-bound for up to a few seconds on a large shop, once a day; see docs/metrics.md.
+      await refitStaleModels();
     } catch (error) {
       log.error("worker tick failed", { error: String(error) });
     } finally {

@@ -1,0 +1,231 @@
+// The metrics service the admin pages, the JSON/CSV routes and `npm run metrics` call.
+// Everything is computed from the shop's in-memory order facts (facts.server.ts); the only
+// database reads are the changed orders and the shop's latest model fit.
+import db from "../db.server";
+import { log } from "../log.server";
+import { formatLocalDate } from "./calendar";
+import type { CustomerMetricsRow } from "./csv";
+import { cohortTable, type CohortTable } from "./cohorts";
+import { shopFacts, type ShopFacts } from "./facts.server";
+import { kpiChanges, periodKpis, type KpiChange, type PeriodKpis } from "./kpis";
+import type { OrderFacts } from "./order-facts";
+import { describePeriod, resolvePeriods } from "./periods";
+import {
+  fitModels,
+  modelInput,
+  predictCustomers,
+  predictionSummary,
+  RISK_CODES,
+  type CustomerPredictions,
+  type FittedModels,
+  type PredictionSummary,
+} from "./predictions";
+import { segmentSummary, rfmScores, type SegmentSummary } from "./segments";
+
+export const DASHBOARD_COHORTS = 60;
+/** A fit older than this is redone by the worker (or by `npm run metrics`). */
+export const REFIT_AFTER_MS = 24 * 3_600_000;
+
+export interface DashboardQuery {
+  from?: string | null;
+  to?: string | null;
+}
+
+export interface Dashboard {
+  shop: { domain: string; currency: string; timezone: string };
+  /** Today on the shop's calendar. */
+  today: string;
+  lookbackDays: number;
+  periods: Record<"current" | "previous" | "yearAgo", { from: string; to: string; days: number }>;
+  kpis: Record<"current" | "previous" | "yearAgo", PeriodKpis>;
+  changes: Record<keyof PeriodKpis, KpiChange>;
+  /** As of the period's end. */
+  cohorts: CohortTable;
+  segments: SegmentSummary[];
+  predictions: PredictionsView;
+}
+
+export type PredictionsView =
+  | { status: "pending"; message: string }
+  | {
+      status: "ready" | "unstable";
+      fittedAt: string;
+      asOf: string;
+      customers: number;
+      reasons: string[];
+      bgNbd: FittedModels["bgNbd"];
+      gammaGamma: FittedModels["gammaGamma"];
+      summary: PredictionSummary | null;
+    };
+
+export async function getDashboard(shopDomain: string, query: DashboardQuery = {}): Promise<Dashboard> {
+  const { shop, facts } = await shopFacts(shopDomain);
+  const today = facts.calendar.dayOf(Date.now());
+  const periods = resolvePeriods(query, today);
+  const h = facts.histories();
+  const W = shop.lookbackDays;
+  const kpis = {
+    current: periodKpis(h, periods.current, W),
+    previous: periodKpis(h, periods.previous, W),
+    yearAgo: periodKpis(h, periods.yearAgo, W),
+  };
+  const asOf = periods.current.to;
+  return {
+    shop: { domain: shop.domain, currency: shop.currency, timezone: shop.timezone },
+    today: formatLocalDate(today),
+    lookbackDays: W,
+    periods: {
+      current: describePeriod(periods.current),
+      previous: describePeriod(periods.previous),
+      yearAgo: describePeriod(periods.yearAgo),
+    },
+    kpis,
+    changes: kpiChanges(kpis.current, kpis.previous, kpis.yearAgo),
+    cohorts: cohortTable(h, { asOf, maxCohorts: DASHBOARD_COHORTS, maxMonths: DASHBOARD_COHORTS }),
+    segments: segmentSummary(rfmScores(h, asOf)),
+    predictions: await predictionsView(shopDomain),
+  };
+}
+
+// ---- Predictions -------------------------------------------------------------------------
+
+interface StoredFit extends FittedModels {
+  fittedAt: Date;
+  /** Over the customers as of the fit; the dashboard shows it without recomputing. */
+  summary: PredictionSummary | null;
+}
+
+async function loadFit(shopDomain: string): Promise<StoredFit | null> {
+  const row = await db.purchaseModelFit.findUnique({ where: { shopDomain } });
+  if (!row) return null;
+  return {
+    asOf: row.asOfDay,
+    customers: row.customers,
+    bgNbd: row.bgNbd ? JSON.parse(row.bgNbd) : null,
+    gammaGamma: row.gammaGamma ? JSON.parse(row.gammaGamma) : null,
+    stable: row.stable,
+    reasons: JSON.parse(row.reasons),
+    seconds: row.seconds,
+    summary: row.summary ? JSON.parse(row.summary) : null,
+    fittedAt: row.fittedAt,
+  };
+}
+
+/** Fits both models on the shop's history up to today and stores the result. */
+export async function refitModels(shopDomain: string): Promise<StoredFit> {
+  const { facts } = await shopFacts(shopDomain);
+  const previous = await loadFit(shopDomain);
+  const input = modelInput(facts.histories(), facts.calendar.dayOf(Date.now()) + 1);
+  const fit = fitModels(input, previous);
+  const predictions = predictCustomers(input, fit);
+  const summary = predictions && predictionSummary(predictions);
+  const data = {
+    fittedAt: new Date(),
+    asOfDay: fit.asOf,
+    customers: fit.customers,
+    bgNbd: fit.bgNbd && JSON.stringify(fit.bgNbd),
+    gammaGamma: fit.gammaGamma && JSON.stringify(fit.gammaGamma),
+    stable: fit.stable,
+    reasons: JSON.stringify(fit.reasons),
+    summary: summary && JSON.stringify(summary),
+    seconds: fit.seconds,
+  };
+  await db.purchaseModelFit.upsert({ where: { shopDomain }, create: { shopDomain, ...data }, update: data });
+  log.info("purchase models fitted", { shop: shopDomain, customers: fit.customers, seconds: fit.seconds, stable: fit.stable });
+  return { ...fit, summary, fittedAt: data.fittedAt };
+}
+
+/** The stored fit, refitted first when it is missing or older than REFIT_AFTER_MS. */
+export async function currentFit(shopDomain: string, now = Date.now()): Promise<StoredFit> {
+  const fit = await loadFit(shopDomain);
+  if (fit && now - fit.fittedAt.getTime() < REFIT_AFTER_MS) return fit;
+  return refitModels(shopDomain);
+}
+
+/** The worker's part: refit shops whose fit is missing or stale. */
+export async function refitStaleModels(now = Date.now()): Promise<number> {
+  const shops = await db.shop.findMany({
+    where: {
+      installState: "installed",
+      orders: { some: {} },
+      OR: [{ modelFit: null }, { modelFit: { fittedAt: { lt: new Date(now - REFIT_AFTER_MS) } } }],
+      // Not while the history is still arriving: the fit would be redone right after.
+      imports: { none: { status: { in: ["created", "running", "ready", "importing"] } } },
+    },
+    select: { domain: true },
+    take: 5,
+  });
+  for (const { domain } of shops) await refitModels(domain);
+  return shops.length;
+}
+
+/** Per-customer predictions for the customers export, computed once per facts version and fit. */
+const predictionCache = new WeakMap<OrderFacts, { key: string; predictions: CustomerPredictions | null }>();
+
+function customerPredictions(facts: OrderFacts, fit: StoredFit): CustomerPredictions | null {
+  const key = `${facts.version}|${fit.fittedAt.getTime()}`;
+  const cached = predictionCache.get(facts);
+  if (cached?.key === key) return cached.predictions;
+  const predictions = predictCustomers(modelInput(facts.histories(), fit.asOf), fit);
+  predictionCache.set(facts, { key, predictions });
+  return predictions;
+}
+
+async function predictionsView(shopDomain: string): Promise<PredictionsView> {
+  const fit = await loadFit(shopDomain);
+  if (!fit) return { status: "pending", message: "Predictions are computed in the background after the order history is imported." };
+  return {
+    status: fit.stable ? "ready" : "unstable",
+    fittedAt: fit.fittedAt.toISOString(),
+    asOf: formatLocalDate(fit.asOf - 1),
+    customers: fit.customers,
+    reasons: fit.reasons,
+    bgNbd: fit.bgNbd,
+    gammaGamma: fit.gammaGamma,
+    summary: fit.summary,
+  };
+}
+
+// ---- Customers ------------------------------------------------------------------------------
+
+
+/** Every customer with a counted order, with RFM scores, segment and (if fitted) predictions. */
+export async function customerMetrics(shopDomain: string): Promise<{ shop: ShopFacts["shop"]; rows: CustomerMetricsRow[] }> {
+  const { shop, facts } = await shopFacts(shopDomain);
+  const h = facts.histories();
+  const asOf = facts.calendar.dayOf(Date.now()) + 1;
+  const scores = rfmScores(h, asOf);
+  const fit = await loadFit(shopDomain);
+  const predictions = fit && customerPredictions(facts, fit);
+  const predictionIndex = new Map<number, number>();
+  predictions?.customer.forEach((c, i) => predictionIndex.set(c, i));
+  const gids = new Map(
+    (await db.customer.findMany({ where: { shopDomain }, select: { id: true, gid: true } })).map((c) => [c.id, c.gid]),
+  );
+  const rows: CustomerMetricsRow[] = [];
+  for (let i = 0; i < scores.customer.length; i++) {
+    const c = scores.customer[i];
+    const p = predictionIndex.get(c);
+    const s = h.start[c];
+    let last = s;
+    while (last + 1 < h.start[c + 1] && h.days[last + 1] < asOf) last++;
+    rows.push({
+      gid: gids.get(facts.customerIds[c]) ?? "",
+      firstOrder: formatLocalDate(h.days[s]),
+      lastOrder: formatLocalDate(h.days[last]),
+      orders: scores.orders[i],
+      netSpend: scores.netSpend[i],
+      recencyDays: scores.recencyDays[i],
+      r: scores.r[i],
+      f: scores.f[i],
+      m: scores.m[i],
+      segment: scores.segment[i],
+      pAlive: p === undefined ? null : predictions!.pAlive[p],
+      expectedOrders90: p === undefined ? null : predictions!.expectedOrders90[p],
+      expectedOrders365: p === undefined ? null : predictions!.expectedOrders365[p],
+      predictedClv12m: p === undefined ? null : predictions!.clv12[p],
+      churnRisk: p === undefined ? null : RISK_CODES[predictions!.risk[p]],
+    });
+  }
+  return { shop, rows };
+}

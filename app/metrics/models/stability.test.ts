@@ -1,0 +1,68 @@
+import { describe, expect, it } from "vitest";
+import { loadCdnowSummary } from "../../../test/fixtures/cdnow/load";
+import { fitBgNbd } from "./bgnbd";
+import { fitGammaGamma } from "./gamma-gamma";
+import { assessBgNbdFit, assessGammaGammaFit } from "./stability";
+
+const cdnow = loadCdnowSummary();
+// First purchases from 1 January 1997; the calibration period ends 39 weeks later.
+const calibrationDays = 39 * 7;
+
+describe("assessBgNbdFit", () => {
+  const fit = fitBgNbd(cdnow);
+
+  it("accepts the CDNOW fit", () => {
+    expect(assessBgNbdFit(fit, cdnow, calibrationDays)).toEqual({ stable: true, reasons: [] });
+  });
+
+  it("rejects a tiny dataset and says why", () => {
+    const tiny = { x: [0, 1, 3, 0, 2], tx: [0, 5, 20, 0, 8], T: [30, 30, 28, 25, 21] };
+    const verdict = assessBgNbdFit(fitBgNbd(tiny), tiny, 30);
+    expect(verdict.stable).toBe(false);
+    expect(verdict.reasons).toContain("Only 5 customers; at least 200 are needed.");
+    expect(verdict.reasons).toContain("Only 3 customers ordered more than once; at least 50 are needed.");
+    expect(verdict.reasons).toContain("Only 30 days of order history; at least 90 are needed.");
+  });
+
+  it("says one customer, not one customers", () => {
+    const single = { x: [1], tx: [3], T: [5] };
+    const verdict = assessBgNbdFit(fit, single, 1);
+    expect(verdict.reasons.slice(0, 3)).toEqual([
+      "Only 1 customer; at least 200 are needed.",
+      "Only 1 customer ordered more than once; at least 50 are needed.",
+      "Only 1 day of order history; at least 90 are needed.",
+    ]);
+  });
+
+  it("rejects a fit that did not converge", () => {
+    const verdict = assessBgNbdFit(fitBgNbd(cdnow, { maxIterations: 2 }), cdnow, calibrationDays);
+    expect(verdict).toEqual({ stable: false, reasons: ["The model fit did not settle on an answer."] });
+  });
+
+  it("rejects parameters at extreme values", () => {
+    const dropout = ["The estimated chances of customers leaving are at extreme values, so churn predictions are not reliable."];
+    expect(assessBgNbdFit({ ...fit, b: 5e3 }, cdnow, calibrationDays).reasons).toEqual(dropout);
+    expect(assessBgNbdFit({ ...fit, a: 1e-4 }, cdnow, calibrationDays).reasons).toEqual(dropout);
+    const degenerateRates = assessBgNbdFit({ ...fit, r: 5e3, alpha: 1e5 }, cdnow, calibrationDays);
+    expect(degenerateRates.reasons).toEqual(["The estimated buying rates are at extreme values, so predicted purchases are not reliable."]);
+    expect(assessBgNbdFit({ ...fit, a: Number.NaN }, cdnow, calibrationDays).reasons).toEqual(["The model fit produced invalid numbers."]);
+  });
+});
+
+describe("assessGammaGammaFit", () => {
+  const fit = fitGammaGamma({ x: cdnow.x, mbar: cdnow.zbar });
+
+  it("accepts the CDNOW fit", () => {
+    expect(assessGammaGammaFit(fit)).toEqual({ stable: true, reasons: [] });
+  });
+
+  it("rejects too few customers, an infinite mean spend and extreme values", () => {
+    expect(assessGammaGammaFit({ ...fit, customers: 12 }).reasons).toEqual([
+      "Only 12 customers ordered more than once; at least 50 are needed.",
+    ]);
+    expect(assessGammaGammaFit({ ...fit, q: 0.9 }).reasons).toEqual([
+      "Order values vary too wildly between customers to predict an average spend.",
+    ]);
+    expect(assessGammaGammaFit({ ...fit, p: 2e4, q: 3e4 }).stable).toBe(false);
+  });
+});

@@ -1,0 +1,95 @@
+import { describe, expect, it } from "vitest";
+import { formatLocalDate } from "./calendar";
+import type { Period } from "./kpis";
+import { DEFAULT_PERIOD_DAYS, describePeriod, MetricsQueryError, resolvePeriods } from "./periods";
+import { day } from "./test-histories";
+
+const TODAY = day("2024-03-15");
+/** A period as "first day … last day" (both included). */
+const shown = (period: Period) => `${formatLocalDate(period.from)} … ${formatLocalDate(period.to - 1)}`;
+const resolved = (query: { from?: string | null; to?: string | null }, today = TODAY) => {
+  const { current, previous, yearAgo } = resolvePeriods(query, today);
+  return { current: shown(current), previous: shown(previous), yearAgo: shown(yearAgo) };
+};
+
+describe("resolvePeriods", () => {
+  it("defaults to the 30 days up to and including today", () => {
+    expect(DEFAULT_PERIOD_DAYS).toBe(30);
+    const { current } = resolvePeriods({}, TODAY);
+    expect(current).toEqual({ from: TODAY - 29, to: TODAY + 1 });
+    expect(resolved({})).toEqual({
+      current: "2024-02-15 … 2024-03-15",
+      previous: "2024-01-16 … 2024-02-14",
+      yearAgo: "2023-02-15 … 2023-03-15",
+    });
+  });
+
+  it("treats null and empty parameters as absent", () => {
+    expect(resolved({ from: null, to: null })).toEqual(resolved({}));
+    expect(resolved({ from: "", to: "" })).toEqual(resolved({}));
+  });
+
+  it("includes both named days and compares with the same length just before", () => {
+    const { current, previous } = resolvePeriods({ from: "2024-03-01", to: "2024-03-31" }, TODAY);
+    expect(current.to - current.from).toBe(31);
+    expect(previous.to - previous.from).toBe(31);
+    expect(previous.to).toBe(current.from);
+    expect(resolved({ from: "2024-03-01", to: "2024-03-31" })).toEqual({
+      current: "2024-03-01 … 2024-03-31",
+      previous: "2024-01-30 … 2024-02-29",
+      yearAgo: "2023-03-01 … 2023-03-31",
+    });
+  });
+
+  it("takes 30 days up to `to` when only `to` is given, and up to today when only `from` is", () => {
+    expect(resolved({ to: "2024-01-31" }).current).toBe("2024-01-02 … 2024-01-31");
+    expect(resolved({ from: "2024-03-10" }).current).toBe("2024-03-10 … 2024-03-15");
+  });
+
+  it("allows a single day", () => {
+    expect(resolved({ from: "2024-03-05", to: "2024-03-05" })).toEqual({
+      current: "2024-03-05 … 2024-03-05",
+      previous: "2024-03-04 … 2024-03-04",
+      yearAgo: "2023-03-05 … 2023-03-05",
+    });
+  });
+
+  it("finds the year-ago period by calendar date, 29 February falling back to the 28th", () => {
+    expect(resolved({ from: "2024-02-29", to: "2024-02-29" }).yearAgo).toBe("2023-02-28 … 2023-02-28");
+    expect(resolved({ from: "2024-02-01", to: "2024-02-29" }).yearAgo).toBe("2023-02-01 … 2023-02-28");
+    expect(resolved({ from: "2024-02-29", to: "2024-03-01" }).yearAgo).toBe("2023-02-28 … 2023-03-01");
+    expect(resolved({ from: "2025-01-01", to: "2025-03-01" }, day("2025-03-01")).yearAgo).toBe("2024-01-01 … 2024-03-01");
+  });
+
+  it("refuses `from` after `to` with a clear message", () => {
+    expect(() => resolvePeriods({ from: "2024-03-02", to: "2024-03-01" }, TODAY)).toThrow(MetricsQueryError);
+    expect(() => resolvePeriods({ from: "2024-03-02", to: "2024-03-01" }, TODAY)).toThrow("from (2024-03-02) is after to (2024-03-01)");
+    // Without `to`, a `from` after today is after the default end.
+    expect(() => resolvePeriods({ from: "2024-03-16" }, TODAY)).toThrow("from (2024-03-16) is after to (2024-03-15)");
+  });
+
+  it("refuses malformed dates, naming the parameter", () => {
+    const error = (query: { from?: string; to?: string }) => {
+      try {
+        resolvePeriods(query, TODAY);
+      } catch (caught) {
+        return caught;
+      }
+      throw new Error("no error");
+    };
+    const impossible = error({ from: "2024-02-30" });
+    expect(impossible).toBeInstanceOf(MetricsQueryError);
+    expect((impossible as Error).message).toBe('from: no such date: "2024-02-30"');
+    const sloppy = error({ to: "2024-1-1" });
+    expect(sloppy).toBeInstanceOf(MetricsQueryError);
+    expect((sloppy as Error).message).toBe('to: not a date in YYYY-MM-DD form: "2024-1-1"');
+    expect(error({ from: "yesterday" })).toBeInstanceOf(MetricsQueryError);
+  });
+});
+
+describe("describePeriod", () => {
+  it("shows the first and last day included and the number of days", () => {
+    expect(describePeriod({ from: day("2024-02-15"), to: day("2024-03-16") })).toEqual({ from: "2024-02-15", to: "2024-03-15", days: 30 });
+    expect(describePeriod({ from: day("2024-03-05"), to: day("2024-03-06") })).toEqual({ from: "2024-03-05", to: "2024-03-05", days: 1 });
+  });
+});

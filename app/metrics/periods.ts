@@ -1,0 +1,41 @@
+// The period a dashboard shows and the two it is compared with: the same number of days just
+// before it, and the same calendar dates a year earlier. Dates are the shop's calendar days; the
+// merchant names the last day included, the code works with [from, to).
+import { formatLocalDate, parseLocalDate, sameDayYearBefore, type LocalDay } from "./calendar";
+import type { Period } from "./kpis";
+
+export const DEFAULT_PERIOD_DAYS = 30;
+
+export class MetricsQueryError extends Error {}
+
+export interface Comparison {
+  current: Period;
+  previous: Period;
+  yearAgo: Period;
+}
+
+/** `from`/`to` as typed ("2024-01-31", `to` inclusive); the default is the 30 days up to today. */
+export function resolvePeriods(query: { from?: string | null; to?: string | null }, today: LocalDay): Comparison {
+  const parse = (text: string, name: string) => {
+    try {
+      return parseLocalDate(text);
+    } catch (error) {
+      throw new MetricsQueryError(`${name}: ${(error as Error).message}`);
+    }
+  };
+  const last = query.to ? parse(query.to, "to") : today;
+  const first = query.from ? parse(query.from, "from") : last - DEFAULT_PERIOD_DAYS + 1;
+  if (first > last) throw new MetricsQueryError(`from (${formatLocalDate(first)}) is after to (${formatLocalDate(last)})`);
+  const current = { from: first, to: last + 1 };
+  const length = current.to - current.from;
+  return {
+    current,
+    previous: { from: current.from - length, to: current.from },
+    yearAgo: { from: sameDayYearBefore(current.from), to: sameDayYearBefore(last) + 1 },
+  };
+}
+
+/** A period as the merchant reads it: first and last day included. */
+export function describePeriod(period: Period): { from: string; to: string; days: number } {
+  return { from: formatLocalDate(period.from), to: formatLocalDate(period.to - 1), days: period.to - period.from };
+}

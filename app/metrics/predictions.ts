@@ -1,0 +1,163 @@
+// Per-customer predictions from the shop's BG/NBD and Gamma-Gamma fits: P(alive), expected
+// orders in the next 90 and 365 days, predicted 12-month CLV and churn risk. Time is in weeks,
+// as in Fader & Hardie's papers; a "purchase" is a day with at least one counted order.
+import type { LocalDay } from "./calendar";
+import type { CustomerHistories } from "./order-facts";
+import { fitBgNbd, expectedPurchases, probabilityAlive, type BgNbdParams } from "./models/bgnbd";
+import { fitGammaGamma, expectedAverageSpend, type GammaGammaParams } from "./models/gamma-gamma";
+import { churnRisk, type ChurnRisk } from "./models/clv";
+import { assessBgNbdFit, assessGammaGammaFit } from "./models/stability";
+
+const WEEK_DAYS = 7;
+
+/** What the models see of each customer with a counted order before `asOf`. */
+export interface ModelInput {
+  asOf: LocalDay;
+  /** Days from the shop's first counted order to asOf. */
+  spanDays: number;
+  customer: Int32Array;
+  /** Repeat purchase days. */
+  x: Float64Array;
+  /** Weeks from first to last purchase day. */
+  tx: Float64Array;
+  /** Weeks from first purchase day to asOf. */
+  T: Float64Array;
+  /** Mean net revenue of the repeat purchase days, minor units (0 when x = 0). */
+  mbar: Float64Array;
+}
+
+export function modelInput(h: CustomerHistories, asOf: LocalDay): ModelInput {
+  const customer: number[] = [];
+  const x: number[] = [];
+  const tx: number[] = [];
+  const T: number[] = [];
+  const mbar: number[] = [];
+  let firstDay = Infinity;
+  for (let c = 0; c < h.customers; c++) {
+    const s = h.start[c];
+    const e = h.start[c + 1];
+    if (s === e || h.days[s] >= asOf) continue;
+    const first = h.days[s];
+    if (first < firstDay) firstDay = first;
+    let repeatDays = 0, last = first, repeatNet = 0;
+    for (let j = s; j < e && h.days[j] < asOf; j++) {
+      if (h.days[j] !== first) repeatNet += h.net[j];
+      if (h.days[j] !== last) {
+        repeatDays++;
+        last = h.days[j];
+      }
+    }
+    customer.push(c);
+    x.push(repeatDays);
+    tx.push((last - first) / WEEK_DAYS);
+    T.push((asOf - first) / WEEK_DAYS);
+    mbar.push(repeatDays ? repeatNet / repeatDays : 0);
+  }
+  return {
+    asOf,
+    spanDays: customer.length ? asOf - firstDay : 0,
+    customer: Int32Array.from(customer),
+    x: Float64Array.from(x),
+    tx: Float64Array.from(tx),
+    T: Float64Array.from(T),
+    mbar: Float64Array.from(mbar),
+  };
+}
+
+export interface FittedModels {
+  asOf: LocalDay;
+  customers: number;
+  bgNbd: BgNbdParams | null;
+  gammaGamma: GammaGammaParams | null;
+  /** False when the history is too thin for predictions worth showing; `reasons` says why. */
+  stable: boolean;
+  reasons: string[];
+  seconds: number;
+}
+
+export function fitModels(input: ModelInput, previous?: FittedModels | null): FittedModels {
+  const started = performance.now();
+  const customers = input.customer.length;
+  const base = { asOf: input.asOf, customers };
+  if (customers === 0) {
+    return { ...base, bgNbd: null, gammaGamma: null, stable: false, reasons: ["no customers with a counted order yet"], seconds: 0 };
+  }
+  const bg = fitBgNbd(input, previous?.bgNbd ? { initial: previous.bgNbd } : {});
+  // Gamma-Gamma needs repeat purchases with positive spend.
+  const spenders = input.x.reduce((n, x, i) => (x > 0 && input.mbar[i] > 0 ? n + 1 : n), 0);
+  const gg = spenders >= 2
+    ? fitGammaGamma(
+        { x: input.x.map((x, i) => (input.mbar[i] > 0 ? x : 0)), mbar: input.mbar },
+        previous?.gammaGamma ? { initial: previous.gammaGamma } : {},
+      )
+    : null;
+  const reasons = new Set(assessBgNbdFit(bg, input, input.spanDays).reasons);
+  if (gg) for (const reason of assessGammaGammaFit(gg).reasons) reasons.add(reason);
+  else reasons.add("Too few repeat purchases to model spend.");
+  const pick = ({ r, alpha, a, b }: BgNbdParams) => ({ r, alpha, a, b });
+  return {
+    ...base,
+    bgNbd: pick(bg),
+    gammaGamma: gg && { p: gg.p, q: gg.q, gamma: gg.gamma },
+    stable: reasons.size === 0,
+    reasons: [...reasons],
+    seconds: (performance.now() - started) / 1000,
+  };
+}
+
+export const HORIZON_DAYS = { short: 90, year: 365 } as const;
+export const RISK_CODES: readonly ChurnRisk[] = ["low", "medium", "high"];
+
+export interface CustomerPredictions {
+  customer: Int32Array;
+  pAlive: Float64Array;
+  expectedOrders90: Float64Array;
+  expectedOrders365: Float64Array;
+  /** Predicted net revenue in the next 12 months, minor units (rounded). */
+  clv12: Float64Array;
+  /** Index into RISK_CODES. */
+  risk: Uint8Array;
+}
+
+/** Null unless the fit is stable: thin history gives numbers that mean nothing (docs/metrics.md). */
+export function predictCustomers(input: ModelInput, fit: FittedModels): CustomerPredictions | null {
+  if (!fit.stable || !fit.bgNbd || !fit.gammaGamma || fit.gammaGamma.q <= 1) return null;
+  const n = input.customer.length;
+  const predictions: CustomerPredictions = {
+    customer: input.customer,
+    pAlive: new Float64Array(n),
+    expectedOrders90: new Float64Array(n),
+    expectedOrders365: new Float64Array(n),
+    clv12: new Float64Array(n),
+    risk: new Uint8Array(n),
+  };
+  for (let i = 0; i < n; i++) {
+    const [x, tx, T] = [input.x[i], input.tx[i], input.T[i]];
+    const alive = probabilityAlive(fit.bgNbd, x, tx, T);
+    const year = expectedPurchases(fit.bgNbd, HORIZON_DAYS.year / WEEK_DAYS, x, tx, T);
+    predictions.pAlive[i] = alive;
+    predictions.expectedOrders90[i] = expectedPurchases(fit.bgNbd, HORIZON_DAYS.short / WEEK_DAYS, x, tx, T);
+    predictions.expectedOrders365[i] = year;
+    predictions.clv12[i] = Math.round(year * expectedAverageSpend(fit.gammaGamma, x, input.mbar[i]));
+    predictions.risk[i] = RISK_CODES.indexOf(churnRisk(alive));
+  }
+  return predictions;
+}
+
+export interface PredictionSummary {
+  /** Sum of every existing customer's predicted 12-month CLV, minor units. */
+  predictedRevenue12m: number;
+  expectedOrders365: number;
+  customersByRisk: Record<ChurnRisk, number>;
+}
+
+export function predictionSummary(predictions: CustomerPredictions): PredictionSummary {
+  let revenue = 0, orders = 0;
+  const byRisk: Record<ChurnRisk, number> = { low: 0, medium: 0, high: 0 };
+  for (let i = 0; i < predictions.customer.length; i++) {
+    revenue += predictions.clv12[i];
+    orders += predictions.expectedOrders365[i];
+    byRisk[RISK_CODES[predictions.risk[i]]]++;
+  }
+  return { predictedRevenue12m: revenue, expectedOrders365: orders, customersByRisk: byRisk };
+}

@@ -1,0 +1,153 @@
+// RFM segments. Recency, frequency and monetary value are scored 1-5 by quintile within the shop
+// (5 = most recent, most orders, highest net spend); tied values share the lower score, so a shop
+// where most customers ordered once gives all of them F = 1. Named segments follow a fixed grid
+// of R and F (docs/metrics.md), with M separating Champions from Loyal customers.
+import type { LocalDay } from "./calendar";
+import { assertExactMoney, type CustomerHistories } from "./order-facts";
+
+export const SEGMENTS = [
+  "champions",
+  "loyal",
+  "promising",
+  "new",
+  "needs_attention",
+  "at_risk",
+  "cant_lose_them",
+  "hibernating",
+  "lost",
+] as const;
+export type Segment = (typeof SEGMENTS)[number];
+
+export const SEGMENT_LABELS: Record<Segment, string> = {
+  champions: "Champions",
+  loyal: "Loyal",
+  promising: "Promising",
+  new: "New",
+  needs_attention: "Needs attention",
+  at_risk: "At risk",
+  cant_lose_them: "Can't lose them",
+  hibernating: "Hibernating",
+  lost: "Lost",
+};
+
+/** The rules, in words, as the admin and docs show them. */
+export const SEGMENT_RULES: Record<Segment, string> = {
+  champions: "Ordered recently (R 4-5), often (F 4-5) and spent the most (M 4-5)",
+  loyal: "Orders often (F 4-5) and not long ago (R 3-5)",
+  promising: "Recent (R 4-5) with a second or third order (F 2-3)",
+  new: "Recent first-time buyers (R 4-5, F 1)",
+  needs_attention: "Middling recency (R 3) and few orders (F 1-3)",
+  at_risk: "Some orders (F 3) but not for a while (R 1-2)",
+  cant_lose_them: "Ordered often (F 4-5) but not for a long time (R 1-2)",
+  hibernating: "Few orders (F 1-2), long ago (R 2)",
+  lost: "Few orders (F 1-2), longest ago (R 1)",
+};
+
+export function segmentOf(r: number, f: number, m: number): Segment {
+  if (r >= 4) {
+    if (f >= 4) return m >= 4 ? "champions" : "loyal";
+    return f >= 2 ? "promising" : "new";
+  }
+  if (r === 3) return f >= 4 ? "loyal" : "needs_attention";
+  if (f >= 4) return "cant_lose_them";
+  if (f === 3) return "at_risk";
+  return r === 2 ? "hibernating" : "lost";
+}
+
+/**
+ * Quintile scores 1-5: 1 + the share of values strictly below (or, with `lowerIsBetter`, strictly
+ * above) a value, in whole fifths. Only four order statistics decide it: a value scores above k
+ * when more than k fifths of the values lie below it.
+ */
+export function quintileScores(values: Float64Array, lowerIsBetter = false): Uint8Array {
+  const n = values.length;
+  const scores = new Uint8Array(n);
+  if (n === 0) return scores;
+  const sorted = values.slice().sort();
+  // "At least t values below v" is sorted[t - 1] < v; "at least t above" is sorted[n - t] > v.
+  const cuts = [1, 2, 3, 4].map((k) => {
+    const t = Math.ceil((k * n) / 5);
+    return lowerIsBetter ? sorted[n - t] : sorted[t - 1];
+  });
+  const [c1, c2, c3, c4] = cuts;
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    scores[i] = lowerIsBetter
+      ? 1 + +(c1 > v) + +(c2 > v) + +(c3 > v) + +(c4 > v)
+      : 1 + +(c1 < v) + +(c2 < v) + +(c3 < v) + +(c4 < v);
+  }
+  return scores;
+}
+
+/** Every customer with a counted order before `asOf`, scored. Arrays are parallel. */
+export interface RfmScores {
+  asOf: LocalDay;
+  /** Dense customer index (OrderFacts.customerIds gives the database id). */
+  customer: Int32Array;
+  recencyDays: Float64Array;
+  orders: Float64Array;
+  netSpend: Float64Array;
+  r: Uint8Array;
+  f: Uint8Array;
+  m: Uint8Array;
+  segment: Segment[];
+}
+
+export function rfmScores(h: CustomerHistories, asOf: LocalDay): RfmScores {
+  const customer = new Int32Array(h.customers);
+  const recencyDays = new Float64Array(h.customers);
+  const orders = new Float64Array(h.customers);
+  const netSpend = new Float64Array(h.customers);
+  let n = 0;
+  for (let c = 0; c < h.customers; c++) {
+    const s = h.start[c];
+    const e = h.start[c + 1];
+    if (s === e || h.days[s] >= asOf) continue;
+    let count = 0, last = 0, net = 0;
+    for (let j = s; j < e && h.days[j] < asOf; j++) {
+      count++;
+      last = h.days[j];
+      net += h.net[j];
+    }
+    customer[n] = c;
+    recencyDays[n] = asOf - 1 - last;
+    orders[n] = count;
+    netSpend[n++] = net;
+  }
+  const scored = { recencyDays: recencyDays.subarray(0, n), orders: orders.subarray(0, n), netSpend: netSpend.subarray(0, n) };
+  const r = quintileScores(scored.recencyDays, true);
+  const f = quintileScores(scored.orders);
+  const m = quintileScores(scored.netSpend);
+  const segment = Array.from(r, (score, i) => segmentOf(score, f[i], m[i]));
+  return { asOf, customer: customer.subarray(0, n), ...scored, r, f, m, segment };
+}
+
+export interface SegmentSummary {
+  segment: Segment;
+  label: string;
+  rule: string;
+  customers: number;
+  /** Net revenue of its customers to date, minor units. */
+  revenue: number;
+  /** Share of all customers' net revenue, percent (null when there is none). */
+  revenueShare: number | null;
+}
+
+export function segmentSummary(scores: RfmScores): SegmentSummary[] {
+  const customers = new Map<Segment, number>();
+  const revenue = new Map<Segment, number>();
+  let total = 0;
+  scores.segment.forEach((segment, i) => {
+    customers.set(segment, (customers.get(segment) ?? 0) + 1);
+    revenue.set(segment, (revenue.get(segment) ?? 0) + scores.netSpend[i]);
+    total += scores.netSpend[i];
+  });
+  return SEGMENTS.map((segment) => ({
+    segment,
+    label: SEGMENT_LABELS[segment],
+    rule: SEGMENT_RULES[segment],
+    customers: customers.get(segment) ?? 0,
+    revenue: assertExactMoney(revenue.get(segment) ?? 0),
+    revenueShare: total === 0 ? null : ((revenue.get(segment) ?? 0) / total) * 100,
+  }));
+}

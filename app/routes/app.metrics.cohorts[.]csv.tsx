@@ -1,0 +1,11 @@
+// GET /app/metrics/cohorts.csv?to=YYYY-MM-DD: the cohort table as of the period's end, long form.
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { cohortCsv } from "../metrics/csv";
+import { csvResponse, dashboardQuery, forShop } from "../metrics/http.server";
+import { getDashboard } from "../metrics/metrics.server";
+
+export const loader = ({ request }: LoaderFunctionArgs) =>
+  forShop(request, async (shop) => {
+    const dashboard = await getDashboard(shop, dashboardQuery(request));
+    return csvResponse(cohortCsv(dashboard.cohorts, dashboard.shop.currency), `cohorts-${dashboard.periods.current.to}.csv`);
+  });
