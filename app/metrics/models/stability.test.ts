@@ -20,7 +20,7 @@ describe("assessBgNbdFit", () => {
     const verdict = assessBgNbdFit(fitBgNbd(tiny), tiny, 30);
     expect(verdict.stable).toBe(false);
     expect(verdict.reasons).toContain("Only 5 customers; at least 200 are needed.");
-    expect(verdict.reasons).toContain("Only 3 customers ordered more than once; at least 50 are needed.");
+    expect(verdict.reasons).toContain("Only 3 customers have ordered more than once; at least 50 are needed.");
     expect(verdict.reasons).toContain("Only 30 days of order history; at least 90 are needed.");
   });
 
@@ -29,7 +29,7 @@ describe("assessBgNbdFit", () => {
     const verdict = assessBgNbdFit(fit, single, 1);
     expect(verdict.reasons.slice(0, 3)).toEqual([
       "Only 1 customer; at least 200 are needed.",
-      "Only 1 customer ordered more than once; at least 50 are needed.",
+      "Only 1 customer has ordered more than once; at least 50 are needed.",
       "Only 1 day of order history; at least 90 are needed.",
     ]);
   });
@@ -58,7 +58,7 @@ describe("assessGammaGammaFit", () => {
 
   it("rejects too few customers, an infinite mean spend and extreme values", () => {
     expect(assessGammaGammaFit({ ...fit, customers: 12 }).reasons).toEqual([
-      "Only 12 customers ordered more than once; at least 50 are needed.",
+      "Only 12 customers have ordered more than once; at least 50 are needed.",
     ]);
     expect(assessGammaGammaFit({ ...fit, q: 0.9 }).reasons).toEqual([
       "Order values vary too wildly between customers to predict an average spend.",

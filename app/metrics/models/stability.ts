@@ -80,7 +80,8 @@ export function assessGammaGammaFit(fit: GammaGammaFit): StabilityVerdict {
 }
 
 function tooFewRepeatCustomers(repeatCustomers: number): string {
-  return `Only ${count(repeatCustomers, "customer")} ordered more than once; at least ${MIN_REPEAT_CUSTOMERS} are needed.`;
+  const have = repeatCustomers === 1 ? "has" : "have";
+  return `Only ${count(repeatCustomers, "customer")} ${have} ordered more than once; at least ${MIN_REPEAT_CUSTOMERS} are needed.`;
 }
 
 function inRange(value: number, range: { min: number; max: number }): boolean {
