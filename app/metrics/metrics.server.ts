@@ -9,7 +9,7 @@ import { cohortTable, type CohortTable } from "./cohorts";
 import { shopFacts, type ShopFacts } from "./facts.server";
 import { kpiChanges, periodKpis, type KpiChange, type PeriodKpis } from "./kpis";
 import type { OrderFacts } from "./order-facts";
-import { describePeriod, resolvePeriods } from "./periods";
+import { describePeriod, parseLookbackDays, resolvePeriods } from "./periods";
 import {
   fitModels,
   modelInput,
@@ -85,6 +85,13 @@ export async function getDashboard(shopDomain: string, query: DashboardQuery = {
     segments: segmentSummary(rfmScores(h, asOf)),
     predictions: await predictionsView(shopDomain),
   };
+}
+
+/** The merchant's lookback window W; a bad value is a MetricsQueryError and changes nothing. */
+export async function saveLookbackDays(shopDomain: string, text: string | null): Promise<number> {
+  const lookbackDays = parseLookbackDays(text);
+  await db.shop.update({ where: { domain: shopDomain }, data: { lookbackDays } });
+  return lookbackDays;
 }
 
 // ---- Predictions -------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { formatLocalDate } from "./calendar";
 import type { Period } from "./kpis";
-import { DEFAULT_PERIOD_DAYS, describePeriod, MetricsQueryError, resolvePeriods } from "./periods";
+import { DEFAULT_PERIOD_DAYS, describePeriod, MetricsQueryError, resolvePeriods, parseLookbackDays } from "./periods";
 import { day } from "./test-histories";
 
 const TODAY = day("2024-03-15");
@@ -91,5 +91,17 @@ describe("describePeriod", () => {
   it("shows the first and last day included and the number of days", () => {
     expect(describePeriod({ from: day("2024-02-15"), to: day("2024-03-16") })).toEqual({ from: "2024-02-15", to: "2024-03-15", days: 30 });
     expect(describePeriod({ from: day("2024-03-05"), to: day("2024-03-06") })).toEqual({ from: "2024-03-05", to: "2024-03-05", days: 1 });
+  });
+});
+
+describe("parseLookbackDays", () => {
+  it("takes whole days from 30 to 1095 and refuses anything else with a clear message", () => {
+    expect(parseLookbackDays("30")).toBe(30);
+    expect(parseLookbackDays("365")).toBe(365);
+    expect(parseLookbackDays("1095")).toBe(1095);
+    for (const bad of ["29", "1096", "90.5", "abc", "", null, "-365"]) {
+      expect(() => parseLookbackDays(bad), String(bad)).toThrow(MetricsQueryError);
+    }
+    expect(() => parseLookbackDays("7")).toThrow(/whole number of days from 30 to 1095; got "7"/);
   });
 });

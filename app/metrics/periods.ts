@@ -39,3 +39,16 @@ export function resolvePeriods(query: { from?: string | null; to?: string | null
 export function describePeriod(period: Period): { from: string; to: string; days: number } {
   return { from: formatLocalDate(period.from), to: formatLocalDate(period.to - 1), days: period.to - period.from };
 }
+
+export const LOOKBACK_DAYS_RANGE = { min: 30, max: 1095 } as const;
+
+/** The merchant's lookback window W, as typed in the settings form. */
+export function parseLookbackDays(text: string | null | undefined): number {
+  const days = Number(text);
+  if (!text || !Number.isInteger(days) || days < LOOKBACK_DAYS_RANGE.min || days > LOOKBACK_DAYS_RANGE.max) {
+    throw new MetricsQueryError(
+      `the lookback window must be a whole number of days from ${LOOKBACK_DAYS_RANGE.min} to ${LOOKBACK_DAYS_RANGE.max}; got "${text ?? ""}"`,
+    );
+  }
+  return days;
+}

@@ -1,13 +1,13 @@
 // Retention: the KPIs of a period against the previous period and a year earlier, segments,
 // predictions and the latest cohorts, each with its definition.
-import type { LoaderFunctionArgs } from "@remix-run/node";
-import { Form, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { Banner, BlockStack, Button, Card, DataTable, InlineGrid, InlineStack, Layout, Page, Text, TextField } from "@shopify/polaris";
 import { useState } from "react";
 import { requireShop } from "../auth.server";
 import { KPI_DEFINITIONS, PREDICTED_REVENUE_HELP, type KpiDefinition } from "../metrics/definitions";
 import { dashboardQuery } from "../metrics/http.server";
-import { getDashboard } from "../metrics/metrics.server";
+import { getDashboard, saveLookbackDays } from "../metrics/metrics.server";
 import { MetricsQueryError } from "../metrics/periods";
 import type { PeriodKpis } from "../metrics/kpis";
 
@@ -23,6 +23,17 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     return { error: null, dashboard: { ...dashboard, cohorts: { ...dashboard.cohorts, rows: cohorts } } };
   } catch (error) {
     if (error instanceof MetricsQueryError) return { error: error.message, dashboard: null };
+    throw error;
+  }
+};
+
+/** Saves the lookback window (the only metrics setting); a bad value changes nothing. */
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const { shop } = await requireShop(request);
+  try {
+    return { saved: await saveLookbackDays(shop, (await request.formData()).get("lookbackDays") as string | null), error: null };
+  } catch (error) {
+    if (error instanceof MetricsQueryError) return { saved: null, error: error.message };
     throw error;
   }
 };
@@ -90,6 +101,8 @@ export default function RetentionPage() {
   const [from, setFrom] = useState(params.get("from") ?? dashboard?.periods.current.from ?? "");
   const [to, setTo] = useState(params.get("to") ?? dashboard?.periods.current.to ?? "");
   const search = `?${params.toString()}`;
+  const saved = useActionData<typeof action>();
+  const [lookback, setLookback] = useState(String(dashboard?.lookbackDays ?? 365));
 
   const periodForm = (
     <Card>
@@ -125,6 +138,25 @@ export default function RetentionPage() {
     >
       <Layout>
         <Layout.Section>{periodForm}</Layout.Section>
+        <Layout.Section>
+          <Card>
+            <Form method="post">
+              <InlineStack gap="300" blockAlign="end">
+                <TextField
+                  label="A customer is active while their last order is at most this many days old"
+                  type="number"
+                  name="lookbackDays"
+                  value={lookback}
+                  onChange={setLookback}
+                  autoComplete="off"
+                  error={saved?.error ?? undefined}
+                  helpText="Retention, churn and customers gained use this window. Usual values: 90 for consumables, 365 for most stores."
+                />
+                <Button submit>Save</Button>
+              </InlineStack>
+            </Form>
+          </Card>
+        </Layout.Section>
         <Layout.Section>
           <InlineGrid columns={{ xs: 1, sm: 2, md: 3 }} gap="400">
             {(Object.keys(KPI_DEFINITIONS) as (keyof PeriodKpis)[]).map((name) => (

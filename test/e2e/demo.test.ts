@@ -102,6 +102,20 @@ describe("npm run demo", () => {
     expect(customerLines.length).toBeGreaterThan(3000);
     expect(customerLines[1]).toMatch(/^gid:\/\/shopify\/Customer\/\d+,/);
 
+    // The lookback window round-trips; a bad value is refused with a message and changes nothing.
+    const lookback = page.getByLabel("A customer is active while their last order is at most this many days old");
+    await lookback.fill("90");
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByText("active = ordered in the last 90 days", { exact: false }).waitFor();
+    await lookback.fill("7");
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByText("from 30 to 1095", { exact: false }).waitFor();
+    await page.reload({ waitUntil: "networkidle" });
+    expect(await page.getByText("active = ordered in the last 90 days", { exact: false }).count()).toBe(1);
+    await lookback.fill("365");
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByText("active = ordered in the last 365 days", { exact: false }).waitFor();
+
     // From after to: a clear error, not a blank page.
     await page.goto(`${url}/app/retention?from=${year}-12-31&to=${year}-12-01`, { waitUntil: "networkidle" });
     expect(await page.getByText("The period is not valid").count()).toBe(1);
