@@ -1,0 +1,79 @@
+// Discount codes for redeemed rewards: the code itself, and the Admin GraphQL mutation that creates
+// it in Shopify (API 2026-10, as app/shopify.server.ts). Each code is for one customer, usable once,
+// valid for the reward's days and combinable with no other discount. The caller records the code
+// with the redemption before sending the mutation, so a retry sends the same code.
+import { addDays } from "./dates";
+import type { Reward } from "./program";
+import { formatMinorUnits } from "../sync/money";
+
+/** 32 characters without 0/O and 1/I, so a code read aloud or retyped is not mistaken. */
+export const CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+export const CODE_PREFIX = "CB-";
+export const CODE_LENGTH = 10;
+
+/** Random bytes, e.g. `(n) => crypto.getRandomValues(new Uint8Array(n))`; tests pass a fixed source. */
+export type RandomBytes = (count: number) => Uint8Array;
+
+/** "CB-" + 10 characters: 50 random bits (each byte's low 5 bits pick one of 32 characters, without bias). */
+export function generateDiscountCode(randomBytes: RandomBytes): string {
+  const bytes = randomBytes(CODE_LENGTH);
+  if (bytes.length < CODE_LENGTH) throw new RangeError(`the random source gave ${bytes.length} bytes, not ${CODE_LENGTH}`);
+  let code = CODE_PREFIX;
+  for (let i = 0; i < CODE_LENGTH; i++) code += CODE_ALPHABET[bytes[i] & 31];
+  return code;
+}
+
+export interface GraphqlRequest {
+  query: string;
+  variables: Record<string, unknown>;
+}
+
+export const BASIC_CODE_MUTATION = `#graphql
+mutation LoyaltyRewardCode($basicCodeDiscount: DiscountCodeBasicInput!) {
+  discountCodeBasicCreate(basicCodeDiscount: $basicCodeDiscount) {
+    codeDiscountNode { id }
+    userErrors { field code message }
+  }
+}`;
+
+export const FREE_SHIPPING_CODE_MUTATION = `#graphql
+mutation LoyaltyFreeShippingCode($freeShippingCodeDiscount: DiscountCodeFreeShippingInput!) {
+  discountCodeFreeShippingCreate(freeShippingCodeDiscount: $freeShippingCodeDiscount) {
+    codeDiscountNode { id }
+    userErrors { field code message }
+  }
+}`;
+
+export interface RewardCodeInput {
+  reward: Reward;
+  code: string;
+  customerGid: string;
+  /** The shop currency, for the decimals of amounts. */
+  currency: string;
+  now: Date;
+}
+
+/** The mutation creating the reward's code: discountCodeBasicCreate (amount or percentage off) or discountCodeFreeShippingCreate. */
+export function rewardCodeMutation({ reward, code, customerGid, currency, now }: RewardCodeInput): GraphqlRequest {
+  const common = {
+    title: `Loyalty reward: ${reward.name} (${code})`,
+    code,
+    startsAt: now.toISOString(),
+    endsAt: addDays(now, reward.validDays).toISOString(),
+    context: { customers: { add: [customerGid] } },
+    usageLimit: 1,
+    appliesOncePerCustomer: true,
+    combinesWith: { orderDiscounts: false, productDiscounts: false, shippingDiscounts: false },
+    ...(reward.minimumOrder !== undefined && {
+      minimumRequirement: { subtotal: { greaterThanOrEqualToSubtotal: formatMinorUnits(reward.minimumOrder, currency) } },
+    }),
+  };
+  if (reward.kind === "free_shipping") {
+    return { query: FREE_SHIPPING_CODE_MUTATION, variables: { freeShippingCodeDiscount: { ...common, destination: { all: true } } } };
+  }
+  const value =
+    reward.kind === "fixed_amount"
+      ? { discountAmount: { amount: formatMinorUnits(reward.value, currency), appliesOnEachItem: false } }
+      : { percentage: reward.percent / 100 };
+  return { query: BASIC_CODE_MUTATION, variables: { basicCodeDiscount: { ...common, customerGets: { value, items: { all: true } } } } };
+}

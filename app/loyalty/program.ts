@@ -1,0 +1,229 @@
+// What a merchant configures: program settings, earning rules (versioned), tiers and rewards,
+// with validation that returns every problem at once as field errors for the admin form.
+// Money is integer minor units of the shop currency (bigint); points are safe integers.
+
+export type ExpiryMode = "never" | "inactivity" | "batch";
+export type TierMetric = "points" | "spend";
+export type TierWindow = "lifetime" | "calendar_year" | "rolling_12_months";
+
+export interface ExpirySettings {
+  mode: ExpiryMode;
+  /** Months of inactivity (inactivity mode), or months a batch lives once available (batch mode). */
+  months: number;
+}
+
+/** What counts toward the purchase base: the net order value, plus or minus these. */
+export interface PurchaseBaseSettings {
+  includeShipping: boolean;
+  includeTax: boolean;
+  /** true: points on the price paid; false: on the price before discounts. */
+  discountsReduce: boolean;
+}
+
+export interface TierBasis {
+  metric: TierMetric;
+  window: TierWindow;
+}
+
+export interface ProgramSettings {
+  /** Days purchase points stay pending before they can be spent. */
+  pendingDays: number;
+  expiry: ExpirySettings;
+  purchaseBase: PurchaseBaseSettings;
+  /** Share of new customers kept out of the program to measure its lift, 0-50 (up to 2 decimals). */
+  holdoutPercent: number;
+  tierBasis: TierBasis;
+  /** Months a member keeps a tier before a demotion can happen. */
+  tierRetentionMonths: number;
+}
+
+export const DEFAULT_SETTINGS: ProgramSettings = {
+  pendingDays: 14,
+  expiry: { mode: "never", months: 12 },
+  purchaseBase: { includeShipping: false, includeTax: false, discountsReduce: true },
+  holdoutPercent: 0,
+  tierBasis: { metric: "points", window: "rolling_12_months" },
+  tierRetentionMonths: 12,
+};
+
+export interface FieldError {
+  /** Path of the offending field, as the form names it: "expiry.months", "tiers[1].threshold". */
+  field: string;
+  message: string;
+}
+
+/** Largest number of points one rule, tier or reward may name: far below 2^53, far above any real program. */
+export const MAX_POINTS = 1_000_000_000;
+
+const EXPIRY_MODES: readonly ExpiryMode[] = ["never", "inactivity", "batch"];
+const TIER_METRICS: readonly TierMetric[] = ["points", "spend"];
+const TIER_WINDOWS: readonly TierWindow[] = ["lifetime", "calendar_year", "rolling_12_months"];
+
+/** Collects field errors; each check adds one when it fails. */
+class Checks {
+  readonly errors: FieldError[] = [];
+
+  integer(field: string, value: number, min: number, max: number): void {
+    if (!Number.isInteger(value) || value < min || value > max) {
+      this.errors.push({ field, message: `must be a whole number from ${min} to ${max}` });
+    }
+  }
+
+  positiveMoney(field: string, value: bigint): void {
+    if (value <= 0n) this.errors.push({ field, message: "must be an amount above zero" });
+  }
+
+  oneOf<T extends string>(field: string, value: T, allowed: readonly T[]): void {
+    if (!allowed.includes(value)) this.errors.push({ field, message: `must be one of ${allowed.join(", ")}` });
+  }
+
+  text(field: string, value: string): void {
+    if (value.trim() === "") this.errors.push({ field, message: "must not be empty" });
+  }
+
+  /** Adds `value` to `seen`; an error when it was there already. */
+  unique<T>(field: string, value: T, seen: Set<T>): void {
+    if (seen.has(value)) this.errors.push({ field, message: "another tier has the same value" });
+    seen.add(value);
+  }
+}
+
+export function validateProgramSettings(settings: ProgramSettings): FieldError[] {
+  const check = new Checks();
+  check.integer("pendingDays", settings.pendingDays, 0, 365);
+  check.oneOf("expiry.mode", settings.expiry.mode, EXPIRY_MODES);
+  check.integer("expiry.months", settings.expiry.months, 1, 120);
+  const hundredths = settings.holdoutPercent * 100;
+  if (!(settings.holdoutPercent >= 0 && settings.holdoutPercent <= 50) || Math.abs(hundredths - Math.round(hundredths)) > 1e-9) {
+    check.errors.push({ field: "holdoutPercent", message: "must be a percentage from 0 to 50 with at most 2 decimals" });
+  }
+  check.oneOf("tierBasis.metric", settings.tierBasis.metric, TIER_METRICS);
+  check.oneOf("tierBasis.window", settings.tierBasis.window, TIER_WINDOWS);
+  check.integer("tierRetentionMonths", settings.tierRetentionMonths, 0, 60);
+  return check.errors;
+}
+
+// Earning rules. A change never edits a rule in place: it retires the version in force and starts
+// the next one, so every entry can name the exact version (and rate) it was earned under.
+
+interface RuleVersion {
+  /** Stable across versions. */
+  id: string;
+  /** 1, 2, 3... */
+  version: number;
+  effectiveFrom: Date;
+  /** null while in force. */
+  retiredAt: Date | null;
+}
+
+/** "1 point per 10.00 EUR" = { points: 1, perAmount: 1000n }. */
+export interface PurchaseRate {
+  points: number;
+  /** Minor units of the shop currency. */
+  perAmount: bigint;
+}
+
+export type PurchaseRule = RuleVersion & PurchaseRate & { kind: "purchase" };
+export type BonusKind = "first_order" | "signup" | "newsletter" | "birthday" | "custom";
+export type BonusRule = RuleVersion & {
+  kind: BonusKind;
+  points: number;
+  /** Custom rules: what the member did ("Follow us on Instagram"). */
+  name?: string;
+};
+export type EarningRule = PurchaseRule | BonusRule;
+
+export function validateEarningRule(rule: EarningRule): FieldError[] {
+  const check = new Checks();
+  check.text("id", rule.id);
+  check.integer("version", rule.version, 1, Number.MAX_SAFE_INTEGER);
+  check.integer("points", rule.points, 1, MAX_POINTS);
+  if (rule.kind === "purchase") check.positiveMoney("perAmount", rule.perAmount);
+  if (rule.kind === "custom") check.text("name", rule.name ?? "");
+  if (rule.retiredAt && rule.retiredAt < rule.effectiveFrom) {
+    check.errors.push({ field: "retiredAt", message: "must not be before effectiveFrom" });
+  }
+  return check.errors;
+}
+
+type FixedRuleFields = "id" | "kind" | "version" | "effectiveFrom" | "retiredAt";
+export type RuleChanges<R extends EarningRule> = Partial<Omit<R, FixedRuleFields>>;
+
+/**
+ * Retires `current` at `at` and returns it with the next version, which takes `changes` and is in
+ * force from `at`. Throws when `current` is already retired or `at` precedes it.
+ */
+export function reviseRule<R extends EarningRule>(current: R, changes: RuleChanges<R>, at: Date): { retired: R; next: R } {
+  if (current.retiredAt !== null) throw new RangeError(`rule ${current.id} v${current.version} is already retired`);
+  if (at < current.effectiveFrom) throw new RangeError(`rule ${current.id} cannot change before it took effect`);
+  return {
+    retired: { ...current, retiredAt: at },
+    next: { ...current, ...changes, version: current.version + 1, effectiveFrom: at, retiredAt: null },
+  };
+}
+
+/** The version of a rule in force at `at` (effectiveFrom <= at < retiredAt), or null. */
+export function ruleInForce<R extends EarningRule>(versions: readonly R[], at: Date): R | null {
+  return versions.find((rule) => rule.effectiveFrom <= at && (rule.retiredAt === null || at < rule.retiredAt)) ?? null;
+}
+
+// Tiers.
+
+export interface Tier {
+  id: string;
+  name: string;
+  /** Qualifying value to enter: points, or minor units of net spend, per the program's tier basis. */
+  threshold: bigint;
+  /** Earning multiplier on purchase points: 12500 = x1.25. */
+  multiplierBasisPoints: number;
+}
+
+export const NO_MULTIPLIER = 10_000;
+
+/** Unique ids, names and thresholds; multipliers from x1 to x10 (a tier never earns less than no tier). */
+export function validateTiers(tiers: readonly Tier[]): FieldError[] {
+  const check = new Checks();
+  const ids = new Set<string>();
+  const names = new Set<string>();
+  const thresholds = new Set<bigint>();
+  tiers.forEach((tier, index) => {
+    const at = `tiers[${index}]`;
+    check.text(`${at}.id`, tier.id);
+    check.text(`${at}.name`, tier.name);
+    if (tier.threshold < 0n) check.errors.push({ field: `${at}.threshold`, message: "must not be negative" });
+    check.integer(`${at}.multiplierBasisPoints`, tier.multiplierBasisPoints, NO_MULTIPLIER, 10 * NO_MULTIPLIER);
+    check.unique(`${at}.id`, tier.id, ids);
+    check.unique(`${at}.name`, tier.name.trim().toLowerCase(), names);
+    check.unique(`${at}.threshold`, tier.threshold, thresholds);
+  });
+  return check.errors;
+}
+
+// Rewards.
+
+interface RewardBase {
+  id: string;
+  name: string;
+  pointsCost: number;
+  /** Days the discount code stays valid from the redemption. */
+  validDays: number;
+  /** Order subtotal the code requires, minor units; none when absent. */
+  minimumOrder?: bigint;
+}
+
+export type FixedAmountReward = RewardBase & { kind: "fixed_amount"; value: bigint };
+export type PercentageReward = RewardBase & { kind: "percentage"; percent: number };
+export type FreeShippingReward = RewardBase & { kind: "free_shipping" };
+export type Reward = FixedAmountReward | PercentageReward | FreeShippingReward;
+
+export function validateReward(reward: Reward): FieldError[] {
+  const check = new Checks();
+  check.text("id", reward.id);
+  check.text("name", reward.name);
+  check.integer("pointsCost", reward.pointsCost, 1, MAX_POINTS);
+  check.integer("validDays", reward.validDays, 1, 365);
+  if (reward.minimumOrder !== undefined) check.positiveMoney("minimumOrder", reward.minimumOrder);
+  if (reward.kind === "fixed_amount") check.positiveMoney("value", reward.value);
+  if (reward.kind === "percentage") check.integer("percent", reward.percent, 1, 100);
+  return check.errors;
+}
