@@ -73,19 +73,19 @@ async function refresh(shopDomain: string, timezone: string, entry: CacheEntry):
   entry.pending = (async () => {
     const lookStartedAt = Date.now();
     if (!entry.facts) {
-      const snapshot = await db.metricsSnapshot.findUnique({ where: { shopDomain } });
+      const snapshot = await factsStore().readSnapshot(shopDomain);
       const restored = snapshot?.key === entry.key ? OrderFacts.fromSnapshot(timezone, snapshot.data) : null;
       if (restored && snapshot) {
         entry.facts = restored;
-        entry.seenUntil = snapshot.seenUntil.getTime();
+        entry.seenUntil = snapshot.seenUntil;
         entry.snapshotVersion = restored.version;
-        entry.snapshotAt = snapshot.updatedAt.getTime();
+        entry.snapshotAt = snapshot.updatedAt;
       } else {
         entry.facts = new OrderFacts(timezone);
       }
     }
     const since = entry.seenUntil === 0 ? null : new Date(entry.seenUntil - OVERLAP_MS);
-    entry.facts.apply(await readOrders(shopDomain, since));
+    entry.facts.apply(await factsStore().readOrders(shopDomain, since));
     entry.seenUntil = lookStartedAt;
   })();
   try {
@@ -99,11 +99,11 @@ async function refresh(shopDomain: string, timezone: string, entry: CacheEntry):
 function saveSnapshotWhenDue(shopDomain: string, entry: CacheEntry): void {
   const facts = entry.facts!;
   if (facts.version === entry.snapshotVersion || Date.now() - entry.snapshotAt < SNAPSHOT_EVERY_MS) return;
-  const data = { key: entry.key, seenUntil: new Date(entry.seenUntil), orders: facts.size, data: facts.toSnapshot() };
   entry.snapshotVersion = facts.version;
   entry.snapshotAt = Date.now();
-  db.metricsSnapshot
-    .upsert({ where: { shopDomain }, create: { shopDomain, ...data }, update: data })
+  const snapshot = { key: entry.key, seenUntil: entry.seenUntil, orders: facts.size, data: facts.toSnapshot(), updatedAt: entry.snapshotAt };
+  factsStore()
+    .writeSnapshot(shopDomain, snapshot)
     .catch((error: unknown) => log.error("metrics snapshot not saved", { shop: shopDomain, error: String(error) }));
 }
 
@@ -113,73 +113,120 @@ export function forgetFacts(shopDomain?: string): void {
   else cache.clear();
 }
 
+interface StoredSnapshot {
+  key: string;
+  /** Epoch milliseconds. */
+  seenUntil: number;
+  updatedAt: number;
+  orders: number;
+  data: Uint8Array;
+}
+
 /**
- * Orders of the shop: all counted ones on the first load; every changed row (counted or not, so
- * a cancellation or deletion takes effect) after that. Reads through the database driver itself:
- * Prisma's row mapping costs more than the metrics for a million rows.
+ * The metrics' own reads and writes go through the database driver itself: Prisma's row mapping
+ * costs more than the metrics for a million rows, and ten times more for a 20 MB snapshot.
  */
-async function readOrders(shopDomain: string, since: Date | null): Promise<OrderFactRow[]> {
+interface FactsStore {
+  /** All counted orders on the first load (by id); every changed row after that, so a cancellation or deletion takes effect. */
+  readOrders(shopDomain: string, since: Date | null): Promise<OrderFactRow[]>;
+  readSnapshot(shopDomain: string): Promise<StoredSnapshot | null>;
+  writeSnapshot(shopDomain: string, snapshot: StoredSnapshot): Promise<void>;
+}
+
+let store: { url: string; store: FactsStore; close(): Promise<void> } | null = null;
+
+function factsStore(): FactsStore {
   const url = databaseUrl();
-  return databaseKind(url) === "postgresql" ? readPostgres(url, shopDomain, since) : readSqlite(url, shopDomain, since);
+  if (store?.url !== url) {
+    void store?.close();
+    store = databaseKind(url) === "postgresql" ? postgresStore(url) : sqliteStore(url);
+  }
+  return store.store;
 }
 
 const COUNTED_ONLY = `AND "processedAt" IS NOT NULL AND "test" = false AND "cancelledAt" IS NULL AND "deletedAt" IS NULL`;
+const SNAPSHOT_UPSERT = `ON CONFLICT ("shopDomain") DO UPDATE SET "key" = excluded."key", "seenUntil" = excluded."seenUntil",
+  "orders" = excluded."orders", "data" = excluded."data", "updatedAt" = excluded."updatedAt"`;
 
-let sqlite: { file: string; connection: Database.Database } | null = null;
-
-function readSqlite(url: string, shopDomain: string, since: Date | null): OrderFactRow[] {
-  const file = sqliteFilePath(url);
-  if (sqlite?.file !== file) {
-    sqlite?.connection.close();
-    sqlite = { file, connection: new Database(file, { readonly: true, fileMustExist: true }) };
-  }
-  // julianday() parses the stored ISO text in C, far faster than Date.parse on each row.
-  const sql = `SELECT "id", "customerId", CAST(ROUND((julianday("processedAt") - 2440587.5) * 86400000) AS INTEGER),
-      "currentSubtotalAmount", "test", "cancelledAt" IS NOT NULL, "deletedAt" IS NOT NULL
-    FROM "Order" WHERE "shopDomain" = ? ${since ? `AND "updatedAt" >= ?` : `${COUNTED_ONLY} ORDER BY "id"`}`;
-  const statement = sqlite.connection.prepare(sql).raw(true);
-  const parameters = since ? [shopDomain, since.toISOString().replace("Z", "+00:00")] : [shopDomain];
-  const rows: OrderFactRow[] = [];
-  for (const row of statement.iterate(...parameters) as Iterable<[number, number | null, number | null, number, number, number, number]>) {
-    rows.push({ id: row[0], customerId: row[1], processedAtMs: row[2], net: row[3], test: row[4] === 1, cancelled: row[5] === 1, deleted: row[6] === 1 });
-  }
-  return rows;
+function sqliteStore(url: string) {
+  const connection = new Database(sqliteFilePath(url), { fileMustExist: true, timeout: 5000 });
+  /** Prisma's text form of a SQLite DateTime. */
+  const time = (ms: number) => new Date(ms).toISOString().replace("Z", "+00:00");
+  const sqliteFacts: FactsStore = {
+    async readOrders(shopDomain, since) {
+      // julianday() parses the stored ISO text in C, far faster than Date.parse on each row.
+      const sql = `SELECT "id", "customerId", CAST(ROUND((julianday("processedAt") - 2440587.5) * 86400000) AS INTEGER),
+          "currentSubtotalAmount", "test", "cancelledAt" IS NOT NULL, "deletedAt" IS NOT NULL
+        FROM "Order" WHERE "shopDomain" = ? ${since ? `AND "updatedAt" >= ?` : `${COUNTED_ONLY} ORDER BY "id"`}`;
+      const statement = connection.prepare(sql).raw(true);
+      const parameters = since ? [shopDomain, time(since.getTime())] : [shopDomain];
+      const rows: OrderFactRow[] = [];
+      for (const row of statement.iterate(...parameters) as Iterable<[number, number | null, number | null, number, number, number, number]>) {
+        rows.push({ id: row[0], customerId: row[1], processedAtMs: row[2], net: row[3], test: row[4] === 1, cancelled: row[5] === 1, deleted: row[6] === 1 });
+      }
+      return rows;
+    },
+    async readSnapshot(shopDomain) {
+      const row = connection
+        .prepare(`SELECT "key", "seenUntil", "updatedAt", "orders", "data" FROM "MetricsSnapshot" WHERE "shopDomain" = ?`)
+        .get(shopDomain) as { key: string; seenUntil: string; updatedAt: string; orders: number; data: Buffer } | undefined;
+      return row ? { ...row, seenUntil: Date.parse(row.seenUntil), updatedAt: Date.parse(row.updatedAt) } : null;
+    },
+    async writeSnapshot(shopDomain, snapshot) {
+      connection
+        .prepare(`INSERT INTO "MetricsSnapshot" ("shopDomain", "key", "seenUntil", "orders", "data", "updatedAt") VALUES (?, ?, ?, ?, ?, ?) ${SNAPSHOT_UPSERT}`)
+        .run(shopDomain, snapshot.key, time(snapshot.seenUntil), snapshot.orders, snapshot.data, time(snapshot.updatedAt));
+    },
+  };
+  return { url, store: sqliteFacts, close: async () => void connection.close() };
 }
 
-let postgres: { url: string; pool: pg.Pool } | null = null;
-
-async function readPostgres(url: string, shopDomain: string, since: Date | null): Promise<OrderFactRow[]> {
-  if (postgres?.url !== url) {
-    await postgres?.pool.end();
-    postgres = { url, pool: new pg.Pool({ connectionString: url, max: 2, allowExitOnIdle: true }) };
-  }
+function postgresStore(url: string) {
+  const pool = new pg.Pool({ connectionString: url, max: 2, allowExitOnIdle: true });
   // Minor units and epoch milliseconds are integers below 2^53: float8 carries them exactly and
-  // parses faster than numeric text.
+  // parses faster than numeric text; timestamps leave as epoch ms, whatever the process's zone.
   const columns = `"id", "customerId", (EXTRACT(EPOCH FROM "processedAt") * 1000)::float8, "currentSubtotalAmount"::float8,
     "test", "cancelledAt" IS NOT NULL, "deletedAt" IS NOT NULL`;
-  const rows: OrderFactRow[] = [];
-  const push = (result: pg.QueryArrayResult) => {
-    for (const row of result.rows as [number, number | null, number | null, number, boolean, boolean, boolean][]) {
-      rows.push({ id: row[0], customerId: row[1], processedAtMs: row[2], net: row[3], test: row[4], cancelled: row[5], deleted: row[6] });
-    }
+  const query = (text: string, values: unknown[]) => pool.query({ text, values, rowMode: "array" });
+  const postgresFacts: FactsStore = {
+    async readOrders(shopDomain, since) {
+      const rows: OrderFactRow[] = [];
+      const push = (result: pg.QueryArrayResult) => {
+        for (const row of result.rows as [number, number | null, number | null, number, boolean, boolean, boolean][]) {
+          rows.push({ id: row[0], customerId: row[1], processedAtMs: row[2], net: row[3], test: row[4], cancelled: row[5], deleted: row[6] });
+        }
+      };
+      if (since) {
+        push(await query(`SELECT ${columns} FROM "Order" WHERE "shopDomain" = $1 AND "updatedAt" >= $2`, [shopDomain, since.toISOString()]));
+        return rows;
+      }
+      // Pages by id keep the driver's buffer small on a million-order shop.
+      for (let after = 0; ; ) {
+        const result = await query(
+          `SELECT ${columns} FROM "Order" WHERE "shopDomain" = $1 AND "id" > $2 ${COUNTED_ONLY} ORDER BY "id" LIMIT ${PAGE}`,
+          [shopDomain, after],
+        );
+        push(result);
+        if (result.rows.length < PAGE) return rows;
+        after = Number(result.rows.at(-1)![0]);
+      }
+    },
+    async readSnapshot(shopDomain) {
+      const result = await query(
+        `SELECT "key", (EXTRACT(EPOCH FROM "seenUntil") * 1000)::float8, (EXTRACT(EPOCH FROM "updatedAt") * 1000)::float8, "orders", "data"
+         FROM "MetricsSnapshot" WHERE "shopDomain" = $1`,
+        [shopDomain],
+      );
+      const row = result.rows[0] as [string, number, number, number, Buffer] | undefined;
+      return row ? { key: row[0], seenUntil: row[1], updatedAt: row[2], orders: row[3], data: row[4] } : null;
+    },
+    async writeSnapshot(shopDomain, snapshot) {
+      const time = (ms: number) => new Date(ms).toISOString();
+      await query(
+        `INSERT INTO "MetricsSnapshot" ("shopDomain", "key", "seenUntil", "orders", "data", "updatedAt") VALUES ($1, $2, $3, $4, $5, $6) ${SNAPSHOT_UPSERT}`,
+        [shopDomain, snapshot.key, time(snapshot.seenUntil), snapshot.orders, Buffer.from(snapshot.data.buffer, snapshot.data.byteOffset, snapshot.data.byteLength), time(snapshot.updatedAt)],
+      );
+    },
   };
-  if (since) {
-    push(await postgres.pool.query({
-      text: `SELECT ${columns} FROM "Order" WHERE "shopDomain" = $1 AND "updatedAt" >= $2`,
-      values: [shopDomain, since.toISOString()],
-      rowMode: "array",
-    }));
-    return rows;
-  }
-  // Pages by id keep the driver's buffer small on a million-order shop.
-  for (let after = 0; ; ) {
-    const result = await postgres.pool.query({
-      text: `SELECT ${columns} FROM "Order" WHERE "shopDomain" = $1 AND "id" > $2 ${COUNTED_ONLY} ORDER BY "id" LIMIT ${PAGE}`,
-      values: [shopDomain, after],
-      rowMode: "array",
-    });
-    push(result);
-    if (result.rows.length < PAGE) return rows;
-    after = Number(result.rows.at(-1)![0]);
-  }
+  return { url, store: postgresFacts, close: () => pool.end() };
 }

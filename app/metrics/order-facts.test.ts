@@ -38,3 +38,16 @@ describe("OrderFacts snapshots", () => {
     expect(() => OrderFacts.fromSnapshot(HELSINKI, cut)).toThrow(/truncated/);
   });
 });
+
+describe("OrderFacts.apply", () => {
+  it("keeps its version (and its derived tables) when re-read rows did not change", () => {
+    const rows = [orderRow({ id: 1, customerId: 1, at: "2024-02-05", net: 5_000 }), orderRow({ id: 2, customerId: null, at: "2024-02-06", net: 900 })];
+    const facts = new OrderFacts(HELSINKI);
+    facts.apply(rows);
+    const histories = facts.histories();
+    facts.apply(rows);
+    expect(facts.histories()).toBe(histories);
+    facts.apply([orderRow({ id: 2, customerId: null, at: "2024-02-06", net: 800 })]);
+    expect(facts.histories()).not.toBe(histories);
+  });
+});

@@ -68,6 +68,9 @@ export class OrderFacts {
     for (const row of rows) {
       // Checked before anything is written: a rejected row leaves no trace.
       const net = assertExactMoney(row.net);
+      const customer = row.customerId === null ? -1 : this.customerIndex(row.customerId);
+      const counted = isCounted(row) ? 1 : 0;
+      const day = counted ? this.calendar.dayOf(row.processedAtMs!) : 0;
       let slot = this.slotOf(row.id);
       if (slot === undefined) {
         slot = this.size++;
@@ -75,11 +78,13 @@ export class OrderFacts {
         this.orderId[slot] = row.id;
         if (this.sortedSlots === slot && (slot === 0 || this.orderId[slot - 1] < row.id)) this.sortedSlots++;
         else this.laterSlots.set(row.id, slot);
+      } else if (this.customer[slot] === customer && this.counted[slot] === counted && this.day[slot] === day && this.net[slot] === net) {
+        // Re-read unchanged (the overlap of each look): nothing to rebuild.
+        continue;
       }
-      this.customer[slot] = row.customerId === null ? -1 : this.customerIndex(row.customerId);
-      const counted = isCounted(row);
-      this.counted[slot] = counted ? 1 : 0;
-      this.day[slot] = counted ? this.calendar.dayOf(row.processedAtMs!) : 0;
+      this.customer[slot] = customer;
+      this.counted[slot] = counted;
+      this.day[slot] = day;
       this.net[slot] = net;
       if (!changed) {
         changed = true;
