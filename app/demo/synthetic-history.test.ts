@@ -170,11 +170,31 @@ describe("syntheticOrders", () => {
     }
   });
 
+  it("raises orders per customer with purchaseRateScale", () => {
+    const perCustomer = (purchaseRateScale?: number) => {
+      const counts = new Map<string, number>();
+      for (const order of syntheticOrders({ customers: 2000, start, end, seed: 5, purchaseRateScale })) {
+        if (order.customer) counts.set(order.customer.id, (counts.get(order.customer.id) ?? 0) + 1);
+      }
+      expect(counts.size).toBe(2000);
+      return [...counts.values()].reduce((sum, count) => sum + count, 0) / counts.size;
+    };
+    const base = perCustomer();
+    expect(perCustomer(1)).toBe(base); // the default, and the same history
+    const scaled = perCustomer(2.45);
+    // Repeat orders (those beyond the first) grow by about the factor, a little less: dropout is unchanged.
+    expect(scaled - 1).toBeGreaterThan(1.8 * (base - 1));
+    expect(scaled - 1).toBeLessThan(2.45 * (base - 1));
+    expect(perCustomer(0.5)).toBeLessThan(base);
+  });
+
   it("rejects invalid options", () => {
     expect(() => syntheticOrders({ customers: -1, start, end }).next()).toThrow(RangeError);
     expect(() => syntheticOrders({ customers: 1, start: end, end: start }).next()).toThrow(RangeError);
     expect(() => syntheticOrders({ customers: 1, start, end, guestShare: 1 }).next()).toThrow(RangeError);
     expect(() => syntheticOrders({ customers: 1, start, end, currency: "NOPE" }).next()).toThrow(RangeError);
+    expect(() => syntheticOrders({ customers: 1, start, end, purchaseRateScale: 0 }).next()).toThrow(RangeError);
+    expect(() => syntheticOrders({ customers: 1, start, end, purchaseRateScale: Number.NaN }).next()).toThrow(RangeError);
   });
 
   it("streams 200,000 orders without growing the heap", () => {
