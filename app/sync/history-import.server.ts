@@ -242,6 +242,9 @@ export async function importJsonl(importId: string, input: Readable, onProgress?
     writer.close();
   }
   log.info("history import completed", { shop: shop.domain, importId, orders: ordersImported, lines: lineNumber });
+  // Fresh planner statistics after a bulk load: without them PostgreSQL may sort a million orders
+  // to page through them (the metrics' first load), whether or not autovacuum runs soon.
+  if (kindOf(db) === "postgresql") await db.$executeRawUnsafe(`ANALYZE "Order", "Customer", "Refund"`);
   return db.historyImport.update({
     where: { id: importId },
     data: { status: "completed", finishedAt: new Date(), leaseUntil: null },
