@@ -41,7 +41,7 @@ interface CacheEntry {
 const cache = new Map<string, CacheEntry>();
 
 /** The zone the metrics use: the shop's IANA zone, or UTC if Shopify gave one Intl does not know. */
-export function metricsTimeZone(zone: string): string {
+function metricsTimeZone(zone: string): string {
   return isKnownTimeZone(zone) ? zone : "UTC";
 }
 
@@ -105,12 +105,6 @@ function saveSnapshotWhenDue(shopDomain: string, entry: CacheEntry): void {
   factsStore()
     .writeSnapshot(shopDomain, snapshot)
     .catch((error: unknown) => log.error("metrics snapshot not saved", { shop: shopDomain, error: String(error) }));
-}
-
-/** Drops what this instance holds (tests and the bench measure a cold start with it). */
-export function forgetFacts(shopDomain?: string): void {
-  if (shopDomain) cache.delete(shopDomain);
-  else cache.clear();
 }
 
 interface StoredSnapshot {
