@@ -2,12 +2,14 @@ import { demoShop } from "./demo/mode.server";
 import { authenticate } from "./shopify.server";
 
 /**
- * The shop an admin request acts for, from a valid Shopify session token. In the local demo
- * (COMEBACK_DEMO=1, never in production) it is the demo shop, without Shopify.
+ * The shop an admin request acts for, from a valid Shopify session token, and the staff member
+ * making it (the token's `sub`). In the local demo (COMEBACK_DEMO=1, never in production) it is
+ * the demo shop, without Shopify.
  */
-export async function requireShop(request: Request): Promise<{ shop: string; demo: boolean }> {
+export async function requireShop(request: Request): Promise<{ shop: string; demo: boolean; user: string | null }> {
   const demo = demoShop();
-  if (demo) return { shop: demo, demo: true };
-  const { session } = await authenticate.admin(request);
-  return { shop: session.shop, demo: false };
+  if (demo) return { shop: demo, demo: true, user: "demo" };
+  const { session, sessionToken } = await authenticate.admin(request);
+  const user = sessionToken?.sub ? String(sessionToken.sub) : null;
+  return { shop: session.shop, demo: false, user };
 }

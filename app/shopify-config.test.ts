@@ -3,6 +3,7 @@ import { ApiVersion } from "@shopify/shopify-app-remix/server";
 import { parse } from "smol-toml";
 import { describe, expect, it } from "vitest";
 import { SUPPORTED_TOPICS } from "./sync/topics.server";
+import { TEST_SCOPES } from "../test/support/app-server";
 
 interface Subscription {
   topics?: string[];
@@ -10,8 +11,15 @@ interface Subscription {
   uri: string;
 }
 
+interface MetafieldDefinition {
+  type: string;
+  name: string;
+  access: { admin: string; customer_account: string };
+}
+
 interface AppConfig {
   access_scopes: { scopes: string };
+  customer: { metafields: { app: Record<string, MetafieldDefinition> } };
   webhooks: { api_version: string; subscriptions: Subscription[] };
   app_proxy?: { url: string; subpath: string; prefix: string };
 }
@@ -62,6 +70,18 @@ describe("shopify.app.toml", () => {
   it("requests the whole order history and customers", () => {
     const scopes = config.access_scopes.scopes.split(",").map((scope) => scope.trim());
     expect(scopes).toEqual(expect.arrayContaining(["read_orders", "read_all_orders", "read_customers"]));
+  });
+
+  it("requests the loyalty program's scopes, as the tests' app does", () => {
+    const scopes = config.access_scopes.scopes.split(",").map((scope) => scope.trim());
+    expect(scopes).toEqual(expect.arrayContaining(["write_customers", "write_discounts"]));
+    expect(TEST_SCOPES.split(",").sort()).toEqual([...scopes].sort());
+  });
+
+  it("declares the loyalty metafields the app writes", () => {
+    const { points, tier } = config.customer.metafields.app;
+    expect(points).toMatchObject({ type: "number_integer", access: { admin: "merchant_read", customer_account: "read" } });
+    expect(tier).toMatchObject({ type: "single_line_text_field", access: { admin: "merchant_read", customer_account: "read" } });
   });
 
   it("declares the app proxy for the storefront widget", () => {

@@ -95,7 +95,7 @@ function inAvailabilityOrder(a: LedgerEntry, b: LedgerEntry): number {
 }
 
 /** Entries that show the member is active: buying (purchase points) or spending (redemptions). */
-function isActivity(entry: LedgerEntry): boolean {
+export function isActivity(entry: LedgerEntry): boolean {
   return (entry.type === "earn" && entry.source === "order") || entry.type === "redeem";
 }
 

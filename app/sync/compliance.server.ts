@@ -5,6 +5,7 @@ import type { Tx } from "../db.server";
 import { formatMinorUnits } from "./money";
 import { toGid } from "./json";
 import { forgetShop } from "./shops.server";
+import { param } from "./sql.server";
 
 export const DATA_EXPORT_FORMAT = "comeback.customer-data/v1";
 
@@ -59,13 +60,16 @@ export async function exportCustomerData(tx: Tx, shopDomain: string, customerId:
  * customers/redact: the customer row loses its personal fields and its Shopify id, replaced by a
  * random pseudonym, so that orders still count in aggregate metrics but lead back to nobody.
  * Data exports about the customer and unprocessed deliveries that may name them are deleted.
+ * The loyalty member, ledger, redemptions and tier changes take the same pseudonym (the ledger
+ * stays, anonymous, for the program's totals) and the birthday is erased.
  */
 export async function redactCustomer(tx: Tx, shopDomain: string, customerId: string, at: Date, currentEventId: number) {
   const gid = toGid("Customer", customerId);
+  const pseudonym = `redacted:${randomUUID()}`;
   await tx.customer.updateMany({
     where: { shopDomain, gid },
     data: {
-      gid: `redacted:${randomUUID()}`,
+      gid: pseudonym,
       email: null,
       firstName: null,
       lastName: null,
@@ -75,9 +79,23 @@ export async function redactCustomer(tx: Tx, shopDomain: string, customerId: str
     },
   });
   await tx.customerDataExport.deleteMany({ where: { shopDomain, customerGid: gid } });
+  await pseudonymiseMember(tx, shopDomain, gid, pseudonym);
   await tx.webhookEvent.deleteMany({
     where: { shopDomain, payload: { contains: customerId }, NOT: { id: currentEventId } },
   });
+}
+
+async function pseudonymiseMember(tx: Tx, shopDomain: string, gid: string, pseudonym: string) {
+  await tx.loyaltyMember.updateMany({ where: { shopDomain, customerGid: gid }, data: { customerGid: pseudonym, birthday: null } });
+  // Ledger keys name the member too (signup bonus, manual changes, expiry).
+  await tx.$executeRawUnsafe(
+    `UPDATE "LedgerEntry" SET "memberGid" = ${param(tx, 1)}, "sourceKey" = REPLACE("sourceKey", ${param(tx, 2)}, ${param(tx, 3)})
+     WHERE "shopDomain" = ${param(tx, 4)} AND "memberGid" = ${param(tx, 5)}`,
+    pseudonym, gid, pseudonym, shopDomain, gid,
+  );
+  await tx.redemption.updateMany({ where: { shopDomain, memberGid: gid }, data: { memberGid: pseudonym } });
+  await tx.tierChange.updateMany({ where: { shopDomain, memberGid: gid }, data: { memberGid: pseudonym } });
+  await tx.loyaltyTask.deleteMany({ where: { shopDomain, key: gid, kind: { in: ["signup", "newsletter"] } } });
 }
 
 /** shop/redact: everything of the shop goes; a bare row remains so late deliveries are ignored. */
@@ -88,6 +106,15 @@ export async function redactShop(tx: Tx, shopDomain: string, at: Date) {
   await tx.historyImport.deleteMany({ where: { shopDomain } });
   await tx.metricsSnapshot.deleteMany({ where: { shopDomain } });
   await tx.purchaseModelFit.deleteMany({ where: { shopDomain } });
+  await tx.loyaltyTask.deleteMany({ where: { shopDomain } });
+  await tx.redemption.deleteMany({ where: { shopDomain } });
+  await tx.tierChange.deleteMany({ where: { shopDomain } });
+  await tx.ledgerEntry.deleteMany({ where: { shopDomain } });
+  await tx.loyaltyMember.deleteMany({ where: { shopDomain } });
+  await tx.loyaltyReward.deleteMany({ where: { shopDomain } });
+  await tx.loyaltyTier.deleteMany({ where: { shopDomain } });
+  await tx.earningRule.deleteMany({ where: { shopDomain } });
+  await tx.loyaltyProgram.deleteMany({ where: { shopDomain } });
   await tx.refund.deleteMany({ where: { shopDomain } });
   await tx.order.deleteMany({ where: { shopDomain } });
   await tx.customer.deleteMany({ where: { shopDomain } });

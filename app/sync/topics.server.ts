@@ -20,6 +20,7 @@ import {
   shopRedactSchema,
 } from "./payloads";
 import { markUninstalled } from "./shops.server";
+import { insertRows } from "./sql.server";
 import {
   markCustomerDeleted,
   markOrderDeleted,
@@ -49,9 +50,29 @@ export type Effect =
 /** Topics (as authenticate.webhook names them) that still act after the app was uninstalled. */
 export const AFTER_UNINSTALL_TOPICS = new Set(["APP_UNINSTALLED", "CUSTOMERS_DATA_REQUEST", "CUSTOMERS_REDACT", "SHOP_REDACT"]);
 
+/**
+ * Records loyalty work for the worker (app/loyalty/tasks.server.ts) in the delivery's own batch, so
+ * the row and its task commit together and nothing is lost. A request for work already waiting
+ * bumps its counter, so a worker that read the previous state does not delete it.
+ */
+export function requestLoyaltyTask(runner: SqlRunner, shopDomain: string, kind: "order" | "signup" | "newsletter", key: string) {
+  return insertRows(
+    runner,
+    "LoyaltyTask",
+    [["shopDomain", "text"], ["kind", "text"], ["key", "text"], ["createdAt", "time"]],
+    [[shopDomain, kind, key, new Date()]],
+    `ON CONFLICT ("shopDomain", "kind", "key") DO UPDATE SET "requests" = "LoyaltyTask"."requests" + 1`,
+  );
+}
+
 const orderEffect = (payload: unknown): Effect => {
   const order = orderFromPayload(payload);
-  return { sql: (runner, { shopDomain }) => upsertOrders(runner, shopDomain, [order]) };
+  return {
+    sql: async (runner, { shopDomain }) => {
+      await upsertOrders(runner, shopDomain, [order]);
+      await requestLoyaltyTask(runner, shopDomain, "order", order.gid);
+    },
+  };
 };
 
 const interpreters: Record<string, (payload: unknown) => Effect> = {
@@ -61,17 +82,31 @@ const interpreters: Record<string, (payload: unknown) => Effect> = {
   ORDERS_CANCELLED: orderEffect,
   ORDERS_DELETE(payload) {
     const gid = deletedGid("Order", payload);
-    return { sql: (runner, { shopDomain, at, shopCurrency }) => markOrderDeleted(runner, shopDomain, gid, at, shopCurrency) };
+    return {
+      sql: async (runner, { shopDomain, at, shopCurrency }) => {
+        await markOrderDeleted(runner, shopDomain, gid, at, shopCurrency);
+        await requestLoyaltyTask(runner, shopDomain, "order", gid);
+      },
+    };
   },
   REFUNDS_CREATE(payload) {
     const refundIn = refundParser(payload);
     return {
-      sql: (runner, { shopDomain, shopCurrency }) => upsertRefunds(runner, shopDomain, [refundIn(shopCurrency)], shopCurrency),
+      sql: async (runner, { shopDomain, shopCurrency }) => {
+        const refund = refundIn(shopCurrency);
+        await upsertRefunds(runner, shopDomain, [refund], shopCurrency);
+        await requestLoyaltyTask(runner, shopDomain, "order", refund.orderGid);
+      },
     };
   },
   CUSTOMERS_CREATE(payload) {
     const customer = customerFromPayload(payload);
-    return { sql: (runner, { shopDomain }) => upsertCustomer(runner, shopDomain, customer) };
+    return {
+      sql: async (runner, { shopDomain }) => {
+        await upsertCustomer(runner, shopDomain, customer);
+        await requestLoyaltyTask(runner, shopDomain, "signup", customer.gid);
+      },
+    };
   },
   CUSTOMERS_UPDATE(payload) {
     const customer = customerFromPayload(payload);
@@ -79,7 +114,12 @@ const interpreters: Record<string, (payload: unknown) => Effect> = {
   },
   CUSTOMERS_EMAIL_MARKETING_CONSENT_UPDATE(payload) {
     const change = emailConsentFromPayload(payload);
-    return { sql: (runner, { shopDomain, at }) => updateEmailConsent(runner, shopDomain, change, at) };
+    return {
+      sql: async (runner, { shopDomain, at }) => {
+        await updateEmailConsent(runner, shopDomain, change, at);
+        if (change.state === "subscribed") await requestLoyaltyTask(runner, shopDomain, "newsletter", change.customerGid);
+      },
+    };
   },
   CUSTOMERS_DELETE(payload) {
     const gid = deletedGid("Customer", payload);

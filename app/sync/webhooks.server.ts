@@ -193,7 +193,7 @@ function markApplied(tx: SqlRunner, eventId: number, outcome: Outcome) {
 }
 
 /** 1 s, 2 s, 4 s ... up to an hour between attempts (COMEBACK_RETRY_BASE_MS scales it). */
-function nextAttemptAt(previousAttempts: number): Date {
+export function nextAttemptAt(previousAttempts: number): Date {
   const base = Number(process.env.COMEBACK_RETRY_BASE_MS || 1000);
   return new Date(Date.now() + Math.min(base * 2 ** previousAttempts, 3_600_000));
 }

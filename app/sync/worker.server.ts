@@ -1,5 +1,6 @@
 // Background work of each app instance: retry stored webhook events that failed or were left
-// unprocessed by a crash, and run history imports whose export is ready (or was interrupted).
+// unprocessed by a crash, run history imports whose export is ready (or was interrupted), and do
+// the loyalty program's work (app/loyalty/tasks.server.ts, metafields.server.ts).
 // Work is claimed with a lease, so several instances sharing one database never do it twice.
 import db from "../db.server";
 import { log } from "../log.server";
@@ -7,15 +8,15 @@ import { unauthenticated } from "../shopify.server";
 import { refitStaleModels } from "../metrics/metrics.server";
 import { failImport, importBulkExport } from "./history-import.server";
 import { retryEvent } from "./webhooks.server";
-import { leaseMs } from "./lease";
+import { claimable, leaseMs } from "./lease";
+import { reviewDueMembers, runLoyaltyTasks } from "../loyalty/tasks.server";
+import { syncMetafields } from "../loyalty/metafields.server";
 
 const TICK_MS = Number(process.env.COMEBACK_WORKER_INTERVAL_MS || 5000);
 /** An event still "received" after this long was abandoned by a crashed request. */
 const STALE_MS = 30_000;
 const MAX_ATTEMPTS = 12;
 
-
-const claimable = (now: Date) => ({ OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] });
 
 export async function retryPendingEvents(now = new Date()): Promise<number> {
   const events = await db.webhookEvent.findMany({
@@ -82,6 +83,9 @@ export function startWorker(): void {
     try {
       await retryPendingEvents();
       await runReadyImports();
+      await runLoyaltyTasks();
+      await reviewDueMembers();
+      await syncMetafields();
       // CPU-bound for up to a few seconds on a large shop, once a day; see docs/metrics.md.
       await refitStaleModels();
     } catch (error) {

@@ -1,6 +1,7 @@
 // A local stand-in for Shopify's servers, speaking the same protocol for what the app uses:
 // token exchange (POST /admin/oauth/access_token), the Admin GraphQL API (shop details, bulk
-// operation start and status) and the bulk operation's JSONL download. Tests configure shops and
+// operation start and status, reward discount codes, customer metafields) and the bulk
+// operation's JSONL download. Tests configure shops and
 // read the requests the app sent through /_test endpoints.
 import { createHmac } from "node:crypto";
 import { createReadStream } from "node:fs";
@@ -16,6 +17,10 @@ export interface DoubleShop {
   jsonlFile?: string;
   /** Answer bulkOperationRunQuery with this user error instead of starting an operation. */
   bulkUserError?: string;
+  /** Answer discount code creation with this user error instead of creating a discount. */
+  discountUserError?: string;
+  /** Answer metafieldsSet as Shopify does when the shop's query budget is spent. */
+  throttled?: boolean;
 }
 
 export interface RecordedRequest {
@@ -72,10 +77,32 @@ export async function startAdminDouble(options: { apiKey: string; apiSecret: str
   let server: Server;
   let baseUrl = "";
 
-  function graphql(shop: string, body: { query?: string; variables?: Record<string, unknown> }) {
+  let nextDiscount = 1;
+  const cost = (currentlyAvailable: number) => ({
+    cost: { requestedQueryCost: 10, actualQueryCost: 10, throttleStatus: { maximumAvailable: 2000, currentlyAvailable, restoreRate: 100 } },
+  });
+
+  function graphql(shop: string, body: { query?: string; variables?: Record<string, any> }) {
     const query = body.query ?? "";
     const config = shops.get(shop);
     if (!config) return { errors: [{ message: `unknown shop ${shop}` }] };
+    const discountMutation = ["discountCodeBasicCreate", "discountCodeFreeShippingCreate"].find((name) => query.includes(name));
+    if (discountMutation) {
+      const result = config.discountUserError
+        ? { codeDiscountNode: null, userErrors: [{ field: ["code"], code: "INVALID", message: config.discountUserError }] }
+        : { codeDiscountNode: { id: `gid://shopify/DiscountCodeNode/${nextDiscount++}` }, userErrors: [] };
+      return { data: { [discountMutation]: result }, extensions: cost(1990) };
+    }
+    if (query.includes("metafieldsSet")) {
+      if (config.throttled) {
+        return { errors: [{ message: "Throttled", extensions: { code: "THROTTLED", documentation: "https://shopify.dev/api/usage/rate-limits" } }], extensions: cost(0) };
+      }
+      const metafields = (body.variables?.metafields ?? []) as Record<string, string>[];
+      return {
+        data: { metafieldsSet: { metafields: metafields.map(({ ownerId, namespace, key }) => ({ ownerId, namespace, key })), userErrors: [] } },
+        extensions: cost(1990),
+      };
+    }
     if (query.includes("bulkOperationRunQuery")) {
       if (config.bulkUserError) {
         return { data: { bulkOperationRunQuery: { bulkOperation: null, userErrors: [{ field: null, message: config.bulkUserError }] } } };
@@ -116,6 +143,11 @@ export async function startAdminDouble(options: { apiKey: string; apiSecret: str
       if (segments[0] === "_test") {
         if (request.method === "PUT" && segments[1] === "shops") {
           shops.set(segments[2], (await readJson(request)) as unknown as DoubleShop);
+          return send(response, 200, { ok: true });
+        }
+        // Changes some of a shop's switches (discountUserError, throttled), keeping the rest.
+        if (request.method === "PATCH" && segments[1] === "shops" && shops.has(segments[2])) {
+          shops.set(segments[2], { ...shops.get(segments[2])!, ...((await readJson(request)) as Partial<DoubleShop>) });
           return send(response, 200, { ok: true });
         }
         if (request.method === "GET" && segments[1] === "requests") {

@@ -6,7 +6,7 @@ import { resolve } from "node:path";
 
 export const TEST_API_KEY = "comeback-test-key";
 export const TEST_API_SECRET = "comeback-test-secret";
-export const TEST_SCOPES = "read_orders,read_all_orders,read_customers";
+export const TEST_SCOPES = "read_orders,read_all_orders,read_customers,write_customers,write_discounts";
 
 export interface AppServer {
   url: string;

@@ -1,0 +1,28 @@
+// The customer metafields that carry a member's balance and tier ($app namespace, declared in
+// shopify.app.toml) and the mutation that writes them.
+
+export const METAFIELD_NAMESPACE = "$app";
+/** Shopify's limit per metafieldsSet call. */
+export const METAFIELDS_PER_CALL = 25;
+
+export const METAFIELDS_SET = `#graphql
+mutation LoyaltyMetafields($metafields: [MetafieldsSetInput!]!) {
+  metafieldsSet(metafields: $metafields) {
+    metafields { ownerId namespace key }
+    userErrors { field message code }
+  }
+}`;
+
+export interface MemberStanding {
+  customerGid: string;
+  /** Available points. */
+  points: number;
+  /** Tier name; null: no tier. */
+  tier: string | null;
+}
+
+/** The metafields of one member: points always, the tier when there is one (Shopify refuses a blank value). */
+export function memberMetafields({ customerGid, points, tier }: MemberStanding) {
+  const metafield = (key: string, type: string, value: string) => ({ ownerId: customerGid, namespace: METAFIELD_NAMESPACE, key, type, value });
+  return [metafield("points", "number_integer", String(points)), ...(tier ? [metafield("tier", "single_line_text_field", tier)] : [])];
+}

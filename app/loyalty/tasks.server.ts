@@ -1,0 +1,236 @@
+// The worker's loyalty work. Webhooks record tasks in the same transaction as the rows they write
+// (app/sync/topics.server.ts); here each task is claimed with a lease and done:
+// - "order": the stored order's points are reconciled (reconcileOrder) for its customer;
+// - "signup" / "newsletter": the customer is enrolled and gets the bonus of the rule in force.
+// Members whose ledger changed, or whose points become available or expire, are reviewed: the
+// first-order bonus, expiry, their tier, and whether their metafields need writing.
+// Every write goes through the member's locked row (store.server.ts lockMember) and an
+// idempotent ledger key, so a task done twice, or by two instances, has one effect.
+import db, { type Tx } from "../db.server";
+import { log } from "../log.server";
+import { claimable, leaseMs } from "../sync/lease";
+import { nextAttemptAt } from "../sync/webhooks.server";
+import { balancesAt, expiryEntries, isActivity } from "./balance";
+import { addMonths } from "./dates";
+import { bonusEntry, orderState, reconcileOrder } from "./earning";
+import type { LedgerEntry } from "./ledger";
+import { ruleInForce, type EarningRule, type Tier } from "./program";
+import {
+  bonusRules,
+  customerOrders,
+  enrollMember,
+  insertEntries,
+  loadOrder,
+  loadProgram,
+  loadRules,
+  loadTiers,
+  lockMember,
+  memberEntries,
+  multiplierOf,
+  purchaseRules,
+  reviewSoon,
+  type MemberRow,
+  type Program,
+} from "./store.server";
+import { earnedPointItems, evaluateTier, qualifyingValue, spendItem, type QualifyingItem } from "./tiers";
+
+const MAX_ATTEMPTS = 12;
+
+export async function runLoyaltyTasks(now = new Date()): Promise<number> {
+  const tasks = await db.loyaltyTask.findMany({
+    where: { ...claimable(now), attempts: { lt: MAX_ATTEMPTS } },
+    orderBy: { id: "asc" },
+    take: 100,
+  });
+  const programs = new Map<string, Program | null>();
+  let done = 0;
+  for (const task of tasks) {
+    const claim = await db.loyaltyTask.updateMany({
+      where: { id: task.id, ...claimable(now) },
+      data: { leaseUntil: new Date(now.getTime() + leaseMs()) },
+    });
+    if (claim.count !== 1) continue;
+    try {
+      if (!programs.has(task.shopDomain)) programs.set(task.shopDomain, await loadProgram(db, task.shopDomain));
+      const program = programs.get(task.shopDomain);
+      // Without a running program there is nothing to earn: the task is done.
+      if (program?.enabled) await runTask(task, program, new Date());
+      // Done for the requests read above; one that came in meanwhile leaves the task to run again.
+      const deleted = await db.loyaltyTask.deleteMany({ where: { id: task.id, requests: task.requests } });
+      if (deleted.count === 0) await db.loyaltyTask.update({ where: { id: task.id }, data: { leaseUntil: null } });
+      done++;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      log.error("loyalty task failed", { shop: task.shopDomain, kind: task.kind, key: task.key, error: message });
+      await db.loyaltyTask.update({
+        where: { id: task.id },
+        data: { attempts: { increment: 1 }, lastError: message.slice(0, 2000), leaseUntil: nextAttemptAt(task.attempts) },
+      });
+    }
+  }
+  return done;
+}
+
+function runTask(task: { shopDomain: string; kind: string; key: string }, program: Program, now: Date): Promise<void> {
+  switch (task.kind) {
+    case "order":
+      return reconcileStoredOrder(task.shopDomain, task.key, program, now);
+    case "signup":
+    case "newsletter":
+      return grantOnceBonus(task.shopDomain, task.key, task.kind, program, now);
+    default:
+      throw new Error(`unknown loyalty task kind ${task.kind}`);
+  }
+}
+
+/** Brings the order's points to what its stored (newest) state earns. */
+async function reconcileStoredOrder(shopDomain: string, orderGid: string, program: Program, now: Date): Promise<void> {
+  await db.$transaction(async (tx: Tx) => {
+    const order = await loadOrder(tx, shopDomain, orderGid);
+    const state = order && orderState(order, program.settings.purchaseBase);
+    if (!state) return;
+    const member = await enrollMember(tx, shopDomain, state.customerGid, program, now);
+    if (member.heldOut) return;
+    const entries = await memberEntries(tx, shopDomain, state.customerGid);
+    const rules = await loadRules(tx, shopDomain);
+    const tiers = await loadTiers(tx, shopDomain);
+    const created = reconcileOrder({
+      order: state,
+      recorded: entries.filter((entry) => entry.orderGid === orderGid),
+      rule: ruleInForce(purchaseRules(rules), state.processedAt),
+      multiplierBasisPoints: multiplierOf(tiers, member.tierId),
+      settings: program.settings,
+      availableBalance: balancesAt(entries, now).available,
+      now,
+    });
+    await insertEntries(tx, shopDomain, created);
+    // Even with no points to change, the order may change the member's spend toward a tier.
+    await reviewSoon(tx, member.id, now);
+  });
+}
+
+async function grantOnceBonus(shopDomain: string, customerGid: string, kind: "signup" | "newsletter", program: Program, now: Date) {
+  await db.$transaction(async (tx: Tx) => {
+    const member = await enrollMember(tx, shopDomain, customerGid, program, now);
+    const rule = ruleInForce(bonusRules(await loadRules(tx, shopDomain), kind), now);
+    if (member.heldOut || !rule) return;
+    const added = await insertEntries(tx, shopDomain, [bonusEntry({ rule, memberGid: customerGid, expiry: program.settings.expiry, now })]);
+    if (added) await reviewSoon(tx, member.id, now);
+  });
+}
+
+interface ShopProgram {
+  program: Program;
+  rules: EarningRule[];
+  tiers: Tier[];
+  timezone: string;
+}
+
+async function loadShopProgram(shopDomain: string): Promise<ShopProgram | null> {
+  const program = await loadProgram(db, shopDomain);
+  if (!program?.enabled) return null;
+  const shop = await db.shop.findUniqueOrThrow({ where: { domain: shopDomain }, select: { timezone: true } });
+  return { program, rules: await loadRules(db, shopDomain), tiers: await loadTiers(db, shopDomain), timezone: shop.timezone };
+}
+
+/** Reviews the members whose review is due; returns how many were looked at. */
+export async function reviewDueMembers(now = new Date()): Promise<number> {
+  const due = await db.loyaltyMember.findMany({
+    where: { reviewAt: { lte: now } },
+    orderBy: { reviewAt: "asc" },
+    take: 200,
+    select: { shopDomain: true, customerGid: true },
+  });
+  const programs = new Map<string, ShopProgram | null>();
+  for (const { shopDomain, customerGid } of due) {
+    if (!programs.has(shopDomain)) programs.set(shopDomain, await loadShopProgram(shopDomain));
+    try {
+      await db.$transaction((tx: Tx) => reviewMember(tx, shopDomain, customerGid, programs.get(shopDomain)!, now));
+    } catch (error) {
+      // Still due: the next tick tries again.
+      log.error("loyalty member review failed", { shop: shopDomain, member: customerGid, error: String(error) });
+    }
+  }
+  return due.length;
+}
+
+async function reviewMember(tx: Tx, shopDomain: string, memberGid: string, shop: ShopProgram | null, now: Date): Promise<void> {
+  const member = await lockMember(tx, shopDomain, memberGid);
+  if (!member?.reviewAt || member.reviewAt > now) return; // another instance did it meanwhile
+  if (!shop || member.heldOut) {
+    // Enabling the program again makes every member due (admin.server.ts).
+    await tx.loyaltyMember.update({ where: { id: member.id }, data: { reviewAt: null } });
+    return;
+  }
+  const { settings } = shop.program;
+  const recorded = await memberEntries(tx, shopDomain, memberGid);
+  const bonus = firstOrderBonus(shop.rules, recorded, memberGid, shop.program, now);
+  const expired = expiryEntries(memberGid, [...recorded, ...bonus], settings.expiry, now);
+  const entries = [...recorded, ...bonus, ...expired];
+  await insertEntries(tx, shopDomain, [...bonus, ...expired]);
+
+  const standing = await reviewTier(tx, member, shop, entries, now);
+  const tierName = shop.tiers.find((tier) => tier.id === standing.tierId)?.name ?? null;
+  const available = balancesAt(entries, now).available;
+  const activity = entries.filter(isActivity).map((entry) => entry.createdAt.getTime());
+  await tx.loyaltyMember.update({
+    where: { id: member.id },
+    data: {
+      tierId: standing.tierId,
+      tierSince: standing.since,
+      lastActivityAt: activity.length ? new Date(Math.max(...activity)) : null,
+      reviewAt: nextReviewAt(entries, standing, shop.program, now),
+      needsSync: available !== member.syncedPoints || tierName !== member.syncedTier,
+    },
+  });
+}
+
+/** Granted once the member's first order's points are in (available and not taken back), so a cancelled order never earns it. */
+function firstOrderBonus(rules: EarningRule[], entries: LedgerEntry[], memberGid: string, program: Program, now: Date): LedgerEntry[] {
+  const rule = ruleInForce(bonusRules(rules, "first_order"), now);
+  if (!rule) return [];
+  const bonus = bonusEntry({ rule, memberGid, expiry: program.settings.expiry, now });
+  if (entries.some((entry) => entry.sourceKey === bonus.sourceKey)) return [];
+  const released = new Map<string, number>();
+  for (const entry of entries) {
+    if (entry.orderGid && entry.availableAt <= now) released.set(entry.orderGid, (released.get(entry.orderGid) ?? 0) + entry.points);
+  }
+  return [...released.values()].some((points) => points > 0) ? [bonus] : [];
+}
+
+interface Standing {
+  tierId: string | null;
+  since: Date | null;
+}
+
+async function reviewTier(tx: Tx, member: MemberRow, shop: ShopProgram, entries: LedgerEntry[], now: Date): Promise<Standing> {
+  if (shop.tiers.length === 0 && member.tierId === null) return { tierId: null, since: member.tierSince };
+  const { metric, window } = shop.program.settings.tierBasis;
+  const items =
+    metric === "points"
+      ? earnedPointItems(entries)
+      : (await customerOrders(tx, member.shopDomain, member.customerGid)).map(spendItem).filter((item): item is QualifyingItem => item !== null);
+  const value = qualifyingValue(items, window, now, shop.timezone);
+  const current = member.tierSince === null ? null : { tierId: member.tierId, since: member.tierSince };
+  const { tier, since, change } = evaluateTier(current, shop.tiers, value, now, shop.program.settings.tierRetentionMonths);
+  if (change) {
+    await tx.tierChange.create({
+      data: { shopDomain: member.shopDomain, memberGid: member.customerGid, fromTier: change.from, toTier: change.to, kind: change.kind, at: change.at },
+    });
+  }
+  return { tierId: tier?.id ?? null, since };
+}
+
+/**
+ * The next moment the member's standing can change without a new entry: pending points become
+ * available, a batch expires, inactivity runs out, or a tier's retention ends. null: none.
+ */
+function nextReviewAt(entries: LedgerEntry[], standing: Standing, program: Program, now: Date): Date | null {
+  const moments = entries.flatMap((entry) => [entry.availableAt, entry.expiresAt]).filter((at): at is Date => at !== null);
+  const { expiry, tierRetentionMonths } = program.settings;
+  const activity = entries.filter(isActivity).map((entry) => entry.createdAt.getTime());
+  if (expiry.mode === "inactivity" && activity.length) moments.push(addMonths(new Date(Math.max(...activity)), expiry.months));
+  if (standing.tierId !== null && standing.since) moments.push(addMonths(standing.since, tierRetentionMonths));
+  const future = moments.filter((at) => at > now).map((at) => at.getTime());
+  return future.length ? new Date(Math.min(...future)) : null;
+}

@@ -1,0 +1,21 @@
+// POST /app/api/loyalty/redeem { customerGid, rewardId, clientKey }: the merchant redeems a reward
+// for a customer. The same clientKey returns the same redemption.
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { z } from "zod";
+import { json, readInput, withShop } from "../loyalty/admin.server";
+import { redeem } from "../loyalty/redemption.server";
+
+const redeemInput = z.object({
+  customerGid: z.string().regex(/^gid:\/\/shopify\/Customer\/\d+$/, "must be a customer GID"),
+  rewardId: z.string().min(1, "must not be empty"),
+  clientKey: z.string().min(1, "must not be empty"),
+});
+
+export const action = ({ request }: ActionFunctionArgs) =>
+  withShop(request, async ({ shop }) => {
+    if (request.method !== "POST") return json({ error: "POST only" }, 405);
+    const { customerGid, rewardId, clientKey } = await readInput(request, redeemInput);
+    const result = await redeem(shop, customerGid, rewardId, clientKey);
+    if (!result.ok) return json({ error: result.error }, result.status);
+    return json(result.redemption, result.redemption.status === "failed" ? 502 : 200);
+  });

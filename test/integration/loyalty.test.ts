@@ -1,0 +1,301 @@
+// The loyalty program end to end: the merchant sets it up through the admin API, orders arrive as
+// signed webhooks, the app's worker earns and takes back points, rewards become discount codes in
+// Shopify (the Admin API double), balances and tiers are written as customer metafields.
+// Runs on SQLite and on PostgreSQL.
+import { describe, expect, inject, it } from "vitest";
+import { rewardCodeMutation } from "../../app/loyalty/codes";
+import { METAFIELDS_SET } from "../../app/loyalty/metafields";
+import type { Reward } from "../../app/loyalty/program";
+import { testDb } from "../support/db";
+import { BROWSER_HEADERS, embeddedAppUrl, sessionToken } from "../support/session-token";
+import { waitFor } from "../support/wait";
+import { fixture, sendWebhook, uniqueShop } from "../support/webhooks";
+
+const app = () => inject("appUrl");
+const double = () => inject("adminDoubleUrl");
+const DAY_MS = 86_400_000;
+const daysAgo = (days: number) => new Date(Date.now() - days * DAY_MS).toISOString();
+
+const REWARD = { id: "ten-off", name: "$10 off", kind: "fixed_amount", pointsCost: 60, validDays: 30, value: "1000" } as const;
+const PURCHASE_RULE = { id: "purchase", kind: "purchase", points: 1, perAmount: "100", effectiveFrom: daysAgo(365) };
+
+let sequence = 0;
+function customer() {
+  const id = String(8_000_000_000_000_000_000n + BigInt(Date.now() % 1_000_000) * 1000n + BigInt(++sequence));
+  return { id, gid: `gid://shopify/Customer/${id}` };
+}
+
+function order(customerId: string, processedAt: string, amount: string, changes: Record<string, unknown> = {}) {
+  const id = String(7_100_000_000_000_000_000n + BigInt(Date.now() % 1_000_000) * 1000n + BigInt(++sequence));
+  const money = (value: string) => ({ shop_money: { amount: value, currency_code: "USD" }, presentment_money: { amount: value, currency_code: "USD" } });
+  const base = fixture("orders/create");
+  return {
+    ...base,
+    id,
+    admin_graphql_api_id: `gid://shopify/Order/${id}`,
+    test: false,
+    cancelled_at: null,
+    processed_at: processedAt,
+    created_at: processedAt,
+    updated_at: processedAt,
+    subtotal_price: amount,
+    subtotal_price_set: money(amount),
+    current_subtotal_price: amount,
+    current_subtotal_price_set: money(amount),
+    refunds: [],
+    customer: { ...base.customer, id: customerId, admin_graphql_api_id: `gid://shopify/Customer/${customerId}` },
+    ...changes,
+  };
+}
+
+function call(shop: string, path: string, body?: unknown, token: string | null = sessionToken(shop)) {
+  return fetch(`${app()}${path}`, {
+    method: body === undefined ? "GET" : "POST",
+    headers: { ...BROWSER_HEADERS, "Content-Type": "application/json", ...(token && { Authorization: `Bearer ${token}` }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    redirect: "manual",
+  });
+}
+
+async function install(shop: string) {
+  const configured = await fetch(`${double()}/_test/shops/${shop}`, {
+    method: "PUT",
+    body: JSON.stringify({ name: "Loyalty Test", currencyCode: "USD", ianaTimezone: "UTC", jsonl: "" }),
+  });
+  expect(configured.ok).toBe(true);
+  const response = await fetch(embeddedAppUrl(app(), shop, sessionToken(shop)), { redirect: "manual", headers: BROWSER_HEADERS });
+  expect(response.status).toBe(200);
+}
+
+async function switchDouble(shop: string, switches: { discountUserError?: string | null; throttled?: boolean }) {
+  const response = await fetch(`${double()}/_test/shops/${shop}`, { method: "PATCH", body: JSON.stringify(switches) });
+  expect(response.ok).toBe(true);
+}
+
+async function sentGraphql(shop: string, operation: string) {
+  const requests = (await (await fetch(`${double()}/_test/requests?shop=${shop}`)).json()) as { path: string; body: any }[];
+  return requests.filter((r) => r.path.endsWith("/graphql.json") && String(r.body.query).includes(operation)).map((r) => r.body);
+}
+
+/** A shop with the program on: 1 point per 1.00, 14 days pending, one reward. */
+async function programShop(prefix: string, extra: Record<string, unknown> = {}) {
+  const shop = uniqueShop(prefix);
+  await install(shop);
+  const saved = await call(shop, "/app/api/loyalty/program", {
+    enabled: true,
+    settings: { pendingDays: 14 },
+    rules: [PURCHASE_RULE],
+    rewards: [REWARD],
+    ...extra,
+  });
+  expect(saved.status, await saved.clone().text()).toBe(200);
+  return shop;
+}
+
+async function member(shop: string, customerId: string) {
+  const response = await call(shop, `/app/api/loyalty/members/${customerId}`);
+  return response.status === 200 ? ((await response.json()) as { balance: { available: number; pending: number }; ledger: any[]; tier: any }) : null;
+}
+
+function balanceOf(shop: string, customerId: string, expected: { available: number; pending: number }) {
+  return waitFor(`balance ${JSON.stringify(expected)}`, async () => {
+    const current = await member(shop, customerId);
+    return current && current.balance.available === expected.available && current.balance.pending === expected.pending && current;
+  });
+}
+
+const redeem = (shop: string, customerGid: string, clientKey: string) =>
+  call(shop, "/app/api/loyalty/redeem", { customerGid, rewardId: REWARD.id, clientKey });
+
+describe("loyalty points", () => {
+  it("earns on orders, pending until due, takes back refunds at the earned rate, voids a cancelled order, once per change", async () => {
+    const shop = await programShop("earn");
+    const buyer = customer();
+    const due = order(buyer.id, daysAgo(20), "100.00");
+    const fresh = order(buyer.id, daysAgo(0), "50.00");
+    const dueDelivery = { topic: "orders/create", shop, body: due, webhookId: `create-${due.id}` };
+    expect((await sendWebhook(app(), dueDelivery)).status).toBe(200);
+    expect((await sendWebhook(app(), { topic: "orders/create", shop, body: fresh })).status).toBe(200);
+    const earned = await balanceOf(shop, buyer.id, { available: 100, pending: 50 });
+    const earn = earned.ledger.find((entry) => entry.sourceKey === `order:${due.admin_graphql_api_id}:earn`);
+    expect(earn).toMatchObject({ type: "earn", points: 100, rule: { id: "purchase", version: 1 }, rate: { points: 1, perAmount: "100" } });
+
+    // The same delivery again, and the same order state under other webhook ids at once: no second entry.
+    await Promise.all([
+      sendWebhook(app(), dueDelivery),
+      sendWebhook(app(), { topic: "orders/paid", shop, body: due }),
+      sendWebhook(app(), { topic: "orders/updated", shop, body: due }),
+    ]);
+    await waitFor("the duplicates' tasks to be done", async () => (await testDb().loyaltyTask.count({ where: { shopDomain: shop } })) === 0);
+    expect(await testDb().ledgerEntry.count({ where: { shopDomain: shop, orderGid: due.admin_graphql_api_id } })).toBe(1);
+
+    // The rate doubles; the refund of 40.00 still takes back 40 points, the rate they were earned at.
+    const revised = await call(shop, "/app/api/loyalty/program", { rules: [{ ...PURCHASE_RULE, points: 2 }] });
+    expect(revised.status).toBe(200);
+    const rules = (await revised.json()).rules as { id: string; version: number; points: number; retiredAt: string | null }[];
+    expect(rules.map(({ version, points, retiredAt }) => ({ version, points, retired: retiredAt !== null }))).toEqual([
+      { version: 1, points: 1, retired: true },
+      { version: 2, points: 2, retired: false },
+    ]);
+    const refund = { ...fixture("refunds/create"), order_id: due.id, admin_graphql_api_id: `gid://shopify/Refund/${due.id}1` };
+    expect((await sendWebhook(app(), { topic: "refunds/create", shop, body: refund })).status).toBe(200);
+    const money = { shop_money: { amount: "60.00", currency_code: "USD" }, presentment_money: { amount: "60.00", currency_code: "USD" } };
+    const refunded = { ...due, updated_at: daysAgo(0), current_subtotal_price: "60.00", current_subtotal_price_set: money };
+    expect((await sendWebhook(app(), { topic: "orders/updated", shop, body: refunded })).status).toBe(200);
+    const afterRefund = await balanceOf(shop, buyer.id, { available: 60, pending: 50 });
+    expect(afterRefund.ledger.find((entry) => entry.type === "deduct")).toMatchObject({ points: -40, source: "refund", rate: { points: 1 } });
+
+    // The order still pending is cancelled: its points are voided, not deducted.
+    const cancelled = { ...fresh, updated_at: new Date().toISOString(), cancelled_at: new Date().toISOString() };
+    expect((await sendWebhook(app(), { topic: "orders/cancelled", shop, body: cancelled })).status).toBe(200);
+    const afterCancel = await balanceOf(shop, buyer.id, { available: 60, pending: 0 });
+    expect(afterCancel.ledger.find((entry) => entry.type === "void")).toMatchObject({ points: -50, orderGid: fresh.admin_graphql_api_id });
+  });
+
+  it("redeems a reward for a discount code once, never overspends, and restores points when Shopify refuses", async () => {
+    const shop = await programShop("redeem");
+    const buyer = customer();
+    await sendWebhook(app(), { topic: "orders/create", shop, body: order(buyer.id, daysAgo(20), "100.00") });
+    await balanceOf(shop, buyer.id, { available: 100, pending: 0 });
+
+    // Two redemptions of a 60-point reward at once with 100 points: one gets the code.
+    const [first, second] = await Promise.all([redeem(shop, buyer.gid, "a"), redeem(shop, buyer.gid, "b")]);
+    expect([first.status, second.status].sort()).toEqual([200, 409]);
+    const issued = await (first.status === 200 ? first : second).json();
+    expect(issued).toMatchObject({ status: "issued", points: 60, discountGid: expect.stringMatching(/^gid:\/\/shopify\/DiscountCodeNode\//) });
+    expect(issued.code).toMatch(/^CB-[2-9A-HJ-NP-Z]{10}$/);
+    await balanceOf(shop, buyer.id, { available: 40, pending: 0 });
+
+    // Exactly the document and variables of rewardCodeMutation reached Shopify.
+    const [sent] = await sentGraphql(shop, "discountCodeBasicCreate");
+    const expected = rewardCodeMutation({
+      reward: { ...REWARD, value: 1000n } as Reward,
+      code: issued.code,
+      customerGid: buyer.gid,
+      currency: "USD",
+      now: new Date(sent.variables.basicCodeDiscount.startsAt),
+    });
+    expect(sent).toEqual({ query: expected.query, variables: expected.variables });
+
+    // The same clientKey again: the same redemption, no second code.
+    const again = await redeem(shop, buyer.gid, first.status === 200 ? "a" : "b");
+    expect(await again.json()).toEqual(issued);
+    expect(await sentGraphql(shop, "discountCodeBasicCreate")).toHaveLength(1);
+
+    // A manual credit, recorded with the staff member (the session token's user) and the reason.
+    const adjust = { customerGid: buyer.gid, points: 100, reason: "Damaged parcel", requestId: "req-1" };
+    expect((await call(shop, "/app/api/loyalty/adjust", adjust)).status).toBe(200);
+    expect((await call(shop, "/app/api/loyalty/adjust", adjust)).status).toBe(200);
+    const adjusted = await balanceOf(shop, buyer.id, { available: 140, pending: 0 });
+    expect(adjusted.ledger.filter((entry) => entry.type === "adjust")).toEqual([
+      expect.objectContaining({ points: 100, actor: "42", reason: "Damaged parcel" }),
+    ]);
+
+    // Shopify refuses the code: the points come back; the same clientKey later succeeds.
+    await switchDouble(shop, { discountUserError: "Code must be unique" });
+    const refused = await redeem(shop, buyer.gid, "c");
+    expect(refused.status).toBe(502);
+    const failed = await refused.json();
+    expect(failed).toMatchObject({ status: "failed", error: "Code must be unique" });
+    await balanceOf(shop, buyer.id, { available: 140, pending: 0 });
+    await switchDouble(shop, { discountUserError: null });
+    const retried = await redeem(shop, buyer.gid, "c");
+    expect(retried.status).toBe(200);
+    expect(await retried.json()).toMatchObject({ id: failed.id, status: "issued", code: failed.code, attempts: 2 });
+    const final = await balanceOf(shop, buyer.id, { available: 80, pending: 0 });
+    expect(final.ledger.filter((entry) => entry.source === "reward").map((entry) => entry.points).sort()).toEqual([-60, -60, -60, 60].sort());
+  });
+
+  it("writes the balance and tier to the customer's metafields, and waits out throttling", async () => {
+    const shop = await programShop("metafields", { tiers: [{ id: "silver", name: "Silver", threshold: "50", multiplierBasisPoints: 10000 }] });
+    const buyer = customer();
+    await switchDouble(shop, { throttled: true });
+    await sendWebhook(app(), { topic: "orders/create", shop, body: order(buyer.id, daysAgo(20), "100.00") });
+    await waitFor("a throttled metafieldsSet", async () => (await sentGraphql(shop, "metafieldsSet")).length > 0);
+    await switchDouble(shop, { throttled: false });
+    const written = await waitFor("the metafields to be written", async () => {
+      const member = await testDb().loyaltyMember.findFirst({ where: { shopDomain: shop, customerGid: buyer.gid } });
+      return member?.syncedAt && member;
+    });
+    expect(written).toMatchObject({ tierId: "silver", syncedPoints: 100, syncedTier: "Silver", needsSync: false });
+    const calls = await sentGraphql(shop, "metafieldsSet");
+    expect(calls.at(-1)).toEqual({
+      query: METAFIELDS_SET,
+      variables: {
+        metafields: [
+          { ownerId: buyer.gid, namespace: "$app", key: "points", type: "number_integer", value: "100" },
+          { ownerId: buyer.gid, namespace: "$app", key: "tier", type: "single_line_text_field", value: "Silver" },
+        ],
+      },
+    });
+    expect(await testDb().tierChange.findMany({ where: { shopDomain: shop }, select: { toTier: true, kind: true } })).toEqual([
+      { toTier: "silver", kind: "promotion" },
+    ]);
+  });
+
+  it("refuses bad settings with every field error and saves nothing; refuses requests without a session token", async () => {
+    const shop = await programShop("invalid");
+    const before = await (await call(shop, "/app/api/loyalty/program")).json();
+    const response = await call(shop, "/app/api/loyalty/program", {
+      enabled: false,
+      settings: { pendingDays: -1, holdoutPercent: 70 },
+      tiers: [
+        { id: "a", name: "Gold", threshold: "100", multiplierBasisPoints: 10000 },
+        { id: "b", name: "Gold", threshold: "100", multiplierBasisPoints: 5000 },
+      ],
+      rules: [{ ...PURCHASE_RULE, points: 0 }],
+    });
+    expect(response.status).toBe(400);
+    const fields = ((await response.json()).errors as { field: string }[]).map((error) => error.field);
+    expect(fields).toEqual(
+      expect.arrayContaining(["settings.pendingDays", "settings.holdoutPercent", "tiers[1].name", "tiers[1].threshold", "tiers[1].multiplierBasisPoints", "rules[0].points"]),
+    );
+    expect(await (await call(shop, "/app/api/loyalty/program")).json()).toEqual(before);
+
+    const shapeless = await call(shop, "/app/api/loyalty/program", { settings: { pendingDays: "soon" } });
+    expect(shapeless.status).toBe(400);
+    expect((await shapeless.json()).errors[0].field).toBe("settings.pendingDays");
+
+    for (const token of [null, sessionToken(shop, { secret: "forged" })]) {
+      const refused = await call(shop, "/app/api/loyalty/program", undefined, token);
+      expect(refused.status).not.toBe(200);
+      const adjust = await call(shop, "/app/api/loyalty/adjust", { customerGid: customer().gid, points: 5, reason: "x", requestId: "r" }, token);
+      expect(adjust.status).not.toBe(200);
+    }
+    expect(await testDb().ledgerEntry.count({ where: { shopDomain: shop } })).toBe(0);
+  });
+
+  it("pseudonymises a redacted customer's loyalty rows and deletes the whole program on shop/redact", async () => {
+    const shop = await programShop("redact", { rules: [PURCHASE_RULE, { id: "welcome", kind: "signup", points: 25 }] });
+    const buyer = customer();
+    const signup = { ...fixture("customers/create"), id: buyer.id, admin_graphql_api_id: buyer.gid };
+    await sendWebhook(app(), { topic: "customers/create", shop, body: signup });
+    await sendWebhook(app(), { topic: "orders/create", shop, body: order(buyer.id, daysAgo(20), "100.00") });
+    const before = await balanceOf(shop, buyer.id, { available: 125, pending: 0 });
+    expect(before.ledger.map((entry) => entry.sourceKey)).toContain(`rule:signup:${buyer.gid}`);
+
+    const redact = { ...fixture("customers/redact"), customer: { id: buyer.id, email: null, phone: null }, orders_to_redact: [] };
+    expect((await sendWebhook(app(), { topic: "customers/redact", shop, body: redact })).status).toBe(200);
+    const db = testDb();
+    const entries = await db.ledgerEntry.findMany({ where: { shopDomain: shop } });
+    expect(entries).toHaveLength(2);
+    for (const entry of entries) {
+      expect(entry.memberGid).toMatch(/^redacted:/);
+      expect(entry.sourceKey).not.toContain(buyer.id);
+    }
+    const members = await db.loyaltyMember.findMany({ where: { shopDomain: shop } });
+    expect(members.map((m) => ({ gid: m.customerGid, birthday: m.birthday }))).toEqual([{ gid: entries[0].memberGid, birthday: null }]);
+    expect(await member(shop, buyer.id)).toBeNull();
+
+    expect((await sendWebhook(app(), { topic: "shop/redact", shop, body: fixture("shop/redact") })).status).toBe(200);
+    const left = await Promise.all([
+      db.loyaltyProgram.count({ where: { shopDomain: shop } }),
+      db.earningRule.count({ where: { shopDomain: shop } }),
+      db.loyaltyReward.count({ where: { shopDomain: shop } }),
+      db.loyaltyMember.count({ where: { shopDomain: shop } }),
+      db.ledgerEntry.count({ where: { shopDomain: shop } }),
+      db.loyaltyTask.count({ where: { shopDomain: shop } }),
+    ]);
+    expect(left).toEqual([0, 0, 0, 0, 0, 0]);
+  });
+});
