@@ -37,6 +37,7 @@ import { earnedPointItems, evaluateTier, qualifyingValue, spendItem, type Qualif
 const MAX_ATTEMPTS = 12;
 
 export async function runLoyaltyTasks(now = new Date()): Promise<number> {
+  await dropTasksWithoutProgram();
   const tasks = await db.loyaltyTask.findMany({
     where: { ...claimable(now), attempts: { lt: MAX_ATTEMPTS } },
     orderBy: { id: "asc" },
@@ -69,6 +70,21 @@ export async function runLoyaltyTasks(now = new Date()): Promise<number> {
     }
   }
   return done;
+}
+
+/**
+ * Shops without a running program earn nothing: their tasks go in one statement, not two writes
+ * each, which on a busy shop would compete with the webhooks for the database.
+ */
+async function dropTasksWithoutProgram(): Promise<void> {
+  const shops = await db.loyaltyTask.findMany({ distinct: ["shopDomain"], select: { shopDomain: true } });
+  if (shops.length === 0) return;
+  const running = await db.loyaltyProgram.findMany({
+    where: { shopDomain: { in: shops.map((s) => s.shopDomain) }, enabled: true },
+    select: { shopDomain: true },
+  });
+  const idle = shops.map((s) => s.shopDomain).filter((shop) => !running.some((r) => r.shopDomain === shop));
+  if (idle.length) await db.loyaltyTask.deleteMany({ where: { shopDomain: { in: idle } } });
 }
 
 function runTask(task: { shopDomain: string; kind: string; key: string }, program: Program, now: Date): Promise<void> {
