@@ -6,6 +6,7 @@ import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import db, { type Tx } from "../db.server";
 import { requireShop } from "../auth.server";
+import { toGid } from "../sync/json";
 import { balancesAt, manualEntry } from "./balance";
 import { sourceKeys, type LedgerEntry } from "./ledger";
 import {
@@ -76,6 +77,11 @@ export async function readInput<S extends z.ZodType>(request: Request, schema: S
 /** ["tiers", 1, "threshold"] -> "tiers[1].threshold", as the domain names fields. */
 function fieldPath(path: readonly PropertyKey[]): string {
   return path.reduce<string>((text, part) => (typeof part === "number" ? `${text}[${part}]` : text ? `${text}.${String(part)}` : String(part)), "");
+}
+
+/** A route's customer id (URL-encoded GID or numeric id) as a GID; null when it is neither. */
+export function customerGidParam(id: string | undefined): string | null {
+  return id && /^(gid:\/\/shopify\/Customer\/)?\d+$/.test(id) ? toGid("Customer", id) : null;
 }
 
 const prefixed = (prefix: string, errors: FieldError[]) => errors.map((error) => ({ ...error, field: `${prefix}${error.field}` }));
@@ -249,6 +255,7 @@ export async function memberView(shopDomain: string, customerGid: string, now = 
     customerGid,
     enrolledAt: member.enrolledAt,
     heldOut: member.heldOut,
+    birthday: member.birthday,
     tier: tier && { id: tier.tierId, name: tier.name, since: member.tierSince },
     balance: balancesAt(entries, now),
     ledger: entries.reverse(),

@@ -46,6 +46,12 @@ describe("balancesAt and releaseDue", () => {
     expect(balancesAt(ledger, at("2024-03-01T00:00:00Z"))).toEqual({ available: 120, pending: 0 });
   });
 
+  it("counts a debit as spent even when the reader's clock is earlier than the debit's date", () => {
+    // Two redemptions racing: the second reads the clock, then waits for the member's lock while the first commits.
+    const raced = [batch("a", 100, "2024-01-01T00:00:00Z"), spend("first", 60, "2024-02-01T00:00:01Z")];
+    expect(balancesAt(raced, at("2024-02-01T00:00:00Z"))).toEqual({ available: 40, pending: 0 });
+  });
+
   it("releases what became available after `since`, up to and including `now`", () => {
     const released = releaseDue(ledger, at("2024-01-01T00:00:00Z"), at("2024-03-01T00:00:00Z"));
     expect(released.entries.map((entry) => entry.sourceKey)).toEqual(["b", "r"]);

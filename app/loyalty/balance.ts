@@ -35,7 +35,11 @@ export interface Balances {
 export function balancesAt(entries: readonly LedgerEntry[], now: Date): Balances {
   const balances = { available: 0, pending: 0 };
   for (const entry of entries) {
-    if (entry.availableAt <= now) balances.available += entry.points;
+    // A debit counts from the moment it is recorded, whatever its date: a writer whose clock reads
+    // earlier than a concurrent debit's must still see the points as spent. (A void only corrects
+    // pending points, so it follows their date.)
+    const spent = entry.points < 0 && entry.type !== "void";
+    if (spent || entry.availableAt <= now) balances.available += entry.points;
     else balances.pending += entry.points;
   }
   return balances;

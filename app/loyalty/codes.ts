@@ -44,6 +44,12 @@ mutation LoyaltyFreeShippingCode($freeShippingCodeDiscount: DiscountCodeFreeShip
   }
 }`;
 
+/** The discount holding a code, if any: whether a creation whose answer was lost went through. */
+export const CODE_LOOKUP_QUERY = `#graphql
+query LoyaltyRewardCodeLookup($code: String!) {
+  codeDiscountNodeByCode(code: $code) { id }
+}`;
+
 export interface RewardCodeInput {
   reward: Reward;
   code: string;

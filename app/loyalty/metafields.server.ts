@@ -1,12 +1,14 @@
 // Writes the member's balance and tier as customer metafields (metafields.ts), which the
-// storefront and customer accounts read without calling the app. Members marked by their review (tasks.server.ts) are written in batches of metafieldsSet; the
+// storefront and customer accounts read without calling the app. Members marked by their review
+// (tasks.server.ts) are written in batches of metafieldsSet; the tier metafield of a member who
+// lost their tier is deleted (metafieldsDelete) in the same batch. The
 // shop's query cost budget is respected: a shop that runs low, or is throttled, is left alone
 // until its budget has restored.
 import db from "../db.server";
 import { log } from "../log.server";
 import { unauthenticated } from "../shopify.server";
 import { balancesAt } from "./balance";
-import { memberMetafields, METAFIELDS_PER_CALL, METAFIELDS_SET } from "./metafields";
+import { memberMetafields, METAFIELDS_DELETE, METAFIELDS_PER_CALL, METAFIELDS_SET, tierMetafieldIdentifier } from "./metafields";
 import { entryFromRow, loadTiers } from "./store.server";
 
 /** Metafields per member at most: points and tier. */
@@ -51,8 +53,10 @@ export async function syncMetafields(now = new Date()): Promise<number> {
   return written;
 }
 
-interface MetafieldsSetResponse {
-  data?: { metafieldsSet?: { userErrors: { field: string[] | null; message: string }[] } };
+type UserErrors = { userErrors: { field: string[] | null; message: string }[] };
+
+interface MetafieldsResponse {
+  data?: { metafieldsSet?: UserErrors; metafieldsDelete?: UserErrors };
   extensions?: { cost?: { throttleStatus?: ThrottleStatus } };
 }
 
@@ -83,18 +87,25 @@ async function syncShop(shopDomain: string, members: MemberRow[], now: Date): Pr
     }));
     const metafields = values.flatMap(({ member, points, tier }) => memberMetafields({ customerGid: member.customerGid, points, tier }));
 
-    let body: MetafieldsSetResponse;
+    const lostTier = values.filter(({ member, tier }) => tier === null && member.syncedTier !== null);
+
+    let body: MetafieldsResponse;
     try {
-      body = (await (await admin.graphql(METAFIELDS_SET, { variables: { metafields } })).json()) as MetafieldsSetResponse;
+      body = (await (await admin.graphql(METAFIELDS_SET, { variables: { metafields } })).json()) as MetafieldsResponse;
+      if (lostTier.length) {
+        const identifiers = lostTier.map(({ member }) => tierMetafieldIdentifier(member.customerGid));
+        const deleted = (await (await admin.graphql(METAFIELDS_DELETE, { variables: { metafields: identifiers } })).json()) as MetafieldsResponse;
+        body = { data: { ...body.data, ...deleted.data }, extensions: deleted.extensions ?? body.extensions };
+      }
     } catch (error) {
       if (!isThrottled(error)) throw error;
       pauseFor(shopDomain, throttleOf(error), now.getTime());
       log.warn("metafield sync throttled", { shop: shopDomain });
       return written;
     }
-    const userErrors = body.data?.metafieldsSet?.userErrors ?? [];
+    const userErrors = [...(body.data?.metafieldsSet?.userErrors ?? []), ...(body.data?.metafieldsDelete?.userErrors ?? [])];
     // Not retried: the next change of the member's balance or tier writes them again.
-    if (userErrors.length) log.warn("metafieldsSet refused some metafields", { shop: shopDomain, userErrors });
+    if (userErrors.length) log.warn("Shopify refused some metafield changes", { shop: shopDomain, userErrors });
     for (const { member, points, tier } of values) {
       await db.loyaltyMember.update({
         where: { id: member.id },

@@ -1,5 +1,5 @@
 // The customer metafields that carry a member's balance and tier ($app namespace, declared in
-// shopify.app.toml) and the mutation that writes them.
+// shopify.app.toml) and the mutations that write and delete them.
 
 export const METAFIELD_NAMESPACE = "$app";
 /** Shopify's limit per metafieldsSet call. */
@@ -10,6 +10,14 @@ mutation LoyaltyMetafields($metafields: [MetafieldsSetInput!]!) {
   metafieldsSet(metafields: $metafields) {
     metafields { ownerId namespace key }
     userErrors { field message code }
+  }
+}`;
+
+export const METAFIELDS_DELETE = `#graphql
+mutation LoyaltyMetafieldsDelete($metafields: [MetafieldIdentifierInput!]!) {
+  metafieldsDelete(metafields: $metafields) {
+    deletedMetafields { ownerId namespace key }
+    userErrors { field message }
   }
 }`;
 
@@ -25,4 +33,9 @@ export interface MemberStanding {
 export function memberMetafields({ customerGid, points, tier }: MemberStanding) {
   const metafield = (key: string, type: string, value: string) => ({ ownerId: customerGid, namespace: METAFIELD_NAMESPACE, key, type, value });
   return [metafield("points", "number_integer", String(points)), ...(tier ? [metafield("tier", "single_line_text_field", tier)] : [])];
+}
+
+/** The tier metafield of a member who lost their tier: deleted, since a stale value would still show. */
+export function tierMetafieldIdentifier(customerGid: string) {
+  return { ownerId: customerGid, namespace: METAFIELD_NAMESPACE, key: "tier" };
 }

@@ -2,16 +2,18 @@
 //
 // The points are taken and the redemption recorded (with its code) in one transaction on the
 // member's locked row, so concurrent redemptions can never spend the same points twice. Shopify is
-// called after the commit, never inside a transaction: if it refuses or cannot be reached, the
-// points are given back by a compensating entry and the redemption is marked failed. A request
-// with the same clientKey returns the same redemption; for a failed one it tries again, with the
-// same code.
+// called after the commit, never inside a transaction. When the creation fails, the code is looked
+// up first (the answer may be lost after Shopify created it): found, it is issued; not found, the
+// points are given back by a compensating entry and the redemption is marked failed; when Shopify
+// cannot tell, it stays pending and the worker finishes it (recoverAbandonedRedemptions), as it does
+// for a redemption whose process crashed. A request with the same clientKey returns the same
+// redemption; for a failed one it tries again, with the same code.
 import { randomBytes, randomUUID } from "node:crypto";
 import db, { type Tx } from "../db.server";
 import { log } from "../log.server";
 import { unauthenticated } from "../shopify.server";
 import { balancesAt, redemptionEntry } from "./balance";
-import { generateDiscountCode, rewardCodeMutation } from "./codes";
+import { CODE_LOOKUP_QUERY, generateDiscountCode, rewardCodeMutation, type GraphqlRequest, type RewardCodeInput } from "./codes";
 import { addDays } from "./dates";
 import { ledgerEntry, sourceKeys } from "./ledger";
 import type { Reward } from "./program";
@@ -50,7 +52,7 @@ const view = (row: RedemptionRow): RedemptionView => ({
 const refuse = (status: 404 | 409, error: string) => ({ result: { ok: false as const, status, error } });
 
 /** What the transaction decided: an answer already, or a code to create in Shopify. */
-type Started = { result: RedeemResult } | { row: RedemptionRow; reward: Reward; currency: string; memberId: number };
+type Started = { result: RedeemResult } | { row: RedemptionRow; reward: Reward; currency: string; now: Date };
 
 /** Each attempt's debit has its own key (the first keeps the plain one), as does each give-back. */
 const debitKey = (redemptionId: string, attempt: number) =>
@@ -58,9 +60,11 @@ const debitKey = (redemptionId: string, attempt: number) =>
 const restoreKey = (redemptionId: string, attempt: number) => `${sourceKeys.redemption(redemptionId)}:restore:${attempt}`;
 
 export async function redeem(shopDomain: string, customerGid: string, rewardId: string, clientKey: string): Promise<RedeemResult> {
-  const now = new Date();
   const started = await db.$transaction(async (tx: Tx): Promise<Started> => {
     const member = await lockMember(tx, shopDomain, customerGid);
+    // Taken under the lock: a debit committed by a concurrent redemption must not lie in this one's
+    // future, where balancesAt would count it as pending and leave its points available.
+    const now = new Date();
     // Read under the member's lock: a concurrent request with the same key has committed by now.
     const existing = await tx.redemption.findUnique({ where: { shopDomain_clientKey: { shopDomain, clientKey } } });
     if (existing && (existing.memberGid !== customerGid || existing.rewardId !== rewardId)) {
@@ -88,40 +92,127 @@ export async function redeem(shopDomain: string, customerGid: string, rewardId: 
     await insertEntries(tx, shopDomain, [{ ...debit, sourceKey: debitKey(id, attempt) }]);
     await reviewSoon(tx, member.id, now);
     const { currency } = await tx.shop.findUniqueOrThrow({ where: { domain: shopDomain }, select: { currency: true } });
-    return { row, reward, currency, memberId: member.id };
+    return { row, reward, currency, now };
   });
   if ("result" in started) return started.result;
 
-  const { row, reward, currency, memberId } = started;
-  const outcome = await createCode(shopDomain, { reward, code: row.code, customerGid, currency, now });
-  if ("discountGid" in outcome) {
-    const issued = await db.redemption.update({ where: { id: row.id }, data: { status: "issued", discountGid: outcome.discountGid } });
-    return { ok: true, redemption: view(issued) };
-  }
-  log.warn("reward code not created; points restored", { shop: shopDomain, redemption: row.id, error: outcome.error });
-  const failed = await restorePoints(shopDomain, row, reward, memberId, outcome.error);
-  return { ok: true, redemption: view(failed) };
+  const { row, reward, currency, now } = started;
+  const settled = await issueCode(shopDomain, row, { reward, code: row.code, customerGid, currency, now });
+  return { ok: true, redemption: view(settled) };
 }
 
-async function createCode(shopDomain: string, input: Parameters<typeof rewardCodeMutation>[0]): Promise<{ discountGid: string } | { error: string }> {
-  const request = rewardCodeMutation(input);
+/** A redemption still pending this long was abandoned: its process crashed between the debit and Shopify's answer. */
+const ABANDONED_MS = 2 * 60_000;
+
+/**
+ * Finishes redemptions left pending by a crash, or by an answer from Shopify that never came and
+ * could not be checked: a code Shopify has is recorded as issued, a missing one is created again
+ * (the same code), and points are given back only when Shopify refuses it. Returns how many were looked at.
+ */
+export async function recoverAbandonedRedemptions(now = new Date()): Promise<number> {
+  const abandoned = await db.redemption.findMany({
+    // An uninstalled shop has no access token; its redemptions are finished if it comes back.
+    where: { status: "pending", updatedAt: { lt: new Date(now.getTime() - ABANDONED_MS) }, shop: { installState: "installed" } },
+    orderBy: { updatedAt: "asc" },
+    take: 50,
+  });
+  let recovered = 0;
+  for (const row of abandoned) {
+    // Touching updatedAt claims the row for another ABANDONED_MS: a second instance skips it.
+    const claim = await db.redemption.updateMany({ where: { id: row.id, status: "pending", updatedAt: row.updatedAt }, data: { updatedAt: now } });
+    if (claim.count !== 1) continue;
+    recovered++;
+    try {
+      // Shopify may have created the code before the crash: never create it twice, nor give points back for it.
+      const found = await findCode(row.shopDomain, row.code);
+      if ("error" in found) continue; // still pending: looked at again after ABANDONED_MS
+      if (found.discountGid) {
+        await markIssued(row, found.discountGid);
+        continue;
+      }
+      const rewardRow = await db.loyaltyReward.findUnique({ where: { shopDomain_rewardId: { shopDomain: row.shopDomain, rewardId: row.rewardId } } });
+      if (!rewardRow) {
+        await restorePoints(row.shopDomain, row, row.rewardId, "the reward is no longer offered");
+        continue;
+      }
+      const reward = rewardFromJson(rewardRow.definition);
+      const { currency } = await db.shop.findUniqueOrThrow({ where: { domain: row.shopDomain }, select: { currency: true } });
+      // The code's dates as first sent: it starts at the debit and ends when the redemption expires.
+      const debitedAt = addDays(row.expiresAt, -reward.validDays);
+      await issueCode(row.shopDomain, row, { reward, code: row.code, customerGid: row.memberGid, currency, now: debitedAt });
+    } catch (error) {
+      log.error("abandoned redemption not recovered", { shop: row.shopDomain, redemption: row.id, error: String(error) });
+    }
+  }
+  return recovered;
+}
+
+/**
+ * Creates the redemption's code in Shopify and records the outcome. A failed creation is checked
+ * by looking the code up before any points are given back: a lost answer may hide a code Shopify
+ * did create. When Shopify cannot tell, the redemption stays pending for recoverAbandonedRedemptions.
+ */
+async function issueCode(shopDomain: string, row: RedemptionRow, input: RewardCodeInput): Promise<RedemptionRow> {
+  const created = await createCode(shopDomain, input);
+  if ("discountGid" in created) return markIssued(row, created.discountGid);
+  const found = await findCode(shopDomain, row.code);
+  if ("error" in found) {
+    log.warn("reward code not confirmed; left pending", { shop: shopDomain, redemption: row.id, error: created.error, lookup: found.error });
+    return row;
+  }
+  if (found.discountGid) {
+    log.warn("reward code created though Shopify's answer was lost", { shop: shopDomain, redemption: row.id, error: created.error });
+    return markIssued(row, found.discountGid);
+  }
+  log.warn("reward code not created; points restored", { shop: shopDomain, redemption: row.id, error: created.error });
+  return restorePoints(shopDomain, row, input.reward.name, created.error);
+}
+
+/** Records the code as issued, unless another process has settled this attempt meanwhile. */
+async function markIssued(row: RedemptionRow, discountGid: string): Promise<RedemptionRow> {
+  await db.redemption.updateMany({ where: { id: row.id, status: "pending", attempts: row.attempts }, data: { status: "issued", discountGid } });
+  return db.redemption.findUniqueOrThrow({ where: { id: row.id } });
+}
+
+type ShopifyOutcome<T> = T | { error: string };
+
+async function callShopify<T>(shopDomain: string, request: GraphqlRequest): Promise<ShopifyOutcome<{ body: T }>> {
   try {
     const { admin } = await unauthenticated.admin(shopDomain);
     const response = await admin.graphql(request.query, { variables: request.variables });
-    const body = (await response.json()) as {
-      data?: Record<string, { codeDiscountNode: { id: string } | null; userErrors: { message: string }[] } | undefined>;
-    };
-    const result = body.data?.discountCodeBasicCreate ?? body.data?.discountCodeFreeShippingCreate;
-    if (result?.codeDiscountNode) return { discountGid: result.codeDiscountNode.id };
-    return { error: result?.userErrors.map((e) => e.message).join("; ") || "Shopify created no discount" };
+    return { body: (await response.json()) as T };
   } catch (error) {
     return { error: error instanceof Error ? error.message : String(error) };
   }
 }
 
-async function restorePoints(shopDomain: string, row: RedemptionRow, reward: Reward, memberId: number, error: string) {
+async function createCode(shopDomain: string, input: RewardCodeInput): Promise<ShopifyOutcome<{ discountGid: string }>> {
+  const answer = await callShopify<{
+    data?: Record<string, { codeDiscountNode: { id: string } | null; userErrors: { message: string }[] } | undefined>;
+  }>(shopDomain, rewardCodeMutation(input));
+  if ("error" in answer) return answer;
+  const result = answer.body.data?.discountCodeBasicCreate ?? answer.body.data?.discountCodeFreeShippingCreate;
+  if (result?.codeDiscountNode) return { discountGid: result.codeDiscountNode.id };
+  return { error: result?.userErrors.map((e) => e.message).join("; ") || "Shopify created no discount" };
+}
+
+/** The discount Shopify holds for `code`; discountGid null: none. */
+async function findCode(shopDomain: string, code: string): Promise<ShopifyOutcome<{ discountGid: string | null }>> {
+  const answer = await callShopify<{ data?: { codeDiscountNodeByCode: { id: string } | null } }>(shopDomain, {
+    query: CODE_LOOKUP_QUERY,
+    variables: { code },
+  });
+  if ("error" in answer) return answer;
+  if (!answer.body.data) return { error: "Shopify answered no data" };
+  return { discountGid: answer.body.data.codeDiscountNodeByCode?.id ?? null };
+}
+
+/** Gives the attempt's points back and marks it failed, unless another process has settled it meanwhile. */
+async function restorePoints(shopDomain: string, row: RedemptionRow, rewardName: string, error: string): Promise<RedemptionRow> {
   return db.$transaction(async (tx: Tx) => {
-    await lockMember(tx, shopDomain, row.memberGid);
+    const member = await lockMember(tx, shopDomain, row.memberGid);
+    const current = await tx.redemption.findUniqueOrThrow({ where: { id: row.id } });
+    if (current.status !== "pending" || current.attempts !== row.attempts) return current;
     const now = new Date();
     await insertEntries(tx, shopDomain, [
       ledgerEntry({
@@ -130,11 +221,11 @@ async function restorePoints(shopDomain: string, row: RedemptionRow, reward: Rew
         type: "redeem",
         source: "reward",
         points: row.points,
-        reason: `${reward.name}: code not created, points restored`,
+        reason: `${rewardName}: code not created, points restored`,
         createdAt: now,
       }),
     ]);
-    await reviewSoon(tx, memberId, now);
+    if (member) await reviewSoon(tx, member.id, now);
     return tx.redemption.update({ where: { id: row.id }, data: { status: "failed", error: error.slice(0, 2000) } });
   });
 }

@@ -1,5 +1,6 @@
 // POST /app/api/loyalty/redeem { customerGid, rewardId, clientKey }: the merchant redeems a reward
-// for a customer. The same clientKey returns the same redemption.
+// for a customer. The same clientKey returns the same redemption. 200 issued, 502 failed (points
+// given back), 202 pending: Shopify could not say whether the code exists; the worker finishes it.
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { json, readInput, withShop } from "../loyalty/admin.server";
@@ -17,5 +18,6 @@ export const action = ({ request }: ActionFunctionArgs) =>
     const { customerGid, rewardId, clientKey } = await readInput(request, redeemInput);
     const result = await redeem(shop, customerGid, rewardId, clientKey);
     if (!result.ok) return json({ error: result.error }, result.status);
-    return json(result.redemption, result.redemption.status === "failed" ? 502 : 200);
+    const status = { issued: 200, failed: 502, pending: 202 }[result.redemption.status];
+    return json(result.redemption, status);
   });

@@ -2,6 +2,7 @@
 // documented in docs/compliance.md.
 import { randomUUID } from "node:crypto";
 import type { Tx } from "../db.server";
+import { memberDataExport } from "../loyalty/members.server";
 import { formatMinorUnits } from "./money";
 import { toGid } from "./json";
 import { forgetShop } from "./shops.server";
@@ -16,12 +17,14 @@ export async function exportCustomerData(tx: Tx, shopDomain: string, customerId:
     where: { shopDomain_gid: { shopDomain, gid: customerGid } },
     include: { orders: { include: { refunds: true }, orderBy: { processedAt: "asc" } } },
   });
+  const now = new Date();
+  const loyalty = await memberDataExport(tx, shopDomain, customerGid, now);
   const document = {
     format: DATA_EXPORT_FORMAT,
     shop: shopDomain,
     customer: customerGid,
-    generatedAt: new Date().toISOString(),
-    found: Boolean(customer),
+    generatedAt: now.toISOString(),
+    found: Boolean(customer || loyalty),
     profile: customer
       ? {
           email: customer.email,
@@ -48,6 +51,7 @@ export async function exportCustomerData(tx: Tx, shopDomain: string, customerId:
         amount: formatMinorUnits(refund.amount, order.currency),
       })),
     })),
+    loyalty,
   };
   await tx.customerDataExport.upsert({
     where: { shopDomain_requestId: { shopDomain, requestId } },

@@ -11,6 +11,7 @@ import { retryEvent } from "./webhooks.server";
 import { claimable, leaseMs } from "./lease";
 import { reviewDueMembers, runLoyaltyTasks } from "../loyalty/tasks.server";
 import { syncMetafields } from "../loyalty/metafields.server";
+import { recoverAbandonedRedemptions } from "../loyalty/redemption.server";
 
 const TICK_MS = Number(process.env.COMEBACK_WORKER_INTERVAL_MS || 5000);
 /** An event still "received" after this long was abandoned by a crashed request. */
@@ -84,6 +85,7 @@ export function startWorker(): void {
       await retryPendingEvents();
       await runReadyImports();
       await runLoyaltyTasks();
+      await recoverAbandonedRedemptions();
       await reviewDueMembers();
       await syncMetafields();
       // CPU-bound for up to a few seconds on a large shop, once a day; see docs/metrics.md.

@@ -2,9 +2,10 @@
 // signed webhooks, the app's worker earns and takes back points, rewards become discount codes in
 // Shopify (the Admin API double), balances and tiers are written as customer metafields.
 // Runs on SQLite and on PostgreSQL.
+import { randomUUID } from "node:crypto";
 import { describe, expect, inject, it } from "vitest";
 import { rewardCodeMutation } from "../../app/loyalty/codes";
-import { METAFIELDS_SET } from "../../app/loyalty/metafields";
+import { METAFIELDS_DELETE, METAFIELDS_SET } from "../../app/loyalty/metafields";
 import type { Reward } from "../../app/loyalty/program";
 import { testDb } from "../support/db";
 import { BROWSER_HEADERS, embeddedAppUrl, sessionToken } from "../support/session-token";
@@ -67,7 +68,7 @@ async function install(shop: string) {
   expect(response.status).toBe(200);
 }
 
-async function switchDouble(shop: string, switches: { discountUserError?: string | null; throttled?: boolean }) {
+async function switchDouble(shop: string, switches: { discountUserError?: string | null; discountAnswerLost?: boolean; throttled?: boolean }) {
   const response = await fetch(`${double()}/_test/shops/${shop}`, { method: "PATCH", body: JSON.stringify(switches) });
   expect(response.ok).toBe(true);
 }
@@ -75,6 +76,26 @@ async function switchDouble(shop: string, switches: { discountUserError?: string
 async function sentGraphql(shop: string, operation: string) {
   const requests = (await (await fetch(`${double()}/_test/requests?shop=${shop}`)).json()) as { path: string; body: any }[];
   return requests.filter((r) => r.path.endsWith("/graphql.json") && String(r.body.query).includes(operation)).map((r) => r.body);
+}
+
+/** The discount codes the double holds for the shop. */
+async function doubleDiscounts(shop: string) {
+  return (await (await fetch(`${double()}/_test/discounts?shop=${shop}`)).json()) as { code: string; id: string }[];
+}
+
+/** Orders stored and their loyalty tasks done. */
+async function settled(shop: string, orders: number) {
+  await waitFor(`${orders} orders stored and their tasks done`, async () => {
+    const [stored, tasks] = await Promise.all([testDb().order.count({ where: { shopDomain: shop } }), testDb().loyaltyTask.count({ where: { shopDomain: shop } })]);
+    return stored === orders && tasks === 0;
+  });
+}
+
+function refundOf(placed: ReturnType<typeof order>, keptAmount: string) {
+  const refund = { ...fixture("refunds/create"), order_id: placed.id, admin_graphql_api_id: `gid://shopify/Refund/${placed.id}1` };
+  const money = { shop_money: { amount: keptAmount, currency_code: "USD" }, presentment_money: { amount: keptAmount, currency_code: "USD" } };
+  const updated = { ...placed, updated_at: new Date().toISOString(), current_subtotal_price: keptAmount, current_subtotal_price_set: money };
+  return { refund, updated };
 }
 
 /** A shop with the program on: 1 point per 1.00, 14 days pending, one reward. */
@@ -297,5 +318,193 @@ describe("loyalty points", () => {
       db.loyaltyTask.count({ where: { shopDomain: shop } }),
     ]);
     expect(left).toEqual([0, 0, 0, 0, 0, 0]);
+  });
+
+  it("reports the program's effect: members, the holdout and other customers; points, liability and lift", async () => {
+    // Off at first, so that a customer buys without becoming a member.
+    const shop = await programShop("performance", { enabled: false });
+    const outsider = customer();
+    await sendWebhook(app(), { topic: "orders/create", shop, body: order(outsider.id, daysAgo(40), "30.00") });
+    await sendWebhook(app(), { topic: "orders/create", shop, body: order(outsider.id, daysAgo(35), "20.00") });
+    await settled(shop, 2);
+    expect((await call(shop, "/app/api/loyalty/program", { enabled: true })).status).toBe(200);
+
+    // Enrolled ahead of its orders in the holdout (as if its GID's bucket fell there): it earns nothing.
+    const heldOut = customer();
+    await testDb().loyaltyMember.create({ data: { shopDomain: shop, customerGid: heldOut.gid, enrolledAt: new Date(), heldOut: true } });
+    const [a, b] = [customer(), customer()];
+    const placed = [
+      order(a.id, daysAgo(30), "50.00"),
+      order(a.id, daysAgo(20), "100.00"),
+      order(b.id, daysAgo(0), "40.00"),
+      order(b.id, daysAgo(0), "999.00", { test: true }),
+      order(heldOut.id, daysAgo(20), "80.00"),
+      order(heldOut.id, daysAgo(10), "30.00", { cancelled_at: daysAgo(9) }),
+    ];
+    for (const body of placed) expect((await sendWebhook(app(), { topic: "orders/create", shop, body })).status).toBe(200);
+    await settled(shop, 8);
+    await balanceOf(shop, a.id, { available: 150, pending: 0 });
+    await balanceOf(shop, b.id, { available: 0, pending: 40 });
+    expect((await redeem(shop, a.gid, "perf")).status).toBe(200);
+
+    const response = await call(shop, "/app/api/loyalty/performance");
+    expect(response.status).toBe(200);
+    const report = await response.json();
+    expect(report.customers).toEqual({
+      members: { customers: 2, repeaters: 1, repeatPurchaseRate: 50, netRevenue: "19000", netRevenuePerCustomer: "9500" },
+      holdout: { customers: 1, repeaters: 0, repeatPurchaseRate: 0, netRevenue: "8000", netRevenuePerCustomer: "8000" },
+      nonMembers: { customers: 1, repeaters: 1, repeatPurchaseRate: 100, netRevenue: "5000", netRevenuePerCustomer: "5000" },
+    });
+    expect(report.points).toEqual({ issued: 190, redeemed: 60, expired: 0, outstanding: 90, pending: 40, redemptionRate: (60 / 190) * 100 });
+    // 90 points at 10.00 for 60 points.
+    expect(report.liability).toEqual({ amount: "1500", valuePerPoint: { value: "1000", points: 60, rewardId: REWARD.id } });
+    expect(report.holdoutLift).toMatchObject({ members: 50, holdout: 0, lift: 50, enough: false, note: expect.stringContaining("not enough data yet") });
+    const [low, high] = report.holdoutLift.ci95;
+    expect(low).toBeLessThan(50);
+    expect(high).toBeGreaterThan(50);
+  });
+
+  it("finishes a redemption left pending by a crash, and issues a code whose answer was lost without giving points back", async () => {
+    const shop = await programShop("recover");
+    const [crashed, lost] = [customer(), customer()];
+    await sendWebhook(app(), { topic: "orders/create", shop, body: order(crashed.id, daysAgo(20), "100.00") });
+    await sendWebhook(app(), { topic: "orders/create", shop, body: order(lost.id, daysAgo(20), "100.00") });
+    await balanceOf(shop, crashed.id, { available: 100, pending: 0 });
+    await balanceOf(shop, lost.id, { available: 100, pending: 0 });
+
+    // The process died after committing the debit, before Shopify answered (or was even asked).
+    const db = testDb();
+    const id = randomUUID();
+    const debitedAt = new Date(Date.now() - 5 * 60_000);
+    const code = "CB-CRASHED234";
+    await db.redemption.create({
+      data: {
+        id, shopDomain: shop, memberGid: crashed.gid, rewardId: REWARD.id, clientKey: "crashed", status: "pending", code, points: 60,
+        expiresAt: new Date(debitedAt.getTime() + REWARD.validDays * DAY_MS), createdAt: debitedAt, updatedAt: debitedAt,
+      },
+    });
+    await db.ledgerEntry.create({
+      data: { shopDomain: shop, sourceKey: `reward:${id}`, memberGid: crashed.gid, type: "redeem", source: "reward", points: -60, reason: REWARD.name, createdAt: debitedAt, availableAt: debitedAt },
+    });
+    const recovered = await waitFor("the worker to finish the redemption", async () => {
+      const row = await db.redemption.findUnique({ where: { id } });
+      return row?.status !== "pending" && row;
+    });
+    const created = (await doubleDiscounts(shop)).filter((discount) => discount.code === code);
+    expect(created).toHaveLength(1);
+    expect(recovered).toMatchObject({ status: "issued", discountGid: created[0].id, attempts: 1 });
+    const [sent] = (await sentGraphql(shop, "discountCodeBasicCreate")).filter((body) => body.variables.basicCodeDiscount.code === code);
+    expect(sent.variables.basicCodeDiscount).toMatchObject({ startsAt: debitedAt.toISOString(), endsAt: recovered.expiresAt.toISOString() });
+    await balanceOf(shop, crashed.id, { available: 40, pending: 0 });
+
+    // Shopify creates the code but the connection closes before its answer: the lookup finds it.
+    await switchDouble(shop, { discountAnswerLost: true });
+    const response = await redeem(shop, lost.gid, "lost");
+    expect(response.status).toBe(200);
+    const issued = await response.json();
+    const lostCode = (await doubleDiscounts(shop)).filter((discount) => discount.code === issued.code);
+    expect(lostCode).toHaveLength(1);
+    expect(issued).toMatchObject({ status: "issued", discountGid: lostCode[0].id, attempts: 1 });
+    expect(await sentGraphql(shop, "codeDiscountNodeByCode")).toEqual(
+      expect.arrayContaining([expect.objectContaining({ variables: { code: issued.code } })]),
+    );
+    const after = await balanceOf(shop, lost.id, { available: 40, pending: 0 });
+    expect(after.ledger.filter((entry) => entry.source === "reward").map((entry) => entry.points)).toEqual([-60]);
+  });
+
+  it("grants a birthday bonus once a year and a custom action's once per action; exports and erases the birthday", async () => {
+    const shop = await programShop("bonus", {
+      rules: [PURCHASE_RULE, { id: "birthday", kind: "birthday", points: 50 }, { id: "review", kind: "custom", points: 10, name: "Product review" }],
+    });
+    const buyer = customer();
+    const year = new Date().getUTCFullYear();
+    const birthday = (body: unknown) => call(shop, `/app/api/loyalty/members/${buyer.id}/birthday`, body);
+    const bonus = (body: unknown) => call(shop, `/app/api/loyalty/members/${buyer.id}/bonus`, body);
+
+    for (const wrong of ["02-30", "13-01", "7-14"]) {
+      const refused = await birthday({ birthday: wrong });
+      expect(refused.status).toBe(400);
+      expect((await refused.json()).errors[0].field).toBe("birthday");
+    }
+    expect(await testDb().loyaltyMember.count({ where: { shopDomain: shop } })).toBe(0);
+    expect((await birthday({ birthday: "07-14" })).status).toBe(200);
+
+    const first = await bonus({ kind: "birthday", occurrence: year });
+    expect(first.status).toBe(200);
+    expect(await first.json()).toMatchObject({ granted: true, entry: { points: 50, sourceKey: `rule:birthday:${buyer.gid}:${year}` } });
+    const repeat = await bonus({ kind: "birthday", occurrence: String(year) });
+    expect(await repeat.json()).toMatchObject({ granted: false, entry: { points: 50 } });
+    expect((await bonus({ kind: "birthday", occurrence: year + 2 })).status).toBe(409);
+    expect((await bonus({ kind: "birthday", occurrence: "last year" })).status).toBe(400);
+
+    const review = { kind: "custom", ruleId: "review", occurrence: "review-1" };
+    expect(await (await bonus(review)).json()).toMatchObject({ granted: true, entry: { points: 10, reason: "Product review" } });
+    expect(await (await bonus(review)).json()).toMatchObject({ granted: false });
+    expect(await (await bonus({ ...review, occurrence: "review-2" })).json()).toMatchObject({ granted: true });
+    expect((await bonus({ kind: "custom", occurrence: "review-3" })).status).toBe(400);
+    expect((await bonus({ ...review, ruleId: "referral" })).status).toBe(404);
+    const credited = await balanceOf(shop, buyer.id, { available: 70, pending: 0 });
+    expect(credited).toMatchObject({ birthday: "07-14" });
+    expect(credited.ledger).toHaveLength(3);
+    const redeemed = await (await redeem(shop, buyer.gid, "export")).json();
+
+    const dataRequest = { ...fixture("customers/data_request"), customer: { id: buyer.id, email: null, phone: null }, data_request: { id: 4242 } };
+    expect((await sendWebhook(app(), { topic: "customers/data_request", shop, body: dataRequest })).status).toBe(200);
+    const stored = await testDb().customerDataExport.findFirstOrThrow({ where: { shopDomain: shop, requestId: "4242" } });
+    const { loyalty } = JSON.parse(stored.document);
+    expect(loyalty).toMatchObject({ heldOut: false, birthday: "07-14", tier: null, balance: { available: 10, pending: 0 } });
+    expect(loyalty.ledger.map((entry: { points: number }) => entry.points)).toEqual([50, 10, 10, -60]);
+    expect(loyalty.redemptions).toEqual([expect.objectContaining({ reward: REWARD.id, status: "issued", code: redeemed.code, points: 60 })]);
+
+    const redact = { ...fixture("customers/redact"), customer: { id: buyer.id, email: null, phone: null }, orders_to_redact: [] };
+    expect((await sendWebhook(app(), { topic: "customers/redact", shop, body: redact })).status).toBe(200);
+    expect(await testDb().loyaltyMember.findMany({ where: { shopDomain: shop }, select: { birthday: true } })).toEqual([{ birthday: null }]);
+  });
+
+  it("deletes the tier metafield when a member loses their tier", async () => {
+    const shop = await programShop("tierloss", { tiers: [{ id: "silver", name: "Silver", threshold: "50", multiplierBasisPoints: 10000 }] });
+    const buyer = customer();
+    await sendWebhook(app(), { topic: "orders/create", shop, body: order(buyer.id, daysAgo(20), "100.00") });
+    await waitFor("the tier to be written", async () => (await testDb().loyaltyMember.findFirst({ where: { shopDomain: shop, syncedTier: "Silver" } })) !== null);
+
+    // The merchant drops the tier: the member is placed afresh, in no tier.
+    expect((await call(shop, "/app/api/loyalty/program", { tiers: [] })).status).toBe(200);
+    const written = await waitFor("the tier metafield to be deleted", async () => {
+      const member = await testDb().loyaltyMember.findFirst({ where: { shopDomain: shop, customerGid: buyer.gid } });
+      return member?.syncedTier === null && !member.needsSync && member;
+    });
+    expect(written).toMatchObject({ tierId: null, syncedPoints: 100 });
+    expect(await sentGraphql(shop, "metafieldsDelete")).toEqual([
+      { query: METAFIELDS_DELETE, variables: { metafields: [{ ownerId: buyer.gid, namespace: "$app", key: "tier" }] } },
+    ]);
+    expect((await sentGraphql(shop, "metafieldsSet")).at(-1).variables.metafields).toEqual([
+      { ownerId: buyer.gid, namespace: "$app", key: "points", type: "number_integer", value: "100" },
+    ]);
+  });
+
+  it("follows one order through webhooks: pending, available, redeemed, refunded and reversed", async () => {
+    // Due in 20 days, and processed 20 days ago less a few seconds: pending now, available shortly.
+    const shop = await programShop("chain", { settings: { pendingDays: 20 } });
+    const buyer = customer();
+    const placed = order(buyer.id, new Date(Date.now() - 20 * DAY_MS + 6_000).toISOString(), "100.00");
+    expect((await sendWebhook(app(), { topic: "orders/create", shop, body: placed })).status).toBe(200);
+    const steps = (ledger: { type: string; source: string; points: number }[]) =>
+      [...ledger].reverse().map(({ type, source, points }) => `${type} ${source} ${points}`);
+
+    const pending = await balanceOf(shop, buyer.id, { available: 0, pending: 100 });
+    expect(steps(pending.ledger)).toEqual(["earn order 100"]);
+    await balanceOf(shop, buyer.id, { available: 100, pending: 0 });
+
+    const redeemed = await redeem(shop, buyer.gid, "chain");
+    expect(redeemed.status).toBe(200);
+    expect(steps((await balanceOf(shop, buyer.id, { available: 40, pending: 0 })).ledger)).toEqual(["earn order 100", "redeem reward -60"]);
+
+    // 30.00 of the 100.00 refunded: Shopify sends the refund and the order with its lower subtotal.
+    const { refund, updated } = refundOf(placed, "70.00");
+    expect((await sendWebhook(app(), { topic: "refunds/create", shop, body: refund })).status).toBe(200);
+    expect((await sendWebhook(app(), { topic: "orders/updated", shop, body: updated })).status).toBe(200);
+    const reversed = await balanceOf(shop, buyer.id, { available: 10, pending: 0 });
+    expect(steps(reversed.ledger)).toEqual(["earn order 100", "redeem reward -60", "deduct refund -30"]);
+    expect(reversed.ledger[0]).toMatchObject({ orderGid: placed.admin_graphql_api_id, rate: { points: 1, perAmount: "100" } });
   });
 });

@@ -1,6 +1,7 @@
 // A local stand-in for Shopify's servers, speaking the same protocol for what the app uses:
 // token exchange (POST /admin/oauth/access_token), the Admin GraphQL API (shop details, bulk
-// operation start and status, reward discount codes, customer metafields) and the bulk
+// operation start and status, reward discount codes and their lookup by code, customer metafields
+// set and deleted) and the bulk
 // operation's JSONL download. Tests configure shops and
 // read the requests the app sent through /_test endpoints.
 import { createHmac } from "node:crypto";
@@ -19,6 +20,8 @@ export interface DoubleShop {
   bulkUserError?: string;
   /** Answer discount code creation with this user error instead of creating a discount. */
   discountUserError?: string;
+  /** Create the discount, then close the connection without answering: the app never learns of it. */
+  discountAnswerLost?: boolean;
   /** Answer metafieldsSet as Shopify does when the shop's query budget is spent. */
   throttled?: boolean;
 }
@@ -78,6 +81,10 @@ export async function startAdminDouble(options: { apiKey: string; apiSecret: str
   let baseUrl = "";
 
   let nextDiscount = 1;
+  /** Per shop: discount codes created, code -> discount node GID. */
+  const discountCodes = new Map<string, Map<string, string>>();
+  /** Tells the server to drop the connection instead of answering. */
+  const DROP_CONNECTION = Symbol("drop connection");
   const cost = (currentlyAvailable: number) => ({
     cost: { requestedQueryCost: 10, actualQueryCost: 10, throttleStatus: { maximumAvailable: 2000, currentlyAvailable, restoreRate: 100 } },
   });
@@ -87,11 +94,29 @@ export async function startAdminDouble(options: { apiKey: string; apiSecret: str
     const config = shops.get(shop);
     if (!config) return { errors: [{ message: `unknown shop ${shop}` }] };
     const discountMutation = ["discountCodeBasicCreate", "discountCodeFreeShippingCreate"].find((name) => query.includes(name));
+    const codes = discountCodes.get(shop) ?? discountCodes.set(shop, new Map()).get(shop)!;
+    if (query.includes("codeDiscountNodeByCode")) {
+      const id = codes.get(String(body.variables?.code));
+      return { data: { codeDiscountNodeByCode: id ? { id } : null }, extensions: cost(1990) };
+    }
     if (discountMutation) {
-      const result = config.discountUserError
-        ? { codeDiscountNode: null, userErrors: [{ field: ["code"], code: "INVALID", message: config.discountUserError }] }
-        : { codeDiscountNode: { id: `gid://shopify/DiscountCodeNode/${nextDiscount++}` }, userErrors: [] };
-      return { data: { [discountMutation]: result }, extensions: cost(1990) };
+      const input = Object.values(body.variables ?? {})[0] as { code?: string } | undefined;
+      const code = String(input?.code);
+      const refusal = config.discountUserError ?? (codes.has(code) ? "Code must be unique. Please try a different code." : null);
+      if (refusal) {
+        return { data: { [discountMutation]: { codeDiscountNode: null, userErrors: [{ field: ["code"], code: "INVALID", message: refusal }] } }, extensions: cost(1990) };
+      }
+      const id = `gid://shopify/DiscountCodeNode/${nextDiscount++}`;
+      codes.set(code, id);
+      if (config.discountAnswerLost) return DROP_CONNECTION;
+      return { data: { [discountMutation]: { codeDiscountNode: { id }, userErrors: [] } }, extensions: cost(1990) };
+    }
+    if (query.includes("metafieldsDelete")) {
+      const metafields = (body.variables?.metafields ?? []) as Record<string, string>[];
+      return {
+        data: { metafieldsDelete: { deletedMetafields: metafields.map(({ ownerId, namespace, key }) => ({ ownerId, namespace, key })), userErrors: [] } },
+        extensions: cost(1990),
+      };
     }
     if (query.includes("metafieldsSet")) {
       if (config.throttled) {
@@ -145,7 +170,7 @@ export async function startAdminDouble(options: { apiKey: string; apiSecret: str
           shops.set(segments[2], (await readJson(request)) as unknown as DoubleShop);
           return send(response, 200, { ok: true });
         }
-        // Changes some of a shop's switches (discountUserError, throttled), keeping the rest.
+        // Changes some of a shop's switches (discountUserError, discountAnswerLost, throttled), keeping the rest.
         if (request.method === "PATCH" && segments[1] === "shops" && shops.has(segments[2])) {
           shops.set(segments[2], { ...shops.get(segments[2])!, ...((await readJson(request)) as Partial<DoubleShop>) });
           return send(response, 200, { ok: true });
@@ -153,6 +178,10 @@ export async function startAdminDouble(options: { apiKey: string; apiSecret: str
         if (request.method === "GET" && segments[1] === "requests") {
           const shop = url.searchParams.get("shop");
           return send(response, 200, requests.filter((r) => !shop || r.shop === shop));
+        }
+        if (request.method === "GET" && segments[1] === "discounts") {
+          const codes = discountCodes.get(url.searchParams.get("shop") ?? "") ?? new Map();
+          return send(response, 200, [...codes].map(([code, id]) => ({ code, id })));
         }
         if (request.method === "GET" && segments[1] === "operations") {
           return send(response, 200, [...operations.values()]);
@@ -198,7 +227,9 @@ export async function startAdminDouble(options: { apiKey: string; apiSecret: str
       }
       if (/^\/admin\/api\/[^/]+\/graphql\.json$/.test(path)) {
         if (!accessToken || tokens.get(accessToken) !== shop) return send(response, 401, { errors: "[API] Invalid API key or access token" });
-        return send(response, 200, graphql(shop, body));
+        const answer = graphql(shop, body);
+        if (answer === DROP_CONNECTION) return void response.socket?.destroy();
+        return send(response, 200, answer);
       }
       return send(response, 404, { errors: "Not Found" });
     } catch (error) {

@@ -1,0 +1,105 @@
+// Is the program paying off? Behind GET /app/api/loyalty/performance: how members, held-out members
+// and customers outside the program buy; what the points add up to; and the holdout lift.
+//
+// Customers are counted in a group once they have a counted order (the metrics' definition: not a
+// test, not cancelled, not deleted, processed), so the three groups are compared on the same
+// footing: repeat purchase rate = customers with two or more counted orders / customers; net
+// revenue = Shopify's current subtotal (after discounts, refunds and edits). Only members against
+// the holdout is a fair test of the program: both were assigned at enrolment by the same coin
+// (holdout.ts), while customers outside the program differ in when and how they came.
+import db from "../db.server";
+import { liability, MIN_OUTCOMES, pointValueOf, redemptionRate, repeatRateLift, type GroupCounts, type RepeatRateLift } from "./effectiveness";
+import type { FixedAmountReward } from "./program";
+import { loadRewards } from "./store.server";
+
+export interface CustomerGroup extends GroupCounts {
+  /** %, null without customers. */
+  repeatPurchaseRate: number | null;
+  /** Minor units of the shop currency. */
+  netRevenue: bigint;
+  /** Rounded half up; null without customers. */
+  netRevenuePerCustomer: bigint | null;
+}
+
+export type HoldoutLift = { [K in keyof RepeatRateLift]: RepeatRateLift[K] | null } & { enough: boolean; note: string | null };
+
+const emptyGroup = (): CustomerGroup => ({ customers: 0, repeaters: 0, netRevenue: 0n, repeatPurchaseRate: null, netRevenuePerCustomer: null });
+
+export async function programPerformance(shopDomain: string, now = new Date()) {
+  const { currency } = await db.shop.findUniqueOrThrow({ where: { domain: shopDomain }, select: { currency: true } });
+  const groups = await customerGroups(shopDomain);
+  const points = await pointTotals(shopDomain, now);
+  const reward = (await loadRewards(db, shopDomain)).find((r): r is FixedAmountReward => r.kind === "fixed_amount");
+  const pointValue = reward && pointValueOf(reward);
+  return {
+    currency,
+    customers: groups,
+    points: { ...points, redemptionRate: redemptionRate(points.redeemed, points.issued) },
+    // What the points available today would cost if all were spent on the reward cheapest in points.
+    liability: pointValue ? { amount: liability(points.outstanding, pointValue), valuePerPoint: { ...pointValue, rewardId: reward.id } } : null,
+    holdoutLift: holdoutLift(groups.members, groups.holdout),
+  };
+}
+
+async function customerGroups(shopDomain: string) {
+  const counted = { shopDomain, test: false, cancelledAt: null, deletedAt: null, processedAt: { not: null } };
+  const perCustomer = await db.order.groupBy({
+    by: ["customerId"],
+    where: { ...counted, customerId: { not: null } },
+    _count: { _all: true },
+    _sum: { currentSubtotalAmount: true },
+  });
+  const customers = await db.customer.findMany({ where: { shopDomain, orders: { some: counted } }, select: { id: true, gid: true } });
+  const gidOf = new Map(customers.map((customer) => [customer.id, customer.gid]));
+  const members = await db.loyaltyMember.findMany({ where: { shopDomain }, select: { customerGid: true, heldOut: true } });
+  const heldOut = new Map(members.map((member) => [member.customerGid, member.heldOut]));
+
+  const groups = { members: emptyGroup(), holdout: emptyGroup(), nonMembers: emptyGroup() };
+  for (const row of perCustomer) {
+    const membership = heldOut.get(gidOf.get(row.customerId!) ?? "");
+    const group = membership === undefined ? groups.nonMembers : membership ? groups.holdout : groups.members;
+    group.customers++;
+    if (row._count._all >= 2) group.repeaters++;
+    group.netRevenue += row._sum.currentSubtotalAmount ?? 0n;
+  }
+  for (const group of Object.values(groups)) {
+    if (group.customers === 0) continue;
+    const n = BigInt(group.customers);
+    group.repeatPurchaseRate = (group.repeaters / group.customers) * 100;
+    group.netRevenuePerCustomer = (group.netRevenue * 2n + n) / (2n * n);
+  }
+  return groups;
+}
+
+/**
+ * Shop-wide points. issued = earned net of what refunds, cancellations and manual changes took
+ * back; redeemed is net of points given back for codes never created. issued = redeemed +
+ * expired + outstanding + pending.
+ */
+async function pointTotals(shopDomain: string, now: Date) {
+  const byType = await db.ledgerEntry.groupBy({ by: ["type"], where: { shopDomain }, _sum: { points: true } });
+  const sum = (...types: string[]) => byType.filter((row) => types.includes(row.type)).reduce((total, row) => total + (row._sum.points ?? 0), 0);
+  const availableBy = async (availableAt: { lte: Date } | { gt: Date }) =>
+    (await db.ledgerEntry.aggregate({ where: { shopDomain, availableAt }, _sum: { points: true } }))._sum.points ?? 0;
+  return {
+    issued: sum("earn", "void", "deduct", "adjust"),
+    redeemed: -sum("redeem"),
+    expired: -sum("expire"),
+    outstanding: await availableBy({ lte: now }),
+    pending: await availableBy({ gt: now }),
+  };
+}
+
+function holdoutLift(members: GroupCounts, holdout: GroupCounts): HoldoutLift {
+  const result = repeatRateLift(members, holdout);
+  if (!result) {
+    const missing = members.customers === 0 ? "no member" : "no held-out customer";
+    return { members: null, holdout: null, lift: null, ci95: null, enough: false, note: `${missing} has a counted order yet: raise the holdout percentage or wait for orders` };
+  }
+  const note = result.enough
+    ? null
+    : `not enough data yet: each group needs at least ${MIN_OUTCOMES} customers who bought again and ${MIN_OUTCOMES} who did not ` +
+      `(members ${members.repeaters} and ${members.customers - members.repeaters}, holdout ${holdout.repeaters} and ${holdout.customers - holdout.repeaters}); ` +
+      "until then the interval is too wide to tell the program's effect from chance";
+  return { ...result, note };
+}

@@ -1,0 +1,8 @@
+// GET /app/api/loyalty/performance: members, held-out members and other customers compared (repeat
+// purchase rate, net revenue per customer); points issued, redeemed, expired, outstanding and
+// pending; the liability of outstanding points; the holdout lift with its 95 % interval.
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { json, withShop } from "../loyalty/admin.server";
+import { programPerformance } from "../loyalty/performance.server";
+
+export const loader = ({ request }: LoaderFunctionArgs) => withShop(request, async ({ shop }) => json(await programPerformance(shop)));
