@@ -99,6 +99,7 @@ const settingsInput = z
     holdoutPercent: z.number(),
     tierBasis: z.object({ metric: z.enum(["points", "spend"]), window: z.enum(["lifetime", "calendar_year", "rolling_12_months"]) }).partial(),
     tierRetentionMonths: z.number(),
+    tierTag: z.boolean(),
   })
   .partial();
 
@@ -242,6 +243,10 @@ export async function saveProgram(shopDomain: string, input: ProgramInput, now =
     }
     // Settings, tiers or the program being switched on change every member's standing.
     await tx.loyaltyMember.updateMany({ where: { shopDomain }, data: { reviewAt: now } });
+    if (settings.tierTag && !current?.settings.tierTag) {
+      // Forgetting the tier last written makes the next sync write it again, and tag the member.
+      await tx.loyaltyMember.updateMany({ where: { shopDomain, tierId: { not: null } }, data: { syncedTier: null, needsSync: true } });
+    }
   });
   return programView(shopDomain);
 }
@@ -251,6 +256,7 @@ export async function memberView(shopDomain: string, customerGid: string, now = 
   if (!member) return null;
   const entries = await memberEntries(db, shopDomain, customerGid);
   const tier = member.tierId ? await db.loyaltyTier.findUnique({ where: { shopDomain_tierId: { shopDomain, tierId: member.tierId } } }) : null;
+  const tierChanges = await db.tierChange.findMany({ where: { shopDomain, memberGid: customerGid }, orderBy: [{ at: "asc" }, { id: "asc" }] });
   return {
     customerGid,
     enrolledAt: member.enrolledAt,
@@ -259,6 +265,7 @@ export async function memberView(shopDomain: string, customerGid: string, now = 
     tier: tier && { id: tier.tierId, name: tier.name, since: member.tierSince },
     balance: balancesAt(entries, now),
     ledger: entries.reverse(),
+    tierChanges: tierChanges.map(({ kind, fromTier, toTier, at }) => ({ kind, from: fromTier, to: toTier, at })),
   };
 }
 

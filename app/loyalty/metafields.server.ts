@@ -1,15 +1,26 @@
 // Writes the member's balance and tier as customer metafields (metafields.ts), which the
 // storefront and customer accounts read without calling the app. Members marked by their review
 // (tasks.server.ts) are written in batches of metafieldsSet; the tier metafield of a member who
-// lost their tier is deleted (metafieldsDelete) in the same batch. The
+// lost their tier is deleted (metafieldsDelete) in the same batch. With the program's tierTag
+// setting on, a member whose tier changed also gets the new tier's tag (tagsAdd) and loses the
+// previous one's (tagsRemove), one call each per member, since both take one resource. The
 // shop's query cost budget is respected: a shop that runs low, or is throttled, is left alone
 // until its budget has restored.
 import db from "../db.server";
 import { log } from "../log.server";
 import { unauthenticated } from "../shopify.server";
 import { balancesAt } from "./balance";
-import { memberMetafields, METAFIELDS_DELETE, METAFIELDS_PER_CALL, METAFIELDS_SET, tierMetafieldIdentifier } from "./metafields";
-import { entryFromRow, loadTiers } from "./store.server";
+import {
+  memberMetafields,
+  METAFIELDS_DELETE,
+  METAFIELDS_PER_CALL,
+  METAFIELDS_SET,
+  TAGS_ADD,
+  TAGS_REMOVE,
+  tierMetafieldIdentifier,
+  tierTagChanges,
+} from "./metafields";
+import { entryFromRow, loadProgram, loadTiers } from "./store.server";
 
 /** Metafields per member at most: points and tier. */
 const PER_MEMBER = 2;
@@ -56,7 +67,7 @@ export async function syncMetafields(now = new Date()): Promise<number> {
 type UserErrors = { userErrors: { field: string[] | null; message: string }[] };
 
 interface MetafieldsResponse {
-  data?: { metafieldsSet?: UserErrors; metafieldsDelete?: UserErrors };
+  data?: { metafieldsSet?: UserErrors; metafieldsDelete?: UserErrors; tagsAdd?: UserErrors; tagsRemove?: UserErrors };
   extensions?: { cost?: { throttleStatus?: ThrottleStatus } };
 }
 
@@ -75,6 +86,7 @@ type MemberRow = Awaited<ReturnType<typeof db.loyaltyMember.findMany>>[number];
 async function syncShop(shopDomain: string, members: MemberRow[], now: Date): Promise<number> {
   const { admin } = await unauthenticated.admin(shopDomain);
   const tiers = await loadTiers(db, shopDomain);
+  const tagTiers = (await loadProgram(db, shopDomain))?.settings.tierTag ?? false;
   let written = 0;
   for (let i = 0; i < members.length; i += METAFIELDS_PER_CALL / PER_MEMBER) {
     const batch = members.slice(i, i + METAFIELDS_PER_CALL / PER_MEMBER);
@@ -89,13 +101,18 @@ async function syncShop(shopDomain: string, members: MemberRow[], now: Date): Pr
 
     const lostTier = values.filter(({ member, tier }) => tier === null && member.syncedTier !== null);
 
-    let body: MetafieldsResponse;
+    const call = async (query: string, variables: Record<string, unknown>) =>
+      (await (await admin.graphql(query, { variables })).json()) as MetafieldsResponse;
+    const answers: MetafieldsResponse[] = [];
     try {
-      body = (await (await admin.graphql(METAFIELDS_SET, { variables: { metafields } })).json()) as MetafieldsResponse;
+      answers.push(await call(METAFIELDS_SET, { metafields }));
       if (lostTier.length) {
-        const identifiers = lostTier.map(({ member }) => tierMetafieldIdentifier(member.customerGid));
-        const deleted = (await (await admin.graphql(METAFIELDS_DELETE, { variables: { metafields: identifiers } })).json()) as MetafieldsResponse;
-        body = { data: { ...body.data, ...deleted.data }, extensions: deleted.extensions ?? body.extensions };
+        answers.push(await call(METAFIELDS_DELETE, { metafields: lostTier.map(({ member }) => tierMetafieldIdentifier(member.customerGid)) }));
+      }
+      for (const { member, tier } of tagTiers ? values : []) {
+        const { add, remove } = tierTagChanges(member.syncedTier, tier);
+        if (add.length) answers.push(await call(TAGS_ADD, { id: member.customerGid, tags: add }));
+        if (remove.length) answers.push(await call(TAGS_REMOVE, { id: member.customerGid, tags: remove }));
       }
     } catch (error) {
       if (!isThrottled(error)) throw error;
@@ -103,9 +120,9 @@ async function syncShop(shopDomain: string, members: MemberRow[], now: Date): Pr
       log.warn("metafield sync throttled", { shop: shopDomain });
       return written;
     }
-    const userErrors = [...(body.data?.metafieldsSet?.userErrors ?? []), ...(body.data?.metafieldsDelete?.userErrors ?? [])];
+    const userErrors = answers.flatMap(({ data }) => Object.values(data ?? {}).flatMap((answer) => answer?.userErrors ?? []));
     // Not retried: the next change of the member's balance or tier writes them again.
-    if (userErrors.length) log.warn("Shopify refused some metafield changes", { shop: shopDomain, userErrors });
+    if (userErrors.length) log.warn("Shopify refused some metafield or tag changes", { shop: shopDomain, userErrors });
     for (const { member, points, tier } of values) {
       await db.loyaltyMember.update({
         where: { id: member.id },
@@ -113,7 +130,7 @@ async function syncShop(shopDomain: string, members: MemberRow[], now: Date): Pr
       });
     }
     written += batch.length;
-    const throttle = body.extensions?.cost?.throttleStatus;
+    const throttle = answers.at(-1)?.extensions?.cost?.throttleStatus;
     if (throttle && throttle.currentlyAvailable < RESERVE) {
       pauseFor(shopDomain, throttle, now.getTime());
       return written;

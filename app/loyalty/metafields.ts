@@ -39,3 +39,30 @@ export function memberMetafields({ customerGid, points, tier }: MemberStanding) 
 export function tierMetafieldIdentifier(customerGid: string) {
   return { ownerId: customerGid, namespace: METAFIELD_NAMESPACE, key: "tier" };
 }
+
+// The optional tier tag (program setting tierTag): tags are what customer segments, flows and
+// most other apps filter on, where metafields are not always available.
+
+export const TAGS_ADD = `#graphql
+mutation LoyaltyTierTagAdd($id: ID!, $tags: [String!]!) {
+  tagsAdd(id: $id, tags: $tags) {
+    node { id }
+    userErrors { field message }
+  }
+}`;
+
+export const TAGS_REMOVE = `#graphql
+mutation LoyaltyTierTagRemove($id: ID!, $tags: [String!]!) {
+  tagsRemove(id: $id, tags: $tags) {
+    node { id }
+    userErrors { field message }
+  }
+}`;
+
+export const tierTag = (tierName: string) => `comeback-tier:${tierName}`;
+
+/** The tag changes for a member whose tier was `previous` when last written and is `current` now. */
+export function tierTagChanges(previous: string | null, current: string | null): { add: string[]; remove: string[] } {
+  if (previous === current) return { add: [], remove: [] };
+  return { add: current ? [tierTag(current)] : [], remove: previous ? [tierTag(previous)] : [] };
+}

@@ -16,8 +16,9 @@ import { at, ONE_PER_TEN_EUR } from "./test-helpers";
 const fields = (errors: { field: string }[]) => errors.map((error) => error.field);
 
 describe("validateProgramSettings", () => {
-  it("accepts the defaults: 14 pending days, points never expire, no holdout", () => {
+  it("accepts the defaults: 14 pending days, points never expire, no holdout, no tier tag", () => {
     expect(DEFAULT_SETTINGS.pendingDays).toBe(14);
+    expect(DEFAULT_SETTINGS.tierTag).toBe(false);
     expect(validateProgramSettings(DEFAULT_SETTINGS)).toEqual([]);
   });
 
@@ -29,6 +30,7 @@ describe("validateProgramSettings", () => {
       holdoutPercent: 50.5,
       tierBasis: { metric: "visits", window: "lifetime" },
       tierRetentionMonths: -1,
+      tierTag: "yes",
     } as unknown as ProgramSettings;
     expect(validateProgramSettings(settings)).toEqual([
       { field: "pendingDays", message: "must be a whole number from 0 to 365" },
@@ -37,6 +39,7 @@ describe("validateProgramSettings", () => {
       { field: "holdoutPercent", message: "must be a percentage from 0 to 50 with at most 2 decimals" },
       { field: "tierBasis.metric", message: "must be one of points, spend" },
       { field: "tierRetentionMonths", message: "must be a whole number from 0 to 60" },
+      { field: "tierTag", message: "must be true or false" },
     ]);
   });
 

@@ -35,6 +35,8 @@ export interface ProgramSettings {
   tierBasis: TierBasis;
   /** Months a member keeps a tier before a demotion can happen. */
   tierRetentionMonths: number;
+  /** Also tag customers `comeback-tier:<tier name>`, for segments and flows that filter on tags. */
+  tierTag: boolean;
 }
 
 export const DEFAULT_SETTINGS: ProgramSettings = {
@@ -44,6 +46,7 @@ export const DEFAULT_SETTINGS: ProgramSettings = {
   holdoutPercent: 0,
   tierBasis: { metric: "points", window: "rolling_12_months" },
   tierRetentionMonths: 12,
+  tierTag: false,
 };
 
 export interface FieldError {
@@ -77,6 +80,10 @@ class Checks {
     if (!allowed.includes(value)) this.errors.push({ field, message: `must be one of ${allowed.join(", ")}` });
   }
 
+  boolean(field: string, value: boolean): void {
+    if (typeof value !== "boolean") this.errors.push({ field, message: "must be true or false" });
+  }
+
   text(field: string, value: string): void {
     if (value.trim() === "") this.errors.push({ field, message: "must not be empty" });
   }
@@ -100,6 +107,7 @@ export function validateProgramSettings(settings: ProgramSettings): FieldError[]
   check.oneOf("tierBasis.metric", settings.tierBasis.metric, TIER_METRICS);
   check.oneOf("tierBasis.window", settings.tierBasis.window, TIER_WINDOWS);
   check.integer("tierRetentionMonths", settings.tierRetentionMonths, 0, 60);
+  check.boolean("tierTag", settings.tierTag);
   return check.errors;
 }
 

@@ -5,7 +5,8 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, inject, it } from "vitest";
 import { rewardCodeMutation } from "../../app/loyalty/codes";
-import { METAFIELDS_DELETE, METAFIELDS_SET } from "../../app/loyalty/metafields";
+import { addMonths } from "../../app/loyalty/dates";
+import { METAFIELDS_DELETE, METAFIELDS_SET, TAGS_ADD, TAGS_REMOVE } from "../../app/loyalty/metafields";
 import type { Reward } from "../../app/loyalty/program";
 import { testDb } from "../support/db";
 import { BROWSER_HEADERS, embeddedAppUrl, sessionToken } from "../support/session-token";
@@ -115,8 +116,31 @@ async function programShop(prefix: string, extra: Record<string, unknown> = {}) 
 
 async function member(shop: string, customerId: string) {
   const response = await call(shop, `/app/api/loyalty/members/${customerId}`);
-  return response.status === 200 ? ((await response.json()) as { balance: { available: number; pending: number }; ledger: any[]; tier: any }) : null;
+  return response.status === 200
+    ? ((await response.json()) as { balance: { available: number; pending: number }; ledger: any[]; tier: any; tierChanges: any[] })
+    : null;
 }
+
+/** The worker has done the member's tasks and review: nothing of theirs is due now. */
+function reviewed(shop: string, customerGid: string) {
+  return waitFor("the member's review", async () => {
+    const db = testDb();
+    const [row, tasks] = await Promise.all([
+      db.loyaltyMember.findUnique({ where: { shopDomain_customerGid: { shopDomain: shop, customerGid } } }),
+      db.loyaltyTask.count({ where: { shopDomain: shop } }),
+    ]);
+    return row && tasks === 0 && (row.reviewAt === null || row.reviewAt > new Date()) && row;
+  });
+}
+
+/** As if the member's review date had come (after the test moved their history into the past): one worker pass. */
+async function reviewNow(shop: string, customerGid: string) {
+  await testDb().loyaltyMember.update({ where: { shopDomain_customerGid: { shopDomain: shop, customerGid } }, data: { reviewAt: new Date() } });
+  return reviewed(shop, customerGid);
+}
+
+const tasksDone = (shop: string) =>
+  waitFor("the loyalty tasks to be done", async () => (await testDb().loyaltyTask.count({ where: { shopDomain: shop } })) === 0);
 
 function balanceOf(shop: string, customerId: string, expected: { available: number; pending: number }) {
   return waitFor(`balance ${JSON.stringify(expected)}`, async () => {
@@ -480,6 +504,183 @@ describe("loyalty points", () => {
     expect((await sentGraphql(shop, "metafieldsSet")).at(-1).variables.metafields).toEqual([
       { ownerId: buyer.gid, namespace: "$app", key: "points", type: "number_integer", value: "100" },
     ]);
+  });
+
+  it("expires the whole available balance after months without activity, once", async () => {
+    const shop = await programShop("inactive", { settings: { pendingDays: 14, expiry: { mode: "inactivity", months: 6 } } });
+    const buyer = customer();
+    const placed = order(buyer.id, daysAgo(20), "100.00");
+    await sendWebhook(app(), { topic: "orders/create", shop, body: placed });
+    await balanceOf(shop, buyer.id, { available: 100, pending: 0 });
+    // A manual credit is not activity, but it is part of the balance that expires.
+    const credit = { customerGid: buyer.gid, points: 20, reason: "Goodwill", requestId: "goodwill" };
+    expect((await call(shop, "/app/api/loyalty/adjust", credit)).status).toBe(200);
+    await balanceOf(shop, buyer.id, { available: 120, pending: 0 });
+    await reviewed(shop, buyer.gid);
+
+    // The purchase, the member's last activity, moves 8 months back.
+    const boughtAt = new Date(Date.now() - 240 * DAY_MS);
+    await testDb().ledgerEntry.updateMany({
+      where: { shopDomain: shop, orderGid: placed.admin_graphql_api_id },
+      data: { createdAt: boughtAt, availableAt: new Date(boughtAt.getTime() + 14 * DAY_MS) },
+    });
+    const expired = await reviewNow(shop, buyer.gid);
+    expect(expired).toMatchObject({ lastActivityAt: boughtAt, reviewAt: null });
+    const { ledger } = await balanceOf(shop, buyer.id, { available: 0, pending: 0 });
+    expect(ledger.filter((entry) => entry.type === "expire")).toEqual([
+      expect.objectContaining({ source: "expiry", points: -120, sourceKey: `expiry:${buyer.gid}:inactive:${boughtAt.toISOString()}` }),
+    ]);
+
+    // Another pass finds nothing left to expire.
+    await reviewNow(shop, buyer.gid);
+    expect(await testDb().ledgerEntry.count({ where: { shopDomain: shop, type: "expire" } })).toBe(1);
+  });
+
+  it("expires what is left of a batch past its date after FIFO spending, and only that batch", async () => {
+    const shop = await programShop("batch", { settings: { pendingDays: 14, expiry: { mode: "batch", months: 6 } } });
+    const buyer = customer();
+    const older = order(buyer.id, daysAgo(21), "100.00");
+    const newer = order(buyer.id, daysAgo(20), "80.00");
+    for (const body of [older, newer]) expect((await sendWebhook(app(), { topic: "orders/create", shop, body })).status).toBe(200);
+    await balanceOf(shop, buyer.id, { available: 180, pending: 0 });
+    expect((await redeem(shop, buyer.gid, "batch")).status).toBe(200);
+    await balanceOf(shop, buyer.id, { available: 120, pending: 0 });
+    await reviewed(shop, buyer.gid);
+
+    // The older batch moves back so that it expired an hour ago; the 60-point redemption two days
+    // ago, with both batches available, took from it (it expires first): 40 of its 100 are left.
+    const db = testDb();
+    const expiresAt = new Date(Date.now() - 3_600_000);
+    const availableAt = addMonths(expiresAt, -6);
+    await db.ledgerEntry.updateMany({
+      where: { shopDomain: shop, orderGid: older.admin_graphql_api_id },
+      data: { createdAt: new Date(availableAt.getTime() - 14 * DAY_MS), availableAt, expiresAt },
+    });
+    const redeemedAt = new Date(Date.now() - 2 * DAY_MS);
+    await db.ledgerEntry.updateMany({ where: { shopDomain: shop, type: "redeem" }, data: { createdAt: redeemedAt, availableAt: redeemedAt } });
+    await reviewNow(shop, buyer.gid);
+    const { ledger } = await balanceOf(shop, buyer.id, { available: 80, pending: 0 });
+    expect(ledger.filter((entry) => entry.type === "expire")).toEqual([
+      expect.objectContaining({ source: "expiry", points: -40, expiresAt: expiresAt.toISOString() }),
+    ]);
+
+    await reviewNow(shop, buyer.gid);
+    expect(await db.ledgerEntry.count({ where: { shopDomain: shop, type: "expire" } })).toBe(1);
+  });
+
+  it("promotes at the threshold and demotes only once the retention months are over, recording each change with its date", async () => {
+    const shop = await programShop("demote", {
+      settings: { pendingDays: 14, tierRetentionMonths: 3, tierBasis: { metric: "points", window: "rolling_12_months" } },
+      tiers: [{ id: "silver", name: "Silver", threshold: "50", multiplierBasisPoints: 10000 }],
+    });
+    const buyer = customer();
+    const placed = order(buyer.id, daysAgo(20), "100.00");
+    await sendWebhook(app(), { topic: "orders/create", shop, body: placed });
+    const promoted = await waitFor("the promotion", async () => {
+      const current = await member(shop, buyer.id);
+      return current?.tier?.id === "silver" && current;
+    });
+    expect(promoted.tierChanges).toEqual([{ kind: "promotion", from: null, to: "silver", at: promoted.tier.since }]);
+    await reviewed(shop, buyer.gid);
+
+    // The points were earned 13 months ago, out of the rolling year: the value drops to 0, but the
+    // tier was entered just now, so it is kept until the retention ends.
+    const db = testDb();
+    const earnedAt = new Date(Date.now() - 400 * DAY_MS);
+    await db.ledgerEntry.updateMany({ where: { shopDomain: shop, orderGid: placed.admin_graphql_api_id }, data: { createdAt: earnedAt, availableAt: earnedAt } });
+    const kept = await reviewNow(shop, buyer.gid);
+    expect(kept.tierId).toBe("silver");
+    expect(kept.reviewAt).toEqual(addMonths(kept.tierSince!, 3));
+
+    // The member was promoted four months ago: the retention is over.
+    const promotedAt = addMonths(new Date(), -4);
+    await db.loyaltyMember.update({ where: { id: kept.id }, data: { tierSince: promotedAt } });
+    await db.tierChange.updateMany({ where: { shopDomain: shop }, data: { at: promotedAt } });
+    const reviewStarted = new Date();
+    await reviewNow(shop, buyer.gid);
+    const demoted = (await member(shop, buyer.id))!;
+    expect(demoted.tier).toBeNull();
+    expect(demoted.tierChanges).toEqual([
+      { kind: "promotion", from: null, to: "silver", at: promotedAt.toISOString() },
+      { kind: "demotion", from: "silver", to: null, at: expect.any(String) },
+    ]);
+    expect(new Date(demoted.tierChanges[1].at).getTime()).toBeGreaterThanOrEqual(reviewStarted.getTime());
+  });
+
+  it("grants the signup and newsletter bonuses once each, whatever the repeats and consent changes", async () => {
+    const shop = await programShop("consent", {
+      rules: [PURCHASE_RULE, { id: "welcome", kind: "signup", points: 25 }, { id: "news", kind: "newsletter", points: 15 }],
+    });
+    const buyer = customer();
+    const signup = { ...fixture("customers/create"), id: buyer.id, admin_graphql_api_id: buyer.gid };
+    const created = { topic: "customers/create", shop, body: signup, webhookId: `create-${buyer.id}` };
+    expect((await sendWebhook(app(), created)).status).toBe(200);
+    await balanceOf(shop, buyer.id, { available: 25, pending: 0 });
+    // The same delivery again, and the same customer under another webhook id.
+    expect((await sendWebhook(app(), created)).status).toBe(200);
+    expect((await sendWebhook(app(), { topic: "customers/create", shop, body: signup })).status).toBe(200);
+    await tasksDone(shop);
+
+    let minutes = 0;
+    const consent = (state: string) => ({
+      topic: "customers_email_marketing_consent/update",
+      shop,
+      body: {
+        customer_id: buyer.id,
+        email_address: "buyer@example.com",
+        email_marketing_consent: { state, opt_in_level: "single_opt_in", consent_updated_at: new Date(Date.now() + ++minutes * 60_000).toISOString() },
+      },
+    });
+    const subscribed = { ...consent("subscribed"), webhookId: `consent-${buyer.id}` };
+    expect((await sendWebhook(app(), subscribed)).status).toBe(200);
+    await balanceOf(shop, buyer.id, { available: 40, pending: 0 });
+    for (const delivery of [subscribed, consent("unsubscribed"), consent("subscribed")]) {
+      expect((await sendWebhook(app(), delivery)).status).toBe(200);
+      await tasksDone(shop);
+    }
+    const { ledger } = await balanceOf(shop, buyer.id, { available: 40, pending: 0 });
+    expect(ledger.map((entry) => entry.sourceKey).sort()).toEqual([`rule:newsletter:${buyer.gid}`, `rule:signup:${buyer.gid}`]);
+    expect(await testDb().customer.findFirst({ where: { shopDomain: shop, gid: buyer.gid }, select: { marketingConsent: true } })).toEqual({
+      marketingConsent: "subscribed",
+    });
+  });
+
+  it("tags the member with their tier when the program says so, removing the previous tier's tag", async () => {
+    const tiers = [
+      { id: "silver", name: "Silver", threshold: "50", multiplierBasisPoints: 10000 },
+      { id: "gold", name: "Gold", threshold: "150", multiplierBasisPoints: 10000 },
+    ];
+    const syncedTier = (shop: string, tier: string) =>
+      waitFor(`the ${tier} tier to be written`, async () => (await testDb().loyaltyMember.findFirst({ where: { shopDomain: shop, syncedTier: tier } })) !== null);
+    const shop = await programShop("tiertag", { settings: { pendingDays: 14, tierTag: true }, tiers });
+    const refused = await call(shop, "/app/api/loyalty/program", { settings: { tierTag: "yes" } });
+    expect(refused.status).toBe(400);
+    expect((await refused.json()).errors).toEqual([expect.objectContaining({ field: "settings.tierTag" })]);
+    expect((await (await call(shop, "/app/api/loyalty/program")).json()).settings.tierTag).toBe(true);
+
+    const buyer = customer();
+    await sendWebhook(app(), { topic: "orders/create", shop, body: order(buyer.id, daysAgo(20), "100.00") });
+    await syncedTier(shop, "Silver");
+    await sendWebhook(app(), { topic: "orders/create", shop, body: order(buyer.id, daysAgo(19), "80.00") });
+    await syncedTier(shop, "Gold");
+    expect(await sentGraphql(shop, "tagsAdd")).toEqual([
+      { query: TAGS_ADD, variables: { id: buyer.gid, tags: ["comeback-tier:Silver"] } },
+      { query: TAGS_ADD, variables: { id: buyer.gid, tags: ["comeback-tier:Gold"] } },
+    ]);
+    expect(await sentGraphql(shop, "tagsRemove")).toEqual([{ query: TAGS_REMOVE, variables: { id: buyer.gid, tags: ["comeback-tier:Silver"] } }]);
+
+    // Off (the default): the tier is written, nothing is tagged; switched on, the member is tagged.
+    const plain = await programShop("notag", { tiers });
+    const other = customer();
+    await sendWebhook(app(), { topic: "orders/create", shop: plain, body: order(other.id, daysAgo(20), "100.00") });
+    await syncedTier(plain, "Silver");
+    expect([...(await sentGraphql(plain, "tagsAdd")), ...(await sentGraphql(plain, "tagsRemove"))]).toEqual([]);
+    expect((await call(plain, "/app/api/loyalty/program", { settings: { tierTag: true } })).status).toBe(200);
+    const tagged = await waitFor("the tag", async () => {
+      const sent = await sentGraphql(plain, "tagsAdd");
+      return sent.length > 0 && sent;
+    });
+    expect(tagged).toEqual([{ query: TAGS_ADD, variables: { id: other.gid, tags: ["comeback-tier:Silver"] } }]);
   });
 
   it("follows one order through webhooks: pending, available, redeemed, refunded and reversed", async () => {

@@ -1,7 +1,7 @@
 // A local stand-in for Shopify's servers, speaking the same protocol for what the app uses:
 // token exchange (POST /admin/oauth/access_token), the Admin GraphQL API (shop details, bulk
 // operation start and status, reward discount codes and their lookup by code, customer metafields
-// set and deleted) and the bulk
+// set and deleted, customer tags added and removed) and the bulk
 // operation's JSONL download. Tests configure shops and
 // read the requests the app sent through /_test endpoints.
 import { createHmac } from "node:crypto";
@@ -117,6 +117,10 @@ export async function startAdminDouble(options: { apiKey: string; apiSecret: str
         data: { metafieldsDelete: { deletedMetafields: metafields.map(({ ownerId, namespace, key }) => ({ ownerId, namespace, key })), userErrors: [] } },
         extensions: cost(1990),
       };
+    }
+    const tagMutation = ["tagsAdd", "tagsRemove"].find((name) => query.includes(name));
+    if (tagMutation) {
+      return { data: { [tagMutation]: { node: { id: String(body.variables?.id) }, userErrors: [] } }, extensions: cost(1990) };
     }
     if (query.includes("metafieldsSet")) {
       if (config.throttled) {
