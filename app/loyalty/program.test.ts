@@ -105,6 +105,10 @@ describe("validateTiers", () => {
       "tiers[2].threshold", "tiers[2].multiplierBasisPoints",
     ]);
   });
+
+  it("refuses a comma in a tier's name, which would split its customer tag", () => {
+    expect(validateTiers([{ ...gold, name: "Gold, VIP" }])).toEqual([{ field: "tiers[0].name", message: "must not contain a comma" }]);
+  });
 });
 
 describe("validateReward", () => {

@@ -198,6 +198,8 @@ export function validateTiers(tiers: readonly Tier[]): FieldError[] {
     const at = `tiers[${index}]`;
     check.text(`${at}.id`, tier.id);
     check.text(`${at}.name`, tier.name);
+    // The name becomes a customer tag, and Shopify splits tags at commas.
+    if (tier.name.includes(",")) check.errors.push({ field: `${at}.name`, message: "must not contain a comma" });
     if (tier.threshold < 0n) check.errors.push({ field: `${at}.threshold`, message: "must not be negative" });
     check.integer(`${at}.multiplierBasisPoints`, tier.multiplierBasisPoints, NO_MULTIPLIER, 10 * NO_MULTIPLIER);
     check.unique(`${at}.id`, tier.id, ids);

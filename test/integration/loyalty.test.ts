@@ -11,7 +11,7 @@ import type { Reward } from "../../app/loyalty/program";
 import { testDb } from "../support/db";
 import { BROWSER_HEADERS, embeddedAppUrl, sessionToken } from "../support/session-token";
 import { waitFor } from "../support/wait";
-import { fixture, sendWebhook, uniqueShop } from "../support/webhooks";
+import { fixture, sendWebhook, uniqueShop, orderPayload as order } from "../support/webhooks";
 
 const app = () => inject("appUrl");
 const double = () => inject("adminDoubleUrl");
@@ -27,28 +27,6 @@ function customer() {
   return { id, gid: `gid://shopify/Customer/${id}` };
 }
 
-function order(customerId: string, processedAt: string, amount: string, changes: Record<string, unknown> = {}) {
-  const id = String(7_100_000_000_000_000_000n + BigInt(Date.now() % 1_000_000) * 1000n + BigInt(++sequence));
-  const money = (value: string) => ({ shop_money: { amount: value, currency_code: "USD" }, presentment_money: { amount: value, currency_code: "USD" } });
-  const base = fixture("orders/create");
-  return {
-    ...base,
-    id,
-    admin_graphql_api_id: `gid://shopify/Order/${id}`,
-    test: false,
-    cancelled_at: null,
-    processed_at: processedAt,
-    created_at: processedAt,
-    updated_at: processedAt,
-    subtotal_price: amount,
-    subtotal_price_set: money(amount),
-    current_subtotal_price: amount,
-    current_subtotal_price_set: money(amount),
-    refunds: [],
-    customer: { ...base.customer, id: customerId, admin_graphql_api_id: `gid://shopify/Customer/${customerId}` },
-    ...changes,
-  };
-}
 
 function call(shop: string, path: string, body?: unknown, token: string | null = sessionToken(shop)) {
   return fetch(`${app()}${path}`, {

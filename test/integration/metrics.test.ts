@@ -8,7 +8,7 @@ import { startAppServer } from "../support/app-server";
 import { testDb } from "../support/db";
 import { BROWSER_HEADERS, embeddedAppUrl, sessionToken } from "../support/session-token";
 import { waitFor } from "../support/wait";
-import { fixture, fixtureText, sendWebhook, uniqueShop } from "../support/webhooks";
+import { fixtureText, sendWebhook, uniqueShop, orderPayload as order } from "../support/webhooks";
 
 const app = () => inject("appUrl");
 const double = () => inject("adminDoubleUrl");
@@ -18,30 +18,6 @@ const run = promisify(execFile);
 const ZONE = "Pacific/Auckland";
 const PERIOD = "from=2024-02-01&to=2024-02-29";
 
-let orderNumber = 0;
-function order(customer: string | null, processedAt: string, amount: string, changes: Record<string, unknown> = {}) {
-  const id = 7_000_000_000_000_000_000n + BigInt(++orderNumber);
-  const money = { shop_money: { amount, currency_code: "USD" }, presentment_money: { amount, currency_code: "USD" } };
-  const base = fixture("orders/create");
-  return {
-    ...base,
-    id: Number(id),
-    admin_graphql_api_id: `gid://shopify/Order/${id}`,
-    name: `#${orderNumber}`,
-    test: false,
-    cancelled_at: null,
-    processed_at: processedAt,
-    created_at: processedAt,
-    updated_at: processedAt,
-    subtotal_price: amount,
-    subtotal_price_set: money,
-    current_subtotal_price: amount,
-    current_subtotal_price_set: money,
-    refunds: [],
-    customer: customer && { ...base.customer, id: Number(customer), admin_graphql_api_id: `gid://shopify/Customer/${customer}` },
-    ...changes,
-  };
-}
 
 async function install(shop: string) {
   const configured = await fetch(`${double()}/_test/shops/${shop}`, {

@@ -52,6 +52,37 @@ export async function sendWebhook(appUrl: string, delivery: Delivery) {
   return { status: response.status, json, text };
 }
 
+let orderSequence = 0;
+
+/**
+ * An orders/* payload of a USD shop from the orders/create fixture: its customer (numeric id, or
+ * null for a guest), when it was processed, and its subtotal. Ids exceed 2^53, so they travel as
+ * text; the app keys on admin_graphql_api_id.
+ */
+export function orderPayload(customerId: string | null, processedAt: string, amount: string, changes: Record<string, unknown> = {}) {
+  const id = String(7_000_000_000_000_000_000n + BigInt(Date.now() % 1_000_000) * 1000n + BigInt(++orderSequence));
+  const money = { shop_money: { amount, currency_code: "USD" }, presentment_money: { amount, currency_code: "USD" } };
+  const base = fixture("orders/create");
+  return {
+    ...base,
+    id,
+    admin_graphql_api_id: `gid://shopify/Order/${id}`,
+    name: `#${orderSequence}`,
+    test: false,
+    cancelled_at: null,
+    processed_at: processedAt,
+    created_at: processedAt,
+    updated_at: processedAt,
+    subtotal_price: amount,
+    subtotal_price_set: money,
+    current_subtotal_price: amount,
+    current_subtotal_price_set: money,
+    refunds: [],
+    customer: customerId && { ...base.customer, id: customerId, admin_graphql_api_id: `gid://shopify/Customer/${customerId}` },
+    ...changes,
+  };
+}
+
 export function uniqueShop(prefix: string): string {
   return `${prefix}-${randomUUID().slice(0, 8)}.myshopify.com`;
 }
