@@ -8,7 +8,7 @@ import type { CustomerMetricsRow } from "./csv";
 import { cohortTable, type CohortTable } from "./cohorts";
 import { shopFacts, type ShopFacts } from "./facts.server";
 import { kpiChanges, periodKpis, type KpiChange, type PeriodKpis } from "./kpis";
-import type { OrderFacts } from "./order-facts";
+import type { CustomerHistories, OrderFacts } from "./order-facts";
 import { describePeriod, parseLookbackDays, resolvePeriods } from "./periods";
 import {
   fitModels,
@@ -58,6 +58,9 @@ export type PredictionsView =
       summary: PredictionSummary | null;
     };
 
+const dashboardCohorts = (h: CustomerHistories, asOf: number) =>
+  cohortTable(h, { asOf, maxCohorts: DASHBOARD_COHORTS, maxMonths: DASHBOARD_COHORTS });
+
 export async function getDashboard(shopDomain: string, query: DashboardQuery = {}): Promise<Dashboard> {
   const { shop, facts } = await shopFacts(shopDomain);
   const today = facts.calendar.dayOf(Date.now());
@@ -81,7 +84,7 @@ export async function getDashboard(shopDomain: string, query: DashboardQuery = {
     },
     kpis,
     changes: kpiChanges(kpis.current, kpis.previous, kpis.yearAgo),
-    cohorts: cohortTable(h, { asOf, maxCohorts: DASHBOARD_COHORTS, maxMonths: DASHBOARD_COHORTS }),
+    cohorts: dashboardCohorts(h, asOf),
     segments: segmentSummary(rfmScores(h, asOf)),
     predictions: await predictionsView(shopDomain),
   };
@@ -92,6 +95,14 @@ export async function saveLookbackDays(shopDomain: string, text: string | null):
   const lookbackDays = parseLookbackDays(text);
   await db.shop.update({ where: { domain: shopDomain }, data: { lookbackDays } });
   return lookbackDays;
+}
+
+/** The cohort table as of the period's end, for the CSV export: no KPIs or segments computed. */
+export async function getCohorts(shopDomain: string, query: DashboardQuery = {}): Promise<{ currency: string; to: string; cohorts: CohortTable }> {
+  const { shop, facts } = await shopFacts(shopDomain);
+  const { current } = resolvePeriods(query, facts.calendar.dayOf(Date.now()));
+  const cohorts = dashboardCohorts(facts.histories(), current.to);
+  return { currency: shop.currency, to: describePeriod(current).to, cohorts };
 }
 
 // ---- Predictions -------------------------------------------------------------------------

@@ -2,10 +2,10 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { cohortCsv } from "../metrics/csv";
 import { csvResponse, dashboardQuery, forShop } from "../metrics/http.server";
-import { getDashboard } from "../metrics/metrics.server";
+import { getCohorts } from "../metrics/metrics.server";
 
 export const loader = ({ request }: LoaderFunctionArgs) =>
   forShop(request, async (shop) => {
-    const dashboard = await getDashboard(shop, dashboardQuery(request));
-    return csvResponse(cohortCsv(dashboard.cohorts, dashboard.shop.currency), `cohorts-${dashboard.periods.current.to}.csv`);
+    const { cohorts, currency, to } = await getCohorts(shop, dashboardQuery(request));
+    return csvResponse(cohortCsv(cohorts, currency), `cohorts-${to}.csv`);
   });
