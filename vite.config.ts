@@ -4,9 +4,11 @@ import tsconfigPaths from "vite-tsconfig-paths";
 
 // `shopify app dev` passes the tunnel URL in SHOPIFY_APP_URL; HMR must go through it too.
 const appUrl = new URL(process.env.SHOPIFY_APP_URL || "http://localhost");
+// npm run demo picks a free HMR port, so two demos (two checkouts' tests) never share a socket.
+const hmrPort = Number(process.env.HMR_PORT) || 64999;
 const hmr =
   appUrl.hostname === "localhost"
-    ? { protocol: "ws", host: "localhost", port: 64999, clientPort: 64999 }
+    ? { protocol: "ws", host: "localhost", port: hmrPort, clientPort: hmrPort }
     : { protocol: "wss", host: appUrl.hostname, port: Number(process.env.FRONTEND_PORT) || 8002, clientPort: 443 };
 
 declare module "@remix-run/node" {
@@ -43,11 +45,14 @@ export default defineConfig({
     include: [
       "@shopify/app-bridge-react",
       "@shopify/polaris",
+      "@shopify/polaris-viz",
       "@shopify/shopify-app-remix/react",
       "@shopify/shopify-app-remix/server",
       "@shopify/shopify-app-remix/adapters/node",
       "@shopify/shopify-app-session-storage-prisma",
       "better-sqlite3",
+      "i18next",
+      "react-i18next",
       "zod",
     ],
   },

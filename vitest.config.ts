@@ -18,7 +18,9 @@ export default defineConfig({
       { test: { name: "unit", include: ["app/**/*.test.ts", "scripts/**/*.test.ts", "test/unit/**/*.test.ts"] } },
       integration("sqlite"),
       integration("postgresql"),
-      { test: { name: "e2e", include: ["test/e2e/**/*.test.ts"], testTimeout: 120_000, hookTimeout: 240_000 } },
+      {
+        test: { name: "e2e", include: ["test/e2e/**/*.test.ts"], globalSetup: ["test/setup/demo.ts"], testTimeout: 120_000, hookTimeout: 240_000 },
+      },
     ],
   },
 });

@@ -1,8 +1,21 @@
-import { Links, Meta, Outlet, Scripts, ScrollRestoration } from "@remix-run/react";
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteLoaderData } from "@remix-run/react";
+import { requestLocale } from "./i18n/locale";
 
-export default function App() {
+export const loader = ({ request }: LoaderFunctionArgs) => ({ locale: requestLocale(request) });
+
+// The language is chosen when Shopify loads the app (its ?locale=); client-side navigations drop
+// that parameter, so the choice is kept rather than re-read from every URL.
+export const shouldRevalidate = () => false;
+
+export function useAppLocale() {
+  return useRouteLoaderData<typeof loader>("root")?.locale ?? "en";
+}
+
+export function Layout({ children }: { children: React.ReactNode }) {
+  const locale = useAppLocale();
   return (
-    <html lang="en">
+    <html lang={locale}>
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width,initial-scale=1" />
@@ -11,10 +24,14 @@ export default function App() {
         <Links />
       </head>
       <body>
-        <Outlet />
+        {children}
         <ScrollRestoration />
         <Scripts />
       </body>
     </html>
   );
+}
+
+export default function App() {
+  return <Outlet />;
 }

@@ -5,6 +5,16 @@ import "./env";
 import { spawn } from "node:child_process";
 import { createWriteStream, mkdirSync } from "node:fs";
 import { once } from "node:events";
+import { createServer } from "node:net";
+
+/** A port nobody listens on now (for Vite's HMR socket, unless HMR_PORT names one). */
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const { port } = server.address() as { port: number };
+  await new Promise((done) => server.close(done));
+  return port;
+}
 
 const port = process.env.PORT || "3000";
 const env = {
@@ -17,6 +27,7 @@ const env = {
   SHOPIFY_APP_URL: process.env.SHOPIFY_APP_URL || `http://localhost:${port}`,
   SCOPES: process.env.SCOPES || "read_orders,read_all_orders,read_customers",
   PORT: port,
+  HMR_PORT: process.env.HMR_PORT || String(await freePort()),
 };
 Object.assign(process.env, env);
 

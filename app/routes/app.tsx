@@ -1,44 +1,126 @@
 import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
-import { Link, Outlet, useLoaderData, useRouteError } from "@remix-run/react";
-import { AppProvider as PolarisAppProvider } from "@shopify/polaris";
-import polarisTranslations from "@shopify/polaris/locales/en.json";
+import { Link, Outlet, isRouteErrorResponse, useLoaderData, useLocation, useRouteError } from "@remix-run/react";
+import { AppProvider as PolarisAppProvider, Banner, Frame, Navigation, Page } from "@shopify/polaris";
+import polarisDe from "@shopify/polaris/locales/de.json";
+import polarisEn from "@shopify/polaris/locales/en.json";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
+import polarisVizStyles from "@shopify/polaris-viz/build/esm/styles.css?url";
+import { PolarisVizProvider } from "@shopify/polaris-viz";
 import { NavMenu } from "@shopify/app-bridge-react";
 import { AppProvider } from "@shopify/shopify-app-remix/react";
 import { boundary } from "@shopify/shopify-app-remix/server";
+import { I18nextProvider, useTranslation } from "react-i18next";
 import { requireShop } from "../auth.server";
+import { ToastProvider } from "../components/toast";
+import { i18nFor } from "../i18n/i18n";
+import { useAppLocale } from "../root";
 
-export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
+export const links = () => [
+  { rel: "stylesheet", href: polarisStyles },
+  { rel: "stylesheet", href: polarisVizStyles },
+];
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { demo } = await requireShop(request);
   return { apiKey: process.env.SHOPIFY_API_KEY || "", demo };
 };
 
-export default function AppLayout() {
-  const { apiKey, demo } = useLoaderData<typeof loader>();
-  // The local demo runs outside the Shopify admin: Polaris without App Bridge.
-  if (demo) {
-    return (
-      <PolarisAppProvider i18n={polarisTranslations}>
-        <Outlet />
-      </PolarisAppProvider>
-    );
-  }
+const POLARIS_TRANSLATIONS = { en: polarisEn, de: polarisDe };
+
+/** The app's pages, in the order of the admin's navigation. */
+export const NAV_ITEMS = [
+  { url: "/app", key: "nav.dashboard" },
+  { url: "/app/customers", key: "nav.customers" },
+  { url: "/app/loyalty", key: "nav.loyalty" },
+  { url: "/app/sync", key: "nav.sync" },
+] as const;
+
+function DemoNavigation() {
+  const { t } = useTranslation();
+  const { pathname } = useLocation();
   return (
-    <AppProvider isEmbeddedApp apiKey={apiKey}>
-      <NavMenu>
-        <Link to="/app" rel="home">Home</Link>
-        <Link to="/app/retention">Retention</Link>
-      </NavMenu>
-      <Outlet />
-    </AppProvider>
+    <Navigation location={pathname}>
+      <Navigation.Section
+        items={NAV_ITEMS.map((item) => ({
+          url: item.url,
+          label: t(item.key),
+          exactMatch: item.url === "/app",
+          selected: item.url === "/app" ? pathname === "/app" : pathname.startsWith(item.url),
+        }))}
+      />
+    </Navigation>
   );
 }
 
-// Shopify needs its own error and header handling for embedded auth redirects.
+export default function AppLayout() {
+  const { apiKey, demo } = useLoaderData<typeof loader>();
+  const locale = useAppLocale();
+  const i18n = i18nFor(locale);
+  const polarisTranslations = POLARIS_TRANSLATIONS[locale];
+  // The local demo runs outside the Shopify admin: Polaris with its own navigation, no App Bridge.
+  if (demo) {
+    return (
+      <I18nextProvider i18n={i18n}>
+        <PolarisAppProvider i18n={polarisTranslations} linkComponent={DemoLink}>
+          <Frame navigation={<DemoNavigation />}>
+            <ToastProvider embedded={false}>
+              <PolarisVizProvider>
+                <Outlet />
+              </PolarisVizProvider>
+            </ToastProvider>
+          </Frame>
+        </PolarisAppProvider>
+      </I18nextProvider>
+    );
+  }
+  return (
+    <I18nextProvider i18n={i18n}>
+      <AppProvider isEmbeddedApp apiKey={apiKey} i18n={polarisTranslations}>
+        <NavMenu>
+          {NAV_ITEMS.map((item) => (
+            <Link key={item.url} to={item.url} {...(item.url === "/app" ? { rel: "home" } : {})}>
+              {i18n.t(item.key)}
+            </Link>
+          ))}
+        </NavMenu>
+        <ToastProvider embedded>
+          <PolarisVizProvider>
+            <Outlet />
+          </PolarisVizProvider>
+        </ToastProvider>
+      </AppProvider>
+    </I18nextProvider>
+  );
+}
+
+/** Polaris links (Navigation, Button url=...) as client-side Remix navigations in the demo. */
+function DemoLink({ url, children, external, ...rest }: { url: string; children?: React.ReactNode; external?: boolean; [key: string]: unknown }) {
+  if (external) return <a href={url} target="_blank" rel="noreferrer" {...rest}>{children}</a>;
+  return <Link to={url} {...rest}>{children}</Link>;
+}
+
+// Shopify's thrown responses (the auth bounce pages) render as Shopify wrote them; anything else,
+// a missing record included, gets a readable page rather than a blank one.
 export function ErrorBoundary() {
-  return boundary.error(useRouteError());
+  const error = useRouteError();
+  if (isRouteErrorResponse(error) && error.status !== 404) return boundary.error(error);
+  return <PageError error={error} />;
+}
+
+function PageError({ error }: { error: unknown }) {
+  const locale = useAppLocale();
+  const { t } = i18nFor(locale);
+  const notFound = isRouteErrorResponse(error) && error.status === 404;
+  const message = isRouteErrorResponse(error) ? String(error.data || error.statusText) : error instanceof Error ? error.message : String(error);
+  return (
+    <PolarisAppProvider i18n={POLARIS_TRANSLATIONS[locale]}>
+      <Page title={t("appName")}>
+        <Banner tone="critical" title={notFound ? t("states.notFound") : t("states.error")}>
+          <p>{t("states.errorBody", { message })}</p>
+        </Banner>
+      </Page>
+    </PolarisAppProvider>
+  );
 }
 
 export const headers: HeadersFunction = (headersArgs) => boundary.headers(headersArgs);

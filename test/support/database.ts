@@ -1,4 +1,5 @@
 // Real databases for tests: a fresh SQLite file or a fresh PostgreSQL database per test project.
+import { createHash } from "node:crypto";
 import { mkdirSync, rmSync } from "node:fs";
 import pg from "pg";
 
@@ -6,7 +7,14 @@ export type TestDatabaseKind = "sqlite" | "postgresql";
 
 const ADMIN_URL = process.env.TEST_POSTGRES_URL || "postgres://postgres@127.0.0.1:5432/postgres";
 
-export async function freshDatabase(kind: TestDatabaseKind, name: string): Promise<string> {
+/**
+ * PostgreSQL is one server for every checkout on the machine: a database name carries a short hash
+ * of the checkout's folder, so two checkouts (git worktrees) can run their tests at the same time.
+ */
+const CHECKOUT = createHash("sha256").update(process.cwd()).digest("hex").slice(0, 6);
+
+export async function freshDatabase(kind: TestDatabaseKind, baseName: string): Promise<string> {
+  const name = kind === "sqlite" ? baseName : `${baseName}_${CHECKOUT}`;
   if (kind === "sqlite") {
     mkdirSync("test-results", { recursive: true });
     const file = `test-results/${name}.sqlite`;

@@ -1,0 +1,24 @@
+import { describe, expect, it } from "vitest";
+import { formatDateTime, formatDay, formatMoney, formatNumber, formatPercent, minorToDecimal } from "./format";
+
+// Intl uses a narrow no-break space in some locales; compare with plain spaces.
+const plain = (text: string) => text.replace(/[\u00a0\u202f]/g, " ");
+
+describe("formatting for the merchant's language", () => {
+  it("formats money exactly from minor units, beyond 2^53", () => {
+    expect(minorToDecimal(123456n, "EUR")).toBe("1234.56");
+    expect(minorToDecimal("-5", "USD")).toBe("-0.05");
+    expect(minorToDecimal(1500n, "JPY")).toBe("1500");
+    expect(plain(formatMoney(123456n, "EUR", "de"))).toBe("1.234,56 €");
+    expect(formatMoney(123456n, "EUR", "en")).toBe("€1,234.56");
+    expect(formatMoney(900719925474099312n, "USD", "en")).toBe("$9,007,199,254,740,993.12");
+  });
+
+  it("formats numbers, percentages and dates per language", () => {
+    expect(formatNumber(1234567, "de")).toBe("1.234.567");
+    expect(plain(formatPercent(12.345, "de"))).toBe("12,3 %");
+    expect(formatPercent(12.345, "en")).toBe("12.3%");
+    expect(plain(formatDateTime("2026-03-29T01:30:00Z", "Europe/Berlin", "de"))).toBe("29.03.2026, 03:30");
+    expect(formatDay("2026-12-01", "en")).toBe("Dec 1, 2026");
+  });
+});

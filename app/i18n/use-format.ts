@@ -1,0 +1,19 @@
+// The formatters of app/i18n/format.ts bound to the merchant's language, for components.
+import { useMemo } from "react";
+import { useAppLocale } from "../root";
+import { formatDateTime, formatDay, formatMoney, formatNumber, formatPercent } from "./format";
+
+export function useFormat() {
+  const locale = useAppLocale();
+  return useMemo(
+    () => ({
+      locale,
+      money: (minor: bigint | string | number, currency: string) => formatMoney(minor, currency, locale),
+      number: (value: number | bigint, fractionDigits = 0) => formatNumber(value, locale, fractionDigits),
+      percent: (percent: number, fractionDigits = 1) => formatPercent(percent, locale, fractionDigits),
+      dateTime: (iso: string | Date, timeZone: string) => formatDateTime(iso, timeZone, locale),
+      day: (day: string) => formatDay(day, locale),
+    }),
+    [locale],
+  );
+}
