@@ -1,0 +1,326 @@
+// Comeback loyalty on the storefront: the launcher's panel (app embed) and the "earn points"
+// block's variant switch. Vanilla and deferred; the panel fetches its data from the App Proxy only
+// when the shopper opens it. Every block may include this file, so it runs once.
+(() => {
+  if (window.comebackLoyalty) return;
+  window.comebackLoyalty = true;
+
+  // "Earn points": the block renders one line per variant; show the selected variant's.
+  document.addEventListener("change", (event) => {
+    if (event.target.name !== "id") return;
+    for (const block of document.querySelectorAll("[data-comeback-earn]")) {
+      const lines = block.querySelectorAll("[data-variant-id]");
+      if (![...lines].some((line) => line.dataset.variantId === event.target.value)) continue;
+      for (const line of lines) line.hidden = line.dataset.variantId !== event.target.value;
+    }
+  });
+
+  const root = document.querySelector("[data-comeback-embed]");
+  if (!root) return;
+  const find = (selector) => root.querySelector(selector);
+  const launcher = find("[data-comeback-launcher]");
+  const panel = find("[data-comeback-panel]");
+  const body = find("[data-comeback-body]");
+  const status = find("[data-comeback-status]");
+  const strings = find("[data-comeback-strings]").dataset;
+  const { proxy, locale } = root.dataset;
+
+  const plural = new Intl.PluralRules(locale);
+  const number = new Intl.NumberFormat(locale);
+  const signed = new Intl.NumberFormat(locale, { signDisplay: "exceptZero" });
+  const day = new Intl.DateTimeFormat(locale, { dateStyle: "medium" });
+
+  /** The string `key` (snake_case, as in locales/*.json) with its {placeholders} filled. */
+  const say = (key, values = {}) =>
+    (strings[key.replace(/_(\w)/g, (_, letter) => letter.toUpperCase())] ?? "").replace(/\{(\w+)\}/g, (_, name) => values[name]);
+  const points = (count) => say(plural.select(count) === "one" ? "points_one" : "points_other", { count: number.format(count) });
+  /** Minor units (decimal text) in the currency, as the shopper's locale writes money. */
+  const money = (minor, currency) => {
+    const format = new Intl.NumberFormat(locale, { style: "currency", currency });
+    return format.format(Number(minor) / 10 ** format.resolvedOptions().maximumFractionDigits);
+  };
+  const date = (iso) => day.format(new Date(iso));
+
+  /** An element with properties (attributes for names that are no property, and role) and children. */
+  const h = (tag, props, ...children) => {
+    const node = document.createElement(tag);
+    for (const [name, value] of Object.entries(props ?? {})) {
+      if (name in node && name !== "role") node[name] = value;
+      else node.setAttribute(name, value);
+    }
+    node.append(...children.flat().filter((child) => child != null && child !== false));
+    return node;
+  };
+  const section = (heading, ...children) => h("section", { className: "comeback-section" }, h("h3", null, heading), ...children);
+
+  // Open, close, keep focus inside while open.
+  const focusables = () =>
+    [...panel.querySelectorAll("a[href], button, input, [tabindex='0']")].filter((node) => !node.disabled && node.getClientRects().length);
+  let loaded = false;
+  const open = () => {
+    panel.hidden = false;
+    launcher.setAttribute("aria-expanded", "true");
+    (focusables()[0] ?? panel).focus();
+    if (!loaded) load();
+  };
+  const close = () => {
+    panel.hidden = true;
+    launcher.setAttribute("aria-expanded", "false");
+    launcher.focus();
+  };
+  launcher.addEventListener("click", () => (panel.hidden ? open() : close()));
+  find("[data-comeback-close]").addEventListener("click", close);
+  panel.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") {
+      event.preventDefault();
+      return close();
+    }
+    if (event.key !== "Tab") return;
+    const nodes = focusables();
+    const edge = event.shiftKey ? nodes[0] : nodes.at(-1);
+    if (document.activeElement === edge || document.activeElement === panel) {
+      event.preventDefault();
+      (event.shiftKey ? nodes.at(-1) : nodes[0]).focus();
+    }
+  });
+
+  const announce = (message) => (status.textContent = message);
+  const wait = (ms) => new Promise((done) => setTimeout(done, ms));
+
+  /** A call to the App Proxy; network failures answer status 0. */
+  async function call(path, body) {
+    try {
+      const response = await fetch(proxy + path, {
+        method: body ? "POST" : "GET",
+        credentials: "same-origin",
+        headers: body ? { Accept: "application/json", "Content-Type": "application/json" } : { Accept: "application/json" },
+        body: body && JSON.stringify(body),
+      });
+      const data = await response.json().catch(() => ({}));
+      return { status: response.status, data, retryAfter: Number(response.headers.get("Retry-After")) || 2 };
+    } catch {
+      return { status: 0, data: {}, retryAfter: 2 };
+    }
+  }
+
+  const failure = ({ status, data }) => {
+    if (status === 401) return say(data.error === "sign_in_required" ? "error_sign_in" : "error_signature");
+    if (status === 429) return say("error_busy");
+    return say("error_generic");
+  };
+
+  async function load() {
+    panel.setAttribute("aria-busy", "true");
+    const result = await call("/panel");
+    panel.removeAttribute("aria-busy");
+    if (result.status !== 200) return body.replaceChildren(h("p", { className: "comeback-error" }, failure(result)));
+    loaded = true;
+    render(result.data);
+  }
+
+  function render({ program, member }) {
+    if (member?.heldOut) return body.replaceChildren(h("p", null, say("held_out")));
+    const launcherPoints = find("[data-comeback-launcher-points]");
+    if (member && launcherPoints) launcherPoints.textContent = points(member.balance.available);
+    body.replaceChildren(
+      ...[
+        member && balance(member),
+        member?.codes.length && codes(member.codes),
+        rewards(program, member),
+        ways(program, member),
+        member && activity(member),
+      ].filter(Boolean),
+    );
+    // A re-render removes the button that had focus; keep focus in the dialog.
+    if (!panel.contains(document.activeElement)) panel.focus();
+  }
+
+  function balance({ balance: { available, pending }, tier, nextTier }) {
+    return h(
+      "section",
+      { className: "comeback-section comeback-summary" },
+      h("p", { className: "comeback-summary__points", "data-comeback-available": "" }, points(available)),
+      pending > 0 && h("p", null, say("pending", { points: points(pending) })),
+      tier && h("p", null, say("tier", { name: tier.name })),
+      nextTier && [
+        h(
+          "div",
+          {
+            className: "comeback-progress",
+            role: "progressbar",
+            "aria-label": say("progress", { name: nextTier.name }),
+            "aria-valuemin": 0,
+            "aria-valuemax": 100,
+            "aria-valuenow": nextTier.progressPercent,
+          },
+          h("span", { style: `width: ${nextTier.progressPercent}%` }),
+        ),
+        h("p", null, say("next_tier", { points: points(nextTier.remaining), name: nextTier.name })),
+      ],
+    );
+  }
+
+  function codes(list) {
+    return section(
+      say("codes_heading"),
+      h(
+        "ul",
+        { className: "comeback-list" },
+        list.map(({ code, rewardName, expiresAt }) =>
+          h(
+            "li",
+            null,
+            h("code", { className: "comeback-code" }, code),
+            ` ${rewardName}`,
+            expiresAt && h("small", null, say("code_expires", { date: date(expiresAt) })),
+            h("button", { type: "button", className: "comeback-link", onclick: () => copy(code) }, say("copy")),
+          ),
+        ),
+      ),
+    );
+  }
+
+  const copy = (code) => navigator.clipboard?.writeText(code).then(() => announce(say("copied")), () => {});
+
+  function describe(reward, currency) {
+    const minimum = reward.minimumOrder && say("reward_minimum", { amount: money(reward.minimumOrder, currency) });
+    if (reward.kind === "fixed_amount") return [say("reward_fixed_amount", { amount: money(reward.value, currency) }), minimum];
+    if (reward.kind === "percentage") {
+      const percent = new Intl.NumberFormat(locale, { style: "percent" }).format(reward.percent / 100);
+      return [say("reward_percentage", { percent }), minimum];
+    }
+    return [say("reward_free_shipping"), minimum];
+  }
+
+  function rewards(program, member) {
+    if (!program.rewards.length) return null;
+    return section(
+      say("rewards_heading"),
+      h(
+        "ul",
+        { className: "comeback-list" },
+        program.rewards.map((reward) =>
+          h(
+            "li",
+            { className: "comeback-reward" },
+            h("span", null, h("strong", null, reward.name), h("small", null, describe(reward, program.currency).filter(Boolean).join(" "))),
+            h("span", { className: "comeback-reward__cost" }, points(reward.pointsCost)),
+            member ? redeemButton(reward, member.balance.available) : h("small", null, say("join_to_redeem")),
+          ),
+        ),
+      ),
+    );
+  }
+
+  // Redeeming spends points, so a first click asks to confirm. One client key per intent: a
+  // retry of the same intent (pending, rate limited, network or Shopify failure) reuses it, and
+  // the App Proxy answers it with the same redemption.
+  function redeemButton(reward, available) {
+    if (available < reward.pointsCost) return h("small", null, say("need_more", { points: points(reward.pointsCost - available) }));
+    const label = say("redeem");
+    const button = h("button", { type: "button", className: "comeback-button" }, label);
+    let clientKey = null;
+    button.onclick = async () => {
+      if (button.dataset.confirming === undefined) {
+        button.dataset.confirming = "";
+        button.textContent = say("confirm", { points: points(reward.pointsCost) });
+        return;
+      }
+      clientKey ??= Array.from(crypto.getRandomValues(new Uint8Array(16)), (byte) => byte.toString(16).padStart(2, "0")).join("");
+      button.disabled = true;
+      button.textContent = say("redeeming");
+      const outcome = await redeem(reward.id, clientKey);
+      if (!outcome.keepKey) clientKey = null;
+      if (outcome.refresh) await load();
+      else {
+        button.disabled = false;
+        button.textContent = label;
+        delete button.dataset.confirming;
+      }
+      announce(outcome.message);
+    };
+    return button;
+  }
+
+  async function redeem(rewardId, clientKey) {
+    for (let attempt = 0; ; attempt++) {
+      const result = await call("/redeem", { rewardId, clientKey });
+      const { status, data } = result;
+      if (status === 200) return { message: say("issued", { code: data.code }), refresh: true };
+      if (status === 409) return { message: say("error_not_enough"), refresh: true };
+      if (status === 404) return { message: say("error_gone"), refresh: true };
+      if (status === 502) return { message: say("error_refused"), keepKey: true };
+      const retry = status === 0 || status === 202 || status === 429 || status >= 500;
+      if (!retry || attempt === 4) return { message: status === 202 ? say("pending_code") : failure(result), keepKey: retry };
+      if (status === 202) announce(say("pending_code"));
+      await wait(result.retryAfter * 1000);
+    }
+  }
+
+  function ways(program, member) {
+    const bonusName = (bonus) => (bonus.kind === "custom" ? bonus.name : say(`bonus_${bonus.kind}`));
+    const purchase = program.purchase;
+    return section(
+      say("earn_heading"),
+      h(
+        "ul",
+        { className: "comeback-list" },
+        purchase && h("li", null, say("earn_purchase", { points: points(purchase.points), amount: money(purchase.perAmount, program.currency) })),
+        program.bonuses.map((bonus) => h("li", null, bonusName(bonus), h("span", { className: "comeback-reward__cost" }, points(bonus.points)))),
+      ),
+      member && !member.birthday && program.bonuses.some((bonus) => bonus.kind === "birthday") && birthdayForm(),
+    );
+  }
+
+  function birthdayForm() {
+    const input = h("input", { type: "date", id: "comeback-birthday", required: true, "aria-describedby": "comeback-birthday-hint" });
+    return h(
+      "form",
+      {
+        className: "comeback-birthday",
+        onsubmit: async (event) => {
+          event.preventDefault();
+          const result = await call("/birthday", { birthday: input.value.slice(5) });
+          if (result.status !== 200) return announce(failure(result));
+          await load();
+          announce(say("birthday_saved"));
+        },
+      },
+      h("label", { htmlFor: "comeback-birthday" }, say("birthday_label")),
+      input,
+      h("small", { id: "comeback-birthday-hint" }, say("birthday_hint")),
+      h("button", { type: "submit", className: "comeback-button" }, say("birthday_save")),
+    );
+  }
+
+  function activity(member) {
+    const list = h("ul", { className: "comeback-list" });
+    const more = h("button", { type: "button", className: "comeback-link", hidden: true }, say("activity_more"));
+    const show = (entries) =>
+      list.append(
+        ...entries.map((entry) =>
+          h(
+            "li",
+            null,
+            // Only a manual change's reason is written for the shopper; the others are the app's English labels.
+            h("span", null, say(`type_${entry.type}`), entry.type === "adjust" && entry.reason && h("small", null, entry.reason)),
+            h("span", null, signed.format(entry.points)),
+            h("small", null, date(entry.createdAt)),
+          ),
+        ),
+      );
+    // The panel brings the latest entries; "show more" pages through the whole ledger from the start.
+    let cursor = "";
+    more.hidden = member.activity.length === 0;
+    more.onclick = async () => {
+      const result = await call(`/history${cursor ? `?before=${encodeURIComponent(cursor)}` : ""}`);
+      if (result.status !== 200) return announce(failure(result));
+      if (!cursor) list.replaceChildren();
+      show(result.data.entries);
+      cursor = result.data.nextCursor;
+      more.hidden = !cursor;
+    };
+    show(member.activity);
+    return section(say("activity_heading"), member.activity.length ? list : h("p", null, say("activity_empty")), more);
+  }
+})();
