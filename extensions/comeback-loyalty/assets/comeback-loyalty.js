@@ -122,15 +122,11 @@
     if (member?.heldOut) return body.replaceChildren(h("p", null, say("held_out")));
     const launcherPoints = find("[data-comeback-launcher-points]");
     if (member && launcherPoints) launcherPoints.textContent = points(member.balance.available);
-    body.replaceChildren(
-      ...[
-        member && balance(member),
-        member?.codes.length && codes(member.codes),
-        rewards(program, member),
-        ways(program, member),
-        member && activity(member),
-      ].filter(Boolean),
-    );
+    // A member sees what they have first; a guest how to earn.
+    const sections = member
+      ? [balance(member), member.codes.length && codes(member.codes), rewards(program, member), ways(program, member), activity(member)]
+      : [ways(program, null), rewards(program, null)];
+    body.replaceChildren(...sections.filter(Boolean));
     // A re-render removes the button that had focus; keep focus in the dialog.
     if (!panel.contains(document.activeElement)) panel.focus();
   }
@@ -204,11 +200,16 @@
             "li",
             { className: "comeback-reward" },
             h("span", null, h("strong", null, reward.name), h("small", null, describe(reward, program.currency).filter(Boolean).join(" "))),
-            h("span", { className: "comeback-reward__cost" }, points(reward.pointsCost)),
-            member ? redeemButton(reward, member.balance.available) : h("small", null, say("join_to_redeem")),
+            h(
+              "span",
+              { className: "comeback-reward__action" },
+              h("span", { className: "comeback-reward__cost" }, points(reward.pointsCost)),
+              member && redeemButton(reward, member.balance.available),
+            ),
           ),
         ),
       ),
+      !member && h("p", null, say("join_to_redeem")),
     );
   }
 
