@@ -34,11 +34,9 @@
   const say = (key, values = {}) =>
     (strings[key.replace(/_(\w)/g, (_, letter) => letter.toUpperCase())] ?? "").replace(/\{(\w+)\}/g, (_, name) => values[name]);
   const points = (count) => say(plural.select(count) === "one" ? "points_one" : "points_other", { count: number.format(count) });
-  /** Minor units (decimal text) in the currency, as the shopper's locale writes money. */
-  const money = (minor, currency) => {
-    const format = new Intl.NumberFormat(locale, { style: "currency", currency });
-    return format.format(Number(minor) / 10 ** format.resolvedOptions().maximumFractionDigits);
-  };
+  /** Minor units (decimal text) of the program's currency, as the shopper's locale writes money. */
+  const money = (minor, { currency, currencyDigits }) =>
+    new Intl.NumberFormat(locale, { style: "currency", currency }).format(Number(minor) / 10 ** currencyDigits);
   const date = (iso) => day.format(new Date(iso));
 
   /** An element with properties (attributes for names that are no property, and role) and children. */
@@ -124,14 +122,16 @@
     if (member && launcherPoints) launcherPoints.textContent = points(member.balance.available);
     // A member sees what they have first; a guest how to earn.
     const sections = member
-      ? [balance(member), member.codes.length && codes(member.codes), rewards(program, member), ways(program, member), activity(member)]
+      ? [balance(member, program), member.codes.length && codes(member.codes), rewards(program, member), ways(program, member), activity(member)]
       : [ways(program, null), rewards(program, null)];
     body.replaceChildren(...sections.filter(Boolean));
     // A re-render removes the button that had focus; keep focus in the dialog.
     if (!panel.contains(document.activeElement)) panel.focus();
   }
 
-  function balance({ balance: { available, pending }, tier, nextTier }) {
+  function balance({ balance: { available, pending }, tier, nextTier }, program) {
+    // What is missing to the next tier: points, or net spend when tiers count spend.
+    const missing = nextTier && (program.tierBasis.metric === "spend" ? money(nextTier.remaining, program) : points(Number(nextTier.remaining)));
     return h(
       "section",
       { className: "comeback-section comeback-summary" },
@@ -151,7 +151,7 @@
           },
           h("span", { style: `width: ${nextTier.progressPercent}%` }),
         ),
-        h("p", null, say("next_tier", { points: points(nextTier.remaining), name: nextTier.name })),
+        h("p", null, say("next_tier", { missing, name: nextTier.name })),
       ],
     );
   }
@@ -178,9 +178,9 @@
 
   const copy = (code) => navigator.clipboard?.writeText(code).then(() => announce(say("copied")), () => {});
 
-  function describe(reward, currency) {
-    const minimum = reward.minimumOrder && say("reward_minimum", { amount: money(reward.minimumOrder, currency) });
-    if (reward.kind === "fixed_amount") return [say("reward_fixed_amount", { amount: money(reward.value, currency) }), minimum];
+  function describe(reward, program) {
+    const minimum = reward.minimumOrder && say("reward_minimum", { amount: money(reward.minimumOrder, program) });
+    if (reward.kind === "fixed_amount") return [say("reward_fixed_amount", { amount: money(reward.value, program) }), minimum];
     if (reward.kind === "percentage") {
       const percent = new Intl.NumberFormat(locale, { style: "percent" }).format(reward.percent / 100);
       return [say("reward_percentage", { percent }), minimum];
@@ -199,7 +199,7 @@
           h(
             "li",
             { className: "comeback-reward" },
-            h("span", null, h("strong", null, reward.name), h("small", null, describe(reward, program.currency).filter(Boolean).join(" "))),
+            h("span", null, h("strong", null, reward.name), h("small", null, describe(reward, program).filter(Boolean).join(" "))),
             h(
               "span",
               { className: "comeback-reward__action" },
@@ -248,7 +248,7 @@
       const result = await call("/redeem", { rewardId, clientKey });
       const { status, data } = result;
       if (status === 200) return { message: say("issued", { code: data.code }), refresh: true };
-      if (status === 409) return { message: say("error_not_enough"), refresh: true };
+      if (status === 409) return { message: say(data.error === "not_enough_points" ? "error_not_enough" : "error_generic"), refresh: true };
       if (status === 404) return { message: say("error_gone"), refresh: true };
       if (status === 502) return { message: say("error_refused"), keepKey: true };
       const retry = status === 0 || status === 202 || status === 429 || status >= 500;
@@ -266,7 +266,7 @@
       h(
         "ul",
         { className: "comeback-list" },
-        purchase && h("li", null, say("earn_purchase", { points: points(purchase.points), amount: money(purchase.perAmount, program.currency) })),
+        purchase && h("li", null, say("earn_purchase", { points: points(purchase.points), amount: money(purchase.perAmount, program) })),
         program.bonuses.map((bonus) => h("li", null, bonusName(bonus), h("span", { className: "comeback-reward__cost" }, points(bonus.points)))),
       ),
       member && !member.birthday && program.bonuses.some((bonus) => bonus.kind === "birthday") && birthdayForm(),
