@@ -55,10 +55,10 @@ async function metafieldsByOwner(adminDoubleUrl: string, shop: string): Promise<
   return owners;
 }
 
-async function readBody(request: IncomingMessage): Promise<Buffer> {
+async function readBody(request: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
+  return Buffer.concat(chunks).toString("utf8");
 }
 
 const cookie = (request: IncomingMessage, name: string) =>

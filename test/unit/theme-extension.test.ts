@@ -45,7 +45,7 @@ function leafKeys(table: Record<string, unknown>, prefix = ""): string[] {
     value && typeof value === "object" ? leafKeys(value as Record<string, unknown>, `${prefix}${key}.`) : [`${prefix}${key}`],
   );
 }
-const leaf = (table: Record<string, any>, key: string): string => key.split(".").reduce((node, part) => node[part], table);
+const leaf = (table: Record<string, any>, key: string): string => key.split(".").reduce<any>((node, part) => node[part], table);
 const placeholders = (text: string) => [...text.matchAll(/\{\{?\s*(\w+)\s*\}?\}/g)].map((match) => match[1]).sort();
 
 describe("theme app extension", () => {
