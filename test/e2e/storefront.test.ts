@@ -270,4 +270,39 @@ describe("storefront widget", () => {
     await page.screenshot({ path: `${SCREENSHOTS}/storefront-de.png` });
     await context.close();
   });
+  it("takes the member's birthday once, from the panel's form", async () => {
+    const { context, page, errors } = await shopper(true);
+    await page.goto(productUrl());
+    await openPanel(page);
+    await panel(page).getByLabel("Your birthday").fill("1990-07-14");
+    await panel(page).getByRole("button", { name: "Save birthday" }).click();
+    await expect.poll(() => page.getByRole("status").textContent()).toBe("Birthday saved.");
+    expect(await panel(page).getByLabel("Your birthday").count()).toBe(0);
+    const stored = (await (await adminCall(app.url, shop, `/app/api/loyalty/members/${memberId}`)).json()) as { birthday: string };
+    expect(stored.birthday).toBe("07-14");
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it("pages through the member's whole activity with Show more", async () => {
+    for (let credit = 1; credit <= 10; credit++) {
+      const adjust = { customerGid: memberGid, points: 1, reason: `Thank you ${credit}`, requestId: randomUUID() };
+      expect((await adminCall(app.url, shop, "/app/api/loyalty/adjust", adjust)).status).toBe(200);
+    }
+    const entries = (await member()).ledger.length;
+    expect(entries).toBeGreaterThan(10);
+    const { context, page, errors } = await shopper(true);
+    await page.goto(productUrl());
+    await openPanel(page);
+    const activity = panel(page).locator("section").filter({ hasText: "Recent activity" }).locator("li");
+    await expect.poll(() => activity.count()).toBe(10);
+    await panel(page).getByRole("button", { name: "Show more" }).click();
+    await expect.poll(() => activity.count()).toBe(entries);
+    expect(await panel(page).getByRole("button", { name: "Show more" }).isVisible()).toBe(false);
+    expect(await activity.first().textContent()).toContain("Thank you 10");
+    expect(storefront.proxied.at(-1)).toEqual({ method: "GET", path: "/history", status: 200 });
+    expect(errors).toEqual([]);
+    await page.screenshot({ path: `${SCREENSHOTS}/storefront-activity.png` });
+    await context.close();
+  });
 });

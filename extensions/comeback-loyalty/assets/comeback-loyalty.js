@@ -38,6 +38,8 @@
   const money = (minor, { currency, currencyDigits }) =>
     new Intl.NumberFormat(locale, { style: "currency", currency }).format(Number(minor) / 10 ** currencyDigits);
   const date = (iso) => day.format(new Date(iso));
+  /** Ledger entries the panel's answer brings (docs/app-proxy.md). */
+  const PANEL_ACTIVITY = 10;
 
   /** An element with properties (attributes for names that are no property, and role) and children. */
   const h = (tag, props, ...children) => {
@@ -51,11 +53,15 @@
   };
   const section = (heading, ...children) => h("section", { className: "comeback-section" }, h("h3", null, heading), ...children);
 
+  const announce = (message) => (status.textContent = message);
+  const wait = (ms) => new Promise((done) => setTimeout(done, ms));
+
   // Open, close, keep focus inside while open.
   const focusables = () =>
     [...panel.querySelectorAll("a[href], button, input, [tabindex='0']")].filter((node) => !node.disabled && node.getClientRects().length);
   let loaded = false;
   const open = () => {
+    announce("");
     panel.hidden = false;
     launcher.setAttribute("aria-expanded", "true");
     (focusables()[0] ?? panel).focus();
@@ -82,8 +88,6 @@
     }
   });
 
-  const announce = (message) => (status.textContent = message);
-  const wait = (ms) => new Promise((done) => setTimeout(done, ms));
 
   /** A call to the App Proxy; network failures answer status 0. */
   async function call(path, body) {
@@ -215,7 +219,8 @@
 
   // Redeeming spends points, so a first click asks to confirm. One client key per intent: a
   // retry of the same intent (pending, rate limited, network or Shopify failure) reuses it, and
-  // the App Proxy answers it with the same redemption.
+  // the App Proxy answers it with the same redemption. Pending and failed requests are retried a
+  // few times on their own; rate limited ones wait for the shopper's next click.
   function redeemButton(reward, available) {
     if (available < reward.pointsCost) return h("small", null, say("need_more", { points: points(reward.pointsCost - available) }));
     const label = say("redeem");
@@ -251,7 +256,8 @@
       if (status === 409) return { message: say(data.error === "not_enough_points" ? "error_not_enough" : "error_generic"), refresh: true };
       if (status === 404) return { message: say("error_gone"), refresh: true };
       if (status === 502) return { message: say("error_refused"), keepKey: true };
-      const retry = status === 0 || status === 202 || status === 429 || status >= 500;
+      if (status === 429) return { message: failure(result), keepKey: true };
+      const retry = status === 0 || status === 202 || status >= 500;
       if (!retry || attempt === 4) return { message: status === 202 ? say("pending_code") : failure(result), keepKey: retry };
       if (status === 202) announce(say("pending_code"));
       await wait(result.retryAfter * 1000);
@@ -310,9 +316,10 @@
           ),
         ),
       );
-    // The panel brings the latest entries; "show more" pages through the whole ledger from the start.
+    // The panel brings the PANEL_ACTIVITY latest entries; "show more" pages through the whole
+    // ledger from the start when there may be more.
     let cursor = "";
-    more.hidden = member.activity.length === 0;
+    more.hidden = member.activity.length < PANEL_ACTIVITY;
     more.onclick = async () => {
       const result = await call(`/history${cursor ? `?before=${encodeURIComponent(cursor)}` : ""}`);
       if (result.status !== 200) return announce(failure(result));
@@ -320,6 +327,7 @@
       show(result.data.entries);
       cursor = result.data.nextCursor;
       more.hidden = !cursor;
+      if (more.hidden) panel.focus();
     };
     show(member.activity);
     return section(say("activity_heading"), member.activity.length ? list : h("p", null, say("activity_empty")), more);
