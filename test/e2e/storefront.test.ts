@@ -199,29 +199,39 @@ describe("storefront widget", () => {
     expect(await panel(page).getByText("Join or sign in to redeem").count()).toBe(1);
     expect(errors).toEqual([]);
     await page.screenshot({ path: `${SCREENSHOTS}/storefront-guest.png` });
+    // On a phone the panel spans the screen's width above the launcher.
+    await page.setViewportSize({ width: 390, height: 780 });
+    const box = (await panel(page).boundingBox())!;
+    expect(box.x).toBeGreaterThanOrEqual(0);
+    expect(box.x + box.width).toBeLessThanOrEqual(390);
+    expect(box.width).toBeGreaterThan(350);
+    await page.screenshot({ path: `${SCREENSHOTS}/storefront-guest-phone.png` });
     await context.close();
   });
 
-  it("refuses a tampered signature with a clear message, and nothing changes", async () => {
+  it("refuses a tampered signature and a stale request with a clear message, and nothing changes", async () => {
     const { context, page, errors } = await shopper(true);
     const balance = (await member()).balance;
-    storefront.tamperSignatures = true;
-    try {
-      await page.goto(productUrl());
-      await openPanel(page);
-      await expect.poll(() => panel(page).textContent()).toContain("We couldn't verify this request. Reload the page and try again.");
-      const forged = await page.evaluate(async () => {
+    const redeemFromPage = () =>
+      page.evaluate(async () => {
         const response = await fetch("/apps/comeback/redeem", {
           method: "POST",
           headers: { "Content-Type": "application/json" },
-          body: JSON.stringify({ rewardId: "ten-off", clientKey: "forged-1" }),
+          body: JSON.stringify({ rewardId: "ten-off", clientKey: `forged-${Date.now()}` }),
         });
         return { status: response.status, body: await response.json() };
       });
-      expect(forged).toEqual({ status: 401, body: { error: "invalid_signature" } });
-      await page.screenshot({ path: `${SCREENSHOTS}/storefront-tampered.png` });
+    try {
+      for (const [forgery, error] of [["signature", "invalid_signature"], ["stale", "stale_request"]] as const) {
+        storefront.forgery = forgery;
+        await page.goto(productUrl());
+        await openPanel(page);
+        await expect.poll(() => panel(page).textContent()).toContain("We couldn't verify this request. Reload the page and try again.");
+        if (forgery === "signature") await page.screenshot({ path: `${SCREENSHOTS}/storefront-tampered.png` });
+        expect(await redeemFromPage()).toEqual({ status: 401, body: { error } });
+      }
     } finally {
-      storefront.tamperSignatures = false;
+      storefront.forgery = null;
     }
     expect((await member()).balance).toEqual(balance);
     expect(errors).toEqual([]);

@@ -24,8 +24,12 @@ export interface Storefront {
   url: string;
   /** Every request forwarded to the App Proxy, in order. */
   proxied: ProxiedRequest[];
-  /** When set, the stand-in forwards with a broken signature, as a forged or tampered request would arrive. */
-  tamperSignatures: boolean;
+  /**
+   * Spoils what the stand-in forwards, to play requests that Shopify's proxy did not send:
+   * "signature" breaks the signature (forged or tampered), "stale" signs a timestamp five minutes
+   * old (a replay). null: requests as Shopify sends them.
+   */
+  forgery: "signature" | "stale" | null;
   close(): Promise<void>;
 }
 
@@ -132,8 +136,9 @@ export async function startStorefront(options: {
 
   /** Shopify's App Proxy: the same path under the app's proxy URL, the shopper's query plus Shopify's, signed. */
   async function proxy(request: IncomingMessage, url: URL) {
-    const query = proxyQuery({ shop, customerId: cookie(request, CUSTOMER_COOKIE), query: Object.fromEntries(url.searchParams) });
-    if (storefront.tamperSignatures) query.set("signature", query.get("signature")!.replace(/^./, (first) => (first === "0" ? "1" : "0")));
+    const timestamp = Math.floor(Date.now() / 1000) - (storefront.forgery === "stale" ? 300 : 0);
+    const query = proxyQuery({ shop, customerId: cookie(request, CUSTOMER_COOKIE), timestamp, query: Object.fromEntries(url.searchParams) });
+    if (storefront.forgery === "signature") query.set("signature", query.get("signature")!.replace(/^./, (first) => (first === "0" ? "1" : "0")));
     const path = url.pathname.slice(PROXY_PATH_PREFIX.length);
     const body = request.method === "GET" || request.method === "HEAD" ? undefined : await readBody(request);
     const forwarded = await fetch(`${appUrl}/proxy${path}?${query}`, {
@@ -182,7 +187,7 @@ export async function startStorefront(options: {
   const storefront: Storefront = {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     proxied,
-    tamperSignatures: false,
+    forgery: null,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
   return storefront;
