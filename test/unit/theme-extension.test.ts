@@ -46,6 +46,8 @@ function leafKeys(table: Record<string, unknown>, prefix = ""): string[] {
   );
 }
 const leaf = (table: Record<string, any>, key: string): string => key.split(".").reduce<any>((node, part) => node[part], table);
+/** Theme Check parses every file and loads its docs: seconds, more on a busy machine. */
+const THEME_CHECK_TIMEOUT_MS = 60_000;
 const placeholders = (text: string) => [...text.matchAll(/\{\{?\s*(\w+)\s*\}?\}/g)].map((match) => match[1]).sort();
 
 describe("theme app extension", () => {
@@ -53,7 +55,7 @@ describe("theme app extension", () => {
     const offenses = await themeCheck(EXTENSION_DIR);
     console.log(`Theme Check (theme-check:theme-app-extension): ${offenses.length} offenses`);
     expect(offenses).toEqual([]);
-  });
+  }, THEME_CHECK_TIMEOUT_MS);
 
   it("has a Theme Check that does report offenses (a parser-blocking script, a missing translation)", async () => {
     const copy = mkdtempSync(join(tmpdir(), "comeback-extension-"));
@@ -66,7 +68,7 @@ describe("theme app extension", () => {
     } finally {
       rmSync(copy, { recursive: true, force: true });
     }
-  });
+  }, THEME_CHECK_TIMEOUT_MS);
 
   it("keeps the script and the stylesheet within 10 KB minified", async () => {
     const sizes = [];
