@@ -1,6 +1,7 @@
-// How the storefront's redemption and birthday outcomes are answered (docs/app-proxy.md): the
-// HTTP status and a body with an error code the theme can translate, never the admin's wording,
-// the discount's Shopify id or whose customer it is.
+// How the storefront's redemption outcomes are answered (docs/app-proxy.md): the HTTP status
+// and a body with an error code the theme can translate, never the admin's wording, the
+// discount's Shopify id or whose customer it is.
+import type { RefusalReason } from "../loyalty/redemption.server";
 
 export interface RedemptionOutcome {
   status: "pending" | "issued" | "failed";
@@ -10,16 +11,14 @@ export interface RedemptionOutcome {
   expiresAt: string;
 }
 
-export type Refusal = "client_key_conflict" | "program_not_running" | "not_a_member" | "held_out" | "unknown_reward" | "not_enough_points";
-
-export type RedeemOutcome = { ok: true; redemption: RedemptionOutcome } | { ok: false; reason: Refusal };
+export type RedeemOutcome = { ok: true; redemption: RedemptionOutcome } | { ok: false; reason: RefusalReason };
 
 export interface Answer {
   status: number;
   body: Record<string, unknown>;
 }
 
-const REFUSALS: Record<Refusal, Answer> = {
+const REFUSALS: Record<RefusalReason, Answer> = {
   // A shopper who never earned anything is not a member yet: to them it is a balance too low.
   not_a_member: { status: 409, body: { error: "not_enough_points" } },
   not_enough_points: { status: 409, body: { error: "not_enough_points" } },

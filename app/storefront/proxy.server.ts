@@ -80,10 +80,16 @@ export function answerMember(request: Request, method: "GET" | "POST", work: (co
   });
 }
 
+/** The storefront's bodies are a few dozen bytes; a large one is refused before it is read. */
+const MAX_BODY_BYTES = 16 * 1024;
+
 /** A storefront POST's JSON body checked against `schema`; a body that is not declared JSON is refused as well. */
 export function readJsonBody<S extends z.ZodType>(request: Request, schema: S): Promise<z.output<S>> {
   if (!isJsonRequest(request.headers.get("Content-Type"))) {
     throw new LoyaltyInputError([{ field: "", message: "the body must be JSON, sent as Content-Type: application/json" }]);
+  }
+  if (Number(request.headers.get("Content-Length") ?? 0) > MAX_BODY_BYTES) {
+    throw new LoyaltyInputError([{ field: "", message: `the body must be at most ${MAX_BODY_BYTES} bytes` }]);
   }
   return readInput(request, schema);
 }

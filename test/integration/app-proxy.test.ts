@@ -9,6 +9,7 @@ import type { Reward } from "../../app/loyalty/program";
 import { CURRENT_APP_INSTALLATION_QUERY } from "../../app/storefront/program-metafield";
 import { RATE_LIMITS } from "../../app/storefront/rate-limit";
 import { adminCall, installShop, proxyFetch, proxyQuery, proxyUrl } from "../support/app-proxy";
+import { startAppServer } from "../support/app-server";
 import { testDb } from "../support/db";
 import { waitFor } from "../support/wait";
 import { fixture, orderPayload as order, sendWebhook, uniqueShop } from "../support/webhooks";
@@ -59,8 +60,8 @@ const panel = async (shop: string, customerId: string | null) => {
   return (await response.json()) as { program: any; member: any };
 };
 
-const redeem = (shop: string, customerId: string, clientKey: string, extra: Record<string, unknown> = {}) =>
-  proxyFetch(app(), "redeem", { shop, customerId, body: { rewardId: REWARD.id, clientKey, ...extra } });
+const redeem = (shop: string, customerId: string, clientKey: string, extra: Record<string, unknown> = {}, appUrl = app()) =>
+  proxyFetch(appUrl, "redeem", { shop, customerId, body: { rewardId: REWARD.id, clientKey, ...extra } });
 
 async function sentGraphql(shop: string, operation: string) {
   const requests = (await (await fetch(`${double()}/_test/requests?shop=${shop}`)).json()) as { path: string; body: any }[];
@@ -126,10 +127,13 @@ describe("the storefront's App Proxy", () => {
     const fresh = order(buyer.id, daysAgo(1), "30.00");
     // The fresh order first: its points are in before the promotion, which would multiply them.
     for (const body of [fresh, due]) expect((await sendWebhook(app(), { topic: "orders/create", shop, body })).status).toBe(200);
-    const member = await waitFor("the points and the tier", async () => {
-      const { member } = await panel(shop, buyer.id);
-      return member.balance.available === 120 && member.tier !== null && member;
+    // Waited for in the database: polling the panel would run into the shopper's read limit.
+    await waitFor("the points and the tier", async () => {
+      const row = await testDb().loyaltyMember.findUnique({ where: { shopDomain_customerGid: { shopDomain: shop, customerGid: buyer.gid } } });
+      const entries = await testDb().ledgerEntry.count({ where: { shopDomain: shop, memberGid: buyer.gid } });
+      return row?.tierId === "silver" && entries === 2;
     });
+    const { member } = await panel(shop, buyer.id);
     expect(member).toEqual({
       balance: { available: 120, pending: 30 },
       tier: { id: "silver", name: "Silver" },
@@ -332,13 +336,20 @@ describe("the storefront's App Proxy", () => {
     expect(second).toEqual({ entries: [3, 2, 1].map((points) => expect.objectContaining({ points })), nextCursor: null });
   });
 
-  it("limits redemptions per shopper with 429 and Retry-After, shared in the database, and recovers when the window is over", async () => {
+  it("limits redemptions per shopper with 429 and Retry-After across app instances, and recovers when the window is over", async () => {
     const shop = await programShop("ratelimit");
     const [buyer, other] = [customer(), customer()];
     const { limit } = RATE_LIMITS.redeem;
+    // A second instance on the same database: the shopper's requests alternate between the two.
+    const second = await startAppServer({ databaseUrl: inject("databaseUrl"), adminDoubleUrl: double(), env: { COMEBACK_WORKER: "off" } });
     const answers = [];
-    for (let i = 0; i <= limit; i++) answers.push(await redeem(shop, buyer.id, `limit-key-${i}`));
-    expect(answers.map((answer) => answer.status)).toEqual([...Array(limit).fill(409), 429]);
+    try {
+      const instances = [app(), second.url];
+      for (let i = 0; i <= limit + 1; i++) answers.push(await redeem(shop, buyer.id, `limit-key-${i}`, {}, instances[i % 2]));
+    } finally {
+      await second.stop();
+    }
+    expect(answers.map((answer) => answer.status)).toEqual([...Array(limit).fill(409), 429, 429]);
     const limited = answers.at(-1)!;
     expect(await limited.json()).toEqual({ error: "rate_limited" });
     const retryAfter = Number(limited.headers.get("retry-after"));
