@@ -262,6 +262,12 @@ describe("storefront widget", () => {
     expect(await panel(page).isVisible()).toBe(false);
     expect(await launcher(page).getAttribute("aria-expanded")).toBe("false");
     expect(await focusedIs("[data-comeback-launcher]")).toBe(true);
+
+    // A click outside closes it too.
+    await openPanel(page);
+    await page.locator("h1").click();
+    expect(await panel(page).isVisible()).toBe(false);
+    expect(await launcher(page).getAttribute("aria-expanded")).toBe("false");
     await context.close();
   });
 

@@ -74,6 +74,7 @@
   };
   launcher.addEventListener("click", () => (panel.hidden ? open() : close()));
   find("[data-comeback-close]").addEventListener("click", close);
+  document.addEventListener("pointerdown", (event) => !panel.hidden && !root.contains(event.target) && close());
   panel.addEventListener("keydown", (event) => {
     if (event.key === "Escape") {
       event.preventDefault();
