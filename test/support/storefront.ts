@@ -34,7 +34,7 @@ export interface StorefrontProduct {
 export interface PageContext {
   /** Shopper's language, as request.locale.iso_code. */
   locale: string;
-  /** The shop's currency, which the shopper also browses in unless `presentmentCurrency` says otherwise. */
+  /** The shop's currency, which the shopper browses in unless `presentmentCurrency` says otherwise. */
   currency: string;
   presentmentCurrency?: string;
   customer: StorefrontCustomer | null;
@@ -128,11 +128,10 @@ function globals(page: PageContext, block: string, settings: Record<string, unkn
     block: { id: block, settings: blockSettings(block, settings), shopify_attributes: "" },
     app: { metafields: page.appMetafields },
     customer: page.customer && { id: Number(page.customer.id), metafields: page.customer.metafields },
-    shop: { currency: page.currency },
     cart: { currency: { iso_code: page.presentmentCurrency ?? page.currency } },
     product,
     request: { locale: { iso_code: page.locale }, design_mode: false },
-    routes: { account_login_url: "/account/login", account_register_url: "/account/register", root_url: "/" },
+    routes: { account_login_url: "/account/login", account_register_url: "/account/register" },
   };
 }
 

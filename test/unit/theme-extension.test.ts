@@ -9,7 +9,7 @@ import { transformWithEsbuild } from "vite";
 import { describe, expect, it } from "vitest";
 import { purchasePoints } from "../../app/loyalty/earning";
 import { currencyExponent } from "../../app/sync/money";
-import { blockSchema, contrastRatio, EXTENSION_DIR, renderSnippet } from "../support/storefront";
+import { blockSchema, contrastRatio, EXTENSION_DIR, renderBlock, renderSnippet, type PageContext } from "../support/storefront";
 
 const asset = (name: string) => readFileSync(join(EXTENSION_DIR, "assets", name), "utf8");
 const locales = (suffix: ".json" | ".schema.json") =>
@@ -151,5 +151,27 @@ describe("theme app extension", () => {
         purchasePoints(base, { points, perAmount: BigInt(perAmount) }, multiplier),
       );
     }
+  });
+  it("shows on Earn points the signed-in tier's multiplier, no number in another currency, nothing while the program is off", () => {
+    const program = { enabled: true, currency: "USD", currencyDigits: 2, purchase: { points: 1, perAmount: "100" }, tiers: [{ id: "gold", name: "Gold", multiplierBasisPoints: 15_000 }] };
+    const page = (changes: Partial<PageContext> = {}, programChanges = {}): PageContext => ({
+      locale: "en",
+      currency: "USD",
+      customer: null,
+      appMetafields: { $app: { program: { type: "json", value: { ...program, ...programChanges } } } },
+      product: { id: 1, title: "Mug", variants: [{ id: 11, title: "Small", price: 1999 }, { id: 12, title: "Large", price: 2599 }] },
+      ...changes,
+    });
+    const visibleText = (html: string) =>
+      html.replace(/<span data-variant-id="\d+"\s+hidden>.*?<\/span>/g, "").replace(/<script[^>]*><\/script>|<[^>]+>/g, " ").replace(/\s+/g, " ").trim();
+    const gold = { id: "7", metafields: { $app: { points: { type: "number_integer", value: 10 }, tier: { type: "single_line_text_field", value: "Gold" } } } };
+
+    expect(visibleText(renderBlock(page(), "earn-points"))).toBe("Earn 19 points with this purchase");
+    expect(visibleText(renderBlock(page({ customer: gold }), "earn-points"))).toBe("Earn 29 points with this purchase includes your Gold bonus");
+    expect(visibleText(renderBlock(page({ presentmentCurrency: "EUR" }), "earn-points"))).toBe("Earn points with this purchase");
+    expect(visibleText(renderBlock(page({ locale: "fi" }), "earn-points"))).toBe("Ansaitset tästä ostoksesta 19 pistettä");
+    expect(renderBlock(page({}, { enabled: false }), "earn-points").trim()).toBe("");
+    expect(renderBlock(page({}, { purchase: null }), "earn-points").trim()).toBe("");
+    expect(renderBlock(page({}, { enabled: false }), "launcher").trim()).toBe("");
   });
 });
