@@ -436,5 +436,11 @@ describe("the storefront's App Proxy", () => {
       const program = held.find((metafield) => metafield.key === "program");
       return program && JSON.parse(program.value).enabled === false;
     });
+
+    // An uninstall deletes app-data metafields: a reinstall writes the program's again, unsaved.
+    const before = (await sentGraphql(shop, "metafieldsSet")).length;
+    expect((await sendWebhook(app(), { topic: "app/uninstalled", shop, body: fixture("app/uninstalled") })).status).toBe(200);
+    await installShop(app(), double(), shop);
+    await waitFor("the program metafield written after the reinstall", async () => (await sentGraphql(shop, "metafieldsSet")).length > before);
   });
 });
