@@ -217,7 +217,8 @@ export async function saveProgram(shopDomain: string, input: ProgramInput, now =
     await tx.loyaltyProgram.upsert({
       where: { shopDomain },
       create: { shopDomain, ...program, salt: randomBytes(16).toString("hex") },
-      update: program,
+      // The worker writes the storefront's copy of the program (app/storefront/program-metafield.server.ts).
+      update: { ...program, metafieldRevision: { increment: 1 }, metafieldStale: true },
     });
     for (const rule of rules?.retire ?? []) {
       await tx.earningRule.update({

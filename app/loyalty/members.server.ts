@@ -13,7 +13,7 @@ import { bonusRules, enrollMember, entryFromRow, insertEntries, loadProgram, loa
 const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /** "MM-DD"; 29 February is a birthday too. No year: the program needs no age. */
-const monthDay = z
+export const monthDay = z
   .string()
   .regex(/^\d{2}-\d{2}$/, "must be a month and day as MM-DD")
   .refine((text) => {
@@ -42,21 +42,31 @@ export type BonusInput = z.output<typeof bonusInput>;
 
 export type MemberActionResult<T> = { ok: true; value: T } | { ok: false; status: 404 | 409; error: string };
 
-/** Sets or erases the member's birthday (enrolling the customer on first sight). */
+/**
+ * Sets or erases the member's birthday (enrolling the customer on first sight). With `once` (the
+ * shopper's own entry, docs/app-proxy.md) a birthday already set stays: repeating it is fine,
+ * changing it is refused, since it drives a yearly bonus; the merchant can still change it.
+ */
 export async function setBirthday(
   shopDomain: string,
   customerGid: string,
   birthday: string | null,
   now = new Date(),
+  { once = false }: { once?: boolean } = {},
 ): Promise<MemberActionResult<{ customerGid: string; birthday: string | null }>> {
   const program = await loadProgram(db, shopDomain);
   if (!program) return { ok: false, status: 409, error: "the loyalty program is not set up" };
   return db.$transaction(async (tx: Tx) => {
     const member = await enrollMember(tx, shopDomain, customerGid, program, now);
+    if (once && member.birthday !== null && member.birthday !== birthday) {
+      return { ok: false as const, status: 409 as const, error: BIRTHDAY_ALREADY_SET };
+    }
     await tx.loyaltyMember.update({ where: { id: member.id }, data: { birthday } });
     return { ok: true as const, value: { customerGid, birthday } };
   });
 }
+
+export const BIRTHDAY_ALREADY_SET = "the birthday is already set; the shop can change it";
 
 /**
  * The bonus of the birthday or custom rule in force, once per occurrence (the ledger key names it):

@@ -28,7 +28,7 @@ const PER_MEMBER = 2;
 /** Cost points kept in reserve for the app's other calls (codes, imports). */
 const RESERVE = 200;
 
-interface ThrottleStatus {
+export interface ThrottleStatus {
   maximumAvailable: number;
   currentlyAvailable: number;
   restoreRate: number;
@@ -37,11 +37,15 @@ interface ThrottleStatus {
 /** Per instance: when each throttled shop may be called again. */
 const pausedUntil = new Map<string, number>();
 
-function pauseFor(shopDomain: string, throttle: ThrottleStatus | undefined, now: number) {
+/** Leaves the shop alone until its budget has restored RESERVE points; returns when that is (epoch ms). */
+export function pauseFor(shopDomain: string, throttle: ThrottleStatus | undefined, now: number): number {
   const missing = throttle ? RESERVE - throttle.currentlyAvailable : RESERVE;
   const seconds = Math.max(1, missing / (throttle?.restoreRate || 50));
   pausedUntil.set(shopDomain, now + seconds * 1000);
+  return now + seconds * 1000;
 }
+
+export const isPaused = (shopDomain: string, now: number) => (pausedUntil.get(shopDomain) ?? 0) > now;
 
 /** Writes the metafields of members that need it; returns how many members were written. */
 export async function syncMetafields(now = new Date()): Promise<number> {
@@ -54,7 +58,7 @@ export async function syncMetafields(now = new Date()): Promise<number> {
   const byShop = groupBy(members, (member) => member.shopDomain);
   let written = 0;
   for (const [shopDomain, shopMembers] of byShop) {
-    if ((pausedUntil.get(shopDomain) ?? 0) > now.getTime()) continue;
+    if (isPaused(shopDomain, now.getTime())) continue;
     try {
       written += await syncShop(shopDomain, shopMembers, now);
     } catch (error) {
@@ -144,10 +148,10 @@ function graphqlErrorBody(error: unknown) {
   return (error as { body?: { errors?: { graphQLErrors?: { extensions?: { code?: string } }[] }; extensions?: { cost?: { throttleStatus?: ThrottleStatus } } } })?.body;
 }
 
-function isThrottled(error: unknown): boolean {
+export function isThrottled(error: unknown): boolean {
   return graphqlErrorBody(error)?.errors?.graphQLErrors?.some((e) => e.extensions?.code === "THROTTLED") ?? false;
 }
 
-function throttleOf(error: unknown): ThrottleStatus | undefined {
+export function throttleOf(error: unknown): ThrottleStatus | undefined {
   return graphqlErrorBody(error)?.extensions?.cost?.throttleStatus;
 }

@@ -34,7 +34,10 @@ export interface RedemptionView {
   attempts: number;
 }
 
-export type RedeemResult = { ok: true; redemption: RedemptionView } | { ok: false; status: 404 | 409; error: string };
+/** Why a redemption was refused, for callers that answer in their own words (the storefront). */
+export type RefusalReason = "client_key_conflict" | "program_not_running" | "not_a_member" | "held_out" | "unknown_reward" | "not_enough_points";
+
+export type RedeemResult = { ok: true; redemption: RedemptionView } | { ok: false; status: 404 | 409; error: string; reason: RefusalReason };
 
 const view = (row: RedemptionRow): RedemptionView => ({
   id: row.id,
@@ -49,7 +52,7 @@ const view = (row: RedemptionRow): RedemptionView => ({
   attempts: row.attempts,
 });
 
-const refuse = (status: 404 | 409, error: string) => ({ result: { ok: false as const, status, error } });
+const refuse = (status: 404 | 409, error: string, reason: RefusalReason) => ({ result: { ok: false as const, status, error, reason } });
 
 /** What the transaction decided: an answer already, or a code to create in Shopify. */
 type Started = { result: RedeemResult } | { row: RedemptionRow; reward: Reward; currency: string; now: Date };
@@ -68,21 +71,21 @@ export async function redeem(shopDomain: string, customerGid: string, rewardId: 
     // Read under the member's lock: a concurrent request with the same key has committed by now.
     const existing = await tx.redemption.findUnique({ where: { shopDomain_clientKey: { shopDomain, clientKey } } });
     if (existing && (existing.memberGid !== customerGid || existing.rewardId !== rewardId)) {
-      return refuse(409, "this clientKey belongs to another redemption");
+      return refuse(409, "this clientKey belongs to another redemption", "client_key_conflict");
     }
     if (existing && existing.status !== "failed") return { result: { ok: true, redemption: view(existing) } };
     const program = await loadProgram(tx, shopDomain);
-    if (!program?.enabled) return refuse(409, "the loyalty program is not running");
-    if (!member || member.heldOut) return refuse(409, "the customer is not a member of the program");
+    if (!program?.enabled) return refuse(409, "the loyalty program is not running", "program_not_running");
+    if (!member || member.heldOut) return refuse(409, "the customer is not a member of the program", member ? "held_out" : "not_a_member");
     const rewardRow = await tx.loyaltyReward.findUnique({ where: { shopDomain_rewardId: { shopDomain, rewardId } } });
-    if (!rewardRow) return refuse(404, `no reward ${rewardId}`);
+    if (!rewardRow) return refuse(404, `no reward ${rewardId}`, "unknown_reward");
     const reward = rewardFromJson(rewardRow.definition);
 
     const id = existing?.id ?? randomUUID();
     const attempt = (existing?.attempts ?? 0) + 1;
     const entries = await memberEntries(tx, shopDomain, customerGid);
     const debit = redemptionEntry({ memberGid: customerGid, reward, redemptionId: id, availableBalance: balancesAt(entries, now).available, now });
-    if (!debit) return refuse(409, "not enough points");
+    if (!debit) return refuse(409, "not enough points", "not_enough_points");
     const fields = { status: "pending", points: reward.pointsCost, expiresAt: addDays(now, reward.validDays), error: null, attempts: attempt };
     const row = existing
       ? await tx.redemption.update({ where: { id }, data: fields })

@@ -19,12 +19,14 @@ export async function exportCustomerData(tx: Tx, shopDomain: string, customerId:
   });
   const now = new Date();
   const loyalty = await memberDataExport(tx, shopDomain, customerGid, now);
+  // The storefront's rate-limit counters name the customer (kept an hour at most).
+  const storefrontRequests = await tx.proxyRateLimit.findMany({ where: { shopDomain, customerGid }, orderBy: { action: "asc" } });
   const document = {
     format: DATA_EXPORT_FORMAT,
     shop: shopDomain,
     customer: customerGid,
     generatedAt: now.toISOString(),
-    found: Boolean(customer || loyalty),
+    found: Boolean(customer || loyalty || storefrontRequests.length),
     profile: customer
       ? {
           email: customer.email,
@@ -52,6 +54,7 @@ export async function exportCustomerData(tx: Tx, shopDomain: string, customerId:
       })),
     })),
     loyalty,
+    storefrontRequests: storefrontRequests.map((row) => ({ action: row.action, windowStart: row.windowStart.toISOString(), requests: row.count })),
   };
   await tx.customerDataExport.upsert({
     where: { shopDomain_requestId: { shopDomain, requestId } },
@@ -65,7 +68,8 @@ export async function exportCustomerData(tx: Tx, shopDomain: string, customerId:
  * random pseudonym, so that orders still count in aggregate metrics but lead back to nobody.
  * Data exports about the customer and unprocessed deliveries that may name them are deleted.
  * The loyalty member, ledger, redemptions and tier changes take the same pseudonym (the ledger
- * stays, anonymous, for the program's totals) and the birthday is erased.
+ * stays, anonymous, for the program's totals) and the birthday is erased; the storefront's
+ * rate-limit counters of the customer are deleted.
  */
 export async function redactCustomer(tx: Tx, shopDomain: string, customerId: string, at: Date, currentEventId: number) {
   const gid = toGid("Customer", customerId);
@@ -83,6 +87,7 @@ export async function redactCustomer(tx: Tx, shopDomain: string, customerId: str
     },
   });
   await tx.customerDataExport.deleteMany({ where: { shopDomain, customerGid: gid } });
+  await tx.proxyRateLimit.deleteMany({ where: { shopDomain, customerGid: gid } });
   await pseudonymiseMember(tx, shopDomain, gid, pseudonym);
   await tx.webhookEvent.deleteMany({
     where: { shopDomain, payload: { contains: customerId }, NOT: { id: currentEventId } },
@@ -111,6 +116,7 @@ export async function redactShop(tx: Tx, shopDomain: string, at: Date) {
   await tx.metricsSnapshot.deleteMany({ where: { shopDomain } });
   await tx.purchaseModelFit.deleteMany({ where: { shopDomain } });
   await tx.loyaltyTask.deleteMany({ where: { shopDomain } });
+  await tx.proxyRateLimit.deleteMany({ where: { shopDomain } });
   await tx.redemption.deleteMany({ where: { shopDomain } });
   await tx.tierChange.deleteMany({ where: { shopDomain } });
   await tx.ledgerEntry.deleteMany({ where: { shopDomain } });

@@ -21,6 +21,8 @@ export async function onShopInstalled(shopDomain: string, graphql: AdminGraphql)
   forgetShop(shopDomain);
   // A reinstall re-imports: orders changed while the app was away sent no webhooks.
   const reinstalled = before !== null && before.installState !== "installed";
+  // An uninstall took the app-data metafields with it: the worker writes the program's again.
+  if (reinstalled) await db.loyaltyProgram.updateMany({ where: { shopDomain }, data: { metafieldStale: true, metafieldRevision: { increment: 1 } } });
   const job = reinstalled ? await runBulkExport(graphql, shopDomain) : await startHistoryImport(graphql, shopDomain);
   log.info("shop installed", { shop: shopDomain, historyImport: job.status });
 }

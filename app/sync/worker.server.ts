@@ -12,6 +12,8 @@ import { claimable, leaseMs } from "./lease";
 import { reviewDueMembers, runLoyaltyTasks } from "../loyalty/tasks.server";
 import { syncMetafields } from "../loyalty/metafields.server";
 import { recoverAbandonedRedemptions } from "../loyalty/redemption.server";
+import { syncProgramMetafields } from "../storefront/program-metafield.server";
+import { pruneRateLimits } from "../storefront/rate-limit.server";
 
 const TICK_MS = Number(process.env.COMEBACK_WORKER_INTERVAL_MS || 5000);
 /** An event still "received" after this long was abandoned by a crashed request. */
@@ -88,6 +90,8 @@ export function startWorker(): void {
       await recoverAbandonedRedemptions();
       await reviewDueMembers();
       await syncMetafields();
+      await syncProgramMetafields();
+      await pruneRateLimits();
       // CPU-bound for up to a few seconds on a large shop, once a day; see docs/metrics.md.
       await refitStaleModels();
     } catch (error) {

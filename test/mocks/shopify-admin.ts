@@ -1,7 +1,8 @@
 // A local stand-in for Shopify's servers, speaking the same protocol for what the app uses:
 // token exchange (POST /admin/oauth/access_token), the Admin GraphQL API (shop details, bulk
-// operation start and status, reward discount codes and their lookup by code, customer metafields
-// set and deleted, customer tags added and removed) and the bulk
+// operation start and status, reward discount codes and their lookup by code, the app
+// installation's id, metafields set (customers' and the installation's app-data ones) and
+// deleted, customer tags added and removed) and the bulk
 // operation's JSONL download. Tests configure shops and
 // read the requests the app sent through /_test endpoints.
 import { createHmac } from "node:crypto";
@@ -59,6 +60,15 @@ function verifySessionToken(token: string, secret: string, apiKey: string) {
   return claims as { dest: string; sub: string };
 }
 
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 async function readJson(request: IncomingMessage): Promise<Record<string, unknown>> {
   const chunks: Buffer[] = [];
   for await (const chunk of request) chunks.push(chunk as Buffer);
@@ -81,6 +91,11 @@ export async function startAdminDouble(options: { apiKey: string; apiSecret: str
   let baseUrl = "";
 
   let nextDiscount = 1;
+  let nextInstallation = 1;
+  /** Per shop: the app installation's GID, made on first request. */
+  const installations = new Map<string, string>();
+  /** Per shop: metafields as last set, "<ownerId> <namespace> <key>" -> { type, value }. */
+  const metafieldValues = new Map<string, Map<string, { ownerId: string; namespace: string; key: string; type: string; value: string }>>();
   /** Per shop: discount codes created, code -> discount node GID. */
   const discountCodes = new Map<string, Map<string, string>>();
   /** Tells the server to drop the connection instead of answering. */
@@ -122,11 +137,25 @@ export async function startAdminDouble(options: { apiKey: string; apiSecret: str
     if (tagMutation) {
       return { data: { [tagMutation]: { node: { id: String(body.variables?.id) }, userErrors: [] } }, extensions: cost(1990) };
     }
+    if (query.includes("currentAppInstallation")) {
+      const id = installations.get(shop) ?? installations.set(shop, `gid://shopify/AppInstallation/${nextInstallation++}`).get(shop)!;
+      return { data: { currentAppInstallation: { id } }, extensions: cost(1990) };
+    }
     if (query.includes("metafieldsSet")) {
       if (config.throttled) {
         return { errors: [{ message: "Throttled", extensions: { code: "THROTTLED", documentation: "https://shopify.dev/api/usage/rate-limits" } }], extensions: cost(0) };
       }
-      const metafields = (body.variables?.metafields ?? []) as Record<string, string>[];
+      const metafields = (body.variables?.metafields ?? []) as { ownerId: string; namespace: string; key: string; type: string; value: string }[];
+      // As Shopify: a json metafield must hold valid JSON, and the call sets all or nothing.
+      const invalid = metafields.findIndex((metafield) => metafield.type === "json" && !isJson(metafield.value));
+      if (invalid >= 0) {
+        return {
+          data: { metafieldsSet: { metafields: null, userErrors: [{ field: ["metafields", String(invalid), "value"], message: "Value is invalid JSON", code: "INVALID_VALUE" }] } },
+          extensions: cost(1990),
+        };
+      }
+      const stored = metafieldValues.get(shop) ?? metafieldValues.set(shop, new Map()).get(shop)!;
+      for (const metafield of metafields) stored.set(`${metafield.ownerId} ${metafield.namespace} ${metafield.key}`, metafield);
       return {
         data: { metafieldsSet: { metafields: metafields.map(({ ownerId, namespace, key }) => ({ ownerId, namespace, key })), userErrors: [] } },
         extensions: cost(1990),
@@ -186,6 +215,11 @@ export async function startAdminDouble(options: { apiKey: string; apiSecret: str
         if (request.method === "GET" && segments[1] === "discounts") {
           const codes = discountCodes.get(url.searchParams.get("shop") ?? "") ?? new Map();
           return send(response, 200, [...codes].map(([code, id]) => ({ code, id })));
+        }
+        // The metafields as Shopify would now hold them (the last value set for each).
+        if (request.method === "GET" && segments[1] === "metafields") {
+          const stored = metafieldValues.get(url.searchParams.get("shop") ?? "") ?? new Map();
+          return send(response, 200, [...stored.values()]);
         }
         if (request.method === "GET" && segments[1] === "operations") {
           return send(response, 200, [...operations.values()]);

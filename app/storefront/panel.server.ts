@@ -1,0 +1,65 @@
+// The data of GET /proxy/panel and GET /proxy/history, read for one shop and one shopper.
+import db from "../db.server";
+import { isHeldOut } from "../loyalty/holdout";
+import type { LedgerEntry } from "../loyalty/ledger";
+import { DEFAULT_SETTINGS, type ProgramSettings } from "../loyalty/program";
+import { customerOrders, entryFromRow, loadProgram, loadRewards, loadRules, loadTiers, memberEntries } from "../loyalty/store.server";
+import { earnedPointItems, qualifyingValue, spendItem, type QualifyingItem } from "../loyalty/tiers";
+import { HISTORY_PAGE_SIZE, historyPage } from "./history";
+import { entryJson, memberPanel, programPanel } from "./panel";
+
+export async function storefrontPanel(shopDomain: string, customerGid: string | null, now = new Date()) {
+  const [program, rules, tiers, rewards, shop] = await Promise.all([
+    loadProgram(db, shopDomain),
+    loadRules(db, shopDomain),
+    loadTiers(db, shopDomain),
+    loadRewards(db, shopDomain),
+    db.shop.findUniqueOrThrow({ where: { domain: shopDomain }, select: { currency: true, timezone: true } }),
+  ]);
+  const settings = program?.settings ?? DEFAULT_SETTINGS;
+  const programJson = programPanel({ enabled: program?.enabled ?? false, settings, rules, tiers, rewards, currency: shop.currency, now });
+  if (!program || !customerGid) return { program: programJson, member: null };
+
+  // Reading enrolls nobody: a shopper not yet a member is shown as one with nothing yet.
+  const member = await db.loyaltyMember.findUnique({ where: { shopDomain_customerGid: { shopDomain, customerGid } } });
+  const entries = member ? await memberEntries(db, shopDomain, customerGid) : [];
+  const redemptions = member
+    ? await db.redemption.findMany({
+        where: { shopDomain, memberGid: customerGid, status: "issued", expiresAt: { gt: now } },
+        orderBy: { createdAt: "desc" },
+      })
+    : [];
+  const items = await qualifyingItems(shopDomain, customerGid, settings, entries);
+  return {
+    program: programJson,
+    member: memberPanel({
+      entries,
+      tiers,
+      rewards,
+      tierId: member?.tierId ?? null,
+      qualifyingValue: qualifyingValue(items, settings.tierBasis.window, now, shop.timezone),
+      redemptions,
+      birthday: member?.birthday ?? null,
+      heldOut: member?.heldOut ?? isHeldOut(customerGid, program.salt, settings.holdoutPercent),
+      now,
+    }),
+  };
+}
+
+/** What counts toward a tier, per the program's metric (tiers.ts). */
+async function qualifyingItems(shopDomain: string, customerGid: string, settings: ProgramSettings, entries: LedgerEntry[]): Promise<QualifyingItem[]> {
+  if (settings.tierBasis.metric === "points") return earnedPointItems(entries);
+  const orders = await customerOrders(db, shopDomain, customerGid);
+  return orders.map(spendItem).filter((item): item is QualifyingItem => item !== null);
+}
+
+/** One page of the member's ledger, newest first, older than the entry `before` (history.ts). */
+export async function storefrontHistory(shopDomain: string, customerGid: string, before: number | null) {
+  const rows = await db.ledgerEntry.findMany({
+    where: { shopDomain, memberGid: customerGid, ...(before !== null && { id: { lt: before } }) },
+    orderBy: { id: "desc" },
+    take: HISTORY_PAGE_SIZE + 1,
+  });
+  const page = historyPage(rows);
+  return { entries: page.rows.map((row) => entryJson(entryFromRow(row))), nextCursor: page.nextCursor };
+}

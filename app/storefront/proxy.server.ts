@@ -1,0 +1,97 @@
+// Every App Proxy route goes through answerProxy: the request must carry a fresh signature that
+// authenticate.public.appProxy accepts, for a shop that has the app installed; it then acts for
+// that shop and only for the shopper Shopify names in `logged_in_customer_id`. Nothing in a
+// body or query names whose points are read or spent. Answers are JSON, never cached.
+import type { z } from "zod";
+import db from "../db.server";
+import { json, LoyaltyInputError, readInput } from "../loyalty/admin.server";
+import { authenticate } from "../shopify.server";
+import { isJsonRequest, loggedInCustomerGid, proxyFreshness } from "./proxy-request";
+import { RateLimited, spendRequest } from "./rate-limit.server";
+import type { RateLimitedAction } from "./rate-limit";
+
+export interface ProxyContext {
+  shop: string;
+  /** null: a guest. */
+  customerGid: string | null;
+  /**
+   * Counts the request against the shopper's limit for `action`; a full window answers 429.
+   * A guest's requests are not counted: they read no one's data and spend nothing.
+   */
+  spend(action: RateLimitedAction): Promise<void>;
+}
+
+export interface MemberContext extends ProxyContext {
+  customerGid: string;
+}
+
+const refuse = (status: number, error: string, headers: Record<string, string> = {}) => {
+  const response = json({ error }, status);
+  for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
+  return response;
+};
+
+/** The shop and shopper of a signed request, or the 401/404 that refuses it. */
+async function verify(request: Request): Promise<ProxyContext | Response> {
+  const query = new URL(request.url).searchParams;
+  const freshness = proxyFreshness(query, new Date());
+  if (freshness === "unsigned") return refuse(401, "invalid_signature");
+  if (freshness === "stale") return refuse(401, "stale_request");
+  let session;
+  try {
+    ({ session } = await authenticate.public.appProxy(request));
+  } catch (error) {
+    // The library answers a wrong or malformed signature with a bare 400 Response.
+    if (error instanceof Response) return refuse(401, "invalid_signature");
+    throw error;
+  }
+  if (!session) return refuse(404, "unknown_shop");
+  const shop = await db.shop.findUnique({ where: { domain: session.shop }, select: { installState: true } });
+  if (shop?.installState !== "installed") return refuse(404, "unknown_shop");
+  const shopDomain = session.shop;
+  const customerGid = loggedInCustomerGid(query);
+  const spend = async (action: RateLimitedAction) => {
+    if (customerGid) await spendRequest(shopDomain, customerGid, action);
+  };
+  return { shop: shopDomain, customerGid, spend };
+}
+
+/** Answers a proxy request of `method` (HEAD counts as GET) with `work`, once it is verified. */
+export async function answerProxy(request: Request, method: "GET" | "POST", work: (context: ProxyContext) => Promise<Response>) {
+  const context = await verify(request);
+  if (context instanceof Response) return context;
+  const requestMethod = request.method === "HEAD" ? "GET" : request.method;
+  if (requestMethod !== method) return refuse(405, "method_not_allowed", { Allow: method });
+  try {
+    return await work(context);
+  } catch (error) {
+    if (error instanceof LoyaltyInputError) return json({ errors: error.errors }, 400);
+    if (error instanceof RateLimited) return refuse(429, "rate_limited", { "Retry-After": String(error.retryAfterSeconds) });
+    throw error;
+  }
+}
+
+/** answerProxy for a signed-in shopper only: a guest gets 401 sign_in_required. */
+export function answerMember(request: Request, method: "GET" | "POST", work: (context: MemberContext) => Promise<Response>) {
+  return answerProxy(request, method, async (context) => {
+    const { customerGid } = context;
+    if (!customerGid) return refuse(401, "sign_in_required");
+    return work({ ...context, customerGid });
+  });
+}
+
+/** The storefront's bodies are a few dozen bytes; a large one is refused before it is read. */
+const MAX_BODY_BYTES = 16 * 1024;
+
+/** A storefront POST's JSON body checked against `schema`; a body that is not declared JSON is refused as well. */
+export function readJsonBody<S extends z.ZodType>(request: Request, schema: S): Promise<z.output<S>> {
+  if (!isJsonRequest(request.headers.get("Content-Type"))) {
+    throw new LoyaltyInputError([{ field: "", message: "the body must be JSON, sent as Content-Type: application/json" }]);
+  }
+  if (Number(request.headers.get("Content-Length") ?? 0) > MAX_BODY_BYTES) {
+    throw new LoyaltyInputError([{ field: "", message: `the body must be at most ${MAX_BODY_BYTES} bytes` }]);
+  }
+  return readInput(request, schema);
+}
+
+export { json, refuse };
