@@ -304,6 +304,8 @@ describe("the storefront's App Proxy", () => {
     expect([notJson.status, await notJson.json()]).toEqual([400, { errors: [{ field: "", message: "the body is not valid JSON" }] }]);
     const form = await post("redeem", "rewardId=ten-off&clientKey=form-key-1", "application/x-www-form-urlencoded");
     expect(form.status).toBe(400);
+    const huge = await post("redeem", JSON.stringify({ rewardId: REWARD.id, clientKey: "huge-key-1", padding: "x".repeat(20_000) }));
+    expect([huge.status, (await huge.json()).errors[0].message]).toEqual([400, "the body must be at most 16384 bytes"]);
     const fields = await post("redeem", JSON.stringify({ rewardId: "", clientKey: 7 }));
     expect(fields.status).toBe(400);
     expect((await fields.json()).errors.map((error: { field: string }) => error.field).sort()).toEqual(["clientKey", "rewardId"]);
@@ -436,5 +438,11 @@ describe("the storefront's App Proxy", () => {
       const program = held.find((metafield) => metafield.key === "program");
       return program && JSON.parse(program.value).enabled === false;
     });
+
+    // An uninstall deletes app-data metafields: a reinstall writes the program's again, unsaved.
+    const before = (await sentGraphql(shop, "metafieldsSet")).length;
+    expect((await sendWebhook(app(), { topic: "app/uninstalled", shop, body: fixture("app/uninstalled") })).status).toBe(200);
+    await installShop(app(), double(), shop);
+    await waitFor("the program metafield written after the reinstall", async () => (await sentGraphql(shop, "metafieldsSet")).length > before);
   });
 });
