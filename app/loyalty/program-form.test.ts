@@ -59,10 +59,12 @@ describe("the settings form", () => {
     }
   });
 
-  it("suggests 1 point per whole unit of the currency for a new program", () => {
+  it("suggests 1 point per whole unit of the currency, switched on only for a program never saved", () => {
     const empty: ProgramData = { enabled: false, settings: DEFAULT_SETTINGS, rules: [], tiers: [], rewards: [] };
-    expect(formFromProgram(empty, "EUR", "en").purchase).toMatchObject({ on: true, points: "1", perAmount: "1.00" });
-    expect(formFromProgram(empty, "JPY", "en").purchase).toMatchObject({ perAmount: "1" });
+    expect(formFromProgram(empty, "EUR", "en", true).purchase).toMatchObject({ on: true, points: "1", perAmount: "1.00" });
+    expect(formFromProgram(empty, "JPY", "en", true).purchase).toMatchObject({ perAmount: "1" });
+    expect(formFromProgram(empty, "EUR", "en").purchase).toMatchObject({ on: false, perAmount: "1.00" });
+    expect(readProgramForm(formFromProgram(empty, "EUR", "en"), "EUR", "en").input.rules).toEqual([]);
   });
 
   it("reads German amounts typed either way, into minor units", () => {

@@ -104,7 +104,8 @@ export function newId(prefix: string): string {
 
 const whole = (value: number) => String(value);
 
-export function formFromProgram(program: ProgramData, currency: string, locale: string): ProgramForm {
+/** `fresh`: the program was never saved, so the form suggests earning on purchases. */
+export function formFromProgram(program: ProgramData, currency: string, locale: string, fresh = false): ProgramForm {
   const inForce = program.rules.filter((rule) => rule.retiredAt === null);
   const purchase = inForce.find((rule) => rule.kind === "purchase");
   const bonuses = Object.fromEntries(
@@ -120,7 +121,7 @@ export function formFromProgram(program: ProgramData, currency: string, locale: 
     enabled: program.enabled,
     purchase: {
       id: purchase?.id ?? "purchase",
-      on: Boolean(purchase) || inForce.length === 0,
+      on: Boolean(purchase) || fresh,
       points: whole(purchase?.points ?? 1),
       // A new program suggests 1 point per whole unit of the currency.
       perAmount: moneyInputText(purchase?.kind === "purchase" ? purchase.perAmount : 10n ** BigInt(currencyDigits(currency)), currency, locale),

@@ -109,7 +109,7 @@ export default function LoyaltySettingsPage() {
   const navigation = useNavigation();
   const loadingOther = useLoadingLoyaltyPage();
 
-  const saved = useMemo(() => formFromProgram(program, currency, locale), [program, currency, locale]);
+  const saved = useMemo(() => formFromProgram(program, currency, locale, !setUp), [program, currency, locale, setUp]);
   const [form, setForm] = useState(saved);
   const [errors, setErrors] = useState<FieldMessage[]>([]);
   useEffect(() => setForm(saved), [saved]);
@@ -123,8 +123,19 @@ export default function LoyaltySettingsPage() {
       toast(t("settings.notSaved"), { isError: true });
     }
   }, [result, toast, t]);
+  // The summary is at the top; the merchant may have saved from the bottom of the page.
+  useEffect(() => {
+    if (errors.length) document.getElementById("settings-errors")?.scrollIntoView({ behavior: "smooth", block: "start" });
+  }, [errors]);
 
   const dirty = useMemo(() => JSON.stringify(form) !== JSON.stringify(saved), [form, saved]);
+  useEffect(() => {
+    if (!dirty) return;
+    // Leaving or reloading with unsaved changes asks first.
+    const warn = (event: BeforeUnloadEvent) => event.preventDefault();
+    window.addEventListener("beforeunload", warn);
+    return () => window.removeEventListener("beforeunload", warn);
+  }, [dirty]);
   const preview = useMemo(() => storefrontPreview(readProgramForm(form, currency, locale).input, currency, locale), [form, currency, locale]);
 
   const message = useCallback(

@@ -37,7 +37,8 @@ const inForce = ({ enabled, settings, rules, tiers, rewards }: ProgramJson) => (
 });
 
 async function openPage(path: string): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  // Reduced motion: polaris-viz draws its bars at once, so screenshots show them whole.
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, reducedMotion: "reduce" });
   page.on("pageerror", (error) => pageErrors.push(`${path}: ${error}`));
   await page.goto(`${url}${path}`, { waitUntil: "networkidle" });
   // On a cold start Vite's dev server optimises dependencies and reloads the page once.

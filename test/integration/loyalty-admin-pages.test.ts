@@ -34,7 +34,7 @@ const program = async (shop: string) => (await call("/app/api/loyalty/program", 
 
 /** A new program as the page suggests it, in German, with one tier and one reward. */
 function germanForm(): ProgramForm {
-  const form = formFromProgram({ enabled: true, settings: DEFAULT_SETTINGS, rules: [], tiers: [], rewards: [] }, "EUR", "de");
+  const form = formFromProgram({ enabled: true, settings: DEFAULT_SETTINGS, rules: [], tiers: [], rewards: [] }, "EUR", "de", true);
   form.purchase.perAmount = "2,50";
   form.tiers = [{ ...newTier(), name: "Gold", threshold: "1.000" }];
   form.rewards = [{ ...newReward(), name: "5 €", value: "5,00", pointsCost: "500", minimumOrder: "25" }];
