@@ -81,7 +81,7 @@ export function HoldoutLiftCard({ performance }: { performance: Performance }) {
   const { t } = useTranslation("loyalty");
   const format = useFormat();
   const { holdoutLift: lift, customers } = performance;
-  const points = (value: number) => t("overview.lift.points", { value: `${value > 0 ? "+" : ""}${format.number(value, 1)}` });
+  const signed = (value: number) => `${value > 0 ? "+" : ""}${format.number(value, 1)}`;
   const counts = (group: (typeof GROUPS)[number]) => ({ repeaters: customers[group].repeaters, others: customers[group].customers - customers[group].repeaters });
   let note: string | null = null;
   if (lift.lift === null) note = t(customers.members.customers === 0 ? "overview.lift.noMembers" : "overview.lift.noHoldout");
@@ -103,8 +103,8 @@ export function HoldoutLiftCard({ performance }: { performance: Performance }) {
           <Figure
             id="holdout-lift"
             label={t("overview.lift.value")}
-            value={points(lift.lift)}
-            help={t("overview.lift.interval", { low: points(lift.ci95[0]), high: points(lift.ci95[1]) })}
+            value={t("overview.lift.points", { value: signed(lift.lift) })}
+            help={t("overview.lift.interval", { low: signed(lift.ci95[0]), high: signed(lift.ci95[1]) })}
           />
         )}
         {note && <Text as="p" id="holdout-lift-note">{note}</Text>}

@@ -3,8 +3,8 @@
 // through saveProgram: any error shows next to its field and in a summary, and nothing is saved.
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { useActionData, useLoaderData, useNavigation, useSubmit, type ShouldRevalidateFunction } from "@remix-run/react";
-import { Badge, Banner, BlockStack, Layout, List, Page, PageActions } from "@shopify/polaris";
+import { useActionData, useBlocker, useLoaderData, useNavigation, useSubmit, type ShouldRevalidateFunction } from "@remix-run/react";
+import { Badge, Banner, BlockStack, Layout, List, Modal, Page, PageActions, Text } from "@shopify/polaris";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
@@ -129,9 +129,11 @@ export default function LoyaltySettingsPage() {
   }, [errors]);
 
   const dirty = useMemo(() => JSON.stringify(form) !== JSON.stringify(saved), [form, saved]);
+  // Leaving with unsaved changes asks first: another page of the app (a modal), or reloading or
+  // closing the page (the browser's own question).
+  const blocker = useBlocker(({ currentLocation, nextLocation }) => dirty && currentLocation.pathname !== nextLocation.pathname);
   useEffect(() => {
     if (!dirty) return;
-    // Leaving or reloading with unsaved changes asks first.
     const warn = (event: BeforeUnloadEvent) => event.preventDefault();
     window.addEventListener("beforeunload", warn);
     return () => window.removeEventListener("beforeunload", warn);
@@ -174,6 +176,17 @@ export default function LoyaltySettingsPage() {
       primaryAction={saveAction}
       secondaryActions={[{ content: t("settings.discard"), onAction: discard, disabled: !dirty }]}
     >
+      <Modal
+        open={blocker.state === "blocked"}
+        onClose={() => blocker.reset?.()}
+        title={t("settings.leave.title")}
+        primaryAction={{ content: t("settings.leave.discard"), destructive: true, onAction: () => blocker.proceed?.() }}
+        secondaryActions={[{ content: t("settings.leave.stay"), onAction: () => blocker.reset?.() }]}
+      >
+        <Modal.Section>
+          <Text as="p">{t("settings.leave.body")}</Text>
+        </Modal.Section>
+      </Modal>
       <Layout>
         {!setUp && (
           <Layout.Section>

@@ -144,6 +144,15 @@ describe("loyalty program admin", () => {
     expect(await saved.getByLabel("Cost").inputValue()).toBe("900000");
     const stored = await readProgram();
     expect(stored.rules.find((rule) => rule.kind === "purchase" && rule.retiredAt === null)).toMatchObject({ points: 3, perAmount: "250" });
+
+    // Leaving with unsaved changes asks first; staying keeps them, discarding restores the saved ones.
+    await page.locator("#section-points").getByLabel("Pending period").fill("21");
+    await page.getByRole("link", { name: "Loyalty program" }).first().click();
+    await page.getByText("Leave with unsaved changes?").waitFor();
+    await page.getByRole("button", { name: "Stay on this page" }).click();
+    expect(await page.locator("#section-points").getByLabel("Pending period").inputValue()).toBe("21");
+    await page.getByRole("button", { name: "Discard changes" }).first().click();
+    expect(await page.locator("#section-points").getByLabel("Pending period").inputValue()).toBe("14");
     await page.close();
   });
 
