@@ -205,22 +205,22 @@ export function readProgramForm(form: ProgramForm, currency: string, locale: str
     ruleFields.push(`custom[${index}]`);
   });
 
-  const s = form.settings;
+  const typed = form.settings;
   const settings: ProgramSettings = {
-    pendingDays: count("settings.pendingDays", s.pendingDays),
-    expiry: { mode: s.expiry.mode, months: count("settings.expiry.months", s.expiry.months) },
-    purchaseBase: { ...s.purchaseBase },
-    holdoutPercent: Number(scaled("settings.holdoutPercent", s.holdoutPercent, 2) ?? Number.NaN) / 100,
-    tierBasis: { ...s.tierBasis },
-    tierRetentionMonths: count("settings.tierRetentionMonths", s.tierRetentionMonths),
-    tierTag: s.tierTag,
+    pendingDays: count("settings.pendingDays", typed.pendingDays),
+    expiry: { mode: typed.expiry.mode, months: count("settings.expiry.months", typed.expiry.months) },
+    purchaseBase: { ...typed.purchaseBase },
+    holdoutPercent: Number(scaled("settings.holdoutPercent", typed.holdoutPercent, 2) ?? Number.NaN) / 100,
+    tierBasis: { ...typed.tierBasis },
+    tierRetentionMonths: count("settings.tierRetentionMonths", typed.tierRetentionMonths),
+    tierTag: typed.tierTag,
   };
 
   const tiers: Tier[] = form.tiers.map((tier, index) => ({
     id: tier.id,
     name: tier.name.trim(),
     threshold:
-      (s.tierBasis.metric === "spend" ? money(`tiers[${index}].threshold`, tier.threshold) : scaled(`tiers[${index}].threshold`, tier.threshold, 0)) ?? -1n,
+      (typed.tierBasis.metric === "spend" ? money(`tiers[${index}].threshold`, tier.threshold) : scaled(`tiers[${index}].threshold`, tier.threshold, 0)) ?? -1n,
     multiplierBasisPoints: Number(scaled(`tiers[${index}].multiplierBasisPoints`, tier.multiplier, 4) ?? Number.NaN),
   }));
   // A ladder: each tier asks for more than the one above it on the page, as the storefront lists them.

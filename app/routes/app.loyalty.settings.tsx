@@ -24,7 +24,8 @@ import { LoyaltyPageSkeleton, useLoadingLoyaltyPage } from "../components/loyalt
 import { useToast } from "../components/toast";
 import { supportedLocale } from "../i18n/locale";
 import { useFormat } from "../i18n/use-format";
-import { LoyaltyInputError, programView, saveProgram } from "../loyalty/admin.server";
+import { LoyaltyInputError, saveProgram } from "../loyalty/admin.server";
+import { DEFAULT_SETTINGS } from "../loyalty/program";
 import {
   FIXED_BONUSES,
   REWARD_KINDS,
@@ -34,20 +35,31 @@ import {
   formProblems,
   readProgramForm,
   type FieldMessage,
+  type ProgramData,
   type ProgramForm,
 } from "../loyalty/program-form";
+import { loadProgram, loadRewards, loadTiers, ruleFromRow } from "../loyalty/store.server";
 import { storefrontPreview } from "../loyalty/storefront-preview";
 import { useAppLocale } from "../root";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
-  const [view, { currency }, stored] = await Promise.all([
-    programView(shop),
+  // What is in force: retired rule versions stay in the database's history, off this page.
+  const [stored, rules, tiers, rewards, { currency }] = await Promise.all([
+    loadProgram(db, shop),
+    db.earningRule.findMany({ where: { shopDomain: shop, retiredAt: null }, orderBy: [{ ruleId: "asc" }] }),
+    loadTiers(db, shop),
+    loadRewards(db, shop),
     db.shop.findUniqueOrThrow({ where: { domain: shop }, select: { currency: true } }),
-    db.loyaltyProgram.count({ where: { shopDomain: shop } }),
   ]);
-  // The page edits what is in force; retired rule versions stay in the database's history.
-  return { program: { ...view, rules: view.rules.filter((rule) => rule.retiredAt === null) }, currency, setUp: stored > 0 };
+  const program: ProgramData = {
+    enabled: stored?.enabled ?? false,
+    settings: stored?.settings ?? DEFAULT_SETTINGS,
+    rules: rules.map(ruleFromRow),
+    tiers,
+    rewards,
+  };
+  return { program, currency, setUp: stored !== null };
 };
 
 const text = z.string().max(1000);
