@@ -102,8 +102,6 @@ export function newId(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}${(idCounter++).toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 }
 
-const whole = (value: number) => String(value);
-
 /** `fresh`: the program was never saved, so the form suggests earning on purchases. */
 export function formFromProgram(program: ProgramData, currency: string, locale: string, fresh = false): ProgramForm {
   const inForce = program.rules.filter((rule) => rule.retiredAt === null);
@@ -111,7 +109,7 @@ export function formFromProgram(program: ProgramData, currency: string, locale: 
   const bonuses = Object.fromEntries(
     FIXED_BONUSES.map((kind) => {
       const rule = inForce.find((r) => r.kind === kind);
-      return [kind, { id: rule?.id ?? kind, on: Boolean(rule), points: whole(rule?.points ?? BONUS_POINTS[kind]) }];
+      return [kind, { id: rule?.id ?? kind, on: Boolean(rule), points: String(rule?.points ?? BONUS_POINTS[kind]) }];
     }),
   ) as ProgramForm["bonuses"];
   const { settings } = program;
@@ -122,19 +120,19 @@ export function formFromProgram(program: ProgramData, currency: string, locale: 
     purchase: {
       id: purchase?.id ?? "purchase",
       on: Boolean(purchase) || fresh,
-      points: whole(purchase?.points ?? 1),
+      points: String(purchase?.points ?? 1),
       // A new program suggests 1 point per whole unit of the currency.
       perAmount: moneyInputText(purchase?.kind === "purchase" ? purchase.perAmount : 10n ** BigInt(currencyDigits(currency)), currency, locale),
     },
     bonuses,
-    custom: inForce.filter((rule): rule is BonusRule => rule.kind === "custom").map((rule) => ({ id: rule.id, name: rule.name ?? "", points: whole(rule.points) })),
+    custom: inForce.filter((rule): rule is BonusRule => rule.kind === "custom").map((rule) => ({ id: rule.id, name: rule.name ?? "", points: String(rule.points) })),
     settings: {
-      pendingDays: whole(settings.pendingDays),
-      expiry: { mode: settings.expiry.mode, months: whole(settings.expiry.months) },
+      pendingDays: String(settings.pendingDays),
+      expiry: { mode: settings.expiry.mode, months: String(settings.expiry.months) },
       purchaseBase: { ...settings.purchaseBase },
       holdoutPercent: scaledInputText(Math.round(settings.holdoutPercent * 100), locale, 2),
       tierBasis: { ...settings.tierBasis },
-      tierRetentionMonths: whole(settings.tierRetentionMonths),
+      tierRetentionMonths: String(settings.tierRetentionMonths),
       tierTag: settings.tierTag,
     },
     tiers: program.tiers.map((tier) => ({ id: tier.id, name: tier.name, threshold: threshold(tier), multiplier: scaledInputText(tier.multiplierBasisPoints, locale, 4) })),
@@ -142,10 +140,10 @@ export function formFromProgram(program: ProgramData, currency: string, locale: 
       id: reward.id,
       name: reward.name,
       kind: reward.kind,
-      pointsCost: whole(reward.pointsCost),
-      validDays: whole(reward.validDays),
+      pointsCost: String(reward.pointsCost),
+      validDays: String(reward.validDays),
       value: reward.kind === "fixed_amount" ? moneyInputText(reward.value, currency, locale) : "",
-      percent: reward.kind === "percentage" ? whole(reward.percent) : "",
+      percent: reward.kind === "percentage" ? String(reward.percent) : "",
       minimumOrder: reward.minimumOrder === undefined ? "" : moneyInputText(reward.minimumOrder, currency, locale),
     })),
   };
