@@ -1,0 +1,145 @@
+import { describe, expect, it } from "vitest";
+import { DEFAULT_SETTINGS, type EarningRule } from "./program";
+import {
+  fieldLabel,
+  formField,
+  formFromProgram,
+  formMessages,
+  formProblems,
+  newReward,
+  newTier,
+  readProgramForm,
+  type ProgramData,
+  type ProgramForm,
+} from "./program-form";
+
+const at = new Date("2026-01-01T00:00:00Z");
+const version = { version: 1, effectiveFrom: at, retiredAt: null };
+
+const PROGRAM: ProgramData = {
+  enabled: true,
+  settings: { ...DEFAULT_SETTINGS, holdoutPercent: 2.5, tierBasis: { metric: "spend", window: "lifetime" } },
+  rules: [
+    { ...version, id: "purchase", kind: "purchase", points: 2, perAmount: 1000n },
+    { ...version, id: "purchase-old", kind: "purchase", points: 1, perAmount: 100n, retiredAt: at },
+    { ...version, id: "bday", kind: "birthday", points: 200 },
+    { ...version, id: "insta", kind: "custom", points: 30, name: "Follow us on Instagram" },
+  ] satisfies EarningRule[],
+  tiers: [
+    { id: "silver", name: "Silver", threshold: 50000n, multiplierBasisPoints: 12500 },
+    { id: "gold", name: "Gold", threshold: 100000n, multiplierBasisPoints: 15000 },
+  ],
+  rewards: [{ id: "five", name: "5 off", kind: "fixed_amount", pointsCost: 500, validDays: 30, value: 500n, minimumOrder: 2000n }],
+};
+
+describe("the settings form", () => {
+  it("shows the program in force as the merchant's language writes it", () => {
+    const form = formFromProgram(PROGRAM, "EUR", "de");
+    expect(form.purchase).toEqual({ id: "purchase", on: true, points: "2", perAmount: "10,00" });
+    expect(form.bonuses.birthday).toEqual({ id: "bday", on: true, points: "200" });
+    expect(form.bonuses.signup.on).toBe(false);
+    expect(form.custom).toEqual([{ id: "insta", name: "Follow us on Instagram", points: "30" }]);
+    expect(form.settings.holdoutPercent).toBe("2,5");
+    expect(form.tiers[0]).toEqual({ id: "silver", name: "Silver", threshold: "500,00", multiplier: "1,25" });
+    expect(form.rewards[0]).toMatchObject({ value: "5,00", minimumOrder: "20,00", pointsCost: "500", validDays: "30" });
+  });
+
+  it("reads back exactly what it showed", () => {
+    for (const locale of ["en", "de"]) {
+      const { input, problems } = readProgramForm(formFromProgram(PROGRAM, "EUR", locale), "EUR", locale);
+      expect(problems).toEqual([]);
+      expect(input.settings).toEqual(PROGRAM.settings);
+      expect(input.tiers).toEqual(PROGRAM.tiers);
+      expect(input.rewards).toEqual(PROGRAM.rewards);
+      expect(input.rules).toEqual([
+        { id: "purchase", kind: "purchase", points: 2, perAmount: 1000n },
+        { id: "bday", kind: "birthday", points: 200 },
+        { id: "insta", kind: "custom", points: 30, name: "Follow us on Instagram" },
+      ]);
+    }
+  });
+
+  it("suggests 1 point per whole unit of the currency, switched on only for a program never saved", () => {
+    const empty: ProgramData = { enabled: false, settings: DEFAULT_SETTINGS, rules: [], tiers: [], rewards: [] };
+    expect(formFromProgram(empty, "EUR", "en", true).purchase).toMatchObject({ on: true, points: "1", perAmount: "1.00" });
+    expect(formFromProgram(empty, "JPY", "en", true).purchase).toMatchObject({ perAmount: "1" });
+    expect(formFromProgram(empty, "EUR", "en").purchase).toMatchObject({ on: false, perAmount: "1.00" });
+    expect(readProgramForm(formFromProgram(empty, "EUR", "en"), "EUR", "en").input.rules).toEqual([]);
+  });
+
+  it("reads German amounts typed either way, into minor units", () => {
+    const form = formFromProgram(PROGRAM, "EUR", "de");
+    form.purchase.perAmount = "7.50";
+    form.tiers[1]!.threshold = "1.250,00";
+    expect(readProgramForm(form, "EUR", "de").input.rules[0]).toMatchObject({ perAmount: 750n });
+    expect(readProgramForm(form, "EUR", "de").input.tiers[1]!.threshold).toBe(125000n);
+  });
+
+  it("names every field it cannot read, and tiers out of order", () => {
+    const form: ProgramForm = formFromProgram(PROGRAM, "EUR", "en");
+    form.purchase.perAmount = "ten";
+    form.settings.pendingDays = "1.5";
+    form.tiers[1]!.threshold = "400";
+    form.rewards.push({ ...newReward(), name: "Free shipping", kind: "free_shipping", pointsCost: "", minimumOrder: "" });
+    const { problems } = readProgramForm(form, "EUR", "en");
+    expect(problems.map((p) => [p.field, p.key])).toEqual([
+      ["purchase.perAmount", "errors.notANumber"],
+      ["settings.pendingDays", "errors.tooManyDecimals"],
+      ["tiers[1].threshold", "errors.tierNotIncreasing"],
+      ["rewards[1].pointsCost", "errors.required"],
+    ]);
+    expect(problems.find((p) => p.key === "errors.tierNotIncreasing")!.values).toEqual({ tier: 1 });
+  });
+
+  it("adds the domain's verdict on what it could read, once per field", () => {
+    const form = formFromProgram(PROGRAM, "EUR", "en");
+    form.tiers[0]!.threshold = "abc";
+    form.settings.pendingDays = "-1";
+    form.rewards[0]!.pointsCost = "0";
+    form.tiers.push({ ...newTier(), name: "Gold", threshold: "2000" });
+    const messages = formProblems(readProgramForm(form, "EUR", "en"), at);
+    expect(messages.map((m) => [m.field, m.key])).toEqual([
+      ["tiers[0].threshold", "errors.notANumber"],
+      ["settings.pendingDays", "errors.wholeNumberRange"],
+      ["tiers[2].name", "errors.duplicateTier"],
+      ["rewards[0].pointsCost", "errors.wholeNumberRange"],
+    ]);
+    expect(messages[1]!.values).toEqual({ min: 0, max: 365 });
+  });
+});
+
+describe("the domain's field errors on the form", () => {
+  const ruleFields = ["purchase", "bonuses.birthday", "custom[0]"];
+
+  it("maps rules[i] to the rule the form put there, other paths as they are", () => {
+    expect(formField("rules[0].perAmount", ruleFields)).toBe("purchase.perAmount");
+    expect(formField("rules[1].points", ruleFields)).toBe("bonuses.birthday.points");
+    expect(formField("rules[2].name", ruleFields)).toBe("custom[0].name");
+    expect(formField("tiers[1].threshold", ruleFields)).toBe("tiers[1].threshold");
+    expect(formField("settings.expiry.months", ruleFields)).toBe("settings.expiry.months");
+    expect(formField("rules", ruleFields)).toBe("rules");
+  });
+
+  it("translates the messages it knows and keeps the others readable", () => {
+    const messages = formMessages(
+      [
+        { field: "rules[2].name", message: "must not be empty" },
+        { field: "settings.holdoutPercent", message: "must be a percentage from 0 to 50 with at most 2 decimals" },
+        { field: "rules[0].kind", message: "must stay purchase; add a rule with a new id instead" },
+      ],
+      ruleFields,
+    );
+    expect(messages).toEqual([
+      { field: "custom[0].name", key: "errors.required", values: {}, text: "must not be empty" },
+      { field: "settings.holdoutPercent", key: "errors.holdoutPercent", values: {}, text: "must be a percentage from 0 to 50 with at most 2 decimals" },
+      { field: "purchase.kind", key: null, values: {}, text: "must stay purchase; add a rule with a new id instead" },
+    ]);
+  });
+
+  it("labels fields by their list position", () => {
+    expect(fieldLabel("tiers[1].threshold")).toEqual({ label: "tiers.threshold", list: "tiers", position: 2 });
+    expect(fieldLabel("custom[0].name")).toEqual({ label: "custom.name", list: "custom", position: 1 });
+    expect(fieldLabel("settings.expiry.months")).toEqual({ label: "settings.expiry.months", list: null, position: null });
+    expect(fieldLabel("")).toEqual({ label: "program", list: null, position: null });
+  });
+});

@@ -1,0 +1,211 @@
+// The loyalty program's admin pages in a real browser against the shared demo: the overview with
+// real figures, the settings round-trip (purchase rate, a tier, a reward), every field error at
+// once with nothing saved, the storefront preview following the edits, and German.
+// Other browser tests use the same demo at the same time: this file adds only tiers no member can
+// reach and a reward nobody can afford, and puts the program back as it found it.
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import type { Browser, Page } from "playwright-core";
+import { launchBrowser } from "../support/browser";
+import { waitFor } from "../support/wait";
+
+const url = inject("demoUrl");
+const PROGRAM_API = `${url}/app/api/loyalty/program`;
+/** Far above any demo customer's points or spend: no member changes tier because of this test. */
+const SUMMIT = "9000000";
+const SUMMIT_HIGHER = "9500000";
+
+type ProgramJson = {
+  enabled: boolean;
+  settings: Record<string, unknown>;
+  rules: { id: string; kind: string; points: number; perAmount?: string; name?: string; retiredAt: string | null }[];
+  tiers: unknown[];
+  rewards: unknown[];
+};
+
+let browser: Browser;
+let original: ProgramJson;
+const pageErrors: string[] = [];
+
+const readProgram = async (): Promise<ProgramJson> => (await fetch(PROGRAM_API)).json() as Promise<ProgramJson>;
+/** What is in force, without rule version history: what a save could change. */
+const inForce = ({ enabled, settings, rules, tiers, rewards }: ProgramJson) => ({
+  enabled,
+  settings,
+  rules: rules.filter((rule) => rule.retiredAt === null).map(({ id, kind, points, perAmount, name }) => ({ id, kind, points, perAmount, name })),
+  tiers,
+  rewards,
+});
+
+async function openPage(path: string): Promise<Page> {
+  // Reduced motion: polaris-viz draws its bars at once, so screenshots show them whole.
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, reducedMotion: "reduce" });
+  page.on("pageerror", (error) => pageErrors.push(`${path}: ${error}`));
+  await page.goto(`${url}${path}`, { waitUntil: "networkidle" });
+  // On a cold start Vite's dev server optimises dependencies and reloads the page once.
+  await page.locator("h1").first().waitFor({ timeout: 60_000 });
+  return page;
+}
+
+const save = (page: Page) => page.getByRole("button", { name: "Save", exact: true }).first().click();
+const lastTier = async (page: Page) => page.locator(`#tier-${(await page.locator("[id^=tier-]").count()) - 1}`);
+const lastReward = async (page: Page) => page.locator(`#reward-${(await page.locator("[id^=reward-]").count()) - 1}`);
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  original = await readProgram();
+});
+
+afterAll(async () => {
+  // The program as it was (rules that changed get a new version; their content is restored).
+  const { enabled, settings, rules, tiers, rewards } = inForce(original);
+  const restored = await fetch(PROGRAM_API, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ enabled, settings, rules, tiers, rewards }) });
+  expect(restored.status, await restored.text()).toBe(200);
+  await browser?.close();
+});
+
+describe("loyalty program admin", () => {
+  it("sets the program up, refuses bad settings field by field, saves good ones and shows them after a reload", async () => {
+    const overview = await openPage("/app/loyalty");
+    // A demo without a program shows the empty state; its action leads to the settings.
+    if ((await overview.getByText("Set up the program").count()) > 0) {
+      await overview.screenshot({ path: "test-results/screenshots/loyalty-empty.png", fullPage: true });
+      await overview.getByText("Set up the program").click();
+    } else {
+      await overview.getByRole("link", { name: "Edit program" }).click();
+    }
+    await overview.getByRole("heading", { name: "Program settings" }).waitFor();
+    const page = overview;
+    const tiersBefore = await page.locator("[id^=tier-]").count();
+    const rewardsBefore = await page.locator("[id^=reward-]").count();
+
+    // Three mistakes at once: tiers out of order, a reward costing 0 points, a negative pending period.
+    await page.getByRole("button", { name: "Add tier" }).click();
+    let tier = await lastTier(page);
+    await tier.getByLabel("Name").fill("E2E Summit");
+    await tier.getByLabel(/^Threshold/).fill(SUMMIT);
+    await tier.getByLabel("Points multiplier").fill("1.5");
+    await page.getByRole("button", { name: "Add tier" }).click();
+    tier = await lastTier(page);
+    await tier.getByLabel("Name").fill("E2E Peak");
+    await tier.getByLabel(/^Threshold/).fill("8000000");
+    await page.getByRole("button", { name: "Add reward" }).click();
+    const reward = await lastReward(page);
+    await reward.getByLabel("Name").fill("E2E voucher");
+    await reward.getByLabel("Amount off").fill("7.50");
+    await reward.getByLabel("Cost").fill("0");
+    await page.locator("#section-points").getByLabel("Pending period").fill("-1");
+    const beforeSubmit = inForce(await readProgram());
+    await save(page);
+    const errors = page.locator("#settings-errors");
+    await errors.waitFor();
+    expect(await errors.textContent()).toContain("3 problems to fix");
+    expect(await errors.textContent()).toContain(`Tier ${tiersBefore + 2} · Threshold: Must be higher than the threshold of tier ${tiersBefore + 1}.`);
+    expect(await tier.textContent()).toContain(`Must be higher than the threshold of tier ${tiersBefore + 1}.`);
+    expect(await reward.textContent()).toContain("Enter a whole number from 1 to 1,000,000,000.");
+    expect(await page.locator("#section-points").textContent()).toContain("Enter a whole number from 0 to 365.");
+    expect(await page.locator("input[aria-invalid=true]").count()).toBe(3);
+    await page.screenshot({ path: "test-results/screenshots/loyalty-settings-errors.png", fullPage: true });
+    expect(inForce(await readProgram())).toEqual(beforeSubmit);
+
+    // Fixed, with a new purchase rate; the preview follows the edits before anything is saved.
+    await tier.getByLabel(/^Threshold/).fill(SUMMIT_HIGHER);
+    await reward.getByLabel("Cost").fill("900000");
+    await page.locator("#section-points").getByLabel("Pending period").fill("14");
+    const earning = page.locator("#section-earning");
+    if (!(await earning.getByLabel("Earn points on purchases").isChecked())) await earning.getByLabel("Earn points on purchases").check();
+    await earning.getByLabel("Points", { exact: true }).fill("3");
+    await earning.getByLabel("For every").fill("2.50");
+    expect(await earning.textContent()).toContain("Reads as €2.50");
+    const preview = page.locator("#storefront-preview");
+    await preview.getByText("3 points for every €2.50 spent").waitFor();
+    expect(await preview.textContent()).toContain("E2E voucher for 900,000 points");
+    expect(await preview.textContent()).toContain("€7.50 off your order");
+    expect(await preview.textContent()).toMatch(/E2E Summit: from (9,000,000 points|€9,000,000\.00 spent) · 1\.5× points on purchases/);
+    expect(await page.getByText("Unsaved changes").count()).toBe(1);
+    await save(page);
+    await page.getByText("Program saved").waitFor();
+    expect(await page.locator("#settings-errors").count()).toBe(0);
+    await page.screenshot({ path: "test-results/screenshots/loyalty-settings.png", fullPage: true });
+
+    await page.reload({ waitUntil: "networkidle" });
+    await page.getByRole("heading", { name: "Program settings" }).waitFor();
+    expect(await page.locator("[id^=tier-]").count()).toBe(tiersBefore + 2);
+    expect(await page.locator("[id^=reward-]").count()).toBe(rewardsBefore + 1);
+    expect(await page.locator("#section-earning").getByLabel("Points", { exact: true }).inputValue()).toBe("3");
+    expect(await page.locator("#section-earning").getByLabel("For every").inputValue()).toBe("2.50");
+    // Tiers come back ordered by threshold: the summit and the peak are the two highest.
+    const summit = page.locator(`#tier-${tiersBefore}`);
+    expect(await summit.getByLabel("Name").inputValue()).toBe("E2E Summit");
+    expect(await summit.getByLabel("Points multiplier").inputValue()).toBe("1.5");
+    expect(await page.locator(`#tier-${tiersBefore + 1}`).getByLabel("Name").inputValue()).toBe("E2E Peak");
+    const saved = await lastReward(page);
+    expect(await saved.getByLabel("Name").inputValue()).toBe("E2E voucher");
+    expect(await saved.getByLabel("Amount off").inputValue()).toBe("7.50");
+    expect(await saved.getByLabel("Cost").inputValue()).toBe("900000");
+    const stored = await readProgram();
+    expect(stored.rules.find((rule) => rule.kind === "purchase" && rule.retiredAt === null)).toMatchObject({ points: 3, perAmount: "250" });
+
+    // Leaving with unsaved changes asks first; staying keeps them, discarding restores the saved ones.
+    await page.locator("#section-points").getByLabel("Pending period").fill("21");
+    await page.getByRole("link", { name: "Loyalty program" }).first().click();
+    await page.getByText("Leave with unsaved changes?").waitFor();
+    await page.getByRole("button", { name: "Stay on this page" }).click();
+    expect(await page.locator("#section-points").getByLabel("Pending period").inputValue()).toBe("21");
+    await page.getByRole("button", { name: "Discard changes" }).first().click();
+    expect(await page.locator("#section-points").getByLabel("Pending period").inputValue()).toBe("14");
+    await page.close();
+  });
+
+  it("shows the program's performance with real figures, and switches it off and on", async () => {
+    const page = await openPage("/app/loyalty");
+    await page.locator("#points-issued").waitFor();
+    const count = async (id: string) => Number((await page.locator(id).textContent())!.replace(/,/g, ""));
+    const customers = (await count("#group-members-customers")) + (await count("#group-holdout-customers")) + (await count("#group-nonMembers-customers"));
+    expect(customers).toBeGreaterThan(3000);
+    expect(await page.locator("#group-nonMembers-rate").textContent()).toMatch(/^(\d+\.\d%|—)$/);
+    for (const figure of ["issued", "redeemed", "expired", "outstanding", "pending"]) {
+      expect(await page.locator(`#points-${figure}`).textContent()).toMatch(/^-?[\d,]+$/);
+    }
+    // The demo's rewards decide whether there is a value per point; either way the card says so.
+    expect(await page.locator("#points-liability").textContent()).toMatch(/^(€[\d,]+\.\d\d|—)$/);
+    expect((await page.locator("#holdout-lift").count()) + (await page.locator("#holdout-lift-note").count())).toBeGreaterThan(0);
+    await page.locator("#loyalty-groups-chart svg").first().waitFor();
+    await page.screenshot({ path: "test-results/screenshots/loyalty-overview.png", fullPage: true });
+
+    const status = async () => [await page.locator("#loyalty-status").getAttribute("data-enabled"), await page.locator("#loyalty-status").textContent()];
+    const [wasOn] = await status();
+    for (const on of wasOn === "true" ? [false, true] : [true, false]) {
+      await page.getByRole("button", { name: on ? "Turn on" : "Turn off" }).click();
+      await page.getByText(on ? "Loyalty program turned on" : "Loyalty program turned off").first().waitFor();
+      await waitFor("the status badge", async () => {
+        const [enabled, text] = await status();
+        return enabled === String(on) && text!.includes(on ? "On" : "Off");
+      });
+      expect((await readProgram()).enabled).toBe(on);
+    }
+    await page.close();
+  });
+
+  it("speaks German, reading amounts as German merchants type them", async () => {
+    const page = await openPage("/app/loyalty/settings?locale=de");
+    await page.getByRole("heading", { name: "Programmeinstellungen" }).waitFor();
+    const earning = page.locator("#section-earning");
+    expect(await earning.getByLabel("Je").inputValue()).toBe("2,50");
+    await earning.getByLabel("Je").fill("2,00");
+    expect((await earning.textContent())!.replace(/\u00a0/g, " ")).toContain("Gelesen als 2,00 €");
+    await page.locator("#storefront-preview").getByText("3 Punkte je 2,00 € Einkaufswert").waitFor();
+    await page.getByRole("button", { name: "Speichern", exact: true }).first().click();
+    await page.getByText("Programm gespeichert").waitFor();
+    await page.screenshot({ path: "test-results/screenshots/loyalty-settings-de.png", fullPage: true });
+    const stored = await readProgram();
+    expect(stored.rules.find((rule) => rule.kind === "purchase" && rule.retiredAt === null)).toMatchObject({ points: 3, perAmount: "200" });
+
+    await page.goto(`${url}/app/loyalty?locale=de`, { waitUntil: "networkidle" });
+    await page.getByRole("heading", { name: "Treueprogramm" }).waitFor();
+    expect(await page.getByText("Wer wieder kauft").count()).toBe(1);
+    expect(await page.locator("#points-issued").textContent()).toMatch(/^-?[\d.]+$/);
+    await page.screenshot({ path: "test-results/screenshots/loyalty-overview-de.png", fullPage: true });
+    await page.close();
+    expect(pageErrors).toEqual([]);
+  });
+});

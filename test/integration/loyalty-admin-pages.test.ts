@@ -1,0 +1,114 @@
+// The loyalty program's admin pages on the built app: they refuse requests without a valid session
+// token, and the settings page's action saves a whole program typed in German, or refuses it with
+// every field error and saves nothing. Runs on SQLite and on PostgreSQL.
+import { describe, expect, inject, it } from "vitest";
+import { DEFAULT_SETTINGS } from "../../app/loyalty/program";
+import { formFromProgram, newReward, newTier, type ProgramForm } from "../../app/loyalty/program-form";
+import { BROWSER_HEADERS, embeddedAppUrl, sessionToken } from "../support/session-token";
+import { uniqueShop } from "../support/webhooks";
+
+const app = () => inject("appUrl");
+const double = () => inject("adminDoubleUrl");
+
+async function install(shop: string) {
+  const configured = await fetch(`${double()}/_test/shops/${shop}`, {
+    method: "PUT",
+    body: JSON.stringify({ name: "Loyalty Pages", currencyCode: "EUR", ianaTimezone: "Europe/Berlin", jsonl: "" }),
+  });
+  expect(configured.ok).toBe(true);
+  const response = await fetch(embeddedAppUrl(app(), shop, sessionToken(shop)), { redirect: "manual", headers: BROWSER_HEADERS });
+  expect(response.status).toBe(200);
+}
+
+/** A request as App Bridge's fetch makes it: the session token as a bearer token. */
+function call(path: string, token: string | null, body?: unknown) {
+  return fetch(`${app()}${path}`, {
+    method: body === undefined ? "GET" : "POST",
+    headers: { ...BROWSER_HEADERS, "Content-Type": "application/json", ...(token && { Authorization: `Bearer ${token}` }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    redirect: "manual",
+  });
+}
+
+const program = async (shop: string) => (await call("/app/api/loyalty/program", sessionToken(shop))).json();
+
+/** A new program as the page suggests it, in German, with one tier and one reward. */
+function germanForm(): ProgramForm {
+  const form = formFromProgram({ enabled: true, settings: DEFAULT_SETTINGS, rules: [], tiers: [], rewards: [] }, "EUR", "de", true);
+  form.purchase.perAmount = "2,50";
+  form.tiers = [{ ...newTier(), name: "Gold", threshold: "1.000" }];
+  form.rewards = [{ ...newReward(), name: "5 €", value: "5,00", pointsCost: "500", minimumOrder: "25" }];
+  return form;
+}
+
+describe("loyalty admin pages", () => {
+  it("refuse page loads, data requests and saves without a valid session token", async () => {
+    const shop = uniqueShop("pages-auth");
+    await install(shop);
+    for (const path of ["/app/loyalty", "/app/loyalty/settings"]) {
+      const page = await fetch(`${app()}${path}?embedded=1&shop=${shop}`, { redirect: "manual", headers: BROWSER_HEADERS });
+      expect(page.status, path).not.toBe(200);
+      expect(await page.text()).not.toContain("Loyalty program");
+      // No token at all: Shopify's library sends the request to log in, with no data.
+      const anonymous = await call(`${path}.data`, null);
+      expect(await anonymous.text()).toMatch(/^\[\["SingleFetchRedirect".*"\/auth\/login"/);
+      for (const token of [sessionToken(shop, { secret: "forged" }), sessionToken(shop, { expiresInSeconds: -120 })]) {
+        expect((await call(`${path}.data`, token)).status, `${path}.data`).toBe(401);
+      }
+    }
+    const before = await program(shop);
+    for (const token of [null, sessionToken(shop, { secret: "forged" })]) {
+      expect((await call("/app/loyalty/settings.data", token, { locale: "de", form: germanForm() })).status).not.toBe(200);
+      expect((await call("/app/loyalty.data", token, { enabled: "true" })).status).not.toBe(200);
+    }
+    expect(await program(shop)).toEqual(before);
+  });
+
+  it("saves a program typed in German, amounts exactly in minor units", async () => {
+    const shop = uniqueShop("pages-save");
+    await install(shop);
+    const saved = await call("/app/loyalty/settings.data", sessionToken(shop), { locale: "de", form: germanForm() });
+    expect(saved.status, await saved.clone().text()).toBe(200);
+    const stored = await program(shop);
+    expect(stored.enabled).toBe(true);
+    expect(stored.rules).toMatchObject([{ kind: "purchase", points: 1, perAmount: "250", retiredAt: null }]);
+    expect(stored.tiers).toMatchObject([{ name: "Gold", threshold: "1000", multiplierBasisPoints: 10000 }]);
+    expect(stored.rewards).toMatchObject([{ name: "5 €", kind: "fixed_amount", value: "500", minimumOrder: "2500", pointsCost: 500 }]);
+    // The overview reads the program it saved.
+    const overview = await call("/app/loyalty.data", sessionToken(shop));
+    expect(overview.status).toBe(200);
+  });
+
+  it("refuses a bad program with every field error at once and saves nothing", async () => {
+    const shop = uniqueShop("pages-refuse");
+    await install(shop);
+    expect((await call("/app/loyalty/settings.data", sessionToken(shop), { locale: "de", form: germanForm() })).status).toBe(200);
+    const before = await program(shop);
+
+    const form = germanForm();
+    form.tiers.push({ ...newTier(), name: "Platin", threshold: "500" });
+    form.rewards[0]!.pointsCost = "0";
+    form.settings.pendingDays = "-1";
+    form.purchase.perAmount = "zehn";
+    const refused = await call("/app/loyalty/settings.data", sessionToken(shop), { locale: "de", form });
+    expect(refused.status).toBe(400);
+    const body = await refused.text();
+    for (const field of ["tiers[1].threshold", "rewards[0].pointsCost", "settings.pendingDays", "purchase.perAmount"]) expect(body).toContain(field);
+    for (const key of ["errors.tierNotIncreasing", "errors.wholeNumberRange", "errors.notANumber"]) expect(body).toContain(key);
+    expect(await program(shop)).toEqual(before);
+
+    // Only the domain's errors (every value readable): saveProgram's verdict, equally complete.
+    form.purchase.perAmount = "2,50";
+    form.tiers[1]!.threshold = "1.000";
+    const domain = await call("/app/loyalty/settings.data", sessionToken(shop), { locale: "de", form });
+    expect(domain.status).toBe(400);
+    const domainBody = await domain.text();
+    for (const field of ["tiers[1].threshold", "rewards[0].pointsCost", "settings.pendingDays"]) expect(domainBody).toContain(field);
+    expect(domainBody).toContain("errors.duplicateTier");
+    expect(await program(shop)).toEqual(before);
+
+    const unreadable = await call("/app/loyalty/settings.data", sessionToken(shop), { locale: "de", form: { tiers: "all of them" } });
+    expect(unreadable.status).toBe(400);
+    expect(await unreadable.text()).toContain("errors.unreadable");
+  });
+});
