@@ -21,8 +21,11 @@ import {
   type PredictionSummary,
 } from "./predictions";
 import { segmentSummary, rfmScores, type SegmentSummary } from "./segments";
+import { monthlyRevenue, retentionCurve, type MonthlyRevenue, type RetentionPoint } from "./series";
 
 export const DASHBOARD_COHORTS = 60;
+/** Months of the revenue chart, up to the period's end. */
+export const REVENUE_MONTHS = 24;
 /** A fit older than this is redone by the worker (or by `npm run metrics`). */
 export const REFIT_AFTER_MS = 24 * 3_600_000;
 
@@ -36,11 +39,17 @@ export interface Dashboard {
   /** Today on the shop's calendar. */
   today: string;
   lookbackDays: number;
+  /** The shop's first counted order (shop calendar), null before there is one. */
+  firstOrder: string | null;
   periods: Record<"current" | "previous" | "yearAgo", { from: string; to: string; days: number }>;
   kpis: Record<"current" | "previous" | "yearAgo", PeriodKpis>;
   changes: Record<keyof PeriodKpis, KpiChange>;
   /** As of the period's end. */
   cohorts: CohortTable;
+  /** Average share of the cohorts ordering k months after their first order, as of the period's end. */
+  retentionCurve: RetentionPoint[];
+  /** Net revenue by month from new, returning and guest orders, up to the period's end. */
+  revenueByMonth: MonthlyRevenue[];
   segments: SegmentSummary[];
   predictions: PredictionsView;
 }
@@ -73,10 +82,12 @@ export async function getDashboard(shopDomain: string, query: DashboardQuery = {
     yearAgo: periodKpis(h, periods.yearAgo, W),
   };
   const asOf = periods.current.to;
+  const cohorts = dashboardCohorts(h, asOf);
   return {
     shop: { domain: shop.domain, currency: shop.currency, timezone: shop.timezone },
     today: formatLocalDate(today),
     lookbackDays: W,
+    firstOrder: h.lastDay >= h.firstDay ? formatLocalDate(h.firstDay) : null,
     periods: {
       current: describePeriod(periods.current),
       previous: describePeriod(periods.previous),
@@ -84,7 +95,9 @@ export async function getDashboard(shopDomain: string, query: DashboardQuery = {
     },
     kpis,
     changes: kpiChanges(kpis.current, kpis.previous, kpis.yearAgo),
-    cohorts: dashboardCohorts(h, asOf),
+    cohorts,
+    retentionCurve: retentionCurve(cohorts, asOf),
+    revenueByMonth: monthlyRevenue(h, { asOf, months: REVENUE_MONTHS }),
     segments: segmentSummary(rfmScores(h, asOf)),
     predictions: await predictionsView(shopDomain),
   };
