@@ -2,6 +2,7 @@
 // Everything is computed from the shop's in-memory order facts (facts.server.ts); the only
 // database reads are the changed orders and the shop's latest model fit.
 import db from "../db.server";
+import englishText from "../locales/en/dashboard.json";
 import { log } from "../log.server";
 import { formatLocalDate } from "./calendar";
 import type { CustomerMetricsRow } from "./csv";
@@ -204,7 +205,7 @@ function customerPredictions(facts: OrderFacts, fit: StoredFit): CustomerPredict
 
 async function predictionsView(shopDomain: string): Promise<PredictionsView> {
   const fit = await loadFit(shopDomain);
-  if (!fit) return { status: "pending", message: "Predictions are computed in the background after the order history is imported." };
+  if (!fit) return { status: "pending", message: englishText.predictions.pending };
   return {
     status: fit.stable ? "ready" : "unstable",
     fittedAt: fit.fittedAt.toISOString(),
