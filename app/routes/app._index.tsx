@@ -27,6 +27,7 @@ import { DashboardSkeleton } from "../components/dashboard-skeleton";
 import { useToast } from "../components/toast";
 import { useFormat } from "../i18n/use-format";
 import { DASHBOARD_KPIS } from "../metrics/definitions";
+import { ShopNotFoundError } from "../metrics/facts.server";
 import { dashboardQuery } from "../metrics/http.server";
 import { getDashboard, saveLookbackDays, type Dashboard } from "../metrics/metrics.server";
 import { MetricsQueryError, type MetricsQueryProblem } from "../metrics/periods";
@@ -69,6 +70,8 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     return { problem: null, view: dashboardView(await getDashboard(shop, dashboardQuery(request))) };
   } catch (error) {
     if (error instanceof MetricsQueryError) return { problem: error.problem, view: null };
+    // Right after install the shop's details are still being read from Shopify: nothing to show yet.
+    if (error instanceof ShopNotFoundError) return { problem: null, view: null };
     throw error;
   }
 };
@@ -253,18 +256,17 @@ export default function DashboardPage() {
   if (navigation.state === "loading" && navigation.location.pathname === "/app" && navigation.formMethod !== "POST") {
     return <DashboardSkeleton />;
   }
-  if (!view) {
+  if (problem) {
     return (
       <Page title={t("title")}>
         <BlockStack gap="400">
-          <Banner tone="critical" title={t("period.invalidTitle")}>{problem && problemText(problem)}</Banner>
+          <Banner tone="critical" title={t("period.invalidTitle")}>{problemText(problem)}</Banner>
           <PeriodForm from={params.get("from") ?? ""} to={params.get("to") ?? ""} />
         </BlockStack>
       </Page>
     );
   }
-  const { periods, shop } = view;
-  if (view.firstOrder === null) {
+  if (!view || view.firstOrder === null) {
     return (
       <Page title={t("title")}>
         <Card>
@@ -279,6 +281,7 @@ export default function DashboardPage() {
       </Page>
     );
   }
+  const { periods, shop } = view;
   const day = format.day;
   const search = new URLSearchParams({ to: periods.current.to }).toString();
   return (
