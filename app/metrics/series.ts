@@ -27,11 +27,14 @@ export function monthlyRevenue(h: CustomerHistories, { asOf, months }: { asOf: L
   const guestRevenue = new Float64Array(months);
   for (let c = 0; c < h.customers; c++) {
     const s = h.start[c];
-    for (let j = s; j < h.start[c + 1]; j++) {
+    // Newest first: a long history stops at the first month shown instead of walking all of it.
+    for (let j = h.start[c + 1] - 1; j >= s; j--) {
       const day = h.days[j];
-      if (day >= asOf) break;
-      if (day < firstDay) continue;
-      (j === s ? newRevenue : returningRevenue)[h.monthOf(day) - firstMonth] += h.net[j];
+      if (day >= asOf) continue;
+      if (day < firstDay) break;
+      const month = h.monthOf(day) - firstMonth;
+      if (j === s) newRevenue[month] += h.net[j];
+      else returningRevenue[month] += h.net[j];
     }
   }
   for (let g = 0; g < h.guestDays.length; g++) {

@@ -32,14 +32,21 @@ import { dashboardQuery } from "../metrics/http.server";
 import { getDashboard, saveLookbackDays, type Dashboard } from "../metrics/metrics.server";
 import { MetricsQueryError, type MetricsQueryProblem } from "../metrics/periods";
 
-/** The heatmap shows the newest cohorts over their first year; the CSV export has all of them. */
-const PAGE_COHORTS = 12;
+/** The heatmap shows the newest cohorts over their first year (the oldest of them has all 13 months); the CSV export has all of them. */
+const PAGE_COHORTS = 13;
 const PAGE_COHORT_MONTHS = 13;
 const CURVE_MONTHS = 24;
 
 /** Only what the page draws: the period's KPI values and changes, not every field of three periods. */
 function dashboardView(dashboard: Dashboard) {
   const { kpis, changes, predictions } = dashboard;
+  const cohorts = dashboard.cohorts.rows.slice(-PAGE_COHORTS).map((row) => ({
+    cohort: row.cohort,
+    size: row.size,
+    cells: row.cells
+      .slice(0, PAGE_COHORT_MONTHS)
+      .map(({ month, percent, cumulativeRevenuePerCustomer }) => ({ month, percent, cumulativeRevenuePerCustomer })),
+  }));
   return {
     shop: dashboard.shop,
     lookbackDays: dashboard.lookbackDays,
@@ -52,14 +59,8 @@ function dashboardView(dashboard: Dashboard) {
         : { status: predictions.status, fittedAt: predictions.fittedAt, customers: predictions.customers, reasons: predictions.reasons, summary: predictions.summary },
     revenueByMonth: dashboard.revenueByMonth,
     retentionCurve: dashboard.retentionCurve.slice(0, CURVE_MONTHS + 1),
-    cohorts: dashboard.cohorts.rows.slice(-PAGE_COHORTS).map((row) => ({
-      cohort: row.cohort,
-      size: row.size,
-      cells: row.cells
-        .slice(0, PAGE_COHORT_MONTHS)
-        .map(({ month, percent, cumulativeRevenuePerCustomer }) => ({ month, percent, cumulativeRevenuePerCustomer })),
-    })),
-    cohortMonths: Math.min(dashboard.cohorts.months, PAGE_COHORT_MONTHS),
+    cohorts,
+    cohortMonths: Math.max(0, ...cohorts.map((row) => row.cells.length)),
     segments: dashboard.segments.map(({ segment, customers, revenueShare }) => ({ segment, customers, revenueShare })),
   };
 }

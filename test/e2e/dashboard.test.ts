@@ -74,7 +74,7 @@ describe("dashboard", () => {
 
     const heatmap = page.locator("#cohort-heatmap");
     expect(await heatmap.getAttribute("data-mode")).toBe("percent");
-    expect(await heatmap.locator("tbody tr").count()).toBe(12);
+    expect(await heatmap.locator("tbody tr").count()).toBe(13);
     expect(await heatmap.locator("thead th").allTextContents()).toEqual(["Cohort", "Customers", ...Array.from({ length: 13 }, (_, k) => `M${k}`)]);
     const firstRow = heatmap.locator("tbody tr").first();
     expect(await firstRow.locator("td").nth(1).textContent()).toBe("100.0%");
@@ -82,7 +82,7 @@ describe("dashboard", () => {
     // Cells are shaded by value: more than one shade in the table.
     const steps = new Set(await heatmap.locator("td[data-step]").evaluateAll((cells) => cells.map((c) => c.getAttribute("data-step"))));
     expect(steps.size).toBeGreaterThan(2);
-    await page.screenshot({ path: "test-results/screenshots/dashboard.png", fullPage: true });
+    await page.screenshot({ path: "test-results/screenshots/dashboard-overview.png", fullPage: true });
 
     await page.locator("#heatmap-mode-ltv").click();
     expect(await heatmap.getAttribute("data-mode")).toBe("ltv");

@@ -82,7 +82,7 @@ describe("npm run demo", () => {
     expect(await rejected.textContent()).toContain("Not retried: rejected");
     expect(await rejected.locator("td").nth(2).textContent()).toContain("admin_graphql_api_id");
     expect(count(await page.locator("#failed-deliveries").textContent())).toBeGreaterThanOrEqual(1);
-    await page.screenshot({ path: "test-results/screenshots/sync.png", fullPage: true });
+    await page.screenshot({ path: "test-results/screenshots/sync-status.png", fullPage: true });
 
     // Re-run: confirm in the modal, a toast says it started, the page follows it to the end.
     await page.getByRole("button", { name: "Re-run import" }).click();
@@ -96,6 +96,7 @@ describe("npm run demo", () => {
     await waitFor("the re-run to finish", async () => (await page.getByText("Earlier imports").count()) > 0 && (await historyImport.getByText("Completed", { exact: true }).count()) === 1, 60_000);
     expect(count((await page.locator("#orders-imported").textContent())!.match(/^([\d,]+)/)![1]!)).toBe(imported);
     expect(count(await page.locator("#orders-synced").textContent())).toBeGreaterThan(5000);
+    await page.waitForTimeout(1000); // the progress bar's animation
     await page.screenshot({ path: "test-results/screenshots/sync-after-rerun.png", fullPage: true });
     expect(pageErrors).toEqual([]);
     await page.close();
