@@ -21,6 +21,7 @@ import {
   type FittedModels,
   type PredictionSummary,
 } from "./predictions";
+import type { FitReason } from "./models/stability";
 import { segmentSummary, rfmScores, type SegmentSummary } from "./segments";
 import { monthlyRevenue, retentionCurve, type MonthlyRevenue, type RetentionPoint } from "./series";
 
@@ -62,7 +63,7 @@ export type PredictionsView =
       fittedAt: string;
       asOf: string;
       customers: number;
-      reasons: string[];
+      reasons: FitReason[];
       bgNbd: FittedModels["bgNbd"];
       gammaGamma: FittedModels["gammaGamma"];
       summary: PredictionSummary | null;
@@ -136,7 +137,8 @@ async function loadFit(shopDomain: string): Promise<StoredFit | null> {
     bgNbd: row.bgNbd ? JSON.parse(row.bgNbd) : null,
     gammaGamma: row.gammaGamma ? JSON.parse(row.gammaGamma) : null,
     stable: row.stable,
-    reasons: JSON.parse(row.reasons),
+    // Fits stored before reasons had codes hold English sentences.
+    reasons: (JSON.parse(row.reasons) as (FitReason | string)[]).map((r) => (typeof r === "string" ? { code: null, values: {}, text: r } : r)),
     seconds: row.seconds,
     summary: row.summary ? JSON.parse(row.summary) : null,
     fittedAt: row.fittedAt,

@@ -200,7 +200,11 @@ function PredictionsCard({ predictions, currency }: { predictions: View["predict
             )}
             {predictions.status === "unstable" && (
               <Banner tone="warning" title={t("predictions.unstableTitle")}>
-                <ul>{predictions.reasons?.map((reason) => <li key={reason}>{reason}</li>)}</ul>
+                <ul>
+                  {predictions.reasons?.map((reason) => (
+                    <li key={reason.text}>{reason.code ? t(`predictions.reasons.${reason.code}`, reason.values) : reason.text}</li>
+                  ))}
+                </ul>
               </Banner>
             )}
           </>
