@@ -92,7 +92,6 @@ describe("dashboard", () => {
     const amount = (text: string | null) => Number(text!.replace(/[€,]/g, ""));
     expect(amount(await firstRow.locator("td").nth(3).textContent())).toBeGreaterThanOrEqual(amount(ltv));
     expect(await page.getByText("Cumulative net revenue per cohort customer", { exact: false }).count()).toBe(1);
-    await heatmap.scrollIntoViewIfNeeded();
     await page.screenshot({ path: "test-results/screenshots/dashboard-heatmap-ltv.png", fullPage: true });
     expect(errors).toEqual([]);
     await page.close();
