@@ -5,6 +5,7 @@ import { BarChart, LineChart, SimpleBarChart } from "@shopify/polaris-viz";
 import { Box, SkeletonBodyText } from "@shopify/polaris";
 import { useEffect, useMemo, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
+import { minorToDecimal } from "../i18n/format";
 import { useFormat } from "../i18n/use-format";
 import type { MonthlyRevenue, RetentionPoint } from "../metrics/series";
 import type { Segment } from "../metrics/segments";
@@ -51,6 +52,11 @@ export function RevenueChart({ months, currency }: { months: MonthlyRevenue[]; c
   const axisLabel = useMonthLabel(true);
   const series = (name: string, value: (m: MonthlyRevenue) => number) => ({ name, data: months.map((m) => ({ key: m.month, value: value(m) })) });
   const money = (value: string | number | null) => (value === null ? "" : format.money(Math.round(Number(value)), currency));
+  // Axis ticks in whole, compact amounts (€40K); tooltips keep the exact amount.
+  const axisMoney = useMemo(() => {
+    const compact = new Intl.NumberFormat(format.locale, { style: "currency", currency, notation: "compact", maximumFractionDigits: 1 });
+    return (value: string | number | null) => (value === null ? "" : compact.format(minorToDecimal(Math.round(Number(value)), currency) as unknown as number));
+  }, [format.locale, currency]);
   return (
     <ChartFrame id="chart-revenue">
       <BarChart
@@ -62,7 +68,7 @@ export function RevenueChart({ months, currency }: { months: MonthlyRevenue[]; c
           { ...series(t("charts.revenue.guests"), (m) => m.netRevenueGuest), color: GUEST_COLOR },
         ]}
         xAxisOptions={{ labelFormatter: (key) => axisLabel(String(key)) }}
-        yAxisOptions={{ labelFormatter: money }}
+        yAxisOptions={{ labelFormatter: axisMoney }}
         tooltipOptions={{ valueFormatter: money, titleFormatter: (key) => monthLabel(String(key)) }}
         emptyStateText={t("charts.empty")}
       />

@@ -169,6 +169,7 @@ describe("dashboard", () => {
   it("reads in German with ?locale=de, numbers and money formatted the German way", async () => {
     const { page, errors } = await open("/app?locale=de");
     expect(await page.locator("html").getAttribute("lang")).toBe("de");
+    expect(await page.locator("h1").first().textContent()).toBe("Übersicht");
     expect(await page.getByText("Kundenbindungsrate", { exact: true }).count()).toBe(1);
     expect(await page.getByText("Nettoumsatz mit Neukunden", { exact: true }).count()).toBe(1);
     expect(plain(await page.locator("#kpi-netRevenue").textContent())).toMatch(/^[\d.]+,\d\d €$/);
@@ -178,6 +179,8 @@ describe("dashboard", () => {
     expect(await page.locator("#cohort-heatmap thead th").first().textContent()).toBe("Kohorte");
     await chartsDrawn(page);
     expect(await page.locator("#chart-revenue").getByText("Wiederkehrende Kunden").count()).toBeGreaterThan(0);
+    // Axis ticks in whole German money: "0 €", "10.000 €".
+    expect(await page.locator("#chart-revenue").getByText(/^10\.000\s€$/).count()).toBeGreaterThan(0);
     await page.screenshot({ path: "test-results/screenshots/dashboard-de.png", fullPage: true });
     expect(errors).toEqual([]);
     await page.close();
