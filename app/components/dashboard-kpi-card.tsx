@@ -11,7 +11,7 @@ export interface KpiFigure extends KpiDefinition {
   vsYearAgo: number | null;
 }
 
-export function useKpiValue(currency: string) {
+function useKpiValue(currency: string) {
   const { t } = useTranslation("dashboard");
   const format = useFormat();
   return (value: number | null, kind: KpiDefinition["format"]) => {

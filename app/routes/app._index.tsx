@@ -17,7 +17,7 @@ import {
   Text,
   TextField,
 } from "@shopify/polaris";
-import { useEffect, useState } from "react";
+import { useEffect, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { requireShop } from "../auth.server";
 import { RetentionCurveChart, RevenueChart, SegmentsChart } from "../components/dashboard-charts";
@@ -175,7 +175,7 @@ function LookbackForm({ lookbackDays }: { lookbackDays: number }) {
   );
 }
 
-function PredictionsCard({ predictions, currency }: { predictions: View["predictions"]; currency: string }) {
+function PredictionsCard({ predictions, shop }: { predictions: View["predictions"]; shop: View["shop"] }) {
   const { t } = useTranslation("dashboard");
   const format = useFormat();
   return (
@@ -188,7 +188,7 @@ function PredictionsCard({ predictions, currency }: { predictions: View["predict
           <>
             {predictions.summary && (
               <>
-                <Text as="p" variant="headingXl" id="predicted-revenue">{format.money(predictions.summary.predictedRevenue12m, currency)}</Text>
+                <Text as="p" variant="headingXl" id="predicted-revenue">{format.money(predictions.summary.predictedRevenue12m, shop.currency)}</Text>
                 <Text as="p">
                   {t("predictions.risk", {
                     low: format.number(predictions.summary.customersByRisk.low),
@@ -198,10 +198,13 @@ function PredictionsCard({ predictions, currency }: { predictions: View["predict
                 </Text>
               </>
             )}
+            <Text as="p" variant="bodySm" tone="subdued">
+              {t("predictions.fitted", { customers: format.number(predictions.customers), fittedAt: format.dateTime(predictions.fittedAt, shop.timezone) })}
+            </Text>
             {predictions.status === "unstable" && (
               <Banner tone="warning" title={t("predictions.unstableTitle")}>
                 <ul>
-                  {predictions.reasons?.map((reason) => (
+                  {predictions.reasons.map((reason) => (
                     <li key={reason.text}>{reason.code ? t(`predictions.reasons.${reason.code}`, reason.values) : reason.text}</li>
                   ))}
                 </ul>
@@ -237,7 +240,7 @@ function SegmentsTable({ segments }: { segments: View["segments"] }) {
   );
 }
 
-function ChartCard({ title, help, children }: { title: string; help: string; children: React.ReactNode }) {
+function ChartCard({ title, help, children }: { title: string; help: string; children: ReactNode }) {
   return (
     <Card>
       <BlockStack gap="300">
@@ -320,7 +323,7 @@ export default function DashboardPage() {
           </InlineGrid>
         </Layout.Section>
         <Layout.Section>
-          <PredictionsCard predictions={view.predictions} currency={shop.currency} />
+          <PredictionsCard predictions={view.predictions} shop={shop} />
         </Layout.Section>
         <Layout.Section>
           <ChartCard title={t("charts.revenue.title")} help={t("charts.revenue.help", { months: view.revenueByMonth.length, to: day(periods.current.to) })}>
