@@ -91,8 +91,9 @@ describe("npm run demo", () => {
     expect(await dialog.getByText("imports its own history file (prisma/demo-history.jsonl) again", { exact: false }).count()).toBe(1);
     await page.screenshot({ path: "test-results/screenshots/sync-rerun-modal.png" });
     await dialog.getByRole("button", { name: "Re-run import" }).click();
-    await page.getByText("History import started").waitFor();
+    // The dialog closes first; while open it holds a hidden copy of the toast's text.
     await dialog.waitFor({ state: "hidden" });
+    await page.getByText("History import started").waitFor();
     await waitFor("the re-run to finish", async () => (await page.getByText("Earlier imports").count()) > 0 && (await historyImport.getByText("Completed", { exact: true }).count()) === 1, 60_000);
     expect(count((await page.locator("#orders-imported").textContent())!.match(/^([\d,]+)/)![1]!)).toBe(imported);
     expect(count(await page.locator("#orders-synced").textContent())).toBeGreaterThan(5000);
