@@ -2,6 +2,7 @@
 // Everything is computed from the shop's in-memory order facts (facts.server.ts); the only
 // database reads are the changed orders and the shop's latest model fit.
 import db from "../db.server";
+import englishText from "../locales/en/dashboard.json";
 import { log } from "../log.server";
 import { formatLocalDate } from "./calendar";
 import type { CustomerMetricsRow } from "./csv";
@@ -20,9 +21,13 @@ import {
   type FittedModels,
   type PredictionSummary,
 } from "./predictions";
+import type { FitReason } from "./models/stability";
 import { segmentSummary, rfmScores, type SegmentSummary } from "./segments";
+import { monthlyRevenue, retentionCurve, type MonthlyRevenue, type RetentionPoint } from "./series";
 
 export const DASHBOARD_COHORTS = 60;
+/** Months of the revenue chart, up to the period's end. */
+export const REVENUE_MONTHS = 24;
 /** A fit older than this is redone by the worker (or by `npm run metrics`). */
 export const REFIT_AFTER_MS = 24 * 3_600_000;
 
@@ -36,11 +41,17 @@ export interface Dashboard {
   /** Today on the shop's calendar. */
   today: string;
   lookbackDays: number;
+  /** The shop's first counted order (shop calendar), null before there is one. */
+  firstOrder: string | null;
   periods: Record<"current" | "previous" | "yearAgo", { from: string; to: string; days: number }>;
   kpis: Record<"current" | "previous" | "yearAgo", PeriodKpis>;
   changes: Record<keyof PeriodKpis, KpiChange>;
   /** As of the period's end. */
   cohorts: CohortTable;
+  /** Average share of the cohorts ordering k months after their first order, as of the period's end. */
+  retentionCurve: RetentionPoint[];
+  /** Net revenue by month from new, returning and guest orders, up to the period's end. */
+  revenueByMonth: MonthlyRevenue[];
   segments: SegmentSummary[];
   predictions: PredictionsView;
 }
@@ -52,7 +63,7 @@ export type PredictionsView =
       fittedAt: string;
       asOf: string;
       customers: number;
-      reasons: string[];
+      reasons: FitReason[];
       bgNbd: FittedModels["bgNbd"];
       gammaGamma: FittedModels["gammaGamma"];
       summary: PredictionSummary | null;
@@ -73,10 +84,12 @@ export async function getDashboard(shopDomain: string, query: DashboardQuery = {
     yearAgo: periodKpis(h, periods.yearAgo, W),
   };
   const asOf = periods.current.to;
+  const cohorts = dashboardCohorts(h, asOf);
   return {
     shop: { domain: shop.domain, currency: shop.currency, timezone: shop.timezone },
     today: formatLocalDate(today),
     lookbackDays: W,
+    firstOrder: h.lastDay >= h.firstDay ? formatLocalDate(h.firstDay) : null,
     periods: {
       current: describePeriod(periods.current),
       previous: describePeriod(periods.previous),
@@ -84,7 +97,9 @@ export async function getDashboard(shopDomain: string, query: DashboardQuery = {
     },
     kpis,
     changes: kpiChanges(kpis.current, kpis.previous, kpis.yearAgo),
-    cohorts: dashboardCohorts(h, asOf),
+    cohorts,
+    retentionCurve: retentionCurve(cohorts, asOf),
+    revenueByMonth: monthlyRevenue(h, { asOf, months: REVENUE_MONTHS }),
     segments: segmentSummary(rfmScores(h, asOf)),
     predictions: await predictionsView(shopDomain),
   };
@@ -122,7 +137,8 @@ async function loadFit(shopDomain: string): Promise<StoredFit | null> {
     bgNbd: row.bgNbd ? JSON.parse(row.bgNbd) : null,
     gammaGamma: row.gammaGamma ? JSON.parse(row.gammaGamma) : null,
     stable: row.stable,
-    reasons: JSON.parse(row.reasons),
+    // Fits stored before reasons had codes hold English sentences.
+    reasons: (JSON.parse(row.reasons) as (FitReason | string)[]).map((r) => (typeof r === "string" ? { code: null, values: {}, text: r } : r)),
     seconds: row.seconds,
     summary: row.summary ? JSON.parse(row.summary) : null,
     fittedAt: row.fittedAt,
@@ -191,7 +207,7 @@ function customerPredictions(facts: OrderFacts, fit: StoredFit): CustomerPredict
 
 async function predictionsView(shopDomain: string): Promise<PredictionsView> {
   const fit = await loadFit(shopDomain);
-  if (!fit) return { status: "pending", message: "Predictions are computed in the background after the order history is imported." };
+  if (!fit) return { status: "pending", message: englishText.predictions.pending };
   return {
     status: fit.stable ? "ready" : "unstable",
     fittedAt: fit.fittedAt.toISOString(),

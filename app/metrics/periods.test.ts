@@ -66,6 +66,10 @@ describe("resolvePeriods", () => {
     expect(() => resolvePeriods({ from: "2024-03-02", to: "2024-03-01" }, TODAY)).toThrow("from (2024-03-02) is after to (2024-03-01)");
     // Without `to`, a `from` after today is after the default end.
     expect(() => resolvePeriods({ from: "2024-03-16" }, TODAY)).toThrow("from (2024-03-16) is after to (2024-03-15)");
+    // The admin words it in the merchant's language from the problem, not from the English message.
+    expect(() => resolvePeriods({ from: "2024-03-02", to: "2024-03-01" }, TODAY)).toThrow(
+      expect.objectContaining({ problem: { code: "fromAfterTo", from: "2024-03-02", to: "2024-03-01" } }),
+    );
   });
 
   it("refuses malformed dates, naming the parameter", () => {
@@ -83,6 +87,7 @@ describe("resolvePeriods", () => {
     const sloppy = error({ to: "2024-1-1" });
     expect(sloppy).toBeInstanceOf(MetricsQueryError);
     expect((sloppy as Error).message).toBe('to: not a date in YYYY-MM-DD form: "2024-1-1"');
+    expect((sloppy as MetricsQueryError).problem).toEqual({ code: "badDate", field: "to", text: "2024-1-1" });
     expect(error({ from: "yesterday" })).toBeInstanceOf(MetricsQueryError);
   });
 });
@@ -103,5 +108,6 @@ describe("parseLookbackDays", () => {
       expect(() => parseLookbackDays(bad), String(bad)).toThrow(MetricsQueryError);
     }
     expect(() => parseLookbackDays("7")).toThrow(/whole number of days from 30 to 1095; got "7"/);
+    expect(() => parseLookbackDays("7")).toThrow(expect.objectContaining({ problem: { code: "lookbackRange", min: 30, max: 1095, text: "7" } }));
   });
 });

@@ -6,7 +6,17 @@ import type { Period } from "./kpis";
 
 export const DEFAULT_PERIOD_DAYS = 30;
 
-export class MetricsQueryError extends Error {}
+export type MetricsQueryProblem =
+  | { code: "badDate"; field: "from" | "to"; text: string }
+  | { code: "fromAfterTo"; from: string; to: string }
+  | { code: "lookbackRange"; min: number; max: number; text: string };
+
+/** A bad query or setting: `message` in English for the JSON API and CLI, `problem` for the admin's own words. */
+export class MetricsQueryError extends Error {
+  constructor(message: string, readonly problem: MetricsQueryProblem) {
+    super(message);
+  }
+}
 
 export interface Comparison {
   current: Period;
@@ -16,16 +26,19 @@ export interface Comparison {
 
 /** `from`/`to` as typed ("2024-01-31", `to` inclusive); the default is the 30 days up to today. */
 export function resolvePeriods(query: { from?: string | null; to?: string | null }, today: LocalDay): Comparison {
-  const parse = (text: string, name: string) => {
+  const parse = (text: string, field: "from" | "to") => {
     try {
       return parseLocalDate(text);
     } catch (error) {
-      throw new MetricsQueryError(`${name}: ${(error as Error).message}`);
+      throw new MetricsQueryError(`${field}: ${(error as Error).message}`, { code: "badDate", field, text });
     }
   };
   const last = query.to ? parse(query.to, "to") : today;
   const first = query.from ? parse(query.from, "from") : last - DEFAULT_PERIOD_DAYS + 1;
-  if (first > last) throw new MetricsQueryError(`from (${formatLocalDate(first)}) is after to (${formatLocalDate(last)})`);
+  if (first > last) {
+    const [from, to] = [formatLocalDate(first), formatLocalDate(last)];
+    throw new MetricsQueryError(`from (${from}) is after to (${to})`, { code: "fromAfterTo", from, to });
+  }
   const current = { from: first, to: last + 1 };
   const length = current.to - current.from;
   return {
@@ -46,9 +59,13 @@ export const LOOKBACK_DAYS_RANGE = { min: 30, max: 1095 } as const;
 export function parseLookbackDays(text: string | null | undefined): number {
   const days = Number(text);
   if (!text || !Number.isInteger(days) || days < LOOKBACK_DAYS_RANGE.min || days > LOOKBACK_DAYS_RANGE.max) {
-    throw new MetricsQueryError(
-      `the lookback window must be a whole number of days from ${LOOKBACK_DAYS_RANGE.min} to ${LOOKBACK_DAYS_RANGE.max}; got "${text ?? ""}"`,
-    );
+    const { min, max } = LOOKBACK_DAYS_RANGE;
+    throw new MetricsQueryError(`the lookback window must be a whole number of days from ${min} to ${max}; got "${text ?? ""}"`, {
+      code: "lookbackRange",
+      min,
+      max,
+      text: text ?? "",
+    });
   }
   return days;
 }

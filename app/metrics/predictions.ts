@@ -6,7 +6,7 @@ import type { CustomerHistories } from "./order-facts";
 import { fitBgNbd, expectedPurchases, probabilityAlive, type BgNbdParams } from "./models/bgnbd";
 import { fitGammaGamma, expectedAverageSpend, type GammaGammaParams } from "./models/gamma-gamma";
 import { churnRisk, type ChurnRisk } from "./models/clv";
-import { assessBgNbdFit, assessGammaGammaFit } from "./models/stability";
+import { assessBgNbdFit, assessGammaGammaFit, fitReason, type FitReason } from "./models/stability";
 
 const WEEK_DAYS = 7;
 
@@ -71,7 +71,7 @@ export interface FittedModels {
   gammaGamma: GammaGammaParams | null;
   /** False when the history is too thin for predictions worth showing; `reasons` says why. */
   stable: boolean;
-  reasons: string[];
+  reasons: FitReason[];
   seconds: number;
 }
 
@@ -80,7 +80,7 @@ export function fitModels(input: ModelInput, previous?: FittedModels | null): Fi
   const customers = input.customer.length;
   const base = { asOf: input.asOf, customers };
   if (customers === 0) {
-    return { ...base, bgNbd: null, gammaGamma: null, stable: false, reasons: ["no customers with a counted order yet"], seconds: 0 };
+    return { ...base, bgNbd: null, gammaGamma: null, stable: false, reasons: [fitReason("noCustomers")], seconds: 0 };
   }
   const bg = fitBgNbd(input, previous?.bgNbd ? { initial: previous.bgNbd } : {});
   // Gamma-Gamma needs repeat purchases with positive spend.
@@ -91,16 +91,16 @@ export function fitModels(input: ModelInput, previous?: FittedModels | null): Fi
         previous?.gammaGamma ? { initial: previous.gammaGamma } : {},
       )
     : null;
-  const reasons = new Set(assessBgNbdFit(bg, input, input.spanDays).reasons);
-  if (gg) for (const reason of assessGammaGammaFit(gg).reasons) reasons.add(reason);
-  else reasons.add("Too few repeat purchases to model spend.");
+  // Both models may give the same reason (too few repeat customers): each text once.
+  const reasons = new Map(assessBgNbdFit(bg, input, input.spanDays).reasons.map((reason) => [reason.text, reason]));
+  for (const reason of gg ? assessGammaGammaFit(gg).reasons : [fitReason("tooFewRepeatPurchases")]) reasons.set(reason.text, reason);
   const pick = ({ r, alpha, a, b }: BgNbdParams) => ({ r, alpha, a, b });
   return {
     ...base,
     bgNbd: pick(bg),
     gammaGamma: gg && { p: gg.p, q: gg.q, gamma: gg.gamma },
     stable: reasons.size === 0,
-    reasons: [...reasons],
+    reasons: [...reasons.values()],
     seconds: (performance.now() - started) / 1000,
   };
 }

@@ -2,6 +2,7 @@
 // (5 = most recent, most orders, highest net spend); tied values share the lower score, so a shop
 // where most customers ordered once gives all of them F = 1. Named segments follow a fixed grid
 // of R and F (docs/metrics.md), with M separating Champions from Loyal customers.
+import dashboardText from "../locales/en/dashboard.json";
 import type { LocalDay } from "./calendar";
 import { assertExactMoney, type CustomerHistories } from "./order-facts";
 
@@ -18,30 +19,13 @@ export const SEGMENTS = [
 ] as const;
 export type Segment = (typeof SEGMENTS)[number];
 
-export const SEGMENT_LABELS: Record<Segment, string> = {
-  champions: "Champions",
-  loyal: "Loyal",
-  promising: "Promising",
-  new: "New",
-  needs_attention: "Needs attention",
-  at_risk: "At risk",
-  cant_lose_them: "Can't lose them",
-  hibernating: "Hibernating",
-  lost: "Lost",
-};
+/** English names and rules, for the JSON API and CSV; the admin reads every language's file itself. */
+const ENGLISH = dashboardText.segments.names;
+
+export const SEGMENT_LABELS = Object.fromEntries(SEGMENTS.map((s) => [s, ENGLISH[s].label])) as Record<Segment, string>;
 
 /** The rules, in words, as the admin and docs show them. */
-export const SEGMENT_RULES: Record<Segment, string> = {
-  champions: "Ordered recently (R 4-5), often (F 4-5) and spent the most (M 4-5)",
-  loyal: "Orders often (F 4-5) and not long ago (R 3-5)",
-  promising: "Recent (R 4-5) with a second or third order (F 2-3)",
-  new: "Recent first-time buyers (R 4-5, F 1)",
-  needs_attention: "Middling recency (R 3) and few orders (F 1-3)",
-  at_risk: "Some orders (F 3) but not for a while (R 1-2)",
-  cant_lose_them: "Ordered often (F 4-5) but not for a long time (R 1-2)",
-  hibernating: "Few orders (F 1-2), long ago (R 2)",
-  lost: "Few orders (F 1-2), longest ago (R 1)",
-};
+export const SEGMENT_RULES = Object.fromEntries(SEGMENTS.map((s) => [s, ENGLISH[s].rule])) as Record<Segment, string>;
 
 export function segmentOf(r: number, f: number, m: number): Segment {
   if (r >= 4) {

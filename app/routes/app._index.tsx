@@ -1,103 +1,356 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
-import { Badge, BlockStack, Card, DataTable, InlineGrid, InlineStack, Layout, Page, ProgressBar, Text } from "@shopify/polaris";
+// The dashboard: a period's KPIs against the previous period and a year earlier, predicted
+// revenue, revenue from new and returning customers by month, the retention curve, the cohort
+// heatmap and the RFM segments; the lookback setting and the CSV exports.
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import {
+  Banner,
+  BlockStack,
+  Button,
+  Card,
+  DataTable,
+  EmptyState,
+  InlineGrid,
+  InlineStack,
+  Layout,
+  Page,
+  Text,
+  TextField,
+} from "@shopify/polaris";
+import { useEffect, useState, type ReactNode } from "react";
+import { useTranslation } from "react-i18next";
 import { requireShop } from "../auth.server";
-import { getSyncStatus, type SyncStatus } from "../sync/status.server";
+import { RetentionCurveChart, RevenueChart, SegmentsChart } from "../components/dashboard-charts";
+import { CohortHeatmap } from "../components/dashboard-cohort-heatmap";
+import { KpiCard } from "../components/dashboard-kpi-card";
+import { DashboardSkeleton } from "../components/dashboard-skeleton";
+import { useToast } from "../components/toast";
+import { useFormat } from "../i18n/use-format";
+import { DASHBOARD_KPIS } from "../metrics/definitions";
+import { ShopNotFoundError } from "../metrics/facts.server";
+import { dashboardQuery } from "../metrics/http.server";
+import { getDashboard, saveLookbackDays, type Dashboard } from "../metrics/metrics.server";
+import { MetricsQueryError, type MetricsQueryProblem } from "../metrics/periods";
+
+/** The heatmap shows the newest cohorts over their first year (the oldest of them has all 13 months); the CSV export has all of them. */
+const PAGE_COHORTS = 13;
+const PAGE_COHORT_MONTHS = 13;
+const CURVE_MONTHS = 24;
+
+/** Only what the page draws: the period's KPI values and changes, not every field of three periods. */
+function dashboardView(dashboard: Dashboard) {
+  const { kpis, changes, predictions } = dashboard;
+  const cohorts = dashboard.cohorts.rows.slice(-PAGE_COHORTS).map((row) => ({
+    cohort: row.cohort,
+    size: row.size,
+    cells: row.cells
+      .slice(0, PAGE_COHORT_MONTHS)
+      .map(({ month, percent, cumulativeRevenuePerCustomer }) => ({ month, percent, cumulativeRevenuePerCustomer })),
+  }));
+  return {
+    shop: dashboard.shop,
+    lookbackDays: dashboard.lookbackDays,
+    firstOrder: dashboard.firstOrder,
+    periods: dashboard.periods,
+    kpis: DASHBOARD_KPIS.map((kpi) => ({ ...kpi, value: kpis.current[kpi.name], ...changes[kpi.name] })),
+    predictions:
+      predictions.status === "pending"
+        ? { status: predictions.status }
+        : { status: predictions.status, fittedAt: predictions.fittedAt, customers: predictions.customers, reasons: predictions.reasons, summary: predictions.summary },
+    revenueByMonth: dashboard.revenueByMonth,
+    retentionCurve: dashboard.retentionCurve.slice(0, CURVE_MONTHS + 1),
+    cohorts,
+    cohortMonths: Math.max(0, ...cohorts.map((row) => row.cells.length)),
+    segments: dashboard.segments.map(({ segment, customers, revenueShare }) => ({ segment, customers, revenueShare })),
+  };
+}
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
-  return getSyncStatus(shop);
+  try {
+    return { problem: null, view: dashboardView(await getDashboard(shop, dashboardQuery(request))) };
+  } catch (error) {
+    if (error instanceof MetricsQueryError) return { problem: error.problem, view: null };
+    // Right after install the shop's details are still being read from Shopify: nothing to show yet.
+    if (error instanceof ShopNotFoundError) return { problem: null, view: null };
+    throw error;
+  }
 };
 
-const importTone = { completed: "success", failed: "critical" } as const;
+/** Saves the lookback window (the only metrics setting); a bad value changes nothing. */
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const { shop } = await requireShop(request);
+  try {
+    return { saved: await saveLookbackDays(shop, (await request.formData()).get("lookbackDays") as string | null), problem: null };
+  } catch (error) {
+    if (error instanceof MetricsQueryError) return { saved: null, problem: error.problem };
+    throw error;
+  }
+};
 
-/** Times in the shop's own timezone, as the merchant reads them everywhere in Shopify. */
-function formatTime(iso: string, timeZone: string) {
-  return new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short", timeZone }).format(new Date(iso));
+type View = NonNullable<Awaited<ReturnType<typeof loader>>["view"]>;
+
+function useProblemText() {
+  const { t } = useTranslation("dashboard");
+  const format = useFormat();
+  return (problem: MetricsQueryProblem) => {
+    switch (problem.code) {
+      case "badDate":
+        return t("period.badDate", { text: problem.text, field: t(problem.field === "from" ? "period.fieldFrom" : "period.fieldTo") });
+      case "fromAfterTo":
+        return t("period.fromAfterTo", { from: format.day(problem.from), to: format.day(problem.to) });
+      case "lookbackRange":
+        return t("lookback.range", { min: problem.min, max: problem.max });
+    }
+  };
 }
 
-function HistoryImportCard({ historyImport, timeZone }: { historyImport: SyncStatus["historyImport"]; timeZone: string }) {
-  if (!historyImport) {
-    return (
-      <Card>
-        <Text as="h2" variant="headingMd">History import</Text>
-        <Text as="p" tone="subdued">Not started yet. It starts when the app is installed.</Text>
-      </Card>
-    );
-  }
-  const done = historyImport.status === "completed";
+/** A CSV through fetch, not a link: inside the Shopify admin, App Bridge adds the session token to fetches. */
+function useDownload() {
+  const { t } = useTranslation("dashboard");
+  const toast = useToast();
+  return async (path: string, fileName: string) => {
+    try {
+      const response = await fetch(path);
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      const url = URL.createObjectURL(await response.blob());
+      Object.assign(document.createElement("a"), { href: url, download: fileName }).click();
+      URL.revokeObjectURL(url);
+      toast(t("exports.done", { file: fileName }));
+    } catch (error) {
+      toast(t("exports.failed", { message: (error as Error).message }), { isError: true });
+    }
+  };
+}
+
+function PeriodForm({ from: initialFrom, to: initialTo }: { from: string; to: string }) {
+  const { t } = useTranslation("dashboard");
+  const navigation = useNavigation();
+  const [from, setFrom] = useState(initialFrom);
+  const [to, setTo] = useState(initialTo);
+  return (
+    <Card>
+      <Form method="get">
+        <InlineStack gap="300" blockAlign="end">
+          <TextField label={t("period.from")} type="date" name="from" value={from} onChange={setFrom} autoComplete="off" />
+          <TextField label={t("period.to")} type="date" name="to" value={to} onChange={setTo} autoComplete="off" />
+          <Button submit variant="primary" loading={navigation.state === "loading" && navigation.formMethod === "GET"}>
+            {t("period.show")}
+          </Button>
+        </InlineStack>
+      </Form>
+    </Card>
+  );
+}
+
+function LookbackForm({ lookbackDays }: { lookbackDays: number }) {
+  const { t } = useTranslation("dashboard");
+  const { t: common } = useTranslation();
+  const result = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const toast = useToast();
+  const problemText = useProblemText();
+  const [value, setValue] = useState(String(lookbackDays));
+  useEffect(() => {
+    if (result?.saved) toast(t("lookback.saved", { days: result.saved }));
+  }, [result, toast, t]);
+  return (
+    <Card>
+      <Form method="post">
+        <InlineStack gap="300" blockAlign="end">
+          <TextField
+            label={t("lookback.label")}
+            type="number"
+            name="lookbackDays"
+            value={value}
+            onChange={setValue}
+            autoComplete="off"
+            error={result?.problem ? problemText(result.problem) : undefined}
+            helpText={t("lookback.help")}
+          />
+          <Button submit loading={navigation.state === "submitting"}>{common("actions.save")}</Button>
+        </InlineStack>
+      </Form>
+    </Card>
+  );
+}
+
+function PredictionsCard({ predictions, shop }: { predictions: View["predictions"]; shop: View["shop"] }) {
+  const { t } = useTranslation("dashboard");
+  const format = useFormat();
   return (
     <Card>
       <BlockStack gap="200">
-        <Text as="h2" variant="headingMd">History import</Text>
-        <InlineStack>
-          <Badge tone={importTone[historyImport.status as keyof typeof importTone]}>{historyImport.status}</Badge>
-        </InlineStack>
-        <Text as="p">{historyImport.ordersImported.toLocaleString("en")} orders imported</Text>
-        {!done && historyImport.status !== "failed" && <ProgressBar progress={historyImport.status === "importing" ? 60 : 20} />}
-        {historyImport.error && <Text as="p" tone="critical">{historyImport.error}</Text>}
-        <Text as="p" tone="subdued">
-          Started {formatTime(historyImport.startedAt, timeZone)}
-          {historyImport.finishedAt && `, finished ${formatTime(historyImport.finishedAt, timeZone)}`}
-        </Text>
+        <Text as="h2" variant="headingMd">{t("predictions.title")}</Text>
+        {predictions.status === "pending" ? (
+          <Text as="p" tone="subdued">{t("predictions.pending")}</Text>
+        ) : (
+          <>
+            {predictions.summary && (
+              <>
+                <Text as="p" variant="headingXl" id="predicted-revenue">{format.money(predictions.summary.predictedRevenue12m, shop.currency)}</Text>
+                <Text as="p">
+                  {t("predictions.risk", {
+                    low: format.number(predictions.summary.customersByRisk.low),
+                    medium: format.number(predictions.summary.customersByRisk.medium),
+                    high: format.number(predictions.summary.customersByRisk.high),
+                  })}
+                </Text>
+              </>
+            )}
+            <Text as="p" variant="bodySm" tone="subdued">
+              {t("predictions.fitted", { customers: format.number(predictions.customers), fittedAt: format.dateTime(predictions.fittedAt, shop.timezone) })}
+            </Text>
+            {predictions.status === "unstable" && (
+              <Banner tone="warning" title={t("predictions.unstableTitle")}>
+                <ul>
+                  {predictions.reasons.map((reason) => (
+                    <li key={reason.text}>{reason.code ? t(`predictions.reasons.${reason.code}`, reason.values) : reason.text}</li>
+                  ))}
+                </ul>
+              </Banner>
+            )}
+          </>
+        )}
+        <Text as="p" variant="bodySm" tone="subdued">{t("predictions.help")}</Text>
       </BlockStack>
     </Card>
   );
 }
 
-export default function SyncStatusPage() {
-  const status = useLoaderData<typeof loader>();
-  const timeZone = status.shop?.timezone ?? "UTC";
+function SegmentsTable({ segments }: { segments: View["segments"] }) {
+  const { t } = useTranslation("dashboard");
+  const format = useFormat();
   return (
-    <Page title="Sync status" subtitle={status.shop?.name ?? status.shop?.domain} primaryAction={{ content: "Retention", url: "/app/retention" }}>
+    <Card>
+      <BlockStack gap="300">
+        <Text as="h2" variant="headingMd">{t("segments.title")}</Text>
+        <DataTable
+          columnContentTypes={["text", "text", "numeric", "numeric"]}
+          headings={[t("segments.segment"), t("segments.who"), t("segments.customers"), t("segments.revenueShare")]}
+          rows={segments.map((s) => [
+            t(`segments.names.${s.segment}.label`),
+            t(`segments.names.${s.segment}.rule`),
+            format.number(s.customers),
+            s.revenueShare === null ? t("change.none") : format.percent(s.revenueShare),
+          ])}
+        />
+      </BlockStack>
+    </Card>
+  );
+}
+
+function ChartCard({ title, help, children }: { title: string; help: string; children: ReactNode }) {
+  return (
+    <Card>
+      <BlockStack gap="300">
+        <Text as="h2" variant="headingMd">{title}</Text>
+        {children}
+        <Text as="p" variant="bodySm" tone="subdued">{help}</Text>
+      </BlockStack>
+    </Card>
+  );
+}
+
+export default function DashboardPage() {
+  const { view, problem } = useLoaderData<typeof loader>();
+  const { t } = useTranslation("dashboard");
+  const format = useFormat();
+  const [params] = useSearchParams();
+  const navigation = useNavigation();
+  const download = useDownload();
+  const problemText = useProblemText();
+
+  if (navigation.state === "loading" && navigation.location.pathname === "/app" && navigation.formMethod !== "POST") {
+    return <DashboardSkeleton />;
+  }
+  if (problem) {
+    return (
+      <Page title={t("title")}>
+        <BlockStack gap="400">
+          <Banner tone="critical" title={t("period.invalidTitle")}>{problemText(problem)}</Banner>
+          <PeriodForm from={params.get("from") ?? ""} to={params.get("to") ?? ""} />
+        </BlockStack>
+      </Page>
+    );
+  }
+  if (!view || view.firstOrder === null) {
+    return (
+      <Page title={t("title")}>
+        <Card>
+          <EmptyState
+            heading={t("empty.heading")}
+            action={{ content: t("empty.action"), url: "/app/sync" }}
+            image="https://cdn.shopify.com/s/files/1/0262/4071/2726/files/emptystate-files.png"
+          >
+            <p>{t("empty.body")}</p>
+          </EmptyState>
+        </Card>
+      </Page>
+    );
+  }
+  const { periods, shop } = view;
+  const day = format.day;
+  const search = new URLSearchParams({ to: periods.current.to }).toString();
+  return (
+    <Page
+      title={t("title")}
+      subtitle={t("subtitle", { from: day(periods.current.from), to: day(periods.current.to), lookbackDays: view.lookbackDays, timezone: shop.timezone })}
+      secondaryActions={[
+        { content: t("exports.cohorts"), onAction: () => download(`/app/metrics/cohorts.csv?${search}`, `cohorts-${periods.current.to}.csv`) },
+        { content: t("exports.customers"), onAction: () => download("/app/metrics/customers.csv", "customers.csv") },
+      ]}
+    >
       <Layout>
         <Layout.Section>
-          <InlineGrid columns={{ xs: 1, md: 3 }} gap="400">
-            <Card>
-              <Text as="h2" variant="headingSm">Orders synced</Text>
-              <Text as="p" variant="heading2xl" id="orders-synced">{status.orders.toLocaleString("en")}</Text>
-            </Card>
-            <Card>
-              <Text as="h2" variant="headingSm">Customers synced</Text>
-              <Text as="p" variant="heading2xl" id="customers-synced">{status.customers.toLocaleString("en")}</Text>
-            </Card>
-            <Card>
-              <Text as="h2" variant="headingSm">Webhook errors</Text>
-              <Text as="p" variant="heading2xl" tone={status.failedEvents ? "critical" : undefined}>{status.failedEvents}</Text>
-            </Card>
+          <BlockStack gap="200">
+            <PeriodForm key={`${periods.current.from}/${periods.current.to}`} from={periods.current.from} to={periods.current.to} />
+            <Text as="p" variant="bodySm" tone="subdued" id="compared-with">
+              {t("comparedWith", {
+                previousFrom: day(periods.previous.from),
+                previousTo: day(periods.previous.to),
+                yearAgoFrom: day(periods.yearAgo.from),
+                yearAgoTo: day(periods.yearAgo.to),
+              })}
+            </Text>
+          </BlockStack>
+        </Layout.Section>
+        <Layout.Section>
+          <InlineGrid columns={{ xs: 1, sm: 2, md: 3 }} gap="400">
+            {view.kpis.map((figure) => (
+              <KpiCard key={figure.name} figure={figure} currency={shop.currency} />
+            ))}
           </InlineGrid>
         </Layout.Section>
         <Layout.Section>
-          <HistoryImportCard historyImport={status.historyImport} timeZone={timeZone} />
+          <PredictionsCard predictions={view.predictions} shop={shop} />
         </Layout.Section>
         <Layout.Section>
-          <Card>
-            <BlockStack gap="200">
-              <Text as="h2" variant="headingMd">Webhooks received</Text>
-              {status.webhooks.length === 0 ? (
-                <Text as="p" tone="subdued">No webhook received yet.</Text>
-              ) : (
-                <DataTable
-                  columnContentTypes={["text", "numeric", "text"]}
-                  headings={["Topic", "Deliveries", "Last received"]}
-                  rows={status.webhooks.map((w) => [w.topic, w.count, w.lastReceivedAt ? formatTime(w.lastReceivedAt, timeZone) : "—"])}
-                />
-              )}
-              {status.recentErrors.map((e) => (
-                <Text as="p" tone="critical" key={e.receivedAt + e.topic}>
-                  {e.topic} ({e.status}): {e.lastError}
-                </Text>
-              ))}
-            </BlockStack>
-          </Card>
+          <ChartCard title={t("charts.revenue.title")} help={t("charts.revenue.help", { months: view.revenueByMonth.length, to: day(periods.current.to) })}>
+            <RevenueChart months={view.revenueByMonth} currency={shop.currency} />
+          </ChartCard>
         </Layout.Section>
-        {status.shop && (
-          <Layout.Section>
-            <Text as="p" tone="subdued">
-              {status.shop.domain} · {status.shop.currency} · {status.shop.timezone} · {status.shop.installState}
-            </Text>
-          </Layout.Section>
-        )}
+        <Layout.Section>
+          <InlineGrid columns={{ xs: 1, md: 2 }} gap="400">
+            <ChartCard title={t("charts.retention.title")} help={t("charts.retention.help")}>
+              <RetentionCurveChart curve={view.retentionCurve} />
+            </ChartCard>
+            <ChartCard title={t("charts.segments.title", { date: day(periods.current.to) })} help={t("charts.segments.help")}>
+              <SegmentsChart segments={view.segments} />
+            </ChartCard>
+          </InlineGrid>
+        </Layout.Section>
+        <Layout.Section>
+          <ChartCard title={t("heatmap.title")} help={t("heatmap.help", { cohorts: view.cohorts.length, date: day(periods.current.to) })}>
+            <CohortHeatmap rows={view.cohorts} months={view.cohortMonths} currency={shop.currency} />
+          </ChartCard>
+        </Layout.Section>
+        <Layout.Section>
+          <SegmentsTable segments={view.segments} />
+        </Layout.Section>
+        <Layout.Section>
+          <LookbackForm lookbackDays={view.lookbackDays} />
+        </Layout.Section>
       </Layout>
     </Page>
   );

@@ -2,6 +2,8 @@
 // (`npm run import`). The export is streamed line by line and written in batches; each batch and
 // the import's progress commit together, so a crashed or restarted import resumes after the last
 // committed line, and overlapping live webhooks converge (store.server.ts keeps the newest).
+import { createReadStream, existsSync } from "node:fs";
+import { basename } from "node:path";
 import { createInterface } from "node:readline";
 import { Readable } from "node:stream";
 import Database from "better-sqlite3";
@@ -72,7 +74,37 @@ export async function startHistoryImport(graphql: AdminGraphql, shopDomain: stri
   return runBulkExport(graphql, shopDomain);
 }
 
-/** Starts a fresh export (the admin's "re-run import"). */
+/** An import in one of these states is still under way: no second one starts beside it. */
+export const ACTIVE_IMPORT_STATUSES = ["created", "running", "ready", "importing"];
+
+export type RerunOutcome = { started: true; importId: string } | { started: false; reason: "running" | "refusedByShopify" | "missingFile"; error?: string };
+
+function activeImport(shopDomain: string) {
+  return db.historyImport.findFirst({ where: { shopDomain, status: { in: ACTIVE_IMPORT_STATUSES } }, orderBy: { startedAt: "desc" } });
+}
+
+/** The admin's "re-run import": a fresh orders export from Shopify, refused while an import runs. */
+export async function rerunHistoryImport(graphql: AdminGraphql, shopDomain: string): Promise<RerunOutcome> {
+  if (await activeImport(shopDomain)) return { started: false, reason: "running" };
+  const job = await runBulkExport(graphql, shopDomain);
+  if (job.status === "failed") return { started: false, reason: "refusedByShopify", error: job.error ?? undefined };
+  return { started: true, importId: job.id };
+}
+
+/**
+ * The same for a shop whose history is a JSONL file (the local demo): the file again through the
+ * importer, in the background; the sync page follows its progress. Idempotent: unchanged orders
+ * stay as they are.
+ */
+export async function rerunFileImport(shopDomain: string, file: string): Promise<RerunOutcome> {
+  if (await activeImport(shopDomain)) return { started: false, reason: "running" };
+  if (!existsSync(file)) return { started: false, reason: "missingFile", error: file };
+  const job = await db.historyImport.create({ data: { shopDomain, source: "file", fileName: basename(file), status: "importing" } });
+  importJsonl(job.id, createReadStream(file)).catch((error) => failImport(job.id, String(error)));
+  return { started: true, importId: job.id };
+}
+
+/** Starts a fresh export (a reinstall, or the admin's re-run). */
 export async function runBulkExport(graphql: AdminGraphql, shopDomain: string) {
   const data = await graphqlData<{
     bulkOperationRunQuery: { bulkOperation: { id: string } | null; userErrors: { message: string }[] };

@@ -18,7 +18,7 @@ import { pruneRateLimits } from "../storefront/rate-limit.server";
 const TICK_MS = Number(process.env.COMEBACK_WORKER_INTERVAL_MS || 5000);
 /** An event still "received" after this long was abandoned by a crashed request. */
 const STALE_MS = 30_000;
-const MAX_ATTEMPTS = 12;
+export const MAX_ATTEMPTS = 12;
 
 
 export async function retryPendingEvents(now = new Date()): Promise<number> {

@@ -2,12 +2,46 @@
 // a merchant can read. The thresholds are rules of thumb: below them the estimates swing a lot
 // between refits, or the optimiser ran into a direction the data cannot pin down.
 
+import englishText from "../../locales/en/dashboard.json";
 import type { BgNbdData, BgNbdFit } from "./bgnbd";
 import type { GammaGammaFit } from "./gamma-gamma";
 
+/** Why a fit is not shown: a code the admin words in the merchant's language (dashboard.json predictions.reasons). */
+export type FitReasonCode =
+  | "tooFewCustomers"
+  | "tooFewRepeatCustomers"
+  | "shortHistory"
+  | "notConverged"
+  | "invalidNumbers"
+  | "extremeDropout"
+  | "extremeRates"
+  | "spendNotConverged"
+  | "spendInvalid"
+  | "spendTooVaried"
+  | "spendExtreme"
+  | "noCustomers"
+  | "tooFewRepeatPurchases";
+
+export interface FitReason {
+  /** null for a reason stored before reasons had codes: only its English text is known. */
+  code: FitReasonCode | null;
+  values: { count?: number; min?: number };
+  /** In English, for the JSON API, the CLI and the logs. */
+  text: string;
+}
+
+const ENGLISH: Record<string, string> = englishText.predictions.reasons;
+
+/** A reason with its English text from the English locale file (plural by `count`, as i18next picks it). */
+export function fitReason(code: FitReasonCode, values: FitReason["values"] = {}): FitReason {
+  const key = values.count === undefined ? code : `${code}_${values.count === 1 ? "one" : "other"}`;
+  const text = ENGLISH[key]!.replace(/\{\{(\w+)\}\}/g, (_, name: "count" | "min") => String(values[name]));
+  return { code, values, text };
+}
+
 export interface StabilityVerdict {
   stable: boolean;
-  reasons: string[];
+  reasons: FitReason[];
 }
 
 export const MIN_CUSTOMERS = 200;
@@ -33,7 +67,7 @@ export const MAX_SPEND_SHAPE = 1e4;
  * (the data alone cannot tell, as T is in the caller's time unit).
  */
 export function assessBgNbdFit(fit: BgNbdFit, data: BgNbdData, observationSpanDays: number): StabilityVerdict {
-  const reasons: string[] = [];
+  const reasons: FitReason[] = [];
   const customers = data.x.length;
   let repeatCustomers = 0;
   let longestAge = 0;
@@ -41,53 +75,43 @@ export function assessBgNbdFit(fit: BgNbdFit, data: BgNbdData, observationSpanDa
     if (data.x[i] > 0) repeatCustomers++;
     longestAge = Math.max(longestAge, data.T[i]);
   }
-  if (customers < MIN_CUSTOMERS) reasons.push(`Only ${count(customers, "customer")}; at least ${MIN_CUSTOMERS} are needed.`);
-  if (repeatCustomers < MIN_REPEAT_CUSTOMERS) reasons.push(tooFewRepeatCustomers(repeatCustomers));
+  if (customers < MIN_CUSTOMERS) reasons.push(fitReason("tooFewCustomers", { count: customers, min: MIN_CUSTOMERS }));
+  if (repeatCustomers < MIN_REPEAT_CUSTOMERS) reasons.push(fitReason("tooFewRepeatCustomers", { count: repeatCustomers, min: MIN_REPEAT_CUSTOMERS }));
   if (observationSpanDays < MIN_OBSERVATION_DAYS) {
-    const days = count(Math.floor(observationSpanDays), "day");
-    reasons.push(`Only ${days} of order history; at least ${MIN_OBSERVATION_DAYS} are needed.`);
+    reasons.push(fitReason("shortHistory", { count: Math.floor(observationSpanDays), min: MIN_OBSERVATION_DAYS }));
   }
-  if (!fit.converged) reasons.push("The model fit did not settle on an answer.");
+  if (!fit.converged) reasons.push(fitReason("notConverged"));
 
   const { r, alpha, a, b } = fit;
   if (![r, alpha, a, b].every(Number.isFinite)) {
-    reasons.push("The model fit produced invalid numbers.");
+    reasons.push(fitReason("invalidNumbers"));
   } else {
     if (!inRange(a, DROPOUT_SHAPE_RANGE) || !inRange(b, DROPOUT_SHAPE_RANGE)) {
-      reasons.push("The estimated chances of customers leaving are at extreme values, so churn predictions are not reliable.");
+      reasons.push(fitReason("extremeDropout"));
     }
     if (!inRange(r, PURCHASE_SHAPE_RANGE) || !inRange(alpha / longestAge, PURCHASE_SCALE_RANGE)) {
-      reasons.push("The estimated buying rates are at extreme values, so predicted purchases are not reliable.");
+      reasons.push(fitReason("extremeRates"));
     }
   }
   return { stable: reasons.length === 0, reasons };
 }
 
 export function assessGammaGammaFit(fit: GammaGammaFit): StabilityVerdict {
-  const reasons: string[] = [];
-  if (fit.customers < MIN_REPEAT_CUSTOMERS) reasons.push(tooFewRepeatCustomers(fit.customers));
-  if (!fit.converged) reasons.push("The spend model fit did not settle on an answer.");
+  const reasons: FitReason[] = [];
+  if (fit.customers < MIN_REPEAT_CUSTOMERS) reasons.push(fitReason("tooFewRepeatCustomers", { count: fit.customers, min: MIN_REPEAT_CUSTOMERS }));
+  if (!fit.converged) reasons.push(fitReason("spendNotConverged"));
   const { p, q, gamma } = fit;
   if (![p, q, gamma].every(Number.isFinite)) {
-    reasons.push("The spend model fit produced invalid numbers.");
+    reasons.push(fitReason("spendInvalid"));
   } else {
-    if (q <= 1) reasons.push("Order values vary too wildly between customers to predict an average spend.");
+    if (q <= 1) reasons.push(fitReason("spendTooVaried"));
     if (p > MAX_SPEND_SHAPE || q > MAX_SPEND_SHAPE) {
-      reasons.push("The spend model parameters are at extreme values, so predicted spend is not reliable.");
+      reasons.push(fitReason("spendExtreme"));
     }
   }
   return { stable: reasons.length === 0, reasons };
 }
 
-function tooFewRepeatCustomers(repeatCustomers: number): string {
-  const have = repeatCustomers === 1 ? "has" : "have";
-  return `Only ${count(repeatCustomers, "customer")} ${have} ordered more than once; at least ${MIN_REPEAT_CUSTOMERS} are needed.`;
-}
-
 function inRange(value: number, range: { min: number; max: number }): boolean {
   return value >= range.min && value <= range.max;
-}
-
-function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }

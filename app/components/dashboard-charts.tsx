@@ -1,0 +1,118 @@
+// The dashboard's charts, drawn by polaris-viz. polaris-viz measures its container in the browser,
+// so a chart renders only after hydration; the server (and the first client render) shows a
+// Polaris skeleton of the same height.
+import { BarChart, LineChart, SimpleBarChart } from "@shopify/polaris-viz";
+import { Box, SkeletonBodyText } from "@shopify/polaris";
+import { useEffect, useMemo, useState, type ReactNode } from "react";
+import { useTranslation } from "react-i18next";
+import { minorToDecimal } from "../i18n/format";
+import { useFormat } from "../i18n/use-format";
+import type { MonthlyRevenue, RetentionPoint } from "../metrics/series";
+import type { Segment } from "../metrics/segments";
+
+const CHART_HEIGHT = 300;
+/** Guests apart from the two customer series: a neutral grey. */
+const GUEST_COLOR = "#b5b5b5";
+
+function useHydrated() {
+  const [hydrated, setHydrated] = useState(false);
+  useEffect(() => setHydrated(true), []);
+  return hydrated;
+}
+
+function ChartFrame({ id, children }: { id: string; children: ReactNode }) {
+  const hydrated = useHydrated();
+  const { t } = useTranslation("dashboard");
+  return (
+    <div id={id} style={{ height: CHART_HEIGHT }} data-chart-ready={hydrated || undefined}>
+      {hydrated ? (
+        children
+      ) : (
+        <Box paddingBlock="400" aria-label={t("charts.loading")}>
+          <SkeletonBodyText lines={8} />
+        </Box>
+      )}
+    </div>
+  );
+}
+
+/** "2024-03" as the merchant's language names a month: "Mar 2024" ("März 2024"), or "Mar 24" when `short`. */
+export function useMonthLabel(short = false) {
+  const { locale } = useFormat();
+  return useMemo(() => {
+    const format = new Intl.DateTimeFormat(locale, { month: "short", year: short ? "2-digit" : "numeric", timeZone: "UTC" });
+    return (month: string) => format.format(new Date(`${month}-01T00:00:00Z`));
+  }, [locale, short]);
+}
+
+export function RevenueChart({ months, currency }: { months: MonthlyRevenue[]; currency: string }) {
+  const { t } = useTranslation("dashboard");
+  const format = useFormat();
+  const monthLabel = useMonthLabel();
+  const axisLabel = useMonthLabel(true);
+  const series = (name: string, value: (m: MonthlyRevenue) => number) => ({ name, data: months.map((m) => ({ key: m.month, value: value(m) })) });
+  const money = (value: string | number | null) => (value === null ? "" : format.money(Math.round(Number(value)), currency));
+  // Axis ticks in whole, compact amounts (€40K); tooltips keep the exact amount.
+  const axisMoney = useMemo(() => {
+    const compact = new Intl.NumberFormat(format.locale, { style: "currency", currency, notation: "compact", maximumFractionDigits: 1 });
+    return (value: string | number | null) => (value === null ? "" : compact.format(minorToDecimal(Math.round(Number(value)), currency) as unknown as number));
+  }, [format.locale, currency]);
+  return (
+    <ChartFrame id="chart-revenue">
+      <BarChart
+        type="stacked"
+        theme="Light"
+        data={[
+          series(t("charts.revenue.new"), (m) => m.netRevenueNew),
+          series(t("charts.revenue.returning"), (m) => m.netRevenueReturning),
+          { ...series(t("charts.revenue.guests"), (m) => m.netRevenueGuest), color: GUEST_COLOR },
+        ]}
+        xAxisOptions={{ labelFormatter: (key) => axisLabel(String(key)) }}
+        yAxisOptions={{ labelFormatter: axisMoney }}
+        tooltipOptions={{ valueFormatter: money, titleFormatter: (key) => monthLabel(String(key)) }}
+        emptyStateText={t("charts.empty")}
+      />
+    </ChartFrame>
+  );
+}
+
+export function RetentionCurveChart({ curve }: { curve: RetentionPoint[] }) {
+  const { t } = useTranslation("dashboard");
+  const format = useFormat();
+  const percent = (value: string | number | null) => (value === null ? "" : format.percent(Number(value)));
+  const month = (key: string | number | null) => t("charts.retention.month", { month: key });
+  return (
+    <ChartFrame id="chart-retention">
+      <LineChart
+        theme="Light"
+        // Month 0 is every cohort's first order (100 %); the curve starts at the first month after.
+        data={[{ name: t("charts.retention.series"), data: curve.filter((p) => p.month > 0).map((p) => ({ key: p.month, value: p.percent })) }]}
+        xAxisOptions={{ labelFormatter: month }}
+        yAxisOptions={{ labelFormatter: percent }}
+        tooltipOptions={{ valueFormatter: percent, titleFormatter: month }}
+        showLegend={false}
+        emptyStateText={t("charts.empty")}
+      />
+    </ChartFrame>
+  );
+}
+
+export function SegmentsChart({ segments }: { segments: { segment: Segment; customers: number }[] }) {
+  const { t } = useTranslation("dashboard");
+  const format = useFormat();
+  return (
+    <ChartFrame id="chart-segments">
+      <SimpleBarChart
+        theme="Light"
+        data={[
+          {
+            name: t("charts.segments.series"),
+            data: segments.map((s) => ({ key: t(`segments.names.${s.segment}.label`), value: s.customers })),
+          },
+        ]}
+        xAxisOptions={{ labelFormatter: (value) => (value === null ? "" : format.number(Number(value))) }}
+        showLegend={false}
+      />
+    </ChartFrame>
+  );
+}

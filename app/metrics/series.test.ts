@@ -1,0 +1,85 @@
+import { describe, expect, it } from "vitest";
+import { cohortTable } from "./cohorts";
+import { OrderFacts } from "./order-facts";
+import { monthlyRevenue, retentionCurve } from "./series";
+import { day, HELSINKI, orderRow, shopWith, type OrderTuple } from "./test-histories";
+
+const ORDERS: OrderTuple[] = [
+  [1, "2024-01-05", 1_000],
+  [1, "2024-01-20", 500],
+  [1, "2024-03-03", 2_000],
+  [2, "2024-01-31T21:30:00Z", 3_000], // 23:30 on 31 January in Helsinki
+  [2, "2024-02-10", 1_000],
+  [2, "2024-04-10", 1_000],
+  [3, "2024-01-10", 600],
+  [4, "2024-01-31T22:30:00Z", 800], // 00:30 on 1 February in Helsinki
+  [4, "2024-03-15", 400],
+  [5, "2024-03-20", 700],
+  [5, "2024-04-02", 300],
+  [7, "2024-03-01", 900],
+  [6, "2024-04-01", 1_000],
+  [6, "2024-04-20", 5_000],
+  [null, "2024-01-15", 10_000],
+  [null, "2024-04-30", 70],
+];
+
+function histories() {
+  const facts = shopWith(ORDERS, HELSINKI);
+  // Customer 7's cancelled January order does not make March's order a returning one.
+  facts.apply([orderRow({ id: 1_000, customerId: 7, at: "2024-01-02", net: 9_999, cancelled: true })]);
+  return facts.histories();
+}
+
+const rows = (series: ReturnType<typeof monthlyRevenue>) =>
+  series.map((m) => [m.month, m.netRevenueNew, m.netRevenueReturning, m.netRevenueGuest]);
+
+describe("monthlyRevenue", () => {
+  it("splits each month's net revenue into first orders, later orders and guests, in the shop's zone", () => {
+    expect(rows(monthlyRevenue(histories(), { asOf: day("2024-04-16"), months: 6 }))).toEqual([
+      ["2023-11", 0, 0, 0],
+      ["2023-12", 0, 0, 0],
+      ["2024-01", 4_600, 500, 10_000],
+      ["2024-02", 800, 1_000, 0],
+      ["2024-03", 1_600, 2_400, 0],
+      ["2024-04", 1_000, 1_300, 0], // up to 15 April: not the order of 20 April, nor the guest's of the 30th
+    ]);
+  });
+
+  it("counts a later order as returning even when the first order is before the first month shown", () => {
+    expect(rows(monthlyRevenue(histories(), { asOf: day("2024-03-01"), months: 1 }))).toEqual([["2024-02", 800, 1_000, 0]]);
+  });
+
+  it("is all zeros for a shop without orders", () => {
+    expect(rows(monthlyRevenue(new OrderFacts(HELSINKI).histories(), { asOf: day("2024-04-16"), months: 2 }))).toEqual([
+      ["2024-03", 0, 0, 0],
+      ["2024-04", 0, 0, 0],
+    ]);
+  });
+});
+
+describe("retentionCurve", () => {
+  const curve = (asOf: string) =>
+    retentionCurve(cohortTable(histories(), { asOf: day(asOf) }), day(asOf)).map((p) => [p.month, Number(p.percent.toFixed(2)), p.cohorts]);
+
+  it("weighs cohorts by size and leaves out the month in progress", () => {
+    // As of 15 April: January's cohort (3) has months 0-2 complete, February's (1) 0-1, March's (2) 0.
+    expect(curve("2024-04-16")).toEqual([
+      [0, 100, 3],
+      [1, 50, 2], // customer 2 of January in February, customer 4 of February in March: 2 of 4
+      [2, 33.33, 1], // customer 1 of January in March
+    ]);
+  });
+
+  it("includes the last month once it is over", () => {
+    expect(curve("2024-05-01")).toEqual([
+      [0, 100, 4],
+      [1, 50, 3], // January 1 of 3, February 1 of 1, March 1 of 2 (customer 5 in April)
+      [2, 25, 2], // January 1 of 3, February 0 of 1
+      [3, 33.33, 1],
+    ]);
+  });
+
+  it("is empty without cohorts", () => {
+    expect(retentionCurve({ rows: [], months: 0 }, day("2024-04-16"))).toEqual([]);
+  });
+});

@@ -1,0 +1,188 @@
+// The dashboard in a real browser against the shared demo: real figures formatted for the
+// merchant, the charts and both heatmap modes, a chosen period and a bad one, the CSV exports,
+// the lookback setting's round trip with its validation error, and the German view.
+import { readFileSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import type { Browser, Page } from "playwright-core";
+import { launchBrowser } from "../support/browser";
+import { waitFor } from "../support/wait";
+
+let browser: Browser;
+const url = inject("demoUrl");
+const year = new Date().getUTCFullYear() - 1;
+// Intl puts no-break spaces between a German amount and its currency sign.
+const plain = (text: string | null) => (text ?? "").replace(/[\u00a0\u202f]/g, " ").trim();
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function open(path: string, options: { acceptDownloads?: boolean } = {}) {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, ...options });
+  const errors: string[] = [];
+  page.on("pageerror", (error) => errors.push(String(error)));
+  await page.goto(`${url}${path}`, { waitUntil: "networkidle" });
+  // On a cold start Vite's dev server optimises dependencies and reloads the page once.
+  await page.locator("h1").first().waitFor({ timeout: 60_000 });
+  return { page, errors };
+}
+
+/** The charts draw after hydration and animate in; screenshots wait for both. */
+async function chartsDrawn(page: Page) {
+  for (const chart of ["#chart-revenue", "#chart-retention", "#chart-segments"]) {
+    await page.locator(`${chart} svg`).first().waitFor({ timeout: 30_000 });
+  }
+  await page.waitForTimeout(1500);
+}
+
+describe("dashboard", () => {
+  it("shows the period's KPIs with changes and definitions, predictions, charts and the heatmap in both modes", async () => {
+    const { page, errors } = await open("/app");
+    expect(await page.locator("h1").first().textContent()).toBe("Dashboard");
+    expect(await page.locator("#kpi-netRevenue").textContent()).toMatch(/^€[\d,]+\.\d\d$/);
+    expect(await page.locator("#kpi-netRevenueNew").textContent()).toMatch(/^€[\d,]+\.\d\d$/);
+    expect(await page.locator("#kpi-netRevenueReturning").textContent()).toMatch(/^€[\d,]+\.\d\d$/);
+    expect(await page.locator("#kpi-averageOrderValue").textContent()).toMatch(/^€[\d,]+\.\d\d$/);
+    for (const rate of ["retentionRate", "churnRate", "returningCustomerRate", "repeatPurchaseRate"]) {
+      expect(await page.locator(`#kpi-${rate}`).textContent(), rate).toMatch(/^\d+\.\d%$/);
+    }
+    expect(await page.locator("#kpi-purchaseFrequency").textContent()).toMatch(/^\d+\.\d\d$/);
+    expect(await page.locator("#kpi-medianDaysToSecondOrder").textContent()).toMatch(/^[\d.]+ days?$/);
+    expect(await page.getByText("Customer retention rate", { exact: true }).count()).toBe(1);
+    expect(await page.getByText("Of the customers active when the period began, the share still active", { exact: false }).count()).toBe(1);
+    expect(await page.getByText(/vs previous period/).count()).toBeGreaterThanOrEqual(12);
+    expect(await page.getByText(/vs a year ago/).count()).toBeGreaterThanOrEqual(12);
+    expect(await page.locator("#compared-with").textContent()).toMatch(/^Compared with .+ \(previous period\) and .+ \(a year earlier\)$/);
+
+    // The worker fits the purchase models in the background; the page shows them once fitted.
+    await waitFor("predictions", async () => {
+      await page.reload({ waitUntil: "networkidle" });
+      return (await page.locator("#predicted-revenue").count()) > 0;
+    }, 60_000);
+    expect(await page.locator("#predicted-revenue").textContent()).toMatch(/^€[\d,]+\.\d\d$/);
+    expect(await page.getByText(/^Churn risk: [\d,]+ low · [\d,]+ medium · [\d,]+ high$/).count()).toBe(1);
+
+    await chartsDrawn(page);
+    expect(await page.locator("#chart-revenue").getByText("Returning customers").count()).toBeGreaterThan(0);
+    expect(await page.locator("#chart-revenue").getByText("New customers").count()).toBeGreaterThan(0);
+    expect(await page.locator("#chart-retention").getByText("Month 1").count()).toBeGreaterThan(0);
+    expect(await page.locator("#chart-segments").getByText("Champions").count()).toBeGreaterThan(0);
+
+    const heatmap = page.locator("#cohort-heatmap");
+    expect(await heatmap.getAttribute("data-mode")).toBe("percent");
+    expect(await heatmap.locator("tbody tr").count()).toBe(13);
+    expect(await heatmap.locator("thead th").allTextContents()).toEqual(["Cohort", "Customers", ...Array.from({ length: 13 }, (_, k) => `M${k}`)]);
+    const firstRow = heatmap.locator("tbody tr").first();
+    expect(await firstRow.locator("td").nth(1).textContent()).toBe("100.0%");
+    expect(await firstRow.locator("td").nth(2).textContent()).toMatch(/^\d+\.\d%$/);
+    // Cells are shaded by value: more than one shade in the table.
+    const steps = new Set(await heatmap.locator("td[data-step]").evaluateAll((cells) => cells.map((c) => c.getAttribute("data-step"))));
+    expect(steps.size).toBeGreaterThan(2);
+    await page.screenshot({ path: "test-results/screenshots/dashboard-overview.png", fullPage: true });
+
+    await page.locator("#heatmap-mode-ltv").click();
+    expect(await heatmap.getAttribute("data-mode")).toBe("ltv");
+    const ltv = await firstRow.locator("td").nth(1).textContent();
+    expect(ltv).toMatch(/^€[\d,]+\.\d\d$/);
+    // LTV is cumulative: never lower a month later.
+    const amount = (text: string | null) => Number(text!.replace(/[€,]/g, ""));
+    expect(amount(await firstRow.locator("td").nth(3).textContent())).toBeGreaterThanOrEqual(amount(ltv));
+    expect(await page.getByText("Cumulative net revenue per cohort customer", { exact: false }).count()).toBe(1);
+    await page.screenshot({ path: "test-results/screenshots/dashboard-heatmap-ltv.png", fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("shows a chosen period, refuses a bad one clearly, and exports both CSVs", async () => {
+    const { page, errors } = await open("/app", { acceptDownloads: true });
+    await page.getByLabel("From").fill(`${year}-12-01`);
+    await page.getByLabel("To (included)").fill(`${year}-12-31`);
+    await page.getByRole("button", { name: "Show" }).click();
+    await page.waitForURL(/from=/);
+    await page.getByText(`Dec 1, ${year} – Dec 31, ${year}`, { exact: false }).first().waitFor();
+    expect(await page.locator("#compared-with").textContent()).toContain(`Oct 31, ${year} – Nov 30, ${year} (previous period)`);
+    expect(await page.locator("#compared-with").textContent()).toContain(`Dec 1, ${year - 1} – Dec 31, ${year - 1} (a year earlier)`);
+    expect(await page.locator("#kpi-netRevenue").textContent()).toMatch(/^€[\d,]+\.\d\d$/);
+    // The newest cohort is the period's last month.
+    await page.locator("#cohort-heatmap").waitFor();
+    expect(await page.locator("#cohort-heatmap tbody tr th").last().textContent()).toBe(`Dec ${year}`);
+
+    const [cohorts] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Export cohorts (CSV)" }).click()]);
+    expect(cohorts.suggestedFilename()).toBe(`cohorts-${year}-12-31.csv`);
+    const csv = readFileSync((await cohorts.path())!, "utf8");
+    expect(csv.split("\r\n")[0]).toBe("cohort,cohort_customers,month,customers,percent,orders,net_revenue,cumulative_net_revenue_per_customer");
+    expect(csv).toContain(`${year}-12,`);
+    expect(csv).not.toContain(`${year + 1}-01,`);
+    await page.getByText(`cohorts-${year}-12-31.csv downloaded`).waitFor();
+    const [customers] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Export customers (CSV)" }).click()]);
+    const customerLines = readFileSync((await customers.path())!, "utf8").trim().split("\r\n");
+    expect(customerLines.length).toBeGreaterThan(3000);
+    expect(customerLines[1]).toMatch(/^gid:\/\/shopify\/Customer\/\d+,/);
+    await chartsDrawn(page);
+    await page.screenshot({ path: "test-results/screenshots/dashboard-period.png", fullPage: true });
+
+    // From after to, through the old retention URL (a redirect to the dashboard with its query).
+    await page.goto(`${url}/app/retention?from=${year}-12-31&to=${year}-12-01`, { waitUntil: "networkidle" });
+    expect(new URL(page.url()).pathname).toBe("/app");
+    expect(new URL(page.url()).search).toBe(`?from=${year}-12-31&to=${year}-12-01`);
+    expect(await page.getByText("The period is not valid").count()).toBe(1);
+    expect(await page.getByText(`The first day (Dec 31, ${year}) is after the last day (Dec 1, ${year}).`, { exact: false }).count()).toBe(1);
+    // The form is still there to put it right.
+    expect(await page.getByLabel("From").inputValue()).toBe(`${year}-12-31`);
+    await page.screenshot({ path: "test-results/screenshots/dashboard-invalid-period.png", fullPage: true });
+    await page.goto(`${url}/app?from=${year}-02-30`, { waitUntil: "networkidle" });
+    expect(await page.getByText(`“${year}-02-30” is not a date (from).`, { exact: false }).count()).toBe(1);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("saves the lookback window, refuses a bad one with a message and changes nothing", async () => {
+    const { page, errors } = await open("/app");
+    const lookback = page.getByLabel("A customer is active while their last order is at most this many days old");
+    const save = page.getByRole("button", { name: "Save" });
+    try {
+      await lookback.fill("90");
+      await save.click();
+      await page.getByText("Lookback window saved: 90 days").waitFor();
+      await page.getByText("active = ordered in the last 90 days", { exact: false }).waitFor();
+      await lookback.fill("7");
+      await save.click();
+      await page.getByText("Enter a whole number of days from 30 to 1095.").waitFor();
+      await page.screenshot({ path: "test-results/screenshots/dashboard-lookback-error.png" });
+      await page.reload({ waitUntil: "networkidle" });
+      await page.getByText("active = ordered in the last 90 days", { exact: false }).waitFor();
+      expect(await lookback.inputValue()).toBe("90");
+    } finally {
+      // The demo is shared with the other browser tests: put the default back.
+      await lookback.fill("365");
+      await save.click();
+      await page.getByText("active = ordered in the last 365 days", { exact: false }).waitFor();
+    }
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("reads in German with ?locale=de, numbers and money formatted the German way", async () => {
+    const { page, errors } = await open("/app?locale=de");
+    expect(await page.locator("html").getAttribute("lang")).toBe("de");
+    expect(await page.locator("h1").first().textContent()).toBe("Übersicht");
+    expect(await page.getByText("Kundenbindungsrate", { exact: true }).count()).toBe(1);
+    expect(await page.getByText("Nettoumsatz mit Neukunden", { exact: true }).count()).toBe(1);
+    expect(plain(await page.locator("#kpi-netRevenue").textContent())).toMatch(/^[\d.]+,\d\d €$/);
+    expect(plain(await page.locator("#kpi-retentionRate").textContent())).toMatch(/^\d+,\d %$/);
+    expect(await page.getByText(/ggü\. Vorperiode/).count()).toBeGreaterThanOrEqual(12);
+    expect(await page.getByRole("button", { name: "Kohorten exportieren (CSV)" }).count()).toBe(1);
+    expect(await page.locator("#cohort-heatmap thead th").first().textContent()).toBe("Kohorte");
+    await chartsDrawn(page);
+    expect(await page.locator("#chart-revenue").getByText("Wiederkehrende Kunden").count()).toBeGreaterThan(0);
+    // Axis ticks in whole German money: "0 €", "10.000 €".
+    expect(await page.locator("#chart-revenue").getByText(/^10\.000\s€$/).count()).toBeGreaterThan(0);
+    await page.screenshot({ path: "test-results/screenshots/dashboard-de.png", fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
