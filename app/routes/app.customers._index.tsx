@@ -122,7 +122,7 @@ function CustomerList({ query, list }: { query: ListQuery; list: List }) {
     {
       key: "segment",
       label: t("filters.segment"),
-      shortcut: true,
+      pinned: true,
       filter: (
         <ChoiceList title={t("filters.segment")} titleHidden allowMultiple choices={choices("segments", SEGMENTS)} selected={query.segments}
           onChange={(segments) => go({ segments: segments as ListQuery["segments"] })} />
@@ -131,7 +131,7 @@ function CustomerList({ query, list }: { query: ListQuery; list: List }) {
     {
       key: "tier",
       label: t("filters.tier"),
-      shortcut: true,
+      pinned: true,
       filter: list.tiers.length ? (
         <ChoiceList title={t("filters.tier")} titleHidden allowMultiple choices={list.tiers.map((tier) => ({ label: tier.name, value: tier.id }))}
           selected={query.tiers} onChange={(tiers) => go({ tiers })} />
@@ -142,7 +142,7 @@ function CustomerList({ query, list }: { query: ListQuery; list: List }) {
     {
       key: "membership",
       label: t("filters.membership"),
-      shortcut: true,
+      pinned: true,
       filter: (
         <ChoiceList title={t("filters.membership")} titleHidden choices={choices("membership", MEMBERSHIPS)} selected={query.membership ? [query.membership] : []}
           onChange={([membership]) => go({ membership: (membership as ListQuery["membership"]) ?? null })} />
@@ -151,7 +151,7 @@ function CustomerList({ query, list }: { query: ListQuery; list: List }) {
     {
       key: "risk",
       label: t("filters.risk"),
-      shortcut: true,
+      pinned: true,
       filter: (
         <ChoiceList title={t("filters.risk")} titleHidden allowMultiple choices={choices("risk", RISKS)} selected={query.risks}
           onChange={(risks) => go({ risks: risks as ListQuery["risks"] })} />
