@@ -33,9 +33,21 @@ interface ShopIndex {
   orders: Map<string, Int32Array>;
 }
 
-const indexes = new Map<string, { key: string; index: Promise<ShopIndex> }>();
+interface CachedIndex {
+  key: string;
+  index: Promise<ShopIndex>;
+  /** The rebuild under way for a newer key, while `index` keeps answering. */
+  next: Promise<ShopIndex> | null;
+}
 
-/** The shop's list rows, current with its orders, fit, calendar day and customers. */
+const indexes = new Map<string, CachedIndex>();
+
+/**
+ * The shop's list rows. A shop's first call waits for them; after a change (an order, a fit, a new
+ * day, a customer) the rows are rebuilt in the background and the previous ones answer meanwhile:
+ * a rebuild reads every customer (seconds on 200,000), which no page view should wait for on a
+ * busy shop. The list is then one rebuild behind; names and erasures are read per page, never from here.
+ */
 export async function customerIndex(shopDomain: string): Promise<ShopIndex> {
   const { facts } = await shopFacts(shopDomain);
   const [fit, customers] = await Promise.all([
@@ -49,8 +61,17 @@ export async function customerIndex(shopDomain: string): Promise<ShopIndex> {
   ].join("|");
   const cached = indexes.get(shopDomain);
   if (cached?.key === key) return cached.index;
+  if (cached && !cached.next) {
+    const next = buildIndex(shopDomain, key);
+    cached.next = next;
+    next.then(
+      () => indexes.set(shopDomain, { key, index: next, next: null }),
+      () => (cached.next = null),
+    );
+  }
+  if (cached) return cached.index;
   const index = buildIndex(shopDomain, key);
-  indexes.set(shopDomain, { key, index });
+  indexes.set(shopDomain, { key, index, next: null });
   index.catch(() => indexes.delete(shopDomain));
   return index;
 }
@@ -163,19 +184,20 @@ export async function listCustomers(shopDomain: string, query: ListQuery, now = 
   const ids = page.rows.map((row) => row.id);
   const gids = page.rows.map((row) => row.gid);
   const [people, members, points, tiers] = await Promise.all([
-    db.customer.findMany({ where: { shopDomain, id: { in: ids } }, select: { id: true, firstName: true, lastName: true, email: true } }),
+    db.customer.findMany({ where: { shopDomain, id: { in: ids }, deletedAt: null, redactedAt: null }, select: { id: true, firstName: true, lastName: true, email: true } }),
     memberStandings(shopDomain, gids),
     availablePoints(shopDomain, now, gids),
     tierNames(shopDomain),
   ]);
   const person = new Map(people.map((p) => [p.id, p]));
-  const rows = page.rows.map((row): ListedCustomer => {
-    const who = person.get(row.id);
+  // A customer erased since the rows were built is left out (the rows may be one rebuild behind).
+  const rows = page.rows.filter((row) => person.has(row.id)).map((row): ListedCustomer => {
+    const who = person.get(row.id)!;
     const member = members.get(row.gid);
     return {
       ...row,
-      name: who ? displayName(who) : null,
-      email: who?.email ?? null,
+      name: displayName(who),
+      email: who.email,
       points: member && !member.heldOut ? points.get(row.gid) ?? 0 : null,
       tier: member?.tierId && !member.heldOut ? tiers.get(member.tierId) ?? member.tierId : null,
       heldOut: member?.heldOut ?? false,
@@ -192,7 +214,12 @@ async function tierNames(shopDomain: string): Promise<Map<string, string>> {
 export async function exportCustomers(shopDomain: string, query: ListQuery, now = new Date()) {
   const index = await customerIndex(shopDomain);
   const context = await listContext(shopDomain, query, now);
-  const rows = allOf(index.rows, orderFor(index, query, context), matcher(query, context));
+  const [rows, erased] = await Promise.all([
+    allOf(index.rows, orderFor(index, query, context), matcher(query, context)),
+    // The rows may be one rebuild behind an erasure: no erased customer's id leaves in a file.
+    db.customer.findMany({ where: { shopDomain, OR: [{ deletedAt: { not: null } }, { redactedAt: { not: null } }] }, select: { id: true } }),
+  ]);
+  const gone = new Set(erased.map((customer) => customer.id));
   const [members, points, tiers] = await Promise.all([
     context.members ?? memberStandings(shopDomain),
     context.points ?? availablePoints(shopDomain, now),
@@ -200,7 +227,7 @@ export async function exportCustomers(shopDomain: string, query: ListQuery, now 
   ]);
   return {
     shop: index.shop,
-    rows: rows.map((row) => {
+    rows: rows.filter((row) => !gone.has(row.id)).map((row) => {
       const member = members.get(row.gid);
       const earning = member && !member.heldOut;
       return { ...row, points: earning ? points.get(row.gid) ?? 0 : null, tier: earning && member.tierId ? tiers.get(member.tierId) ?? member.tierId : null };

@@ -177,6 +177,21 @@ describe("the customers list", () => {
     expect(rows.at(-1)!.startsWith(`${gidOf(ada)},`)).toBe(true);
     expect(everyone).not.toMatch(/@|Lovelace|Eve|redacted/);
   });
+
+  it("follows new orders within a rebuild, and never shows a customer erased meanwhile", async () => {
+    const mallory = newId();
+    await createCustomer(shop, mallory, "Mallory", "Later", "mallory@example.com");
+    await placeOrder(shop, mallory, 5, "999.99");
+    // The rows are rebuilt in the background after a change; the list follows within moments.
+    await waitFor("the new top spender", async () => (await list(shop)).gids[0] === gidOf(mallory));
+    const redact = { ...fixture("customers/redact"), shop_domain: shop, customer: { id: mallory, email: "mallory@example.com", phone: null }, orders_to_redact: [] };
+    expect((await sendWebhook(app(), { topic: "customers/redact", shop, body: redact })).status).toBe(200);
+    // At once, even before the rows are rebuilt: no name, no row, no id in an export.
+    const { html, gids } = await list(shop);
+    expect(gids).not.toContain(gidOf(mallory));
+    expect(html).not.toContain("Mallory");
+    expect(await (await api(shop, "/app/customers.csv")).text()).not.toContain(mallory);
+  });
 });
 
 describe("a customer's page", () => {
