@@ -9,13 +9,6 @@ import { displayName, gidNumber } from "./list";
 
 export const ORDERS_PAGE_SIZE = 20;
 
-/** The customer behind a route's id: a numeric Shopify id or a full GID; null for anything else. */
-export function customerGidOf(id: string | undefined): string | null {
-  if (!id) return null;
-  if (/^\d+$/.test(id)) return `gid://shopify/Customer/${id}`;
-  return /^gid:\/\/shopify\/Customer\/\d+$/.test(id) ? id : null;
-}
-
 /** null when the shop has no such customer, or only a deleted or redacted one. */
 export async function customerPage(shopDomain: string, gid: string, ordersPage: number, now = new Date()) {
   const customer = await db.customer.findUnique({

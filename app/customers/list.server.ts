@@ -9,6 +9,7 @@ import db, { kindOf } from "../db.server";
 import { shopFacts } from "../metrics/facts.server";
 import { customerMetrics } from "../metrics/metrics.server";
 import type { Segment } from "../metrics/segments";
+import { customerGidParam } from "../loyalty/admin.server";
 import { loadTiers } from "../loyalty/store.server";
 import {
   allOf,
@@ -122,7 +123,8 @@ async function searchMatches(shopDomain: string, search: string): Promise<Set<nu
   const contains = (word: string) => ({ contains: word, ...insensitive }) as { contains: string };
   const words = search.split(/\s+/).filter(Boolean);
   const byText = { AND: words.map((word) => ({ OR: [{ firstName: contains(word) }, { lastName: contains(word) }, { email: contains(word) }] })) };
-  const id = /^(gid:\/\/shopify\/Customer\/)?\d+$/.test(search) ? [{ gid: search.startsWith("gid://") ? search : `gid://shopify/Customer/${search}` }] : [];
+  const gid = customerGidParam(search);
+  const id = gid ? [{ gid }] : [];
   const found = await db.customer.findMany({ where: { shopDomain, OR: [byText, ...id] }, select: { id: true } });
   return new Set(found.map((customer) => customer.id));
 }

@@ -24,7 +24,8 @@ import { requireShop } from "../auth.server";
 import { SegmentBadge } from "../components/customers-common";
 import { useToast } from "../components/toast";
 import { parseAdjustment } from "../customers/adjustment";
-import { adjustCustomerPoints, customerGidOf, customerPage, type AdjustResult } from "../customers/customer.server";
+import { adjustCustomerPoints, customerPage, type AdjustResult } from "../customers/customer.server";
+import { customerGidParam } from "../loyalty/admin.server";
 import { useFormat } from "../i18n/use-format";
 
 /** The ledger shows its newest entries; the member API has all of them. */
@@ -34,7 +35,7 @@ const pageParam = (value: string | null) => (value && /^[1-9]\d{0,5}$/.test(valu
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
-  const gid = customerGidOf(params.id);
+  const gid = customerGidParam(params.id);
   const page = gid && (await customerPage(shop, gid, pageParam(new URL(request.url).searchParams.get("orders"))));
   if (!page) throw new Response("No such customer", { status: 404 });
   // A fresh id per load: a double submit of one form posts the same id and is recorded once.
@@ -43,7 +44,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
 
 export const action = async ({ request, params }: ActionFunctionArgs): Promise<AdjustResult> => {
   const { shop, user } = await requireShop(request);
-  const gid = customerGidOf(params.id);
+  const gid = customerGidParam(params.id);
   if (!gid) throw new Response("No such customer", { status: 404 });
   const form = await request.formData();
   const parsed = parseAdjustment({ points: form.get("points"), reason: form.get("reason"), requestId: form.get("requestId") });
