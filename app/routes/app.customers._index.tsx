@@ -79,7 +79,9 @@ function CustomerList({ query, list }: { query: ListQuery; list: List }) {
   const navigate = useNavigate();
   const navigation = useNavigation();
   const toast = useToast();
-  const { mode, setMode } = useSetIndexFiltersMode(IndexFiltersMode.Default);
+  // A link with a search or filters opens with them in view.
+  const filtered = Boolean(query.search || query.segments.length || query.tiers.length || query.membership || query.risks.length);
+  const { mode, setMode } = useSetIndexFiltersMode(filtered ? IndexFiltersMode.Filtering : IndexFiltersMode.Default);
   const [search, setSearch] = useState(query.search);
   const [exporting, setExporting] = useState(false);
   const loading = navigation.state === "loading" && navigation.location.pathname === "/app/customers";
