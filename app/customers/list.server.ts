@@ -129,13 +129,23 @@ async function searchMatches(shopDomain: string, search: string): Promise<Set<nu
   return new Set(found.map((customer) => customer.id));
 }
 
-/** Members of the shop (by customer GID), all of them or only `gids`. */
-async function memberStandings(shopDomain: string, gids?: string[]): Promise<Map<string, MemberStanding>> {
-  const members = await db.loyaltyMember.findMany({
-    where: { shopDomain, ...(gids && { customerGid: { in: gids } }) },
-    select: { customerGid: true, tierId: true, heldOut: true },
-  });
+type MemberWhere = { customerGid?: { in: string[] }; tierId?: { in: string[] }; heldOut?: boolean };
+
+/** Members of the shop (by customer GID), all of them or those `where` picks. */
+async function memberStandings(shopDomain: string, where: MemberWhere = {}): Promise<Map<string, MemberStanding>> {
+  const members = await db.loyaltyMember.findMany({ where: { shopDomain, ...where }, select: { customerGid: true, tierId: true, heldOut: true } });
   return new Map(members.map(({ customerGid, ...standing }) => [customerGid, standing]));
+}
+
+/**
+ * The members a query's loyalty filters can match, and no more: the filters' test (list.ts matcher)
+ * gives the same answer with these as with every member. Only "not members" needs them all.
+ */
+function filterMembers(query: ListQuery): MemberWhere {
+  if (query.tiers.length) return { tierId: { in: query.tiers }, heldOut: false };
+  if (query.membership === "member") return { heldOut: false };
+  if (query.membership === "held_out") return { heldOut: true };
+  return {};
 }
 
 /**
@@ -160,7 +170,7 @@ async function availablePoints(shopDomain: string, now: Date, gids?: string[]): 
 async function listContext(shopDomain: string, query: ListQuery, now: Date): Promise<ListContext> {
   const [matches, members, points] = await Promise.all([
     query.search ? searchMatches(shopDomain, query.search) : undefined,
-    query.tiers.length || query.membership ? memberStandings(shopDomain) : undefined,
+    query.tiers.length || query.membership ? memberStandings(shopDomain, filterMembers(query)) : undefined,
     query.sort === "points" ? availablePoints(shopDomain, now) : undefined,
   ]);
   return { searchMatches: matches, members, points };
@@ -187,7 +197,7 @@ export async function listCustomers(shopDomain: string, query: ListQuery, now = 
   const gids = page.rows.map((row) => row.gid);
   const [people, members, points, tiers] = await Promise.all([
     db.customer.findMany({ where: { shopDomain, id: { in: ids }, deletedAt: null, redactedAt: null }, select: { id: true, firstName: true, lastName: true, email: true } }),
-    memberStandings(shopDomain, gids),
+    memberStandings(shopDomain, { customerGid: { in: gids } }),
     availablePoints(shopDomain, now, gids),
     tierNames(shopDomain),
   ]);
@@ -223,6 +233,7 @@ export async function exportCustomers(shopDomain: string, query: ListQuery, now 
   ]);
   const gone = new Set(erased.map((customer) => customer.id));
   const [members, points, tiers] = await Promise.all([
+    // A row a loyalty filter let through has its member among the filter's.
     context.members ?? memberStandings(shopDomain),
     context.points ?? availablePoints(shopDomain, now),
     tierNames(shopDomain),
