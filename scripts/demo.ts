@@ -1,6 +1,7 @@
 // npm run demo — the app on this machine without a Shopify store: a SQLite database, a demo shop
 // with about three years of synthetic history (imported through the real importer), and the app
-// at http://localhost:3000 with Shopify authentication bypassed for the demo shop only.
+// at http://localhost:3000 with Shopify authentication bypassed for the demo shop only. The shop's
+// loyalty program is seeded once, after the history (app/demo/loyalty.server.ts).
 import "./env";
 import { spawn } from "node:child_process";
 import { createWriteStream, mkdirSync } from "node:fs";
@@ -54,6 +55,9 @@ if (!seeded) {
   await db.shop.update({ where: { domain: DEMO_SHOP }, data: { name: "Comeback Demo Store" } });
   console.log(`demo shop seeded: ${job.ordersImported} orders`);
 }
+const { seedDemoLoyalty } = await import("../app/demo/loyalty.server");
+const loyalty = await seedDemoLoyalty(DEMO_SHOP);
+if (loyalty) console.log(`demo loyalty program seeded: ${loyalty.members} members, ${loyalty.entries} ledger entries`);
 await db.$disconnect();
 
 console.log(`Comeback demo: http://localhost:${port}/app  (demo shop ${DEMO_SHOP}; Shopify auth bypassed)`);

@@ -1,0 +1,111 @@
+// One customer's page: profile and figures, orders (a page at a time, newest first), points
+// balance, ledger, tier history and active codes; and the manual adjustment.
+import db from "../db.server";
+import { adjustPoints, LoyaltyInputError, memberView } from "../loyalty/admin.server";
+import { loadTiers } from "../loyalty/store.server";
+import type { AdjustmentErrors } from "./adjustment";
+import { customerIndex } from "./list.server";
+import { displayName, gidNumber } from "./list";
+
+export const ORDERS_PAGE_SIZE = 20;
+
+/** null when the shop has no such customer, or only a deleted or redacted one. */
+export async function customerPage(shopDomain: string, gid: string, ordersPage: number, now = new Date()) {
+  const customer = await db.customer.findUnique({
+    where: { shopDomain_gid: { shopDomain, gid } },
+    select: { id: true, firstName: true, lastName: true, email: true, firstSeenAt: true, deletedAt: true, redactedAt: true },
+  });
+  if (!customer || customer.deletedAt || customer.redactedAt) return null;
+  const ordersWhere = { shopDomain, customerId: customer.id, deletedAt: null };
+  const [index, orders, orderCount, member, program, tiers, codes] = await Promise.all([
+    customerIndex(shopDomain),
+    db.order.findMany({
+      where: ordersWhere,
+      orderBy: [{ processedAt: "desc" }, { id: "desc" }],
+      skip: (ordersPage - 1) * ORDERS_PAGE_SIZE,
+      take: ORDERS_PAGE_SIZE,
+      select: { gid: true, name: true, processedAt: true, cancelledAt: true, financialStatus: true, test: true, totalAmount: true, currentSubtotalAmount: true },
+    }),
+    db.order.count({ where: ordersWhere }),
+    memberView(shopDomain, gid, now),
+    db.loyaltyProgram.findUnique({ where: { shopDomain }, select: { enabled: true } }),
+    loadTiers(db, shopDomain),
+    db.redemption.findMany({
+      where: { shopDomain, memberGid: gid, status: "issued", expiresAt: { gt: now } },
+      orderBy: { createdAt: "desc" },
+      select: { code: true, rewardId: true, points: true, expiresAt: true },
+    }),
+  ]);
+  const tierName = (id: string | null) => (id === null ? null : tiers.find((tier) => tier.id === id)?.name ?? id);
+  const iso = (at: Date | null) => at?.toISOString() ?? null;
+  const figures = index.byGid.get(gid) ?? null;
+  return {
+    shop: index.shop,
+    customer: {
+      gid,
+      number: gidNumber(gid),
+      name: displayName(customer),
+      email: customer.email,
+      firstSeenAt: iso(customer.firstSeenAt),
+      orders: figures?.orders ?? 0,
+      netSpend: String(figures?.netSpend ?? 0),
+      lastOrder: figures?.lastOrder ?? null,
+      segment: figures?.segment ?? null,
+      pAlive: figures?.pAlive ?? null,
+      predictedClv: figures?.predictedClv === null || figures?.predictedClv === undefined ? null : String(figures.predictedClv),
+    },
+    orders: {
+      page: ordersPage,
+      pages: Math.max(1, Math.ceil(orderCount / ORDERS_PAGE_SIZE)),
+      total: orderCount,
+      rows: orders.map((order) => ({
+        gid: order.gid,
+        name: order.name ?? gidNumber(order.gid),
+        processedAt: iso(order.processedAt),
+        status: order.cancelledAt ? "cancelled" : order.financialStatus ?? "unknown",
+        test: order.test,
+        total: String(order.totalAmount),
+        net: String(order.currentSubtotalAmount),
+      })),
+    },
+    program: program && { enabled: program.enabled },
+    member: member && {
+      enrolledAt: member.enrolledAt.toISOString(),
+      heldOut: member.heldOut,
+      balance: member.balance,
+      tier: member.tier && { name: member.tier.name, since: iso(member.tier.since) },
+      ledger: member.ledger.map((entry) => ({
+        key: entry.sourceKey,
+        type: entry.type,
+        source: entry.source,
+        points: entry.points,
+        shortfall: entry.shortfall,
+        reason: entry.reason,
+        actor: entry.actor,
+        createdAt: entry.createdAt.toISOString(),
+        availableAt: entry.availableAt.toISOString(),
+        pending: entry.availableAt > now,
+      })),
+      tierChanges: member.tierChanges.reverse().map((change) => ({ kind: change.kind, from: tierName(change.from), to: tierName(change.to), at: change.at.toISOString() })),
+      codes: codes.map((code) => ({ ...code, expiresAt: code.expiresAt.toISOString() })),
+    },
+  };
+}
+
+export type AdjustResult = { ok: true; points: number } | { ok: false; errors: AdjustmentErrors };
+
+/** A staff member's change; the same requestId records it once. */
+export async function adjustCustomerPoints(
+  shopDomain: string,
+  actor: string,
+  input: { customerGid: string; points: number; reason: string; requestId: string },
+): Promise<AdjustResult> {
+  try {
+    const result = await adjustPoints(shopDomain, actor, input);
+    if ("refused" in result) return { ok: false, errors: { form: "heldOut" } };
+    return { ok: true, points: result.entry.points };
+  } catch (error) {
+    if (error instanceof LoyaltyInputError) return { ok: false, errors: { form: "noProgram" } };
+    throw error;
+  }
+}

@@ -1,0 +1,249 @@
+// The customers list's data. Segments, P(alive) and predicted CLV live in memory (the metrics'
+// order facts, customerMetrics); names, e-mails and loyalty standing live in the database. The
+// list keeps, per shop, one row per listed customer with the in-memory figures (no personal data)
+// and the sort orders built from them, rebuilt only when the metrics, the fit, the day or the
+// customers change. A request then asks the database only for what its filters need (the ids a
+// search matches, the members of a tier, the balances to sort by points) and, for the 50 rows it
+// shows, their names, tiers and balances. See docs/decisions/0011-customers-list.md.
+import db, { kindOf } from "../db.server";
+import { shopFacts } from "../metrics/facts.server";
+import { customerMetrics } from "../metrics/metrics.server";
+import type { Segment } from "../metrics/segments";
+import { customerGidParam } from "../loyalty/admin.server";
+import { loadTiers } from "../loyalty/store.server";
+import {
+  allOf,
+  displayName,
+  matcher,
+  pageOf,
+  sortedPositions,
+  type CustomerRow,
+  type ListContext,
+  type ListQuery,
+  type MemberStanding,
+  type Risk,
+  type SortKey,
+} from "./list";
+
+interface ShopIndex {
+  key: string;
+  shop: { currency: string; timezone: string };
+  rows: CustomerRow[];
+  byGid: Map<string, CustomerRow>;
+  /** Sort orders by "key:direction", built on first use (points are sorted per request). */
+  orders: Map<string, Int32Array>;
+}
+
+interface CachedIndex {
+  key: string;
+  index: Promise<ShopIndex>;
+  /** The rebuild under way for a newer key, while `index` keeps answering. */
+  next: Promise<ShopIndex> | null;
+}
+
+const indexes = new Map<string, CachedIndex>();
+
+/**
+ * The shop's list rows. A shop's first call waits for them; after a change (an order, a fit, a new
+ * day, a customer) the rows are rebuilt in the background and the previous ones answer meanwhile:
+ * a rebuild reads every customer (seconds on 200,000), which no page view should wait for on a
+ * busy shop. The list is then one rebuild behind; names and erasures are read per page, never from here.
+ */
+export async function customerIndex(shopDomain: string): Promise<ShopIndex> {
+  const { facts } = await shopFacts(shopDomain);
+  const [fit, customers] = await Promise.all([
+    db.purchaseModelFit.findUnique({ where: { shopDomain }, select: { fittedAt: true } }),
+    db.customer.aggregate({ where: { shopDomain }, _count: { _all: true }, _max: { updatedAt: true } }),
+  ]);
+  // Segments move with the day (recency), the rows with any order, fit or customer change.
+  const key = [
+    facts.calendar.zone, facts.version, facts.calendar.dayOf(Date.now()), fit?.fittedAt.getTime(),
+    customers._count._all, customers._max.updatedAt?.getTime(),
+  ].join("|");
+  const cached = indexes.get(shopDomain);
+  if (cached?.key === key) return cached.index;
+  if (cached && !cached.next) {
+    const next = buildIndex(shopDomain, key);
+    cached.next = next;
+    next.then(
+      () => indexes.set(shopDomain, { key, index: next, next: null }),
+      () => (cached.next = null),
+    );
+  }
+  if (cached) return cached.index;
+  const index = buildIndex(shopDomain, key);
+  indexes.set(shopDomain, { key, index, next: null });
+  index.catch(() => indexes.delete(shopDomain));
+  return index;
+}
+
+async function buildIndex(shopDomain: string, key: string): Promise<ShopIndex> {
+  const { shop, rows: metrics } = await customerMetrics(shopDomain);
+  const byMetricsGid = new Map(metrics.map((row) => [row.gid, row]));
+  // Deleted and redacted customers are not listed: their personal data is gone, and a pseudonym is nobody to act on.
+  const customers = await db.customer.findMany({
+    where: { shopDomain, deletedAt: null, redactedAt: null },
+    select: { id: true, gid: true },
+    orderBy: { id: "asc" },
+  });
+  const rows = customers.map(({ id, gid }): CustomerRow => {
+    const m = byMetricsGid.get(gid);
+    return {
+      id,
+      gid,
+      orders: m?.orders ?? 0,
+      netSpend: m?.netSpend ?? 0,
+      lastOrder: m?.lastOrder ?? null,
+      segment: (m?.segment as Segment | undefined) ?? null,
+      pAlive: m?.pAlive ?? null,
+      predictedClv: m?.predictedClv12m ?? null,
+      risk: (m?.churnRisk as Risk | null | undefined) ?? null,
+    };
+  });
+  return {
+    key,
+    shop: { currency: shop.currency, timezone: shop.timezone },
+    rows,
+    byGid: new Map(rows.map((row) => [row.gid, row])),
+    orders: new Map(),
+  };
+}
+
+function cachedOrder(index: ShopIndex, sort: SortKey, direction: "asc" | "desc"): Int32Array {
+  const name = `${sort}:${direction}`;
+  let order = index.orders.get(name);
+  if (!order) index.orders.set(name, (order = sortedPositions(index.rows, sort, direction)));
+  return order;
+}
+
+/** Customer ids whose name, e-mail or id matches: every word of the search in the first name, last name or e-mail. */
+async function searchMatches(shopDomain: string, search: string): Promise<Set<number>> {
+  // SQLite's LIKE ignores ASCII case already; PostgreSQL needs to be told.
+  const insensitive = kindOf(db) === "postgresql" ? { mode: "insensitive" as const } : {};
+  const contains = (word: string) => ({ contains: word, ...insensitive }) as { contains: string };
+  const words = search.split(/\s+/).filter(Boolean);
+  const byText = { AND: words.map((word) => ({ OR: [{ firstName: contains(word) }, { lastName: contains(word) }, { email: contains(word) }] })) };
+  const gid = customerGidParam(search);
+  const id = gid ? [{ gid }] : [];
+  const found = await db.customer.findMany({ where: { shopDomain, OR: [byText, ...id] }, select: { id: true } });
+  return new Set(found.map((customer) => customer.id));
+}
+
+type MemberWhere = { customerGid?: { in: string[] }; tierId?: { in: string[] }; heldOut?: boolean };
+
+/** Members of the shop (by customer GID), all of them or those `where` picks. */
+async function memberStandings(shopDomain: string, where: MemberWhere = {}): Promise<Map<string, MemberStanding>> {
+  const members = await db.loyaltyMember.findMany({ where: { shopDomain, ...where }, select: { customerGid: true, tierId: true, heldOut: true } });
+  return new Map(members.map(({ customerGid, ...standing }) => [customerGid, standing]));
+}
+
+/**
+ * The members a query's loyalty filters can match, and no more: the filters' test (list.ts matcher)
+ * gives the same answer with these as with every member. Only "not members" needs them all.
+ */
+function filterMembers(query: ListQuery): MemberWhere {
+  if (query.tiers.length) return { tierId: { in: query.tiers }, heldOut: false };
+  if (query.membership === "member") return { heldOut: false };
+  if (query.membership === "held_out") return { heldOut: true };
+  return {};
+}
+
+/**
+ * Available points by customer GID, by the ledger's balance rule (app/loyalty/balance.ts
+ * balancesAt): entries available by now, and every debit except a void from the moment it is
+ * recorded.
+ */
+async function availablePoints(shopDomain: string, now: Date, gids?: string[]): Promise<Map<string, number>> {
+  const sums = await db.ledgerEntry.groupBy({
+    by: ["memberGid"],
+    where: {
+      shopDomain,
+      ...(gids && { memberGid: { in: gids } }),
+      OR: [{ availableAt: { lte: now } }, { points: { lt: 0 }, type: { not: "void" } }],
+    },
+    _sum: { points: true },
+  });
+  return new Map(sums.map((sum) => [sum.memberGid, sum._sum.points ?? 0]));
+}
+
+/** The database's part of a query: only what its search, filters and sort need. */
+async function listContext(shopDomain: string, query: ListQuery, now: Date): Promise<ListContext> {
+  const [matches, members, points] = await Promise.all([
+    query.search ? searchMatches(shopDomain, query.search) : undefined,
+    query.tiers.length || query.membership ? memberStandings(shopDomain, filterMembers(query)) : undefined,
+    query.sort === "points" ? availablePoints(shopDomain, now) : undefined,
+  ]);
+  return { searchMatches: matches, members, points };
+}
+
+function orderFor(index: ShopIndex, query: ListQuery, context: ListContext): Int32Array {
+  return query.sort === "points" ? sortedPositions(index.rows, "points", query.direction, context.points) : cachedOrder(index, query.sort, query.direction);
+}
+
+export interface ListedCustomer extends CustomerRow {
+  name: string | null;
+  email: string | null;
+  points: number | null;
+  tier: string | null;
+  heldOut: boolean;
+}
+
+/** One page of the list, with each row's name, e-mail, points and tier. */
+export async function listCustomers(shopDomain: string, query: ListQuery, now = new Date()) {
+  const index = await customerIndex(shopDomain);
+  const context = await listContext(shopDomain, query, now);
+  const page = pageOf(index.rows, orderFor(index, query, context), matcher(query, context), query.page);
+  const ids = page.rows.map((row) => row.id);
+  const gids = page.rows.map((row) => row.gid);
+  const [people, members, points, tiers] = await Promise.all([
+    db.customer.findMany({ where: { shopDomain, id: { in: ids }, deletedAt: null, redactedAt: null }, select: { id: true, firstName: true, lastName: true, email: true } }),
+    memberStandings(shopDomain, { customerGid: { in: gids } }),
+    availablePoints(shopDomain, now, gids),
+    tierNames(shopDomain),
+  ]);
+  const person = new Map(people.map((p) => [p.id, p]));
+  // A customer erased since the rows were built is left out (the rows may be one rebuild behind).
+  const rows = page.rows.filter((row) => person.has(row.id)).map((row): ListedCustomer => {
+    const who = person.get(row.id)!;
+    const member = members.get(row.gid);
+    return {
+      ...row,
+      name: displayName(who),
+      email: who.email,
+      points: member && !member.heldOut ? points.get(row.gid) ?? 0 : null,
+      tier: member?.tierId && !member.heldOut ? tiers.get(member.tierId) ?? member.tierId : null,
+      heldOut: member?.heldOut ?? false,
+    };
+  });
+  return { shop: index.shop, ...page, rows, listed: index.rows.length, tiers: [...tiers].map(([id, name]) => ({ id, name })) };
+}
+
+async function tierNames(shopDomain: string): Promise<Map<string, string>> {
+  return new Map((await loadTiers(db, shopDomain)).map((tier) => [tier.id, tier.name]));
+}
+
+/** Every customer matching the query, in its order, with points and tier, for the CSV export. */
+export async function exportCustomers(shopDomain: string, query: ListQuery, now = new Date()) {
+  const index = await customerIndex(shopDomain);
+  const context = await listContext(shopDomain, query, now);
+  const [rows, erased] = await Promise.all([
+    allOf(index.rows, orderFor(index, query, context), matcher(query, context)),
+    // The rows may be one rebuild behind an erasure: no erased customer's id leaves in a file.
+    db.customer.findMany({ where: { shopDomain, OR: [{ deletedAt: { not: null } }, { redactedAt: { not: null } }] }, select: { id: true } }),
+  ]);
+  const gone = new Set(erased.map((customer) => customer.id));
+  const [members, points, tiers] = await Promise.all([
+    // A row a loyalty filter let through has its member among the filter's.
+    context.members ?? memberStandings(shopDomain),
+    context.points ?? availablePoints(shopDomain, now),
+    tierNames(shopDomain),
+  ]);
+  return {
+    shop: index.shop,
+    rows: rows.filter((row) => !gone.has(row.id)).map((row) => {
+      const member = members.get(row.gid);
+      const earning = member && !member.heldOut;
+      return { ...row, points: earning ? points.get(row.gid) ?? 0 : null, tier: earning && member.tierId ? tiers.get(member.tierId) ?? member.tierId : null };
+    }),
+  };
+}

@@ -1,0 +1,255 @@
+// The customers admin end to end: customers and orders arrive as signed webhooks, the loyalty
+// worker earns their points, and the merchant's session token reads the list (search, filters,
+// sorts, pages), a customer page, the CSV export, and records a manual adjustment.
+// Runs on SQLite and on PostgreSQL.
+import { randomUUID } from "node:crypto";
+import { beforeAll, describe, expect, inject, it } from "vitest";
+import { testDb } from "../support/db";
+import { BROWSER_HEADERS, embeddedAppUrl, sessionToken } from "../support/session-token";
+import { waitFor } from "../support/wait";
+import { fixture, sendWebhook, uniqueShop, orderPayload } from "../support/webhooks";
+
+const app = () => inject("appUrl");
+const double = () => inject("adminDoubleUrl");
+const DAY_MS = 86_400_000;
+const daysAgo = (days: number) => new Date(Date.now() - days * DAY_MS).toISOString();
+
+// Shopify's ids exceed 2^53: 9,100,000,000,000,000,00x cannot be a double.
+let sequence = 0;
+const newId = () => String(9_100_000_000_000_000_000n + BigInt(Date.now() % 1_000_000) * 1000n + BigInt(++sequence));
+const gidOf = (id: string) => `gid://shopify/Customer/${id}`;
+
+async function install(shop: string) {
+  const configured = await fetch(`${double()}/_test/shops/${shop}`, {
+    method: "PUT",
+    body: JSON.stringify({ name: "Customers Test", currencyCode: "USD", ianaTimezone: "UTC", jsonl: "" }),
+  });
+  expect(configured.ok).toBe(true);
+  expect((await fetch(embeddedAppUrl(app(), shop, sessionToken(shop)), { redirect: "manual", headers: BROWSER_HEADERS })).status).toBe(200);
+}
+
+async function createCustomer(shop: string, id: string, firstName: string | null, lastName: string | null, email: string | null) {
+  const body = { ...fixture("customers/create"), id, admin_graphql_api_id: gidOf(id), first_name: firstName, last_name: lastName, email, updated_at: daysAgo(400) };
+  expect((await sendWebhook(app(), { topic: "customers/create", shop, body })).status).toBe(200);
+}
+
+async function placeOrder(shop: string, customerId: string, days: number, amount: string) {
+  expect((await sendWebhook(app(), { topic: "orders/create", shop, body: orderPayload(customerId, daysAgo(days), amount) })).status).toBe(200);
+}
+
+/** An admin page as Shopify's admin loads it (the session token in the URL); its HTML. */
+async function page(shop: string, path: string, token = sessionToken(shop)) {
+  const [pathname, search = ""] = path.split("?");
+  const response = await fetch(`${embeddedAppUrl(app(), shop, token, pathname)}${search ? `&${search}` : ""}`, { headers: BROWSER_HEADERS, redirect: "manual" });
+  return { status: response.status, html: await response.text() };
+}
+
+/** The customer GIDs of the list's rows, in order. */
+const listedGids = (html: string) => [...html.matchAll(/<tr[^>]*id="(gid:\/\/shopify\/Customer\/\d+)"/g)].map((m) => m[1]);
+
+async function list(shop: string, search = "") {
+  const { status, html } = await page(shop, `/app/customers${search ? `?${search}` : ""}`);
+  expect(status, html.slice(0, 500)).toBe(200);
+  return { html, gids: listedGids(html) };
+}
+
+function api(shop: string, path: string, init: { method?: string; body?: string | URLSearchParams; token?: string | null } = {}) {
+  const token = init.token === undefined ? sessionToken(shop) : init.token;
+  return fetch(`${app()}${path}`, {
+    method: init.method ?? "GET",
+    body: init.body,
+    headers: { ...BROWSER_HEADERS, ...(token && { Authorization: `Bearer ${token}` }), ...(init.body instanceof URLSearchParams && { "Content-Type": "application/x-www-form-urlencoded" }) },
+    redirect: "manual",
+  });
+}
+
+const shop = uniqueShop("customers");
+const ada = newId();
+const grace = newId();
+const guest = newId(); // no customers/* webhook: a stub known only from its orders, without a name
+const eve = newId(); // redacted
+const linus = newId(); // an account, no orders
+const fillers = Array.from({ length: 50 }, newId);
+
+beforeAll(async () => {
+  await install(shop);
+  const program = await api(shop, "/app/api/loyalty/program", {
+    method: "POST",
+    body: JSON.stringify({
+      enabled: true,
+      settings: { pendingDays: 14 },
+      rules: [{ id: "purchase", kind: "purchase", points: 1, perAmount: "100", effectiveFrom: daysAgo(365) }],
+      tiers: [
+        { id: "bronze", name: "Bronze", threshold: "1", multiplierBasisPoints: 10000 },
+        { id: "gold", name: "Gold", threshold: "100", multiplierBasisPoints: 10000 },
+      ],
+    }),
+  });
+  expect(program.status, await program.clone().text()).toBe(200);
+  await createCustomer(shop, ada, "Ada", "Lovelace", "ada@example.com");
+  await createCustomer(shop, grace, "Grace", "Hopper", "Grace.Hopper@example.com");
+  await createCustomer(shop, eve, "Eve", "Secret", "eve@example.com");
+  await createCustomer(shop, linus, "Linus", "Noorders", "linus@example.com");
+  for (const id of fillers) await createCustomer(shop, id, null, null, `filler-${id}@example.org`);
+  await placeOrder(shop, ada, 200, "100.10");
+  await placeOrder(shop, ada, 100, "25.05");
+  await placeOrder(shop, ada, 20, "25.00");
+  await placeOrder(shop, grace, 20, "20.00");
+  await placeOrder(shop, guest, 300, "40.00");
+  await placeOrder(shop, guest, 30, "7.01");
+  await placeOrder(shop, eve, 50, "500.00");
+  const redact = { ...fixture("customers/redact"), shop_domain: shop, customer: { id: eve, email: "eve@example.com", phone: null }, orders_to_redact: [] };
+  expect((await sendWebhook(app(), { topic: "customers/redact", shop, body: redact })).status).toBe(200);
+  // The worker earns the points and places members in tiers.
+  await waitFor("points and tiers", async () => {
+    const gold = await testDb().loyaltyMember.findFirst({ where: { shopDomain: shop, customerGid: gidOf(ada), tierId: "gold" } });
+    const due = await testDb().loyaltyMember.count({ where: { shopDomain: shop, reviewAt: { lte: new Date() } } });
+    const tasks = await testDb().loyaltyTask.count({ where: { shopDomain: shop } });
+    return gold !== null && due === 0 && tasks === 0;
+  });
+});
+
+describe("the customers list", () => {
+  it("lists every customer but the redacted one, by net spend, money exact, a nameless customer by its id", async () => {
+    const { html, gids } = await list(shop);
+    expect(gids.slice(0, 3)).toEqual([gidOf(ada), gidOf(guest), gidOf(grace)]);
+    expect(gids).toHaveLength(50);
+    expect(gids).not.toContain(gidOf(eve));
+    expect(html).toContain("Ada Lovelace");
+    expect(html).toContain("$150.15");
+    expect(html).toContain("$47.01");
+    expect(html).toContain(`Customer ${guest}`);
+    expect(html).not.toContain("Eve");
+    expect(html).not.toContain("eve@example.com");
+    expect(html).toContain("Page 1 of 2");
+  });
+
+  it("pages on the server: page 2 has the rest, no customer twice", async () => {
+    const first = await list(shop);
+    const second = await list(shop, "page=2");
+    // Ada, Grace, the guest, Linus and 50 more; not Eve.
+    expect(second.gids).toHaveLength(54 - 50);
+    expect(new Set([...first.gids, ...second.gids]).size).toBe(54);
+    expect(second.html).toContain("Page 2 of 2");
+  });
+
+  it("searches names, e-mails (any case), ids and GIDs", async () => {
+    expect((await list(shop, "q=lovelace")).gids).toEqual([gidOf(ada)]);
+    expect((await list(shop, "q=grace.HOPPER")).gids).toEqual([gidOf(grace)]);
+    expect((await list(shop, "q=ada%20love")).gids).toEqual([gidOf(ada)]);
+    expect((await list(shop, `q=${guest}`)).gids).toEqual([gidOf(guest)]);
+    expect((await list(shop, `q=${encodeURIComponent(gidOf(grace))}`)).gids).toEqual([gidOf(grace)]);
+    expect((await list(shop, "q=secret")).gids).toEqual([]);
+    expect((await list(shop, "q=nobody-like-this")).html).toContain("No customers found");
+  });
+
+  it("filters by tier and loyalty membership and sorts by points, orders and last order", async () => {
+    expect((await list(shop, "tier=gold")).gids).toEqual([gidOf(ada)]);
+    expect((await list(shop, "tier=bronze&sort=points&direction=asc")).gids).toEqual([gidOf(grace), gidOf(guest)]);
+    // Everyone is a member: an account (customers/create) or an order enrols the customer.
+    const members = await list(shop, "member=member&sort=points");
+    expect(members.gids.slice(0, 3)).toEqual([gidOf(ada), gidOf(guest), gidOf(grace)]);
+    expect(members.html).toContain("Gold");
+    expect((await list(shop, "member=member&q=linus")).gids).toEqual([gidOf(linus)]);
+    expect((await list(shop, "member=not_member")).gids).toEqual([]);
+    expect((await list(shop, "sort=orders&q=example.com")).gids.slice(0, 2)).toEqual([gidOf(ada), gidOf(grace)]);
+    expect((await list(shop, "sort=lastOrder&direction=asc&q=example.com")).gids.slice(0, 2)).toEqual([gidOf(ada), gidOf(grace)]);
+  });
+
+  it("explains a link it cannot read instead of guessing", async () => {
+    const { html } = await list(shop, "sort=name");
+    expect(html).toContain("This list link is not valid");
+    expect((await api(shop, "/app/customers.csv?segment=vip")).status).toBe(400);
+  });
+
+  it("exports the filtered list, all pages, without names or e-mail addresses", async () => {
+    const gold = await api(shop, "/app/customers.csv?tier=gold");
+    expect(gold.status).toBe(200);
+    expect(gold.headers.get("content-type")).toContain("text/csv");
+    const lines = (await gold.text()).split("\r\n");
+    expect(lines[0]).toBe("customer_gid,segment,orders,net_spend,last_order,p_alive,predicted_clv_12m,churn_risk,points,tier");
+    expect(lines[1]).toMatch(new RegExp(`^${gidOf(ada)},[a-z_]+,3,150.15,\\d{4}-\\d\\d-\\d\\d,,,,150,Gold$`));
+    expect(lines).toHaveLength(3);
+
+    const everyone = await (await api(shop, "/app/customers.csv?sort=netSpend&direction=asc")).text();
+    const rows = everyone.trim().split("\r\n").slice(1);
+    expect(rows).toHaveLength(54);
+    expect(rows.at(-1)!.startsWith(`${gidOf(ada)},`)).toBe(true);
+    expect(everyone).not.toMatch(/@|Lovelace|Eve|redacted/);
+  });
+
+  it("follows new orders within a rebuild, and never shows a customer erased meanwhile", async () => {
+    const mallory = newId();
+    await createCustomer(shop, mallory, "Mallory", "Later", "mallory@example.com");
+    await placeOrder(shop, mallory, 5, "999.99");
+    // The rows are rebuilt in the background after a change; the list follows within moments.
+    await waitFor("the new top spender", async () => (await list(shop)).gids[0] === gidOf(mallory));
+    const redact = { ...fixture("customers/redact"), shop_domain: shop, customer: { id: mallory, email: "mallory@example.com", phone: null }, orders_to_redact: [] };
+    expect((await sendWebhook(app(), { topic: "customers/redact", shop, body: redact })).status).toBe(200);
+    // At once, even before the rows are rebuilt: no name, no row, no id in an export.
+    const { html, gids } = await list(shop);
+    expect(gids).not.toContain(gidOf(mallory));
+    expect(html).not.toContain("Mallory");
+    expect(await (await api(shop, "/app/customers.csv")).text()).not.toContain(mallory);
+  });
+});
+
+describe("a customer's page", () => {
+  it("shows the profile, orders newest first, points, ledger and tier history", async () => {
+    const { status, html } = await page(shop, `/app/customers/${ada}`);
+    expect(status).toBe(200);
+    expect(html).toContain("Ada Lovelace");
+    expect(html).toContain("ada@example.com");
+    expect(html.indexOf("$25.00")).toBeLessThan(html.indexOf("$100.10"));
+    expect(html).toMatch(/id="points-available"[^>]*>150</);
+    expect(html).toContain("Gold");
+    expect(html).toContain("Promotion");
+    expect(html).toContain("purchase");
+  });
+
+  it("is not found for an unknown id, a redacted customer or another shop's customer", async () => {
+    expect((await page(shop, `/app/customers/${newId()}`)).status).toBe(404);
+    expect((await page(shop, `/app/customers/${eve}`)).status).toBe(404);
+    expect((await page(shop, "/app/customers/not-an-id")).status).toBe(404);
+    const other = uniqueShop("customers-other");
+    await install(other);
+    expect((await page(other, `/app/customers/${ada}`)).status).toBe(404);
+    const { html } = await page(other, "/app/customers");
+    expect(html).toContain("No customers yet");
+    expect(html).not.toContain("Lovelace");
+    expect((await (await api(other, "/app/customers.csv")).text()).trim().split("\r\n")).toHaveLength(1);
+  });
+
+  it("records a manual adjustment once per request id, and refuses 0 points or no reason, changing nothing", async () => {
+    const entries = () => testDb().ledgerEntry.count({ where: { shopDomain: shop, memberGid: gidOf(grace), type: "adjust" } });
+    const post = (fields: Record<string, string>) => api(shop, `/app/customers/${grace}`, { method: "POST", body: new URLSearchParams(fields) });
+
+    const refused = await post({ points: "0", reason: " ", requestId: randomUUID() });
+    // The form is a fetcher's: the page shows these codes' messages (the browser test reads them).
+    const answer = await refused.text();
+    expect(answer).toContain('\\"pointsZero\\"');
+    expect(answer).toContain('\\"reasonMissing\\"');
+    expect(await entries()).toBe(0);
+
+    const requestId = randomUUID();
+    await Promise.all([post({ points: "15", reason: "Goodwill", requestId }), post({ points: "15", reason: "Goodwill", requestId })]);
+    expect(await entries()).toBe(1);
+    const { html } = await page(shop, `/app/customers/${grace}`);
+    expect(html).toMatch(/id="points-available"[^>]*>35</);
+    expect(html).toContain("Goodwill");
+  });
+});
+
+describe("without a valid session token", () => {
+  it("answers no customer data", async () => {
+    for (const path of ["/app/customers", `/app/customers/${ada}`, "/app/customers.csv"]) {
+      const bare = await api(shop, path, { token: null });
+      expect(bare.status, path).not.toBe(200);
+      expect(await bare.text()).not.toContain("Lovelace");
+      const forged = await api(shop, path, { token: sessionToken(shop, { secret: "not-the-app-secret" }) });
+      expect(forged.status, path).toBe(401);
+    }
+    const posted = await api(shop, `/app/customers/${grace}`, { method: "POST", token: null, body: new URLSearchParams({ points: "5", reason: "x", requestId: "r" }) });
+    expect(posted.status).not.toBe(200);
+  });
+});
