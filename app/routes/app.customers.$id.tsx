@@ -240,7 +240,7 @@ function Ledger({ data }: { data: Data }) {
                 t(`entryTypes.${entry.type}`),
                 signed(entry.points),
                 <BlockStack key="reason" gap="050">
-                  <Text as="span">{entry.reason}</Text>
+                  <Text as="span">{reasonText(entry, t)}</Text>
                   {entry.actor && <Text as="span" variant="bodySm" tone="subdued">{t("customer.by", { actor: entry.actor })}</Text>}
                   {entry.shortfall > 0 && <Text as="span" variant="bodySm" tone="subdued">{t("customer.shortfall", { total: format.number(entry.shortfall) })}</Text>}
                 </BlockStack>,
@@ -325,4 +325,15 @@ function Adjustment({ data }: { data: Data }) {
       </fetcher.Form>
     </Card>
   );
+}
+
+/**
+ * The app's own ledger reasons are English words stored with the entry; they are shown in the
+ * merchant's language. A staff member's reason and a reward's name are shown as written.
+ */
+function reasonText(entry: { source: string; reason: string }, t: (key: string, options?: Record<string, unknown>) => string): string {
+  if (entry.source === "manual" || entry.source === "reward") return entry.reason;
+  const inactive = /^no activity for (\d+) months$/.exec(entry.reason);
+  if (inactive) return t("systemReasons.inactivity", { months: inactive[1] });
+  return t(`systemReasons.${entry.reason}`, { defaultValue: entry.reason });
 }

@@ -14,6 +14,7 @@ import { syncMetafields } from "../loyalty/metafields.server";
 import { recoverAbandonedRedemptions } from "../loyalty/redemption.server";
 import { syncProgramMetafields } from "../storefront/program-metafield.server";
 import { pruneRateLimits } from "../storefront/rate-limit.server";
+import { demoShop } from "../demo/mode.server";
 
 const TICK_MS = Number(process.env.COMEBACK_WORKER_INTERVAL_MS || 5000);
 /** An event still "received" after this long was abandoned by a crashed request. */
@@ -87,10 +88,13 @@ export function startWorker(): void {
       await retryPendingEvents();
       await runReadyImports();
       await runLoyaltyTasks();
-      await recoverAbandonedRedemptions();
       await reviewDueMembers();
-      await syncMetafields();
-      await syncProgramMetafields();
+      // The local demo has no Shopify store to write metafields to or look codes up in.
+      if (!demoShop()) {
+        await recoverAbandonedRedemptions();
+        await syncMetafields();
+        await syncProgramMetafields();
+      }
       await pruneRateLimits();
       // CPU-bound for up to a few seconds on a large shop, once a day; see docs/metrics.md.
       await refitStaleModels();

@@ -74,6 +74,8 @@ describe("loyalty program admin", () => {
       await overview.getByRole("link", { name: "Edit program" }).click();
     }
     await overview.getByRole("heading", { name: "Program settings" }).waitFor();
+    // The skeleton shown while the settings load has the same heading; the form comes with the data.
+    await overview.locator("#section-points").waitFor();
     const page = overview;
     const tiersBefore = await page.locator("[id^=tier-]").count();
     const rewardsBefore = await page.locator("[id^=reward-]").count();
