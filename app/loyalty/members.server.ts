@@ -62,6 +62,8 @@ export async function setBirthday(
       return { ok: false as const, status: 409 as const, error: BIRTHDAY_ALREADY_SET };
     }
     await tx.loyaltyMember.update({ where: { id: member.id }, data: { birthday } });
+    // The review grants the birthday bonus on the day and schedules the next one.
+    await reviewSoon(tx, member.id, now);
     return { ok: true as const, value: { customerGid, birthday } };
   });
 }

@@ -11,6 +11,7 @@ import { log } from "../log.server";
 import { claimable, leaseMs } from "../sync/lease";
 import { nextAttemptAt } from "../sync/webhooks.server";
 import { balancesAt, expiryEntries, isActivity } from "./balance";
+import { birthdayToday, nextBirthdayStart } from "./birthdays";
 import { addMonths } from "./dates";
 import { bonusEntry, orderState, reconcileOrder } from "./earning";
 import type { LedgerEntry } from "./ledger";
@@ -180,7 +181,10 @@ async function reviewMember(tx: Tx, shopDomain: string, memberGid: string, shop:
   }
   const { settings } = shop.program;
   const recorded = await memberEntries(tx, shopDomain, memberGid);
-  const bonus = firstOrderBonus(shop.rules, recorded, memberGid, shop.program, now);
+  const bonus = [
+    ...firstOrderBonus(shop.rules, recorded, memberGid, shop.program, now),
+    ...birthdayBonus(shop, member.birthday, recorded, memberGid, now),
+  ];
   const expired = expiryEntries(memberGid, [...recorded, ...bonus], settings.expiry, now);
   const entries = [...recorded, ...bonus, ...expired];
   await insertEntries(tx, shopDomain, [...bonus, ...expired]);
@@ -195,7 +199,7 @@ async function reviewMember(tx: Tx, shopDomain: string, memberGid: string, shop:
       tierId: standing.tierId,
       tierSince: standing.since,
       lastActivityAt: activity.length ? new Date(Math.max(...activity)) : null,
-      reviewAt: nextReviewAt(entries, standing, shop.program, now),
+      reviewAt: nextReviewAt(entries, standing, shop.program, now, nextBirthday(shop, member.birthday, now)),
       needsSync: available !== member.syncedPoints || tierName !== member.syncedTier,
     },
   });
@@ -212,6 +216,23 @@ function firstOrderBonus(rules: EarningRule[], entries: LedgerEntry[], memberGid
     if (entry.orderGid && entry.availableAt <= now) released.set(entry.orderGid, (released.get(entry.orderGid) ?? 0) + entry.points);
   }
   return [...released.values()].some((points) => points > 0) ? [bonus] : [];
+}
+
+/**
+ * The birthday rule's bonus when today is the member's birthday in the shop's timezone, once a
+ * year: the same ledger key as a bonus granted through the API, so the two never both count.
+ */
+function birthdayBonus(shop: ShopProgram, birthday: string | null, entries: LedgerEntry[], memberGid: string, now: Date): LedgerEntry[] {
+  const rule = ruleInForce(bonusRules(shop.rules, "birthday"), now);
+  const year = birthday && rule ? birthdayToday(birthday, now, shop.timezone) : null;
+  if (!rule || year === null) return [];
+  const bonus = bonusEntry({ rule, memberGid, occurrence: String(year), expiry: shop.program.settings.expiry, now });
+  return entries.some((entry) => entry.sourceKey === bonus.sourceKey) ? [] : [bonus];
+}
+
+/** The member is reviewed again when their next birthday begins, if a birthday rule is in force. */
+function nextBirthday(shop: ShopProgram, birthday: string | null, now: Date): Date | null {
+  return birthday && ruleInForce(bonusRules(shop.rules, "birthday"), now) ? nextBirthdayStart(birthday, now, shop.timezone) : null;
 }
 
 interface Standing {
@@ -241,8 +262,8 @@ async function reviewTier(tx: Tx, member: MemberRow, shop: ShopProgram, entries:
  * The next moment the member's standing can change without a new entry: pending points become
  * available, a batch expires, inactivity runs out, or a tier's retention ends. null: none.
  */
-function nextReviewAt(entries: LedgerEntry[], standing: Standing, program: Program, now: Date): Date | null {
-  const moments = entries.flatMap((entry) => [entry.availableAt, entry.expiresAt]).filter((at): at is Date => at !== null);
+function nextReviewAt(entries: LedgerEntry[], standing: Standing, program: Program, now: Date, birthday: Date | null): Date | null {
+  const moments = [...entries.flatMap((entry) => [entry.availableAt, entry.expiresAt]), birthday].filter((at): at is Date => at !== null);
   const { expiry, tierRetentionMonths } = program.settings;
   const activity = entries.filter(isActivity).map((entry) => entry.createdAt.getTime());
   if (expiry.mode === "inactivity" && activity.length) moments.push(addMonths(new Date(Math.max(...activity)), expiry.months));

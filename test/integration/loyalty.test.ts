@@ -420,12 +420,31 @@ describe("loyalty points", () => {
     expect(after.ledger.filter((entry) => entry.source === "reward").map((entry) => entry.points)).toEqual([-60]);
   });
 
+  it("grants the birthday bonus on the member's birthday in the shop's timezone, once a year, however often they are reviewed", async () => {
+    const shop = await programShop("birthday", { rules: [PURCHASE_RULE, { id: "birthday", kind: "birthday", points: 50 }] });
+    const buyer = customer();
+    // The test shop's timezone is UTC.
+    const today = new Date().toISOString().slice(5, 10);
+    const year = new Date().getUTCFullYear();
+    expect((await call(shop, `/app/api/loyalty/members/${buyer.id}/birthday`, { birthday: today })).status).toBe(200);
+    const celebrated = await balanceOf(shop, buyer.id, { available: 50, pending: 0 });
+    expect(celebrated.ledger).toEqual([expect.objectContaining({ points: 50, reason: "birthday", sourceKey: `rule:birthday:${buyer.gid}:${year}` })]);
+    const reviewedRow = await reviewNow(shop, buyer.gid);
+    // Next review: the next birthday's midnight at the latest.
+    expect(reviewedRow.reviewAt!.getTime()).toBeLessThanOrEqual(Date.UTC(year + 1, Number(today.slice(0, 2)) - 1, Number(today.slice(3)) + 1));
+    const granted = await (await call(shop, `/app/api/loyalty/members/${buyer.id}/bonus`, { kind: "birthday", occurrence: year })).json();
+    expect(granted).toMatchObject({ granted: false });
+    expect((await member(shop, buyer.id))!.ledger).toHaveLength(1);
+  });
+
   it("grants a birthday bonus once a year and a custom action's once per action; exports and erases the birthday", async () => {
     const shop = await programShop("bonus", {
       rules: [PURCHASE_RULE, { id: "birthday", kind: "birthday", points: 50 }, { id: "review", kind: "custom", points: 10, name: "Product review" }],
     });
     const buyer = customer();
     const year = new Date().getUTCFullYear();
+    // Not today: on the birthday itself the review grants the bonus before the API is asked.
+    const day = new Date().toISOString().slice(5, 10) === "07-14" ? "07-15" : "07-14";
     const birthday = (body: unknown) => call(shop, `/app/api/loyalty/members/${buyer.id}/birthday`, body);
     const bonus = (body: unknown) => call(shop, `/app/api/loyalty/members/${buyer.id}/bonus`, body);
 
@@ -435,7 +454,7 @@ describe("loyalty points", () => {
       expect((await refused.json()).errors[0].field).toBe("birthday");
     }
     expect(await testDb().loyaltyMember.count({ where: { shopDomain: shop } })).toBe(0);
-    expect((await birthday({ birthday: "07-14" })).status).toBe(200);
+    expect((await birthday({ birthday: day })).status).toBe(200);
 
     const first = await bonus({ kind: "birthday", occurrence: year });
     expect(first.status).toBe(200);
@@ -452,7 +471,7 @@ describe("loyalty points", () => {
     expect((await bonus({ kind: "custom", occurrence: "review-3" })).status).toBe(400);
     expect((await bonus({ ...review, ruleId: "referral" })).status).toBe(404);
     const credited = await balanceOf(shop, buyer.id, { available: 70, pending: 0 });
-    expect(credited).toMatchObject({ birthday: "07-14" });
+    expect(credited).toMatchObject({ birthday: day });
     expect(credited.ledger).toHaveLength(3);
     const redeemed = await (await redeem(shop, buyer.gid, "export")).json();
 
@@ -460,7 +479,7 @@ describe("loyalty points", () => {
     expect((await sendWebhook(app(), { topic: "customers/data_request", shop, body: dataRequest })).status).toBe(200);
     const stored = await testDb().customerDataExport.findFirstOrThrow({ where: { shopDomain: shop, requestId: "4242" } });
     const { loyalty } = JSON.parse(stored.document);
-    expect(loyalty).toMatchObject({ heldOut: false, birthday: "07-14", tier: null, balance: { available: 10, pending: 0 } });
+    expect(loyalty).toMatchObject({ heldOut: false, birthday: day, tier: null, balance: { available: 10, pending: 0 } });
     expect(loyalty.ledger.map((entry: { points: number }) => entry.points)).toEqual([50, 10, 10, -60]);
     expect(loyalty.redemptions).toEqual([expect.objectContaining({ reward: REWARD.id, status: "issued", code: redeemed.code, points: 60 })]);
 
