@@ -8,7 +8,7 @@ const ToastContext = createContext<ShowToast>(() => {});
 
 declare global {
   interface Window {
-    shopify?: { toast?: { show(message: string, options?: { isError?: boolean }): void } };
+    shopify?: { toast?: { show(message: string, options?: { isError?: boolean }): void }; loading?(busy: boolean): void };
   }
 }
 

@@ -1,6 +1,7 @@
 import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
-import { Link, Outlet, isRouteErrorResponse, useLoaderData, useLocation, useRouteError } from "@remix-run/react";
-import { AppProvider as PolarisAppProvider, Banner, Frame, Navigation, Page } from "@shopify/polaris";
+import { Link, Outlet, isRouteErrorResponse, useLoaderData, useLocation, useNavigation, useRouteError } from "@remix-run/react";
+import { AppProvider as PolarisAppProvider, Banner, Frame, Loading, Navigation, Page } from "@shopify/polaris";
+import { useEffect } from "react";
 import polarisDe from "@shopify/polaris/locales/de.json";
 import polarisEn from "@shopify/polaris/locales/en.json";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
@@ -35,6 +36,18 @@ export const NAV_ITEMS = [
   { url: "/app/sync", key: "nav.sync" },
 ] as const;
 
+/**
+ * While the next page's data loads, the admin's loading bar runs (App Bridge's inside Shopify,
+ * Polaris's in the demo), as everywhere in the Shopify admin.
+ */
+function NavigationLoading({ embedded }: { embedded: boolean }) {
+  const busy = useNavigation().state !== "idle";
+  useEffect(() => {
+    if (embedded) window.shopify?.loading?.(busy);
+  }, [embedded, busy]);
+  return !embedded && busy ? <Loading /> : null;
+}
+
 function DemoNavigation() {
   const { t } = useTranslation();
   const { pathname } = useLocation();
@@ -63,6 +76,7 @@ export default function AppLayout() {
       <I18nextProvider i18n={i18n}>
         <PolarisAppProvider i18n={polarisTranslations} linkComponent={DemoLink}>
           <Frame navigation={<DemoNavigation />}>
+            <NavigationLoading embedded={false} />
             <ToastProvider embedded={false}>
               <PolarisVizProvider>
                 <Outlet />
@@ -83,6 +97,7 @@ export default function AppLayout() {
             </Link>
           ))}
         </NavMenu>
+        <NavigationLoading embedded />
         <ToastProvider embedded>
           <PolarisVizProvider>
             <Outlet />
