@@ -74,26 +74,9 @@ export default function SyncPage() {
       <Layout>
         <Layout.Section>
           <InlineGrid columns={{ xs: 1, md: 3 }} gap="400">
-            <Card>
-              <BlockStack gap="100">
-                <Text as="h2" variant="headingSm">{t("counts.orders")}</Text>
-                <Text as="p" variant="heading2xl" id="orders-synced">{format.number(status.orders)}</Text>
-              </BlockStack>
-            </Card>
-            <Card>
-              <BlockStack gap="100">
-                <Text as="h2" variant="headingSm">{t("counts.customers")}</Text>
-                <Text as="p" variant="heading2xl" id="customers-synced">{format.number(status.customers)}</Text>
-              </BlockStack>
-            </Card>
-            <Card>
-              <BlockStack gap="100">
-                <Text as="h2" variant="headingSm">{t("counts.errors")}</Text>
-                <Text as="p" variant="heading2xl" id="failed-deliveries" tone={status.errors.total ? "critical" : undefined}>
-                  {format.number(status.errors.total)}
-                </Text>
-              </BlockStack>
-            </Card>
+            <CountCard id="orders-synced" title={t("counts.orders")} value={format.number(status.orders)} />
+            <CountCard id="customers-synced" title={t("counts.customers")} value={format.number(status.customers)} />
+            <CountCard id="failed-deliveries" title={t("counts.errors")} value={format.number(status.errors.total)} critical={status.errors.total > 0} />
           </InlineGrid>
         </Layout.Section>
         <Layout.Section>
@@ -107,5 +90,16 @@ export default function SyncPage() {
         </Layout.Section>
       </Layout>
     </Page>
+  );
+}
+
+function CountCard({ id, title, value, critical = false }: { id: string; title: string; value: string; critical?: boolean }) {
+  return (
+    <Card>
+      <BlockStack gap="100">
+        <Text as="h2" variant="headingSm">{title}</Text>
+        <Text as="p" variant="heading2xl" id={id} tone={critical ? "critical" : undefined}>{value}</Text>
+      </BlockStack>
+    </Card>
   );
 }

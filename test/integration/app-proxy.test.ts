@@ -3,13 +3,13 @@
 // webhooks or manual adjustments through the admin API; discount codes and metafields written to
 // the Admin API double. Runs on SQLite and on PostgreSQL.
 import { describe, expect, inject, it } from "vitest";
-import { rewardCodeMutation } from "../../app/loyalty/codes";
 import { METAFIELDS_SET } from "../../app/loyalty/metafields";
 import type { Reward } from "../../app/loyalty/program";
 import { CURRENT_APP_INSTALLATION_QUERY } from "../../app/storefront/program-metafield";
 import { RATE_LIMITS } from "../../app/storefront/rate-limit";
 import { adminCall, installShop, proxyFetch, proxyQuery, proxyUrl } from "../support/app-proxy";
 import { startAppServer } from "../support/app-server";
+import { expectRewardCodeSent, sentGraphql, switchDouble } from "../support/admin-double";
 import { testDb } from "../support/db";
 import { waitFor } from "../support/wait";
 import { fixture, orderPayload as order, sendWebhook, uniqueShop } from "../support/webhooks";
@@ -63,15 +63,7 @@ const panel = async (shop: string, customerId: string | null) => {
 const redeem = (shop: string, customerId: string, clientKey: string, extra: Record<string, unknown> = {}, appUrl = app()) =>
   proxyFetch(appUrl, "redeem", { shop, customerId, body: { rewardId: REWARD.id, clientKey, ...extra } });
 
-async function sentGraphql(shop: string, operation: string) {
-  const requests = (await (await fetch(`${double()}/_test/requests?shop=${shop}`)).json()) as { path: string; body: any }[];
-  return requests.filter((r) => r.path.endsWith("/graphql.json") && String(r.body.query).includes(operation)).map((r) => r.body);
-}
 
-async function switchDouble(shop: string, switches: { discountUserError?: string | null; throttled?: boolean }) {
-  const response = await fetch(`${double()}/_test/shops/${shop}`, { method: "PATCH", body: JSON.stringify(switches) });
-  expect(response.ok).toBe(true);
-}
 
 /** Everything the app stores about a shop's members: a refused request must leave it as it was. */
 async function memberState(shop: string) {
@@ -166,15 +158,7 @@ describe("the storefront's App Proxy", () => {
     const issued = await first.json();
     expect(issued).toEqual({ status: "issued", code: expect.stringMatching(/^CB-[2-9A-HJ-NP-Z]{10}$/), rewardId: REWARD.id, points: 60, expiresAt: expect.any(String) });
 
-    const [sent] = await sentGraphql(shop, "discountCodeBasicCreate");
-    const expected = rewardCodeMutation({
-      reward: { ...REWARD, value: 1000n } as Reward,
-      code: issued.code,
-      customerGid: buyer.gid,
-      currency: "USD",
-      now: new Date(sent.variables.basicCodeDiscount.startsAt),
-    });
-    expect(sent).toEqual({ query: expected.query, variables: expected.variables });
+    await expectRewardCodeSent(shop, { ...REWARD, value: 1000n } as Reward, issued.code, buyer.gid, "USD");
 
     // The same key again: the same code, one debit, one discount.
     const again = await redeem(shop, buyer.id, "key-0000001");

@@ -4,10 +4,10 @@
 // Runs on SQLite and on PostgreSQL.
 import { randomUUID } from "node:crypto";
 import { describe, expect, inject, it } from "vitest";
-import { rewardCodeMutation } from "../../app/loyalty/codes";
 import { addMonths } from "../../app/loyalty/dates";
 import { METAFIELDS_DELETE, METAFIELDS_SET, TAGS_ADD, TAGS_REMOVE } from "../../app/loyalty/metafields";
 import type { Reward } from "../../app/loyalty/program";
+import { expectRewardCodeSent, sentGraphql, switchDouble } from "../support/admin-double";
 import { testDb } from "../support/db";
 import { BROWSER_HEADERS, embeddedAppUrl, sessionToken } from "../support/session-token";
 import { waitFor } from "../support/wait";
@@ -47,15 +47,7 @@ async function install(shop: string) {
   expect(response.status).toBe(200);
 }
 
-async function switchDouble(shop: string, switches: { discountUserError?: string | null; discountAnswerLost?: boolean; throttled?: boolean }) {
-  const response = await fetch(`${double()}/_test/shops/${shop}`, { method: "PATCH", body: JSON.stringify(switches) });
-  expect(response.ok).toBe(true);
-}
 
-async function sentGraphql(shop: string, operation: string) {
-  const requests = (await (await fetch(`${double()}/_test/requests?shop=${shop}`)).json()) as { path: string; body: any }[];
-  return requests.filter((r) => r.path.endsWith("/graphql.json") && String(r.body.query).includes(operation)).map((r) => r.body);
-}
 
 /** The metafieldsSet calls writing customers' metafields (the worker also writes the program's on the app installation). */
 async function memberMetafieldWrites(shop: string) {
@@ -195,16 +187,7 @@ describe("loyalty points", () => {
     expect(issued.code).toMatch(/^CB-[2-9A-HJ-NP-Z]{10}$/);
     await balanceOf(shop, buyer.id, { available: 40, pending: 0 });
 
-    // Exactly the document and variables of rewardCodeMutation reached Shopify.
-    const [sent] = await sentGraphql(shop, "discountCodeBasicCreate");
-    const expected = rewardCodeMutation({
-      reward: { ...REWARD, value: 1000n } as Reward,
-      code: issued.code,
-      customerGid: buyer.gid,
-      currency: "USD",
-      now: new Date(sent.variables.basicCodeDiscount.startsAt),
-    });
-    expect(sent).toEqual({ query: expected.query, variables: expected.variables });
+    await expectRewardCodeSent(shop, { ...REWARD, value: 1000n } as Reward, issued.code, buyer.gid, "USD");
 
     // The same clientKey again: the same redemption, no second code.
     const again = await redeem(shop, buyer.gid, first.status === 200 ? "a" : "b");
@@ -504,7 +487,7 @@ describe("loyalty points", () => {
     expect(await sentGraphql(shop, "metafieldsDelete")).toEqual([
       { query: METAFIELDS_DELETE, variables: { metafields: [{ ownerId: buyer.gid, namespace: "$app", key: "tier" }] } },
     ]);
-    expect((await memberMetafieldWrites(shop)).at(-1).variables.metafields).toEqual([
+    expect((await memberMetafieldWrites(shop)).at(-1)!.variables.metafields).toEqual([
       { ownerId: buyer.gid, namespace: "$app", key: "points", type: "number_integer", value: "100" },
     ]);
   });

@@ -1,0 +1,30 @@
+// What tests ask of the Admin API double (test/mocks/shopify-admin.ts): the GraphQL the app sent
+// for a shop, and switches that make the double answer as a failing Shopify would.
+import { expect, inject } from "vitest";
+import { rewardCodeMutation } from "../../app/loyalty/codes";
+import type { Reward } from "../../app/loyalty/program";
+
+export interface DoubleSwitches {
+  discountUserError?: string | null;
+  discountAnswerLost?: boolean;
+  throttled?: boolean;
+}
+
+/** The GraphQL bodies the app sent for `shop` whose document contains `operation`, oldest first. */
+export async function sentGraphql(shop: string, operation: string): Promise<{ query: string; variables: any }[]> {
+  const requests = (await (await fetch(`${inject("adminDoubleUrl")}/_test/requests?shop=${shop}`)).json()) as { path: string; body: any }[];
+  return requests.filter((r) => r.path.endsWith("/graphql.json") && String(r.body.query).includes(operation)).map((r) => r.body);
+}
+
+export async function switchDouble(shop: string, switches: DoubleSwitches) {
+  const response = await fetch(`${inject("adminDoubleUrl")}/_test/shops/${shop}`, { method: "PATCH", body: JSON.stringify(switches) });
+  expect(response.ok).toBe(true);
+}
+
+/** Exactly the document and variables of rewardCodeMutation reached Shopify for this code. */
+export async function expectRewardCodeSent(shop: string, reward: Reward, code: string, customerGid: string, currency: string) {
+  const sent = (await sentGraphql(shop, "discountCodeBasicCreate")).find((body) => JSON.stringify(body.variables).includes(code));
+  expect(sent, `a discount code ${code} sent to Shopify`).toBeDefined();
+  const expected = rewardCodeMutation({ reward, code, customerGid, currency, now: new Date(sent!.variables.basicCodeDiscount.startsAt) });
+  expect(sent).toEqual({ query: expected.query, variables: expected.variables });
+}
