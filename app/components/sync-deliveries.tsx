@@ -30,7 +30,7 @@ export function SyncWebhooksCard({ webhooks, timeZone }: { webhooks: SyncStatus[
             {webhooks.map((w, index) => (
               <IndexTable.Row id={w.topic} key={w.topic} position={index}>
                 <IndexTable.Cell>
-                  <Text as="span" fontWeight="semibold">{w.topic}</Text>
+                  <TopicName topic={w.topic} />
                 </IndexTable.Cell>
                 <IndexTable.Cell>{w.lastReceivedAt ? format.dateTime(w.lastReceivedAt, timeZone) : "—"}</IndexTable.Cell>
                 <IndexTable.Cell>
@@ -114,7 +114,9 @@ export function SyncErrorsCard({
           {errors.rows.map((e, index) => (
             <IndexTable.Row id={String(e.id)} key={e.id} position={index}>
               <IndexTable.Cell>{format.dateTime(e.receivedAt, timeZone)}</IndexTable.Cell>
-              <IndexTable.Cell>{e.topic}</IndexTable.Cell>
+              <IndexTable.Cell>
+                <TopicName topic={e.topic} />
+              </IndexTable.Cell>
               <IndexTable.Cell>
                 <div style={{ maxWidth: 420, whiteSpace: "normal", wordBreak: "break-word" }}>
                   <Text as="span" tone="critical">{e.error ?? "—"}</Text>
@@ -126,5 +128,16 @@ export function SyncErrorsCard({
         </IndexTable>
       </div>
     </Card>
+  );
+}
+
+/** A topic in the merchant's words, with Shopify's name of it beneath for whoever debugs it. */
+function TopicName({ topic }: { topic: string }) {
+  const { t } = useTranslation("sync");
+  return (
+    <BlockStack gap="050">
+      <Text as="span" fontWeight="semibold">{t(`topics.${topic}`, { defaultValue: topic })}</Text>
+      <Text as="span" variant="bodySm" tone="subdued">{topic}</Text>
+    </BlockStack>
   );
 }

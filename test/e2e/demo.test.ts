@@ -70,9 +70,10 @@ describe("npm run demo", () => {
     expect(imported).toBeGreaterThan(5000);
 
     const webhooks = page.locator("#webhooks-table");
-    // Topics as Shopify's Admin API names them (WebhookSubscriptionTopic).
+    // Topics in the merchant's words, over Shopify's Admin API name (WebhookSubscriptionTopic).
     const updatedRow = webhooks.locator("tr", { hasText: "ORDERS_UPDATED" });
     expect(await updatedRow.count()).toBe(1);
+    expect(await updatedRow.locator("td").first().textContent()).toBe("Order updatedORDERS_UPDATED");
     expect(await updatedRow.locator("td").nth(1).textContent()).toMatch(/^[A-Z][a-z]{2} \d{1,2}, \d{4}, \d{1,2}:\d\d\s[AP]M$/);
     const createRow = webhooks.locator("tr", { hasText: "ORDERS_CREATE" });
     expect(Number(await createRow.locator("td").nth(3).textContent())).toBeGreaterThanOrEqual(1);
