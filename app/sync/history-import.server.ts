@@ -135,6 +135,25 @@ export async function markBulkOperationFinished(
   });
 }
 
+/** How long after its start an export still "running" is asked about: its finish webhook may never come. */
+export const OVERDUE_EXPORT_MS = 10 * 60_000;
+
+/**
+ * Asks Shopify about an export whose bulk_operations/finish has not arrived (Shopify gives up on a
+ * webhook after its retries): a finished one is marked as the webhook would have marked it, and
+ * the worker imports it; one still running is asked about again later.
+ */
+export async function checkOverdueExport(graphql: AdminGraphql, job: { id: string; shopDomain: string; bulkOperationGid: string | null }) {
+  const { node } = await graphqlData<{ node: { status: string; errorCode: string | null } | null }>(graphql, BULK_OPERATION_STATUS, {
+    id: job.bulkOperationGid,
+  });
+  if (!node) return failImport(job.id, "Shopify knows no such export");
+  if (["CREATED", "RUNNING", "CANCELING"].includes(node.status)) return;
+  const finish = { admin_graphql_api_id: job.bulkOperationGid!, status: node.status, error_code: node.errorCode };
+  await db.$transaction((tx: Tx) => markBulkOperationFinished(tx, job.shopDomain, finish, new Date()));
+  await db.historyImport.update({ where: { id: job.id }, data: { leaseUntil: null } });
+}
+
 /** Imports a finished export: asks Shopify for its download URL, then streams it. */
 export async function importBulkExport(graphql: AdminGraphql, importId: string) {
   const job = await db.historyImport.findUniqueOrThrow({ where: { id: importId } });

@@ -6,7 +6,7 @@ import db from "../db.server";
 import { log } from "../log.server";
 import { unauthenticated } from "../shopify.server";
 import { refitStaleModels } from "../metrics/metrics.server";
-import { failImport, importBulkExport } from "./history-import.server";
+import { checkOverdueExport, failImport, importBulkExport, OVERDUE_EXPORT_MS } from "./history-import.server";
 import { retryEvent } from "./webhooks.server";
 import { claimable, leaseMs } from "./lease";
 import { reviewDueMembers, runLoyaltyTasks } from "../loyalty/tasks.server";
@@ -74,6 +74,30 @@ export async function runReadyImports(now = new Date()): Promise<number> {
   return ran;
 }
 
+/** Exports running for long without their finish webhook: Shopify is asked, every OVERDUE_EXPORT_MS. */
+export async function checkOverdueExports(now = new Date()): Promise<number> {
+  const jobs = await db.historyImport.findMany({
+    where: { source: "bulk", status: "running", startedAt: { lt: new Date(now.getTime() - OVERDUE_EXPORT_MS) }, ...claimable(now) },
+    take: 5,
+  });
+  let checked = 0;
+  for (const job of jobs) {
+    const claim = await db.historyImport.updateMany({
+      where: { id: job.id, ...claimable(now) },
+      data: { leaseUntil: new Date(now.getTime() + OVERDUE_EXPORT_MS) },
+    });
+    if (claim.count !== 1) continue;
+    try {
+      const { admin } = await unauthenticated.admin(job.shopDomain);
+      await checkOverdueExport(admin.graphql, job);
+    } catch (error) {
+      log.warn("overdue export not checked", { importId: job.id, error: String(error) });
+    }
+    checked++;
+  }
+  return checked;
+}
+
 declare global {
   var comebackWorker: NodeJS.Timeout | undefined;
 }
@@ -86,6 +110,7 @@ export function startWorker(): void {
     running = true;
     try {
       await retryPendingEvents();
+      await checkOverdueExports();
       await runReadyImports();
       await runLoyaltyTasks();
       await reviewDueMembers();

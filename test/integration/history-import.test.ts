@@ -101,4 +101,28 @@ describe("history import", () => {
     const job = await testDb().historyImport.findFirstOrThrow({ where: { shopDomain: shop } });
     expect(job).toMatchObject({ status: "failed", error: "A bulk query operation for this app and shop is already in progress" });
   });
+
+  it("asks Shopify about an export whose finish webhook never came, and imports it", async () => {
+    const shop = uniqueShop("overdue");
+    const { jsonl, orders } = history(20);
+    await configureShop(shop, { name: "Overdue Test", currencyCode: "EUR", ianaTimezone: "UTC", jsonl });
+    await install(shop);
+    const db = testDb();
+    const job = await db.historyImport.findFirstOrThrow({ where: { shopDomain: shop } });
+    expect(job.status).toBe("running");
+    const asked = async () => (await sentRequests(shop)).filter((r) => String(r.body.query).includes("BulkOperationStatus")).length;
+    // Not yet overdue: the worker leaves it to the webhook.
+    await new Promise((done) => setTimeout(done, 1000));
+    expect(await asked()).toBe(0);
+
+    await db.historyImport.update({ where: { id: job.id }, data: { startedAt: new Date(Date.now() - 3_600_000) } });
+    const done = await waitFor("the overdue export to be imported", async () => {
+      const current = await db.historyImport.findUniqueOrThrow({ where: { id: job.id } });
+      if (current.status === "failed") throw new Error(`import failed: ${current.error}`);
+      return current.status === "completed" && current;
+    });
+    expect(done.ordersImported).toBe(orders.length);
+    expect(await db.order.count({ where: { shopDomain: shop } })).toBe(orders.length);
+    expect(await asked()).toBeGreaterThanOrEqual(1);
+  });
 });
