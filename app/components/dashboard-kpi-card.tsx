@@ -22,7 +22,7 @@ function useKpiValue(currency: string) {
       case "money":
         return format.money(value, currency);
       case "decimal":
-        return format.number(value, 2);
+        return format.decimal(value, 2);
       case "days":
         return t("days", { count: value, days: format.number(value, 1) });
       case "count":

@@ -16,6 +16,7 @@ describe("formatting for the merchant's language", () => {
 
   it("formats numbers, percentages and dates per language", () => {
     expect(formatNumber(1234567, "de")).toBe("1.234.567");
+    expect(formatNumber(1.3, "de", 2, 2)).toBe("1,30");
     expect(plain(formatPercent(12.345, "de"))).toBe("12,3 %");
     expect(formatPercent(12.345, "en")).toBe("12.3%");
     expect(plain(formatDateTime("2026-03-29T01:30:00Z", "Europe/Berlin", "de"))).toBe("29.03.2026, 03:30");

@@ -20,8 +20,8 @@ export function formatMoney(minor: bigint | string | number, currency: string, l
   return new Intl.NumberFormat(locale, { style: "currency", currency }).format(minorToDecimal(minor, currency) as unknown as number);
 }
 
-export function formatNumber(value: number | bigint, locale: string, maximumFractionDigits = 0): string {
-  return new Intl.NumberFormat(locale, { maximumFractionDigits }).format(value);
+export function formatNumber(value: number | bigint, locale: string, maximumFractionDigits = 0, minimumFractionDigits = 0): string {
+  return new Intl.NumberFormat(locale, { maximumFractionDigits, minimumFractionDigits }).format(value);
 }
 
 /** `percent` is in percent (12.5 means 12.5 %). */

@@ -10,6 +10,8 @@ export function useFormat() {
       locale,
       money: (minor: bigint | string | number, currency: string) => formatMoney(minor, currency, locale),
       number: (value: number | bigint, fractionDigits = 0) => formatNumber(value, locale, fractionDigits),
+      /** Always `fractionDigits` decimals: 1.30, not 1.3, so figures of one kind line up. */
+      decimal: (value: number, fractionDigits: number) => formatNumber(value, locale, fractionDigits, fractionDigits),
       percent: (percent: number, fractionDigits = 1) => formatPercent(percent, locale, fractionDigits),
       dateTime: (iso: string | Date, timeZone: string) => formatDateTime(iso, timeZone, locale),
       day: (day: string) => formatDay(day, locale),

@@ -171,7 +171,8 @@ describe("loyalty program admin", () => {
     // The demo's rewards decide whether there is a value per point; either way the card says so.
     expect(await page.locator("#points-liability").textContent()).toMatch(/^(€[\d,]+\.\d\d|—)$/);
     expect((await page.locator("#holdout-lift").count()) + (await page.locator("#holdout-lift-note").count())).toBeGreaterThan(0);
-    await page.locator("#loyalty-groups-chart svg").first().waitFor();
+    // Drawn after hydration; on a loaded machine the dev server can take a while to get there.
+    await page.locator("#loyalty-groups-chart svg[viewBox]").first().waitFor({ state: "attached", timeout: 60_000 });
     await page.screenshot({ path: "test-results/screenshots/loyalty-overview.png", fullPage: true });
 
     const status = async () => [await page.locator("#loyalty-status").getAttribute("data-enabled"), await page.locator("#loyalty-status").textContent()];
