@@ -22,13 +22,12 @@ export async function storefrontPanel(shopDomain: string, customerGid: string | 
 
   // Reading enrolls nobody: a shopper not yet a member is shown as one with nothing yet.
   const member = await db.loyaltyMember.findUnique({ where: { shopDomain_customerGid: { shopDomain, customerGid } } });
-  const entries = member ? await memberEntries(db, shopDomain, customerGid) : [];
-  const redemptions = member
-    ? await db.redemption.findMany({
-        where: { shopDomain, memberGid: customerGid, status: "issued", expiresAt: { gt: now } },
-        orderBy: { createdAt: "desc" },
-      })
-    : [];
+  const [entries, redemptions] = member
+    ? await Promise.all([
+        memberEntries(db, shopDomain, customerGid),
+        db.redemption.findMany({ where: { shopDomain, memberGid: customerGid, status: "issued", expiresAt: { gt: now } }, orderBy: { createdAt: "desc" } }),
+      ])
+    : [[], []];
   const items = await qualifyingItems(shopDomain, customerGid, settings, entries);
   return {
     program: programJson,
