@@ -3,7 +3,8 @@
 // Polaris skeleton of the same height.
 import { BarChart, LineChart, SimpleBarChart } from "@shopify/polaris-viz";
 import { Box, SkeletonBodyText } from "@shopify/polaris";
-import { useEffect, useMemo, useState, type ReactNode } from "react";
+import { useMemo, type ReactNode } from "react";
+import { useHydrated } from "./browser";
 import { useTranslation } from "react-i18next";
 import { minorToDecimal } from "../i18n/format";
 import { useFormat } from "../i18n/use-format";
@@ -13,12 +14,6 @@ import type { Segment } from "../metrics/segments";
 const CHART_HEIGHT = 300;
 /** Guests apart from the two customer series: a neutral grey. */
 const GUEST_COLOR = "#b5b5b5";
-
-function useHydrated() {
-  const [hydrated, setHydrated] = useState(false);
-  useEffect(() => setHydrated(true), []);
-  return hydrated;
-}
 
 function ChartFrame({ id, children }: { id: string; children: ReactNode }) {
   const hydrated = useHydrated();

@@ -2,7 +2,7 @@
 // again, the holdout lift, and what the points add up to.
 import { BarChart } from "@shopify/polaris-viz";
 import { BlockStack, Box, Card, DataTable, InlineGrid, SkeletonBodyText, Text } from "@shopify/polaris";
-import { useEffect, useState } from "react";
+import { useHydrated } from "./browser";
 import { useTranslation } from "react-i18next";
 import type { programPerformance } from "../loyalty/performance.server";
 import { MIN_OUTCOMES } from "../loyalty/effectiveness";
@@ -21,17 +21,10 @@ function Figure({ id, label, value, help }: { id: string; label: string; value: 
   );
 }
 
-/** polaris-viz measures the page to draw, so the chart is drawn in the browser only. */
-function useMounted() {
-  const [mounted, setMounted] = useState(false);
-  useEffect(() => setMounted(true), []);
-  return mounted;
-}
-
 export function CustomerGroupsCard({ performance }: { performance: Performance }) {
   const { t } = useTranslation("loyalty");
   const format = useFormat();
-  const mounted = useMounted();
+  const mounted = useHydrated();
   const { customers, currency } = performance;
   const dash = t("overview.none");
   const rate = (value: number | null) => (value === null ? dash : format.percent(value));

@@ -24,6 +24,7 @@ import { RetentionCurveChart, RevenueChart, SegmentsChart } from "../components/
 import { CohortHeatmap } from "../components/dashboard-cohort-heatmap";
 import { KpiCard } from "../components/dashboard-kpi-card";
 import { DashboardSkeleton } from "../components/dashboard-skeleton";
+import { downloadFile } from "../components/browser";
 import { useToast } from "../components/toast";
 import { useFormat } from "../i18n/use-format";
 import { DASHBOARD_KPIS } from "../metrics/definitions";
@@ -105,17 +106,13 @@ function useProblemText() {
   };
 }
 
-/** A CSV through fetch, not a link: inside the Shopify admin, App Bridge adds the session token to fetches. */
+/** A CSV export, with a toast saying how it went. */
 function useDownload() {
   const { t } = useTranslation("dashboard");
   const toast = useToast();
   return async (path: string, fileName: string) => {
     try {
-      const response = await fetch(path);
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      const url = URL.createObjectURL(await response.blob());
-      Object.assign(document.createElement("a"), { href: url, download: fileName }).click();
-      URL.revokeObjectURL(url);
+      await downloadFile(path, fileName);
       toast(t("exports.done", { file: fileName }));
     } catch (error) {
       toast(t("exports.failed", { message: (error as Error).message }), { isError: true });

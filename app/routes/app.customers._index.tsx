@@ -19,7 +19,8 @@ import {
 import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { requireShop } from "../auth.server";
-import { CustomerSkeleton, downloadFile, SegmentBadge } from "../components/customers-common";
+import { downloadFile } from "../components/browser";
+import { CustomerSkeleton, SegmentBadge } from "../components/customers-common";
 import { useToast } from "../components/toast";
 import { listCustomers } from "../customers/list.server";
 import { gidNumber, listQueryParams, ListQueryError, MEMBERSHIPS, parseListQuery, RISKS, SORT_KEYS, type ListQuery, type SortKey } from "../customers/list";
