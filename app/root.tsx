@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteLoaderData } from "@remix-run/react";
+import { useEffect } from "react";
 import { requestLocale } from "./i18n/locale";
 
 export const loader = ({ request }: LoaderFunctionArgs) => ({ locale: requestLocale(request) });
@@ -34,5 +35,10 @@ export function Layout({ children }: { children: React.ReactNode }) {
 }
 
 export default function App() {
+  // Marks the page as interactive: typing into a controlled field before hydration is lost, so
+  // browser tests wait for this before they act.
+  useEffect(() => {
+    document.documentElement.dataset.hydrated = "true";
+  }, []);
   return <Outlet />;
 }

@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { launchBrowser } from "../support/browser";
+import { hydrated, launchBrowser } from "../support/browser";
 
 let browser: Browser;
 const url = inject("demoUrl");
@@ -26,6 +26,7 @@ async function open(path: string, ready: string, options: { locale?: string } = 
   const pageErrors: string[] = [];
   page.on("pageerror", (error) => pageErrors.push(String(error)));
   await page.goto(`${url}${path}`, { waitUntil: "networkidle" });
+  await hydrated(page);
   // On a cold start Vite's dev server optimises dependencies and may reload the page once.
   await page.locator(ready).first().waitFor({ timeout: 60_000 });
   return { page, pageErrors };
@@ -92,12 +93,14 @@ describe("customers", () => {
     const gid = lines[1]!.split(",")[0]!;
     const number = gid.split("/").pop()!;
     await page.goto(`${url}/app/customers`, { waitUntil: "networkidle" });
+    await hydrated(page);
     await page.getByRole("button", { name: "Search and filter results" }).click();
     await page.getByRole("textbox", { name: "Search by name, e-mail or customer ID" }).fill(number);
     await page.waitForURL(/q=/);
     await page.waitForFunction((expected) => document.querySelectorAll('tr[id^="gid://shopify/Customer/"]').length === 1 && !!document.getElementById(expected), gid);
     // A shared link shows the same search.
     await page.reload({ waitUntil: "networkidle" });
+    await hydrated(page);
     expect(await page.locator(ROWS).count()).toBe(1);
     expect(pageErrors).toEqual([]);
     await page.close();
@@ -135,6 +138,7 @@ describe("customers", () => {
     await page.getByText("25 points recorded").waitFor();
     await page.waitForFunction((expected) => document.getElementById("points-available")?.textContent?.replace(/,/g, "") === String(expected), before + 25);
     await page.reload({ waitUntil: "networkidle" });
+    await hydrated(page);
     expect(await available()).toBe(before + 25);
     expect(await page.locator("#customer-ledger").getByText("E2E goodwill").count()).toBe(1);
     expect(pageErrors).toEqual([]);
@@ -155,8 +159,10 @@ describe("customers", () => {
   it("says so when a link's filter cannot be read, and for an unknown customer", async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 700 } });
     await page.goto(`${url}/app/customers?sort=name`, { waitUntil: "networkidle" });
+    await hydrated(page);
     await page.getByText("This list link is not valid").waitFor();
     await page.goto(`${url}/app/customers/1`, { waitUntil: "networkidle" });
+    await hydrated(page);
     await page.getByText("Not found").waitFor();
     await shot(page, "not-found");
     await page.close();

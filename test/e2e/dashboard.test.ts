@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { launchBrowser } from "../support/browser";
+import { hydrated, launchBrowser } from "../support/browser";
 import { waitFor } from "../support/wait";
 
 let browser: Browser;
@@ -26,6 +26,7 @@ async function open(path: string, options: { acceptDownloads?: boolean } = {}) {
   const errors: string[] = [];
   page.on("pageerror", (error) => errors.push(String(error)));
   await page.goto(`${url}${path}`, { waitUntil: "networkidle" });
+  await hydrated(page);
   // On a cold start Vite's dev server optimises dependencies and reloads the page once.
   await page.locator("h1").first().waitFor({ timeout: 60_000 });
   return { page, errors };
@@ -61,6 +62,7 @@ describe("dashboard", () => {
     // The worker fits the purchase models in the background; the page shows them once fitted.
     await waitFor("predictions", async () => {
       await page.reload({ waitUntil: "networkidle" });
+      await hydrated(page);
       return (await page.locator("#predicted-revenue").count()) > 0;
     }, 60_000);
     expect(await page.locator("#predicted-revenue").textContent()).toMatch(/^€[\d,]+\.\d\d$/);
@@ -127,6 +129,7 @@ describe("dashboard", () => {
 
     // From after to, through the old retention URL (a redirect to the dashboard with its query).
     await page.goto(`${url}/app/retention?from=${year}-12-31&to=${year}-12-01`, { waitUntil: "networkidle" });
+    await hydrated(page);
     expect(new URL(page.url()).pathname).toBe("/app");
     expect(new URL(page.url()).search).toBe(`?from=${year}-12-31&to=${year}-12-01`);
     expect(await page.getByText("The period is not valid").count()).toBe(1);
@@ -135,6 +138,7 @@ describe("dashboard", () => {
     expect(await page.getByLabel("From").inputValue()).toBe(`${year}-12-31`);
     await page.screenshot({ path: "test-results/screenshots/dashboard-invalid-period.png", fullPage: true });
     await page.goto(`${url}/app?from=${year}-02-30`, { waitUntil: "networkidle" });
+    await hydrated(page);
     expect(await page.getByText(`“${year}-02-30” is not a date (from).`, { exact: false }).count()).toBe(1);
     expect(errors).toEqual([]);
     await page.close();
@@ -154,6 +158,7 @@ describe("dashboard", () => {
       await page.getByText("Enter a whole number of days from 30 to 1095.").waitFor();
       await page.screenshot({ path: "test-results/screenshots/dashboard-lookback-error.png" });
       await page.reload({ waitUntil: "networkidle" });
+      await hydrated(page);
       await page.getByText("active = ordered in the last 90 days", { exact: false }).waitFor();
       expect(await lookback.inputValue()).toBe("90");
     } finally {

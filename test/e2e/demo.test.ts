@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Browser } from "playwright-core";
 import { DEMO_SHOP } from "../../app/demo/mode.server";
-import { launchBrowser } from "../support/browser";
+import { hydrated, launchBrowser } from "../support/browser";
 import { waitFor } from "../support/wait";
 import { fixture, sendWebhook, sign } from "../support/webhooks";
 
@@ -32,6 +32,7 @@ describe("npm run demo", () => {
     const pageErrors: string[] = [];
     page.on("pageerror", (error) => pageErrors.push(String(error)));
     await page.goto(url, { waitUntil: "networkidle" });
+    await hydrated(page);
     expect(new URL(page.url()).pathname).toBe("/app");
     // On a cold start Vite's dev server optimises dependencies and reloads the page once.
     await page.locator("#kpi-netRevenue").waitFor({ timeout: 60_000 });
@@ -58,6 +59,7 @@ describe("npm run demo", () => {
     const pageErrors: string[] = [];
     page.on("pageerror", (error) => pageErrors.push(String(error)));
     await page.goto(`${url}/app/sync`, { waitUntil: "networkidle" });
+    await hydrated(page);
     await page.locator("#orders-synced").waitFor({ timeout: 60_000 });
     expect(count(await page.locator("#orders-synced").textContent())).toBeGreaterThan(5000);
     expect(count(await page.locator("#customers-synced").textContent())).toBeGreaterThan(3000);
@@ -109,6 +111,7 @@ describe("npm run demo", () => {
     const pageErrors: string[] = [];
     page.on("pageerror", (error) => pageErrors.push(String(error)));
     await page.goto(`${url}/app/sync?locale=de`, { waitUntil: "networkidle" });
+    await hydrated(page);
     await page.locator("#orders-synced").waitFor({ timeout: 60_000 });
     expect(await page.locator("h1").first().textContent()).toBe("Synchronisierung");
     expect(await page.getByText("Verlaufsimport", { exact: true }).count()).toBe(1);

@@ -5,7 +5,7 @@
 // reach and a reward nobody can afford, and puts the program back as it found it.
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { launchBrowser } from "../support/browser";
+import { hydrated, launchBrowser } from "../support/browser";
 import { waitFor } from "../support/wait";
 
 const url = inject("demoUrl");
@@ -41,6 +41,7 @@ async function openPage(path: string): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, reducedMotion: "reduce" });
   page.on("pageerror", (error) => pageErrors.push(`${path}: ${error}`));
   await page.goto(`${url}${path}`, { waitUntil: "networkidle" });
+  await hydrated(page);
   // On a cold start Vite's dev server optimises dependencies and reloads the page once.
   await page.locator("h1").first().waitFor({ timeout: 60_000 });
   return page;
@@ -130,6 +131,7 @@ describe("loyalty program admin", () => {
     await page.screenshot({ path: "test-results/screenshots/loyalty-settings.png", fullPage: true });
 
     await page.reload({ waitUntil: "networkidle" });
+    await hydrated(page);
     await page.getByRole("heading", { name: "Program settings" }).waitFor();
     expect(await page.locator("[id^=tier-]").count()).toBe(tiersBefore + 2);
     expect(await page.locator("[id^=reward-]").count()).toBe(rewardsBefore + 1);
@@ -149,6 +151,7 @@ describe("loyalty program admin", () => {
 
     // Leaving with unsaved changes asks first; staying keeps them, discarding restores the saved ones.
     await page.locator("#section-points").getByLabel("Pending period").fill("21");
+    await page.getByText("Unsaved changes").waitFor();
     await page.getByRole("link", { name: "Loyalty program" }).first().click();
     await page.getByText("Leave with unsaved changes?").waitFor();
     await page.getByRole("button", { name: "Stay on this page" }).click();
@@ -204,6 +207,7 @@ describe("loyalty program admin", () => {
     expect(stored.rules.find((rule) => rule.kind === "purchase" && rule.retiredAt === null)).toMatchObject({ points: 3, perAmount: "200" });
 
     await page.goto(`${url}/app/loyalty?locale=de`, { waitUntil: "networkidle" });
+    await hydrated(page);
     await page.getByRole("heading", { name: "Treueprogramm" }).waitFor();
     expect(await page.getByText("Wer wieder kauft").count()).toBe(1);
     expect(await page.locator("#points-issued").textContent()).toMatch(/^-?[\d.]+$/);
