@@ -46,7 +46,7 @@ if (!seeded) {
   mkdirSync("prisma", { recursive: true });
   const file = "prisma/demo-history.jsonl";
   const out = createWriteStream(file);
-  for (const line of syntheticJsonl({ customers: 4000, start, end, seed: 2026, currency: "EUR" })) {
+  for (const line of syntheticJsonl({ customers: 4000, start, end, seed: 2026, currency: "EUR", profiles: true })) {
     if (!out.write(line + "\n")) await once(out, "drain");
   }
   out.end();

@@ -40,6 +40,11 @@ export interface SyntheticHistoryOptions {
    * rates keeps its shape); dropout is unchanged. Default 1. See the header for calibrated values.
    */
   purchaseRateScale?: number;
+  /**
+   * Gives each customer a name and an e-mail address (at example.com), as the export's customer
+   * fields carry them. Default false: the benchmarks' history files stay as they were.
+   */
+  profiles?: boolean;
 }
 
 export interface SyntheticMoneySet {
@@ -54,6 +59,15 @@ export interface SyntheticRefund {
 
 export type SyntheticFinancialStatus = "PAID" | "PARTIALLY_REFUNDED" | "REFUNDED" | "VOIDED";
 
+export interface SyntheticCustomer {
+  id: string;
+  createdAt: string;
+  updatedAt?: string;
+  firstName?: string;
+  lastName?: string;
+  defaultEmailAddress?: { emailAddress: string };
+}
+
 /** One line of the export; key order matches Shopify's output. */
 export interface SyntheticOrderLine {
   id: string;
@@ -67,7 +81,7 @@ export interface SyntheticOrderLine {
   currencyCode: string;
   presentmentCurrencyCode: string;
   displayFinancialStatus: SyntheticFinancialStatus;
-  customer: { id: string; createdAt: string } | null;
+  customer: SyntheticCustomer | null;
   totalPriceSet: SyntheticMoneySet;
   subtotalPriceSet: SyntheticMoneySet;
   currentSubtotalPriceSet: SyntheticMoneySet;
@@ -197,6 +211,7 @@ interface Settings {
   firstOrderNumber: number;
   guestShare: number;
   purchaseRateScale: number;
+  profiles: boolean;
   money: MoneyRules;
   /** Presentment currencies other than the shop's, for multi-currency web orders. */
   foreignCurrencies: string[];
@@ -232,6 +247,7 @@ function resolveSettings(options: SyntheticHistoryOptions): Settings {
     firstOrderNumber: options.firstOrderNumber ?? 1001,
     guestShare,
     purchaseRateScale,
+    profiles: options.profiles ?? false,
     money: moneyRules(currency),
     foreignCurrencies: PRESENTMENT_CURRENCIES.filter((code) => code !== currency),
   };
@@ -309,6 +325,7 @@ function blackFriday(year: number): number {
 interface CustomerState {
   gid: string;
   createdAt: string;
+  profile: Pick<SyntheticCustomer, "firstName" | "lastName" | "defaultEmailAddress"> | null;
   purchaseRate: number; // per millisecond
   diesAt: number;
   taxRateBp: number;
@@ -356,11 +373,40 @@ function newCustomer(firstOrderAt: number, index: number, settings: Settings, rn
     customer: {
       gid: `gid://shopify/Customer/${CUSTOMER_ID_BASE + BigInt(index)}`,
       createdAt: isoSeconds(createdAt),
+      profile: settings.profiles ? profileOf(index) : null,
       purchaseRate: purchaseRatePerYear / YEAR,
       diesAt: firstOrderAt + rng.exponential(dropoutRatePerYear / YEAR),
       taxRateBp: rng.pick(TAX_RATES_BP),
     },
   };
+}
+
+const FIRST_NAMES = [
+  "Anna", "Ben", "Chiara", "David", "Elif", "Finn", "Greta", "Hugo", "Ines", "Jonas", "Katarzyna", "Lars",
+  "Mia", "Noah", "Olivia", "Pekka", "Quentin", "Rosa", "Sami", "Tereza", "Ugo", "Valentina", "Wiebke", "Yusuf",
+  "Zoë", "Aino", "Björn", "Camille", "Dario", "Emma", "Felix", "Hanna", "Jürgen", "Léa", "Matteo", "Nora",
+];
+const LAST_NAMES = [
+  "Müller", "Schmidt", "Rossi", "Dubois", "Virtanen", "García", "Nowak", "Jansen", "Andersson", "Novák",
+  "Keller", "Lehmann", "Moreau", "Bianchi", "Korhonen", "López", "Kowalski", "de Vries", "Nielsen", "Weber",
+  "Fischer", "Martin", "Ricci", "Laine", "Fernández", "Wójcik", "Bakker", "Larsen", "Schneider", "Yılmaz",
+];
+
+/**
+ * A name and address from the customer's number alone (no random draws, so the rest of the
+ * history is the same with or without profiles); every address is unique.
+ */
+function profileOf(index: number): NonNullable<CustomerState["profile"]> {
+  const firstName = FIRST_NAMES[index % FIRST_NAMES.length]!;
+  const lastName = LAST_NAMES[Math.floor(index / FIRST_NAMES.length) % LAST_NAMES.length]!;
+  const local = `${firstName}.${lastName}`.normalize("NFD").replace(/[^A-Za-z.]/g, "").toLowerCase();
+  return { firstName, lastName, defaultEmailAddress: { emailAddress: `${local}.${index + 1}@example.com` } };
+}
+
+/** The order's customer as the export writes it; a profile is as old as the account. */
+function customerField(customer: CustomerState): SyntheticCustomer {
+  const { gid: id, createdAt, profile } = customer;
+  return profile ? { id, createdAt, updatedAt: createdAt, ...profile } : { id, createdAt };
 }
 
 /** Next purchase after `after`, or null once the customer has dropped out or the window ended. */
@@ -430,7 +476,7 @@ function composeOrder(
     currencyCode: settings.currency,
     presentmentCurrencyCode: presentment,
     displayFinancialStatus: outcome.status,
-    customer: shopper.customer && { id: shopper.customer.gid, createdAt: shopper.customer.createdAt },
+    customer: shopper.customer && customerField(shopper.customer),
     totalPriceSet: moneySet(total, money.digits),
     subtotalPriceSet: moneySet(subtotal, money.digits),
     currentSubtotalPriceSet: moneySet(outcome.currentSubtotal, money.digits),

@@ -40,7 +40,18 @@ function expected(line: SyntheticOrderLine): OrderRecord {
     shippingAmount: minor(line.totalShippingPriceSet),
     taxAmount: minor(line.totalTaxSet),
     refundedAmount: minor(line.totalRefundedSet),
-    customer: line.customer && { gid: line.customer.id, createdAt: new Date(line.customer.createdAt) },
+    customer: line.customer && {
+      gid: line.customer.id,
+      createdAt: new Date(line.customer.createdAt),
+      ...(line.customer.updatedAt && {
+        profile: {
+          firstName: line.customer.firstName!,
+          lastName: line.customer.lastName!,
+          email: line.customer.defaultEmailAddress!.emailAddress,
+          updatedAt: new Date(line.customer.updatedAt),
+        },
+      }),
+    },
     refunds,
   };
 }
@@ -74,6 +85,28 @@ const graphqlLine = {
 describe("orderFromBulkLine", () => {
   it("maps every field of every synthetic line", () => {
     for (const line of eur) expect(orderFromBulkLine(line)).toEqual(expected(line));
+  });
+
+  it("maps the customers' names and e-mails when the lines carry them", () => {
+    const withProfiles = [...syntheticOrders({ customers: 50, start: new Date("2024-01-01T00:00:00Z"), end: new Date("2025-01-01T00:00:00Z"), seed: 3, profiles: true })];
+    const mapped = withProfiles.map(orderFromBulkLine);
+    expect(mapped).toEqual(withProfiles.map(expected));
+    const profiles = mapped.flatMap((order) => (order.customer?.profile ? [order.customer.profile] : []));
+    expect(profiles.length).toBe(mapped.filter((order) => order.customer).length);
+    expect(profiles[0]!.email).toMatch(/^[a-z]+\.[a-z]+\.\d+@example\.com$/);
+    // The profiles draw nothing from the history's random stream: the orders are the same without them.
+    const plain = [...syntheticOrders({ customers: 50, start: new Date("2024-01-01T00:00:00Z"), end: new Date("2025-01-01T00:00:00Z"), seed: 3 })];
+    expect(plain.map((line) => line.totalPriceSet)).toEqual(withProfiles.map((line) => line.totalPriceSet));
+  });
+
+  it("maps a customer's profile from a GraphQL line, and a missing e-mail or name as null", () => {
+    const customer = { ...graphqlLine.customer, updatedAt: "2024-02-01T09:00:00Z", firstName: "Aiko", lastName: null, defaultEmailAddress: { emailAddress: "aiko@example.com" } };
+    expect(orderFromBulkLine({ ...graphqlLine, customer }).customer).toEqual({
+      gid: "gid://shopify/Customer/9007199254740995",
+      createdAt: new Date("2023-12-24T08:00:00Z"),
+      profile: { firstName: "Aiko", lastName: null, email: "aiko@example.com", updatedAt: new Date("2024-02-01T09:00:00Z") },
+    });
+    expect(orderFromBulkLine({ ...graphqlLine, customer: { ...customer, defaultEmailAddress: null } }).customer!.profile!.email).toBeNull();
   });
 
   it("maps lines of a currency without decimals", () => {
@@ -162,6 +195,9 @@ describe("orderFromBulkLine", () => {
     ["totalTaxSet.shopMoney", { totalTaxSet: { amount: "500" } }],
     ["refunds.0.totalRefundedSet", { refunds: [{ id: "gid://shopify/Refund/1", createdAt: "2024-03-05T12:00:00Z" }] }],
     ["customer.id", { customer: { id: "9007199254740995" } }],
+    ["customer.updatedAt", { customer: { ...graphqlLine.customer, updatedAt: "later" } }],
+    ["customer.firstName", { customer: { ...graphqlLine.customer, updatedAt: "2024-02-01T09:00:00Z", firstName: 7 } }],
+    ["customer.defaultEmailAddress.emailAddress", { customer: { ...graphqlLine.customer, updatedAt: "2024-02-01T09:00:00Z", defaultEmailAddress: { emailAddress: 1 } } }],
   ])("rejects a bad %s with a PayloadError naming it", (field, change) => {
     const run = () => orderFromBulkLine({ ...graphqlLine, ...change });
     expect(run).toThrow(PayloadError);

@@ -1,4 +1,5 @@
-// One line of a Bulk Operation JSONL export of orders (GraphQL shapes, camelCase) as an OrderRecord.
+// One line of a Bulk Operation JSONL export of orders (GraphQL shapes, camelCase) as an OrderRecord,
+// with the order's customer and, when the line carries them, the customer's name and e-mail.
 // The query that produces these lines is ORDERS_BULK_QUERY in history-import.server.ts.
 //
 // Validated by hand rather than with a zod schema: this runs a million times per large import,
@@ -6,7 +7,7 @@
 // webhook payload errors do ("totalPriceSet.shopMoney.amount: not a decimal amount").
 import { isCurrencyCode, toMinorUnits } from "./money";
 import { PayloadError } from "./payloads";
-import type { OrderRecord, RefundRecord } from "./records";
+import type { CustomerRef, OrderRecord, RefundRecord } from "./records";
 
 type Json = Record<string, unknown>;
 
@@ -67,6 +68,25 @@ function refunds(value: unknown, orderGid: string, currency: string): RefundReco
   });
 }
 
+function customerRef(customer: Json): CustomerRef {
+  const ref: CustomerRef = { gid: gid(customer.id, "Customer", "customer.id"), createdAt: optionalTime(customer.createdAt, "customer.createdAt") };
+  // Without its updatedAt a profile could not be ordered against customers/update deliveries.
+  const updatedAt = optionalTime(customer.updatedAt, "customer.updatedAt");
+  if (!updatedAt) return ref;
+  const email = customer.defaultEmailAddress === null || customer.defaultEmailAddress === undefined
+    ? null
+    : optionalString(object(customer.defaultEmailAddress, "customer.defaultEmailAddress").emailAddress, "customer.defaultEmailAddress.emailAddress");
+  return {
+    ...ref,
+    profile: {
+      firstName: optionalString(customer.firstName, "customer.firstName"),
+      lastName: optionalString(customer.lastName, "customer.lastName"),
+      email,
+      updatedAt,
+    },
+  };
+}
+
 export function orderFromBulkLine(line: unknown): OrderRecord {
   const order = object(line, "line");
   const id = gid(order.id, "Order", "id");
@@ -95,9 +115,7 @@ export function orderFromBulkLine(line: unknown): OrderRecord {
     shippingAmount: money(order.totalShippingPriceSet, currency, "totalShippingPriceSet") ?? 0n,
     taxAmount: money(order.totalTaxSet, currency, "totalTaxSet") ?? 0n,
     refundedAmount: refundList.reduce((sum, refund) => sum + refund.amount, 0n),
-    customer: customer
-      ? { gid: gid(customer.id, "Customer", "customer.id"), createdAt: optionalTime(customer.createdAt, "customer.createdAt") }
-      : null,
+    customer: customer && customerRef(customer),
     refunds: refundList,
   };
 }

@@ -17,14 +17,17 @@ import { sqliteRunner } from "./sql.server";
 import { upsertOrders } from "./store.server";
 import { leaseMs } from "./lease";
 
-/** Orders with what metrics and points need; no names, emails or addresses. */
+/**
+ * Orders with what metrics and points need, and each customer's name and e-mail, which the
+ * customers list shows and searches (customers/update keeps them current); no addresses or phones.
+ */
 export const ORDERS_BULK_QUERY = `{
   orders {
     edges {
       node {
         id name createdAt updatedAt processedAt cancelledAt test sourceName
         currencyCode presentmentCurrencyCode displayFinancialStatus
-        customer { id createdAt }
+        customer { id createdAt updatedAt firstName lastName defaultEmailAddress { emailAddress } }
         totalPriceSet { shopMoney { amount } }
         subtotalPriceSet { shopMoney { amount } }
         currentSubtotalPriceSet { shopMoney { amount } }

@@ -3,6 +3,16 @@
 export interface CustomerRef {
   gid: string;
   createdAt: Date | null;
+  /** The customer's name and e-mail, where the source carries them (the history export does). */
+  profile?: CustomerProfile;
+}
+
+export interface CustomerProfile {
+  firstName: string | null;
+  lastName: string | null;
+  email: string | null;
+  /** Shopify's updated_at of the customer: the newest version wins, as with customers/update. */
+  updatedAt: Date;
 }
 
 export interface RefundRecord {

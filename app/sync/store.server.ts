@@ -6,7 +6,7 @@
 // instances need no locks, and an older retry never overwrites a newer state.
 import { insertRows, shopAndGids, type Column, type SqlRunner } from "./sql.server";
 import type { ConsentChange } from "./payloads";
-import type { CustomerRecord, OrderRecord, RefundRecord } from "./records";
+import type { CustomerProfile, CustomerRecord, OrderRecord, RefundRecord } from "./records";
 
 const ORDER_COLUMNS: Column[] = [
   ["shopDomain", "text"], ["gid", "text"], ["customerId", "customerGid"], ["name", "text"], ["processedAt", "time"],
@@ -51,6 +51,7 @@ export async function upsertOrders(tx: SqlRunner, shopDomain: string, incoming: 
     `ON CONFLICT ("shopDomain", "gid") DO UPDATE SET "firstSeenAt" = excluded."firstSeenAt"
      WHERE "Customer"."firstSeenAt" IS NULL OR excluded."firstSeenAt" < "Customer"."firstSeenAt"`,
   );
+  await upsertProfiles(tx, shopDomain, orders, now);
 
   await insertRows(
     tx,
@@ -97,6 +98,37 @@ export async function upsertRefunds(tx: SqlRunner, shopDomain: string, refunds: 
     `UPDATE "Order" SET "refundedAmount" = (SELECT COALESCE(SUM("amount"), 0) FROM "Refund" WHERE "Refund"."orderId" = "Order"."id")
      WHERE ${where}`,
     ...params,
+  );
+}
+
+const PROFILE_COLUMNS: Column[] = [
+  ["shopDomain", "text"], ["gid", "text"], ["firstName", "text"], ["lastName", "text"], ["email", "text"],
+  ["shopifyUpdatedAt", "time"], ["createdAt", "time"], ["updatedAt", "time"],
+];
+
+/**
+ * The names and e-mails the orders carry (the history export's), newest per customer, onto the
+ * stubs: only over an older version, never onto a deleted or redacted customer. Consent is left to
+ * its own topic.
+ */
+async function upsertProfiles(tx: SqlRunner, shopDomain: string, orders: OrderRecord[], now: Date): Promise<void> {
+  const profiles = new Map<string, CustomerProfile>();
+  for (const { customer } of orders) {
+    if (!customer?.profile) continue;
+    const known = profiles.get(customer.gid);
+    if (!known || known.updatedAt < customer.profile.updatedAt) profiles.set(customer.gid, customer.profile);
+  }
+  if (profiles.size === 0) return;
+  await insertRows(
+    tx,
+    "Customer",
+    PROFILE_COLUMNS,
+    [...profiles].map(([gid, p]) => [shopDomain, gid, p.firstName, p.lastName, p.email, p.updatedAt, now, now]),
+    `ON CONFLICT ("shopDomain", "gid") DO UPDATE SET
+       "firstName" = excluded."firstName", "lastName" = excluded."lastName", "email" = excluded."email",
+       "shopifyUpdatedAt" = excluded."shopifyUpdatedAt", "updatedAt" = excluded."updatedAt"
+     WHERE "Customer"."deletedAt" IS NULL AND "Customer"."redactedAt" IS NULL
+       AND ("Customer"."shopifyUpdatedAt" IS NULL OR "Customer"."shopifyUpdatedAt" < excluded."shopifyUpdatedAt")`,
   );
 }
 

@@ -46,10 +46,11 @@ describe("customers", () => {
     expect(await page.locator(ROWS).count()).toBe(50);
     const total = Number((await page.getByText(/customers · figures as of today/).textContent())!.match(/^([\d,]+)/)![1].replace(/,/g, ""));
     expect(total).toBeGreaterThan(3000);
-    // Net spend, highest first, money in euros; the demo's customers have no names, so they show their ids.
+    // Net spend, highest first, money in euros; names and e-mails came with the history import.
     const spend = (await cellTexts(page, 4)).map(minor);
     expect(spend.every((value, i) => value !== null && (i === 0 || value <= spend[i - 1]!))).toBe(true);
-    expect((await cellTexts(page, 1))[0]).toMatch(/^Customer \d{16,}/);
+    expect((await cellTexts(page, 1))[0]).toMatch(/^\p{Lu}\p{Ll}+ (de )?\p{Lu}\p{Ll}+/u);
+    expect(await page.locator(ROWS).first().textContent()).toMatch(/@example\.com/);
     expect(await page.getByText(`Page 1 of ${Math.ceil(total / 50)}`).count()).toBe(1);
     await shot(page, "list", false);
 
@@ -102,6 +103,14 @@ describe("customers", () => {
     await page.reload({ waitUntil: "networkidle" });
     await hydrated(page);
     expect(await page.locator(ROWS).count()).toBe(1);
+
+    // A search by first and last name, in any case and order, finds only customers of that name.
+    await page.goto(`${url}/app/customers?q=${encodeURIComponent("müller greta")}`, { waitUntil: "networkidle" });
+    await hydrated(page);
+    await page.locator(ROWS).first().waitFor();
+    const names = await cellTexts(page, 1);
+    expect(names.length).toBeGreaterThan(0);
+    expect(names.every((name) => name.startsWith("Greta Müller"))).toBe(true);
     expect(pageErrors).toEqual([]);
     await page.close();
   });
@@ -150,7 +159,7 @@ describe("customers", () => {
     expect(await page.locator("h1").first().textContent()).toBe("Kunden");
     expect(await page.getByRole("button", { name: "Nettoumsatz" }).count()).toBeGreaterThan(0);
     expect((await cellTexts(page, 4))[0]).toMatch(/^[\d.]+,\d\d\s€$/);
-    expect((await cellTexts(page, 1))[0]).toMatch(/^Kunde \d+/);
+    expect((await cellTexts(page, 1))[0]).toMatch(/^\p{Lu}\p{Ll}+ (de )?\p{Lu}\p{Ll}+/u);
     await shot(page, "de", false);
     expect(pageErrors).toEqual([]);
     await page.close();

@@ -12,8 +12,8 @@ import { fixture, sendWebhook, uniqueShop } from "../support/webhooks";
 const app = () => inject("appUrl");
 const double = () => inject("adminDoubleUrl");
 
-function history(customers: number) {
-  const lines = [...syntheticJsonl({ customers, start: new Date("2023-01-01T00:00:00Z"), end: new Date("2025-12-31T00:00:00Z"), seed: 7 })];
+function history(customers: number, options: { profiles?: boolean } = {}) {
+  const lines = [...syntheticJsonl({ customers, start: new Date("2023-01-01T00:00:00Z"), end: new Date("2025-12-31T00:00:00Z"), seed: 7, ...options })];
   const orders = lines.map((line) => JSON.parse(line));
   const total = orders.reduce((sum, o) => sum + toMinorUnits(o.totalPriceSet.shopMoney.amount, "EUR"), 0n);
   return { jsonl: lines.join("\n") + "\n", orders, total };
@@ -124,5 +124,54 @@ describe("history import", () => {
     expect(done.ordersImported).toBe(orders.length);
     expect(await db.order.count({ where: { shopDomain: shop } })).toBe(orders.length);
     expect(await asked()).toBeGreaterThanOrEqual(1);
+  });
+
+  it("stores the customers' names and e-mails from the export, under a newer customers/update and never onto a deleted customer", async () => {
+    const shop = uniqueShop("profiles");
+    const { jsonl, orders } = history(40, { profiles: true });
+    await configureShop(shop, { name: "Profiles Test", currencyCode: "EUR", ianaTimezone: "UTC", jsonl });
+    await install(shop);
+    const db = testDb();
+    const job = await db.historyImport.findFirstOrThrow({ where: { shopDomain: shop } });
+    const customers = [...new Map(orders.filter((o) => o.customer).map((o) => [o.customer.id, o.customer])).values()];
+    const [renamed, deleted, plain] = customers;
+
+    // While the export runs, one customer changes their name (newer than the export) and another is deleted.
+    const customerWebhook = (gid: string, fields: Record<string, unknown>) => {
+      const { addresses: _a, default_address: _d, id: _id, ...rest } = fixture("customers/update");
+      return { ...rest, admin_graphql_api_id: gid, ...fields };
+    };
+    await sendWebhook(app(), {
+      topic: "customers/update",
+      shop,
+      body: customerWebhook(renamed.id, { first_name: "Renamed", last_name: "Later", email: "renamed@example.com", updated_at: "2030-01-01T00:00:00Z" }),
+    }).then((response) => expect(response.status).toBe(200));
+    // As Shopify sends it: a numeric id above 2^53, exact in the raw text.
+    const deletion = `{"id":${deleted.id.split("/").pop()},"tax_exemptions":[],"admin_graphql_api_id":"${deleted.id}"}`;
+    expect((await sendWebhook(app(), { topic: "customers/delete", shop, body: deletion })).status).toBe(200);
+
+    const stored = async (gid: string) => db.customer.findUniqueOrThrow({ where: { shopDomain_gid: { shopDomain: shop, gid } } });
+    // Both are stored before the export's lines arrive, so the import meets them.
+    await waitFor("the live changes", async () => (await stored(renamed.id).catch(() => null))?.firstName === "Renamed" && !!(await stored(deleted.id).catch(() => null))?.deletedAt);
+
+    const finish = { ...fixture("bulk_operations/finish"), admin_graphql_api_id: job.bulkOperationGid };
+    await sendWebhook(app(), { topic: "bulk_operations/finish", shop, body: finish });
+    await waitFor("the import to complete", async () => {
+      const current = await db.historyImport.findUniqueOrThrow({ where: { id: job.id } });
+      if (current.status === "failed") throw new Error(`import failed: ${current.error}`);
+      return current.status === "completed";
+    });
+
+    expect(await stored(plain.id)).toMatchObject({
+      firstName: plain.firstName,
+      lastName: plain.lastName,
+      email: plain.defaultEmailAddress.emailAddress,
+      shopifyUpdatedAt: new Date(plain.updatedAt),
+    });
+    expect(await stored(renamed.id)).toMatchObject({ firstName: "Renamed", lastName: "Later", email: "renamed@example.com" });
+    const gone = await stored(deleted.id);
+    expect(gone).toMatchObject({ firstName: null, lastName: null, email: null });
+    expect(gone.deletedAt).not.toBeNull();
+    expect(await db.customer.count({ where: { shopDomain: shop, firstName: null } })).toBe(1);
   });
 });
