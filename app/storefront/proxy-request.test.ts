@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isJsonRequest, loggedInCustomerGid, MAX_CLOCK_SKEW_SECONDS, proxyFreshness } from "./proxy-request";
+import { clientAddress, isJsonRequest, loggedInCustomerGid, MAX_CLOCK_SKEW_SECONDS, proxyFreshness } from "./proxy-request";
 
 const now = new Date("2026-12-01T10:00:00Z");
 const seconds = now.getTime() / 1000;
@@ -48,5 +48,17 @@ describe("isJsonRequest", () => {
     expect(isJsonRequest("application/x-www-form-urlencoded")).toBe(false);
     expect(isJsonRequest("application/jsonp")).toBe(false);
     expect(isJsonRequest(null)).toBe(false);
+  });
+});
+
+describe("clientAddress", () => {
+  it("is the first X-Forwarded-For entry (Shopify's), without what a load balancer appended", () => {
+    expect(clientAddress(new Headers({ "X-Forwarded-For": "203.0.113.7, 10.0.0.1" }))).toBe("203.0.113.7");
+    expect(clientAddress(new Headers({ "X-Forwarded-For": "2001:db8::1" }))).toBe("2001:db8::1");
+  });
+
+  it("is null without the header", () => {
+    expect(clientAddress(new Headers())).toBeNull();
+    expect(clientAddress(new Headers({ "X-Forwarded-For": " " }))).toBeNull();
   });
 });

@@ -34,3 +34,12 @@ export function loggedInCustomerGid(query: URLSearchParams): string | null {
 export function isJsonRequest(contentType: string | null): boolean {
   return /^application\/json\s*(;|$)/i.test(contentType ?? "");
 }
+
+/**
+ * The shopper's address as Shopify's proxy forwards it (the first X-Forwarded-For entry; hosts'
+ * load balancers append theirs after it), for counting guests; null when there is none.
+ */
+export function clientAddress(headers: Headers): string | null {
+  const first = headers.get("X-Forwarded-For")?.split(",")[0]?.trim();
+  return first ? first.slice(0, 64) : null;
+}

@@ -6,8 +6,8 @@ import type { z } from "zod";
 import db from "../db.server";
 import { json, LoyaltyInputError, readInput } from "../loyalty/admin.server";
 import { authenticate } from "../shopify.server";
-import { isJsonRequest, loggedInCustomerGid, proxyFreshness } from "./proxy-request";
-import { RateLimited, spendRequest } from "./rate-limit.server";
+import { clientAddress, isJsonRequest, loggedInCustomerGid, proxyFreshness } from "./proxy-request";
+import { RateLimited, spendGuestRead, spendRequest } from "./rate-limit.server";
 import type { RateLimitedAction } from "./rate-limit";
 
 export interface ProxyContext {
@@ -16,7 +16,7 @@ export interface ProxyContext {
   customerGid: string | null;
   /**
    * Counts the request against the shopper's limit for `action`; a full window answers 429.
-   * A guest's requests are not counted: they read no one's data and spend nothing.
+   * A guest (who can only read the program) is counted by address instead.
    */
   spend(action: RateLimitedAction): Promise<void>;
 }
@@ -52,6 +52,7 @@ async function verify(request: Request): Promise<ProxyContext | Response> {
   const customerGid = loggedInCustomerGid(query);
   const spend = async (action: RateLimitedAction) => {
     if (customerGid) await spendRequest(shopDomain, customerGid, action);
+    else spendGuestRead(shopDomain, clientAddress(request.headers));
   };
   return { shop: shopDomain, customerGid, spend };
 }

@@ -5,7 +5,7 @@
 // one after the other; SQLite runs one statement at a time.
 import db from "../db.server";
 import { param, timeParam } from "../sync/sql.server";
-import { RATE_LIMIT_RETENTION_MS, RATE_LIMITS, retryAfterSeconds, type RateLimitedAction } from "./rate-limit";
+import { GUEST_READ_LIMIT, RATE_LIMIT_RETENTION_MS, RATE_LIMITS, retryAfterSeconds, WindowCounter, type RateLimitedAction } from "./rate-limit";
 
 export class RateLimited extends Error {
   constructor(readonly retryAfterSeconds: number) {
@@ -35,6 +35,17 @@ export async function spendRequest(shopDomain: string, customerGid: string, acti
     cutoff,
   );
   if (Number(row.count) > limit) throw new RateLimited(retryAfterSeconds(new Date(row.windowStart), windowMs, now));
+}
+
+const guestReads = new WindowCounter(GUEST_READ_LIMIT);
+
+/**
+ * Counts a guest's read by shop and address (kept in memory only, never stored); throws
+ * RateLimited when that window is full. Requests without an address share the shop's count.
+ */
+export function spendGuestRead(shopDomain: string, address: string | null, now = Date.now()): void {
+  const wait = guestReads.spend(`${shopDomain} ${address ?? "-"}`, now);
+  if (wait !== null) throw new RateLimited(wait);
 }
 
 /** Deletes counters whose window is long over (the worker, each tick). */

@@ -6,7 +6,7 @@ import { describe, expect, inject, it } from "vitest";
 import { METAFIELDS_SET } from "../../app/loyalty/metafields";
 import type { Reward } from "../../app/loyalty/program";
 import { CURRENT_APP_INSTALLATION_QUERY } from "../../app/storefront/program-metafield";
-import { RATE_LIMITS } from "../../app/storefront/rate-limit";
+import { GUEST_READ_LIMIT, RATE_LIMITS } from "../../app/storefront/rate-limit";
 import { adminCall, installShop, proxyFetch, proxyQuery, proxyUrl } from "../support/app-proxy";
 import { startAppServer } from "../support/app-server";
 import { expectRewardCodeSent, sentGraphql, switchDouble } from "../support/admin-double";
@@ -320,6 +320,26 @@ describe("the storefront's App Proxy", () => {
     expect(first.entries[0]).toMatchObject({ type: "adjust", reason: "Welcome gift" });
     const second = await page(first.nextCursor!);
     expect(second).toEqual({ entries: [3, 2, 1].map((points) => expect.objectContaining({ points })), nextCursor: null });
+  });
+
+  it("limits a guest's reads per address, leaving other addresses and members alone, and stores no address", async () => {
+    const shop = await programShop("guestlimit");
+    const member = customer();
+    // As Shopify forwards it, with the host's load balancer's own address appended.
+    const read = (address: string, customerId: string | null = null) =>
+      proxyFetch(app(), "panel", { shop, customerId, headers: { "X-Forwarded-For": `${address}, 10.1.2.3` } });
+    const statuses: number[] = [];
+    for (let i = 0; i < GUEST_READ_LIMIT.limit; i++) statuses.push((await read("203.0.113.7")).status);
+    expect(new Set(statuses)).toEqual(new Set([200]));
+    const limited = await read("203.0.113.7");
+    expect(limited.status).toBe(429);
+    expect(await limited.json()).toEqual({ error: "rate_limited" });
+    expect(Number(limited.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    expect((await read("198.51.100.2")).status).toBe(200);
+    // A signed-in shopper behind the same address has their own limit.
+    expect((await read("203.0.113.7", member.id)).status).toBe(200);
+    const counters = await testDb().proxyRateLimit.findMany({ where: { shopDomain: shop } });
+    expect(counters.map(({ customerGid, action }) => [customerGid, action])).toEqual([[member.gid, "read"]]);
   });
 
   it("limits redemptions per shopper with 429 and Retry-After across app instances, and recovers when the window is over", async () => {

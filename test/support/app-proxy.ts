@@ -51,11 +51,11 @@ export function proxyUrl(appUrl: string, path: string, options: ProxyRequestOpti
 }
 
 /** A proxied request to the running app: GET without a body, POST with a JSON one. */
-export function proxyFetch(appUrl: string, path: string, options: ProxyRequestOptions & { body?: unknown; method?: string }) {
+export function proxyFetch(appUrl: string, path: string, options: ProxyRequestOptions & { body?: unknown; method?: string; headers?: Record<string, string> }) {
   const method = options.method ?? (options.body === undefined ? "GET" : "POST");
   return fetch(proxyUrl(appUrl, path, options), {
     method,
-    headers: options.body === undefined ? {} : { "Content-Type": "application/json" },
+    headers: { ...options.headers, ...(options.body !== undefined && { "Content-Type": "application/json" }) },
     body: options.body === undefined ? undefined : JSON.stringify(options.body),
   });
 }
