@@ -143,7 +143,13 @@ export async function startStorefront(options: {
     const body = request.method === "GET" || request.method === "HEAD" ? undefined : await readBody(request);
     const forwarded = await fetch(`${appUrl}/proxy${path}?${query}`, {
       method: request.method,
-      headers: { "Content-Type": request.headers["content-type"] ?? "application/json", Accept: "application/json" },
+      headers: {
+        "Content-Type": request.headers["content-type"] ?? "application/json",
+        Accept: "application/json",
+        // Shopify forwards the shopper's address and the storefront's host.
+        "X-Forwarded-For": request.socket.remoteAddress ?? "127.0.0.1",
+        "X-Forwarded-Host": shop,
+      },
       body,
       redirect: "manual",
     });
