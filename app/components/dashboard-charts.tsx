@@ -15,18 +15,54 @@ const CHART_HEIGHT = 300;
 /** Guests apart from the two customer series: a neutral grey. */
 const GUEST_COLOR = "#b5b5b5";
 
-function ChartFrame({ id, children }: { id: string; children: ReactNode }) {
+/** A chart's figures as a table: what a screen reader reads in place of the drawing. */
+interface ChartTable {
+  caption: string;
+  headings: string[];
+  /** The first cell of each row heads it. */
+  rows: string[][];
+}
+
+const VISUALLY_HIDDEN = { position: "absolute", width: 1, height: 1, margin: -1, padding: 0, overflow: "hidden", clip: "rect(0 0 0 0)", whiteSpace: "nowrap", border: 0 } as const;
+
+/**
+ * The same figures follow the drawing as a visually hidden table, rendered on the server already:
+ * a screen reader gets rows and headings rather than polaris-viz's SVG shapes alone (which stay
+ * reachable, with their tooltips, by keyboard).
+ */
+function ChartFrame({ id, table, children }: { id: string; table: ChartTable; children: ReactNode }) {
   const hydrated = useHydrated();
-  const { t } = useTranslation("dashboard");
   return (
-    <div id={id} style={{ height: CHART_HEIGHT }} data-chart-ready={hydrated || undefined}>
-      {hydrated ? (
-        children
-      ) : (
-        <Box paddingBlock="400" aria-label={t("charts.loading")}>
-          <SkeletonBodyText lines={8} />
-        </Box>
-      )}
+    <div style={{ position: "relative" }}>
+      <div id={id} style={{ height: CHART_HEIGHT }} data-chart-ready={hydrated || undefined}>
+        {hydrated ? (
+          children
+        ) : (
+          <Box paddingBlock="400">
+            <SkeletonBodyText lines={8} />
+          </Box>
+        )}
+      </div>
+      <table id={`${id}-table`} style={VISUALLY_HIDDEN}>
+        <caption>{table.caption}</caption>
+        <thead>
+          <tr>
+            {table.headings.map((heading) => (
+              <th key={heading} scope="col">{heading}</th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {table.rows.map(([head, ...cells], i) => (
+            <tr key={i}>
+              <th scope="row">{head}</th>
+              {cells.map((cell, k) => (
+                <td key={k}>{cell}</td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
     </div>
   );
 }
@@ -53,7 +89,14 @@ export function RevenueChart({ months, currency }: { months: MonthlyRevenue[]; c
     return (value: string | number | null) => (value === null ? "" : compact.format(minorToDecimal(Math.round(Number(value)), currency) as unknown as number));
   }, [format.locale, currency]);
   return (
-    <ChartFrame id="chart-revenue">
+    <ChartFrame
+      id="chart-revenue"
+      table={{
+        caption: t("charts.revenue.title"),
+        headings: [t("charts.month"), t("charts.revenue.new"), t("charts.revenue.returning"), t("charts.revenue.guests")],
+        rows: months.map((m) => [monthLabel(m.month), money(m.netRevenueNew), money(m.netRevenueReturning), money(m.netRevenueGuest)]),
+      }}
+    >
       <BarChart
         type="stacked"
         theme="Light"
@@ -77,7 +120,14 @@ export function RetentionCurveChart({ curve }: { curve: RetentionPoint[] }) {
   const percent = (value: string | number | null) => (value === null ? "" : format.percent(Number(value)));
   const month = (key: string | number | null) => t("charts.retention.month", { month: key });
   return (
-    <ChartFrame id="chart-retention">
+    <ChartFrame
+      id="chart-retention"
+      table={{
+        caption: t("charts.retention.title"),
+        headings: [t("charts.retention.after"), t("charts.retention.series")],
+        rows: curve.filter((p) => p.month > 0).map((p) => [month(p.month), percent(p.percent)]),
+      }}
+    >
       <LineChart
         theme="Light"
         // Month 0 is every cohort's first order (100 %); the curve starts at the first month after.
@@ -96,7 +146,14 @@ export function SegmentsChart({ segments }: { segments: { segment: Segment; cust
   const { t } = useTranslation("dashboard");
   const format = useFormat();
   return (
-    <ChartFrame id="chart-segments">
+    <ChartFrame
+      id="chart-segments"
+      table={{
+        caption: t("charts.segments.caption"),
+        headings: [t("charts.segments.segment"), t("charts.segments.series")],
+        rows: segments.map((s) => [t(`segments.names.${s.segment}.label`), format.number(s.customers)]),
+      }}
+    >
       <SimpleBarChart
         theme="Light"
         data={[

@@ -10,7 +10,7 @@ import { useMonthLabel } from "./dashboard-charts";
 export interface HeatmapRow {
   cohort: string;
   size: number;
-  cells: { month: number; percent: number; cumulativeRevenuePerCustomer: number }[];
+  cells: { month: number; percent: number; cumulativeRevenuePerCustomer: number; inProgress: boolean }[];
 }
 
 type Mode = "percent" | "ltv";
@@ -18,7 +18,15 @@ type Mode = "percent" | "ltv";
 /** Shading steps; a cell's step is its value's share of the table's largest value. */
 const STEPS = 5;
 
-const shade = (step: number) => `color-mix(in srgb, var(--p-color-bg-fill-emphasis) ${Math.round((step / STEPS) * 85)}%, var(--p-color-bg-surface))`;
+/**
+ * The emphasis colour's share in each step's shade. Text must keep 4.5:1 on every shade: dark
+ * text does up to 60 % (4.7:1), white text from about 85 %, and neither between, so the top
+ * step jumps to the full colour (6.1:1 with white).
+ */
+const SHADE_PERCENT = [0, 15, 30, 45, 60, 100];
+const INVERSE_TEXT_FROM_STEP = 5;
+
+const shade = (step: number) => `color-mix(in srgb, var(--p-color-bg-fill-emphasis) ${SHADE_PERCENT[step]}%, var(--p-color-bg-surface))`;
 
 const cellStyle = { padding: "var(--p-space-150) var(--p-space-200)", textAlign: "right", whiteSpace: "nowrap" } as const;
 
@@ -31,7 +39,8 @@ export function CohortHeatmap({ rows, months, currency }: { rows: HeatmapRow[]; 
   const text = (v: number) => (mode === "percent" ? format.percent(v) : format.money(v, currency));
   // Month 0 is 100 % for every cohort: the percent scale is set by the later months.
   let max = 0;
-  for (const row of rows) for (const cell of row.cells) if (mode === "ltv" || cell.month > 0) max = Math.max(max, value(cell));
+  // A month in progress is still growing: it is shown unshaded and sets no part of the scale.
+  for (const row of rows) for (const cell of row.cells) if ((mode === "ltv" || cell.month > 0) && !cell.inProgress) max = Math.max(max, value(cell));
   const stepOf = (v: number) => (max === 0 ? 0 : Math.min(STEPS, Math.ceil((v / max) * STEPS)));
   const modeName = t(mode === "percent" ? "heatmap.percentMode" : "heatmap.ltvMode");
 
@@ -80,9 +89,17 @@ export function CohortHeatmap({ rows, months, currency }: { rows: HeatmapRow[]; 
                 {Array.from({ length: months }, (_, k) => {
                   const cell = row.cells[k];
                   if (!cell) return <td key={k} style={cellStyle} aria-label={t("heatmap.notYet")} />;
+                  if (cell.inProgress) {
+                    return (
+                      <td key={k} style={{ ...cellStyle, outline: "1px dashed var(--p-color-border)", outlineOffset: -1, fontStyle: "italic" }} data-in-progress title={t("heatmap.inProgress")}>
+                        <Text as="span" variant="bodySm" numeric tone="subdued">{text(value(cell))}</Text>
+                        <Text as="span" visuallyHidden>{` (${t("heatmap.inProgress")})`}</Text>
+                      </td>
+                    );
+                  }
                   const step = mode === "percent" && k === 0 ? STEPS : stepOf(value(cell));
                   return (
-                    <td key={k} style={{ ...cellStyle, background: shade(step), color: step >= 3 ? "var(--p-color-text-inverse)" : undefined }} data-step={step}>
+                    <td key={k} style={{ ...cellStyle, background: shade(step), color: step >= INVERSE_TEXT_FROM_STEP ? "#ffffff" : undefined }} data-step={step}>
                       <Text as="span" variant="bodySm" numeric tone="inherit">{text(value(cell))}</Text>
                     </td>
                   );
@@ -110,6 +127,12 @@ export function CohortHeatmap({ rows, months, currency }: { rows: HeatmapRow[]; 
           })}
         </InlineStack>
         </div>
+        {rows.some((row) => row.cells.some((cell) => cell.inProgress)) && (
+          <Text as="span" variant="bodySm" tone="subdued">
+            <span aria-hidden style={{ display: "inline-block", width: 14, height: 14, outline: "1px dashed var(--p-color-border)", marginInlineEnd: 6, verticalAlign: "middle" }} />
+            {t("heatmap.inProgressLegend")}
+          </Text>
+        )}
       </InlineStack>
     </BlockStack>
   );

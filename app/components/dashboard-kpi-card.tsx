@@ -57,7 +57,7 @@ export function KpiCard({ figure, currency }: { figure: KpiFigure; currency: str
   return (
     <Card>
       <BlockStack gap="150">
-        <Text as="h3" variant="headingSm">{t(`kpis.${figure.name}.label`)}</Text>
+        <Text as="h2" variant="headingSm">{t(`kpis.${figure.name}.label`)}</Text>
         <Text as="p" variant="headingXl" id={`kpi-${figure.name}`}>{value(figure.value, figure.format)}</Text>
         <InlineStack gap="300">
           <Change change={figure.vsPrevious} label="vsPrevious" figure={figure} />

@@ -80,6 +80,16 @@ describe("cohortTable", () => {
     expect(cells(february)).toEqual([[1, 1, 800], [1, 1, 400], [0, 0, 0]]);
   });
 
+  it("marks each cohort's April, the month in progress as of 15 April, and nothing once a month is over", () => {
+    for (const row of table.rows) expect(row.cells.map((cell) => cell.inProgress)).toEqual(row.cells.map((_, k) => k === row.cells.length - 1));
+    const endOfMarch = cohortTable(shop().histories(), { asOf: day("2024-04-01") });
+    expect(endOfMarch.rows.flatMap((row) => row.cells).some((cell) => cell.inProgress)).toBe(false);
+    // Through the last day of April: in progress while that day is today, complete after it.
+    const throughApril = (today: string) => cohortTable(shop().histories(), { asOf: day("2024-05-01"), today: day(today) });
+    expect(throughApril("2024-04-30").rows.at(-1)!.cells.at(-1)!.inProgress).toBe(true);
+    expect(throughApril("2024-05-01").rows.flatMap((row) => row.cells).some((cell) => cell.inProgress)).toBe(false);
+  });
+
   it("does not see orders on or after asOf", () => {
     expect(cells(april)).toEqual([[1, 1, 1_000]]);
     const endOfFebruary = cohortTable(shop().histories(), { asOf: day("2024-03-01") });

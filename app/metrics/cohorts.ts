@@ -15,6 +15,8 @@ export interface CohortCell {
   revenue: number;
   /** Net revenue from month 0 to this month, per cohort customer (minor units, rounded). */
   cumulativeRevenuePerCustomer: number;
+  /** The month is still under way as of the table's day: its figures count the days so far. */
+  inProgress: boolean;
 }
 
 export interface CohortRow {
@@ -39,6 +41,8 @@ export interface CohortOptions {
   toMonth?: number;
   maxCohorts?: number;
   maxMonths?: number;
+  /** The shop's current day: a table that reaches it has its month in progress, even on the month's last day. */
+  today?: LocalDay;
 }
 
 export function cohortTable(h: CustomerHistories, options: CohortOptions): CohortTable {
@@ -78,6 +82,9 @@ export function cohortTable(h: CustomerHistories, options: CohortOptions): Cohor
     }
   }
 
+  // asOf is exclusive: the last month seen is complete only when asOf opens the next one and the
+  // last day seen is over.
+  const lastMonthInProgress = h.monthOf(asOf) === lastMonth || (options.today !== undefined && options.today <= asOf - 1);
   const table: CohortRow[] = [];
   let months = 0;
   for (let row = 0; row < rows; row++) {
@@ -98,6 +105,7 @@ export function cohortTable(h: CustomerHistories, options: CohortOptions): Cohor
         orders: orders[cell],
         revenue: assertExactMoney(revenue[cell]),
         cumulativeRevenuePerCustomer: Math.round(cumulative / size),
+        inProgress: lastMonthInProgress && cohort + k === lastMonth,
       });
     }
     table.push({ cohort: formatMonth(cohort), size, cells });

@@ -88,15 +88,24 @@ describe("cohortCsv", () => {
 
   it("writes one row per cohort and month, with money as decimals of the shop currency", () => {
     expect(parseCsv(cohortCsv(table, "EUR"))).toEqual([
-      ["cohort", "cohort_customers", "month", "customers", "percent", "orders", "net_revenue", "cumulative_net_revenue_per_customer"],
-      ["2024-01", "3", "0", "3", "100.00", "3", "32.30", "10.77"],
-      ["2024-01", "3", "1", "1", "33.33", "1", "20.00", "17.43"],
-      ["2024-02", "1", "0", "1", "100.00", "1", "9.99", "9.99"],
+      ["cohort", "cohort_customers", "month", "customers", "percent", "orders", "net_revenue", "cumulative_net_revenue_per_customer", "in_progress"],
+      ["2024-01", "3", "0", "3", "100.00", "3", "32.30", "10.77", "false"],
+      ["2024-01", "3", "1", "1", "33.33", "1", "20.00", "17.43", "false"],
+      ["2024-02", "1", "0", "1", "100.00", "1", "9.99", "9.99", "false"],
     ]);
   });
 
   it("writes amounts without decimals for a zero-decimal currency", () => {
-    expect(lines(cohortCsv(table, "JPY"))[1]).toBe("2024-01,3,0,3,100.00,3,3230,1077");
+    expect(lines(cohortCsv(table, "JPY"))[1]).toBe("2024-01,3,0,3,100.00,3,3230,1077,false");
+  });
+
+  it("says which months are still in progress", () => {
+    const midFebruary = cohortTable(facts.histories(), { asOf: day("2024-02-15") });
+    expect(parseCsv(cohortCsv(midFebruary, "EUR")).slice(1).map((row) => [row[0], row[2], row[8]])).toEqual([
+      ["2024-01", "0", "false"],
+      ["2024-01", "1", "true"],
+      ["2024-02", "0", "true"],
+    ]);
   });
 });
 

@@ -24,11 +24,11 @@ const decimal = (value: number | null, digits: number) => (value === null ? null
 
 export function cohortCsv(table: CohortTable, currency: string): string {
   return toCsv(
-    ["cohort", "cohort_customers", "month", "customers", "percent", "orders", "net_revenue", "cumulative_net_revenue_per_customer"],
+    ["cohort", "cohort_customers", "month", "customers", "percent", "orders", "net_revenue", "cumulative_net_revenue_per_customer", "in_progress"],
     table.rows.flatMap((row) =>
       row.cells.map((cell) => [
         row.cohort, row.size, cell.month, cell.customers, decimal(cell.percent, 2), cell.orders,
-        money(cell.revenue, currency), money(cell.cumulativeRevenuePerCustomer, currency),
+        money(cell.revenue, currency), money(cell.cumulativeRevenuePerCustomer, currency), String(cell.inProgress),
       ]),
     ),
   );

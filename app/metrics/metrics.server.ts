@@ -69,8 +69,8 @@ export type PredictionsView =
       summary: PredictionSummary | null;
     };
 
-const dashboardCohorts = (h: CustomerHistories, asOf: number) =>
-  cohortTable(h, { asOf, maxCohorts: DASHBOARD_COHORTS, maxMonths: DASHBOARD_COHORTS });
+const dashboardCohorts = (h: CustomerHistories, asOf: number, today: number) =>
+  cohortTable(h, { asOf, today, maxCohorts: DASHBOARD_COHORTS, maxMonths: DASHBOARD_COHORTS });
 
 export async function getDashboard(shopDomain: string, query: DashboardQuery = {}): Promise<Dashboard> {
   const { shop, facts } = await shopFacts(shopDomain);
@@ -84,7 +84,7 @@ export async function getDashboard(shopDomain: string, query: DashboardQuery = {
     yearAgo: periodKpis(h, periods.yearAgo, W),
   };
   const asOf = periods.current.to;
-  const cohorts = dashboardCohorts(h, asOf);
+  const cohorts = dashboardCohorts(h, asOf, today);
   return {
     shop: { domain: shop.domain, currency: shop.currency, timezone: shop.timezone },
     today: formatLocalDate(today),
@@ -115,8 +115,9 @@ export async function saveLookbackDays(shopDomain: string, text: string | null):
 /** The cohort table as of the period's end, for the CSV export: no KPIs or segments computed. */
 export async function getCohorts(shopDomain: string, query: DashboardQuery = {}): Promise<{ currency: string; to: string; cohorts: CohortTable }> {
   const { shop, facts } = await shopFacts(shopDomain);
-  const { current } = resolvePeriods(query, facts.calendar.dayOf(Date.now()));
-  const cohorts = dashboardCohorts(facts.histories(), current.to);
+  const today = facts.calendar.dayOf(Date.now());
+  const { current } = resolvePeriods(query, today);
+  const cohorts = dashboardCohorts(facts.histories(), current.to, today);
   return { currency: shop.currency, to: describePeriod(current).to, cohorts };
 }
 

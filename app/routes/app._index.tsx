@@ -32,6 +32,8 @@ import { ShopNotFoundError } from "../metrics/facts.server";
 import { dashboardQuery } from "../metrics/http.server";
 import { getDashboard, saveLookbackDays, type Dashboard } from "../metrics/metrics.server";
 import { MetricsQueryError, type MetricsQueryProblem } from "../metrics/periods";
+import { pageTitle } from "../i18n/meta";
+export { PageErrorBoundary as ErrorBoundary } from "../components/page-error";
 
 /** The heatmap shows the newest cohorts over their first year (the oldest of them has all 13 months); the CSV export has all of them. */
 const PAGE_COHORTS = 13;
@@ -46,7 +48,7 @@ function dashboardView(dashboard: Dashboard) {
     size: row.size,
     cells: row.cells
       .slice(0, PAGE_COHORT_MONTHS)
-      .map(({ month, percent, cumulativeRevenuePerCustomer }) => ({ month, percent, cumulativeRevenuePerCustomer })),
+      .map(({ month, percent, cumulativeRevenuePerCustomer, inProgress }) => ({ month, percent, cumulativeRevenuePerCustomer, inProgress })),
   }));
   return {
     shop: dashboard.shop,
@@ -65,6 +67,8 @@ function dashboardView(dashboard: Dashboard) {
     segments: dashboard.segments.map(({ segment, customers, revenueShare }) => ({ segment, customers, revenueShare })),
   };
 }
+
+export const meta = pageTitle("nav.dashboard");
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);

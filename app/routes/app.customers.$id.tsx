@@ -27,11 +27,18 @@ import { parseAdjustment } from "../customers/adjustment";
 import { adjustCustomerPoints, customerPage, type AdjustResult } from "../customers/customer.server";
 import { customerGidParam } from "../loyalty/admin.server";
 import { useFormat } from "../i18n/use-format";
+import { pageTitle } from "../i18n/meta";
+export { PageErrorBoundary as ErrorBoundary } from "../components/page-error";
 
 /** The ledger shows its newest entries; the member API has all of them. */
 const LEDGER_SHOWN = 50;
 
 const pageParam = (value: string | null) => (value && /^[1-9]\d{0,5}$/.test(value) ? Number(value) : 1);
+
+export const meta = pageTitle((t, data) => {
+  const { customer } = data as { customer: { name: string | null; number: string } };
+  return `${customer.name ?? t("customers:customerNumber", { number: customer.number })} · ${t("nav.customers")}`;
+});
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);

@@ -26,6 +26,10 @@ import { listCustomers } from "../customers/list.server";
 import { gidNumber, listQueryParams, ListQueryError, MEMBERSHIPS, parseListQuery, RISKS, SORT_KEYS, type ListQuery, type SortKey } from "../customers/list";
 import { useFormat } from "../i18n/use-format";
 import { SEGMENTS } from "../metrics/segments";
+import { pageTitle } from "../i18n/meta";
+export { PageErrorBoundary as ErrorBoundary } from "../components/page-error";
+
+export const meta = pageTitle("nav.customers");
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);

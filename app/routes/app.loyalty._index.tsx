@@ -13,6 +13,10 @@ import { useToast } from "../components/toast";
 import { saveProgram } from "../loyalty/admin.server";
 import { programPerformance } from "../loyalty/performance.server";
 import { loadProgram } from "../loyalty/store.server";
+import { pageTitle } from "../i18n/meta";
+export { PageErrorBoundary as ErrorBoundary } from "../components/page-error";
+
+export const meta = pageTitle("nav.loyalty");
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);

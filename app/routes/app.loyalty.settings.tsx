@@ -41,6 +41,10 @@ import {
 import { loadProgram, loadRewards, loadTiers, ruleFromRow } from "../loyalty/store.server";
 import { storefrontPreview } from "../loyalty/storefront-preview";
 import { useAppLocale } from "../root";
+import { pageTitle } from "../i18n/meta";
+export { PageErrorBoundary as ErrorBoundary } from "../components/page-error";
+
+export const meta = pageTitle("loyalty:settings.title");
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);

@@ -13,11 +13,15 @@ import { useFormat } from "../i18n/use-format";
 import { authenticate } from "../shopify.server";
 import { rerunFileImport, rerunHistoryImport, type RerunOutcome } from "../sync/history-import.server";
 import { getSyncStatus } from "../sync/status.server";
+import { pageTitle } from "../i18n/meta";
+export { PageErrorBoundary as ErrorBoundary } from "../components/page-error";
 
 /** Written by `npm run demo` when it seeds the demo shop (scripts/demo.ts). */
 const DEMO_HISTORY_FILE = "prisma/demo-history.jsonl";
 /** While an import runs the page re-reads its progress this often. */
 const PROGRESS_POLL_MS = 2000;
+
+export const meta = pageTitle("nav.sync");
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop, demo } = await requireShop(request);

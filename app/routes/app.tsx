@@ -1,6 +1,6 @@
 import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { Link, Outlet, isRouteErrorResponse, useLoaderData, useLocation, useNavigation, useRouteError } from "@remix-run/react";
-import { AppProvider as PolarisAppProvider, Banner, Frame, Loading, Navigation, Page } from "@shopify/polaris";
+import { AppProvider as PolarisAppProvider, Frame, Loading, Navigation } from "@shopify/polaris";
 import { useEffect } from "react";
 import polarisDe from "@shopify/polaris/locales/de.json";
 import polarisEn from "@shopify/polaris/locales/en.json";
@@ -12,6 +12,7 @@ import { AppProvider } from "@shopify/shopify-app-remix/react";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { I18nextProvider, useTranslation } from "react-i18next";
 import { requireShop } from "../auth.server";
+import { PageError } from "../components/page-error";
 import { ToastProvider } from "../components/toast";
 import { i18nFor } from "../i18n/i18n";
 import { useAppLocale } from "../root";
@@ -114,26 +115,14 @@ function DemoLink({ url, children, external, ...rest }: { url: string; children?
   return <Link to={url} {...rest}>{children}</Link>;
 }
 
-// Shopify's thrown responses (the auth bounce pages) render as Shopify wrote them; anything else,
-// a missing record included, gets a readable page rather than a blank one.
+// The layout's own errors (its loader's) have no layout around them: the page stands alone.
 export function ErrorBoundary() {
   const error = useRouteError();
-  if (isRouteErrorResponse(error) && error.status !== 404) return boundary.error(error);
-  return <PageError error={error} />;
-}
-
-function PageError({ error }: { error: unknown }) {
   const locale = useAppLocale();
-  const { t } = i18nFor(locale);
-  const notFound = isRouteErrorResponse(error) && error.status === 404;
-  const message = isRouteErrorResponse(error) ? String(error.data || error.statusText) : error instanceof Error ? error.message : String(error);
+  if (isRouteErrorResponse(error) && error.status !== 404) return boundary.error(error);
   return (
     <PolarisAppProvider i18n={POLARIS_TRANSLATIONS[locale]}>
-      <Page title={t("appName")}>
-        <Banner tone="critical" title={notFound ? t("states.notFound") : t("states.error")}>
-          <p>{t("states.errorBody", { message })}</p>
-        </Banner>
-      </Page>
+      <PageError error={error} />
     </PolarisAppProvider>
   );
 }

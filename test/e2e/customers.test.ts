@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { hydrated, launchBrowser } from "../support/browser";
+import { expectAccessible } from "../support/axe";
 
 let browser: Browser;
 const url = inject("demoUrl");
@@ -52,6 +53,7 @@ describe("customers", () => {
     expect((await cellTexts(page, 1))[0]).toMatch(/^\p{Lu}\p{Ll}+ (de )?\p{Lu}\p{Ll}+/u);
     expect(await page.locator(ROWS).first().textContent()).toMatch(/@example\.com/);
     expect(await page.getByText(`Page 1 of ${Math.ceil(total / 50)}`).count()).toBe(1);
+    await expectAccessible(page);
     await shot(page, "list", false);
 
     // A column heading sorts on the server.
@@ -130,6 +132,8 @@ describe("customers", () => {
     expect(await page.locator("#customer-p-alive").textContent()).toMatch(/^\d+%$/);
     const available = async () => Number((await page.locator("#points-available").textContent())!.replace(/,/g, ""));
     const before = await available();
+    expect(await page.title()).toBe(`${await page.locator("h1").first().textContent()} · Customers · Comeback`);
+    await expectAccessible(page);
     await shot(page, "customer");
 
     // 0 points and no reason: both fields say why, nothing is recorded.
@@ -138,6 +142,7 @@ describe("customers", () => {
     await page.getByText("An adjustment cannot be 0 points.").waitFor();
     await page.getByText("Enter a reason for the adjustment.").waitFor();
     expect(await available()).toBe(before);
+    await expectAccessible(page);
     await shot(page, "adjust-errors");
 
     await page.getByLabel("Points", { exact: true }).fill("25");
@@ -160,6 +165,7 @@ describe("customers", () => {
     expect(await page.getByRole("button", { name: "Nettoumsatz" }).count()).toBeGreaterThan(0);
     expect((await cellTexts(page, 4))[0]).toMatch(/^[\d.]+,\d\d\s€$/);
     expect((await cellTexts(page, 1))[0]).toMatch(/^\p{Lu}\p{Ll}+ (de )?\p{Lu}\p{Ll}+/u);
+    await expectAccessible(page);
     await shot(page, "de", false);
     expect(pageErrors).toEqual([]);
     await page.close();
@@ -173,6 +179,9 @@ describe("customers", () => {
     await page.goto(`${url}/app/customers/1`, { waitUntil: "networkidle" });
     await hydrated(page);
     await page.getByText("Not found").waitFor();
+    // The page's own error boundary keeps the app's navigation around the message.
+    expect(await page.getByRole("link", { name: "Customers", exact: true }).count()).toBe(1);
+    await expectAccessible(page);
     await shot(page, "not-found");
     await page.close();
   });

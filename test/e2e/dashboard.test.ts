@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { hydrated, launchBrowser } from "../support/browser";
 import { waitFor } from "../support/wait";
+import { expectAccessible } from "../support/axe";
 
 let browser: Browser;
 const url = inject("demoUrl");
@@ -84,6 +85,11 @@ describe("dashboard", () => {
     // Cells are shaded by value: more than one shade in the table.
     const steps = new Set(await heatmap.locator("td[data-step]").evaluateAll((cells) => cells.map((c) => c.getAttribute("data-step"))));
     expect(steps.size).toBeGreaterThan(2);
+    // Today's month is still under way: every cohort's newest month is marked, not shaded.
+    expect(await heatmap.locator("td[data-in-progress]").count()).toBe(13);
+    expect(await heatmap.locator("tbody tr td:last-child[data-in-progress]").count()).toBe(1);
+    expect(await page.getByText("Dashed: the month in progress, counted so far").count()).toBe(1);
+    await expectAccessible(page);
     await page.screenshot({ path: "test-results/screenshots/dashboard-overview.png", fullPage: true });
 
     await page.locator("#heatmap-mode-ltv").click();
@@ -94,6 +100,7 @@ describe("dashboard", () => {
     const amount = (text: string | null) => Number(text!.replace(/[€,]/g, ""));
     expect(amount(await firstRow.locator("td").nth(3).textContent())).toBeGreaterThanOrEqual(amount(ltv));
     expect(await page.getByText("Cumulative net revenue per cohort customer", { exact: false }).count()).toBe(1);
+    await expectAccessible(page);
     await page.screenshot({ path: "test-results/screenshots/dashboard-heatmap-ltv.png", fullPage: true });
     expect(errors).toEqual([]);
     await page.close();
@@ -116,7 +123,7 @@ describe("dashboard", () => {
     const [cohorts] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Export cohorts (CSV)" }).click()]);
     expect(cohorts.suggestedFilename()).toBe(`cohorts-${year}-12-31.csv`);
     const csv = readFileSync((await cohorts.path())!, "utf8");
-    expect(csv.split("\r\n")[0]).toBe("cohort,cohort_customers,month,customers,percent,orders,net_revenue,cumulative_net_revenue_per_customer");
+    expect(csv.split("\r\n")[0]).toBe("cohort,cohort_customers,month,customers,percent,orders,net_revenue,cumulative_net_revenue_per_customer,in_progress");
     expect(csv).toContain(`${year}-12,`);
     expect(csv).not.toContain(`${year + 1}-01,`);
     await page.getByText(`cohorts-${year}-12-31.csv downloaded`).waitFor();
@@ -136,6 +143,7 @@ describe("dashboard", () => {
     expect(await page.getByText(`The first day (Dec 31, ${year}) is after the last day (Dec 1, ${year}).`, { exact: false }).count()).toBe(1);
     // The form is still there to put it right.
     expect(await page.getByLabel("From").inputValue()).toBe(`${year}-12-31`);
+    await expectAccessible(page);
     await page.screenshot({ path: "test-results/screenshots/dashboard-invalid-period.png", fullPage: true });
     await page.goto(`${url}/app?from=${year}-02-30`, { waitUntil: "networkidle" });
     await hydrated(page);
@@ -186,6 +194,7 @@ describe("dashboard", () => {
     expect(await page.locator("#chart-revenue").getByText("Wiederkehrende Kunden").count()).toBeGreaterThan(0);
     // Axis ticks in whole German money: "0 €", "10.000 €".
     expect(await page.locator("#chart-revenue").getByText(/^10\.000\s€$/).count()).toBeGreaterThan(0);
+    await expectAccessible(page);
     await page.screenshot({ path: "test-results/screenshots/dashboard-de.png", fullPage: true });
     expect(errors).toEqual([]);
     await page.close();

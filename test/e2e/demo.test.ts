@@ -6,6 +6,7 @@ import { DEMO_SHOP } from "../../app/demo/mode.server";
 import { hydrated, launchBrowser } from "../support/browser";
 import { waitFor } from "../support/wait";
 import { fixture, sendWebhook, sign } from "../support/webhooks";
+import { expectAccessible } from "../support/axe";
 
 let browser: Browser;
 const url = inject("demoUrl");
@@ -37,6 +38,7 @@ describe("npm run demo", () => {
     // On a cold start Vite's dev server optimises dependencies and reloads the page once.
     await page.locator("#kpi-netRevenue").waitFor({ timeout: 60_000 });
     expect(await page.locator("h1").first().textContent()).toBe("Dashboard");
+    expect(await page.title()).toBe("Dashboard · Comeback");
     for (const name of ["Dashboard", "Customers", "Loyalty program", "Sync"]) {
       expect(await page.getByRole("link", { name, exact: true }).count(), name).toBe(1);
     }
@@ -44,6 +46,7 @@ describe("npm run demo", () => {
     await page.waitForURL(/\/app\/sync$/);
     await page.locator("#orders-synced").waitFor();
     expect(await page.locator("h1").first().textContent()).toBe("Sync");
+    expect(await page.title()).toBe("Sync · Comeback");
     expect(pageErrors).toEqual([]);
     await page.close();
   });
@@ -85,6 +88,7 @@ describe("npm run demo", () => {
     expect(await rejected.textContent()).toContain("Not retried: rejected");
     expect(await rejected.locator("td").nth(2).textContent()).toContain("admin_graphql_api_id");
     expect(count(await page.locator("#failed-deliveries").textContent())).toBeGreaterThanOrEqual(1);
+    await expectAccessible(page);
     await page.screenshot({ path: "test-results/screenshots/sync-status.png", fullPage: true });
 
     // Re-run: confirm in the modal, a toast says it started, the page follows it to the end.
@@ -92,6 +96,7 @@ describe("npm run demo", () => {
     const dialog = page.getByRole("dialog");
     await dialog.waitFor();
     expect(await dialog.getByText("imports its own history file (prisma/demo-history.jsonl) again", { exact: false }).count()).toBe(1);
+    await expectAccessible(page);
     await page.screenshot({ path: "test-results/screenshots/sync-rerun-modal.png" });
     await dialog.getByRole("button", { name: "Re-run import" }).click();
     // The dialog closes first; while open it holds a hidden copy of the toast's text.
@@ -114,8 +119,10 @@ describe("npm run demo", () => {
     await hydrated(page);
     await page.locator("#orders-synced").waitFor({ timeout: 60_000 });
     expect(await page.locator("h1").first().textContent()).toBe("Synchronisierung");
+    expect(await page.title()).toBe("Synchronisierung · Comeback");
     expect(await page.getByText("Verlaufsimport", { exact: true }).count()).toBe(1);
     expect(await page.locator("#orders-synced").textContent()).toMatch(/^\d{1,3}(\.\d{3})+$/);
+    await expectAccessible(page);
     await page.screenshot({ path: "test-results/screenshots/sync-de.png", fullPage: true });
     expect(pageErrors).toEqual([]);
     await page.close();

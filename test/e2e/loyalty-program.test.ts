@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { hydrated, launchBrowser } from "../support/browser";
 import { waitFor } from "../support/wait";
+import { expectAccessible } from "../support/axe";
 
 const url = inject("demoUrl");
 const PROGRAM_API = `${url}/app/api/loyalty/program`;
@@ -107,6 +108,7 @@ describe("loyalty program admin", () => {
     expect(await reward.textContent()).toContain("Enter a whole number from 1 to 1,000,000,000.");
     expect(await page.locator("#section-points").textContent()).toContain("Enter a whole number from 0 to 365.");
     expect(await page.locator("input[aria-invalid=true]").count()).toBe(3);
+    await expectAccessible(page);
     await page.screenshot({ path: "test-results/screenshots/loyalty-settings-errors.png", fullPage: true });
     expect(inForce(await readProgram())).toEqual(beforeSubmit);
 
@@ -128,6 +130,7 @@ describe("loyalty program admin", () => {
     await save(page);
     await page.getByText("Program saved").waitFor();
     expect(await page.locator("#settings-errors").count()).toBe(0);
+    await expectAccessible(page);
     await page.screenshot({ path: "test-results/screenshots/loyalty-settings.png", fullPage: true });
 
     await page.reload({ waitUntil: "networkidle" });
@@ -176,6 +179,7 @@ describe("loyalty program admin", () => {
     expect((await page.locator("#holdout-lift").count()) + (await page.locator("#holdout-lift-note").count())).toBeGreaterThan(0);
     // Drawn after hydration; on a loaded machine the dev server can take a while to get there.
     await page.locator("#loyalty-groups-chart svg[viewBox]").first().waitFor({ state: "attached", timeout: 60_000 });
+    await expectAccessible(page);
     await page.screenshot({ path: "test-results/screenshots/loyalty-overview.png", fullPage: true });
 
     const status = async () => [await page.locator("#loyalty-status").getAttribute("data-enabled"), await page.locator("#loyalty-status").textContent()];

@@ -15,8 +15,11 @@ import { freshDatabase } from "../support/database";
 import { CUSTOMER_COOKIE, startStorefront, type Storefront } from "../support/storefront-server";
 import { waitFor } from "../support/wait";
 import { orderPayload, sendWebhook, uniqueShop } from "../support/webhooks";
+import { expectAccessible } from "../support/axe";
 
 const SCREENSHOTS = "test-results/screenshots";
+/** What the extension puts on a page (the launcher embed and the blocks); the stand-in theme around them is not ours. */
+const STOREFRONT_PARTS = [".comeback", ".comeback-block"];
 const PRODUCT = {
   id: 8_100_000_000_001,
   title: "Enamel mug",
@@ -158,6 +161,7 @@ describe("storefront widget", () => {
     expect(await textContrast(page, "[data-comeback-available]")).toBeGreaterThanOrEqual(4.5);
     expect(storefront.proxied.slice(before)).toEqual([{ method: "GET", path: "/panel", status: 200 }]);
     expect(errors).toEqual([]);
+    await expectAccessible(page, { include: STOREFRONT_PARTS });
     await page.screenshot({ path: `${SCREENSHOTS}/storefront-member-panel.png` });
     await context.close();
   });
@@ -179,6 +183,7 @@ describe("storefront widget", () => {
     expect(redemptions.map((request) => request.status)).toEqual([200]);
     expect((await member()).ledger.filter((entry) => entry.type === "redeem").map((entry) => entry.points)).toEqual([-60]);
     expect(errors).toEqual([]);
+    await expectAccessible(page, { include: STOREFRONT_PARTS });
     await page.screenshot({ path: `${SCREENSHOTS}/storefront-redeemed.png` });
     await context.close();
   });
@@ -198,6 +203,7 @@ describe("storefront widget", () => {
     expect(await panel(page).getByRole("button", { name: "Redeem" }).count()).toBe(0);
     expect(await panel(page).getByText("Join or sign in to redeem").count()).toBe(1);
     expect(errors).toEqual([]);
+    await expectAccessible(page, { include: STOREFRONT_PARTS });
     await page.screenshot({ path: `${SCREENSHOTS}/storefront-guest.png` });
     // On a phone the panel spans the screen's width above the launcher.
     await page.setViewportSize({ width: 390, height: 780 });

@@ -135,8 +135,8 @@ describe("retention metrics", () => {
     expect(cohorts.status).toBe(200);
     expect(cohorts.headers.get("content-type")).toContain("text/csv");
     const cohortLines = (await cohorts.text()).trim().split("\r\n");
-    expect(cohortLines[0]).toBe("cohort,cohort_customers,month,customers,percent,orders,net_revenue,cumulative_net_revenue_per_customer");
-    expect(cohortLines).toContain("2024-02,1,0,1,100.00,1,40.00,40.00");
+    expect(cohortLines[0]).toBe("cohort,cohort_customers,month,customers,percent,orders,net_revenue,cumulative_net_revenue_per_customer,in_progress");
+    expect(cohortLines).toContain("2024-02,1,0,1,100.00,1,40.00,40.00,false");
 
     const customers = await get(shop, "/app/metrics/customers.csv");
     expect(customers.status).toBe(200);
