@@ -36,22 +36,7 @@ export async function upsertOrders(tx: SqlRunner, shopDomain: string, incoming: 
   const orders = newestByGid(incoming, (a, b) => a.updatedAt >= b.updatedAt);
   const now = new Date();
 
-  const customers = new Map<string, Date | null>();
-  for (const order of orders) {
-    if (!order.customer) continue;
-    const seen = order.customer.createdAt ?? order.processedAt ?? order.createdAt;
-    const known = customers.get(order.customer.gid);
-    if (known === undefined || (seen && (!known || seen < known))) customers.set(order.customer.gid, seen);
-  }
-  await insertRows(
-    tx,
-    "Customer",
-    [["shopDomain", "text"], ["gid", "text"], ["firstSeenAt", "time"], ["createdAt", "time"], ["updatedAt", "time"]],
-    [...customers].map(([gid, seen]) => [shopDomain, gid, seen, now, now]),
-    `ON CONFLICT ("shopDomain", "gid") DO UPDATE SET "firstSeenAt" = excluded."firstSeenAt"
-     WHERE "Customer"."firstSeenAt" IS NULL OR excluded."firstSeenAt" < "Customer"."firstSeenAt"`,
-  );
-  await upsertProfiles(tx, shopDomain, orders, now);
+  await upsertCustomerStubs(tx, shopDomain, orders, now);
 
   await insertRows(
     tx,
@@ -101,34 +86,47 @@ export async function upsertRefunds(tx: SqlRunner, shopDomain: string, refunds: 
   );
 }
 
-const PROFILE_COLUMNS: Column[] = [
-  ["shopDomain", "text"], ["gid", "text"], ["firstName", "text"], ["lastName", "text"], ["email", "text"],
-  ["shopifyUpdatedAt", "time"], ["createdAt", "time"], ["updatedAt", "time"],
+const STUB_COLUMNS: Column[] = [
+  ["shopDomain", "text"], ["gid", "text"], ["firstSeenAt", "time"], ["firstName", "text"], ["lastName", "text"],
+  ["email", "text"], ["shopifyUpdatedAt", "time"], ["createdAt", "time"], ["updatedAt", "time"],
 ];
 
+/** The incoming profile is newer than the stored one, and the customer was neither deleted nor redacted. */
+const NEWER_PROFILE = `excluded."shopifyUpdatedAt" IS NOT NULL AND "Customer"."deletedAt" IS NULL AND "Customer"."redactedAt" IS NULL
+  AND ("Customer"."shopifyUpdatedAt" IS NULL OR "Customer"."shopifyUpdatedAt" < excluded."shopifyUpdatedAt")`;
+const EARLIER_SEEN = `"Customer"."firstSeenAt" IS NULL OR excluded."firstSeenAt" < "Customer"."firstSeenAt"`;
+const ifNewer = (column: string) => `"${column}" = CASE WHEN ${NEWER_PROFILE} THEN excluded."${column}" ELSE "Customer"."${column}" END`;
+
 /**
- * The names and e-mails the orders carry (the history export's), newest per customer, onto the
- * stubs: only over an older version, never onto a deleted or redacted customer. Consent is left to
- * its own topic.
+ * The orders' customers, in one statement: each as a stub with the earliest time it was seen, and
+ * with the name and e-mail the order carries (the history export's), newest per customer, written
+ * only over an older version. Consent is left to its own topic.
  */
-async function upsertProfiles(tx: SqlRunner, shopDomain: string, orders: OrderRecord[], now: Date): Promise<void> {
-  const profiles = new Map<string, CustomerProfile>();
-  for (const { customer } of orders) {
-    if (!customer?.profile) continue;
-    const known = profiles.get(customer.gid);
-    if (!known || known.updatedAt < customer.profile.updatedAt) profiles.set(customer.gid, customer.profile);
+async function upsertCustomerStubs(tx: SqlRunner, shopDomain: string, orders: OrderRecord[], now: Date): Promise<void> {
+  const customers = new Map<string, { seen: Date | null; profile?: CustomerProfile }>();
+  for (const order of orders) {
+    if (!order.customer) continue;
+    const seen = order.customer.createdAt ?? order.processedAt ?? order.createdAt;
+    const { profile } = order.customer;
+    const known = customers.get(order.customer.gid);
+    if (!known) {
+      customers.set(order.customer.gid, { seen, profile });
+      continue;
+    }
+    if (seen && (!known.seen || seen < known.seen)) known.seen = seen;
+    if (profile && (!known.profile || known.profile.updatedAt < profile.updatedAt)) known.profile = profile;
   }
-  if (profiles.size === 0) return;
   await insertRows(
     tx,
     "Customer",
-    PROFILE_COLUMNS,
-    [...profiles].map(([gid, p]) => [shopDomain, gid, p.firstName, p.lastName, p.email, p.updatedAt, now, now]),
+    STUB_COLUMNS,
+    [...customers].map(([gid, { seen, profile: p }]) => [
+      shopDomain, gid, seen, p?.firstName ?? null, p?.lastName ?? null, p?.email ?? null, p?.updatedAt ?? null, now, now,
+    ]),
     `ON CONFLICT ("shopDomain", "gid") DO UPDATE SET
-       "firstName" = excluded."firstName", "lastName" = excluded."lastName", "email" = excluded."email",
-       "shopifyUpdatedAt" = excluded."shopifyUpdatedAt", "updatedAt" = excluded."updatedAt"
-     WHERE "Customer"."deletedAt" IS NULL AND "Customer"."redactedAt" IS NULL
-       AND ("Customer"."shopifyUpdatedAt" IS NULL OR "Customer"."shopifyUpdatedAt" < excluded."shopifyUpdatedAt")`,
+       "firstSeenAt" = CASE WHEN ${EARLIER_SEEN} THEN excluded."firstSeenAt" ELSE "Customer"."firstSeenAt" END,
+       ${["firstName", "lastName", "email", "shopifyUpdatedAt", "updatedAt"].map(ifNewer).join(", ")}
+     WHERE ${EARLIER_SEEN} OR (${NEWER_PROFILE})`,
   );
 }
 
