@@ -12,6 +12,7 @@ import { customerMetrics } from "../metrics/metrics.server";
 import type { Segment } from "../metrics/segments";
 import { customerGidParam } from "../loyalty/admin.server";
 import { loadTiers } from "../loyalty/store.server";
+import { PSEUDONYM_PREFIX } from "../sync/compliance.server";
 import {
   allOf,
   displayName,
@@ -189,8 +190,6 @@ interface LoyaltyCache {
 }
 
 const loyaltyCaches = new Map<string, LoyaltyCache>();
-
-const PSEUDONYM_PREFIX = "redacted:";
 
 const pseudonymisedMembers = (shopDomain: string) =>
   db.loyaltyMember.count({ where: { shopDomain, customerGid: { startsWith: PSEUDONYM_PREFIX } } });
