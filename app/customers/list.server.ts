@@ -2,15 +2,17 @@
 // order facts, customerMetrics); names, e-mails and loyalty standing live in the database. The
 // list keeps, per shop, one row per listed customer with the in-memory figures (no personal data)
 // and the sort orders built from them, rebuilt only when the metrics, the fit, the day or the
-// customers change. A request then asks the database only for what its filters need (the ids a
-// search matches, the members of a tier, the balances to sort by points) and, for the 50 rows it
-// shows, their names, tiers and balances. See docs/decisions/0011-customers-list.md.
+// customers change. Every member's standing and balance are cached next to them, per shop, while
+// the loyalty tables' versions hold. A request then asks the database only for what its filters
+// need (the ids a search matches, those versions) and, for the 50 rows it shows, their names,
+// tiers and balances. See docs/decisions/0011-customers-list.md.
 import db, { kindOf } from "../db.server";
 import { shopFacts } from "../metrics/facts.server";
 import { customerMetrics } from "../metrics/metrics.server";
 import type { Segment } from "../metrics/segments";
 import { customerGidParam } from "../loyalty/admin.server";
 import { loadTiers } from "../loyalty/store.server";
+import { PSEUDONYM_PREFIX } from "../sync/compliance.server";
 import {
   allOf,
   displayName,
@@ -18,6 +20,7 @@ import {
   pageOf,
   sortedPositions,
   type CustomerRow,
+  type Direction,
   type ListContext,
   type ListQuery,
   type MemberStanding,
@@ -129,23 +132,13 @@ async function searchMatches(shopDomain: string, search: string): Promise<Set<nu
   return new Set(found.map((customer) => customer.id));
 }
 
-type MemberWhere = { customerGid?: { in: string[] }; tierId?: { in: string[] }; heldOut?: boolean };
-
-/** Members of the shop (by customer GID), all of them or those `where` picks. */
-async function memberStandings(shopDomain: string, where: MemberWhere = {}): Promise<Map<string, MemberStanding>> {
-  const members = await db.loyaltyMember.findMany({ where: { shopDomain, ...where }, select: { customerGid: true, tierId: true, heldOut: true } });
+/** Members of the shop by customer GID: all of them, or those of `gids`. */
+async function memberStandings(shopDomain: string, gids?: string[]): Promise<Map<string, MemberStanding>> {
+  const members = await db.loyaltyMember.findMany({
+    where: { shopDomain, ...(gids && { customerGid: { in: gids } }) },
+    select: { customerGid: true, tierId: true, heldOut: true },
+  });
   return new Map(members.map(({ customerGid, ...standing }) => [customerGid, standing]));
-}
-
-/**
- * The members a query's loyalty filters can match, and no more: the filters' test (list.ts matcher)
- * gives the same answer with these as with every member. Only "not members" needs them all.
- */
-function filterMembers(query: ListQuery): MemberWhere {
-  if (query.tiers.length) return { tierId: { in: query.tiers }, heldOut: false };
-  if (query.membership === "member") return { heldOut: false };
-  if (query.membership === "held_out") return { heldOut: true };
-  return {};
 }
 
 /**
@@ -166,18 +159,116 @@ async function availablePoints(shopDomain: string, now: Date, gids?: string[]): 
   return new Map(sums.map((sum) => [sum.memberGid, sum._sum.points ?? 0]));
 }
 
-/** The database's part of a query: only what its search, filters and sort need. */
-async function listContext(shopDomain: string, query: ListQuery, now: Date): Promise<ListContext> {
-  const [matches, members, points] = await Promise.all([
-    query.search ? searchMatches(shopDomain, query.search) : undefined,
-    query.tiers.length || query.membership ? memberStandings(shopDomain, filterMembers(query)) : undefined,
-    query.sort === "points" ? availablePoints(shopDomain, now) : undefined,
-  ]);
-  return { searchMatches: matches, members, points };
+// Every member's standing and every balance, for the loyalty filters and the points sort, cached
+// per shop while a version read per request holds (reading them all costs ~0.5 s at 100,000
+// members). The versions are counts and newest ids of append-only rows, so they change with every
+// committed write, also one committed after a newer id:
+// - the ledger is append-only but for erasure: any entry changes its count and newest id;
+// - a member is enrolled (count, newest id) in or out of the holdout for good (enrollMember), and
+//   changes tier only with a TierChange row (tasks.server.ts reviewTier);
+// - customers/redact renames the member and their ledger to a `redacted:` pseudonym in one
+//   transaction: the count of pseudonymised members changes; shop/redact deletes them all.
+// Balances also change without a write, when pending points become available: cached balances
+// hold from the moment they were summed until the earliest availableAt after it.
+
+interface ShopBalances {
+  points: Map<string, number>;
+  /** Points sort orders of an index by direction, built on first use. */
+  orders: WeakMap<ShopIndex, Map<Direction, Int32Array>>;
 }
 
-function orderFor(index: ShopIndex, query: ListQuery, context: ListContext): Int32Array {
-  return query.sort === "points" ? sortedPositions(index.rows, "points", query.direction, context.points) : cachedOrder(index, query.sort, query.direction);
+interface ShopStandings {
+  byGid: Map<string, MemberStanding>;
+  /** The same by row position of an index, built on first use. */
+  byPosition: WeakMap<ShopIndex, (MemberStanding | undefined)[]>;
+}
+
+interface LoyaltyCache {
+  standings?: { version: string; standings: ShopStandings };
+  /** Right for a `now` in [from, until): no entry becomes available in between. */
+  balances?: { version: string; from: number; until: number; balances: ShopBalances };
+}
+
+const loyaltyCaches = new Map<string, LoyaltyCache>();
+
+const pseudonymisedMembers = (shopDomain: string) =>
+  db.loyaltyMember.count({ where: { shopDomain, customerGid: { startsWith: PSEUDONYM_PREFIX } } });
+
+async function standingsVersion(shopDomain: string): Promise<string> {
+  const [members, tierChanges, pseudonymised] = await Promise.all([
+    db.loyaltyMember.aggregate({ where: { shopDomain }, _count: { _all: true }, _max: { id: true } }),
+    db.tierChange.aggregate({ where: { shopDomain }, _count: { _all: true }, _max: { id: true } }),
+    pseudonymisedMembers(shopDomain),
+  ]);
+  return [members._count._all, members._max.id, tierChanges._count._all, tierChanges._max.id, pseudonymised].join("|");
+}
+
+async function ledgerVersion(shopDomain: string): Promise<string> {
+  const [entries, pseudonymised] = await Promise.all([
+    db.ledgerEntry.aggregate({ where: { shopDomain }, _count: { _all: true }, _max: { id: true } }),
+    pseudonymisedMembers(shopDomain),
+  ]);
+  return [entries._count._all, entries._max.id, pseudonymised].join("|");
+}
+
+// Each version is read before the rows it guards: a write in between makes the next request reload.
+
+/** Every member's standing, as of this request. */
+async function allStandings(shopDomain: string): Promise<ShopStandings> {
+  const version = await standingsVersion(shopDomain);
+  const cached = loyaltyCaches.get(shopDomain)?.standings;
+  if (cached?.version === version) return cached.standings;
+  const standings: ShopStandings = { byGid: await memberStandings(shopDomain), byPosition: new WeakMap() };
+  loyaltyCaches.set(shopDomain, { ...loyaltyCaches.get(shopDomain), standings: { version, standings } });
+  return standings;
+}
+
+function standingsByPosition(index: ShopIndex, standings: ShopStandings): (MemberStanding | undefined)[] {
+  let byPosition = standings.byPosition.get(index);
+  if (!byPosition) standings.byPosition.set(index, (byPosition = index.rows.map((row) => standings.byGid.get(row.gid))));
+  return byPosition;
+}
+
+/** Every member's available points by GID at `now`, with the points sort orders built from them. */
+async function allBalances(shopDomain: string, now: Date): Promise<ShopBalances> {
+  const version = await ledgerVersion(shopDomain);
+  const at = now.getTime();
+  const cached = loyaltyCaches.get(shopDomain)?.balances;
+  if (cached?.version === version && cached.from <= at && at < cached.until) return cached.balances;
+  const [points, nextRelease] = await Promise.all([
+    availablePoints(shopDomain, now),
+    db.ledgerEntry.aggregate({ where: { shopDomain, availableAt: { gt: now } }, _min: { availableAt: true } }),
+  ]);
+  const balances: ShopBalances = { points, orders: new WeakMap() };
+  const until = nextRelease._min.availableAt?.getTime() ?? Infinity;
+  loyaltyCaches.set(shopDomain, { ...loyaltyCaches.get(shopDomain), balances: { version, from: at, until, balances } });
+  return balances;
+}
+
+function pointsOrder(index: ShopIndex, balances: ShopBalances, direction: Direction): Int32Array {
+  let orders = balances.orders.get(index);
+  if (!orders) balances.orders.set(index, (orders = new Map()));
+  let order = orders.get(direction);
+  if (!order) orders.set(direction, (order = sortedPositions(index.rows, "points", direction, balances.points)));
+  return order;
+}
+
+interface RequestContext extends ListContext {
+  balances?: ShopBalances;
+}
+
+/** The database's part of a query: only what its search, filters and sort need. */
+async function listContext(shopDomain: string, index: ShopIndex, query: ListQuery, now: Date): Promise<RequestContext> {
+  const [matches, standings, balances] = await Promise.all([
+    query.search ? searchMatches(shopDomain, query.search) : undefined,
+    query.tiers.length || query.membership ? allStandings(shopDomain) : undefined,
+    query.sort === "points" ? allBalances(shopDomain, now) : undefined,
+  ]);
+  return { searchMatches: matches, members: standings && standingsByPosition(index, standings), points: balances?.points, balances };
+}
+
+function orderFor(index: ShopIndex, query: ListQuery, context: RequestContext): Int32Array {
+  return context.balances ? pointsOrder(index, context.balances, query.direction) : cachedOrder(index, query.sort, query.direction);
 }
 
 export interface ListedCustomer extends CustomerRow {
@@ -191,13 +282,13 @@ export interface ListedCustomer extends CustomerRow {
 /** One page of the list, with each row's name, e-mail, points and tier. */
 export async function listCustomers(shopDomain: string, query: ListQuery, now = new Date()) {
   const index = await customerIndex(shopDomain);
-  const context = await listContext(shopDomain, query, now);
+  const context = await listContext(shopDomain, index, query, now);
   const page = pageOf(index.rows, orderFor(index, query, context), matcher(query, context), query.page);
   const ids = page.rows.map((row) => row.id);
   const gids = page.rows.map((row) => row.gid);
   const [people, members, points, tiers] = await Promise.all([
     db.customer.findMany({ where: { shopDomain, id: { in: ids }, deletedAt: null, redactedAt: null }, select: { id: true, firstName: true, lastName: true, email: true } }),
-    memberStandings(shopDomain, { customerGid: { in: gids } }),
+    memberStandings(shopDomain, gids),
     availablePoints(shopDomain, now, gids),
     tierNames(shopDomain),
   ]);
@@ -225,23 +316,22 @@ async function tierNames(shopDomain: string): Promise<Map<string, string>> {
 /** Every customer matching the query, in its order, with points and tier, for the CSV export. */
 export async function exportCustomers(shopDomain: string, query: ListQuery, now = new Date()) {
   const index = await customerIndex(shopDomain);
-  const context = await listContext(shopDomain, query, now);
+  const context = await listContext(shopDomain, index, query, now);
   const [rows, erased] = await Promise.all([
     allOf(index.rows, orderFor(index, query, context), matcher(query, context)),
     // The rows may be one rebuild behind an erasure: no erased customer's id leaves in a file.
     db.customer.findMany({ where: { shopDomain, OR: [{ deletedAt: { not: null } }, { redactedAt: { not: null } }] }, select: { id: true } }),
   ]);
   const gone = new Set(erased.map((customer) => customer.id));
-  const [members, points, tiers] = await Promise.all([
-    // A row a loyalty filter let through has its member among the filter's.
-    context.members ?? memberStandings(shopDomain),
-    context.points ?? availablePoints(shopDomain, now),
+  const [standings, points, tiers] = await Promise.all([
+    allStandings(shopDomain),
+    context.points ?? allBalances(shopDomain, now).then((balances) => balances.points),
     tierNames(shopDomain),
   ]);
   return {
     shop: index.shop,
     rows: rows.filter((row) => !gone.has(row.id)).map((row) => {
-      const member = members.get(row.gid);
+      const member = standings.byGid.get(row.gid);
       const earning = member && !member.heldOut;
       return { ...row, points: earning ? points.get(row.gid) ?? 0 : null, tier: earning && member.tierId ? tiers.get(member.tierId) ?? member.tierId : null };
     }),

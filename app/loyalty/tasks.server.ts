@@ -250,6 +250,7 @@ async function reviewTier(tx: Tx, member: MemberRow, shop: ShopProgram, entries:
   const value = qualifyingValue(items, window, now, shop.timezone);
   const current = member.tierSince === null ? null : { tierId: member.tierId, since: member.tierSince };
   const { tier, since, change } = evaluateTier(current, shop.tiers, value, now, shop.program.settings.tierRetentionMonths);
+  // Every tier change writes this row, in the member's transaction: the customers list counts them to notice one.
   if (change) {
     await tx.tierChange.create({
       data: { shopDomain: member.shopDomain, memberGid: member.customerGid, fromTier: change.from, toTier: change.to, kind: change.kind, at: change.at },

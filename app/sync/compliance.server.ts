@@ -10,6 +10,9 @@ import { param } from "./sql.server";
 
 export const DATA_EXPORT_FORMAT = "comeback.customer-data/v1";
 
+/** Starts every pseudonym; the customers list counts members carrying one to notice an erasure. */
+export const PSEUDONYM_PREFIX = "redacted:";
+
 /** customers/data_request: everything the app holds about one customer, as one JSON document. */
 export async function exportCustomerData(tx: Tx, shopDomain: string, customerId: string, requestId: string) {
   const customerGid = toGid("Customer", customerId);
@@ -73,7 +76,7 @@ export async function exportCustomerData(tx: Tx, shopDomain: string, customerId:
  */
 export async function redactCustomer(tx: Tx, shopDomain: string, customerId: string, at: Date, currentEventId: number) {
   const gid = toGid("Customer", customerId);
-  const pseudonym = `redacted:${randomUUID()}`;
+  const pseudonym = `${PSEUDONYM_PREFIX}${randomUUID()}`;
   await tx.customer.updateMany({
     where: { shopDomain, gid },
     data: {

@@ -2,8 +2,14 @@
 // worker earns their points, and the merchant's session token reads the list (search, filters,
 // sorts, pages), a customer page, the CSV export, and records a manual adjustment.
 // Runs on SQLite and on PostgreSQL.
+import "../support/second-instance";
 import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, inject, it } from "vitest";
+import { parseListQuery } from "../../app/customers/list";
+import { listCustomers } from "../../app/customers/list.server";
+import { adjustPoints } from "../../app/loyalty/admin.server";
+import { isHeldOut } from "../../app/loyalty/holdout";
+import { enrollMember, loadProgram } from "../../app/loyalty/store.server";
 import { testDb } from "../support/db";
 import { BROWSER_HEADERS, embeddedAppUrl, sessionToken } from "../support/session-token";
 import { waitFor } from "../support/wait";
@@ -251,5 +257,96 @@ describe("without a valid session token", () => {
     }
     const posted = await api(shop, `/app/customers/${grace}`, { method: "POST", token: null, body: new URLSearchParams({ points: "5", reason: "x", requestId: "r" }) });
     expect(posted.status).not.toBe(200);
+  });
+});
+
+// The app server writes (webhooks, its worker, staff adjustments) and this process reads the list
+// through its own cached standings and balances, as a second instance would: every read must
+// follow the write before it.
+describe("the list's loyalty figures, cached per shop", () => {
+  const cached = uniqueShop("customers-cache");
+  const [spender, saver, waiter, pending, enrolling, stranger] = Array.from({ length: 6 }, newId);
+  const read = async (search: string, now?: Date) => {
+    const page = await listCustomers(cached, parseListQuery(new URLSearchParams(search)), now);
+    return { ...page, gids: page.rows.map((row) => row.gid) };
+  };
+  const adjust = (id: string, points: number) =>
+    adjustPoints(cached, "staff@example.com", { customerGid: gidOf(id), points, reason: "test", requestId: randomUUID() });
+  const entryOf = (id: string) => waitFor("the order's points", () => testDb().ledgerEntry.findFirst({ where: { shopDomain: cached, memberGid: gidOf(id), type: "earn" } }));
+
+  beforeAll(async () => {
+    await install(cached);
+    const program = await api(cached, "/app/api/loyalty/program", {
+      method: "POST",
+      body: JSON.stringify({
+        enabled: true,
+        settings: { pendingDays: 14 },
+        rules: [{ id: "purchase", kind: "purchase", points: 1, perAmount: "100", effectiveFrom: daysAgo(365) }],
+        tiers: [{ id: "gold", name: "Gold", threshold: "100", multiplierBasisPoints: 10000 }],
+      }),
+    });
+    expect(program.status, await program.clone().text()).toBe(200);
+    // Synced but never enrolled (no customers/create, no order yet): not members.
+    const ids = [spender, saver, waiter, pending, enrolling, stranger];
+    await testDb().customer.createMany({ data: ids.map((id) => ({ shopDomain: cached, gid: gidOf(id), firstName: `Customer ${id}` })) });
+  });
+
+  it("sorts by points as of the last adjustment or webhook-driven earn", async () => {
+    await adjust(saver, 20);
+    await adjust(spender, 10);
+    expect((await read("sort=points")).gids.slice(0, 2)).toEqual([gidOf(saver), gidOf(spender)]);
+    await adjust(spender, 30);
+    const adjusted = await read("sort=points");
+    expect(adjusted.gids.slice(0, 2)).toEqual([gidOf(spender), gidOf(saver)]);
+    expect(adjusted.rows[0].points).toBe(40);
+    // Earned by the app server's worker from an order 20 days old: available since 6 days.
+    await placeOrder(cached, waiter, 20, "100.00");
+    await entryOf(waiter);
+    expect((await read("sort=points")).gids.slice(0, 3)).toEqual([gidOf(waiter), gidOf(spender), gidOf(saver)]);
+    expect((await read("sort=points&direction=asc")).gids.slice(-3)).toEqual([gidOf(saver), gidOf(spender), gidOf(waiter)]);
+  });
+
+  it("counts pending points from the moment they become available, and not before", async () => {
+    await placeOrder(cached, pending, 4, "500.00");
+    const { availableAt } = await entryOf(pending);
+    const before = new Date(availableAt.getTime() - 1);
+    expect((await read("sort=points", before)).gids[0]).toBe(gidOf(waiter));
+    const released = await read("sort=points", availableAt);
+    expect(released.gids[0]).toBe(gidOf(pending));
+    expect(released.rows[0].points).toBe(500);
+    expect((await read("sort=points", before)).gids[0]).toBe(gidOf(waiter));
+  });
+
+  it("filters members as they change tier and as they enrol, in or out of the holdout", async () => {
+    expect((await read("tier=gold")).gids).not.toContain(gidOf(spender));
+    // Points from an order 20 days old: the app server's worker moves the member up to Gold.
+    await placeOrder(cached, spender, 20, "150.00");
+    await waitFor("Gold", () => testDb().loyaltyMember.findFirst({ where: { shopDomain: cached, customerGid: gidOf(spender), tierId: "gold" } }));
+    expect((await read("tier=gold")).gids).toContain(gidOf(spender));
+
+    expect((await read("member=not_member")).gids).toEqual([gidOf(enrolling), gidOf(stranger)]);
+    await adjust(enrolling, 5);
+    expect((await read("member=not_member")).gids).toEqual([gidOf(stranger)]);
+
+    // Enrolled into the holdout the way the app enrols, with a program that holds half out.
+    const program = (await loadProgram(testDb(), cached))!;
+    const holdout = { ...program, settings: { ...program.settings, holdoutPercent: 50 } };
+    const heldOutGid = Array.from({ length: 64 }, () => gidOf(newId())).find((gid) => isHeldOut(gid, program.salt, 50))!;
+    await testDb().customer.create({ data: { shopDomain: cached, gid: heldOutGid } });
+    await waitFor("the new customer listed", async () => (await read("member=not_member")).gids.includes(heldOutGid));
+    await testDb().$transaction((tx) => enrollMember(tx, cached, heldOutGid, holdout, new Date()));
+    expect((await read("member=not_member")).gids).toEqual([gidOf(stranger)]);
+    expect((await read("member=held_out")).gids).toEqual([heldOutGid]);
+  });
+
+  it("drops an erased member from the member filters at once", async () => {
+    const before = await read("member=member");
+    expect(before.gids).toContain(gidOf(saver));
+    const redact = { ...fixture("customers/redact"), shop_domain: cached, customer: { id: saver, email: null, phone: null }, orders_to_redact: [] };
+    expect((await sendWebhook(app(), { topic: "customers/redact", shop: cached, body: redact })).status).toBe(200);
+    // The rows may still be the ones from before the erasure; the members must not be.
+    const after = await read("member=member");
+    expect(after.total).toBe(before.total - 1);
+    expect(after.gids).not.toContain(gidOf(saver));
   });
 });

@@ -1,0 +1,3 @@
+-- CreateIndex
+CREATE INDEX "LedgerEntry_shopDomain_id_idx" ON "LedgerEntry"("shopDomain", "id");
+
