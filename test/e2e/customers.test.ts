@@ -5,8 +5,8 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { hydrated, launchBrowser } from "../support/browser";
 import { expectAccessible } from "../support/axe";
+import { hydrated, launchBrowser } from "../support/browser";
 
 let browser: Browser;
 const url = inject("demoUrl");

@@ -4,9 +4,9 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
+import { expectAccessible } from "../support/axe";
 import { hydrated, launchBrowser } from "../support/browser";
 import { waitFor } from "../support/wait";
-import { expectAccessible } from "../support/axe";
 
 let browser: Browser;
 const url = inject("demoUrl");

@@ -3,10 +3,10 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Browser } from "playwright-core";
 import { DEMO_SHOP } from "../../app/demo/mode.server";
+import { expectAccessible } from "../support/axe";
 import { hydrated, launchBrowser } from "../support/browser";
 import { waitFor } from "../support/wait";
 import { fixture, sendWebhook, sign } from "../support/webhooks";
-import { expectAccessible } from "../support/axe";
 
 let browser: Browser;
 const url = inject("demoUrl");

@@ -5,9 +5,9 @@
 // reach and a reward nobody can afford, and puts the program back as it found it.
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
+import { expectAccessible } from "../support/axe";
 import { hydrated, launchBrowser } from "../support/browser";
 import { waitFor } from "../support/wait";
-import { expectAccessible } from "../support/axe";
 
 const url = inject("demoUrl");
 const PROGRAM_API = `${url}/app/api/loyalty/program`;

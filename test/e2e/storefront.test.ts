@@ -10,12 +10,12 @@ import { migrate } from "../../app/db/migrate.server";
 import { startAdminDouble, type AdminDouble } from "../mocks/shopify-admin";
 import { adminCall, installShop } from "../support/app-proxy";
 import { startAppServer, TEST_API_KEY, TEST_API_SECRET, TEST_SCOPES, type AppServer } from "../support/app-server";
+import { expectAccessible } from "../support/axe";
 import { launchBrowser } from "../support/browser";
 import { freshDatabase } from "../support/database";
 import { CUSTOMER_COOKIE, startStorefront, type Storefront } from "../support/storefront-server";
 import { waitFor } from "../support/wait";
 import { orderPayload, sendWebhook, uniqueShop } from "../support/webhooks";
-import { expectAccessible } from "../support/axe";
 
 const SCREENSHOTS = "test-results/screenshots";
 /** What the extension puts on a page (the launcher embed and the blocks); the stand-in theme around them is not ours. */
