@@ -33,6 +33,21 @@ async function open(path: string, ready: string, options: { locale?: string } = 
   return { page, pageErrors };
 }
 
+/**
+ * Opens the list's search and filters. A click that lands while the table is still re-rendering
+ * from the previous navigation can miss the button; it is tried again until the search box shows.
+ */
+async function openFilters(page: Page) {
+  const searchBox = page.getByRole("textbox", { name: "Search by name, e-mail or customer ID" });
+  await expect
+    .poll(async () => {
+      if (await searchBox.isVisible()) return true;
+      await page.getByRole("button", { name: "Search and filter results" }).click({ timeout: 2_000 }).catch(() => undefined);
+      return searchBox.isVisible();
+    }, { timeout: 30_000 })
+    .toBe(true);
+}
+
 const cellTexts = (page: Page, column: number) => page.locator(`${ROWS} td:nth-child(${column})`).allTextContents();
 /** "€1,234.56" -> 123456 (minor units), "—" -> null. */
 const minor = (text: string) => (text.includes("€") ? Number(text.replace(/[^\d]/g, "")) : null);
@@ -73,7 +88,7 @@ describe("customers", () => {
     expect(await page.locator(ROWS).count()).toBe(50);
 
     // A tier filter (whichever tier the program has first): only its members, every page counted.
-    await page.getByRole("button", { name: "Search and filter results" }).click();
+    await openFilters(page);
     await page.getByRole("button", { name: "Tier", exact: true }).click();
     const tier = page.locator(".Polaris-Popover input[type=checkbox]").first();
     const tierName = (await page.locator(".Polaris-Popover label").first().textContent())!.trim();
@@ -97,7 +112,7 @@ describe("customers", () => {
     const number = gid.split("/").pop()!;
     await page.goto(`${url}/app/customers`, { waitUntil: "networkidle" });
     await hydrated(page);
-    await page.getByRole("button", { name: "Search and filter results" }).click();
+    await openFilters(page);
     await page.getByRole("textbox", { name: "Search by name, e-mail or customer ID" }).fill(number);
     await page.waitForURL(/q=/);
     await page.waitForFunction((expected) => document.querySelectorAll('tr[id^="gid://shopify/Customer/"]').length === 1 && !!document.getElementById(expected), gid);
