@@ -3,6 +3,7 @@
 // one. A page's own boundary keeps the app's layout and navigation around the message.
 import { isRouteErrorResponse, useRouteError } from "@remix-run/react";
 import { Banner, Page } from "@shopify/polaris";
+import type { ReactNode } from "react";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { i18nFor } from "../i18n/i18n";
 import { useAppLocale } from "../root";
@@ -20,9 +21,12 @@ export function PageError({ error }: { error: unknown }) {
   );
 }
 
-/** A page route's ErrorBoundary (re-exported by each page). */
-export function PageErrorBoundary() {
+/**
+ * A page route's ErrorBoundary (re-exported by each page). The layout's own boundary passes
+ * `frame`: its errors have no layout, and so no Polaris provider, around them.
+ */
+export function PageErrorBoundary({ frame = (page) => page }: { frame?: (page: ReactNode) => ReactNode }) {
   const error = useRouteError();
   if (isRouteErrorResponse(error) && error.status !== 404) return boundary.error(error);
-  return <PageError error={error} />;
+  return frame(<PageError error={error} />);
 }

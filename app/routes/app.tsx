@@ -1,5 +1,5 @@
 import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
-import { Link, Outlet, isRouteErrorResponse, useLoaderData, useLocation, useNavigation, useRouteError } from "@remix-run/react";
+import { Link, Outlet, useLoaderData, useLocation, useNavigation } from "@remix-run/react";
 import { AppProvider as PolarisAppProvider, Frame, Loading, Navigation } from "@shopify/polaris";
 import { useEffect } from "react";
 import polarisDe from "@shopify/polaris/locales/de.json";
@@ -12,7 +12,7 @@ import { AppProvider } from "@shopify/shopify-app-remix/react";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { I18nextProvider, useTranslation } from "react-i18next";
 import { requireShop } from "../auth.server";
-import { PageError } from "../components/page-error";
+import { PageErrorBoundary } from "../components/page-error";
 import { ToastProvider } from "../components/toast";
 import { i18nFor } from "../i18n/i18n";
 import { useAppLocale } from "../root";
@@ -117,14 +117,8 @@ function DemoLink({ url, children, external, ...rest }: { url: string; children?
 
 // The layout's own errors (its loader's) have no layout around them: the page stands alone.
 export function ErrorBoundary() {
-  const error = useRouteError();
   const locale = useAppLocale();
-  if (isRouteErrorResponse(error) && error.status !== 404) return boundary.error(error);
-  return (
-    <PolarisAppProvider i18n={POLARIS_TRANSLATIONS[locale]}>
-      <PageError error={error} />
-    </PolarisAppProvider>
-  );
+  return <PageErrorBoundary frame={(page) => <PolarisAppProvider i18n={POLARIS_TRANSLATIONS[locale]}>{page}</PolarisAppProvider>} />;
 }
 
 export const headers: HeadersFunction = (headersArgs) => boundary.headers(headersArgs);
