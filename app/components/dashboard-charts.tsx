@@ -83,6 +83,9 @@ export function RevenueChart({ months, currency }: { months: MonthlyRevenue[]; c
   const axisLabel = useMonthLabel(true);
   const series = (name: string, value: (m: MonthlyRevenue) => number) => ({ name, data: months.map((m) => ({ key: m.month, value: value(m) })) });
   const money = (value: string | number | null) => (value === null ? "" : format.money(Math.round(Number(value)), currency));
+  // The month in progress reads "Dec 2026 (so far)" wherever the month is named in full.
+  const inProgress = new Set(months.filter((m) => m.inProgress).map((m) => m.month));
+  const fullMonth = (month: string) => (inProgress.has(month) ? t("charts.revenue.soFar", { month: monthLabel(month) }) : monthLabel(month));
   // Axis ticks in whole, compact amounts (€40K); tooltips keep the exact amount.
   const axisMoney = useMemo(() => {
     const compact = new Intl.NumberFormat(format.locale, { style: "currency", currency, notation: "compact", maximumFractionDigits: 1 });
@@ -94,7 +97,7 @@ export function RevenueChart({ months, currency }: { months: MonthlyRevenue[]; c
       table={{
         caption: t("charts.revenue.title"),
         headings: [t("charts.month"), t("charts.revenue.new"), t("charts.revenue.returning"), t("charts.revenue.guests")],
-        rows: months.map((m) => [monthLabel(m.month), money(m.netRevenueNew), money(m.netRevenueReturning), money(m.netRevenueGuest)]),
+        rows: months.map((m) => [fullMonth(m.month), money(m.netRevenueNew), money(m.netRevenueReturning), money(m.netRevenueGuest)]),
       }}
     >
       <BarChart
@@ -107,7 +110,7 @@ export function RevenueChart({ months, currency }: { months: MonthlyRevenue[]; c
         ]}
         xAxisOptions={{ labelFormatter: (key) => axisLabel(String(key)) }}
         yAxisOptions={{ labelFormatter: axisMoney }}
-        tooltipOptions={{ valueFormatter: money, titleFormatter: (key) => monthLabel(String(key)) }}
+        tooltipOptions={{ valueFormatter: money, titleFormatter: (key) => fullMonth(String(key)) }}
         emptyStateText={t("charts.empty")}
       />
     </ChartFrame>

@@ -147,6 +147,14 @@ export function monthOfDay(day: LocalDay): MonthIndex {
   return (date.getUTCFullYear() - 1970) * 12 + date.getUTCMonth();
 }
 
+/**
+ * Whether the month of the last day a figure sees (the day before `asOf`, which is exclusive) is
+ * still under way: `asOf` does not open the next month, or that last day is today or later.
+ */
+export function lastMonthInProgress(asOf: LocalDay, today?: LocalDay): boolean {
+  return monthOfDay(asOf) === monthOfDay(asOf - 1) || (today !== undefined && today <= asOf - 1);
+}
+
 export function firstDayOfMonth(month: MonthIndex): LocalDay {
   return Date.UTC(1970 + Math.floor(month / 12), ((month % 12) + 12) % 12, 1) / DAY_MS;
 }

@@ -1,7 +1,7 @@
 // Monthly acquisition cohorts: row = the month of a customer's first counted order, column k =
 // months since then. Cells are non-cumulative customer counts (month 0 = the whole cohort),
 // orders and net revenue; the LTV curve is the cumulative net revenue per cohort customer.
-import { formatMonth, type LocalDay } from "./calendar";
+import { formatMonth, lastMonthInProgress, type LocalDay } from "./calendar";
 import { assertExactMoney, type CustomerHistories } from "./order-facts";
 
 export interface CohortCell {
@@ -82,9 +82,7 @@ export function cohortTable(h: CustomerHistories, options: CohortOptions): Cohor
     }
   }
 
-  // asOf is exclusive: the last month seen is complete only when asOf opens the next one and the
-  // last day seen is over.
-  const lastMonthInProgress = h.monthOf(asOf) === lastMonth || (options.today !== undefined && options.today <= asOf - 1);
+  const inProgress = lastMonthInProgress(asOf, options.today);
   const table: CohortRow[] = [];
   let months = 0;
   for (let row = 0; row < rows; row++) {
@@ -105,7 +103,7 @@ export function cohortTable(h: CustomerHistories, options: CohortOptions): Cohor
         orders: orders[cell],
         revenue: assertExactMoney(revenue[cell]),
         cumulativeRevenuePerCustomer: Math.round(cumulative / size),
-        inProgress: lastMonthInProgress && cohort + k === lastMonth,
+        inProgress: inProgress && cohort + k === lastMonth,
       });
     }
     table.push({ cohort: formatMonth(cohort), size, cells });

@@ -98,8 +98,8 @@ export async function getDashboard(shopDomain: string, query: DashboardQuery = {
     kpis,
     changes: kpiChanges(kpis.current, kpis.previous, kpis.yearAgo),
     cohorts,
-    retentionCurve: retentionCurve(cohorts, asOf),
-    revenueByMonth: monthlyRevenue(h, { asOf, months: REVENUE_MONTHS }),
+    retentionCurve: retentionCurve(cohorts),
+    revenueByMonth: monthlyRevenue(h, { asOf, months: REVENUE_MONTHS, today }),
     segments: segmentSummary(rfmScores(h, asOf)),
     predictions: await predictionsView(shopDomain),
   };

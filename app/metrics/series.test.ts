@@ -49,6 +49,15 @@ describe("monthlyRevenue", () => {
     expect(rows(monthlyRevenue(histories(), { asOf: day("2024-03-01"), months: 1 }))).toEqual([["2024-02", 800, 1_000, 0]]);
   });
 
+  it("marks the last month while it is under way, and not once it is over", () => {
+    const inProgress = (asOf: string, today?: string) =>
+      monthlyRevenue(histories(), { asOf: day(asOf), months: 2, today: today === undefined ? undefined : day(today) }).map((m) => m.inProgress);
+    expect(inProgress("2024-04-16")).toEqual([false, true]);
+    expect(inProgress("2024-05-01", "2024-05-01")).toEqual([false, false]);
+    // Through 30 April while it is 30 April: the day, and so the month, is not over.
+    expect(inProgress("2024-05-01", "2024-04-30")).toEqual([false, true]);
+  });
+
   it("is all zeros for a shop without orders", () => {
     expect(rows(monthlyRevenue(new OrderFacts(HELSINKI).histories(), { asOf: day("2024-04-16"), months: 2 }))).toEqual([
       ["2024-03", 0, 0, 0],
@@ -59,7 +68,7 @@ describe("monthlyRevenue", () => {
 
 describe("retentionCurve", () => {
   const curve = (asOf: string) =>
-    retentionCurve(cohortTable(histories(), { asOf: day(asOf) }), day(asOf)).map((p) => [p.month, Number(p.percent.toFixed(2)), p.cohorts]);
+    retentionCurve(cohortTable(histories(), { asOf: day(asOf) })).map((p) => [p.month, Number(p.percent.toFixed(2)), p.cohorts]);
 
   it("weighs cohorts by size and leaves out the month in progress", () => {
     // As of 15 April: January's cohort (3) has months 0-2 complete, February's (1) 0-1, March's (2) 0.
@@ -79,7 +88,12 @@ describe("retentionCurve", () => {
     ]);
   });
 
+  it("leaves out April on its last day, while it is still today", () => {
+    const lastDay = retentionCurve(cohortTable(histories(), { asOf: day("2024-05-01"), today: day("2024-04-30") }));
+    expect(lastDay.map((p) => [p.month, Number(p.percent.toFixed(2)), p.cohorts])).toEqual(curve("2024-04-16"));
+  });
+
   it("is empty without cohorts", () => {
-    expect(retentionCurve({ rows: [], months: 0 }, day("2024-04-16"))).toEqual([]);
+    expect(retentionCurve({ rows: [], months: 0 })).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 // What the dashboard's charts draw over time: net revenue per month split by new, returning and
 // guest orders, and the retention curve (how many of a cohort still order k months on).
-import { firstDayOfMonth, formatMonth, monthOfDay, type LocalDay } from "./calendar";
+import { firstDayOfMonth, formatMonth, lastMonthInProgress, type LocalDay } from "./calendar";
 import type { CohortTable } from "./cohorts";
 import { assertExactMoney, type CustomerHistories } from "./order-facts";
 
@@ -12,13 +12,15 @@ export interface MonthlyRevenue {
   /** ... of their second and later orders. */
   netRevenueReturning: number;
   netRevenueGuest: number;
+  /** The month is still under way: its figures count the days so far. */
+  inProgress: boolean;
 }
 
 /**
  * The `months` calendar months up to the one holding `asOf - 1`, oldest first; the last one is
  * only observed up to `asOf` (exclusive). One pass over the orders before `asOf`.
  */
-export function monthlyRevenue(h: CustomerHistories, { asOf, months }: { asOf: LocalDay; months: number }): MonthlyRevenue[] {
+export function monthlyRevenue(h: CustomerHistories, { asOf, months, today }: { asOf: LocalDay; months: number; today?: LocalDay }): MonthlyRevenue[] {
   const lastMonth = h.monthOf(asOf - 1);
   const firstMonth = lastMonth - months + 1;
   const firstDay = firstDayOfMonth(firstMonth);
@@ -46,6 +48,7 @@ export function monthlyRevenue(h: CustomerHistories, { asOf, months }: { asOf: L
     netRevenueNew: assertExactMoney(newRevenue[i]),
     netRevenueReturning: assertExactMoney(returningRevenue[i]),
     netRevenueGuest: assertExactMoney(guestRevenue[i]),
+    inProgress: i === months - 1 && lastMonthInProgress(asOf, today),
   }));
 }
 
@@ -59,29 +62,21 @@ export interface RetentionPoint {
 }
 
 /**
- * The retention curve of a cohort table taken as of `asOf`: per month k, customers of all cohorts
- * who ordered in their month k over those cohorts' sizes (so a large cohort weighs more than a
- * small one). The month in progress is left out: half a month would pull the curve down.
+ * The retention curve of a cohort table: per month k, customers of all cohorts who ordered in their
+ * month k over those cohorts' sizes (so a large cohort weighs more than a small one). The month in
+ * progress is left out: half a month would pull the curve down.
  */
-export function retentionCurve(table: CohortTable, asOf: LocalDay): RetentionPoint[] {
-  const lastMonth = monthOfDay(asOf - 1);
-  const monthInProgress = firstDayOfMonth(lastMonth + 1) === asOf ? null : lastMonth;
+export function retentionCurve(table: CohortTable): RetentionPoint[] {
   const customers: number[] = [];
   const sizes: number[] = [];
   const cohorts: number[] = [];
   for (const row of table.rows) {
-    const cohort = monthIndexOf(row.cohort);
     for (const cell of row.cells) {
-      if (cohort + cell.month === monthInProgress) break;
+      if (cell.inProgress) break;
       customers[cell.month] = (customers[cell.month] ?? 0) + cell.customers;
       sizes[cell.month] = (sizes[cell.month] ?? 0) + row.size;
       cohorts[cell.month] = (cohorts[cell.month] ?? 0) + 1;
     }
   }
   return sizes.map((size, month) => ({ month, percent: (customers[month] / size) * 100, cohorts: cohorts[month] }));
-}
-
-/** "2024-03" -> its month index. */
-function monthIndexOf(month: string): number {
-  return (Number(month.slice(0, 4)) - 1970) * 12 + Number(month.slice(5, 7)) - 1;
 }

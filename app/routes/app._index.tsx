@@ -327,7 +327,13 @@ export default function DashboardPage() {
           <PredictionsCard predictions={view.predictions} shop={shop} />
         </Layout.Section>
         <Layout.Section>
-          <ChartCard title={t("charts.revenue.title")} help={t("charts.revenue.help", { months: view.revenueByMonth.length, to: day(periods.current.to) })}>
+          <ChartCard
+            title={t("charts.revenue.title")}
+            help={[
+              t("charts.revenue.help", { months: view.revenueByMonth.length, to: day(periods.current.to) }),
+              ...(view.revenueByMonth.at(-1)?.inProgress ? [t("charts.revenue.inProgress")] : []),
+            ].join(" ")}
+          >
             <RevenueChart months={view.revenueByMonth} currency={shop.currency} />
           </ChartCard>
         </Layout.Section>

@@ -89,6 +89,12 @@ describe("dashboard", () => {
     expect(await heatmap.locator("td[data-in-progress]").count()).toBe(13);
     expect(await heatmap.locator("tbody tr td:last-child[data-in-progress]").count()).toBe(1);
     expect(await page.getByText("Dashed: the month in progress, counted so far").count()).toBe(1);
+    // The revenue chart's figures, as a screen reader gets them: 24 months, the last one so far.
+    const revenueRows = page.locator("#chart-revenue-table tbody tr");
+    expect(await revenueRows.count()).toBe(24);
+    expect(await revenueRows.last().locator("th").textContent()).toMatch(/^\w{3} \d{4} \(so far\)$/);
+    expect(await revenueRows.last().locator("td").first().textContent()).toMatch(/^€[\d,]+\.\d\d$/);
+    expect(await page.getByText("The last month is still under way: counted so far.", { exact: false }).count()).toBe(1);
     await expectAccessible(page);
     await page.screenshot({ path: "test-results/screenshots/dashboard-overview.png", fullPage: true });
 
