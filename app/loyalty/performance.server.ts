@@ -83,8 +83,9 @@ async function pointTotals(shopDomain: string, now: Date) {
     (await db.ledgerEntry.aggregate({ where: { shopDomain, availableAt }, _sum: { points: true } }))._sum.points ?? 0;
   return {
     issued: sum("earn", "void", "deduct", "adjust"),
-    redeemed: -sum("redeem"),
-    expired: -sum("expire"),
+    // Debits are stored negative; 0 - x rather than -x, so that none reads as "-0".
+    redeemed: 0 - sum("redeem"),
+    expired: 0 - sum("expire"),
     outstanding: await availableBy({ lte: now }),
     pending: await availableBy({ gt: now }),
   };

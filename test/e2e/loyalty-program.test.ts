@@ -174,6 +174,8 @@ describe("loyalty program admin", () => {
     for (const figure of ["issued", "redeemed", "expired", "outstanding", "pending"]) {
       expect(await page.locator(`#points-${figure}`).textContent()).toMatch(/^-?[\d,]+$/);
     }
+    // A share of points issued: never negative, not even "-0.0%".
+    expect(await page.locator("#points-redemption-rate").textContent()).toMatch(/^(\d+\.\d%|—)$/);
     // The demo's rewards decide whether there is a value per point; either way the card says so.
     expect(await page.locator("#points-liability").textContent()).toMatch(/^(€[\d,]+\.\d\d|—)$/);
     expect((await page.locator("#holdout-lift").count()) + (await page.locator("#holdout-lift-note").count())).toBeGreaterThan(0);
