@@ -1,7 +1,8 @@
 // The customers list on the metrics bench's store (~1,000,000 orders, 200,000 customers over five
-// years; bench/metrics.ts writes and reuses the history file), on SQLite:
-//   npx tsx bench/customers.ts
-// The history is imported with `npm run import` into bench-results/customers.sqlite, the models are
+// years; bench/metrics.ts writes and reuses the history file), on SQLite or PostgreSQL:
+//   npx tsx bench/customers.ts [--db sqlite|postgresql]
+// The history is imported with `npm run import` into bench-results/customers.sqlite (or a fresh
+// PostgreSQL database, analyzed after the import as autovacuum would), the models are
 // fitted, and half the customers become loyalty members with three ledger entries each (rows
 // written directly: this measures reading them, not earning). Then, in this one process: the first
 // list call (the shop's customer index is built), warm calls of each kind of query, the call right
@@ -12,17 +13,22 @@ import "../scripts/env";
 import { execFileSync } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
+import { parseArgs } from "node:util";
+import pg from "pg";
+import { freshDatabase } from "../test/support/database";
 import { metricsHistoryFile, median, SHOP, TIMEZONE } from "./metrics";
 
-const DATABASE = "bench-results/customers.sqlite";
+const { values: args } = parseArgs({ options: { db: { type: "string", default: "sqlite" } } });
+if (args.db !== "sqlite" && args.db !== "postgresql") throw new Error(`--db must be sqlite or postgresql, got ${args.db}`);
+const SQLITE_FILE = "bench-results/customers.sqlite";
 const WARM_CALLS = 9;
 /** facts.server.ts re-reads rows changed within a minute of its last look; warm calls must not see the import's. */
 const QUIET_AFTER_WRITES_MS = 62_000;
 
 mkdirSync("bench-results", { recursive: true });
 const history = await metricsHistoryFile();
-for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(DATABASE + suffix, { force: true });
-process.env.DATABASE_URL = `file:./${DATABASE}`;
+for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(SQLITE_FILE + suffix, { force: true });
+process.env.DATABASE_URL = args.db === "sqlite" ? `file:./${SQLITE_FILE}` : await freshDatabase("postgresql", "comeback_bench_customers");
 process.env.COMEBACK_QUIET = "1";
 // The list's modules load the Shopify configuration; nothing here talks to Shopify.
 for (const name of ["SHOPIFY_API_KEY", "SHOPIFY_API_SECRET", "SCOPES"]) process.env[name] ||= "bench";
@@ -64,6 +70,14 @@ for (let start = 0; start < members.length; start += 5000) {
       [1, 2, 3].map((n) => ledgerEntry({ sourceKey: `bench:${gid}:${n}`, memberGid: gid, type: "earn", source: "order", points: (i % 97) + n, reason: "purchase", createdAt: now })),
     ),
   );
+}
+
+if (args.db === "postgresql") {
+  // Planner statistics, as autovacuum would gather soon after a bulk load (bench/metrics.ts does the same).
+  const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await client.connect();
+  await client.query("ANALYZE");
+  await client.end();
 }
 
 const wait = importedAt + QUIET_AFTER_WRITES_MS - Date.now();
@@ -110,6 +124,7 @@ let exported = 0;
 for (let i = 0; i < 3; i++) exportMs.push(await time(async () => (exported = (await exportCustomers(SHOP, parseListQuery(new URLSearchParams()))).rows.length)));
 
 const result = {
+  database: args.db,
   store: { orders: history.lines, customers: customers.length, members: members.length, ledgerEntries: members.length * 3 },
   firstCallMs: first,
   afterOrderChangeMs: afterChange,
@@ -119,6 +134,6 @@ const result = {
   exportedRows: exported,
   samples: { warm, exportMs },
 };
-writeFileSync(`bench-results/customers-${new Date().toISOString().replace(/[:.]/g, "-")}.json`, JSON.stringify(result, null, 2));
+writeFileSync(`bench-results/customers-${args.db}-${new Date().toISOString().replace(/[:.]/g, "-")}.json`, JSON.stringify(result, null, 2));
 console.log(JSON.stringify({ ...result, samples: undefined }, null, 2));
 await db.$disconnect();
