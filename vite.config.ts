@@ -22,6 +22,9 @@ export default defineConfig({
     port: Number(process.env.PORT || 3000),
     hmr,
     fs: { allow: ["app", "node_modules"] },
+    // Every page's modules transformed at startup: the routes load lazily, and a dependency first
+    // met on a later page would make Vite re-optimise while pages are open (see optimizeDeps).
+    warmup: { clientFiles: ["./app/root.tsx", "./app/routes/*.tsx"] },
   },
   plugins: [
     remix({
