@@ -46,6 +46,7 @@ export default defineConfig({
   // Vite re-optimise and reload, and the page can then run two copies of React.
   optimizeDeps: {
     include: [
+      "@remix-run/node",
       "@shopify/app-bridge-react",
       "@shopify/polaris",
       "@shopify/polaris-viz",
@@ -55,6 +56,7 @@ export default defineConfig({
       "@shopify/shopify-app-session-storage-prisma",
       "better-sqlite3",
       "i18next",
+      "pg",
       "react-i18next",
       "zod",
     ],
