@@ -2,44 +2,15 @@ import { describe, expect, it } from "vitest";
 import { monthOfDay } from "./calendar";
 import { cohortTable, type CohortRow } from "./cohorts";
 import { OrderFacts } from "./order-facts";
-import { day, HELSINKI, orderRow, shopWith, type OrderTuple } from "./test-histories";
+import { day, HELSINKI, sampleShop, shopWith } from "./test-histories";
 
 /** As of 15 April 2024 (asOf is exclusive: orders before 16 April are seen). */
 const AS_OF = day("2024-04-16");
 
-const ORDERS: OrderTuple[] = [
-  // January cohort: customers 1, 2, 3.
-  [1, "2024-01-05", 1_000],
-  [1, "2024-01-20", 500],
-  [1, "2024-03-03", 2_000],
-  [2, "2024-01-31T21:30:00Z", 3_000], // 23:30 on 31 January in Helsinki
-  [2, "2024-02-10", 1_000],
-  [2, "2024-04-10", 1_000],
-  [3, "2024-01-10", 600],
-  // February cohort: customer 4, whose first order is 00:30 on 1 February in Helsinki (still January in UTC).
-  [4, "2024-01-31T22:30:00Z", 800],
-  [4, "2024-03-15", 400],
-  // March cohort: customers 5 and 7 (7's cancelled January order is added below).
-  [5, "2024-03-20", 700],
-  [5, "2024-04-02", 300],
-  [7, "2024-03-01", 900],
-  // April cohort: customer 6; the order on 20 April is after asOf.
-  [6, "2024-04-01", 1_000],
-  [6, "2024-04-20", 5_000],
-  // Guests never join a cohort.
-  [null, "2024-01-15", 10_000],
-];
-
-function shop(zone = HELSINKI): OrderFacts {
-  const facts = shopWith(ORDERS, zone);
-  facts.apply([orderRow({ id: 1_000, customerId: 7, at: "2024-01-02", net: 9_999, cancelled: true })]);
-  return facts;
-}
-
 const cells = (row: CohortRow) => row.cells.map(({ customers, orders, revenue }) => [customers, orders, revenue]);
 
 describe("cohortTable", () => {
-  const table = cohortTable(shop().histories(), { asOf: AS_OF });
+  const table = cohortTable(sampleShop().histories(), { asOf: AS_OF });
   const [january, february, march, april] = table.rows;
 
   it("has one row per month of first counted order, oldest first, in the shop's zone", () => {
@@ -82,24 +53,24 @@ describe("cohortTable", () => {
 
   it("marks each cohort's April, the month in progress as of 15 April, and nothing once a month is over", () => {
     for (const row of table.rows) expect(row.cells.map((cell) => cell.inProgress)).toEqual(row.cells.map((_, k) => k === row.cells.length - 1));
-    const endOfMarch = cohortTable(shop().histories(), { asOf: day("2024-04-01") });
+    const endOfMarch = cohortTable(sampleShop().histories(), { asOf: day("2024-04-01") });
     expect(endOfMarch.rows.flatMap((row) => row.cells).some((cell) => cell.inProgress)).toBe(false);
     // Through the last day of April: in progress while that day is today, complete after it.
-    const throughApril = (today: string) => cohortTable(shop().histories(), { asOf: day("2024-05-01"), today: day(today) });
+    const throughApril = (today: string) => cohortTable(sampleShop().histories(), { asOf: day("2024-05-01"), today: day(today) });
     expect(throughApril("2024-04-30").rows.at(-1)!.cells.at(-1)!.inProgress).toBe(true);
     expect(throughApril("2024-05-01").rows.flatMap((row) => row.cells).some((cell) => cell.inProgress)).toBe(false);
   });
 
   it("does not see orders on or after asOf", () => {
     expect(cells(april)).toEqual([[1, 1, 1_000]]);
-    const endOfFebruary = cohortTable(shop().histories(), { asOf: day("2024-03-01") });
+    const endOfFebruary = cohortTable(sampleShop().histories(), { asOf: day("2024-03-01") });
     expect(endOfFebruary.rows.map((row) => row.cohort)).toEqual(["2024-01", "2024-02"]);
     expect(cells(endOfFebruary.rows[0])).toEqual([[3, 4, 5_100], [1, 1, 1_000]]);
     expect(endOfFebruary.months).toBe(2);
   });
 
   it("follows the shop's zone at month boundaries", () => {
-    const utcTable = cohortTable(shop("UTC").histories(), { asOf: AS_OF });
+    const utcTable = cohortTable(sampleShop("UTC").histories(), { asOf: AS_OF });
     expect(utcTable.rows.map((row) => [row.cohort, row.size])).toEqual([["2024-01", 4], ["2024-03", 2], ["2024-04", 1]]);
   });
 });
@@ -108,19 +79,19 @@ describe("cohortTable options", () => {
   const month = (date: string) => monthOfDay(day(date));
 
   it("keeps the newest cohorts when limited by maxCohorts", () => {
-    const table = cohortTable(shop().histories(), { asOf: AS_OF, maxCohorts: 2 });
+    const table = cohortTable(sampleShop().histories(), { asOf: AS_OF, maxCohorts: 2 });
     expect(table.rows.map((row) => row.cohort)).toEqual(["2024-03", "2024-04"]);
     expect(table.months).toBe(2);
   });
 
   it("limits the columns to maxMonths", () => {
-    const table = cohortTable(shop().histories(), { asOf: AS_OF, maxMonths: 2 });
+    const table = cohortTable(sampleShop().histories(), { asOf: AS_OF, maxMonths: 2 });
     expect(table.rows.map((row) => row.cells.length)).toEqual([2, 2, 2, 1]);
     expect(table.months).toBe(2);
   });
 
   it("selects cohorts by first month, and still shows their months up to asOf", () => {
-    const table = cohortTable(shop().histories(), { asOf: AS_OF, fromMonth: month("2024-02-01"), toMonth: month("2024-03-01") });
+    const table = cohortTable(sampleShop().histories(), { asOf: AS_OF, fromMonth: month("2024-02-01"), toMonth: month("2024-03-01") });
     expect(table.rows.map((row) => [row.cohort, row.cells.length])).toEqual([["2024-02", 3], ["2024-03", 2]]);
   });
 
@@ -134,6 +105,6 @@ describe("cohortTable options", () => {
 
   it("is empty for a shop without counted orders", () => {
     expect(cohortTable(new OrderFacts(HELSINKI).histories(), { asOf: AS_OF })).toEqual({ rows: [], months: 0 });
-    expect(cohortTable(shop().histories(), { asOf: day("2023-06-01") })).toEqual({ rows: [], months: 0 });
+    expect(cohortTable(sampleShop().histories(), { asOf: day("2023-06-01") })).toEqual({ rows: [], months: 0 });
   });
 });

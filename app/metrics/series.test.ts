@@ -2,33 +2,9 @@ import { describe, expect, it } from "vitest";
 import { cohortTable } from "./cohorts";
 import { OrderFacts } from "./order-facts";
 import { monthlyRevenue, retentionCurve } from "./series";
-import { day, HELSINKI, orderRow, shopWith, type OrderTuple } from "./test-histories";
+import { day, HELSINKI, sampleShop } from "./test-histories";
 
-const ORDERS: OrderTuple[] = [
-  [1, "2024-01-05", 1_000],
-  [1, "2024-01-20", 500],
-  [1, "2024-03-03", 2_000],
-  [2, "2024-01-31T21:30:00Z", 3_000], // 23:30 on 31 January in Helsinki
-  [2, "2024-02-10", 1_000],
-  [2, "2024-04-10", 1_000],
-  [3, "2024-01-10", 600],
-  [4, "2024-01-31T22:30:00Z", 800], // 00:30 on 1 February in Helsinki
-  [4, "2024-03-15", 400],
-  [5, "2024-03-20", 700],
-  [5, "2024-04-02", 300],
-  [7, "2024-03-01", 900],
-  [6, "2024-04-01", 1_000],
-  [6, "2024-04-20", 5_000],
-  [null, "2024-01-15", 10_000],
-  [null, "2024-04-30", 70],
-];
-
-function histories() {
-  const facts = shopWith(ORDERS, HELSINKI);
-  // Customer 7's cancelled January order does not make March's order a returning one.
-  facts.apply([orderRow({ id: 1_000, customerId: 7, at: "2024-01-02", net: 9_999, cancelled: true })]);
-  return facts.histories();
-}
+const histories = () => sampleShop().histories();
 
 const rows = (series: ReturnType<typeof monthlyRevenue>) =>
   series.map((m) => [m.month, m.netRevenueNew, m.netRevenueReturning, m.netRevenueGuest]);

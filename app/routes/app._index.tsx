@@ -9,7 +9,6 @@ import {
   Button,
   Card,
   DataTable,
-  EmptyState,
   InlineGrid,
   InlineStack,
   Layout,
@@ -32,6 +31,7 @@ import { ShopNotFoundError } from "../metrics/facts.server";
 import { dashboardQuery } from "../metrics/http.server";
 import { getDashboard, saveLookbackDays, type Dashboard } from "../metrics/metrics.server";
 import { MetricsQueryError, type MetricsQueryProblem } from "../metrics/periods";
+import { EmptyPage } from "../components/empty-page";
 import { pageTitle } from "../i18n/meta";
 export { PageErrorBoundary as ErrorBoundary } from "../components/page-error";
 
@@ -277,17 +277,9 @@ export default function DashboardPage() {
   }
   if (!view || view.firstOrder === null) {
     return (
-      <Page title={t("title")}>
-        <Card>
-          <EmptyState
-            heading={t("empty.heading")}
-            action={{ content: t("empty.action"), url: "/app/sync" }}
-            image="https://cdn.shopify.com/s/files/1/0262/4071/2726/files/emptystate-files.png"
-          >
-            <p>{t("empty.body")}</p>
-          </EmptyState>
-        </Card>
-      </Page>
+      <EmptyPage title={t("title")} heading={t("empty.heading")} action={{ content: t("empty.action"), url: "/app/sync" }}>
+        <p>{t("empty.body")}</p>
+      </EmptyPage>
     );
   }
   const { periods, shop } = view;

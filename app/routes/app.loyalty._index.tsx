@@ -2,7 +2,7 @@
 // (members against the holdout and other customers, points and their liability).
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
-import { Badge, Banner, BlockStack, Card, EmptyState, Layout, Page, Text } from "@shopify/polaris";
+import { Badge, Banner, BlockStack, Layout, Page, Text } from "@shopify/polaris";
 import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
 import { requireShop } from "../auth.server";
@@ -13,6 +13,7 @@ import { useToast } from "../components/toast";
 import { saveProgram } from "../loyalty/admin.server";
 import { programPerformance } from "../loyalty/performance.server";
 import { loadProgram } from "../loyalty/store.server";
+import { EmptyPage } from "../components/empty-page";
 import { pageTitle } from "../i18n/meta";
 export { PageErrorBoundary as ErrorBoundary } from "../components/page-error";
 
@@ -56,17 +57,9 @@ export default function LoyaltyOverviewPage() {
   if (loadingOther) return <LoyaltyPageSkeleton title={t("settings.title")} />;
   if (!program || !performance) {
     return (
-      <Page title={t("overview.title")}>
-        <Card>
-          <EmptyState
-            heading={t("overview.empty.heading")}
-            action={{ content: t("overview.empty.action"), url: "/app/loyalty/settings" }}
-            image="https://cdn.shopify.com/s/files/1/0262/4071/2726/files/emptystate-files.png"
-          >
-            <p>{t("overview.empty.body")}</p>
-          </EmptyState>
-        </Card>
-      </Page>
+      <EmptyPage title={t("overview.title")} heading={t("overview.empty.heading")} action={{ content: t("overview.empty.action"), url: "/app/loyalty/settings" }}>
+        <p>{t("overview.empty.body")}</p>
+      </EmptyPage>
     );
   }
 
