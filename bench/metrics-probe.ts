@@ -11,7 +11,7 @@
 //   fit        refitModels from scratch (no stored fit) and from the previous fit (the daily refit).
 //   webhooks   single-order upserts, one transaction each, with Order_shopDomain_updatedAt_idx
 //              present and dropped (A B B A A B B A blocks, so drift falls on both sides alike).
-//   cdnow      fitBgNbd + fitGammaGamma on the CDNOW sample (no database).
+//   cdnow      fitBgNbd + fitGammaGamma, and fitParetoNbd, on the CDNOW sample (no database).
 import "../scripts/env";
 import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 
@@ -447,19 +447,22 @@ async function cdnow(runs: number) {
   const { loadCdnowSummary } = await import("../test/fixtures/cdnow/load");
   const { fitBgNbd } = await import("../app/metrics/models/bgnbd");
   const { fitGammaGamma } = await import("../app/metrics/models/gamma-gamma");
+  const { fitParetoNbd } = await import("../app/metrics/models/pareto-nbd");
   const data = loadCdnowSummary();
   // Gamma-Gamma on the customers with repeat purchases, mean spend = zbar.
   const repeat = [...data.x.keys()].filter((i) => data.x[i] > 0);
   const spend = { x: Float64Array.from(repeat, (i) => data.x[i]), mbar: Float64Array.from(repeat, (i) => data.zbar[i]) };
-  const results: { bgNbdMs: number; gammaGammaMs: number; totalMs: number }[] = [];
-  let bg, gg;
+  const results: { bgNbdMs: number; gammaGammaMs: number; totalMs: number; paretoNbdMs: number }[] = [];
+  let bg, gg, pareto;
   for (let i = 0; i < runs; i++) {
     const started = performance.now();
     bg = fitBgNbd(data);
     const between = performance.now();
     gg = fitGammaGamma(spend);
     const ended = performance.now();
-    results.push({ bgNbdMs: round(between - started, 2), gammaGammaMs: round(ended - between, 2), totalMs: round(ended - started, 2) });
+    pareto = fitParetoNbd(data);
+    const paretoMs = performance.now() - ended;
+    results.push({ bgNbdMs: round(between - started, 2), gammaGammaMs: round(ended - between, 2), totalMs: round(ended - started, 2), paretoNbdMs: round(paretoMs, 2) });
   }
   return {
     customers: data.x.length,
@@ -467,6 +470,7 @@ async function cdnow(runs: number) {
     runs: results,
     bgNbd: bg && { r: bg.r, alpha: bg.alpha, a: bg.a, b: bg.b, iterations: bg.iterations, converged: bg.converged },
     gammaGamma: gg && { p: gg.p, q: gg.q, gamma: gg.gamma, iterations: gg.iterations, converged: gg.converged },
+    paretoNbd: pareto && { r: pareto.r, alpha: pareto.alpha, s: pareto.s, beta: pareto.beta, iterations: pareto.iterations, converged: pareto.converged },
   };
 }
 

@@ -106,6 +106,8 @@ function printCdnow(result: CdnowProbe) {
       `BG/NBD ${median(result.runs.map((r) => r.bgNbdMs))} ms + Gamma-Gamma ${median(result.runs.map((r) => r.gammaGammaMs))} ms = ${total} ms ` +
       `(first run ${result.runs[0]?.totalMs} ms)   target <= ${TARGETS.cdnowMs} ms: ${verdict(total <= TARGETS.cdnowMs)}`,
   );
+  const pareto = median(result.runs.map((r) => r.paretoNbdMs));
+  console.log(`   Pareto/NBD ${pareto} ms   target <= ${TARGETS.paretoCdnowMs} ms: ${verdict(pareto <= TARGETS.paretoCdnowMs)}`);
 }
 
 function printMetrics(result: MetricsResult, history: MetricsHistory) {
