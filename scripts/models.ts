@@ -7,12 +7,11 @@
 // ID,expected_average_spend for gamma-gamma. Bad input: one line naming the line, exit status 1.
 import { readFileSync, statSync } from "node:fs";
 import { parseArgs } from "node:util";
-import * as bgNbd from "../app/metrics/models/bgnbd";
 import { expectedAverageSpend, fitGammaGamma } from "../app/metrics/models/gamma-gamma";
-import * as paretoNbd from "../app/metrics/models/pareto-nbd";
+import { fitPurchaseModel, PURCHASE_MODELS } from "../app/metrics/models/purchase-models";
 import { parseCustomerSummaries, SummaryFileError, type CustomerSummaries } from "../app/metrics/models/summary-csv";
 
-const MODELS = ["bgnbd", "pareto-nbd", "gamma-gamma"] as const;
+const MODELS = [...PURCHASE_MODELS, "gamma-gamma"] as const;
 type Model = (typeof MODELS)[number];
 const usage = "usage: npm run models -- fit|predict FILE.csv --model bgnbd|pareto-nbd|gamma-gamma [--horizon H]";
 
@@ -52,12 +51,11 @@ function spendData(data: CustomerSummaries) {
 }
 
 const started = performance.now();
-const fit =
-  model === "bgnbd" ? bgNbd.fitBgNbd(summaries) : model === "pareto-nbd" ? paretoNbd.fitParetoNbd(summaries) : fitGammaGamma(spendData(summaries));
+const spend = model === "gamma-gamma" ? fitGammaGamma(spendData(summaries)) : null;
+const purchases = model === "gamma-gamma" ? null : fitPurchaseModel(model, summaries);
 const seconds = (performance.now() - started) / 1000;
-const { logLikelihood, iterations, converged } = fit;
-const PARAMS: Record<Model, string[]> = { bgnbd: ["r", "alpha", "a", "b"], "pareto-nbd": ["r", "alpha", "s", "beta"], "gamma-gamma": ["p", "q", "gamma"] };
-const params = Object.fromEntries(PARAMS[model].map((name) => [name, (fit as unknown as Record<string, number>)[name]]));
+const { logLikelihood, iterations, converged } = (spend ?? purchases)!;
+const params = spend ? { p: spend.p, q: spend.q, gamma: spend.gamma } : purchases!.params;
 if (!converged) console.error(`warning: the ${model} fit did not converge in ${iterations} iterations; the parameters are not reliable`);
 
 if (command === "fit") {
@@ -67,14 +65,12 @@ if (command === "fit") {
   const csvId = (id: string) => (/[",\r\n]/.test(id) ? `"${id.replaceAll('"', '""')}"` : id);
   for (let i = 0; i < summaries.ids.length; i++) {
     const [x, tx, T] = [summaries.x[i], summaries.tx[i], summaries.T[i]];
-    if (model === "gamma-gamma") {
-      const spend = x > 0 ? expectedAverageSpend(fit as ReturnType<typeof fitGammaGamma>, x, summaries.monetary![i]) : null;
-      rows.push(`${csvId(summaries.ids[i])},${spend === null ? "" : spend.toFixed(6)}`);
+    if (spend) {
+      const value = x > 0 ? expectedAverageSpend(spend, x, summaries.monetary![i]).toFixed(6) : "";
+      rows.push(`${csvId(summaries.ids[i])},${value}`);
       continue;
     }
-    const purchaseModel = model === "bgnbd" ? bgNbd : paretoNbd;
-    const p = fit as bgNbd.BgNbdParams & paretoNbd.ParetoNbdParams;
-    rows.push(`${csvId(summaries.ids[i])},${purchaseModel.probabilityAlive(p, x, tx, T).toFixed(6)},${purchaseModel.expectedPurchases(p, horizon, x, tx, T).toFixed(6)}`);
+    rows.push(`${csvId(summaries.ids[i])},${purchases!.probabilityAlive(x, tx, T).toFixed(6)},${purchases!.expectedPurchases(horizon, x, tx, T).toFixed(6)}`);
   }
   const header = model === "gamma-gamma" ? "ID,expected_average_spend" : "ID,p_alive,expected_purchases";
   process.stdout.write([header, ...rows].join("\n") + "\n");

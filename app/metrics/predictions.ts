@@ -26,7 +26,10 @@ export interface ModelInput {
   mbar: Float64Array;
 }
 
-export function modelInput(h: CustomerHistories, asOf: LocalDay): ModelInput {
+/** What the models read of the customers' histories: each one's sorted purchase days and net revenue. */
+export type PurchaseHistories = Pick<CustomerHistories, "customers" | "start" | "days" | "net">;
+
+export function modelInput(h: PurchaseHistories, asOf: LocalDay): ModelInput {
   const customer: number[] = [];
   const x: number[] = [];
   const tx: number[] = [];
