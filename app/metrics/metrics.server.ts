@@ -4,6 +4,7 @@
 import db from "../db.server";
 import englishText from "../locales/en/dashboard.json";
 import { log } from "../log.server";
+import { backtest as runBacktest, type Backtest } from "./backtest";
 import { formatLocalDate } from "./calendar";
 import type { CustomerMetricsRow } from "./csv";
 import { cohortTable, type CohortTable } from "./cohorts";
@@ -64,10 +65,18 @@ export type PredictionsView =
       asOf: string;
       customers: number;
       reasons: FitReason[];
+      /** The purchase model behind the predictions. */
+      model: FittedModels["model"];
       bgNbd: FittedModels["bgNbd"];
+      paretoNbd: FittedModels["paretoNbd"];
       gammaGamma: FittedModels["gammaGamma"];
       summary: PredictionSummary | null;
+      /** How both models predicted the shop's recent past; null when its history is too short to test. */
+      backtest: BacktestView | null;
     };
+
+/** The backtest with its days as dates: the holdout period is [calibrationEnd, asOf). */
+export type BacktestView = Omit<Backtest, "calibrationEnd" | "asOf"> & { holdoutFrom: string; holdoutTo: string };
 
 const dashboardCohorts = (h: CustomerHistories, asOf: number, today: number) =>
   cohortTable(h, { asOf, today, maxCohorts: DASHBOARD_COHORTS, maxMonths: DASHBOARD_COHORTS });
@@ -135,8 +144,11 @@ async function loadFit(shopDomain: string): Promise<StoredFit | null> {
   return {
     asOf: row.asOfDay,
     customers: row.customers,
+    model: row.model === "pareto-nbd" ? "pareto-nbd" : "bgnbd",
     bgNbd: row.bgNbd ? JSON.parse(row.bgNbd) : null,
+    paretoNbd: row.paretoNbd ? JSON.parse(row.paretoNbd) : null,
     gammaGamma: row.gammaGamma ? JSON.parse(row.gammaGamma) : null,
+    backtest: row.backtest ? JSON.parse(row.backtest) : null,
     stable: row.stable,
     // Fits stored before reasons had codes hold English sentences.
     reasons: (JSON.parse(row.reasons) as (FitReason | string)[]).map((r) => (typeof r === "string" ? { code: null, values: {}, text: r } : r)),
@@ -146,27 +158,38 @@ async function loadFit(shopDomain: string): Promise<StoredFit | null> {
   };
 }
 
-/** Fits both models on the shop's history up to today and stores the result. */
+/**
+ * Backtests both purchase models on the shop's recent past, fits them and the spend model on the
+ * whole history up to today, and stores the result: the predictions use the better model.
+ */
 export async function refitModels(shopDomain: string): Promise<StoredFit> {
   const { facts } = await shopFacts(shopDomain);
   const previous = await loadFit(shopDomain);
-  const input = modelInput(facts.histories(), facts.calendar.dayOf(Date.now()) + 1);
-  const fit = fitModels(input, previous);
+  const asOf = facts.calendar.dayOf(Date.now()) + 1;
+  const histories = facts.histories();
+  const input = modelInput(histories, asOf);
+  const started = performance.now();
+  const fit = fitModels(input, previous, runBacktest(histories, asOf));
+  // The backtest's fits count: the bench's refit target covers all four.
+  fit.seconds = (performance.now() - started) / 1000;
   const predictions = predictCustomers(input, fit);
   const summary = predictions && predictionSummary(predictions);
   const data = {
     fittedAt: new Date(),
     asOfDay: fit.asOf,
     customers: fit.customers,
+    model: fit.model,
     bgNbd: fit.bgNbd && JSON.stringify(fit.bgNbd),
+    paretoNbd: fit.paretoNbd && JSON.stringify(fit.paretoNbd),
     gammaGamma: fit.gammaGamma && JSON.stringify(fit.gammaGamma),
+    backtest: fit.backtest && JSON.stringify(fit.backtest),
     stable: fit.stable,
     reasons: JSON.stringify(fit.reasons),
     summary: summary && JSON.stringify(summary),
     seconds: fit.seconds,
   };
   await db.purchaseModelFit.upsert({ where: { shopDomain }, create: { shopDomain, ...data }, update: data });
-  log.info("purchase models fitted", { shop: shopDomain, customers: fit.customers, seconds: fit.seconds, stable: fit.stable });
+  log.info("purchase models fitted", { shop: shopDomain, customers: fit.customers, model: fit.model, seconds: fit.seconds, stable: fit.stable });
   return { ...fit, summary, fittedAt: data.fittedAt };
 }
 
@@ -215,10 +238,17 @@ async function predictionsView(shopDomain: string): Promise<PredictionsView> {
     asOf: formatLocalDate(fit.asOf - 1),
     customers: fit.customers,
     reasons: fit.reasons,
+    model: fit.model,
     bgNbd: fit.bgNbd,
+    paretoNbd: fit.paretoNbd,
     gammaGamma: fit.gammaGamma,
     summary: fit.summary,
+    backtest: fit.backtest && backtestView(fit.backtest),
   };
+}
+
+function backtestView({ calibrationEnd, asOf, ...rest }: Backtest): BacktestView {
+  return { ...rest, holdoutFrom: formatLocalDate(calibrationEnd), holdoutTo: formatLocalDate(asOf - 1) };
 }
 
 // ---- Customers ------------------------------------------------------------------------------

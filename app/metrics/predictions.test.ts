@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { expectedPurchases, probabilityAlive } from "./models/bgnbd";
+import * as bgNbd from "./models/bgnbd";
 import { churnRisk } from "./models/clv";
 import { expectedAverageSpend } from "./models/gamma-gamma";
+import * as paretoNbd from "./models/pareto-nbd";
 import { OrderFacts, type OrderFactRow } from "./order-facts";
 import {
   fitModels,
@@ -115,7 +116,7 @@ function simulatedShop(unit = 1, seed = 7): ModelInput {
 describe("fitModels", () => {
   it("has nothing to fit in a shop without customers", () => {
     const fit = fitModels(modelInput(new OrderFacts(HELSINKI).histories(), day("2024-06-01")));
-    expect(fit).toMatchObject({ customers: 0, bgNbd: null, gammaGamma: null, stable: false });
+    expect(fit).toMatchObject({ customers: 0, bgNbd: null, paretoNbd: null, gammaGamma: null, stable: false });
     expect(fit.reasons.map((reason) => reason.code)).toEqual(["noCustomers"]);
   });
 
@@ -128,6 +129,7 @@ describe("fitModels", () => {
     expect(fit.reasons.map((reason) => reason.text)).toContain("Only 5 customers; at least 200 are needed.");
     expect(fit.reasons.map((reason) => reason.text)).toContain("Only 4 customers have ordered more than once; at least 50 are needed.");
     expect(fit.bgNbd).not.toBeNull();
+    expect(fit.paretoNbd).not.toBeNull();
   });
 
   it("does not model spend with fewer than two repeat customers", () => {
@@ -149,6 +151,7 @@ describe("fitModels", () => {
     expect(fit.stable).toBe(true);
     const warm = fitModels(input, fit);
     for (const key of ["r", "alpha", "a", "b"] as const) expect(warm.bgNbd![key]).toBeCloseTo(fit.bgNbd![key], 4);
+    for (const key of ["r", "alpha", "s", "beta"] as const) expect(warm.paretoNbd![key]).toBeCloseTo(fit.paretoNbd![key], 4);
     for (const key of ["p", "q"] as const) expect(warm.gammaGamma![key]).toBeCloseTo(fit.gammaGamma![key], 4);
   });
 
@@ -158,6 +161,30 @@ describe("fitModels", () => {
     expect(cents.gammaGamma!.p).toBeCloseTo(whole.gammaGamma!.p, 4);
     expect(cents.gammaGamma!.q).toBeCloseTo(whole.gammaGamma!.q, 4);
     expect(cents.reasons).toEqual(whole.reasons);
+  });
+});
+
+describe("fitModels with a backtest", () => {
+  it("predicts with the model that did better on the shop's past, Pareto/NBD when nothing was tested", () => {
+    const input = simulatedShop();
+    expect(fitModels(input).model).toBe("pareto-nbd");
+    const tested = { best: "bgnbd" } as Parameters<typeof fitModels>[2];
+    const fit = fitModels(input, null, tested);
+    expect(fit.model).toBe("bgnbd");
+    expect(fit.backtest).toBe(tested);
+    const predictions = predictCustomers(input, fit)!;
+    const i = input.x.findIndex((x) => x >= 2);
+    expect(predictions.pAlive[i]).toBe(bgNbd.probabilityAlive(fit.bgNbd!, input.x[i], input.tx[i], input.T[i]));
+  });
+
+  it("gives no long-gone one-time buyer a low churn risk under Pareto/NBD", () => {
+    const input = simulatedShop();
+    const fit = fitModels(input);
+    const predictions = predictCustomers(input, fit)!;
+    for (let i = 0; i < input.customer.length; i++) {
+      // One order, more than a year before asOf.
+      if (input.x[i] === 0 && input.T[i] > 52) expect(RISK_CODES[predictions.risk[i]]).not.toBe("low");
+    }
   });
 });
 
@@ -181,16 +208,16 @@ describe("predictCustomers", () => {
       expect(predictions.clv12[i]).toBeGreaterThanOrEqual(0);
       expect(Number.isInteger(predictions.clv12[i])).toBe(true);
       expect(RISK_CODES[predictions.risk[i]]).toBe(churnRisk(predictions.pAlive[i]));
-      if (input.x[i] === 0) expect(predictions.pAlive[i]).toBe(1);
     }
   });
 
   it("multiplies expected orders in a year by expected spend per order", () => {
+    expect(fit.model).toBe("pareto-nbd");
     const i = input.x.findIndex((x) => x >= 2);
     const [x, tx, T, mbar] = [input.x[i], input.tx[i], input.T[i], input.mbar[i]];
-    expect(predictions.pAlive[i]).toBe(probabilityAlive(fit.bgNbd!, x, tx, T));
-    expect(predictions.expectedOrders90[i]).toBe(expectedPurchases(fit.bgNbd!, HORIZON_DAYS.short / WEEK, x, tx, T));
-    const year = expectedPurchases(fit.bgNbd!, HORIZON_DAYS.year / WEEK, x, tx, T);
+    expect(predictions.pAlive[i]).toBe(paretoNbd.probabilityAlive(fit.paretoNbd!, x, tx, T));
+    expect(predictions.expectedOrders90[i]).toBe(paretoNbd.expectedPurchases(fit.paretoNbd!, HORIZON_DAYS.short / WEEK, x, tx, T));
+    const year = paretoNbd.expectedPurchases(fit.paretoNbd!, HORIZON_DAYS.year / WEEK, x, tx, T);
     expect(predictions.expectedOrders365[i]).toBe(year);
     expect(predictions.clv12[i]).toBe(Math.round(year * expectedAverageSpend(fit.gammaGamma!, x, mbar)));
   });

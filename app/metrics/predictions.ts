@@ -1,12 +1,16 @@
-// Per-customer predictions from the shop's BG/NBD and Gamma-Gamma fits: P(alive), expected
-// orders in the next 90 and 365 days, predicted 12-month CLV and churn risk. Time is in weeks,
-// as in Fader & Hardie's papers; a "purchase" is a day with at least one counted order.
+// Per-customer predictions from the shop's purchase model (BG/NBD or Pareto/NBD, whichever did
+// better on the shop's own past, see backtest.ts) and its Gamma-Gamma spend fit: P(alive),
+// expected orders in the next 90 and 365 days, predicted 12-month CLV and churn risk. Time is in
+// weeks, as in Fader & Hardie's papers; a "purchase" is a day with at least one counted order.
+import type { Backtest } from "./backtest";
 import type { LocalDay } from "./calendar";
 import type { CustomerHistories } from "./order-facts";
-import { fitBgNbd, expectedPurchases, probabilityAlive, type BgNbdParams } from "./models/bgnbd";
+import { fitBgNbd, type BgNbdParams } from "./models/bgnbd";
 import { fitGammaGamma, expectedAverageSpend, type GammaGammaParams } from "./models/gamma-gamma";
 import { churnRisk, type ChurnRisk } from "./models/clv";
-import { assessBgNbdFit, assessGammaGammaFit, fitReason, type FitReason } from "./models/stability";
+import { fitParetoNbd, type ParetoNbdParams } from "./models/pareto-nbd";
+import { purchaseModel, type PurchaseModel } from "./models/purchase-models";
+import { assessBgNbdFit, assessGammaGammaFit, assessParetoNbdFit, fitReason, type FitReason } from "./models/stability";
 
 const WEEK_DAYS = 7;
 
@@ -70,22 +74,36 @@ export function modelInput(h: PurchaseHistories, asOf: LocalDay): ModelInput {
 export interface FittedModels {
   asOf: LocalDay;
   customers: number;
+  /** The purchase model the predictions use: the one with the lower error on the shop's own past. */
+  model: PurchaseModel;
   bgNbd: BgNbdParams | null;
+  paretoNbd: ParetoNbdParams | null;
   gammaGamma: GammaGammaParams | null;
+  /** How both models did on the shop's recent past; null when the history is too short to test. */
+  backtest: Backtest | null;
   /** False when the history is too thin for predictions worth showing; `reasons` says why. */
   stable: boolean;
   reasons: FitReason[];
   seconds: number;
 }
 
-export function fitModels(input: ModelInput, previous?: FittedModels | null): FittedModels {
+/**
+ * Without a backtest to decide, Pareto/NBD: BG/NBD calls every customer without a repeat purchase
+ * certainly alive however long ago they bought, the worst answer for most shops' largest group.
+ */
+export const DEFAULT_MODEL: PurchaseModel = "pareto-nbd";
+
+export function fitModels(input: ModelInput, previous?: FittedModels | null, backtest: Backtest | null = null): FittedModels {
   const started = performance.now();
   const customers = input.customer.length;
-  const base = { asOf: input.asOf, customers };
+  const base = { asOf: input.asOf, customers, backtest };
+  const model = backtest?.best ?? DEFAULT_MODEL;
   if (customers === 0) {
-    return { ...base, bgNbd: null, gammaGamma: null, stable: false, reasons: [fitReason("noCustomers")], seconds: 0 };
+    const empty = { bgNbd: null, paretoNbd: null, gammaGamma: null };
+    return { ...base, model, ...empty, stable: false, reasons: [fitReason("noCustomers")], seconds: 0 };
   }
   const bg = fitBgNbd(input, previous?.bgNbd ? { initial: previous.bgNbd } : {});
+  const pareto = fitParetoNbd(input, previous?.paretoNbd ? { initial: previous.paretoNbd } : {});
   // Gamma-Gamma needs repeat purchases with positive spend.
   const spenders = input.x.reduce((n, x, i) => (x > 0 && input.mbar[i] > 0 ? n + 1 : n), 0);
   const gg = spenders >= 2
@@ -94,13 +112,16 @@ export function fitModels(input: ModelInput, previous?: FittedModels | null): Fi
         previous?.gammaGamma ? { initial: previous.gammaGamma } : {},
       )
     : null;
-  // Both models may give the same reason (too few repeat customers): each text once.
-  const reasons = new Map(assessBgNbdFit(bg, input, input.spanDays).reasons.map((reason) => [reason.text, reason]));
+  // Only the model in use decides; both models may give the same reason as the spend model
+  // (too few repeat customers): each text once.
+  const verdict = model === "bgnbd" ? assessBgNbdFit(bg, input, input.spanDays) : assessParetoNbdFit(pareto, input, input.spanDays);
+  const reasons = new Map(verdict.reasons.map((reason) => [reason.text, reason]));
   for (const reason of gg ? assessGammaGammaFit(gg).reasons : [fitReason("tooFewRepeatPurchases")]) reasons.set(reason.text, reason);
-  const pick = ({ r, alpha, a, b }: BgNbdParams) => ({ r, alpha, a, b });
   return {
     ...base,
-    bgNbd: pick(bg),
+    model,
+    bgNbd: { r: bg.r, alpha: bg.alpha, a: bg.a, b: bg.b },
+    paretoNbd: { r: pareto.r, alpha: pareto.alpha, s: pareto.s, beta: pareto.beta },
     gammaGamma: gg && { p: gg.p, q: gg.q, gamma: gg.gamma },
     stable: reasons.size === 0,
     reasons: [...reasons.values()],
@@ -124,7 +145,9 @@ export interface CustomerPredictions {
 
 /** Null unless the fit is stable: thin history gives numbers that mean nothing (docs/metrics.md). */
 export function predictCustomers(input: ModelInput, fit: FittedModels): CustomerPredictions | null {
-  if (!fit.stable || !fit.bgNbd || !fit.gammaGamma || fit.gammaGamma.q <= 1) return null;
+  const params = fit.model === "bgnbd" ? fit.bgNbd : fit.paretoNbd;
+  if (!fit.stable || !params || !fit.gammaGamma || fit.gammaGamma.q <= 1) return null;
+  const { probabilityAlive, expectedPurchases } = purchaseModel(fit.model, params);
   const n = input.customer.length;
   const predictions: CustomerPredictions = {
     customer: input.customer,
@@ -136,10 +159,10 @@ export function predictCustomers(input: ModelInput, fit: FittedModels): Customer
   };
   for (let i = 0; i < n; i++) {
     const [x, tx, T] = [input.x[i], input.tx[i], input.T[i]];
-    const alive = probabilityAlive(fit.bgNbd, x, tx, T);
-    const year = expectedPurchases(fit.bgNbd, HORIZON_DAYS.year / WEEK_DAYS, x, tx, T);
+    const alive = probabilityAlive(x, tx, T);
+    const year = expectedPurchases(HORIZON_DAYS.year / WEEK_DAYS, x, tx, T);
     predictions.pAlive[i] = alive;
-    predictions.expectedOrders90[i] = expectedPurchases(fit.bgNbd, HORIZON_DAYS.short / WEEK_DAYS, x, tx, T);
+    predictions.expectedOrders90[i] = expectedPurchases(HORIZON_DAYS.short / WEEK_DAYS, x, tx, T);
     predictions.expectedOrders365[i] = year;
     predictions.clv12[i] = Math.round(year * expectedAverageSpend(fit.gammaGamma, x, input.mbar[i]));
     predictions.risk[i] = RISK_CODES.indexOf(churnRisk(alive));

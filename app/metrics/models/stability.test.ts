@@ -3,7 +3,8 @@ import { loadCdnowSummary } from "../../../test/fixtures/cdnow/load";
 import { fitBgNbd } from "./bgnbd";
 import { fitGammaGamma } from "./gamma-gamma";
 import { i18nFor } from "../../i18n/i18n";
-import { assessBgNbdFit, assessGammaGammaFit, fitReason, type StabilityVerdict } from "./stability";
+import { fitParetoNbd } from "./pareto-nbd";
+import { assessBgNbdFit, assessGammaGammaFit, assessParetoNbdFit, fitReason, type StabilityVerdict } from "./stability";
 
 const cdnow = loadCdnowSummary();
 const texts = (verdict: StabilityVerdict) => verdict.reasons.map((reason) => reason.text);
@@ -49,6 +50,27 @@ describe("assessBgNbdFit", () => {
     const degenerateRates = assessBgNbdFit({ ...fit, r: 5e3, alpha: 1e5 }, cdnow, calibrationDays);
     expect(texts(degenerateRates)).toEqual(["The estimated buying rates are at extreme values, so predicted purchases are not reliable."]);
     expect(texts(assessBgNbdFit({ ...fit, a: Number.NaN }, cdnow, calibrationDays))).toEqual(["The model fit produced invalid numbers."]);
+  });
+});
+
+describe("assessParetoNbdFit", () => {
+  const fit = fitParetoNbd(cdnow);
+
+  it("accepts the CDNOW fit and applies the same history checks as BG/NBD", () => {
+    expect(assessParetoNbdFit(fit, cdnow, calibrationDays)).toEqual({ stable: true, reasons: [] });
+    const tiny = { x: [0, 1, 3, 0, 2], tx: [0, 5, 20, 0, 8], T: [30, 30, 28, 25, 21] };
+    expect(texts(assessParetoNbdFit(fit, tiny, 30))).toContain("Only 5 customers; at least 200 are needed.");
+    expect(texts(assessParetoNbdFit({ ...fit, converged: false }, cdnow, calibrationDays))).toEqual(["The model fit did not settle on an answer."]);
+  });
+
+  it("rejects drop-out and purchase rates at extreme values", () => {
+    const dropout = ["The estimated chances of customers leaving are at extreme values, so churn predictions are not reliable."];
+    expect(texts(assessParetoNbdFit({ ...fit, s: 5e3 }, cdnow, calibrationDays))).toEqual(dropout);
+    expect(texts(assessParetoNbdFit({ ...fit, beta: 1e-4 }, cdnow, calibrationDays))).toEqual(dropout);
+    expect(texts(assessParetoNbdFit({ ...fit, alpha: 1e6 }, cdnow, calibrationDays))).toEqual([
+      "The estimated buying rates are at extreme values, so predicted purchases are not reliable.",
+    ]);
+    expect(texts(assessParetoNbdFit({ ...fit, s: Number.NaN }, cdnow, calibrationDays))).toEqual(["The model fit produced invalid numbers."]);
   });
 });
 

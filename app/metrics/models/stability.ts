@@ -5,6 +5,7 @@
 import englishText from "../../locales/en/dashboard.json";
 import type { BgNbdData, BgNbdFit } from "./bgnbd";
 import type { GammaGammaFit } from "./gamma-gamma";
+import type { ParetoNbdFit } from "./pareto-nbd";
 
 /** Why a fit is not shown: a code the admin words in the merchant's language (dashboard.json predictions.reasons). */
 export type FitReasonCode =
@@ -67,6 +68,32 @@ export const MAX_SPEND_SHAPE = 1e4;
  * (the data alone cannot tell, as T is in the caller's time unit).
  */
 export function assessBgNbdFit(fit: BgNbdFit, data: BgNbdData, observationSpanDays: number): StabilityVerdict {
+  const { reasons, longestAge } = historyReasons(data, observationSpanDays, fit.converged);
+  const { r, alpha, a, b } = fit;
+  if (![r, alpha, a, b].every(Number.isFinite)) {
+    reasons.push(fitReason("invalidNumbers"));
+  } else {
+    if (!inRange(a, DROPOUT_SHAPE_RANGE) || !inRange(b, DROPOUT_SHAPE_RANGE)) reasons.push(fitReason("extremeDropout"));
+    if (!inRange(r, PURCHASE_SHAPE_RANGE) || !inRange(alpha / longestAge, PURCHASE_SCALE_RANGE)) reasons.push(fitReason("extremeRates"));
+  }
+  return { stable: reasons.length === 0, reasons };
+}
+
+/** As assessBgNbdFit; s and beta (the drop-out rates' shape and scale) take the ranges of r and alpha. */
+export function assessParetoNbdFit(fit: ParetoNbdFit, data: BgNbdData, observationSpanDays: number): StabilityVerdict {
+  const { reasons, longestAge } = historyReasons(data, observationSpanDays, fit.converged);
+  const { r, alpha, s, beta } = fit;
+  if (![r, alpha, s, beta].every(Number.isFinite)) {
+    reasons.push(fitReason("invalidNumbers"));
+  } else {
+    if (!inRange(s, PURCHASE_SHAPE_RANGE) || !inRange(beta / longestAge, PURCHASE_SCALE_RANGE)) reasons.push(fitReason("extremeDropout"));
+    if (!inRange(r, PURCHASE_SHAPE_RANGE) || !inRange(alpha / longestAge, PURCHASE_SCALE_RANGE)) reasons.push(fitReason("extremeRates"));
+  }
+  return { stable: reasons.length === 0, reasons };
+}
+
+/** What makes any purchase-model fit unreliable whatever its parameters: too little history, no convergence. */
+function historyReasons(data: BgNbdData, observationSpanDays: number, converged: boolean) {
   const reasons: FitReason[] = [];
   const customers = data.x.length;
   let repeatCustomers = 0;
@@ -80,20 +107,8 @@ export function assessBgNbdFit(fit: BgNbdFit, data: BgNbdData, observationSpanDa
   if (observationSpanDays < MIN_OBSERVATION_DAYS) {
     reasons.push(fitReason("shortHistory", { count: Math.floor(observationSpanDays), min: MIN_OBSERVATION_DAYS }));
   }
-  if (!fit.converged) reasons.push(fitReason("notConverged"));
-
-  const { r, alpha, a, b } = fit;
-  if (![r, alpha, a, b].every(Number.isFinite)) {
-    reasons.push(fitReason("invalidNumbers"));
-  } else {
-    if (!inRange(a, DROPOUT_SHAPE_RANGE) || !inRange(b, DROPOUT_SHAPE_RANGE)) {
-      reasons.push(fitReason("extremeDropout"));
-    }
-    if (!inRange(r, PURCHASE_SHAPE_RANGE) || !inRange(alpha / longestAge, PURCHASE_SCALE_RANGE)) {
-      reasons.push(fitReason("extremeRates"));
-    }
-  }
-  return { stable: reasons.length === 0, reasons };
+  if (!converged) reasons.push(fitReason("notConverged"));
+  return { reasons, longestAge };
 }
 
 export function assessGammaGammaFit(fit: GammaGammaFit): StabilityVerdict {
