@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { OrderFacts } from "./order-facts";
 import {
+  frequencyScores,
   quintileScores,
   rfmScores,
   SEGMENT_LABELS,
@@ -38,6 +39,40 @@ describe("quintileScores", () => {
     quintileScores(values);
     expect(Array.from(values)).toEqual([3, 1, 2]);
     expect(quintileScores(new Float64Array(0))).toHaveLength(0);
+  });
+});
+
+describe("frequencyScores", () => {
+  const f = (orders: number[]) => Array.from(frequencyScores(Float64Array.from(orders)));
+
+  it("scores by quintile while the quintiles separate the order counts", () => {
+    const orders = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+    expect(f(orders)).toEqual(Array.from(quintileScores(Float64Array.from(orders))));
+  });
+
+  it("scores by the buckets 1, 2, 3, 4–5, 6+ when most customers ordered once", () => {
+    expect(f([1, 1, 1, 1, 1, 1, 1, 2, 3, 4, 5, 6, 9])).toEqual([1, 1, 1, 1, 1, 1, 1, 2, 3, 4, 4, 5, 5]);
+    expect(f([])).toEqual([]);
+  });
+});
+
+describe("segments of a shop where most customers bought once", () => {
+  it("leaves no named segment empty by construction", () => {
+    // 2,000 customers over two years, two thirds of them one-time buyers; a fixed pseudo-random walk.
+    let state = 11;
+    const random = () => ((state = (state * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    const orders: OrderTuple[] = [];
+    const start = day("2023-01-01");
+    for (let customer = 1; customer <= 2_000; customer++) {
+      const count = random() < 0.66 ? 1 : 2 + Math.floor(-Math.log(1 - random()) * 3);
+      let at = start + Math.floor(random() * 700);
+      for (let k = 0; k < count && at < start + 730; k++) {
+        orders.push([customer, at, 1_000 + Math.floor(random() * 20_000)]);
+        at += 1 + Math.floor(random() * 90);
+      }
+    }
+    const summary = segmentSummary(rfmScores(shopWith(orders).histories(), start + 730));
+    for (const row of summary) expect(row.customers, row.segment).toBeGreaterThan(0);
   });
 });
 
@@ -136,9 +171,10 @@ describe("rfmScores", () => {
   });
 
   it("scores and segments each customer", () => {
-    expect(of(1)).toMatchObject({ r: 5, f: 5, m: 5, segment: "champions" });
+    // Two of five customers ordered once: the quintiles tie, so F is scored by order-count buckets.
+    expect(of(1)).toMatchObject({ r: 5, f: 4, m: 5, segment: "champions" });
     expect(of(2)).toMatchObject({ r: 4, f: 4, m: 1, segment: "loyal" });
-    expect(of(3)).toMatchObject({ r: 3, f: 3, m: 3, segment: "needs_attention" });
+    expect(of(3)).toMatchObject({ r: 3, f: 2, m: 3, segment: "needs_attention" });
     expect(of(4)).toMatchObject({ r: 2, f: 1, m: 2, segment: "hibernating" });
     expect(of(5)).toMatchObject({ r: 1, f: 1, m: 4, segment: "lost" });
   });

@@ -1,7 +1,9 @@
 // RFM segments. Recency, frequency and monetary value are scored 1-5 by quintile within the shop
-// (5 = most recent, most orders, highest net spend); tied values share the lower score, so a shop
-// where most customers ordered once gives all of them F = 1. Named segments follow a fixed grid
-// of R and F (docs/metrics.md), with M separating Champions from Loyal customers.
+// (5 = most recent, most orders, highest net spend); tied values share the lower score. Where
+// order counts tie across quintiles (most shops: most customers ordered once), F is scored by
+// fixed order-count buckets instead, so that "Promising" and "At risk" stay reachable. Named
+// segments follow a fixed grid of R and F (docs/metrics.md), with M separating Champions from
+// Loyal customers.
 import dashboardText from "../locales/en/dashboard.json";
 import type { LocalDay } from "./calendar";
 import { assertExactMoney, type CustomerHistories } from "./order-facts";
@@ -47,12 +49,7 @@ export function quintileScores(values: Float64Array, lowerIsBetter = false): Uin
   const n = values.length;
   const scores = new Uint8Array(n);
   if (n === 0) return scores;
-  // "At least t values below v" is sorted[t - 1] < v; "at least t above" is sorted[n - t] > v.
-  const ranks = [1, 2, 3, 4].map((k) => {
-    const t = Math.ceil((k * n) / 5);
-    return lowerIsBetter ? n - t : t - 1;
-  });
-  const [c1, c2, c3, c4] = valuesAtRanks(values, ranks);
+  const [c1, c2, c3, c4] = quintileCuts(values, lowerIsBetter);
   for (let i = 0; i < n; i++) {
     const v = values[i];
     scores[i] = lowerIsBetter
@@ -60,6 +57,32 @@ export function quintileScores(values: Float64Array, lowerIsBetter = false): Uin
       : 1 + +(c1 < v) + +(c2 < v) + +(c3 < v) + +(c4 < v);
   }
   return scores;
+}
+
+/** The four values that decide the quintile scores (see quintileScores). */
+function quintileCuts(values: Float64Array, lowerIsBetter = false): number[] {
+  const n = values.length;
+  // "At least t values below v" is sorted[t - 1] < v; "at least t above" is sorted[n - t] > v.
+  const ranks = [1, 2, 3, 4].map((k) => {
+    const t = Math.ceil((k * n) / 5);
+    return lowerIsBetter ? n - t : t - 1;
+  });
+  return valuesAtRanks(values, ranks);
+}
+
+/** The lowest order count of F = 2, 3, 4 and 5 when F is scored by buckets: 1, 2, 3, 4–5, 6+. */
+export const FREQUENCY_BUCKETS = [2, 3, 4, 6] as const;
+
+/**
+ * F: by quintile while the quintiles separate the order counts; by FREQUENCY_BUCKETS when two
+ * quintile boundaries fall on the same count, which would leave some F scores to nobody.
+ */
+export function frequencyScores(orders: Float64Array): Uint8Array {
+  if (orders.length === 0) return new Uint8Array(0);
+  const cuts = quintileCuts(orders);
+  const tied = cuts.some((cut, k) => k > 0 && cut === cuts[k - 1]);
+  if (!tied) return quintileScores(orders);
+  return Uint8Array.from(orders, (count) => 1 + FREQUENCY_BUCKETS.filter((lowest) => count >= lowest).length);
 }
 
 /** Days and order counts are small whole numbers: counting them beats sorting 200,000 values. */
@@ -125,7 +148,7 @@ export function rfmScores(h: CustomerHistories, asOf: LocalDay): RfmScores {
   }
   const scored = { recencyDays: recencyDays.subarray(0, n), orders: orders.subarray(0, n), netSpend: netSpend.subarray(0, n) };
   const r = quintileScores(scored.recencyDays, true);
-  const f = quintileScores(scored.orders);
+  const f = frequencyScores(scored.orders);
   const m = quintileScores(scored.netSpend);
   const segment = Array.from(r, (score, i) => segmentOf(score, f[i], m[i]));
   return { asOf, customer: customer.subarray(0, n), ...scored, r, f, m, segment };
