@@ -14,6 +14,8 @@ import type { Segment } from "../metrics/segments";
 const CHART_HEIGHT = 300;
 /** Guests apart from the two customer series: a neutral grey. */
 const GUEST_COLOR = "#b5b5b5";
+/** What a model expected, beside what happened: the same neutral grey. */
+const PREDICTED_COLOR = GUEST_COLOR;
 
 /** A chart's figures as a table: what a screen reader reads in place of the drawing. */
 interface ChartTable {
@@ -167,6 +169,40 @@ export function SegmentsChart({ segments }: { segments: { segment: Segment; cust
         ]}
         xAxisOptions={{ labelFormatter: (value) => (value === null ? "" : format.number(Number(value))) }}
         showLegend={false}
+      />
+    </ChartFrame>
+  );
+}
+
+export interface BacktestRow {
+  repeatPurchases: number;
+  actual: number;
+  predicted: number;
+}
+
+/** Mean orders per customer in the held-out weeks, actual beside predicted, by repeat orders before. */
+export function BacktestChart({ rows, from }: { rows: BacktestRow[]; from: string }) {
+  const { t } = useTranslation("dashboard");
+  const format = useFormat();
+  const last = rows.at(-1)?.repeatPurchases;
+  const group = (count: number) => t(count === last ? "backtest.chart.repeatOrMore" : "backtest.chart.repeat", { count });
+  const orders = (value: string | number | null) => (value === null ? "" : format.decimal(Number(value), 2));
+  const series = (name: string, value: (row: BacktestRow) => number) => ({ name, data: rows.map((row) => ({ key: group(row.repeatPurchases), value: value(row) })) });
+  return (
+    <ChartFrame
+      id="chart-backtest"
+      table={{
+        caption: t("backtest.chart.caption"),
+        headings: [t("backtest.chart.group", { from }), t("backtest.chart.actual"), t("backtest.chart.predicted")],
+        rows: rows.map((row) => [group(row.repeatPurchases), orders(row.actual), orders(row.predicted)]),
+      }}
+    >
+      <BarChart
+        theme="Light"
+        data={[series(t("backtest.chart.actual"), (row) => row.actual), { ...series(t("backtest.chart.predicted"), (row) => row.predicted), color: PREDICTED_COLOR }]}
+        yAxisOptions={{ labelFormatter: orders }}
+        tooltipOptions={{ valueFormatter: orders }}
+        emptyStateText={t("charts.empty")}
       />
     </ChartFrame>
   );

@@ -22,6 +22,7 @@ import { requireShop } from "../auth.server";
 import { RetentionCurveChart, RevenueChart, SegmentsChart } from "../components/dashboard-charts";
 import { CohortHeatmap } from "../components/dashboard-cohort-heatmap";
 import { KpiCard } from "../components/dashboard-kpi-card";
+import { BacktestCard } from "../components/dashboard-backtest";
 import { DashboardSkeleton } from "../components/dashboard-skeleton";
 import { downloadFile } from "../components/browser";
 import { useToast } from "../components/toast";
@@ -31,6 +32,7 @@ import { ShopNotFoundError } from "../metrics/facts.server";
 import { dashboardQuery } from "../metrics/http.server";
 import { getDashboard, saveLookbackDays, type Dashboard } from "../metrics/metrics.server";
 import { MetricsQueryError, type MetricsQueryProblem } from "../metrics/periods";
+import { DEFAULT_MODEL } from "../metrics/predictions";
 import { EmptyPage } from "../components/empty-page";
 import { pageTitle } from "../i18n/meta";
 export { PageErrorBoundary as ErrorBoundary } from "../components/page-error";
@@ -58,8 +60,16 @@ function dashboardView(dashboard: Dashboard) {
     kpis: DASHBOARD_KPIS.map((kpi) => ({ ...kpi, value: kpis.current[kpi.name], ...changes[kpi.name] })),
     predictions:
       predictions.status === "pending"
-        ? { status: predictions.status }
-        : { status: predictions.status, fittedAt: predictions.fittedAt, customers: predictions.customers, reasons: predictions.reasons, summary: predictions.summary },
+        ? { status: predictions.status, model: DEFAULT_MODEL }
+        : {
+            status: predictions.status,
+            fittedAt: predictions.fittedAt,
+            customers: predictions.customers,
+            reasons: predictions.reasons,
+            summary: predictions.summary,
+            model: predictions.model,
+            backtest: predictions.backtest,
+          },
     revenueByMonth: dashboard.revenueByMonth,
     retentionCurve: dashboard.retentionCurve.slice(0, CURVE_MONTHS + 1),
     cohorts,
@@ -213,7 +223,9 @@ function PredictionsCard({ predictions, shop }: { predictions: View["predictions
             )}
           </>
         )}
-        <Text as="p" variant="bodySm" tone="subdued">{t("predictions.help")}</Text>
+        <Text as="p" variant="bodySm" tone="subdued">
+          {t("predictions.help", { model: t(`predictions.models.${predictions.model}`) })}
+        </Text>
       </BlockStack>
     </Card>
   );
@@ -318,6 +330,11 @@ export default function DashboardPage() {
         <Layout.Section>
           <PredictionsCard predictions={view.predictions} shop={shop} />
         </Layout.Section>
+        {view.predictions.status !== "pending" && (
+          <Layout.Section>
+            <BacktestCard backtest={view.predictions.backtest} model={view.predictions.model} />
+          </Layout.Section>
+        )}
         <Layout.Section>
           <ChartCard
             title={t("charts.revenue.title")}

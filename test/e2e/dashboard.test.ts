@@ -35,7 +35,7 @@ async function open(path: string, options: { acceptDownloads?: boolean } = {}) {
 
 /** The charts draw after hydration and animate in; screenshots wait for both. */
 async function chartsDrawn(page: Page) {
-  for (const chart of ["#chart-revenue", "#chart-retention", "#chart-segments"]) {
+  for (const chart of ["#chart-revenue", "#chart-retention", "#chart-segments", "#chart-backtest"]) {
     await page.locator(`${chart} svg`).first().waitFor({ timeout: 30_000 });
   }
   await page.waitForTimeout(1500);
@@ -68,6 +68,14 @@ describe("dashboard", () => {
     }, 60_000);
     expect(await page.locator("#predicted-revenue").textContent()).toMatch(/^€[\d,]+\.\d\d$/);
     expect(await page.getByText(/^Churn risk: [\d,]+ low · [\d,]+ medium · [\d,]+ high$/).count()).toBe(1);
+    // How the predictions did on the demo's own last 26 weeks, in plain words and as a chart.
+    expect(await page.locator("#backtest-summary").textContent()).toMatch(
+      /^Fitted on the orders before .+, the predictions expected [\d,]+ orders from those [\d,]+ customers from .+ to .+; there were [\d,]+\. (Close|Fair|Far off): \d+\.\d% /,
+    );
+    expect(await page.getByText(/^The predictions use (BG\/NBD|Pareto\/NBD), which came closer per customer/).count()).toBe(1);
+    const backtestRows = page.locator("#chart-backtest-table tbody tr");
+    expect(await backtestRows.count()).toBe(8);
+    expect(await backtestRows.last().locator("th").textContent()).toBe("7 or more");
 
     await chartsDrawn(page);
     expect(await page.locator("#chart-revenue").getByText("Returning customers").count()).toBeGreaterThan(0);
