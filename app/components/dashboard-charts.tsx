@@ -8,13 +8,14 @@ import { useHydrated } from "./browser";
 import { useTranslation } from "react-i18next";
 import { minorToDecimal } from "../i18n/format";
 import { useFormat } from "../i18n/use-format";
+import type { GapDistribution } from "../metrics/order-gaps";
 import type { MonthlyRevenue, RetentionPoint } from "../metrics/series";
 import type { Segment } from "../metrics/segments";
 
 const CHART_HEIGHT = 300;
 /** Guests apart from the two customer series: a neutral grey. */
 const GUEST_COLOR = "#b5b5b5";
-/** What a model expected, beside what happened: the same neutral grey. */
+/** A second series beside the first (what a model expected, a later step): the same neutral grey. */
 const PREDICTED_COLOR = GUEST_COLOR;
 
 /** A chart's figures as a table: what a screen reader reads in place of the drawing. */
@@ -204,6 +205,33 @@ export function BacktestChart({ rows, from }: { rows: BacktestRow[]; from: strin
         tooltipOptions={{ valueFormatter: orders }}
         emptyStateText={t("charts.empty")}
       />
+    </ChartFrame>
+  );
+}
+
+/** Customers by days between orders: first to second beside second to third, per range of days. */
+export function OrderGapsChart({ distributions }: { distributions: GapDistribution[] }) {
+  const { t } = useTranslation("dashboard");
+  const format = useFormat();
+  const buckets = distributions[0]?.histogram ?? [];
+  const range = (bucket: GapDistribution["histogram"][number]) =>
+    bucket.toDays === null ? t("gaps.above", { from: bucket.fromDays - 1 }) : t("gaps.range", { from: bucket.fromDays, to: bucket.toDays });
+  const count = (value: string | number | null) => (value === null ? "" : format.number(Number(value)));
+  const series = distributions.map((d, i) => ({
+    name: t(`gaps.${d.step}`),
+    data: d.histogram.map((bucket) => ({ key: range(bucket), value: bucket.customers })),
+    ...(i > 0 && { color: PREDICTED_COLOR }),
+  }));
+  return (
+    <ChartFrame
+      id="chart-gaps"
+      table={{
+        caption: t("gaps.caption"),
+        headings: [t("gaps.days"), ...distributions.map((d) => t(`gaps.${d.step}`))],
+        rows: buckets.map((bucket, b) => [range(bucket), ...distributions.map((d) => count(d.histogram[b].customers))]),
+      }}
+    >
+      <BarChart theme="Light" data={series} yAxisOptions={{ labelFormatter: count }} tooltipOptions={{ valueFormatter: count }} emptyStateText={t("charts.empty")} />
     </ChartFrame>
   );
 }

@@ -24,6 +24,7 @@ import {
 } from "./predictions";
 import type { FitReason } from "./models/stability";
 import { segmentSummary, rfmScores, type SegmentSummary } from "./segments";
+import { timeBetweenOrders, type GapDistribution } from "./order-gaps";
 import { monthlyRevenue, retentionCurve, type MonthlyRevenue, type RetentionPoint } from "./series";
 
 export const DASHBOARD_COHORTS = 60;
@@ -54,6 +55,8 @@ export interface Dashboard {
   /** Net revenue by month from new, returning and guest orders, up to the period's end. */
   revenueByMonth: MonthlyRevenue[];
   segments: SegmentSummary[];
+  /** Days from the first order to the second and from the second to the third, as of the period's end. */
+  timeBetweenOrders: GapDistribution[];
   predictions: PredictionsView;
 }
 
@@ -110,6 +113,7 @@ export async function getDashboard(shopDomain: string, query: DashboardQuery = {
     retentionCurve: retentionCurve(cohorts),
     revenueByMonth: monthlyRevenue(h, { asOf, months: REVENUE_MONTHS, today }),
     segments: segmentSummary(rfmScores(h, asOf)),
+    timeBetweenOrders: timeBetweenOrders(h, asOf),
     predictions: await predictionsView(shopDomain),
   };
 }

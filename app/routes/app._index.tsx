@@ -19,7 +19,7 @@ import {
 import { useEffect, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { requireShop } from "../auth.server";
-import { RetentionCurveChart, RevenueChart, SegmentsChart } from "../components/dashboard-charts";
+import { OrderGapsChart, RetentionCurveChart, RevenueChart, SegmentsChart } from "../components/dashboard-charts";
 import { CohortHeatmap } from "../components/dashboard-cohort-heatmap";
 import { KpiCard } from "../components/dashboard-kpi-card";
 import { BacktestCard } from "../components/dashboard-backtest";
@@ -75,6 +75,7 @@ function dashboardView(dashboard: Dashboard) {
     cohorts,
     cohortMonths: Math.max(0, ...cohorts.map((row) => row.cells.length)),
     segments: dashboard.segments.map(({ segment, customers, revenueShare }) => ({ segment, customers, revenueShare })),
+    timeBetweenOrders: dashboard.timeBetweenOrders,
   };
 }
 
@@ -355,6 +356,26 @@ export default function DashboardPage() {
               <SegmentsChart segments={view.segments} />
             </ChartCard>
           </InlineGrid>
+        </Layout.Section>
+        <Layout.Section>
+          <ChartCard title={t("gaps.title")} help={t("gaps.help", { date: day(periods.current.to) })}>
+            <BlockStack gap="100">
+              {view.timeBetweenOrders.map((d) => (
+                <Text as="p" key={d.step} id={`gaps-${d.step}`}>
+                  {d.median === null
+                    ? t("gaps.none", { step: t(`gaps.${d.step}`) })
+                    : t("gaps.summary", {
+                        step: t(`gaps.${d.step}`),
+                        median: format.number(d.median, 1),
+                        customers: format.number(d.customers),
+                        lower: format.number(d.lowerQuartile!, 1),
+                        upper: format.number(d.upperQuartile!, 1),
+                      })}
+                </Text>
+              ))}
+            </BlockStack>
+            <OrderGapsChart distributions={view.timeBetweenOrders} />
+          </ChartCard>
         </Layout.Section>
         <Layout.Section>
           <ChartCard title={t("heatmap.title")} help={t("heatmap.help", { cohorts: view.cohorts.length, date: day(periods.current.to) })}>

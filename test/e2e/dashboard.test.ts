@@ -35,7 +35,7 @@ async function open(path: string, options: { acceptDownloads?: boolean } = {}) {
 
 /** The charts draw after hydration and animate in; screenshots wait for both. */
 async function chartsDrawn(page: Page) {
-  for (const chart of ["#chart-revenue", "#chart-retention", "#chart-segments", "#chart-backtest"]) {
+  for (const chart of ["#chart-revenue", "#chart-retention", "#chart-segments", "#chart-backtest", "#chart-gaps"]) {
     await page.locator(`${chart} svg`).first().waitFor({ timeout: 30_000 });
   }
   await page.waitForTimeout(1500);
@@ -76,6 +76,15 @@ describe("dashboard", () => {
     const backtestRows = page.locator("#chart-backtest-table tbody tr");
     expect(await backtestRows.count()).toBe(8);
     expect(await backtestRows.last().locator("th").textContent()).toBe("7 or more");
+    // The rhythm of reorders: quartiles in words, a histogram with its table.
+    expect(await page.locator("#gaps-firstToSecond").textContent()).toMatch(
+      /^First to second order: median [\d.,]+ days; half of these [\d,]+ customers took between [\d.,]+ and [\d.,]+ days\.$/,
+    );
+    expect(await page.locator("#gaps-secondToThird").textContent()).toMatch(/^Second to third order: median [\d.,]+ days;/);
+    const gapRows = page.locator("#chart-gaps-table tbody tr");
+    expect(await gapRows.allTextContents()).toHaveLength(8);
+    expect(await gapRows.first().locator("th").textContent()).toBe("0–7");
+    expect(await gapRows.last().locator("th").textContent()).toBe("over 365");
 
     await chartsDrawn(page);
     expect(await page.locator("#chart-revenue").getByText("Returning customers").count()).toBeGreaterThan(0);
