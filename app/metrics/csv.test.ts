@@ -126,22 +126,24 @@ describe("customersCsv", () => {
     expectedOrders365: null,
     predictedClv12m: null,
     churnRisk: null,
+    nextOrderDue: "2024-03-07",
+    overdueDays: 0,
   };
 
   it("has the documented header", () => {
     expect(lines(customersCsv([], "EUR"))).toEqual([
-      "customer_gid,first_order,last_order,orders,net_spend,recency_days,r,f,m,segment,p_alive,expected_orders_90d,expected_orders_365d,predicted_clv_12m,churn_risk",
+      "customer_gid,first_order,last_order,orders,net_spend,recency_days,r,f,m,segment,p_alive,expected_orders_90d,expected_orders_365d,predicted_clv_12m,churn_risk,next_order_due,overdue_days",
     ]);
   });
 
   it("leaves predictions empty until there is a fit", () => {
-    expect(lines(customersCsv([customer], "EUR"))[1]).toBe("gid://shopify/Customer/1,2024-01-05,2024-02-05,2,32.30,24,4,5,3,loyal,,,,,");
+    expect(lines(customersCsv([customer], "EUR"))[1]).toBe("gid://shopify/Customer/1,2024-01-05,2024-02-05,2,32.30,24,4,5,3,loyal,,,,,,2024-03-07,0");
   });
 
   it("writes predictions to four decimals and predicted CLV as money", () => {
     const predicted = { ...customer, pAlive: 0.87654321, expectedOrders90: 0.5, expectedOrders365: 1.99999, predictedClv12m: 4_567, churnRisk: "low" };
     expect(lines(customersCsv([predicted], "EUR"))[1]).toBe(
-      "gid://shopify/Customer/1,2024-01-05,2024-02-05,2,32.30,24,4,5,3,loyal,0.8765,0.5000,2.0000,45.67,low",
+      "gid://shopify/Customer/1,2024-01-05,2024-02-05,2,32.30,24,4,5,3,loyal,0.8765,0.5000,2.0000,45.67,low,2024-03-07,0",
     );
   });
 });

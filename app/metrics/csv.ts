@@ -51,15 +51,20 @@ export interface CustomerMetricsRow {
   expectedOrders365: number | null;
   predictedClv12m: number | null;
   churnRisk: string | null;
+  /** By the customer's own rhythm (order-gaps.ts nextOrderDue), shop calendar. */
+  nextOrderDue: string | null;
+  /** Days since nextOrderDue passed; 0 while it has not. */
+  overdueDays: number | null;
 }
 
 export function customersCsv(rows: CustomerMetricsRow[], currency: string): string {
   return toCsv(
     ["customer_gid", "first_order", "last_order", "orders", "net_spend", "recency_days", "r", "f", "m", "segment",
-     "p_alive", "expected_orders_90d", "expected_orders_365d", "predicted_clv_12m", "churn_risk"],
+     "p_alive", "expected_orders_90d", "expected_orders_365d", "predicted_clv_12m", "churn_risk", "next_order_due", "overdue_days"],
     rows.map((c) => [
       c.gid, c.firstOrder, c.lastOrder, c.orders, money(c.netSpend, currency), c.recencyDays, c.r, c.f, c.m, c.segment,
       decimal(c.pAlive, 4), decimal(c.expectedOrders90, 4), decimal(c.expectedOrders365, 4), money(c.predictedClv12m, currency), c.churnRisk,
+      c.nextOrderDue, c.overdueDays,
     ]),
   );
 }

@@ -24,7 +24,7 @@ import {
 } from "./predictions";
 import type { FitReason } from "./models/stability";
 import { segmentSummary, rfmScores, type SegmentSummary } from "./segments";
-import { timeBetweenOrders, type GapDistribution } from "./order-gaps";
+import { nextOrderDue, timeBetweenOrders, type GapDistribution } from "./order-gaps";
 import { monthlyRevenue, retentionCurve, type MonthlyRevenue, type RetentionPoint } from "./series";
 
 export const DASHBOARD_COHORTS = 60;
@@ -271,6 +271,7 @@ export async function customerMetrics(shopDomain: string): Promise<{ shop: ShopF
   const gids = new Map(
     (await db.customer.findMany({ where: { shopDomain }, select: { id: true, gid: true } })).map((c) => [c.id, c.gid]),
   );
+  const [firstToSecond] = timeBetweenOrders(h, asOf);
   const rows: CustomerMetricsRow[] = [];
   for (let i = 0; i < scores.customer.length; i++) {
     const c = scores.customer[i];
@@ -278,6 +279,7 @@ export async function customerMetrics(shopDomain: string): Promise<{ shop: ShopF
     const s = h.start[c];
     let last = s;
     while (last + 1 < h.start[c + 1] && h.days[last + 1] < asOf) last++;
+    const due = nextOrderDue(h, c, asOf, firstToSecond.median);
     rows.push({
       gid: gids.get(facts.customerIds[c]) ?? "",
       firstOrder: formatLocalDate(h.days[s]),
@@ -294,6 +296,8 @@ export async function customerMetrics(shopDomain: string): Promise<{ shop: ShopF
       expectedOrders365: p === undefined ? null : predictions!.expectedOrders365[p],
       predictedClv12m: p === undefined ? null : predictions!.clv12[p],
       churnRisk: p === undefined ? null : RISK_CODES[predictions!.risk[p]],
+      nextOrderDue: due === null ? null : formatLocalDate(due),
+      overdueDays: due === null ? null : Math.max(0, asOf - 1 - due),
     });
   }
   return { shop, rows };

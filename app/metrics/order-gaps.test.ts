@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { GAP_BUCKET_DAYS, quantile, timeBetweenOrders } from "./order-gaps";
-import { day, shopWith } from "./test-histories";
+import { GAP_BUCKET_DAYS, nextOrderDue, quantile, timeBetweenOrders } from "./order-gaps";
+import { day, indexOfCustomer, shopWith } from "./test-histories";
 
 describe("timeBetweenOrders", () => {
   const facts = shopWith([
@@ -32,6 +32,28 @@ describe("timeBetweenOrders", () => {
   it("has no quartiles without customers", () => {
     const [none] = timeBetweenOrders(shopWith([[1, "2024-01-01", 100]]).histories(), day("2024-06-01"));
     expect(none).toMatchObject({ customers: 0, median: null, lowerQuartile: null, upperQuartile: null });
+  });
+});
+
+describe("nextOrderDue", () => {
+  const facts = shopWith([
+    // 1: purchase days 1 Jan, 11 Jan (two orders), 31 Jan: every 15 days on average, due 15 Feb.
+    [1, "2024-01-01", 100], [1, "2024-01-11", 100], [1, "2024-01-11", 100], [1, "2024-01-31", 100],
+    // 2: one purchase day: due after the shop's rhythm. 3: a later order after asOf is not known.
+    [2, "2024-01-10", 100],
+    [3, "2024-01-01", 100], [3, "2024-01-21", 100], [3, "2024-06-02", 100],
+  ]);
+  const h = facts.histories();
+  const due = (customerId: number, rhythm: number | null = 30) => nextOrderDue(h, indexOfCustomer(facts, customerId), day("2024-06-01"), rhythm);
+
+  it("adds the customer's own mean days between purchase days to their last one", () => {
+    expect(due(1)).toBe(day("2024-02-15"));
+    expect(due(3)).toBe(day("2024-02-10"));
+  });
+
+  it("gives a one-time buyer the shop's rhythm, and nothing when the shop has none", () => {
+    expect(due(2, 45.5)).toBe(day("2024-01-10") + 46);
+    expect(due(2, null)).toBeNull();
   });
 });
 

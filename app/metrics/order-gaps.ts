@@ -63,3 +63,22 @@ function distribution(step: GapDistribution["step"], sorted: Float64Array): GapD
     histogram,
   };
 }
+
+/**
+ * When customer `c`'s next order is due by their own rhythm: their last purchase day before
+ * `asOf` plus their mean days between purchase days (a day with orders is one purchase, as for
+ * the models). A customer with one purchase day gets `shopRhythmDays` (the shop's median days
+ * from first to second order) instead; null when that is unknown too.
+ */
+export function nextOrderDue(h: PurchaseHistories, c: number, asOf: LocalDay, shopRhythmDays: number | null): LocalDay | null {
+  const s = h.start[c];
+  let purchaseDays = 0;
+  let last = Number.NaN;
+  for (let j = s; j < h.start[c + 1] && h.days[j] < asOf; j++) {
+    if (h.days[j] !== last) purchaseDays++;
+    last = h.days[j];
+  }
+  if (purchaseDays === 0) return null;
+  if (purchaseDays === 1) return shopRhythmDays === null ? null : last + Math.round(shopRhythmDays);
+  return last + Math.round((last - h.days[s]) / (purchaseDays - 1));
+}

@@ -143,7 +143,7 @@ describe("retention metrics", () => {
     const text = await customers.text();
     const lines = text.trim().split("\r\n");
     expect(lines[0]).toBe(
-      "customer_gid,first_order,last_order,orders,net_spend,recency_days,r,f,m,segment,p_alive,expected_orders_90d,expected_orders_365d,predicted_clv_12m,churn_risk",
+      "customer_gid,first_order,last_order,orders,net_spend,recency_days,r,f,m,segment,p_alive,expected_orders_90d,expected_orders_365d,predicted_clv_12m,churn_risk,next_order_due,overdue_days",
     );
     expect(lines).toHaveLength(6);
     expect(lines.find((line) => line.startsWith("gid://shopify/Customer/101,"))).toMatch(/^gid:\/\/shopify\/Customer\/101,2023-06-10,2024-02-05,2,150\.00,/);
