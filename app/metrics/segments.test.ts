@@ -56,6 +56,22 @@ describe("frequencyScores", () => {
   });
 });
 
+describe("recency against the customer's own rhythm", () => {
+  it("makes a frequent buyer who missed three of their own gaps, and a month, Can't lose them rather than a Champion", () => {
+    const orders: OrderTuple[] = [];
+    // 1: ten weekly orders, the last two months before asOf; 2: the same, the last 10 days before.
+    for (let k = 0; k < 10; k++) orders.push([1, day("2024-01-01") + 7 * k, 5_000], [2, day("2024-02-20") + 7 * k, 5_000]);
+    // Twenty one-time buyers from long ago, so that two months' silence is recent by the shop's quintiles.
+    for (let c = 3; c <= 22; c++) orders.push([c, day("2023-01-01") + c, 1_000]);
+    const facts = shopWith(orders);
+    const rfm = rfmScores(facts.histories(), day("2024-05-06"));
+    const of = (customerId: number) => Array.from(rfm.customer).indexOf(indexOfCustomer(facts, customerId));
+    expect(rfm.recencyDays[of(1)]).toBe(62);
+    expect([rfm.r[of(1)], rfm.segment[of(1)]]).toEqual([2, "cant_lose_them"]);
+    expect(rfm.segment[of(2)]).toBe("champions");
+  });
+});
+
 describe("segments of a shop where most customers bought once", () => {
   it("leaves no named segment empty by construction", () => {
     // 2,000 customers over two years, two thirds of them one-time buyers; a fixed pseudo-random walk.

@@ -1,7 +1,8 @@
 // RFM segments. Recency, frequency and monetary value are scored 1-5 by quintile within the shop
 // (5 = most recent, most orders, highest net spend); tied values share the lower score. Where
 // order counts tie across quintiles (most shops: most customers ordered once), F is scored by
-// fixed order-count buckets instead, so that "Promising" and "At risk" stay reachable. Named
+// fixed order-count buckets instead, so that "Promising" and "At risk" stay reachable. R is also
+// held against the customer's own rhythm (OVERDUE_GAPS). Named
 // segments follow a fixed grid of R and F (docs/metrics.md), with M separating Champions from
 // Loyal customers.
 import dashboardText from "../locales/en/dashboard.json";
@@ -125,29 +126,45 @@ export interface RfmScores {
   segment: Segment[];
 }
 
+/**
+ * A customer silent for more than this many of their own average gaps between purchase days, and
+ * for at least OVERDUE_MIN_DAYS, has missed their rhythm: whatever the shop's quintiles say, their
+ * R is at most OVERDUE_MAX_R, so a weekly buyer gone for three months is "Can't lose them", not a
+ * Champion. (Their P(alive) says the same; the segment now agrees with it.)
+ */
+export const OVERDUE_GAPS = 3;
+export const OVERDUE_MIN_DAYS = 30;
+export const OVERDUE_MAX_R = 2;
+
 export function rfmScores(h: CustomerHistories, asOf: LocalDay): RfmScores {
   const customer = new Int32Array(h.customers);
   const recencyDays = new Float64Array(h.customers);
   const orders = new Float64Array(h.customers);
   const netSpend = new Float64Array(h.customers);
+  const overdue = new Uint8Array(h.customers);
   let n = 0;
   for (let c = 0; c < h.customers; c++) {
     const s = h.start[c];
     const e = h.start[c + 1];
     if (s === e || h.days[s] >= asOf) continue;
-    let count = 0, last = 0, net = 0;
+    let count = 0, last = 0, net = 0, purchaseDays = 0;
     for (let j = s; j < e && h.days[j] < asOf; j++) {
       count++;
+      if (j === s || h.days[j] !== last) purchaseDays++;
       last = h.days[j];
       net += h.net[j];
     }
     customer[n] = c;
     recencyDays[n] = asOf - 1 - last;
     orders[n] = count;
-    netSpend[n++] = net;
+    netSpend[n] = net;
+    const meanGap = purchaseDays > 1 ? (last - h.days[s]) / (purchaseDays - 1) : Infinity;
+    overdue[n] = +(recencyDays[n] >= OVERDUE_MIN_DAYS && recencyDays[n] > OVERDUE_GAPS * meanGap);
+    n++;
   }
   const scored = { recencyDays: recencyDays.subarray(0, n), orders: orders.subarray(0, n), netSpend: netSpend.subarray(0, n) };
   const r = quintileScores(scored.recencyDays, true);
+  for (let i = 0; i < n; i++) if (overdue[i] && r[i] > OVERDUE_MAX_R) r[i] = OVERDUE_MAX_R;
   const f = frequencyScores(scored.orders);
   const m = quintileScores(scored.netSpend);
   const segment = Array.from(r, (score, i) => segmentOf(score, f[i], m[i]));
