@@ -6,7 +6,7 @@ import type { DashboardQuery } from "./metrics.server";
 
 export function dashboardQuery(request: Request): DashboardQuery {
   const params = new URL(request.url).searchParams;
-  return { from: params.get("from"), to: params.get("to") };
+  return { from: params.get("from"), to: params.get("to"), preset: params.get("preset") };
 }
 
 /** Runs `work` for the authenticated shop; bad dates are a 400 and an unknown shop a 404. */

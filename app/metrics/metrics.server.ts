@@ -11,7 +11,7 @@ import { cohortTable, type CohortTable } from "./cohorts";
 import { shopFacts, type ShopFacts } from "./facts.server";
 import { kpiChanges, periodKpis, type KpiChange, type PeriodKpis } from "./kpis";
 import type { CustomerHistories, OrderFacts } from "./order-facts";
-import { describePeriod, parseLookbackDays, resolvePeriods } from "./periods";
+import { describePeriod, parseLookbackDays, resolvePeriods, type PeriodQuery } from "./periods";
 import {
   fitModels,
   modelInput,
@@ -33,10 +33,7 @@ export const REVENUE_MONTHS = 24;
 /** A fit older than this is redone by the worker (or by `npm run metrics`). */
 export const REFIT_AFTER_MS = 24 * 3_600_000;
 
-export interface DashboardQuery {
-  from?: string | null;
-  to?: string | null;
-}
+export type DashboardQuery = PeriodQuery;
 
 export interface Dashboard {
   shop: { domain: string; currency: string; timezone: string };
@@ -87,8 +84,8 @@ const dashboardCohorts = (h: CustomerHistories, asOf: number, today: number) =>
 export async function getDashboard(shopDomain: string, query: DashboardQuery = {}): Promise<Dashboard> {
   const { shop, facts } = await shopFacts(shopDomain);
   const today = facts.calendar.dayOf(Date.now());
-  const periods = resolvePeriods(query, today);
   const h = facts.histories();
+  const periods = resolvePeriods(query, today, firstOrderDay(h));
   const W = shop.lookbackDays;
   const kpis = {
     current: periodKpis(h, periods.current, W),
@@ -101,7 +98,7 @@ export async function getDashboard(shopDomain: string, query: DashboardQuery = {
     shop: { domain: shop.domain, currency: shop.currency, timezone: shop.timezone },
     today: formatLocalDate(today),
     lookbackDays: W,
-    firstOrder: h.lastDay >= h.firstDay ? formatLocalDate(h.firstDay) : null,
+    firstOrder: firstOrderDay(h) === null ? null : formatLocalDate(h.firstDay),
     periods: {
       current: describePeriod(periods.current),
       previous: describePeriod(periods.previous),
@@ -118,6 +115,9 @@ export async function getDashboard(shopDomain: string, query: DashboardQuery = {
   };
 }
 
+/** The shop's first counted order day, null before there is one. */
+const firstOrderDay = (h: CustomerHistories) => (h.lastDay >= h.firstDay ? h.firstDay : null);
+
 /** The merchant's lookback window W; a bad value is a MetricsQueryError and changes nothing. */
 export async function saveLookbackDays(shopDomain: string, text: string | null): Promise<number> {
   const lookbackDays = parseLookbackDays(text);
@@ -129,8 +129,9 @@ export async function saveLookbackDays(shopDomain: string, text: string | null):
 export async function getCohorts(shopDomain: string, query: DashboardQuery = {}): Promise<{ currency: string; to: string; cohorts: CohortTable }> {
   const { shop, facts } = await shopFacts(shopDomain);
   const today = facts.calendar.dayOf(Date.now());
-  const { current } = resolvePeriods(query, today);
-  const cohorts = dashboardCohorts(facts.histories(), current.to, today);
+  const h = facts.histories();
+  const { current } = resolvePeriods(query, today, firstOrderDay(h));
+  const cohorts = dashboardCohorts(h, current.to, today);
   return { currency: shop.currency, to: describePeriod(current).to, cohorts };
 }
 

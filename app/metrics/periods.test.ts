@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { formatLocalDate } from "./calendar";
 import type { Period } from "./kpis";
-import { DEFAULT_PERIOD_DAYS, describePeriod, MetricsQueryError, resolvePeriods, parseLookbackDays } from "./periods";
+import { DEFAULT_PERIOD_DAYS, describePeriod, MetricsQueryError, PERIOD_PRESETS, resolvePeriods, parseLookbackDays } from "./periods";
 import { day } from "./test-histories";
 
 const TODAY = day("2024-03-15");
 /** A period as "first day … last day" (both included). */
 const shown = (period: Period) => `${formatLocalDate(period.from)} … ${formatLocalDate(period.to - 1)}`;
-const resolved = (query: { from?: string | null; to?: string | null }, today = TODAY) => {
+const resolved = (query: { from?: string | null; to?: string | null; preset?: string | null }, today = TODAY) => {
   const { current, previous, yearAgo } = resolvePeriods(query, today);
   return { current: shown(current), previous: shown(previous), yearAgo: shown(yearAgo) };
 };
@@ -30,11 +30,12 @@ describe("resolvePeriods", () => {
   });
 
   it("includes both named days and compares with the same length just before", () => {
-    const { current, previous } = resolvePeriods({ from: "2024-03-01", to: "2024-03-31" }, TODAY);
+    const later = day("2024-04-15");
+    const { current, previous } = resolvePeriods({ from: "2024-03-01", to: "2024-03-31" }, later);
     expect(current.to - current.from).toBe(31);
     expect(previous.to - previous.from).toBe(31);
     expect(previous.to).toBe(current.from);
-    expect(resolved({ from: "2024-03-01", to: "2024-03-31" })).toEqual({
+    expect(resolved({ from: "2024-03-01", to: "2024-03-31" }, later)).toEqual({
       current: "2024-03-01 … 2024-03-31",
       previous: "2024-01-30 … 2024-02-29",
       yearAgo: "2023-03-01 … 2023-03-31",
@@ -89,6 +90,41 @@ describe("resolvePeriods", () => {
     expect((sloppy as Error).message).toBe('to: not a date in YYYY-MM-DD form: "2024-1-1"');
     expect((sloppy as MetricsQueryError).problem).toEqual({ code: "badDate", field: "to", text: "2024-1-1" });
     expect(error({ from: "yesterday" })).toBeInstanceOf(MetricsQueryError);
+  });
+});
+
+describe("resolvePeriods with presets and the shop's history", () => {
+  it("resolves every preset on the shop's calendar, ending today or with the previous year", () => {
+    const current = (preset: string) => resolved({ preset, from: "1999-01-01", to: "1999-01-02" }).current;
+    expect(Object.fromEntries(PERIOD_PRESETS.map((preset) => [preset, current(preset)]))).toEqual({
+      last30: "2024-02-15 … 2024-03-15",
+      last90: "2023-12-17 … 2024-03-15",
+      monthToDate: "2024-03-01 … 2024-03-15",
+      quarterToDate: "2024-01-01 … 2024-03-15",
+      yearToDate: "2024-01-01 … 2024-03-15",
+      last12Months: "2023-03-16 … 2024-03-15",
+      previousYear: "2023-01-01 … 2023-12-31",
+    });
+    expect(resolved({ preset: "quarterToDate" }, day("2024-08-20")).current).toBe("2024-07-01 … 2024-08-20");
+    expect(() => resolvePeriods({ preset: "forever" }, TODAY)).toThrow(/preset must be one of last30/);
+  });
+
+  it("refuses a period that ends after today, naming today", () => {
+    const error = (() => {
+      try {
+        resolvePeriods({ from: "2024-03-01", to: "2024-03-16" }, TODAY);
+      } catch (caught) {
+        return caught as MetricsQueryError;
+      }
+    })();
+    expect(error?.problem).toEqual({ code: "afterToday", to: "2024-03-16", today: "2024-03-15" });
+  });
+
+  it("refuses a period that ends before the shop's first order, naming it; one that reaches into the history is fine", () => {
+    const firstOrder = day("2023-06-10");
+    expect(() => resolvePeriods({ from: "2023-01-01", to: "2023-06-09" }, TODAY, firstOrder)).toThrow(/before the shop's first order \(2023-06-10\)/);
+    expect(resolvePeriods({ from: "2023-01-01", to: "2023-06-10" }, TODAY, firstOrder).current.to).toBe(firstOrder + 1);
+    expect(resolvePeriods({ from: "2023-01-01", to: "2023-06-09" }, TODAY, null).current.from).toBe(day("2023-01-01"));
   });
 });
 

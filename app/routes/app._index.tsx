@@ -2,7 +2,7 @@
 // revenue, revenue from new and returning customers by month, the retention curve, the cohort
 // heatmap and the RFM segments; the lookback setting and the CSV exports.
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useNavigation, useSearchParams, useSubmit } from "@remix-run/react";
 import {
   Banner,
   BlockStack,
@@ -13,6 +13,7 @@ import {
   InlineStack,
   Layout,
   Page,
+  Select,
   Text,
   TextField,
 } from "@shopify/polaris";
@@ -31,7 +32,7 @@ import { DASHBOARD_KPIS } from "../metrics/definitions";
 import { ShopNotFoundError } from "../metrics/facts.server";
 import { dashboardQuery } from "../metrics/http.server";
 import { getDashboard, saveLookbackDays, type Dashboard } from "../metrics/metrics.server";
-import { MetricsQueryError, type MetricsQueryProblem } from "../metrics/periods";
+import { MetricsQueryError, PERIOD_PRESETS, type MetricsQueryProblem } from "../metrics/periods";
 import { DEFAULT_MODEL } from "../metrics/predictions";
 import { EmptyPage } from "../components/empty-page";
 import { pageTitle } from "../i18n/meta";
@@ -115,6 +116,12 @@ function useProblemText() {
         return t("period.badDate", { text: problem.text, field: t(problem.field === "from" ? "period.fieldFrom" : "period.fieldTo") });
       case "fromAfterTo":
         return t("period.fromAfterTo", { from: format.day(problem.from), to: format.day(problem.to) });
+      case "afterToday":
+        return t("period.afterToday", { to: format.day(problem.to), today: format.day(problem.today) });
+      case "beforeHistory":
+        return t("period.beforeHistory", { to: format.day(problem.to), firstOrder: format.day(problem.firstOrder) });
+      case "badPreset":
+        return t("period.badPreset", { text: problem.text });
       case "lookbackRange":
         return t("lookback.range", { min: problem.min, max: problem.max });
     }
@@ -135,17 +142,51 @@ function useDownload() {
   };
 }
 
-function PeriodForm({ from: initialFrom, to: initialTo }: { from: string; to: string }) {
+/** Which of the period form's fields a refused period is about. */
+function problemFields(problem: MetricsQueryProblem | null): { from: boolean; to: boolean; preset: boolean } {
+  switch (problem?.code) {
+    case "badDate":
+      return { from: problem.field === "from", to: problem.field === "to", preset: false };
+    case "fromAfterTo":
+      return { from: true, to: true, preset: false };
+    case "afterToday":
+    case "beforeHistory":
+      return { from: false, to: true, preset: false };
+    case "badPreset":
+      return { from: false, to: false, preset: true };
+    default:
+      return { from: false, to: false, preset: false };
+  }
+}
+
+function PeriodForm({ from: initialFrom, to: initialTo, preset: initialPreset, problem = null }: { from: string; to: string; preset: string; problem?: MetricsQueryProblem | null }) {
   const { t } = useTranslation("dashboard");
   const navigation = useNavigation();
+  const submit = useSubmit();
   const [from, setFrom] = useState(initialFrom);
   const [to, setTo] = useState(initialTo);
+  const [preset, setPreset] = useState((PERIOD_PRESETS as readonly string[]).includes(initialPreset) ? initialPreset : "");
+  // The banner above says what is wrong; the fields it is about are marked.
+  const marked = problemFields(problem);
+  const choosePreset = (value: string) => {
+    setPreset(value);
+    // A named period shows at once; "Custom dates" waits for the dates and Show.
+    if (value) submit({ preset: value }, { method: "get" });
+  };
   return (
     <Card>
       <Form method="get">
         <InlineStack gap="300" blockAlign="end">
-          <TextField label={t("period.from")} type="date" name="from" value={from} onChange={setFrom} autoComplete="off" />
-          <TextField label={t("period.to")} type="date" name="to" value={to} onChange={setTo} autoComplete="off" />
+          <Select
+            label={t("period.preset")}
+            name={preset ? "preset" : undefined}
+            options={[{ label: t("period.custom"), value: "" }, ...PERIOD_PRESETS.map((name) => ({ label: t(`period.presets.${name}`), value: name }))]}
+            value={preset}
+            onChange={choosePreset}
+            error={marked.preset}
+          />
+          <TextField label={t("period.from")} type="date" name="from" value={from} onChange={(value) => (setFrom(value), setPreset(""))} autoComplete="off" error={marked.from} />
+          <TextField label={t("period.to")} type="date" name="to" value={to} onChange={(value) => (setTo(value), setPreset(""))} autoComplete="off" error={marked.to} />
           <Button submit variant="primary" loading={navigation.state === "loading" && navigation.formMethod === "GET"}>
             {t("period.show")}
           </Button>
@@ -283,7 +324,7 @@ export default function DashboardPage() {
       <Page title={t("title")}>
         <BlockStack gap="400">
           <Banner tone="critical" title={t("period.invalidTitle")}>{problemText(problem)}</Banner>
-          <PeriodForm from={params.get("from") ?? ""} to={params.get("to") ?? ""} />
+          <PeriodForm from={params.get("from") ?? ""} to={params.get("to") ?? ""} preset={params.get("preset") ?? ""} problem={problem} />
         </BlockStack>
       </Page>
     );
@@ -310,7 +351,12 @@ export default function DashboardPage() {
       <Layout>
         <Layout.Section>
           <BlockStack gap="200">
-            <PeriodForm key={`${periods.current.from}/${periods.current.to}`} from={periods.current.from} to={periods.current.to} />
+            <PeriodForm
+              key={`${periods.current.from}/${periods.current.to}`}
+              from={periods.current.from}
+              to={periods.current.to}
+              preset={params.get("preset") ?? ""}
+            />
             <Text as="p" variant="bodySm" tone="subdued" id="compared-with">
               {t("comparedWith", {
                 previousFrom: day(periods.previous.from),

@@ -166,13 +166,34 @@ describe("dashboard", () => {
     expect(new URL(page.url()).search).toBe(`?from=${year}-12-31&to=${year}-12-01`);
     expect(await page.getByText("The period is not valid").count()).toBe(1);
     expect(await page.getByText(`The first day (Dec 31, ${year}) is after the last day (Dec 1, ${year}).`, { exact: false }).count()).toBe(1);
-    // The form is still there to put it right.
+    // The form is still there to put it right, with both fields marked.
     expect(await page.getByLabel("From").inputValue()).toBe(`${year}-12-31`);
+    expect(await page.getByLabel("From").getAttribute("aria-invalid")).toBe("true");
+    expect(await page.getByLabel("To (included)").getAttribute("aria-invalid")).toBe("true");
     await expectAccessible(page);
     await page.screenshot({ path: "test-results/screenshots/dashboard-invalid-period.png", fullPage: true });
     await page.goto(`${url}/app?from=${year}-02-30`, { waitUntil: "networkidle" });
     await hydrated(page);
     expect(await page.getByText(`“${year}-02-30” is not a date (from).`, { exact: false }).count()).toBe(1);
+
+    // A period that ends after today, or before the shop's first order, would show zeros as facts.
+    await page.goto(`${url}/app?from=${year + 1}-12-01&to=${year + 3}-01-31`, { waitUntil: "networkidle" });
+    await hydrated(page);
+    expect(await page.getByText(`The last day (Jan 31, ${year + 3}) is after today`, { exact: false }).count()).toBeGreaterThan(0);
+    expect(await page.getByLabel("To (included)").getAttribute("aria-invalid")).toBe("true");
+    await page.goto(`${url}/app?from=2000-01-01&to=2000-01-31`, { waitUntil: "networkidle" });
+    await hydrated(page);
+    expect(await page.getByText(/The period ends \(Jan 31, 2000\) before the shop's first order on \w{3} \d+, \d{4}/).count()).toBeGreaterThan(0);
+    await expectAccessible(page);
+
+    // A named period shows as soon as it is chosen.
+    await page.getByLabel("Period").selectOption("previousYear");
+    await page.waitForURL(/preset=previousYear/);
+    await page.getByText(`Jan 1, ${year} – Dec 31, ${year}`, { exact: false }).first().waitFor();
+    expect(await page.getByLabel("Period").inputValue()).toBe("previousYear");
+    await page.getByLabel("Period").selectOption("monthToDate");
+    await page.waitForURL(/preset=monthToDate/);
+    expect(await page.getByLabel("From").inputValue()).toMatch(/^\d{4}-\d{2}-01$/);
     expect(errors).toEqual([]);
     await page.close();
   });
