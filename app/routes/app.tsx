@@ -13,6 +13,7 @@ import { boundary } from "@shopify/shopify-app-remix/server";
 import { I18nextProvider, useTranslation } from "react-i18next";
 import { requireShop } from "../auth.server";
 import { PageErrorBoundary } from "../components/page-error";
+import { env } from "../env.server";
 import { ToastProvider } from "../components/toast";
 import { i18nFor } from "../i18n/i18n";
 import { useAppLocale } from "../root";
@@ -24,7 +25,7 @@ export const links = () => [
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { demo } = await requireShop(request);
-  return { apiKey: process.env.SHOPIFY_API_KEY || "", demo };
+  return { apiKey: env.SHOPIFY_API_KEY ?? "", demo };
 };
 
 const POLARIS_TRANSLATIONS = { en: polarisEn, de: polarisDe };
