@@ -13,8 +13,8 @@ import { boundary } from "@shopify/shopify-app-remix/server";
 import { I18nextProvider, useTranslation } from "react-i18next";
 import { requireShop } from "../auth.server";
 import { PageErrorBoundary } from "../components/page-error";
-import { env } from "../env.server";
 import { ToastProvider } from "../components/toast";
+import { env } from "../env.server";
 import { i18nFor } from "../i18n/i18n";
 import { useAppLocale } from "../root";
 
