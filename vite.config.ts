@@ -1,15 +1,16 @@
 import { vitePlugin as remix } from "@remix-run/dev";
 import { defineConfig, type UserConfig } from "vite";
 import tsconfigPaths from "vite-tsconfig-paths";
+import { env } from "./app/env.server";
 
 // `shopify app dev` passes the tunnel URL in SHOPIFY_APP_URL; HMR must go through it too.
-const appUrl = new URL(process.env.SHOPIFY_APP_URL || "http://localhost");
+const appUrl = new URL(env.SHOPIFY_APP_URL ?? "http://localhost");
 // npm run demo picks a free HMR port, so two demos (two checkouts' tests) never share a socket.
-const hmrPort = Number(process.env.HMR_PORT) || 64999;
+const hmrPort = env.HMR_PORT ?? 64999;
 const hmr =
   appUrl.hostname === "localhost"
     ? { protocol: "ws", host: "localhost", port: hmrPort, clientPort: hmrPort }
-    : { protocol: "wss", host: appUrl.hostname, port: Number(process.env.FRONTEND_PORT) || 8002, clientPort: 443 };
+    : { protocol: "wss", host: appUrl.hostname, port: env.FRONTEND_PORT ?? 8002, clientPort: 443 };
 
 declare module "@remix-run/node" {
   interface Future {
@@ -19,7 +20,7 @@ declare module "@remix-run/node" {
 
 export default defineConfig({
   server: {
-    port: Number(process.env.PORT || 3000),
+    port: env.PORT ?? 3000,
     hmr,
     fs: { allow: ["app", "node_modules"] },
     // Every page's modules transformed at startup: the routes load lazily, and a dependency first

@@ -3,7 +3,8 @@
 // so the app is written against one type.
 import { createRequire } from "node:module";
 import type { PrismaClient } from "@prisma/client";
-import { DEFAULT_DATABASE_URL, databaseKind, sqliteFilePath, type DatabaseKind } from "./db/url";
+import { databaseKind, sqliteFilePath, type DatabaseKind } from "./db/url";
+import { env } from "./env.server";
 
 export type { PrismaClient };
 export type Db = PrismaClient;
@@ -19,15 +20,14 @@ export function kindOf(client: Db | Tx | { _activeProvider?: string }): Database
 }
 
 export function databaseUrl(): string {
-  return process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
+  return env.DATABASE_URL;
 }
 
 export function createDb(url = databaseUrl()): PrismaClient {
   if (databaseKind(url) === "postgresql") {
     const { PrismaPg } = require("@prisma/adapter-pg") as typeof import("@prisma/adapter-pg");
     const { PrismaClient: PgClient } = require(".prisma-comeback/postgresql/index.js");
-    const max = Number(process.env.DATABASE_POOL_SIZE || 10);
-    return new PgClient({ adapter: new PrismaPg({ connectionString: url, max }) }) as PrismaClient;
+    return new PgClient({ adapter: new PrismaPg({ connectionString: url, max: env.DATABASE_POOL_SIZE }) }) as PrismaClient;
   }
   const { PrismaBetterSQLite3 } = require("@prisma/adapter-better-sqlite3") as typeof import("@prisma/adapter-better-sqlite3");
   const { PrismaClient: SqliteClient } = require("@prisma/client");
@@ -42,6 +42,6 @@ declare global {
 }
 
 const db: PrismaClient = globalThis.comebackDb ?? createDb();
-if (process.env.NODE_ENV !== "production") globalThis.comebackDb = db;
+if (env.NODE_ENV !== "production") globalThis.comebackDb = db;
 
 export default db;

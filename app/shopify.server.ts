@@ -3,23 +3,18 @@ import { ApiVersion, AppDistribution, shopifyApp } from "@shopify/shopify-app-re
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import db from "./db.server";
 import { assertDemoModeAllowed } from "./demo/mode.server";
+import { env, requiredEnv } from "./env.server";
 import { onShopInstalled } from "./sync/install.server";
 
 // Refuse to start at all when the local demo bypass is switched on in production.
 assertDemoModeAllowed();
 
-function required(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set; see README.md, "Environment variables"`);
-  return value;
-}
-
 const shopify = shopifyApp({
-  apiKey: required("SHOPIFY_API_KEY"),
-  apiSecretKey: required("SHOPIFY_API_SECRET"),
+  apiKey: requiredEnv("SHOPIFY_API_KEY"),
+  apiSecretKey: requiredEnv("SHOPIFY_API_SECRET"),
   apiVersion: ApiVersion.October26,
-  scopes: process.env.SCOPES?.split(","),
-  appUrl: required("SHOPIFY_APP_URL"),
+  scopes: env.SCOPES,
+  appUrl: requiredEnv("SHOPIFY_APP_URL"),
   authPathPrefix: "/auth",
   sessionStorage: new PrismaSessionStorage(db as never),
   distribution: AppDistribution.AppStore,
@@ -29,7 +24,7 @@ const shopify = shopifyApp({
       await onShopInstalled(session.shop, admin.graphql);
     },
   },
-  ...(process.env.SHOP_CUSTOM_DOMAIN ? { customShopDomains: [process.env.SHOP_CUSTOM_DOMAIN] } : {}),
+  ...(env.SHOP_CUSTOM_DOMAIN ? { customShopDomains: [env.SHOP_CUSTOM_DOMAIN] } : {}),
 });
 
 export default shopify;

@@ -2,14 +2,16 @@
 // authentication is bypassed for that shop. It exists only when COMEBACK_DEMO=1, and it fails
 // closed: in production (NODE_ENV=production) the app refuses to start with it switched on.
 
+import { env } from "../env.server";
+
 export const DEMO_SHOP = "comeback-demo.myshopify.com";
 
 export function demoModeRequested(): boolean {
-  return process.env.COMEBACK_DEMO === "1";
+  return env.COMEBACK_DEMO;
 }
 
 export function assertDemoModeAllowed(): void {
-  if (demoModeRequested() && process.env.NODE_ENV === "production") {
+  if (demoModeRequested() && env.NODE_ENV === "production") {
     throw new Error("COMEBACK_DEMO=1 bypasses Shopify authentication and is refused in production (NODE_ENV=production)");
   }
 }

@@ -14,6 +14,7 @@ import { I18nextProvider, useTranslation } from "react-i18next";
 import { requireShop } from "../auth.server";
 import { PageErrorBoundary } from "../components/page-error";
 import { ToastProvider } from "../components/toast";
+import { env } from "../env.server";
 import { i18nFor } from "../i18n/i18n";
 import { useAppLocale } from "../root";
 
@@ -24,7 +25,7 @@ export const links = () => [
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { demo } = await requireShop(request);
-  return { apiKey: process.env.SHOPIFY_API_KEY || "", demo };
+  return { apiKey: env.SHOPIFY_API_KEY ?? "", demo };
 };
 
 const POLARIS_TRANSLATIONS = { en: polarisEn, de: polarisDe };

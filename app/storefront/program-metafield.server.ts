@@ -14,7 +14,7 @@ import { leaseMs } from "../sync/lease";
 import { nextAttemptAt } from "../sync/webhooks.server";
 import { CURRENT_APP_INSTALLATION_QUERY, programMetafield, programMetafieldValue } from "./program-metafield";
 
-type Answer = { data?: Record<string, any>; errors?: unknown };
+type Answer = { data?: { currentAppInstallation?: { id: string }; metafieldsSet?: { userErrors?: { message: string }[] } }; errors?: unknown };
 
 /** Writes the metafield of every stale program whose shop is installed; returns how many were written. */
 export async function syncProgramMetafields(now = new Date()): Promise<number> {

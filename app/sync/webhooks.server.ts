@@ -9,6 +9,7 @@
 //    stays stored as failed and Shopify gets a 500, so both Shopify's retry and the app's worker
 //    (worker.server.ts) can apply it later; nothing is dropped.
 import db, { kindOf, type Tx } from "../db.server";
+import { env } from "../env.server";
 import { authenticate } from "../shopify.server";
 import { AFTER_UNINSTALL_TOPICS, interpret, isSupportedTopic, type Effect } from "./topics.server";
 import { PayloadError } from "./payloads";
@@ -194,8 +195,7 @@ function markApplied(tx: SqlRunner, eventId: number, outcome: Outcome) {
 
 /** 1 s, 2 s, 4 s ... up to an hour between attempts (COMEBACK_RETRY_BASE_MS scales it). */
 export function nextAttemptAt(previousAttempts: number): Date {
-  const base = Number(process.env.COMEBACK_RETRY_BASE_MS || 1000);
-  return new Date(Date.now() + Math.min(base * 2 ** previousAttempts, 3_600_000));
+  return new Date(Date.now() + Math.min(env.COMEBACK_RETRY_BASE_MS * 2 ** previousAttempts, 3_600_000));
 }
 
 async function readCapped(request: Request, limit: number): Promise<string | null> {

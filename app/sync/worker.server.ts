@@ -3,6 +3,7 @@
 // the loyalty program's work (app/loyalty/tasks.server.ts, metafields.server.ts).
 // Work is claimed with a lease, so several instances sharing one database never do it twice.
 import db from "../db.server";
+import { env } from "../env.server";
 import { log } from "../log.server";
 import { unauthenticated } from "../shopify.server";
 import { refitStaleModels } from "../metrics/metrics.server";
@@ -16,7 +17,7 @@ import { syncProgramMetafields } from "../storefront/program-metafield.server";
 import { pruneRateLimits } from "../storefront/rate-limit.server";
 import { demoShop } from "../demo/mode.server";
 
-const TICK_MS = Number(process.env.COMEBACK_WORKER_INTERVAL_MS || 5000);
+const TICK_MS = env.COMEBACK_WORKER_INTERVAL_MS;
 /** An event still "received" after this long was abandoned by a crashed request. */
 const STALE_MS = 30_000;
 export const MAX_ATTEMPTS = 12;
@@ -103,7 +104,7 @@ declare global {
 }
 
 export function startWorker(): void {
-  if (process.env.COMEBACK_WORKER === "off" || globalThis.comebackWorker) return;
+  if (!env.COMEBACK_WORKER || globalThis.comebackWorker) return;
   let running = false;
   globalThis.comebackWorker = setInterval(async () => {
     if (running) return;

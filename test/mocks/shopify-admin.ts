@@ -87,7 +87,6 @@ export async function startAdminDouble(options: { apiKey: string; apiSecret: str
   const operations = new Map<string, BulkOperation>();
   const tokens = new Map<string, string>();
   let nextOperation = 9_007_199_254_741_000n;
-  let server: Server;
   let baseUrl = "";
 
   let nextDiscount = 1;
@@ -193,7 +192,7 @@ export async function startAdminDouble(options: { apiKey: string; apiSecret: str
     return { errors: [{ message: "the Admin API double does not know this query" }] };
   }
 
-  server = createServer(async (request, response) => {
+  const server: Server = createServer(async (request, response) => {
     try {
       const url = new URL(request.url ?? "/", "http://double");
       const segments = url.pathname.split("/").filter(Boolean);

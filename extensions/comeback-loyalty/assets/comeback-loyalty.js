@@ -1,23 +1,46 @@
+// @ts-check
 // Comeback loyalty on the storefront: the launcher's panel (app embed) and the "earn points"
 // block's variant switch. Vanilla and deferred; the panel fetches its data from the App Proxy only
 // when the shopper opens it. Every block may include this file, so it runs once.
+// Type-checked by TypeScript (npm run typecheck, tsconfig.storefront.json); the JSDoc types cost
+// nothing on the storefront, where the file is served minified.
+
+/**
+ * The App Proxy's answers (docs/app-proxy.md, app/storefront/panel.ts), the fields read here.
+ * @typedef {{ currency: string, currencyDigits: number }} Currency
+ * @typedef {{ id: string, name: string, pointsCost: number, minimumOrder?: string }
+ *   & ({ kind: "fixed_amount", value: string } | { kind: "percentage", percent: number } | { kind: "free_shipping" })} Reward
+ * @typedef {{ kind: string, points: number, name: string | null }} Bonus
+ * @typedef {Currency & { purchase: { points: number, perAmount: string } | null, bonuses: Bonus[],
+ *   tierBasis: { metric: "points" | "spend" }, rewards: Reward[] }} Program
+ * @typedef {{ type: string, points: number, reason: string | null, createdAt: string }} Entry
+ * @typedef {{ code: string, rewardName: string | null, expiresAt: string }} Code
+ * @typedef {{ balance: { available: number, pending: number }, tier: { name: string } | null,
+ *   nextTier: { name: string, remaining: string, progressPercent: number } | null,
+ *   activity: Entry[], codes: Code[], birthday: string | null, heldOut: boolean }} Member
+ * @typedef {{ status: number, data: any, retryAfter: number }} Result A call's answer; `data` is the endpoint's JSON.
+ * @typedef {Node | string | null | undefined | false} Child What `h` takes as children: the falsy ones are left out.
+ */
 (() => {
-  if (window.comebackLoyalty) return;
-  window.comebackLoyalty = true;
+  const page = /** @type {Window & { comebackLoyalty?: boolean }} */ (window);
+  if (page.comebackLoyalty) return;
+  page.comebackLoyalty = true;
 
   // "Earn points": the block renders one line per variant; show the selected variant's.
   document.addEventListener("change", (event) => {
-    if (event.target.name !== "id") return;
+    const variant = /** @type {HTMLInputElement | HTMLSelectElement} */ (event.target);
+    if (variant.name !== "id") return;
     for (const block of document.querySelectorAll("[data-comeback-earn]")) {
-      const lines = block.querySelectorAll("[data-variant-id]");
-      if (![...lines].some((line) => line.dataset.variantId === event.target.value)) continue;
-      for (const line of lines) line.hidden = line.dataset.variantId !== event.target.value;
+      const lines = /** @type {NodeListOf<HTMLElement>} */ (block.querySelectorAll("[data-variant-id]"));
+      if (![...lines].some((line) => line.dataset.variantId === variant.value)) continue;
+      for (const line of lines) line.hidden = line.dataset.variantId !== variant.value;
     }
   });
 
-  const root = document.querySelector("[data-comeback-embed]");
+  const root = /** @type {HTMLElement | null} */ (document.querySelector("[data-comeback-embed]"));
   if (!root) return;
-  const find = (selector) => root.querySelector(selector);
+  /** One of the embed's own elements (blocks/launcher.liquid renders them all). */
+  const find = (/** @type {string} */ selector) => /** @type {HTMLElement} */ (root.querySelector(selector));
   const launcher = find("[data-comeback-launcher]");
   const panel = find("[data-comeback-panel]");
   const body = find("[data-comeback-body]");
@@ -30,35 +53,51 @@
   const signed = new Intl.NumberFormat(locale, { signDisplay: "exceptZero" });
   const day = new Intl.DateTimeFormat(locale, { dateStyle: "medium" });
 
-  /** The string `key` (snake_case, as in locales/*.json) with its {placeholders} filled. */
+  /**
+   * The string `key` (snake_case, as in locales/*.json) with its {placeholders} filled.
+   * @param {string} key
+   * @param {Record<string, string | number>} [values]
+   */
   const say = (key, values = {}) =>
-    (strings[key.replace(/_(\w)/g, (_, letter) => letter.toUpperCase())] ?? "").replace(/\{(\w+)\}/g, (_, name) => values[name]);
+    (strings[key.replace(/_(\w)/g, (_, letter) => letter.toUpperCase())] ?? "").replace(/\{(\w+)\}/g, (_, name) => String(values[name]));
+  /** @param {number} count */
   const points = (count) => say(plural.select(count) === "one" ? "points_one" : "points_other", { count: number.format(count) });
-  /** Minor units (decimal text) of the program's currency, as the shopper's locale writes money. */
+  /**
+   * Minor units (decimal text) of the program's currency, as the shopper's locale writes money.
+   * @param {string} minor
+   * @param {Currency} currency
+   */
   const money = (minor, { currency, currencyDigits }) =>
     new Intl.NumberFormat(locale, { style: "currency", currency }).format(Number(minor) / 10 ** currencyDigits);
-  const date = (iso) => day.format(new Date(iso));
+  const date = (/** @type {string} */ iso) => day.format(new Date(iso));
   /** Ledger entries the panel's answer brings (docs/app-proxy.md). */
   const PANEL_ACTIVITY = 10;
 
-  /** An element with properties (attributes for names that are no property, and role) and children. */
+  /**
+   * An element with properties (attributes for names that are no property, and role) and children.
+   * @param {string} tag
+   * @param {Record<string, any> | null} props
+   * @param {...(Child | Child[])} children
+   * @returns {HTMLElement}
+   */
   const h = (tag, props, ...children) => {
     const node = document.createElement(tag);
     for (const [name, value] of Object.entries(props ?? {})) {
-      if (name in node && name !== "role") node[name] = value;
+      if (name in node && name !== "role") /** @type {any} */ (node)[name] = value;
       else node.setAttribute(name, value);
     }
     node.append(...children.flat().filter((child) => child != null && child !== false));
     return node;
   };
+  /** @param {string} heading @param {...(Child | Child[])} children */
   const section = (heading, ...children) => h("section", { className: "comeback-section" }, h("h3", null, heading), ...children);
 
-  const announce = (message) => (status.textContent = message);
-  const wait = (ms) => new Promise((done) => setTimeout(done, ms));
+  const announce = (/** @type {string} */ message) => (status.textContent = message);
+  const wait = (/** @type {number} */ ms) => new Promise((done) => setTimeout(done, ms));
 
   // Open, close, keep focus inside while open.
   const focusables = () =>
-    [...panel.querySelectorAll("a[href], button, input, [tabindex='0']")].filter((node) => !node.disabled && node.getClientRects().length);
+    [.../** @type {NodeListOf<HTMLElement & { disabled?: boolean }>} */ (panel.querySelectorAll("a[href], button, input, [tabindex='0']"))].filter((node) => !node.disabled && node.getClientRects().length);
   let loaded = false;
   const open = () => {
     announce("");
@@ -74,7 +113,7 @@
   };
   launcher.addEventListener("click", () => (panel.hidden ? open() : close()));
   find("[data-comeback-close]").addEventListener("click", close);
-  document.addEventListener("pointerdown", (event) => !panel.hidden && !root.contains(event.target) && close());
+  document.addEventListener("pointerdown", (event) => !panel.hidden && !root.contains(/** @type {Node} */ (event.target)) && close());
   panel.addEventListener("keydown", (event) => {
     if (event.key === "Escape") {
       event.preventDefault();
@@ -85,12 +124,17 @@
     const edge = event.shiftKey ? nodes[0] : nodes.at(-1);
     if (document.activeElement === edge || document.activeElement === panel) {
       event.preventDefault();
-      (event.shiftKey ? nodes.at(-1) : nodes[0]).focus();
+      (event.shiftKey ? nodes.at(-1) : nodes[0])?.focus();
     }
   });
 
 
-  /** A call to the App Proxy; network failures answer status 0. */
+  /**
+   * A call to the App Proxy; network failures answer status 0.
+   * @param {string} path
+   * @param {object} [body]
+   * @returns {Promise<Result>}
+   */
   async function call(path, body) {
     try {
       const response = await fetch(proxy + path, {
@@ -106,6 +150,7 @@
     }
   }
 
+  /** @param {Result} result */
   const failure = ({ status, data }) => {
     if (status === 401) return say(data.error === "sign_in_required" ? "error_sign_in" : "error_signature");
     if (status === 429) return say("error_busy");
@@ -121,6 +166,7 @@
     render(result.data);
   }
 
+  /** @param {{ program: Program, member: Member | null }} answer */
   function render({ program, member }) {
     if (member?.heldOut) return body.replaceChildren(h("p", null, say("held_out")));
     const launcherPoints = find("[data-comeback-launcher-points]");
@@ -129,11 +175,12 @@
     const sections = member
       ? [balance(member, program), member.codes.length && codes(member.codes), rewards(program, member), ways(program, member), activity(member)]
       : [ways(program, null), rewards(program, null)];
-    body.replaceChildren(...sections.filter(Boolean));
+    body.replaceChildren(.../** @type {HTMLElement[]} */ (sections.filter(Boolean)));
     // A re-render removes the button that had focus; keep focus in the dialog.
     if (!panel.contains(document.activeElement)) panel.focus();
   }
 
+  /** @param {Member} member @param {Program} program */
   function balance({ balance: { available, pending }, tier, nextTier }, program) {
     // What is missing to the next tier: points, or net spend when tiers count spend.
     const missing = nextTier && (program.tierBasis.metric === "spend" ? money(nextTier.remaining, program) : points(Number(nextTier.remaining)));
@@ -156,11 +203,12 @@
           },
           h("span", { style: `width: ${nextTier.progressPercent}%` }),
         ),
-        h("p", null, say("next_tier", { missing, name: nextTier.name })),
+        h("p", null, say("next_tier", { missing: /** @type {string} */ (missing), name: nextTier.name })),
       ],
     );
   }
 
+  /** @param {Code[]} list */
   function codes(list) {
     return section(
       say("codes_heading"),
@@ -181,8 +229,9 @@
     );
   }
 
-  const copy = (code) => navigator.clipboard?.writeText(code).then(() => announce(say("copied")), () => {});
+  const copy = (/** @type {string} */ code) => navigator.clipboard?.writeText(code).then(() => announce(say("copied")), () => {});
 
+  /** @param {Reward} reward @param {Program} program */
   function describe(reward, program) {
     const minimum = reward.minimumOrder && say("reward_minimum", { amount: money(reward.minimumOrder, program) });
     if (reward.kind === "fixed_amount") return [say("reward_fixed_amount", { amount: money(reward.value, program) }), minimum];
@@ -193,6 +242,7 @@
     return [say("reward_free_shipping"), minimum];
   }
 
+  /** @param {Program} program @param {Member | null} member */
   function rewards(program, member) {
     if (!program.rewards.length) return null;
     return section(
@@ -222,10 +272,12 @@
   // retry of the same intent (pending, rate limited, network or Shopify failure) reuses it, and
   // the App Proxy answers it with the same redemption. Pending and failed requests are retried a
   // few times on their own; rate limited ones wait for the shopper's next click.
+  /** @param {Reward} reward @param {number} available */
   function redeemButton(reward, available) {
     if (available < reward.pointsCost) return h("small", null, say("need_more", { points: points(reward.pointsCost - available) }));
     const label = say("redeem");
-    const button = h("button", { type: "button", className: "comeback-button" }, label);
+    const button = /** @type {HTMLButtonElement} */ (h("button", { type: "button", className: "comeback-button" }, label));
+    /** @type {string | null} */
     let clientKey = null;
     button.onclick = async () => {
       if (button.dataset.confirming === undefined) {
@@ -249,6 +301,11 @@
     return button;
   }
 
+  /**
+   * @param {string} rewardId
+   * @param {string} clientKey
+   * @returns {Promise<{ message: string, refresh?: boolean, keepKey?: boolean }>}
+   */
   async function redeem(rewardId, clientKey) {
     for (let attempt = 0; ; attempt++) {
       const result = await call("/redeem", { rewardId, clientKey });
@@ -265,8 +322,9 @@
     }
   }
 
+  /** @param {Program} program @param {Member | null} member */
   function ways(program, member) {
-    const bonusName = (bonus) => (bonus.kind === "custom" ? bonus.name : say(`bonus_${bonus.kind}`));
+    const bonusName = (/** @type {Bonus} */ bonus) => (bonus.kind === "custom" ? bonus.name : say(`bonus_${bonus.kind}`));
     const purchase = program.purchase;
     return section(
       say("earn_heading"),
@@ -281,12 +339,12 @@
   }
 
   function birthdayForm() {
-    const input = h("input", { type: "date", id: "comeback-birthday", required: true, "aria-describedby": "comeback-birthday-hint" });
+    const input = /** @type {HTMLInputElement} */ (h("input", { type: "date", id: "comeback-birthday", required: true, "aria-describedby": "comeback-birthday-hint" }));
     return h(
       "form",
       {
         className: "comeback-birthday",
-        onsubmit: async (event) => {
+        onsubmit: async (/** @type {SubmitEvent} */ event) => {
           event.preventDefault();
           const result = await call("/birthday", { birthday: input.value.slice(5) });
           if (result.status !== 200) return announce(failure(result));
@@ -301,10 +359,11 @@
     );
   }
 
+  /** @param {Member} member */
   function activity(member) {
     const list = h("ul", { className: "comeback-list" });
     const more = h("button", { type: "button", className: "comeback-link", hidden: true }, say("activity_more"));
-    const show = (entries) =>
+    const show = (/** @type {Entry[]} */ entries) =>
       list.append(
         ...entries.map((entry) =>
           h(
