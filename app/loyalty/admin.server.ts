@@ -275,25 +275,59 @@ export const adjustmentInput = z.object({
   points: z.number().int().refine((points) => points !== 0, "must not be 0"),
   reason: text.trim().min(1, "must not be empty"),
   requestId: text.min(1, "must not be empty"),
+  /** A deduction larger than the available balance is recorded only with this (the rest becomes the shortfall). */
+  confirmShortfall: z.boolean().optional(),
 });
 
+/** Why a manual change was not recorded; a deduction that needs confirming names the available balance. */
+export type AdjustmentRefusal =
+  | { code: "noProgram" | "unknownCustomer" | "heldOut"; params?: undefined }
+  | { code: "shortfallUnconfirmed"; params: { available: number } };
+
+const REFUSAL_STATUS: Record<AdjustmentRefusal["code"], 404 | 409> = { noProgram: 409, unknownCustomer: 404, heldOut: 409, shortfallUnconfirmed: 409 };
+
+/** The API's answer to a refusal: its status, the code, and English for API users. */
+export function adjustmentRefusalAnswer(refusal: AdjustmentRefusal): Response {
+  const error = {
+    noProgram: () => "the loyalty program is not set up",
+    unknownCustomer: () => "the shop has no such customer",
+    heldOut: () => "the customer is in the holdout group and earns no points",
+    shortfallUnconfirmed: () =>
+      `the deduction is larger than the ${refusal.params?.available} points available; send confirmShortfall: true to deduct them and record the rest as shortfall`,
+  }[refusal.code]();
+  return json({ code: refusal.code, params: refusal.params ?? {}, error }, REFUSAL_STATUS[refusal.code]);
+}
+
 /**
- * A manual change by a staff member. The requestId makes a repeated post (a double click, a
- * retry) record one entry; the answer is that entry either way.
+ * A manual change by a staff member, for a customer the shop has (not deleted or redacted). The
+ * requestId makes a repeated post (a double click, a retry) record one entry; the answer is that
+ * entry either way. A deduction larger than the available balance is refused unless confirmed.
  */
-export async function adjustPoints(shopDomain: string, actor: string, input: z.output<typeof adjustmentInput>, now = new Date()) {
+export async function adjustPoints(
+  shopDomain: string,
+  actor: string,
+  input: z.output<typeof adjustmentInput>,
+  now = new Date(),
+): Promise<{ ok: true; entry: LedgerEntry } | ({ ok: false } & AdjustmentRefusal)> {
   const program = await loadProgram(db, shopDomain);
-  if (!program) throw new LoyaltyInputError([{ field: "", message: "the loyalty program is not set up" }]);
-  return db.$transaction(async (tx: Tx): Promise<{ entry: LedgerEntry } | { refused: string }> => {
+  if (!program) return { ok: false, code: "noProgram" };
+  const customer = await db.customer.findUnique({
+    where: { shopDomain_gid: { shopDomain, gid: input.customerGid } },
+    select: { deletedAt: true, redactedAt: true },
+  });
+  if (!customer || customer.deletedAt || customer.redactedAt) return { ok: false, code: "unknownCustomer" };
+  return db.$transaction(async (tx: Tx) => {
     const member = await enrollMember(tx, shopDomain, input.customerGid, program, now);
-    if (member.heldOut) return { refused: "the customer is in the holdout group and earns no points" };
+    if (member.heldOut) return { ok: false as const, code: "heldOut" as const };
     const sourceKey = sourceKeys.manual(input.customerGid, input.requestId);
     const recorded = await tx.ledgerEntry.findUnique({ where: { shopDomain_sourceKey: { shopDomain, sourceKey } } });
-    if (recorded) return { entry: entryFromRow(recorded) };
-    const entries = await memberEntries(tx, shopDomain, input.customerGid);
-    const entry = manualEntry({ ...input, memberGid: input.customerGid, actor, availableBalance: balancesAt(entries, now).available, expiry: program.settings.expiry, now });
+    if (recorded) return { ok: true as const, entry: entryFromRow(recorded) };
+    const { available } = balancesAt(await memberEntries(tx, shopDomain, input.customerGid), now);
+    // The member's row is locked (enrollMember), so no other debit can slip in between.
+    if (-input.points > available && !input.confirmShortfall) return { ok: false as const, code: "shortfallUnconfirmed" as const, params: { available } };
+    const entry = manualEntry({ ...input, memberGid: input.customerGid, actor, availableBalance: available, expiry: program.settings.expiry, now });
     await insertEntries(tx, shopDomain, [entry]);
     await reviewSoon(tx, member.id, now);
-    return { entry };
+    return { ok: true as const, entry };
   });
 }

@@ -48,8 +48,11 @@ async function programShop(prefix: string, extra: Record<string, unknown> = {}) 
   return shop;
 }
 
-/** Credits points at once through the admin API, as a staff member would. */
+/** Credits points at once through the admin API, as a staff member would (to a customer the shop has). */
 async function credit(shop: string, customerGid: string, points: number, requestId = `credit-${++sequence}`) {
+  const id = customerGid.split("/").pop();
+  const known = await sendWebhook(app(), { topic: "customers/create", shop, body: { ...fixture("customers/create"), id, admin_graphql_api_id: customerGid } });
+  expect(known.status).toBe(200);
   const response = await adminCall(app(), shop, "/app/api/loyalty/adjust", { customerGid, points, reason: "Welcome gift", requestId });
   expect(response.status, await response.clone().text()).toBe(200);
 }

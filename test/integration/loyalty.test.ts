@@ -245,6 +245,58 @@ describe("loyalty points", () => {
     ]);
   });
 
+  it("adjusts only customers the shop has, and asks before a deduction beyond the available balance", async () => {
+    const [shop, other] = [await programShop("adjust"), await programShop("adjust-other")];
+    const signUp = (where: string, who: { id: string; gid: string }) =>
+      sendWebhook(app(), { topic: "customers/create", shop: where, body: { ...fixture("customers/create"), id: who.id, admin_graphql_api_id: who.gid } });
+    const [known, stranger, elsewhere] = [customer(), customer(), customer()];
+    expect((await signUp(shop, known)).status).toBe(200);
+    expect((await signUp(other, elsewhere)).status).toBe(200);
+    await waitFor("the customers stored", async () => (await testDb().customer.count({ where: { gid: { in: [known.gid, elsewhere.gid] } } })) === 2);
+    const adjust = (customerGid: string, points: number, extra: Record<string, unknown> = {}) =>
+      call(shop, "/app/api/loyalty/adjust", { customerGid, points, reason: "Goodwill", requestId: randomUUID(), ...extra });
+    const stored = async () => {
+      const db = testDb();
+      return { members: await db.loyaltyMember.count({ where: { shopDomain: shop, customerGid: { in: [stranger.gid, elsewhere.gid] } } }), entries: await db.ledgerEntry.count({ where: { shopDomain: shop } }) };
+    };
+
+    // A customer the shop never had, and one of another shop: 404, nothing recorded, no one enrolled.
+    for (const gid of [stranger.gid, elsewhere.gid]) {
+      const refused = await adjust(gid, 10);
+      expect([refused.status, await refused.json()]).toEqual([404, { code: "unknownCustomer", params: {}, error: "the shop has no such customer" }]);
+    }
+    expect(await stored()).toEqual({ members: 0, entries: 0 });
+
+    // 40 points; a deduction of 100 is refused with the available balance, and nothing changes.
+    expect((await adjust(known.gid, 40)).status).toBe(200);
+    const before = await stored();
+    const requestId = randomUUID();
+    const unconfirmed = await adjust(known.gid, -100, { requestId });
+    expect(unconfirmed.status).toBe(409);
+    expect(await unconfirmed.json()).toMatchObject({ code: "shortfallUnconfirmed", params: { available: 40 }, error: expect.stringContaining("40 points available") });
+    expect((await adjust(known.gid, -100, { confirmShortfall: false })).status).toBe(409);
+    expect(await stored()).toEqual(before);
+    await balanceOf(shop, known.id, { available: 40, pending: 0 });
+
+    // Confirmed (the same request): the 40 are deducted and the other 60 recorded as shortfall; a retry records nothing more.
+    const confirmed = await adjust(known.gid, -100, { requestId, confirmShortfall: true });
+    expect(confirmed.status).toBe(200);
+    expect((await confirmed.json()).entry).toMatchObject({ points: -40, shortfall: 60, reason: "Goodwill" });
+    expect((await adjust(known.gid, -100, { requestId, confirmShortfall: true })).status).toBe(200);
+    const after = await balanceOf(shop, known.id, { available: 0, pending: 0 });
+    expect(after.ledger.filter((entry) => entry.type === "adjust").map((entry) => [entry.points, entry.shortfall])).toEqual([[-40, 60], [40, 0]]);
+    // A deduction the balance covers needs no confirmation.
+    expect((await adjust(known.gid, 15)).status).toBe(200);
+    expect((await adjust(known.gid, -15)).status).toBe(200);
+    await balanceOf(shop, known.id, { available: 0, pending: 0 });
+
+    // A redacted customer is no longer the shop's to adjust.
+    const redact = { ...fixture("customers/redact"), customer: { id: known.id, email: null, phone: null }, orders_to_redact: [] };
+    expect((await sendWebhook(app(), { topic: "customers/redact", shop, body: redact })).status).toBe(200);
+    await waitFor("the customer redacted", async () => (await testDb().customer.findFirst({ where: { shopDomain: shop, redactedAt: { not: null } } })) !== null);
+    expect((await adjust(known.gid, 10)).status).toBe(404);
+  });
+
   it("refuses bad settings with every field error and saves nothing; refuses requests without a session token", async () => {
     const shop = await programShop("invalid");
     const before = await (await call(shop, "/app/api/loyalty/program")).json();
