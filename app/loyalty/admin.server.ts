@@ -11,6 +11,7 @@ import { balancesAt, manualEntry } from "./balance";
 import { sourceKeys, type LedgerEntry } from "./ledger";
 import {
   DEFAULT_SETTINGS,
+  fieldError,
   reviseRule,
   validateEarningRule,
   validateProgramSettings,
@@ -67,10 +68,10 @@ export async function readInput<S extends z.ZodType>(request: Request, schema: S
   try {
     body = await request.json();
   } catch {
-    throw new LoyaltyInputError([{ field: "", message: "the body is not valid JSON" }]);
+    throw new LoyaltyInputError([fieldError("", "notJson")]);
   }
   const parsed = schema.safeParse(body);
-  if (!parsed.success) throw new LoyaltyInputError(parsed.error.issues.map((issue) => ({ field: fieldPath(issue.path), message: issue.message })));
+  if (!parsed.success) throw new LoyaltyInputError(parsed.error.issues.map((issue) => fieldError(fieldPath(issue.path), "invalid", {}, issue.message)));
   return parsed.data;
 }
 
@@ -168,7 +169,7 @@ function planRules(versions: EarningRule[], input: NonNullable<ProgramInput["rul
   const seen = new Set<string>();
   input.forEach((rule, index) => {
     const at = `rules[${index}].`;
-    if (seen.has(rule.id)) errors.push({ field: `${at}id`, message: "another rule has the same id" });
+    if (seen.has(rule.id)) errors.push(fieldError(`${at}id`, "duplicateId"));
     seen.add(rule.id);
     const { effectiveFrom, ...fields } = rule;
     const current = inForce.get(rule.id);
@@ -177,9 +178,9 @@ function planRules(versions: EarningRule[], input: NonNullable<ProgramInput["rul
       const version = Math.max(0, ...versions.filter((v) => v.id === rule.id).map((v) => v.version)) + 1;
       const from = version === 1 && effectiveFrom ? new Date(effectiveFrom) : now;
       next = { ...fields, version, effectiveFrom: from, retiredAt: null } as EarningRule;
-      if (next.effectiveFrom > now) errors.push({ field: `${at}effectiveFrom`, message: "must not be in the future" });
+      if (next.effectiveFrom > now) errors.push(fieldError(`${at}effectiveFrom`, "future"));
     } else if (current.kind !== rule.kind) {
-      errors.push({ field: `${at}kind`, message: `must stay ${current.kind}; add a rule with a new id instead` });
+      errors.push(fieldError(`${at}kind`, "kindFixed", { kind: current.kind }));
       return;
     } else {
       const revised = { ...current, ...fields } as EarningRule;
@@ -191,7 +192,7 @@ function planRules(versions: EarningRule[], input: NonNullable<ProgramInput["rul
     errors.push(...prefixed(at, validateEarningRule(next)));
     create.push(next);
   });
-  if (input.filter((rule) => rule.kind === "purchase").length > 1) errors.push({ field: "rules", message: "only one purchase rule can be in force" });
+  if (input.filter((rule) => rule.kind === "purchase").length > 1) errors.push(fieldError("rules", "onePurchaseRule"));
   for (const rule of inForce.values()) if (!seen.has(rule.id)) retire.push({ ...rule, retiredAt: now });
   return { errors, retire, create };
 }
@@ -208,7 +209,7 @@ export async function saveProgram(shopDomain: string, input: ProgramInput, now =
   const rewards = input.rewards as Reward[] | undefined;
   rewards?.forEach((reward, index) => {
     errors.push(...prefixed(`rewards[${index}].`, validateReward(reward)));
-    if (rewards.findIndex((other) => other.id === reward.id) !== index) errors.push({ field: `rewards[${index}].id`, message: "another reward has the same id" });
+    if (rewards.findIndex((other) => other.id === reward.id) !== index) errors.push(fieldError(`rewards[${index}].id`, "duplicateId"));
   });
   if (errors.length) throw new LoyaltyInputError(errors);
 

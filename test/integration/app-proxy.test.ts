@@ -288,7 +288,7 @@ describe("the storefront's App Proxy", () => {
       fetch(proxyUrl(app(), path, { shop, customerId: buyer.id }), { method: "POST", headers: { "Content-Type": contentType }, body });
 
     const notJson = await post("redeem", "{ rewardId:");
-    expect([notJson.status, await notJson.json()]).toEqual([400, { errors: [{ field: "", message: "the body is not valid JSON" }] }]);
+    expect([notJson.status, await notJson.json()]).toEqual([400, { errors: [{ field: "", code: "notJson", params: {}, message: "the body is not valid JSON" }] }]);
     const form = await post("redeem", "rewardId=ten-off&clientKey=form-key-1", "application/x-www-form-urlencoded");
     expect(form.status).toBe(400);
     const huge = await post("redeem", JSON.stringify({ rewardId: REWARD.id, clientKey: "huge-key-1", padding: "x".repeat(20_000) }));

@@ -310,15 +310,18 @@ describe("loyalty points", () => {
       rules: [{ ...PURCHASE_RULE, points: 0 }],
     });
     expect(response.status).toBe(400);
-    const fields = ((await response.json()).errors as { field: string }[]).map((error) => error.field);
-    expect(fields).toEqual(
+    const { errors } = (await response.json()) as { errors: { field: string }[] };
+    expect(errors.map((error) => error.field)).toEqual(
       expect.arrayContaining(["settings.pendingDays", "settings.holdoutPercent", "tiers[1].name", "tiers[1].threshold", "tiers[1].multiplierBasisPoints", "rules[0].points"]),
     );
+    // Each error is a code with its parameters, and English for API users.
+    expect(errors).toContainEqual({ field: "settings.pendingDays", code: "wholeNumberRange", params: { min: 0, max: 365 }, message: "must be a whole number from 0 to 365" });
+    expect(errors).toContainEqual({ field: "tiers[1].name", code: "duplicateTier", params: {}, message: "another tier has the same value" });
     expect(await (await call(shop, "/app/api/loyalty/program")).json()).toEqual(before);
 
     const shapeless = await call(shop, "/app/api/loyalty/program", { settings: { pendingDays: "soon" } });
     expect(shapeless.status).toBe(400);
-    expect((await shapeless.json()).errors[0].field).toBe("settings.pendingDays");
+    expect((await shapeless.json()).errors[0]).toMatchObject({ field: "settings.pendingDays", code: "invalid", message: expect.any(String) });
 
     for (const token of [null, sessionToken(shop, { secret: "forged" })]) {
       const refused = await call(shop, "/app/api/loyalty/program", undefined, token);
@@ -496,7 +499,8 @@ describe("loyalty points", () => {
     expect(await first.json()).toMatchObject({ granted: true, entry: { points: 50, sourceKey: `rule:birthday:${buyer.gid}:${year}` } });
     const repeat = await bonus({ kind: "birthday", occurrence: String(year) });
     expect(await repeat.json()).toMatchObject({ granted: false, entry: { points: 50 } });
-    expect((await bonus({ kind: "birthday", occurrence: year + 2 })).status).toBe(409);
+    const early = await bonus({ kind: "birthday", occurrence: year + 2 });
+    expect([early.status, await early.json()]).toEqual([409, { code: "birthdayNotYet", error: `the birthday of ${year + 2} has not come yet` }]);
     expect((await bonus({ kind: "birthday", occurrence: "last year" })).status).toBe(400);
 
     const review = { kind: "custom", ruleId: "review", occurrence: "review-1" };
@@ -504,7 +508,8 @@ describe("loyalty points", () => {
     expect(await (await bonus(review)).json()).toMatchObject({ granted: false });
     expect(await (await bonus({ ...review, occurrence: "review-2" })).json()).toMatchObject({ granted: true });
     expect((await bonus({ kind: "custom", occurrence: "review-3" })).status).toBe(400);
-    expect((await bonus({ ...review, ruleId: "referral" })).status).toBe(404);
+    const unknownRule = await bonus({ ...review, ruleId: "referral" });
+    expect([unknownRule.status, (await unknownRule.json()).code]).toEqual([404, "noRule"]);
     const credited = await balanceOf(shop, buyer.id, { available: 70, pending: 0 });
     expect(credited).toMatchObject({ birthday: day });
     expect(credited.ledger).toHaveLength(3);
