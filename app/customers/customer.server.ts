@@ -1,7 +1,7 @@
 // One customer's page: profile and figures, orders (a page at a time, newest first), points
 // balance, ledger, tier history and active codes; and the manual adjustment.
 import db from "../db.server";
-import { adjustPoints, LoyaltyInputError, memberView } from "../loyalty/admin.server";
+import { adjustPoints, memberView } from "../loyalty/admin.server";
 import { loadTiers } from "../loyalty/store.server";
 import type { AdjustmentErrors } from "./adjustment";
 import { customerIndex } from "./list.server";
@@ -92,20 +92,18 @@ export async function customerPage(shopDomain: string, gid: string, ordersPage: 
   };
 }
 
-export type AdjustResult = { ok: true; points: number } | { ok: false; errors: AdjustmentErrors };
+/** Recorded; refused with a code per field; or a deduction beyond the available balance, to confirm. */
+export type AdjustResult = { ok: true; points: number } | { ok: false; errors: AdjustmentErrors } | { ok: false; confirm: { available: number; points: number } };
 
-/** A staff member's change; the same requestId records it once. */
+/** A staff member's change; the same requestId records it once. null: the shop has no such customer. */
 export async function adjustCustomerPoints(
   shopDomain: string,
   actor: string,
-  input: { customerGid: string; points: number; reason: string; requestId: string },
-): Promise<AdjustResult> {
-  try {
-    const result = await adjustPoints(shopDomain, actor, input);
-    if ("refused" in result) return { ok: false, errors: { form: "heldOut" } };
-    return { ok: true, points: result.entry.points };
-  } catch (error) {
-    if (error instanceof LoyaltyInputError) return { ok: false, errors: { form: "noProgram" } };
-    throw error;
-  }
+  input: { customerGid: string; points: number; reason: string; requestId: string; confirmShortfall: boolean },
+): Promise<AdjustResult | null> {
+  const result = await adjustPoints(shopDomain, actor, input);
+  if (result.ok) return { ok: true, points: result.entry.points };
+  if (result.code === "unknownCustomer") return null;
+  if (result.code === "shortfallUnconfirmed") return { ok: false, confirm: { available: result.params.available, points: input.points } };
+  return { ok: false, errors: { form: result.code } };
 }

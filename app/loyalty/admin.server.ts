@@ -11,6 +11,7 @@ import { balancesAt, manualEntry } from "./balance";
 import { sourceKeys, type LedgerEntry } from "./ledger";
 import {
   DEFAULT_SETTINGS,
+  fieldError,
   reviseRule,
   validateEarningRule,
   validateProgramSettings,
@@ -67,10 +68,10 @@ export async function readInput<S extends z.ZodType>(request: Request, schema: S
   try {
     body = await request.json();
   } catch {
-    throw new LoyaltyInputError([{ field: "", message: "the body is not valid JSON" }]);
+    throw new LoyaltyInputError([fieldError("", "notJson")]);
   }
   const parsed = schema.safeParse(body);
-  if (!parsed.success) throw new LoyaltyInputError(parsed.error.issues.map((issue) => ({ field: fieldPath(issue.path), message: issue.message })));
+  if (!parsed.success) throw new LoyaltyInputError(parsed.error.issues.map((issue) => fieldError(fieldPath(issue.path), "invalid", {}, issue.message)));
   return parsed.data;
 }
 
@@ -168,7 +169,7 @@ function planRules(versions: EarningRule[], input: NonNullable<ProgramInput["rul
   const seen = new Set<string>();
   input.forEach((rule, index) => {
     const at = `rules[${index}].`;
-    if (seen.has(rule.id)) errors.push({ field: `${at}id`, message: "another rule has the same id" });
+    if (seen.has(rule.id)) errors.push(fieldError(`${at}id`, "duplicateId"));
     seen.add(rule.id);
     const { effectiveFrom, ...fields } = rule;
     const current = inForce.get(rule.id);
@@ -177,9 +178,9 @@ function planRules(versions: EarningRule[], input: NonNullable<ProgramInput["rul
       const version = Math.max(0, ...versions.filter((v) => v.id === rule.id).map((v) => v.version)) + 1;
       const from = version === 1 && effectiveFrom ? new Date(effectiveFrom) : now;
       next = { ...fields, version, effectiveFrom: from, retiredAt: null } as EarningRule;
-      if (next.effectiveFrom > now) errors.push({ field: `${at}effectiveFrom`, message: "must not be in the future" });
+      if (next.effectiveFrom > now) errors.push(fieldError(`${at}effectiveFrom`, "future"));
     } else if (current.kind !== rule.kind) {
-      errors.push({ field: `${at}kind`, message: `must stay ${current.kind}; add a rule with a new id instead` });
+      errors.push(fieldError(`${at}kind`, "kindFixed", { kind: current.kind }));
       return;
     } else {
       const revised = { ...current, ...fields } as EarningRule;
@@ -191,7 +192,7 @@ function planRules(versions: EarningRule[], input: NonNullable<ProgramInput["rul
     errors.push(...prefixed(at, validateEarningRule(next)));
     create.push(next);
   });
-  if (input.filter((rule) => rule.kind === "purchase").length > 1) errors.push({ field: "rules", message: "only one purchase rule can be in force" });
+  if (input.filter((rule) => rule.kind === "purchase").length > 1) errors.push(fieldError("rules", "onePurchaseRule"));
   for (const rule of inForce.values()) if (!seen.has(rule.id)) retire.push({ ...rule, retiredAt: now });
   return { errors, retire, create };
 }
@@ -208,7 +209,7 @@ export async function saveProgram(shopDomain: string, input: ProgramInput, now =
   const rewards = input.rewards as Reward[] | undefined;
   rewards?.forEach((reward, index) => {
     errors.push(...prefixed(`rewards[${index}].`, validateReward(reward)));
-    if (rewards.findIndex((other) => other.id === reward.id) !== index) errors.push({ field: `rewards[${index}].id`, message: "another reward has the same id" });
+    if (rewards.findIndex((other) => other.id === reward.id) !== index) errors.push(fieldError(`rewards[${index}].id`, "duplicateId"));
   });
   if (errors.length) throw new LoyaltyInputError(errors);
 
@@ -275,25 +276,59 @@ export const adjustmentInput = z.object({
   points: z.number().int().refine((points) => points !== 0, "must not be 0"),
   reason: text.trim().min(1, "must not be empty"),
   requestId: text.min(1, "must not be empty"),
+  /** A deduction larger than the available balance is recorded only with this (the rest becomes the shortfall). */
+  confirmShortfall: z.boolean().optional(),
 });
 
+/** Why a manual change was not recorded; a deduction that needs confirming names the available balance. */
+export type AdjustmentRefusal =
+  | { code: "noProgram" | "unknownCustomer" | "heldOut"; params?: undefined }
+  | { code: "shortfallUnconfirmed"; params: { available: number } };
+
+const REFUSAL_STATUS: Record<AdjustmentRefusal["code"], 404 | 409> = { noProgram: 409, unknownCustomer: 404, heldOut: 409, shortfallUnconfirmed: 409 };
+
+/** The API's answer to a refusal: its status, the code, and English for API users. */
+export function adjustmentRefusalAnswer(refusal: AdjustmentRefusal): Response {
+  const error = {
+    noProgram: () => "the loyalty program is not set up",
+    unknownCustomer: () => "the shop has no such customer",
+    heldOut: () => "the customer is in the holdout group and earns no points",
+    shortfallUnconfirmed: () =>
+      `the deduction is larger than the ${refusal.params?.available} points available; send confirmShortfall: true to deduct them and record the rest as shortfall`,
+  }[refusal.code]();
+  return json({ code: refusal.code, params: refusal.params ?? {}, error }, REFUSAL_STATUS[refusal.code]);
+}
+
 /**
- * A manual change by a staff member. The requestId makes a repeated post (a double click, a
- * retry) record one entry; the answer is that entry either way.
+ * A manual change by a staff member, for a customer the shop has (not deleted or redacted). The
+ * requestId makes a repeated post (a double click, a retry) record one entry; the answer is that
+ * entry either way. A deduction larger than the available balance is refused unless confirmed.
  */
-export async function adjustPoints(shopDomain: string, actor: string, input: z.output<typeof adjustmentInput>, now = new Date()) {
+export async function adjustPoints(
+  shopDomain: string,
+  actor: string,
+  input: z.output<typeof adjustmentInput>,
+  now = new Date(),
+): Promise<{ ok: true; entry: LedgerEntry } | ({ ok: false } & AdjustmentRefusal)> {
   const program = await loadProgram(db, shopDomain);
-  if (!program) throw new LoyaltyInputError([{ field: "", message: "the loyalty program is not set up" }]);
-  return db.$transaction(async (tx: Tx): Promise<{ entry: LedgerEntry } | { refused: string }> => {
+  if (!program) return { ok: false, code: "noProgram" };
+  const customer = await db.customer.findUnique({
+    where: { shopDomain_gid: { shopDomain, gid: input.customerGid } },
+    select: { deletedAt: true, redactedAt: true },
+  });
+  if (!customer || customer.deletedAt || customer.redactedAt) return { ok: false, code: "unknownCustomer" };
+  return db.$transaction(async (tx: Tx) => {
     const member = await enrollMember(tx, shopDomain, input.customerGid, program, now);
-    if (member.heldOut) return { refused: "the customer is in the holdout group and earns no points" };
+    if (member.heldOut) return { ok: false as const, code: "heldOut" as const };
     const sourceKey = sourceKeys.manual(input.customerGid, input.requestId);
     const recorded = await tx.ledgerEntry.findUnique({ where: { shopDomain_sourceKey: { shopDomain, sourceKey } } });
-    if (recorded) return { entry: entryFromRow(recorded) };
-    const entries = await memberEntries(tx, shopDomain, input.customerGid);
-    const entry = manualEntry({ ...input, memberGid: input.customerGid, actor, availableBalance: balancesAt(entries, now).available, expiry: program.settings.expiry, now });
+    if (recorded) return { ok: true as const, entry: entryFromRow(recorded) };
+    const { available } = balancesAt(await memberEntries(tx, shopDomain, input.customerGid), now);
+    // The member's row is locked (enrollMember), so no other debit can slip in between.
+    if (-input.points > available && !input.confirmShortfall) return { ok: false as const, code: "shortfallUnconfirmed" as const, params: { available } };
+    const entry = manualEntry({ ...input, memberGid: input.customerGid, actor, availableBalance: available, expiry: program.settings.expiry, now });
     await insertEntries(tx, shopDomain, [entry]);
     await reviewSoon(tx, member.id, now);
-    return { entry };
+    return { ok: true as const, entry };
   });
 }

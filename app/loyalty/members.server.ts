@@ -40,7 +40,9 @@ export const bonusInput = z.discriminatedUnion("kind", [
 ]);
 export type BonusInput = z.output<typeof bonusInput>;
 
-export type MemberActionResult<T> = { ok: true; value: T } | { ok: false; status: 404 | 409; error: string };
+/** Why a member action was refused: a code for callers to act on, and English for API users. */
+export type MemberRefusal = "noProgram" | "programNotRunning" | "birthdayAlreadySet" | "birthdayNotYet" | "noRule" | "heldOut";
+export type MemberActionResult<T> = { ok: true; value: T } | { ok: false; status: 404 | 409; code: MemberRefusal; error: string };
 
 /**
  * Sets or erases the member's birthday (enrolling the customer on first sight). With `once` (the
@@ -55,11 +57,11 @@ export async function setBirthday(
   { once = false }: { once?: boolean } = {},
 ): Promise<MemberActionResult<{ customerGid: string; birthday: string | null }>> {
   const program = await loadProgram(db, shopDomain);
-  if (!program) return { ok: false, status: 409, error: "the loyalty program is not set up" };
+  if (!program) return { ok: false, status: 409, code: "noProgram", error: "the loyalty program is not set up" };
   return db.$transaction(async (tx: Tx) => {
     const member = await enrollMember(tx, shopDomain, customerGid, program, now);
     if (once && member.birthday !== null && member.birthday !== birthday) {
-      return { ok: false as const, status: 409 as const, error: BIRTHDAY_ALREADY_SET };
+      return { ok: false as const, status: 409 as const, code: "birthdayAlreadySet" as const, error: "the birthday is already set; the shop can change it" };
     }
     await tx.loyaltyMember.update({ where: { id: member.id }, data: { birthday } });
     // The review grants the birthday bonus on the day and schedules the next one.
@@ -67,8 +69,6 @@ export async function setBirthday(
     return { ok: true as const, value: { customerGid, birthday } };
   });
 }
-
-export const BIRTHDAY_ALREADY_SET = "the birthday is already set; the shop can change it";
 
 /**
  * The bonus of the birthday or custom rule in force, once per occurrence (the ledger key names it):
@@ -81,17 +81,17 @@ export async function grantActionBonus(
   now = new Date(),
 ): Promise<MemberActionResult<{ granted: boolean; entry: LedgerEntry }>> {
   const program = await loadProgram(db, shopDomain);
-  if (!program?.enabled) return { ok: false, status: 409, error: "the loyalty program is not running" };
+  if (!program?.enabled) return { ok: false, status: 409, code: "programNotRunning", error: "the loyalty program is not running" };
   // Birthdays in time zones ahead of UTC start up to a day early.
   if (input.kind === "birthday" && Number(input.occurrence) > new Date(now.getTime() + 86_400_000).getUTCFullYear()) {
-    return { ok: false, status: 409, error: `the birthday of ${input.occurrence} has not come yet` };
+    return { ok: false, status: 409, code: "birthdayNotYet", error: `the birthday of ${input.occurrence} has not come yet` };
   }
   const candidates = bonusRules(await loadRules(db, shopDomain), input.kind).filter((rule) => !input.ruleId || rule.id === input.ruleId);
   const rule = ruleInForce(candidates, now);
-  if (!rule) return { ok: false, status: 404, error: `no ${input.kind} rule${input.ruleId ? ` ${input.ruleId}` : ""} is in force` };
+  if (!rule) return { ok: false, status: 404, code: "noRule", error: `no ${input.kind} rule${input.ruleId ? ` ${input.ruleId}` : ""} is in force` };
   return db.$transaction(async (tx: Tx) => {
     const member = await enrollMember(tx, shopDomain, customerGid, program, now);
-    if (member.heldOut) return { ok: false as const, status: 409 as const, error: "the customer is in the holdout group and earns no points" };
+    if (member.heldOut) return { ok: false as const, status: 409 as const, code: "heldOut" as const, error: "the customer is in the holdout group and earns no points" };
     const entry = bonusEntry({ rule, memberGid: customerGid, occurrence: input.occurrence, expiry: program.settings.expiry, now });
     const added = await insertEntries(tx, shopDomain, [entry]);
     if (!added) {

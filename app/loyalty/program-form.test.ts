@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_SETTINGS, type EarningRule } from "./program";
+import { resources } from "../i18n/i18n";
+import { DEFAULT_SETTINGS, FIELD_ERROR_CODES, fieldError, validateTiers, type EarningRule } from "./program";
 import {
+  FORM_PROBLEM_CODES,
   fieldLabel,
   formField,
   formFromProgram,
@@ -82,13 +84,13 @@ describe("the settings form", () => {
     form.tiers[1]!.threshold = "400";
     form.rewards.push({ ...newReward(), name: "Free shipping", kind: "free_shipping", pointsCost: "", minimumOrder: "" });
     const { problems } = readProgramForm(form, "EUR", "en");
-    expect(problems.map((p) => [p.field, p.key])).toEqual([
-      ["purchase.perAmount", "errors.notANumber"],
-      ["settings.pendingDays", "errors.tooManyDecimals"],
-      ["tiers[1].threshold", "errors.tierNotIncreasing"],
-      ["rewards[1].pointsCost", "errors.required"],
+    expect(problems.map((p) => [p.field, p.code])).toEqual([
+      ["purchase.perAmount", "notANumber"],
+      ["settings.pendingDays", "tooManyDecimals"],
+      ["tiers[1].threshold", "tierNotIncreasing"],
+      ["rewards[1].pointsCost", "required"],
     ]);
-    expect(problems.find((p) => p.key === "errors.tierNotIncreasing")!.values).toEqual({ tier: 1 });
+    expect(problems.find((p) => p.code === "tierNotIncreasing")!.params).toEqual({ tier: 1 });
   });
 
   it("adds the domain's verdict on what it could read, once per field", () => {
@@ -98,13 +100,13 @@ describe("the settings form", () => {
     form.rewards[0]!.pointsCost = "0";
     form.tiers.push({ ...newTier(), name: "Gold", threshold: "2000" });
     const messages = formProblems(readProgramForm(form, "EUR", "en"), at);
-    expect(messages.map((m) => [m.field, m.key])).toEqual([
-      ["tiers[0].threshold", "errors.notANumber"],
-      ["settings.pendingDays", "errors.wholeNumberRange"],
-      ["tiers[2].name", "errors.duplicateTier"],
-      ["rewards[0].pointsCost", "errors.wholeNumberRange"],
+    expect(messages.map((m) => [m.field, m.code])).toEqual([
+      ["tiers[0].threshold", "notANumber"],
+      ["settings.pendingDays", "wholeNumberRange"],
+      ["tiers[2].name", "duplicateTier"],
+      ["rewards[0].pointsCost", "wholeNumberRange"],
     ]);
-    expect(messages[1]!.values).toEqual({ min: 0, max: 365 });
+    expect(messages[1]!.params).toEqual({ min: 0, max: 365 });
   });
 });
 
@@ -120,19 +122,30 @@ describe("the domain's field errors on the form", () => {
     expect(formField("rules", ruleFields)).toBe("rules");
   });
 
-  it("translates the messages it knows and keeps the others readable", () => {
+  it("keeps the domain's codes and parameters, on the form's fields", () => {
     const messages = formMessages(
-      [
-        { field: "rules[2].name", message: "must not be empty" },
-        { field: "settings.holdoutPercent", message: "must be a percentage from 0 to 50 with at most 2 decimals" },
-        { field: "rules[0].kind", message: "must stay purchase; add a rule with a new id instead" },
-      ],
+      [fieldError("rules[2].name", "required"), fieldError("settings.holdoutPercent", "holdoutPercent"), fieldError("rules[0].kind", "kindFixed", { kind: "purchase" })],
       ruleFields,
     );
     expect(messages).toEqual([
-      { field: "custom[0].name", key: "errors.required", values: {}, text: "must not be empty" },
-      { field: "settings.holdoutPercent", key: "errors.holdoutPercent", values: {}, text: "must be a percentage from 0 to 50 with at most 2 decimals" },
-      { field: "purchase.kind", key: null, values: {}, text: "must stay purchase; add a rule with a new id instead" },
+      { field: "custom[0].name", code: "required", params: {} },
+      { field: "settings.holdoutPercent", code: "holdoutPercent", params: {} },
+      { field: "purchase.kind", code: "kindFixed", params: { kind: "purchase" } },
+    ]);
+  });
+
+  it("has words in every language for every code the domain or the form gives", () => {
+    for (const locale of ["en", "de"]) {
+      const words = (resources[locale]!.loyalty as { errors: Record<string, string> }).errors;
+      for (const code of [...FIELD_ERROR_CODES, ...FORM_PROBLEM_CODES]) expect(words[code], `${locale} errors.${code}`).toEqual(expect.any(String));
+    }
+    // The parameters are the placeholders of the words.
+    const [range] = formMessages([fieldError("settings.pendingDays", "wholeNumberRange", { min: 0, max: 365 })], ruleFields);
+    expect(range).toEqual({ field: "settings.pendingDays", code: "wholeNumberRange", params: { min: 0, max: 365 } });
+    expect((resources.en!.loyalty as { errors: Record<string, string> }).errors.wholeNumberRange).toBe("Enter a whole number from {{min}} to {{max}}.");
+    expect(validateTiers([{ id: "a", name: "A,B", threshold: -1n, multiplierBasisPoints: 10_000 }]).map(({ code, params }) => [code, params])).toEqual([
+      ["comma", {}],
+      ["negative", {}],
     ]);
   });
 

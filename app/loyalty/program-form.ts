@@ -13,6 +13,8 @@ import {
   type EarningRule,
   type ExpiryMode,
   type FieldError,
+  type FieldErrorCode,
+  type FieldErrorParams,
   type ProgramSettings,
   type PurchaseBaseSettings,
   type Reward,
@@ -84,13 +86,16 @@ export interface ProgramSave {
   rewards: Reward[];
 }
 
-/** A message for one field: an i18n key of the loyalty namespace with its values, and English when no key fits. */
+/** What the form itself finds before the domain looks: values it cannot read, tiers out of order, a form it cannot read at all. */
+export const FORM_PROBLEM_CODES = ["notANumber", "tooManyDecimals", "tierNotIncreasing", "unreadable"] as const;
+export type FormProblemCode = (typeof FORM_PROBLEM_CODES)[number];
+
+/** A problem of one field: a code the page translates (loyalty namespace, errors.<code>) with its parameters. */
 export interface FieldMessage {
   /** The form's name of the field ("tiers[1].threshold", "bonuses.birthday.points"); "" for the whole program. */
   field: string;
-  key: string | null;
-  values: Record<string, string | number>;
-  text: string;
+  code: FieldErrorCode | FormProblemCode;
+  params: FieldErrorParams;
 }
 
 /** Suggested points for a bonus the merchant switches on. */
@@ -153,19 +158,12 @@ export const newTier = (): TierForm => ({ id: newId("tier"), name: "", threshold
 export const newReward = (): RewardForm => ({ id: newId("reward"), name: "", kind: "fixed_amount", pointsCost: "", validDays: "30", value: "", percent: "", minimumOrder: "" });
 export const newCustomRule = () => ({ id: newId("custom"), name: "", points: "" });
 
-const PROBLEM_MESSAGES: Record<DecimalProblem, { key: string; text: string }> = {
-  empty: { key: "errors.required", text: "must not be empty" },
-  invalid: { key: "errors.notANumber", text: "must be a number" },
-  tooManyDecimals: { key: "errors.tooManyDecimals", text: "has too many decimals" },
-};
+const PROBLEM_CODES: Record<DecimalProblem, FieldMessage["code"]> = { empty: "required", invalid: "notANumber", tooManyDecimals: "tooManyDecimals" };
 
 /** The form read into saveProgram's input; `problems` are the fields that could not be read or are out of order. */
 export function readProgramForm(form: ProgramForm, currency: string, locale: string) {
   const problems: FieldMessage[] = [];
-  const unreadable = (field: string, problem: DecimalProblem) => {
-    const message = PROBLEM_MESSAGES[problem];
-    problems.push({ field, key: message.key, values: {}, text: message.text });
-  };
+  const unreadable = (field: string, problem: DecimalProblem) => problems.push({ field, code: PROBLEM_CODES[problem], params: {} });
   // A value that cannot be read stands in as NaN, -1 or 0 for the domain's checks, whose verdict on
   // that field is then left out (formProblems); nothing is saved while any problem remains.
   const scaled = (field: string, text: string, digits: number): bigint | null => {
@@ -226,7 +224,7 @@ export function readProgramForm(form: ProgramForm, currency: string, locale: str
     const previous = tiers[index - 1];
     const read = (i: number) => !problems.some((p) => p.field === `tiers[${i}].threshold`);
     if (previous && read(index) && read(index - 1) && tier.threshold < previous.threshold) {
-      problems.push({ field: `tiers[${index}].threshold`, key: "errors.tierNotIncreasing", values: { tier: index }, text: `must be above tier ${index}'s threshold` });
+      problems.push({ field: `tiers[${index}].threshold`, code: "tierNotIncreasing", params: { tier: index } });
     }
   });
 
@@ -264,20 +262,6 @@ export function domainErrors(input: ProgramSave, now: Date): FieldError[] {
   ];
 }
 
-/** The domain's messages (program.ts, admin.server.ts) the page translates; others show as they are. */
-const DOMAIN_MESSAGES: { pattern: RegExp; key: string; values?: (match: RegExpMatchArray) => Record<string, number> }[] = [
-  { pattern: /^must be a whole number from (\d+) to (\d+)$/, key: "errors.wholeNumberRange", values: (m) => ({ min: Number(m[1]), max: Number(m[2]) }) },
-  { pattern: /^must be an amount above zero$/, key: "errors.positiveAmount" },
-  { pattern: /^must not be empty$/, key: "errors.required" },
-  { pattern: /^must not be negative$/, key: "errors.negative" },
-  { pattern: /^must not contain a comma$/, key: "errors.comma" },
-  { pattern: /^another tier has the same value$/, key: "errors.duplicateTier" },
-  { pattern: /^another (rule|reward) has the same id$/, key: "errors.duplicateId" },
-  { pattern: /^must be a percentage from 0 to 50 with at most 2 decimals$/, key: "errors.holdoutPercent" },
-  { pattern: /^must not be in the future$/, key: "errors.future" },
-  { pattern: /^only one purchase rule can be in force$/, key: "errors.onePurchaseRule" },
-];
-
 /** The form's field for a domain field path: rules[i] become the rule the form put there. */
 export function formField(domainField: string, ruleFields: readonly string[]): string {
   const rule = domainField.match(/^rules\[(\d+)\](.*)$/);
@@ -288,15 +272,7 @@ export function formField(domainField: string, ruleFields: readonly string[]): s
 
 /** The domain's field errors as the form's messages. */
 export function formMessages(errors: readonly FieldError[], ruleFields: readonly string[]): FieldMessage[] {
-  return errors.map((error) => {
-    const known = DOMAIN_MESSAGES.find((m) => m.pattern.test(error.message));
-    return {
-      field: formField(error.field, ruleFields),
-      key: known?.key ?? null,
-      values: known?.values?.(error.message.match(known.pattern)!) ?? {},
-      text: error.message,
-    };
-  });
+  return errors.map(({ field, code, params }) => ({ field: formField(field, ruleFields), code, params }));
 }
 
 /** Every problem of a submitted form: what could not be read first, then the domain's, one per field. */

@@ -33,13 +33,13 @@ describe("validateProgramSettings", () => {
       tierTag: "yes",
     } as unknown as ProgramSettings;
     expect(validateProgramSettings(settings)).toEqual([
-      { field: "pendingDays", message: "must be a whole number from 0 to 365" },
-      { field: "expiry.mode", message: "must be one of never, inactivity, batch" },
-      { field: "expiry.months", message: "must be a whole number from 1 to 120" },
-      { field: "holdoutPercent", message: "must be a percentage from 0 to 50 with at most 2 decimals" },
-      { field: "tierBasis.metric", message: "must be one of points, spend" },
-      { field: "tierRetentionMonths", message: "must be a whole number from 0 to 60" },
-      { field: "tierTag", message: "must be true or false" },
+      { field: "pendingDays", code: "wholeNumberRange", params: { min: 0, max: 365 }, message: "must be a whole number from 0 to 365" },
+      { field: "expiry.mode", code: "oneOf", params: { allowed: "never, inactivity, batch" }, message: "must be one of never, inactivity, batch" },
+      { field: "expiry.months", code: "wholeNumberRange", params: { min: 1, max: 120 }, message: "must be a whole number from 1 to 120" },
+      { field: "holdoutPercent", code: "holdoutPercent", params: {}, message: "must be a percentage from 0 to 50 with at most 2 decimals" },
+      { field: "tierBasis.metric", code: "oneOf", params: { allowed: "points, spend" }, message: "must be one of points, spend" },
+      { field: "tierRetentionMonths", code: "wholeNumberRange", params: { min: 0, max: 60 }, message: "must be a whole number from 0 to 60" },
+      { field: "tierTag", code: "notBoolean", params: {}, message: "must be true or false" },
     ]);
   });
 
@@ -107,7 +107,7 @@ describe("validateTiers", () => {
   });
 
   it("refuses a comma in a tier's name, which would split its customer tag", () => {
-    expect(validateTiers([{ ...gold, name: "Gold, VIP" }])).toEqual([{ field: "tiers[0].name", message: "must not contain a comma" }]);
+    expect(validateTiers([{ ...gold, name: "Gold, VIP" }])).toEqual([{ field: "tiers[0].name", code: "comma", params: {}, message: "must not contain a comma" }]);
   });
 });
 

@@ -49,10 +49,46 @@ export const DEFAULT_SETTINGS: ProgramSettings = {
   tierTag: false,
 };
 
+/** The English of each field error code, for API users and logs; the admin translates the code (loyalty.json errors.*). */
+const FIELD_ERROR_TEXT = {
+  wholeNumberRange: ({ min, max }) => `must be a whole number from ${min} to ${max}`,
+  positiveAmount: () => "must be an amount above zero",
+  oneOf: ({ allowed }) => `must be one of ${allowed}`,
+  notBoolean: () => "must be true or false",
+  required: () => "must not be empty",
+  negative: () => "must not be negative",
+  comma: () => "must not contain a comma",
+  duplicateTier: () => "another tier has the same value",
+  duplicateId: () => "another item of the list has the same id",
+  holdoutPercent: () => "must be a percentage from 0 to 50 with at most 2 decimals",
+  retiredBeforeEffective: () => "must not be before effectiveFrom",
+  future: () => "must not be in the future",
+  kindFixed: ({ kind }) => `must stay ${kind}; add a rule with a new id instead`,
+  onePurchaseRule: () => "only one purchase rule can be in force",
+  // Requests: a body that is not JSON or too large, a value of the wrong shape (the message is the schema's).
+  notJson: () => "the body is not valid JSON",
+  jsonContentType: () => "the body must be JSON, sent as Content-Type: application/json",
+  bodyTooLarge: ({ max }) => `the body must be at most ${max} bytes`,
+  cursor: () => "must be a cursor from a previous page",
+  invalid: () => "has the wrong form",
+} satisfies Record<string, (params: FieldErrorParams) => string>;
+
+export type FieldErrorCode = keyof typeof FIELD_ERROR_TEXT;
+export type FieldErrorParams = Record<string, string | number>;
+export const FIELD_ERROR_CODES = Object.keys(FIELD_ERROR_TEXT) as FieldErrorCode[];
+
 export interface FieldError {
   /** Path of the offending field, as the form names it: "expiry.months", "tiers[1].threshold". */
   field: string;
+  code: FieldErrorCode;
+  params: FieldErrorParams;
+  /** The same in English, for API users. */
   message: string;
+}
+
+/** A field error with its English message; `message` replaces it where a schema words the problem. */
+export function fieldError(field: string, code: FieldErrorCode, params: FieldErrorParams = {}, message?: string): FieldError {
+  return { field, code, params, message: message ?? FIELD_ERROR_TEXT[code](params) };
 }
 
 /** Largest number of points one rule, tier or reward may name: far below 2^53, far above any real program. */
@@ -68,29 +104,29 @@ class Checks {
 
   integer(field: string, value: number, min: number, max: number): void {
     if (!Number.isInteger(value) || value < min || value > max) {
-      this.errors.push({ field, message: `must be a whole number from ${min} to ${max}` });
+      this.errors.push(fieldError(field, "wholeNumberRange", { min, max }));
     }
   }
 
   positiveMoney(field: string, value: bigint): void {
-    if (value <= 0n) this.errors.push({ field, message: "must be an amount above zero" });
+    if (value <= 0n) this.errors.push(fieldError(field, "positiveAmount"));
   }
 
   oneOf<T extends string>(field: string, value: T, allowed: readonly T[]): void {
-    if (!allowed.includes(value)) this.errors.push({ field, message: `must be one of ${allowed.join(", ")}` });
+    if (!allowed.includes(value)) this.errors.push(fieldError(field, "oneOf", { allowed: allowed.join(", ") }));
   }
 
   boolean(field: string, value: boolean): void {
-    if (typeof value !== "boolean") this.errors.push({ field, message: "must be true or false" });
+    if (typeof value !== "boolean") this.errors.push(fieldError(field, "notBoolean"));
   }
 
   text(field: string, value: string): void {
-    if (value.trim() === "") this.errors.push({ field, message: "must not be empty" });
+    if (value.trim() === "") this.errors.push(fieldError(field, "required"));
   }
 
   /** Adds `value` to `seen`; an error when it was there already. */
   unique<T>(field: string, value: T, seen: Set<T>): void {
-    if (seen.has(value)) this.errors.push({ field, message: "another tier has the same value" });
+    if (seen.has(value)) this.errors.push(fieldError(field, "duplicateTier"));
     seen.add(value);
   }
 }
@@ -102,7 +138,7 @@ export function validateProgramSettings(settings: ProgramSettings): FieldError[]
   check.integer("expiry.months", settings.expiry.months, 1, 120);
   const hundredths = settings.holdoutPercent * 100;
   if (!(settings.holdoutPercent >= 0 && settings.holdoutPercent <= 50) || Math.abs(hundredths - Math.round(hundredths)) > 1e-9) {
-    check.errors.push({ field: "holdoutPercent", message: "must be a percentage from 0 to 50 with at most 2 decimals" });
+    check.errors.push(fieldError("holdoutPercent", "holdoutPercent"));
   }
   check.oneOf("tierBasis.metric", settings.tierBasis.metric, TIER_METRICS);
   check.oneOf("tierBasis.window", settings.tierBasis.window, TIER_WINDOWS);
@@ -149,7 +185,7 @@ export function validateEarningRule(rule: EarningRule): FieldError[] {
   if (rule.kind === "purchase") check.positiveMoney("perAmount", rule.perAmount);
   if (rule.kind === "custom") check.text("name", rule.name ?? "");
   if (rule.retiredAt && rule.retiredAt < rule.effectiveFrom) {
-    check.errors.push({ field: "retiredAt", message: "must not be before effectiveFrom" });
+    check.errors.push(fieldError("retiredAt", "retiredBeforeEffective"));
   }
   return check.errors;
 }
@@ -199,8 +235,8 @@ export function validateTiers(tiers: readonly Tier[]): FieldError[] {
     check.text(`${at}.id`, tier.id);
     check.text(`${at}.name`, tier.name);
     // The name becomes a customer tag, and Shopify splits tags at commas.
-    if (tier.name.includes(",")) check.errors.push({ field: `${at}.name`, message: "must not contain a comma" });
-    if (tier.threshold < 0n) check.errors.push({ field: `${at}.threshold`, message: "must not be negative" });
+    if (tier.name.includes(",")) check.errors.push(fieldError(`${at}.name`, "comma"));
+    if (tier.threshold < 0n) check.errors.push(fieldError(`${at}.threshold`, "negative"));
     check.integer(`${at}.multiplierBasisPoints`, tier.multiplierBasisPoints, NO_MULTIPLIER, 10 * NO_MULTIPLIER);
     check.unique(`${at}.id`, tier.id, ids);
     check.unique(`${at}.name`, tier.name.trim().toLowerCase(), names);

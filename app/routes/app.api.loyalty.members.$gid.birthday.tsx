@@ -11,5 +11,5 @@ export const action = ({ request, params }: ActionFunctionArgs) =>
     if (!customerGid) return json({ error: "not a customer id" }, 400);
     const { birthday } = await readInput(request, birthdayInput);
     const result = await setBirthday(shop, customerGid, birthday);
-    return result.ok ? json(result.value) : json({ error: result.error }, result.status);
+    return result.ok ? json(result.value) : json({ code: result.code, error: result.error }, result.status);
   });

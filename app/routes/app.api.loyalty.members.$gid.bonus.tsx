@@ -11,5 +11,5 @@ export const action = ({ request, params }: ActionFunctionArgs) =>
     const customerGid = customerGidParam(params.gid);
     if (!customerGid) return json({ error: "not a customer id" }, 400);
     const result = await grantActionBonus(shop, customerGid, await readInput(request, bonusInput));
-    return result.ok ? json(result.value) : json({ error: result.error }, result.status);
+    return result.ok ? json(result.value) : json({ code: result.code, error: result.error }, result.status);
   });

@@ -17,7 +17,7 @@ export const action = ({ request }: ActionFunctionArgs) =>
     if (request.method !== "POST") return json({ error: "POST only" }, 405);
     const { customerGid, rewardId, clientKey } = await readInput(request, redeemInput);
     const result = await redeem(shop, customerGid, rewardId, clientKey);
-    if (!result.ok) return json({ error: result.error }, result.status);
+    if (!result.ok) return json({ code: result.reason, error: result.error }, result.status);
     const status = { issued: 200, failed: 502, pending: 202 }[result.redemption.status];
     return json(result.redemption, status);
   });

@@ -57,7 +57,10 @@ export const action = async ({ request, params }: ActionFunctionArgs): Promise<A
   const parsed = parseAdjustment({ points: form.get("points"), reason: form.get("reason"), requestId: form.get("requestId") });
   if (!parsed.ok) return { ok: false, errors: parsed.errors };
   if (!user) return { ok: false, errors: { form: "noStaff" } };
-  return adjustCustomerPoints(shop, user, { customerGid: gid, points: parsed.points, reason: parsed.reason, requestId: parsed.requestId });
+  const confirmShortfall = form.get("confirmShortfall") === "yes";
+  const result = await adjustCustomerPoints(shop, user, { customerGid: gid, points: parsed.points, reason: parsed.reason, requestId: parsed.requestId, confirmShortfall });
+  if (!result) throw new Response("No such customer", { status: 404 });
+  return result;
 };
 
 type Data = ReturnType<typeof useLoaderData<typeof loader>>;
@@ -304,6 +307,7 @@ function Adjustment({ data }: { data: Data }) {
   const fetcher = useFetcher<typeof action>();
   const [points, setPoints] = useState("");
   const [reason, setReason] = useState("");
+  const [cancelled, setCancelled] = useState<unknown>(null);
   const result = fetcher.data;
   useEffect(() => {
     if (fetcher.state !== "idle" || !result?.ok) return;
@@ -312,7 +316,12 @@ function Adjustment({ data }: { data: Data }) {
     setReason("");
   }, [fetcher.state, result]); // eslint-disable-line react-hooks/exhaustive-deps
   if (!data.program || data.member?.heldOut) return null;
-  const errors = result && !result.ok ? result.errors : {};
+  const errors = result && !result.ok && "errors" in result ? result.errors : {};
+  // A deduction beyond the available balance, refused until the merchant confirms it (the same request id).
+  // Editing the points withdraws the question.
+  const confirm = result && !result.ok && "confirm" in result && result !== cancelled ? result.confirm : null;
+  const confirmDeduction = () =>
+    fetcher.submit({ points: String(confirm!.points), reason, requestId: data.requestId, confirmShortfall: "yes" }, { method: "post" });
   const message = (code: string | undefined) => (code ? t(`adjust.errors.${code}`) : undefined);
   return (
     <Card>
@@ -320,8 +329,26 @@ function Adjustment({ data }: { data: Data }) {
         <BlockStack gap="300">
           <Text as="h2" variant="headingMd">{t("adjust.title")}</Text>
           {(errors.form || errors.requestId) && <Banner tone="critical">{message(errors.form ?? errors.requestId)}</Banner>}
+          {confirm && (
+            <Banner
+              tone="warning"
+              title={t("adjust.confirmTitle", { available: format.number(confirm.available) })}
+              action={{ content: t("adjust.confirm"), onAction: confirmDeduction, loading: fetcher.state !== "idle" }}
+              secondaryAction={{ content: t("common:actions.cancel"), onAction: () => setCancelled(result) }}
+            >
+              {t("adjust.confirmBody", {
+                points: format.number(-confirm.points),
+                available: format.number(confirm.available),
+                shortfall: format.number(-confirm.points - confirm.available),
+              })}
+            </Banner>
+          )}
           <input type="hidden" name="requestId" value={data.requestId} />
-          <TextField label={t("adjust.points")} name="points" type="number" value={points} onChange={setPoints} autoComplete="off"
+          <TextField label={t("adjust.points")} name="points" type="number" value={points} autoComplete="off"
+            onChange={(value) => {
+              setPoints(value);
+              setCancelled(result);
+            }}
             helpText={t("adjust.pointsHelp")} error={message(errors.points)} />
           <TextField label={t("adjust.reason")} name="reason" value={reason} onChange={setReason} autoComplete="off" maxLength={200}
             helpText={t("adjust.reasonHelp")} error={message(errors.reason)} />

@@ -97,7 +97,7 @@ const refused = (errors: FieldMessage[]) => data<ActionResult>({ ok: false, erro
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { shop } = await requireShop(request);
   const body = submission.safeParse(await request.json().catch(() => null));
-  if (!body.success) return refused([{ field: "", key: "errors.unreadable", values: {}, text: "the form could not be read" }]);
+  if (!body.success) return refused([{ field: "", code: "unreadable", params: {} }]);
   const { currency } = await db.shop.findUniqueOrThrow({ where: { domain: shop }, select: { currency: true } });
   const read = readProgramForm(body.data.form, currency, supportedLocale(body.data.locale) ?? "en");
   if (read.problems.length) return refused(formProblems(read, new Date()));
@@ -157,8 +157,8 @@ export default function LoyaltySettingsPage() {
   const preview = useMemo(() => storefrontPreview(readProgramForm(form, currency, locale).input, currency, locale), [form, currency, locale]);
 
   const message = useCallback(
-    ({ key, values, text: english }: FieldMessage) =>
-      key ? t(key, { ...Object.fromEntries(Object.entries(values).map(([name, value]) => [name, typeof value === "number" ? format.number(value) : value])), defaultValue: english }) : english,
+    ({ code, params }: FieldMessage) =>
+      t(`errors.${code}`, Object.fromEntries(Object.entries(params).map(([name, value]) => [name, typeof value === "number" ? format.number(value) : value]))),
     [t, format],
   );
   const errorOf = useCallback(

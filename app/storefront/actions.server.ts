@@ -2,7 +2,7 @@
 // Both go through the loyalty program's own functions (redeem, setBirthday), which lock the
 // member's row and key every effect, so a repeated or concurrent request has one effect.
 import db from "../db.server";
-import { BIRTHDAY_ALREADY_SET, setBirthday } from "../loyalty/members.server";
+import { setBirthday } from "../loyalty/members.server";
 import { redeem } from "../loyalty/redemption.server";
 import { loadProgram } from "../loyalty/store.server";
 import { redemptionAnswer, storefrontClientKey, type Answer } from "./answers";
@@ -18,5 +18,5 @@ export async function storefrontBirthday(shopDomain: string, customerGid: string
   if (!program?.enabled) return { status: 409, body: { error: "program_not_running" } };
   const result = await setBirthday(shopDomain, customerGid, birthday, new Date(), { once: true });
   if (result.ok) return { status: 200, body: { birthday: result.value.birthday } };
-  return { status: 409, body: { error: result.error === BIRTHDAY_ALREADY_SET ? "birthday_already_set" : "program_not_running" } };
+  return { status: 409, body: { error: result.code === "birthdayAlreadySet" ? "birthday_already_set" : "program_not_running" } };
 }

@@ -1,7 +1,7 @@
 // Paging of GET /proxy/history: the member's ledger newest first, HISTORY_PAGE_SIZE entries a
 // page. The cursor is the id of the last entry shown; the next page holds the older ones. Ids
 // only grow, so an entry recorded between two pages never shifts one.
-import type { FieldError } from "../loyalty/program";
+import { fieldError, type FieldError } from "../loyalty/program";
 
 export const HISTORY_PAGE_SIZE = 20;
 
@@ -10,7 +10,7 @@ export type Cursor = { before: number | null } | { error: FieldError };
 /** `before` from the query: absent is the first page; anything but a positive whole number is an error. */
 export function parseCursor(text: string | null): Cursor {
   if (text === null || text === "") return { before: null };
-  if (!/^[1-9]\d{0,14}$/.test(text)) return { error: { field: "before", message: "must be a cursor from a previous page" } };
+  if (!/^[1-9]\d{0,14}$/.test(text)) return { error: fieldError("before", "cursor") };
   return { before: Number(text) };
 }
 

@@ -5,6 +5,7 @@
 import type { z } from "zod";
 import db from "../db.server";
 import { json, LoyaltyInputError, readInput } from "../loyalty/admin.server";
+import { fieldError } from "../loyalty/program";
 import { authenticate } from "../shopify.server";
 import { clientAddress, isJsonRequest, loggedInCustomerGid, proxyFreshness } from "./proxy-request";
 import { RateLimited, spendGuestRead, spendRequest } from "./rate-limit.server";
@@ -87,10 +88,10 @@ const MAX_BODY_BYTES = 16 * 1024;
 /** A storefront POST's JSON body checked against `schema`; a body that is not declared JSON is refused as well. */
 export function readJsonBody<S extends z.ZodType>(request: Request, schema: S): Promise<z.output<S>> {
   if (!isJsonRequest(request.headers.get("Content-Type"))) {
-    throw new LoyaltyInputError([{ field: "", message: "the body must be JSON, sent as Content-Type: application/json" }]);
+    throw new LoyaltyInputError([fieldError("", "jsonContentType")]);
   }
   if (Number(request.headers.get("Content-Length") ?? 0) > MAX_BODY_BYTES) {
-    throw new LoyaltyInputError([{ field: "", message: `the body must be at most ${MAX_BODY_BYTES} bytes` }]);
+    throw new LoyaltyInputError([fieldError("", "bodyTooLarge", { max: MAX_BODY_BYTES })]);
   }
   return readInput(request, schema);
 }

@@ -1,14 +1,22 @@
 // Imports a Bulk Operation JSONL file for a shop: the operator's `npm run import` and the demo seed.
-import { createReadStream } from "node:fs";
+import { createReadStream, statSync } from "node:fs";
 import { basename } from "node:path";
 import db from "../db.server";
-import { importJsonl } from "./history-import.server";
+import { errorLine, failImport, importJsonl } from "./history-import.server";
 
 export async function importFile(
   shopDomain: string,
   file: string,
   options: { timezone?: string; currency?: string; onProgress?: (lines: number) => void } = {},
 ) {
+  // A file the import cannot read at all records nothing.
+  let isFile: boolean;
+  try {
+    isFile = statSync(file).isFile();
+  } catch {
+    throw new Error(`no such file: ${file}`);
+  }
+  if (!isFile) throw new Error(`not a file: ${file}`);
   if (options.timezone) new Intl.DateTimeFormat("en", { timeZone: options.timezone }); // throws on an unknown zone
   await db.shop.upsert({
     where: { domain: shopDomain },
@@ -22,5 +30,11 @@ export async function importFile(
     orderBy: { startedAt: "desc" },
   });
   const job = unfinished ?? (await db.historyImport.create({ data: { shopDomain, source: "file", fileName, status: "importing" } }));
-  return importJsonl(job.id, createReadStream(file), options.onProgress);
+  try {
+    return await importJsonl(job.id, createReadStream(file), options.onProgress);
+  } catch (error) {
+    // No worker resumes a file import: one that cannot go on is failed, never left "importing"
+    // under a lease (running the file again starts over and converges on the same rows).
+    return failImport(job.id, errorLine(error));
+  }
 }

@@ -176,6 +176,11 @@ export async function importBulkExport(graphql: AdminGraphql, importId: string) 
   return importJsonl(importId, Readable.fromWeb(response.body as import("node:stream/web").ReadableStream));
 }
 
+/** An error as one line of text, for the import's record and the operator's terminal. */
+export function errorLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).replace(/\s+/g, " ").trim().slice(0, 500);
+}
+
 export async function failImport(importId: string, error: string) {
   log.error("history import failed", { importId, error });
   return db.historyImport.update({ where: { id: importId }, data: { status: "failed", error, finishedAt: new Date(), leaseUntil: null } });
@@ -254,7 +259,11 @@ export async function importJsonl(importId: string, input: Readable, onProgress?
   let batch: OrderRecord[] = [];
 
   const flush = async () => {
-    await writer.write(batch, { linesDone: lineNumber, ordersImported: ordersImported + batch.length });
+    try {
+      await writer.write(batch, { linesDone: lineNumber, ordersImported: ordersImported + batch.length });
+    } catch (error) {
+      throw new Error(`lines ${linesDone + 1}-${lineNumber}: ${errorLine(error)}`, { cause: error });
+    }
     ordersImported += batch.length;
     linesDone = lineNumber;
     batch = [];
@@ -266,13 +275,14 @@ export async function importJsonl(importId: string, input: Readable, onProgress?
     for await (const line of lines) {
       lineNumber++;
       if (lineNumber <= linesDone || line.trim() === "") continue;
-      let parsed: Record<string, unknown>;
+      let parsed: unknown;
       try {
         parsed = JSON.parse(line);
       } catch {
         throw new PayloadError(`line ${lineNumber}: not valid JSON`);
       }
-      if (parsed.__parentId !== undefined) continue;
+      if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new PayloadError(`line ${lineNumber}: not a JSON object`);
+      if ("__parentId" in parsed) continue;
       try {
         batch.push(orderFromBulkLine(parsed));
       } catch (error) {

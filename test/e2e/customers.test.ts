@@ -132,7 +132,7 @@ describe("customers", () => {
     await page.close();
   });
 
-  it("shows a member's orders, ledger and tier history, and records a manual adjustment once, refusing bad input", async () => {
+  it("shows a member's orders, ledger and tier history, and records a manual adjustment once, refusing bad input and asking before a deduction beyond the balance", async () => {
     // The member with the most points has a ledger and, having earned them, a tier.
     const { page, pageErrors } = await open("/app/customers?sort=points&member=member", ROWS);
     await page.locator(`${ROWS} a`).first().click();
@@ -170,6 +170,19 @@ describe("customers", () => {
     await hydrated(page);
     expect(await available()).toBe(before + 25);
     expect(await page.locator("#customer-ledger").getByText("E2E goodwill").count()).toBe(1);
+
+    // A deduction beyond the balance: the page names the available points and asks; only then is it recorded.
+    const balance = await available();
+    await page.getByLabel("Points", { exact: true }).fill(String(-(balance + 100)));
+    await page.getByLabel("Reason", { exact: true }).fill("E2E deduction");
+    await page.getByRole("button", { name: "Record adjustment" }).click();
+    await page.getByText(`Only ${balance.toLocaleString("en")} points are available`).waitFor();
+    expect(await available()).toBe(balance);
+    await expectAccessible(page);
+    await shot(page, "adjust-confirm");
+    await page.getByRole("button", { name: "Deduct anyway" }).click();
+    await page.getByText(`${(-balance).toLocaleString("en")} points recorded`).waitFor();
+    await page.waitForFunction(() => document.getElementById("points-available")?.textContent === "0");
     expect(pageErrors).toEqual([]);
     await page.close();
   });

@@ -48,8 +48,11 @@ async function programShop(prefix: string, extra: Record<string, unknown> = {}) 
   return shop;
 }
 
-/** Credits points at once through the admin API, as a staff member would. */
+/** Credits points at once through the admin API, as a staff member would (to a customer the shop has). */
 async function credit(shop: string, customerGid: string, points: number, requestId = `credit-${++sequence}`) {
+  const id = customerGid.split("/").pop();
+  const known = await sendWebhook(app(), { topic: "customers/create", shop, body: { ...fixture("customers/create"), id, admin_graphql_api_id: customerGid } });
+  expect(known.status).toBe(200);
   const response = await adminCall(app(), shop, "/app/api/loyalty/adjust", { customerGid, points, reason: "Welcome gift", requestId });
   expect(response.status, await response.clone().text()).toBe(200);
 }
@@ -285,7 +288,7 @@ describe("the storefront's App Proxy", () => {
       fetch(proxyUrl(app(), path, { shop, customerId: buyer.id }), { method: "POST", headers: { "Content-Type": contentType }, body });
 
     const notJson = await post("redeem", "{ rewardId:");
-    expect([notJson.status, await notJson.json()]).toEqual([400, { errors: [{ field: "", message: "the body is not valid JSON" }] }]);
+    expect([notJson.status, await notJson.json()]).toEqual([400, { errors: [{ field: "", code: "notJson", params: {}, message: "the body is not valid JSON" }] }]);
     const form = await post("redeem", "rewardId=ten-off&clientKey=form-key-1", "application/x-www-form-urlencoded");
     expect(form.status).toBe(400);
     const huge = await post("redeem", JSON.stringify({ rewardId: REWARD.id, clientKey: "huge-key-1", padding: "x".repeat(20_000) }));

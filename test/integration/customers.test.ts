@@ -244,6 +244,38 @@ describe("a customer's page", () => {
     expect(html).toMatch(/id="points-available"[^>]*>35</);
     expect(html).toContain("Goodwill");
   });
+
+  it("adjusts only the shop's own customers, and asks before a deduction beyond the available balance", async () => {
+    const entries = () => testDb().ledgerEntry.count({ where: { shopDomain: shop, type: "adjust" } });
+    const post = (id: string, fields: Record<string, string>) => api(shop, `/app/customers/${id}`, { method: "POST", body: new URLSearchParams(fields) });
+    const before = await entries();
+
+    // Another shop's customer, a customer never seen and a redacted one: 404, nothing recorded, no one enrolled.
+    const other = uniqueShop("customers-adjust-other");
+    await install(other);
+    const theirs = newId();
+    await createCustomer(other, theirs, "Their", "Customer", null);
+    for (const id of [theirs, newId(), eve]) {
+      const refused = await post(id, { points: "10", reason: "Goodwill", requestId: randomUUID() });
+      expect(refused.status, id).toBe(404);
+    }
+    expect(await entries()).toBe(before);
+    expect(await testDb().loyaltyMember.count({ where: { shopDomain: shop, customerGid: gidOf(theirs) } })).toBe(0);
+
+    // Grace has 35 points: a larger deduction is refused; the page shows the available balance and asks to confirm.
+    const requestId = randomUUID();
+    const asked = await post(grace, { points: "-50", reason: "Returned gift", requestId });
+    expect(asked.status).toBe(200);
+    // The answer is the fetcher's data (the browser test reads the question the page shows).
+    expect(await asked.text()).toContain('\\"confirm\\"');
+    expect(await entries()).toBe(before);
+    const confirmed = await post(grace, { points: "-50", reason: "Returned gift", requestId, confirmShortfall: "yes" });
+    expect(confirmed.status).toBe(200);
+    expect(await confirmed.text()).not.toContain('\\"confirm\\"');
+    const recorded = await testDb().ledgerEntry.findMany({ where: { shopDomain: shop, memberGid: gidOf(grace), type: "adjust", reason: "Returned gift" } });
+    expect(recorded.map((entry) => [entry.points, entry.shortfall])).toEqual([[-35, 15]]);
+    expect((await page(shop, `/app/customers/${grace}`)).html).toMatch(/id="points-available"[^>]*>0</);
+  });
 });
 
 describe("without a valid session token", () => {

@@ -245,6 +245,58 @@ describe("loyalty points", () => {
     ]);
   });
 
+  it("adjusts only customers the shop has, and asks before a deduction beyond the available balance", async () => {
+    const [shop, other] = [await programShop("adjust"), await programShop("adjust-other")];
+    const signUp = (where: string, who: { id: string; gid: string }) =>
+      sendWebhook(app(), { topic: "customers/create", shop: where, body: { ...fixture("customers/create"), id: who.id, admin_graphql_api_id: who.gid } });
+    const [known, stranger, elsewhere] = [customer(), customer(), customer()];
+    expect((await signUp(shop, known)).status).toBe(200);
+    expect((await signUp(other, elsewhere)).status).toBe(200);
+    await waitFor("the customers stored", async () => (await testDb().customer.count({ where: { gid: { in: [known.gid, elsewhere.gid] } } })) === 2);
+    const adjust = (customerGid: string, points: number, extra: Record<string, unknown> = {}) =>
+      call(shop, "/app/api/loyalty/adjust", { customerGid, points, reason: "Goodwill", requestId: randomUUID(), ...extra });
+    const stored = async () => {
+      const db = testDb();
+      return { members: await db.loyaltyMember.count({ where: { shopDomain: shop, customerGid: { in: [stranger.gid, elsewhere.gid] } } }), entries: await db.ledgerEntry.count({ where: { shopDomain: shop } }) };
+    };
+
+    // A customer the shop never had, and one of another shop: 404, nothing recorded, no one enrolled.
+    for (const gid of [stranger.gid, elsewhere.gid]) {
+      const refused = await adjust(gid, 10);
+      expect([refused.status, await refused.json()]).toEqual([404, { code: "unknownCustomer", params: {}, error: "the shop has no such customer" }]);
+    }
+    expect(await stored()).toEqual({ members: 0, entries: 0 });
+
+    // 40 points; a deduction of 100 is refused with the available balance, and nothing changes.
+    expect((await adjust(known.gid, 40)).status).toBe(200);
+    const before = await stored();
+    const requestId = randomUUID();
+    const unconfirmed = await adjust(known.gid, -100, { requestId });
+    expect(unconfirmed.status).toBe(409);
+    expect(await unconfirmed.json()).toMatchObject({ code: "shortfallUnconfirmed", params: { available: 40 }, error: expect.stringContaining("40 points available") });
+    expect((await adjust(known.gid, -100, { confirmShortfall: false })).status).toBe(409);
+    expect(await stored()).toEqual(before);
+    await balanceOf(shop, known.id, { available: 40, pending: 0 });
+
+    // Confirmed (the same request): the 40 are deducted and the other 60 recorded as shortfall; a retry records nothing more.
+    const confirmed = await adjust(known.gid, -100, { requestId, confirmShortfall: true });
+    expect(confirmed.status).toBe(200);
+    expect((await confirmed.json()).entry).toMatchObject({ points: -40, shortfall: 60, reason: "Goodwill" });
+    expect((await adjust(known.gid, -100, { requestId, confirmShortfall: true })).status).toBe(200);
+    const after = await balanceOf(shop, known.id, { available: 0, pending: 0 });
+    expect(after.ledger.filter((entry) => entry.type === "adjust").map((entry) => [entry.points, entry.shortfall])).toEqual([[-40, 60], [40, 0]]);
+    // A deduction the balance covers needs no confirmation.
+    expect((await adjust(known.gid, 15)).status).toBe(200);
+    expect((await adjust(known.gid, -15)).status).toBe(200);
+    await balanceOf(shop, known.id, { available: 0, pending: 0 });
+
+    // A redacted customer is no longer the shop's to adjust.
+    const redact = { ...fixture("customers/redact"), customer: { id: known.id, email: null, phone: null }, orders_to_redact: [] };
+    expect((await sendWebhook(app(), { topic: "customers/redact", shop, body: redact })).status).toBe(200);
+    await waitFor("the customer redacted", async () => (await testDb().customer.findFirst({ where: { shopDomain: shop, redactedAt: { not: null } } })) !== null);
+    expect((await adjust(known.gid, 10)).status).toBe(404);
+  });
+
   it("refuses bad settings with every field error and saves nothing; refuses requests without a session token", async () => {
     const shop = await programShop("invalid");
     const before = await (await call(shop, "/app/api/loyalty/program")).json();
@@ -258,15 +310,18 @@ describe("loyalty points", () => {
       rules: [{ ...PURCHASE_RULE, points: 0 }],
     });
     expect(response.status).toBe(400);
-    const fields = ((await response.json()).errors as { field: string }[]).map((error) => error.field);
-    expect(fields).toEqual(
+    const { errors } = (await response.json()) as { errors: { field: string }[] };
+    expect(errors.map((error) => error.field)).toEqual(
       expect.arrayContaining(["settings.pendingDays", "settings.holdoutPercent", "tiers[1].name", "tiers[1].threshold", "tiers[1].multiplierBasisPoints", "rules[0].points"]),
     );
+    // Each error is a code with its parameters, and English for API users.
+    expect(errors).toContainEqual({ field: "settings.pendingDays", code: "wholeNumberRange", params: { min: 0, max: 365 }, message: "must be a whole number from 0 to 365" });
+    expect(errors).toContainEqual({ field: "tiers[1].name", code: "duplicateTier", params: {}, message: "another tier has the same value" });
     expect(await (await call(shop, "/app/api/loyalty/program")).json()).toEqual(before);
 
     const shapeless = await call(shop, "/app/api/loyalty/program", { settings: { pendingDays: "soon" } });
     expect(shapeless.status).toBe(400);
-    expect((await shapeless.json()).errors[0].field).toBe("settings.pendingDays");
+    expect((await shapeless.json()).errors[0]).toMatchObject({ field: "settings.pendingDays", code: "invalid", message: expect.any(String) });
 
     for (const token of [null, sessionToken(shop, { secret: "forged" })]) {
       const refused = await call(shop, "/app/api/loyalty/program", undefined, token);
@@ -444,7 +499,8 @@ describe("loyalty points", () => {
     expect(await first.json()).toMatchObject({ granted: true, entry: { points: 50, sourceKey: `rule:birthday:${buyer.gid}:${year}` } });
     const repeat = await bonus({ kind: "birthday", occurrence: String(year) });
     expect(await repeat.json()).toMatchObject({ granted: false, entry: { points: 50 } });
-    expect((await bonus({ kind: "birthday", occurrence: year + 2 })).status).toBe(409);
+    const early = await bonus({ kind: "birthday", occurrence: year + 2 });
+    expect([early.status, await early.json()]).toEqual([409, { code: "birthdayNotYet", error: `the birthday of ${year + 2} has not come yet` }]);
     expect((await bonus({ kind: "birthday", occurrence: "last year" })).status).toBe(400);
 
     const review = { kind: "custom", ruleId: "review", occurrence: "review-1" };
@@ -452,7 +508,8 @@ describe("loyalty points", () => {
     expect(await (await bonus(review)).json()).toMatchObject({ granted: false });
     expect(await (await bonus({ ...review, occurrence: "review-2" })).json()).toMatchObject({ granted: true });
     expect((await bonus({ kind: "custom", occurrence: "review-3" })).status).toBe(400);
-    expect((await bonus({ ...review, ruleId: "referral" })).status).toBe(404);
+    const unknownRule = await bonus({ ...review, ruleId: "referral" });
+    expect([unknownRule.status, (await unknownRule.json()).code]).toEqual([404, "noRule"]);
     const credited = await balanceOf(shop, buyer.id, { available: 70, pending: 0 });
     expect(credited).toMatchObject({ birthday: day });
     expect(credited.ledger).toHaveLength(3);
