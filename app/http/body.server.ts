@@ -3,10 +3,21 @@
 // body (no Content-Length) or one that lies about its length is stopped at the cap too: reading
 // ends there, the rest is never read or buffered, and the answer is 413 with `Connection: close`
 // (the unread rest makes the connection unusable). The 413 is thrown as a Response, as Remix routes
-// and Shopify's authenticate.* do: a route that does not catch it answers with it.
+// and Shopify's authenticate.* do: a route that does not catch it answers with it. Node closes
+// the connection right after that answer, with the rest unread, so a client still writing may see
+// a connection reset before it reads the 413; reading the rest instead would let any client make
+// the app read for as long as it likes.
 
 /** The admin's pages and JSON API: a program with a hundred tiers and rewards is far below this. */
 export const MAX_ADMIN_BODY_BYTES = 256 * 1024;
+
+/**
+ * Remix rebuilds the response to a page's form post from a thrown 413 (a document, or single
+ * fetch's `.data`) without its headers: entry.server.tsx puts `Connection: close` back with this.
+ */
+export function closeIfBodyRefused(status: number, headers: Headers): void {
+  if (status === 413) headers.set("Connection", "close");
+}
 
 /** The 413 for a body over `maxBytes`. */
 export function bodyTooLarge(maxBytes: number): Response {
