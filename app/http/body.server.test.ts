@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { readBodyBytes, readBodyJson, readBodyText, readFormData } from "./body.server";
+import { closeIfBodyRefused, readBodyBytes, readBodyJson, readBodyText, readFormData } from "./body.server";
 
 /** A chunked request body: `chunks` pieces of `size` bytes, counting how many were pulled. */
 function streamed(chunks: number, size: number, headers: Record<string, string> = {}) {
@@ -45,5 +45,16 @@ describe("readBodyText, readBodyJson, readFormData", () => {
     expect(await readBodyJson(post('{"a":1}', "application/json"))).toEqual({ a: 1 });
     expect(await readBodyJson(post("{ a:", "application/json"))).toBeUndefined();
     expect((await readFormData(post("points=5&reason=x", "application/x-www-form-urlencoded"))).get("points")).toBe("5");
+  });
+});
+
+describe("closeIfBodyRefused", () => {
+  it("closes the connection behind a 413 only", () => {
+    const refused = new Headers();
+    closeIfBodyRefused(413, refused);
+    expect(refused.get("Connection")).toBe("close");
+    const other = new Headers();
+    closeIfBodyRefused(400, other);
+    expect(other.get("Connection")).toBeNull();
   });
 });
