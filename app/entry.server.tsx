@@ -3,6 +3,7 @@ import { renderToPipeableStream } from "react-dom/server";
 import { RemixServer } from "@remix-run/react";
 import { createReadableStreamFromReadable, type EntryContext } from "@remix-run/node";
 import { isbot } from "isbot";
+import { closeIfBodyRefused } from "./http/body.server";
 import { addDocumentResponseHeaders } from "./shopify.server";
 import { startWorker } from "./sync/worker.server";
 
@@ -18,6 +19,7 @@ export default async function handleRequest(
   remixContext: EntryContext,
 ) {
   addDocumentResponseHeaders(request, responseHeaders);
+  closeIfBodyRefused(responseStatusCode, responseHeaders);
   const callbackName = isbot(request.headers.get("user-agent") ?? "") ? "onAllReady" : "onShellReady";
 
   return new Promise((resolve, reject) => {
@@ -39,4 +41,10 @@ export default async function handleRequest(
     });
     setTimeout(abort, streamTimeout + 1000);
   });
+}
+
+/** Single fetch's answers (`.data`) to a page's loaders and actions. */
+export function handleDataRequest(response: Response) {
+  closeIfBodyRefused(response.status, response.headers);
+  return response;
 }

@@ -7,12 +7,14 @@
 // need (the ids a search matches, those versions) and, for the 50 rows it shows, their names,
 // tiers and balances. See docs/decisions/0011-customers-list.md.
 import db, { kindOf } from "../db.server";
+import { containsPattern } from "../db/like";
 import { shopFacts } from "../metrics/facts.server";
 import { customerMetrics } from "../metrics/metrics.server";
 import type { Segment } from "../metrics/segments";
 import { customerGidParam } from "../loyalty/admin.server";
 import { loadTiers } from "../loyalty/store.server";
 import { PSEUDONYM_PREFIX } from "../sync/compliance.server";
+import { param } from "../sync/sql.server";
 import {
   allOf,
   displayName,
@@ -119,17 +121,24 @@ function cachedOrder(index: ShopIndex, sort: SortKey, direction: "asc" | "desc")
   return order;
 }
 
-/** Customer ids whose name, e-mail or id matches: every word of the search in the first name, last name or e-mail. */
+/**
+ * Customer ids whose name, e-mail or id matches: every word of the search in the first name, last
+ * name or e-mail, literally (a `%` or `_` is no wildcard). SQLite's LIKE ignores ASCII case
+ * already; PostgreSQL's ILIKE ignores case too.
+ */
 async function searchMatches(shopDomain: string, search: string): Promise<Set<number>> {
-  // SQLite's LIKE ignores ASCII case already; PostgreSQL needs to be told.
-  const insensitive = kindOf(db) === "postgresql" ? { mode: "insensitive" as const } : {};
-  const contains = (word: string) => ({ contains: word, ...insensitive }) as { contains: string };
-  const words = search.split(/\s+/).filter(Boolean);
-  const byText = { AND: words.map((word) => ({ OR: [{ firstName: contains(word) }, { lastName: contains(word) }, { email: contains(word) }] })) };
+  const like = kindOf(db) === "postgresql" ? "ILIKE" : "LIKE";
+  const values: string[] = [shopDomain];
+  const p = (value: string) => param(db, values.push(value));
+  const wordMatches = (word: string) => {
+    const pattern = containsPattern(word);
+    return `(${["firstName", "lastName", "email"].map((column) => `"${column}" ${like} ${p(pattern)} ESCAPE '\\'`).join(" OR ")})`;
+  };
+  const byText = search.split(/\s+/).filter(Boolean).map(wordMatches).join(" AND ");
   const gid = customerGidParam(search);
-  const id = gid ? [{ gid }] : [];
-  const found = await db.customer.findMany({ where: { shopDomain, OR: [byText, ...id] }, select: { id: true } });
-  return new Set(found.map((customer) => customer.id));
+  const byId = gid ? ` OR "gid" = ${p(gid)}` : "";
+  const found = await db.$queryRawUnsafe<{ id: number }[]>(`SELECT "id" FROM "Customer" WHERE "shopDomain" = ${param(db, 1)} AND (${byText}${byId})`, ...values);
+  return new Set(found.map((customer) => Number(customer.id)));
 }
 
 /** Members of the shop by customer GID: all of them, or those of `gids`. */

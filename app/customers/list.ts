@@ -56,6 +56,8 @@ const listOf = (params: URLSearchParams, name: string) => (params.get(name) ?? "
 export function parseListQuery(params: URLSearchParams): ListQuery {
   const search = (params.get("q") ?? "").trim();
   if (search.length > MAX_SEARCH) throw new ListQueryError("q", `${search.slice(0, 20)}…`);
+  // PostgreSQL text cannot hold NUL: refused here rather than failing the query.
+  if (search.includes("\0")) throw new ListQueryError("q", search.replace(/\0/g, "\\0"));
   const page = params.get("page") ?? "1";
   if (!/^[1-9]\d{0,5}$/.test(page)) throw new ListQueryError("page", page);
   const membership = params.get("member");

@@ -6,6 +6,7 @@ import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import db, { type Tx } from "../db.server";
 import { requireShop } from "../auth.server";
+import { MAX_ADMIN_BODY_BYTES, readBodyJson } from "../http/body.server";
 import { toGid } from "../sync/json";
 import { balancesAt, manualEntry } from "./balance";
 import { sourceKeys, type LedgerEntry } from "./ledger";
@@ -62,14 +63,10 @@ export async function withShop(request: Request, work: (auth: { shop: string; us
   }
 }
 
-/** The request's JSON body checked against `schema`. */
-export async function readInput<S extends z.ZodType>(request: Request, schema: S): Promise<z.output<S>> {
-  let body: unknown;
-  try {
-    body = await request.json();
-  } catch {
-    throw new LoyaltyInputError([fieldError("", "notJson")]);
-  }
+/** The request's JSON body checked against `schema`; a body over `maxBytes` is a 413 (thrown Response). */
+export async function readInput<S extends z.ZodType>(request: Request, schema: S, maxBytes = MAX_ADMIN_BODY_BYTES): Promise<z.output<S>> {
+  const body = await readBodyJson(request, maxBytes);
+  if (body === undefined) throw new LoyaltyInputError([fieldError("", "notJson")]);
   const parsed = schema.safeParse(body);
   if (!parsed.success) throw new LoyaltyInputError(parsed.error.issues.map((issue) => fieldError(fieldPath(issue.path), "invalid", {}, issue.message)));
   return parsed.data;

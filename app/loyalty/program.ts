@@ -68,7 +68,6 @@ const FIELD_ERROR_TEXT = {
   // Requests: a body that is not JSON or too large, a value of the wrong shape (the message is the schema's).
   notJson: () => "the body is not valid JSON",
   jsonContentType: () => "the body must be JSON, sent as Content-Type: application/json",
-  bodyTooLarge: ({ max }) => `the body must be at most ${max} bytes`,
   cursor: () => "must be a cursor from a previous page",
   invalid: () => "has the wrong form",
 } satisfies Record<string, (params: FieldErrorParams) => string>;

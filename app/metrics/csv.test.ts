@@ -54,9 +54,26 @@ describe("toCsv", () => {
   });
 
   it("reads back exactly through an RFC 4180 parser", () => {
-    const awkward = ['"', '""', ",", "a,\"b\",c", "\r\n", "", "plain", "ä€😀"];
+    const awkward = ['"', '""', ",", "a,\"b\",c", "x\r\n", "", "plain", "ä€😀"];
     const csv = toCsv(["field", "index"], awkward.map((text, i) => [text, i]));
     expect(parseCsv(csv)).toEqual([["field", "index"], ...awkward.map((text, i) => [text, String(i)])]);
+  });
+});
+
+describe("toCsv against formula injection (OWASP)", () => {
+  it("puts a ' before text starting with =, +, -, @, tab or carriage return", () => {
+    const formulas = ["=HYPERLINK(\"https://evil.example\",\"Gold\")", "+1+1", "-2+3+cmd|' /C calc'!A0", "@SUM(1,1)", "\t=1+1", "\r=1+1", "-", "--5", "-1e-7"];
+    expect(parseCsv(toCsv(["name"], formulas.map((text) => [text])))).toEqual([["name"], ...formulas.map((text) => [`'${text}`])]);
+  });
+
+  it("leaves numbers alone, as numbers or as the decimal text of money and ratios", () => {
+    expect(toCsv(["v"], [[-5], [-0.25], ["-12.50"], ["-3"], ["0.8765"]])).toBe("v\r\n-5\r\n-0.25\r\n-12.50\r\n-3\r\n0.8765\r\n");
+  });
+
+  it("leaves other text alone, also with a formula character later on", () => {
+    expect(toCsv(["v"], [["Gold"], ["a=b"], [" =1+1"], ["gid://shopify/Customer/1"], ["2024-01-05"]])).toBe(
+      "v\r\nGold\r\na=b\r\n =1+1\r\ngid://shopify/Customer/1\r\n2024-01-05\r\n",
+    );
   });
 });
 

@@ -1,20 +1,32 @@
 // CSV exports (RFC 4180): the cohort table in long form (one row per cohort and month, easy to
 // pivot), customers with segment and predictions, and the KPI comparison. Money is written as a
-// decimal amount of the shop currency, never rounded through floating point.
+// decimal amount of the shop currency, never rounded through floating point. Every CSV the app
+// writes goes through toCsv, so every cell through one escaping function, csvField.
 import { formatMinorUnits } from "../sync/money";
 import type { CohortTable } from "./cohorts";
 import type { PeriodKpis, KpiChange } from "./kpis";
 
 type Cell = string | number | null;
 
-function field(value: Cell): string {
+/**
+ * Text a spreadsheet would run as a formula ("CSV injection", OWASP): a cell starting with `=`,
+ * `+`, `-`, `@`, tab or carriage return gets a leading `'`, so it stays text. Merchant text (tier
+ * and reward names, ids) reaches the exports. Numbers are exempt, whether passed as numbers or
+ * as the decimal text the exports write money and ratios in ("-12.50"): a plain number cannot
+ * be a formula, and a quote would turn a refund's negative amount into text.
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+const PLAIN_NUMBER = /^-?\d+(\.\d+)?$/;
+
+function csvField(value: Cell): string {
   if (value === null) return "";
-  const text = String(value);
+  let text = String(value);
+  if (typeof value === "string" && FORMULA_START.test(text) && !PLAIN_NUMBER.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 export function toCsv(header: string[], rows: Cell[][]): string {
-  return [header, ...rows].map((row) => row.map(field).join(",")).join("\r\n") + "\r\n";
+  return [header, ...rows].map((row) => row.map(csvField).join(",")).join("\r\n") + "\r\n";
 }
 
 export const money = (minor: number | null, currency: string): string | null =>

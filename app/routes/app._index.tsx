@@ -20,6 +20,7 @@ import {
 import { useEffect, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { requireShop } from "../auth.server";
+import { readFormData } from "../http/body.server";
 import { OrderGapsChart, RetentionCurveChart, RevenueChart, SegmentsChart } from "../components/dashboard-charts";
 import { CohortHeatmap } from "../components/dashboard-cohort-heatmap";
 import { KpiCard } from "../components/dashboard-kpi-card";
@@ -98,7 +99,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { shop } = await requireShop(request);
   try {
-    return { saved: await saveLookbackDays(shop, (await request.formData()).get("lookbackDays") as string | null), problem: null };
+    return { saved: await saveLookbackDays(shop, (await readFormData(request)).get("lookbackDays") as string | null), problem: null };
   } catch (error) {
     if (error instanceof MetricsQueryError) return { saved: null, problem: error.problem };
     throw error;

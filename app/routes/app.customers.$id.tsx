@@ -21,6 +21,7 @@ import {
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { requireShop } from "../auth.server";
+import { readFormData } from "../http/body.server";
 import { SegmentBadge } from "../components/customers-common";
 import { useToast } from "../components/toast";
 import { parseAdjustment } from "../customers/adjustment";
@@ -53,7 +54,7 @@ export const action = async ({ request, params }: ActionFunctionArgs): Promise<A
   const { shop, user } = await requireShop(request);
   const gid = customerGidParam(params.id);
   if (!gid) throw new Response("No such customer", { status: 404 });
-  const form = await request.formData();
+  const form = await readFormData(request);
   const parsed = parseAdjustment({ points: form.get("points"), reason: form.get("reason"), requestId: form.get("requestId") });
   if (!parsed.ok) return { ok: false, errors: parsed.errors };
   if (!user) return { ok: false, errors: { form: "noStaff" } };

@@ -1,5 +1,5 @@
 // Customers: searchable, filterable, sortable and paged on the server; the URL carries the query.
-import type { LoaderFunctionArgs } from "@remix-run/node";
+import { data, type LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData, useNavigate, useNavigation } from "@remix-run/react";
 import {
   Banner,
@@ -37,7 +37,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   try {
     query = parseListQuery(new URL(request.url).searchParams);
   } catch (error) {
-    if (error instanceof ListQueryError) return { invalid: { parameter: error.parameter, value: error.value }, query: null, list: null };
+    if (error instanceof ListQueryError) return data({ invalid: { parameter: error.parameter, value: error.value }, query: null, list: null }, { status: 400 });
     throw error;
   }
   return { invalid: null, query, list: await listCustomers(shop, query) };
@@ -75,7 +75,7 @@ export default function CustomersPage() {
   return <CustomerList query={data.query} list={data.list} />;
 }
 
-type List = NonNullable<Awaited<ReturnType<typeof loader>>["list"]>;
+type List = Awaited<ReturnType<typeof listCustomers>>;
 
 function CustomerList({ query, list }: { query: ListQuery; list: List }) {
   const { t } = useTranslation("customers");

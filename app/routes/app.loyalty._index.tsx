@@ -6,6 +6,7 @@ import { Badge, Banner, BlockStack, Layout, Page, Text } from "@shopify/polaris"
 import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
 import { requireShop } from "../auth.server";
+import { readFormData } from "../http/body.server";
 import db from "../db.server";
 import { CustomerGroupsCard, HoldoutLiftCard, PointsCard } from "../components/loyalty-performance";
 import { LoyaltyPageSkeleton, useLoadingLoyaltyPage } from "../components/loyalty-skeleton";
@@ -36,7 +37,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 /** Switches the program on or off; everything else is on the settings page. */
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { shop } = await requireShop(request);
-  const enabled = (await request.formData()).get("enabled") === "true";
+  const enabled = (await readFormData(request)).get("enabled") === "true";
   const saved = await saveProgram(shop, { enabled });
   return { enabled: saved.enabled };
 };

@@ -9,6 +9,7 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { requireShop } from "../auth.server";
+import { readBodyJson } from "../http/body.server";
 import db from "../db.server";
 import { LoyaltyPreview } from "../components/loyalty-preview";
 import {
@@ -96,7 +97,7 @@ const refused = (errors: FieldMessage[]) => data<ActionResult>({ ok: false, erro
 
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { shop } = await requireShop(request);
-  const body = submission.safeParse(await request.json().catch(() => null));
+  const body = submission.safeParse(await readBodyJson(request));
   if (!body.success) return refused([{ field: "", code: "unreadable", params: {} }]);
   const { currency } = await db.shop.findUniqueOrThrow({ where: { domain: shop }, select: { currency: true } });
   const read = readProgramForm(body.data.form, currency, supportedLocale(body.data.locale) ?? "en");

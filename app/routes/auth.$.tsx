@@ -1,7 +1,9 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
+import { requireValidShop } from "../http/shop-domain";
 import { authenticate } from "../shopify.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
+  requireValidShop(request);
   await authenticate.admin(request);
   return null;
 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { clientAddress, isJsonRequest, loggedInCustomerGid, MAX_CLOCK_SKEW_SECONDS, proxyFreshness } from "./proxy-request";
+import { clientAddress, hostProxiesSetting, isJsonRequest, loggedInCustomerGid, MAX_CLOCK_SKEW_SECONDS, proxyFreshness } from "./proxy-request";
 
 const now = new Date("2026-12-01T10:00:00Z");
 const seconds = now.getTime() / 1000;
@@ -52,13 +52,39 @@ describe("isJsonRequest", () => {
 });
 
 describe("clientAddress", () => {
-  it("is the first X-Forwarded-For entry (Shopify's), without what a load balancer appended", () => {
-    expect(clientAddress(new Headers({ "X-Forwarded-For": "203.0.113.7, 10.0.0.1" }))).toBe("203.0.113.7");
-    expect(clientAddress(new Headers({ "X-Forwarded-For": "2001:db8::1" }))).toBe("2001:db8::1");
+  const address = (forwardedFor: string, hostProxies = 1) => clientAddress(new Headers({ "X-Forwarded-For": forwardedFor }), hostProxies);
+
+  it("is the entry Shopify wrote: before those the host's proxies appended", () => {
+    expect(address("203.0.113.7, 10.0.0.1")).toBe("203.0.113.7");
+    expect(address("203.0.113.7, 10.0.0.1, 10.0.0.2", 2)).toBe("203.0.113.7");
+    expect(address("203.0.113.7", 0)).toBe("203.0.113.7");
+    expect(address("2001:db8::1, 10.0.0.1")).toBe("2001:db8::1");
+  });
+
+  it("ignores whatever the client put before it, so rotating that changes nothing", () => {
+    expect(address("198.51.100.1, 203.0.113.7, 10.0.0.1")).toBe("203.0.113.7");
+    expect(address("1.1.1.1, 2.2.2.2, 203.0.113.7, 10.0.0.1")).toBe("203.0.113.7");
+    expect(address("spoofed, 203.0.113.7", 0)).toBe("203.0.113.7");
+  });
+
+  it("takes the first entry of a list shorter than the host's proxies (no client entries in it)", () => {
+    expect(address("203.0.113.7")).toBe("203.0.113.7");
   });
 
   it("is null without the header", () => {
-    expect(clientAddress(new Headers())).toBeNull();
-    expect(clientAddress(new Headers({ "X-Forwarded-For": " " }))).toBeNull();
+    expect(clientAddress(new Headers(), 1)).toBeNull();
+    expect(address(" ")).toBeNull();
+    expect(address(" , ")).toBeNull();
+  });
+});
+
+describe("hostProxiesSetting", () => {
+  it("is 1 unless set, a digit when set, and an error naming the variable otherwise", () => {
+    expect(hostProxiesSetting(undefined)).toBe(1);
+    expect(hostProxiesSetting("")).toBe(1);
+    expect(hostProxiesSetting("0")).toBe(0);
+    expect(hostProxiesSetting("2")).toBe(2);
+    expect(() => hostProxiesSetting("one")).toThrow(/COMEBACK_HOST_PROXIES/);
+    expect(() => hostProxiesSetting("-1")).toThrow(/COMEBACK_HOST_PROXIES/);
   });
 });

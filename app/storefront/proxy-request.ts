@@ -30,16 +30,34 @@ export function loggedInCustomerGid(query: URLSearchParams): string | null {
   return `gid://shopify/Customer/${ids[0]}`;
 }
 
+/** The storefront's bodies are a few dozen bytes; reading a larger one stops there with a 413. */
+export const MAX_PROXY_BODY_BYTES = 16 * 1024;
+
 /** A storefront POST must say it sends JSON: a cross-site form cannot, so no other page can spend a shopper's points. */
 export function isJsonRequest(contentType: string | null): boolean {
   return /^application\/json\s*(;|$)/i.test(contentType ?? "");
 }
 
 /**
- * The shopper's address as Shopify's proxy forwards it (the first X-Forwarded-For entry; hosts'
- * load balancers append theirs after it), for counting guests; null when there is none.
+ * The shopper's address, for counting guests: the X-Forwarded-For entry Shopify's proxy wrote.
+ * Shopify writes the address its proxy saw the shopper connect from; anything the shopper's
+ * client sent in its own X-Forwarded-For comes before it and can be rotated at will, so it is
+ * never used. The proxies of the app's own host (`hostProxies`, e.g. 1 for a load balancer) each
+ * append one entry after Shopify's, so Shopify's is counted from the end. A shorter list than
+ * that has no client-written entries at all: its first entry is used. null without the header.
  */
-export function clientAddress(headers: Headers): string | null {
-  const first = headers.get("X-Forwarded-For")?.split(",")[0]?.trim();
-  return first ? first.slice(0, 64) : null;
+export function clientAddress(headers: Headers, hostProxies: number): string | null {
+  const entries = (headers.get("X-Forwarded-For") ?? "")
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  if (!entries.length) return null;
+  return entries[Math.max(0, entries.length - 1 - hostProxies)].slice(0, 64);
+}
+
+/** How many proxies of the app's host append to X-Forwarded-For (COMEBACK_HOST_PROXIES, default 1). */
+export function hostProxiesSetting(value: string | undefined): number {
+  if (value === undefined || value === "") return 1;
+  if (!/^\d$/.test(value)) throw new Error(`COMEBACK_HOST_PROXIES must be a whole number from 0 to 9, not ${JSON.stringify(value)}`);
+  return Number(value);
 }

@@ -4,10 +4,11 @@
 // body or query names whose points are read or spent. Answers are JSON, never cached.
 import type { z } from "zod";
 import db from "../db.server";
+import { isShopDomain } from "../http/shop-domain";
 import { json, LoyaltyInputError, readInput } from "../loyalty/admin.server";
 import { fieldError } from "../loyalty/program";
 import { authenticate } from "../shopify.server";
-import { clientAddress, isJsonRequest, loggedInCustomerGid, proxyFreshness } from "./proxy-request";
+import { clientAddress, hostProxiesSetting, isJsonRequest, loggedInCustomerGid, MAX_PROXY_BODY_BYTES, proxyFreshness } from "./proxy-request";
 import { RateLimited, spendGuestRead, spendRequest } from "./rate-limit.server";
 import type { RateLimitedAction } from "./rate-limit";
 
@@ -26,6 +27,9 @@ export interface MemberContext extends ProxyContext {
   customerGid: string;
 }
 
+/** Read once at start-up; a bad value stops the app (docs/app-proxy.md, "Rate limits"). */
+const HOST_PROXIES = hostProxiesSetting(process.env.COMEBACK_HOST_PROXIES);
+
 const refuse = (status: number, error: string, headers: Record<string, string> = {}) => {
   const response = json({ error }, status);
   for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
@@ -38,6 +42,9 @@ async function verify(request: Request): Promise<ProxyContext | Response> {
   const freshness = proxyFreshness(query, new Date());
   if (freshness === "unsigned") return refuse(401, "invalid_signature");
   if (freshness === "stale") return refuse(401, "stale_request");
+  // The library throws on a shop that is no shop domain: refused here, signed or not.
+  const shops = query.getAll("shop");
+  if (shops.length !== 1 || !isShopDomain(shops[0])) return refuse(400, "invalid_shop");
   let session;
   try {
     ({ session } = await authenticate.public.appProxy(request));
@@ -53,7 +60,7 @@ async function verify(request: Request): Promise<ProxyContext | Response> {
   const customerGid = loggedInCustomerGid(query);
   const spend = async (action: RateLimitedAction) => {
     if (customerGid) await spendRequest(shopDomain, customerGid, action);
-    else spendGuestRead(shopDomain, clientAddress(request.headers));
+    else spendGuestRead(shopDomain, clientAddress(request.headers, HOST_PROXIES));
   };
   return { shop: shopDomain, customerGid, spend };
 }
@@ -82,18 +89,12 @@ export function answerMember(request: Request, method: "GET" | "POST", work: (co
   });
 }
 
-/** The storefront's bodies are a few dozen bytes; a large one is refused before it is read. */
-const MAX_BODY_BYTES = 16 * 1024;
-
 /** A storefront POST's JSON body checked against `schema`; a body that is not declared JSON is refused as well. */
 export function readJsonBody<S extends z.ZodType>(request: Request, schema: S): Promise<z.output<S>> {
   if (!isJsonRequest(request.headers.get("Content-Type"))) {
     throw new LoyaltyInputError([fieldError("", "jsonContentType")]);
   }
-  if (Number(request.headers.get("Content-Length") ?? 0) > MAX_BODY_BYTES) {
-    throw new LoyaltyInputError([fieldError("", "bodyTooLarge", { max: MAX_BODY_BYTES })]);
-  }
-  return readInput(request, schema);
+  return readInput(request, schema, MAX_PROXY_BODY_BYTES);
 }
 
 export { json, refuse };

@@ -16,6 +16,7 @@ import { PayloadError } from "./payloads";
 import { ensureShop } from "./shops.server";
 import { insertRowsReturning, param, timeParam, type SqlRunner } from "./sql.server";
 import { log } from "../log.server";
+import { readBodyText } from "../http/body.server";
 
 /** Shopify's largest payloads (orders with hundreds of lines) stay far below this. */
 export const MAX_WEBHOOK_BYTES = 2 * 1024 * 1024;
@@ -26,14 +27,8 @@ const json = (status: number, body: Record<string, unknown>) =>
 export async function receiveWebhook(request: Request): Promise<Response> {
   if (request.method !== "POST") return json(405, { error: "webhooks are POST requests" });
   if (!request.headers.get("x-shopify-hmac-sha256")) return json(401, { error: "missing HMAC signature" });
-  const declared = Number(request.headers.get("content-length") ?? 0);
-  const body = declared > MAX_WEBHOOK_BYTES ? null : await readCapped(request, MAX_WEBHOOK_BYTES);
-  if (body === null) {
-    // The rest of the body is never read, so the connection cannot be reused.
-    const tooLarge = json(413, { error: `body over ${MAX_WEBHOOK_BYTES} bytes` });
-    tooLarge.headers.set("Connection", "close");
-    return tooLarge;
-  }
+  // Over the cap: a 413 Response, thrown (the route answers with it).
+  const body = await readBodyText(request, MAX_WEBHOOK_BYTES);
 
   let context: Awaited<ReturnType<typeof authenticate.webhook>>;
   try {
@@ -196,24 +191,6 @@ function markApplied(tx: SqlRunner, eventId: number, outcome: Outcome) {
 /** 1 s, 2 s, 4 s ... up to an hour between attempts (COMEBACK_RETRY_BASE_MS scales it). */
 export function nextAttemptAt(previousAttempts: number): Date {
   return new Date(Date.now() + Math.min(env.COMEBACK_RETRY_BASE_MS * 2 ** previousAttempts, 3_600_000));
-}
-
-async function readCapped(request: Request, limit: number): Promise<string | null> {
-  if (!request.body) return "";
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      return null;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString("utf8");
 }
 
 function parseTime(text: string | undefined): Date | null {

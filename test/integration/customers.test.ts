@@ -162,8 +162,9 @@ describe("the customers list", () => {
     expect((await list(shop, "sort=lastOrder&direction=asc&q=example.com")).gids.slice(0, 2)).toEqual([gidOf(ada), gidOf(grace)]);
   });
 
-  it("explains a link it cannot read instead of guessing", async () => {
-    const { html } = await list(shop, "sort=name");
+  it("explains a link it cannot read instead of guessing, with a 400", async () => {
+    const { status, html } = await page(shop, "/app/customers?sort=name");
+    expect(status).toBe(400);
     expect(html).toContain("This list link is not valid");
     expect((await api(shop, "/app/customers.csv?segment=vip")).status).toBe(400);
   });

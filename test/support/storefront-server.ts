@@ -146,8 +146,9 @@ export async function startStorefront(options: {
       headers: {
         "Content-Type": request.headers["content-type"] ?? "application/json",
         Accept: "application/json",
-        // Shopify forwards the shopper's address and the storefront's host.
-        "X-Forwarded-For": request.socket.remoteAddress ?? "127.0.0.1",
+        // Shopify forwards the storefront's host and appends the address the shopper connected
+        // from to any X-Forwarded-For the shopper's client sent (docs/app-proxy.md, "Rate limits").
+        "X-Forwarded-For": [request.headers["x-forwarded-for"], request.socket.remoteAddress ?? "127.0.0.1"].filter(Boolean).join(", "),
         "X-Forwarded-Host": shop,
       },
       body,
