@@ -7,6 +7,7 @@
 // ID,expected_average_spend for gamma-gamma. Bad input: one line naming the line, exit status 1.
 import { readFileSync, statSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { toCsv } from "../app/metrics/csv";
 import { expectedAverageSpend, fitGammaGamma } from "../app/metrics/models/gamma-gamma";
 import { fitPurchaseModel, PURCHASE_MODELS } from "../app/metrics/models/purchase-models";
 import { parseCustomerSummaries, SummaryFileError, type CustomerSummaries } from "../app/metrics/models/summary-csv";
@@ -61,17 +62,12 @@ if (!converged) console.error(`warning: the ${model} fit did not converge in ${i
 if (command === "fit") {
   process.stdout.write(JSON.stringify({ model, customers: summaries.ids.length, params, logLikelihood, seconds, converged }) + "\n");
 } else {
-  const rows: string[] = [];
-  const csvId = (id: string) => (/[",\r\n]/.test(id) ? `"${id.replaceAll('"', '""')}"` : id);
-  for (let i = 0; i < summaries.ids.length; i++) {
+  const rows = Array.from(summaries.ids, (id, i) => {
     const [x, tx, T] = [summaries.x[i], summaries.tx[i], summaries.T[i]];
-    if (spend) {
-      const value = x > 0 ? expectedAverageSpend(spend, x, summaries.monetary![i]).toFixed(6) : "";
-      rows.push(`${csvId(summaries.ids[i])},${value}`);
-      continue;
-    }
-    rows.push(`${csvId(summaries.ids[i])},${purchases!.probabilityAlive(x, tx, T).toFixed(6)},${purchases!.expectedPurchases(horizon, x, tx, T).toFixed(6)}`);
-  }
-  const header = model === "gamma-gamma" ? "ID,expected_average_spend" : "ID,p_alive,expected_purchases";
-  process.stdout.write([header, ...rows].join("\n") + "\n");
+    if (spend) return [id, x > 0 ? expectedAverageSpend(spend, x, summaries.monetary![i]).toFixed(6) : null];
+    return [id, purchases!.probabilityAlive(x, tx, T).toFixed(6), purchases!.expectedPurchases(horizon, x, tx, T).toFixed(6)];
+  });
+  const header = spend ? ["ID", "expected_average_spend"] : ["ID", "p_alive", "expected_purchases"];
+  // toCsv: the same quoting and formula neutralising as every export of the app; lines end in \n here, as the input's.
+  process.stdout.write(toCsv(header, rows).replaceAll("\r\n", "\n"));
 }
