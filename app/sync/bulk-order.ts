@@ -6,8 +6,8 @@
 // and the schema's generality cost a third of the import's time. Errors name the field like the
 // webhook payload errors do ("totalPriceSet.shopMoney.amount: not a decimal amount").
 import { hasUnstorableText, isTimeInRange } from "./bounds";
-import { isCurrencyCode, toMinorUnits } from "./money";
-import { amountInRange, PayloadError, TIME_OUT_OF_RANGE } from "./payloads";
+import { isCurrencyCode } from "./money";
+import { amountInRange, minorUnitsInRange, PayloadError, TIME_OUT_OF_RANGE } from "./payloads";
 import type { CustomerRef, OrderRecord, RefundRecord } from "./records";
 
 type Json = Record<string, unknown>;
@@ -53,7 +53,7 @@ function money(bag: unknown, currency: string, path: string, required = false): 
   if (!(typeof amount === "number" || (typeof amount === "string" && DECIMAL.test(amount)))) {
     fail(`${path}.shopMoney.amount`, "not a decimal amount");
   }
-  return amountInRange(toMinorUnits(amount, currency), `${path}.shopMoney.amount`);
+  return minorUnitsInRange(amount, currency, `${path}.shopMoney.amount`);
 }
 
 function refunds(value: unknown, orderGid: string, currency: string): RefundRecord[] {

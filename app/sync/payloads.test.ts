@@ -316,6 +316,7 @@ describe("bounds", () => {
   it.each([
     ["total_price_set", { total_price_set: money("1000000000.01") }],
     ["subtotal_price_set", { subtotal_price_set: undefined, subtotal_price: "-1000000000.01" }],
+    ["total_price_set", { total_price_set: money("9".repeat(2_000_000)) }],
     ["refunds total", { refunds: [1, 2].map(() => ({ ...fixture("refunds__create"), refund_line_items: [{ subtotal_set: money("600000000.00") }] })) }],
     ["processed_at", { processed_at: "1989-12-31T23:59:59Z" }],
     ["updated_at", { updated_at: new Date(Date.now() + 2 * 86_400_000).toISOString() }],

@@ -151,15 +151,26 @@ export function parse<T>(schema: z.ZodType<T>, payload: unknown): T {
 
 const date = (text: string | null | undefined) => (text ? new Date(text) : null);
 
+const amountOutOfRange = (path: string) => new PayloadError(`${path}: amount out of range (more than ${MAX_MINOR_UNITS} minor units)`);
+
 /** An amount in minor units, refused (naming its field) outside the range the app can hold. */
 export function amountInRange(amount: bigint, path: string): bigint {
-  if (!isMinorUnitsInRange(amount)) throw new PayloadError(`${path}: amount out of range (more than ${MAX_MINOR_UNITS} minor units)`);
+  if (!isMinorUnitsInRange(amount)) throw amountOutOfRange(path);
   return amount;
+}
+
+/**
+ * A decimal amount in minor units of `currency`, refused outside the range. A whole part of more
+ * than 20 digits is refused unparsed: parsing a megabyte of digits into a bigint takes seconds.
+ */
+export function minorUnitsInRange(amount: string | number, currency: string, path: string): bigint {
+  if (typeof amount === "string" && /^-?\d{21}/.test(amount)) throw amountOutOfRange(path);
+  return amountInRange(toMinorUnits(amount, currency), path);
 }
 
 function money(set: z.infer<typeof moneySet> | null | undefined, fallback: string | number | null | undefined, currency: string, path: string) {
   const value = set?.shop_money.amount ?? fallback;
-  return value === null || value === undefined ? 0n : amountInRange(toMinorUnits(value, currency), path);
+  return value === null || value === undefined ? 0n : minorUnitsInRange(value, currency, path);
 }
 
 /** A refunds/create payload, in the shop's currency (refunds carry amounts but no currency). */
