@@ -10,6 +10,7 @@ import { resolve } from "node:path";
 import { Agent, request } from "undici";
 import { migrate } from "../app/db/migrate.server";
 import { startAdminDouble } from "../test/mocks/shopify-admin";
+import { installShop } from "../test/support/app-proxy";
 import { startAppServer, TEST_API_KEY, TEST_API_SECRET, TEST_SCOPES } from "../test/support/app-server";
 import { freshDatabase, type TestDatabaseKind } from "../test/support/database";
 import { fixtureText, sign } from "../test/support/webhooks";
@@ -190,6 +191,8 @@ export async function runWebhookLoad(
   // More connections than can ever be in flight at once, so no request waits for a socket.
   const agent = new Agent({ connections: 256, keepAliveTimeout: 60_000 });
   try {
+    // The app ignores deliveries for a shop that has not installed it.
+    await installShop(app.url, double.url, SHOP);
     const warmup = WARMUP_SECONDS * RATE;
     const deliveries = planDeliveries(warmup + seconds * RATE);
     const interval = 1000 / RATE;

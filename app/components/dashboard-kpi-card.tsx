@@ -51,13 +51,14 @@ function Change({ change, label, figure }: { change: number | null; label: "vsPr
   );
 }
 
-export function KpiCard({ figure, currency }: { figure: KpiFigure; currency: string }) {
+/** `lookbackDays`: the window "active" is measured in, which the retention and churn titles name. */
+export function KpiCard({ figure, currency, lookbackDays }: { figure: KpiFigure; currency: string; lookbackDays: number }) {
   const { t } = useTranslation("dashboard");
   const value = useKpiValue(currency);
   return (
     <Card>
       <BlockStack gap="150">
-        <Text as="h2" variant="headingSm">{t(`kpis.${figure.name}.label`)}</Text>
+        <Text as="h2" variant="headingSm">{t(`kpis.${figure.name}.label`, { days: lookbackDays })}</Text>
         <Text as="p" variant="headingXl" id={`kpi-${figure.name}`}>{value(figure.value, figure.format)}</Text>
         <InlineStack gap="300">
           <Change change={figure.vsPrevious} label="vsPrevious" figure={figure} />

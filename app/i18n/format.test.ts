@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDateTime, formatDay, formatMoney, formatNumber, formatPercent, minorToDecimal } from "./format";
+import { formatApproximateMoney, formatDateTime, formatDay, formatMoney, formatNumber, formatPercent, minorToDecimal } from "./format";
 
 // Intl uses a narrow no-break space in some locales; compare with plain spaces.
 const plain = (text: string) => text.replace(/[\u00a0\u202f]/g, " ");
@@ -12,6 +12,11 @@ describe("formatting for the merchant's language", () => {
     expect(plain(formatMoney(123456n, "EUR", "de"))).toBe("1.234,56 €");
     expect(formatMoney(123456n, "EUR", "en")).toBe("€1,234.56");
     expect(formatMoney(900719925474099312n, "USD", "en")).toBe("$9,007,199,254,740,993.12");
+    // Forecasts: three significant digits.
+    expect(formatApproximateMoney(12_110_534, "EUR", "en")).toBe("€121,000");
+    expect(plain(formatApproximateMoney(12_110_534, "EUR", "de"))).toBe("121.000 €");
+    expect(formatApproximateMoney(4_573, "USD", "en")).toBe("$45.73");
+    expect(formatApproximateMoney(1_234_567, "JPY", "en")).toBe("¥1,230,000");
   });
 
   it("formats numbers, percentages and dates per language", () => {

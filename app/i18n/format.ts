@@ -20,6 +20,16 @@ export function formatMoney(minor: bigint | string | number, currency: string, l
   return new Intl.NumberFormat(locale, { style: "currency", currency }).format(minorToDecimal(minor, currency) as unknown as number);
 }
 
+/**
+ * A predicted amount from 1,000 up to three significant digits (€121,000 rather than €121,105.34):
+ * a forecast's last digits are noise. Smaller amounts as formatMoney.
+ */
+export function formatApproximateMoney(minor: number, currency: string, locale: string): string {
+  const amount = minorToDecimal(minor, currency) as unknown as number;
+  if (Math.abs(Number(amount)) < 1000) return formatMoney(minor, currency, locale);
+  return new Intl.NumberFormat(locale, { style: "currency", currency, maximumSignificantDigits: 3 }).format(amount);
+}
+
 export function formatNumber(value: number | bigint, locale: string, maximumFractionDigits = 0, minimumFractionDigits = 0): string {
   return new Intl.NumberFormat(locale, { maximumFractionDigits, minimumFractionDigits }).format(value);
 }

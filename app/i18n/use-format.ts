@@ -1,7 +1,7 @@
 // The formatters of app/i18n/format.ts bound to the merchant's language, for components.
 import { useMemo } from "react";
 import { useAppLocale } from "../root";
-import { formatDateTime, formatDay, formatMoney, formatNumber, formatPercent } from "./format";
+import { formatApproximateMoney, formatDateTime, formatDay, formatMoney, formatNumber, formatPercent } from "./format";
 
 export function useFormat() {
   const locale = useAppLocale();
@@ -9,6 +9,8 @@ export function useFormat() {
     () => ({
       locale,
       money: (minor: bigint | string | number, currency: string) => formatMoney(minor, currency, locale),
+      /** A forecast's amount, to three significant digits. */
+      approximateMoney: (minor: number, currency: string) => formatApproximateMoney(minor, currency, locale),
       number: (value: number | bigint, fractionDigits = 0) => formatNumber(value, locale, fractionDigits),
       /** Always `fractionDigits` decimals: 1.30, not 1.3, so figures of one kind line up. */
       decimal: (value: number, fractionDigits: number) => formatNumber(value, locale, fractionDigits, fractionDigits),

@@ -65,6 +65,7 @@ function dashboardView(dashboard: Dashboard) {
         ? { status: predictions.status, model: DEFAULT_MODEL }
         : {
             status: predictions.status,
+            asOf: predictions.asOf,
             fittedAt: predictions.fittedAt,
             customers: predictions.customers,
             reasons: predictions.reasons,
@@ -242,7 +243,8 @@ function PredictionsCard({ predictions, shop }: { predictions: View["predictions
           <>
             {predictions.summary && (
               <>
-                <Text as="p" variant="headingXl" id="predicted-revenue">{format.money(predictions.summary.predictedRevenue12m, shop.currency)}</Text>
+                <Text as="p" variant="headingXl" id="predicted-revenue">{format.approximateMoney(predictions.summary.predictedRevenue12m, shop.currency)}</Text>
+                <Text as="p" variant="bodySm" tone="subdued" id="predicted-as-of">{t("predictions.asOf", { date: format.day(predictions.asOf) })}</Text>
                 <Text as="p">
                   {t("predictions.risk", {
                     low: format.number(predictions.summary.customersByRisk.low),
@@ -371,7 +373,7 @@ export default function DashboardPage() {
         <Layout.Section>
           <InlineGrid columns={{ xs: 1, sm: 2, md: 3 }} gap="400">
             {view.kpis.map((figure) => (
-              <KpiCard key={figure.name} figure={figure} currency={shop.currency} />
+              <KpiCard key={figure.name} figure={figure} currency={shop.currency} lookbackDays={view.lookbackDays} />
             ))}
           </InlineGrid>
         </Layout.Section>

@@ -198,6 +198,17 @@ describe("orderFromBulkLine", () => {
     ["customer.updatedAt", { customer: { ...graphqlLine.customer, updatedAt: "later" } }],
     ["customer.firstName", { customer: { ...graphqlLine.customer, updatedAt: "2024-02-01T09:00:00Z", firstName: 7 } }],
     ["customer.defaultEmailAddress.emailAddress", { customer: { ...graphqlLine.customer, updatedAt: "2024-02-01T09:00:00Z", defaultEmailAddress: { emailAddress: 1 } } }],
+    // Out of the bounds of bounds.ts (yen have no decimals): refused like a malformed value.
+    ["totalPriceSet.shopMoney.amount", { totalPriceSet: { shopMoney: { amount: "100000000001" } } }],
+    ["subtotalPriceSet.shopMoney.amount", { subtotalPriceSet: { shopMoney: { amount: "-99999999999999999999.00" } } }],
+    ["refunds.0.totalRefundedSet.shopMoney.amount", { refunds: [{ id: "gid://shopify/Refund/1", createdAt: "2024-03-05T12:00:00Z", totalRefundedSet: { shopMoney: { amount: "200000000000" } } }] }],
+    ["refunds", { refunds: [1, 2].map((i) => ({ id: `gid://shopify/Refund/${i}`, createdAt: "2024-03-05T12:00:00Z", totalRefundedSet: { shopMoney: { amount: "60000000000" } } })) }],
+    ["processedAt", { processedAt: "1989-12-31T23:59:59Z" }],
+    ["updatedAt", { updatedAt: "2999-01-01T00:00:00Z" }],
+    ["cancelledAt", { cancelledAt: "+275760-09-13T00:00:00Z" }],
+    ["refunds.0.createdAt", { refunds: [{ id: "gid://shopify/Refund/1", createdAt: "1970-01-01T00:00:00Z", totalRefundedSet: { shopMoney: { amount: "1.00" } } }] }],
+    ["name", { name: "#1\u0000" }],
+    ["customer.lastName", { customer: { ...graphqlLine.customer, updatedAt: "2024-02-01T09:00:00Z", lastName: "\ud800" } }],
   ])("rejects a bad %s with a PayloadError naming it", (field, change) => {
     const run = () => orderFromBulkLine({ ...graphqlLine, ...change });
     expect(run).toThrow(PayloadError);

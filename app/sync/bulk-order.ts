@@ -5,8 +5,9 @@
 // Validated by hand rather than with a zod schema: this runs a million times per large import,
 // and the schema's generality cost a third of the import's time. Errors name the field like the
 // webhook payload errors do ("totalPriceSet.shopMoney.amount: not a decimal amount").
-import { isCurrencyCode, toMinorUnits } from "./money";
-import { PayloadError } from "./payloads";
+import { hasUnstorableText, isTimeInRange } from "./bounds";
+import { isCurrencyCode } from "./money";
+import { amountInRange, minorUnitsInRange, PayloadError, TIME_OUT_OF_RANGE } from "./payloads";
 import type { CustomerRef, OrderRecord, RefundRecord } from "./records";
 
 type Json = Record<string, unknown>;
@@ -25,6 +26,7 @@ function object(value: unknown, path: string): Json {
 function optionalString(value: unknown, path: string): string | null {
   if (value === null || value === undefined) return null;
   if (typeof value !== "string") fail(path, "expected a string");
+  if (hasUnstorableText(value)) fail(path, "text with a NUL character or an unpaired surrogate");
   return value;
 }
 
@@ -37,6 +39,7 @@ function optionalTime(value: unknown, path: string): Date | null {
   if (value === null || value === undefined) return null;
   const time = typeof value === "string" ? new Date(value) : null;
   if (!time || Number.isNaN(time.getTime())) fail(path, "not a timestamp");
+  if (!isTimeInRange(time)) fail(path, TIME_OUT_OF_RANGE);
   return time;
 }
 
@@ -50,7 +53,7 @@ function money(bag: unknown, currency: string, path: string, required = false): 
   if (!(typeof amount === "number" || (typeof amount === "string" && DECIMAL.test(amount)))) {
     fail(`${path}.shopMoney.amount`, "not a decimal amount");
   }
-  return toMinorUnits(amount, currency);
+  return minorUnitsInRange(amount, currency, `${path}.shopMoney.amount`);
 }
 
 function refunds(value: unknown, orderGid: string, currency: string): RefundRecord[] {
@@ -114,7 +117,7 @@ export function orderFromBulkLine(line: unknown): OrderRecord {
     discountAmount: money(order.totalDiscountsSet, currency, "totalDiscountsSet") ?? 0n,
     shippingAmount: money(order.totalShippingPriceSet, currency, "totalShippingPriceSet") ?? 0n,
     taxAmount: money(order.totalTaxSet, currency, "totalTaxSet") ?? 0n,
-    refundedAmount: refundList.reduce((sum, refund) => sum + refund.amount, 0n),
+    refundedAmount: amountInRange(refundList.reduce((sum, refund) => sum + refund.amount, 0n), "refunds"),
     customer: customer && customerRef(customer),
     refunds: refundList,
   };

@@ -3,15 +3,19 @@ import { log } from "../log.server";
 import { forgetShop } from "./shops.server";
 import { runBulkExport, startHistoryImport, type AdminGraphql } from "./history-import.server";
 
-const SHOP_QUERY = `query ShopBasics { shop { name currencyCode ianaTimezone } }`;
+const SHOP_QUERY = `query ShopBasics { shop { id name currencyCode ianaTimezone } }`;
 
-/** After Shopify auth: record the shop's currency and timezone, then start the history import. */
+/**
+ * After Shopify auth: record the shop's Shopify id (compliance bodies must name it), currency and
+ * timezone, then start the history import. Only this creates a shop's row: webhooks for a shop
+ * without one are ignored (docs/decisions/0003-webhook-pipeline.md).
+ */
 export async function onShopInstalled(shopDomain: string, graphql: AdminGraphql): Promise<void> {
   const response = await graphql(SHOP_QUERY);
-  const body = (await response.json()) as { data?: { shop: { name: string; currencyCode: string; ianaTimezone: string } } };
+  const body = (await response.json()) as { data?: { shop: { id: string; name: string; currencyCode: string; ianaTimezone: string } } };
   const shop = body.data?.shop;
   if (!shop) throw new Error(`could not read shop details: ${JSON.stringify(body).slice(0, 300)}`);
-  const details = { name: shop.name, currency: shop.currencyCode, timezone: shop.ianaTimezone };
+  const details = { shopifyId: shop.id, name: shop.name, currency: shop.currencyCode, timezone: shop.ianaTimezone };
   const before = await db.shop.findUnique({ where: { domain: shopDomain }, select: { installState: true } });
   await db.shop.upsert({
     where: { domain: shopDomain },

@@ -11,6 +11,8 @@ import {
   parse,
   PayloadError,
   refundFromPayload,
+  shopRedactSchema,
+  uninstalledShopSchema,
 } from "./payloads";
 import type { OrderRecord, RefundRecord } from "./records";
 
@@ -306,5 +308,36 @@ describe("compliance payloads", () => {
       orders_requested: ["820982911946154508"],
       data_request: { id: "9999" },
     });
+  });
+});
+
+describe("bounds", () => {
+  const money = (amount: string) => ({ shop_money: { amount, currency_code: "USD" } });
+  it.each([
+    ["total_price_set", { total_price_set: money("1000000000.01") }],
+    ["subtotal_price_set", { subtotal_price_set: undefined, subtotal_price: "-1000000000.01" }],
+    ["total_price_set", { total_price_set: money("9".repeat(2_000_000)) }],
+    ["refunds total", { refunds: [1, 2].map(() => ({ ...fixture("refunds__create"), refund_line_items: [{ subtotal_set: money("600000000.00") }] })) }],
+    ["processed_at", { processed_at: "1989-12-31T23:59:59Z" }],
+    ["updated_at", { updated_at: new Date(Date.now() + 2 * 86_400_000).toISOString() }],
+    ["cancelled_at", { cancelled_at: "+275760-09-13T00:00:00Z" }],
+  ])("refuses an order whose %s is out of range", (field, change) => {
+    expectPayloadError(() => orderFromPayload({ ...fixture("orders__create"), ...change }), field);
+  });
+
+  it("takes the largest amount the range holds, in any currency's decimals", () => {
+    expect(orderFromPayload({ ...fixture("orders__create"), total_price_set: money("1000000000.00") }).totalAmount).toBe(100_000_000_000n);
+    expectPayloadError(() => refundFromPayload({ ...fixture("refunds__create"), order_adjustments: [{ amount_set: money("100000000.001") }] }, "KWD"), "order_adjustments.0.amount_set");
+  });
+});
+
+describe("topic shapes", () => {
+  it("refuses a body of another topic where only the topic's identifying fields tell them apart", () => {
+    expectPayloadError(() => parse(uninstalledShopSchema, fixture("orders__create")), "myshopify_domain");
+    expectPayloadError(() => parse(shopRedactSchema, fixture("customers__redact")), "customer");
+    expectPayloadError(() => parse(customerRedactSchema, fixture("customers__data_request")), "orders_to_redact");
+    expectPayloadError(() => parse(dataRequestSchema, fixture("customers__redact")), "orders_requested");
+    expectPayloadError(() => deletedGid("Customer", fixture("customers__update")), "updated_at");
+    expect(parse(uninstalledShopSchema, fixture("app__uninstalled")).myshopify_domain).toBe("comeback-test.myshopify.com");
   });
 });

@@ -1,6 +1,7 @@
 // Validation and normalisation of Shopify's webhook payloads (REST shapes, snake_case) into the
 // records the sync stores. Anything missing or of the wrong type is a clear PayloadError.
 import { z } from "zod";
+import { isMinorUnitsInRange, isTimeInRange, MAX_MINOR_UNITS } from "./bounds";
 import { toGid } from "./json";
 import { isCurrencyCode, toMinorUnits } from "./money";
 import type { CustomerRecord, OrderRecord, RefundRecord } from "./records";
@@ -9,7 +10,15 @@ export class PayloadError extends Error {
   override name = "PayloadError";
 }
 
-const timestamp = z.string().refine((text) => !Number.isNaN(Date.parse(text)), "not a timestamp");
+export const TIME_OUT_OF_RANGE = "out of range (before 1990 or more than a day ahead)";
+
+/** A field that belongs to another topic's body: a body carrying it is refused. */
+const absent = z.undefined({ error: "belongs to another topic's body" }).optional();
+
+const timestamp = z
+  .string()
+  .refine((text) => !Number.isNaN(Date.parse(text)), { error: "not a timestamp", abort: true })
+  .refine((text) => isTimeInRange(new Date(text)), TIME_OUT_OF_RANGE);
 const optionalTimestamp = timestamp.nullish();
 const amount = z.union([z.string().regex(/^-?\d+(\.\d+)?$/, "not a decimal amount"), z.number()]);
 const moneySet = z.object({ shop_money: z.object({ amount }) });
@@ -73,7 +82,8 @@ const customerSchema = z.object({
     .nullish(),
 });
 
-const idOnlySchema = z.object({ id: numericId });
+/** orders/delete and customers/delete: the id, not a whole record (which has an updated_at). */
+const deletionSchema = z.object({ id: numericId, updated_at: absent });
 
 // Since API 2025-01 customer payloads carry no consent; this topic does.
 const emailConsentSchema = z.object({
@@ -103,21 +113,32 @@ export const bulkOperationFinishSchema = z.object({
   completed_at: optionalTimestamp,
 });
 
-export const scopesUpdateSchema = z.object({ current: z.array(z.string()) });
+export const scopesUpdateSchema = z.object({ shop_id: z.string().startsWith("gid://shopify/Shop/").nullish(), current: z.array(z.string()), previous: z.array(z.string()) });
+
+// Each topic's body must have that topic's shape, so that a signed body replayed under another
+// topic header is refused: above all a customer's body sent as shop/redact or app/uninstalled.
+// Fields another topic's body carries are refused where that is the only difference (absent).
 
 const complianceCustomer = z.object({ id: numericId, email: z.string().nullish(), phone: z.string().nullish() });
 export const dataRequestSchema = z.object({
+  shop_id: numericId,
   shop_domain: z.string(),
   customer: complianceCustomer,
-  orders_requested: z.array(numericId).default([]),
+  orders_requested: z.array(numericId),
   data_request: z.object({ id: numericId }),
+  orders_to_redact: absent,
 });
 export const customerRedactSchema = z.object({
+  shop_id: numericId,
   shop_domain: z.string(),
   customer: complianceCustomer,
-  orders_to_redact: z.array(numericId).default([]),
+  orders_to_redact: z.array(numericId),
+  data_request: absent,
 });
-export const shopRedactSchema = z.object({ shop_domain: z.string() });
+export const shopRedactSchema = z.object({ shop_id: numericId, shop_domain: z.string(), customer: absent });
+
+/** app/uninstalled carries the shop itself (the REST Shop resource). */
+export const uninstalledShopSchema = z.object({ id: numericId, myshopify_domain: z.string(), domain: z.string() });
 
 export function parse<T>(schema: z.ZodType<T>, payload: unknown): T {
   const result = schema.safeParse(payload);
@@ -130,48 +151,59 @@ export function parse<T>(schema: z.ZodType<T>, payload: unknown): T {
 
 const date = (text: string | null | undefined) => (text ? new Date(text) : null);
 
-function money(set: z.infer<typeof moneySet> | null | undefined, fallback: string | number | null | undefined, currency: string) {
-  const value = set?.shop_money.amount ?? fallback;
-  return value === null || value === undefined ? 0n : toMinorUnits(value, currency);
+const amountOutOfRange = (path: string) => new PayloadError(`${path}: amount out of range (more than ${MAX_MINOR_UNITS} minor units)`);
+
+/** An amount in minor units, refused (naming its field) outside the range the app can hold. */
+export function amountInRange(amount: bigint, path: string): bigint {
+  if (!isMinorUnitsInRange(amount)) throw amountOutOfRange(path);
+  return amount;
 }
 
 /**
- * Validates a refunds/create payload now; the record needs the shop's currency (for its
- * decimals), which is known only when the delivery is applied.
+ * A decimal amount in minor units of `currency`, refused outside the range. A whole part of more
+ * than 20 digits is refused unparsed: parsing a megabyte of digits into a bigint takes seconds.
  */
-export function refundParser(payload: unknown): (currency: string) => RefundRecord {
-  const refund = parse(refundSchema, payload);
-  return (currency) => normaliseRefund(refund, currency);
+export function minorUnitsInRange(amount: string | number, currency: string, path: string): bigint {
+  if (typeof amount === "string" && /^-?\d{21}/.test(amount)) throw amountOutOfRange(path);
+  return amountInRange(toMinorUnits(amount, currency), path);
 }
 
+function money(set: z.infer<typeof moneySet> | null | undefined, fallback: string | number | null | undefined, currency: string, path: string) {
+  const value = set?.shop_money.amount ?? fallback;
+  return value === null || value === undefined ? 0n : minorUnitsInRange(value, currency, path);
+}
+
+/** A refunds/create payload, in the shop's currency (refunds carry amounts but no currency). */
 export function refundFromPayload(payload: unknown, currency: string): RefundRecord {
-  return refundParser(payload)(currency);
+  return normaliseRefund(parse(refundSchema, payload), currency, "");
 }
 
-function normaliseRefund(refund: z.infer<typeof refundSchema>, currency: string): RefundRecord {
+function normaliseRefund(refund: z.infer<typeof refundSchema>, currency: string, path: string): RefundRecord {
   let lineSubtotal = 0n;
   let lineTax = 0n;
-  for (const line of refund.refund_line_items) {
-    lineSubtotal += money(line.subtotal_set, 0, currency);
-    lineTax += money(line.total_tax_set, 0, currency);
+  for (const [i, line] of refund.refund_line_items.entries()) {
+    lineSubtotal += money(line.subtotal_set, 0, currency, `${path}refund_line_items.${i}.subtotal_set`);
+    lineTax += money(line.total_tax_set, 0, currency, `${path}refund_line_items.${i}.total_tax_set`);
   }
   // Order adjustments (shipping refunds, refund discrepancies) are negative when money goes back.
   let adjustments = 0n;
-  for (const adjustment of refund.order_adjustments) adjustments += money(adjustment.amount_set, 0, currency);
+  for (const [i, adjustment] of refund.order_adjustments.entries()) {
+    adjustments += money(adjustment.amount_set, 0, currency, `${path}order_adjustments.${i}.amount_set`);
+  }
   return {
     gid: refund.admin_graphql_api_id,
     orderGid: toGid("Order", refund.order_id),
     processedAt: new Date(refund.processed_at ?? refund.created_at),
-    amount: lineSubtotal + lineTax - adjustments,
-    lineSubtotalAmount: lineSubtotal,
+    amount: amountInRange(lineSubtotal + lineTax - adjustments, `${path || "refund"} total`),
+    lineSubtotalAmount: amountInRange(lineSubtotal, `${path}refund_line_items`),
   };
 }
 
 export function orderFromPayload(payload: unknown): OrderRecord {
   const order = parse(orderSchema, payload);
   const currency = order.currency;
-  const refunds = order.refunds.map((refund) => normaliseRefund(refund, currency));
-  const subtotalAmount = money(order.subtotal_price_set, order.subtotal_price, currency);
+  const refunds = order.refunds.map((refund, i) => normaliseRefund(refund, currency, `refunds.${i}.`));
+  const subtotalAmount = money(order.subtotal_price_set, order.subtotal_price, currency, "subtotal_price_set");
   return {
     gid: order.admin_graphql_api_id,
     name: order.name ?? null,
@@ -184,16 +216,16 @@ export function orderFromPayload(payload: unknown): OrderRecord {
     financialStatus: order.financial_status ?? null,
     currency,
     presentmentCurrency: order.presentment_currency ?? null,
-    totalAmount: money(order.total_price_set, order.total_price, currency),
+    totalAmount: money(order.total_price_set, order.total_price, currency, "total_price_set"),
     subtotalAmount,
     currentSubtotalAmount:
       order.current_subtotal_price_set || (order.current_subtotal_price !== undefined && order.current_subtotal_price !== null)
-        ? money(order.current_subtotal_price_set, order.current_subtotal_price, currency)
+        ? money(order.current_subtotal_price_set, order.current_subtotal_price, currency, "current_subtotal_price_set")
         : subtotalAmount,
-    discountAmount: money(order.total_discounts_set, order.total_discounts, currency),
-    shippingAmount: money(order.total_shipping_price_set, 0, currency),
-    taxAmount: money(order.total_tax_set, order.total_tax, currency),
-    refundedAmount: refunds.reduce((sum, refund) => sum + refund.amount, 0n),
+    discountAmount: money(order.total_discounts_set, order.total_discounts, currency, "total_discounts_set"),
+    shippingAmount: money(order.total_shipping_price_set, 0, currency, "total_shipping_price_set"),
+    taxAmount: money(order.total_tax_set, order.total_tax, currency, "total_tax_set"),
+    refundedAmount: amountInRange(refunds.reduce((sum, refund) => sum + refund.amount, 0n), "refunds total"),
     customer: order.customer
       ? { gid: order.customer.admin_graphql_api_id, createdAt: date(order.customer.created_at) }
       : null,
@@ -217,5 +249,5 @@ export function customerFromPayload(payload: unknown): CustomerRecord {
 
 /** orders/delete and customers/delete carry little more than the numeric id. */
 export function deletedGid(resource: "Order" | "Customer", payload: unknown): string {
-  return toGid(resource, parse(idOnlySchema, payload).id);
+  return toGid(resource, parse(deletionSchema, payload).id);
 }

@@ -1,9 +1,8 @@
 import type { Db, Tx } from "../db.server";
-import { insertRows } from "./sql.server";
 
 export type InstallState = "installed" | "uninstalled" | "redacted";
 
-type ShopRow = NonNullable<Awaited<ReturnType<Tx["shop"]["findUnique"]>>>;
+export type ShopRow = NonNullable<Awaited<ReturnType<Tx["shop"]["findUnique"]>>>;
 
 /**
  * Every webhook needs its shop's state and currency. They change on install, uninstall and
@@ -19,29 +18,15 @@ export function forgetShop(domain: string): void {
 }
 
 /**
- * The shop's row, created on first contact (a webhook can come before anything else). The insert
- * tolerates a concurrent first contact on another instance.
+ * The shop's row, or null for a shop that never installed the app: only the install
+ * (install.server.ts) creates it, so a delivery cannot make a shop exist.
  */
-export async function ensureShop(tx: Db | Tx, domain: string): Promise<ShopRow> {
+export async function findShop(tx: Db | Tx, domain: string): Promise<ShopRow | null> {
   const cached = shopCache.get(domain);
   if (cached && cached.until > Date.now()) return cached.shop;
-  const shop = await loadOrCreateShop(tx, domain);
-  shopCache.set(domain, { shop, until: Date.now() + SHOP_CACHE_MS });
+  const shop = await tx.shop.findUnique({ where: { domain } });
+  if (shop) shopCache.set(domain, { shop, until: Date.now() + SHOP_CACHE_MS });
   return shop;
-}
-
-async function loadOrCreateShop(tx: Db | Tx, domain: string): Promise<ShopRow> {
-  const existing = await tx.shop.findUnique({ where: { domain } });
-  if (existing) return existing;
-  const now = new Date();
-  await insertRows(
-    tx,
-    "Shop",
-    [["domain", "text"], ["installedAt", "time"], ["createdAt", "time"], ["updatedAt", "time"]],
-    [[domain, now, now, now]],
-    `ON CONFLICT ("domain") DO NOTHING`,
-  );
-  return tx.shop.findUniqueOrThrow({ where: { domain } });
 }
 
 /** app/uninstalled: stop all work for the shop. Its data stays until shop/redact (48 h later). */

@@ -4,7 +4,8 @@ import type { Tx } from "../db.server";
 import type { SqlRunner } from "./sql.server";
 import { markBulkOperationFinished } from "./history-import.server";
 import { exportCustomerData, redactCustomer, redactShop } from "./compliance.server";
-import { parseShopifyJson } from "./json";
+import { findUnstorableText } from "./bounds";
+import { parseShopifyJson, toGid } from "./json";
 import {
   bulkOperationFinishSchema,
   customerFromPayload,
@@ -15,9 +16,10 @@ import {
   orderFromPayload,
   parse,
   PayloadError,
-  refundParser,
+  refundFromPayload,
   scopesUpdateSchema,
   shopRedactSchema,
+  uninstalledShopSchema,
 } from "./payloads";
 import { markUninstalled } from "./shops.server";
 import { insertRows } from "./sql.server";
@@ -39,13 +41,28 @@ export interface EffectContext {
 }
 
 /**
+ * The Shopify GIDs a delivery writes, per table. Shopify's GIDs are global, so one that another
+ * shop already holds means the body was signed for that shop and is replayed under this header.
+ */
+export type WrittenGids = Partial<Record<"Order" | "Customer" | "Refund", string[]>>;
+
+/**
  * What a delivery does. Most topics only write rows with SQL (`sql`): those statements are
  * recorded and sent as one batch transaction, which costs far less than an interactive one on
  * every delivery. The rest (`interactive`) read as they go and get an interactive transaction.
  */
-export type Effect =
+export type Effect = (
   | { sql: (runner: SqlRunner, context: EffectContext) => Promise<unknown> }
-  | { interactive: (tx: Tx, context: EffectContext) => Promise<unknown> };
+  | { interactive: (tx: Tx, context: EffectContext) => Promise<unknown> }
+) & { gids?: WrittenGids };
+
+/** The shop a delivery's header names, as installed: what its body is checked against. */
+export interface Recipient {
+  domain: string;
+  /** Shopify's GID of the shop; null when the install did not record it. */
+  shopifyId: string | null;
+  currency: string;
+}
 
 /** Topics (as authenticate.webhook names them) that still act after the app was uninstalled. */
 export const AFTER_UNINSTALL_TOPICS = new Set(["APP_UNINSTALLED", "CUSTOMERS_DATA_REQUEST", "CUSTOMERS_REDACT", "SHOP_REDACT"]);
@@ -68,6 +85,7 @@ export function requestLoyaltyTask(runner: SqlRunner, shopDomain: string, kind: 
 const orderEffect = (payload: unknown): Effect => {
   const order = orderFromPayload(payload);
   return {
+    gids: { Order: [order.gid], Customer: order.customer ? [order.customer.gid] : [], Refund: order.refunds.map((refund) => refund.gid) },
     sql: async (runner, { shopDomain }) => {
       await upsertOrders(runner, shopDomain, [order]);
       await requestLoyaltyTask(runner, shopDomain, "order", order.gid);
@@ -75,7 +93,21 @@ const orderEffect = (payload: unknown): Effect => {
   };
 };
 
-const interpreters: Record<string, (payload: unknown) => Effect> = {
+/**
+ * The compliance topics and app/uninstalled name their shop in the signed body, while the shop
+ * header is not signed: a body naming another shop, or another Shopify id, is a replay.
+ */
+function checkNamedShop(recipient: Recipient, named: { domain?: [field: string, value: string]; id?: [field: string, value: string | number | null | undefined] }) {
+  if (named.domain && named.domain[1] !== recipient.domain) {
+    throw new PayloadError(`${named.domain[0]}: names another shop than X-Shopify-Shop-Domain`);
+  }
+  const [idField, id] = named.id ?? ["", null];
+  if (id !== null && id !== undefined && recipient.shopifyId !== null && toGid("Shop", id) !== recipient.shopifyId) {
+    throw new PayloadError(`${idField}: names another shop than the installed one`);
+  }
+}
+
+const interpreters: Record<string, (payload: unknown, recipient: Recipient) => Effect> = {
   ORDERS_CREATE: orderEffect,
   ORDERS_UPDATED: orderEffect,
   ORDERS_PAID: orderEffect,
@@ -83,17 +115,18 @@ const interpreters: Record<string, (payload: unknown) => Effect> = {
   ORDERS_DELETE(payload) {
     const gid = deletedGid("Order", payload);
     return {
+      gids: { Order: [gid] },
       sql: async (runner, { shopDomain, at, shopCurrency }) => {
         await markOrderDeleted(runner, shopDomain, gid, at, shopCurrency);
         await requestLoyaltyTask(runner, shopDomain, "order", gid);
       },
     };
   },
-  REFUNDS_CREATE(payload) {
-    const refundIn = refundParser(payload);
+  REFUNDS_CREATE(payload, { currency }) {
+    const refund = refundFromPayload(payload, currency);
     return {
+      gids: { Order: [refund.orderGid], Refund: [refund.gid] },
       sql: async (runner, { shopDomain, shopCurrency }) => {
-        const refund = refundIn(shopCurrency);
         await upsertRefunds(runner, shopDomain, [refund], shopCurrency);
         await requestLoyaltyTask(runner, shopDomain, "order", refund.orderGid);
       },
@@ -102,6 +135,7 @@ const interpreters: Record<string, (payload: unknown) => Effect> = {
   CUSTOMERS_CREATE(payload) {
     const customer = customerFromPayload(payload);
     return {
+      gids: { Customer: [customer.gid] },
       sql: async (runner, { shopDomain }) => {
         await upsertCustomer(runner, shopDomain, customer);
         await requestLoyaltyTask(runner, shopDomain, "signup", customer.gid);
@@ -110,11 +144,12 @@ const interpreters: Record<string, (payload: unknown) => Effect> = {
   },
   CUSTOMERS_UPDATE(payload) {
     const customer = customerFromPayload(payload);
-    return { sql: (runner, { shopDomain }) => upsertCustomer(runner, shopDomain, customer) };
+    return { gids: { Customer: [customer.gid] }, sql: (runner, { shopDomain }) => upsertCustomer(runner, shopDomain, customer) };
   },
   CUSTOMERS_EMAIL_MARKETING_CONSENT_UPDATE(payload) {
     const change = emailConsentFromPayload(payload);
     return {
+      gids: { Customer: [change.customerGid] },
       sql: async (runner, { shopDomain, at }) => {
         await updateEmailConsent(runner, shopDomain, change, at);
         if (change.state === "subscribed") await requestLoyaltyTask(runner, shopDomain, "newsletter", change.customerGid);
@@ -123,32 +158,39 @@ const interpreters: Record<string, (payload: unknown) => Effect> = {
   },
   CUSTOMERS_DELETE(payload) {
     const gid = deletedGid("Customer", payload);
-    return { sql: (runner, { shopDomain, at }) => markCustomerDeleted(runner, shopDomain, gid, at) };
+    return { gids: { Customer: [gid] }, sql: (runner, { shopDomain, at }) => markCustomerDeleted(runner, shopDomain, gid, at) };
   },
-  APP_UNINSTALLED() {
+  APP_UNINSTALLED(payload, recipient) {
+    const shop = parse(uninstalledShopSchema, payload);
+    checkNamedShop(recipient, { domain: ["myshopify_domain", shop.myshopify_domain], id: ["id", shop.id] });
     return { interactive: (tx, { shopDomain, at }) => markUninstalled(tx, shopDomain, at) };
   },
-  APP_SCOPES_UPDATE(payload) {
-    const scope = parse(scopesUpdateSchema, payload).current.join(",");
+  APP_SCOPES_UPDATE(payload, recipient) {
+    const update = parse(scopesUpdateSchema, payload);
+    checkNamedShop(recipient, { id: ["shop_id", update.shop_id] });
+    const scope = update.current.join(",");
     return { interactive: (tx, { shopDomain }) => tx.session.updateMany({ where: { shop: shopDomain }, data: { scope } }) };
   },
   BULK_OPERATIONS_FINISH(payload) {
     const finish = parse(bulkOperationFinishSchema, payload);
     return { interactive: (tx, { shopDomain, at }) => markBulkOperationFinished(tx, shopDomain, finish, at) };
   },
-  CUSTOMERS_DATA_REQUEST(payload) {
+  CUSTOMERS_DATA_REQUEST(payload, recipient) {
     const request = parse(dataRequestSchema, payload);
+    checkNamedShop(recipient, { domain: ["shop_domain", request.shop_domain], id: ["shop_id", request.shop_id] });
     return {
       interactive: (tx, { shopDomain }) =>
         exportCustomerData(tx, shopDomain, String(request.customer.id), String(request.data_request.id)),
     };
   },
-  CUSTOMERS_REDACT(payload) {
+  CUSTOMERS_REDACT(payload, recipient) {
     const request = parse(customerRedactSchema, payload);
+    checkNamedShop(recipient, { domain: ["shop_domain", request.shop_domain], id: ["shop_id", request.shop_id] });
     return { interactive: (tx, { shopDomain, at, eventId }) => redactCustomer(tx, shopDomain, String(request.customer.id), at, eventId) };
   },
-  SHOP_REDACT(payload) {
-    parse(shopRedactSchema, payload);
+  SHOP_REDACT(payload, recipient) {
+    const request = parse(shopRedactSchema, payload);
+    checkNamedShop(recipient, { domain: ["shop_domain", request.shop_domain], id: ["shop_id", request.shop_id] });
     return { interactive: (tx, { shopDomain, at }) => redactShop(tx, shopDomain, at) };
   },
 };
@@ -159,8 +201,11 @@ export function isSupportedTopic(topic: string): boolean {
   return Object.hasOwn(interpreters, topic);
 }
 
-/** Validates the body of a delivery; throws PayloadError with a clear message when it is unusable. */
-export function interpret(topic: string, body: string): Effect {
+/**
+ * Validates the body of a delivery for its topic and the shop it was sent to; throws PayloadError
+ * with a clear message when it is unusable: nothing of it may be stored.
+ */
+export function interpret(topic: string, body: string, recipient: Recipient): Effect {
   const interpreter = interpreters[topic];
   if (!interpreter) throw new PayloadError(`unsupported topic ${topic}`);
   let payload: unknown;
@@ -172,5 +217,7 @@ export function interpret(topic: string, body: string): Effect {
   if (typeof payload !== "object" || payload === null || Array.isArray(payload)) {
     throw new PayloadError("body is not a JSON object");
   }
-  return interpreter(payload);
+  const unstorable = findUnstorableText(payload);
+  if (unstorable) throw new PayloadError(`${unstorable}: text with a NUL character or an unpaired surrogate`);
+  return interpreter(payload, recipient);
 }

@@ -1,22 +1,26 @@
 // The webhook pipeline: verify, store, apply, answer. See docs/decisions/0003-webhook-pipeline.md.
 //
 // 1. The body is read with a size cap and verified by authenticate.webhook (HMAC): a bad or
-//    missing signature gets 401 and nothing is stored.
-// 2. The body is validated for its topic before anything is written: bad input gets a 4xx and is
-//    logged as a rejected event (no effect).
-// 3. The event is stored, keyed on X-Shopify-Webhook-Id: a repeated delivery has no second effect.
-// 4. Its effect and the event's "processed" mark commit in one transaction. If that fails the event
+//    missing signature gets 401 and nothing is stored. A shop header that is not a
+//    myshopify.com domain gets 400.
+// 2. A shop that never installed the app (no Shop row) gets 200 and nothing is stored.
+// 3. The body is validated for its topic and its shop before anything is written: bad input, a
+//    body naming another shop, or a GID that another shop holds (a replayed body; the HMAC
+//    covers the body only, not the headers) gets 422 and is stored as a rejected event (no effect).
+// 4. The event is stored, keyed on X-Shopify-Webhook-Id: a repeated delivery has no second effect.
+// 5. Its effect and the event's "processed" mark commit in one transaction. If that fails the event
 //    stays stored as failed and Shopify gets a 500, so both Shopify's retry and the app's worker
 //    (worker.server.ts) can apply it later; nothing is dropped.
 import db, { kindOf, type Tx } from "../db.server";
 import { env } from "../env.server";
 import { authenticate } from "../shopify.server";
-import { AFTER_UNINSTALL_TOPICS, interpret, isSupportedTopic, type Effect } from "./topics.server";
+import { AFTER_UNINSTALL_TOPICS, interpret, isSupportedTopic, type Effect, type WrittenGids } from "./topics.server";
 import { PayloadError } from "./payloads";
-import { ensureShop } from "./shops.server";
+import { findShop, type ShopRow } from "./shops.server";
 import { insertRowsReturning, param, timeParam, type SqlRunner } from "./sql.server";
 import { log } from "../log.server";
 import { readBodyText } from "../http/body.server";
+import { isShopDomain } from "../http/shop-domain";
 
 /** Shopify's largest payloads (orders with hundreds of lines) stay far below this. */
 export const MAX_WEBHOOK_BYTES = 2 * 1024 * 1024;
@@ -27,6 +31,12 @@ const json = (status: number, body: Record<string, unknown>) =>
 export async function receiveWebhook(request: Request): Promise<Response> {
   if (request.method !== "POST") return json(405, { error: "webhooks are POST requests" });
   if (!request.headers.get("x-shopify-hmac-sha256")) return json(401, { error: "missing HMAC signature" });
+  // Shopify sends every webhook for the shop's permanent domain, <name>.myshopify.com.
+  const shopHeader = request.headers.get("x-shopify-shop-domain");
+  if (!isShopDomain(shopHeader)) {
+    log.warn("webhook shop header is not a myshopify.com domain", { shop: (shopHeader ?? "").slice(0, 100) });
+    return json(400, { error: "X-Shopify-Shop-Domain is not a myshopify.com domain" });
+  }
   // Over the cap: a 413 Response, thrown (the route answers with it).
   const body = await readBodyText(request, MAX_WEBHOOK_BYTES);
 
@@ -52,13 +62,24 @@ export async function receiveWebhook(request: Request): Promise<Response> {
     return json(400, { error: `unsupported topic ${topic}` });
   }
 
+  const installed = await findShop(db, shop);
+  if (!installed) {
+    // Acknowledged so that Shopify stops retrying; a shop exists only once the app was installed.
+    log.info("webhook for a shop without the app ignored", { shop, topic, webhookId });
+    return json(200, { status: "ignored" });
+  }
+
   let effect: Effect | null = null;
   let rejection: string | null = null;
   try {
-    effect = interpret(topic, body);
+    effect = interpret(topic, body, { domain: shop, shopifyId: installed.shopifyId, currency: installed.currency });
   } catch (error) {
     if (!(error instanceof PayloadError)) throw error;
     rejection = error.message;
+  }
+  if (effect?.gids && isActive(installed, topic)) {
+    const foreign = await gidOfAnotherShop(shop, effect.gids);
+    if (foreign) rejection = `${foreign} belongs to another shop: the body was not sent for this one`;
   }
 
   const event = await storeEvent({ shop, topic, webhookId, apiVersion, triggeredAt, body, rejection });
@@ -68,9 +89,29 @@ export async function receiveWebhook(request: Request): Promise<Response> {
   }
   if (event.status === "processed" || event.status === "ignored") return json(200, { duplicate: true });
 
-  const outcome = await applyEvent(event.id, shop, topic, triggeredAt ?? event.receivedAt, effect!);
+  const outcome = await applyEvent(event.id, installed, topic, triggeredAt ?? event.receivedAt, effect!);
   if (outcome === "failed") return json(500, { error: "processing failed; the event is stored and will be retried" });
   return json(200, { status: outcome });
+}
+
+/** Whether a delivery for the shop has its effect (else it is acknowledged and ignored). */
+function isActive(shop: ShopRow, topic: string): boolean {
+  return shop.installState === "installed" || AFTER_UNINSTALL_TOPICS.has(topic);
+}
+
+/**
+ * The first of `gids` that a shop other than `shopDomain` holds, or null: one query over the
+ * gid indexes, on the hot path of every order and customer delivery.
+ */
+async function gidOfAnotherShop(shopDomain: string, gids: WrittenGids): Promise<string | null> {
+  const params: string[] = [];
+  const next = (value: string) => (params.push(value), param(db, params.length));
+  const selects = Object.entries(gids)
+    .filter(([, list]) => list.length > 0)
+    .map(([table, list]) => `SELECT "gid" FROM "${table}" WHERE "gid" IN (${list.map(next).join(", ")}) AND "shopDomain" <> ${next(shopDomain)}`);
+  if (selects.length === 0) return null;
+  const rows = await db.$queryRawUnsafe<{ gid: string }[]>(`${selects.join(" UNION ALL ")} LIMIT 1`, ...params);
+  return rows[0]?.gid ?? null;
 }
 
 /**
@@ -120,13 +161,13 @@ export type Outcome = "processed" | "ignored" | "failed";
 const ASYNC_COMMIT = "SET LOCAL synchronous_commit TO OFF";
 
 /** Applies a stored event's effect exactly once. Also used by the worker to retry. */
-export async function applyEvent(eventId: number, shopDomain: string, topic: string, at: Date, effect: Effect): Promise<Outcome> {
+export async function applyEvent(eventId: number, shop: ShopRow, topic: string, at: Date, effect: Effect): Promise<Outcome> {
+  const shopDomain = shop.domain;
   try {
     // Effects are idempotent, so an event that another instance is applying at this very moment
     // may be applied twice with the same result; its status is not read first.
-    const shop = await ensureShop(db, shopDomain);
     const postgres = kindOf(db) === "postgresql";
-    const active = shop.installState === "installed" || AFTER_UNINSTALL_TOPICS.has(topic);
+    const active = isActive(shop, topic);
     const outcome: Outcome = active ? "processed" : "ignored";
     const context = { shopDomain, shopCurrency: shop.currency, eventId, at };
     if (active && "interactive" in effect) {
@@ -167,14 +208,17 @@ export async function applyEvent(eventId: number, shopDomain: string, topic: str
 /** Retries a stored event from its saved body (the worker's path). */
 export async function retryEvent(event: { id: number; shopDomain: string; topic: string; payload: string | null; triggeredAt: Date | null; receivedAt: Date }) {
   if (event.payload === null) return "processed";
+  // Only deliveries for an installed shop are stored, and a shop's row is never deleted.
+  const shop = await findShop(db, event.shopDomain);
   let effect: Effect;
   try {
-    effect = interpret(event.topic, event.payload);
+    if (!shop) throw new PayloadError(`shop ${event.shopDomain} is not installed`);
+    effect = interpret(event.topic, event.payload, { domain: shop.domain, shopifyId: shop.shopifyId, currency: shop.currency });
   } catch (error) {
     await db.webhookEvent.update({ where: { id: event.id }, data: { status: "rejected", lastError: (error as Error).message } });
     return "failed";
   }
-  return applyEvent(event.id, event.shopDomain, event.topic, event.triggeredAt ?? event.receivedAt, effect);
+  return applyEvent(event.id, shop, event.topic, event.triggeredAt ?? event.receivedAt, effect);
 }
 
 /** Raw SQL: this runs for every delivery, and Prisma's query builder costs more than the update. */

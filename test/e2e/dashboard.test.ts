@@ -54,7 +54,9 @@ describe("dashboard", () => {
     }
     expect(await page.locator("#kpi-purchaseFrequency").textContent()).toMatch(/^\d+\.\d\d$/);
     expect(await page.locator("#kpi-medianDaysToSecondOrder").textContent()).toMatch(/^[\d.]+ days?$/);
-    expect(await page.getByText("Customer retention rate", { exact: true }).count()).toBe(1);
+    // The headline rate says what it measures: customers active at the start still active at the end.
+    expect(await page.getByText("Active customers kept (365-day window)", { exact: true }).count()).toBe(1);
+    expect(await page.getByText("Active customers lost (365-day window)", { exact: true }).count()).toBe(1);
     expect(await page.getByText("Of the customers active when the period began, the share still active", { exact: false }).count()).toBe(1);
     expect(await page.getByText(/vs previous period/).count()).toBeGreaterThanOrEqual(12);
     expect(await page.getByText(/vs a year ago/).count()).toBeGreaterThanOrEqual(12);
@@ -66,7 +68,11 @@ describe("dashboard", () => {
       await hydrated(page);
       return (await page.locator("#predicted-revenue").count()) > 0;
     }, 60_000);
-    expect(await page.locator("#predicted-revenue").textContent()).toMatch(/^€[\d,]+\.\d\d$/);
+    // A forecast, rounded to three significant digits and dated: it does not follow the chosen period.
+    const predicted = (await page.locator("#predicted-revenue").textContent())!;
+    expect(predicted).toMatch(/^€[\d,]+$/);
+    expect(predicted.replace(/[€,]/g, "")).toMatch(/^[1-9]\d{0,2}0*$/);
+    expect(await page.locator("#predicted-as-of").textContent()).toMatch(/^For the 12 months after \w{3} \d+, \d{4}, whatever period is chosen above/);
     expect(await page.getByText(/^Churn risk: [\d,]+ low · [\d,]+ medium · [\d,]+ high$/).count()).toBe(1);
     // How the predictions did on the demo's own last 26 weeks, in plain words and as a chart.
     expect(await page.locator("#backtest-summary").textContent()).toMatch(
@@ -229,7 +235,7 @@ describe("dashboard", () => {
     const { page, errors } = await open("/app?locale=de");
     expect(await page.locator("html").getAttribute("lang")).toBe("de");
     expect(await page.locator("h1").first().textContent()).toBe("Übersicht");
-    expect(await page.getByText("Kundenbindungsrate", { exact: true }).count()).toBe(1);
+    expect(await page.getByText("Gehaltene aktive Kunden (365-Tage-Fenster)", { exact: true }).count()).toBe(1);
     expect(await page.getByText("Nettoumsatz mit Neukunden", { exact: true }).count()).toBe(1);
     expect(plain(await page.locator("#kpi-netRevenue").textContent())).toMatch(/^[\d.]+,\d\d €$/);
     expect(plain(await page.locator("#kpi-retentionRate").textContent())).toMatch(/^\d+,\d %$/);

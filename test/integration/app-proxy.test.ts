@@ -12,7 +12,7 @@ import { startAppServer } from "../support/app-server";
 import { expectRewardCodeSent, sentGraphql, switchDouble } from "../support/admin-double";
 import { testDb } from "../support/db";
 import { waitFor } from "../support/wait";
-import { fixture, orderPayload as order, sendWebhook, uniqueShop } from "../support/webhooks";
+import { fixtureFor, orderPayload as order, sendWebhook, uniqueShop } from "../support/webhooks";
 
 const app = () => inject("appUrl");
 const double = () => inject("adminDoubleUrl");
@@ -51,7 +51,7 @@ async function programShop(prefix: string, extra: Record<string, unknown> = {}) 
 /** Credits points at once through the admin API, as a staff member would (to a customer the shop has). */
 async function credit(shop: string, customerGid: string, points: number, requestId = `credit-${++sequence}`) {
   const id = customerGid.split("/").pop();
-  const known = await sendWebhook(app(), { topic: "customers/create", shop, body: { ...fixture("customers/create"), id, admin_graphql_api_id: customerGid } });
+  const known = await sendWebhook(app(), { topic: "customers/create", shop, body: { ...fixtureFor("customers/create", shop), id, admin_graphql_api_id: customerGid } });
   expect(known.status).toBe(200);
   const response = await adminCall(app(), shop, "/app/api/loyalty/adjust", { customerGid, points, reason: "Welcome gift", requestId });
   expect(response.status, await response.clone().text()).toBe(200);
@@ -275,7 +275,7 @@ describe("the storefront's App Proxy", () => {
     const stranger = await proxyFetch(app(), "panel", { shop: uniqueShop("stranger"), customerId: buyer.id });
     expect([stranger.status, await stranger.json()]).toEqual([404, { error: "unknown_shop" }]);
     const uninstalled = await programShop("gone");
-    expect((await sendWebhook(app(), { topic: "app/uninstalled", shop: uninstalled, body: fixture("app/uninstalled") })).status).toBe(200);
+    expect((await sendWebhook(app(), { topic: "app/uninstalled", shop: uninstalled, body: fixtureFor("app/uninstalled", uninstalled) })).status).toBe(200);
     expect((await proxyFetch(app(), "panel", { shop: uninstalled })).status).toBe(404);
   });
 
@@ -374,11 +374,11 @@ describe("the storefront's App Proxy", () => {
     expect((await redeem(shop, buyer.id, "limit-key-late")).status).toBe(200);
 
     // The counters name the customer: exported on customers/data_request, gone on customers/redact.
-    const dataRequest = { ...fixture("customers/data_request"), customer: { id: buyer.id, email: null, phone: null }, data_request: { id: 5151 } };
+    const dataRequest = { ...fixtureFor("customers/data_request", shop), customer: { id: buyer.id, email: null, phone: null }, data_request: { id: 5151 } };
     expect((await sendWebhook(app(), { topic: "customers/data_request", shop, body: dataRequest })).status).toBe(200);
     const stored = await testDb().customerDataExport.findFirstOrThrow({ where: { shopDomain: shop, requestId: "5151" } });
     expect(JSON.parse(stored.document).storefrontRequests).toEqual([{ action: "redeem", windowStart: expect.any(String), requests: 1 }]);
-    const redact = { ...fixture("customers/redact"), customer: { id: buyer.id, email: null, phone: null }, orders_to_redact: [] };
+    const redact = { ...fixtureFor("customers/redact", shop), customer: { id: buyer.id, email: null, phone: null }, orders_to_redact: [] };
     expect((await sendWebhook(app(), { topic: "customers/redact", shop, body: redact })).status).toBe(200);
     expect(await testDb().proxyRateLimit.count({ where: { shopDomain: shop, customerGid: buyer.gid } })).toBe(0);
     expect(await testDb().proxyRateLimit.count({ where: { shopDomain: shop, customerGid: other.gid } })).toBe(1);
@@ -448,7 +448,7 @@ describe("the storefront's App Proxy", () => {
 
     // An uninstall deletes app-data metafields: a reinstall writes the program's again, unsaved.
     const before = (await sentGraphql(shop, "metafieldsSet")).length;
-    expect((await sendWebhook(app(), { topic: "app/uninstalled", shop, body: fixture("app/uninstalled") })).status).toBe(200);
+    expect((await sendWebhook(app(), { topic: "app/uninstalled", shop, body: fixtureFor("app/uninstalled", shop) })).status).toBe(200);
     await installShop(app(), double(), shop);
     await waitFor("the program metafield written after the reinstall", async () => (await sentGraphql(shop, "metafieldsSet")).length > before);
   });

@@ -20,7 +20,7 @@ describe("admin authentication", () => {
       expect(response.status, url).not.toBe(200);
       // Neither the dashboard nor its empty state (what an installed shop without orders sees).
       expect(body).not.toContain("No orders yet");
-      expect(body).not.toContain("Customer retention rate");
+      expect(body).not.toContain("Active customers kept");
     }
     const api = await fetch(`${app()}/app?_data=routes/app._index`, {
       headers: { ...BROWSER_HEADERS, Authorization: `Bearer ${sessionToken(shop, { secret: "forged" })}` },

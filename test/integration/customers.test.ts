@@ -13,7 +13,7 @@ import { enrollMember, loadProgram } from "../../app/loyalty/store.server";
 import { testDb } from "../support/db";
 import { BROWSER_HEADERS, embeddedAppUrl, sessionToken } from "../support/session-token";
 import { waitFor } from "../support/wait";
-import { fixture, sendWebhook, uniqueShop, orderPayload } from "../support/webhooks";
+import { fixture, fixtureFor, sendWebhook, uniqueShop, orderPayload } from "../support/webhooks";
 
 const app = () => inject("appUrl");
 const double = () => inject("adminDoubleUrl");
@@ -104,7 +104,7 @@ beforeAll(async () => {
   await placeOrder(shop, guest, 300, "40.00");
   await placeOrder(shop, guest, 30, "7.01");
   await placeOrder(shop, eve, 50, "500.00");
-  const redact = { ...fixture("customers/redact"), shop_domain: shop, customer: { id: eve, email: "eve@example.com", phone: null }, orders_to_redact: [] };
+  const redact = { ...fixtureFor("customers/redact", shop), customer: { id: eve, email: "eve@example.com", phone: null }, orders_to_redact: [] };
   expect((await sendWebhook(app(), { topic: "customers/redact", shop, body: redact })).status).toBe(200);
   // The worker earns the points and places members in tiers.
   await waitFor("points and tiers", async () => {
@@ -191,7 +191,7 @@ describe("the customers list", () => {
     await placeOrder(shop, mallory, 5, "999.99");
     // The rows are rebuilt in the background after a change; the list follows within moments.
     await waitFor("the new top spender", async () => (await list(shop)).gids[0] === gidOf(mallory));
-    const redact = { ...fixture("customers/redact"), shop_domain: shop, customer: { id: mallory, email: "mallory@example.com", phone: null }, orders_to_redact: [] };
+    const redact = { ...fixtureFor("customers/redact", shop), customer: { id: mallory, email: "mallory@example.com", phone: null }, orders_to_redact: [] };
     expect((await sendWebhook(app(), { topic: "customers/redact", shop, body: redact })).status).toBe(200);
     // At once, even before the rows are rebuilt: no name, no row, no id in an export.
     const { html, gids } = await list(shop);
@@ -375,7 +375,7 @@ describe("the list's loyalty figures, cached per shop", () => {
   it("drops an erased member from the member filters at once", async () => {
     const before = await read("member=member");
     expect(before.gids).toContain(gidOf(saver));
-    const redact = { ...fixture("customers/redact"), shop_domain: cached, customer: { id: saver, email: null, phone: null }, orders_to_redact: [] };
+    const redact = { ...fixtureFor("customers/redact", cached), customer: { id: saver, email: null, phone: null }, orders_to_redact: [] };
     expect((await sendWebhook(app(), { topic: "customers/redact", shop: cached, body: redact })).status).toBe(200);
     // The rows may still be the ones from before the erasure; the members must not be.
     const after = await read("member=member");

@@ -7,13 +7,18 @@ import { toMinorUnits } from "../../app/sync/money";
 import { testDb } from "../support/db";
 import { BROWSER_HEADERS, embeddedAppUrl, sessionToken } from "../support/session-token";
 import { waitFor } from "../support/wait";
-import { fixture, sendWebhook, uniqueShop } from "../support/webhooks";
+import { fixture, fixtureFor, sendWebhook, uniqueShop } from "../support/webhooks";
 
 const app = () => inject("appUrl");
 const double = () => inject("adminDoubleUrl");
 
+let histories = 0;
+
+/** A synthetic export with GIDs of its own: Shopify's GIDs are global, and webhooks refuse one another shop holds. */
 function history(customers: number, options: { profiles?: boolean } = {}) {
-  const lines = [...syntheticJsonl({ customers, start: new Date("2023-01-01T00:00:00Z"), end: new Date("2025-12-31T00:00:00Z"), seed: 7, ...options })];
+  const offset = BigInt(Date.now() % 1_000_000) * 10n ** 12n + BigInt(++histories) * 10n ** 10n;
+  const lines = [...syntheticJsonl({ customers, start: new Date("2023-01-01T00:00:00Z"), end: new Date("2025-12-31T00:00:00Z"), seed: 7, ...options })]
+    .map((line) => line.replace(/gid:\/\/shopify\/(Order|Customer|Refund)\/(\d+)/g, (_, kind, id) => `gid://shopify/${kind}/${BigInt(id) + offset}`));
   const orders = lines.map((line) => JSON.parse(line));
   const total = orders.reduce((sum, o) => sum + toMinorUnits(o.totalPriceSet.shopMoney.amount, "EUR"), 0n);
   return { jsonl: lines.join("\n") + "\n", orders, total };
@@ -58,14 +63,14 @@ describe("history import", () => {
     const newer = orders[10];
     const older = orders[20];
     const liveOrder = (gid: string, updatedAt: string, name: string) => ({
-      ...fixture("orders/updated"),
+      ...fixtureFor("orders/updated", shop),
       admin_graphql_api_id: gid,
       updated_at: updatedAt,
       name,
       customer: null,
       refunds: [],
     });
-    await sendWebhook(app(), { topic: "orders/updated", shop, body: liveOrder(newer.id, "2030-01-01T00:00:00Z", "#live") });
+    await sendWebhook(app(), { topic: "orders/updated", shop, body: liveOrder(newer.id, new Date().toISOString(), "#live") });
     await sendWebhook(app(), { topic: "orders/updated", shop, body: liveOrder(older.id, "2020-01-01T00:00:00Z", "#stale") });
 
     const finish = { ...fixture("bulk_operations/finish"), admin_graphql_api_id: job.bulkOperationGid };
@@ -138,13 +143,13 @@ describe("history import", () => {
 
     // While the export runs, one customer changes their name (newer than the export) and another is deleted.
     const customerWebhook = (gid: string, fields: Record<string, unknown>) => {
-      const { addresses: _a, default_address: _d, id: _id, ...rest } = fixture("customers/update");
+      const { addresses: _a, default_address: _d, id: _id, ...rest } = fixtureFor("customers/update", shop);
       return { ...rest, admin_graphql_api_id: gid, ...fields };
     };
     await sendWebhook(app(), {
       topic: "customers/update",
       shop,
-      body: customerWebhook(renamed.id, { first_name: "Renamed", last_name: "Later", email: "renamed@example.com", updated_at: "2030-01-01T00:00:00Z" }),
+      body: customerWebhook(renamed.id, { first_name: "Renamed", last_name: "Later", email: "renamed@example.com", updated_at: new Date().toISOString() }),
     }).then((response) => expect(response.status).toBe(200));
     // As Shopify sends it: a numeric id above 2^53, exact in the raw text.
     const deletion = `{"id":${deleted.id.split("/").pop()},"tax_exemptions":[],"admin_graphql_api_id":"${deleted.id}"}`;

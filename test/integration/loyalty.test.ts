@@ -11,7 +11,7 @@ import { expectRewardCodeSent, sentGraphql, switchDouble } from "../support/admi
 import { testDb } from "../support/db";
 import { BROWSER_HEADERS, embeddedAppUrl, sessionToken } from "../support/session-token";
 import { waitFor } from "../support/wait";
-import { fixture, sendWebhook, uniqueShop, orderPayload as order } from "../support/webhooks";
+import { fixture, fixtureFor, sendWebhook, uniqueShop, orderPayload as order } from "../support/webhooks";
 
 const app = () => inject("appUrl");
 const double = () => inject("adminDoubleUrl");
@@ -341,7 +341,7 @@ describe("loyalty points", () => {
     const before = await balanceOf(shop, buyer.id, { available: 125, pending: 0 });
     expect(before.ledger.map((entry) => entry.sourceKey)).toContain(`rule:signup:${buyer.gid}`);
 
-    const redact = { ...fixture("customers/redact"), customer: { id: buyer.id, email: null, phone: null }, orders_to_redact: [] };
+    const redact = { ...fixtureFor("customers/redact", shop), customer: { id: buyer.id, email: null, phone: null }, orders_to_redact: [] };
     expect((await sendWebhook(app(), { topic: "customers/redact", shop, body: redact })).status).toBe(200);
     const db = testDb();
     const entries = await db.ledgerEntry.findMany({ where: { shopDomain: shop } });
@@ -354,7 +354,7 @@ describe("loyalty points", () => {
     expect(members.map((m) => ({ gid: m.customerGid, birthday: m.birthday }))).toEqual([{ gid: entries[0].memberGid, birthday: null }]);
     expect(await member(shop, buyer.id)).toBeNull();
 
-    expect((await sendWebhook(app(), { topic: "shop/redact", shop, body: fixture("shop/redact") })).status).toBe(200);
+    expect((await sendWebhook(app(), { topic: "shop/redact", shop, body: fixtureFor("shop/redact", shop) })).status).toBe(200);
     const left = await Promise.all([
       db.loyaltyProgram.count({ where: { shopDomain: shop } }),
       db.earningRule.count({ where: { shopDomain: shop } }),
@@ -515,7 +515,7 @@ describe("loyalty points", () => {
     expect(credited.ledger).toHaveLength(3);
     const redeemed = await (await redeem(shop, buyer.gid, "export")).json();
 
-    const dataRequest = { ...fixture("customers/data_request"), customer: { id: buyer.id, email: null, phone: null }, data_request: { id: 4242 } };
+    const dataRequest = { ...fixtureFor("customers/data_request", shop), customer: { id: buyer.id, email: null, phone: null }, data_request: { id: 4242 } };
     expect((await sendWebhook(app(), { topic: "customers/data_request", shop, body: dataRequest })).status).toBe(200);
     const stored = await testDb().customerDataExport.findFirstOrThrow({ where: { shopDomain: shop, requestId: "4242" } });
     const { loyalty } = JSON.parse(stored.document);
@@ -523,7 +523,7 @@ describe("loyalty points", () => {
     expect(loyalty.ledger.map((entry: { points: number }) => entry.points)).toEqual([50, 10, 10, -60]);
     expect(loyalty.redemptions).toEqual([expect.objectContaining({ reward: REWARD.id, status: "issued", code: redeemed.code, points: 60 })]);
 
-    const redact = { ...fixture("customers/redact"), customer: { id: buyer.id, email: null, phone: null }, orders_to_redact: [] };
+    const redact = { ...fixtureFor("customers/redact", shop), customer: { id: buyer.id, email: null, phone: null }, orders_to_redact: [] };
     expect((await sendWebhook(app(), { topic: "customers/redact", shop, body: redact })).status).toBe(200);
     expect(await testDb().loyaltyMember.findMany({ where: { shopDomain: shop }, select: { birthday: true } })).toEqual([{ birthday: null }]);
   });

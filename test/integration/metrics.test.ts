@@ -8,7 +8,7 @@ import { startAppServer } from "../support/app-server";
 import { testDb } from "../support/db";
 import { BROWSER_HEADERS, embeddedAppUrl, sessionToken } from "../support/session-token";
 import { waitFor } from "../support/wait";
-import { fixtureText, sendWebhook, uniqueShop, orderPayload as order } from "../support/webhooks";
+import { fixtureTextFor, sendWebhook, shopIdOf, uniqueShop, orderPayload as order } from "../support/webhooks";
 
 const app = () => inject("appUrl");
 const double = () => inject("adminDoubleUrl");
@@ -17,6 +17,9 @@ const run = promisify(execFile);
 // Auckland is UTC+13 in February: an order at 12:00 UTC on 31 January is on 1 February there.
 const ZONE = "Pacific/Auckland";
 const PERIOD = "from=2024-02-01&to=2024-02-29";
+
+/** The numeric id of the shop's customer `n`: Shopify's ids are global, so no two shops share one. */
+const customerOf = (shop: string, n: number) => String(BigInt(shopIdOf(shop)) * 1000n + BigInt(n));
 
 
 async function install(shop: string) {
@@ -46,16 +49,16 @@ async function dashboard(shop: string, query = PERIOD, appUrl = app()) {
  */
 async function seed(shop: string) {
   const orders = {
-    a1: order("101", "2023-06-10T00:00:00Z", "100.00"),
-    a2: order("101", "2024-02-05T00:00:00Z", "50.00"),
-    b1: order("102", "2023-07-01T00:00:00Z", "80.00"),
-    c1: order("103", "2024-01-31T12:00:00Z", "40.00"),
-    d1: order("104", "2022-12-01T00:00:00Z", "60.00"),
-    d2: order("104", "2024-02-20T00:00:00Z", "30.00"),
-    e1: order("105", "2023-02-15T00:00:00Z", "20.00"),
+    a1: order(customerOf(shop, 101), "2023-06-10T00:00:00Z", "100.00"),
+    a2: order(customerOf(shop, 101), "2024-02-05T00:00:00Z", "50.00"),
+    b1: order(customerOf(shop, 102), "2023-07-01T00:00:00Z", "80.00"),
+    c1: order(customerOf(shop, 103), "2024-01-31T12:00:00Z", "40.00"),
+    d1: order(customerOf(shop, 104), "2022-12-01T00:00:00Z", "60.00"),
+    d2: order(customerOf(shop, 104), "2024-02-20T00:00:00Z", "30.00"),
+    e1: order(customerOf(shop, 105), "2023-02-15T00:00:00Z", "20.00"),
     guest: order(null, "2024-02-10T00:00:00Z", "10.00"),
-    cancelled: order("101", "2024-02-07T00:00:00Z", "999.00", { cancelled_at: "2024-02-07T01:00:00Z" }),
-    test: order("102", "2024-02-08T00:00:00Z", "999.00", { test: true }),
+    cancelled: order(customerOf(shop, 101), "2024-02-07T00:00:00Z", "999.00", { cancelled_at: "2024-02-07T01:00:00Z" }),
+    test: order(customerOf(shop, 102), "2024-02-08T00:00:00Z", "999.00", { test: true }),
   };
   for (const body of Object.values(orders)) {
     expect((await sendWebhook(app(), { topic: "orders/create", shop, body })).status).toBe(200);
@@ -146,7 +149,8 @@ describe("retention metrics", () => {
       "customer_gid,first_order,last_order,orders,net_spend,recency_days,r,f,m,segment,p_alive,expected_orders_90d,expected_orders_365d,predicted_clv_12m,churn_risk,next_order_due,overdue_days",
     );
     expect(lines).toHaveLength(6);
-    expect(lines.find((line) => line.startsWith("gid://shopify/Customer/101,"))).toMatch(/^gid:\/\/shopify\/Customer\/101,2023-06-10,2024-02-05,2,150\.00,/);
+    const a = `gid://shopify/Customer/${customerOf(shop, 101)}`;
+    expect(lines.find((line) => line.startsWith(`${a},`))).toMatch(new RegExp(`^${a},2023-06-10,2024-02-05,2,150\\.00,`));
     expect(text).not.toContain("@"); // no e-mail addresses
   });
 
@@ -212,7 +216,7 @@ describe("retention metrics", () => {
     expect((await db.metricsSnapshot.findUniqueOrThrow({ where: { shopDomain: shop } })).orders).toBeLessThanOrEqual(8);
 
     // A new order after the snapshot; a second instance (as after a restart) must see both.
-    expect((await sendWebhook(app(), { topic: "orders/create", shop, body: order("106", "2024-02-25T00:00:00Z", "70.00") })).status).toBe(200);
+    expect((await sendWebhook(app(), { topic: "orders/create", shop, body: order(customerOf(shop, 106), "2024-02-25T00:00:00Z", "70.00") })).status).toBe(200);
     const second = await startAppServer({ databaseUrl: inject("databaseUrl"), adminDoubleUrl: double(), env: { COMEBACK_WORKER: "off" } });
     try {
       const after = await dashboard(shop, PERIOD, second.url);
@@ -227,7 +231,7 @@ describe("retention metrics", () => {
       await second.stop();
     }
 
-    expect((await sendWebhook(app(), { topic: "shop/redact", shop, body: fixtureText("shop/redact") })).status).toBe(200);
+    expect((await sendWebhook(app(), { topic: "shop/redact", shop, body: fixtureTextFor("shop/redact", shop) })).status).toBe(200);
     expect(await db.metricsSnapshot.count({ where: { shopDomain: shop } })).toBe(0);
     expect(await db.purchaseModelFit.count({ where: { shopDomain: shop } })).toBe(0);
   });

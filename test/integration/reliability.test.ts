@@ -6,7 +6,7 @@ import { sqliteFilePath } from "../../app/db/url";
 import { startAppServer, type AppServer } from "../support/app-server";
 import { testDb } from "../support/db";
 import { waitFor } from "../support/wait";
-import { fixture, sendWebhook, uniqueShop } from "../support/webhooks";
+import { fixtureFor, installedShop, sendWebhook } from "../support/webhooks";
 
 const app = () => inject("appUrl");
 
@@ -27,15 +27,16 @@ async function runSql(sql: string) {
 
 describe("failures", () => {
   it("stores a delivery whose processing fails, answers 500, and applies it later from the stored event", async () => {
-    const shop = uniqueShop("retry");
-    const order = { ...fixture("orders/create"), admin_graphql_api_id: "gid://shopify/Order/5550001", name: "#retry" };
-    // Make writes to orders fail while the events table still works.
-    await runSql('ALTER TABLE "Order" RENAME TO "OrderAway"');
+    const shop = await installedShop("retry");
+    const order = { ...fixtureFor("orders/create", shop), admin_graphql_api_id: "gid://shopify/Order/5550001", name: "#retry" };
+    // Make the effect's last write (its loyalty task) fail while the events table, and the orders
+    // that the check for another shop's GIDs reads, still work.
+    await runSql('ALTER TABLE "LoyaltyTask" RENAME TO "LoyaltyTaskAway"');
     let failed;
     try {
       failed = await sendWebhook(app(), { topic: "orders/create", shop, body: order, webhookId: "retry-1" });
     } finally {
-      await runSql('ALTER TABLE "OrderAway" RENAME TO "Order"');
+      await runSql('ALTER TABLE "LoyaltyTaskAway" RENAME TO "LoyaltyTask"');
     }
     expect(failed.status).toBe(500);
 
@@ -62,10 +63,10 @@ describe("several app instances on one database", () => {
   it("applies each delivery once and converges on the newest state", async () => {
     second = await startAppServer({ databaseUrl: inject("databaseUrl"), adminDoubleUrl: inject("adminDoubleUrl") });
     const instances = [app(), second.url];
-    const shop = uniqueShop("instances");
+    const shop = await installedShop("instances");
     const gid = "gid://shopify/Order/5550002";
     const versions = Array.from({ length: 8 }, (_, i) => ({
-      ...fixture("orders/updated"),
+      ...fixtureFor("orders/updated", shop),
       admin_graphql_api_id: gid,
       updated_at: new Date(Date.UTC(2025, 0, 1, 10, i)).toISOString(),
       name: `#v${i}`,

@@ -7,8 +7,14 @@
 // read the requests the app sent through /_test endpoints.
 import { createHmac } from "node:crypto";
 import { createReadStream } from "node:fs";
+import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+
+/** The numeric Shopify id the double gives `shop` (its GID is gid://shopify/Shop/<id>): fixed per domain. */
+export function shopIdOf(shop: string): string {
+  return String(BigInt("0x" + createHash("sha256").update(shop).digest("hex").slice(0, 10)));
+}
 
 export interface DoubleShop {
   name: string;
@@ -187,7 +193,7 @@ export async function startAdminDouble(options: { apiKey: string; apiSecret: str
       };
     }
     if (query.includes("shop")) {
-      return { data: { shop: { name: config.name, currencyCode: config.currencyCode, ianaTimezone: config.ianaTimezone } } };
+      return { data: { shop: { id: `gid://shopify/Shop/${shopIdOf(shop)}`, name: config.name, currencyCode: config.currencyCode, ianaTimezone: config.ianaTimezone } } };
     }
     return { errors: [{ message: "the Admin API double does not know this query" }] };
   }

@@ -1,9 +1,14 @@
 // Sends webhooks the way Shopify does: a POST with Shopify's headers and an HMAC-SHA256 of the
 // raw body, base64, keyed with the app's secret.
-import { createHmac, randomUUID } from "node:crypto";
+import { createHash, createHmac, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { inject } from "vitest";
+import { shopIdOf } from "../mocks/shopify-admin";
+import { installShop } from "./app-proxy";
 import { TEST_API_SECRET } from "./app-server";
+
+export { shopIdOf };
 
 export function fixture(topic: string): Record<string, any> {
   return JSON.parse(readFileSync(join("test/fixtures/webhooks", topic.replace("/", "__") + ".json"), "utf8"));
@@ -85,4 +90,48 @@ export function orderPayload(customerId: string | null, processedAt: string, amo
 
 export function uniqueShop(prefix: string): string {
   return `${prefix}-${randomUUID().slice(0, 8)}.myshopify.com`;
+}
+
+/**
+ * A new shop with the app installed (through token exchange against the Admin API double, a USD
+ * shop in UTC unless `details` say otherwise): the app ignores deliveries for any other shop.
+ */
+export async function installedShop(prefix: string, details: { currencyCode?: string; ianaTimezone?: string } = {}): Promise<string> {
+  const shop = uniqueShop(prefix);
+  await installShop(inject("appUrl"), inject("adminDoubleUrl"), shop, details);
+  return shop;
+}
+
+const FIXTURE_SHOP = { domain: "comeback-test.myshopify.com", id: "548380009" };
+const FIXTURE_IDS = { order: "820982911946154508", customer: "706405506930370084", refund: "890088186047892319" } as const;
+
+/**
+ * The numeric ids the fixtures' order, customer and refund get in `shop`: Shopify's ids are
+ * global, and the app refuses a GID that another shop holds. Above 2^53, like Shopify's.
+ */
+export function fixtureIdsOf(shop: string): Record<keyof typeof FIXTURE_IDS, string> {
+  const id = (kind: string) => String(10n ** 18n + BigInt("0x" + createHash("sha256").update(`${shop} ${kind}`).digest("hex").slice(0, 15)));
+  return { order: id("order"), customer: id("customer"), refund: id("refund") };
+}
+
+/** The fixture's GIDs as `shop` gets them (fixtureTextFor). */
+export function fixtureGidsOf(shop: string) {
+  const ids = fixtureIdsOf(shop);
+  return { order: `gid://shopify/Order/${ids.order}`, customer: `gid://shopify/Customer/${ids.customer}`, refund: `gid://shopify/Refund/${ids.refund}` };
+}
+
+/** The fixture's raw text as Shopify would send it to `shop`: its shop, and its own ids (fixtureIdsOf). */
+export function fixtureTextFor(topic: string, shop: string): string {
+  const ids = fixtureIdsOf(shop);
+  return fixtureText(topic)
+    .replaceAll(FIXTURE_SHOP.domain, shop)
+    .replaceAll(FIXTURE_SHOP.id, shopIdOf(shop))
+    .replaceAll(FIXTURE_IDS.order, ids.order)
+    .replaceAll(FIXTURE_IDS.customer, ids.customer)
+    .replaceAll(FIXTURE_IDS.refund, ids.refund);
+}
+
+/** fixtureTextFor, parsed (its ids above 2^53 rounded: use it where they do not matter). */
+export function fixtureFor(topic: string, shop: string): Record<string, any> {
+  return JSON.parse(fixtureTextFor(topic, shop));
 }
