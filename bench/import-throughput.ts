@@ -97,7 +97,8 @@ export async function runImport(
   await migrate(databaseUrl);
 
   // Its own process group, so that stopping it stops npm, tsx and node together.
-  const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${process.cwd()}/node_modules/.bin:${process.env.PATH}`, DATABASE_URL: databaseUrl };
+  // The importer keys the digests of redacted customers with the app's secret.
+  const env: NodeJS.ProcessEnv = { SHOPIFY_API_SECRET: "bench", ...process.env, PATH: `${process.cwd()}/node_modules/.bin:${process.env.PATH}`, DATABASE_URL: databaseUrl };
   // npm, tsx and the importer each write a profile; the importer's is the largest file.
   if (options.cpuProfileDir) env.NODE_OPTIONS = `--cpu-prof --cpu-prof-dir=${resolve(options.cpuProfileDir, `import-${database}`)}`;
   const child = spawn("npm", ["run", "--silent", "import", "--", "--shop", SHOP, file, "--quiet"], {

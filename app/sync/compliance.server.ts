@@ -5,8 +5,9 @@ import type { Tx } from "../db.server";
 import { memberDataExport } from "../loyalty/members.server";
 import { formatMinorUnits } from "./money";
 import { toGid } from "./json";
+import { customerDigest } from "./redaction.server";
 import { forgetShop } from "./shops.server";
-import { param } from "./sql.server";
+import { insertRows, param } from "./sql.server";
 
 export const DATA_EXPORT_FORMAT = "comeback.customer-data/v1";
 
@@ -68,15 +69,26 @@ export async function exportCustomerData(tx: Tx, shopDomain: string, customerId:
 
 /**
  * customers/redact: the customer row loses its personal fields and its Shopify id, replaced by a
- * random pseudonym, so that orders still count in aggregate metrics but lead back to nobody.
- * Data exports about the customer and unprocessed deliveries that may name them are deleted.
- * The loyalty member, ledger, redemptions and tier changes take the same pseudonym (the ledger
- * stays, anonymous, for the program's totals) and the birthday is erased; the storefront's
- * rate-limit counters of the customer are deleted.
+ * random pseudonym, so that orders still count in aggregate metrics but lead back to nobody. A
+ * keyed digest of the GID is kept (redaction.server.ts) so that no late delivery or import line
+ * brings the customer back (store.server.ts). Data exports about the customer and stored delivery
+ * bodies that name them are deleted. The loyalty member, ledger, redemptions and tier changes take
+ * the same pseudonym (the ledger stays, anonymous, for the program's totals); the birthday, staff
+ * reasons and caller-chosen keys are erased; the storefront's rate-limit counters of the customer
+ * are deleted. docs/compliance.md lists it all.
  */
 export async function redactCustomer(tx: Tx, shopDomain: string, customerId: string, at: Date, currentEventId: number) {
   const gid = toGid("Customer", customerId);
   const pseudonym = `${PSEUDONYM_PREFIX}${randomUUID()}`;
+  // The first redaction's pseudonym stays the one late orders join.
+  await insertRows(
+    tx,
+    "RedactedCustomer",
+    [["shopDomain", "text"], ["digest", "text"], ["pseudonym", "text"], ["redactedAt", "time"]],
+    [[shopDomain, customerDigest(shopDomain, gid), pseudonym, at]],
+    `ON CONFLICT ("shopDomain", "digest") DO NOTHING`,
+  );
+  const stored = await tx.customer.findUnique({ where: { shopDomain_gid: { shopDomain, gid } }, select: { email: true } });
   await tx.customer.updateMany({
     where: { shopDomain, gid },
     data: {
@@ -92,20 +104,38 @@ export async function redactCustomer(tx: Tx, shopDomain: string, customerId: str
   await tx.customerDataExport.deleteMany({ where: { shopDomain, customerGid: gid } });
   await tx.proxyRateLimit.deleteMany({ where: { shopDomain, customerGid: gid } });
   await pseudonymiseMember(tx, shopDomain, gid, pseudonym);
-  await tx.webhookEvent.deleteMany({
-    where: { shopDomain, payload: { contains: customerId }, NOT: { id: currentEventId } },
-  });
+  // Stored bodies naming the customer: unprocessed ones would bring them back, rejected ones are
+  // kept only for the merchant to look at. The GID contains the numeric id.
+  const naming = [customerId, ...(stored?.email ? [stored.email] : [])].map((text) => ({ payload: { contains: text } }));
+  await tx.webhookEvent.deleteMany({ where: { shopDomain, OR: naming, NOT: { id: currentEventId } } });
 }
 
 async function pseudonymiseMember(tx: Tx, shopDomain: string, gid: string, pseudonym: string) {
-  await tx.loyaltyMember.updateMany({ where: { shopDomain, customerGid: gid }, data: { customerGid: pseudonym, birthday: null } });
-  // Ledger keys name the member too (signup bonus, manual changes, expiry).
+  const p = (i: number) => param(tx, i);
+  // The metafields of a customer who no longer exists are not written.
+  await tx.loyaltyMember.updateMany({
+    where: { shopDomain, customerGid: gid },
+    data: { customerGid: pseudonym, birthday: null, needsSync: false, syncedPoints: null, syncedTier: null, syncedAt: null },
+  });
+  // Ledger keys name the member (signup bonus, manual changes, expiry); a manual change's reason is
+  // staff free text, and its request id, like a custom action's id, was chosen by the caller: both
+  // give way to the entry's own id (the keys only had to be unique).
   await tx.$executeRawUnsafe(
-    `UPDATE "LedgerEntry" SET "memberGid" = ${param(tx, 1)}, "sourceKey" = REPLACE("sourceKey", ${param(tx, 2)}, ${param(tx, 3)})
-     WHERE "shopDomain" = ${param(tx, 4)} AND "memberGid" = ${param(tx, 5)}`,
-    pseudonym, gid, pseudonym, shopDomain, gid,
+    `UPDATE "LedgerEntry" SET "memberGid" = ${p(1)},
+       "sourceKey" = CASE
+         WHEN "source" = 'manual' THEN 'manual:' || ${p(2)} || ':' || CAST("id" AS TEXT)
+         WHEN "sourceKey" LIKE 'rule:custom:%' THEN 'rule:custom:' || COALESCE("ruleId", '') || ':' || ${p(3)} || ':' || CAST("id" AS TEXT)
+         ELSE REPLACE("sourceKey", ${p(4)}, ${p(5)}) END,
+       "reason" = CASE WHEN "source" = 'manual' THEN 'redacted' ELSE "reason" END
+     WHERE "shopDomain" = ${p(6)} AND "memberGid" = ${p(7)}`,
+    pseudonym, pseudonym, pseudonym, gid, pseudonym, shopDomain, gid,
   );
-  await tx.redemption.updateMany({ where: { shopDomain, memberGid: gid }, data: { memberGid: pseudonym } });
+  // A redemption's clientKey is the caller's (the storefront's embeds the GID); errors may quote it.
+  await tx.$executeRawUnsafe(
+    `UPDATE "Redemption" SET "memberGid" = ${p(1)}, "clientKey" = ${p(2)} || ':' || "id", "error" = REPLACE("error", ${p(3)}, ${p(4)})
+     WHERE "shopDomain" = ${p(5)} AND "memberGid" = ${p(6)}`,
+    pseudonym, pseudonym, gid, pseudonym, shopDomain, gid,
+  );
   await tx.tierChange.updateMany({ where: { shopDomain, memberGid: gid }, data: { memberGid: pseudonym } });
   await tx.loyaltyTask.deleteMany({ where: { shopDomain, key: gid, kind: { in: ["signup", "newsletter"] } } });
 }
@@ -132,8 +162,10 @@ export async function redactShop(tx: Tx, shopDomain: string, at: Date) {
   await tx.order.deleteMany({ where: { shopDomain } });
   await tx.customer.deleteMany({ where: { shopDomain } });
   await tx.session.deleteMany({ where: { shop: shopDomain } });
-  // The shop/redact deliveries themselves name only the shop; they stay as the record of this.
+  await tx.redactedCustomer.deleteMany({ where: { shopDomain } });
+  // The shop/redact deliveries themselves stay as the record of this, without their bodies.
   await tx.webhookEvent.deleteMany({ where: { shopDomain, NOT: { topic: "SHOP_REDACT" } } });
+  await tx.webhookEvent.updateMany({ where: { shopDomain, payload: { not: null } }, data: { payload: null } });
   await tx.shop.update({
     where: { domain: shopDomain },
     data: { installState: "redacted", uninstalledAt: at, name: null },

@@ -74,43 +74,88 @@ function encode(value: Value, type: ColumnType, sqlite: boolean): string | numbe
   }
 }
 
-function columnExpression(type: ColumnType, i: number, postgres: boolean): string {
-  if (type === "customerGid" || type === "orderGid") {
-    return `(SELECT r."id" FROM "${REFERENCED_TABLE[type]}" r WHERE r."shopDomain" = j.value ->> 0 AND r."gid" = j.value ->> ${i})`;
-  }
-  if (postgres) return `(j.value ->> ${i})::${PG_TYPES[type]}`;
-  return type === "int" || type === "bigint" ? `CAST(j.value ->> ${i} AS INTEGER)` : `j.value ->> ${i}`;
+/**
+ * Rows of a customer who was redacted (compliance.server.ts): each row carries one more value after
+ * its columns, the keyed digest of its customer's GID (redaction.server.ts) or null, checked inside
+ * the statement against "RedactedCustomer". "skip" leaves such rows out (the customer's own rows);
+ * "pseudonym" points the row's customerGid reference at the customer's pseudonymised row (orders).
+ */
+export type RedactedCustomers = "skip" | "pseudonym";
+
+/** SQL for value `i` of the row being inserted (the shop is always value 0). */
+type RowValue = (i: number) => string;
+
+function referenceExpression(type: "customerGid" | "orderGid", value: RowValue, i: number, digest: string | null): string {
+  const lookup = `(SELECT r."id" FROM "${REFERENCED_TABLE[type]}" r WHERE r."shopDomain" = ${value(0)} AND r."gid" = ${value(i)})`;
+  if (type !== "customerGid" || digest === null) return lookup;
+  // Only a customer not found under their GID is looked for among the redacted.
+  return `COALESCE(${lookup}, (SELECT r."id" FROM "RedactedCustomer" x JOIN "Customer" r ON r."shopDomain" = x."shopDomain" AND r."gid" = x."pseudonym"
+    WHERE x."shopDomain" = ${value(0)} AND x."digest" = ${digest}))`;
 }
 
-function selectFromJson(tx: SqlRunner, columns: readonly Column[]): string {
+const notRedacted = (value: RowValue, digest: string) =>
+  `NOT EXISTS (SELECT 1 FROM "RedactedCustomer" x WHERE x."shopDomain" = ${value(0)} AND x."digest" = ${digest})`;
+
+/** The SELECT list and WHERE condition that turn row values into the table's columns. */
+function selectParts(columns: readonly Column[], value: RowValue, cast: (type: ColumnType, i: number) => string, redacted?: RedactedCustomers) {
+  const digest = redacted ? value(columns.length) : null;
+  const exprs = columns.map(([, type], i) => (isReference(type) ? referenceExpression(type, value, i, redacted === "pseudonym" ? digest : null) : cast(type, i)));
+  return { exprs: exprs.join(", "), where: redacted === "skip" ? notRedacted(value, digest!) : "true" };
+}
+
+function selectFromJson(tx: SqlRunner, columns: readonly Column[], redacted?: RedactedCustomers): string {
   const postgres = kindOf(tx) === "postgresql";
-  const exprs = columns.map(([, type], i) => columnExpression(type, i, postgres)).join(", ");
-  if (postgres) return `SELECT ${exprs} FROM jsonb_array_elements($1::jsonb) AS j(value)`;
-  // "WHERE true" keeps SQLite from reading the ON CONFLICT that follows as a join constraint.
-  return `SELECT ${exprs} FROM json_each(?) AS j WHERE true`;
+  const value: RowValue = (i) => `j.value ->> ${i}`;
+  const cast = (type: ColumnType, i: number) => {
+    if (postgres) return `(${value(i)})::${PG_TYPES[type as keyof typeof PG_TYPES]}`;
+    return type === "int" || type === "bigint" ? `CAST(${value(i)} AS INTEGER)` : value(i);
+  };
+  const { exprs, where } = selectParts(columns, value, cast, redacted);
+  if (postgres) return `SELECT ${exprs} FROM jsonb_array_elements($1::jsonb) AS j(value) WHERE ${where}`;
+  // A WHERE clause keeps SQLite from reading the ON CONFLICT that follows as a join constraint.
+  return `SELECT ${exprs} FROM json_each(?) AS j WHERE ${where}`;
 }
 
 const isReference = (type: ColumnType): type is "customerGid" | "orderGid" => type === "customerGid" || type === "orderGid";
 
 /** A direct SQLite connection: one prepared single-row statement, run once per row. */
-function insertEach(runEach: NonNullable<SqlRunner["runEach"]>, table: string, columns: readonly Column[], rows: Value[][], onConflict: string) {
-  const values = columns.map(([, type]) =>
-    isReference(type) ? `(SELECT r."id" FROM "${REFERENCED_TABLE[type]}" r WHERE r."shopDomain" = ? AND r."gid" = ?)` : "?",
-  );
-  const sql = `INSERT INTO "${table}" (${columns.map(([name]) => `"${name}"`).join(", ")}) VALUES (${values.join(", ")}) ${onConflict}`;
+function insertEach(
+  runEach: NonNullable<SqlRunner["runEach"]>,
+  table: string,
+  columns: readonly Column[],
+  rows: Value[][],
+  onConflict: string,
+  redacted?: RedactedCustomers,
+) {
+  const names = columns.map(([name]) => `"${name}"`).join(", ");
   const bind = (value: Value, type: ColumnType) => {
     if (value === null || type === "bigint") return value; // better-sqlite3 binds BigInt exactly
     return type === "bool" ? (value ? 1 : 0) : encode(value, type, true);
   };
+  if (redacted) {
+    // The row's values as one derived row, so that the SELECT list and the guard can both read them.
+    const value: RowValue = (i) => `v."c${i}"`;
+    const { exprs, where } = selectParts(columns, value, (_, i) => value(i), redacted);
+    const values = [...columns, null].map((_, i) => `? AS "c${i}"`).join(", ");
+    const sql = `INSERT INTO "${table}" (${names}) SELECT ${exprs} FROM (SELECT ${values}) AS v WHERE ${where} ${onConflict}`;
+    return runEach(sql, rows.map((row) => row.map((value, i) => (i < columns.length && !isReference(columns[i][1]) ? bind(value, columns[i][1]) : value))));
+  }
+  const values = columns.map(([, type]) =>
+    isReference(type) ? `(SELECT r."id" FROM "${REFERENCED_TABLE[type]}" r WHERE r."shopDomain" = ? AND r."gid" = ?)` : "?",
+  );
+  const sql = `INSERT INTO "${table}" (${names}) VALUES (${values.join(", ")}) ${onConflict}`;
   // A reference binds the shop (the row's first column) and the GID.
   return runEach(sql, rows.map((row) => row.flatMap((value, i) => (isReference(columns[i][1]) ? [row[0], value] : [bind(value, columns[i][1])]))));
 }
 
-/** INSERT rows; on a key conflict run `onConflict` (a DO UPDATE / DO NOTHING clause). */
-export async function insertRows(tx: SqlRunner, table: string, columns: readonly Column[], rows: Value[][], onConflict: string) {
+/**
+ * INSERT rows; on a key conflict run `onConflict` (a DO UPDATE / DO NOTHING clause). With
+ * `redacted`, each row ends with its customer's digest (see RedactedCustomers).
+ */
+export async function insertRows(tx: SqlRunner, table: string, columns: readonly Column[], rows: Value[][], onConflict: string, redacted?: RedactedCustomers) {
   if (rows.length === 0) return 0;
-  if (tx.runEach) return insertEach(tx.runEach, table, columns, rows, onConflict);
-  return tx.$executeRawUnsafe(...insertFromJson(tx, table, columns, rows, onConflict));
+  if (tx.runEach) return insertEach(tx.runEach, table, columns, rows, onConflict, redacted);
+  return tx.$executeRawUnsafe(...insertFromJson(tx, table, columns, rows, onConflict, redacted));
 }
 
 /** insertRows for a Prisma client, with an `onConflict` that ends in RETURNING. */
@@ -124,10 +169,11 @@ export async function insertRowsReturning<T>(
   return client.$queryRawUnsafe<T[]>(...insertFromJson(client, table, columns, rows, onConflictReturning));
 }
 
-function insertFromJson(tx: SqlRunner, table: string, columns: readonly Column[], rows: Value[][], onConflict: string): [string, string] {
+function insertFromJson(tx: SqlRunner, table: string, columns: readonly Column[], rows: Value[][], onConflict: string, redacted?: RedactedCustomers): [string, string] {
   const sqlite = kindOf(tx) === "sqlite";
-  const payload = JSON.stringify(rows.map((row) => row.map((value, i) => encode(value, columns[i][1], sqlite))));
-  return [`INSERT INTO "${table}" (${columns.map(([name]) => `"${name}"`).join(", ")}) ${selectFromJson(tx, columns)} ${onConflict}`, payload];
+  // A digest after the columns is text.
+  const payload = JSON.stringify(rows.map((row) => row.map((value, i) => encode(value, columns[i]?.[1] ?? "text", sqlite))));
+  return [`INSERT INTO "${table}" (${columns.map(([name]) => `"${name}"`).join(", ")}) ${selectFromJson(tx, columns, redacted)} ${onConflict}`, payload];
 }
 
 /** Parameter `index` (1-based) of a statement: `$1` on PostgreSQL, `?` (in order) on SQLite. */

@@ -4,6 +4,11 @@
 // Every write is a single INSERT ... ON CONFLICT DO UPDATE ... WHERE <incoming is newer>, which
 // both SQLite and PostgreSQL execute atomically per row: concurrent deliveries on several app
 // instances need no locks, and an older retry never overwrites a newer state.
+//
+// A redacted customer never comes back: every row naming a customer carries the keyed digest of
+// their GID (redaction.server.ts), and the same statement leaves it out when the digest is among
+// the shop's redacted customers; their orders join the pseudonymised customer row instead.
+import { customerDigest } from "./redaction.server";
 import { insertRows, shopAndGids, type Column, type SqlRunner } from "./sql.server";
 import type { ConsentChange } from "./payloads";
 import type { CustomerProfile, CustomerRecord, OrderRecord, RefundRecord } from "./records";
@@ -46,10 +51,12 @@ export async function upsertOrders(tx: SqlRunner, shopDomain: string, incoming: 
       shopDomain, o.gid, o.customer?.gid ?? null, o.name, o.processedAt, o.createdAt,
       o.updatedAt, o.cancelledAt, o.test, o.sourceName, o.financialStatus, o.currency, o.presentmentCurrency, o.totalAmount,
       o.subtotalAmount, o.currentSubtotalAmount, o.discountAmount, o.shippingAmount, o.taxAmount, 0n, now, now,
+      o.customer ? customerDigest(shopDomain, o.customer.gid) : null,
     ]),
     `ON CONFLICT ("shopDomain", "gid") DO UPDATE SET ${ORDER_UPDATED.map((c) => `"${c}" = excluded."${c}"`).join(", ")}
      WHERE "Order"."deletedAt" IS NULL
        AND ("Order"."shopifyUpdatedAt" IS NULL OR "Order"."shopifyUpdatedAt" <= excluded."shopifyUpdatedAt")`,
+    "pseudonym",
   );
 
   const refunds = newestByGid(orders.flatMap((order) => order.refunds), () => false);
@@ -122,11 +129,13 @@ async function upsertCustomerStubs(tx: SqlRunner, shopDomain: string, orders: Or
     STUB_COLUMNS,
     [...customers].map(([gid, { seen, profile: p }]) => [
       shopDomain, gid, seen, p?.firstName ?? null, p?.lastName ?? null, p?.email ?? null, p?.updatedAt ?? null, now, now,
+      customerDigest(shopDomain, gid),
     ]),
     `ON CONFLICT ("shopDomain", "gid") DO UPDATE SET
        "firstSeenAt" = CASE WHEN ${EARLIER_SEEN} THEN excluded."firstSeenAt" ELSE "Customer"."firstSeenAt" END,
        ${["firstName", "lastName", "email", "shopifyUpdatedAt", "updatedAt"].map(ifNewer).join(", ")}
      WHERE ${EARLIER_SEEN} OR (${NEWER_PROFILE})`,
+    "skip",
   );
 }
 
@@ -145,7 +154,7 @@ export async function upsertCustomer(tx: SqlRunner, shopDomain: string, customer
     CUSTOMER_COLUMNS,
     [[
       shopDomain, customer.gid, customer.email, customer.firstName, customer.lastName, customer.marketingConsent,
-      customer.marketingConsentAt, customer.createdAt, customer.updatedAt, now, now,
+      customer.marketingConsentAt, customer.createdAt, customer.updatedAt, now, now, customerDigest(shopDomain, customer.gid),
     ]],
     `ON CONFLICT ("shopDomain", "gid") DO UPDATE SET
        "email" = excluded."email", "firstName" = excluded."firstName", "lastName" = excluded."lastName",
@@ -154,6 +163,7 @@ export async function upsertCustomer(tx: SqlRunner, shopDomain: string, customer
        "shopifyUpdatedAt" = excluded."shopifyUpdatedAt", "updatedAt" = excluded."updatedAt"
      WHERE "Customer"."deletedAt" IS NULL AND "Customer"."redactedAt" IS NULL
        AND ("Customer"."shopifyUpdatedAt" IS NULL OR "Customer"."shopifyUpdatedAt" <= excluded."shopifyUpdatedAt")`,
+    "skip",
   );
 }
 
@@ -164,11 +174,12 @@ export async function updateEmailConsent(tx: SqlRunner, shopDomain: string, chan
     tx,
     "Customer",
     [["shopDomain", "text"], ["gid", "text"], ["marketingConsent", "text"], ["marketingConsentAt", "time"], ["createdAt", "time"], ["updatedAt", "time"]],
-    [[shopDomain, change.customerGid, change.state, at, receivedAt, receivedAt]],
+    [[shopDomain, change.customerGid, change.state, at, receivedAt, receivedAt, customerDigest(shopDomain, change.customerGid)]],
     `ON CONFLICT ("shopDomain", "gid") DO UPDATE SET "marketingConsent" = excluded."marketingConsent",
        "marketingConsentAt" = excluded."marketingConsentAt", "updatedAt" = excluded."updatedAt"
      WHERE "Customer"."deletedAt" IS NULL AND "Customer"."redactedAt" IS NULL
        AND ("Customer"."marketingConsentAt" IS NULL OR "Customer"."marketingConsentAt" <= excluded."marketingConsentAt")`,
+    "skip",
   );
 }
 
@@ -191,9 +202,10 @@ export async function markCustomerDeleted(tx: SqlRunner, shopDomain: string, gid
     tx,
     "Customer",
     [["shopDomain", "text"], ["gid", "text"], ["deletedAt", "time"], ["createdAt", "time"], ["updatedAt", "time"]],
-    [[shopDomain, gid, at, at, at]],
+    [[shopDomain, gid, at, at, at, customerDigest(shopDomain, gid)]],
     `ON CONFLICT ("shopDomain", "gid") DO UPDATE SET "deletedAt" = excluded."deletedAt", "email" = NULL,
        "firstName" = NULL, "lastName" = NULL, "updatedAt" = excluded."updatedAt"
      WHERE "Customer"."deletedAt" IS NULL`,
+    "skip",
   );
 }

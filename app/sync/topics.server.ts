@@ -21,6 +21,7 @@ import {
   shopRedactSchema,
   uninstalledShopSchema,
 } from "./payloads";
+import { customerDigest } from "./redaction.server";
 import { markUninstalled } from "./shops.server";
 import { insertRows } from "./sql.server";
 import {
@@ -73,12 +74,15 @@ export const AFTER_UNINSTALL_TOPICS = new Set(["APP_UNINSTALLED", "CUSTOMERS_DAT
  * bumps its counter, so a worker that read the previous state does not delete it.
  */
 export function requestLoyaltyTask(runner: SqlRunner, shopDomain: string, kind: "order" | "signup" | "newsletter", key: string) {
+  // A signup or newsletter task is keyed on the customer's GID: none for a redacted customer.
+  const customerTask = kind !== "order";
   return insertRows(
     runner,
     "LoyaltyTask",
     [["shopDomain", "text"], ["kind", "text"], ["key", "text"], ["createdAt", "time"]],
-    [[shopDomain, kind, key, new Date()]],
+    [[shopDomain, kind, key, new Date(), ...(customerTask ? [customerDigest(shopDomain, key)] : [])]],
     `ON CONFLICT ("shopDomain", "kind", "key") DO UPDATE SET "requests" = "LoyaltyTask"."requests" + 1`,
+    customerTask ? "skip" : undefined,
   );
 }
 

@@ -21,7 +21,8 @@ const TICK_MS = env.COMEBACK_WORKER_INTERVAL_MS;
 /** An event still "received" after this long was abandoned by a crashed request. */
 const STALE_MS = 30_000;
 export const MAX_ATTEMPTS = 12;
-
+/** How long a rejected delivery's body is kept for an operator to look into (docs/compliance.md). */
+export const REJECTED_BODY_DAYS = 7;
 
 export async function retryPendingEvents(now = new Date()): Promise<number> {
   const events = await db.webhookEvent.findMany({
@@ -46,6 +47,24 @@ export async function retryPendingEvents(now = new Date()): Promise<number> {
     retried++;
   }
   return retried;
+}
+
+/**
+ * Erases the bodies of deliveries that will never be applied and may name a customer: rejected
+ * ones after REJECTED_BODY_DAYS, failed ones once given up. The rows stay, as the record.
+ */
+export async function eraseStaleBodies(now = new Date()): Promise<number> {
+  const { count } = await db.webhookEvent.updateMany({
+    where: {
+      payload: { not: null },
+      OR: [
+        { status: "rejected", receivedAt: { lt: new Date(now.getTime() - REJECTED_BODY_DAYS * 86_400_000) } },
+        { status: "failed", attempts: { gte: MAX_ATTEMPTS } },
+      ],
+    },
+    data: { payload: null },
+  });
+  return count;
 }
 
 export async function runReadyImports(now = new Date()): Promise<number> {
@@ -111,6 +130,7 @@ export function startWorker(): void {
     running = true;
     try {
       await retryPendingEvents();
+      await eraseStaleBodies();
       await checkOverdueExports();
       await runReadyImports();
       await runLoyaltyTasks();

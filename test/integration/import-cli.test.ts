@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, inject, it } from "vitest";
 import { syntheticJsonl } from "../../app/demo/synthetic-history";
 import { BATCH_LINES } from "../../app/sync/history-import.server";
 import { toMinorUnits } from "../../app/sync/money";
+import { TEST_API_SECRET } from "../support/app-server";
 import { testDb } from "../support/db";
 import { uniqueShop } from "../support/webhooks";
 
@@ -17,7 +18,7 @@ let fileTotal = 0n;
 
 function runImport(shop: string, file: string, onStderr?: (text: string, kill: () => void) => void) {
   const child = spawn(process.execPath, ["node_modules/tsx/dist/cli.mjs", "scripts/import.ts", "--shop", shop, file], {
-    env: { ...process.env, DATABASE_URL: inject("databaseUrl"), COMEBACK_QUIET: "1" },
+    env: { ...process.env, DATABASE_URL: inject("databaseUrl"), SHOPIFY_API_SECRET: TEST_API_SECRET, COMEBACK_QUIET: "1" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stdout = "";

@@ -1,29 +1,12 @@
 // No accepted event is lost, and several app instances sharing one database act once per event.
-import Database from "better-sqlite3";
-import pg from "pg";
 import { afterAll, describe, expect, inject, it } from "vitest";
-import { sqliteFilePath } from "../../app/db/url";
 import { startAppServer, type AppServer } from "../support/app-server";
 import { testDb } from "../support/db";
+import { runSql } from "../support/run-sql";
 import { waitFor } from "../support/wait";
 import { fixtureFor, installedShop, sendWebhook } from "../support/webhooks";
 
 const app = () => inject("appUrl");
-
-/** Runs SQL on the app's database from outside the app, as an operator or another service would. */
-async function runSql(sql: string) {
-  if (inject("databaseKind") === "postgresql") {
-    const client = new pg.Client({ connectionString: inject("databaseUrl") });
-    await client.connect();
-    await client.query(sql);
-    await client.end();
-  } else {
-    const db = new Database(sqliteFilePath(inject("databaseUrl")));
-    db.pragma("busy_timeout = 5000");
-    db.exec(sql);
-    db.close();
-  }
-}
 
 describe("failures", () => {
   it("stores a delivery whose processing fails, answers 500, and applies it later from the stored event", async () => {
