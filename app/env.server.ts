@@ -57,6 +57,8 @@ const schema = z.object({
   COMEBACK_WORKER_INTERVAL_MS: wholeNumber(1).default(5000),
   COMEBACK_RETRY_BASE_MS: wholeNumber(1).default(1000),
   COMEBACK_LEASE_MS: wholeNumber(1).default(5 * 60_000),
+  // How many X-Forwarded-For entries the app's own host appends after Shopify's (docs/app-proxy.md).
+  COMEBACK_HOST_PROXIES: wholeNumber(0, 9).default(1),
   COMEBACK_QUIET: z
     .string()
     .optional()

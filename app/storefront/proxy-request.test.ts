@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { clientAddress, hostProxiesSetting, isJsonRequest, loggedInCustomerGid, MAX_CLOCK_SKEW_SECONDS, proxyFreshness } from "./proxy-request";
+import { clientAddress, isJsonRequest, loggedInCustomerGid, MAX_CLOCK_SKEW_SECONDS, proxyFreshness } from "./proxy-request";
 
 const now = new Date("2026-12-01T10:00:00Z");
 const seconds = now.getTime() / 1000;
@@ -75,16 +75,5 @@ describe("clientAddress", () => {
     expect(clientAddress(new Headers(), 1)).toBeNull();
     expect(address(" ")).toBeNull();
     expect(address(" , ")).toBeNull();
-  });
-});
-
-describe("hostProxiesSetting", () => {
-  it("is 1 unless set, a digit when set, and an error naming the variable otherwise", () => {
-    expect(hostProxiesSetting(undefined)).toBe(1);
-    expect(hostProxiesSetting("")).toBe(1);
-    expect(hostProxiesSetting("0")).toBe(0);
-    expect(hostProxiesSetting("2")).toBe(2);
-    expect(() => hostProxiesSetting("one")).toThrow(/COMEBACK_HOST_PROXIES/);
-    expect(() => hostProxiesSetting("-1")).toThrow(/COMEBACK_HOST_PROXIES/);
   });
 });

@@ -55,9 +55,3 @@ export function clientAddress(headers: Headers, hostProxies: number): string | n
   return entries[Math.max(0, entries.length - 1 - hostProxies)].slice(0, 64);
 }
 
-/** How many proxies of the app's host append to X-Forwarded-For (COMEBACK_HOST_PROXIES, default 1). */
-export function hostProxiesSetting(value: string | undefined): number {
-  if (value === undefined || value === "") return 1;
-  if (!/^\d$/.test(value)) throw new Error(`COMEBACK_HOST_PROXIES must be a whole number from 0 to 9, not ${JSON.stringify(value)}`);
-  return Number(value);
-}

@@ -4,11 +4,12 @@
 // body or query names whose points are read or spent. Answers are JSON, never cached.
 import type { z } from "zod";
 import db from "../db.server";
+import { env } from "../env.server";
 import { isShopDomain } from "../http/shop-domain";
 import { json, LoyaltyInputError, readInput } from "../loyalty/admin.server";
 import { fieldError } from "../loyalty/program";
 import { authenticate } from "../shopify.server";
-import { clientAddress, hostProxiesSetting, isJsonRequest, loggedInCustomerGid, MAX_PROXY_BODY_BYTES, proxyFreshness } from "./proxy-request";
+import { clientAddress, isJsonRequest, loggedInCustomerGid, MAX_PROXY_BODY_BYTES, proxyFreshness } from "./proxy-request";
 import { RateLimited, spendGuestRead, spendRequest } from "./rate-limit.server";
 import type { RateLimitedAction } from "./rate-limit";
 
@@ -28,7 +29,7 @@ export interface MemberContext extends ProxyContext {
 }
 
 /** Read once at start-up; a bad value stops the app (docs/app-proxy.md, "Rate limits"). */
-const HOST_PROXIES = hostProxiesSetting(process.env.COMEBACK_HOST_PROXIES);
+const HOST_PROXIES = env.COMEBACK_HOST_PROXIES;
 
 const refuse = (status: number, error: string, headers: Record<string, string> = {}) => {
   const response = json({ error }, status);

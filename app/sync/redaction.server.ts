@@ -4,12 +4,13 @@
 // restored, cannot tell whether a given customer was redacted. Rotating the secret forgets the
 // digests made before; the key derivation is versioned for that reason.
 import { createHmac } from "node:crypto";
+import { env } from "../env.server";
 
 let key: Buffer | undefined;
 
 function redactionKey(): Buffer {
   if (!key) {
-    const secret = process.env.SHOPIFY_API_SECRET;
+    const secret = env.SHOPIFY_API_SECRET;
     // Without the key a redacted customer would come back unnoticed: refuse to write instead.
     if (!secret) throw new Error("SHOPIFY_API_SECRET is not set: it keys the digests of redacted customers");
     key = createHmac("sha256", secret).update("comeback/redacted-customer/v1").digest();
