@@ -28,7 +28,6 @@ const schema = z.object({
     .string()
     .optional()
     .transform((scopes) => scopes?.split(",")),
-  SHOP_CUSTOM_DOMAIN: z.string().optional(),
   DATABASE_URL: z
     .string()
     .default(DEFAULT_DATABASE_URL)

@@ -24,7 +24,6 @@ const shopify = shopifyApp({
       await onShopInstalled(session.shop, admin.graphql);
     },
   },
-  ...(env.SHOP_CUSTOM_DOMAIN ? { customShopDomains: [env.SHOP_CUSTOM_DOMAIN] } : {}),
 });
 
 export default shopify;
