@@ -19,7 +19,13 @@ export default defineConfig({
       integration("sqlite"),
       integration("postgresql"),
       {
-        test: { name: "e2e", include: ["test/e2e/**/*.test.ts"], globalSetup: ["test/setup/demo.ts"], testTimeout: 120_000, hookTimeout: 240_000 },
+        test: {
+          name: "e2e",
+          include: ["test/e2e/**/*.test.ts"],
+          globalSetup: ["test/setup/demo.ts"],
+          testTimeout: 120_000,
+          hookTimeout: 240_000,
+        },
       },
     ],
   },

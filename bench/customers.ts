@@ -28,7 +28,8 @@ const QUIET_AFTER_WRITES_MS = 62_000;
 mkdirSync("bench-results", { recursive: true });
 const history = await metricsHistoryFile();
 for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(SQLITE_FILE + suffix, { force: true });
-process.env.DATABASE_URL = args.db === "sqlite" ? `file:./${SQLITE_FILE}` : await freshDatabase("postgresql", "comeback_bench_customers");
+process.env.DATABASE_URL =
+  args.db === "sqlite" ? `file:./${SQLITE_FILE}` : await freshDatabase("postgresql", "comeback_bench_customers");
 process.env.COMEBACK_QUIET = "1";
 // The list's modules load the Shopify configuration; nothing here talks to Shopify.
 for (const name of ["SHOPIFY_API_KEY", "SHOPIFY_API_SECRET", "SCOPES"]) process.env[name] ||= "bench";
@@ -36,7 +37,9 @@ process.env.SHOPIFY_APP_URL ||= "http://localhost";
 const { migrate } = await import("../app/db/migrate.server");
 await migrate(process.env.DATABASE_URL);
 console.error(`[customers] importing ${history.file}`);
-execFileSync("npm", ["run", "--silent", "import", "--", "--shop", SHOP, history.file, "--timezone", TIMEZONE, "--quiet"], { stdio: ["ignore", "ignore", "inherit"] });
+execFileSync("npm", ["run", "--silent", "import", "--", "--shop", SHOP, history.file, "--timezone", TIMEZONE, "--quiet"], {
+  stdio: ["ignore", "ignore", "inherit"],
+});
 const importedAt = Date.now();
 
 const { default: db } = await import("../app/db.server");
@@ -51,7 +54,15 @@ console.error("[customers] loyalty members and ledgers");
 const customers = await db.customer.findMany({ where: { shopDomain: SHOP }, select: { gid: true }, orderBy: { id: "asc" } });
 const TIERS = ["bronze", "silver", "gold"];
 await db.loyaltyProgram.create({ data: { shopDomain: SHOP, enabled: true, settings: "{}", salt: "bench" } });
-await db.loyaltyTier.createMany({ data: TIERS.map((tierId, i) => ({ shopDomain: SHOP, tierId, name: tierId, threshold: BigInt(i * 100), multiplierBasisPoints: 10_000 })) });
+await db.loyaltyTier.createMany({
+  data: TIERS.map((tierId, i) => ({
+    shopDomain: SHOP,
+    tierId,
+    name: tierId,
+    threshold: BigInt(i * 100),
+    multiplierBasisPoints: 10_000,
+  })),
+});
 const now = new Date();
 const members = customers.filter((_, i) => i % 2 === 0);
 for (let start = 0; start < members.length; start += 5000) {
@@ -59,7 +70,13 @@ for (let start = 0; start < members.length; start += 5000) {
   await insertRows(
     db,
     "LoyaltyMember",
-    [["shopDomain", "text"], ["customerGid", "text"], ["enrolledAt", "time"], ["heldOut", "bool"], ["tierId", "text"]],
+    [
+      ["shopDomain", "text"],
+      ["customerGid", "text"],
+      ["enrolledAt", "time"],
+      ["heldOut", "bool"],
+      ["tierId", "text"],
+    ],
     batch.map(({ gid }, i) => [SHOP, gid, now, i % 10 === 0, TIERS[i % 3]!]),
     `ON CONFLICT ("shopDomain", "customerGid") DO NOTHING`,
   );
@@ -67,7 +84,17 @@ for (let start = 0; start < members.length; start += 5000) {
     db,
     SHOP,
     batch.flatMap(({ gid }, i) =>
-      [1, 2, 3].map((n) => ledgerEntry({ sourceKey: `bench:${gid}:${n}`, memberGid: gid, type: "earn", source: "order", points: (i % 97) + n, reason: "purchase", createdAt: now })),
+      [1, 2, 3].map((n) =>
+        ledgerEntry({
+          sourceKey: `bench:${gid}:${n}`,
+          memberGid: gid,
+          type: "earn",
+          source: "order",
+          points: (i % 97) + n,
+          reason: "purchase",
+          createdAt: now,
+        }),
+      ),
     ),
   );
 }
@@ -121,7 +148,10 @@ while ((await customerIndex(SHOP)) === before) await new Promise((done) => setTi
 const rebuiltAfterMs = Number((performance.now() - changedAt).toFixed(1));
 const exportMs: number[] = [];
 let exported = 0;
-for (let i = 0; i < 3; i++) exportMs.push(await time(async () => (exported = (await exportCustomers(SHOP, parseListQuery(new URLSearchParams()))).rows.length)));
+for (let i = 0; i < 3; i++)
+  exportMs.push(
+    await time(async () => (exported = (await exportCustomers(SHOP, parseListQuery(new URLSearchParams()))).rows.length)),
+  );
 
 const result = {
   database: args.db,
@@ -134,6 +164,9 @@ const result = {
   exportedRows: exported,
   samples: { warm, exportMs },
 };
-writeFileSync(`bench-results/customers-${args.db}-${new Date().toISOString().replace(/[:.]/g, "-")}.json`, JSON.stringify(result, null, 2));
+writeFileSync(
+  `bench-results/customers-${args.db}-${new Date().toISOString().replace(/[:.]/g, "-")}.json`,
+  JSON.stringify(result, null, 2),
+);
 console.log(JSON.stringify({ ...result, samples: undefined }, null, 2));
 await db.$disconnect();

@@ -98,9 +98,15 @@ export async function runImport(
 
   // Its own process group, so that stopping it stops npm, tsx and node together.
   // The importer keys the digests of redacted customers with the app's secret.
-  const env: NodeJS.ProcessEnv = { SHOPIFY_API_SECRET: "bench", ...process.env, PATH: `${process.cwd()}/node_modules/.bin:${process.env.PATH}`, DATABASE_URL: databaseUrl };
+  const env: NodeJS.ProcessEnv = {
+    SHOPIFY_API_SECRET: "bench",
+    ...process.env,
+    PATH: `${process.cwd()}/node_modules/.bin:${process.env.PATH}`,
+    DATABASE_URL: databaseUrl,
+  };
   // npm, tsx and the importer each write a profile; the importer's is the largest file.
-  if (options.cpuProfileDir) env.NODE_OPTIONS = `--cpu-prof --cpu-prof-dir=${resolve(options.cpuProfileDir, `import-${database}`)}`;
+  if (options.cpuProfileDir)
+    env.NODE_OPTIONS = `--cpu-prof --cpu-prof-dir=${resolve(options.cpuProfileDir, `import-${database}`)}`;
   const child = spawn("npm", ["run", "--silent", "import", "--", "--shop", SHOP, file, "--quiet"], {
     env,
     stdio: ["ignore", "pipe", "pipe"],
@@ -140,7 +146,13 @@ export async function runImport(
       .split("\n")
       .map((line) => {
         try {
-          return JSON.parse(line) as { status: string; orders: number; seconds: number; ordersPerSecond: number; error: string | null };
+          return JSON.parse(line) as {
+            status: string;
+            orders: number;
+            seconds: number;
+            ordersPerSecond: number;
+            error: string | null;
+          };
         } catch {
           return null;
         }

@@ -78,9 +78,22 @@ async function webhookOrders(db: Db, shop: string, count: number): Promise<Order
   const recent = await db.order.findMany({
     where: { shopDomain: shop, id: { gt: newest.id - 50_000 }, deletedAt: null, processedAt: { not: null } },
     select: {
-      gid: true, name: true, processedAt: true, shopifyCreatedAt: true, cancelledAt: true, test: true, sourceName: true,
-      financialStatus: true, currency: true, presentmentCurrency: true, totalAmount: true, subtotalAmount: true,
-      currentSubtotalAmount: true, discountAmount: true, shippingAmount: true, taxAmount: true,
+      gid: true,
+      name: true,
+      processedAt: true,
+      shopifyCreatedAt: true,
+      cancelledAt: true,
+      test: true,
+      sourceName: true,
+      financialStatus: true,
+      currency: true,
+      presentmentCurrency: true,
+      totalAmount: true,
+      subtotalAmount: true,
+      currentSubtotalAmount: true,
+      discountAmount: true,
+      shippingAmount: true,
+      taxAmount: true,
       customer: { select: { gid: true, firstSeenAt: true } },
     },
   });
@@ -159,7 +172,8 @@ async function upsertLikeWebhook(db: Db, kindOf: KindOf, shop: string, order: Or
 async function waitForSnapshot(db: Db, shop: string): Promise<number | null> {
   const started = performance.now();
   while (performance.now() - started < 60_000) {
-    if (await db.metricsSnapshot.findUnique({ where: { shopDomain: shop }, select: { orders: true } })) return round(performance.now() - started);
+    if (await db.metricsSnapshot.findUnique({ where: { shopDomain: shop }, select: { orders: true } }))
+      return round(performance.now() - started);
     await sleep(20);
   }
   return null;
@@ -200,7 +214,8 @@ async function dashboard(db: Db, kindOf: KindOf, t: Extract<Task, { task: "dashb
     return result;
   };
 
-  const snapshotRow = () => db.metricsSnapshot.findUnique({ where: { shopDomain: t.shop }, select: { updatedAt: true, orders: true } });
+  const snapshotRow = () =>
+    db.metricsSnapshot.findUnique({ where: { shopDomain: t.shop }, select: { updatedAt: true, orders: true } });
   if (t.snapshot === "none") await db.metricsSnapshot.deleteMany({ where: { shopDomain: t.shop } });
   const snapshotBefore = await snapshotRow();
   if (t.snapshot === "use" && !snapshotBefore) throw new Error("no metrics snapshot to start from");
@@ -262,7 +277,10 @@ async function dashboard(db: Db, kindOf: KindOf, t: Extract<Task, { task: "dashb
     const { figures } = await timed();
     warmMs.push(figures.ms);
     // A warm call must read nothing: rows written in the last minute would be read again.
-    if (figures.rows) throw new Error(`warm call ${i + 1} re-read ${figures.rows} changed rows: something wrote to the orders less than a minute ago`);
+    if (figures.rows)
+      throw new Error(
+        `warm call ${i + 1} re-read ${figures.rows} changed rows: something wrote to the orders less than a minute ago`,
+      );
   }
   const components = await dashboardComponents(t);
 
@@ -271,7 +289,8 @@ async function dashboard(db: Db, kindOf: KindOf, t: Extract<Task, { task: "dashb
     const orders = await webhookOrders(db, t.shop, t.changeRounds * t.changeOrders);
     for (let r = 0; r < t.changeRounds; r++) {
       const started = performance.now();
-      for (const order of orders.slice(r * t.changeOrders, (r + 1) * t.changeOrders)) await upsertLikeWebhook(db, kindOf, t.shop, order);
+      for (const order of orders.slice(r * t.changeOrders, (r + 1) * t.changeOrders))
+        await upsertLikeWebhook(db, kindOf, t.shop, order);
       const upsertMs = round(performance.now() - started);
       afterChanges.push({ upsertMs, ...(await timed()).figures });
     }
@@ -280,7 +299,10 @@ async function dashboard(db: Db, kindOf: KindOf, t: Extract<Task, { task: "dashb
   return {
     snapshot: t.snapshot,
     // The snapshot as the cold call found it, and as the process left it.
-    snapshotBefore: snapshotBefore && { orders: snapshotBefore.orders, ageSeconds: round((Date.now() - snapshotBefore.updatedAt.getTime()) / 1000) },
+    snapshotBefore: snapshotBefore && {
+      orders: snapshotBefore.orders,
+      ageSeconds: round((Date.now() - snapshotBefore.updatedAt.getTime()) / 1000),
+    },
     snapshotSavedAfterMs,
     snapshotAfter: snapshot && { orders: snapshot.orders },
     eventLoopDelay,
@@ -327,8 +349,12 @@ async function dashboardComponents(t: Extract<Task, { task: "dashboard" }>) {
     const { shop, facts } = await time("shopFacts (lookup and refresh)", () => shopFacts(t.shop));
     const h = facts.histories();
     const periods = resolvePeriods({ from: t.from, to: t.to }, facts.calendar.dayOf(Date.now()));
-    await time("KPIs (3 periods)", () => [periods.current, periods.previous, periods.yearAgo].map((p) => periodKpis(h, p, shop.lookbackDays)));
-    await time("cohort table", () => cohortTable(h, { asOf: periods.current.to, maxCohorts: DASHBOARD_COHORTS, maxMonths: DASHBOARD_COHORTS }));
+    await time("KPIs (3 periods)", () =>
+      [periods.current, periods.previous, periods.yearAgo].map((p) => periodKpis(h, p, shop.lookbackDays)),
+    );
+    await time("cohort table", () =>
+      cohortTable(h, { asOf: periods.current.to, maxCohorts: DASHBOARD_COHORTS, maxMonths: DASHBOARD_COHORTS }),
+    );
     await time("segments", () => segmentSummary(rfmScores(h, periods.current.to)));
     // Every few minutes, when the facts changed, one call also serialises them for the snapshot.
     await time("snapshot bytes (every 5 min after changes)", () => facts.toSnapshot());
@@ -363,7 +389,13 @@ async function fit(db: Db, t: Extract<Task, { task: "fit" }>) {
     orders: facts.size,
     fromScratch: strip(scratch),
     fromPreviousFit: strip(daily),
-    fit: { customers: last.customers, stable: last.stable, reasons: last.reasons, bgNbd: last.bgNbd, gammaGamma: last.gammaGamma },
+    fit: {
+      customers: last.customers,
+      stable: last.stable,
+      reasons: last.reasons,
+      bgNbd: last.bgNbd,
+      gammaGamma: last.gammaGamma,
+    },
   };
 }
 
@@ -423,11 +455,16 @@ async function webhooks(db: Db, kindOf: KindOf, t: Extract<Task, { task: "webhoo
     if (dropped) await db.$executeRawUnsafe(create);
   }
   if (!(await exists())) throw new Error(`${INDEX} was not restored`);
-  const pick = (block: string, kind?: string) => times.filter((x) => x.block === block && (!kind || x.kind === kind)).map((x) => x.ms);
+  const pick = (block: string, kind?: string) =>
+    times.filter((x) => x.block === block && (!kind || x.kind === kind)).map((x) => x.ms);
   const summary = (block: string, kind?: string) => {
     const values = pick(block, kind);
     const sorted = [...values].sort((a, b) => a - b);
-    return { count: values.length, medianMs: round(median(values), 3), p90Ms: round(sorted[Math.ceil(0.9 * sorted.length) - 1], 3) };
+    return {
+      count: values.length,
+      medianMs: round(median(values), 3),
+      p90Ms: round(sorted[Math.ceil(0.9 * sorted.length) - 1], 3),
+    };
   };
   const withIndex = summary("with");
   const withoutIndex = summary("without");
@@ -436,7 +473,9 @@ async function webhooks(db: Db, kindOf: KindOf, t: Extract<Task, { task: "webhoo
     withoutIndex,
     addedMs: round(withIndex.medianMs - withoutIndex.medianMs, 3),
     ratio: round(withIndex.medianMs / withoutIndex.medianMs, 3),
-    byKind: Object.fromEntries(["create", "update"].map((kind) => [kind, { withIndex: summary("with", kind), withoutIndex: summary("without", kind) }])),
+    byKind: Object.fromEntries(
+      ["create", "update"].map((kind) => [kind, { withIndex: summary("with", kind), withoutIndex: summary("without", kind) }]),
+    ),
     createIndexMs,
     // In run order: does the difference hold in every pair of blocks?
     blockMediansMs: blocks.map((b) => ({ index: b.name, count: b.ms.length, medianMs: round(median(b.ms), 3) })),
@@ -462,7 +501,12 @@ async function cdnow(runs: number) {
     const ended = performance.now();
     pareto = fitParetoNbd(data);
     const paretoMs = performance.now() - ended;
-    results.push({ bgNbdMs: round(between - started, 2), gammaGammaMs: round(ended - between, 2), totalMs: round(ended - started, 2), paretoNbdMs: round(paretoMs, 2) });
+    results.push({
+      bgNbdMs: round(between - started, 2),
+      gammaGammaMs: round(ended - between, 2),
+      totalMs: round(ended - started, 2),
+      paretoNbdMs: round(paretoMs, 2),
+    });
   }
   return {
     customers: data.x.length,
@@ -470,7 +514,14 @@ async function cdnow(runs: number) {
     runs: results,
     bgNbd: bg && { r: bg.r, alpha: bg.alpha, a: bg.a, b: bg.b, iterations: bg.iterations, converged: bg.converged },
     gammaGamma: gg && { p: gg.p, q: gg.q, gamma: gg.gamma, iterations: gg.iterations, converged: gg.converged },
-    paretoNbd: pareto && { r: pareto.r, alpha: pareto.alpha, s: pareto.s, beta: pareto.beta, iterations: pareto.iterations, converged: pareto.converged },
+    paretoNbd: pareto && {
+      r: pareto.r,
+      alpha: pareto.alpha,
+      s: pareto.s,
+      beta: pareto.beta,
+      iterations: pareto.iterations,
+      converged: pareto.converged,
+    },
   };
 }
 

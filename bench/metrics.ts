@@ -168,7 +168,8 @@ export async function metricsHistoryFile(now = Date.now()): Promise<MetricsHisto
   const file = `bench-results/history-metrics-${CUSTOMERS}c-${base.to}.jsonl`;
   const meta = `${file}.done`; // written last, so a file cut short by ctrl-C is never reused
   if (existsSync(file) && existsSync(meta)) return { file, lines: Number(readFileSync(meta, "utf8")), ...base, generated: false };
-  for (const old of readdirSync("bench-results").filter((name) => name.startsWith("history-metrics-"))) rmSync(`bench-results/${old}`, { force: true });
+  for (const old of readdirSync("bench-results").filter((name) => name.startsWith("history-metrics-")))
+    rmSync(`bench-results/${old}`, { force: true });
   const out = createWriteStream(`${file}.partial`);
   let lines = 0;
   let chunk: string[] = [];
@@ -239,7 +240,14 @@ export async function probe<T>(task: Record<string, unknown>, databaseUrl: strin
   // COMEBACK_QUIET: the app's info logs (one per fit) would only add noise to stderr.
   const env: Record<string, string> = { COMEBACK_QUIET: "1" };
   if (databaseUrl) env.DATABASE_URL = databaseUrl;
-  const { stdout } = await run(`metrics probe ${task.task}`, "tsx", ["bench/metrics-probe.ts", JSON.stringify(task)], env, signal, 600_000);
+  const { stdout } = await run(
+    `metrics probe ${task.task}`,
+    "tsx",
+    ["bench/metrics-probe.ts", JSON.stringify(task)],
+    env,
+    signal,
+    600_000,
+  );
   return lastJson<T>(stdout);
 }
 
@@ -250,7 +258,11 @@ export async function runCdnow(signal: AbortSignal): Promise<CdnowProbe> {
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
-export async function runMetrics(database: TestDatabaseKind, history: MetricsHistory, signal: AbortSignal): Promise<MetricsResult> {
+export async function runMetrics(
+  database: TestDatabaseKind,
+  history: MetricsHistory,
+  signal: AbortSignal,
+): Promise<MetricsResult> {
   console.error(`[metrics/${database}] fresh database, then npm run import of ${history.file} (${TIMEZONE})`);
   let databaseUrl: string;
   if (database === "sqlite") {
@@ -292,7 +304,9 @@ export async function runMetrics(database: TestDatabaseKind, history: MetricsHis
   // nothing is measured until the import's rows are older than that.
   const wait = lastWrite + QUIET_AFTER_WRITES_MS - Date.now();
   if (wait > 0) {
-    console.error(`[metrics/${database}] waiting ${Math.ceil(wait / 1000)} s, until the import's rows are older than the metrics' re-read window`);
+    console.error(
+      `[metrics/${database}] waiting ${Math.ceil(wait / 1000)} s, until the import's rows are older than the metrics' re-read window`,
+    );
     await sleep(wait);
   }
 
@@ -306,11 +320,21 @@ export async function runMetrics(database: TestDatabaseKind, history: MetricsHis
   const dashboards: DashboardProbe[] = [];
   for (const snapshot of ["none", "use"] as const) {
     for (let i = 0; i < COLD_PROCESSES; i++) {
-      console.error(`[metrics/${database}] dashboard, fresh process ${i + 1} of ${COLD_PROCESSES}, ${snapshot === "none" ? "without" : "from"} the snapshot`);
+      console.error(
+        `[metrics/${database}] dashboard, fresh process ${i + 1} of ${COLD_PROCESSES}, ${snapshot === "none" ? "without" : "from"} the snapshot`,
+      );
       const last = snapshot === "use" && i === COLD_PROCESSES - 1;
       dashboards.push(
         await probe<DashboardProbe>(
-          { task: "dashboard", shop: SHOP, ...period, snapshot, warm: WARM_CALLS, changeRounds: last ? CHANGE_ROUNDS : 0, changeOrders: CHANGED_ORDERS },
+          {
+            task: "dashboard",
+            shop: SHOP,
+            ...period,
+            snapshot,
+            warm: WARM_CALLS,
+            changeRounds: last ? CHANGE_ROUNDS : 0,
+            changeOrders: CHANGED_ORDERS,
+          },
           databaseUrl,
           signal,
         ),
@@ -319,7 +343,11 @@ export async function runMetrics(database: TestDatabaseKind, history: MetricsHis
   }
 
   console.error(`[metrics/${database}] webhook-like order upserts with and without Order_shopDomain_updatedAt_idx`);
-  const webhooks = await probe<WebhookProbe>({ task: "webhooks", shop: SHOP, warmup: WEBHOOK_WARMUP, perBlock: WEBHOOK_BLOCK }, databaseUrl, signal);
+  const webhooks = await probe<WebhookProbe>(
+    { task: "webhooks", shop: SHOP, warmup: WEBHOOK_WARMUP, perBlock: WEBHOOK_BLOCK },
+    databaseUrl,
+    signal,
+  );
 
   const cold = (snapshot: "none" | "use") => dashboards.filter((d) => d.snapshot === snapshot).map((d) => d.cold);
   const changes = dashboards.flatMap((d) => d.afterChanges);
@@ -334,7 +362,12 @@ export async function runMetrics(database: TestDatabaseKind, history: MetricsHis
   const daily = fit.fromPreviousFit;
   return {
     database,
-    import: { status: importResult.status, orders: importResult.orders, seconds: importResult.seconds, error: importResult.error },
+    import: {
+      status: importResult.status,
+      orders: importResult.orders,
+      seconds: importResult.seconds,
+      error: importResult.error,
+    },
     analyzeMs,
     period,
     fit,
@@ -356,9 +389,15 @@ export async function runMetrics(database: TestDatabaseKind, history: MetricsHis
       afterChangesBreakdownMs: breakdown(changes),
       afterChangesRounds: changes.length,
       componentsMs: Object.fromEntries(
-        Object.keys(dashboards[0]?.components ?? {}).map((name) => [name, round(median(dashboards.map((d) => d.components[name])))]),
+        Object.keys(dashboards[0]?.components ?? {}).map((name) => [
+          name,
+          round(median(dashboards.map((d) => d.components[name]))),
+        ]),
       ),
-      fitScratch: { seconds: round(median(scratch.map((f) => f.seconds)), 3), wallMs: round(median(scratch.map((f) => f.wallMs))) },
+      fitScratch: {
+        seconds: round(median(scratch.map((f) => f.seconds)), 3),
+        wallMs: round(median(scratch.map((f) => f.wallMs))),
+      },
       fitDaily: { seconds: round(median(daily.map((f) => f.seconds)), 3), wallMs: round(median(daily.map((f) => f.wallMs))) },
       webhookWithIndexMs: webhooks.withIndex.medianMs,
       webhookWithoutIndexMs: webhooks.withoutIndex.medianMs,

@@ -17,8 +17,17 @@ import { parseArgs } from "node:util";
 import type { TestDatabaseKind } from "../test/support/database";
 import { historyFile, runImport, type ImportResult } from "./import-throughput";
 import {
-  CHANGED_ORDERS, median, metricsHistoryFile, runCdnow, runMetrics, TARGETS, TIMEZONE,
-  type Breakdown, type CdnowProbe, type MetricsHistory, type MetricsResult,
+  CHANGED_ORDERS,
+  median,
+  metricsHistoryFile,
+  runCdnow,
+  runMetrics,
+  TARGETS,
+  TIMEZONE,
+  type Breakdown,
+  type CdnowProbe,
+  type MetricsHistory,
+  type MetricsResult,
 } from "./metrics";
 import { runWebhookLoad, type WebhookResult } from "./webhook-load";
 
@@ -41,7 +50,9 @@ if (values.db && !["sqlite", "postgresql"].includes(values.db)) usage("--db must
 const databases = (values.db ? [values.db] : ["sqlite", "postgresql"]) as TestDatabaseKind[];
 
 function usage(message: string): never {
-  console.error(`${message}\nusage: npm run bench -- [--seconds N] [--orders N] [--only webhooks|import|metrics] [--db sqlite|postgresql] [--cpu-prof]`);
+  console.error(
+    `${message}\nusage: npm run bench -- [--seconds N] [--orders N] [--only webhooks|import|metrics] [--db sqlite|postgresql] [--cpu-prof]`,
+  );
   process.exit(2);
 }
 
@@ -56,7 +67,11 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 }
 
 function newestMtime(dir: string): number {
-  return Math.max(...readdirSync(dir, { withFileTypes: true, recursive: true }).filter((e) => e.isFile()).map((e) => statSync(join(e.parentPath, e.name)).mtimeMs));
+  return Math.max(
+    ...readdirSync(dir, { withFileTypes: true, recursive: true })
+      .filter((e) => e.isFile())
+      .map((e) => statSync(join(e.parentPath, e.name)).mtimeMs),
+  );
 }
 
 /** The webhook bench runs the built app, so a build older than its sources would measure old code. */
@@ -71,29 +86,49 @@ function ensureBuild() {
   const sources = Math.max(newestMtime("app"), statSync("vite.config.ts").mtimeMs);
   if (built >= sources) return;
   console.error("building the app (build/ is missing or older than app/)...");
-  execFileSync("remix", ["vite:build"], { stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, PATH: `${process.cwd()}/node_modules/.bin:${process.env.PATH}` } });
+  execFileSync("remix", ["vite:build"], {
+    stdio: ["ignore", "ignore", "inherit"],
+    env: { ...process.env, PATH: `${process.cwd()}/node_modules/.bin:${process.env.PATH}` },
+  });
 }
 
 const pad = (value: unknown, width: number) => String(value).padStart(width);
 
 function printWebhooks(result: WebhookResult) {
-  console.log(`\nA. Webhooks on ${result.database}: ${result.sent} deliveries in ${result.seconds} s offered at ${result.offeredRate}/s (open loop, after 2 s warm-up)`);
-  console.log(`${"webhook".padEnd(18)}${pad("count", 7)}${pad("p50 ms", 9)}${pad("p90 ms", 9)}${pad("p99 ms", 9)}${pad("max ms", 9)}`);
-  for (const [kind, s] of Object.entries(result.latency).sort(([a], [b]) => (a === "all" ? 1 : b === "all" ? -1 : a.localeCompare(b)))) {
+  console.log(
+    `\nA. Webhooks on ${result.database}: ${result.sent} deliveries in ${result.seconds} s offered at ${result.offeredRate}/s (open loop, after 2 s warm-up)`,
+  );
+  console.log(
+    `${"webhook".padEnd(18)}${pad("count", 7)}${pad("p50 ms", 9)}${pad("p90 ms", 9)}${pad("p99 ms", 9)}${pad("max ms", 9)}`,
+  );
+  for (const [kind, s] of Object.entries(result.latency).sort(([a], [b]) =>
+    a === "all" ? 1 : b === "all" ? -1 : a.localeCompare(b),
+  )) {
     console.log(`${kind.padEnd(18)}${pad(s.count, 7)}${pad(s.p50, 9)}${pad(s.p90, 9)}${pad(s.p99, 9)}${pad(s.max, 9)}`);
   }
   const p99 = result.latency.all?.p99 ?? NaN;
-  console.log(`errors (non-2xx or no answer): ${result.errors}   achieved: ${result.achievedRate}/s   target p99 <= 50 ms: ${p99 <= 50 && result.errors === 0 ? "MET" : "MISSED"}`);
-  console.log(`client send lag p99 ${result.sendLag.p99} ms, max ${result.sendLag.max} ms   CPU: app server ${result.cpu.appServer}%, bench client ${result.cpu.benchClient}% (of one core)`);
+  console.log(
+    `errors (non-2xx or no answer): ${result.errors}   achieved: ${result.achievedRate}/s   target p99 <= 50 ms: ${p99 <= 50 && result.errors === 0 ? "MET" : "MISSED"}`,
+  );
+  console.log(
+    `client send lag p99 ${result.sendLag.p99} ms, max ${result.sendLag.max} ms   CPU: app server ${result.cpu.appServer}%, bench client ${result.cpu.benchClient}% (of one core)`,
+  );
   for (const sample of result.errorSamples) console.log(`  error: ${sample}`);
 }
 
 function printImport(result: ImportResult) {
-  const met = result.database === "sqlite" ? (result.ordersPerSecond >= 20_000 ? "   target >= 20,000/s: MET" : "   target >= 20,000/s: MISSED") : "";
+  const met =
+    result.database === "sqlite"
+      ? result.ordersPerSecond >= 20_000
+        ? "   target >= 20,000/s: MET"
+        : "   target >= 20,000/s: MISSED"
+      : "";
   console.log(
     `\nB. Import on ${result.database}: ${result.orders.toLocaleString("en")} orders in ${result.seconds} s = ${result.ordersPerSecond.toLocaleString("en")} orders/s (${result.status})${met}`,
   );
-  console.log(`RSS of the import process: start ${result.rssMiB.start} MiB, peak ${result.rssMiB.peak} MiB, end ${result.rssMiB.end} MiB (${result.rssMiB.samples} samples, every 250 ms)`);
+  console.log(
+    `RSS of the import process: start ${result.rssMiB.start} MiB, peak ${result.rssMiB.peak} MiB, end ${result.rssMiB.end} MiB (${result.rssMiB.samples} samples, every 250 ms)`,
+  );
   if (result.error) console.log(`  error: ${result.error}`);
 }
 
@@ -124,16 +159,39 @@ function printMetrics(result: MetricsResult, history: MetricsHistory) {
     `reads ${ms(b.read)}, ${b.snapshot ? `snapshot decoding ${ms(b.snapshot)}, ` : ""}applying rows ${ms(b.apply)}, ` +
     `grouping by customer ${ms(b.histories)}, KPIs/cohorts/segments/predictions ${ms(b.rest)}`;
   console.log(`${"measure (medians)".padEnd(54)}${"figure".padStart(24)}   ${"target".padEnd(12)}`);
-  console.log(`dashboard ${result.period.from} to ${result.period.to} (30 days, both comparisons, 60x60 cohorts, segments, predictions):`);
+  console.log(
+    `dashboard ${result.period.from} to ${result.period.to} (30 days, both comparisons, 60x60 cohorts, segments, predictions):`,
+  );
   const processes = (snapshot: string) => result.dashboards.filter((d) => d.snapshot === snapshot).length;
-  row(`  first call in a fresh process, from the snapshot (${processes("use")})`, ms(s.coldMs), `<= ${ms(TARGETS.coldMs)}`, s.coldMs <= TARGETS.coldMs);
+  row(
+    `  first call in a fresh process, from the snapshot (${processes("use")})`,
+    ms(s.coldMs),
+    `<= ${ms(TARGETS.coldMs)}`,
+    s.coldMs <= TARGETS.coldMs,
+  );
   console.log(`    ${parts(s.coldBreakdownMs)}; event loop blocked up to ${ms(s.eventLoopMaxMs.snapshot)}`);
-  row(`  same without a snapshot, every order read (${processes("none")})`, ms(s.coldNoSnapshotMs), `<= ${ms(TARGETS.coldMs)}`, s.coldNoSnapshotMs <= TARGETS.coldMs);
-  console.log(`    ${parts(s.coldNoSnapshotBreakdownMs)}; event loop blocked up to ${ms(s.eventLoopMaxMs.noSnapshot)} (with the snapshot write)`);
+  row(
+    `  same without a snapshot, every order read (${processes("none")})`,
+    ms(s.coldNoSnapshotMs),
+    `<= ${ms(TARGETS.coldMs)}`,
+    s.coldNoSnapshotMs <= TARGETS.coldMs,
+  );
+  console.log(
+    `    ${parts(s.coldNoSnapshotBreakdownMs)}; event loop blocked up to ${ms(s.eventLoopMaxMs.noSnapshot)} (with the snapshot write)`,
+  );
   console.log(`    not counted: Prisma's first query ${ms(s.prismaFirstQueryMs)}`);
   row(`  warm (${s.warmCalls} calls, nothing changed)`, ms(s.warmMs), `<= ${ms(TARGETS.warmMs)}`, s.warmMs <= TARGETS.warmMs);
-  console.log(`    parts: ${Object.entries(s.componentsMs).map(([name, value]) => `${name} ${ms(value)}`).join(", ")}`);
-  row(`  next call after ${CHANGED_ORDERS} webhook order upserts (${s.afterChangesRounds} rounds)`, ms(s.afterChangesMs), `<= ${ms(TARGETS.warmMs)}`, s.afterChangesMs <= TARGETS.warmMs);
+  console.log(
+    `    parts: ${Object.entries(s.componentsMs)
+      .map(([name, value]) => `${name} ${ms(value)}`)
+      .join(", ")}`,
+  );
+  row(
+    `  next call after ${CHANGED_ORDERS} webhook order upserts (${s.afterChangesRounds} rounds)`,
+    ms(s.afterChangesMs),
+    `<= ${ms(TARGETS.warmMs)}`,
+    s.afterChangesMs <= TARGETS.warmMs,
+  );
   console.log(`    ${parts(s.afterChangesBreakdownMs)}`);
   row("webhook order upsert, with / without the index", `${s.webhookWithIndexMs} / ${s.webhookWithoutIndexMs} ms`);
   row(
@@ -143,7 +201,12 @@ function printMetrics(result: MetricsResult, history: MetricsHistory) {
     s.webhookAddedMs <= TARGETS.webhookAddedMs,
   );
   const fitRow = (label: string, fit: { seconds: number; wallMs: number }) =>
-    row(label, `${fit.seconds} s (wall ${(fit.wallMs / 1000).toFixed(2)} s)`, `<= ${TARGETS.fitSeconds} s`, fit.wallMs / 1000 <= TARGETS.fitSeconds);
+    row(
+      label,
+      `${fit.seconds} s (wall ${(fit.wallMs / 1000).toFixed(2)} s)`,
+      `<= ${TARGETS.fitSeconds} s`,
+      fit.wallMs / 1000 <= TARGETS.fitSeconds,
+    );
   fitRow(`model fit (refitModels), no previous fit (${result.fit.fromScratch.length} runs)`, s.fitScratch);
   fitRow(`model fit (refitModels), from the previous fit (${result.fit.fromPreviousFit.length} runs)`, s.fitDaily);
 }
@@ -163,9 +226,17 @@ const report: Record<string, unknown> = {
   command,
   startedAt,
   // Which code was measured: the commit plus uncommitted changes to the app.
-  code: { commit: git("rev-parse", "HEAD"), uncommitted: git("status", "--short", "--", "app", "scripts", "prisma")?.split("\n").filter(Boolean) ?? null },
+  code: {
+    commit: git("rev-parse", "HEAD"),
+    uncommitted: git("status", "--short", "--", "app", "scripts", "prisma")?.split("\n").filter(Boolean) ?? null,
+  },
   // Other work on this 2-core machine skews every figure; the load average at the start tells.
-  machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version, loadAverageAtStart: loadavg().map((l) => Math.round(l * 100) / 100) },
+  machine: {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model,
+    node: process.version,
+    loadAverageAtStart: loadavg().map((l) => Math.round(l * 100) / 100),
+  },
   options: { seconds, orders, only: values.only ?? null, databases },
 };
 mkdirSync("bench-results", { recursive: true });
@@ -206,7 +277,9 @@ try {
   if (!values.only || values.only === "import") {
     const history = await historyFile(orders);
     report.history = history;
-    console.log(`\nhistory file: ${history.file}, ${history.lines.toLocaleString("en")} orders${history.generated ? " (generated)" : " (reused)"}`);
+    console.log(
+      `\nhistory file: ${history.file}, ${history.lines.toLocaleString("en")} orders${history.generated ? " (generated)" : " (reused)"}`,
+    );
     const imports: ImportResult[] = (report.imports = []);
     for (const database of databases) {
       imports.push(await runImport(database, history.file, history.lines, abort.signal, { cpuProfileDir }));
@@ -215,7 +288,10 @@ try {
   }
   if (!values.only || values.only === "metrics") {
     const history = await metricsHistoryFile();
-    const metrics: { history: typeof history; cdnow?: CdnowProbe; databases: MetricsResult[] } = (report.metrics = { history, databases: [] });
+    const metrics: { history: typeof history; cdnow?: CdnowProbe; databases: MetricsResult[] } = (report.metrics = {
+      history,
+      databases: [],
+    });
     console.log(
       `\nmetrics history file: ${history.file}, ${history.lines.toLocaleString("en")} orders of ${history.customers.toLocaleString("en")} customers, ` +
         `${history.from} to ${history.to}${history.generated ? " (generated)" : " (reused)"}`,

@@ -22,8 +22,12 @@ const CUSTOMERS = 200;
 const REQUEST_TIMEOUT_MS = 10_000;
 // Share of each kind of delivery; orders total 70%.
 const MIX: [Kind, number][] = [
-  ["orders/create", 0.3], ["orders/paid", 0.2], ["orders/updated", 0.2],
-  ["refunds/create", 0.1], ["customers/update", 0.15], ["duplicate", 0.05],
+  ["orders/create", 0.3],
+  ["orders/paid", 0.2],
+  ["orders/updated", 0.2],
+  ["refunds/create", 0.1],
+  ["customers/update", 0.15],
+  ["duplicate", 0.05],
 ];
 
 type Kind = "orders/create" | "orders/paid" | "orders/updated" | "refunds/create" | "customers/update" | "duplicate";
@@ -89,7 +93,10 @@ export function planDeliveries(count: number): Delivery[] {
   let nextRefund = 0;
 
   const newOrder = () => {
-    const order = { id: String(900_000_000_000_000_000n + BigInt(nextOrder++)), customer: customerId(Math.floor(random() * CUSTOMERS)) };
+    const order = {
+      id: String(900_000_000_000_000_000n + BigInt(nextOrder++)),
+      customer: customerId(Math.floor(random() * CUSTOMERS)),
+    };
     orders.push(order);
     return order;
   };
@@ -167,8 +174,10 @@ export async function runWebhookLoad(
   options: { cpuProfileDir?: string } = {},
 ): Promise<WebhookResult> {
   console.error(`[webhooks/${database}] preparing database, Admin API double and app server`);
-  const databaseUrl = database === "sqlite" ? "file:./bench-results/webhooks.sqlite" : await freshDatabase("postgresql", "comeback_bench_webhooks");
-  if (database === "sqlite") for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(`bench-results/webhooks.sqlite${suffix}`, { force: true });
+  const databaseUrl =
+    database === "sqlite" ? "file:./bench-results/webhooks.sqlite" : await freshDatabase("postgresql", "comeback_bench_webhooks");
+  if (database === "sqlite")
+    for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(`bench-results/webhooks.sqlite${suffix}`, { force: true });
   await migrate(databaseUrl);
   const double = await startAdminDouble({ apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, scopes: TEST_SCOPES });
   // Production's worker interval and lease, not the test harness's fast ones ("" = the app's default).
@@ -219,7 +228,8 @@ export async function runWebhookLoad(
           signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
         });
         const text = await response.body.text();
-        if (response.statusCode < 200 || response.statusCode > 299) failure = `${delivery.kind}: HTTP ${response.statusCode} ${text.slice(0, 200)}`;
+        if (response.statusCode < 200 || response.statusCode > 299)
+          failure = `${delivery.kind}: HTTP ${response.statusCode} ${text.slice(0, 200)}`;
       } catch (error) {
         failure = `${delivery.kind}: ${(error as Error).message}`;
       }
@@ -241,7 +251,7 @@ export async function runWebhookLoad(
     const inFlight = new Set<Promise<void>>();
     const t0 = performance.now() + 50;
     let measureStart = 0;
-    for (let next = 0; next < deliveries.length && !signal.aborted; ) {
+    for (let next = 0; next < deliveries.length && !signal.aborted;) {
       const now = performance.now();
       for (; next < deliveries.length && t0 + next * interval <= now; next++) {
         if (next === warmup) {
@@ -291,7 +301,9 @@ export async function runWebhookLoad(
       app.process.kill("SIGKILL");
     } else {
       const how = app.process.signalCode ?? `exit code ${app.process.exitCode}`;
-      console.error(`[webhooks/${database}] app server stopped (${how}) ${Math.round(performance.now() - stopping)} ms after SIGTERM`);
+      console.error(
+        `[webhooks/${database}] app server stopped (${how}) ${Math.round(performance.now() - stopping)} ms after SIGTERM`,
+      );
     }
     await bounded(double.close(), 2_000);
   }

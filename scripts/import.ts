@@ -10,7 +10,9 @@ const { values, positionals } = parseArgs({
 });
 const file = positionals[0];
 if (!values.shop || !file) {
-  console.error("usage: npm run import -- --shop <shop.myshopify.com> <file.jsonl> [--timezone <IANA zone>] [--currency <ISO code>]");
+  console.error(
+    "usage: npm run import -- --shop <shop.myshopify.com> <file.jsonl> [--timezone <IANA zone>] [--currency <ISO code>]",
+  );
   process.exit(2);
 }
 if (!/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/.test(values.shop)) {
@@ -32,7 +34,11 @@ const fail = (error: string) => {
   if (progress) process.stderr.write("\n");
   console.error(`import failed: ${error}`);
 };
-const job = await importFile(values.shop, file, { timezone: values.timezone, currency: values.currency, onProgress: values.quiet ? undefined : onProgress }).catch((error) => {
+const job = await importFile(values.shop, file, {
+  timezone: values.timezone,
+  currency: values.currency,
+  onProgress: values.quiet ? undefined : onProgress,
+}).catch((error) => {
   fail(errorLine(error));
   process.exit(1);
 });

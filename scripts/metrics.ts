@@ -6,11 +6,18 @@
 import "./env";
 import { parseArgs } from "node:util";
 
-const usage = "usage: npm run metrics -- --shop <shop.myshopify.com> [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--format json|csv] [--refit]";
+const usage =
+  "usage: npm run metrics -- --shop <shop.myshopify.com> [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--format json|csv] [--refit]";
 let values;
 try {
   ({ values } = parseArgs({
-    options: { shop: { type: "string" }, from: { type: "string" }, to: { type: "string" }, format: { type: "string", default: "json" }, refit: { type: "boolean" } },
+    options: {
+      shop: { type: "string" },
+      from: { type: "string" },
+      to: { type: "string" },
+      format: { type: "string", default: "json" },
+      refit: { type: "boolean" },
+    },
   }));
 } catch (error) {
   console.error(`${(error as Error).message}\n${usage}`);
@@ -35,7 +42,11 @@ try {
   else await currentFit(values.shop);
   const dashboard = await getDashboard(values.shop, { from: values.from, to: values.to });
   if (values.format === "csv") {
-    process.stdout.write(kpiCsv(dashboard.kpis, dashboard.changes, dashboard.shop.currency) + "\r\n" + cohortCsv(dashboard.cohorts, dashboard.shop.currency));
+    process.stdout.write(
+      kpiCsv(dashboard.kpis, dashboard.changes, dashboard.shop.currency) +
+        "\r\n" +
+        cohortCsv(dashboard.cohorts, dashboard.shop.currency),
+    );
   } else {
     process.stdout.write(JSON.stringify(dashboard, null, 2) + "\n");
   }

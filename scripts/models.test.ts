@@ -44,7 +44,8 @@ describe("npm run models", { timeout: 60_000 }, () => {
     const spend = JSON.parse((await run("fit", cdnow, "--model", "gamma-gamma")).stdout);
     // Published p = 6.25, q = 3.74, gamma = 15.44 (the fit's optimum is at 15.447).
     expect(Object.keys(spend.params)).toEqual(["p", "q", "gamma"]);
-    for (const [name, value] of Object.entries({ p: 6.25, q: 3.74, gamma: 15.44 })) expect(Math.abs(spend.params[name] - value)).toBeLessThan(0.01);
+    for (const [name, value] of Object.entries({ p: 6.25, q: 3.74, gamma: 15.44 }))
+      expect(Math.abs(spend.params[name] - value)).toBeLessThan(0.01);
   });
 
   it("predicts every customer's P(alive) and expected purchases", async () => {

@@ -32,7 +32,8 @@ const model = parsed.values.model as Model | undefined;
 if (!["fit", "predict"].includes(command) || !file || extra.length) fail(usage, 2);
 if (!model || !MODELS.includes(model)) fail(`--model must be one of ${MODELS.join(", ")}\n${usage}`, 2);
 const horizon = Number(parsed.values.horizon ?? 52);
-if (!(horizon > 0 && Number.isFinite(horizon))) fail(`--horizon must be a positive number of the file's time units, got "${parsed.values.horizon}"`, 2);
+if (!(horizon > 0 && Number.isFinite(horizon)))
+  fail(`--horizon must be a positive number of the file's time units, got "${parsed.values.horizon}"`, 2);
 
 let summaries: CustomerSummaries;
 try {
@@ -57,10 +58,13 @@ const purchases = model === "gamma-gamma" ? null : fitPurchaseModel(model, summa
 const seconds = (performance.now() - started) / 1000;
 const { logLikelihood, iterations, converged } = (spend ?? purchases)!;
 const params = spend ? { p: spend.p, q: spend.q, gamma: spend.gamma } : purchases!.params;
-if (!converged) console.error(`warning: the ${model} fit did not converge in ${iterations} iterations; the parameters are not reliable`);
+if (!converged)
+  console.error(`warning: the ${model} fit did not converge in ${iterations} iterations; the parameters are not reliable`);
 
 if (command === "fit") {
-  process.stdout.write(JSON.stringify({ model, customers: summaries.ids.length, params, logLikelihood, seconds, converged }) + "\n");
+  process.stdout.write(
+    JSON.stringify({ model, customers: summaries.ids.length, params, logLikelihood, seconds, converged }) + "\n",
+  );
 } else {
   const rows = Array.from(summaries.ids, (id, i) => {
     const [x, tx, T] = [summaries.x[i], summaries.tx[i], summaries.T[i]];

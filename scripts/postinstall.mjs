@@ -32,12 +32,16 @@ if (!betterSqliteLoads()) {
   const headers = nodeHeadersDir();
   if (!headers) throw new Error(`no headers for Node ${process.version} to compile better-sqlite3 against`);
   console.log(`postinstall: compiling better-sqlite3 for Node ${process.version} (about a minute)`);
-  execFileSync(process.execPath, [require.resolve("node-gyp/bin/node-gyp.js"), "rebuild", "--release", "--jobs", "max", `--nodedir=${headers}`], {
-    cwd: dirname(require.resolve("better-sqlite3/package.json")),
-    stdio: ["ignore", "ignore", "inherit"],
-    // npm passes the machine's own nodedir setting (if any) down as npm_config_nodedir; override it.
-    env: { ...process.env, npm_config_nodedir: headers },
-  });
+  execFileSync(
+    process.execPath,
+    [require.resolve("node-gyp/bin/node-gyp.js"), "rebuild", "--release", "--jobs", "max", `--nodedir=${headers}`],
+    {
+      cwd: dirname(require.resolve("better-sqlite3/package.json")),
+      stdio: ["ignore", "ignore", "inherit"],
+      // npm passes the machine's own nodedir setting (if any) down as npm_config_nodedir; override it.
+      env: { ...process.env, npm_config_nodedir: headers },
+    },
+  );
   if (!betterSqliteLoads()) throw new Error("better-sqlite3 does not load after compiling it");
 }
 

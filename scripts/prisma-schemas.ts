@@ -3,8 +3,7 @@
 import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
 
 export function postgresqlSchema(sqliteSchema: string): string {
-  const header =
-    "// GENERATED from prisma/schema.prisma by `npm run prisma:schemas`. Edit that file instead.\n\n";
+  const header = "// GENERATED from prisma/schema.prisma by `npm run prisma:schemas`. Edit that file instead.\n\n";
   return (
     header +
     sqliteSchema

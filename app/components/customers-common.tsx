@@ -29,6 +29,13 @@ export function CustomerSkeleton() {
 export function SegmentBadge({ segment }: { segment: string | null }) {
   const { t } = useTranslation("customers");
   if (!segment) return <>{t("noValue")}</>;
-  const tone = segment === "champions" || segment === "loyal" ? "success" : segment === "at_risk" || segment === "cant_lose_them" ? "warning" : segment === "lost" ? "critical" : undefined;
+  const tone =
+    segment === "champions" || segment === "loyal"
+      ? "success"
+      : segment === "at_risk" || segment === "cant_lose_them"
+        ? "warning"
+        : segment === "lost"
+          ? "critical"
+          : undefined;
   return <Badge tone={tone}>{t(`segments.${segment}`)}</Badge>;
 }

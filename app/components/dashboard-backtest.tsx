@@ -10,15 +10,25 @@ import { BacktestChart } from "./dashboard-charts";
 const CLOSE_ERROR = 0.1;
 const FAIR_ERROR = 0.25;
 
-export function BacktestCard({ backtest, model }: { backtest: BacktestView | null; model: BacktestView["models"][number]["model"] }) {
+export function BacktestCard({
+  backtest,
+  model,
+}: {
+  backtest: BacktestView | null;
+  model: BacktestView["models"][number]["model"];
+}) {
   const { t } = useTranslation("dashboard");
   const format = useFormat();
   if (!backtest) {
     return (
       <Card>
         <BlockStack gap="200">
-          <Text as="h2" variant="headingMd">{t("backtest.title")}</Text>
-          <Text as="p" tone="subdued">{t("backtest.tooShort")}</Text>
+          <Text as="h2" variant="headingMd">
+            {t("backtest.title")}
+          </Text>
+          <Text as="p" tone="subdued">
+            {t("backtest.tooShort")}
+          </Text>
         </BlockStack>
       </Card>
     );
@@ -28,11 +38,14 @@ export function BacktestCard({ backtest, model }: { backtest: BacktestView | nul
   const name = (m: { model: string }) => t(`predictions.models.${m.model}`);
   const from = format.day(backtest.holdoutFrom);
   const error = used.aggregateError;
-  const verdict = error === null ? "none" : Math.abs(error) <= CLOSE_ERROR ? "close" : Math.abs(error) <= FAIR_ERROR ? "fair" : "poor";
+  const verdict =
+    error === null ? "none" : Math.abs(error) <= CLOSE_ERROR ? "close" : Math.abs(error) <= FAIR_ERROR ? "fair" : "poor";
   return (
     <Card>
       <BlockStack gap="300">
-        <Text as="h2" variant="headingMd">{t("backtest.title")}</Text>
+        <Text as="h2" variant="headingMd">
+          {t("backtest.title")}
+        </Text>
         <Text as="p" id="backtest-summary">
           {t("backtest.summary", {
             from,
@@ -41,7 +54,9 @@ export function BacktestCard({ backtest, model }: { backtest: BacktestView | nul
             predicted: format.number(Math.round(used.predictedPurchases)),
             actual: format.number(backtest.actualPurchases),
           })}{" "}
-          <Text as="span" fontWeight="semibold">{t(`backtest.verdict.${verdict}`, { error: error === null ? "" : format.percent(Math.abs(error) * 100) })}</Text>
+          <Text as="span" fontWeight="semibold">
+            {t(`backtest.verdict.${verdict}`, { error: error === null ? "" : format.percent(Math.abs(error) * 100) })}
+          </Text>
         </Text>
         {other && (
           <Text as="p" variant="bodySm">
@@ -56,7 +71,9 @@ export function BacktestCard({ backtest, model }: { backtest: BacktestView | nul
           </Text>
         )}
         <BacktestChart rows={used.byFrequency} from={from} />
-        <Text as="p" variant="bodySm" tone="subdued">{t("backtest.help", { days: backtest.holdoutDays })}</Text>
+        <Text as="p" variant="bodySm" tone="subdued">
+          {t("backtest.help", { days: backtest.holdoutDays })}
+        </Text>
       </BlockStack>
     </Card>
   );

@@ -26,7 +26,17 @@ interface ChartTable {
   rows: string[][];
 }
 
-const VISUALLY_HIDDEN = { position: "absolute", width: 1, height: 1, margin: -1, padding: 0, overflow: "hidden", clip: "rect(0 0 0 0)", whiteSpace: "nowrap", border: 0 } as const;
+const VISUALLY_HIDDEN = {
+  position: "absolute",
+  width: 1,
+  height: 1,
+  margin: -1,
+  padding: 0,
+  overflow: "hidden",
+  clip: "rect(0 0 0 0)",
+  whiteSpace: "nowrap",
+  border: 0,
+} as const;
 
 /**
  * The same figures follow the drawing as a visually hidden table, rendered on the server already:
@@ -51,7 +61,9 @@ function ChartFrame({ id, table, children }: { id: string; table: ChartTable; ch
         <thead>
           <tr>
             {table.headings.map((heading) => (
-              <th key={heading} scope="col">{heading}</th>
+              <th key={heading} scope="col">
+                {heading}
+              </th>
             ))}
           </tr>
         </thead>
@@ -84,15 +96,25 @@ export function RevenueChart({ months, currency }: { months: MonthlyRevenue[]; c
   const format = useFormat();
   const monthLabel = useMonthLabel();
   const axisLabel = useMonthLabel(true);
-  const series = (name: string, value: (m: MonthlyRevenue) => number) => ({ name, data: months.map((m) => ({ key: m.month, value: value(m) })) });
+  const series = (name: string, value: (m: MonthlyRevenue) => number) => ({
+    name,
+    data: months.map((m) => ({ key: m.month, value: value(m) })),
+  });
   const money = (value: string | number | null) => (value === null ? "" : format.money(Math.round(Number(value)), currency));
   // The month in progress reads "Dec 2026 (so far)" wherever the month is named in full.
   const inProgress = new Set(months.filter((m) => m.inProgress).map((m) => m.month));
-  const fullMonth = (month: string) => (inProgress.has(month) ? t("charts.revenue.soFar", { month: monthLabel(month) }) : monthLabel(month));
+  const fullMonth = (month: string) =>
+    inProgress.has(month) ? t("charts.revenue.soFar", { month: monthLabel(month) }) : monthLabel(month);
   // Axis ticks in whole, compact amounts (€40K); tooltips keep the exact amount.
   const axisMoney = useMemo(() => {
-    const compact = new Intl.NumberFormat(format.locale, { style: "currency", currency, notation: "compact", maximumFractionDigits: 1 });
-    return (value: string | number | null) => (value === null ? "" : compact.format(minorToDecimal(Math.round(Number(value)), currency) as unknown as number));
+    const compact = new Intl.NumberFormat(format.locale, {
+      style: "currency",
+      currency,
+      notation: "compact",
+      maximumFractionDigits: 1,
+    });
+    return (value: string | number | null) =>
+      value === null ? "" : compact.format(minorToDecimal(Math.round(Number(value)), currency) as unknown as number);
   }, [format.locale, currency]);
   return (
     <ChartFrame
@@ -100,7 +122,12 @@ export function RevenueChart({ months, currency }: { months: MonthlyRevenue[]; c
       table={{
         caption: t("charts.revenue.title"),
         headings: [t("charts.month"), t("charts.revenue.new"), t("charts.revenue.returning"), t("charts.revenue.guests")],
-        rows: months.map((m) => [fullMonth(m.month), money(m.netRevenueNew), money(m.netRevenueReturning), money(m.netRevenueGuest)]),
+        rows: months.map((m) => [
+          fullMonth(m.month),
+          money(m.netRevenueNew),
+          money(m.netRevenueReturning),
+          money(m.netRevenueGuest),
+        ]),
       }}
     >
       <BarChart
@@ -137,7 +164,12 @@ export function RetentionCurveChart({ curve }: { curve: RetentionPoint[] }) {
       <LineChart
         theme="Light"
         // Month 0 is every cohort's first order (100 %); the curve starts at the first month after.
-        data={[{ name: t("charts.retention.series"), data: curve.filter((p) => p.month > 0).map((p) => ({ key: p.month, value: p.percent })) }]}
+        data={[
+          {
+            name: t("charts.retention.series"),
+            data: curve.filter((p) => p.month > 0).map((p) => ({ key: p.month, value: p.percent })),
+          },
+        ]}
         xAxisOptions={{ labelFormatter: month }}
         yAxisOptions={{ labelFormatter: percent }}
         tooltipOptions={{ valueFormatter: percent, titleFormatter: month }}
@@ -188,7 +220,10 @@ export function BacktestChart({ rows, from }: { rows: BacktestRow[]; from: strin
   const last = rows.at(-1)?.repeatPurchases;
   const group = (count: number) => t(count === last ? "backtest.chart.repeatOrMore" : "backtest.chart.repeat", { count });
   const orders = (value: string | number | null) => (value === null ? "" : format.decimal(Number(value), 2));
-  const series = (name: string, value: (row: BacktestRow) => number) => ({ name, data: rows.map((row) => ({ key: group(row.repeatPurchases), value: value(row) })) });
+  const series = (name: string, value: (row: BacktestRow) => number) => ({
+    name,
+    data: rows.map((row) => ({ key: group(row.repeatPurchases), value: value(row) })),
+  });
   return (
     <ChartFrame
       id="chart-backtest"
@@ -200,7 +235,10 @@ export function BacktestChart({ rows, from }: { rows: BacktestRow[]; from: strin
     >
       <BarChart
         theme="Light"
-        data={[series(t("backtest.chart.actual"), (row) => row.actual), { ...series(t("backtest.chart.predicted"), (row) => row.predicted), color: PREDICTED_COLOR }]}
+        data={[
+          series(t("backtest.chart.actual"), (row) => row.actual),
+          { ...series(t("backtest.chart.predicted"), (row) => row.predicted), color: PREDICTED_COLOR },
+        ]}
         yAxisOptions={{ labelFormatter: orders }}
         tooltipOptions={{ valueFormatter: orders }}
         emptyStateText={t("charts.empty")}
@@ -215,7 +253,9 @@ export function OrderGapsChart({ distributions }: { distributions: GapDistributi
   const format = useFormat();
   const buckets = distributions[0]?.histogram ?? [];
   const range = (bucket: GapDistribution["histogram"][number]) =>
-    bucket.toDays === null ? t("gaps.above", { from: bucket.fromDays - 1 }) : t("gaps.range", { from: bucket.fromDays, to: bucket.toDays });
+    bucket.toDays === null
+      ? t("gaps.above", { from: bucket.fromDays - 1 })
+      : t("gaps.range", { from: bucket.fromDays, to: bucket.toDays });
   const count = (value: string | number | null) => (value === null ? "" : format.number(Number(value)));
   const series = distributions.map((d, i) => ({
     name: t(`gaps.${d.step}`),
@@ -231,7 +271,13 @@ export function OrderGapsChart({ distributions }: { distributions: GapDistributi
         rows: buckets.map((bucket, b) => [range(bucket), ...distributions.map((d) => count(d.histogram[b].customers))]),
       }}
     >
-      <BarChart theme="Light" data={series} yAxisOptions={{ labelFormatter: count }} tooltipOptions={{ valueFormatter: count }} emptyStateText={t("charts.empty")} />
+      <BarChart
+        theme="Light"
+        data={series}
+        yAxisOptions={{ labelFormatter: count }}
+        tooltipOptions={{ valueFormatter: count }}
+        emptyStateText={t("charts.empty")}
+      />
     </ChartFrame>
   );
 }

@@ -34,7 +34,12 @@ function useKpiValue(currency: string) {
 function Change({ change, label, figure }: { change: number | null; label: "vsPrevious" | "vsYearAgo"; figure: KpiFigure }) {
   const { t } = useTranslation("dashboard");
   const { locale } = useFormat();
-  if (change === null) return <Text as="p" variant="bodySm" tone="subdued">{t(`change.${label}`, { change: t("change.none") })}</Text>;
+  if (change === null)
+    return (
+      <Text as="p" variant="bodySm" tone="subdued">
+        {t(`change.${label}`, { change: t("change.none") })}
+      </Text>
+    );
   const signed = new Intl.NumberFormat(locale, {
     signDisplay: "exceptZero",
     maximumFractionDigits: 1,
@@ -46,7 +51,12 @@ function Change({ change, label, figure }: { change: number | null; label: "vsPr
   return (
     <Text as="p" variant="bodySm" tone={good === null ? "subdued" : good ? "success" : "critical"}>
       {t(`change.${label}`, { change: text })}
-      {good !== null && <Text as="span" visuallyHidden> ({t(good ? "change.better" : "change.worse")})</Text>}
+      {good !== null && (
+        <Text as="span" visuallyHidden>
+          {" "}
+          ({t(good ? "change.better" : "change.worse")})
+        </Text>
+      )}
     </Text>
   );
 }
@@ -58,13 +68,19 @@ export function KpiCard({ figure, currency, lookbackDays }: { figure: KpiFigure;
   return (
     <Card>
       <BlockStack gap="150">
-        <Text as="h2" variant="headingSm">{t(`kpis.${figure.name}.label`, { days: lookbackDays })}</Text>
-        <Text as="p" variant="headingXl" id={`kpi-${figure.name}`}>{value(figure.value, figure.format)}</Text>
+        <Text as="h2" variant="headingSm">
+          {t(`kpis.${figure.name}.label`, { days: lookbackDays })}
+        </Text>
+        <Text as="p" variant="headingXl" id={`kpi-${figure.name}`}>
+          {value(figure.value, figure.format)}
+        </Text>
         <InlineStack gap="300">
           <Change change={figure.vsPrevious} label="vsPrevious" figure={figure} />
           <Change change={figure.vsYearAgo} label="vsYearAgo" figure={figure} />
         </InlineStack>
-        <Text as="p" variant="bodySm" tone="subdued">{t(`kpis.${figure.name}.help`)}</Text>
+        <Text as="p" variant="bodySm" tone="subdued">
+          {t(`kpis.${figure.name}.help`)}
+        </Text>
       </BlockStack>
     </Card>
   );

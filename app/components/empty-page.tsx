@@ -4,7 +4,17 @@ import type { ReactNode } from "react";
 
 const EMPTY_STATE_IMAGE = "https://cdn.shopify.com/s/files/1/0262/4071/2726/files/emptystate-files.png";
 
-export function EmptyPage({ title, heading, action, children }: { title: string; heading: string; action: { content: string; url: string }; children: ReactNode }) {
+export function EmptyPage({
+  title,
+  heading,
+  action,
+  children,
+}: {
+  title: string;
+  heading: string;
+  action: { content: string; url: string };
+  children: ReactNode;
+}) {
   return (
     <Page title={title}>
       <Card>

@@ -14,9 +14,17 @@ const GROUPS = ["members", "holdout", "nonMembers"] as const;
 function Figure({ id, label, value, help }: { id: string; label: string; value: string; help?: string }) {
   return (
     <BlockStack gap="100">
-      <Text as="h3" variant="headingSm" tone="subdued">{label}</Text>
-      <Text as="p" variant="headingLg" id={id}>{value}</Text>
-      {help && <Text as="p" variant="bodySm" tone="subdued">{help}</Text>}
+      <Text as="h3" variant="headingSm" tone="subdued">
+        {label}
+      </Text>
+      <Text as="p" variant="headingLg" id={id}>
+        {value}
+      </Text>
+      {help && (
+        <Text as="p" variant="bodySm" tone="subdued">
+          {help}
+        </Text>
+      )}
     </BlockStack>
   );
 }
@@ -38,8 +46,12 @@ export function CustomerGroupsCard({ performance }: { performance: Performance }
     <Card>
       <BlockStack gap="400">
         <BlockStack gap="100">
-          <Text as="h2" variant="headingMd">{t("overview.groups.title")}</Text>
-          <Text as="p" tone="subdued">{t("overview.groups.help")}</Text>
+          <Text as="h2" variant="headingMd">
+            {t("overview.groups.title")}
+          </Text>
+          <Text as="p" tone="subdued">
+            {t("overview.groups.help")}
+          </Text>
         </BlockStack>
         <Box minHeight="240px">
           {mounted ? (
@@ -57,12 +69,23 @@ export function CustomerGroupsCard({ performance }: { performance: Performance }
         </Box>
         <DataTable
           columnContentTypes={["text", "numeric", "numeric", "numeric"]}
-          headings={[t("overview.groups.group"), t("overview.groups.customers"), t("overview.groups.repeatRate"), t("overview.groups.revenuePerCustomer")]}
+          headings={[
+            t("overview.groups.group"),
+            t("overview.groups.customers"),
+            t("overview.groups.repeatRate"),
+            t("overview.groups.revenuePerCustomer"),
+          ]}
           rows={GROUPS.map((group) => [
             t(`overview.groups.${group}`),
-            <span key="customers" id={`group-${group}-customers`}>{format.number(customers[group].customers)}</span>,
-            <span key="rate" id={`group-${group}-rate`}>{rate(customers[group].repeatPurchaseRate)}</span>,
-            customers[group].netRevenuePerCustomer === null ? dash : format.money(customers[group].netRevenuePerCustomer, currency),
+            <span key="customers" id={`group-${group}-customers`}>
+              {format.number(customers[group].customers)}
+            </span>,
+            <span key="rate" id={`group-${group}-rate`}>
+              {rate(customers[group].repeatPurchaseRate)}
+            </span>,
+            customers[group].netRevenuePerCustomer === null
+              ? dash
+              : format.money(customers[group].netRevenuePerCustomer, currency),
           ])}
         />
       </BlockStack>
@@ -75,7 +98,10 @@ export function HoldoutLiftCard({ performance }: { performance: Performance }) {
   const format = useFormat();
   const { holdoutLift: lift, customers } = performance;
   const signed = (value: number) => `${value > 0 ? "+" : ""}${format.number(value, 1)}`;
-  const counts = (group: (typeof GROUPS)[number]) => ({ repeaters: customers[group].repeaters, others: customers[group].customers - customers[group].repeaters });
+  const counts = (group: (typeof GROUPS)[number]) => ({
+    repeaters: customers[group].repeaters,
+    others: customers[group].customers - customers[group].repeaters,
+  });
   let note: string | null = null;
   if (lift.lift === null) note = t(customers.members.customers === 0 ? "overview.lift.noMembers" : "overview.lift.noHoldout");
   else if (!lift.enough) {
@@ -90,8 +116,12 @@ export function HoldoutLiftCard({ performance }: { performance: Performance }) {
   return (
     <Card>
       <BlockStack gap="300">
-        <Text as="h2" variant="headingMd">{t("overview.lift.title")}</Text>
-        <Text as="p" tone="subdued">{t("overview.lift.help")}</Text>
+        <Text as="h2" variant="headingMd">
+          {t("overview.lift.title")}
+        </Text>
+        <Text as="p" tone="subdued">
+          {t("overview.lift.help")}
+        </Text>
         {lift.lift !== null && lift.ci95 !== null && (
           <Figure
             id="holdout-lift"
@@ -100,7 +130,11 @@ export function HoldoutLiftCard({ performance }: { performance: Performance }) {
             help={t("overview.lift.interval", { low: signed(lift.ci95[0]), high: signed(lift.ci95[1]) })}
           />
         )}
-        {note && <Text as="p" id="holdout-lift-note">{note}</Text>}
+        {note && (
+          <Text as="p" id="holdout-lift-note">
+            {note}
+          </Text>
+        )}
       </BlockStack>
     </Card>
   );
@@ -120,7 +154,9 @@ export function PointsCard({ performance }: { performance: Performance }) {
   return (
     <Card>
       <BlockStack gap="400">
-        <Text as="h2" variant="headingMd">{t("overview.points.title")}</Text>
+        <Text as="h2" variant="headingMd">
+          {t("overview.points.title")}
+        </Text>
         <InlineGrid columns={{ xs: 2, md: 5 }} gap="400">
           {figures.map(([name, value]) => (
             // `|| 0`: a negated empty sum is -0, which Intl writes as "-0".

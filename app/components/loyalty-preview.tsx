@@ -10,49 +10,80 @@ export function LoyaltyPreview({ preview }: { preview: StorefrontPreview }) {
     <Card>
       <BlockStack gap="400" id="storefront-preview">
         <BlockStack gap="100">
-          <Text as="h2" variant="headingMd">{t("preview.title")}</Text>
-          <Text as="p" variant="bodySm" tone="subdued">{t("preview.help")}</Text>
+          <Text as="h2" variant="headingMd">
+            {t("preview.title")}
+          </Text>
+          <Text as="p" variant="bodySm" tone="subdued">
+            {t("preview.help")}
+          </Text>
         </BlockStack>
         <BlockStack gap="200">
-          <Text as="h3" variant="headingSm">{t("preview.earnTitle")}</Text>
+          <Text as="h3" variant="headingSm">
+            {t("preview.earnTitle")}
+          </Text>
           {preview.earn.length ? (
-            <List>{preview.earn.map((item) => <List.Item key={item.key + text(item)}>{text(item)}</List.Item>)}</List>
+            <List>
+              {preview.earn.map((item) => (
+                <List.Item key={item.key + text(item)}>{text(item)}</List.Item>
+              ))}
+            </List>
           ) : (
-            <Text as="p" tone="subdued">{t("preview.earnNone")}</Text>
+            <Text as="p" tone="subdued">
+              {t("preview.earnNone")}
+            </Text>
           )}
         </BlockStack>
         <BlockStack gap="200">
-          <Text as="h3" variant="headingSm">{t("preview.rewardsTitle")}</Text>
+          <Text as="h3" variant="headingSm">
+            {t("preview.rewardsTitle")}
+          </Text>
           {preview.rewards.length ? (
             <List>
               {preview.rewards.map((reward, index) => (
                 <List.Item key={index}>
-                  <Text as="span" fontWeight="semibold">{t("preview.reward.title", { name: reward.name, cost: text(reward.cost) })}</Text>
+                  <Text as="span" fontWeight="semibold">
+                    {t("preview.reward.title", { name: reward.name, cost: text(reward.cost) })}
+                  </Text>
                   <br />
                   {[text(reward.offer), ...reward.conditions.map(text)].join(" · ")}
                 </List.Item>
               ))}
             </List>
           ) : (
-            <Text as="p" tone="subdued">{t("preview.rewardsNone")}</Text>
+            <Text as="p" tone="subdued">
+              {t("preview.rewardsNone")}
+            </Text>
           )}
         </BlockStack>
         {preview.tiers.length > 0 && preview.tierWindow && (
           <BlockStack gap="200">
-            <Text as="h3" variant="headingSm">{t("preview.tiersTitle")}</Text>
+            <Text as="h3" variant="headingSm">
+              {t("preview.tiersTitle")}
+            </Text>
             <List>
               {preview.tiers.map((tier, index) => (
                 <List.Item key={index}>
-                  {[t("preview.tier.title", { name: tier.name, threshold: text(tier.threshold) }), tier.multiplier && text(tier.multiplier)].filter(Boolean).join(" · ")}
+                  {[
+                    t("preview.tier.title", { name: tier.name, threshold: text(tier.threshold) }),
+                    tier.multiplier && text(tier.multiplier),
+                  ]
+                    .filter(Boolean)
+                    .join(" · ")}
                 </List.Item>
               ))}
             </List>
-            <Text as="p" variant="bodySm">{text(preview.tierWindow)}</Text>
+            <Text as="p" variant="bodySm">
+              {text(preview.tierWindow)}
+            </Text>
           </BlockStack>
         )}
         {preview.notes.length > 0 && (
           <BlockStack gap="100">
-            {preview.notes.map((note) => <Text as="p" variant="bodySm" key={note.key}>{text(note)}</Text>)}
+            {preview.notes.map((note) => (
+              <Text as="p" variant="bodySm" key={note.key}>
+                {text(note)}
+              </Text>
+            ))}
           </BlockStack>
         )}
       </BlockStack>

@@ -1,6 +1,17 @@
 // The sections of the program settings page. Each edits its part of the ProgramForm (text as the
 // merchant types it) and shows the messages for its fields next to them.
-import { BlockStack, Button, Card, Checkbox, FormLayout, InlineGrid, InlineStack, Select, Text, TextField } from "@shopify/polaris";
+import {
+  BlockStack,
+  Button,
+  Card,
+  Checkbox,
+  FormLayout,
+  InlineGrid,
+  InlineStack,
+  Select,
+  Text,
+  TextField,
+} from "@shopify/polaris";
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { useFormat } from "../i18n/use-format";
@@ -32,8 +43,14 @@ function Section({ id, title, help, children }: { id: string; title: string; hel
     <Card>
       <BlockStack gap="400" id={id}>
         <BlockStack gap="100">
-          <Text as="h2" variant="headingMd">{title}</Text>
-          {help && <Text as="p" tone="subdued">{help}</Text>}
+          <Text as="h2" variant="headingMd">
+            {title}
+          </Text>
+          {help && (
+            <Text as="p" tone="subdued">
+              {help}
+            </Text>
+          )}
         </BlockStack>
         {children}
       </BlockStack>
@@ -42,12 +59,51 @@ function Section({ id, title, help, children }: { id: string; title: string; hel
 }
 
 /** A whole number of points, days or months. */
-function CountField({ label, value, onChange, error, helpText, suffix }: { label: string; value: string; onChange: (value: string) => void; error?: string; helpText?: string; suffix?: string }) {
-  return <TextField label={label} value={value} onChange={onChange} error={error} helpText={helpText} suffix={suffix} autoComplete="off" inputMode="numeric" />;
+function CountField({
+  label,
+  value,
+  onChange,
+  error,
+  helpText,
+  suffix,
+}: {
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  error?: string;
+  helpText?: string;
+  suffix?: string;
+}) {
+  return (
+    <TextField
+      label={label}
+      value={value}
+      onChange={onChange}
+      error={error}
+      helpText={helpText}
+      suffix={suffix}
+      autoComplete="off"
+      inputMode="numeric"
+    />
+  );
 }
 
 /** An amount of the shop currency as typed, shown back formatted once it reads. */
-function MoneyField({ label, value, onChange, error, currency, helpText }: { label: string; value: string; onChange: (value: string) => void; error?: string; currency: string; helpText?: string }) {
+function MoneyField({
+  label,
+  value,
+  onChange,
+  error,
+  currency,
+  helpText,
+}: {
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  error?: string;
+  currency: string;
+  helpText?: string;
+}) {
   const { t } = useTranslation("loyalty");
   const format = useFormat();
   const read = parseMoney(value, currency, format.locale);
@@ -85,20 +141,42 @@ export function EarningSection({ form, onChange, errorOf, currency }: SectionPro
   const { purchase } = form;
   const base = form.settings.purchaseBase;
   const setPurchase = (patch: Partial<ProgramForm["purchase"]>) => onChange({ ...form, purchase: { ...purchase, ...patch } });
-  const setBase = (patch: Partial<typeof base>) => onChange({ ...form, settings: { ...form.settings, purchaseBase: { ...base, ...patch } } });
+  const setBase = (patch: Partial<typeof base>) =>
+    onChange({ ...form, settings: { ...form.settings, purchaseBase: { ...base, ...patch } } });
   return (
     <Section id="section-earning" title={t("settings.earning.title")} help={t("settings.earning.help")}>
       <Checkbox label={t("settings.earning.purchaseOn")} checked={purchase.on} onChange={(on) => setPurchase({ on })} />
       {purchase.on && (
         <FormLayout>
           <FormLayout.Group>
-            <CountField label={t("fields.purchase.points")} value={purchase.points} onChange={(points) => setPurchase({ points })} error={errorOf("purchase.points")} />
-            <MoneyField label={t("fields.purchase.perAmount")} value={purchase.perAmount} onChange={(perAmount) => setPurchase({ perAmount })} error={errorOf("purchase.perAmount")} currency={currency} />
+            <CountField
+              label={t("fields.purchase.points")}
+              value={purchase.points}
+              onChange={(points) => setPurchase({ points })}
+              error={errorOf("purchase.points")}
+            />
+            <MoneyField
+              label={t("fields.purchase.perAmount")}
+              value={purchase.perAmount}
+              onChange={(perAmount) => setPurchase({ perAmount })}
+              error={errorOf("purchase.perAmount")}
+              currency={currency}
+            />
           </FormLayout.Group>
           <BlockStack gap="100">
-            <Text as="h3" variant="headingSm">{t("settings.earning.baseTitle")}</Text>
-            <Checkbox label={t("settings.earning.includeShipping")} checked={base.includeShipping} onChange={(includeShipping) => setBase({ includeShipping })} />
-            <Checkbox label={t("settings.earning.includeTax")} checked={base.includeTax} onChange={(includeTax) => setBase({ includeTax })} />
+            <Text as="h3" variant="headingSm">
+              {t("settings.earning.baseTitle")}
+            </Text>
+            <Checkbox
+              label={t("settings.earning.includeShipping")}
+              checked={base.includeShipping}
+              onChange={(includeShipping) => setBase({ includeShipping })}
+            />
+            <Checkbox
+              label={t("settings.earning.includeTax")}
+              checked={base.includeTax}
+              onChange={(includeTax) => setBase({ includeTax })}
+            />
             <Checkbox
               label={t("settings.earning.beforeDiscounts")}
               helpText={t("settings.earning.beforeDiscountsHelp")}
@@ -122,7 +200,11 @@ export function BonusSection({ form, onChange, errorOf }: SectionProps) {
     <Section id="section-bonuses" title={t("settings.bonuses.title")} help={t("settings.bonuses.help")}>
       {FIXED_BONUSES.map((kind) => (
         <InlineGrid key={kind} columns={{ xs: 1, sm: "2fr 1fr" }} gap="300" alignItems="center">
-          <Checkbox label={t(`settings.bonuses.${kind}`)} checked={form.bonuses[kind].on} onChange={(on) => setBonus(kind, { on })} />
+          <Checkbox
+            label={t(`settings.bonuses.${kind}`)}
+            checked={form.bonuses[kind].on}
+            onChange={(on) => setBonus(kind, { on })}
+          />
           {form.bonuses[kind].on && (
             <CountField
               label={t(`fields.bonuses.${kind}.points`)}
@@ -134,7 +216,9 @@ export function BonusSection({ form, onChange, errorOf }: SectionProps) {
           )}
         </InlineGrid>
       ))}
-      <Text as="h3" variant="headingSm">{t("settings.bonuses.customTitle")}</Text>
+      <Text as="h3" variant="headingSm">
+        {t("settings.bonuses.customTitle")}
+      </Text>
       {form.custom.map((rule, index) => (
         <InlineGrid key={rule.id} columns={{ xs: 1, sm: "2fr 1fr auto" }} gap="300" alignItems="start">
           <TextField
@@ -145,16 +229,28 @@ export function BonusSection({ form, onChange, errorOf }: SectionProps) {
             placeholder={t("settings.bonuses.customPlaceholder")}
             autoComplete="off"
           />
-          <CountField label={t("fields.custom.points")} value={rule.points} onChange={(points) => setCustom(index, { points })} error={errorOf(`custom[${index}].points`)} suffix={t("settings.pointsUnit")} />
+          <CountField
+            label={t("fields.custom.points")}
+            value={rule.points}
+            onChange={(points) => setCustom(index, { points })}
+            error={errorOf(`custom[${index}].points`)}
+            suffix={t("settings.pointsUnit")}
+          />
           <div style={{ paddingTop: 24 }}>
-            <Button variant="tertiary" tone="critical" onClick={() => onChange({ ...form, custom: removeAt(form.custom, index) })}>
+            <Button
+              variant="tertiary"
+              tone="critical"
+              onClick={() => onChange({ ...form, custom: removeAt(form.custom, index) })}
+            >
               {t("settings.remove")}
             </Button>
           </div>
         </InlineGrid>
       ))}
       <InlineStack>
-        <Button onClick={() => onChange({ ...form, custom: [...form.custom, newCustomRule()] })}>{t("settings.bonuses.addCustom")}</Button>
+        <Button onClick={() => onChange({ ...form, custom: [...form.custom, newCustomRule()] })}>
+          {t("settings.bonuses.addCustom")}
+        </Button>
       </InlineStack>
     </Section>
   );
@@ -178,9 +274,14 @@ export function PointsLifeSection({ form, onChange, errorOf }: SectionProps) {
         <FormLayout.Group>
           <Select
             label={t("fields.settings.expiry.mode")}
-            options={(["never", "inactivity", "batch"] as const).map((mode) => ({ value: mode, label: t(`settings.points.expiry.${mode}`) }))}
+            options={(["never", "inactivity", "batch"] as const).map((mode) => ({
+              value: mode,
+              label: t(`settings.points.expiry.${mode}`),
+            }))}
             value={settings.expiry.mode}
-            onChange={(mode) => setSettings({ expiry: { ...settings.expiry, mode: mode as ProgramForm["settings"]["expiry"]["mode"] } })}
+            onChange={(mode) =>
+              setSettings({ expiry: { ...settings.expiry, mode: mode as ProgramForm["settings"]["expiry"]["mode"] } })
+            }
             error={errorOf("settings.expiry.mode")}
           />
           {settings.expiry.mode !== "never" && (
@@ -203,7 +304,8 @@ export function TiersSection({ form, onChange, errorOf, currency }: SectionProps
   const { t } = useTranslation("loyalty");
   const { settings } = form;
   const spend = settings.tierBasis.metric === "spend";
-  const setTier = (index: number, patch: Partial<TierForm>) => onChange({ ...form, tiers: replaceAt(form.tiers, index, { ...form.tiers[index]!, ...patch }) });
+  const setTier = (index: number, patch: Partial<TierForm>) =>
+    onChange({ ...form, tiers: replaceAt(form.tiers, index, { ...form.tiers[index]!, ...patch }) });
   const setSettings = (patch: Partial<ProgramForm["settings"]>) => onChange({ ...form, settings: { ...settings, ...patch } });
   return (
     <Section id="section-tiers" title={t("settings.tiers.title")} help={t("settings.tiers.help")}>
@@ -211,15 +313,25 @@ export function TiersSection({ form, onChange, errorOf, currency }: SectionProps
         <FormLayout.Group>
           <Select
             label={t("fields.settings.tierBasis.metric")}
-            options={(["points", "spend"] as const).map((metric) => ({ value: metric, label: t(`settings.tiers.metric.${metric}`) }))}
+            options={(["points", "spend"] as const).map((metric) => ({
+              value: metric,
+              label: t(`settings.tiers.metric.${metric}`),
+            }))}
             value={settings.tierBasis.metric}
             onChange={(metric) => setSettings({ tierBasis: { ...settings.tierBasis, metric: metric as "points" | "spend" } })}
           />
           <Select
             label={t("fields.settings.tierBasis.window")}
-            options={(["lifetime", "calendar_year", "rolling_12_months"] as const).map((window) => ({ value: window, label: t(`settings.tiers.window.${window}`) }))}
+            options={(["lifetime", "calendar_year", "rolling_12_months"] as const).map((window) => ({
+              value: window,
+              label: t(`settings.tiers.window.${window}`),
+            }))}
             value={settings.tierBasis.window}
-            onChange={(window) => setSettings({ tierBasis: { ...settings.tierBasis, window: window as ProgramForm["settings"]["tierBasis"]["window"] } })}
+            onChange={(window) =>
+              setSettings({
+                tierBasis: { ...settings.tierBasis, window: window as ProgramForm["settings"]["tierBasis"]["window"] },
+              })
+            }
           />
         </FormLayout.Group>
         <CountField
@@ -230,20 +342,47 @@ export function TiersSection({ form, onChange, errorOf, currency }: SectionProps
           helpText={t("settings.tiers.retentionHelp")}
           suffix={t("settings.monthsUnit")}
         />
-        <Checkbox label={t("fields.settings.tierTag")} helpText={t("settings.tiers.tagHelp")} checked={settings.tierTag} onChange={(tierTag) => setSettings({ tierTag })} />
+        <Checkbox
+          label={t("fields.settings.tierTag")}
+          helpText={t("settings.tiers.tagHelp")}
+          checked={settings.tierTag}
+          onChange={(tierTag) => setSettings({ tierTag })}
+        />
       </FormLayout>
       {form.tiers.map((tier, index) => (
         <BlockStack key={tier.id} gap="200" id={`tier-${index}`}>
           <InlineStack align="space-between" blockAlign="center">
-            <Text as="h3" variant="headingSm">{t("fields.item.tiers", { n: index + 1 })}</Text>
-            <Button variant="tertiary" tone="critical" onClick={() => onChange({ ...form, tiers: removeAt(form.tiers, index) })}>{t("settings.remove")}</Button>
+            <Text as="h3" variant="headingSm">
+              {t("fields.item.tiers", { n: index + 1 })}
+            </Text>
+            <Button variant="tertiary" tone="critical" onClick={() => onChange({ ...form, tiers: removeAt(form.tiers, index) })}>
+              {t("settings.remove")}
+            </Button>
           </InlineStack>
           <InlineGrid columns={{ xs: 1, sm: 3 }} gap="300">
-            <TextField label={t("fields.tiers.name")} value={tier.name} onChange={(name) => setTier(index, { name })} error={errorOf(`tiers[${index}].name`)} autoComplete="off" />
+            <TextField
+              label={t("fields.tiers.name")}
+              value={tier.name}
+              onChange={(name) => setTier(index, { name })}
+              error={errorOf(`tiers[${index}].name`)}
+              autoComplete="off"
+            />
             {spend ? (
-              <MoneyField label={t("fields.tiers.thresholdSpend")} value={tier.threshold} onChange={(threshold) => setTier(index, { threshold })} error={errorOf(`tiers[${index}].threshold`)} currency={currency} />
+              <MoneyField
+                label={t("fields.tiers.thresholdSpend")}
+                value={tier.threshold}
+                onChange={(threshold) => setTier(index, { threshold })}
+                error={errorOf(`tiers[${index}].threshold`)}
+                currency={currency}
+              />
             ) : (
-              <CountField label={t("fields.tiers.threshold")} value={tier.threshold} onChange={(threshold) => setTier(index, { threshold })} error={errorOf(`tiers[${index}].threshold`)} suffix={t("settings.pointsUnit")} />
+              <CountField
+                label={t("fields.tiers.threshold")}
+                value={tier.threshold}
+                onChange={(threshold) => setTier(index, { threshold })}
+                error={errorOf(`tiers[${index}].threshold`)}
+                suffix={t("settings.pointsUnit")}
+              />
             )}
             <TextField
               label={t("fields.tiers.multiplierBasisPoints")}
@@ -267,7 +406,8 @@ export function TiersSection({ form, onChange, errorOf, currency }: SectionProps
 
 export function RewardsSection({ form, onChange, errorOf, currency }: SectionProps) {
   const { t } = useTranslation("loyalty");
-  const setReward = (index: number, patch: Partial<RewardForm>) => onChange({ ...form, rewards: replaceAt(form.rewards, index, { ...form.rewards[index]!, ...patch }) });
+  const setReward = (index: number, patch: Partial<RewardForm>) =>
+    onChange({ ...form, rewards: replaceAt(form.rewards, index, { ...form.rewards[index]!, ...patch }) });
   return (
     <Section id="section-rewards" title={t("settings.rewards.title")} help={t("settings.rewards.help")}>
       {form.rewards.map((reward, index) => {
@@ -275,11 +415,25 @@ export function RewardsSection({ form, onChange, errorOf, currency }: SectionPro
         return (
           <BlockStack key={reward.id} gap="200" id={`reward-${index}`}>
             <InlineStack align="space-between" blockAlign="center">
-              <Text as="h3" variant="headingSm">{t("fields.item.rewards", { n: index + 1 })}</Text>
-              <Button variant="tertiary" tone="critical" onClick={() => onChange({ ...form, rewards: removeAt(form.rewards, index) })}>{t("settings.remove")}</Button>
+              <Text as="h3" variant="headingSm">
+                {t("fields.item.rewards", { n: index + 1 })}
+              </Text>
+              <Button
+                variant="tertiary"
+                tone="critical"
+                onClick={() => onChange({ ...form, rewards: removeAt(form.rewards, index) })}
+              >
+                {t("settings.remove")}
+              </Button>
             </InlineStack>
             <InlineGrid columns={{ xs: 1, sm: 3 }} gap="300">
-              <TextField label={t("fields.rewards.name")} value={reward.name} onChange={(name) => setReward(index, { name })} error={errorOf(`${at}.name`)} autoComplete="off" />
+              <TextField
+                label={t("fields.rewards.name")}
+                value={reward.name}
+                onChange={(name) => setReward(index, { name })}
+                error={errorOf(`${at}.name`)}
+                autoComplete="off"
+              />
               <Select
                 label={t("fields.rewards.kind")}
                 options={REWARD_KINDS.map((kind) => ({ value: kind, label: t(`settings.rewards.kind.${kind}`) }))}
@@ -287,13 +441,31 @@ export function RewardsSection({ form, onChange, errorOf, currency }: SectionPro
                 onChange={(kind) => setReward(index, { kind: kind as RewardForm["kind"] })}
               />
               {reward.kind === "fixed_amount" && (
-                <MoneyField label={t("fields.rewards.value")} value={reward.value} onChange={(value) => setReward(index, { value })} error={errorOf(`${at}.value`)} currency={currency} />
+                <MoneyField
+                  label={t("fields.rewards.value")}
+                  value={reward.value}
+                  onChange={(value) => setReward(index, { value })}
+                  error={errorOf(`${at}.value`)}
+                  currency={currency}
+                />
               )}
               {reward.kind === "percentage" && (
-                <CountField label={t("fields.rewards.percent")} value={reward.percent} onChange={(percent) => setReward(index, { percent })} error={errorOf(`${at}.percent`)} suffix="%" />
+                <CountField
+                  label={t("fields.rewards.percent")}
+                  value={reward.percent}
+                  onChange={(percent) => setReward(index, { percent })}
+                  error={errorOf(`${at}.percent`)}
+                  suffix="%"
+                />
               )}
               {reward.kind === "free_shipping" && <span />}
-              <CountField label={t("fields.rewards.pointsCost")} value={reward.pointsCost} onChange={(pointsCost) => setReward(index, { pointsCost })} error={errorOf(`${at}.pointsCost`)} suffix={t("settings.pointsUnit")} />
+              <CountField
+                label={t("fields.rewards.pointsCost")}
+                value={reward.pointsCost}
+                onChange={(pointsCost) => setReward(index, { pointsCost })}
+                error={errorOf(`${at}.pointsCost`)}
+                suffix={t("settings.pointsUnit")}
+              />
               <MoneyField
                 label={t("fields.rewards.minimumOrder")}
                 value={reward.minimumOrder}
@@ -302,13 +474,21 @@ export function RewardsSection({ form, onChange, errorOf, currency }: SectionPro
                 currency={currency}
                 helpText={reward.minimumOrder.trim() === "" ? t("settings.rewards.noMinimum") : undefined}
               />
-              <CountField label={t("fields.rewards.validDays")} value={reward.validDays} onChange={(validDays) => setReward(index, { validDays })} error={errorOf(`${at}.validDays`)} suffix={t("settings.daysUnit")} />
+              <CountField
+                label={t("fields.rewards.validDays")}
+                value={reward.validDays}
+                onChange={(validDays) => setReward(index, { validDays })}
+                error={errorOf(`${at}.validDays`)}
+                suffix={t("settings.daysUnit")}
+              />
             </InlineGrid>
           </BlockStack>
         );
       })}
       <InlineStack>
-        <Button onClick={() => onChange({ ...form, rewards: [...form.rewards, newReward()] })}>{t("settings.rewards.add")}</Button>
+        <Button onClick={() => onChange({ ...form, rewards: [...form.rewards, newReward()] })}>
+          {t("settings.rewards.add")}
+        </Button>
       </InlineStack>
     </Section>
   );

@@ -11,7 +11,11 @@ import { useAppLocale } from "../root";
 export function PageError({ error }: { error: unknown }) {
   const { t } = i18nFor(useAppLocale());
   const notFound = isRouteErrorResponse(error) && error.status === 404;
-  const message = isRouteErrorResponse(error) ? String(error.data || error.statusText) : error instanceof Error ? error.message : String(error);
+  const message = isRouteErrorResponse(error)
+    ? String(error.data || error.statusText)
+    : error instanceof Error
+      ? error.message
+      : String(error);
   return (
     <Page title={t("appName")}>
       <Banner tone="critical" title={notFound ? t("states.notFound") : t("states.error")}>

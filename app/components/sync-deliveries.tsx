@@ -12,14 +12,22 @@ export function SyncWebhooksCard({ webhooks, timeZone }: { webhooks: SyncStatus[
     <Card padding="0">
       <BlockStack gap="0">
         <div style={{ padding: "var(--p-space-400)" }}>
-          <Text as="h2" variant="headingMd">{t("webhooks.title")}</Text>
+          <Text as="h2" variant="headingMd">
+            {t("webhooks.title")}
+          </Text>
         </div>
         <div id="webhooks-table">
           <IndexTable
             selectable={false}
             itemCount={webhooks.length}
             resourceName={{ singular: t("webhooks.topic"), plural: t("webhooks.topic") }}
-            emptyState={<div style={{ padding: "var(--p-space-400)" }}><Text as="p" tone="subdued">{t("webhooks.none")}</Text></div>}
+            emptyState={
+              <div style={{ padding: "var(--p-space-400)" }}>
+                <Text as="p" tone="subdued">
+                  {t("webhooks.none")}
+                </Text>
+              </div>
+            }
             headings={[
               { title: t("webhooks.topic") },
               { title: t("webhooks.lastReceived") },
@@ -34,10 +42,14 @@ export function SyncWebhooksCard({ webhooks, timeZone }: { webhooks: SyncStatus[
                 </IndexTable.Cell>
                 <IndexTable.Cell>{w.lastReceivedAt ? format.dateTime(w.lastReceivedAt, timeZone) : "—"}</IndexTable.Cell>
                 <IndexTable.Cell>
-                  <Text as="span" alignment="end" numeric>{format.number(w.count)}</Text>
+                  <Text as="span" alignment="end" numeric>
+                    {format.number(w.count)}
+                  </Text>
                 </IndexTable.Cell>
                 <IndexTable.Cell>
-                  <Text as="span" alignment="end" numeric tone={w.failures ? "critical" : undefined}>{format.number(w.failures)}</Text>
+                  <Text as="span" alignment="end" numeric tone={w.failures ? "critical" : undefined}>
+                    {format.number(w.failures)}
+                  </Text>
                 </IndexTable.Cell>
               </IndexTable.Row>
             ))}
@@ -59,7 +71,9 @@ function useRetryText(timeZone: string) {
         return t("errors.gaveUp", { attempts: retry.attempts });
       case "scheduled": {
         const next = { attempt: retry.attempts + 1, max: retry.maxAttempts };
-        return retry.nextAttemptAt ? t("errors.scheduled", { ...next, time: format.dateTime(retry.nextAttemptAt, timeZone) }) : t("errors.scheduledSoon", next);
+        return retry.nextAttemptAt
+          ? t("errors.scheduled", { ...next, time: format.dateTime(retry.nextAttemptAt, timeZone) })
+          : t("errors.scheduledSoon", next);
       }
     }
   };
@@ -84,10 +98,16 @@ export function SyncErrorsCard({
     <Card padding="0">
       <div style={{ padding: "var(--p-space-400)" }}>
         <BlockStack gap="100">
-          <Text as="h2" variant="headingMd">{t("errors.title")}</Text>
+          <Text as="h2" variant="headingMd">
+            {t("errors.title")}
+          </Text>
           {errors.total > 0 && (
             <Text as="p" variant="bodySm" tone="subdued">
-              {t("errors.range", { from: format.number(first + 1), to: format.number(first + errors.rows.length), total: format.number(errors.total) })}
+              {t("errors.range", {
+                from: format.number(first + 1),
+                to: format.number(first + errors.rows.length),
+                total: format.number(errors.total),
+              })}
             </Text>
           )}
         </BlockStack>
@@ -98,8 +118,19 @@ export function SyncErrorsCard({
           loading={loading}
           itemCount={errors.rows.length}
           resourceName={{ singular: t("errors.title"), plural: t("errors.title") }}
-          emptyState={<div style={{ padding: "var(--p-space-400)" }}><Text as="p" tone="subdued">{t("errors.none")}</Text></div>}
-          headings={[{ title: t("errors.received") }, { title: t("errors.topic") }, { title: t("errors.error") }, { title: t("errors.retry") }]}
+          emptyState={
+            <div style={{ padding: "var(--p-space-400)" }}>
+              <Text as="p" tone="subdued">
+                {t("errors.none")}
+              </Text>
+            </div>
+          }
+          headings={[
+            { title: t("errors.received") },
+            { title: t("errors.topic") },
+            { title: t("errors.error") },
+            { title: t("errors.retry") },
+          ]}
           pagination={
             errors.total > errors.pageSize
               ? {
@@ -119,7 +150,9 @@ export function SyncErrorsCard({
               </IndexTable.Cell>
               <IndexTable.Cell>
                 <div style={{ maxWidth: 420, whiteSpace: "normal", wordBreak: "break-word" }}>
-                  <Text as="span" tone="critical">{e.error ?? "—"}</Text>
+                  <Text as="span" tone="critical">
+                    {e.error ?? "—"}
+                  </Text>
                 </div>
               </IndexTable.Cell>
               <IndexTable.Cell>{retryText(e.retry)}</IndexTable.Cell>
@@ -136,8 +169,12 @@ function TopicName({ topic }: { topic: string }) {
   const { t } = useTranslation("sync");
   return (
     <BlockStack gap="050">
-      <Text as="span" fontWeight="semibold">{t(`topics.${topic}`, { defaultValue: topic })}</Text>
-      <Text as="span" variant="bodySm" tone="subdued">{topic}</Text>
+      <Text as="span" fontWeight="semibold">
+        {t(`topics.${topic}`, { defaultValue: topic })}
+      </Text>
+      <Text as="span" variant="bodySm" tone="subdued">
+        {topic}
+      </Text>
     </BlockStack>
   );
 }

@@ -55,13 +55,17 @@ export function HistoryImportCard({
     <Card>
       <BlockStack gap="300">
         <InlineStack align="space-between" blockAlign="center">
-          <Text as="h2" variant="headingMd">{t("import.title")}</Text>
+          <Text as="h2" variant="headingMd">
+            {t("import.title")}
+          </Text>
           <Button onClick={() => setConfirming(true)} disabled={active} id="rerun-import">
             {t("import.rerun")}
           </Button>
         </InlineStack>
         {!job ? (
-          <Text as="p" tone="subdued">{t("import.none")}</Text>
+          <Text as="p" tone="subdued">
+            {t("import.none")}
+          </Text>
         ) : (
           <BlockStack gap="200" id="history-import">
             <InlineStack gap="200" blockAlign="center">
@@ -70,11 +74,19 @@ export function HistoryImportCard({
                 {job.source === "file" ? t("import.source.file", { file: job.fileName ?? "" }) : t("import.source.bulk")}
               </Text>
             </InlineStack>
-            <Text as="p" id="orders-imported">{t("import.ordersImported", { count: job.ordersImported, orders: format.number(job.ordersImported) })}</Text>
+            <Text as="p" id="orders-imported">
+              {t("import.ordersImported", { count: job.ordersImported, orders: format.number(job.ordersImported) })}
+            </Text>
             {progress && job.status !== "failed" && (
               <BlockStack gap="100">
-                <ProgressBar progress={progress.percent} tone={job.status === "completed" ? "success" : "highlight"} size="small" />
-                <Text as="p" variant="bodySm" tone="subdued">{t("import.step", { step: progress.step, steps: progress.steps })}</Text>
+                <ProgressBar
+                  progress={progress.percent}
+                  tone={job.status === "completed" ? "success" : "highlight"}
+                  size="small"
+                />
+                <Text as="p" variant="bodySm" tone="subdued">
+                  {t("import.step", { step: progress.step, steps: progress.steps })}
+                </Text>
               </BlockStack>
             )}
             {job.error && <Banner tone="critical">{job.error}</Banner>}
@@ -84,11 +96,17 @@ export function HistoryImportCard({
             </Text>
           </BlockStack>
         )}
-        {active && <Text as="p" variant="bodySm" tone="subdued">{t("import.rerunRunning")}</Text>}
+        {active && (
+          <Text as="p" variant="bodySm" tone="subdued">
+            {t("import.rerunRunning")}
+          </Text>
+        )}
         {status.previousImports.length > 0 && (
           <Box paddingBlockStart="200">
             <BlockStack gap="100">
-              <Text as="h3" variant="headingSm">{t("import.previous")}</Text>
+              <Text as="h3" variant="headingSm">
+                {t("import.previous")}
+              </Text>
               <DataTable
                 columnContentTypes={["text", "text", "numeric"]}
                 headings={[t("import.when"), t("import.state"), t("import.orders")]}
@@ -114,7 +132,9 @@ export function HistoryImportCard({
         secondaryActions={[{ content: t("common:actions.cancel"), onAction: () => setConfirming(false), disabled: submitting }]}
       >
         <Modal.Section>
-          <Text as="p">{status.demo ? t("import.modal.bodyDemo", { file: status.demoFile }) : t("import.modal.bodyShopify")}</Text>
+          <Text as="p">
+            {status.demo ? t("import.modal.bodyDemo", { file: status.demoFile }) : t("import.modal.bodyShopify")}
+          </Text>
         </Modal.Section>
       </Modal>
     </Card>

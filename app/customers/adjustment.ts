@@ -5,14 +5,22 @@ import { MAX_POINTS } from "../loyalty/program";
 export const MAX_REASON = 200;
 
 export type AdjustmentError =
-  | "pointsInvalid" | "pointsZero" | "pointsTooLarge" | "reasonMissing" | "reasonTooLong" | "requestMissing"
+  | "pointsInvalid"
+  | "pointsZero"
+  | "pointsTooLarge"
+  | "reasonMissing"
+  | "reasonTooLong"
+  | "requestMissing"
   // Decided when recording it:
-  | "heldOut" | "noProgram" | "noStaff";
+  | "heldOut"
+  | "noProgram"
+  | "noStaff";
 
 /** Per form field; "form" for what concerns the whole change. */
 export type AdjustmentErrors = Partial<Record<"points" | "reason" | "requestId" | "form", AdjustmentError>>;
 
-export type AdjustmentForm = { ok: true; points: number; reason: string; requestId: string } | { ok: false; errors: AdjustmentErrors };
+export type AdjustmentForm =
+  { ok: true; points: number; reason: string; requestId: string } | { ok: false; errors: AdjustmentErrors };
 
 export function parseAdjustment(fields: { points: unknown; reason: unknown; requestId: unknown }): AdjustmentForm {
   const errors: AdjustmentErrors = {};

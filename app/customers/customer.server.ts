@@ -24,7 +24,16 @@ export async function customerPage(shopDomain: string, gid: string, ordersPage: 
       orderBy: [{ processedAt: "desc" }, { id: "desc" }],
       skip: (ordersPage - 1) * ORDERS_PAGE_SIZE,
       take: ORDERS_PAGE_SIZE,
-      select: { gid: true, name: true, processedAt: true, cancelledAt: true, financialStatus: true, test: true, totalAmount: true, currentSubtotalAmount: true },
+      select: {
+        gid: true,
+        name: true,
+        processedAt: true,
+        cancelledAt: true,
+        financialStatus: true,
+        test: true,
+        totalAmount: true,
+        currentSubtotalAmount: true,
+      },
     }),
     db.order.count({ where: ordersWhere }),
     memberView(shopDomain, gid, now),
@@ -36,7 +45,7 @@ export async function customerPage(shopDomain: string, gid: string, ordersPage: 
       select: { code: true, rewardId: true, points: true, expiresAt: true },
     }),
   ]);
-  const tierName = (id: string | null) => (id === null ? null : tiers.find((tier) => tier.id === id)?.name ?? id);
+  const tierName = (id: string | null) => (id === null ? null : (tiers.find((tier) => tier.id === id)?.name ?? id));
   const iso = (at: Date | null) => at?.toISOString() ?? null;
   const figures = index.byGid.get(gid) ?? null;
   return {
@@ -62,7 +71,7 @@ export async function customerPage(shopDomain: string, gid: string, ordersPage: 
         gid: order.gid,
         name: order.name ?? gidNumber(order.gid),
         processedAt: iso(order.processedAt),
-        status: order.cancelledAt ? "cancelled" : order.financialStatus ?? "unknown",
+        status: order.cancelledAt ? "cancelled" : (order.financialStatus ?? "unknown"),
         test: order.test,
         total: String(order.totalAmount),
         net: String(order.currentSubtotalAmount),
@@ -86,14 +95,22 @@ export async function customerPage(shopDomain: string, gid: string, ordersPage: 
         availableAt: entry.availableAt.toISOString(),
         pending: entry.availableAt > now,
       })),
-      tierChanges: member.tierChanges.reverse().map((change) => ({ kind: change.kind, from: tierName(change.from), to: tierName(change.to), at: change.at.toISOString() })),
+      tierChanges: member.tierChanges.reverse().map((change) => ({
+        kind: change.kind,
+        from: tierName(change.from),
+        to: tierName(change.to),
+        at: change.at.toISOString(),
+      })),
       codes: codes.map((code) => ({ ...code, expiresAt: code.expiresAt.toISOString() })),
     },
   };
 }
 
 /** Recorded; refused with a code per field; or a deduction beyond the available balance, to confirm. */
-export type AdjustResult = { ok: true; points: number } | { ok: false; errors: AdjustmentErrors } | { ok: false; confirm: { available: number; points: number } };
+export type AdjustResult =
+  | { ok: true; points: number }
+  | { ok: false; errors: AdjustmentErrors }
+  | { ok: false; confirm: { available: number; points: number } };
 
 /** A staff member's change; the same requestId records it once. null: the shop has no such customer. */
 export async function adjustCustomerPoints(
@@ -104,6 +121,7 @@ export async function adjustCustomerPoints(
   const result = await adjustPoints(shopDomain, actor, input);
   if (result.ok) return { ok: true, points: result.entry.points };
   if (result.code === "unknownCustomer") return null;
-  if (result.code === "shortfallUnconfirmed") return { ok: false, confirm: { available: result.params.available, points: input.points } };
+  if (result.code === "shortfallUnconfirmed")
+    return { ok: false, confirm: { available: result.params.available, points: input.points } };
   return { ok: false, errors: { form: result.code } };
 }

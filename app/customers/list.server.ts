@@ -62,8 +62,12 @@ export async function customerIndex(shopDomain: string): Promise<ShopIndex> {
   ]);
   // Segments move with the day (recency), the rows with any order, fit or customer change.
   const key = [
-    facts.calendar.zone, facts.version, facts.calendar.dayOf(Date.now()), fit?.fittedAt.getTime(),
-    customers._count._all, customers._max.updatedAt?.getTime(),
+    facts.calendar.zone,
+    facts.version,
+    facts.calendar.dayOf(Date.now()),
+    fit?.fittedAt.getTime(),
+    customers._count._all,
+    customers._max.updatedAt?.getTime(),
   ].join("|");
   const cached = indexes.get(shopDomain);
   if (cached?.key === key) return cached.index;
@@ -137,7 +141,10 @@ async function searchMatches(shopDomain: string, search: string): Promise<Set<nu
   const byText = search.split(/\s+/).filter(Boolean).map(wordMatches).join(" AND ");
   const gid = customerGidParam(search);
   const byId = gid ? ` OR "gid" = ${p(gid)}` : "";
-  const found = await db.$queryRawUnsafe<{ id: number }[]>(`SELECT "id" FROM "Customer" WHERE "shopDomain" = ${param(db, 1)} AND (${byText}${byId})`, ...values);
+  const found = await db.$queryRawUnsafe<{ id: number }[]>(
+    `SELECT "id" FROM "Customer" WHERE "shopDomain" = ${param(db, 1)} AND (${byText}${byId})`,
+    ...values,
+  );
   return new Set(found.map((customer) => Number(customer.id)));
 }
 
@@ -273,11 +280,18 @@ async function listContext(shopDomain: string, index: ShopIndex, query: ListQuer
     query.tiers.length || query.membership ? allStandings(shopDomain) : undefined,
     query.sort === "points" ? allBalances(shopDomain, now) : undefined,
   ]);
-  return { searchMatches: matches, members: standings && standingsByPosition(index, standings), points: balances?.points, balances };
+  return {
+    searchMatches: matches,
+    members: standings && standingsByPosition(index, standings),
+    points: balances?.points,
+    balances,
+  };
 }
 
 function orderFor(index: ShopIndex, query: ListQuery, context: RequestContext): Int32Array {
-  return context.balances ? pointsOrder(index, context.balances, query.direction) : cachedOrder(index, query.sort, query.direction);
+  return context.balances
+    ? pointsOrder(index, context.balances, query.direction)
+    : cachedOrder(index, query.sort, query.direction);
 }
 
 export interface ListedCustomer extends CustomerRow {
@@ -296,25 +310,30 @@ export async function listCustomers(shopDomain: string, query: ListQuery, now = 
   const ids = page.rows.map((row) => row.id);
   const gids = page.rows.map((row) => row.gid);
   const [people, members, points, tiers] = await Promise.all([
-    db.customer.findMany({ where: { shopDomain, id: { in: ids }, deletedAt: null, redactedAt: null }, select: { id: true, firstName: true, lastName: true, email: true } }),
+    db.customer.findMany({
+      where: { shopDomain, id: { in: ids }, deletedAt: null, redactedAt: null },
+      select: { id: true, firstName: true, lastName: true, email: true },
+    }),
     memberStandings(shopDomain, gids),
     availablePoints(shopDomain, now, gids),
     tierNames(shopDomain),
   ]);
   const person = new Map(people.map((p) => [p.id, p]));
   // A customer erased since the rows were built is left out (the rows may be one rebuild behind).
-  const rows = page.rows.filter((row) => person.has(row.id)).map((row): ListedCustomer => {
-    const who = person.get(row.id)!;
-    const member = members.get(row.gid);
-    return {
-      ...row,
-      name: displayName(who),
-      email: who.email,
-      points: member && !member.heldOut ? points.get(row.gid) ?? 0 : null,
-      tier: member?.tierId && !member.heldOut ? tiers.get(member.tierId) ?? member.tierId : null,
-      heldOut: member?.heldOut ?? false,
-    };
-  });
+  const rows = page.rows
+    .filter((row) => person.has(row.id))
+    .map((row): ListedCustomer => {
+      const who = person.get(row.id)!;
+      const member = members.get(row.gid);
+      return {
+        ...row,
+        name: displayName(who),
+        email: who.email,
+        points: member && !member.heldOut ? (points.get(row.gid) ?? 0) : null,
+        tier: member?.tierId && !member.heldOut ? (tiers.get(member.tierId) ?? member.tierId) : null,
+        heldOut: member?.heldOut ?? false,
+      };
+    });
   return { shop: index.shop, ...page, rows, listed: index.rows.length, tiers: [...tiers].map(([id, name]) => ({ id, name })) };
 }
 
@@ -329,7 +348,10 @@ export async function exportCustomers(shopDomain: string, query: ListQuery, now 
   const [rows, erased] = await Promise.all([
     allOf(index.rows, orderFor(index, query, context), matcher(query, context)),
     // The rows may be one rebuild behind an erasure: no erased customer's id leaves in a file.
-    db.customer.findMany({ where: { shopDomain, OR: [{ deletedAt: { not: null } }, { redactedAt: { not: null } }] }, select: { id: true } }),
+    db.customer.findMany({
+      where: { shopDomain, OR: [{ deletedAt: { not: null } }, { redactedAt: { not: null } }] },
+      select: { id: true },
+    }),
   ]);
   const gone = new Set(erased.map((customer) => customer.id));
   const [standings, points, tiers] = await Promise.all([
@@ -339,10 +361,16 @@ export async function exportCustomers(shopDomain: string, query: ListQuery, now 
   ]);
   return {
     shop: index.shop,
-    rows: rows.filter((row) => !gone.has(row.id)).map((row) => {
-      const member = standings.byGid.get(row.gid);
-      const earning = member && !member.heldOut;
-      return { ...row, points: earning ? points.get(row.gid) ?? 0 : null, tier: earning && member.tierId ? tiers.get(member.tierId) ?? member.tierId : null };
-    }),
+    rows: rows
+      .filter((row) => !gone.has(row.id))
+      .map((row) => {
+        const member = standings.byGid.get(row.gid);
+        const earning = member && !member.heldOut;
+        return {
+          ...row,
+          points: earning ? (points.get(row.gid) ?? 0) : null,
+          tier: earning && member.tierId ? (tiers.get(member.tierId) ?? member.tierId) : null,
+        };
+      }),
   };
 }

@@ -18,7 +18,18 @@ import {
 const BIG = "9007199254740993"; // 2^53 + 1: a double would round it
 
 function row(id: number, fields: Partial<CustomerRow> = {}): CustomerRow {
-  return { id, gid: `gid://shopify/Customer/${id}`, orders: 0, netSpend: 0, lastOrder: null, segment: null, pAlive: null, predictedClv: null, risk: null, ...fields };
+  return {
+    id,
+    gid: `gid://shopify/Customer/${id}`,
+    orders: 0,
+    netSpend: 0,
+    lastOrder: null,
+    segment: null,
+    pAlive: null,
+    predictedClv: null,
+    risk: null,
+    ...fields,
+  };
 }
 
 const query = (changes: Partial<ListQuery> = {}): ListQuery => ({ ...DEFAULT_QUERY, ...changes });
@@ -26,17 +37,39 @@ const ids = (rows: CustomerRow[]) => rows.map((r) => r.id);
 
 describe("the list's URL query", () => {
   it("reads every parameter and writes back only what differs from the defaults", () => {
-    const params = new URLSearchParams("q=%20ada%20&segment=champions,loyal&tier=gold&member=member&risk=high&sort=pAlive&direction=asc&page=3");
+    const params = new URLSearchParams(
+      "q=%20ada%20&segment=champions,loyal&tier=gold&member=member&risk=high&sort=pAlive&direction=asc&page=3",
+    );
     const parsed = parseListQuery(params);
-    expect(parsed).toEqual({ search: "ada", segments: ["champions", "loyal"], tiers: ["gold"], membership: "member", risks: ["high"], sort: "pAlive", direction: "asc", page: 3 });
-    expect(listQueryParams(parsed).toString()).toBe("q=ada&segment=champions%2Cloyal&tier=gold&member=member&risk=high&sort=pAlive&direction=asc&page=3");
+    expect(parsed).toEqual({
+      search: "ada",
+      segments: ["champions", "loyal"],
+      tiers: ["gold"],
+      membership: "member",
+      risks: ["high"],
+      sort: "pAlive",
+      direction: "asc",
+      page: 3,
+    });
+    expect(listQueryParams(parsed).toString()).toBe(
+      "q=ada&segment=champions%2Cloyal&tier=gold&member=member&risk=high&sort=pAlive&direction=asc&page=3",
+    );
     expect(parseListQuery(listQueryParams(parsed))).toEqual(parsed);
     expect(parseListQuery(new URLSearchParams())).toEqual(DEFAULT_QUERY);
     expect(listQueryParams(DEFAULT_QUERY).toString()).toBe("");
   });
 
   it("refuses values it does not know, naming the parameter", () => {
-    for (const [search, parameter] of [["sort=name", "sort"], ["segment=vip", "segment"], ["page=0", "page"], ["page=two", "page"], ["direction=up", "direction"], ["member=yes", "member"], ["risk=extreme", "risk"], [`q=${"x".repeat(201)}`, "q"]]) {
+    for (const [search, parameter] of [
+      ["sort=name", "sort"],
+      ["segment=vip", "segment"],
+      ["page=0", "page"],
+      ["page=two", "page"],
+      ["direction=up", "direction"],
+      ["member=yes", "member"],
+      ["risk=extreme", "risk"],
+      [`q=${"x".repeat(201)}`, "q"],
+    ]) {
       expect(() => parseListQuery(new URLSearchParams(search)), search).toThrow(ListQueryError);
       try {
         parseListQuery(new URLSearchParams(search));
@@ -69,7 +102,10 @@ describe("sorting", () => {
   });
 
   it("sorts by points from the balances given, a customer without any at 0", () => {
-    const points = new Map([["gid://shopify/Customer/3", 40], ["gid://shopify/Customer/1", 10]]);
+    const points = new Map([
+      ["gid://shopify/Customer/3", 40],
+      ["gid://shopify/Customer/1", 10],
+    ]);
     expect(sorted("points", "desc", points)).toEqual([3, 1, 2, 4]);
     expect(() => sorted("points", "desc")).toThrow(/balances/);
   });
@@ -92,14 +128,20 @@ describe("filters and pages", () => {
   });
 
   it("combines segment, risk and search", () => {
-    const matches = matcher(query({ search: "x", segments: ["champions"], risks: ["high"] }), { searchMatches: new Set([4, 5, 10, 16, 22]) });
+    const matches = matcher(query({ search: "x", segments: ["champions"], risks: ["high"] }), {
+      searchMatches: new Set([4, 5, 10, 16, 22]),
+    });
     // Champions are the even ids (odd i), high risk every third i: ids 4, 10, 16, 22 of the matches.
     expect(ids(pageOf(rows, order, matches, 1).rows)).toEqual([22, 16, 10, 4]);
   });
 
   it("filters by tier and membership; a held-out customer is in no tier", () => {
     const few = rows.slice(0, 5);
-    const members = [{ tierId: "gold", heldOut: false }, { tierId: null, heldOut: false }, { tierId: "gold", heldOut: true }];
+    const members = [
+      { tierId: "gold", heldOut: false },
+      { tierId: null, heldOut: false },
+      { tierId: "gold", heldOut: true },
+    ];
     const by = (q: Partial<ListQuery>) => ids(few.filter(matcher(query(q), { members })));
     expect(by({ tiers: ["gold"] })).toEqual([1]);
     expect(by({ membership: "member" })).toEqual([1, 2]);
@@ -123,14 +165,31 @@ describe("who a customer is", () => {
 
 describe("the manual adjustment form", () => {
   it("accepts a signed whole number and a reason", () => {
-    expect(parseAdjustment({ points: "+50", reason: " goodwill ", requestId: "r1" })).toEqual({ ok: true, points: 50, reason: "goodwill", requestId: "r1" });
+    expect(parseAdjustment({ points: "+50", reason: " goodwill ", requestId: "r1" })).toEqual({
+      ok: true,
+      points: 50,
+      reason: "goodwill",
+      requestId: "r1",
+    });
     expect(parseAdjustment({ points: "-20", reason: "x", requestId: "r1" })).toMatchObject({ ok: true, points: -20 });
   });
 
   it("names each bad field", () => {
-    expect(parseAdjustment({ points: "0", reason: "", requestId: "r" })).toEqual({ ok: false, errors: { points: "pointsZero", reason: "reasonMissing" } });
-    expect(parseAdjustment({ points: "1.5", reason: "x", requestId: "" })).toEqual({ ok: false, errors: { points: "pointsInvalid", requestId: "requestMissing" } });
-    expect(parseAdjustment({ points: null, reason: "x".repeat(201), requestId: "r" })).toEqual({ ok: false, errors: { points: "pointsInvalid", reason: "reasonTooLong" } });
-    expect(parseAdjustment({ points: "2000000000", reason: "x", requestId: "r" })).toEqual({ ok: false, errors: { points: "pointsTooLarge" } });
+    expect(parseAdjustment({ points: "0", reason: "", requestId: "r" })).toEqual({
+      ok: false,
+      errors: { points: "pointsZero", reason: "reasonMissing" },
+    });
+    expect(parseAdjustment({ points: "1.5", reason: "x", requestId: "" })).toEqual({
+      ok: false,
+      errors: { points: "pointsInvalid", requestId: "requestMissing" },
+    });
+    expect(parseAdjustment({ points: null, reason: "x".repeat(201), requestId: "r" })).toEqual({
+      ok: false,
+      errors: { points: "pointsInvalid", reason: "reasonTooLong" },
+    });
+    expect(parseAdjustment({ points: "2000000000", reason: "x", requestId: "r" })).toEqual({
+      ok: false,
+      errors: { points: "pointsTooLarge" },
+    });
   });
 });

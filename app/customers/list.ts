@@ -38,7 +38,10 @@ export const DEFAULT_QUERY: ListQuery = {
 
 /** A URL parameter the list does not understand: the page says which, rather than guessing. */
 export class ListQueryError extends Error {
-  constructor(readonly parameter: string, readonly value: string) {
+  constructor(
+    readonly parameter: string,
+    readonly value: string,
+  ) {
     super(`${parameter}=${value} is not a valid value`);
   }
 }
@@ -181,7 +184,12 @@ function sortValue(key: SortKey, points?: ReadonlyMap<string, number>): Value {
  * Row positions in the order of `key`: customers without a value (no order, no prediction) come
  * last either way, and ties go by customer id, so every page is stable between requests.
  */
-export function sortedPositions(rows: readonly CustomerRow[], key: SortKey, direction: Direction, points?: ReadonlyMap<string, number>): Int32Array {
+export function sortedPositions(
+  rows: readonly CustomerRow[],
+  key: SortKey,
+  direction: Direction,
+  points?: ReadonlyMap<string, number>,
+): Int32Array {
   const value = sortValue(key, points);
   const values = rows.map(value);
   const sign = direction === "asc" ? 1 : -1;
@@ -220,7 +228,14 @@ export function allOf(rows: readonly CustomerRow[], order: Int32Array, matches: 
 export const gidNumber = (gid: string) => gid.slice(gid.lastIndexOf("/") + 1);
 
 /** Name, then e-mail; a customer without either (a guest stub, an erased name) shows as null and the page uses their id. */
-export function displayName(customer: { firstName: string | null; lastName: string | null; email: string | null }): string | null {
-  const name = [customer.firstName, customer.lastName].map((part) => part?.trim()).filter(Boolean).join(" ");
+export function displayName(customer: {
+  firstName: string | null;
+  lastName: string | null;
+  email: string | null;
+}): string | null {
+  const name = [customer.firstName, customer.lastName]
+    .map((part) => part?.trim())
+    .filter(Boolean)
+    .join(" ");
   return name || customer.email || null;
 }

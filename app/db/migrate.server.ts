@@ -51,7 +51,9 @@ async function migrateSqlite(url: string, migrations: Migration[]): Promise<stri
     const applied: string[] = [];
     const apply = db.transaction((migration: Migration) => {
       const done = db
-        .prepare(`SELECT checksum FROM "_prisma_migrations" WHERE migration_name = ? AND finished_at IS NOT NULL AND rolled_back_at IS NULL`)
+        .prepare(
+          `SELECT checksum FROM "_prisma_migrations" WHERE migration_name = ? AND finished_at IS NOT NULL AND rolled_back_at IS NULL`,
+        )
         .get(migration.name) as { checksum: string } | undefined;
       if (done) return assertSameChecksum(migration, done.checksum);
       db.exec(migration.sql);

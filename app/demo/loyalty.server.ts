@@ -38,13 +38,24 @@ export function demoProgram(launch: Date): ProgramInput {
     rewards: [
       { id: "five-off", name: "€5 off", kind: "fixed_amount", value: 500n, pointsCost: 100, validDays: 30 },
       { id: "free-shipping", name: "Free shipping", kind: "free_shipping", pointsCost: 150, validDays: 30 },
-      { id: "ten-percent", name: "10 % off", kind: "percentage", percent: 10, pointsCost: 250, validDays: 30, minimumOrder: 3000n },
+      {
+        id: "ten-percent",
+        name: "10 % off",
+        kind: "percentage",
+        percent: 10,
+        pointsCost: 250,
+        validDays: 30,
+        minimumOrder: 3000n,
+      },
     ],
   };
 }
 
 /** Seeds the program once; a shop that has one already is left as it is (a second `npm run demo`). */
-export async function seedDemoLoyalty(shopDomain: string, now = new Date()): Promise<{ members: number; entries: number } | null> {
+export async function seedDemoLoyalty(
+  shopDomain: string,
+  now = new Date(),
+): Promise<{ members: number; entries: number } | null> {
   if (await db.loyaltyProgram.findUnique({ where: { shopDomain } })) return null;
   const launch = addMonths(now, -LAUNCHED_MONTHS_AGO);
   await saveProgram(shopDomain, demoProgram(launch), launch);
@@ -67,11 +78,24 @@ export async function seedDemoLoyalty(shopDomain: string, now = new Date()): Pro
         const order = orderState(orderRecord(row), program.settings.purchaseBase);
         if (!order) continue;
         if (!heldOut.has(order.customerGid)) {
-          heldOut.set(order.customerGid, (await enrollMember(tx, shopDomain, order.customerGid, program, order.processedAt)).heldOut);
+          heldOut.set(
+            order.customerGid,
+            (await enrollMember(tx, shopDomain, order.customerGid, program, order.processedAt)).heldOut,
+          );
         }
         if (heldOut.get(order.customerGid)) continue;
         const rule = ruleInForce(purchase, order.processedAt);
-        entries.push(...reconcileOrder({ order, recorded: [], rule, multiplierBasisPoints: NO_MULTIPLIER, settings: program.settings, availableBalance: 0, now }));
+        entries.push(
+          ...reconcileOrder({
+            order,
+            recorded: [],
+            rule,
+            multiplierBasisPoints: NO_MULTIPLIER,
+            settings: program.settings,
+            availableBalance: 0,
+            now,
+          }),
+        );
       }
       await insertEntries(tx, shopDomain, entries);
       await tx.loyaltyMember.updateMany({ where: { shopDomain }, data: { reviewAt: now } });
@@ -80,13 +104,25 @@ export async function seedDemoLoyalty(shopDomain: string, now = new Date()): Pro
   );
 
   // Goodwill credits a staff member gave a month after the launch, to every 25th member.
-  const members = await db.loyaltyMember.findMany({ where: { shopDomain, heldOut: false }, select: { customerGid: true }, orderBy: { id: "asc" } });
+  const members = await db.loyaltyMember.findMany({
+    where: { shopDomain, heldOut: false },
+    select: { customerGid: true },
+    orderBy: { id: "asc" },
+  });
   const credited = addDays(launch, 30);
   for (const [index, { customerGid }] of members.entries()) {
     if (index % 25 !== 0) continue;
-    await adjustPoints(shopDomain, "demo", { customerGid, points: 40, reason: "Goodwill: delayed delivery", requestId: `demo-goodwill-${index}` }, credited);
+    await adjustPoints(
+      shopDomain,
+      "demo",
+      { customerGid, points: 40, reason: "Goodwill: delayed delivery", requestId: `demo-goodwill-${index}` },
+      credited,
+    );
   }
   // The worker's reviews: first-order bonuses, tiers, what the metafields need.
   for (let pass = 0; pass < MAX_PASSES && (await reviewDueMembers(now)) > 0; pass++);
-  return { members: await db.loyaltyMember.count({ where: { shopDomain } }), entries: await db.ledgerEntry.count({ where: { shopDomain } }) };
+  return {
+    members: await db.loyaltyMember.count({ where: { shopDomain } }),
+    entries: await db.ledgerEntry.count({ where: { shopDomain } }),
+  };
 }

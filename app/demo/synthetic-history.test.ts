@@ -144,12 +144,32 @@ describe("syntheticOrders", () => {
     expect(ordersPerCustomer).toBeGreaterThanOrEqual(1.8);
     expect(ordersPerCustomer).toBeLessThanOrEqual(3);
     expect(Math.max(...customerOrders)).toBeGreaterThanOrEqual(20); // a few loyal customers
-    expectNear(share((o) => o.cancelledAt !== null), 0.03, 0.007);
-    expectNear(share((o) => o.cancelledAt === null && o.refunds.length > 0), 0.06, 0.012);
-    expectNear(share((o) => o.test), 0.005, 0.004);
-    expectNear(share((o) => o.customer === null), 0.05, 0.01);
+    expectNear(
+      share((o) => o.cancelledAt !== null),
+      0.03,
+      0.007,
+    );
+    expectNear(
+      share((o) => o.cancelledAt === null && o.refunds.length > 0),
+      0.06,
+      0.012,
+    );
+    expectNear(
+      share((o) => o.test),
+      0.005,
+      0.004,
+    );
+    expectNear(
+      share((o) => o.customer === null),
+      0.05,
+      0.01,
+    );
     expect(share((o) => o.sourceName === "web")).toBeGreaterThan(0.8);
-    expectNear(share((o) => o.totalDiscountsSet.shopMoney.amount !== "0.00"), 0.2, 0.02);
+    expectNear(
+      share((o) => o.totalDiscountsSet.shopMoney.amount !== "0.00"),
+      0.2,
+      0.02,
+    );
   });
 
   it("puts the retail peak in November and December", () => {

@@ -137,8 +137,19 @@ const BASKET_MIN_EUR = 3;
 const SHIPPING_FEE_EUR = 4.9;
 const FREE_SHIPPING_FROM_EUR = 50;
 const APPROX_UNITS_PER_EUR: Readonly<Record<string, number>> = {
-  USD: 1.1, GBP: 0.85, CHF: 0.95, SEK: 11.5, NOK: 11.7, DKK: 7.45, PLN: 4.3,
-  CAD: 1.5, AUD: 1.65, NZD: 1.8, JPY: 160, KRW: 1450, INR: 90,
+  USD: 1.1,
+  GBP: 0.85,
+  CHF: 0.95,
+  SEK: 11.5,
+  NOK: 11.7,
+  DKK: 7.45,
+  PLN: 4.3,
+  CAD: 1.5,
+  AUD: 1.65,
+  NZD: 1.8,
+  JPY: 160,
+  KRW: 1450,
+  INR: 90,
 };
 
 // Seasonality factors, each normalised to mean 1 below so the repeat rates keep their yearly mean.
@@ -146,8 +157,8 @@ const MONTH_FACTORS = normalise([0.95, 0.85, 0.95, 0.95, 1.0, 0.95, 0.85, 0.72, 
 const WEEKDAY_FACTORS = normalise([1.1, 1.1, 1.0, 1.0, 1.0, 0.95, 0.9]); // Sunday first
 const BLACK_FRIDAY_WEEK_FACTORS = [1.3, 1.3, 1.3, 3.5, 2, 2, 2.5]; // Tuesday to Cyber Monday
 const HOUR_FACTORS = normalise([
-  0.35, 0.22, 0.15, 0.12, 0.12, 0.18, 0.35, 0.6, 0.85, 1.0, 1.1, 1.15,
-  1.2, 1.15, 1.1, 1.1, 1.15, 1.25, 1.4, 1.55, 1.6, 1.45, 1.05, 0.65,
+  0.35, 0.22, 0.15, 0.12, 0.12, 0.18, 0.35, 0.6, 0.85, 1.0, 1.1, 1.15, 1.2, 1.15, 1.1, 1.1, 1.15, 1.25, 1.4, 1.55, 1.6, 1.45,
+  1.05, 0.65,
 ]);
 
 /** Orders in ascending processedAt order (ties keep id order), streamed with bounded memory. */
@@ -236,7 +247,8 @@ function resolveSettings(options: SyntheticHistoryOptions): Settings {
   const guestShare = options.guestShare ?? 0.05;
   if (!(guestShare >= 0 && guestShare < 1)) throw new RangeError("guestShare must be in [0, 1)");
   const purchaseRateScale = options.purchaseRateScale ?? 1;
-  if (!(purchaseRateScale > 0 && Number.isFinite(purchaseRateScale))) throw new RangeError("purchaseRateScale must be a positive number");
+  if (!(purchaseRateScale > 0 && Number.isFinite(purchaseRateScale)))
+    throw new RangeError("purchaseRateScale must be a positive number");
   const currency = (options.currency ?? "EUR").toUpperCase();
   return {
     customers,
@@ -298,10 +310,7 @@ function buildCalendar(start: number, end: number): Calendar {
 
 function seasonalFactor(date: Date): number {
   return (
-    MONTH_FACTORS[date.getUTCMonth()] *
-    WEEKDAY_FACTORS[date.getUTCDay()] *
-    HOUR_FACTORS[date.getUTCHours()] *
-    holidayFactor(date)
+    MONTH_FACTORS[date.getUTCMonth()] * WEEKDAY_FACTORS[date.getUTCDay()] * HOUR_FACTORS[date.getUTCHours()] * holidayFactor(date)
   );
 }
 
@@ -382,14 +391,74 @@ function newCustomer(firstOrderAt: number, index: number, settings: Settings, rn
 }
 
 const FIRST_NAMES = [
-  "Anna", "Ben", "Chiara", "David", "Elif", "Finn", "Greta", "Hugo", "Ines", "Jonas", "Katarzyna", "Lars",
-  "Mia", "Noah", "Olivia", "Pekka", "Quentin", "Rosa", "Sami", "Tereza", "Ugo", "Valentina", "Wiebke", "Yusuf",
-  "Zoë", "Aino", "Björn", "Camille", "Dario", "Emma", "Felix", "Hanna", "Jürgen", "Léa", "Matteo", "Nora",
+  "Anna",
+  "Ben",
+  "Chiara",
+  "David",
+  "Elif",
+  "Finn",
+  "Greta",
+  "Hugo",
+  "Ines",
+  "Jonas",
+  "Katarzyna",
+  "Lars",
+  "Mia",
+  "Noah",
+  "Olivia",
+  "Pekka",
+  "Quentin",
+  "Rosa",
+  "Sami",
+  "Tereza",
+  "Ugo",
+  "Valentina",
+  "Wiebke",
+  "Yusuf",
+  "Zoë",
+  "Aino",
+  "Björn",
+  "Camille",
+  "Dario",
+  "Emma",
+  "Felix",
+  "Hanna",
+  "Jürgen",
+  "Léa",
+  "Matteo",
+  "Nora",
 ];
 const LAST_NAMES = [
-  "Müller", "Schmidt", "Rossi", "Dubois", "Virtanen", "García", "Nowak", "Jansen", "Andersson", "Novák",
-  "Keller", "Lehmann", "Moreau", "Bianchi", "Korhonen", "López", "Kowalski", "de Vries", "Nielsen", "Weber",
-  "Fischer", "Martin", "Ricci", "Laine", "Fernández", "Wójcik", "Bakker", "Larsen", "Schneider", "Yılmaz",
+  "Müller",
+  "Schmidt",
+  "Rossi",
+  "Dubois",
+  "Virtanen",
+  "García",
+  "Nowak",
+  "Jansen",
+  "Andersson",
+  "Novák",
+  "Keller",
+  "Lehmann",
+  "Moreau",
+  "Bianchi",
+  "Korhonen",
+  "López",
+  "Kowalski",
+  "de Vries",
+  "Nielsen",
+  "Weber",
+  "Fischer",
+  "Martin",
+  "Ricci",
+  "Laine",
+  "Fernández",
+  "Wójcik",
+  "Bakker",
+  "Larsen",
+  "Schneider",
+  "Yılmaz",
 ];
 
 /**
@@ -399,7 +468,10 @@ const LAST_NAMES = [
 function profileOf(index: number): NonNullable<CustomerState["profile"]> {
   const firstName = FIRST_NAMES[index % FIRST_NAMES.length]!;
   const lastName = LAST_NAMES[Math.floor(index / FIRST_NAMES.length) % LAST_NAMES.length]!;
-  const local = `${firstName}.${lastName}`.normalize("NFD").replace(/[^A-Za-z.]/g, "").toLowerCase();
+  const local = `${firstName}.${lastName}`
+    .normalize("NFD")
+    .replace(/[^A-Za-z.]/g, "")
+    .toLowerCase();
   return { firstName, lastName, defaultEmailAddress: { emailAddress: `${local}.${index + 1}@example.com` } };
 }
 
@@ -459,9 +531,7 @@ function composeOrder(
   const refunded = outcome.refunds.reduce((sum, refund) => sum + refund.amount, 0);
   const updatedAt = Math.max(processedAt, outcome.cancelledAt ?? 0, ...outcome.refunds.map((refund) => refund.at));
   const presentment =
-    sourceName === "web" && rng.chance(FOREIGN_PRESENTMENT_SHARE)
-      ? rng.pick(settings.foreignCurrencies)
-      : settings.currency;
+    sourceName === "web" && rng.chance(FOREIGN_PRESENTMENT_SHARE) ? rng.pick(settings.foreignCurrencies) : settings.currency;
   const processed = isoSeconds(processedAt);
 
   return {
@@ -550,7 +620,10 @@ function splitRefund(at: number, amount: number, end: number, rng: Rng): Array<{
   const secondAt = at + Math.round((1 * DAY + rng.uniform() * 9 * DAY) / SECOND) * SECOND;
   if (secondAt > end) return [{ at, amount }];
   const first = mulDivRound(amount, 30 + Math.floor(rng.uniform() * 41), 100);
-  return [{ at, amount: first }, { at: secondAt, amount: amount - first }];
+  return [
+    { at, amount: first },
+    { at: secondAt, amount: amount - first },
+  ];
 }
 
 // ---------------------------------------------------------------------------------------------

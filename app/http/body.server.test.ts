@@ -26,7 +26,11 @@ describe("readBodyBytes", () => {
     const refusal = await readBodyBytes(request, 100 * 1024).catch((error: unknown) => error);
     expect(refusal).toBeInstanceOf(Response);
     const response = refusal as Response;
-    expect([response.status, response.headers.get("Connection"), await response.json()]).toEqual([413, "close", { error: "body_too_large", maxBytes: 102400 }]);
+    expect([response.status, response.headers.get("Connection"), await response.json()]).toEqual([
+      413,
+      "close",
+      { error: "body_too_large", maxBytes: 102400 },
+    ]);
     expect(pulled()).toBeLessThanOrEqual(4);
   });
 
@@ -38,7 +42,8 @@ describe("readBodyBytes", () => {
 });
 
 describe("readBodyText, readBodyJson, readFormData", () => {
-  const post = (body: string, contentType: string) => new Request("https://app.example/x", { method: "POST", body, headers: { "Content-Type": contentType } });
+  const post = (body: string, contentType: string) =>
+    new Request("https://app.example/x", { method: "POST", body, headers: { "Content-Type": contentType } });
 
   it("decode the capped bytes", async () => {
     expect(await readBodyText(post("ä€", "text/plain"), 100)).toBe("ä€");

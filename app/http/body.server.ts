@@ -67,5 +67,9 @@ export async function readBodyJson(request: Request, maxBytes = MAX_ADMIN_BODY_B
 /** A form post (URL-encoded or multipart), capped as readBodyBytes; `request.formData()` without the cap. */
 export async function readFormData(request: Request, maxBytes = MAX_ADMIN_BODY_BYTES): Promise<FormData> {
   const body = await readBodyBytes(request, maxBytes);
-  return new Request(request.url, { method: "POST", headers: { "Content-Type": request.headers.get("Content-Type") ?? "" }, body }).formData();
+  return new Request(request.url, {
+    method: "POST",
+    headers: { "Content-Type": request.headers.get("Content-Type") ?? "" },
+    body,
+  }).formData();
 }

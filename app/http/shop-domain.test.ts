@@ -5,8 +5,21 @@ const payload = (fields: Record<string, unknown>) => `x.${Buffer.from(JSON.strin
 
 describe("isShopDomain", () => {
   it("is one DNS label and .myshopify.com, nothing else", () => {
-    for (const shop of ["my-shop.myshopify.com", "a.myshopify.com", "Shop1.myshopify.com"]) expect(isShopDomain(shop), shop).toBe(true);
-    for (const shop of ["evil.example.com", "https://my-shop.myshopify.com", "my-shop.myshopify.com.evil.com", "a.b.myshopify.com", "-a.myshopify.com", "my_shop.myshopify.com", `${"a".repeat(64)}.myshopify.com`, "shop.myshopify.com\0", "", null, undefined]) {
+    for (const shop of ["my-shop.myshopify.com", "a.myshopify.com", "Shop1.myshopify.com"])
+      expect(isShopDomain(shop), shop).toBe(true);
+    for (const shop of [
+      "evil.example.com",
+      "https://my-shop.myshopify.com",
+      "my-shop.myshopify.com.evil.com",
+      "a.b.myshopify.com",
+      "-a.myshopify.com",
+      "my_shop.myshopify.com",
+      `${"a".repeat(64)}.myshopify.com`,
+      "shop.myshopify.com\0",
+      "",
+      null,
+      undefined,
+    ]) {
       expect(isShopDomain(shop), JSON.stringify(shop)).toBe(false);
     }
   });
@@ -22,7 +35,8 @@ describe("loginShop", () => {
 });
 
 describe("shopProblem", () => {
-  const request = (query: string, token?: string) => new Request(`https://app.example/app${query}`, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
+  const request = (query: string, token?: string) =>
+    new Request(`https://app.example/app${query}`, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
 
   it("refuses a shop parameter that is no shop domain, or more than one", () => {
     expect(shopProblem(request("?shop=evil.example.com"))).toBe("shop");

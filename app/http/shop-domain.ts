@@ -14,7 +14,10 @@ export function isShopDomain(text: string | null | undefined): boolean {
  * slash dropped and a bare name completed with `.myshopify.com`; null when it names no shop.
  */
 export function loginShop(input: string): string | null {
-  const bare = input.trim().replace(/^https?:\/\//, "").replace(/\/$/, "");
+  const bare = input
+    .trim()
+    .replace(/^https?:\/\//, "")
+    .replace(/\/$/, "");
   const domain = bare.includes(".") ? bare : `${bare}.myshopify.com`;
   return isShopDomain(domain) ? domain : null;
 }
@@ -53,6 +56,14 @@ export function shopProblem(request: Request): "shop" | "dest" | null {
 export function requireValidShop(request: Request): void {
   const problem = shopProblem(request);
   if (problem) {
-    throw Response.json({ error: problem === "shop" ? "shop must be a <name>.myshopify.com domain" : "the session token's dest must be https://<name>.myshopify.com" }, { status: 400 });
+    throw Response.json(
+      {
+        error:
+          problem === "shop"
+            ? "shop must be a <name>.myshopify.com domain"
+            : "the session token's dest must be https://<name>.myshopify.com",
+      },
+      { status: 400 },
+    );
   }
 }

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { formatApproximateMoney, formatDateTime, formatDay, formatMoney, formatNumber, formatPercent, minorToDecimal } from "./format";
+import {
+  formatApproximateMoney,
+  formatDateTime,
+  formatDay,
+  formatMoney,
+  formatNumber,
+  formatPercent,
+  minorToDecimal,
+} from "./format";
 
 // Intl uses a narrow no-break space in some locales; compare with plain spaces.
 const plain = (text: string) => text.replace(/[\u00a0\u202f]/g, " ");

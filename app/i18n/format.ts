@@ -17,7 +17,9 @@ export function minorToDecimal(minor: bigint | string | number, currency: string
 
 export function formatMoney(minor: bigint | string | number, currency: string, locale: string): string {
   // Intl formats a decimal string exactly (Intl.NumberFormat v3); TypeScript's lib types lag behind.
-  return new Intl.NumberFormat(locale, { style: "currency", currency }).format(minorToDecimal(minor, currency) as unknown as number);
+  return new Intl.NumberFormat(locale, { style: "currency", currency }).format(
+    minorToDecimal(minor, currency) as unknown as number,
+  );
 }
 
 /**
@@ -30,13 +32,22 @@ export function formatApproximateMoney(minor: number, currency: string, locale: 
   return new Intl.NumberFormat(locale, { style: "currency", currency, maximumSignificantDigits: 3 }).format(amount);
 }
 
-export function formatNumber(value: number | bigint, locale: string, maximumFractionDigits = 0, minimumFractionDigits = 0): string {
+export function formatNumber(
+  value: number | bigint,
+  locale: string,
+  maximumFractionDigits = 0,
+  minimumFractionDigits = 0,
+): string {
   return new Intl.NumberFormat(locale, { maximumFractionDigits, minimumFractionDigits }).format(value);
 }
 
 /** `percent` is in percent (12.5 means 12.5 %). */
 export function formatPercent(percent: number, locale: string, fractionDigits = 1): string {
-  return new Intl.NumberFormat(locale, { style: "percent", minimumFractionDigits: fractionDigits, maximumFractionDigits: fractionDigits }).format(percent / 100);
+  return new Intl.NumberFormat(locale, {
+    style: "percent",
+    minimumFractionDigits: fractionDigits,
+    maximumFractionDigits: fractionDigits,
+  }).format(percent / 100);
 }
 
 /** An instant shown in the shop's timezone, as the merchant reads times everywhere in Shopify. */

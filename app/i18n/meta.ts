@@ -4,7 +4,8 @@ import type { MetaArgs, MetaDescriptor } from "@remix-run/node";
 import { i18nFor } from "./i18n";
 import { DEFAULT_LOCALE, type AppLocale } from "./locale";
 
-type TitleOf = string | ((t: (key: string, values?: Record<string, unknown>) => string, data: unknown) => string | null | undefined);
+type TitleOf =
+  string | ((t: (key: string, values?: Record<string, unknown>) => string, data: unknown) => string | null | undefined);
 
 /** A route's `meta`: `title` is a translation key, or picks the title from the page's data (null: the app's name alone). */
 export function pageTitle(title: TitleOf) {

@@ -46,10 +46,13 @@ export class LoyaltyInputError extends Error {
 
 /** JSON with bigints (money, thresholds) as decimal text. */
 export function json(body: unknown, status = 200): Response {
-  return new Response(JSON.stringify(body, (_key, value) => (typeof value === "bigint" ? String(value) : value)), {
-    status,
-    headers: { "Content-Type": "application/json", "Cache-Control": "no-store" },
-  });
+  return new Response(
+    JSON.stringify(body, (_key, value) => (typeof value === "bigint" ? String(value) : value)),
+    {
+      status,
+      headers: { "Content-Type": "application/json", "Cache-Control": "no-store" },
+    },
+  );
 }
 
 /** Runs `work` for the authenticated shop and staff member; bad input is a 400 with field errors. */
@@ -64,17 +67,27 @@ export async function withShop(request: Request, work: (auth: { shop: string; us
 }
 
 /** The request's JSON body checked against `schema`; a body over `maxBytes` is a 413 (thrown Response). */
-export async function readInput<S extends z.ZodType>(request: Request, schema: S, maxBytes = MAX_ADMIN_BODY_BYTES): Promise<z.output<S>> {
+export async function readInput<S extends z.ZodType>(
+  request: Request,
+  schema: S,
+  maxBytes = MAX_ADMIN_BODY_BYTES,
+): Promise<z.output<S>> {
   const body = await readBodyJson(request, maxBytes);
   if (body === undefined) throw new LoyaltyInputError([fieldError("", "notJson")]);
   const parsed = schema.safeParse(body);
-  if (!parsed.success) throw new LoyaltyInputError(parsed.error.issues.map((issue) => fieldError(fieldPath(issue.path), "invalid", {}, issue.message)));
+  if (!parsed.success)
+    throw new LoyaltyInputError(
+      parsed.error.issues.map((issue) => fieldError(fieldPath(issue.path), "invalid", {}, issue.message)),
+    );
   return parsed.data;
 }
 
 /** ["tiers", 1, "threshold"] -> "tiers[1].threshold", as the domain names fields. */
 function fieldPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((text, part) => (typeof part === "number" ? `${text}[${part}]` : text ? `${text}.${String(part)}` : String(part)), "");
+  return path.reduce<string>(
+    (text, part) => (typeof part === "number" ? `${text}[${part}]` : text ? `${text}.${String(part)}` : String(part)),
+    "",
+  );
 }
 
 /** A route's customer id (URL-encoded GID or numeric id) as a GID; null when it is neither. */
@@ -82,10 +95,13 @@ export function customerGidParam(id: string | undefined): string | null {
   return id && /^(gid:\/\/shopify\/Customer\/)?\d+$/.test(id) ? toGid("Customer", id) : null;
 }
 
-const prefixed = (prefix: string, errors: FieldError[]) => errors.map((error) => ({ ...error, field: `${prefix}${error.field}` }));
+const prefixed = (prefix: string, errors: FieldError[]) =>
+  errors.map((error) => ({ ...error, field: `${prefix}${error.field}` }));
 
 // Input shapes. Money is minor units, as a string or a safe integer.
-const money = z.union([z.string().regex(/^-?\d+$/, "must be a whole number of minor units"), z.number().int()]).transform((value) => BigInt(value));
+const money = z
+  .union([z.string().regex(/^-?\d+$/, "must be a whole number of minor units"), z.number().int()])
+  .transform((value) => BigInt(value));
 const text = z.string();
 const customerGid = z.string().regex(/^gid:\/\/shopify\/Customer\/\d+$/, "must be a customer GID");
 
@@ -95,14 +111,22 @@ const settingsInput = z
     expiry: z.object({ mode: z.enum(["never", "inactivity", "batch"]), months: z.number() }).partial(),
     purchaseBase: z.object({ includeShipping: z.boolean(), includeTax: z.boolean(), discountsReduce: z.boolean() }).partial(),
     holdoutPercent: z.number(),
-    tierBasis: z.object({ metric: z.enum(["points", "spend"]), window: z.enum(["lifetime", "calendar_year", "rolling_12_months"]) }).partial(),
+    tierBasis: z
+      .object({ metric: z.enum(["points", "spend"]), window: z.enum(["lifetime", "calendar_year", "rolling_12_months"]) })
+      .partial(),
     tierRetentionMonths: z.number(),
     tierTag: z.boolean(),
   })
   .partial();
 
 const ruleInput = z.discriminatedUnion("kind", [
-  z.object({ id: text, kind: z.literal("purchase"), points: z.number(), perAmount: money, effectiveFrom: z.iso.datetime().optional() }),
+  z.object({
+    id: text,
+    kind: z.literal("purchase"),
+    points: z.number(),
+    perAmount: money,
+    effectiveFrom: z.iso.datetime().optional(),
+  }),
   z.object({
     id: text,
     kind: z.enum(["first_order", "signup", "newsletter", "birthday", "custom"]),
@@ -206,7 +230,8 @@ export async function saveProgram(shopDomain: string, input: ProgramInput, now =
   const rewards = input.rewards as Reward[] | undefined;
   rewards?.forEach((reward, index) => {
     errors.push(...prefixed(`rewards[${index}].`, validateReward(reward)));
-    if (rewards.findIndex((other) => other.id === reward.id) !== index) errors.push(fieldError(`rewards[${index}].id`, "duplicateId"));
+    if (rewards.findIndex((other) => other.id === reward.id) !== index)
+      errors.push(fieldError(`rewards[${index}].id`, "duplicateId"));
   });
   if (errors.length) throw new LoyaltyInputError(errors);
 
@@ -226,7 +251,14 @@ export async function saveProgram(shopDomain: string, input: ProgramInput, now =
     }
     for (const rule of rules?.create ?? []) {
       await tx.earningRule.create({
-        data: { shopDomain, ruleId: rule.id, version: rule.version, kind: rule.kind, definition: ruleDefinition(rule), effectiveFrom: rule.effectiveFrom },
+        data: {
+          shopDomain,
+          ruleId: rule.id,
+          version: rule.version,
+          kind: rule.kind,
+          definition: ruleDefinition(rule),
+          effectiveFrom: rule.effectiveFrom,
+        },
       });
     }
     if (tiers) {
@@ -237,14 +269,22 @@ export async function saveProgram(shopDomain: string, input: ProgramInput, now =
       // Redemptions keep the reward's id and cost; a reward left out can no longer be redeemed.
       await tx.loyaltyReward.deleteMany({ where: { shopDomain } });
       await tx.loyaltyReward.createMany({
-        data: rewards.map((reward) => ({ shopDomain, rewardId: reward.id, pointsCost: reward.pointsCost, definition: rewardToJson(reward) })),
+        data: rewards.map((reward) => ({
+          shopDomain,
+          rewardId: reward.id,
+          pointsCost: reward.pointsCost,
+          definition: rewardToJson(reward),
+        })),
       });
     }
     // Settings, tiers or the program being switched on change every member's standing.
     await tx.loyaltyMember.updateMany({ where: { shopDomain }, data: { reviewAt: now } });
     if (settings.tierTag && !current?.settings.tierTag) {
       // Forgetting the tier last written makes the next sync write it again, and tag the member.
-      await tx.loyaltyMember.updateMany({ where: { shopDomain, tierId: { not: null } }, data: { syncedTier: null, needsSync: true } });
+      await tx.loyaltyMember.updateMany({
+        where: { shopDomain, tierId: { not: null } },
+        data: { syncedTier: null, needsSync: true },
+      });
     }
   });
   return programView(shopDomain);
@@ -254,8 +294,13 @@ export async function memberView(shopDomain: string, customerGid: string, now = 
   const member = await db.loyaltyMember.findUnique({ where: { shopDomain_customerGid: { shopDomain, customerGid } } });
   if (!member) return null;
   const entries = await memberEntries(db, shopDomain, customerGid);
-  const tier = member.tierId ? await db.loyaltyTier.findUnique({ where: { shopDomain_tierId: { shopDomain, tierId: member.tierId } } }) : null;
-  const tierChanges = await db.tierChange.findMany({ where: { shopDomain, memberGid: customerGid }, orderBy: [{ at: "asc" }, { id: "asc" }] });
+  const tier = member.tierId
+    ? await db.loyaltyTier.findUnique({ where: { shopDomain_tierId: { shopDomain, tierId: member.tierId } } })
+    : null;
+  const tierChanges = await db.tierChange.findMany({
+    where: { shopDomain, memberGid: customerGid },
+    orderBy: [{ at: "asc" }, { id: "asc" }],
+  });
   return {
     customerGid,
     enrolledAt: member.enrolledAt,
@@ -270,7 +315,10 @@ export async function memberView(shopDomain: string, customerGid: string, now = 
 
 export const adjustmentInput = z.object({
   customerGid,
-  points: z.number().int().refine((points) => points !== 0, "must not be 0"),
+  points: z
+    .number()
+    .int()
+    .refine((points) => points !== 0, "must not be 0"),
   reason: text.trim().min(1, "must not be empty"),
   requestId: text.min(1, "must not be empty"),
   /** A deduction larger than the available balance is recorded only with this (the rest becomes the shortfall). */
@@ -282,7 +330,12 @@ export type AdjustmentRefusal =
   | { code: "noProgram" | "unknownCustomer" | "heldOut"; params?: undefined }
   | { code: "shortfallUnconfirmed"; params: { available: number } };
 
-const REFUSAL_STATUS: Record<AdjustmentRefusal["code"], 404 | 409> = { noProgram: 409, unknownCustomer: 404, heldOut: 409, shortfallUnconfirmed: 409 };
+const REFUSAL_STATUS: Record<AdjustmentRefusal["code"], 404 | 409> = {
+  noProgram: 409,
+  unknownCustomer: 404,
+  heldOut: 409,
+  shortfallUnconfirmed: 409,
+};
 
 /** The API's answer to a refusal: its status, the code, and English for API users. */
 export function adjustmentRefusalAnswer(refusal: AdjustmentRefusal): Response {
@@ -322,8 +375,16 @@ export async function adjustPoints(
     if (recorded) return { ok: true as const, entry: entryFromRow(recorded) };
     const { available } = balancesAt(await memberEntries(tx, shopDomain, input.customerGid), now);
     // The member's row is locked (enrollMember), so no other debit can slip in between.
-    if (-input.points > available && !input.confirmShortfall) return { ok: false as const, code: "shortfallUnconfirmed" as const, params: { available } };
-    const entry = manualEntry({ ...input, memberGid: input.customerGid, actor, availableBalance: available, expiry: program.settings.expiry, now });
+    if (-input.points > available && !input.confirmShortfall)
+      return { ok: false as const, code: "shortfallUnconfirmed" as const, params: { available } };
+    const entry = manualEntry({
+      ...input,
+      memberGid: input.customerGid,
+      actor,
+      availableBalance: available,
+      expiry: program.settings.expiry,
+      now,
+    });
     await insertEntries(tx, shopDomain, [entry]);
     await reviewSoon(tx, member.id, now);
     return { ok: true as const, entry };

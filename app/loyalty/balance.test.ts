@@ -14,13 +14,29 @@ function batch(key: string, points: number, availableAt: string, extra: Partial<
   const expires = new Date(available);
   expires.setUTCFullYear(expires.getUTCFullYear() + 1);
   return ledgerEntry({
-    sourceKey: key, memberGid: MEMBER, type: "earn", source: "order", points, reason: "purchase",
-    createdAt: new Date(available.getTime() - 14 * 86_400_000), availableAt: available, expiresAt: expires, ...extra,
+    sourceKey: key,
+    memberGid: MEMBER,
+    type: "earn",
+    source: "order",
+    points,
+    reason: "purchase",
+    createdAt: new Date(available.getTime() - 14 * 86_400_000),
+    availableAt: available,
+    expiresAt: expires,
+    ...extra,
   });
 }
 
 function spend(key: string, points: number, when: string): LedgerEntry {
-  return ledgerEntry({ sourceKey: key, memberGid: MEMBER, type: "redeem", source: "reward", points: -points, reason: "reward", createdAt: at(when) });
+  return ledgerEntry({
+    sourceKey: key,
+    memberGid: MEMBER,
+    type: "redeem",
+    source: "reward",
+    points: -points,
+    reason: "reward",
+    createdAt: at(when),
+  });
 }
 
 describe("applyDebit", () => {
@@ -39,7 +55,11 @@ describe("applyDebit", () => {
 });
 
 describe("balancesAt and releaseDue", () => {
-  const ledger = [batch("a", 100, "2024-01-01T00:00:00Z"), batch("b", 50, "2024-03-01T00:00:00Z"), spend("r", 30, "2024-02-01T00:00:00Z")];
+  const ledger = [
+    batch("a", 100, "2024-01-01T00:00:00Z"),
+    batch("b", 50, "2024-03-01T00:00:00Z"),
+    spend("r", 30, "2024-02-01T00:00:00Z"),
+  ];
 
   it("sums available entries; pending ones show apart", () => {
     expect(balancesAt(ledger, at("2024-02-15T00:00:00Z"))).toEqual({ available: 70, pending: 50 });
@@ -107,9 +127,20 @@ describe("expiryEntries, batch mode", () => {
     const expired = expiryEntries(MEMBER, ledger, BATCH, january);
     expect(expired).toEqual([
       {
-        sourceKey: `expiry:${MEMBER}:batch:2025-01-01T00:00:00.000Z:1`, memberGid: MEMBER, type: "expire", source: "expiry", points: -40,
-        shortfall: 0, reason: "points expired", orderGid: null, rule: null, rate: null, actor: null,
-        createdAt: january, availableAt: january, expiresAt: at("2025-01-01T00:00:00Z"),
+        sourceKey: `expiry:${MEMBER}:batch:2025-01-01T00:00:00.000Z:1`,
+        memberGid: MEMBER,
+        type: "expire",
+        source: "expiry",
+        points: -40,
+        shortfall: 0,
+        reason: "points expired",
+        orderGid: null,
+        rule: null,
+        rate: null,
+        actor: null,
+        createdAt: january,
+        availableAt: january,
+        expiresAt: at("2025-01-01T00:00:00Z"),
       },
     ]);
     expect(expiryEntries(MEMBER, [...ledger, ...expired], BATCH, january)).toEqual([]);
@@ -137,7 +168,15 @@ describe("expiryEntries, batch mode", () => {
   });
 
   function expiryOf(credit: LedgerEntry, points: number) {
-    return { memberGid: MEMBER, type: "expire", source: "expiry", points: -points, reason: "points expired", createdAt: at("2025-01-02T00:00:00Z"), expiresAt: credit.expiresAt } as const;
+    return {
+      memberGid: MEMBER,
+      type: "expire",
+      source: "expiry",
+      points: -points,
+      reason: "points expired",
+      createdAt: at("2025-01-02T00:00:00Z"),
+      expiresAt: credit.expiresAt,
+    } as const;
   }
 });
 
@@ -150,33 +189,67 @@ describe("expiryEntries, inactivity mode", () => {
     const now = at("2025-02-01T00:00:00Z");
     const expired = expiryEntries(MEMBER, ledger, INACTIVITY, now);
     expect(expired).toEqual([
-      expect.objectContaining({ sourceKey: `expiry:${MEMBER}:inactive:2024-02-01T00:00:00.000Z`, type: "expire", points: -70, reason: "no activity for 12 months" }),
+      expect.objectContaining({
+        sourceKey: `expiry:${MEMBER}:inactive:2024-02-01T00:00:00.000Z`,
+        type: "expire",
+        points: -70,
+        reason: "no activity for 12 months",
+      }),
     ]);
     expect(expiryEntries(MEMBER, [...ledger, ...expired], INACTIVITY, at("2025-06-01T00:00:00Z"))).toEqual([]);
   });
 
   it("does not count bonuses the member did nothing for as activity", () => {
-    const birthday = ledgerEntry({ sourceKey: "rule:birthday", memberGid: MEMBER, type: "earn", source: "rule", points: 20, reason: "birthday", createdAt: at("2024-12-01T00:00:00Z") });
+    const birthday = ledgerEntry({
+      sourceKey: "rule:birthday",
+      memberGid: MEMBER,
+      type: "earn",
+      source: "rule",
+      points: 20,
+      reason: "birthday",
+      createdAt: at("2024-12-01T00:00:00Z"),
+    });
     expect(expiryEntries(MEMBER, [purchase, birthday], INACTIVITY, at("2025-01-10T00:00:00Z"))).toEqual([
       expect.objectContaining({ points: -120 }),
     ]);
   });
 
   it("expires nothing without a balance, or when points never expire", () => {
-    expect(expiryEntries(MEMBER, [purchase, spend("r", 100, "2024-02-01T00:00:00Z")], INACTIVITY, at("2026-01-01T00:00:00Z"))).toEqual([]);
+    expect(
+      expiryEntries(MEMBER, [purchase, spend("r", 100, "2024-02-01T00:00:00Z")], INACTIVITY, at("2026-01-01T00:00:00Z")),
+    ).toEqual([]);
     expect(expiryEntries(MEMBER, [purchase], { mode: "never", months: 12 }, at("2030-01-01T00:00:00Z"))).toEqual([]);
   });
 });
 
 describe("manualEntry", () => {
   const now = at("2024-06-01T12:00:00Z");
-  const change = { memberGid: MEMBER, actor: "staff:alice@example.com", reason: "parcel lost", requestId: "form-1", availableBalance: 25, expiry: BATCH, now };
+  const change = {
+    memberGid: MEMBER,
+    actor: "staff:alice@example.com",
+    reason: "parcel lost",
+    requestId: "form-1",
+    availableBalance: 25,
+    expiry: BATCH,
+    now,
+  };
 
   it("credits points available at once, with actor and reason", () => {
     expect(manualEntry({ ...change, points: 40 })).toEqual({
-      sourceKey: `manual:${MEMBER}:form-1`, memberGid: MEMBER, type: "adjust", source: "manual", points: 40, shortfall: 0,
-      reason: "parcel lost", orderGid: null, rule: null, rate: null, actor: "staff:alice@example.com",
-      createdAt: now, availableAt: now, expiresAt: at("2025-06-01T12:00:00Z"),
+      sourceKey: `manual:${MEMBER}:form-1`,
+      memberGid: MEMBER,
+      type: "adjust",
+      source: "manual",
+      points: 40,
+      shortfall: 0,
+      reason: "parcel lost",
+      orderGid: null,
+      rule: null,
+      rate: null,
+      actor: "staff:alice@example.com",
+      createdAt: now,
+      availableAt: now,
+      expiresAt: at("2025-06-01T12:00:00Z"),
     });
   });
 
@@ -192,12 +265,25 @@ describe("manualEntry", () => {
 });
 
 describe("redemptionEntry", () => {
-  const reward: Reward = { id: "five-off", name: "5.00 EUR off", kind: "fixed_amount", value: 500n, pointsCost: 500, validDays: 30 };
+  const reward: Reward = {
+    id: "five-off",
+    name: "5.00 EUR off",
+    kind: "fixed_amount",
+    value: 500n,
+    pointsCost: 500,
+    validDays: 30,
+  };
   const now = at("2024-06-01T12:00:00Z");
 
   it("debits the reward's cost", () => {
     expect(redemptionEntry({ memberGid: MEMBER, reward, redemptionId: "red-1", availableBalance: 500, now })).toMatchObject({
-      sourceKey: "reward:red-1", type: "redeem", source: "reward", points: -500, shortfall: 0, reason: "5.00 EUR off", availableAt: now,
+      sourceKey: "reward:red-1",
+      type: "redeem",
+      source: "reward",
+      points: -500,
+      shortfall: 0,
+      reason: "5.00 EUR off",
+      availableAt: now,
     });
   });
 

@@ -20,7 +20,8 @@ export interface Debit {
 
 /** Takes up to `points` (>= 0) from `balance`, never below zero. */
 export function applyDebit(balance: number, points: number): Debit {
-  if (!Number.isSafeInteger(points) || points < 0) throw new RangeError(`a debit is a whole number of points >= 0, not ${points}`);
+  if (!Number.isSafeInteger(points) || points < 0)
+    throw new RangeError(`a debit is a whole number of points >= 0, not ${points}`);
   const applied = Math.min(points, Math.max(0, balance));
   return { applied, shortfall: points - applied };
 }
@@ -110,7 +111,12 @@ export function isActivity(entry: LedgerEntry): boolean {
  *   expires, once per period of inactivity (keyed by member and last activity).
  * - batch: every batch whose expiresAt has passed expires what is left of it (FIFO, above).
  */
-export function expiryEntries(memberGid: string, entries: readonly LedgerEntry[], expiry: ExpirySettings, now: Date): LedgerEntry[] {
+export function expiryEntries(
+  memberGid: string,
+  entries: readonly LedgerEntry[],
+  expiry: ExpirySettings,
+  now: Date,
+): LedgerEntry[] {
   const expire = (sourceKey: string, points: number, expiresAt: Date | null, reason: string) =>
     ledgerEntry({ sourceKey, memberGid, type: "expire", source: "expiry", points: -points, reason, createdAt: now, expiresAt });
 

@@ -18,9 +18,15 @@ describe("birthdays on the shop's calendar", () => {
   });
 
   it("finds the next birthday's local midnight, this year or the next", () => {
-    expect(nextBirthdayStart("07-14", new Date("2026-07-13T20:00:00Z"), "Europe/Berlin")).toEqual(new Date("2026-07-13T22:00:00Z"));
-    expect(nextBirthdayStart("07-14", new Date("2026-07-14T10:00:00Z"), "Europe/Berlin")).toEqual(new Date("2027-07-13T22:00:00Z"));
+    expect(nextBirthdayStart("07-14", new Date("2026-07-13T20:00:00Z"), "Europe/Berlin")).toEqual(
+      new Date("2026-07-13T22:00:00Z"),
+    );
+    expect(nextBirthdayStart("07-14", new Date("2026-07-14T10:00:00Z"), "Europe/Berlin")).toEqual(
+      new Date("2027-07-13T22:00:00Z"),
+    );
     expect(nextBirthdayStart("02-29", new Date("2026-03-01T00:00:00Z"), "UTC")).toEqual(new Date("2027-02-28T00:00:00Z"));
-    expect(nextBirthdayStart("01-01", new Date("2026-12-31T12:00:00Z"), "Pacific/Auckland")).toEqual(new Date("2027-12-31T11:00:00Z"));
+    expect(nextBirthdayStart("01-01", new Date("2026-12-31T12:00:00Z"), "Pacific/Auckland")).toEqual(
+      new Date("2027-12-31T11:00:00Z"),
+    );
   });
 });

@@ -1,9 +1,18 @@
 import { describe, expect, it } from "vitest";
-import { BASIC_CODE_MUTATION, CODE_ALPHABET, FREE_SHIPPING_CODE_MUTATION, generateDiscountCode, rewardCodeMutation } from "./codes";
+import {
+  BASIC_CODE_MUTATION,
+  CODE_ALPHABET,
+  FREE_SHIPPING_CODE_MUTATION,
+  generateDiscountCode,
+  rewardCodeMutation,
+} from "./codes";
 import type { Reward } from "./program";
 import { at } from "./test-helpers";
 
-const bytes = (...values: number[]) => () => Uint8Array.from(values);
+const bytes =
+  (...values: number[]) =>
+  () =>
+    Uint8Array.from(values);
 
 describe("generateDiscountCode", () => {
   it("draws 10 characters from the caller's random bytes", () => {
@@ -35,7 +44,14 @@ describe("rewardCodeMutation", () => {
   };
 
   it("creates a fixed amount off for one customer, once, for the reward's days", () => {
-    const reward: Reward = { id: "five", name: "5.00 EUR off", kind: "fixed_amount", value: 500n, pointsCost: 500, validDays: 30 };
+    const reward: Reward = {
+      id: "five",
+      name: "5.00 EUR off",
+      kind: "fixed_amount",
+      value: 500n,
+      pointsCost: 500,
+      validDays: 30,
+    };
     expect(rewardCodeMutation({ reward, code: "CB-23456789AB", customerGid, currency: "EUR", now })).toEqual({
       query: BASIC_CODE_MUTATION,
       variables: {
@@ -51,7 +67,15 @@ describe("rewardCodeMutation", () => {
   });
 
   it("creates a percentage off with a minimum subtotal, in a 3-decimal currency", () => {
-    const reward: Reward = { id: "ten", name: "10 % off", kind: "percentage", percent: 10, pointsCost: 800, validDays: 30, minimumOrder: 25_000n };
+    const reward: Reward = {
+      id: "ten",
+      name: "10 % off",
+      kind: "percentage",
+      percent: 10,
+      pointsCost: 800,
+      validDays: 30,
+      minimumOrder: 25_000n,
+    };
     const { query, variables } = rewardCodeMutation({ reward, code: "CB-X", customerGid, currency: "KWD", now });
     expect(query).toBe(BASIC_CODE_MUTATION);
     expect(variables.basicCodeDiscount).toEqual({
@@ -64,7 +88,14 @@ describe("rewardCodeMutation", () => {
   });
 
   it("creates free shipping to every destination, with its minimum order in yen", () => {
-    const reward: Reward = { id: "ship", name: "Free shipping", kind: "free_shipping", pointsCost: 300, validDays: 7, minimumOrder: 5000n };
+    const reward: Reward = {
+      id: "ship",
+      name: "Free shipping",
+      kind: "free_shipping",
+      pointsCost: 300,
+      validDays: 7,
+      minimumOrder: 5000n,
+    };
     expect(rewardCodeMutation({ reward, code: "CB-Y", customerGid, currency: "JPY", now })).toEqual({
       query: FREE_SHIPPING_CODE_MUTATION,
       variables: {
@@ -78,6 +109,8 @@ describe("rewardCodeMutation", () => {
         },
       },
     });
-    expect(FREE_SHIPPING_CODE_MUTATION).toContain("discountCodeFreeShippingCreate(freeShippingCodeDiscount: $freeShippingCodeDiscount)");
+    expect(FREE_SHIPPING_CODE_MUTATION).toContain(
+      "discountCodeFreeShippingCreate(freeShippingCodeDiscount: $freeShippingCodeDiscount)",
+    );
   });
 });

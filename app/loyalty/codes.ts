@@ -75,11 +75,17 @@ export function rewardCodeMutation({ reward, code, customerGid, currency, now }:
     }),
   };
   if (reward.kind === "free_shipping") {
-    return { query: FREE_SHIPPING_CODE_MUTATION, variables: { freeShippingCodeDiscount: { ...common, destination: { all: true } } } };
+    return {
+      query: FREE_SHIPPING_CODE_MUTATION,
+      variables: { freeShippingCodeDiscount: { ...common, destination: { all: true } } },
+    };
   }
   const value =
     reward.kind === "fixed_amount"
       ? { discountAmount: { amount: formatMinorUnits(reward.value, currency), appliesOnEachItem: false } }
       : { percentage: reward.percent / 100 };
-  return { query: BASIC_CODE_MUTATION, variables: { basicCodeDiscount: { ...common, customerGets: { value, items: { all: true } } } } };
+  return {
+    query: BASIC_CODE_MUTATION,
+    variables: { basicCodeDiscount: { ...common, customerGets: { value, items: { all: true } } } },
+  };
 }

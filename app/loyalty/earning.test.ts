@@ -1,6 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { balancesAt } from "./balance";
-import { bonusEntry, orderState, purchaseBase, purchasePoints, reconcileOrder, type OrderState, type ReconcileInput } from "./earning";
+import {
+  bonusEntry,
+  orderState,
+  purchaseBase,
+  purchasePoints,
+  reconcileOrder,
+  type OrderState,
+  type ReconcileInput,
+} from "./earning";
 import { ledgerEntry, requestedPoints, type LedgerEntry } from "./ledger";
 import { reviseRule, type BonusRule, type PurchaseBaseSettings } from "./program";
 import { at, ONE_PER_TEN_EUR, SETTINGS_BATCH, SETTINGS_NEVER, seededRandom } from "./test-helpers";
@@ -17,12 +25,27 @@ const DAY_MS = 86_400_000;
 
 function orderRecord(overrides: Partial<OrderRecord> = {}): OrderRecord {
   return {
-    gid: ORDER, name: "#1001", processedAt: PROCESSED, createdAt: PROCESSED, updatedAt: PROCESSED, cancelledAt: null,
-    test: false, sourceName: "web", financialStatus: "paid", currency: "EUR", presentmentCurrency: "EUR",
+    gid: ORDER,
+    name: "#1001",
+    processedAt: PROCESSED,
+    createdAt: PROCESSED,
+    updatedAt: PROCESSED,
+    cancelledAt: null,
+    test: false,
+    sourceName: "web",
+    financialStatus: "paid",
+    currency: "EUR",
+    presentmentCurrency: "EUR",
     // 120.00 of goods less a 20.00 discount, 4.95 shipping, 19.00 tax.
-    totalAmount: 14395n, subtotalAmount: 10000n, currentSubtotalAmount: 10000n, discountAmount: 2000n,
-    shippingAmount: 495n, taxAmount: 1900n, refundedAmount: 0n,
-    customer: { gid: MEMBER, createdAt: null }, refunds: [],
+    totalAmount: 14395n,
+    subtotalAmount: 10000n,
+    currentSubtotalAmount: 10000n,
+    discountAmount: 2000n,
+    shippingAmount: 495n,
+    taxAmount: 1900n,
+    refundedAmount: 0n,
+    customer: { gid: MEMBER, createdAt: null },
+    refunds: [],
     ...overrides,
   };
 }
@@ -99,7 +122,14 @@ describe("purchasePoints", () => {
 describe("orderState", () => {
   it("reads a synced order", () => {
     const state = orderState(orderRecord({ cancelledAt: at("2024-03-02T00:00:00Z"), refunds: [refund()] }), NET_ONLY);
-    expect(state).toEqual({ gid: ORDER, customerGid: MEMBER, processedAt: PROCESSED, cancelled: true, refunded: true, base: 10000n });
+    expect(state).toEqual({
+      gid: ORDER,
+      customerGid: MEMBER,
+      processedAt: PROCESSED,
+      cancelled: true,
+      refunded: true,
+      base: 10000n,
+    });
   });
 
   it("is null for orders that earn nothing: test orders, guests, stubs", () => {
@@ -114,12 +144,29 @@ describe("orderState", () => {
 });
 
 const state = (base: bigint, extra: Partial<OrderState> = {}): OrderState => ({
-  gid: ORDER, customerGid: MEMBER, processedAt: PROCESSED, cancelled: false, refunded: false, base, ...extra,
+  gid: ORDER,
+  customerGid: MEMBER,
+  processedAt: PROCESSED,
+  cancelled: false,
+  refunded: false,
+  base,
+  ...extra,
 });
 
-function reconcile(order: OrderState, recorded: readonly LedgerEntry[], now: Date, extra: Partial<ReconcileInput> = {}): LedgerEntry[] {
+function reconcile(
+  order: OrderState,
+  recorded: readonly LedgerEntry[],
+  now: Date,
+  extra: Partial<ReconcileInput> = {},
+): LedgerEntry[] {
   return reconcileOrder({
-    order, recorded, now, rule: ONE_PER_TEN_EUR, multiplierBasisPoints: 10_000, settings: SETTINGS_NEVER, availableBalance: 1_000_000,
+    order,
+    recorded,
+    now,
+    rule: ONE_PER_TEN_EUR,
+    multiplierBasisPoints: 10_000,
+    settings: SETTINGS_NEVER,
+    availableBalance: 1_000_000,
     ...extra,
   });
 }
@@ -131,10 +178,20 @@ describe("reconcileOrder: first sight", () => {
   it("records one pending earn entry with the rule and rate", () => {
     expect(earned()).toEqual([
       {
-        sourceKey: `order:${ORDER}:earn`, memberGid: MEMBER, type: "earn", source: "order", points: 10, shortfall: 0,
-        reason: "purchase", orderGid: ORDER, rule: { id: "rule-purchase", version: 1 },
-        rate: { points: 1, perAmount: 1000n, multiplierBasisPoints: 10_000 }, actor: null,
-        createdAt: PROCESSED, availableAt: AVAILABLE, expiresAt: null,
+        sourceKey: `order:${ORDER}:earn`,
+        memberGid: MEMBER,
+        type: "earn",
+        source: "order",
+        points: 10,
+        shortfall: 0,
+        reason: "purchase",
+        orderGid: ORDER,
+        rule: { id: "rule-purchase", version: 1 },
+        rate: { points: 1, perAmount: 1000n, multiplierBasisPoints: 10_000 },
+        actor: null,
+        createdAt: PROCESSED,
+        availableAt: AVAILABLE,
+        expiresAt: null,
       },
     ]);
     expect(balancesAt(earned(), WHILE_PENDING)).toEqual({ available: 0, pending: 10 });
@@ -170,8 +227,16 @@ describe("reconcileOrder: reversals", () => {
     const entries = reconcile(refunded, earned(), WHILE_PENDING, { rule: laterRule });
     expect(entries).toEqual([
       expect.objectContaining({
-        sourceKey: `order:${ORDER}:adjust:1`, type: "void", source: "refund", points: -6, shortfall: 0, reason: "order refunded",
-        rule: { id: "rule-purchase", version: 1 }, createdAt: WHILE_PENDING, availableAt: AVAILABLE, expiresAt: null,
+        sourceKey: `order:${ORDER}:adjust:1`,
+        type: "void",
+        source: "refund",
+        points: -6,
+        shortfall: 0,
+        reason: "order refunded",
+        rule: { id: "rule-purchase", version: 1 },
+        createdAt: WHILE_PENDING,
+        availableAt: AVAILABLE,
+        expiresAt: null,
       }),
     ]);
     // The void becomes available with the points it corrects: the available balance never sees the 10.
@@ -182,7 +247,14 @@ describe("reconcileOrder: reversals", () => {
 
   it("deducts available points for a refund after availability", () => {
     expect(reconcile(refunded, earned(), AFTER_AVAILABLE, { rule: laterRule })).toEqual([
-      expect.objectContaining({ type: "deduct", source: "refund", points: -6, shortfall: 0, availableAt: AFTER_AVAILABLE, expiresAt: null }),
+      expect.objectContaining({
+        type: "deduct",
+        source: "refund",
+        points: -6,
+        shortfall: 0,
+        availableAt: AFTER_AVAILABLE,
+        expiresAt: null,
+      }),
     ]);
   });
 
@@ -209,7 +281,13 @@ describe("reconcileOrder: reversals", () => {
 
   it("deducts when the order is cancelled after availability", () => {
     expect(reconcile(state(10000n, { cancelled: true }), earned(), AFTER_AVAILABLE)).toEqual([
-      expect.objectContaining({ type: "deduct", source: "order", points: -10, reason: "order cancelled", availableAt: AFTER_AVAILABLE }),
+      expect.objectContaining({
+        type: "deduct",
+        source: "order",
+        points: -10,
+        reason: "order cancelled",
+        availableAt: AFTER_AVAILABLE,
+      }),
     ]);
   });
 
@@ -228,7 +306,13 @@ describe("reconcileOrder: reversals", () => {
 describe("reconcileOrder: edits up", () => {
   it("adds points pending with the order's pending points", () => {
     expect(reconcile(state(15000n), earned(), WHILE_PENDING)).toEqual([
-      expect.objectContaining({ sourceKey: `order:${ORDER}:adjust:1`, type: "earn", points: 5, reason: "order edited", availableAt: AVAILABLE }),
+      expect.objectContaining({
+        sourceKey: `order:${ORDER}:adjust:1`,
+        type: "earn",
+        points: 5,
+        reason: "order edited",
+        availableAt: AVAILABLE,
+      }),
     ]);
   });
 
@@ -242,7 +326,12 @@ describe("reconcileOrder: edits up", () => {
     const ledger = [...earned(), ...reconcile(state(15000n), earned(), AFTER_AVAILABLE)];
     const cancelledAt = at("2024-04-05T00:00:00Z");
     expect(reconcile(state(15000n, { cancelled: true }), ledger, cancelledAt)).toEqual([
-      expect.objectContaining({ sourceKey: `order:${ORDER}:adjust:2`, type: "void", points: -5, availableAt: at("2024-04-15T00:00:00Z") }),
+      expect.objectContaining({
+        sourceKey: `order:${ORDER}:adjust:2`,
+        type: "void",
+        points: -5,
+        availableAt: at("2024-04-15T00:00:00Z"),
+      }),
       expect.objectContaining({ sourceKey: `order:${ORDER}:adjust:3`, type: "deduct", points: -10, availableAt: cancelledAt }),
     ]);
   });
@@ -251,7 +340,10 @@ describe("reconcileOrder: edits up", () => {
     let ledger = earned();
     for (const base of [5000n, 10000n, 5000n]) ledger = [...ledger, ...reconcile(state(base), ledger, AFTER_AVAILABLE)];
     expect(ledger.map((entry) => [entry.sourceKey.replace(`order:${ORDER}:`, ""), entry.points])).toEqual([
-      ["earn", 10], ["adjust:1", -5], ["adjust:2", 5], ["adjust:3", -5],
+      ["earn", 10],
+      ["adjust:1", -5],
+      ["adjust:2", 5],
+      ["adjust:3", -5],
     ]);
   });
 });
@@ -340,7 +432,15 @@ describe("reconcileOrder, property-style", () => {
         now += Math.floor(random() * 4 * DAY_MS);
         if (random() < 0.3) {
           const spent = Math.floor(random() * (ledger.available(new Date(now)) + 1));
-          const redeem = { sourceKey: `reward:${i}`, memberGid: MEMBER, type: "redeem", source: "reward", points: -spent, reason: "test", createdAt: new Date(now) } as const;
+          const redeem = {
+            sourceKey: `reward:${i}`,
+            memberGid: MEMBER,
+            type: "redeem",
+            source: "reward",
+            points: -spent,
+            reason: "test",
+            createdAt: new Date(now),
+          } as const;
           if (spent > 0) ledger.add([ledgerEntry(redeem)]);
         }
         ledger.add(step(gid));
@@ -382,29 +482,62 @@ describe("reconcileOrder, property-style", () => {
 
 describe("bonusEntry", () => {
   const rule = (kind: BonusRule["kind"], extra: Partial<BonusRule> = {}): BonusRule => ({
-    id: `rule-${kind}`, version: 2, kind, points: 50, effectiveFrom: at("2024-01-01T00:00:00Z"), retiredAt: null, ...extra,
+    id: `rule-${kind}`,
+    version: 2,
+    kind,
+    points: 50,
+    effectiveFrom: at("2024-01-01T00:00:00Z"),
+    retiredAt: null,
+    ...extra,
   });
   const now = at("2024-06-01T08:00:00Z");
 
   it("credits a once-per-member bonus, available at once", () => {
     expect(bonusEntry({ rule: rule("signup"), memberGid: MEMBER, expiry: SETTINGS_NEVER.expiry, now })).toEqual({
-      sourceKey: `rule:signup:${MEMBER}`, memberGid: MEMBER, type: "earn", source: "rule", points: 50, shortfall: 0, reason: "signup",
-      orderGid: null, rule: { id: "rule-signup", version: 2 }, rate: null, actor: null, createdAt: now, availableAt: now, expiresAt: null,
+      sourceKey: `rule:signup:${MEMBER}`,
+      memberGid: MEMBER,
+      type: "earn",
+      source: "rule",
+      points: 50,
+      shortfall: 0,
+      reason: "signup",
+      orderGid: null,
+      rule: { id: "rule-signup", version: 2 },
+      rate: null,
+      actor: null,
+      createdAt: now,
+      availableAt: now,
+      expiresAt: null,
     });
-    expect(bonusEntry({ rule: rule("first_order"), memberGid: MEMBER, occurrence: ORDER, expiry: SETTINGS_NEVER.expiry, now }).sourceKey).toBe(
-      `rule:first_order:${MEMBER}`,
-    );
+    expect(
+      bonusEntry({ rule: rule("first_order"), memberGid: MEMBER, occurrence: ORDER, expiry: SETTINGS_NEVER.expiry, now })
+        .sourceKey,
+    ).toBe(`rule:first_order:${MEMBER}`);
   });
 
   it("keys a birthday by year and a custom action by rule and occurrence", () => {
-    const birthday = bonusEntry({ rule: rule("birthday"), memberGid: MEMBER, occurrence: "2024", expiry: SETTINGS_BATCH.expiry, now });
+    const birthday = bonusEntry({
+      rule: rule("birthday"),
+      memberGid: MEMBER,
+      occurrence: "2024",
+      expiry: SETTINGS_BATCH.expiry,
+      now,
+    });
     expect(birthday.sourceKey).toBe(`rule:birthday:${MEMBER}:2024`);
     expect(birthday.expiresAt).toEqual(at("2025-06-01T08:00:00Z"));
-    const review = bonusEntry({ rule: rule("custom", { name: "Product review" }), memberGid: MEMBER, occurrence: "review-9", expiry: SETTINGS_NEVER.expiry, now });
+    const review = bonusEntry({
+      rule: rule("custom", { name: "Product review" }),
+      memberGid: MEMBER,
+      occurrence: "review-9",
+      expiry: SETTINGS_NEVER.expiry,
+      now,
+    });
     expect(review).toMatchObject({ sourceKey: `rule:custom:rule-custom:${MEMBER}:review-9`, reason: "Product review" });
   });
 
   it("refuses a repeatable bonus without its occurrence", () => {
-    expect(() => bonusEntry({ rule: rule("birthday"), memberGid: MEMBER, expiry: SETTINGS_NEVER.expiry, now })).toThrow(RangeError);
+    expect(() => bonusEntry({ rule: rule("birthday"), memberGid: MEMBER, expiry: SETTINGS_NEVER.expiry, now })).toThrow(
+      RangeError,
+    );
   });
 });

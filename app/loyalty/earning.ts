@@ -9,7 +9,15 @@
 // and reconcileOrder must be given that stored state, not a raw webhook body.
 import { applyDebit } from "./balance";
 import { addDays } from "./dates";
-import { expiresAtFor, ledgerEntry, requestedPoints, sourceKeys, type EarnedRate, type EntrySource, type LedgerEntry } from "./ledger";
+import {
+  expiresAtFor,
+  ledgerEntry,
+  requestedPoints,
+  sourceKeys,
+  type EarnedRate,
+  type EntrySource,
+  type LedgerEntry,
+} from "./ledger";
 import {
   NO_MULTIPLIER,
   type BonusRule,
@@ -20,7 +28,10 @@ import {
 } from "./program";
 import type { OrderRecord } from "../sync/records";
 
-export type BaseAmounts = Pick<OrderRecord, "subtotalAmount" | "currentSubtotalAmount" | "discountAmount" | "shippingAmount" | "taxAmount">;
+export type BaseAmounts = Pick<
+  OrderRecord,
+  "subtotalAmount" | "currentSubtotalAmount" | "discountAmount" | "shippingAmount" | "taxAmount"
+>;
 
 /**
  * The amount purchase points are earned on, minor units. The net value is Shopify's current
@@ -109,7 +120,9 @@ export function reconcileOrder(input: ReconcileInput): LedgerEntry[] {
   if (target === accounted) return [];
 
   let adjustments = recorded.filter((entry) => entry.sourceKey.startsWith(`order:${order.gid}:adjust:`)).length;
-  type CorrectionFields = Pick<LedgerEntry, "type" | "source" | "points" | "reason" | "availableAt" | "expiresAt"> & { shortfall?: number };
+  type CorrectionFields = Pick<LedgerEntry, "type" | "source" | "points" | "reason" | "availableAt" | "expiresAt"> & {
+    shortfall?: number;
+  };
   const correction = (fields: CorrectionFields) =>
     ledgerEntry({
       sourceKey: sourceKeys.orderAdjustment(order.gid, ++adjustments),
@@ -126,7 +139,9 @@ export function reconcileOrder(input: ReconcileInput): LedgerEntry[] {
     const joining = pending[0];
     const availableAt = joining?.availableAt ?? addDays(now, input.settings.pendingDays);
     const expiresAt = joining ? joining.expiresAt : expiresAtFor(availableAt, input.settings.expiry);
-    return [correction({ type: "earn", source: "order", points: target - accounted, reason: "order edited", availableAt, expiresAt })];
+    return [
+      correction({ type: "earn", source: "order", points: target - accounted, reason: "order edited", availableAt, expiresAt }),
+    ];
   }
 
   const { source, reason } = reductionCause(order);
@@ -135,12 +150,16 @@ export function reconcileOrder(input: ReconcileInput): LedgerEntry[] {
   for (const group of pending) {
     const voided = Math.min(wanted, group.points);
     if (voided <= 0) continue;
-    entries.push(correction({ type: "void", source, points: -voided, reason, availableAt: group.availableAt, expiresAt: group.expiresAt }));
+    entries.push(
+      correction({ type: "void", source, points: -voided, reason, availableAt: group.availableAt, expiresAt: group.expiresAt }),
+    );
     wanted -= voided;
   }
   if (wanted > 0) {
     const { applied, shortfall } = applyDebit(input.availableBalance, wanted);
-    entries.push(correction({ type: "deduct", source, points: 0 - applied, shortfall, reason, availableAt: now, expiresAt: null }));
+    entries.push(
+      correction({ type: "deduct", source, points: 0 - applied, shortfall, reason, availableAt: now, expiresAt: null }),
+    );
   }
   return entries;
 }
@@ -180,7 +199,11 @@ function pendingGroups(recorded: readonly LedgerEntry[], now: Date): PendingGrou
   const groups = new Map<number, PendingGroup>();
   for (const entry of recorded) {
     if (entry.availableAt <= now) continue;
-    const group = groups.get(entry.availableAt.getTime()) ?? { availableAt: entry.availableAt, expiresAt: entry.expiresAt, points: 0 };
+    const group = groups.get(entry.availableAt.getTime()) ?? {
+      availableAt: entry.availableAt,
+      expiresAt: entry.expiresAt,
+      points: 0,
+    };
     group.points += entry.points;
     groups.set(entry.availableAt.getTime(), group);
   }
@@ -207,7 +230,7 @@ export function bonusEntry(input: {
   now: Date;
 }): LedgerEntry {
   const { rule, memberGid, now } = input;
-  const occurrence = rule.kind === "birthday" || rule.kind === "custom" ? input.occurrence ?? "" : null;
+  const occurrence = rule.kind === "birthday" || rule.kind === "custom" ? (input.occurrence ?? "") : null;
   if (occurrence === "") throw new RangeError(`a ${rule.kind} bonus needs its occurrence`);
   return ledgerEntry({
     sourceKey: sourceKeys.bonus(rule.kind, rule.id, memberGid, occurrence),
@@ -215,7 +238,7 @@ export function bonusEntry(input: {
     type: "earn",
     source: "rule",
     points: rule.points,
-    reason: rule.kind === "custom" ? rule.name ?? "custom" : rule.kind.replace("_", " "),
+    reason: rule.kind === "custom" ? (rule.name ?? "custom") : rule.kind.replace("_", " "),
     rule: { id: rule.id, version: rule.version },
     createdAt: now,
     expiresAt: expiresAtFor(now, input.expiry),

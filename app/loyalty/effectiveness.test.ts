@@ -53,7 +53,14 @@ describe("redemptionRate", () => {
 });
 
 describe("liability", () => {
-  const fiveOff: FixedAmountReward = { id: "r", name: "5.00 EUR off", kind: "fixed_amount", value: 500n, pointsCost: 500, validDays: 30 };
+  const fiveOff: FixedAmountReward = {
+    id: "r",
+    name: "5.00 EUR off",
+    kind: "fixed_amount",
+    value: 500n,
+    pointsCost: 500,
+    validDays: 30,
+  };
 
   it("values outstanding points at the value a reward gives them", () => {
     expect(pointValueOf(fiveOff)).toEqual({ value: 500n, points: 500 });

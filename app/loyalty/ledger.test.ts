@@ -13,18 +13,43 @@ describe("sourceKeys", () => {
     expect(sourceKeys.bonus("custom", "rule-9", MEMBER, "review-1")).toBe(`rule:custom:rule-9:${MEMBER}:review-1`);
     expect(sourceKeys.manual(MEMBER, "form-1")).toBe(`manual:${MEMBER}:form-1`);
     expect(sourceKeys.redemption("red-1")).toBe("reward:red-1");
-    expect(sourceKeys.inactivityExpiry(MEMBER, at("2024-02-01T00:00:00Z"))).toBe(`expiry:${MEMBER}:inactive:2024-02-01T00:00:00.000Z`);
-    expect(sourceKeys.batchExpiry(MEMBER, at("2025-01-01T00:00:00Z"), 1)).toBe(`expiry:${MEMBER}:batch:2025-01-01T00:00:00.000Z:1`);
+    expect(sourceKeys.inactivityExpiry(MEMBER, at("2024-02-01T00:00:00Z"))).toBe(
+      `expiry:${MEMBER}:inactive:2024-02-01T00:00:00.000Z`,
+    );
+    expect(sourceKeys.batchExpiry(MEMBER, at("2025-01-01T00:00:00Z"), 1)).toBe(
+      `expiry:${MEMBER}:batch:2025-01-01T00:00:00.000Z:1`,
+    );
   });
 });
 
 describe("ledgerEntry", () => {
   it("defaults to available at creation, with no rule, rate, actor, order or shortfall", () => {
     const createdAt = at("2024-06-01T00:00:00Z");
-    const entry = ledgerEntry({ sourceKey: "k", memberGid: MEMBER, type: "deduct", source: "refund", points: -3, reason: "r", createdAt, shortfall: 2 });
+    const entry = ledgerEntry({
+      sourceKey: "k",
+      memberGid: MEMBER,
+      type: "deduct",
+      source: "refund",
+      points: -3,
+      reason: "r",
+      createdAt,
+      shortfall: 2,
+    });
     expect(entry).toEqual({
-      sourceKey: "k", memberGid: MEMBER, type: "deduct", source: "refund", points: -3, shortfall: 2, reason: "r",
-      orderGid: null, rule: null, rate: null, actor: null, createdAt, availableAt: createdAt, expiresAt: null,
+      sourceKey: "k",
+      memberGid: MEMBER,
+      type: "deduct",
+      source: "refund",
+      points: -3,
+      shortfall: 2,
+      reason: "r",
+      orderGid: null,
+      rule: null,
+      rate: null,
+      actor: null,
+      createdAt,
+      availableAt: createdAt,
+      expiresAt: null,
     });
     expect(requestedPoints(entry)).toBe(-5);
   });

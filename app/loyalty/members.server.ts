@@ -8,7 +8,16 @@ import { balancesAt } from "./balance";
 import { bonusEntry } from "./earning";
 import type { LedgerEntry } from "./ledger";
 import { ruleInForce } from "./program";
-import { bonusRules, enrollMember, entryFromRow, insertEntries, loadProgram, loadRules, memberEntries, reviewSoon } from "./store.server";
+import {
+  bonusRules,
+  enrollMember,
+  entryFromRow,
+  insertEntries,
+  loadProgram,
+  loadRules,
+  memberEntries,
+  reviewSoon,
+} from "./store.server";
 
 const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
@@ -29,7 +38,10 @@ export const bonusInput = z.discriminatedUnion("kind", [
     kind: z.literal("birthday"),
     ruleId: z.string().min(1, "must not be empty").optional(),
     /** The year of the birthday being celebrated: one bonus a year. */
-    occurrence: z.union([z.string(), z.number().int()]).transform(String).pipe(z.string().regex(/^\d{4}$/, "must be the birthday's year, e.g. 2026")),
+    occurrence: z
+      .union([z.string(), z.number().int()])
+      .transform(String)
+      .pipe(z.string().regex(/^\d{4}$/, "must be the birthday's year, e.g. 2026")),
   }),
   z.object({
     kind: z.literal("custom"),
@@ -61,7 +73,12 @@ export async function setBirthday(
   return db.$transaction(async (tx: Tx) => {
     const member = await enrollMember(tx, shopDomain, customerGid, program, now);
     if (once && member.birthday !== null && member.birthday !== birthday) {
-      return { ok: false as const, status: 409 as const, code: "birthdayAlreadySet" as const, error: "the birthday is already set; the shop can change it" };
+      return {
+        ok: false as const,
+        status: 409 as const,
+        code: "birthdayAlreadySet" as const,
+        error: "the birthday is already set; the shop can change it",
+      };
     }
     await tx.loyaltyMember.update({ where: { id: member.id }, data: { birthday } });
     // The review grants the birthday bonus on the day and schedules the next one.
@@ -81,21 +98,44 @@ export async function grantActionBonus(
   now = new Date(),
 ): Promise<MemberActionResult<{ granted: boolean; entry: LedgerEntry }>> {
   const program = await loadProgram(db, shopDomain);
-  if (!program?.enabled) return { ok: false, status: 409, code: "programNotRunning", error: "the loyalty program is not running" };
+  if (!program?.enabled)
+    return { ok: false, status: 409, code: "programNotRunning", error: "the loyalty program is not running" };
   // Birthdays in time zones ahead of UTC start up to a day early.
   if (input.kind === "birthday" && Number(input.occurrence) > new Date(now.getTime() + 86_400_000).getUTCFullYear()) {
     return { ok: false, status: 409, code: "birthdayNotYet", error: `the birthday of ${input.occurrence} has not come yet` };
   }
-  const candidates = bonusRules(await loadRules(db, shopDomain), input.kind).filter((rule) => !input.ruleId || rule.id === input.ruleId);
+  const candidates = bonusRules(await loadRules(db, shopDomain), input.kind).filter(
+    (rule) => !input.ruleId || rule.id === input.ruleId,
+  );
   const rule = ruleInForce(candidates, now);
-  if (!rule) return { ok: false, status: 404, code: "noRule", error: `no ${input.kind} rule${input.ruleId ? ` ${input.ruleId}` : ""} is in force` };
+  if (!rule)
+    return {
+      ok: false,
+      status: 404,
+      code: "noRule",
+      error: `no ${input.kind} rule${input.ruleId ? ` ${input.ruleId}` : ""} is in force`,
+    };
   return db.$transaction(async (tx: Tx) => {
     const member = await enrollMember(tx, shopDomain, customerGid, program, now);
-    if (member.heldOut) return { ok: false as const, status: 409 as const, code: "heldOut" as const, error: "the customer is in the holdout group and earns no points" };
-    const entry = bonusEntry({ rule, memberGid: customerGid, occurrence: input.occurrence, expiry: program.settings.expiry, now });
+    if (member.heldOut)
+      return {
+        ok: false as const,
+        status: 409 as const,
+        code: "heldOut" as const,
+        error: "the customer is in the holdout group and earns no points",
+      };
+    const entry = bonusEntry({
+      rule,
+      memberGid: customerGid,
+      occurrence: input.occurrence,
+      expiry: program.settings.expiry,
+      now,
+    });
     const added = await insertEntries(tx, shopDomain, [entry]);
     if (!added) {
-      const recorded = await tx.ledgerEntry.findUniqueOrThrow({ where: { shopDomain_sourceKey: { shopDomain, sourceKey: entry.sourceKey } } });
+      const recorded = await tx.ledgerEntry.findUniqueOrThrow({
+        where: { shopDomain_sourceKey: { shopDomain, sourceKey: entry.sourceKey } },
+      });
       return { ok: true as const, value: { granted: false, entry: entryFromRow(recorded) } };
     }
     await reviewSoon(tx, member.id, now);
@@ -108,8 +148,13 @@ export async function memberDataExport(tx: Tx, shopDomain: string, customerGid: 
   const member = await tx.loyaltyMember.findUnique({ where: { shopDomain_customerGid: { shopDomain, customerGid } } });
   if (!member) return null;
   const entries = await memberEntries(tx, shopDomain, customerGid);
-  const tier = member.tierId ? await tx.loyaltyTier.findUnique({ where: { shopDomain_tierId: { shopDomain, tierId: member.tierId } } }) : null;
-  const redemptions = await tx.redemption.findMany({ where: { shopDomain, memberGid: customerGid }, orderBy: { createdAt: "asc" } });
+  const tier = member.tierId
+    ? await tx.loyaltyTier.findUnique({ where: { shopDomain_tierId: { shopDomain, tierId: member.tierId } } })
+    : null;
+  const redemptions = await tx.redemption.findMany({
+    where: { shopDomain, memberGid: customerGid },
+    orderBy: { createdAt: "asc" },
+  });
   const tierChanges = await tx.tierChange.findMany({ where: { shopDomain, memberGid: customerGid }, orderBy: { at: "asc" } });
   const iso = (at: Date | null) => at?.toISOString() ?? null;
   return {
@@ -136,6 +181,11 @@ export async function memberDataExport(tx: Tx, shopDomain: string, customerGid: 
       createdAt: redemption.createdAt.toISOString(),
       expiresAt: redemption.expiresAt.toISOString(),
     })),
-    tierChanges: tierChanges.map((change) => ({ from: change.fromTier, to: change.toTier, kind: change.kind, at: change.at.toISOString() })),
+    tierChanges: tierChanges.map((change) => ({
+      from: change.fromTier,
+      to: change.toTier,
+      kind: change.kind,
+      at: change.at.toISOString(),
+    })),
   };
 }

@@ -101,7 +101,9 @@ async function syncShop(shopDomain: string, members: MemberRow[], now: Date): Pr
       points: balancesAt(entries.get(member.customerGid) ?? [], now).available,
       tier: tiers.find((tier) => tier.id === member.tierId)?.name ?? null,
     }));
-    const metafields = values.flatMap(({ member, points, tier }) => memberMetafields({ customerGid: member.customerGid, points, tier }));
+    const metafields = values.flatMap(({ member, points, tier }) =>
+      memberMetafields({ customerGid: member.customerGid, points, tier }),
+    );
 
     const lostTier = values.filter(({ member, tier }) => tier === null && member.syncedTier !== null);
 
@@ -111,7 +113,11 @@ async function syncShop(shopDomain: string, members: MemberRow[], now: Date): Pr
     try {
       answers.push(await call(METAFIELDS_SET, { metafields }));
       if (lostTier.length) {
-        answers.push(await call(METAFIELDS_DELETE, { metafields: lostTier.map(({ member }) => tierMetafieldIdentifier(member.customerGid)) }));
+        answers.push(
+          await call(METAFIELDS_DELETE, {
+            metafields: lostTier.map(({ member }) => tierMetafieldIdentifier(member.customerGid)),
+          }),
+        );
       }
       for (const { member, tier } of tagTiers ? values : []) {
         const { add, remove } = tierTagChanges(member.syncedTier, tier);
@@ -145,7 +151,14 @@ async function syncShop(shopDomain: string, members: MemberRow[], now: Date): Pr
 
 /** The GraphQL client throws on top-level errors; Shopify's THROTTLED is one. */
 function graphqlErrorBody(error: unknown) {
-  return (error as { body?: { errors?: { graphQLErrors?: { extensions?: { code?: string } }[] }; extensions?: { cost?: { throttleStatus?: ThrottleStatus } } } })?.body;
+  return (
+    error as {
+      body?: {
+        errors?: { graphQLErrors?: { extensions?: { code?: string } }[] };
+        extensions?: { cost?: { throttleStatus?: ThrottleStatus } };
+      };
+    }
+  )?.body;
 }
 
 export function isThrottled(error: unknown): boolean {

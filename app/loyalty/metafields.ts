@@ -31,8 +31,17 @@ export interface MemberStanding {
 
 /** The metafields of one member: points always, the tier when there is one (Shopify refuses a blank value). */
 export function memberMetafields({ customerGid, points, tier }: MemberStanding) {
-  const metafield = (key: string, type: string, value: string) => ({ ownerId: customerGid, namespace: METAFIELD_NAMESPACE, key, type, value });
-  return [metafield("points", "number_integer", String(points)), ...(tier ? [metafield("tier", "single_line_text_field", tier)] : [])];
+  const metafield = (key: string, type: string, value: string) => ({
+    ownerId: customerGid,
+    namespace: METAFIELD_NAMESPACE,
+    key,
+    type,
+    value,
+  });
+  return [
+    metafield("points", "number_integer", String(points)),
+    ...(tier ? [metafield("tier", "single_line_text_field", tier)] : []),
+  ];
 }
 
 /** The tier metafield of a member who lost their tier: deleted, since a stale value would still show. */

@@ -8,7 +8,15 @@
 // the holdout is a fair test of the program: both were assigned at enrolment by the same coin
 // (holdout.ts), while customers outside the program differ in when and how they came.
 import db from "../db.server";
-import { liability, MIN_OUTCOMES, pointValueOf, redemptionRate, repeatRateLift, type GroupCounts, type RepeatRateLift } from "./effectiveness";
+import {
+  liability,
+  MIN_OUTCOMES,
+  pointValueOf,
+  redemptionRate,
+  repeatRateLift,
+  type GroupCounts,
+  type RepeatRateLift,
+} from "./effectiveness";
 import type { FixedAmountReward } from "./program";
 import { loadRewards } from "./store.server";
 
@@ -23,7 +31,13 @@ export interface CustomerGroup extends GroupCounts {
 
 export type HoldoutLift = { [K in keyof RepeatRateLift]: RepeatRateLift[K] | null } & { enough: boolean; note: string | null };
 
-const emptyGroup = (): CustomerGroup => ({ customers: 0, repeaters: 0, netRevenue: 0n, repeatPurchaseRate: null, netRevenuePerCustomer: null });
+const emptyGroup = (): CustomerGroup => ({
+  customers: 0,
+  repeaters: 0,
+  netRevenue: 0n,
+  repeatPurchaseRate: null,
+  netRevenuePerCustomer: null,
+});
 
 export async function programPerformance(shopDomain: string, now = new Date()) {
   const { currency } = await db.shop.findUniqueOrThrow({ where: { domain: shopDomain }, select: { currency: true } });
@@ -36,7 +50,9 @@ export async function programPerformance(shopDomain: string, now = new Date()) {
     customers: groups,
     points: { ...points, redemptionRate: redemptionRate(points.redeemed, points.issued) },
     // What the points available today would cost if all were spent on the reward cheapest in points.
-    liability: pointValue ? { amount: liability(points.outstanding, pointValue), valuePerPoint: { ...pointValue, rewardId: reward.id } } : null,
+    liability: pointValue
+      ? { amount: liability(points.outstanding, pointValue), valuePerPoint: { ...pointValue, rewardId: reward.id } }
+      : null,
     holdoutLift: holdoutLift(groups.members, groups.holdout),
   };
 }
@@ -49,7 +65,10 @@ async function customerGroups(shopDomain: string) {
     _count: { _all: true },
     _sum: { currentSubtotalAmount: true },
   });
-  const customers = await db.customer.findMany({ where: { shopDomain, orders: { some: counted } }, select: { id: true, gid: true } });
+  const customers = await db.customer.findMany({
+    where: { shopDomain, orders: { some: counted } },
+    select: { id: true, gid: true },
+  });
   const gidOf = new Map(customers.map((customer) => [customer.id, customer.gid]));
   const members = await db.loyaltyMember.findMany({ where: { shopDomain }, select: { customerGid: true, heldOut: true } });
   const heldOut = new Map(members.map((member) => [member.customerGid, member.heldOut]));
@@ -78,7 +97,8 @@ async function customerGroups(shopDomain: string) {
  */
 async function pointTotals(shopDomain: string, now: Date) {
   const byType = await db.ledgerEntry.groupBy({ by: ["type"], where: { shopDomain }, _sum: { points: true } });
-  const sum = (...types: string[]) => byType.filter((row) => types.includes(row.type)).reduce((total, row) => total + (row._sum.points ?? 0), 0);
+  const sum = (...types: string[]) =>
+    byType.filter((row) => types.includes(row.type)).reduce((total, row) => total + (row._sum.points ?? 0), 0);
   const availableBy = async (availableAt: { lte: Date } | { gt: Date }) =>
     (await db.ledgerEntry.aggregate({ where: { shopDomain, availableAt }, _sum: { points: true } }))._sum.points ?? 0;
   return {
@@ -95,7 +115,14 @@ function holdoutLift(members: GroupCounts, holdout: GroupCounts): HoldoutLift {
   const result = repeatRateLift(members, holdout);
   if (!result) {
     const missing = members.customers === 0 ? "no member" : "no held-out customer";
-    return { members: null, holdout: null, lift: null, ci95: null, enough: false, note: `${missing} has a counted order yet: raise the holdout percentage or wait for orders` };
+    return {
+      members: null,
+      holdout: null,
+      lift: null,
+      ci95: null,
+      enough: false,
+      note: `${missing} has a counted order yet: raise the holdout percentage or wait for orders`,
+    };
   }
   const note = result.enough
     ? null

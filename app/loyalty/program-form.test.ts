@@ -31,7 +31,9 @@ const PROGRAM: ProgramData = {
     { id: "silver", name: "Silver", threshold: 50000n, multiplierBasisPoints: 12500 },
     { id: "gold", name: "Gold", threshold: 100000n, multiplierBasisPoints: 15000 },
   ],
-  rewards: [{ id: "five", name: "5 off", kind: "fixed_amount", pointsCost: 500, validDays: 30, value: 500n, minimumOrder: 2000n }],
+  rewards: [
+    { id: "five", name: "5 off", kind: "fixed_amount", pointsCost: 500, validDays: 30, value: 500n, minimumOrder: 2000n },
+  ],
 };
 
 describe("the settings form", () => {
@@ -124,7 +126,11 @@ describe("the domain's field errors on the form", () => {
 
   it("keeps the domain's codes and parameters, on the form's fields", () => {
     const messages = formMessages(
-      [fieldError("rules[2].name", "required"), fieldError("settings.holdoutPercent", "holdoutPercent"), fieldError("rules[0].kind", "kindFixed", { kind: "purchase" })],
+      [
+        fieldError("rules[2].name", "required"),
+        fieldError("settings.holdoutPercent", "holdoutPercent"),
+        fieldError("rules[0].kind", "kindFixed", { kind: "purchase" }),
+      ],
       ruleFields,
     );
     expect(messages).toEqual([
@@ -137,13 +143,21 @@ describe("the domain's field errors on the form", () => {
   it("has words in every language for every code the domain or the form gives", () => {
     for (const locale of ["en", "de"]) {
       const words = (resources[locale]!.loyalty as { errors: Record<string, string> }).errors;
-      for (const code of [...FIELD_ERROR_CODES, ...FORM_PROBLEM_CODES]) expect(words[code], `${locale} errors.${code}`).toEqual(expect.any(String));
+      for (const code of [...FIELD_ERROR_CODES, ...FORM_PROBLEM_CODES])
+        expect(words[code], `${locale} errors.${code}`).toEqual(expect.any(String));
     }
     // The parameters are the placeholders of the words.
     const [range] = formMessages([fieldError("settings.pendingDays", "wholeNumberRange", { min: 0, max: 365 })], ruleFields);
     expect(range).toEqual({ field: "settings.pendingDays", code: "wholeNumberRange", params: { min: 0, max: 365 } });
-    expect((resources.en!.loyalty as { errors: Record<string, string> }).errors.wholeNumberRange).toBe("Enter a whole number from {{min}} to {{max}}.");
-    expect(validateTiers([{ id: "a", name: "A,B", threshold: -1n, multiplierBasisPoints: 10_000 }]).map(({ code, params }) => [code, params])).toEqual([
+    expect((resources.en!.loyalty as { errors: Record<string, string> }).errors.wholeNumberRange).toBe(
+      "Enter a whole number from {{min}} to {{max}}.",
+    );
+    expect(
+      validateTiers([{ id: "a", name: "A,B", threshold: -1n, multiplierBasisPoints: 10_000 }]).map(({ code, params }) => [
+        code,
+        params,
+      ]),
+    ).toEqual([
       ["comma", {}],
       ["negative", {}],
     ]);

@@ -81,7 +81,10 @@ export interface ProgramData {
 export interface ProgramSave {
   enabled: boolean;
   settings: ProgramSettings;
-  rules: ({ id: string; kind: "purchase"; points: number; perAmount: bigint } | { id: string; kind: BonusKind; points: number; name?: string })[];
+  rules: (
+    | { id: string; kind: "purchase"; points: number; perAmount: bigint }
+    | { id: string; kind: BonusKind; points: number; name?: string }
+  )[];
   tiers: Tier[];
   rewards: Reward[];
 }
@@ -127,10 +130,16 @@ export function formFromProgram(program: ProgramData, currency: string, locale: 
       on: Boolean(purchase) || fresh,
       points: String(purchase?.points ?? 1),
       // A new program suggests 1 point per whole unit of the currency.
-      perAmount: moneyInputText(purchase?.kind === "purchase" ? purchase.perAmount : 10n ** BigInt(currencyDigits(currency)), currency, locale),
+      perAmount: moneyInputText(
+        purchase?.kind === "purchase" ? purchase.perAmount : 10n ** BigInt(currencyDigits(currency)),
+        currency,
+        locale,
+      ),
     },
     bonuses,
-    custom: inForce.filter((rule): rule is BonusRule => rule.kind === "custom").map((rule) => ({ id: rule.id, name: rule.name ?? "", points: String(rule.points) })),
+    custom: inForce
+      .filter((rule): rule is BonusRule => rule.kind === "custom")
+      .map((rule) => ({ id: rule.id, name: rule.name ?? "", points: String(rule.points) })),
     settings: {
       pendingDays: String(settings.pendingDays),
       expiry: { mode: settings.expiry.mode, months: String(settings.expiry.months) },
@@ -140,7 +149,12 @@ export function formFromProgram(program: ProgramData, currency: string, locale: 
       tierRetentionMonths: String(settings.tierRetentionMonths),
       tierTag: settings.tierTag,
     },
-    tiers: program.tiers.map((tier) => ({ id: tier.id, name: tier.name, threshold: threshold(tier), multiplier: scaledInputText(tier.multiplierBasisPoints, locale, 4) })),
+    tiers: program.tiers.map((tier) => ({
+      id: tier.id,
+      name: tier.name,
+      threshold: threshold(tier),
+      multiplier: scaledInputText(tier.multiplierBasisPoints, locale, 4),
+    })),
     rewards: program.rewards.map((reward) => ({
       id: reward.id,
       name: reward.name,
@@ -155,15 +169,29 @@ export function formFromProgram(program: ProgramData, currency: string, locale: 
 }
 
 export const newTier = (): TierForm => ({ id: newId("tier"), name: "", threshold: "", multiplier: "1" });
-export const newReward = (): RewardForm => ({ id: newId("reward"), name: "", kind: "fixed_amount", pointsCost: "", validDays: "30", value: "", percent: "", minimumOrder: "" });
+export const newReward = (): RewardForm => ({
+  id: newId("reward"),
+  name: "",
+  kind: "fixed_amount",
+  pointsCost: "",
+  validDays: "30",
+  value: "",
+  percent: "",
+  minimumOrder: "",
+});
 export const newCustomRule = () => ({ id: newId("custom"), name: "", points: "" });
 
-const PROBLEM_CODES: Record<DecimalProblem, FieldMessage["code"]> = { empty: "required", invalid: "notANumber", tooManyDecimals: "tooManyDecimals" };
+const PROBLEM_CODES: Record<DecimalProblem, FieldMessage["code"]> = {
+  empty: "required",
+  invalid: "notANumber",
+  tooManyDecimals: "tooManyDecimals",
+};
 
 /** The form read into saveProgram's input; `problems` are the fields that could not be read or are out of order. */
 export function readProgramForm(form: ProgramForm, currency: string, locale: string) {
   const problems: FieldMessage[] = [];
-  const unreadable = (field: string, problem: DecimalProblem) => problems.push({ field, code: PROBLEM_CODES[problem], params: {} });
+  const unreadable = (field: string, problem: DecimalProblem) =>
+    problems.push({ field, code: PROBLEM_CODES[problem], params: {} });
   // A value that cannot be read stands in as NaN, -1 or 0 for the domain's checks, whose verdict on
   // that field is then left out (formProblems); nothing is saved while any problem remains.
   const scaled = (field: string, text: string, digits: number): bigint | null => {
@@ -187,7 +215,12 @@ export function readProgramForm(form: ProgramForm, currency: string, locale: str
   const ruleFields: string[] = [];
   const rules: ProgramSave["rules"] = [];
   if (form.purchase.on) {
-    rules.push({ id: form.purchase.id, kind: "purchase", points: count("purchase.points", form.purchase.points), perAmount: money("purchase.perAmount", form.purchase.perAmount) ?? 0n });
+    rules.push({
+      id: form.purchase.id,
+      kind: "purchase",
+      points: count("purchase.points", form.purchase.points),
+      perAmount: money("purchase.perAmount", form.purchase.perAmount) ?? 0n,
+    });
     ruleFields.push("purchase");
   }
   for (const kind of FIXED_BONUSES) {
@@ -216,7 +249,9 @@ export function readProgramForm(form: ProgramForm, currency: string, locale: str
     id: tier.id,
     name: tier.name.trim(),
     threshold:
-      (typed.tierBasis.metric === "spend" ? money(`tiers[${index}].threshold`, tier.threshold) : scaled(`tiers[${index}].threshold`, tier.threshold, 0)) ?? -1n,
+      (typed.tierBasis.metric === "spend"
+        ? money(`tiers[${index}].threshold`, tier.threshold)
+        : scaled(`tiers[${index}].threshold`, tier.threshold, 0)) ?? -1n,
     multiplierBasisPoints: Number(scaled(`tiers[${index}].multiplierBasisPoints`, tier.multiplier, 4) ?? Number.NaN),
   }));
   // A ladder: each tier asks for more than the one above it on the page, as the storefront lists them.
@@ -255,7 +290,10 @@ export function domainErrors(input: ProgramSave, now: Date): FieldError[] {
   return [
     ...prefixed("settings.", validateProgramSettings(input.settings)),
     ...input.rules.flatMap((rule, index) =>
-      prefixed(`rules[${index}].`, validateEarningRule({ ...rule, version: 1, effectiveFrom: now, retiredAt: null } as EarningRule)),
+      prefixed(
+        `rules[${index}].`,
+        validateEarningRule({ ...rule, version: 1, effectiveFrom: now, retiredAt: null } as EarningRule),
+      ),
     ),
     ...validateTiers(input.tiers),
     ...input.rewards.flatMap((reward, index) => prefixed(`rewards[${index}].`, validateReward(reward))),

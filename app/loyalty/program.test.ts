@@ -33,12 +33,37 @@ describe("validateProgramSettings", () => {
       tierTag: "yes",
     } as unknown as ProgramSettings;
     expect(validateProgramSettings(settings)).toEqual([
-      { field: "pendingDays", code: "wholeNumberRange", params: { min: 0, max: 365 }, message: "must be a whole number from 0 to 365" },
-      { field: "expiry.mode", code: "oneOf", params: { allowed: "never, inactivity, batch" }, message: "must be one of never, inactivity, batch" },
-      { field: "expiry.months", code: "wholeNumberRange", params: { min: 1, max: 120 }, message: "must be a whole number from 1 to 120" },
-      { field: "holdoutPercent", code: "holdoutPercent", params: {}, message: "must be a percentage from 0 to 50 with at most 2 decimals" },
+      {
+        field: "pendingDays",
+        code: "wholeNumberRange",
+        params: { min: 0, max: 365 },
+        message: "must be a whole number from 0 to 365",
+      },
+      {
+        field: "expiry.mode",
+        code: "oneOf",
+        params: { allowed: "never, inactivity, batch" },
+        message: "must be one of never, inactivity, batch",
+      },
+      {
+        field: "expiry.months",
+        code: "wholeNumberRange",
+        params: { min: 1, max: 120 },
+        message: "must be a whole number from 1 to 120",
+      },
+      {
+        field: "holdoutPercent",
+        code: "holdoutPercent",
+        params: {},
+        message: "must be a percentage from 0 to 50 with at most 2 decimals",
+      },
       { field: "tierBasis.metric", code: "oneOf", params: { allowed: "points, spend" }, message: "must be one of points, spend" },
-      { field: "tierRetentionMonths", code: "wholeNumberRange", params: { min: 0, max: 60 }, message: "must be a whole number from 0 to 60" },
+      {
+        field: "tierRetentionMonths",
+        code: "wholeNumberRange",
+        params: { min: 0, max: 60 },
+        message: "must be a whole number from 0 to 60",
+      },
       { field: "tierTag", code: "notBoolean", params: {}, message: "must be true or false" },
     ]);
   });
@@ -55,7 +80,14 @@ describe("validateProgramSettings", () => {
 });
 
 describe("earning rules", () => {
-  const signup: BonusRule = { id: "signup", version: 1, kind: "signup", points: 100, effectiveFrom: at("2024-01-01T00:00:00Z"), retiredAt: null };
+  const signup: BonusRule = {
+    id: "signup",
+    version: 1,
+    kind: "signup",
+    points: 100,
+    effectiveFrom: at("2024-01-01T00:00:00Z"),
+    retiredAt: null,
+  };
 
   it("validates points, the purchase amount and a custom rule's name", () => {
     expect(validateEarningRule(ONE_PER_TEN_EUR)).toEqual([]);
@@ -95,35 +127,62 @@ describe("validateTiers", () => {
   const gold: Tier = { id: "gold", name: "Gold", threshold: 2000n, multiplierBasisPoints: 15_000 };
 
   it("accepts distinct tiers with multipliers from x1 to x10", () => {
-    expect(validateTiers([gold, silver, { id: "base", name: "Member", threshold: 0n, multiplierBasisPoints: 10_000 }])).toEqual([]);
+    expect(validateTiers([gold, silver, { id: "base", name: "Member", threshold: 0n, multiplierBasisPoints: 10_000 }])).toEqual(
+      [],
+    );
   });
 
   it("reports duplicates and bad values per tier", () => {
-    const errors = validateTiers([silver, { id: "silver", name: " silver ", threshold: 500n, multiplierBasisPoints: 9_999 }, { ...gold, threshold: -1n, multiplierBasisPoints: 100_001 }]);
+    const errors = validateTiers([
+      silver,
+      { id: "silver", name: " silver ", threshold: 500n, multiplierBasisPoints: 9_999 },
+      { ...gold, threshold: -1n, multiplierBasisPoints: 100_001 },
+    ]);
     expect(fields(errors)).toEqual([
-      "tiers[1].multiplierBasisPoints", "tiers[1].id", "tiers[1].name", "tiers[1].threshold",
-      "tiers[2].threshold", "tiers[2].multiplierBasisPoints",
+      "tiers[1].multiplierBasisPoints",
+      "tiers[1].id",
+      "tiers[1].name",
+      "tiers[1].threshold",
+      "tiers[2].threshold",
+      "tiers[2].multiplierBasisPoints",
     ]);
   });
 
   it("refuses a comma in a tier's name, which would split its customer tag", () => {
-    expect(validateTiers([{ ...gold, name: "Gold, VIP" }])).toEqual([{ field: "tiers[0].name", code: "comma", params: {}, message: "must not contain a comma" }]);
+    expect(validateTiers([{ ...gold, name: "Gold, VIP" }])).toEqual([
+      { field: "tiers[0].name", code: "comma", params: {}, message: "must not contain a comma" },
+    ]);
   });
 });
 
 describe("validateReward", () => {
   it("accepts the three kinds", () => {
-    expect(validateReward({ id: "a", name: "5 off", kind: "fixed_amount", value: 500n, pointsCost: 500, validDays: 30 })).toEqual([]);
-    expect(validateReward({ id: "b", name: "10 %", kind: "percentage", percent: 100, pointsCost: 900, validDays: 365 })).toEqual([]);
-    expect(validateReward({ id: "c", name: "Ship", kind: "free_shipping", pointsCost: 1, validDays: 1, minimumOrder: 1n })).toEqual([]);
+    expect(validateReward({ id: "a", name: "5 off", kind: "fixed_amount", value: 500n, pointsCost: 500, validDays: 30 })).toEqual(
+      [],
+    );
+    expect(validateReward({ id: "b", name: "10 %", kind: "percentage", percent: 100, pointsCost: 900, validDays: 365 })).toEqual(
+      [],
+    );
+    expect(
+      validateReward({ id: "c", name: "Ship", kind: "free_shipping", pointsCost: 1, validDays: 1, minimumOrder: 1n }),
+    ).toEqual([]);
   });
 
   it("reports a zero cost, zero value, percentages outside 1-100 and a zero minimum", () => {
     expect(fields(validateReward({ id: "a", name: "", kind: "fixed_amount", value: 0n, pointsCost: 0, validDays: 0 }))).toEqual([
-      "name", "pointsCost", "validDays", "value",
+      "name",
+      "pointsCost",
+      "validDays",
+      "value",
     ]);
-    expect(fields(validateReward({ id: "b", name: "x", kind: "percentage", percent: 0, pointsCost: 9, validDays: 1 }))).toEqual(["percent"]);
-    expect(fields(validateReward({ id: "b", name: "x", kind: "percentage", percent: 101, pointsCost: 9, validDays: 1 }))).toEqual(["percent"]);
-    expect(fields(validateReward({ id: "c", name: "x", kind: "free_shipping", pointsCost: 9, validDays: 1, minimumOrder: 0n }))).toEqual(["minimumOrder"]);
+    expect(fields(validateReward({ id: "b", name: "x", kind: "percentage", percent: 0, pointsCost: 9, validDays: 1 }))).toEqual([
+      "percent",
+    ]);
+    expect(fields(validateReward({ id: "b", name: "x", kind: "percentage", percent: 101, pointsCost: 9, validDays: 1 }))).toEqual(
+      ["percent"],
+    );
+    expect(
+      fields(validateReward({ id: "c", name: "x", kind: "free_shipping", pointsCost: 9, validDays: 1, minimumOrder: 0n })),
+    ).toEqual(["minimumOrder"]);
   });
 });

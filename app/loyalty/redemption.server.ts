@@ -35,9 +35,11 @@ export interface RedemptionView {
 }
 
 /** Why a redemption was refused, for callers that answer in their own words (the storefront). */
-export type RefusalReason = "client_key_conflict" | "program_not_running" | "not_a_member" | "held_out" | "unknown_reward" | "not_enough_points";
+export type RefusalReason =
+  "client_key_conflict" | "program_not_running" | "not_a_member" | "held_out" | "unknown_reward" | "not_enough_points";
 
-export type RedeemResult = { ok: true; redemption: RedemptionView } | { ok: false; status: 404 | 409; error: string; reason: RefusalReason };
+export type RedeemResult =
+  { ok: true; redemption: RedemptionView } | { ok: false; status: 404 | 409; error: string; reason: RefusalReason };
 
 const view = (row: RedemptionRow): RedemptionView => ({
   id: row.id,
@@ -52,7 +54,9 @@ const view = (row: RedemptionRow): RedemptionView => ({
   attempts: row.attempts,
 });
 
-const refuse = (status: 404 | 409, error: string, reason: RefusalReason) => ({ result: { ok: false as const, status, error, reason } });
+const refuse = (status: 404 | 409, error: string, reason: RefusalReason) => ({
+  result: { ok: false as const, status, error, reason },
+});
 
 /** What the transaction decided: an answer already, or a code to create in Shopify. */
 type Started = { result: RedeemResult } | { row: RedemptionRow; reward: Reward; currency: string; now: Date };
@@ -62,7 +66,12 @@ const debitKey = (redemptionId: string, attempt: number) =>
   attempt === 1 ? sourceKeys.redemption(redemptionId) : `${sourceKeys.redemption(redemptionId)}:attempt:${attempt}`;
 const restoreKey = (redemptionId: string, attempt: number) => `${sourceKeys.redemption(redemptionId)}:restore:${attempt}`;
 
-export async function redeem(shopDomain: string, customerGid: string, rewardId: string, clientKey: string): Promise<RedeemResult> {
+export async function redeem(
+  shopDomain: string,
+  customerGid: string,
+  rewardId: string,
+  clientKey: string,
+): Promise<RedeemResult> {
   const started = await db.$transaction(async (tx: Tx): Promise<Started> => {
     const member = await lockMember(tx, shopDomain, customerGid);
     // Taken under the lock: a debit committed by a concurrent redemption must not lie in this one's
@@ -76,7 +85,8 @@ export async function redeem(shopDomain: string, customerGid: string, rewardId: 
     if (existing && existing.status !== "failed") return { result: { ok: true, redemption: view(existing) } };
     const program = await loadProgram(tx, shopDomain);
     if (!program?.enabled) return refuse(409, "the loyalty program is not running", "program_not_running");
-    if (!member || member.heldOut) return refuse(409, "the customer is not a member of the program", member ? "held_out" : "not_a_member");
+    if (!member || member.heldOut)
+      return refuse(409, "the customer is not a member of the program", member ? "held_out" : "not_a_member");
     const rewardRow = await tx.loyaltyReward.findUnique({ where: { shopDomain_rewardId: { shopDomain, rewardId } } });
     if (!rewardRow) return refuse(404, `no reward ${rewardId}`, "unknown_reward");
     const reward = rewardFromJson(rewardRow.definition);
@@ -84,13 +94,33 @@ export async function redeem(shopDomain: string, customerGid: string, rewardId: 
     const id = existing?.id ?? randomUUID();
     const attempt = (existing?.attempts ?? 0) + 1;
     const entries = await memberEntries(tx, shopDomain, customerGid);
-    const debit = redemptionEntry({ memberGid: customerGid, reward, redemptionId: id, availableBalance: balancesAt(entries, now).available, now });
+    const debit = redemptionEntry({
+      memberGid: customerGid,
+      reward,
+      redemptionId: id,
+      availableBalance: balancesAt(entries, now).available,
+      now,
+    });
     if (!debit) return refuse(409, "not enough points", "not_enough_points");
-    const fields = { status: "pending", points: reward.pointsCost, expiresAt: addDays(now, reward.validDays), error: null, attempts: attempt };
+    const fields = {
+      status: "pending",
+      points: reward.pointsCost,
+      expiresAt: addDays(now, reward.validDays),
+      error: null,
+      attempts: attempt,
+    };
     const row = existing
       ? await tx.redemption.update({ where: { id }, data: fields })
       : await tx.redemption.create({
-          data: { id, shopDomain, memberGid: customerGid, rewardId, clientKey, code: generateDiscountCode(randomBytes), ...fields },
+          data: {
+            id,
+            shopDomain,
+            memberGid: customerGid,
+            rewardId,
+            clientKey,
+            code: generateDiscountCode(randomBytes),
+            ...fields,
+          },
         });
     await insertEntries(tx, shopDomain, [{ ...debit, sourceKey: debitKey(id, attempt) }]);
     await reviewSoon(tx, member.id, now);
@@ -122,7 +152,10 @@ export async function recoverAbandonedRedemptions(now = new Date()): Promise<num
   let recovered = 0;
   for (const row of abandoned) {
     // Touching updatedAt claims the row for another ABANDONED_MS: a second instance skips it.
-    const claim = await db.redemption.updateMany({ where: { id: row.id, status: "pending", updatedAt: row.updatedAt }, data: { updatedAt: now } });
+    const claim = await db.redemption.updateMany({
+      where: { id: row.id, status: "pending", updatedAt: row.updatedAt },
+      data: { updatedAt: now },
+    });
     if (claim.count !== 1) continue;
     recovered++;
     try {
@@ -133,7 +166,9 @@ export async function recoverAbandonedRedemptions(now = new Date()): Promise<num
         await markIssued(row, found.discountGid);
         continue;
       }
-      const rewardRow = await db.loyaltyReward.findUnique({ where: { shopDomain_rewardId: { shopDomain: row.shopDomain, rewardId: row.rewardId } } });
+      const rewardRow = await db.loyaltyReward.findUnique({
+        where: { shopDomain_rewardId: { shopDomain: row.shopDomain, rewardId: row.rewardId } },
+      });
       if (!rewardRow) {
         await restorePoints(row.shopDomain, row, row.rewardId, "the reward is no longer offered");
         continue;
@@ -160,11 +195,20 @@ async function issueCode(shopDomain: string, row: RedemptionRow, input: RewardCo
   if ("discountGid" in created) return markIssued(row, created.discountGid);
   const found = await findCode(shopDomain, row.code);
   if ("error" in found) {
-    log.warn("reward code not confirmed; left pending", { shop: shopDomain, redemption: row.id, error: created.error, lookup: found.error });
+    log.warn("reward code not confirmed; left pending", {
+      shop: shopDomain,
+      redemption: row.id,
+      error: created.error,
+      lookup: found.error,
+    });
     return row;
   }
   if (found.discountGid) {
-    log.warn("reward code created though Shopify's answer was lost", { shop: shopDomain, redemption: row.id, error: created.error });
+    log.warn("reward code created though Shopify's answer was lost", {
+      shop: shopDomain,
+      redemption: row.id,
+      error: created.error,
+    });
     return markIssued(row, found.discountGid);
   }
   log.warn("reward code not created; points restored", { shop: shopDomain, redemption: row.id, error: created.error });
@@ -173,7 +217,10 @@ async function issueCode(shopDomain: string, row: RedemptionRow, input: RewardCo
 
 /** Records the code as issued, unless another process has settled this attempt meanwhile. */
 async function markIssued(row: RedemptionRow, discountGid: string): Promise<RedemptionRow> {
-  await db.redemption.updateMany({ where: { id: row.id, status: "pending", attempts: row.attempts }, data: { status: "issued", discountGid } });
+  await db.redemption.updateMany({
+    where: { id: row.id, status: "pending", attempts: row.attempts },
+    data: { status: "issued", discountGid },
+  });
   return db.redemption.findUniqueOrThrow({ where: { id: row.id } });
 }
 

@@ -37,8 +37,14 @@ type RuleRow = Awaited<ReturnType<Tx["earningRule"]["findFirstOrThrow"]>>;
 export function ruleFromRow(row: RuleRow): EarningRule {
   const definition = JSON.parse(row.definition) as { points: number; perAmount?: string; name?: string };
   const version = { id: row.ruleId, version: row.version, effectiveFrom: row.effectiveFrom, retiredAt: row.retiredAt };
-  if (row.kind === "purchase") return { ...version, kind: "purchase", points: definition.points, perAmount: BigInt(definition.perAmount!) };
-  return { ...version, kind: row.kind as BonusKind, points: definition.points, ...(definition.name !== undefined && { name: definition.name }) };
+  if (row.kind === "purchase")
+    return { ...version, kind: "purchase", points: definition.points, perAmount: BigInt(definition.perAmount!) };
+  return {
+    ...version,
+    kind: row.kind as BonusKind,
+    points: definition.points,
+    ...(definition.name !== undefined && { name: definition.name }),
+  };
 }
 
 export function ruleDefinition(rule: EarningRule): string {
@@ -53,11 +59,17 @@ export async function loadRules(tx: Client, shopDomain: string): Promise<Earning
 }
 
 export const purchaseRules = (rules: EarningRule[]) => rules.filter((rule): rule is PurchaseRule => rule.kind === "purchase");
-export const bonusRules = (rules: EarningRule[], kind: BonusKind) => rules.filter((rule): rule is BonusRule => rule.kind === kind);
+export const bonusRules = (rules: EarningRule[], kind: BonusKind) =>
+  rules.filter((rule): rule is BonusRule => rule.kind === kind);
 
 export async function loadTiers(tx: Client, shopDomain: string): Promise<Tier[]> {
   const rows = await tx.loyaltyTier.findMany({ where: { shopDomain }, orderBy: { threshold: "asc" } });
-  return rows.map(({ tierId, name, threshold, multiplierBasisPoints }) => ({ id: tierId, name, threshold, multiplierBasisPoints }));
+  return rows.map(({ tierId, name, threshold, multiplierBasisPoints }) => ({
+    id: tierId,
+    name,
+    threshold,
+    multiplierBasisPoints,
+  }));
 }
 
 export function multiplierOf(tiers: readonly Tier[], tierId: string | null): number {
@@ -73,7 +85,8 @@ export function rewardFromJson(text: string): Reward {
   };
 }
 
-export const rewardToJson = (reward: Reward) => JSON.stringify(reward, (_key, value) => (typeof value === "bigint" ? String(value) : value));
+export const rewardToJson = (reward: Reward) =>
+  JSON.stringify(reward, (_key, value) => (typeof value === "bigint" ? String(value) : value));
 
 export async function loadRewards(tx: Client, shopDomain: string): Promise<Reward[]> {
   const rows = await tx.loyaltyReward.findMany({ where: { shopDomain }, orderBy: { pointsCost: "asc" } });
@@ -101,11 +114,22 @@ export async function lockMember(tx: Tx, shopDomain: string, customerGid: string
 }
 
 /** Enrolls the customer on first sight (in or out of the holdout, for good) and locks the member. */
-export async function enrollMember(tx: Tx, shopDomain: string, customerGid: string, program: Program, now: Date): Promise<MemberRow> {
+export async function enrollMember(
+  tx: Tx,
+  shopDomain: string,
+  customerGid: string,
+  program: Program,
+  now: Date,
+): Promise<MemberRow> {
   await insertRows(
     tx,
     "LoyaltyMember",
-    [["shopDomain", "text"], ["customerGid", "text"], ["enrolledAt", "time"], ["heldOut", "bool"]],
+    [
+      ["shopDomain", "text"],
+      ["customerGid", "text"],
+      ["enrolledAt", "time"],
+      ["heldOut", "bool"],
+    ],
     [[shopDomain, customerGid, now, isHeldOut(customerGid, program.salt, program.settings.holdoutPercent)]],
     `ON CONFLICT ("shopDomain", "customerGid") DO NOTHING`,
   );
@@ -149,10 +173,24 @@ export async function memberEntries(tx: Client, shopDomain: string, memberGid: s
 }
 
 const ENTRY_COLUMNS: Column[] = [
-  ["shopDomain", "text"], ["sourceKey", "text"], ["memberGid", "text"], ["type", "text"], ["source", "text"],
-  ["points", "int"], ["shortfall", "int"], ["reason", "text"], ["orderGid", "text"], ["ruleId", "text"], ["ruleVersion", "int"],
-  ["ratePoints", "int"], ["ratePerAmount", "bigint"], ["rateMultiplierBasisPoints", "int"], ["actor", "text"],
-  ["createdAt", "time"], ["availableAt", "time"], ["expiresAt", "time"],
+  ["shopDomain", "text"],
+  ["sourceKey", "text"],
+  ["memberGid", "text"],
+  ["type", "text"],
+  ["source", "text"],
+  ["points", "int"],
+  ["shortfall", "int"],
+  ["reason", "text"],
+  ["orderGid", "text"],
+  ["ruleId", "text"],
+  ["ruleVersion", "int"],
+  ["ratePoints", "int"],
+  ["ratePerAmount", "bigint"],
+  ["rateMultiplierBasisPoints", "int"],
+  ["actor", "text"],
+  ["createdAt", "time"],
+  ["availableAt", "time"],
+  ["expiresAt", "time"],
 ];
 
 /** Appends entries; one whose sourceKey is already recorded is left out (a retry, a double click). Returns how many were new. */
@@ -162,9 +200,24 @@ export function insertEntries(tx: Client, shopDomain: string, entries: readonly 
     "LedgerEntry",
     ENTRY_COLUMNS,
     entries.map((e) => [
-      shopDomain, e.sourceKey, e.memberGid, e.type, e.source, e.points, e.shortfall, e.reason, e.orderGid, e.rule?.id ?? null,
-      e.rule?.version ?? null, e.rate?.points ?? null, e.rate?.perAmount ?? null, e.rate?.multiplierBasisPoints ?? null, e.actor,
-      e.createdAt, e.availableAt, e.expiresAt,
+      shopDomain,
+      e.sourceKey,
+      e.memberGid,
+      e.type,
+      e.source,
+      e.points,
+      e.shortfall,
+      e.reason,
+      e.orderGid,
+      e.rule?.id ?? null,
+      e.rule?.version ?? null,
+      e.rate?.points ?? null,
+      e.rate?.perAmount ?? null,
+      e.rate?.multiplierBasisPoints ?? null,
+      e.actor,
+      e.createdAt,
+      e.availableAt,
+      e.expiresAt,
     ]),
     `ON CONFLICT ("shopDomain", "sourceKey") DO NOTHING`,
   );

@@ -50,30 +50,52 @@ describe("the storefront preview", () => {
         ["Gold", "from 5,000 points", "1.5× points on purchases"],
       ],
       tierWindow: "Counted over the last 12 months.",
-      notes: ["Points from an order can be spent 14 days after it.", "Points expire after 12 months without a purchase or redemption."],
+      notes: [
+        "Points from an order can be spent 14 days after it.",
+        "Points expire after 12 months without a purchase or redemption.",
+      ],
     });
   });
 
   it("speaks German, with German numbers and amounts", () => {
-    const german = texts({ ...PROGRAM, settings: { ...PROGRAM.settings, tierBasis: { metric: "spend", window: "calendar_year" }, pendingDays: 0 } }, "de");
-    expect(german.earn).toEqual(["1 Punkt je 1,00 € Einkaufswert", "100 Punkte für Ihre erste Bestellung", "1 Punkt: Follow us on Instagram"]);
+    const german = texts(
+      { ...PROGRAM, settings: { ...PROGRAM.settings, tierBasis: { metric: "spend", window: "calendar_year" }, pendingDays: 0 } },
+      "de",
+    );
+    expect(german.earn).toEqual([
+      "1 Punkt je 1,00 € Einkaufswert",
+      "100 Punkte für Ihre erste Bestellung",
+      "1 Punkt: Follow us on Instagram",
+    ]);
     expect(german.rewards[1]).toEqual(["Free shipping", "1.200 Punkte", "Kostenloser Versand", "Code 1 Tag gültig"]);
     expect(german.tiers).toEqual([
       ["Silver", "ab 10,00 € Einkaufswert", null],
       ["Gold", "ab 50,00 € Einkaufswert", "1,5× Punkte auf Einkäufe"],
     ]);
     expect(german.tierWindow).toBe("Gezählt über dieses Kalenderjahr.");
-    expect(german.notes).toEqual(["Punkte sind direkt nach Ihrer Bestellung einlösbar.", "Punkte verfallen nach 12 Monaten ohne Einkauf oder Einlösung."]);
+    expect(german.notes).toEqual([
+      "Punkte sind direkt nach Ihrer Bestellung einlösbar.",
+      "Punkte verfallen nach 12 Monaten ohne Einkauf oder Einlösung.",
+    ]);
   });
 
   it("leaves out what would not be saved as it stands", () => {
     const unfinished: ProgramSave = {
       ...PROGRAM,
       settings: { ...PROGRAM.settings, expiry: { mode: "never", months: 12 } },
-      rules: [{ id: "purchase", kind: "purchase", points: Number.NaN, perAmount: 100n }, { id: "ig", kind: "custom", points: 5, name: "" }],
+      rules: [
+        { id: "purchase", kind: "purchase", points: Number.NaN, perAmount: 100n },
+        { id: "ig", kind: "custom", points: 5, name: "" },
+      ],
       tiers: [{ id: "t", name: "", threshold: 10n, multiplierBasisPoints: 10000 }],
       rewards: [{ id: "r", name: "Half", kind: "percentage", pointsCost: 0, validDays: 30, percent: 50 }],
     };
-    expect(texts(unfinished, "en")).toEqual({ earn: [], rewards: [], tiers: [], tierWindow: null, notes: ["Points never expire."] });
+    expect(texts(unfinished, "en")).toEqual({
+      earn: [],
+      rewards: [],
+      tiers: [],
+      tierWindow: null,
+      notes: ["Points never expire."],
+    });
   });
 });

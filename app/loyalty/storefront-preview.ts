@@ -29,8 +29,12 @@ export function storefrontPreview(program: ProgramSave, currency: string, locale
 
   const earn = program.rules.flatMap((rule): PreviewText[] => {
     if (!valid(rule.points)) return [];
-    if (rule.kind === "purchase") return rule.perAmount > 0n ? [{ key: "preview.earn.purchase", values: { ...points(rule.points), amount: money(rule.perAmount) } }] : [];
-    if (rule.kind === "custom") return rule.name ? [{ key: "preview.earn.custom", values: { ...points(rule.points), action: rule.name } }] : [];
+    if (rule.kind === "purchase")
+      return rule.perAmount > 0n
+        ? [{ key: "preview.earn.purchase", values: { ...points(rule.points), amount: money(rule.perAmount) } }]
+        : [];
+    if (rule.kind === "custom")
+      return rule.name ? [{ key: "preview.earn.custom", values: { ...points(rule.points), action: rule.name } }] : [];
     return [{ key: `preview.earn.${rule.kind}`, values: points(rule.points) }];
   });
 
@@ -44,8 +48,13 @@ export function storefrontPreview(program: ProgramSave, currency: string, locale
             ? { key: "preview.reward.percentage", values: { percent: formatPercent(reward.percent, locale, 0) } }
             : { key: "preview.reward.freeShipping", values: {} };
       const conditions: PreviewText[] = [];
-      if (reward.minimumOrder !== undefined && reward.minimumOrder > 0n) conditions.push({ key: "preview.reward.minimumOrder", values: { amount: money(reward.minimumOrder) } });
-      if (valid(reward.validDays)) conditions.push({ key: "preview.reward.validDays", values: { count: reward.validDays, days: formatNumber(reward.validDays, locale) } });
+      if (reward.minimumOrder !== undefined && reward.minimumOrder > 0n)
+        conditions.push({ key: "preview.reward.minimumOrder", values: { amount: money(reward.minimumOrder) } });
+      if (valid(reward.validDays))
+        conditions.push({
+          key: "preview.reward.validDays",
+          values: { count: reward.validDays, days: formatNumber(reward.validDays, locale) },
+        });
       return { name: reward.name, cost: { key: "preview.reward.cost", values: points(reward.pointsCost) }, offer, conditions };
     });
 
@@ -60,18 +69,28 @@ export function storefrontPreview(program: ProgramSave, currency: string, locale
         : { key: "preview.tier.points", values: points(Number(tier.threshold)) },
       multiplier:
         tier.multiplierBasisPoints > NO_MULTIPLIER
-          ? { key: "preview.tier.multiplier", values: { multiplier: formatNumber(tier.multiplierBasisPoints / NO_MULTIPLIER, locale, 2) } }
+          ? {
+              key: "preview.tier.multiplier",
+              values: { multiplier: formatNumber(tier.multiplierBasisPoints / NO_MULTIPLIER, locale, 2) },
+            }
           : null,
     }));
 
   const { pendingDays, expiry } = program.settings;
   const notes: PreviewText[] = [];
   if (earn.length > 0 && Number.isInteger(pendingDays) && pendingDays >= 0) {
-    notes.push(pendingDays === 0 ? { key: "preview.pendingNone", values: {} } : { key: "preview.pending", values: { count: pendingDays, days: formatNumber(pendingDays, locale) } });
+    notes.push(
+      pendingDays === 0
+        ? { key: "preview.pendingNone", values: {} }
+        : { key: "preview.pending", values: { count: pendingDays, days: formatNumber(pendingDays, locale) } },
+    );
   }
   if (expiry.mode === "never") notes.push({ key: "preview.expiry.never", values: {} });
   else if (Number.isInteger(expiry.months) && expiry.months > 0) {
-    notes.push({ key: `preview.expiry.${expiry.mode}`, values: { count: expiry.months, months: formatNumber(expiry.months, locale) } });
+    notes.push({
+      key: `preview.expiry.${expiry.mode}`,
+      values: { count: expiry.months, months: formatNumber(expiry.months, locale) },
+    });
   }
 
   return {

@@ -126,12 +126,20 @@ async function reconcileStoredOrder(shopDomain: string, orderGid: string, progra
   });
 }
 
-async function grantOnceBonus(shopDomain: string, customerGid: string, kind: "signup" | "newsletter", program: Program, now: Date) {
+async function grantOnceBonus(
+  shopDomain: string,
+  customerGid: string,
+  kind: "signup" | "newsletter",
+  program: Program,
+  now: Date,
+) {
   await db.$transaction(async (tx: Tx) => {
     const member = await enrollMember(tx, shopDomain, customerGid, program, now);
     const rule = ruleInForce(bonusRules(await loadRules(tx, shopDomain), kind), now);
     if (member.heldOut || !rule) return;
-    const added = await insertEntries(tx, shopDomain, [bonusEntry({ rule, memberGid: customerGid, expiry: program.settings.expiry, now })]);
+    const added = await insertEntries(tx, shopDomain, [
+      bonusEntry({ rule, memberGid: customerGid, expiry: program.settings.expiry, now }),
+    ]);
     if (added) await reviewSoon(tx, member.id, now);
   });
 }
@@ -206,14 +214,21 @@ async function reviewMember(tx: Tx, shopDomain: string, memberGid: string, shop:
 }
 
 /** Granted once the member's first order's points are in (available and not taken back), so a cancelled order never earns it. */
-function firstOrderBonus(rules: EarningRule[], entries: LedgerEntry[], memberGid: string, program: Program, now: Date): LedgerEntry[] {
+function firstOrderBonus(
+  rules: EarningRule[],
+  entries: LedgerEntry[],
+  memberGid: string,
+  program: Program,
+  now: Date,
+): LedgerEntry[] {
   const rule = ruleInForce(bonusRules(rules, "first_order"), now);
   if (!rule) return [];
   const bonus = bonusEntry({ rule, memberGid, expiry: program.settings.expiry, now });
   if (entries.some((entry) => entry.sourceKey === bonus.sourceKey)) return [];
   const released = new Map<string, number>();
   for (const entry of entries) {
-    if (entry.orderGid && entry.availableAt <= now) released.set(entry.orderGid, (released.get(entry.orderGid) ?? 0) + entry.points);
+    if (entry.orderGid && entry.availableAt <= now)
+      released.set(entry.orderGid, (released.get(entry.orderGid) ?? 0) + entry.points);
   }
   return [...released.values()].some((points) => points > 0) ? [bonus] : [];
 }
@@ -222,7 +237,13 @@ function firstOrderBonus(rules: EarningRule[], entries: LedgerEntry[], memberGid
  * The birthday rule's bonus when today is the member's birthday in the shop's timezone, once a
  * year: the same ledger key as a bonus granted through the API, so the two never both count.
  */
-function birthdayBonus(shop: ShopProgram, birthday: string | null, entries: LedgerEntry[], memberGid: string, now: Date): LedgerEntry[] {
+function birthdayBonus(
+  shop: ShopProgram,
+  birthday: string | null,
+  entries: LedgerEntry[],
+  memberGid: string,
+  now: Date,
+): LedgerEntry[] {
   const rule = ruleInForce(bonusRules(shop.rules, "birthday"), now);
   const year = birthday && rule ? birthdayToday(birthday, now, shop.timezone) : null;
   if (!rule || year === null) return [];
@@ -232,7 +253,9 @@ function birthdayBonus(shop: ShopProgram, birthday: string | null, entries: Ledg
 
 /** The member is reviewed again when their next birthday begins, if a birthday rule is in force. */
 function nextBirthday(shop: ShopProgram, birthday: string | null, now: Date): Date | null {
-  return birthday && ruleInForce(bonusRules(shop.rules, "birthday"), now) ? nextBirthdayStart(birthday, now, shop.timezone) : null;
+  return birthday && ruleInForce(bonusRules(shop.rules, "birthday"), now)
+    ? nextBirthdayStart(birthday, now, shop.timezone)
+    : null;
 }
 
 interface Standing {
@@ -246,14 +269,23 @@ async function reviewTier(tx: Tx, member: MemberRow, shop: ShopProgram, entries:
   const items =
     metric === "points"
       ? earnedPointItems(entries)
-      : (await customerOrders(tx, member.shopDomain, member.customerGid)).map(spendItem).filter((item): item is QualifyingItem => item !== null);
+      : (await customerOrders(tx, member.shopDomain, member.customerGid))
+          .map(spendItem)
+          .filter((item): item is QualifyingItem => item !== null);
   const value = qualifyingValue(items, window, now, shop.timezone);
   const current = member.tierSince === null ? null : { tierId: member.tierId, since: member.tierSince };
   const { tier, since, change } = evaluateTier(current, shop.tiers, value, now, shop.program.settings.tierRetentionMonths);
   // Every tier change writes this row, in the member's transaction: the customers list counts them to notice one.
   if (change) {
     await tx.tierChange.create({
-      data: { shopDomain: member.shopDomain, memberGid: member.customerGid, fromTier: change.from, toTier: change.to, kind: change.kind, at: change.at },
+      data: {
+        shopDomain: member.shopDomain,
+        memberGid: member.customerGid,
+        fromTier: change.from,
+        toTier: change.to,
+        kind: change.kind,
+        at: change.at,
+      },
     });
   }
   return { tierId: tier?.id ?? null, since };
@@ -263,8 +295,16 @@ async function reviewTier(tx: Tx, member: MemberRow, shop: ShopProgram, entries:
  * The next moment the member's standing can change without a new entry: pending points become
  * available, a batch expires, inactivity runs out, or a tier's retention ends. null: none.
  */
-function nextReviewAt(entries: LedgerEntry[], standing: Standing, program: Program, now: Date, birthday: Date | null): Date | null {
-  const moments = [...entries.flatMap((entry) => [entry.availableAt, entry.expiresAt]), birthday].filter((at): at is Date => at !== null);
+function nextReviewAt(
+  entries: LedgerEntry[],
+  standing: Standing,
+  program: Program,
+  now: Date,
+  birthday: Date | null,
+): Date | null {
+  const moments = [...entries.flatMap((entry) => [entry.availableAt, entry.expiresAt]), birthday].filter(
+    (at): at is Date => at !== null,
+  );
   const { expiry, tierRetentionMonths } = program.settings;
   const activity = entries.filter(isActivity).map((entry) => entry.createdAt.getTime());
   if (expiry.mode === "inactivity" && activity.length) moments.push(addMonths(new Date(Math.max(...activity)), expiry.months));

@@ -12,7 +12,12 @@ describe("qualifyingValue", () => {
   const newYearInAuckland = item("2024-12-31T12:00:00Z", 300n);
   // 2025-01-01 05:00 UTC is still 31 December 2024, 21:00, in Los Angeles (UTC-8).
   const newYearsEveInLosAngeles = item("2025-01-01T05:00:00Z", 50n);
-  const items = [item("2024-06-01T12:00:00Z", 1000n), newYearInAuckland, newYearsEveInLosAngeles, item("2025-02-01T12:00:00Z", 7n)];
+  const items = [
+    item("2024-06-01T12:00:00Z", 1000n),
+    newYearInAuckland,
+    newYearsEveInLosAngeles,
+    item("2025-02-01T12:00:00Z", 7n),
+  ];
   const now = at("2025-03-01T12:00:00Z");
 
   it("counts the calendar year on the shop's calendar, across the year boundary", () => {
@@ -49,7 +54,16 @@ describe("qualifyingValue", () => {
 
 describe("earnedPointItems and spendItem", () => {
   const entry = (type: LedgerEntry["type"], source: LedgerEntry["source"], points: number, availableAt: string) =>
-    ledgerEntry({ sourceKey: `${type}-${points}`, memberGid: "m", type, source, points, reason: "", createdAt: at("2024-01-01T00:00:00Z"), availableAt: at(availableAt) });
+    ledgerEntry({
+      sourceKey: `${type}-${points}`,
+      memberGid: "m",
+      type,
+      source,
+      points,
+      reason: "",
+      createdAt: at("2024-01-01T00:00:00Z"),
+      availableAt: at(availableAt),
+    });
 
   it("counts points earned and taken back, when they become available, not spending or expiry", () => {
     const entries = [
@@ -62,12 +76,20 @@ describe("earnedPointItems and spendItem", () => {
       entry("adjust", "manual", 500, "2024-03-01T00:00:00Z"),
     ];
     expect(earnedPointItems(entries)).toEqual([
-      item("2024-01-15T00:00:00Z", 100n), item("2024-01-15T00:00:00Z", -40n), item("2024-01-01T00:00:00Z", 20n), item("2024-02-01T00:00:00Z", -10n),
+      item("2024-01-15T00:00:00Z", 100n),
+      item("2024-01-15T00:00:00Z", -40n),
+      item("2024-01-01T00:00:00Z", 20n),
+      item("2024-02-01T00:00:00Z", -10n),
     ]);
   });
 
   it("takes an order's net spend on its processed date; cancelled and test orders do not count", () => {
-    const order = { processedAt: at("2024-05-01T09:00:00Z"), currentSubtotalAmount: 4500n, cancelledAt: null, test: false } as OrderRecord;
+    const order = {
+      processedAt: at("2024-05-01T09:00:00Z"),
+      currentSubtotalAmount: 4500n,
+      cancelledAt: null,
+      test: false,
+    } as OrderRecord;
     expect(spendItem(order)).toEqual(item("2024-05-01T09:00:00Z", 4500n));
     expect(spendItem({ ...order, cancelledAt: at("2024-05-02T00:00:00Z") })).toBeNull();
     expect(spendItem({ ...order, test: true })).toBeNull();
@@ -84,28 +106,45 @@ describe("evaluateTier", () => {
   it("promotes as soon as the value reaches a threshold, the threshold itself included", () => {
     expect(evaluateTier(null, tiers, 499n, january, 12)).toEqual({ tier: null, since: january, change: null });
     expect(evaluateTier(null, tiers, 500n, january, 12)).toEqual({
-      tier: silver, since: january, change: { from: null, to: "silver", kind: "promotion", at: january },
+      tier: silver,
+      since: january,
+      change: { from: null, to: "silver", kind: "promotion", at: january },
     });
     const march = at("2024-03-01T00:00:00Z");
     expect(evaluateTier({ tierId: "silver", since: january }, tiers, 2500n, march, 12)).toEqual({
-      tier: gold, since: march, change: { from: "silver", to: "gold", kind: "promotion", at: march },
+      tier: gold,
+      since: march,
+      change: { from: "silver", to: "gold", kind: "promotion", at: march },
     });
   });
 
   it("keeps a tier and its date while the value still qualifies", () => {
     expect(evaluateTier({ tierId: "gold", since: january }, tiers, 2000n, at("2026-01-01T00:00:00Z"), 12)).toEqual({
-      tier: gold, since: january, change: null,
+      tier: gold,
+      since: january,
+      change: null,
     });
   });
 
   it("demotes only after the retention months, straight to the tier the value qualifies for", () => {
     const standing = { tierId: "gold", since: january };
-    expect(evaluateTier(standing, tiers, 100n, at("2025-01-09T23:59:59Z"), 12)).toEqual({ tier: gold, since: january, change: null });
+    expect(evaluateTier(standing, tiers, 100n, at("2025-01-09T23:59:59Z"), 12)).toEqual({
+      tier: gold,
+      since: january,
+      change: null,
+    });
     const dueDate = at("2025-01-10T00:00:00Z");
     expect(evaluateTier(standing, tiers, 100n, dueDate, 12)).toEqual({
-      tier: null, since: dueDate, change: { from: "gold", to: null, kind: "demotion", at: dueDate },
+      tier: null,
+      since: dueDate,
+      change: { from: "gold", to: null, kind: "demotion", at: dueDate },
     });
-    expect(evaluateTier(standing, tiers, 600n, dueDate, 12).change).toEqual({ from: "gold", to: "silver", kind: "demotion", at: dueDate });
+    expect(evaluateTier(standing, tiers, 600n, dueDate, 12).change).toEqual({
+      from: "gold",
+      to: "silver",
+      kind: "demotion",
+      at: dueDate,
+    });
   });
 
   it("demotes at once with no retention", () => {
@@ -115,10 +154,16 @@ describe("evaluateTier", () => {
   it("places a member whose tier was removed afresh", () => {
     const now = at("2024-02-01T00:00:00Z");
     expect(evaluateTier({ tierId: "platinum", since: january }, tiers, 600n, now, 12).change).toEqual({
-      from: "platinum", to: "silver", kind: "promotion", at: now,
+      from: "platinum",
+      to: "silver",
+      kind: "promotion",
+      at: now,
     });
     expect(evaluateTier({ tierId: "platinum", since: january }, tiers, 100n, now, 12).change).toEqual({
-      from: "platinum", to: null, kind: "demotion", at: now,
+      from: "platinum",
+      to: null,
+      kind: "demotion",
+      at: now,
     });
   });
 });

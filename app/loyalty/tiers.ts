@@ -45,7 +45,8 @@ export function spendItem(order: OrderRecord): QualifyingItem | null {
 export function qualifyingValue(items: readonly QualifyingItem[], window: TierWindow, now: Date, zone: string): bigint {
   const calendar = calendarFor(zone);
   const today = calendar.dayOf(now.getTime());
-  const firstDay = window === "lifetime" ? -Infinity : window === "calendar_year" ? firstDayOfYear(today) : sameDayYearBefore(today) + 1;
+  const firstDay =
+    window === "lifetime" ? -Infinity : window === "calendar_year" ? firstDayOfYear(today) : sameDayYearBefore(today) + 1;
   let sum = 0n;
   for (const item of items) {
     if (item.at <= now && calendar.dayOf(item.at.getTime()) >= firstDay) sum += item.value;

@@ -33,7 +33,9 @@ describe("backtest on CDNOW, 39 weeks held out", () => {
     // Distinct purchase days of the 2,357 customers from October 1997 to June 1998, counted independently.
     let actual = 0;
     for (let c = 0; c < purchases.customers; c++) {
-      const days = new Set(Array.from(purchases.days.subarray(purchases.start[c], purchases.start[c + 1])).filter((d) => d >= calibrationEnd));
+      const days = new Set(
+        Array.from(purchases.days.subarray(purchases.start[c], purchases.start[c + 1])).filter((d) => d >= calibrationEnd),
+      );
       actual += days.size;
     }
     expect(result.actualPurchases).toBe(actual);

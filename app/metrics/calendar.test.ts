@@ -26,7 +26,13 @@ function wallClock(zone: string, ms: number): { date: string; time: string } {
   let format = formats.get(zone);
   if (!format) {
     format = new Intl.DateTimeFormat("en-CA", {
-      timeZone: zone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit",
+      timeZone: zone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
     });
     formats.set(zone, format);
   }
@@ -95,7 +101,13 @@ describe("startOf", () => {
   });
 
   it("of dayOf(t) is local midnight of t's date, at or before t", () => {
-    const instants = ["2024-03-31T21:30:00Z", "2024-03-31T00:30:00Z", "2024-10-27T00:30:00Z", "2024-10-27T23:59:00Z", "2024-06-15T12:00:00Z"];
+    const instants = [
+      "2024-03-31T21:30:00Z",
+      "2024-03-31T00:30:00Z",
+      "2024-10-27T00:30:00Z",
+      "2024-10-27T23:59:00Z",
+      "2024-06-15T12:00:00Z",
+    ];
     for (const zone of ["Europe/Helsinki", "America/New_York", "Pacific/Auckland", "Asia/Kolkata"]) {
       const calendar = calendarFor(zone);
       for (const iso of instants) {
@@ -118,7 +130,14 @@ describe("startOf", () => {
   });
 
   it("brackets exactly the instants dayOf maps to that day, every day of 2024", () => {
-    for (const zone of ["Europe/Helsinki", "America/New_York", "Pacific/Auckland", "Australia/Lord_Howe", "Africa/Cairo", "+05:30"]) {
+    for (const zone of [
+      "Europe/Helsinki",
+      "America/New_York",
+      "Pacific/Auckland",
+      "Australia/Lord_Howe",
+      "Africa/Cairo",
+      "+05:30",
+    ]) {
       const calendar = calendarFor(zone);
       const wrong: string[] = [];
       for (let day = parseLocalDate("2024-01-01"); day <= parseLocalDate("2024-12-31"); day++) {

@@ -67,7 +67,13 @@ function fixedCalendar(zone: string, offsetMinutes: number): ShopCalendar {
 
 function zoneCalendar(zone: string): ShopCalendar {
   const format = new Intl.DateTimeFormat("en-US", {
-    timeZone: zone, hourCycle: "h23", year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric",
+    timeZone: zone,
+    hourCycle: "h23",
+    year: "numeric",
+    month: "numeric",
+    day: "numeric",
+    hour: "numeric",
+    minute: "numeric",
   });
   /** Offset (ms) of the zone at an instant: the wall clock read as UTC, minus the instant. */
   const offsetAt = (ms: number): number => {

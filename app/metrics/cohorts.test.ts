@@ -48,30 +48,46 @@ describe("cohortTable", () => {
     expect(february.cells).toHaveLength(3);
     expect(march.cells).toHaveLength(2); // last month's cohort, as of this month
     expect(april.cells).toHaveLength(1);
-    expect(cells(february)).toEqual([[1, 1, 800], [1, 1, 400], [0, 0, 0]]);
+    expect(cells(february)).toEqual([
+      [1, 1, 800],
+      [1, 1, 400],
+      [0, 0, 0],
+    ]);
   });
 
   it("marks each cohort's April, the month in progress as of 15 April, and nothing once a month is over", () => {
-    for (const row of table.rows) expect(row.cells.map((cell) => cell.inProgress)).toEqual(row.cells.map((_, k) => k === row.cells.length - 1));
+    for (const row of table.rows)
+      expect(row.cells.map((cell) => cell.inProgress)).toEqual(row.cells.map((_, k) => k === row.cells.length - 1));
     const endOfMarch = cohortTable(sampleShop().histories(), { asOf: day("2024-04-01") });
     expect(endOfMarch.rows.flatMap((row) => row.cells).some((cell) => cell.inProgress)).toBe(false);
     // Through the last day of April: in progress while that day is today, complete after it.
     const throughApril = (today: string) => cohortTable(sampleShop().histories(), { asOf: day("2024-05-01"), today: day(today) });
     expect(throughApril("2024-04-30").rows.at(-1)!.cells.at(-1)!.inProgress).toBe(true);
-    expect(throughApril("2024-05-01").rows.flatMap((row) => row.cells).some((cell) => cell.inProgress)).toBe(false);
+    expect(
+      throughApril("2024-05-01")
+        .rows.flatMap((row) => row.cells)
+        .some((cell) => cell.inProgress),
+    ).toBe(false);
   });
 
   it("does not see orders on or after asOf", () => {
     expect(cells(april)).toEqual([[1, 1, 1_000]]);
     const endOfFebruary = cohortTable(sampleShop().histories(), { asOf: day("2024-03-01") });
     expect(endOfFebruary.rows.map((row) => row.cohort)).toEqual(["2024-01", "2024-02"]);
-    expect(cells(endOfFebruary.rows[0])).toEqual([[3, 4, 5_100], [1, 1, 1_000]]);
+    expect(cells(endOfFebruary.rows[0])).toEqual([
+      [3, 4, 5_100],
+      [1, 1, 1_000],
+    ]);
     expect(endOfFebruary.months).toBe(2);
   });
 
   it("follows the shop's zone at month boundaries", () => {
     const utcTable = cohortTable(sampleShop("UTC").histories(), { asOf: AS_OF });
-    expect(utcTable.rows.map((row) => [row.cohort, row.size])).toEqual([["2024-01", 4], ["2024-03", 2], ["2024-04", 1]]);
+    expect(utcTable.rows.map((row) => [row.cohort, row.size])).toEqual([
+      ["2024-01", 4],
+      ["2024-03", 2],
+      ["2024-04", 1],
+    ]);
   });
 });
 
@@ -91,16 +107,34 @@ describe("cohortTable options", () => {
   });
 
   it("selects cohorts by first month, and still shows their months up to asOf", () => {
-    const table = cohortTable(sampleShop().histories(), { asOf: AS_OF, fromMonth: month("2024-02-01"), toMonth: month("2024-03-01") });
-    expect(table.rows.map((row) => [row.cohort, row.cells.length])).toEqual([["2024-02", 3], ["2024-03", 2]]);
+    const table = cohortTable(sampleShop().histories(), {
+      asOf: AS_OF,
+      fromMonth: month("2024-02-01"),
+      toMonth: month("2024-03-01"),
+    });
+    expect(table.rows.map((row) => [row.cohort, row.cells.length])).toEqual([
+      ["2024-02", 3],
+      ["2024-03", 2],
+    ]);
   });
 
   it("skips months in which nobody ordered for the first time", () => {
-    const table = cohortTable(shopWith([[1, "2024-01-10", 100], [2, "2024-03-10", 100], [1, "2024-02-10", 100]]).histories(), {
-      asOf: day("2024-04-01"),
-    });
+    const table = cohortTable(
+      shopWith([
+        [1, "2024-01-10", 100],
+        [2, "2024-03-10", 100],
+        [1, "2024-02-10", 100],
+      ]).histories(),
+      {
+        asOf: day("2024-04-01"),
+      },
+    );
     expect(table.rows.map((row) => row.cohort)).toEqual(["2024-01", "2024-03"]);
-    expect(cells(table.rows[0])).toEqual([[1, 1, 100], [1, 1, 100], [0, 0, 0]]);
+    expect(cells(table.rows[0])).toEqual([
+      [1, 1, 100],
+      [1, 1, 100],
+      [0, 0, 0],
+    ]);
   });
 
   it("is empty for a shop without counted orders", () => {

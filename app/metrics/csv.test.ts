@@ -44,7 +44,15 @@ const lines = (csv: string) => csv.split("\r\n").slice(0, -1);
 
 describe("toCsv", () => {
   it("writes CRLF records with a final CRLF", () => {
-    expect(toCsv(["a", "b"], [["1", 2], [null, "x"]])).toBe("a,b\r\n1,2\r\n,x\r\n");
+    expect(
+      toCsv(
+        ["a", "b"],
+        [
+          ["1", 2],
+          [null, "x"],
+        ],
+      ),
+    ).toBe("a,b\r\n1,2\r\n,x\r\n");
   });
 
   it("quotes fields with commas, quotes and line breaks, doubling the quotes", () => {
@@ -54,16 +62,36 @@ describe("toCsv", () => {
   });
 
   it("reads back exactly through an RFC 4180 parser", () => {
-    const awkward = ['"', '""', ",", "a,\"b\",c", "x\r\n", "", "plain", "ä€😀"];
-    const csv = toCsv(["field", "index"], awkward.map((text, i) => [text, i]));
+    const awkward = ['"', '""', ",", 'a,"b",c', "x\r\n", "", "plain", "ä€😀"];
+    const csv = toCsv(
+      ["field", "index"],
+      awkward.map((text, i) => [text, i]),
+    );
     expect(parseCsv(csv)).toEqual([["field", "index"], ...awkward.map((text, i) => [text, String(i)])]);
   });
 });
 
 describe("toCsv against formula injection (OWASP)", () => {
   it("puts a ' before text starting with =, +, -, @, tab or carriage return", () => {
-    const formulas = ["=HYPERLINK(\"https://evil.example\",\"Gold\")", "+1+1", "-2+3+cmd|' /C calc'!A0", "@SUM(1,1)", "\t=1+1", "\r=1+1", "-", "--5", "-1e-7"];
-    expect(parseCsv(toCsv(["name"], formulas.map((text) => [text])))).toEqual([["name"], ...formulas.map((text) => [`'${text}`])]);
+    const formulas = [
+      '=HYPERLINK("https://evil.example","Gold")',
+      "+1+1",
+      "-2+3+cmd|' /C calc'!A0",
+      "@SUM(1,1)",
+      "\t=1+1",
+      "\r=1+1",
+      "-",
+      "--5",
+      "-1e-7",
+    ];
+    expect(
+      parseCsv(
+        toCsv(
+          ["name"],
+          formulas.map((text) => [text]),
+        ),
+      ),
+    ).toEqual([["name"], ...formulas.map((text) => [`'${text}`])]);
   });
 
   it("leaves numbers alone, as numbers or as the decimal text of money and ratios", () => {
@@ -105,7 +133,17 @@ describe("cohortCsv", () => {
 
   it("writes one row per cohort and month, with money as decimals of the shop currency", () => {
     expect(parseCsv(cohortCsv(table, "EUR"))).toEqual([
-      ["cohort", "cohort_customers", "month", "customers", "percent", "orders", "net_revenue", "cumulative_net_revenue_per_customer", "in_progress"],
+      [
+        "cohort",
+        "cohort_customers",
+        "month",
+        "customers",
+        "percent",
+        "orders",
+        "net_revenue",
+        "cumulative_net_revenue_per_customer",
+        "in_progress",
+      ],
       ["2024-01", "3", "0", "3", "100.00", "3", "32.30", "10.77", "false"],
       ["2024-01", "3", "1", "1", "33.33", "1", "20.00", "17.43", "false"],
       ["2024-02", "1", "0", "1", "100.00", "1", "9.99", "9.99", "false"],
@@ -118,7 +156,11 @@ describe("cohortCsv", () => {
 
   it("says which months are still in progress", () => {
     const midFebruary = cohortTable(facts.histories(), { asOf: day("2024-02-15") });
-    expect(parseCsv(cohortCsv(midFebruary, "EUR")).slice(1).map((row) => [row[0], row[2], row[8]])).toEqual([
+    expect(
+      parseCsv(cohortCsv(midFebruary, "EUR"))
+        .slice(1)
+        .map((row) => [row[0], row[2], row[8]]),
+    ).toEqual([
       ["2024-01", "0", "false"],
       ["2024-01", "1", "true"],
       ["2024-02", "0", "true"],
@@ -154,11 +196,20 @@ describe("customersCsv", () => {
   });
 
   it("leaves predictions empty until there is a fit", () => {
-    expect(lines(customersCsv([customer], "EUR"))[1]).toBe("gid://shopify/Customer/1,2024-01-05,2024-02-05,2,32.30,24,4,5,3,loyal,,,,,,2024-03-07,0");
+    expect(lines(customersCsv([customer], "EUR"))[1]).toBe(
+      "gid://shopify/Customer/1,2024-01-05,2024-02-05,2,32.30,24,4,5,3,loyal,,,,,,2024-03-07,0",
+    );
   });
 
   it("writes predictions to four decimals and predicted CLV as money", () => {
-    const predicted = { ...customer, pAlive: 0.87654321, expectedOrders90: 0.5, expectedOrders365: 1.99999, predictedClv12m: 4_567, churnRisk: "low" };
+    const predicted = {
+      ...customer,
+      pAlive: 0.87654321,
+      expectedOrders90: 0.5,
+      expectedOrders365: 1.99999,
+      predictedClv12m: 4_567,
+      churnRisk: "low",
+    };
     expect(lines(customersCsv([predicted], "EUR"))[1]).toBe(
       "gid://shopify/Customer/1,2024-01-05,2024-02-05,2,32.30,24,4,5,3,loyal,0.8765,0.5000,2.0000,45.67,low,2024-03-07,0",
     );

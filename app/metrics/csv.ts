@@ -36,11 +36,28 @@ const decimal = (value: number | null, digits: number) => (value === null ? null
 
 export function cohortCsv(table: CohortTable, currency: string): string {
   return toCsv(
-    ["cohort", "cohort_customers", "month", "customers", "percent", "orders", "net_revenue", "cumulative_net_revenue_per_customer", "in_progress"],
+    [
+      "cohort",
+      "cohort_customers",
+      "month",
+      "customers",
+      "percent",
+      "orders",
+      "net_revenue",
+      "cumulative_net_revenue_per_customer",
+      "in_progress",
+    ],
     table.rows.flatMap((row) =>
       row.cells.map((cell) => [
-        row.cohort, row.size, cell.month, cell.customers, decimal(cell.percent, 2), cell.orders,
-        money(cell.revenue, currency), money(cell.cumulativeRevenuePerCustomer, currency), String(cell.inProgress),
+        row.cohort,
+        row.size,
+        cell.month,
+        cell.customers,
+        decimal(cell.percent, 2),
+        cell.orders,
+        money(cell.revenue, currency),
+        money(cell.cumulativeRevenuePerCustomer, currency),
+        String(cell.inProgress),
       ]),
     ),
   );
@@ -71,18 +88,54 @@ export interface CustomerMetricsRow {
 
 export function customersCsv(rows: CustomerMetricsRow[], currency: string): string {
   return toCsv(
-    ["customer_gid", "first_order", "last_order", "orders", "net_spend", "recency_days", "r", "f", "m", "segment",
-     "p_alive", "expected_orders_90d", "expected_orders_365d", "predicted_clv_12m", "churn_risk", "next_order_due", "overdue_days"],
+    [
+      "customer_gid",
+      "first_order",
+      "last_order",
+      "orders",
+      "net_spend",
+      "recency_days",
+      "r",
+      "f",
+      "m",
+      "segment",
+      "p_alive",
+      "expected_orders_90d",
+      "expected_orders_365d",
+      "predicted_clv_12m",
+      "churn_risk",
+      "next_order_due",
+      "overdue_days",
+    ],
     rows.map((c) => [
-      c.gid, c.firstOrder, c.lastOrder, c.orders, money(c.netSpend, currency), c.recencyDays, c.r, c.f, c.m, c.segment,
-      decimal(c.pAlive, 4), decimal(c.expectedOrders90, 4), decimal(c.expectedOrders365, 4), money(c.predictedClv12m, currency), c.churnRisk,
-      c.nextOrderDue, c.overdueDays,
+      c.gid,
+      c.firstOrder,
+      c.lastOrder,
+      c.orders,
+      money(c.netSpend, currency),
+      c.recencyDays,
+      c.r,
+      c.f,
+      c.m,
+      c.segment,
+      decimal(c.pAlive, 4),
+      decimal(c.expectedOrders90, 4),
+      decimal(c.expectedOrders365, 4),
+      money(c.predictedClv12m, currency),
+      c.churnRisk,
+      c.nextOrderDue,
+      c.overdueDays,
     ]),
   );
 }
 
 const MONEY_KPIS = new Set<keyof PeriodKpis>([
-  "netRevenue", "netRevenueNew", "netRevenueReturning", "netRevenueGuest", "averageOrderValue", "historicalClv",
+  "netRevenue",
+  "netRevenueNew",
+  "netRevenueReturning",
+  "netRevenueGuest",
+  "averageOrderValue",
+  "historicalClv",
 ]);
 
 export function kpiCsv(
@@ -98,8 +151,12 @@ export function kpiCsv(
   return toCsv(
     ["kpi", "current", "previous_period", "year_ago", "change_vs_previous", "change_vs_year_ago"],
     (Object.keys(kpis.current) as (keyof PeriodKpis)[]).map((key) => [
-      key, value(key, kpis.current), value(key, kpis.previous), value(key, kpis.yearAgo),
-      decimal(changes[key].vsPrevious, 2), decimal(changes[key].vsYearAgo, 2),
+      key,
+      value(key, kpis.current),
+      value(key, kpis.previous),
+      value(key, kpis.yearAgo),
+      decimal(changes[key].vsPrevious, 2),
+      decimal(changes[key].vsYearAgo, 2),
     ]),
   );
 }

@@ -64,7 +64,10 @@ export async function shopFacts(shopDomain: string): Promise<ShopFacts> {
   }
   await refresh(shopDomain, timezone, entry);
   saveSnapshotWhenDue(shopDomain, entry);
-  return { shop: { domain: shop.domain, currency: shop.currency, timezone, lookbackDays: shop.lookbackDays }, facts: entry.facts! };
+  return {
+    shop: { domain: shop.domain, currency: shop.currency, timezone, lookbackDays: shop.lookbackDays },
+    facts: entry.facts!,
+  };
 }
 
 /** One refresh at a time per shop; callers arriving meanwhile share it. */
@@ -101,7 +104,13 @@ function saveSnapshotWhenDue(shopDomain: string, entry: CacheEntry): void {
   if (facts.version === entry.snapshotVersion || Date.now() - entry.snapshotAt < SNAPSHOT_EVERY_MS) return;
   entry.snapshotVersion = facts.version;
   entry.snapshotAt = Date.now();
-  const snapshot = { key: entry.key, seenUntil: entry.seenUntil, orders: facts.size, data: facts.toSnapshot(), updatedAt: entry.snapshotAt };
+  const snapshot = {
+    key: entry.key,
+    seenUntil: entry.seenUntil,
+    orders: facts.size,
+    data: facts.toSnapshot(),
+    updatedAt: entry.snapshotAt,
+  };
   factsStore()
     .writeSnapshot(shopDomain, snapshot)
     .catch((error: unknown) => log.error("metrics snapshot not saved", { shop: shopDomain, error: String(error) }));
@@ -155,8 +164,18 @@ function sqliteStore(url: string) {
       const statement = connection.prepare(sql).raw(true);
       const parameters = since ? [shopDomain, time(since.getTime())] : [shopDomain];
       const rows: OrderFactRow[] = [];
-      for (const row of statement.iterate(...parameters) as Iterable<[number, number | null, number | null, number, number, number, number]>) {
-        rows.push({ id: row[0], customerId: row[1], processedAtMs: row[2], net: row[3], test: row[4] === 1, cancelled: row[5] === 1, deleted: row[6] === 1 });
+      for (const row of statement.iterate(...parameters) as Iterable<
+        [number, number | null, number | null, number, number, number, number]
+      >) {
+        rows.push({
+          id: row[0],
+          customerId: row[1],
+          processedAtMs: row[2],
+          net: row[3],
+          test: row[4] === 1,
+          cancelled: row[5] === 1,
+          deleted: row[6] === 1,
+        });
       }
       return rows;
     },
@@ -168,7 +187,9 @@ function sqliteStore(url: string) {
     },
     async writeSnapshot(shopDomain, snapshot) {
       connection
-        .prepare(`INSERT INTO "MetricsSnapshot" ("shopDomain", "key", "seenUntil", "orders", "data", "updatedAt") VALUES (?, ?, ?, ?, ?, ?) ${SNAPSHOT_UPSERT}`)
+        .prepare(
+          `INSERT INTO "MetricsSnapshot" ("shopDomain", "key", "seenUntil", "orders", "data", "updatedAt") VALUES (?, ?, ?, ?, ?, ?) ${SNAPSHOT_UPSERT}`,
+        )
         .run(shopDomain, snapshot.key, time(snapshot.seenUntil), snapshot.orders, snapshot.data, time(snapshot.updatedAt));
     },
   };
@@ -187,15 +208,28 @@ function postgresStore(url: string) {
       const rows: OrderFactRow[] = [];
       const push = (result: pg.QueryArrayResult) => {
         for (const row of result.rows as [number, number | null, number | null, number, boolean, boolean, boolean][]) {
-          rows.push({ id: row[0], customerId: row[1], processedAtMs: row[2], net: row[3], test: row[4], cancelled: row[5], deleted: row[6] });
+          rows.push({
+            id: row[0],
+            customerId: row[1],
+            processedAtMs: row[2],
+            net: row[3],
+            test: row[4],
+            cancelled: row[5],
+            deleted: row[6],
+          });
         }
       };
       if (since) {
-        push(await query(`SELECT ${columns} FROM "Order" WHERE "shopDomain" = $1 AND "updatedAt" >= $2`, [shopDomain, since.toISOString()]));
+        push(
+          await query(`SELECT ${columns} FROM "Order" WHERE "shopDomain" = $1 AND "updatedAt" >= $2`, [
+            shopDomain,
+            since.toISOString(),
+          ]),
+        );
         return rows;
       }
       // Pages by id keep the driver's buffer small on a million-order shop.
-      for (let after = 0; ; ) {
+      for (let after = 0; ;) {
         const result = await query(
           `SELECT ${columns} FROM "Order" WHERE "shopDomain" = $1 AND "id" > $2 ${COUNTED_ONLY} ORDER BY "id" LIMIT ${PAGE}`,
           [shopDomain, after],
@@ -218,7 +252,14 @@ function postgresStore(url: string) {
       const time = (ms: number) => new Date(ms).toISOString();
       await query(
         `INSERT INTO "MetricsSnapshot" ("shopDomain", "key", "seenUntil", "orders", "data", "updatedAt") VALUES ($1, $2, $3, $4, $5, $6) ${SNAPSHOT_UPSERT}`,
-        [shopDomain, snapshot.key, time(snapshot.seenUntil), snapshot.orders, Buffer.from(snapshot.data.buffer, snapshot.data.byteOffset, snapshot.data.byteLength), time(snapshot.updatedAt)],
+        [
+          shopDomain,
+          snapshot.key,
+          time(snapshot.seenUntil),
+          snapshot.orders,
+          Buffer.from(snapshot.data.buffer, snapshot.data.byteOffset, snapshot.data.byteLength),
+          time(snapshot.updatedAt),
+        ],
       );
     },
   };

@@ -119,7 +119,10 @@ describe("active customers", () => {
 
   it("use a 365-day lookback by default", () => {
     expect(DEFAULT_LOOKBACK_DAYS).toBe(365);
-    const facts = shopWith([[1, "2023-03-02", 100], [2, "2023-03-01", 100]]);
+    const facts = shopWith([
+      [1, "2023-03-02", 100],
+      [2, "2023-03-01", 100],
+    ]);
     expect(periodKpis(facts.histories(), MARCH_2024).customersAtStart).toBe(1);
   });
 });
@@ -160,7 +163,11 @@ describe("time zone", () => {
 
 describe("guest orders", () => {
   it("count for revenue and AOV but not for customer metrics", () => {
-    const facts = shopWith([[null, "2024-03-05", 1_000], [null, "2024-03-06", 2_001], [1, "2024-03-07", 3_000]]);
+    const facts = shopWith([
+      [null, "2024-03-05", 1_000],
+      [null, "2024-03-06", 2_001],
+      [1, "2024-03-07", 3_000],
+    ]);
     const kpis = periodKpis(facts.histories(), MARCH_2024);
     expect(kpis.netRevenue).toBe(6_001);
     expect(kpis.netRevenueGuest).toBe(3_001);
@@ -236,7 +243,10 @@ describe("money exactness", () => {
   });
 
   it("throws rather than round a period's revenue beyond 2^53", () => {
-    const facts = shopWith([[1, "2024-03-05", 2 ** 52], [2, "2024-03-06", 2 ** 52]]);
+    const facts = shopWith([
+      [1, "2024-03-05", 2 ** 52],
+      [2, "2024-03-06", 2 ** 52],
+    ]);
     expect(() => periodKpis(facts.histories(), MARCH_2024)).toThrow(RangeError);
   });
 });
@@ -245,8 +255,16 @@ describe("edge cases", () => {
   it("gives null rates and averages for a shop without orders", () => {
     const kpis = periodKpis(new OrderFacts(HELSINKI).histories(), MARCH_2024);
     expect(kpis).toMatchObject({
-      customersAtStart: 0, retentionRate: null, churnRate: null, returningCustomerRate: null, repeatPurchaseRate: null,
-      purchaseFrequency: null, averageOrderValue: null, medianDaysToSecondOrder: null, historicalClv: null, netRevenue: 0,
+      customersAtStart: 0,
+      retentionRate: null,
+      churnRate: null,
+      returningCustomerRate: null,
+      repeatPurchaseRate: null,
+      purchaseFrequency: null,
+      averageOrderValue: null,
+      medianDaysToSecondOrder: null,
+      historicalClv: null,
+      netRevenue: 0,
     });
   });
 

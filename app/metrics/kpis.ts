@@ -71,16 +71,30 @@ export function median(values: Int32Array | Float64Array): number | null {
 export function periodKpis(h: CustomerHistories, period: Period, lookbackDays = DEFAULT_LOOKBACK_DAYS): PeriodKpis {
   const { from: A, to: B } = period;
   if (!(B > A)) throw new RangeError("a period must end after it starts");
-  let S = 0, E = 0, retained = 0, firstTime = 0, reactivated = 0;
-  let ordering = 0, returning = 0, repeat = 0, toDate = 0, customerOrders = 0;
-  let revenueNew = 0, revenueReturning = 0, revenueToDate = 0;
+  let S = 0,
+    E = 0,
+    retained = 0,
+    firstTime = 0,
+    reactivated = 0;
+  let ordering = 0,
+    returning = 0,
+    repeat = 0,
+    toDate = 0,
+    customerOrders = 0;
+  let revenueNew = 0,
+    revenueReturning = 0,
+    revenueToDate = 0;
   const gaps: number[] = [];
 
   for (let c = 0; c < h.customers; c++) {
     const s = h.start[c];
     const e = h.start[c + 1];
     if (s === e || h.days[s] >= B) continue;
-    let countBeforeA = 0, lastBeforeA = 0, countBeforeB = 0, lastBeforeB = 0, inPeriod = 0;
+    let countBeforeA = 0,
+      lastBeforeA = 0,
+      countBeforeB = 0,
+      lastBeforeB = 0,
+      inPeriod = 0;
     for (let j = s; j < e; j++) {
       const day = h.days[j];
       if (day >= B) break;
@@ -115,7 +129,8 @@ export function periodKpis(h: CustomerHistories, period: Period, lookbackDays = 
     if (countBeforeB >= 2) repeat++;
   }
 
-  let guestOrders = 0, revenueGuest = 0;
+  let guestOrders = 0,
+    revenueGuest = 0;
   for (let g = 0; g < h.guestDays.length; g++) {
     const day = h.guestDays[g];
     if (day >= A && day < B) {

@@ -126,7 +126,10 @@ export async function saveLookbackDays(shopDomain: string, text: string | null):
 }
 
 /** The cohort table as of the period's end, for the CSV export: no KPIs or segments computed. */
-export async function getCohorts(shopDomain: string, query: DashboardQuery = {}): Promise<{ currency: string; to: string; cohorts: CohortTable }> {
+export async function getCohorts(
+  shopDomain: string,
+  query: DashboardQuery = {},
+): Promise<{ currency: string; to: string; cohorts: CohortTable }> {
   const { shop, facts } = await shopFacts(shopDomain);
   const today = facts.calendar.dayOf(Date.now());
   const h = facts.histories();
@@ -156,7 +159,9 @@ async function loadFit(shopDomain: string): Promise<StoredFit | null> {
     backtest: row.backtest ? JSON.parse(row.backtest) : null,
     stable: row.stable,
     // Fits stored before reasons had codes hold English sentences.
-    reasons: (JSON.parse(row.reasons) as (FitReason | string)[]).map((r) => (typeof r === "string" ? { code: null, values: {}, text: r } : r)),
+    reasons: (JSON.parse(row.reasons) as (FitReason | string)[]).map((r) =>
+      typeof r === "string" ? { code: null, values: {}, text: r } : r,
+    ),
     seconds: row.seconds,
     summary: row.summary ? JSON.parse(row.summary) : null,
     fittedAt: row.fittedAt,
@@ -194,7 +199,13 @@ export async function refitModels(shopDomain: string): Promise<StoredFit> {
     seconds: fit.seconds,
   };
   await db.purchaseModelFit.upsert({ where: { shopDomain }, create: { shopDomain, ...data }, update: data });
-  log.info("purchase models fitted", { shop: shopDomain, customers: fit.customers, model: fit.model, seconds: fit.seconds, stable: fit.stable });
+  log.info("purchase models fitted", {
+    shop: shopDomain,
+    customers: fit.customers,
+    model: fit.model,
+    seconds: fit.seconds,
+    stable: fit.stable,
+  });
   return { ...fit, summary, fittedAt: data.fittedAt };
 }
 
@@ -257,7 +268,6 @@ function backtestView({ calibrationEnd, asOf, ...rest }: Backtest): BacktestView
 }
 
 // ---- Customers ------------------------------------------------------------------------------
-
 
 /** Every customer with a counted order, with RFM scores, segment and (if fitted) predictions. */
 export async function customerMetrics(shopDomain: string): Promise<{ shop: ShopFacts["shop"]; rows: CustomerMetricsRow[] }> {

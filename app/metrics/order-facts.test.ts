@@ -34,14 +34,19 @@ describe("OrderFacts snapshots", () => {
 
   it("refuses bytes that are not a snapshot", () => {
     expect(OrderFacts.fromSnapshot(HELSINKI, new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16]))).toBeNull();
-    const cut = shopWith([[1, "2024-02-05", 5_000]]).toSnapshot().subarray(0, 20);
+    const cut = shopWith([[1, "2024-02-05", 5_000]])
+      .toSnapshot()
+      .subarray(0, 20);
     expect(() => OrderFacts.fromSnapshot(HELSINKI, cut)).toThrow(/truncated/);
   });
 });
 
 describe("OrderFacts.apply", () => {
   it("keeps its version (and its derived tables) when re-read rows did not change", () => {
-    const rows = [orderRow({ id: 1, customerId: 1, at: "2024-02-05", net: 5_000 }), orderRow({ id: 2, customerId: null, at: "2024-02-06", net: 900 })];
+    const rows = [
+      orderRow({ id: 1, customerId: 1, at: "2024-02-05", net: 5_000 }),
+      orderRow({ id: 2, customerId: null, at: "2024-02-06", net: 900 }),
+    ];
     const facts = new OrderFacts(HELSINKI);
     facts.apply(rows);
     const histories = facts.histories();

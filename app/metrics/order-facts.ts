@@ -78,7 +78,12 @@ export class OrderFacts {
         this.orderId[slot] = row.id;
         if (this.sortedSlots === slot && (slot === 0 || this.orderId[slot - 1] < row.id)) this.sortedSlots++;
         else this.laterSlots.set(row.id, slot);
-      } else if (this.customer[slot] === customer && this.counted[slot] === counted && this.day[slot] === day && this.net[slot] === net) {
+      } else if (
+        this.customer[slot] === customer &&
+        this.counted[slot] === counted &&
+        this.day[slot] === day &&
+        this.net[slot] === net
+      ) {
         // Re-read unchanged (the overlap of each look): nothing to rebuild.
         continue;
       }
@@ -107,8 +112,12 @@ export class OrderFacts {
   toSnapshot(): Uint8Array<ArrayBuffer> {
     const n = this.size;
     const parts = [
-      Int32Array.of(SNAPSHOT_MAGIC, n, this.sortedSlots, this.customerIds.length), this.orderId.subarray(0, n),
-      this.customer.subarray(0, n), this.day.subarray(0, n), this.net.subarray(0, n), this.counted.subarray(0, n),
+      Int32Array.of(SNAPSHOT_MAGIC, n, this.sortedSlots, this.customerIds.length),
+      this.orderId.subarray(0, n),
+      this.customer.subarray(0, n),
+      this.day.subarray(0, n),
+      this.net.subarray(0, n),
+      this.counted.subarray(0, n),
       Int32Array.from(this.customerIds),
     ];
     const snapshot = new Uint8Array(parts.reduce((total, part) => total + part.byteLength, 0));
@@ -152,7 +161,8 @@ export class OrderFacts {
   }
 
   private slotOf(id: number): number | undefined {
-    let low = 0, high = this.sortedSlots;
+    let low = 0,
+      high = this.sortedSlots;
     while (low < high) {
       const middle = (low + high) >> 1;
       if (this.orderId[middle] < id) low = middle + 1;

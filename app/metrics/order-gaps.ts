@@ -39,7 +39,8 @@ export function timeBetweenOrders(h: PurchaseHistories, asOf: LocalDay): GapDist
   const gaps: [number[], number[]] = [[], []];
   for (let c = 0; c < h.customers; c++) {
     const s = h.start[c];
-    for (let k = 1; k <= 2 && s + k < h.start[c + 1] && h.days[s + k] < asOf; k++) gaps[k - 1].push(h.days[s + k] - h.days[s + k - 1]);
+    for (let k = 1; k <= 2 && s + k < h.start[c + 1] && h.days[s + k] < asOf; k++)
+      gaps[k - 1].push(h.days[s + k] - h.days[s + k - 1]);
   }
   return (["firstToSecond", "secondToThird"] as const).map((step, i) => distribution(step, Float64Array.from(gaps[i]).sort()));
 }

@@ -1,7 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { formatLocalDate } from "./calendar";
 import type { Period } from "./kpis";
-import { DEFAULT_PERIOD_DAYS, describePeriod, MetricsQueryError, PERIOD_PRESETS, resolvePeriods, parseLookbackDays } from "./periods";
+import {
+  DEFAULT_PERIOD_DAYS,
+  describePeriod,
+  MetricsQueryError,
+  PERIOD_PRESETS,
+  resolvePeriods,
+  parseLookbackDays,
+} from "./periods";
 import { day } from "./test-histories";
 
 const TODAY = day("2024-03-15");
@@ -64,7 +71,9 @@ describe("resolvePeriods", () => {
 
   it("refuses `from` after `to` with a clear message", () => {
     expect(() => resolvePeriods({ from: "2024-03-02", to: "2024-03-01" }, TODAY)).toThrow(MetricsQueryError);
-    expect(() => resolvePeriods({ from: "2024-03-02", to: "2024-03-01" }, TODAY)).toThrow("from (2024-03-02) is after to (2024-03-01)");
+    expect(() => resolvePeriods({ from: "2024-03-02", to: "2024-03-01" }, TODAY)).toThrow(
+      "from (2024-03-02) is after to (2024-03-01)",
+    );
     // Without `to`, a `from` after today is after the default end.
     expect(() => resolvePeriods({ from: "2024-03-16" }, TODAY)).toThrow("from (2024-03-16) is after to (2024-03-15)");
     // The admin words it in the merchant's language from the problem, not from the English message.
@@ -122,7 +131,9 @@ describe("resolvePeriods with presets and the shop's history", () => {
 
   it("refuses a period that ends before the shop's first order, naming it; one that reaches into the history is fine", () => {
     const firstOrder = day("2023-06-10");
-    expect(() => resolvePeriods({ from: "2023-01-01", to: "2023-06-09" }, TODAY, firstOrder)).toThrow(/before the shop's first order \(2023-06-10\)/);
+    expect(() => resolvePeriods({ from: "2023-01-01", to: "2023-06-09" }, TODAY, firstOrder)).toThrow(
+      /before the shop's first order \(2023-06-10\)/,
+    );
     expect(resolvePeriods({ from: "2023-01-01", to: "2023-06-10" }, TODAY, firstOrder).current.to).toBe(firstOrder + 1);
     expect(resolvePeriods({ from: "2023-01-01", to: "2023-06-09" }, TODAY, null).current.from).toBe(day("2023-01-01"));
   });
@@ -130,8 +141,16 @@ describe("resolvePeriods with presets and the shop's history", () => {
 
 describe("describePeriod", () => {
   it("shows the first and last day included and the number of days", () => {
-    expect(describePeriod({ from: day("2024-02-15"), to: day("2024-03-16") })).toEqual({ from: "2024-02-15", to: "2024-03-15", days: 30 });
-    expect(describePeriod({ from: day("2024-03-05"), to: day("2024-03-06") })).toEqual({ from: "2024-03-05", to: "2024-03-05", days: 1 });
+    expect(describePeriod({ from: day("2024-02-15"), to: day("2024-03-16") })).toEqual({
+      from: "2024-02-15",
+      to: "2024-03-15",
+      days: 30,
+    });
+    expect(describePeriod({ from: day("2024-03-05"), to: day("2024-03-06") })).toEqual({
+      from: "2024-03-05",
+      to: "2024-03-05",
+      days: 1,
+    });
   });
 });
 
@@ -144,6 +163,8 @@ describe("parseLookbackDays", () => {
       expect(() => parseLookbackDays(bad), String(bad)).toThrow(MetricsQueryError);
     }
     expect(() => parseLookbackDays("7")).toThrow(/whole number of days from 30 to 1095; got "7"/);
-    expect(() => parseLookbackDays("7")).toThrow(expect.objectContaining({ problem: { code: "lookbackRange", min: 30, max: 1095, text: "7" } }));
+    expect(() => parseLookbackDays("7")).toThrow(
+      expect.objectContaining({ problem: { code: "lookbackRange", min: 30, max: 1095, text: "7" } }),
+    );
   });
 });

@@ -16,7 +16,10 @@ export type MetricsQueryProblem =
 
 /** A bad query or setting: `message` in English for the JSON API and CLI, `problem` for the admin's own words. */
 export class MetricsQueryError extends Error {
-  constructor(message: string, readonly problem: MetricsQueryProblem) {
+  constructor(
+    message: string,
+    readonly problem: MetricsQueryProblem,
+  ) {
     super(message);
   }
 }
@@ -28,7 +31,15 @@ export interface Comparison {
 }
 
 /** Periods a merchant picks by name, each ending today or at the end of the previous year. */
-export const PERIOD_PRESETS = ["last30", "last90", "monthToDate", "quarterToDate", "yearToDate", "last12Months", "previousYear"] as const;
+export const PERIOD_PRESETS = [
+  "last30",
+  "last90",
+  "monthToDate",
+  "quarterToDate",
+  "yearToDate",
+  "last12Months",
+  "previousYear",
+] as const;
 export type PeriodPreset = (typeof PERIOD_PRESETS)[number];
 
 /** A preset's first and last day (both included) on the shop's calendar. */
@@ -77,7 +88,10 @@ export function resolvePeriods(query: PeriodQuery, today: LocalDay, firstOrder?:
   let last: LocalDay;
   if (query.preset) {
     if (!(PERIOD_PRESETS as readonly string[]).includes(query.preset)) {
-      throw new MetricsQueryError(`preset must be one of ${PERIOD_PRESETS.join(", ")}; got "${query.preset}"`, { code: "badPreset", text: query.preset });
+      throw new MetricsQueryError(`preset must be one of ${PERIOD_PRESETS.join(", ")}; got "${query.preset}"`, {
+        code: "badPreset",
+        text: query.preset,
+      });
     }
     ({ first, last } = presetDays(query.preset as PeriodPreset, today));
   } else {
@@ -90,11 +104,19 @@ export function resolvePeriods(query: PeriodQuery, today: LocalDay, firstOrder?:
   }
   if (last > today) {
     const [to, todayText] = [formatLocalDate(last), formatLocalDate(today)];
-    throw new MetricsQueryError(`to (${to}) is after today (${todayText}) in the shop's timezone`, { code: "afterToday", to, today: todayText });
+    throw new MetricsQueryError(`to (${to}) is after today (${todayText}) in the shop's timezone`, {
+      code: "afterToday",
+      to,
+      today: todayText,
+    });
   }
   if (firstOrder !== undefined && firstOrder !== null && last < firstOrder) {
     const [to, start] = [formatLocalDate(last), formatLocalDate(firstOrder)];
-    throw new MetricsQueryError(`to (${to}) is before the shop's first order (${start})`, { code: "beforeHistory", to, firstOrder: start });
+    throw new MetricsQueryError(`to (${to}) is before the shop's first order (${start})`, {
+      code: "beforeHistory",
+      to,
+      firstOrder: start,
+    });
   }
   const current = { from: first, to: last + 1 };
   const length = current.to - current.from;

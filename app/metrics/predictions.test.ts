@@ -103,7 +103,9 @@ function simulatedShop(unit = 1, seed = 7): ModelInput {
     const dropout = 0.05 + 0.9 * random() ** 2;
     const meanSpend = 20 + random() * 60;
     while (orderDay < asOf) {
-      rows.push(orderRow({ id: rows.length + 1, customerId, at: orderDay, net: Math.round(meanSpend * (0.5 + random())) * unit }));
+      rows.push(
+        orderRow({ id: rows.length + 1, customerId, at: orderDay, net: Math.round(meanSpend * (0.5 + random())) * unit }),
+      );
       if (random() < dropout) break;
       orderDay += 1 + Math.floor(-Math.log(1 - random()) * meanGapDays);
     }
@@ -127,14 +129,21 @@ describe("fitModels", () => {
     expect(fit.customers).toBe(5);
     expect(fit.stable).toBe(false);
     expect(fit.reasons.map((reason) => reason.text)).toContain("Only 5 customers; at least 200 are needed.");
-    expect(fit.reasons.map((reason) => reason.text)).toContain("Only 4 customers have ordered more than once; at least 50 are needed.");
+    expect(fit.reasons.map((reason) => reason.text)).toContain(
+      "Only 4 customers have ordered more than once; at least 50 are needed.",
+    );
     expect(fit.bgNbd).not.toBeNull();
     expect(fit.paretoNbd).not.toBeNull();
   });
 
   it("does not model spend with fewer than two repeat customers", () => {
     const input = modelInput(
-      shopWith([[1, "2024-01-01", 100], [1, "2024-02-01", 100], [2, "2024-01-05", 100], [3, "2024-01-09", 100]]).histories(),
+      shopWith([
+        [1, "2024-01-01", 100],
+        [1, "2024-02-01", 100],
+        [2, "2024-01-05", 100],
+        [3, "2024-01-09", 100],
+      ]).histories(),
       day("2024-06-01"),
     );
     const fit = fitModels(input);
@@ -216,7 +225,9 @@ describe("predictCustomers", () => {
     const i = input.x.findIndex((x) => x >= 2);
     const [x, tx, T, mbar] = [input.x[i], input.tx[i], input.T[i], input.mbar[i]];
     expect(predictions.pAlive[i]).toBe(paretoNbd.probabilityAlive(fit.paretoNbd!, x, tx, T));
-    expect(predictions.expectedOrders90[i]).toBe(paretoNbd.expectedPurchases(fit.paretoNbd!, HORIZON_DAYS.short / WEEK, x, tx, T));
+    expect(predictions.expectedOrders90[i]).toBe(
+      paretoNbd.expectedPurchases(fit.paretoNbd!, HORIZON_DAYS.short / WEEK, x, tx, T),
+    );
     const year = paretoNbd.expectedPurchases(fit.paretoNbd!, HORIZON_DAYS.year / WEEK, x, tx, T);
     expect(predictions.expectedOrders365[i]).toBe(year);
     expect(predictions.clv12[i]).toBe(Math.round(year * expectedAverageSpend(fit.gammaGamma!, x, mbar)));
@@ -225,7 +236,10 @@ describe("predictCustomers", () => {
   it("summarises predicted revenue, orders and customers by churn risk", () => {
     const summary = predictionSummary(predictions);
     expect(summary.predictedRevenue12m).toBe(predictions.clv12.reduce((sum, value) => sum + value, 0));
-    expect(summary.expectedOrders365).toBeCloseTo(predictions.expectedOrders365.reduce((sum, value) => sum + value, 0), 9);
+    expect(summary.expectedOrders365).toBeCloseTo(
+      predictions.expectedOrders365.reduce((sum, value) => sum + value, 0),
+      9,
+    );
     const { low, medium, high } = summary.customersByRisk;
     expect(low + medium + high).toBe(input.customer.length);
     expect(high).toBe(Array.from(predictions.pAlive).filter((p) => p < 0.3).length);

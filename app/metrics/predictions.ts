@@ -46,7 +46,9 @@ export function modelInput(h: PurchaseHistories, asOf: LocalDay): ModelInput {
     if (s === e || h.days[s] >= asOf) continue;
     const first = h.days[s];
     if (first < firstDay) firstDay = first;
-    let repeatDays = 0, last = first, repeatNet = 0;
+    let repeatDays = 0,
+      last = first,
+      repeatNet = 0;
     for (let j = s; j < e && h.days[j] < asOf; j++) {
       if (h.days[j] !== first) repeatNet += h.net[j];
       if (h.days[j] !== last) {
@@ -106,17 +108,20 @@ export function fitModels(input: ModelInput, previous?: FittedModels | null, bac
   const pareto = fitParetoNbd(input, previous?.paretoNbd ? { initial: previous.paretoNbd } : {});
   // Gamma-Gamma needs repeat purchases with positive spend.
   const spenders = input.x.reduce((n, x, i) => (x > 0 && input.mbar[i] > 0 ? n + 1 : n), 0);
-  const gg = spenders >= 2
-    ? fitGammaGamma(
-        { x: input.x.map((x, i) => (input.mbar[i] > 0 ? x : 0)), mbar: input.mbar },
-        previous?.gammaGamma ? { initial: previous.gammaGamma } : {},
-      )
-    : null;
+  const gg =
+    spenders >= 2
+      ? fitGammaGamma(
+          { x: input.x.map((x, i) => (input.mbar[i] > 0 ? x : 0)), mbar: input.mbar },
+          previous?.gammaGamma ? { initial: previous.gammaGamma } : {},
+        )
+      : null;
   // Only the model in use decides; both models may give the same reason as the spend model
   // (too few repeat customers): each text once.
-  const verdict = model === "bgnbd" ? assessBgNbdFit(bg, input, input.spanDays) : assessParetoNbdFit(pareto, input, input.spanDays);
+  const verdict =
+    model === "bgnbd" ? assessBgNbdFit(bg, input, input.spanDays) : assessParetoNbdFit(pareto, input, input.spanDays);
   const reasons = new Map(verdict.reasons.map((reason) => [reason.text, reason]));
-  for (const reason of gg ? assessGammaGammaFit(gg).reasons : [fitReason("tooFewRepeatPurchases")]) reasons.set(reason.text, reason);
+  for (const reason of gg ? assessGammaGammaFit(gg).reasons : [fitReason("tooFewRepeatPurchases")])
+    reasons.set(reason.text, reason);
   return {
     ...base,
     model,
@@ -178,7 +183,8 @@ export interface PredictionSummary {
 }
 
 export function predictionSummary(predictions: CustomerPredictions): PredictionSummary {
-  let revenue = 0, orders = 0;
+  let revenue = 0,
+    orders = 0;
   const byRisk: Record<ChurnRisk, number> = { low: 0, medium: 0, high: 0 };
   for (let i = 0; i < predictions.customer.length; i++) {
     revenue += predictions.clv12[i];

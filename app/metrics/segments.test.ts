@@ -76,7 +76,7 @@ describe("segments of a shop where most customers bought once", () => {
   it("leaves no named segment empty by construction", () => {
     // 2,000 customers over two years, two thirds of them one-time buyers; a fixed pseudo-random walk.
     let state = 11;
-    const random = () => ((state = (state * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    const random = () => (state = (state * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
     const orders: OrderTuple[] = [];
     const start = day("2023-01-01");
     for (let customer = 1; customer <= 2_000; customer++) {
@@ -153,12 +153,20 @@ describe("rfmScores", () => {
   const AS_OF = day("2024-06-01");
   const ORDERS: OrderTuple[] = [
     // 1: five recent orders, the biggest spender.
-    [1, "2024-05-27", 10_000], [1, "2024-05-28", 10_000], [1, "2024-05-29", 10_000], [1, "2024-05-30", 10_000], [1, "2024-05-31", 10_000],
+    [1, "2024-05-27", 10_000],
+    [1, "2024-05-28", 10_000],
+    [1, "2024-05-29", 10_000],
+    [1, "2024-05-30", 10_000],
+    [1, "2024-05-31", 10_000],
     [1, "2024-06-05", 99_999], // after asOf
     // 2: four orders, small spend.
-    [2, "2024-05-22", 250], [2, "2024-05-23", 250], [2, "2024-05-24", 250], [2, "2024-05-25", 250],
+    [2, "2024-05-22", 250],
+    [2, "2024-05-23", 250],
+    [2, "2024-05-24", 250],
+    [2, "2024-05-25", 250],
     // 3: two orders, middling.
-    [3, "2024-05-19", 1_500], [3, "2024-05-20", 1_500],
+    [3, "2024-05-19", 1_500],
+    [3, "2024-05-20", 1_500],
     // 4 and 5: one order each, long ago.
     [4, "2024-01-01", 2_000],
     [5, "2023-06-01", 4_000],
@@ -170,7 +178,15 @@ describe("rfmScores", () => {
   const rfm = rfmScores(facts.histories(), AS_OF);
   const of = (customerId: number) => {
     const i = Array.from(rfm.customer).indexOf(indexOfCustomer(facts, customerId));
-    return { recency: rfm.recencyDays[i], orders: rfm.orders[i], spend: rfm.netSpend[i], r: rfm.r[i], f: rfm.f[i], m: rfm.m[i], segment: rfm.segment[i] };
+    return {
+      recency: rfm.recencyDays[i],
+      orders: rfm.orders[i],
+      spend: rfm.netSpend[i],
+      r: rfm.r[i],
+      f: rfm.f[i],
+      m: rfm.m[i],
+      segment: rfm.segment[i],
+    };
   };
 
   it("scores every customer with a counted order before asOf", () => {

@@ -147,7 +147,10 @@ export function rfmScores(h: CustomerHistories, asOf: LocalDay): RfmScores {
     const s = h.start[c];
     const e = h.start[c + 1];
     if (s === e || h.days[s] >= asOf) continue;
-    let count = 0, last = 0, net = 0, purchaseDays = 0;
+    let count = 0,
+      last = 0,
+      net = 0,
+      purchaseDays = 0;
     for (let j = s; j < e && h.days[j] < asOf; j++) {
       count++;
       if (j === s || h.days[j] !== last) purchaseDays++;

@@ -27,7 +27,9 @@ describe("monthlyRevenue", () => {
 
   it("marks the last month while it is under way, and not once it is over", () => {
     const inProgress = (asOf: string, today?: string) =>
-      monthlyRevenue(histories(), { asOf: day(asOf), months: 2, today: today === undefined ? undefined : day(today) }).map((m) => m.inProgress);
+      monthlyRevenue(histories(), { asOf: day(asOf), months: 2, today: today === undefined ? undefined : day(today) }).map(
+        (m) => m.inProgress,
+      );
     expect(inProgress("2024-04-16")).toEqual([false, true]);
     expect(inProgress("2024-05-01", "2024-05-01")).toEqual([false, false]);
     // Through 30 April while it is 30 April: the day, and so the month, is not over.

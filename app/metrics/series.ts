@@ -20,7 +20,10 @@ export interface MonthlyRevenue {
  * The `months` calendar months up to the one holding `asOf - 1`, oldest first; the last one is
  * only observed up to `asOf` (exclusive). One pass over the orders before `asOf`.
  */
-export function monthlyRevenue(h: CustomerHistories, { asOf, months, today }: { asOf: LocalDay; months: number; today?: LocalDay }): MonthlyRevenue[] {
+export function monthlyRevenue(
+  h: CustomerHistories,
+  { asOf, months, today }: { asOf: LocalDay; months: number; today?: LocalDay },
+): MonthlyRevenue[] {
   const lastMonth = h.monthOf(asOf - 1);
   const firstMonth = lastMonth - months + 1;
   const firstDay = firstDayOfMonth(firstMonth);

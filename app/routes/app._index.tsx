@@ -50,9 +50,12 @@ function dashboardView(dashboard: Dashboard) {
   const cohorts = dashboard.cohorts.rows.slice(-PAGE_COHORTS).map((row) => ({
     cohort: row.cohort,
     size: row.size,
-    cells: row.cells
-      .slice(0, PAGE_COHORT_MONTHS)
-      .map(({ month, percent, cumulativeRevenuePerCustomer, inProgress }) => ({ month, percent, cumulativeRevenuePerCustomer, inProgress })),
+    cells: row.cells.slice(0, PAGE_COHORT_MONTHS).map(({ month, percent, cumulativeRevenuePerCustomer, inProgress }) => ({
+      month,
+      percent,
+      cumulativeRevenuePerCustomer,
+      inProgress,
+    })),
   }));
   return {
     shop: dashboard.shop,
@@ -100,7 +103,10 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { shop } = await requireShop(request);
   try {
-    return { saved: await saveLookbackDays(shop, (await readFormData(request)).get("lookbackDays") as string | null), problem: null };
+    return {
+      saved: await saveLookbackDays(shop, (await readFormData(request)).get("lookbackDays") as string | null),
+      problem: null,
+    };
   } catch (error) {
     if (error instanceof MetricsQueryError) return { saved: null, problem: error.problem };
     throw error;
@@ -115,7 +121,10 @@ function useProblemText() {
   return (problem: MetricsQueryProblem) => {
     switch (problem.code) {
       case "badDate":
-        return t("period.badDate", { text: problem.text, field: t(problem.field === "from" ? "period.fieldFrom" : "period.fieldTo") });
+        return t("period.badDate", {
+          text: problem.text,
+          field: t(problem.field === "from" ? "period.fieldFrom" : "period.fieldTo"),
+        });
       case "fromAfterTo":
         return t("period.fromAfterTo", { from: format.day(problem.from), to: format.day(problem.to) });
       case "afterToday":
@@ -161,7 +170,17 @@ function problemFields(problem: MetricsQueryProblem | null): { from: boolean; to
   }
 }
 
-function PeriodForm({ from: initialFrom, to: initialTo, preset: initialPreset, problem = null }: { from: string; to: string; preset: string; problem?: MetricsQueryProblem | null }) {
+function PeriodForm({
+  from: initialFrom,
+  to: initialTo,
+  preset: initialPreset,
+  problem = null,
+}: {
+  from: string;
+  to: string;
+  preset: string;
+  problem?: MetricsQueryProblem | null;
+}) {
   const { t } = useTranslation("dashboard");
   const navigation = useNavigation();
   const submit = useSubmit();
@@ -182,13 +201,32 @@ function PeriodForm({ from: initialFrom, to: initialTo, preset: initialPreset, p
           <Select
             label={t("period.preset")}
             name={preset ? "preset" : undefined}
-            options={[{ label: t("period.custom"), value: "" }, ...PERIOD_PRESETS.map((name) => ({ label: t(`period.presets.${name}`), value: name }))]}
+            options={[
+              { label: t("period.custom"), value: "" },
+              ...PERIOD_PRESETS.map((name) => ({ label: t(`period.presets.${name}`), value: name })),
+            ]}
             value={preset}
             onChange={choosePreset}
             error={marked.preset}
           />
-          <TextField label={t("period.from")} type="date" name="from" value={from} onChange={(value) => (setFrom(value), setPreset(""))} autoComplete="off" error={marked.from} />
-          <TextField label={t("period.to")} type="date" name="to" value={to} onChange={(value) => (setTo(value), setPreset(""))} autoComplete="off" error={marked.to} />
+          <TextField
+            label={t("period.from")}
+            type="date"
+            name="from"
+            value={from}
+            onChange={(value) => (setFrom(value), setPreset(""))}
+            autoComplete="off"
+            error={marked.from}
+          />
+          <TextField
+            label={t("period.to")}
+            type="date"
+            name="to"
+            value={to}
+            onChange={(value) => (setTo(value), setPreset(""))}
+            autoComplete="off"
+            error={marked.to}
+          />
           <Button submit variant="primary" loading={navigation.state === "loading" && navigation.formMethod === "GET"}>
             {t("period.show")}
           </Button>
@@ -223,7 +261,9 @@ function LookbackForm({ lookbackDays }: { lookbackDays: number }) {
             error={result?.problem ? problemText(result.problem) : undefined}
             helpText={t("lookback.help")}
           />
-          <Button submit loading={navigation.state === "submitting"}>{common("actions.save")}</Button>
+          <Button submit loading={navigation.state === "submitting"}>
+            {common("actions.save")}
+          </Button>
         </InlineStack>
       </Form>
     </Card>
@@ -236,15 +276,23 @@ function PredictionsCard({ predictions, shop }: { predictions: View["predictions
   return (
     <Card>
       <BlockStack gap="200">
-        <Text as="h2" variant="headingMd">{t("predictions.title")}</Text>
+        <Text as="h2" variant="headingMd">
+          {t("predictions.title")}
+        </Text>
         {predictions.status === "pending" ? (
-          <Text as="p" tone="subdued">{t("predictions.pending")}</Text>
+          <Text as="p" tone="subdued">
+            {t("predictions.pending")}
+          </Text>
         ) : (
           <>
             {predictions.summary && (
               <>
-                <Text as="p" variant="headingXl" id="predicted-revenue">{format.approximateMoney(predictions.summary.predictedRevenue12m, shop.currency)}</Text>
-                <Text as="p" variant="bodySm" tone="subdued" id="predicted-as-of">{t("predictions.asOf", { date: format.day(predictions.asOf) })}</Text>
+                <Text as="p" variant="headingXl" id="predicted-revenue">
+                  {format.approximateMoney(predictions.summary.predictedRevenue12m, shop.currency)}
+                </Text>
+                <Text as="p" variant="bodySm" tone="subdued" id="predicted-as-of">
+                  {t("predictions.asOf", { date: format.day(predictions.asOf) })}
+                </Text>
                 <Text as="p">
                   {t("predictions.risk", {
                     low: format.number(predictions.summary.customersByRisk.low),
@@ -255,13 +303,18 @@ function PredictionsCard({ predictions, shop }: { predictions: View["predictions
               </>
             )}
             <Text as="p" variant="bodySm" tone="subdued">
-              {t("predictions.fitted", { customers: format.number(predictions.customers), fittedAt: format.dateTime(predictions.fittedAt, shop.timezone) })}
+              {t("predictions.fitted", {
+                customers: format.number(predictions.customers),
+                fittedAt: format.dateTime(predictions.fittedAt, shop.timezone),
+              })}
             </Text>
             {predictions.status === "unstable" && (
               <Banner tone="warning" title={t("predictions.unstableTitle")}>
                 <ul>
                   {predictions.reasons.map((reason) => (
-                    <li key={reason.text}>{reason.code ? t(`predictions.reasons.${reason.code}`, reason.values) : reason.text}</li>
+                    <li key={reason.text}>
+                      {reason.code ? t(`predictions.reasons.${reason.code}`, reason.values) : reason.text}
+                    </li>
                   ))}
                 </ul>
               </Banner>
@@ -282,7 +335,9 @@ function SegmentsTable({ segments }: { segments: View["segments"] }) {
   return (
     <Card>
       <BlockStack gap="300">
-        <Text as="h2" variant="headingMd">{t("segments.title")}</Text>
+        <Text as="h2" variant="headingMd">
+          {t("segments.title")}
+        </Text>
         <DataTable
           columnContentTypes={["text", "text", "numeric", "numeric"]}
           headings={[t("segments.segment"), t("segments.who"), t("segments.customers"), t("segments.revenueShare")]}
@@ -302,9 +357,13 @@ function ChartCard({ title, help, children }: { title: string; help: string; chi
   return (
     <Card>
       <BlockStack gap="300">
-        <Text as="h2" variant="headingMd">{title}</Text>
+        <Text as="h2" variant="headingMd">
+          {title}
+        </Text>
         {children}
-        <Text as="p" variant="bodySm" tone="subdued">{help}</Text>
+        <Text as="p" variant="bodySm" tone="subdued">
+          {help}
+        </Text>
       </BlockStack>
     </Card>
   );
@@ -326,8 +385,15 @@ export default function DashboardPage() {
     return (
       <Page title={t("title")}>
         <BlockStack gap="400">
-          <Banner tone="critical" title={t("period.invalidTitle")}>{problemText(problem)}</Banner>
-          <PeriodForm from={params.get("from") ?? ""} to={params.get("to") ?? ""} preset={params.get("preset") ?? ""} problem={problem} />
+          <Banner tone="critical" title={t("period.invalidTitle")}>
+            {problemText(problem)}
+          </Banner>
+          <PeriodForm
+            from={params.get("from") ?? ""}
+            to={params.get("to") ?? ""}
+            preset={params.get("preset") ?? ""}
+            problem={problem}
+          />
         </BlockStack>
       </Page>
     );
@@ -345,9 +411,17 @@ export default function DashboardPage() {
   return (
     <Page
       title={t("title")}
-      subtitle={t("subtitle", { from: day(periods.current.from), to: day(periods.current.to), lookbackDays: view.lookbackDays, timezone: shop.timezone })}
+      subtitle={t("subtitle", {
+        from: day(periods.current.from),
+        to: day(periods.current.to),
+        lookbackDays: view.lookbackDays,
+        timezone: shop.timezone,
+      })}
       secondaryActions={[
-        { content: t("exports.cohorts"), onAction: () => download(`/app/metrics/cohorts.csv?${search}`, `cohorts-${periods.current.to}.csv`) },
+        {
+          content: t("exports.cohorts"),
+          onAction: () => download(`/app/metrics/cohorts.csv?${search}`, `cohorts-${periods.current.to}.csv`),
+        },
         { content: t("exports.customers"), onAction: () => download("/app/metrics/customers.csv", "customers.csv") },
       ]}
     >
@@ -427,7 +501,10 @@ export default function DashboardPage() {
           </ChartCard>
         </Layout.Section>
         <Layout.Section>
-          <ChartCard title={t("heatmap.title")} help={t("heatmap.help", { cohorts: view.cohorts.length, date: day(periods.current.to) })}>
+          <ChartCard
+            title={t("heatmap.title")}
+            help={t("heatmap.help", { cohorts: view.cohorts.length, date: day(periods.current.to) })}
+          >
             <CohortHeatmap rows={view.cohorts} months={view.cohortMonths} currency={shop.currency} />
           </ChartCard>
         </Layout.Section>

@@ -5,4 +5,5 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json, withShop } from "../loyalty/admin.server";
 import { programPerformance } from "../loyalty/performance.server";
 
-export const loader = ({ request }: LoaderFunctionArgs) => withShop(request, async ({ shop }) => json(await programPerformance(shop)));
+export const loader = ({ request }: LoaderFunctionArgs) =>
+  withShop(request, async ({ shop }) => json(await programPerformance(shop)));

@@ -59,7 +59,13 @@ export const action = async ({ request, params }: ActionFunctionArgs): Promise<A
   if (!parsed.ok) return { ok: false, errors: parsed.errors };
   if (!user) return { ok: false, errors: { form: "noStaff" } };
   const confirmShortfall = form.get("confirmShortfall") === "yes";
-  const result = await adjustCustomerPoints(shop, user, { customerGid: gid, points: parsed.points, reason: parsed.reason, requestId: parsed.requestId, confirmShortfall });
+  const result = await adjustCustomerPoints(shop, user, {
+    customerGid: gid,
+    points: parsed.points,
+    reason: parsed.reason,
+    requestId: parsed.requestId,
+    confirmShortfall,
+  });
   if (!result) throw new Response("No such customer", { status: 404 });
   return result;
 };
@@ -99,8 +105,12 @@ export default function CustomerPage() {
 function Field({ label, children, id }: { label: string; children: React.ReactNode; id?: string }) {
   return (
     <InlineStack align="space-between" gap="200" wrap={false}>
-      <Text as="span" tone="subdued">{label}</Text>
-      <Text as="span" alignment="end" id={id}>{children}</Text>
+      <Text as="span" tone="subdued">
+        {label}
+      </Text>
+      <Text as="span" alignment="end" id={id}>
+        {children}
+      </Text>
     </InlineStack>
   );
 }
@@ -112,16 +122,34 @@ function Profile({ data }: { data: Data }) {
   return (
     <Card>
       <BlockStack gap="200">
-        <Text as="h2" variant="headingMd">{t("customer.profile")}</Text>
+        <Text as="h2" variant="headingMd">
+          {t("customer.profile")}
+        </Text>
         <Field label={t("customer.email")}>{customer.email ?? t("customer.noEmail")}</Field>
-        <Field label={t("customer.firstSeen")}>{customer.firstSeenAt ? format.dateTime(customer.firstSeenAt, shop.timezone) : t("noValue")}</Field>
+        <Field label={t("customer.firstSeen")}>
+          {customer.firstSeenAt ? format.dateTime(customer.firstSeenAt, shop.timezone) : t("noValue")}
+        </Field>
         <Field label={t("customer.lastOrder")}>{customer.lastOrder ? format.day(customer.lastOrder) : t("noValue")}</Field>
-        <Field label={t("customer.orders")} id="customer-orders-count">{format.number(customer.orders)}</Field>
-        <Field label={t("customer.netSpend")} id="customer-net-spend">{format.money(customer.netSpend, shop.currency)}</Field>
-        <Field label={t("customer.segment")}><SegmentBadge segment={customer.segment} /></Field>
-        <Field label={t("customer.pAlive")} id="customer-p-alive">{customer.pAlive === null ? t("noValue") : format.percent(customer.pAlive * 100, 0)}</Field>
-        <Field label={t("customer.predictedClv")} id="customer-clv">{customer.predictedClv === null ? t("noValue") : format.money(customer.predictedClv, shop.currency)}</Field>
-        {customer.orders > 0 && customer.pAlive === null && <Text as="p" variant="bodySm" tone="subdued">{t("customer.noPrediction")}</Text>}
+        <Field label={t("customer.orders")} id="customer-orders-count">
+          {format.number(customer.orders)}
+        </Field>
+        <Field label={t("customer.netSpend")} id="customer-net-spend">
+          {format.money(customer.netSpend, shop.currency)}
+        </Field>
+        <Field label={t("customer.segment")}>
+          <SegmentBadge segment={customer.segment} />
+        </Field>
+        <Field label={t("customer.pAlive")} id="customer-p-alive">
+          {customer.pAlive === null ? t("noValue") : format.percent(customer.pAlive * 100, 0)}
+        </Field>
+        <Field label={t("customer.predictedClv")} id="customer-clv">
+          {customer.predictedClv === null ? t("noValue") : format.money(customer.predictedClv, shop.currency)}
+        </Field>
+        {customer.orders > 0 && customer.pAlive === null && (
+          <Text as="p" variant="bodySm" tone="subdued">
+            {t("customer.noPrediction")}
+          </Text>
+        )}
       </BlockStack>
     </Card>
   );
@@ -145,11 +173,17 @@ function Orders({ data }: { data: Data }) {
     <Card>
       <BlockStack gap="300">
         <InlineStack align="space-between">
-          <Text as="h2" variant="headingMd">{t("customer.ordersTitle")}</Text>
-          <Text as="span" tone="subdued">{t("customer.ordersCount", { total: format.number(orders.total) })}</Text>
+          <Text as="h2" variant="headingMd">
+            {t("customer.ordersTitle")}
+          </Text>
+          <Text as="span" tone="subdued">
+            {t("customer.ordersCount", { total: format.number(orders.total) })}
+          </Text>
         </InlineStack>
         {orders.total === 0 ? (
-          <Text as="p" tone="subdued">{t("customer.noOrders")}</Text>
+          <Text as="p" tone="subdued">
+            {t("customer.noOrders")}
+          </Text>
         ) : (
           <div id="customer-orders" style={{ opacity: loading ? 0.5 : 1 }}>
             <DataTable
@@ -159,7 +193,9 @@ function Orders({ data }: { data: Data }) {
                 order.name,
                 order.processedAt ? format.dateTime(order.processedAt, shop.timezone) : t("noValue"),
                 <InlineStack gap="100" key="status">
-                  <Badge tone={STATUS_TONES[order.status]}>{t(`orderStatus.${order.status}`, { defaultValue: order.status })}</Badge>
+                  <Badge tone={STATUS_TONES[order.status]}>
+                    {t(`orderStatus.${order.status}`, { defaultValue: order.status })}
+                  </Badge>
                   {order.test && <Badge>{t("customer.test")}</Badge>}
                 </InlineStack>,
                 format.money(order.total, shop.currency),
@@ -191,28 +227,50 @@ function Points({ data }: { data: Data }) {
   return (
     <Card>
       <BlockStack gap="200">
-        <Text as="h2" variant="headingMd">{t("customer.points")}</Text>
+        <Text as="h2" variant="headingMd">
+          {t("customer.points")}
+        </Text>
         {!program ? (
-          <Text as="p" tone="subdued">{t("customer.noProgram")}</Text>
+          <Text as="p" tone="subdued">
+            {t("customer.noProgram")}
+          </Text>
         ) : !member ? (
-          <Text as="p" tone="subdued">{t("customer.notMember")}</Text>
+          <Text as="p" tone="subdued">
+            {t("customer.notMember")}
+          </Text>
         ) : member.heldOut ? (
           <Banner tone="info">{t("customer.heldOutBody")}</Banner>
         ) : (
           <>
-            <Field label={t("customer.available")} id="points-available">{format.number(member.balance.available)}</Field>
-            <Field label={t("customer.pending")} id="points-pending">{format.number(member.balance.pending)}</Field>
-            <Field label={t("customer.tier")} id="points-tier">
-              {member.tier ? `${member.tier.name}${member.tier.since ? ` · ${t("customer.tierSince", { date: format.dateTime(member.tier.since, shop.timezone) })}` : ""}` : t("customer.noTier")}
+            <Field label={t("customer.available")} id="points-available">
+              {format.number(member.balance.available)}
             </Field>
-            <Text as="p" variant="bodySm" tone="subdued">{t("customer.enrolled", { date: format.dateTime(member.enrolledAt, shop.timezone) })}</Text>
-            <Text as="h3" variant="headingSm">{t("customer.codes")}</Text>
+            <Field label={t("customer.pending")} id="points-pending">
+              {format.number(member.balance.pending)}
+            </Field>
+            <Field label={t("customer.tier")} id="points-tier">
+              {member.tier
+                ? `${member.tier.name}${member.tier.since ? ` · ${t("customer.tierSince", { date: format.dateTime(member.tier.since, shop.timezone) })}` : ""}`
+                : t("customer.noTier")}
+            </Field>
+            <Text as="p" variant="bodySm" tone="subdued">
+              {t("customer.enrolled", { date: format.dateTime(member.enrolledAt, shop.timezone) })}
+            </Text>
+            <Text as="h3" variant="headingSm">
+              {t("customer.codes")}
+            </Text>
             {member.codes.length === 0 ? (
-              <Text as="p" tone="subdued">{t("customer.codesEmpty")}</Text>
+              <Text as="p" tone="subdued">
+                {t("customer.codesEmpty")}
+              </Text>
             ) : (
               member.codes.map((code) => (
                 <Text as="p" key={code.code}>
-                  {t("customer.codeLine", { code: code.code, points: format.number(code.points), date: format.dateTime(code.expiresAt, shop.timezone) })}
+                  {t("customer.codeLine", {
+                    code: code.code,
+                    points: format.number(code.points),
+                    date: format.dateTime(code.expiresAt, shop.timezone),
+                  })}
                 </Text>
               ))
             )}
@@ -234,26 +292,46 @@ function Ledger({ data }: { data: Data }) {
     <Card>
       <BlockStack gap="300">
         <InlineStack align="space-between">
-          <Text as="h2" variant="headingMd">{t("customer.ledger")}</Text>
+          <Text as="h2" variant="headingMd">
+            {t("customer.ledger")}
+          </Text>
           {member.ledger.length > LEDGER_SHOWN && (
-            <Text as="span" tone="subdued">{t("customer.ledgerShown", { shown: format.number(LEDGER_SHOWN), total: format.number(member.ledger.length) })}</Text>
+            <Text as="span" tone="subdued">
+              {t("customer.ledgerShown", { shown: format.number(LEDGER_SHOWN), total: format.number(member.ledger.length) })}
+            </Text>
           )}
         </InlineStack>
         {shown.length === 0 ? (
-          <Text as="p" tone="subdued">{t("customer.ledgerEmpty")}</Text>
+          <Text as="p" tone="subdued">
+            {t("customer.ledgerEmpty")}
+          </Text>
         ) : (
           <div id="customer-ledger">
             <DataTable
               columnContentTypes={["text", "text", "numeric", "text", "text"]}
-              headings={[t("customer.entryDate"), t("customer.entryType"), t("customer.entryPoints"), t("customer.entryReason"), t("customer.entryAvailable")]}
+              headings={[
+                t("customer.entryDate"),
+                t("customer.entryType"),
+                t("customer.entryPoints"),
+                t("customer.entryReason"),
+                t("customer.entryAvailable"),
+              ]}
               rows={shown.map((entry) => [
                 format.dateTime(entry.createdAt, shop.timezone),
                 t(`entryTypes.${entry.type}`),
                 signed(entry.points),
                 <BlockStack key="reason" gap="050">
                   <Text as="span">{reasonText(entry, t)}</Text>
-                  {entry.actor && <Text as="span" variant="bodySm" tone="subdued">{t("customer.by", { actor: entry.actor })}</Text>}
-                  {entry.shortfall > 0 && <Text as="span" variant="bodySm" tone="subdued">{t("customer.shortfall", { total: format.number(entry.shortfall) })}</Text>}
+                  {entry.actor && (
+                    <Text as="span" variant="bodySm" tone="subdued">
+                      {t("customer.by", { actor: entry.actor })}
+                    </Text>
+                  )}
+                  {entry.shortfall > 0 && (
+                    <Text as="span" variant="bodySm" tone="subdued">
+                      {t("customer.shortfall", { total: format.number(entry.shortfall) })}
+                    </Text>
+                  )}
                 </BlockStack>,
                 entry.pending ? (
                   <InlineStack key="available" gap="100">
@@ -280,9 +358,13 @@ function TierHistory({ data }: { data: Data }) {
   return (
     <Card>
       <BlockStack gap="300">
-        <Text as="h2" variant="headingMd">{t("customer.tierHistory")}</Text>
+        <Text as="h2" variant="headingMd">
+          {t("customer.tierHistory")}
+        </Text>
         {member.tierChanges.length === 0 ? (
-          <Text as="p" tone="subdued">{t("customer.tierHistoryEmpty")}</Text>
+          <Text as="p" tone="subdued">
+            {t("customer.tierHistoryEmpty")}
+          </Text>
         ) : (
           <div id="customer-tier-history">
             <DataTable
@@ -322,13 +404,18 @@ function Adjustment({ data }: { data: Data }) {
   // Editing the points withdraws the question.
   const confirm = result && !result.ok && "confirm" in result && result !== cancelled ? result.confirm : null;
   const confirmDeduction = () =>
-    fetcher.submit({ points: String(confirm!.points), reason, requestId: data.requestId, confirmShortfall: "yes" }, { method: "post" });
+    fetcher.submit(
+      { points: String(confirm!.points), reason, requestId: data.requestId, confirmShortfall: "yes" },
+      { method: "post" },
+    );
   const message = (code: string | undefined) => (code ? t(`adjust.errors.${code}`) : undefined);
   return (
     <Card>
       <fetcher.Form method="post">
         <BlockStack gap="300">
-          <Text as="h2" variant="headingMd">{t("adjust.title")}</Text>
+          <Text as="h2" variant="headingMd">
+            {t("adjust.title")}
+          </Text>
           {(errors.form || errors.requestId) && <Banner tone="critical">{message(errors.form ?? errors.requestId)}</Banner>}
           {confirm && (
             <Banner
@@ -345,16 +432,33 @@ function Adjustment({ data }: { data: Data }) {
             </Banner>
           )}
           <input type="hidden" name="requestId" value={data.requestId} />
-          <TextField label={t("adjust.points")} name="points" type="number" value={points} autoComplete="off"
+          <TextField
+            label={t("adjust.points")}
+            name="points"
+            type="number"
+            value={points}
+            autoComplete="off"
             onChange={(value) => {
               setPoints(value);
               setCancelled(result);
             }}
-            helpText={t("adjust.pointsHelp")} error={message(errors.points)} />
-          <TextField label={t("adjust.reason")} name="reason" value={reason} onChange={setReason} autoComplete="off" maxLength={200}
-            helpText={t("adjust.reasonHelp")} error={message(errors.reason)} />
+            helpText={t("adjust.pointsHelp")}
+            error={message(errors.points)}
+          />
+          <TextField
+            label={t("adjust.reason")}
+            name="reason"
+            value={reason}
+            onChange={setReason}
+            autoComplete="off"
+            maxLength={200}
+            helpText={t("adjust.reasonHelp")}
+            error={message(errors.reason)}
+          />
           <Box>
-            <Button submit variant="primary" loading={fetcher.state !== "idle"}>{t("adjust.submit")}</Button>
+            <Button submit variant="primary" loading={fetcher.state !== "idle"}>
+              {t("adjust.submit")}
+            </Button>
           </Box>
         </BlockStack>
       </fetcher.Form>
@@ -366,7 +470,10 @@ function Adjustment({ data }: { data: Data }) {
  * The app's own ledger reasons are English words stored with the entry; they are shown in the
  * merchant's language. A staff member's reason and a reward's name are shown as written.
  */
-function reasonText(entry: { source: string; reason: string }, t: (key: string, options?: Record<string, unknown>) => string): string {
+function reasonText(
+  entry: { source: string; reason: string },
+  t: (key: string, options?: Record<string, unknown>) => string,
+): string {
   if (entry.source === "manual" || entry.source === "reward") return entry.reason;
   const inactive = /^no activity for (\d+) months$/.exec(entry.reason);
   if (inactive) return t("systemReasons.inactivity", { months: inactive[1] });

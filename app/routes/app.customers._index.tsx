@@ -23,7 +23,17 @@ import { downloadFile } from "../components/browser";
 import { CustomerSkeleton, SegmentBadge } from "../components/customers-common";
 import { useToast } from "../components/toast";
 import { listCustomers } from "../customers/list.server";
-import { gidNumber, listQueryParams, ListQueryError, MEMBERSHIPS, parseListQuery, RISKS, SORT_KEYS, type ListQuery, type SortKey } from "../customers/list";
+import {
+  gidNumber,
+  listQueryParams,
+  ListQueryError,
+  MEMBERSHIPS,
+  parseListQuery,
+  RISKS,
+  SORT_KEYS,
+  type ListQuery,
+  type SortKey,
+} from "../customers/list";
 import { useFormat } from "../i18n/use-format";
 import { SEGMENTS } from "../metrics/segments";
 import { pageTitle } from "../i18n/meta";
@@ -37,7 +47,8 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   try {
     query = parseListQuery(new URL(request.url).searchParams);
   } catch (error) {
-    if (error instanceof ListQueryError) return data({ invalid: { parameter: error.parameter, value: error.value }, query: null, list: null }, { status: 400 });
+    if (error instanceof ListQueryError)
+      return data({ invalid: { parameter: error.parameter, value: error.value }, query: null, list: null }, { status: 400 });
     throw error;
   }
   return { invalid: null, query, list: await listCustomers(shop, query) };
@@ -66,7 +77,11 @@ export default function CustomersPage() {
   if (!data.query || !data.list) {
     return (
       <Page title={t("title")}>
-        <Banner tone="warning" title={t("invalidQuery.title")} action={{ content: t("invalidQuery.reset"), url: "/app/customers" }}>
+        <Banner
+          tone="warning"
+          title={t("invalidQuery.title")}
+          action={{ content: t("invalidQuery.reset"), url: "/app/customers" }}
+        >
           <p>{t("invalidQuery.body", { parameter: data.invalid!.parameter, value: data.invalid!.value })}</p>
         </Banner>
       </Page>
@@ -124,15 +139,22 @@ function CustomerList({ query, list }: { query: ListQuery; list: List }) {
       { label: t(`sort.${key}`), value: `${key} asc` as const, directionLabel: t(dated ? "sort.oldest" : "sort.ascending") },
     ];
   });
-  const choices = (prefix: string, values: readonly string[]) => values.map((value) => ({ label: t(`${prefix}.${value}`), value }));
+  const choices = (prefix: string, values: readonly string[]) =>
+    values.map((value) => ({ label: t(`${prefix}.${value}`), value }));
   const filters: IndexFiltersProps["filters"] = [
     {
       key: "segment",
       label: t("filters.segment"),
       pinned: true,
       filter: (
-        <ChoiceList title={t("filters.segment")} titleHidden allowMultiple choices={choices("segments", SEGMENTS)} selected={query.segments}
-          onChange={(segments) => go({ segments: segments as ListQuery["segments"] })} />
+        <ChoiceList
+          title={t("filters.segment")}
+          titleHidden
+          allowMultiple
+          choices={choices("segments", SEGMENTS)}
+          selected={query.segments}
+          onChange={(segments) => go({ segments: segments as ListQuery["segments"] })}
+        />
       ),
     },
     {
@@ -140,10 +162,18 @@ function CustomerList({ query, list }: { query: ListQuery; list: List }) {
       label: t("filters.tier"),
       pinned: true,
       filter: list.tiers.length ? (
-        <ChoiceList title={t("filters.tier")} titleHidden allowMultiple choices={list.tiers.map((tier) => ({ label: tier.name, value: tier.id }))}
-          selected={query.tiers} onChange={(tiers) => go({ tiers })} />
+        <ChoiceList
+          title={t("filters.tier")}
+          titleHidden
+          allowMultiple
+          choices={list.tiers.map((tier) => ({ label: tier.name, value: tier.id }))}
+          selected={query.tiers}
+          onChange={(tiers) => go({ tiers })}
+        />
       ) : (
-        <Text as="p" tone="subdued">{t("filters.noTiers")}</Text>
+        <Text as="p" tone="subdued">
+          {t("filters.noTiers")}
+        </Text>
       ),
     },
     {
@@ -151,8 +181,13 @@ function CustomerList({ query, list }: { query: ListQuery; list: List }) {
       label: t("filters.membership"),
       pinned: true,
       filter: (
-        <ChoiceList title={t("filters.membership")} titleHidden choices={choices("membership", MEMBERSHIPS)} selected={query.membership ? [query.membership] : []}
-          onChange={([membership]) => go({ membership: (membership as ListQuery["membership"]) ?? null })} />
+        <ChoiceList
+          title={t("filters.membership")}
+          titleHidden
+          choices={choices("membership", MEMBERSHIPS)}
+          selected={query.membership ? [query.membership] : []}
+          onChange={([membership]) => go({ membership: (membership as ListQuery["membership"]) ?? null })}
+        />
       ),
     },
     {
@@ -160,8 +195,14 @@ function CustomerList({ query, list }: { query: ListQuery; list: List }) {
       label: t("filters.risk"),
       pinned: true,
       filter: (
-        <ChoiceList title={t("filters.risk")} titleHidden allowMultiple choices={choices("risk", RISKS)} selected={query.risks}
-          onChange={(risks) => go({ risks: risks as ListQuery["risks"] })} />
+        <ChoiceList
+          title={t("filters.risk")}
+          titleHidden
+          allowMultiple
+          choices={choices("risk", RISKS)}
+          selected={query.risks}
+          onChange={(risks) => go({ risks: risks as ListQuery["risks"] })}
+        />
       ),
     },
   ];
@@ -169,10 +210,22 @@ function CustomerList({ query, list }: { query: ListQuery; list: List }) {
   const applied = (key: string, name: string, values: string[], clear: Partial<ListQuery>) =>
     values.length ? [{ key, label: t("filters.applied", { name, values: values.join(", ") }), onRemove: () => go(clear) }] : [];
   const appliedFilters = [
-    ...applied("segment", t("filters.segment"), query.segments.map((s) => t(`segments.${s}`)), { segments: [] }),
+    ...applied(
+      "segment",
+      t("filters.segment"),
+      query.segments.map((s) => t(`segments.${s}`)),
+      { segments: [] },
+    ),
     ...applied("tier", t("filters.tier"), query.tiers.map(tierName), { tiers: [] }),
-    ...applied("membership", t("filters.membership"), query.membership ? [t(`membership.${query.membership}`)] : [], { membership: null }),
-    ...applied("risk", t("filters.risk"), query.risks.map((r) => t(`risk.${r}`)), { risks: [] }),
+    ...applied("membership", t("filters.membership"), query.membership ? [t(`membership.${query.membership}`)] : [], {
+      membership: null,
+    }),
+    ...applied(
+      "risk",
+      t("filters.risk"),
+      query.risks.map((r) => t(`risk.${r}`)),
+      { risks: [] },
+    ),
   ];
 
   const sortColumn = COLUMNS.findIndex((column) => column.sort === query.sort);
@@ -183,18 +236,46 @@ function CustomerList({ query, list }: { query: ListQuery; list: List }) {
       <IndexTable.Row id={row.gid} key={row.gid} position={position}>
         <IndexTable.Cell>
           <Link dataPrimaryLink url={`/app/customers/${number}`} removeUnderline monochrome>
-            <Text as="span" fontWeight="semibold">{row.name ?? t("customerNumber", { number })}</Text>
+            <Text as="span" fontWeight="semibold">
+              {row.name ?? t("customerNumber", { number })}
+            </Text>
           </Link>
-          {row.email && row.email !== row.name && <Text as="p" variant="bodySm" tone="subdued">{row.email}</Text>}
+          {row.email && row.email !== row.name && (
+            <Text as="p" variant="bodySm" tone="subdued">
+              {row.email}
+            </Text>
+          )}
         </IndexTable.Cell>
-        <IndexTable.Cell><SegmentBadge segment={row.segment} /></IndexTable.Cell>
-        <IndexTable.Cell><Text as="span" alignment="end" numeric>{format.number(row.orders)}</Text></IndexTable.Cell>
-        <IndexTable.Cell><Text as="span" alignment="end" numeric>{money(row.netSpend)}</Text></IndexTable.Cell>
+        <IndexTable.Cell>
+          <SegmentBadge segment={row.segment} />
+        </IndexTable.Cell>
+        <IndexTable.Cell>
+          <Text as="span" alignment="end" numeric>
+            {format.number(row.orders)}
+          </Text>
+        </IndexTable.Cell>
+        <IndexTable.Cell>
+          <Text as="span" alignment="end" numeric>
+            {money(row.netSpend)}
+          </Text>
+        </IndexTable.Cell>
         <IndexTable.Cell>{row.lastOrder ? format.day(row.lastOrder) : t("noValue")}</IndexTable.Cell>
-        <IndexTable.Cell><Text as="span" alignment="end" numeric>{row.pAlive === null ? t("noValue") : format.percent(row.pAlive * 100, 0)}</Text></IndexTable.Cell>
-        <IndexTable.Cell><Text as="span" alignment="end" numeric>{money(row.predictedClv)}</Text></IndexTable.Cell>
-        <IndexTable.Cell><Text as="span" alignment="end" numeric>{row.points === null ? t("noValue") : format.number(row.points)}</Text></IndexTable.Cell>
-        <IndexTable.Cell>{row.heldOut ? t("heldOut") : row.tier ?? t("noValue")}</IndexTable.Cell>
+        <IndexTable.Cell>
+          <Text as="span" alignment="end" numeric>
+            {row.pAlive === null ? t("noValue") : format.percent(row.pAlive * 100, 0)}
+          </Text>
+        </IndexTable.Cell>
+        <IndexTable.Cell>
+          <Text as="span" alignment="end" numeric>
+            {money(row.predictedClv)}
+          </Text>
+        </IndexTable.Cell>
+        <IndexTable.Cell>
+          <Text as="span" alignment="end" numeric>
+            {row.points === null ? t("noValue") : format.number(row.points)}
+          </Text>
+        </IndexTable.Cell>
+        <IndexTable.Cell>{row.heldOut ? t("heldOut") : (row.tier ?? t("noValue"))}</IndexTable.Cell>
       </IndexTable.Row>
     );
   });
@@ -245,11 +326,18 @@ function CustomerList({ query, list }: { query: ListQuery; list: List }) {
           itemCount={list.rows.length}
           selectable={false}
           loading={loading}
-          headings={COLUMNS.map((column) => ({ title: t(`columns.${column.key}`), alignment: column.numeric ? ("end" as const) : undefined })) as never}
+          headings={
+            COLUMNS.map((column) => ({
+              title: t(`columns.${column.key}`),
+              alignment: column.numeric ? ("end" as const) : undefined,
+            })) as never
+          }
           sortable={COLUMNS.map((column) => column.sort !== undefined)}
           sortColumnIndex={sortColumn}
           sortDirection={query.direction === "asc" ? "ascending" : "descending"}
-          onSort={(index, direction) => go({ sort: COLUMNS[index]!.sort!, direction: direction === "ascending" ? "asc" : "desc" })}
+          onSort={(index, direction) =>
+            go({ sort: COLUMNS[index]!.sort!, direction: direction === "ascending" ? "asc" : "desc" })
+          }
           emptyState={<EmptySearchResult title={t("empty.noResults")} description={t("empty.noResultsBody")} withIllustration />}
           pagination={{
             hasPrevious: list.page > 1,

@@ -7,7 +7,18 @@ import { ListQueryError, parseListQuery } from "../customers/list";
 import { money, toCsv } from "../metrics/csv";
 import { csvResponse } from "../metrics/http.server";
 
-const CUSTOMER_LIST_COLUMNS = ["customer_gid", "segment", "orders", "net_spend", "last_order", "p_alive", "predicted_clv_12m", "churn_risk", "points", "tier"];
+const CUSTOMER_LIST_COLUMNS = [
+  "customer_gid",
+  "segment",
+  "orders",
+  "net_spend",
+  "last_order",
+  "p_alive",
+  "predicted_clv_12m",
+  "churn_risk",
+  "points",
+  "tier",
+];
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
@@ -22,8 +33,16 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const body = toCsv(
     CUSTOMER_LIST_COLUMNS,
     rows.map((row) => [
-      row.gid, row.segment, row.orders, money(row.netSpend, details.currency), row.lastOrder, row.pAlive === null ? null : row.pAlive.toFixed(4),
-      money(row.predictedClv, details.currency), row.risk, row.points, row.tier,
+      row.gid,
+      row.segment,
+      row.orders,
+      money(row.netSpend, details.currency),
+      row.lastOrder,
+      row.pAlive === null ? null : row.pAlive.toFixed(4),
+      money(row.predictedClv, details.currency),
+      row.risk,
+      row.points,
+      row.tier,
     ]),
   );
   const response = csvResponse(body, "customers.csv");

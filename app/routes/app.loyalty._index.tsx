@@ -58,7 +58,11 @@ export default function LoyaltyOverviewPage() {
   if (loadingOther) return <LoyaltyPageSkeleton title={t("settings.title")} />;
   if (!program || !performance) {
     return (
-      <EmptyPage title={t("overview.title")} heading={t("overview.empty.heading")} action={{ content: t("overview.empty.action"), url: "/app/loyalty/settings" }}>
+      <EmptyPage
+        title={t("overview.title")}
+        heading={t("overview.empty.heading")}
+        action={{ content: t("overview.empty.action"), url: "/app/loyalty/settings" }}
+      >
         <p>{t("overview.empty.body")}</p>
       </EmptyPage>
     );
@@ -96,7 +100,9 @@ export default function LoyaltyOverviewPage() {
             <CustomerGroupsCard performance={performance} />
             <HoldoutLiftCard performance={performance} />
             <PointsCard performance={performance} />
-            <Text as="p" variant="bodySm" tone="subdued">{t("overview.definitions")}</Text>
+            <Text as="p" variant="bodySm" tone="subdued">
+              {t("overview.definitions")}
+            </Text>
           </BlockStack>
         </Layout.Section>
       </Layout>

@@ -3,7 +3,14 @@
 // through saveProgram: any error shows next to its field and in a summary, and nothing is saved.
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { useActionData, useBlocker, useLoaderData, useNavigation, useSubmit, type ShouldRevalidateFunction } from "@remix-run/react";
+import {
+  useActionData,
+  useBlocker,
+  useLoaderData,
+  useNavigation,
+  useSubmit,
+  type ShouldRevalidateFunction,
+} from "@remix-run/react";
 import { Badge, Banner, BlockStack, Layout, List, Modal, Page, PageActions, Text } from "@shopify/polaris";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -74,20 +81,36 @@ const submission = z.object({
   form: z.object({
     enabled: z.boolean(),
     purchase: z.object({ id: text, on: z.boolean(), points: text, perAmount: text }),
-    bonuses: z.object(Object.fromEntries(FIXED_BONUSES.map((kind) => [kind, toggle])) as Record<(typeof FIXED_BONUSES)[number], typeof toggle>),
+    bonuses: z.object(
+      Object.fromEntries(FIXED_BONUSES.map((kind) => [kind, toggle])) as Record<(typeof FIXED_BONUSES)[number], typeof toggle>,
+    ),
     custom: z.array(z.object({ id: text, name: text, points: text })).max(100),
     settings: z.object({
       pendingDays: text,
       expiry: z.object({ mode: z.enum(["never", "inactivity", "batch"]), months: text }),
       purchaseBase: z.object({ includeShipping: z.boolean(), includeTax: z.boolean(), discountsReduce: z.boolean() }),
       holdoutPercent: text,
-      tierBasis: z.object({ metric: z.enum(["points", "spend"]), window: z.enum(["lifetime", "calendar_year", "rolling_12_months"]) }),
+      tierBasis: z.object({
+        metric: z.enum(["points", "spend"]),
+        window: z.enum(["lifetime", "calendar_year", "rolling_12_months"]),
+      }),
       tierRetentionMonths: text,
       tierTag: z.boolean(),
     }),
     tiers: z.array(z.object({ id: text, name: text, threshold: text, multiplier: text })).max(100),
     rewards: z
-      .array(z.object({ id: text, name: text, kind: z.enum(REWARD_KINDS), pointsCost: text, validDays: text, value: text, percent: text, minimumOrder: text }))
+      .array(
+        z.object({
+          id: text,
+          name: text,
+          kind: z.enum(REWARD_KINDS),
+          pointsCost: text,
+          validDays: text,
+          value: text,
+          percent: text,
+          minimumOrder: text,
+        }),
+      )
       .max(100),
   }) satisfies z.ZodType<ProgramForm>,
 });
@@ -155,11 +178,19 @@ export default function LoyaltySettingsPage() {
     window.addEventListener("beforeunload", warn);
     return () => window.removeEventListener("beforeunload", warn);
   }, [dirty]);
-  const preview = useMemo(() => storefrontPreview(readProgramForm(form, currency, locale).input, currency, locale), [form, currency, locale]);
+  const preview = useMemo(
+    () => storefrontPreview(readProgramForm(form, currency, locale).input, currency, locale),
+    [form, currency, locale],
+  );
 
   const message = useCallback(
     ({ code, params }: FieldMessage) =>
-      t(`errors.${code}`, Object.fromEntries(Object.entries(params).map(([name, value]) => [name, typeof value === "number" ? format.number(value) : value]))),
+      t(
+        `errors.${code}`,
+        Object.fromEntries(
+          Object.entries(params).map(([name, value]) => [name, typeof value === "number" ? format.number(value) : value]),
+        ),
+      ),
     [t, format],
   );
   const errorOf = useCallback(
@@ -242,7 +273,10 @@ export default function LoyaltySettingsPage() {
           </div>
         </Layout.Section>
         <Layout.Section>
-          <PageActions primaryAction={saveAction} secondaryActions={[{ content: t("settings.discard"), onAction: discard, disabled: !dirty }]} />
+          <PageActions
+            primaryAction={saveAction}
+            secondaryActions={[{ content: t("settings.discard"), onAction: discard, disabled: !dirty }]}
+          />
         </Layout.Section>
       </Layout>
     </Page>

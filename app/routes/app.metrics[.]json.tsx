@@ -4,4 +4,6 @@ import { dashboardQuery, forShop } from "../metrics/http.server";
 import { getDashboard } from "../metrics/metrics.server";
 
 export const loader = ({ request }: LoaderFunctionArgs) =>
-  forShop(request, async (shop) => Response.json(await getDashboard(shop, dashboardQuery(request)), { headers: { "Cache-Control": "no-store" } }));
+  forShop(request, async (shop) =>
+    Response.json(await getDashboard(shop, dashboardQuery(request)), { headers: { "Cache-Control": "no-store" } }),
+  );

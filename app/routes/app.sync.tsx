@@ -73,14 +73,27 @@ export default function SyncPage() {
   return (
     <Page
       title={t("title")}
-      subtitle={status.shop ? t("subtitle", { shop: status.shop.name ?? status.shop.domain, currency: status.shop.currency, timezone: status.shop.timezone }) : undefined}
+      subtitle={
+        status.shop
+          ? t("subtitle", {
+              shop: status.shop.name ?? status.shop.domain,
+              currency: status.shop.currency,
+              timezone: status.shop.timezone,
+            })
+          : undefined
+      }
     >
       <Layout>
         <Layout.Section>
           <InlineGrid columns={{ xs: 1, md: 3 }} gap="400">
             <CountCard id="orders-synced" title={t("counts.orders")} value={format.number(status.orders)} />
             <CountCard id="customers-synced" title={t("counts.customers")} value={format.number(status.customers)} />
-            <CountCard id="failed-deliveries" title={t("counts.errors")} value={format.number(status.errors.total)} critical={status.errors.total > 0} />
+            <CountCard
+              id="failed-deliveries"
+              title={t("counts.errors")}
+              value={format.number(status.errors.total)}
+              critical={status.errors.total > 0}
+            />
           </InlineGrid>
         </Layout.Section>
         <Layout.Section>
@@ -101,8 +114,12 @@ function CountCard({ id, title, value, critical = false }: { id: string; title: 
   return (
     <Card>
       <BlockStack gap="100">
-        <Text as="h2" variant="headingSm">{title}</Text>
-        <Text as="p" variant="heading2xl" id={id} tone={critical ? "critical" : undefined}>{value}</Text>
+        <Text as="h2" variant="headingSm">
+          {title}
+        </Text>
+        <Text as="p" variant="heading2xl" id={id} tone={critical ? "critical" : undefined}>
+          {value}
+        </Text>
       </BlockStack>
     </Card>
   );

@@ -111,15 +111,36 @@ export default function AppLayout() {
 }
 
 /** Polaris links (Navigation, Button url=...) as client-side Remix navigations in the demo. */
-function DemoLink({ url, children, external, ...rest }: { url: string; children?: React.ReactNode; external?: boolean; [key: string]: unknown }) {
-  if (external) return <a href={url} target="_blank" rel="noreferrer" {...rest}>{children}</a>;
-  return <Link to={url} {...rest}>{children}</Link>;
+function DemoLink({
+  url,
+  children,
+  external,
+  ...rest
+}: {
+  url: string;
+  children?: React.ReactNode;
+  external?: boolean;
+  [key: string]: unknown;
+}) {
+  if (external)
+    return (
+      <a href={url} target="_blank" rel="noreferrer" {...rest}>
+        {children}
+      </a>
+    );
+  return (
+    <Link to={url} {...rest}>
+      {children}
+    </Link>
+  );
 }
 
 // The layout's own errors (its loader's) have no layout around them: the page stands alone.
 export function ErrorBoundary() {
   const locale = useAppLocale();
-  return <PageErrorBoundary frame={(page) => <PolarisAppProvider i18n={POLARIS_TRANSLATIONS[locale]}>{page}</PolarisAppProvider>} />;
+  return (
+    <PageErrorBoundary frame={(page) => <PolarisAppProvider i18n={POLARIS_TRANSLATIONS[locale]}>{page}</PolarisAppProvider>} />
+  );
 }
 
 export const headers: HeadersFunction = (headersArgs) => boundary.headers(headersArgs);

@@ -44,7 +44,9 @@ export default function Login() {
         <Card>
           <Form method="post">
             <FormLayout>
-              <Text variant="headingMd" as="h1">Log in to Comeback</Text>
+              <Text variant="headingMd" as="h1">
+                Log in to Comeback
+              </Text>
               <TextField
                 type="text"
                 name="shop"

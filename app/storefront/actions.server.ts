@@ -7,7 +7,12 @@ import { redeem } from "../loyalty/redemption.server";
 import { loadProgram } from "../loyalty/store.server";
 import { redemptionAnswer, storefrontClientKey, type Answer } from "./answers";
 
-export async function storefrontRedeem(shopDomain: string, customerGid: string, rewardId: string, clientKey: string): Promise<Answer> {
+export async function storefrontRedeem(
+  shopDomain: string,
+  customerGid: string,
+  rewardId: string,
+  clientKey: string,
+): Promise<Answer> {
   const result = await redeem(shopDomain, customerGid, rewardId, storefrontClientKey(customerGid, clientKey));
   return redemptionAnswer(result.ok ? result : { ok: false, reason: result.reason });
 }

@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { redemptionAnswer, storefrontClientKey, type RedemptionOutcome } from "./answers";
 
-const redemption: RedemptionOutcome = { status: "issued", code: "CB-ABCDEFGHJK", rewardId: "ten", points: 60, expiresAt: "2026-12-31T00:00:00.000Z" };
+const redemption: RedemptionOutcome = {
+  status: "issued",
+  code: "CB-ABCDEFGHJK",
+  rewardId: "ten",
+  points: 60,
+  expiresAt: "2026-12-31T00:00:00.000Z",
+};
 
 describe("redemptionAnswer", () => {
   it("gives the code only once Shopify has it", () => {
@@ -17,9 +23,15 @@ describe("redemptionAnswer", () => {
   });
 
   it("answers refusals with codes, a newcomer as not having enough points", () => {
-    expect(redemptionAnswer({ ok: false, reason: "not_a_member" })).toEqual({ status: 409, body: { error: "not_enough_points" } });
+    expect(redemptionAnswer({ ok: false, reason: "not_a_member" })).toEqual({
+      status: 409,
+      body: { error: "not_enough_points" },
+    });
     expect(redemptionAnswer({ ok: false, reason: "held_out" })).toEqual({ status: 409, body: { error: "held_out" } });
-    expect(redemptionAnswer({ ok: false, reason: "program_not_running" })).toEqual({ status: 409, body: { error: "program_not_running" } });
+    expect(redemptionAnswer({ ok: false, reason: "program_not_running" })).toEqual({
+      status: 409,
+      body: { error: "program_not_running" },
+    });
     expect(redemptionAnswer({ ok: false, reason: "unknown_reward" })).toEqual({ status: 404, body: { error: "unknown_reward" } });
   });
 });

@@ -10,7 +10,9 @@ describe("parseCursor", () => {
 
   it("refuses anything else as a field error", () => {
     for (const text of ["0", "-3", "1.5", "abc", "1e5", "9".repeat(16)]) {
-      expect(parseCursor(text)).toEqual({ error: { field: "before", code: "cursor", params: {}, message: "must be a cursor from a previous page" } });
+      expect(parseCursor(text)).toEqual({
+        error: { field: "before", code: "cursor", params: {}, message: "must be a cursor from a previous page" },
+      });
     }
   });
 });

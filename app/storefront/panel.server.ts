@@ -3,7 +3,15 @@ import db from "../db.server";
 import { isHeldOut } from "../loyalty/holdout";
 import type { LedgerEntry } from "../loyalty/ledger";
 import { DEFAULT_SETTINGS, type ProgramSettings } from "../loyalty/program";
-import { customerOrders, entryFromRow, loadProgram, loadRewards, loadRules, loadTiers, memberEntries } from "../loyalty/store.server";
+import {
+  customerOrders,
+  entryFromRow,
+  loadProgram,
+  loadRewards,
+  loadRules,
+  loadTiers,
+  memberEntries,
+} from "../loyalty/store.server";
 import { earnedPointItems, qualifyingValue, spendItem, type QualifyingItem } from "../loyalty/tiers";
 import { HISTORY_PAGE_SIZE, historyPage } from "./history";
 import { entryJson, memberPanel, programPanel } from "./panel";
@@ -17,7 +25,15 @@ export async function storefrontPanel(shopDomain: string, customerGid: string | 
     db.shop.findUniqueOrThrow({ where: { domain: shopDomain }, select: { currency: true, timezone: true } }),
   ]);
   const settings = program?.settings ?? DEFAULT_SETTINGS;
-  const programJson = programPanel({ enabled: program?.enabled ?? false, settings, rules, tiers, rewards, currency: shop.currency, now });
+  const programJson = programPanel({
+    enabled: program?.enabled ?? false,
+    settings,
+    rules,
+    tiers,
+    rewards,
+    currency: shop.currency,
+    now,
+  });
   if (!program || !customerGid) return { program: programJson, member: null };
 
   // Reading enrolls nobody: a shopper not yet a member is shown as one with nothing yet.
@@ -25,7 +41,10 @@ export async function storefrontPanel(shopDomain: string, customerGid: string | 
   const [entries, redemptions] = member
     ? await Promise.all([
         memberEntries(db, shopDomain, customerGid),
-        db.redemption.findMany({ where: { shopDomain, memberGid: customerGid, status: "issued", expiresAt: { gt: now } }, orderBy: { createdAt: "desc" } }),
+        db.redemption.findMany({
+          where: { shopDomain, memberGid: customerGid, status: "issued", expiresAt: { gt: now } },
+          orderBy: { createdAt: "desc" },
+        }),
       ])
     : [[], []];
   const items = await qualifyingItems(shopDomain, customerGid, settings, entries);
@@ -46,7 +65,12 @@ export async function storefrontPanel(shopDomain: string, customerGid: string | 
 }
 
 /** What counts toward a tier, per the program's metric (tiers.ts). */
-async function qualifyingItems(shopDomain: string, customerGid: string, settings: ProgramSettings, entries: LedgerEntry[]): Promise<QualifyingItem[]> {
+async function qualifyingItems(
+  shopDomain: string,
+  customerGid: string,
+  settings: ProgramSettings,
+  entries: LedgerEntry[],
+): Promise<QualifyingItem[]> {
   if (settings.tierBasis.metric === "points") return earnedPointItems(entries);
   const orders = await customerOrders(db, shopDomain, customerGid);
   return orders.map(spendItem).filter((item): item is QualifyingItem => item !== null);

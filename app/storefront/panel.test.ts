@@ -23,7 +23,15 @@ const RULES: EarningRule[] = [
 
 describe("programPanel", () => {
   it("shows the rules in force, tiers by threshold and rewards by cost, money as text", () => {
-    const panel = programPanel({ enabled: true, settings: DEFAULT_SETTINGS, rules: RULES, tiers: TIERS, rewards: REWARDS, currency: "USD", now });
+    const panel = programPanel({
+      enabled: true,
+      settings: DEFAULT_SETTINGS,
+      rules: RULES,
+      tiers: TIERS,
+      rewards: REWARDS,
+      currency: "USD",
+      now,
+    });
     expect(panel).toEqual({
       enabled: true,
       currency: "USD",
@@ -68,7 +76,10 @@ describe("nextTier", () => {
   });
 
   it("reaches a tier with no threshold at once", () => {
-    expect(nextTier([{ id: "base", name: "Base", threshold: 0n, multiplierBasisPoints: 10000 }], null, 0n)).toMatchObject({ progressPercent: 100, remaining: "0" });
+    expect(nextTier([{ id: "base", name: "Base", threshold: 0n, multiplierBasisPoints: 10000 }], null, 0n)).toMatchObject({
+      progressPercent: 100,
+      remaining: "0",
+    });
   });
 });
 
@@ -122,8 +133,20 @@ describe("memberPanel", () => {
       expiresAt: null,
     });
     expect(panel.codes).toEqual([
-      { code: "CB-LIVE", rewardId: "ten", rewardName: "10 off", status: "issued", expiresAt: new Date(now.getTime() + DAY).toISOString() },
-      { code: "CB-GONE", rewardId: "retired", rewardName: null, status: "issued", expiresAt: new Date(now.getTime() + DAY).toISOString() },
+      {
+        code: "CB-LIVE",
+        rewardId: "ten",
+        rewardName: "10 off",
+        status: "issued",
+        expiresAt: new Date(now.getTime() + DAY).toISOString(),
+      },
+      {
+        code: "CB-GONE",
+        rewardId: "retired",
+        rewardName: null,
+        status: "issued",
+        expiresAt: new Date(now.getTime() + DAY).toISOString(),
+      },
     ]);
     expect(panel).toMatchObject({ birthday: "07-14", heldOut: false });
   });

@@ -44,7 +44,10 @@ export function rewardJson(reward: Reward) {
 
 /** The purchase rule in force now, or null. */
 export function purchaseRuleInForce(rules: readonly EarningRule[], now: Date): PurchaseRule | null {
-  return ruleInForce(rules.filter((rule): rule is PurchaseRule => rule.kind === "purchase"), now);
+  return ruleInForce(
+    rules.filter((rule): rule is PurchaseRule => rule.kind === "purchase"),
+    now,
+  );
 }
 
 /** One entry per bonus rule in force (a rule id has one version in force at a time). */
@@ -73,7 +76,8 @@ export function programPanel({ enabled, settings, rules, tiers, rewards, currenc
   };
 }
 
-const sortedTiers = (tiers: readonly Tier[]) => [...tiers].sort((a, b) => (a.threshold < b.threshold ? -1 : a.threshold > b.threshold ? 1 : 0));
+const sortedTiers = (tiers: readonly Tier[]) =>
+  [...tiers].sort((a, b) => (a.threshold < b.threshold ? -1 : a.threshold > b.threshold ? 1 : 0));
 
 /**
  * The tier above the member's (or the lowest, without one), how much qualifying value is still
@@ -89,7 +93,12 @@ export function nextTier(tiers: readonly Tier[], currentTierId: string | null, v
   const span = next.threshold - from;
   const gained = value - from;
   const percent = span <= 0n || gained >= span ? 100 : gained <= 0n ? 0 : Number((gained * 100n) / span);
-  return { id: next.id, name: next.name, remaining: String(value >= next.threshold ? 0n : next.threshold - value), progressPercent: percent };
+  return {
+    id: next.id,
+    name: next.name,
+    remaining: String(value >= next.threshold ? 0n : next.threshold - value),
+    progressPercent: percent,
+  };
 }
 
 export const entryJson = (entry: LedgerEntry) => ({

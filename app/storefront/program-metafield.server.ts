@@ -14,7 +14,10 @@ import { leaseMs } from "../sync/lease";
 import { nextAttemptAt } from "../sync/webhooks.server";
 import { CURRENT_APP_INSTALLATION_QUERY, programMetafield, programMetafieldValue } from "./program-metafield";
 
-type Answer = { data?: { currentAppInstallation?: { id: string }; metafieldsSet?: { userErrors?: { message: string }[] } }; errors?: unknown };
+type Answer = {
+  data?: { currentAppInstallation?: { id: string }; metafieldsSet?: { userErrors?: { message: string }[] } };
+  errors?: unknown;
+};
 
 /** Writes the metafield of every stale program whose shop is installed; returns how many were written. */
 export async function syncProgramMetafields(now = new Date()): Promise<number> {
@@ -36,18 +39,30 @@ export async function syncProgramMetafields(now = new Date()): Promise<number> {
       // Cleared for the revision read before writing; a save since then leaves it stale for the next tick.
       const cleared = await db.loyaltyProgram.updateMany({
         where: { shopDomain, metafieldRevision },
-        data: { metafieldStale: false, metafieldAttempts: 0, metafieldError: null, metafieldSyncedAt: now, metafieldLeaseUntil: null },
+        data: {
+          metafieldStale: false,
+          metafieldAttempts: 0,
+          metafieldError: null,
+          metafieldSyncedAt: now,
+          metafieldLeaseUntil: null,
+        },
       });
       if (cleared.count === 0) await db.loyaltyProgram.update({ where: { shopDomain }, data: { metafieldLeaseUntil: null } });
       written++;
     } catch (error) {
       const throttled = isThrottled(error);
-      const retryAt = throttled ? new Date(pauseFor(shopDomain, throttleOf(error), now.getTime())) : nextAttemptAt(metafieldAttempts);
+      const retryAt = throttled
+        ? new Date(pauseFor(shopDomain, throttleOf(error), now.getTime()))
+        : nextAttemptAt(metafieldAttempts);
       const message = error instanceof Error ? error.message : String(error);
       log.warn("program metafield not written", { shop: shopDomain, throttled, error: message });
       await db.loyaltyProgram.update({
         where: { shopDomain },
-        data: { metafieldLeaseUntil: retryAt, metafieldError: message.slice(0, 2000), ...(!throttled && { metafieldAttempts: { increment: 1 } }) },
+        data: {
+          metafieldLeaseUntil: retryAt,
+          metafieldError: message.slice(0, 2000),
+          ...(!throttled && { metafieldAttempts: { increment: 1 } }),
+        },
       });
     }
   }
@@ -66,14 +81,24 @@ async function writeProgramMetafield(shopDomain: string, now: Date): Promise<voi
   ]);
   if (!program) return;
   const { admin } = await unauthenticated.admin(shopDomain);
-  const call = async (query: string, variables?: Record<string, unknown>) => (await (await admin.graphql(query, { variables })).json()) as Answer;
+  const call = async (query: string, variables?: Record<string, unknown>) =>
+    (await (await admin.graphql(query, { variables })).json()) as Answer;
   const installation = await call(CURRENT_APP_INSTALLATION_QUERY);
   const ownerId = installation.data?.currentAppInstallation?.id as string | undefined;
   if (!ownerId) throw new Error(`Shopify named no app installation: ${JSON.stringify(installation).slice(0, 300)}`);
-  const value = programMetafieldValue({ enabled: program.enabled, settings: program.settings, rules, tiers, currency: shop.currency, now });
+  const value = programMetafieldValue({
+    enabled: program.enabled,
+    settings: program.settings,
+    rules,
+    tiers,
+    currency: shop.currency,
+    now,
+  });
   const answer = await call(METAFIELDS_SET, { metafields: [programMetafield(ownerId, value)] });
   const userErrors = (answer.data?.metafieldsSet?.userErrors ?? []) as { message: string }[];
   if (!answer.data?.metafieldsSet || userErrors.length) {
-    throw new Error(`Shopify refused the program metafield: ${userErrors.map((e) => e.message).join("; ") || JSON.stringify(answer).slice(0, 300)}`);
+    throw new Error(
+      `Shopify refused the program metafield: ${userErrors.map((e) => e.message).join("; ") || JSON.stringify(answer).slice(0, 300)}`,
+    );
   }
 }

@@ -4,7 +4,16 @@ import { programMetafield, programMetafieldValue } from "./program-metafield";
 
 const now = new Date("2026-12-01T10:00:00Z");
 const rule = (fields: Partial<EarningRule>): EarningRule =>
-  ({ id: "purchase", kind: "purchase", version: 1, points: 1, perAmount: 100n, effectiveFrom: new Date("2026-01-01"), retiredAt: null, ...fields }) as EarningRule;
+  ({
+    id: "purchase",
+    kind: "purchase",
+    version: 1,
+    points: 1,
+    perAmount: 100n,
+    effectiveFrom: new Date("2026-01-01"),
+    retiredAt: null,
+    ...fields,
+  }) as EarningRule;
 
 describe("programMetafieldValue", () => {
   it("carries the purchase rate in force, the base settings and the tiers by threshold, money as text", () => {
@@ -38,14 +47,28 @@ describe("programMetafieldValue", () => {
   });
 
   it("has no purchase rate when none is in force, and the currency's own digits", () => {
-    const value = programMetafieldValue({ enabled: false, settings: DEFAULT_SETTINGS, rules: [rule({ retiredAt: now })], tiers: [], currency: "JPY", now });
+    const value = programMetafieldValue({
+      enabled: false,
+      settings: DEFAULT_SETTINGS,
+      rules: [rule({ retiredAt: now })],
+      tiers: [],
+      currency: "JPY",
+      now,
+    });
     expect(value).toMatchObject({ enabled: false, purchase: null, currencyDigits: 0, tiers: [] });
   });
 });
 
 describe("programMetafield", () => {
   it("is a json metafield in the app's namespace on the installation", () => {
-    const value = programMetafieldValue({ enabled: true, settings: DEFAULT_SETTINGS, rules: [], tiers: [], currency: "USD", now });
+    const value = programMetafieldValue({
+      enabled: true,
+      settings: DEFAULT_SETTINGS,
+      rules: [],
+      tiers: [],
+      currency: "USD",
+      now,
+    });
     expect(programMetafield("gid://shopify/AppInstallation/1", value)).toEqual({
       ownerId: "gid://shopify/AppInstallation/1",
       namespace: "$app",

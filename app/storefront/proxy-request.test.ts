@@ -14,7 +14,9 @@ describe("proxyFreshness", () => {
     expect(proxyFreshness(query({ signature: "ab", timestamp: String(seconds) }), now)).toBe("fresh");
     expect(proxyFreshness(query({ signature: "ab", timestamp: String(seconds - MAX_CLOCK_SKEW_SECONDS) }), now)).toBe("fresh");
     expect(proxyFreshness(query({ signature: "ab", timestamp: String(seconds + MAX_CLOCK_SKEW_SECONDS) }), now)).toBe("fresh");
-    expect(proxyFreshness(query({ signature: "ab", timestamp: String(seconds - MAX_CLOCK_SKEW_SECONDS - 1) }), now)).toBe("stale");
+    expect(proxyFreshness(query({ signature: "ab", timestamp: String(seconds - MAX_CLOCK_SKEW_SECONDS - 1) }), now)).toBe(
+      "stale",
+    );
     expect(proxyFreshness(query({ signature: "ab", timestamp: String(seconds + 3600) }), now)).toBe("stale");
   });
 
@@ -29,7 +31,9 @@ describe("proxyFreshness", () => {
 
 describe("loggedInCustomerGid", () => {
   it("keeps ids beyond 2^53 exact", () => {
-    expect(loggedInCustomerGid(query({ logged_in_customer_id: "9007199254740993123" }))).toBe("gid://shopify/Customer/9007199254740993123");
+    expect(loggedInCustomerGid(query({ logged_in_customer_id: "9007199254740993123" }))).toBe(
+      "gid://shopify/Customer/9007199254740993123",
+    );
   });
 
   it("is null for a guest, a repeated or a malformed id", () => {
@@ -52,7 +56,8 @@ describe("isJsonRequest", () => {
 });
 
 describe("clientAddress", () => {
-  const address = (forwardedFor: string, hostProxies = 1) => clientAddress(new Headers({ "X-Forwarded-For": forwardedFor }), hostProxies);
+  const address = (forwardedFor: string, hostProxies = 1) =>
+    clientAddress(new Headers({ "X-Forwarded-For": forwardedFor }), hostProxies);
 
   it("is the entry Shopify wrote: before those the host's proxies appended", () => {
     expect(address("203.0.113.7, 10.0.0.1")).toBe("203.0.113.7");

@@ -54,4 +54,3 @@ export function clientAddress(headers: Headers, hostProxies: number): string | n
   if (!entries.length) return null;
   return entries[Math.max(0, entries.length - 1 - hostProxies)].slice(0, 64);
 }
-

@@ -5,7 +5,14 @@
 // one after the other; SQLite runs one statement at a time.
 import db from "../db.server";
 import { param, timeParam } from "../sync/sql.server";
-import { GUEST_READ_LIMIT, RATE_LIMIT_RETENTION_MS, RATE_LIMITS, retryAfterSeconds, WindowCounter, type RateLimitedAction } from "./rate-limit";
+import {
+  GUEST_READ_LIMIT,
+  RATE_LIMIT_RETENTION_MS,
+  RATE_LIMITS,
+  retryAfterSeconds,
+  WindowCounter,
+  type RateLimitedAction,
+} from "./rate-limit";
 
 export class RateLimited extends Error {
   constructor(readonly retryAfterSeconds: number) {
@@ -14,7 +21,12 @@ export class RateLimited extends Error {
 }
 
 /** Counts the request; throws RateLimited when the customer's window for `action` is already full. */
-export async function spendRequest(shopDomain: string, customerGid: string, action: RateLimitedAction, now = new Date()): Promise<void> {
+export async function spendRequest(
+  shopDomain: string,
+  customerGid: string,
+  action: RateLimitedAction,
+  now = new Date(),
+): Promise<void> {
   const { limit, windowMs } = RATE_LIMITS[action];
   const p = (index: number, type?: "time") => param(db, index, type);
   // The cutoff goes twice: SQLite's parameters are positional.
@@ -50,6 +62,8 @@ export function spendGuestRead(shopDomain: string, address: string | null, now =
 
 /** Deletes counters whose window is long over (the worker, each tick). */
 export async function pruneRateLimits(now = new Date()): Promise<number> {
-  const { count } = await db.proxyRateLimit.deleteMany({ where: { windowStart: { lt: new Date(now.getTime() - RATE_LIMIT_RETENTION_MS) } } });
+  const { count } = await db.proxyRateLimit.deleteMany({
+    where: { windowStart: { lt: new Date(now.getTime() - RATE_LIMIT_RETENTION_MS) } },
+  });
   return count;
 }

@@ -5,7 +5,13 @@ import { PayloadError } from "./payloads";
 import type { OrderRecord } from "./records";
 
 const history = (currency: string) => [
-  ...syntheticOrders({ customers: 200, start: new Date("2024-01-01T00:00:00Z"), end: new Date("2025-01-01T00:00:00Z"), seed: 3, currency }),
+  ...syntheticOrders({
+    customers: 200,
+    start: new Date("2024-01-01T00:00:00Z"),
+    end: new Date("2025-01-01T00:00:00Z"),
+    seed: 3,
+    currency,
+  }),
 ];
 const eur = history("EUR");
 
@@ -88,25 +94,48 @@ describe("orderFromBulkLine", () => {
   });
 
   it("maps the customers' names and e-mails when the lines carry them", () => {
-    const withProfiles = [...syntheticOrders({ customers: 50, start: new Date("2024-01-01T00:00:00Z"), end: new Date("2025-01-01T00:00:00Z"), seed: 3, profiles: true })];
+    const withProfiles = [
+      ...syntheticOrders({
+        customers: 50,
+        start: new Date("2024-01-01T00:00:00Z"),
+        end: new Date("2025-01-01T00:00:00Z"),
+        seed: 3,
+        profiles: true,
+      }),
+    ];
     const mapped = withProfiles.map(orderFromBulkLine);
     expect(mapped).toEqual(withProfiles.map(expected));
     const profiles = mapped.flatMap((order) => (order.customer?.profile ? [order.customer.profile] : []));
     expect(profiles.length).toBe(mapped.filter((order) => order.customer).length);
     expect(profiles[0]!.email).toMatch(/^[a-z]+\.[a-z]+\.\d+@example\.com$/);
     // The profiles draw nothing from the history's random stream: the orders are the same without them.
-    const plain = [...syntheticOrders({ customers: 50, start: new Date("2024-01-01T00:00:00Z"), end: new Date("2025-01-01T00:00:00Z"), seed: 3 })];
+    const plain = [
+      ...syntheticOrders({
+        customers: 50,
+        start: new Date("2024-01-01T00:00:00Z"),
+        end: new Date("2025-01-01T00:00:00Z"),
+        seed: 3,
+      }),
+    ];
     expect(plain.map((line) => line.totalPriceSet)).toEqual(withProfiles.map((line) => line.totalPriceSet));
   });
 
   it("maps a customer's profile from a GraphQL line, and a missing e-mail or name as null", () => {
-    const customer = { ...graphqlLine.customer, updatedAt: "2024-02-01T09:00:00Z", firstName: "Aiko", lastName: null, defaultEmailAddress: { emailAddress: "aiko@example.com" } };
+    const customer = {
+      ...graphqlLine.customer,
+      updatedAt: "2024-02-01T09:00:00Z",
+      firstName: "Aiko",
+      lastName: null,
+      defaultEmailAddress: { emailAddress: "aiko@example.com" },
+    };
     expect(orderFromBulkLine({ ...graphqlLine, customer }).customer).toEqual({
       gid: "gid://shopify/Customer/9007199254740995",
       createdAt: new Date("2023-12-24T08:00:00Z"),
       profile: { firstName: "Aiko", lastName: null, email: "aiko@example.com", updatedAt: new Date("2024-02-01T09:00:00Z") },
     });
-    expect(orderFromBulkLine({ ...graphqlLine, customer: { ...customer, defaultEmailAddress: null } }).customer!.profile!.email).toBeNull();
+    expect(
+      orderFromBulkLine({ ...graphqlLine, customer: { ...customer, defaultEmailAddress: null } }).customer!.profile!.email,
+    ).toBeNull();
   });
 
   it("maps lines of a currency without decimals", () => {
@@ -153,7 +182,13 @@ describe("orderFromBulkLine", () => {
   });
 
   it("sums the refunds into the refunded amount", () => {
-    const line = { ...graphqlLine, refunds: [graphqlLine.refunds[0], { ...graphqlLine.refunds[0], id: "gid://shopify/Refund/2", totalRefundedSet: money("800") }] };
+    const line = {
+      ...graphqlLine,
+      refunds: [
+        graphqlLine.refunds[0],
+        { ...graphqlLine.refunds[0], id: "gid://shopify/Refund/2", totalRefundedSet: money("800") },
+      ],
+    };
     expect(orderFromBulkLine(line).refundedAmount).toBe(3000n);
   });
 
@@ -197,16 +232,50 @@ describe("orderFromBulkLine", () => {
     ["customer.id", { customer: { id: "9007199254740995" } }],
     ["customer.updatedAt", { customer: { ...graphqlLine.customer, updatedAt: "later" } }],
     ["customer.firstName", { customer: { ...graphqlLine.customer, updatedAt: "2024-02-01T09:00:00Z", firstName: 7 } }],
-    ["customer.defaultEmailAddress.emailAddress", { customer: { ...graphqlLine.customer, updatedAt: "2024-02-01T09:00:00Z", defaultEmailAddress: { emailAddress: 1 } } }],
+    [
+      "customer.defaultEmailAddress.emailAddress",
+      { customer: { ...graphqlLine.customer, updatedAt: "2024-02-01T09:00:00Z", defaultEmailAddress: { emailAddress: 1 } } },
+    ],
     // Out of the bounds of bounds.ts (yen have no decimals): refused like a malformed value.
     ["totalPriceSet.shopMoney.amount", { totalPriceSet: { shopMoney: { amount: "100000000001" } } }],
     ["subtotalPriceSet.shopMoney.amount", { subtotalPriceSet: { shopMoney: { amount: "-99999999999999999999.00" } } }],
-    ["refunds.0.totalRefundedSet.shopMoney.amount", { refunds: [{ id: "gid://shopify/Refund/1", createdAt: "2024-03-05T12:00:00Z", totalRefundedSet: { shopMoney: { amount: "200000000000" } } }] }],
-    ["refunds", { refunds: [1, 2].map((i) => ({ id: `gid://shopify/Refund/${i}`, createdAt: "2024-03-05T12:00:00Z", totalRefundedSet: { shopMoney: { amount: "60000000000" } } })) }],
+    [
+      "refunds.0.totalRefundedSet.shopMoney.amount",
+      {
+        refunds: [
+          {
+            id: "gid://shopify/Refund/1",
+            createdAt: "2024-03-05T12:00:00Z",
+            totalRefundedSet: { shopMoney: { amount: "200000000000" } },
+          },
+        ],
+      },
+    ],
+    [
+      "refunds",
+      {
+        refunds: [1, 2].map((i) => ({
+          id: `gid://shopify/Refund/${i}`,
+          createdAt: "2024-03-05T12:00:00Z",
+          totalRefundedSet: { shopMoney: { amount: "60000000000" } },
+        })),
+      },
+    ],
     ["processedAt", { processedAt: "1989-12-31T23:59:59Z" }],
     ["updatedAt", { updatedAt: "2999-01-01T00:00:00Z" }],
     ["cancelledAt", { cancelledAt: "+275760-09-13T00:00:00Z" }],
-    ["refunds.0.createdAt", { refunds: [{ id: "gid://shopify/Refund/1", createdAt: "1970-01-01T00:00:00Z", totalRefundedSet: { shopMoney: { amount: "1.00" } } }] }],
+    [
+      "refunds.0.createdAt",
+      {
+        refunds: [
+          {
+            id: "gid://shopify/Refund/1",
+            createdAt: "1970-01-01T00:00:00Z",
+            totalRefundedSet: { shopMoney: { amount: "1.00" } },
+          },
+        ],
+      },
+    ],
     ["name", { name: "#1\u0000" }],
     ["customer.lastName", { customer: { ...graphqlLine.customer, updatedAt: "2024-02-01T09:00:00Z", lastName: "\ud800" } }],
   ])("rejects a bad %s with a PayloadError naming it", (field, change) => {

@@ -72,13 +72,20 @@ function refunds(value: unknown, orderGid: string, currency: string): RefundReco
 }
 
 function customerRef(customer: Json): CustomerRef {
-  const ref: CustomerRef = { gid: gid(customer.id, "Customer", "customer.id"), createdAt: optionalTime(customer.createdAt, "customer.createdAt") };
+  const ref: CustomerRef = {
+    gid: gid(customer.id, "Customer", "customer.id"),
+    createdAt: optionalTime(customer.createdAt, "customer.createdAt"),
+  };
   // Without its updatedAt a profile could not be ordered against customers/update deliveries.
   const updatedAt = optionalTime(customer.updatedAt, "customer.updatedAt");
   if (!updatedAt) return ref;
-  const email = customer.defaultEmailAddress === null || customer.defaultEmailAddress === undefined
-    ? null
-    : optionalString(object(customer.defaultEmailAddress, "customer.defaultEmailAddress").emailAddress, "customer.defaultEmailAddress.emailAddress");
+  const email =
+    customer.defaultEmailAddress === null || customer.defaultEmailAddress === undefined
+      ? null
+      : optionalString(
+          object(customer.defaultEmailAddress, "customer.defaultEmailAddress").emailAddress,
+          "customer.defaultEmailAddress.emailAddress",
+        );
   return {
     ...ref,
     profile: {
@@ -117,7 +124,10 @@ export function orderFromBulkLine(line: unknown): OrderRecord {
     discountAmount: money(order.totalDiscountsSet, currency, "totalDiscountsSet") ?? 0n,
     shippingAmount: money(order.totalShippingPriceSet, currency, "totalShippingPriceSet") ?? 0n,
     taxAmount: money(order.totalTaxSet, currency, "totalTaxSet") ?? 0n,
-    refundedAmount: amountInRange(refundList.reduce((sum, refund) => sum + refund.amount, 0n), "refunds"),
+    refundedAmount: amountInRange(
+      refundList.reduce((sum, refund) => sum + refund.amount, 0n),
+      "refunds",
+    ),
     customer: customer && customerRef(customer),
     refunds: refundList,
   };

@@ -58,7 +58,11 @@ export async function exportCustomerData(tx: Tx, shopDomain: string, customerId:
       })),
     })),
     loyalty,
-    storefrontRequests: storefrontRequests.map((row) => ({ action: row.action, windowStart: row.windowStart.toISOString(), requests: row.count })),
+    storefrontRequests: storefrontRequests.map((row) => ({
+      action: row.action,
+      windowStart: row.windowStart.toISOString(),
+      requests: row.count,
+    })),
   };
   await tx.customerDataExport.upsert({
     where: { shopDomain_requestId: { shopDomain, requestId } },
@@ -84,7 +88,12 @@ export async function redactCustomer(tx: Tx, shopDomain: string, customerId: str
   await insertRows(
     tx,
     "RedactedCustomer",
-    [["shopDomain", "text"], ["digest", "text"], ["pseudonym", "text"], ["redactedAt", "time"]],
+    [
+      ["shopDomain", "text"],
+      ["digest", "text"],
+      ["pseudonym", "text"],
+      ["redactedAt", "time"],
+    ],
     [[shopDomain, customerDigest(shopDomain, gid), pseudonym, at]],
     `ON CONFLICT ("shopDomain", "digest") DO NOTHING`,
   );
@@ -128,13 +137,24 @@ async function pseudonymiseMember(tx: Tx, shopDomain: string, gid: string, pseud
          ELSE REPLACE("sourceKey", ${p(4)}, ${p(5)}) END,
        "reason" = CASE WHEN "source" = 'manual' THEN 'redacted' ELSE "reason" END
      WHERE "shopDomain" = ${p(6)} AND "memberGid" = ${p(7)}`,
-    pseudonym, pseudonym, pseudonym, gid, pseudonym, shopDomain, gid,
+    pseudonym,
+    pseudonym,
+    pseudonym,
+    gid,
+    pseudonym,
+    shopDomain,
+    gid,
   );
   // A redemption's clientKey is the caller's (the storefront's embeds the GID); errors may quote it.
   await tx.$executeRawUnsafe(
     `UPDATE "Redemption" SET "memberGid" = ${p(1)}, "clientKey" = ${p(2)} || ':' || "id", "error" = REPLACE("error", ${p(3)}, ${p(4)})
      WHERE "shopDomain" = ${p(5)} AND "memberGid" = ${p(6)}`,
-    pseudonym, pseudonym, gid, pseudonym, shopDomain, gid,
+    pseudonym,
+    pseudonym,
+    gid,
+    pseudonym,
+    shopDomain,
+    gid,
   );
   await tx.tierChange.updateMany({ where: { shopDomain, memberGid: gid }, data: { memberGid: pseudonym } });
   await tx.loyaltyTask.deleteMany({ where: { shopDomain, key: gid, kind: { in: ["signup", "newsletter"] } } });

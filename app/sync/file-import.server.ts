@@ -20,7 +20,11 @@ export async function importFile(
   if (options.timezone) new Intl.DateTimeFormat("en", { timeZone: options.timezone }); // throws on an unknown zone
   await db.shop.upsert({
     where: { domain: shopDomain },
-    create: { domain: shopDomain, ...(options.timezone && { timezone: options.timezone }), ...(options.currency && { currency: options.currency }) },
+    create: {
+      domain: shopDomain,
+      ...(options.timezone && { timezone: options.timezone }),
+      ...(options.currency && { currency: options.currency }),
+    },
     update: { ...(options.timezone && { timezone: options.timezone }), ...(options.currency && { currency: options.currency }) },
   });
   // The same file again resumes an unfinished import of it instead of starting over.
@@ -29,7 +33,8 @@ export async function importFile(
     where: { shopDomain, source: "file", fileName, status: { in: ["created", "importing"] } },
     orderBy: { startedAt: "desc" },
   });
-  const job = unfinished ?? (await db.historyImport.create({ data: { shopDomain, source: "file", fileName, status: "importing" } }));
+  const job =
+    unfinished ?? (await db.historyImport.create({ data: { shopDomain, source: "file", fileName, status: "importing" } }));
   try {
     return await importJsonl(job.id, createReadStream(file), options.onProgress);
   } catch (error) {

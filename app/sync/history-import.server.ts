@@ -56,7 +56,6 @@ const BULK_OPERATION_STATUS = `query BulkOperationStatus($id: ID!) {
 // for only tens of milliseconds (webhooks wait that long at worst during an import).
 export const BATCH_LINES = 2500;
 
-
 /** What the importer needs of Shopify's Admin GraphQL API (admin.graphql of shopify-app-remix). */
 export type AdminGraphql = (query: string, options?: { variables?: Record<string, unknown> }) => Promise<Response>;
 
@@ -80,10 +79,15 @@ export async function startHistoryImport(graphql: AdminGraphql, shopDomain: stri
 /** An import in one of these states is still under way: no second one starts beside it. */
 export const ACTIVE_IMPORT_STATUSES = ["created", "running", "ready", "importing"];
 
-export type RerunOutcome = { started: true; importId: string } | { started: false; reason: "running" | "refusedByShopify" | "missingFile"; error?: string };
+export type RerunOutcome =
+  | { started: true; importId: string }
+  | { started: false; reason: "running" | "refusedByShopify" | "missingFile"; error?: string };
 
 function activeImport(shopDomain: string) {
-  return db.historyImport.findFirst({ where: { shopDomain, status: { in: ACTIVE_IMPORT_STATUSES } }, orderBy: { startedAt: "desc" } });
+  return db.historyImport.findFirst({
+    where: { shopDomain, status: { in: ACTIVE_IMPORT_STATUSES } },
+    orderBy: { startedAt: "desc" },
+  });
 }
 
 /** The admin's "re-run import": a fresh orders export from Shopify, refused while an import runs. */
@@ -102,7 +106,9 @@ export async function rerunHistoryImport(graphql: AdminGraphql, shopDomain: stri
 export async function rerunFileImport(shopDomain: string, file: string): Promise<RerunOutcome> {
   if (await activeImport(shopDomain)) return { started: false, reason: "running" };
   if (!existsSync(file)) return { started: false, reason: "missingFile", error: file };
-  const job = await db.historyImport.create({ data: { shopDomain, source: "file", fileName: basename(file), status: "importing" } });
+  const job = await db.historyImport.create({
+    data: { shopDomain, source: "file", fileName: basename(file), status: "importing" },
+  });
   importJsonl(job.id, createReadStream(file)).catch((error) => failImport(job.id, String(error)));
   return { started: true, importId: job.id };
 }
@@ -134,7 +140,11 @@ export async function markBulkOperationFinished(
     where: { shopDomain, bulkOperationGid: finish.admin_graphql_api_id, status: "running" },
     data: completed
       ? { status: "ready" }
-      : { status: "failed", error: `export ${finish.status.toLowerCase()}${finish.error_code ? ` (${finish.error_code})` : ""}`, finishedAt: at },
+      : {
+          status: "failed",
+          error: `export ${finish.status.toLowerCase()}${finish.error_code ? ` (${finish.error_code})` : ""}`,
+          finishedAt: at,
+        },
   });
 }
 
@@ -146,10 +156,17 @@ export const OVERDUE_EXPORT_MS = 10 * 60_000;
  * webhook after its retries): a finished one is marked as the webhook would have marked it, and
  * the worker imports it; one still running is asked about again later.
  */
-export async function checkOverdueExport(graphql: AdminGraphql, job: { id: string; shopDomain: string; bulkOperationGid: string | null }) {
-  const { node } = await graphqlData<{ node: { status: string; errorCode: string | null } | null }>(graphql, BULK_OPERATION_STATUS, {
-    id: job.bulkOperationGid,
-  });
+export async function checkOverdueExport(
+  graphql: AdminGraphql,
+  job: { id: string; shopDomain: string; bulkOperationGid: string | null },
+) {
+  const { node } = await graphqlData<{ node: { status: string; errorCode: string | null } | null }>(
+    graphql,
+    BULK_OPERATION_STATUS,
+    {
+      id: job.bulkOperationGid,
+    },
+  );
   if (!node) return failImport(job.id, "Shopify knows no such export");
   if (["CREATED", "RUNNING", "CANCELING"].includes(node.status)) return;
   const finish = { admin_graphql_api_id: job.bulkOperationGid!, status: node.status, error_code: node.errorCode };
@@ -183,7 +200,10 @@ export function errorLine(error: unknown): string {
 
 export async function failImport(importId: string, error: string) {
   log.error("history import failed", { importId, error });
-  return db.historyImport.update({ where: { id: importId }, data: { status: "failed", error, finishedAt: new Date(), leaseUntil: null } });
+  return db.historyImport.update({
+    where: { id: importId },
+    data: { status: "failed", error, finishedAt: new Date(), leaseUntil: null },
+  });
 }
 
 /** Writes one batch of orders and the import's progress in one transaction. */
@@ -230,7 +250,13 @@ function sqliteBatchWriter(importId: string, shopDomain: string): BatchWriter {
           connection.exec("BEGIN IMMEDIATE");
           await upsertOrders(runner, shopDomain, orders);
           const now = Date.now();
-          progressUpdate.run(linesDone, ordersImported, sqliteTime(new Date(now + leaseMs())), sqliteTime(new Date(now)), importId);
+          progressUpdate.run(
+            linesDone,
+            ordersImported,
+            sqliteTime(new Date(now + leaseMs())),
+            sqliteTime(new Date(now)),
+            importId,
+          );
           connection.exec("COMMIT");
           return;
         } catch (error) {
@@ -281,7 +307,8 @@ export async function importJsonl(importId: string, input: Readable, onProgress?
       } catch {
         throw new PayloadError(`line ${lineNumber}: not valid JSON`);
       }
-      if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new PayloadError(`line ${lineNumber}: not a JSON object`);
+      if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
+        throw new PayloadError(`line ${lineNumber}: not a JSON object`);
       if ("__parentId" in parsed) continue;
       try {
         batch.push(orderFromBulkLine(parsed));

@@ -12,7 +12,9 @@ const SHOP_QUERY = `query ShopBasics { shop { id name currencyCode ianaTimezone 
  */
 export async function onShopInstalled(shopDomain: string, graphql: AdminGraphql): Promise<void> {
   const response = await graphql(SHOP_QUERY);
-  const body = (await response.json()) as { data?: { shop: { id: string; name: string; currencyCode: string; ianaTimezone: string } } };
+  const body = (await response.json()) as {
+    data?: { shop: { id: string; name: string; currencyCode: string; ianaTimezone: string } };
+  };
   const shop = body.data?.shop;
   if (!shop) throw new Error(`could not read shop details: ${JSON.stringify(body).slice(0, 300)}`);
   const details = { shopifyId: shop.id, name: shop.name, currency: shop.currencyCode, timezone: shop.ianaTimezone };
@@ -26,7 +28,11 @@ export async function onShopInstalled(shopDomain: string, graphql: AdminGraphql)
   // A reinstall re-imports: orders changed while the app was away sent no webhooks.
   const reinstalled = before !== null && before.installState !== "installed";
   // An uninstall took the app-data metafields with it: the worker writes the program's again.
-  if (reinstalled) await db.loyaltyProgram.updateMany({ where: { shopDomain }, data: { metafieldStale: true, metafieldRevision: { increment: 1 } } });
+  if (reinstalled)
+    await db.loyaltyProgram.updateMany({
+      where: { shopDomain },
+      data: { metafieldStale: true, metafieldRevision: { increment: 1 } },
+    });
   const job = reinstalled ? await runBulkExport(graphql, shopDomain) : await startHistoryImport(graphql, shopDomain);
   log.info("shop installed", { shop: shopDomain, historyImport: job.status });
 }

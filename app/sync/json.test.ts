@@ -8,7 +8,9 @@ describe("parseShopifyJson", () => {
   });
 
   it("keeps ids nested in objects exact", () => {
-    const parsed = parseShopifyJson('{"customer": {"id": 706405506930370084, "default_address": {"customer_id": 706405506930370084}}}');
+    const parsed = parseShopifyJson(
+      '{"customer": {"id": 706405506930370084, "default_address": {"customer_id": 706405506930370084}}}',
+    );
     expect(parsed).toEqual({ customer: { id: "706405506930370084", default_address: { customer_id: "706405506930370084" } } });
   });
 

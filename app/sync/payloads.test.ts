@@ -105,7 +105,8 @@ describe("orderFromPayload", () => {
     const sets = [order, order.refunds[0], ...order.refunds[0].refund_line_items, ...order.refunds[0].order_adjustments];
     for (const owner of sets) {
       for (const [key, value] of Object.entries(owner as Record<string, Json>)) {
-        if (key.endsWith("_set") && value?.presentment_money) value.presentment_money = { amount: "999.99", currency_code: "EUR" };
+        if (key.endsWith("_set") && value?.presentment_money)
+          value.presentment_money = { amount: "999.99", currency_code: "EUR" };
       }
     }
     order.presentment_currency = "EUR";
@@ -127,12 +128,26 @@ describe("orderFromPayload", () => {
       delete order[key];
       delete order[`${key}_set`];
     }
-    expect(orderFromPayload(order)).toMatchObject({ currentSubtotalAmount: 22998n, discountAmount: 0n, shippingAmount: 0n, taxAmount: 0n });
+    expect(orderFromPayload(order)).toMatchObject({
+      currentSubtotalAmount: 22998n,
+      discountAmount: 0n,
+      shippingAmount: 0n,
+      taxAmount: 0n,
+    });
   });
 
   it("maps a guest order without optional fields", () => {
     const order = fixture("orders__create");
-    for (const key of ["customer", "name", "created_at", "processed_at", "test", "source_name", "financial_status", "presentment_currency"]) {
+    for (const key of [
+      "customer",
+      "name",
+      "created_at",
+      "processed_at",
+      "test",
+      "source_name",
+      "financial_status",
+      "presentment_currency",
+    ]) {
       delete order[key];
     }
     expect(orderFromPayload(order)).toEqual({
@@ -205,7 +220,10 @@ describe("refundFromPayload", () => {
   it.each([
     ["admin_graphql_api_id", (refund: Json) => (refund.admin_graphql_api_id = "gid://shopify/Order/890088186047892319")],
     ["order_id", (refund: Json) => delete refund.order_id],
-    ["refund_line_items.0.subtotal_set.shop_money.amount", (refund: Json) => (refund.refund_line_items[0].subtotal_set.shop_money.amount = null)],
+    [
+      "refund_line_items.0.subtotal_set.shop_money.amount",
+      (refund: Json) => (refund.refund_line_items[0].subtotal_set.shop_money.amount = null),
+    ],
     ["order_adjustments.0.amount_set.shop_money", (refund: Json) => delete refund.order_adjustments[0].amount_set.shop_money],
   ])("rejects a bad %s with a PayloadError", (field, spoil) => {
     const payload = fixture("refunds__create");
@@ -236,8 +254,15 @@ describe("customerFromPayload", () => {
 
   it("reads the consent of payloads older than API 2025-01", () => {
     const customer = fixture("customers__create");
-    customer.email_marketing_consent = { state: "subscribed", opt_in_level: "single_opt_in", consent_updated_at: "2021-12-31T20:00:00-05:00" };
-    expect(customerFromPayload(customer)).toMatchObject({ marketingConsent: "subscribed", marketingConsentAt: new Date("2022-01-01T01:00:00Z") });
+    customer.email_marketing_consent = {
+      state: "subscribed",
+      opt_in_level: "single_opt_in",
+      consent_updated_at: "2021-12-31T20:00:00-05:00",
+    };
+    expect(customerFromPayload(customer)).toMatchObject({
+      marketingConsent: "subscribed",
+      marketingConsentAt: new Date("2022-01-01T01:00:00Z"),
+    });
   });
 
   it.each([
@@ -317,7 +342,15 @@ describe("bounds", () => {
     ["total_price_set", { total_price_set: money("1000000000.01") }],
     ["subtotal_price_set", { subtotal_price_set: undefined, subtotal_price: "-1000000000.01" }],
     ["total_price_set", { total_price_set: money("9".repeat(2_000_000)) }],
-    ["refunds total", { refunds: [1, 2].map(() => ({ ...fixture("refunds__create"), refund_line_items: [{ subtotal_set: money("600000000.00") }] })) }],
+    [
+      "refunds total",
+      {
+        refunds: [1, 2].map(() => ({
+          ...fixture("refunds__create"),
+          refund_line_items: [{ subtotal_set: money("600000000.00") }],
+        })),
+      },
+    ],
     ["processed_at", { processed_at: "1989-12-31T23:59:59Z" }],
     ["updated_at", { updated_at: new Date(Date.now() + 2 * 86_400_000).toISOString() }],
     ["cancelled_at", { cancelled_at: "+275760-09-13T00:00:00Z" }],
@@ -326,8 +359,14 @@ describe("bounds", () => {
   });
 
   it("takes the largest amount the range holds, in any currency's decimals", () => {
-    expect(orderFromPayload({ ...fixture("orders__create"), total_price_set: money("1000000000.00") }).totalAmount).toBe(100_000_000_000n);
-    expectPayloadError(() => refundFromPayload({ ...fixture("refunds__create"), order_adjustments: [{ amount_set: money("100000000.001") }] }, "KWD"), "order_adjustments.0.amount_set");
+    expect(orderFromPayload({ ...fixture("orders__create"), total_price_set: money("1000000000.00") }).totalAmount).toBe(
+      100_000_000_000n,
+    );
+    expectPayloadError(
+      () =>
+        refundFromPayload({ ...fixture("refunds__create"), order_adjustments: [{ amount_set: money("100000000.001") }] }, "KWD"),
+      "order_adjustments.0.amount_set",
+    );
   });
 });
 

@@ -37,9 +37,7 @@ const refundSchema = z.object({
   order_id: numericId,
   created_at: timestamp,
   processed_at: optionalTimestamp,
-  refund_line_items: z
-    .array(z.object({ subtotal_set: moneySet.nullish(), total_tax_set: moneySet.nullish() }))
-    .default([]),
+  refund_line_items: z.array(z.object({ subtotal_set: moneySet.nullish(), total_tax_set: moneySet.nullish() })).default([]),
   order_adjustments: z.array(z.object({ amount_set: moneySet.nullish() })).default([]),
 });
 
@@ -77,9 +75,7 @@ const customerSchema = z.object({
   email: z.string().nullish(),
   first_name: z.string().nullish(),
   last_name: z.string().nullish(),
-  email_marketing_consent: z
-    .object({ state: z.string().nullish(), consent_updated_at: optionalTimestamp })
-    .nullish(),
+  email_marketing_consent: z.object({ state: z.string().nullish(), consent_updated_at: optionalTimestamp }).nullish(),
 });
 
 /** orders/delete and customers/delete: the id, not a whole record (which has an updated_at). */
@@ -113,7 +109,11 @@ export const bulkOperationFinishSchema = z.object({
   completed_at: optionalTimestamp,
 });
 
-export const scopesUpdateSchema = z.object({ shop_id: z.string().startsWith("gid://shopify/Shop/").nullish(), current: z.array(z.string()), previous: z.array(z.string()) });
+export const scopesUpdateSchema = z.object({
+  shop_id: z.string().startsWith("gid://shopify/Shop/").nullish(),
+  current: z.array(z.string()),
+  previous: z.array(z.string()),
+});
 
 // Each topic's body must have that topic's shape, so that a signed body replayed under another
 // topic header is refused: above all a customer's body sent as shop/redact or app/uninstalled.
@@ -151,7 +151,8 @@ export function parse<T>(schema: z.ZodType<T>, payload: unknown): T {
 
 const date = (text: string | null | undefined) => (text ? new Date(text) : null);
 
-const amountOutOfRange = (path: string) => new PayloadError(`${path}: amount out of range (more than ${MAX_MINOR_UNITS} minor units)`);
+const amountOutOfRange = (path: string) =>
+  new PayloadError(`${path}: amount out of range (more than ${MAX_MINOR_UNITS} minor units)`);
 
 /** An amount in minor units, refused (naming its field) outside the range the app can hold. */
 export function amountInRange(amount: bigint, path: string): bigint {
@@ -168,7 +169,12 @@ export function minorUnitsInRange(amount: string | number, currency: string, pat
   return amountInRange(toMinorUnits(amount, currency), path);
 }
 
-function money(set: z.infer<typeof moneySet> | null | undefined, fallback: string | number | null | undefined, currency: string, path: string) {
+function money(
+  set: z.infer<typeof moneySet> | null | undefined,
+  fallback: string | number | null | undefined,
+  currency: string,
+  path: string,
+) {
   const value = set?.shop_money.amount ?? fallback;
   return value === null || value === undefined ? 0n : minorUnitsInRange(value, currency, path);
 }
@@ -225,10 +231,11 @@ export function orderFromPayload(payload: unknown): OrderRecord {
     discountAmount: money(order.total_discounts_set, order.total_discounts, currency, "total_discounts_set"),
     shippingAmount: money(order.total_shipping_price_set, 0, currency, "total_shipping_price_set"),
     taxAmount: money(order.total_tax_set, order.total_tax, currency, "total_tax_set"),
-    refundedAmount: amountInRange(refunds.reduce((sum, refund) => sum + refund.amount, 0n), "refunds total"),
-    customer: order.customer
-      ? { gid: order.customer.admin_graphql_api_id, createdAt: date(order.customer.created_at) }
-      : null,
+    refundedAmount: amountInRange(
+      refunds.reduce((sum, refund) => sum + refund.amount, 0n),
+      "refunds total",
+    ),
+    customer: order.customer ? { gid: order.customer.admin_graphql_api_id, createdAt: date(order.customer.created_at) } : null,
     refunds,
   };
 }

@@ -97,9 +97,16 @@ const notRedacted = (value: RowValue, digest: string) =>
   `NOT EXISTS (SELECT 1 FROM "RedactedCustomer" x WHERE x."shopDomain" = ${value(0)} AND x."digest" = ${digest})`;
 
 /** The SELECT list and WHERE condition that turn row values into the table's columns. */
-function selectParts(columns: readonly Column[], value: RowValue, cast: (type: ColumnType, i: number) => string, redacted?: RedactedCustomers) {
+function selectParts(
+  columns: readonly Column[],
+  value: RowValue,
+  cast: (type: ColumnType, i: number) => string,
+  redacted?: RedactedCustomers,
+) {
   const digest = redacted ? value(columns.length) : null;
-  const exprs = columns.map(([, type], i) => (isReference(type) ? referenceExpression(type, value, i, redacted === "pseudonym" ? digest : null) : cast(type, i)));
+  const exprs = columns.map(([, type], i) =>
+    isReference(type) ? referenceExpression(type, value, i, redacted === "pseudonym" ? digest : null) : cast(type, i),
+  );
   return { exprs: exprs.join(", "), where: redacted === "skip" ? notRedacted(value, digest!) : "true" };
 }
 
@@ -138,21 +145,36 @@ function insertEach(
     const { exprs, where } = selectParts(columns, value, (_, i) => value(i), redacted);
     const values = [...columns, null].map((_, i) => `? AS "c${i}"`).join(", ");
     const sql = `INSERT INTO "${table}" (${names}) SELECT ${exprs} FROM (SELECT ${values}) AS v WHERE ${where} ${onConflict}`;
-    return runEach(sql, rows.map((row) => row.map((value, i) => (i < columns.length && !isReference(columns[i][1]) ? bind(value, columns[i][1]) : value))));
+    return runEach(
+      sql,
+      rows.map((row) =>
+        row.map((value, i) => (i < columns.length && !isReference(columns[i][1]) ? bind(value, columns[i][1]) : value)),
+      ),
+    );
   }
   const values = columns.map(([, type]) =>
     isReference(type) ? `(SELECT r."id" FROM "${REFERENCED_TABLE[type]}" r WHERE r."shopDomain" = ? AND r."gid" = ?)` : "?",
   );
   const sql = `INSERT INTO "${table}" (${names}) VALUES (${values.join(", ")}) ${onConflict}`;
   // A reference binds the shop (the row's first column) and the GID.
-  return runEach(sql, rows.map((row) => row.flatMap((value, i) => (isReference(columns[i][1]) ? [row[0], value] : [bind(value, columns[i][1])]))));
+  return runEach(
+    sql,
+    rows.map((row) => row.flatMap((value, i) => (isReference(columns[i][1]) ? [row[0], value] : [bind(value, columns[i][1])]))),
+  );
 }
 
 /**
  * INSERT rows; on a key conflict run `onConflict` (a DO UPDATE / DO NOTHING clause). With
  * `redacted`, each row ends with its customer's digest (see RedactedCustomers).
  */
-export async function insertRows(tx: SqlRunner, table: string, columns: readonly Column[], rows: Value[][], onConflict: string, redacted?: RedactedCustomers) {
+export async function insertRows(
+  tx: SqlRunner,
+  table: string,
+  columns: readonly Column[],
+  rows: Value[][],
+  onConflict: string,
+  redacted?: RedactedCustomers,
+) {
   if (rows.length === 0) return 0;
   if (tx.runEach) return insertEach(tx.runEach, table, columns, rows, onConflict, redacted);
   return tx.$executeRawUnsafe(...insertFromJson(tx, table, columns, rows, onConflict, redacted));
@@ -169,11 +191,21 @@ export async function insertRowsReturning<T>(
   return client.$queryRawUnsafe<T[]>(...insertFromJson(client, table, columns, rows, onConflictReturning));
 }
 
-function insertFromJson(tx: SqlRunner, table: string, columns: readonly Column[], rows: Value[][], onConflict: string, redacted?: RedactedCustomers): [string, string] {
+function insertFromJson(
+  tx: SqlRunner,
+  table: string,
+  columns: readonly Column[],
+  rows: Value[][],
+  onConflict: string,
+  redacted?: RedactedCustomers,
+): [string, string] {
   const sqlite = kindOf(tx) === "sqlite";
   // A digest after the columns is text.
   const payload = JSON.stringify(rows.map((row) => row.map((value, i) => encode(value, columns[i]?.[1] ?? "text", sqlite))));
-  return [`INSERT INTO "${table}" (${columns.map(([name]) => `"${name}"`).join(", ")}) ${selectFromJson(tx, columns, redacted)} ${onConflict}`, payload];
+  return [
+    `INSERT INTO "${table}" (${columns.map(([name]) => `"${name}"`).join(", ")}) ${selectFromJson(tx, columns, redacted)} ${onConflict}`,
+    payload,
+  ];
 }
 
 /** Parameter `index` (1-based) of a statement: `$1` on PostgreSQL, `?` (in order) on SQLite. */

@@ -17,7 +17,12 @@ export type RetryState =
 function retryState(event: { status: string; attempts: number; leaseUntil: Date | null }): RetryState {
   if (event.status === "rejected") return { state: "rejected" };
   if (event.attempts >= MAX_ATTEMPTS) return { state: "gaveUp", attempts: event.attempts };
-  return { state: "scheduled", attempts: event.attempts, maxAttempts: MAX_ATTEMPTS, nextAttemptAt: event.leaseUntil?.toISOString() ?? null };
+  return {
+    state: "scheduled",
+    attempts: event.attempts,
+    maxAttempts: MAX_ATTEMPTS,
+    nextAttemptAt: event.leaseUntil?.toISOString() ?? null,
+  };
 }
 
 export async function getSyncStatus(shopDomain: string, { errorsPage = 0 }: { errorsPage?: number } = {}) {
@@ -50,14 +55,25 @@ export async function getSyncStatus(shopDomain: string, { errorsPage = 0 }: { er
     error: job.error,
   });
   return {
-    shop: shop && { domain: shop.domain, name: shop.name, currency: shop.currency, timezone: shop.timezone, installState: shop.installState },
+    shop: shop && {
+      domain: shop.domain,
+      name: shop.name,
+      currency: shop.currency,
+      timezone: shop.timezone,
+      installState: shop.installState,
+    },
     orders,
     customers,
     historyImport: imports[0] ? describeImport(imports[0]) : null,
     importRunning: imports.some((job) => ACTIVE_IMPORT_STATUSES.includes(job.status)),
     previousImports: imports.slice(1).map(describeImport),
     webhooks: topics
-      .map((t) => ({ topic: t.topic, count: t._count._all, failures: failuresOf.get(t.topic) ?? 0, lastReceivedAt: t._max.receivedAt?.toISOString() ?? null }))
+      .map((t) => ({
+        topic: t.topic,
+        count: t._count._all,
+        failures: failuresOf.get(t.topic) ?? 0,
+        lastReceivedAt: t._max.receivedAt?.toISOString() ?? null,
+      }))
       .sort((a, b) => a.topic.localeCompare(b.topic)),
     errors: {
       total: errorCount,

@@ -14,13 +14,32 @@ import type { ConsentChange } from "./payloads";
 import type { CustomerProfile, CustomerRecord, OrderRecord, RefundRecord } from "./records";
 
 const ORDER_COLUMNS: Column[] = [
-  ["shopDomain", "text"], ["gid", "text"], ["customerId", "customerGid"], ["name", "text"], ["processedAt", "time"],
-  ["shopifyCreatedAt", "time"], ["shopifyUpdatedAt", "time"], ["cancelledAt", "time"], ["test", "bool"],
-  ["sourceName", "text"], ["financialStatus", "text"], ["currency", "text"], ["presentmentCurrency", "text"],
-  ["totalAmount", "bigint"], ["subtotalAmount", "bigint"], ["currentSubtotalAmount", "bigint"], ["discountAmount", "bigint"],
-  ["shippingAmount", "bigint"], ["taxAmount", "bigint"], ["refundedAmount", "bigint"], ["createdAt", "time"], ["updatedAt", "time"],
+  ["shopDomain", "text"],
+  ["gid", "text"],
+  ["customerId", "customerGid"],
+  ["name", "text"],
+  ["processedAt", "time"],
+  ["shopifyCreatedAt", "time"],
+  ["shopifyUpdatedAt", "time"],
+  ["cancelledAt", "time"],
+  ["test", "bool"],
+  ["sourceName", "text"],
+  ["financialStatus", "text"],
+  ["currency", "text"],
+  ["presentmentCurrency", "text"],
+  ["totalAmount", "bigint"],
+  ["subtotalAmount", "bigint"],
+  ["currentSubtotalAmount", "bigint"],
+  ["discountAmount", "bigint"],
+  ["shippingAmount", "bigint"],
+  ["taxAmount", "bigint"],
+  ["refundedAmount", "bigint"],
+  ["createdAt", "time"],
+  ["updatedAt", "time"],
 ];
-const ORDER_UPDATED = ORDER_COLUMNS.map(([name]) => name).filter((c) => !["shopDomain", "gid", "createdAt", "refundedAmount"].includes(c));
+const ORDER_UPDATED = ORDER_COLUMNS.map(([name]) => name).filter(
+  (c) => !["shopDomain", "gid", "createdAt", "refundedAmount"].includes(c),
+);
 
 /** One row per key: a statement may not upsert the same row twice (PostgreSQL refuses). */
 function newestByGid<T extends { gid: string }>(items: T[], newer: (a: T, b: T) => boolean): T[] {
@@ -48,9 +67,28 @@ export async function upsertOrders(tx: SqlRunner, shopDomain: string, incoming: 
     "Order",
     ORDER_COLUMNS,
     orders.map((o) => [
-      shopDomain, o.gid, o.customer?.gid ?? null, o.name, o.processedAt, o.createdAt,
-      o.updatedAt, o.cancelledAt, o.test, o.sourceName, o.financialStatus, o.currency, o.presentmentCurrency, o.totalAmount,
-      o.subtotalAmount, o.currentSubtotalAmount, o.discountAmount, o.shippingAmount, o.taxAmount, 0n, now, now,
+      shopDomain,
+      o.gid,
+      o.customer?.gid ?? null,
+      o.name,
+      o.processedAt,
+      o.createdAt,
+      o.updatedAt,
+      o.cancelledAt,
+      o.test,
+      o.sourceName,
+      o.financialStatus,
+      o.currency,
+      o.presentmentCurrency,
+      o.totalAmount,
+      o.subtotalAmount,
+      o.currentSubtotalAmount,
+      o.discountAmount,
+      o.shippingAmount,
+      o.taxAmount,
+      0n,
+      now,
+      now,
       o.customer ? customerDigest(shopDomain, o.customer.gid) : null,
     ]),
     `ON CONFLICT ("shopDomain", "gid") DO UPDATE SET ${ORDER_UPDATED.map((c) => `"${c}" = excluded."${c}"`).join(", ")}
@@ -59,7 +97,10 @@ export async function upsertOrders(tx: SqlRunner, shopDomain: string, incoming: 
     "pseudonym",
   );
 
-  const refunds = newestByGid(orders.flatMap((order) => order.refunds), () => false);
+  const refunds = newestByGid(
+    orders.flatMap((order) => order.refunds),
+    () => false,
+  );
   if (refunds.length) await upsertRefunds(tx, shopDomain, refunds);
 }
 
@@ -67,20 +108,39 @@ export async function upsertOrders(tx: SqlRunner, shopDomain: string, incoming: 
  * Stores refunds. A refund can arrive (refunds/create) before its order: the order then exists as
  * a stub without processed_at, which no metric counts, until the order itself arrives.
  */
-export async function upsertRefunds(tx: SqlRunner, shopDomain: string, refunds: RefundRecord[], shopCurrency = "USD"): Promise<void> {
+export async function upsertRefunds(
+  tx: SqlRunner,
+  shopDomain: string,
+  refunds: RefundRecord[],
+  shopCurrency = "USD",
+): Promise<void> {
   const now = new Date();
   const orderGids = [...new Set(refunds.map((refund) => refund.orderGid))];
   await insertRows(
     tx,
     "Order",
-    [["shopDomain", "text"], ["gid", "text"], ["currency", "text"], ["createdAt", "time"], ["updatedAt", "time"]],
+    [
+      ["shopDomain", "text"],
+      ["gid", "text"],
+      ["currency", "text"],
+      ["createdAt", "time"],
+      ["updatedAt", "time"],
+    ],
     orderGids.map((gid) => [shopDomain, gid, shopCurrency, now, now]),
     `ON CONFLICT ("shopDomain", "gid") DO NOTHING`,
   );
   await insertRows(
     tx,
     "Refund",
-    [["shopDomain", "text"], ["gid", "text"], ["orderId", "orderGid"], ["processedAt", "time"], ["amount", "bigint"], ["lineSubtotalAmount", "bigint"], ["createdAt", "time"]],
+    [
+      ["shopDomain", "text"],
+      ["gid", "text"],
+      ["orderId", "orderGid"],
+      ["processedAt", "time"],
+      ["amount", "bigint"],
+      ["lineSubtotalAmount", "bigint"],
+      ["createdAt", "time"],
+    ],
     refunds.map((r) => [shopDomain, r.gid, r.orderGid, r.processedAt, r.amount, r.lineSubtotalAmount, now]),
     // Refunds never change on Shopify; a webhook's line detail fills in what a bulk export lacks.
     `ON CONFLICT ("shopDomain", "gid") DO UPDATE SET "lineSubtotalAmount" = COALESCE("Refund"."lineSubtotalAmount", excluded."lineSubtotalAmount")`,
@@ -94,15 +154,23 @@ export async function upsertRefunds(tx: SqlRunner, shopDomain: string, refunds: 
 }
 
 const STUB_COLUMNS: Column[] = [
-  ["shopDomain", "text"], ["gid", "text"], ["firstSeenAt", "time"], ["firstName", "text"], ["lastName", "text"],
-  ["email", "text"], ["shopifyUpdatedAt", "time"], ["createdAt", "time"], ["updatedAt", "time"],
+  ["shopDomain", "text"],
+  ["gid", "text"],
+  ["firstSeenAt", "time"],
+  ["firstName", "text"],
+  ["lastName", "text"],
+  ["email", "text"],
+  ["shopifyUpdatedAt", "time"],
+  ["createdAt", "time"],
+  ["updatedAt", "time"],
 ];
 
 /** The incoming profile is newer than the stored one, and the customer was neither deleted nor redacted. */
 const NEWER_PROFILE = `excluded."shopifyUpdatedAt" IS NOT NULL AND "Customer"."deletedAt" IS NULL AND "Customer"."redactedAt" IS NULL
   AND ("Customer"."shopifyUpdatedAt" IS NULL OR "Customer"."shopifyUpdatedAt" < excluded."shopifyUpdatedAt")`;
 const EARLIER_SEEN = `"Customer"."firstSeenAt" IS NULL OR excluded."firstSeenAt" < "Customer"."firstSeenAt"`;
-const ifNewer = (column: string) => `"${column}" = CASE WHEN ${NEWER_PROFILE} THEN excluded."${column}" ELSE "Customer"."${column}" END`;
+const ifNewer = (column: string) =>
+  `"${column}" = CASE WHEN ${NEWER_PROFILE} THEN excluded."${column}" ELSE "Customer"."${column}" END`;
 
 /**
  * The orders' customers, in one statement: each as a stub with the earliest time it was seen, and
@@ -128,7 +196,15 @@ async function upsertCustomerStubs(tx: SqlRunner, shopDomain: string, orders: Or
     "Customer",
     STUB_COLUMNS,
     [...customers].map(([gid, { seen, profile: p }]) => [
-      shopDomain, gid, seen, p?.firstName ?? null, p?.lastName ?? null, p?.email ?? null, p?.updatedAt ?? null, now, now,
+      shopDomain,
+      gid,
+      seen,
+      p?.firstName ?? null,
+      p?.lastName ?? null,
+      p?.email ?? null,
+      p?.updatedAt ?? null,
+      now,
+      now,
       customerDigest(shopDomain, gid),
     ]),
     `ON CONFLICT ("shopDomain", "gid") DO UPDATE SET
@@ -140,9 +216,17 @@ async function upsertCustomerStubs(tx: SqlRunner, shopDomain: string, orders: Or
 }
 
 const CUSTOMER_COLUMNS: Column[] = [
-  ["shopDomain", "text"], ["gid", "text"], ["email", "text"], ["firstName", "text"], ["lastName", "text"],
-  ["marketingConsent", "text"], ["marketingConsentAt", "time"], ["firstSeenAt", "time"], ["shopifyUpdatedAt", "time"],
-  ["createdAt", "time"], ["updatedAt", "time"],
+  ["shopDomain", "text"],
+  ["gid", "text"],
+  ["email", "text"],
+  ["firstName", "text"],
+  ["lastName", "text"],
+  ["marketingConsent", "text"],
+  ["marketingConsentAt", "time"],
+  ["firstSeenAt", "time"],
+  ["shopifyUpdatedAt", "time"],
+  ["createdAt", "time"],
+  ["updatedAt", "time"],
 ];
 
 /** Stores a customer unless a newer version, a deletion or a redaction is already stored. */
@@ -152,10 +236,22 @@ export async function upsertCustomer(tx: SqlRunner, shopDomain: string, customer
     tx,
     "Customer",
     CUSTOMER_COLUMNS,
-    [[
-      shopDomain, customer.gid, customer.email, customer.firstName, customer.lastName, customer.marketingConsent,
-      customer.marketingConsentAt, customer.createdAt, customer.updatedAt, now, now, customerDigest(shopDomain, customer.gid),
-    ]],
+    [
+      [
+        shopDomain,
+        customer.gid,
+        customer.email,
+        customer.firstName,
+        customer.lastName,
+        customer.marketingConsent,
+        customer.marketingConsentAt,
+        customer.createdAt,
+        customer.updatedAt,
+        now,
+        now,
+        customerDigest(shopDomain, customer.gid),
+      ],
+    ],
     `ON CONFLICT ("shopDomain", "gid") DO UPDATE SET
        "email" = excluded."email", "firstName" = excluded."firstName", "lastName" = excluded."lastName",
        "marketingConsent" = excluded."marketingConsent", "marketingConsentAt" = excluded."marketingConsentAt",
@@ -168,12 +264,24 @@ export async function upsertCustomer(tx: SqlRunner, shopDomain: string, customer
 }
 
 /** customers_email_marketing_consent/update: the newest consent change wins. */
-export async function updateEmailConsent(tx: SqlRunner, shopDomain: string, change: ConsentChange, receivedAt: Date): Promise<void> {
+export async function updateEmailConsent(
+  tx: SqlRunner,
+  shopDomain: string,
+  change: ConsentChange,
+  receivedAt: Date,
+): Promise<void> {
   const at = change.at ?? receivedAt;
   await insertRows(
     tx,
     "Customer",
-    [["shopDomain", "text"], ["gid", "text"], ["marketingConsent", "text"], ["marketingConsentAt", "time"], ["createdAt", "time"], ["updatedAt", "time"]],
+    [
+      ["shopDomain", "text"],
+      ["gid", "text"],
+      ["marketingConsent", "text"],
+      ["marketingConsentAt", "time"],
+      ["createdAt", "time"],
+      ["updatedAt", "time"],
+    ],
     [[shopDomain, change.customerGid, change.state, at, receivedAt, receivedAt, customerDigest(shopDomain, change.customerGid)]],
     `ON CONFLICT ("shopDomain", "gid") DO UPDATE SET "marketingConsent" = excluded."marketingConsent",
        "marketingConsentAt" = excluded."marketingConsentAt", "updatedAt" = excluded."updatedAt"
@@ -184,11 +292,24 @@ export async function updateEmailConsent(tx: SqlRunner, shopDomain: string, chan
 }
 
 /** orders/delete: a tombstone, so that no late delivery brings the order back. */
-export async function markOrderDeleted(tx: SqlRunner, shopDomain: string, gid: string, at: Date, currency: string): Promise<void> {
+export async function markOrderDeleted(
+  tx: SqlRunner,
+  shopDomain: string,
+  gid: string,
+  at: Date,
+  currency: string,
+): Promise<void> {
   await insertRows(
     tx,
     "Order",
-    [["shopDomain", "text"], ["gid", "text"], ["currency", "text"], ["deletedAt", "time"], ["createdAt", "time"], ["updatedAt", "time"]],
+    [
+      ["shopDomain", "text"],
+      ["gid", "text"],
+      ["currency", "text"],
+      ["deletedAt", "time"],
+      ["createdAt", "time"],
+      ["updatedAt", "time"],
+    ],
     [[shopDomain, gid, currency, at, at, new Date()]],
     // updatedAt moves so that the metrics, which read changed orders, see the deletion.
     `ON CONFLICT ("shopDomain", "gid") DO UPDATE SET "deletedAt" = excluded."deletedAt", "updatedAt" = excluded."updatedAt"
@@ -201,7 +322,13 @@ export async function markCustomerDeleted(tx: SqlRunner, shopDomain: string, gid
   await insertRows(
     tx,
     "Customer",
-    [["shopDomain", "text"], ["gid", "text"], ["deletedAt", "time"], ["createdAt", "time"], ["updatedAt", "time"]],
+    [
+      ["shopDomain", "text"],
+      ["gid", "text"],
+      ["deletedAt", "time"],
+      ["createdAt", "time"],
+      ["updatedAt", "time"],
+    ],
     [[shopDomain, gid, at, at, at, customerDigest(shopDomain, gid)]],
     `ON CONFLICT ("shopDomain", "gid") DO UPDATE SET "deletedAt" = excluded."deletedAt", "email" = NULL,
        "firstName" = NULL, "lastName" = NULL, "updatedAt" = excluded."updatedAt"

@@ -79,7 +79,12 @@ export function requestLoyaltyTask(runner: SqlRunner, shopDomain: string, kind: 
   return insertRows(
     runner,
     "LoyaltyTask",
-    [["shopDomain", "text"], ["kind", "text"], ["key", "text"], ["createdAt", "time"]],
+    [
+      ["shopDomain", "text"],
+      ["kind", "text"],
+      ["key", "text"],
+      ["createdAt", "time"],
+    ],
     [[shopDomain, kind, key, new Date(), ...(customerTask ? [customerDigest(shopDomain, key)] : [])]],
     `ON CONFLICT ("shopDomain", "kind", "key") DO UPDATE SET "requests" = "LoyaltyTask"."requests" + 1`,
     customerTask ? "skip" : undefined,
@@ -89,7 +94,11 @@ export function requestLoyaltyTask(runner: SqlRunner, shopDomain: string, kind: 
 const orderEffect = (payload: unknown): Effect => {
   const order = orderFromPayload(payload);
   return {
-    gids: { Order: [order.gid], Customer: order.customer ? [order.customer.gid] : [], Refund: order.refunds.map((refund) => refund.gid) },
+    gids: {
+      Order: [order.gid],
+      Customer: order.customer ? [order.customer.gid] : [],
+      Refund: order.refunds.map((refund) => refund.gid),
+    },
     sql: async (runner, { shopDomain }) => {
       await upsertOrders(runner, shopDomain, [order]);
       await requestLoyaltyTask(runner, shopDomain, "order", order.gid);
@@ -101,7 +110,10 @@ const orderEffect = (payload: unknown): Effect => {
  * The compliance topics and app/uninstalled name their shop in the signed body, while the shop
  * header is not signed: a body naming another shop, or another Shopify id, is a replay.
  */
-function checkNamedShop(recipient: Recipient, named: { domain?: [field: string, value: string]; id?: [field: string, value: string | number | null | undefined] }) {
+function checkNamedShop(
+  recipient: Recipient,
+  named: { domain?: [field: string, value: string]; id?: [field: string, value: string | number | null | undefined] },
+) {
   if (named.domain && named.domain[1] !== recipient.domain) {
     throw new PayloadError(`${named.domain[0]}: names another shop than X-Shopify-Shop-Domain`);
   }
@@ -190,7 +202,9 @@ const interpreters: Record<string, (payload: unknown, recipient: Recipient) => E
   CUSTOMERS_REDACT(payload, recipient) {
     const request = parse(customerRedactSchema, payload);
     checkNamedShop(recipient, { domain: ["shop_domain", request.shop_domain], id: ["shop_id", request.shop_id] });
-    return { interactive: (tx, { shopDomain, at, eventId }) => redactCustomer(tx, shopDomain, String(request.customer.id), at, eventId) };
+    return {
+      interactive: (tx, { shopDomain, at, eventId }) => redactCustomer(tx, shopDomain, String(request.customer.id), at, eventId),
+    };
   },
   SHOP_REDACT(payload, recipient) {
     const request = parse(shopRedactSchema, payload);

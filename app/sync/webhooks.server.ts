@@ -46,7 +46,9 @@ export async function receiveWebhook(request: Request): Promise<Response> {
   } catch (error) {
     if (error instanceof Response) {
       log.warn("webhook refused", { status: error.status, topic: request.headers.get("x-shopify-topic") });
-      return error.status === 401 ? json(401, { error: "invalid HMAC signature" }) : json(error.status, { error: "not a valid webhook request" });
+      return error.status === 401
+        ? json(401, { error: "invalid HMAC signature" })
+        : json(error.status, { error: "not a valid webhook request" });
     }
     if (error instanceof SyntaxError) {
       log.warn("webhook body is not JSON", { topic: request.headers.get("x-shopify-topic") });
@@ -108,7 +110,10 @@ async function gidOfAnotherShop(shopDomain: string, gids: WrittenGids): Promise<
   const next = (value: string) => (params.push(value), param(db, params.length));
   const selects = Object.entries(gids)
     .filter(([, list]) => list.length > 0)
-    .map(([table, list]) => `SELECT "gid" FROM "${table}" WHERE "gid" IN (${list.map(next).join(", ")}) AND "shopDomain" <> ${next(shopDomain)}`);
+    .map(
+      ([table, list]) =>
+        `SELECT "gid" FROM "${table}" WHERE "gid" IN (${list.map(next).join(", ")}) AND "shopDomain" <> ${next(shopDomain)}`,
+    );
   if (selects.length === 0) return null;
   const rows = await db.$queryRawUnsafe<{ gid: string }[]>(`${selects.join(" UNION ALL ")} LIMIT 1`, ...params);
   return rows[0]?.gid ?? null;
@@ -132,9 +137,32 @@ async function storeEvent(delivery: {
   const inserted = await insertRowsReturning<{ id: number | bigint }>(
     db,
     "WebhookEvent",
-    [["shopDomain", "text"], ["webhookId", "text"], ["topic", "text"], ["apiVersion", "text"], ["triggeredAt", "time"],
-     ["receivedAt", "time"], ["status", "text"], ["attempts", "int"], ["payload", "text"], ["lastError", "text"]],
-    [[delivery.shop, delivery.webhookId, delivery.topic, delivery.apiVersion, delivery.triggeredAt, receivedAt, status, 0, delivery.body, delivery.rejection]],
+    [
+      ["shopDomain", "text"],
+      ["webhookId", "text"],
+      ["topic", "text"],
+      ["apiVersion", "text"],
+      ["triggeredAt", "time"],
+      ["receivedAt", "time"],
+      ["status", "text"],
+      ["attempts", "int"],
+      ["payload", "text"],
+      ["lastError", "text"],
+    ],
+    [
+      [
+        delivery.shop,
+        delivery.webhookId,
+        delivery.topic,
+        delivery.apiVersion,
+        delivery.triggeredAt,
+        receivedAt,
+        status,
+        0,
+        delivery.body,
+        delivery.rejection,
+      ],
+    ],
     `ON CONFLICT ("shopDomain", "webhookId") DO NOTHING RETURNING "id"`,
   );
   if (inserted.length) return { id: Number(inserted[0].id), status, lastError: delivery.rejection, receivedAt };
@@ -206,7 +234,14 @@ export async function applyEvent(eventId: number, shop: ShopRow, topic: string, 
 }
 
 /** Retries a stored event from its saved body (the worker's path). */
-export async function retryEvent(event: { id: number; shopDomain: string; topic: string; payload: string | null; triggeredAt: Date | null; receivedAt: Date }) {
+export async function retryEvent(event: {
+  id: number;
+  shopDomain: string;
+  topic: string;
+  payload: string | null;
+  triggeredAt: Date | null;
+  receivedAt: Date;
+}) {
   if (event.payload === null) return "processed";
   // Only deliveries for an installed shop are stored, and a shop's row is never deleted.
   const shop = await findShop(db, event.shopDomain);

@@ -97,7 +97,12 @@ export async function runReadyImports(now = new Date()): Promise<number> {
 /** Exports running for long without their finish webhook: Shopify is asked, every OVERDUE_EXPORT_MS. */
 export async function checkOverdueExports(now = new Date()): Promise<number> {
   const jobs = await db.historyImport.findMany({
-    where: { source: "bulk", status: "running", startedAt: { lt: new Date(now.getTime() - OVERDUE_EXPORT_MS) }, ...claimable(now) },
+    where: {
+      source: "bulk",
+      status: "running",
+      startedAt: { lt: new Date(now.getTime() - OVERDUE_EXPORT_MS) },
+      ...claimable(now),
+    },
     take: 5,
   });
   let checked = 0;

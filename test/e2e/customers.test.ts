@@ -12,7 +12,8 @@ let browser: Browser;
 const url = inject("demoUrl");
 const ROWS = 'tr[id^="gid://shopify/Customer/"]';
 // The list's pagination bar is sticky, which a full-page capture paints mid-page: lists are captured as seen.
-const shot = (page: Page, name: string, fullPage = true) => page.screenshot({ path: `test-results/screenshots/customers-${name}.png`, fullPage });
+const shot = (page: Page, name: string, fullPage = true) =>
+  page.screenshot({ path: `test-results/screenshots/customers-${name}.png`, fullPage });
 
 beforeAll(async () => {
   browser = await launchBrowser();
@@ -23,7 +24,11 @@ afterAll(async () => {
 });
 
 async function open(path: string, ready: string, options: { locale?: string } = {}) {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 }, locale: options.locale ?? "en-US", acceptDownloads: true });
+  const page = await browser.newPage({
+    viewport: { width: 1400, height: 900 },
+    locale: options.locale ?? "en-US",
+    acceptDownloads: true,
+  });
   const pageErrors: string[] = [];
   page.on("pageerror", (error) => pageErrors.push(String(error)));
   await page.goto(`${url}${path}`, { waitUntil: "networkidle" });
@@ -40,11 +45,17 @@ async function open(path: string, ready: string, options: { locale?: string } = 
 async function openFilters(page: Page) {
   const searchBox = page.getByRole("textbox", { name: "Search by name, e-mail or customer ID" });
   await expect
-    .poll(async () => {
-      if (await searchBox.isVisible()) return true;
-      await page.getByRole("button", { name: "Search and filter results" }).click({ timeout: 2_000 }).catch(() => undefined);
-      return searchBox.isVisible();
-    }, { timeout: 30_000 })
+    .poll(
+      async () => {
+        if (await searchBox.isVisible()) return true;
+        await page
+          .getByRole("button", { name: "Search and filter results" })
+          .click({ timeout: 2_000 })
+          .catch(() => undefined);
+        return searchBox.isVisible();
+      },
+      { timeout: 30_000 },
+    )
     .toBe(true);
 }
 
@@ -60,7 +71,9 @@ describe("customers", () => {
     await page.locator(ROWS).first().waitFor();
     expect(await page.locator("h1").first().textContent()).toBe("Customers");
     expect(await page.locator(ROWS).count()).toBe(50);
-    const total = Number((await page.getByText(/customers · figures as of today/).textContent())!.match(/^([\d,]+)/)![1].replace(/,/g, ""));
+    const total = Number(
+      (await page.getByText(/customers · figures as of today/).textContent())!.match(/^([\d,]+)/)![1].replace(/,/g, ""),
+    );
     expect(total).toBeGreaterThan(3000);
     // Net spend, highest first, money in euros; names and e-mails came with the history import.
     const spend = (await cellTexts(page, 4)).map(minor);
@@ -76,10 +89,15 @@ describe("customers", () => {
     await page.waitForURL(/sort=orders/);
     const descending = new URL(page.url()).searchParams.get("direction") !== "asc";
     // The URL changes as the new rows arrive; they render a moment later.
-    await expect.poll(async () => {
-      const orders = (await cellTexts(page, 3)).map((text) => Number(text.replace(/,/g, "")));
-      return orders.every((value, i) => i === 0 || (descending ? value <= orders[i - 1]! : value >= orders[i - 1]!));
-    }, { timeout: 20_000 }).toBe(true);
+    await expect
+      .poll(
+        async () => {
+          const orders = (await cellTexts(page, 3)).map((text) => Number(text.replace(/,/g, "")));
+          return orders.every((value, i) => i === 0 || (descending ? value <= orders[i - 1]! : value >= orders[i - 1]!));
+        },
+        { timeout: 20_000 },
+      )
+      .toBe(true);
 
     // The next page.
     await page.getByRole("button", { name: "Next" }).click();
@@ -97,14 +115,23 @@ describe("customers", () => {
     expect(new URL(page.url()).searchParams.get("page")).toBeNull();
     await page.keyboard.press("Escape");
     await expect.poll(async () => [...new Set(await cellTexts(page, 9))], { timeout: 20_000 }).toEqual([tierName]);
-    const filtered = Number((await page.getByText(/customers · figures as of today/).textContent())!.match(/^([\d,]+)/)![1].replace(/,/g, ""));
+    const filtered = Number(
+      (await page.getByText(/customers · figures as of today/).textContent())!.match(/^([\d,]+)/)![1].replace(/,/g, ""),
+    );
     await shot(page, "filtered", false);
 
-    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Export CSV" }).click()]);
-    const lines = readFileSync((await download.path())!, "utf8").trim().split("\r\n");
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("button", { name: "Export CSV" }).click(),
+    ]);
+    const lines = readFileSync((await download.path())!, "utf8")
+      .trim()
+      .split("\r\n");
     expect(lines[0]).toBe("customer_gid,segment,orders,net_spend,last_order,p_alive,predicted_clv_12m,churn_risk,points,tier");
     expect(lines).toHaveLength(filtered + 1);
-    expect(lines.slice(1).every((line) => line.endsWith(`,${tierName}`) && /^gid:\/\/shopify\/Customer\/\d+,/.test(line))).toBe(true);
+    expect(lines.slice(1).every((line) => line.endsWith(`,${tierName}`) && /^gid:\/\/shopify\/Customer\/\d+,/.test(line))).toBe(
+      true,
+    );
     await page.getByText(`Exported ${filtered.toLocaleString("en")} customers`).waitFor();
 
     // A search by a customer's id finds that customer alone.
@@ -115,7 +142,11 @@ describe("customers", () => {
     await openFilters(page);
     await page.getByRole("textbox", { name: "Search by name, e-mail or customer ID" }).fill(number);
     await page.waitForURL(/q=/);
-    await page.waitForFunction((expected) => document.querySelectorAll('tr[id^="gid://shopify/Customer/"]').length === 1 && !!document.getElementById(expected), gid);
+    await page.waitForFunction(
+      (expected) =>
+        document.querySelectorAll('tr[id^="gid://shopify/Customer/"]').length === 1 && !!document.getElementById(expected),
+      gid,
+    );
     // A shared link shows the same search.
     await page.reload({ waitUntil: "networkidle" });
     await hydrated(page);
@@ -165,7 +196,10 @@ describe("customers", () => {
     // A double click posts the same request id twice: one entry.
     await page.getByRole("button", { name: "Record adjustment" }).dblclick();
     await page.getByText("25 points recorded").waitFor();
-    await page.waitForFunction((expected) => document.getElementById("points-available")?.textContent?.replace(/,/g, "") === String(expected), before + 25);
+    await page.waitForFunction(
+      (expected) => document.getElementById("points-available")?.textContent?.replace(/,/g, "") === String(expected),
+      before + 25,
+    );
     await page.reload({ waitUntil: "networkidle" });
     await hydrated(page);
     expect(await available()).toBe(before + 25);

@@ -57,22 +57,32 @@ describe("dashboard", () => {
     // The headline rate says what it measures: customers active at the start still active at the end.
     expect(await page.getByText("Active customers kept (365-day window)", { exact: true }).count()).toBe(1);
     expect(await page.getByText("Active customers lost (365-day window)", { exact: true }).count()).toBe(1);
-    expect(await page.getByText("Of the customers active when the period began, the share still active", { exact: false }).count()).toBe(1);
+    expect(
+      await page.getByText("Of the customers active when the period began, the share still active", { exact: false }).count(),
+    ).toBe(1);
     expect(await page.getByText(/vs previous period/).count()).toBeGreaterThanOrEqual(12);
     expect(await page.getByText(/vs a year ago/).count()).toBeGreaterThanOrEqual(12);
-    expect(await page.locator("#compared-with").textContent()).toMatch(/^Compared with .+ \(previous period\) and .+ \(a year earlier\)$/);
+    expect(await page.locator("#compared-with").textContent()).toMatch(
+      /^Compared with .+ \(previous period\) and .+ \(a year earlier\)$/,
+    );
 
     // The worker fits the purchase models in the background; the page shows them once fitted.
-    await waitFor("predictions", async () => {
-      await page.reload({ waitUntil: "networkidle" });
-      await hydrated(page);
-      return (await page.locator("#predicted-revenue").count()) > 0;
-    }, 60_000);
+    await waitFor(
+      "predictions",
+      async () => {
+        await page.reload({ waitUntil: "networkidle" });
+        await hydrated(page);
+        return (await page.locator("#predicted-revenue").count()) > 0;
+      },
+      60_000,
+    );
     // A forecast, rounded to three significant digits and dated: it does not follow the chosen period.
     const predicted = (await page.locator("#predicted-revenue").textContent())!;
     expect(predicted).toMatch(/^€[\d,]+$/);
     expect(predicted.replace(/[€,]/g, "")).toMatch(/^[1-9]\d{0,2}0*$/);
-    expect(await page.locator("#predicted-as-of").textContent()).toMatch(/^For the 12 months after \w{3} \d+, \d{4}, whatever period is chosen above/);
+    expect(await page.locator("#predicted-as-of").textContent()).toMatch(
+      /^For the 12 months after \w{3} \d+, \d{4}, whatever period is chosen above/,
+    );
     expect(await page.getByText(/^Churn risk: [\d,]+ low · [\d,]+ medium · [\d,]+ high$/).count()).toBe(1);
     // How the predictions did on the demo's own last 26 weeks, in plain words and as a chart.
     expect(await page.locator("#backtest-summary").textContent()).toMatch(
@@ -101,18 +111,29 @@ describe("dashboard", () => {
     const heatmap = page.locator("#cohort-heatmap");
     expect(await heatmap.getAttribute("data-mode")).toBe("percent");
     expect(await heatmap.locator("tbody tr").count()).toBe(13);
-    expect(await heatmap.locator("thead th").allTextContents()).toEqual(["Cohort", "Customers", ...Array.from({ length: 13 }, (_, k) => `M${k}`)]);
+    expect(await heatmap.locator("thead th").allTextContents()).toEqual([
+      "Cohort",
+      "Customers",
+      ...Array.from({ length: 13 }, (_, k) => `M${k}`),
+    ]);
     const firstRow = heatmap.locator("tbody tr").first();
     expect(await firstRow.locator("td").nth(1).textContent()).toBe("100.0%");
     expect(await firstRow.locator("td").nth(2).textContent()).toMatch(/^\d+\.\d%$/);
     // Cells are shaded by value: more than one shade in the table.
-    const steps = new Set(await heatmap.locator("td[data-step]").evaluateAll((cells) => cells.map((c) => c.getAttribute("data-step"))));
+    const steps = new Set(
+      await heatmap.locator("td[data-step]").evaluateAll((cells) => cells.map((c) => c.getAttribute("data-step"))),
+    );
     expect(steps.size).toBeGreaterThan(2);
     // Today's month is still under way: it is marked, not shaded, as the newest observed month of
     // every cohort the table shows it for (all rows but the oldest when today's cohort is still empty).
     expect(await heatmap.locator("td[data-in-progress]").count()).toBeGreaterThanOrEqual(12);
     expect(await heatmap.locator("td[data-in-progress] ~ td[data-step]").count()).toBe(0);
-    expect(await heatmap.locator("tbody tr").filter({ has: page.locator("td[data-in-progress]") }).count()).toBe(await heatmap.locator("td[data-in-progress]").count());
+    expect(
+      await heatmap
+        .locator("tbody tr")
+        .filter({ has: page.locator("td[data-in-progress]") })
+        .count(),
+    ).toBe(await heatmap.locator("td[data-in-progress]").count());
     expect(await page.getByText("Dashed: the month in progress, counted so far").count()).toBe(1);
     // The revenue chart's figures, as a screen reader gets them: 24 months, the last one so far.
     const revenueRows = page.locator("#chart-revenue-table tbody tr");
@@ -145,21 +166,33 @@ describe("dashboard", () => {
     await page.waitForURL(/from=/);
     await page.getByText(`Dec 1, ${year} – Dec 31, ${year}`, { exact: false }).first().waitFor();
     expect(await page.locator("#compared-with").textContent()).toContain(`Oct 31, ${year} – Nov 30, ${year} (previous period)`);
-    expect(await page.locator("#compared-with").textContent()).toContain(`Dec 1, ${year - 1} – Dec 31, ${year - 1} (a year earlier)`);
+    expect(await page.locator("#compared-with").textContent()).toContain(
+      `Dec 1, ${year - 1} – Dec 31, ${year - 1} (a year earlier)`,
+    );
     expect(await page.locator("#kpi-netRevenue").textContent()).toMatch(/^€[\d,]+\.\d\d$/);
     // The newest cohort is the period's last month.
     await page.locator("#cohort-heatmap").waitFor();
     expect(await page.locator("#cohort-heatmap tbody tr th").last().textContent()).toBe(`Dec ${year}`);
 
-    const [cohorts] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Export cohorts (CSV)" }).click()]);
+    const [cohorts] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("button", { name: "Export cohorts (CSV)" }).click(),
+    ]);
     expect(cohorts.suggestedFilename()).toBe(`cohorts-${year}-12-31.csv`);
     const csv = readFileSync((await cohorts.path())!, "utf8");
-    expect(csv.split("\r\n")[0]).toBe("cohort,cohort_customers,month,customers,percent,orders,net_revenue,cumulative_net_revenue_per_customer,in_progress");
+    expect(csv.split("\r\n")[0]).toBe(
+      "cohort,cohort_customers,month,customers,percent,orders,net_revenue,cumulative_net_revenue_per_customer,in_progress",
+    );
     expect(csv).toContain(`${year}-12,`);
     expect(csv).not.toContain(`${year + 1}-01,`);
     await page.getByText(`cohorts-${year}-12-31.csv downloaded`).waitFor();
-    const [customers] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Export customers (CSV)" }).click()]);
-    const customerLines = readFileSync((await customers.path())!, "utf8").trim().split("\r\n");
+    const [customers] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("button", { name: "Export customers (CSV)" }).click(),
+    ]);
+    const customerLines = readFileSync((await customers.path())!, "utf8")
+      .trim()
+      .split("\r\n");
     expect(customerLines.length).toBeGreaterThan(3000);
     expect(customerLines[1]).toMatch(/^gid:\/\/shopify\/Customer\/\d+,/);
     await chartsDrawn(page);
@@ -171,7 +204,9 @@ describe("dashboard", () => {
     expect(new URL(page.url()).pathname).toBe("/app");
     expect(new URL(page.url()).search).toBe(`?from=${year}-12-31&to=${year}-12-01`);
     expect(await page.getByText("The period is not valid").count()).toBe(1);
-    expect(await page.getByText(`The first day (Dec 31, ${year}) is after the last day (Dec 1, ${year}).`, { exact: false }).count()).toBe(1);
+    expect(
+      await page.getByText(`The first day (Dec 31, ${year}) is after the last day (Dec 1, ${year}).`, { exact: false }).count(),
+    ).toBe(1);
     // The form is still there to put it right, with both fields marked.
     expect(await page.getByLabel("From").inputValue()).toBe(`${year}-12-31`);
     expect(await page.getByLabel("From").getAttribute("aria-invalid")).toBe("true");
@@ -185,11 +220,15 @@ describe("dashboard", () => {
     // A period that ends after today, or before the shop's first order, would show zeros as facts.
     await page.goto(`${url}/app?from=${year + 1}-12-01&to=${year + 3}-01-31`, { waitUntil: "networkidle" });
     await hydrated(page);
-    expect(await page.getByText(`The last day (Jan 31, ${year + 3}) is after today`, { exact: false }).count()).toBeGreaterThan(0);
+    expect(await page.getByText(`The last day (Jan 31, ${year + 3}) is after today`, { exact: false }).count()).toBeGreaterThan(
+      0,
+    );
     expect(await page.getByLabel("To (included)").getAttribute("aria-invalid")).toBe("true");
     await page.goto(`${url}/app?from=2000-01-01&to=2000-01-31`, { waitUntil: "networkidle" });
     await hydrated(page);
-    expect(await page.getByText(/The period ends \(Jan 31, 2000\) before the shop's first order on \w{3} \d+, \d{4}/).count()).toBeGreaterThan(0);
+    expect(
+      await page.getByText(/The period ends \(Jan 31, 2000\) before the shop's first order on \w{3} \d+, \d{4}/).count(),
+    ).toBeGreaterThan(0);
     await expectAccessible(page);
 
     // A named period shows as soon as it is chosen.
@@ -245,7 +284,12 @@ describe("dashboard", () => {
     await chartsDrawn(page);
     expect(await page.locator("#chart-revenue").getByText("Wiederkehrende Kunden").count()).toBeGreaterThan(0);
     // Axis ticks in whole German money: "0 €", "10.000 €".
-    expect(await page.locator("#chart-revenue").getByText(/^10\.000\s€$/).count()).toBeGreaterThan(0);
+    expect(
+      await page
+        .locator("#chart-revenue")
+        .getByText(/^10\.000\s€$/)
+        .count(),
+    ).toBeGreaterThan(0);
     await expectAccessible(page);
     await page.screenshot({ path: "test-results/screenshots/dashboard-de.png", fullPage: true });
     expect(errors).toEqual([]);

@@ -54,7 +54,13 @@ describe("npm run demo", () => {
   it("shows the sync: import progress, the last webhook per topic, failed deliveries, and re-runs the import", async () => {
     // A stale update of a demo order (older than the stored state, so it changes nothing) and a
     // delivery whose payload is not an order (rejected, never retried).
-    const existing = { ...fixture("orders/updated"), admin_graphql_api_id: `gid://shopify/Order/${2n ** 53n + 1n}`, updated_at: "2000-01-01T00:00:00Z", customer: null, refunds: [] };
+    const existing = {
+      ...fixture("orders/updated"),
+      admin_graphql_api_id: `gid://shopify/Order/${2n ** 53n + 1n}`,
+      updated_at: "2000-01-01T00:00:00Z",
+      customer: null,
+      refunds: [],
+    };
     expect((await deliver("orders/updated", existing)).status).toBe(200);
     expect((await deliver("orders/create", { id: 1, note: "not an order" })).status).toBe(422);
 
@@ -95,14 +101,22 @@ describe("npm run demo", () => {
     await page.getByRole("button", { name: "Re-run import" }).click();
     const dialog = page.getByRole("dialog");
     await dialog.waitFor();
-    expect(await dialog.getByText("imports its own history file (prisma/demo-history.jsonl) again", { exact: false }).count()).toBe(1);
+    expect(
+      await dialog.getByText("imports its own history file (prisma/demo-history.jsonl) again", { exact: false }).count(),
+    ).toBe(1);
     await expectAccessible(page);
     await page.screenshot({ path: "test-results/screenshots/sync-rerun-modal.png" });
     await dialog.getByRole("button", { name: "Re-run import" }).click();
     // The dialog closes first; while open it holds a hidden copy of the toast's text.
     await dialog.waitFor({ state: "hidden" });
     await page.getByText("History import started").waitFor();
-    await waitFor("the re-run to finish", async () => (await page.getByText("Earlier imports").count()) > 0 && (await historyImport.getByText("Completed", { exact: true }).count()) === 1, 60_000);
+    await waitFor(
+      "the re-run to finish",
+      async () =>
+        (await page.getByText("Earlier imports").count()) > 0 &&
+        (await historyImport.getByText("Completed", { exact: true }).count()) === 1,
+      60_000,
+    );
     expect(count((await page.locator("#orders-imported").textContent())!.match(/^([\d,]+)/)![1]!)).toBe(imported);
     expect(count(await page.locator("#orders-synced").textContent())).toBeGreaterThan(5000);
     await page.waitForTimeout(1000); // the progress bar's animation

@@ -32,7 +32,9 @@ const readProgram = async (): Promise<ProgramJson> => (await fetch(PROGRAM_API))
 const inForce = ({ enabled, settings, rules, tiers, rewards }: ProgramJson) => ({
   enabled,
   settings,
-  rules: rules.filter((rule) => rule.retiredAt === null).map(({ id, kind, points, perAmount, name }) => ({ id, kind, points, perAmount, name })),
+  rules: rules
+    .filter((rule) => rule.retiredAt === null)
+    .map(({ id, kind, points, perAmount, name }) => ({ id, kind, points, perAmount, name })),
   tiers,
   rewards,
 });
@@ -60,7 +62,11 @@ beforeAll(async () => {
 afterAll(async () => {
   // The program as it was (rules that changed get a new version; their content is restored).
   const { enabled, settings, rules, tiers, rewards } = inForce(original);
-  const restored = await fetch(PROGRAM_API, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ enabled, settings, rules, tiers, rewards }) });
+  const restored = await fetch(PROGRAM_API, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ enabled, settings, rules, tiers, rewards }),
+  });
   expect(restored.status, await restored.text()).toBe(200);
   await browser?.close();
 });
@@ -103,7 +109,9 @@ describe("loyalty program admin", () => {
     const errors = page.locator("#settings-errors");
     await errors.waitFor();
     expect(await errors.textContent()).toContain("3 problems to fix");
-    expect(await errors.textContent()).toContain(`Tier ${tiersBefore + 2} · Threshold: Must be higher than the threshold of tier ${tiersBefore + 1}.`);
+    expect(await errors.textContent()).toContain(
+      `Tier ${tiersBefore + 2} · Threshold: Must be higher than the threshold of tier ${tiersBefore + 1}.`,
+    );
     expect(await tier.textContent()).toContain(`Must be higher than the threshold of tier ${tiersBefore + 1}.`);
     expect(await reward.textContent()).toContain("Enter a whole number from 1 to 1,000,000,000.");
     expect(await page.locator("#section-points").textContent()).toContain("Enter a whole number from 0 to 365.");
@@ -117,7 +125,8 @@ describe("loyalty program admin", () => {
     await reward.getByLabel("Cost").fill("900000");
     await page.locator("#section-points").getByLabel("Pending period").fill("14");
     const earning = page.locator("#section-earning");
-    if (!(await earning.getByLabel("Earn points on purchases").isChecked())) await earning.getByLabel("Earn points on purchases").check();
+    if (!(await earning.getByLabel("Earn points on purchases").isChecked()))
+      await earning.getByLabel("Earn points on purchases").check();
     await earning.getByLabel("Points", { exact: true }).fill("3");
     await earning.getByLabel("For every").fill("2.50");
     expect(await earning.textContent()).toContain("Reads as €2.50");
@@ -125,7 +134,9 @@ describe("loyalty program admin", () => {
     await preview.getByText("3 points for every €2.50 spent").waitFor();
     expect(await preview.textContent()).toContain("E2E voucher for 900,000 points");
     expect(await preview.textContent()).toContain("€7.50 off your order");
-    expect(await preview.textContent()).toMatch(/E2E Summit: from (9,000,000 points|€9,000,000\.00 spent) · 1\.5× points on purchases/);
+    expect(await preview.textContent()).toMatch(
+      /E2E Summit: from (9,000,000 points|€9,000,000\.00 spent) · 1\.5× points on purchases/,
+    );
     expect(await page.getByText("Unsaved changes").count()).toBe(1);
     await save(page);
     await page.getByText("Program saved").waitFor();
@@ -144,13 +155,21 @@ describe("loyalty program admin", () => {
     const summit = page.locator(`#tier-${tiersBefore}`);
     expect(await summit.getByLabel("Name").inputValue()).toBe("E2E Summit");
     expect(await summit.getByLabel("Points multiplier").inputValue()).toBe("1.5");
-    expect(await page.locator(`#tier-${tiersBefore + 1}`).getByLabel("Name").inputValue()).toBe("E2E Peak");
+    expect(
+      await page
+        .locator(`#tier-${tiersBefore + 1}`)
+        .getByLabel("Name")
+        .inputValue(),
+    ).toBe("E2E Peak");
     const saved = await lastReward(page);
     expect(await saved.getByLabel("Name").inputValue()).toBe("E2E voucher");
     expect(await saved.getByLabel("Amount off").inputValue()).toBe("7.50");
     expect(await saved.getByLabel("Cost").inputValue()).toBe("900000");
     const stored = await readProgram();
-    expect(stored.rules.find((rule) => rule.kind === "purchase" && rule.retiredAt === null)).toMatchObject({ points: 3, perAmount: "250" });
+    expect(stored.rules.find((rule) => rule.kind === "purchase" && rule.retiredAt === null)).toMatchObject({
+      points: 3,
+      perAmount: "250",
+    });
 
     // Leaving with unsaved changes asks first; staying keeps them, discarding restores the saved ones.
     await page.locator("#section-points").getByLabel("Pending period").fill("21");
@@ -168,7 +187,10 @@ describe("loyalty program admin", () => {
     const page = await openPage("/app/loyalty");
     await page.locator("#points-issued").waitFor();
     const count = async (id: string) => Number((await page.locator(id).textContent())!.replace(/,/g, ""));
-    const customers = (await count("#group-members-customers")) + (await count("#group-holdout-customers")) + (await count("#group-nonMembers-customers"));
+    const customers =
+      (await count("#group-members-customers")) +
+      (await count("#group-holdout-customers")) +
+      (await count("#group-nonMembers-customers"));
     expect(customers).toBeGreaterThan(3000);
     expect(await page.locator("#group-nonMembers-rate").textContent()).toMatch(/^(\d+\.\d%|—)$/);
     for (const figure of ["issued", "redeemed", "expired", "outstanding", "pending"]) {
@@ -184,11 +206,17 @@ describe("loyalty program admin", () => {
     await expectAccessible(page);
     await page.screenshot({ path: "test-results/screenshots/loyalty-overview.png", fullPage: true });
 
-    const status = async () => [await page.locator("#loyalty-status").getAttribute("data-enabled"), await page.locator("#loyalty-status").textContent()];
+    const status = async () => [
+      await page.locator("#loyalty-status").getAttribute("data-enabled"),
+      await page.locator("#loyalty-status").textContent(),
+    ];
     const [wasOn] = await status();
     for (const on of wasOn === "true" ? [false, true] : [true, false]) {
       await page.getByRole("button", { name: on ? "Turn on" : "Turn off" }).click();
-      await page.getByText(on ? "Loyalty program turned on" : "Loyalty program turned off").first().waitFor();
+      await page
+        .getByText(on ? "Loyalty program turned on" : "Loyalty program turned off")
+        .first()
+        .waitFor();
       await waitFor("the status badge", async () => {
         const [enabled, text] = await status();
         return enabled === String(on) && text!.includes(on ? "On" : "Off");
@@ -210,7 +238,10 @@ describe("loyalty program admin", () => {
     await page.getByText("Programm gespeichert").waitFor();
     await page.screenshot({ path: "test-results/screenshots/loyalty-settings-de.png", fullPage: true });
     const stored = await readProgram();
-    expect(stored.rules.find((rule) => rule.kind === "purchase" && rule.retiredAt === null)).toMatchObject({ points: 3, perAmount: "200" });
+    expect(stored.rules.find((rule) => rule.kind === "purchase" && rule.retiredAt === null)).toMatchObject({
+      points: 3,
+      perAmount: "200",
+    });
 
     await page.goto(`${url}/app/loyalty?locale=de`, { waitUntil: "networkidle" });
     await hydrated(page);

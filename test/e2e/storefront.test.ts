@@ -32,7 +32,13 @@ const PROGRAM = {
   enabled: true,
   settings: { pendingDays: 14 },
   rules: [
-    { id: "purchase", kind: "purchase", points: 1, perAmount: "100", effectiveFrom: new Date(Date.now() - 400 * 86_400_000).toISOString() },
+    {
+      id: "purchase",
+      kind: "purchase",
+      points: 1,
+      perAmount: "100",
+      effectiveFrom: new Date(Date.now() - 400 * 86_400_000).toISOString(),
+    },
     { id: "birthday", kind: "birthday", points: 50 },
   ],
   tiers: [
@@ -56,12 +62,19 @@ const productUrl = () => `${storefront.url}/products/enamel-mug`;
 
 async function member() {
   const response = await adminCall(app.url, shop, `/app/api/loyalty/members/${memberId}`);
-  return (await response.json()) as { balance: { available: number; pending: number }; ledger: { type: string; points: number }[] };
+  return (await response.json()) as {
+    balance: { available: number; pending: number };
+    ledger: { type: string; points: number }[];
+  };
 }
 
 /** The metafields the app wrote to Shopify (the double), as the storefront's Liquid will read them. */
 async function metafields() {
-  return (await (await fetch(`${double.url}/_test/metafields?shop=${shop}`)).json()) as { ownerId: string; key: string; value: string }[];
+  return (await (await fetch(`${double.url}/_test/metafields?shop=${shop}`)).json()) as {
+    ownerId: string;
+    key: string;
+    value: string;
+  }[];
 }
 
 beforeAll(async () => {
@@ -76,7 +89,11 @@ beforeAll(async () => {
   expect(saved.status, await saved.clone().text()).toBe(200);
   // 100 points from an order processed 20 days ago (past its 14 pending days: available, and
   // Silver), and 50 more from the merchant.
-  const placed = await sendWebhook(app.url, { topic: "orders/create", shop, body: orderPayload(memberId, new Date(Date.now() - 20 * 86_400_000).toISOString(), "100.00") });
+  const placed = await sendWebhook(app.url, {
+    topic: "orders/create",
+    shop,
+    body: orderPayload(memberId, new Date(Date.now() - 20 * 86_400_000).toISOString(), "100.00"),
+  });
   expect(placed.status).toBe(200);
   await waitFor("the order's points", async () => (await member()).balance?.available === 100);
   const credit = { customerGid: memberGid, points: 50, reason: "Welcome gift", requestId: randomUUID() };
@@ -116,21 +133,31 @@ async function openPanel(page: Page) {
 
 /** WCAG contrast between an element's text colour and the background behind it (its own or an ancestor's). */
 function textContrast(page: Page, selector: string) {
-  return page.locator(selector).first().evaluate((element) => {
-    const rgb = (color: string) => color.match(/[\d.]+/g)!.slice(0, 4).map(Number);
-    const luminance = (color: string) => {
-      const [r, g, b] = rgb(color).slice(0, 3).map((c) => c / 255).map((c) => (c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
-      return 0.2126 * r + 0.7152 * g + 0.0722 * b;
-    };
-    let node: Element | null = element;
-    let background = "rgba(0, 0, 0, 0)";
-    while (node && (rgb(background)[3] ?? 1) === 0) {
-      background = getComputedStyle(node).backgroundColor;
-      node = node.parentElement;
-    }
-    const [light, dark] = [luminance(getComputedStyle(element).color), luminance(background)].sort((a, b) => b - a);
-    return (light + 0.05) / (dark + 0.05);
-  });
+  return page
+    .locator(selector)
+    .first()
+    .evaluate((element) => {
+      const rgb = (color: string) =>
+        color
+          .match(/[\d.]+/g)!
+          .slice(0, 4)
+          .map(Number);
+      const luminance = (color: string) => {
+        const [r, g, b] = rgb(color)
+          .slice(0, 3)
+          .map((c) => c / 255)
+          .map((c) => (c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+      };
+      let node: Element | null = element;
+      let background = "rgba(0, 0, 0, 0)";
+      while (node && (rgb(background)[3] ?? 1) === 0) {
+        background = getComputedStyle(node).backgroundColor;
+        node = node.parentElement;
+      }
+      const [light, dark] = [luminance(getComputedStyle(element).color), luminance(background)].sort((a, b) => b - a);
+      return (light + 0.05) / (dark + 0.05);
+    });
 }
 
 describe("storefront widget", () => {
@@ -142,9 +169,13 @@ describe("storefront widget", () => {
     expect(await page.locator("[data-comeback-balance]").textContent()).toBe("You have 150 points");
     expect(await launcher(page).textContent()).toContain("150 points");
     // 19.99 at 1 point per 1.00, with Silver's x1.25: 24.98 points, rounded down.
-    expect(await page.locator("[data-comeback-earn] [data-variant-id]:visible").textContent()).toBe("Earn 24 points with this purchase");
+    expect(await page.locator("[data-comeback-earn] [data-variant-id]:visible").textContent()).toBe(
+      "Earn 24 points with this purchase",
+    );
     await page.selectOption("select[name=id]", String(PRODUCT.variants[1].id));
-    expect(await page.locator("[data-comeback-earn] [data-variant-id]:visible").textContent()).toBe("Earn 32 points with this purchase");
+    expect(await page.locator("[data-comeback-earn] [data-variant-id]:visible").textContent()).toBe(
+      "Earn 32 points with this purchase",
+    );
     expect(storefront.proxied.length, "nothing is fetched before the panel opens").toBe(before);
     expect(await textContrast(page, "[data-comeback-launcher]")).toBeGreaterThanOrEqual(4.5);
     await page.screenshot({ path: `${SCREENSHOTS}/storefront-member-first-paint.png` });
@@ -193,7 +224,9 @@ describe("storefront widget", () => {
     await page.goto(productUrl());
     expect((await launcher(page).textContent())!.trim()).toBe("Rewards");
     expect(await page.locator(".comeback-balance").textContent()).toContain("Sign in to see your points");
-    expect(await page.locator("[data-comeback-earn] [data-variant-id]:visible").textContent()).toBe("Earn 19 points with this purchase");
+    expect(await page.locator("[data-comeback-earn] [data-variant-id]:visible").textContent()).toBe(
+      "Earn 19 points with this purchase",
+    );
     await openPanel(page);
     await expect.poll(() => panel(page).textContent()).toContain("Ways to earn");
     expect(await panel(page).getByRole("link", { name: "Join now" }).getAttribute("href")).toBe("/account/register");
@@ -228,11 +261,16 @@ describe("storefront widget", () => {
         return { status: response.status, body: await response.json() };
       });
     try {
-      for (const [forgery, error] of [["signature", "invalid_signature"], ["stale", "stale_request"]] as const) {
+      for (const [forgery, error] of [
+        ["signature", "invalid_signature"],
+        ["stale", "stale_request"],
+      ] as const) {
         storefront.forgery = forgery;
         await page.goto(productUrl());
         await openPanel(page);
-        await expect.poll(() => panel(page).textContent()).toContain("We couldn't verify this request. Reload the page and try again.");
+        await expect
+          .poll(() => panel(page).textContent())
+          .toContain("We couldn't verify this request. Reload the page and try again.");
         if (forgery === "signature") await page.screenshot({ path: `${SCREENSHOTS}/storefront-tampered.png` });
         expect(await redeemFromPage()).toEqual({ status: 401, body: { error } });
       }
@@ -248,8 +286,10 @@ describe("storefront widget", () => {
     const { context, page } = await shopper(true);
     await page.goto(productUrl());
     const focusedIs = (selector: string) => page.evaluate((target) => document.activeElement?.matches(target) ?? false, selector);
-    const focusInPanel = () => page.evaluate(() => document.querySelector("[data-comeback-panel]")!.contains(document.activeElement));
-    for (let presses = 0; presses < 20 && !(await focusedIs("[data-comeback-launcher]")); presses++) await page.keyboard.press("Tab");
+    const focusInPanel = () =>
+      page.evaluate(() => document.querySelector("[data-comeback-panel]")!.contains(document.activeElement));
+    for (let presses = 0; presses < 20 && !(await focusedIs("[data-comeback-launcher]")); presses++)
+      await page.keyboard.press("Tab");
     expect(await focusedIs("[data-comeback-launcher]")).toBe(true);
     expect(await launcher(page).getAttribute("aria-expanded")).toBe("false");
 
@@ -280,7 +320,9 @@ describe("storefront widget", () => {
   it("speaks the shopper's language and writes money as their locale does", async () => {
     const { context, page, errors } = await shopper(true);
     await waitFor("the balance after the redemption in the metafield", async () =>
-      (await metafields()).some((metafield) => metafield.ownerId === memberGid && metafield.key === "points" && metafield.value === "90"),
+      (await metafields()).some(
+        (metafield) => metafield.ownerId === memberGid && metafield.key === "points" && metafield.value === "90",
+      ),
     );
     await page.goto(`${storefront.url}/de/products/enamel-mug`);
     expect(await page.locator("[data-comeback-balance]").textContent()).toBe("Du hast 90 Punkte");
@@ -300,7 +342,9 @@ describe("storefront widget", () => {
     await panel(page).getByRole("button", { name: "Save birthday" }).click();
     await expect.poll(() => page.getByRole("status").textContent()).toBe("Birthday saved.");
     expect(await panel(page).getByLabel("Your birthday").count()).toBe(0);
-    const stored = (await (await adminCall(app.url, shop, `/app/api/loyalty/members/${memberId}`)).json()) as { birthday: string };
+    const stored = (await (await adminCall(app.url, shop, `/app/api/loyalty/members/${memberId}`)).json()) as {
+      birthday: string;
+    };
     expect(stored.birthday).toBe("07-14");
     expect(errors).toEqual([]);
     await context.close();

@@ -38,7 +38,11 @@ describe("admin routes without a valid session token", () => {
         for (const method of ["GET", "POST"]) {
           const response = await fetch(`${app()}${path}?shop=${shop}`, {
             method,
-            headers: { ...BROWSER_HEADERS, "Content-Type": "application/json", ...(token && { Authorization: `Bearer ${token}` }) },
+            headers: {
+              ...BROWSER_HEADERS,
+              "Content-Type": "application/json",
+              ...(token && { Authorization: `Bearer ${token}` }),
+            },
             body: method === "POST" ? "{}" : undefined,
             redirect: "manual",
           });

@@ -51,9 +51,18 @@ async function programShop(prefix: string, extra: Record<string, unknown> = {}) 
 /** Credits points at once through the admin API, as a staff member would (to a customer the shop has). */
 async function credit(shop: string, customerGid: string, points: number, requestId = `credit-${++sequence}`) {
   const id = customerGid.split("/").pop();
-  const known = await sendWebhook(app(), { topic: "customers/create", shop, body: { ...fixtureFor("customers/create", shop), id, admin_graphql_api_id: customerGid } });
+  const known = await sendWebhook(app(), {
+    topic: "customers/create",
+    shop,
+    body: { ...fixtureFor("customers/create", shop), id, admin_graphql_api_id: customerGid },
+  });
   expect(known.status).toBe(200);
-  const response = await adminCall(app(), shop, "/app/api/loyalty/adjust", { customerGid, points, reason: "Welcome gift", requestId });
+  const response = await adminCall(app(), shop, "/app/api/loyalty/adjust", {
+    customerGid,
+    points,
+    reason: "Welcome gift",
+    requestId,
+  });
   expect(response.status, await response.clone().text()).toBe(200);
 }
 
@@ -66,15 +75,17 @@ const panel = async (shop: string, customerId: string | null) => {
 const redeem = (shop: string, customerId: string, clientKey: string, extra: Record<string, unknown> = {}, appUrl = app()) =>
   proxyFetch(appUrl, "redeem", { shop, customerId, body: { rewardId: REWARD.id, clientKey, ...extra } });
 
-
-
 /** Everything the app stores about a shop's members: a refused request must leave it as it was. */
 async function memberState(shop: string) {
   const db = testDb();
   const [entries, redemptions, members, counters] = await Promise.all([
     db.ledgerEntry.count({ where: { shopDomain: shop } }),
     db.redemption.count({ where: { shopDomain: shop } }),
-    db.loyaltyMember.findMany({ where: { shopDomain: shop }, select: { customerGid: true, birthday: true }, orderBy: { id: "asc" } }),
+    db.loyaltyMember.findMany({
+      where: { shopDomain: shop },
+      select: { customerGid: true, birthday: true },
+      orderBy: { id: "asc" },
+    }),
     db.proxyRateLimit.count({ where: { shopDomain: shop } }),
   ]);
   return { entries, redemptions, members, counters };
@@ -107,7 +118,10 @@ describe("the storefront's App Proxy", () => {
 
     // A guest on a member route is told to sign in; the program switched off says so.
     for (const path of ["history", "redeem", "birthday"]) {
-      const refused = await proxyFetch(app(), path, { shop, ...(path !== "history" && { body: { rewardId: REWARD.id, clientKey: "guest-key-1", birthday: "01-02" } }) });
+      const refused = await proxyFetch(app(), path, {
+        shop,
+        ...(path !== "history" && { body: { rewardId: REWARD.id, clientKey: "guest-key-1", birthday: "01-02" } }),
+      });
       expect(refused.status).toBe(401);
       expect(await refused.json()).toEqual({ error: "sign_in_required" });
     }
@@ -124,7 +138,9 @@ describe("the storefront's App Proxy", () => {
     for (const body of [fresh, due]) expect((await sendWebhook(app(), { topic: "orders/create", shop, body })).status).toBe(200);
     // Waited for in the database: polling the panel would run into the shopper's read limit.
     await waitFor("the points and the tier", async () => {
-      const row = await testDb().loyaltyMember.findUnique({ where: { shopDomain_customerGid: { shopDomain: shop, customerGid: buyer.gid } } });
+      const row = await testDb().loyaltyMember.findUnique({
+        where: { shopDomain_customerGid: { shopDomain: shop, customerGid: buyer.gid } },
+      });
       const entries = await testDb().ledgerEntry.count({ where: { shopDomain: shop, memberGid: buyer.gid } });
       return row?.tierId === "silver" && entries === 2;
     });
@@ -147,7 +163,12 @@ describe("the storefront's App Proxy", () => {
 
     // A shopper who has never bought is shown as a member with nothing yet, and is not enrolled by looking.
     const newcomer = customer();
-    expect((await panel(shop, newcomer.id)).member).toMatchObject({ balance: { available: 0, pending: 0 }, tier: null, activity: [], heldOut: false });
+    expect((await panel(shop, newcomer.id)).member).toMatchObject({
+      balance: { available: 0, pending: 0 },
+      tier: null,
+      activity: [],
+      heldOut: false,
+    });
     expect(await testDb().loyaltyMember.count({ where: { shopDomain: shop, customerGid: newcomer.gid } })).toBe(0);
   });
 
@@ -159,7 +180,13 @@ describe("the storefront's App Proxy", () => {
     const first = await redeem(shop, buyer.id, "key-0000001");
     expect(first.status).toBe(200);
     const issued = await first.json();
-    expect(issued).toEqual({ status: "issued", code: expect.stringMatching(/^CB-[2-9A-HJ-NP-Z]{10}$/), rewardId: REWARD.id, points: 60, expiresAt: expect.any(String) });
+    expect(issued).toEqual({
+      status: "issued",
+      code: expect.stringMatching(/^CB-[2-9A-HJ-NP-Z]{10}$/),
+      rewardId: REWARD.id,
+      points: 60,
+      expiresAt: expect.any(String),
+    });
 
     await expectRewardCodeSent(shop, { ...REWARD, value: 1000n } as Reward, issued.code, buyer.gid, "USD");
 
@@ -172,12 +199,18 @@ describe("the storefront's App Proxy", () => {
 
     const { member } = await panel(shop, buyer.id);
     expect(member.balance).toEqual({ available: 40, pending: 0 });
-    expect(member.codes).toEqual([{ code: issued.code, rewardId: REWARD.id, rewardName: REWARD.name, status: "issued", expiresAt: issued.expiresAt }]);
+    expect(member.codes).toEqual([
+      { code: issued.code, rewardId: REWARD.id, rewardName: REWARD.name, status: "issued", expiresAt: issued.expiresAt },
+    ]);
 
     // 40 points left: not enough; an unknown reward; Shopify refusing the code gives the points back.
     const short = await redeem(shop, buyer.id, "key-0000002");
     expect([short.status, await short.json()]).toEqual([409, { error: "not_enough_points" }]);
-    const unknown = await proxyFetch(app(), "redeem", { shop, customerId: buyer.id, body: { rewardId: "nope", clientKey: "key-0000003" } });
+    const unknown = await proxyFetch(app(), "redeem", {
+      shop,
+      customerId: buyer.id,
+      body: { rewardId: "nope", clientKey: "key-0000003" },
+    });
     expect([unknown.status, await unknown.json()]).toEqual([404, { error: "unknown_reward" }]);
     await credit(shop, buyer.gid, 60);
     await switchDouble(shop, { discountUserError: "Code must be unique" });
@@ -207,7 +240,9 @@ describe("the storefront's App Proxy", () => {
     // A names B in every way a body can: A is refused for A's own balance, B keeps every point.
     const spend = await redeem(shop, a.id, "steal-key-1", { customerGid: b.gid, customerId: b.id, logged_in_customer_id: b.id });
     expect([spend.status, await spend.json()]).toEqual([409, { error: "not_enough_points" }]);
-    const history = await fetch(proxyUrl(app(), "history", { shop, customerId: a.id, query: { customer: b.id, customergid: b.gid } }));
+    const history = await fetch(
+      proxyUrl(app(), "history", { shop, customerId: a.id, query: { customer: b.id, customergid: b.gid } }),
+    );
     expect(history.status).toBe(200);
     expect((await history.json()).entries.map((entry: { points: number }) => entry.points)).toEqual([10]);
     expect((await panel(shop, b.id)).member.balance.available).toBe(100);
@@ -246,7 +281,11 @@ describe("the storefront's App Proxy", () => {
       [proxyQuery({ shop, customerId: buyer.id, timestamp: now + 10 * 60 }), "stale_request"],
     ];
     for (const [query, error] of refusals) {
-      for (const [path, body] of [["panel", undefined], ["redeem", { rewardId: REWARD.id, clientKey: "tamper-key" }], ["birthday", { birthday: "03-04" }]] as const) {
+      for (const [path, body] of [
+        ["panel", undefined],
+        ["redeem", { rewardId: REWARD.id, clientKey: "tamper-key" }],
+        ["birthday", { birthday: "03-04" }],
+      ] as const) {
         const response = await fetch(`${app()}/proxy/${path}?${query}`, {
           method: body ? "POST" : "GET",
           headers: { "Content-Type": "application/json" },
@@ -275,7 +314,15 @@ describe("the storefront's App Proxy", () => {
     const stranger = await proxyFetch(app(), "panel", { shop: uniqueShop("stranger"), customerId: buyer.id });
     expect([stranger.status, await stranger.json()]).toEqual([404, { error: "unknown_shop" }]);
     const uninstalled = await programShop("gone");
-    expect((await sendWebhook(app(), { topic: "app/uninstalled", shop: uninstalled, body: fixtureFor("app/uninstalled", uninstalled) })).status).toBe(200);
+    expect(
+      (
+        await sendWebhook(app(), {
+          topic: "app/uninstalled",
+          shop: uninstalled,
+          body: fixtureFor("app/uninstalled", uninstalled),
+        })
+      ).status,
+    ).toBe(200);
     expect((await proxyFetch(app(), "panel", { shop: uninstalled })).status).toBe(404);
   });
 
@@ -285,13 +332,23 @@ describe("the storefront's App Proxy", () => {
     await credit(shop, buyer.gid, 100);
     const before = await memberState(shop);
     const post = (path: string, body: string, contentType = "application/json") =>
-      fetch(proxyUrl(app(), path, { shop, customerId: buyer.id }), { method: "POST", headers: { "Content-Type": contentType }, body });
+      fetch(proxyUrl(app(), path, { shop, customerId: buyer.id }), {
+        method: "POST",
+        headers: { "Content-Type": contentType },
+        body,
+      });
 
     const notJson = await post("redeem", "{ rewardId:");
-    expect([notJson.status, await notJson.json()]).toEqual([400, { errors: [{ field: "", code: "notJson", params: {}, message: "the body is not valid JSON" }] }]);
+    expect([notJson.status, await notJson.json()]).toEqual([
+      400,
+      { errors: [{ field: "", code: "notJson", params: {}, message: "the body is not valid JSON" }] },
+    ]);
     const form = await post("redeem", "rewardId=ten-off&clientKey=form-key-1", "application/x-www-form-urlencoded");
     expect(form.status).toBe(400);
-    const huge = await post("redeem", JSON.stringify({ rewardId: REWARD.id, clientKey: "huge-key-1", padding: "x".repeat(20_000) }));
+    const huge = await post(
+      "redeem",
+      JSON.stringify({ rewardId: REWARD.id, clientKey: "huge-key-1", padding: "x".repeat(20_000) }),
+    );
     expect([huge.status, await huge.json()]).toEqual([413, { error: "body_too_large", maxBytes: 16384 }]);
     const fields = await post("redeem", JSON.stringify({ rewardId: "", clientKey: 7 }));
     expect(fields.status).toBe(400);
@@ -302,7 +359,11 @@ describe("the storefront's App Proxy", () => {
     expect([badCursor.status, (await badCursor.json()).errors[0].field]).toEqual([400, "before"]);
 
     const wrongMethod = await fetch(proxyUrl(app(), "redeem", { shop, customerId: buyer.id }));
-    expect([wrongMethod.status, wrongMethod.headers.get("allow"), await wrongMethod.json()]).toEqual([405, "POST", { error: "method_not_allowed" }]);
+    expect([wrongMethod.status, wrongMethod.headers.get("allow"), await wrongMethod.json()]).toEqual([
+      405,
+      "POST",
+      { error: "method_not_allowed" },
+    ]);
     const postPanel = await post("panel", "{}");
     expect([postPanel.status, postPanel.headers.get("allow")]).toEqual([405, "GET"]);
     expect((await fetch(proxyUrl(app(), "nothing-here", { shop }))).status).toBe(404);
@@ -350,7 +411,11 @@ describe("the storefront's App Proxy", () => {
     const [buyer, other] = [customer(), customer()];
     const { limit } = RATE_LIMITS.redeem;
     // A second instance on the same database: the shopper's requests alternate between the two.
-    const second = await startAppServer({ databaseUrl: inject("databaseUrl"), adminDoubleUrl: double(), env: { COMEBACK_WORKER: "off" } });
+    const second = await startAppServer({
+      databaseUrl: inject("databaseUrl"),
+      adminDoubleUrl: double(),
+      env: { COMEBACK_WORKER: "off" },
+    });
     const answers = [];
     try {
       const instances = [app(), second.url];
@@ -370,15 +435,28 @@ describe("the storefront's App Proxy", () => {
     // The window began a minute ago (as if the time had passed): the shopper may redeem again.
     await credit(shop, buyer.gid, 100);
     expect((await redeem(shop, buyer.id, "limit-key-late")).status).toBe(429);
-    await testDb().proxyRateLimit.updateMany({ where: { shopDomain: shop, customerGid: buyer.gid }, data: { windowStart: new Date(Date.now() - 61_000) } });
+    await testDb().proxyRateLimit.updateMany({
+      where: { shopDomain: shop, customerGid: buyer.gid },
+      data: { windowStart: new Date(Date.now() - 61_000) },
+    });
     expect((await redeem(shop, buyer.id, "limit-key-late")).status).toBe(200);
 
     // The counters name the customer: exported on customers/data_request, gone on customers/redact.
-    const dataRequest = { ...fixtureFor("customers/data_request", shop), customer: { id: buyer.id, email: null, phone: null }, data_request: { id: 5151 } };
+    const dataRequest = {
+      ...fixtureFor("customers/data_request", shop),
+      customer: { id: buyer.id, email: null, phone: null },
+      data_request: { id: 5151 },
+    };
     expect((await sendWebhook(app(), { topic: "customers/data_request", shop, body: dataRequest })).status).toBe(200);
     const stored = await testDb().customerDataExport.findFirstOrThrow({ where: { shopDomain: shop, requestId: "5151" } });
-    expect(JSON.parse(stored.document).storefrontRequests).toEqual([{ action: "redeem", windowStart: expect.any(String), requests: 1 }]);
-    const redact = { ...fixtureFor("customers/redact", shop), customer: { id: buyer.id, email: null, phone: null }, orders_to_redact: [] };
+    expect(JSON.parse(stored.document).storefrontRequests).toEqual([
+      { action: "redeem", windowStart: expect.any(String), requests: 1 },
+    ]);
+    const redact = {
+      ...fixtureFor("customers/redact", shop),
+      customer: { id: buyer.id, email: null, phone: null },
+      orders_to_redact: [],
+    };
     expect((await sendWebhook(app(), { topic: "customers/redact", shop, body: redact })).status).toBe(200);
     expect(await testDb().proxyRateLimit.count({ where: { shopDomain: shop, customerGid: buyer.gid } })).toBe(0);
     expect(await testDb().proxyRateLimit.count({ where: { shopDomain: shop, customerGid: other.gid } })).toBe(1);
@@ -398,7 +476,9 @@ describe("the storefront's App Proxy", () => {
     expect(erased.status).toBe(400);
     expect((await panel(shop, buyer.id)).member.birthday).toBe("07-14");
     // The merchant can still correct it.
-    expect((await adminCall(app(), shop, `/app/api/loyalty/members/${buyer.id}/birthday`, { birthday: "12-24" })).status).toBe(200);
+    expect((await adminCall(app(), shop, `/app/api/loyalty/members/${buyer.id}/birthday`, { birthday: "12-24" })).status).toBe(
+      200,
+    );
     expect((await panel(shop, buyer.id)).member.birthday).toBe("12-24");
   });
 
@@ -406,7 +486,12 @@ describe("the storefront's App Proxy", () => {
     const shop = uniqueShop("programmf");
     await installShop(app(), double(), shop);
     await switchDouble(shop, { throttled: true });
-    const saved = await adminCall(app(), shop, "/app/api/loyalty/program", { enabled: true, settings: { pendingDays: 10 }, rules: [PURCHASE_RULE], tiers: TIERS });
+    const saved = await adminCall(app(), shop, "/app/api/loyalty/program", {
+      enabled: true,
+      settings: { pendingDays: 10 },
+      rules: [PURCHASE_RULE],
+      tiers: TIERS,
+    });
     expect(saved.status).toBe(200);
     await waitFor("a throttled metafieldsSet", async () => (await sentGraphql(shop, "metafieldsSet")).length > 0);
     await switchDouble(shop, { throttled: false });
@@ -434,7 +519,15 @@ describe("the storefront's App Proxy", () => {
     expect(calls.at(-1)).toEqual({
       query: METAFIELDS_SET,
       variables: {
-        metafields: [{ ownerId: expect.stringMatching(/^gid:\/\/shopify\/AppInstallation\//), namespace: "$app", key: "program", type: "json", value: JSON.stringify(programValue) }],
+        metafields: [
+          {
+            ownerId: expect.stringMatching(/^gid:\/\/shopify\/AppInstallation\//),
+            namespace: "$app",
+            key: "program",
+            type: "json",
+            value: JSON.stringify(programValue),
+          },
+        ],
       },
     });
 
@@ -448,8 +541,13 @@ describe("the storefront's App Proxy", () => {
 
     // An uninstall deletes app-data metafields: a reinstall writes the program's again, unsaved.
     const before = (await sentGraphql(shop, "metafieldsSet")).length;
-    expect((await sendWebhook(app(), { topic: "app/uninstalled", shop, body: fixtureFor("app/uninstalled", shop) })).status).toBe(200);
+    expect((await sendWebhook(app(), { topic: "app/uninstalled", shop, body: fixtureFor("app/uninstalled", shop) })).status).toBe(
+      200,
+    );
     await installShop(app(), double(), shop);
-    await waitFor("the program metafield written after the reinstall", async () => (await sentGraphql(shop, "metafieldsSet")).length > before);
+    await waitFor(
+      "the program metafield written after the reinstall",
+      async () => (await sentGraphql(shop, "metafieldsSet")).length > before,
+    );
   });
 });

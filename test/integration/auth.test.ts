@@ -32,7 +32,10 @@ describe("admin authentication", () => {
   it("never lets a shop see another shop's data", async () => {
     const token = sessionToken(uniqueShop("other"));
     // A token for one shop with another shop in the URL is refused.
-    const response = await fetch(embeddedAppUrl(app(), uniqueShop("victim"), token), { redirect: "manual", headers: BROWSER_HEADERS });
+    const response = await fetch(embeddedAppUrl(app(), uniqueShop("victim"), token), {
+      redirect: "manual",
+      headers: BROWSER_HEADERS,
+    });
     expect(response.status).not.toBe(200);
   });
 });

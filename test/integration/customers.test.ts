@@ -31,22 +31,37 @@ async function install(shop: string) {
     body: JSON.stringify({ name: "Customers Test", currencyCode: "USD", ianaTimezone: "UTC", jsonl: "" }),
   });
   expect(configured.ok).toBe(true);
-  expect((await fetch(embeddedAppUrl(app(), shop, sessionToken(shop)), { redirect: "manual", headers: BROWSER_HEADERS })).status).toBe(200);
+  expect(
+    (await fetch(embeddedAppUrl(app(), shop, sessionToken(shop)), { redirect: "manual", headers: BROWSER_HEADERS })).status,
+  ).toBe(200);
 }
 
 async function createCustomer(shop: string, id: string, firstName: string | null, lastName: string | null, email: string | null) {
-  const body = { ...fixture("customers/create"), id, admin_graphql_api_id: gidOf(id), first_name: firstName, last_name: lastName, email, updated_at: daysAgo(400) };
+  const body = {
+    ...fixture("customers/create"),
+    id,
+    admin_graphql_api_id: gidOf(id),
+    first_name: firstName,
+    last_name: lastName,
+    email,
+    updated_at: daysAgo(400),
+  };
   expect((await sendWebhook(app(), { topic: "customers/create", shop, body })).status).toBe(200);
 }
 
 async function placeOrder(shop: string, customerId: string, days: number, amount: string) {
-  expect((await sendWebhook(app(), { topic: "orders/create", shop, body: orderPayload(customerId, daysAgo(days), amount) })).status).toBe(200);
+  expect(
+    (await sendWebhook(app(), { topic: "orders/create", shop, body: orderPayload(customerId, daysAgo(days), amount) })).status,
+  ).toBe(200);
 }
 
 /** An admin page as Shopify's admin loads it (the session token in the URL); its HTML. */
 async function page(shop: string, path: string, token = sessionToken(shop)) {
   const [pathname, search = ""] = path.split("?");
-  const response = await fetch(`${embeddedAppUrl(app(), shop, token, pathname)}${search ? `&${search}` : ""}`, { headers: BROWSER_HEADERS, redirect: "manual" });
+  const response = await fetch(`${embeddedAppUrl(app(), shop, token, pathname)}${search ? `&${search}` : ""}`, {
+    headers: BROWSER_HEADERS,
+    redirect: "manual",
+  });
   return { status: response.status, html: await response.text() };
 }
 
@@ -64,7 +79,11 @@ function api(shop: string, path: string, init: { method?: string; body?: string 
   return fetch(`${app()}${path}`, {
     method: init.method ?? "GET",
     body: init.body,
-    headers: { ...BROWSER_HEADERS, ...(token && { Authorization: `Bearer ${token}` }), ...(init.body instanceof URLSearchParams && { "Content-Type": "application/x-www-form-urlencoded" }) },
+    headers: {
+      ...BROWSER_HEADERS,
+      ...(token && { Authorization: `Bearer ${token}` }),
+      ...(init.body instanceof URLSearchParams && { "Content-Type": "application/x-www-form-urlencoded" }),
+    },
     redirect: "manual",
   });
 }
@@ -104,7 +123,11 @@ beforeAll(async () => {
   await placeOrder(shop, guest, 300, "40.00");
   await placeOrder(shop, guest, 30, "7.01");
   await placeOrder(shop, eve, 50, "500.00");
-  const redact = { ...fixtureFor("customers/redact", shop), customer: { id: eve, email: "eve@example.com", phone: null }, orders_to_redact: [] };
+  const redact = {
+    ...fixtureFor("customers/redact", shop),
+    customer: { id: eve, email: "eve@example.com", phone: null },
+    orders_to_redact: [],
+  };
   expect((await sendWebhook(app(), { topic: "customers/redact", shop, body: redact })).status).toBe(200);
   // The worker earns the points and places members in tiers.
   await waitFor("points and tiers", async () => {
@@ -191,7 +214,11 @@ describe("the customers list", () => {
     await placeOrder(shop, mallory, 5, "999.99");
     // The rows are rebuilt in the background after a change; the list follows within moments.
     await waitFor("the new top spender", async () => (await list(shop)).gids[0] === gidOf(mallory));
-    const redact = { ...fixtureFor("customers/redact", shop), customer: { id: mallory, email: "mallory@example.com", phone: null }, orders_to_redact: [] };
+    const redact = {
+      ...fixtureFor("customers/redact", shop),
+      customer: { id: mallory, email: "mallory@example.com", phone: null },
+      orders_to_redact: [],
+    };
     expect((await sendWebhook(app(), { topic: "customers/redact", shop, body: redact })).status).toBe(200);
     // At once, even before the rows are rebuilt: no name, no row, no id in an export.
     const { html, gids } = await list(shop);
@@ -229,7 +256,8 @@ describe("a customer's page", () => {
 
   it("records a manual adjustment once per request id, and refuses 0 points or no reason, changing nothing", async () => {
     const entries = () => testDb().ledgerEntry.count({ where: { shopDomain: shop, memberGid: gidOf(grace), type: "adjust" } });
-    const post = (fields: Record<string, string>) => api(shop, `/app/customers/${grace}`, { method: "POST", body: new URLSearchParams(fields) });
+    const post = (fields: Record<string, string>) =>
+      api(shop, `/app/customers/${grace}`, { method: "POST", body: new URLSearchParams(fields) });
 
     const refused = await post({ points: "0", reason: " ", requestId: randomUUID() });
     // The form is a fetcher's: the page shows these codes' messages (the browser test reads them).
@@ -239,7 +267,10 @@ describe("a customer's page", () => {
     expect(await entries()).toBe(0);
 
     const requestId = randomUUID();
-    await Promise.all([post({ points: "15", reason: "Goodwill", requestId }), post({ points: "15", reason: "Goodwill", requestId })]);
+    await Promise.all([
+      post({ points: "15", reason: "Goodwill", requestId }),
+      post({ points: "15", reason: "Goodwill", requestId }),
+    ]);
     expect(await entries()).toBe(1);
     const { html } = await page(shop, `/app/customers/${grace}`);
     expect(html).toMatch(/id="points-available"[^>]*>35</);
@@ -248,7 +279,8 @@ describe("a customer's page", () => {
 
   it("adjusts only the shop's own customers, and asks before a deduction beyond the available balance", async () => {
     const entries = () => testDb().ledgerEntry.count({ where: { shopDomain: shop, type: "adjust" } });
-    const post = (id: string, fields: Record<string, string>) => api(shop, `/app/customers/${id}`, { method: "POST", body: new URLSearchParams(fields) });
+    const post = (id: string, fields: Record<string, string>) =>
+      api(shop, `/app/customers/${id}`, { method: "POST", body: new URLSearchParams(fields) });
     const before = await entries();
 
     // Another shop's customer, a customer never seen and a redacted one: 404, nothing recorded, no one enrolled.
@@ -273,7 +305,9 @@ describe("a customer's page", () => {
     const confirmed = await post(grace, { points: "-50", reason: "Returned gift", requestId, confirmShortfall: "yes" });
     expect(confirmed.status).toBe(200);
     expect(await confirmed.text()).not.toContain('\\"confirm\\"');
-    const recorded = await testDb().ledgerEntry.findMany({ where: { shopDomain: shop, memberGid: gidOf(grace), type: "adjust", reason: "Returned gift" } });
+    const recorded = await testDb().ledgerEntry.findMany({
+      where: { shopDomain: shop, memberGid: gidOf(grace), type: "adjust", reason: "Returned gift" },
+    });
     expect(recorded.map((entry) => [entry.points, entry.shortfall])).toEqual([[-35, 15]]);
     expect((await page(shop, `/app/customers/${grace}`)).html).toMatch(/id="points-available"[^>]*>0</);
   });
@@ -288,7 +322,11 @@ describe("without a valid session token", () => {
       const forged = await api(shop, path, { token: sessionToken(shop, { secret: "not-the-app-secret" }) });
       expect(forged.status, path).toBe(401);
     }
-    const posted = await api(shop, `/app/customers/${grace}`, { method: "POST", token: null, body: new URLSearchParams({ points: "5", reason: "x", requestId: "r" }) });
+    const posted = await api(shop, `/app/customers/${grace}`, {
+      method: "POST",
+      token: null,
+      body: new URLSearchParams({ points: "5", reason: "x", requestId: "r" }),
+    });
     expect(posted.status).not.toBe(200);
   });
 });
@@ -305,7 +343,10 @@ describe("the list's loyalty figures, cached per shop", () => {
   };
   const adjust = (id: string, points: number) =>
     adjustPoints(cached, "staff@example.com", { customerGid: gidOf(id), points, reason: "test", requestId: randomUUID() });
-  const entryOf = (id: string) => waitFor("the order's points", () => testDb().ledgerEntry.findFirst({ where: { shopDomain: cached, memberGid: gidOf(id), type: "earn" } }));
+  const entryOf = (id: string) =>
+    waitFor("the order's points", () =>
+      testDb().ledgerEntry.findFirst({ where: { shopDomain: cached, memberGid: gidOf(id), type: "earn" } }),
+    );
 
   beforeAll(async () => {
     await install(cached);
@@ -321,7 +362,9 @@ describe("the list's loyalty figures, cached per shop", () => {
     expect(program.status, await program.clone().text()).toBe(200);
     // Synced but never enrolled (no customers/create, no order yet): not members.
     const ids = [spender, saver, waiter, pending, enrolling, stranger];
-    await testDb().customer.createMany({ data: ids.map((id) => ({ shopDomain: cached, gid: gidOf(id), firstName: `Customer ${id}` })) });
+    await testDb().customer.createMany({
+      data: ids.map((id) => ({ shopDomain: cached, gid: gidOf(id), firstName: `Customer ${id}` })),
+    });
   });
 
   it("sorts by points as of the last adjustment or webhook-driven earn", async () => {
@@ -354,7 +397,9 @@ describe("the list's loyalty figures, cached per shop", () => {
     expect((await read("tier=gold")).gids).not.toContain(gidOf(spender));
     // Points from an order 20 days old: the app server's worker moves the member up to Gold.
     await placeOrder(cached, spender, 20, "150.00");
-    await waitFor("Gold", () => testDb().loyaltyMember.findFirst({ where: { shopDomain: cached, customerGid: gidOf(spender), tierId: "gold" } }));
+    await waitFor("Gold", () =>
+      testDb().loyaltyMember.findFirst({ where: { shopDomain: cached, customerGid: gidOf(spender), tierId: "gold" } }),
+    );
     expect((await read("tier=gold")).gids).toContain(gidOf(spender));
 
     expect((await read("member=not_member")).gids).toEqual([gidOf(enrolling), gidOf(stranger)]);
@@ -375,7 +420,11 @@ describe("the list's loyalty figures, cached per shop", () => {
   it("drops an erased member from the member filters at once", async () => {
     const before = await read("member=member");
     expect(before.gids).toContain(gidOf(saver));
-    const redact = { ...fixtureFor("customers/redact", cached), customer: { id: saver, email: null, phone: null }, orders_to_redact: [] };
+    const redact = {
+      ...fixtureFor("customers/redact", cached),
+      customer: { id: saver, email: null, phone: null },
+      orders_to_redact: [],
+    };
     expect((await sendWebhook(app(), { topic: "customers/redact", shop: cached, body: redact })).status).toBe(200);
     // The rows may still be the ones from before the erasure; the members must not be.
     const after = await read("member=member");

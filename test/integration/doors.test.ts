@@ -32,7 +32,15 @@ async function programShop(prefix: string, tierName = "Silver") {
   const saved = await adminCall(app(), shop, "/app/api/loyalty/program", {
     enabled: true,
     settings: { pendingDays: 14 },
-    rules: [{ id: "purchase", kind: "purchase", points: 1, perAmount: "100", effectiveFrom: new Date(Date.now() - 365 * 86_400_000).toISOString() }],
+    rules: [
+      {
+        id: "purchase",
+        kind: "purchase",
+        points: 1,
+        perAmount: "100",
+        effectiveFrom: new Date(Date.now() - 365 * 86_400_000).toISOString(),
+      },
+    ],
     tiers: [{ id: "silver", name: tierName, threshold: "10", multiplierBasisPoints: 10000 }],
     rewards: [REWARD],
   });
@@ -41,12 +49,24 @@ async function programShop(prefix: string, tierName = "Silver") {
 }
 
 async function createCustomer(shop: string, id: string, firstName: string, lastName: string, email: string) {
-  const body = { ...fixture("customers/create"), id, admin_graphql_api_id: gidOf(id), first_name: firstName, last_name: lastName, email };
+  const body = {
+    ...fixture("customers/create"),
+    id,
+    admin_graphql_api_id: gidOf(id),
+    first_name: firstName,
+    last_name: lastName,
+    email,
+  };
   expect((await sendWebhook(app(), { topic: "customers/create", shop, body })).status).toBe(200);
 }
 
 async function credit(shop: string, customerGid: string, points: number) {
-  const response = await adminCall(app(), shop, "/app/api/loyalty/adjust", { customerGid, points, reason: "Welcome gift", requestId: randomUUID() });
+  const response = await adminCall(app(), shop, "/app/api/loyalty/adjust", {
+    customerGid,
+    points,
+    reason: "Welcome gift",
+    requestId: randomUUID(),
+  });
   expect(response.status, await response.clone().text()).toBe(200);
 }
 
@@ -85,7 +105,9 @@ function postChunked(url: string, headers: Record<string, string>, head: string,
       answered = true;
       const chunks: Buffer[] = [];
       response.on("data", (chunk: Buffer) => chunks.push(chunk));
-      response.on("end", () => resolve({ status: response.statusCode!, headers: response.headers, body: Buffer.concat(chunks).toString("utf8"), sent }));
+      response.on("end", () =>
+        resolve({ status: response.statusCode!, headers: response.headers, body: Buffer.concat(chunks).toString("utf8"), sent }),
+      );
       response.on("error", reject);
     });
     // The server closing the connection on a refused body ends the upload; only an error before an answer counts.
@@ -94,7 +116,7 @@ function postChunked(url: string, headers: Record<string, string>, head: string,
     const send = async () => {
       request.write(head);
       sent += Buffer.byteLength(head);
-      for (let left = padding; left > 0 && !answered; ) {
+      for (let left = padding; left > 0 && !answered;) {
         await new Promise((done) => setTimeout(done, 2));
         if (answered) return;
         const chunk = space.subarray(0, Math.min(space.length, left));
@@ -120,11 +142,20 @@ describe("request bodies are capped on the bytes read, chunked or not", () => {
     const head = JSON.stringify({ rewardId: REWARD.id, clientKey: "chunked-key-1" });
 
     const huge = await postChunked(url, { "Content-Type": "application/json" }, head, 20 * MiB);
-    expect([huge.status, json(huge), huge.headers.connection]).toEqual([413, { error: "body_too_large", maxBytes: MAX_PROXY_BODY_BYTES }, "close"]);
+    expect([huge.status, json(huge), huge.headers.connection]).toEqual([
+      413,
+      { error: "body_too_large", maxBytes: MAX_PROXY_BODY_BYTES },
+      "close",
+    ]);
     expect(huge.sent).toBeLessThan(20 * MiB);
     expect(await shopState(shop)).toEqual(before);
 
-    const justUnder = await postChunked(url, { "Content-Type": "application/json" }, head, MAX_PROXY_BODY_BYTES - Buffer.byteLength(head));
+    const justUnder = await postChunked(
+      url,
+      { "Content-Type": "application/json" },
+      head,
+      MAX_PROXY_BODY_BYTES - Buffer.byteLength(head),
+    );
     expect(justUnder.status, justUnder.body).toBe(200);
     expect(json(justUnder)).toMatchObject({ status: "issued", rewardId: REWARD.id });
     expect(await testDb().redemption.count({ where: { shopDomain: shop } })).toBe(1);
@@ -139,7 +170,11 @@ describe("request bodies are capped on the bytes read, chunked or not", () => {
     const head = JSON.stringify({ customerGid: gid, points: 25, reason: "Chunked", requestId: "chunked-1" });
 
     const huge = await postChunked(url, headers, head, 20 * MiB);
-    expect([huge.status, json(huge), huge.headers.connection]).toEqual([413, { error: "body_too_large", maxBytes: MAX_ADMIN_BODY_BYTES }, "close"]);
+    expect([huge.status, json(huge), huge.headers.connection]).toEqual([
+      413,
+      { error: "body_too_large", maxBytes: MAX_ADMIN_BODY_BYTES },
+      "close",
+    ]);
     expect(huge.sent).toBeLessThan(20 * MiB);
     expect(await shopState(shop)).toEqual(before);
 
@@ -161,9 +196,19 @@ describe("request bodies are capped on the bytes read, chunked or not", () => {
       const adjust = await postChunked(url, formHeaders, form, 20 * MiB);
       expect([adjust.status, adjust.headers.connection], url).toEqual([413, "close"]);
     }
-    const settings = await postChunked(`${app()}/app/loyalty/settings.data`, { "Content-Type": "application/json", Authorization: `Bearer ${token}` }, "{", 20 * MiB);
+    const settings = await postChunked(
+      `${app()}/app/loyalty/settings.data`,
+      { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
+      "{",
+      20 * MiB,
+    );
     expect([settings.status, settings.headers.connection]).toEqual([413, "close"]);
-    const login = await postChunked(`${app()}/auth/login`, { "Content-Type": "application/x-www-form-urlencoded" }, "shop=", 20 * MiB);
+    const login = await postChunked(
+      `${app()}/auth/login`,
+      { "Content-Type": "application/x-www-form-urlencoded" },
+      "shop=",
+      20 * MiB,
+    );
     expect([login.status, login.headers.connection]).toEqual([413, "close"]);
     expect(await shopState(shop)).toEqual(before);
   });
@@ -173,7 +218,13 @@ describe("request bodies are capped on the bytes read, chunked or not", () => {
     const head = JSON.stringify({ ...fixture("orders/create") }).slice(0, -1);
     const answer = await postChunked(
       `${app()}/webhooks`,
-      { "Content-Type": "application/json", "X-Shopify-Topic": "orders/create", "X-Shopify-Shop-Domain": shop, "X-Shopify-Hmac-Sha256": sign(head), "X-Shopify-Webhook-Id": randomUUID() },
+      {
+        "Content-Type": "application/json",
+        "X-Shopify-Topic": "orders/create",
+        "X-Shopify-Shop-Domain": shop,
+        "X-Shopify-Hmac-Sha256": sign(head),
+        "X-Shopify-Webhook-Id": randomUUID(),
+      },
       head,
       20 * MiB,
     );
@@ -187,11 +238,29 @@ function signedToken(payload: Record<string, unknown>): string {
   const now = Math.floor(Date.now() / 1000);
   const base64Url = (text: string | Buffer) => Buffer.from(text).toString("base64url");
   const header = base64Url(JSON.stringify({ alg: "HS256", typ: "JWT" }));
-  const body = base64Url(JSON.stringify({ aud: TEST_API_KEY, sub: "42", exp: now + 60, nbf: now - 5, iat: now - 5, jti: randomUUID(), sid: randomUUID(), ...payload }));
+  const body = base64Url(
+    JSON.stringify({
+      aud: TEST_API_KEY,
+      sub: "42",
+      exp: now + 60,
+      nbf: now - 5,
+      iat: now - 5,
+      jti: randomUUID(),
+      sid: randomUUID(),
+      ...payload,
+    }),
+  );
   return `${header}.${body}.${base64Url(createHmac("sha256", TEST_API_SECRET).update(`${header}.${body}`).digest())}`;
 }
 
-const NOT_SHOPS = ["evil.example.com", "https://evil.example.com", "evil.myshopify.com.evil.example.com", "evil.example.com\0", "\0", ""];
+const NOT_SHOPS = [
+  "evil.example.com",
+  "https://evil.example.com",
+  "evil.myshopify.com.evil.example.com",
+  "evil.example.com\0",
+  "\0",
+  "",
+];
 
 describe("shop domains that are no <name>.myshopify.com answer 400, never 500", () => {
   const get = async (url: string, headers: Record<string, string> = {}) => {
@@ -203,16 +272,29 @@ describe("shop domains that are no <name>.myshopify.com answer 400, never 500", 
   it("the shop of /auth/login, as a query or a form post; a shop domain or a bare name goes on to Shopify", async () => {
     for (const shop of NOT_SHOPS.filter(Boolean)) {
       expect(await get(`${app()}/auth/login?shop=${encodeURIComponent(shop)}`), shop).toBe(400);
-      const posted = await fetch(`${app()}/auth/login`, { method: "POST", headers: BROWSER_HEADERS, body: new URLSearchParams({ shop }), redirect: "manual" });
+      const posted = await fetch(`${app()}/auth/login`, {
+        method: "POST",
+        headers: BROWSER_HEADERS,
+        body: new URLSearchParams({ shop }),
+        redirect: "manual",
+      });
       expect(posted.status, shop).toBe(400);
       expect(await posted.text()).toContain("Enter a valid shop domain");
     }
-    const missing = await fetch(`${app()}/auth/login`, { method: "POST", headers: BROWSER_HEADERS, body: new URLSearchParams({ shop: "" }), redirect: "manual" });
+    const missing = await fetch(`${app()}/auth/login`, {
+      method: "POST",
+      headers: BROWSER_HEADERS,
+      body: new URLSearchParams({ shop: "" }),
+      redirect: "manual",
+    });
     expect(missing.status).toBe(400);
     expect(await get(`${app()}/auth/login`)).toBe(200);
     for (const shop of ["doors-login.myshopify.com", "doors-login"]) {
       const response = await fetch(`${app()}/auth/login?shop=${shop}`, { headers: BROWSER_HEADERS, redirect: "manual" });
-      expect([response.status, response.headers.get("location")]).toEqual([302, `https://admin.shopify.com/store/doors-login/oauth/install?client_id=${TEST_API_KEY}`]);
+      expect([response.status, response.headers.get("location")]).toEqual([
+        302,
+        `https://admin.shopify.com/store/doors-login/oauth/install?client_id=${TEST_API_KEY}`,
+      ]);
     }
   });
 
@@ -226,7 +308,14 @@ describe("shop domains that are no <name>.myshopify.com answer 400, never 500", 
   it("the dest of an admin session token (Bearer), on the JSON API and on a page", async () => {
     const shop = uniqueShop("doors-dest");
     await installShop(app(), double(), shop);
-    const dests = [...NOT_SHOPS.map((name) => `https://${name}`), "evil.example.com", "not a url", `https://${shop}/admin`, `http://${shop}`, null];
+    const dests = [
+      ...NOT_SHOPS.map((name) => `https://${name}`),
+      "evil.example.com",
+      "not a url",
+      `https://${shop}/admin`,
+      `http://${shop}`,
+      null,
+    ];
     for (const dest of dests) {
       const token = signedToken(dest === null ? { iss: `https://${shop}/admin` } : { iss: `${dest}/admin`, dest });
       for (const path of ["/app/api/loyalty/program", "/app/customers", "/app/customers.csv"]) {
@@ -244,9 +333,15 @@ describe("shop domains that are no <name>.myshopify.com answer 400, never 500", 
     for (const other of NOT_SHOPS) {
       const query = encodeURIComponent(other);
       expect(await get(`${embeddedAppUrl(app(), shop, sessionToken(shop))}&shop=${query}`), `two shops, one ${other}`).toBe(400);
-      expect(await get(embeddedAppUrl(app(), shop, sessionToken(shop)).replace(`shop=${shop}`, `shop=${query}`)), `embedded ${other}`).toBe(400);
+      expect(
+        await get(embeddedAppUrl(app(), shop, sessionToken(shop)).replace(`shop=${shop}`, `shop=${query}`)),
+        `embedded ${other}`,
+      ).toBe(400);
       for (const path of ["/auth", "/auth/session-token", "/auth/exit-iframe", "/auth/callback", "/app"]) {
-        expect(await get(`${app()}${path}?shop=${query}&host=YWRtaW4uc2hvcGlmeS5jb20vc3RvcmUvZXZpbA`), `${path} shop=${other}`).toBe(400);
+        expect(
+          await get(`${app()}${path}?shop=${query}&host=YWRtaW4uc2hvcGlmeS5jb20vc3RvcmUvZXZpbA`),
+          `${path} shop=${other}`,
+        ).toBe(400);
       }
     }
   });
@@ -268,10 +363,17 @@ describe("the customer search", () => {
   });
 
   const search = async (q: string) => {
-    const response = await fetch(`${app()}/app/customers.csv?q=${encodeURIComponent(q)}`, { headers: { ...BROWSER_HEADERS, Authorization: `Bearer ${sessionToken(shop)}` } });
+    const response = await fetch(`${app()}/app/customers.csv?q=${encodeURIComponent(q)}`, {
+      headers: { ...BROWSER_HEADERS, Authorization: `Bearer ${sessionToken(shop)}` },
+    });
     const text = await response.text();
     expect(response.status, text).toBe(200);
-    return text.trim().split("\r\n").slice(1).map((line) => line.split(",")[0]).sort();
+    return text
+      .trim()
+      .split("\r\n")
+      .slice(1)
+      .map((line) => line.split(",")[0])
+      .sort();
   };
 
   it("matches %, _ and \\ literally, not as LIKE wildcards", async () => {
@@ -288,10 +390,14 @@ describe("the customer search", () => {
 
   it("answers a search with NUL with 400, on the page and the export", async () => {
     for (const path of ["/app/customers.csv?q=%00", "/app/customers.csv?q=a%00b"]) {
-      const response = await fetch(`${app()}${path}`, { headers: { ...BROWSER_HEADERS, Authorization: `Bearer ${sessionToken(shop)}` } });
+      const response = await fetch(`${app()}${path}`, {
+        headers: { ...BROWSER_HEADERS, Authorization: `Bearer ${sessionToken(shop)}` },
+      });
       expect([response.status, await response.json()]).toEqual([400, { error: expect.stringContaining("q=") }]);
     }
-    const page = await fetch(`${embeddedAppUrl(app(), shop, sessionToken(shop), "/app/customers")}&q=%00`, { headers: BROWSER_HEADERS });
+    const page = await fetch(`${embeddedAppUrl(app(), shop, sessionToken(shop), "/app/customers")}&q=%00`, {
+      headers: BROWSER_HEADERS,
+    });
     expect(page.status).toBe(400);
     expect(await page.text()).toContain("q");
   });
@@ -305,8 +411,15 @@ describe("CSV exports against formula injection", () => {
     await createCustomer(shop, id, "Csv", "Member", "csv@example.com");
     const order = orderPayload(id, new Date(Date.now() - 30 * 86_400_000).toISOString(), "50.00");
     expect((await sendWebhook(app(), { topic: "orders/create", shop, body: order })).status).toBe(200);
-    await waitFor("the member's tier", async () => (await testDb().loyaltyMember.findFirst({ where: { shopDomain: shop, customerGid: gidOf(id), tierId: "silver" } })) !== null);
-    const response = await fetch(`${app()}/app/customers.csv`, { headers: { ...BROWSER_HEADERS, Authorization: `Bearer ${sessionToken(shop)}` } });
+    await waitFor(
+      "the member's tier",
+      async () =>
+        (await testDb().loyaltyMember.findFirst({ where: { shopDomain: shop, customerGid: gidOf(id), tierId: "silver" } })) !==
+        null,
+    );
+    const response = await fetch(`${app()}/app/customers.csv`, {
+      headers: { ...BROWSER_HEADERS, Authorization: `Bearer ${sessionToken(shop)}` },
+    });
     const [header, row] = (await response.text()).trim().split("\r\n");
     expect(header.split(",").at(-1)).toBe("tier");
     expect(row.startsWith(`${gidOf(id)},`)).toBe(true);
@@ -321,7 +434,8 @@ describe("the guest rate limit", () => {
     const read = (clientPart: string, shopifyEntry = "203.0.113.9") =>
       proxyFetch(app(), "panel", { shop, headers: { "X-Forwarded-For": `${clientPart}, ${shopifyEntry}, 10.1.2.3` } });
     const statuses: number[] = [];
-    for (let i = 0; i < GUEST_READ_LIMIT.limit; i++) statuses.push((await read(`198.51.100.${i % 250}, 192.0.2.${i % 200}`)).status);
+    for (let i = 0; i < GUEST_READ_LIMIT.limit; i++)
+      statuses.push((await read(`198.51.100.${i % 250}, 192.0.2.${i % 200}`)).status);
     expect(new Set(statuses)).toEqual(new Set([200]));
     const rotated = await read(`198.51.100.251, ${randomUUID()}`);
     expect([rotated.status, await rotated.json()]).toEqual([429, { error: "rate_limited" }]);

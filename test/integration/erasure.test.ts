@@ -32,7 +32,13 @@ let sequence = 0;
 function person() {
   const tag = randomUUID().replace(/-/g, "").slice(0, 10);
   const id = String(6_100_000_000_000_000_000n + BigInt(Date.now() % 1_000_000) * 1000n + BigInt(++sequence));
-  return { id, gid: `gid://shopify/Customer/${id}`, email: `wren.${tag}@example.org`, firstName: `Wrenna${tag}`, lastName: `Okonkwo${tag}` };
+  return {
+    id,
+    gid: `gid://shopify/Customer/${id}`,
+    email: `wren.${tag}@example.org`,
+    firstName: `Wrenna${tag}`,
+    lastName: `Okonkwo${tag}`,
+  };
 }
 type Person = ReturnType<typeof person>;
 
@@ -41,8 +47,15 @@ const needles = (who: Person) => [who.id, who.gid, who.email, who.firstName, who
 function customerBody(who: Person, updatedAt: string, changes: Record<string, unknown> = {}) {
   const { addresses: _a, default_address: _d, ...base } = fixture("customers/create");
   return {
-    ...base, id: who.id, admin_graphql_api_id: who.gid, email: who.email, first_name: who.firstName, last_name: who.lastName,
-    created_at: daysAgo(400), updated_at: updatedAt, ...changes,
+    ...base,
+    id: who.id,
+    admin_graphql_api_id: who.gid,
+    email: who.email,
+    first_name: who.firstName,
+    last_name: who.lastName,
+    created_at: daysAgo(400),
+    updated_at: updatedAt,
+    ...changes,
   };
 }
 
@@ -50,12 +63,19 @@ function customerBody(who: Person, updatedAt: string, changes: Record<string, un
 function orderBody(who: Person, processedAt: string, amount: string, changes: Record<string, unknown> = {}) {
   const order = orderPayload(who.id, processedAt, amount, changes);
   return {
-    ...order, email: who.email, contact_email: who.email,
+    ...order,
+    email: who.email,
+    contact_email: who.email,
     customer: { ...order.customer, email: who.email, first_name: who.firstName, last_name: who.lastName, default_address: null },
   };
 }
 
-const redactBody = (shop: string, who: Person) => ({ ...fixture("customers/redact"), shop_domain: shop, customer: { id: who.id, email: who.email, phone: null }, orders_to_redact: [] });
+const redactBody = (shop: string, who: Person) => ({
+  ...fixture("customers/redact"),
+  shop_domain: shop,
+  customer: { id: who.id, email: who.email, phone: null },
+  orders_to_redact: [],
+});
 
 async function deliver(shop: string, topic: string, body: unknown, status = 200) {
   const response = await sendWebhook(app(), { topic, shop, body: body as Record<string, unknown> });
@@ -67,12 +87,18 @@ async function deliver(shop: string, topic: string, body: unknown, status = 200)
 async function programShop(prefix: string) {
   const shop = uniqueShop(prefix);
   await installShop(app(), double(), shop);
-  const saved = await adminCall(app(), shop, "/app/api/loyalty/program", { enabled: true, settings: { pendingDays: 14 }, rules: RULES, rewards: [REWARD] });
+  const saved = await adminCall(app(), shop, "/app/api/loyalty/program", {
+    enabled: true,
+    settings: { pendingDays: 14 },
+    rules: RULES,
+    rewards: [REWARD],
+  });
   expect(saved.status, await saved.clone().text()).toBe(200);
   return shop;
 }
 
-const tasksDone = (shop: string) => waitFor("the loyalty tasks done", async () => (await testDb().loyaltyTask.count({ where: { shopDomain: shop } })) === 0);
+const tasksDone = (shop: string) =>
+  waitFor("the loyalty tasks done", async () => (await testDb().loyaltyTask.count({ where: { shopDomain: shop } })) === 0);
 
 async function available(shop: string, who: Person) {
   const response = await adminCall(app(), shop, `/app/api/loyalty/members/${who.id}`);
@@ -81,7 +107,10 @@ async function available(shop: string, who: Person) {
 
 /** What the admin shows and exports about the shop's customers, all of it as text. */
 async function adminViews(shop: string) {
-  const list = await fetch(embeddedAppUrl(app(), shop, sessionToken(shop), "/app/customers"), { headers: BROWSER_HEADERS, redirect: "manual" });
+  const list = await fetch(embeddedAppUrl(app(), shop, sessionToken(shop), "/app/customers"), {
+    headers: BROWSER_HEADERS,
+    redirect: "manual",
+  });
   const listCsv = await adminCall(app(), shop, "/app/customers.csv");
   const metricsCsv = await adminCall(app(), shop, "/app/metrics/customers.csv");
   for (const response of [list, listCsv, metricsCsv]) expect(response.status).toBe(200);
@@ -104,11 +133,33 @@ function bulkLine(who: Person, orderGid: string, at: string, amount: string) {
   const money = { shopMoney: { amount } };
   const zero = { shopMoney: { amount: "0.00" } };
   return JSON.stringify({
-    id: orderGid, name: `#${orderGid.split("/").pop()!.slice(-4)}`, createdAt: at, updatedAt: at, processedAt: at, cancelledAt: null, test: false,
-    sourceName: "web", currencyCode: "USD", presentmentCurrencyCode: "USD", displayFinancialStatus: "PAID",
-    customer: { id: who.gid, createdAt: daysAgo(400), updatedAt: at, firstName: who.firstName, lastName: who.lastName, defaultEmailAddress: { emailAddress: who.email } },
-    totalPriceSet: money, subtotalPriceSet: money, currentSubtotalPriceSet: money, totalDiscountsSet: zero, totalShippingPriceSet: zero,
-    totalTaxSet: zero, totalRefundedSet: zero, refunds: [],
+    id: orderGid,
+    name: `#${orderGid.split("/").pop()!.slice(-4)}`,
+    createdAt: at,
+    updatedAt: at,
+    processedAt: at,
+    cancelledAt: null,
+    test: false,
+    sourceName: "web",
+    currencyCode: "USD",
+    presentmentCurrencyCode: "USD",
+    displayFinancialStatus: "PAID",
+    customer: {
+      id: who.gid,
+      createdAt: daysAgo(400),
+      updatedAt: at,
+      firstName: who.firstName,
+      lastName: who.lastName,
+      defaultEmailAddress: { emailAddress: who.email },
+    },
+    totalPriceSet: money,
+    subtotalPriceSet: money,
+    currentSubtotalPriceSet: money,
+    totalDiscountsSet: zero,
+    totalShippingPriceSet: zero,
+    totalTaxSet: zero,
+    totalRefundedSet: zero,
+    refunds: [],
   });
 }
 
@@ -122,24 +173,53 @@ describe("customers/redact leaves no trace", () => {
     await deliver(shop, "customers/create", customerBody(who, daysAgo(300)));
     const placed = orderBody(who, daysAgo(30), "300.00");
     await deliver(shop, "orders/create", placed);
-    const refund = { ...fixture("refunds/create"), order_id: placed.id, admin_graphql_api_id: `gid://shopify/Refund/${placed.id}1` };
+    const refund = {
+      ...fixture("refunds/create"),
+      order_id: placed.id,
+      admin_graphql_api_id: `gid://shopify/Refund/${placed.id}1`,
+    };
     await deliver(shop, "refunds/create", refund);
-    const kept = { shop_money: { amount: "250.00", currency_code: "USD" }, presentment_money: { amount: "250.00", currency_code: "USD" } };
-    await deliver(shop, "orders/updated", { ...placed, updated_at: daysAgo(29), current_subtotal_price: "250.00", current_subtotal_price_set: kept });
+    const kept = {
+      shop_money: { amount: "250.00", currency_code: "USD" },
+      presentment_money: { amount: "250.00", currency_code: "USD" },
+    };
+    await deliver(shop, "orders/updated", {
+      ...placed,
+      updated_at: daysAgo(29),
+      current_subtotal_price: "250.00",
+      current_subtotal_price_set: kept,
+    });
     await tasksDone(shop);
     await waitFor("points earned", async () => ((await available(shop, who)) ?? 0) >= 250);
 
     // Staff name the customer in free text: a manual adjustment's reason and request id, a redemption's key.
-    const adjustment = { customerGid: who.gid, points: 10, reason: `Goodwill for ${who.firstName} ${who.lastName} (${who.email})`, requestId: `req-${who.email}` };
+    const adjustment = {
+      customerGid: who.gid,
+      points: 10,
+      reason: `Goodwill for ${who.firstName} ${who.lastName} (${who.email})`,
+      requestId: `req-${who.email}`,
+    };
     expect((await adminCall(app(), shop, "/app/api/loyalty/adjust", adjustment)).status).toBe(200);
-    const staffRedemption = await adminCall(app(), shop, "/app/api/loyalty/redeem", { customerGid: who.gid, rewardId: REWARD.id, clientKey: `desk-${who.email}` });
+    const staffRedemption = await adminCall(app(), shop, "/app/api/loyalty/redeem", {
+      customerGid: who.gid,
+      rewardId: REWARD.id,
+      clientKey: `desk-${who.email}`,
+    });
     expect(staffRedemption.status, await staffRedemption.clone().text()).toBe(200);
     // The storefront: a redemption (its key embeds the GID), a birthday, the rate-limit counters.
-    const shopperRedemption = await proxyFetch(app(), "redeem", { shop, customerId: who.id, body: { rewardId: REWARD.id, clientKey: "storefront-key-1" } });
+    const shopperRedemption = await proxyFetch(app(), "redeem", {
+      shop,
+      customerId: who.id,
+      body: { rewardId: REWARD.id, clientKey: "storefront-key-1" },
+    });
     expect(shopperRedemption.status, await shopperRedemption.clone().text()).toBe(200);
     expect((await proxyFetch(app(), "birthday", { shop, customerId: who.id, body: { birthday: "07-14" } })).status).toBe(200);
     // A data request's export, a rejected delivery and a failed one that name them.
-    await deliver(shop, "customers/data_request", { ...fixture("customers/data_request"), shop_domain: shop, customer: { id: who.id, email: who.email, phone: null } });
+    await deliver(shop, "customers/data_request", {
+      ...fixture("customers/data_request"),
+      shop_domain: shop,
+      customer: { id: who.id, email: who.email, phone: null },
+    });
     await deliver(shop, "customers/update", customerBody(who, "not a time"), 422);
     // One names them by e-mail and name only (its id is unusable).
     await deliver(shop, "customers/update", customerBody({ ...who, id: "none", gid: "none" }, daysAgo(1)), 422);
@@ -155,7 +235,15 @@ describe("customers/redact leaves no trace", () => {
 
       const found = await findTraces(needles(who));
       const tables = new Set(found.map((trace) => trace.table));
-      for (const table of ["Customer", "LoyaltyMember", "LedgerEntry", "Redemption", "ProxyRateLimit", "CustomerDataExport", "WebhookEvent"]) {
+      for (const table of [
+        "Customer",
+        "LoyaltyMember",
+        "LedgerEntry",
+        "Redemption",
+        "ProxyRateLimit",
+        "CustomerDataExport",
+        "WebhookEvent",
+      ]) {
         expect(tables, `the search finds the customer in ${table} before the redact`).toContain(table);
       }
 
@@ -167,7 +255,10 @@ describe("customers/redact leaves no trace", () => {
       await restore();
     }
     // What does not name them stays: the order, anonymous, and another customer's rejected delivery.
-    const order = await testDb().order.findUniqueOrThrow({ where: { shopDomain_gid: { shopDomain: shop, gid: placed.admin_graphql_api_id } }, include: { customer: true } });
+    const order = await testDb().order.findUniqueOrThrow({
+      where: { shopDomain_gid: { shopDomain: shop, gid: placed.admin_graphql_api_id } },
+      include: { customer: true },
+    });
     expect(order.customer!.gid).toMatch(/^redacted:/);
     expect(await findTraces([other.email])).toEqual([expect.objectContaining({ table: "WebhookEvent", column: "payload" })]);
   });
@@ -191,21 +282,40 @@ describe("customers/redact leaves no trace", () => {
     await deliver(shop, "orders/updated", { ...placed, updated_at: daysAgo(1), name: "#edited" });
     const later = orderBody(who, daysAgo(1), "20.00");
     await deliver(shop, "orders/create", later);
-    const consent = { customer_id: who.id, email_address: who.email, email_marketing_consent: { state: "subscribed", opt_in_level: "single_opt_in", consent_updated_at: new Date().toISOString() } };
+    const consent = {
+      customer_id: who.id,
+      email_address: who.email,
+      email_marketing_consent: {
+        state: "subscribed",
+        opt_in_level: "single_opt_in",
+        consent_updated_at: new Date().toISOString(),
+      },
+    };
     await deliver(shop, "customers_email_marketing_consent/update", consent);
     await deliver(shop, "customers/delete", { id: who.id, admin_graphql_api_id: who.gid });
     // The history import: the same order again and one never seen, with the customer's profile.
     const imported = `gid://shopify/Order/${BigInt(placed.id) + 7n}`;
     mkdirSync("test-results", { recursive: true });
     const file = `test-results/erasure-${randomUUID()}.jsonl`;
-    writeFileSync(file, [bulkLine(who, placed.admin_graphql_api_id, daysAgo(5), "80.00"), bulkLine(who, imported, daysAgo(3), "55.00")].join("\n") + "\n");
+    writeFileSync(
+      file,
+      [bulkLine(who, placed.admin_graphql_api_id, daysAgo(5), "80.00"), bulkLine(who, imported, daysAgo(3), "55.00")].join("\n") +
+        "\n",
+    );
     const run = await runImport(shop, file);
     expect(run.code, run.output).toBe(0);
     await tasksDone(shop);
 
     const customers = await testDb().customer.findMany({ where: { shopDomain: shop } });
     expect(customers.map((c) => c.id)).toEqual([pseudonymised.id]);
-    expect(customers[0]).toMatchObject({ gid: pseudonymised.gid, email: null, firstName: null, lastName: null, marketingConsent: null, deletedAt: null });
+    expect(customers[0]).toMatchObject({
+      gid: pseudonymised.gid,
+      email: null,
+      firstName: null,
+      lastName: null,
+      marketingConsent: null,
+      deletedAt: null,
+    });
     // Their orders, late or imported, stay with the pseudonymised row: the metrics count them as before.
     const orders = await testDb().order.findMany({ where: { shopDomain: shop }, orderBy: { id: "asc" } });
     expect(orders.map((o) => [o.gid, o.customerId])).toEqual([
@@ -226,8 +336,14 @@ describe("stored delivery bodies", () => {
     await deliver(shop, "customers/update", customerBody(who, "not a time"), 422);
     await deliver(shop, "customers/update", customerBody(who, "still not a time"), 422);
     const [old, recent] = await testDb().webhookEvent.findMany({ where: { shopDomain: shop }, orderBy: { id: "asc" } });
-    await testDb().webhookEvent.update({ where: { id: old.id }, data: { receivedAt: new Date(Date.now() - 7 * DAY_MS - 60_000) } });
-    await waitFor("the old rejected body erased", async () => (await testDb().webhookEvent.findUniqueOrThrow({ where: { id: old.id } })).payload === null);
+    await testDb().webhookEvent.update({
+      where: { id: old.id },
+      data: { receivedAt: new Date(Date.now() - 7 * DAY_MS - 60_000) },
+    });
+    await waitFor(
+      "the old rejected body erased",
+      async () => (await testDb().webhookEvent.findUniqueOrThrow({ where: { id: old.id } })).payload === null,
+    );
     const kept = await testDb().webhookEvent.findUniqueOrThrow({ where: { id: recent.id } });
     expect(kept).toMatchObject({ status: "rejected" });
     expect(kept.payload).toContain(who.email);
@@ -240,8 +356,14 @@ describe("stored delivery bodies", () => {
       expect(failed.payload).toContain(who.email);
       // The worker's retries used up (waiting for twelve real ones would take minutes).
       await testDb().webhookEvent.update({ where: { id: failed.id }, data: { attempts: 12 } });
-      await waitFor("the given-up body erased", async () => (await testDb().webhookEvent.findUniqueOrThrow({ where: { id: failed.id } })).payload === null);
-      expect(await testDb().webhookEvent.findUniqueOrThrow({ where: { id: failed.id } })).toMatchObject({ status: "failed", attempts: 12 });
+      await waitFor(
+        "the given-up body erased",
+        async () => (await testDb().webhookEvent.findUniqueOrThrow({ where: { id: failed.id } })).payload === null,
+      );
+      expect(await testDb().webhookEvent.findUniqueOrThrow({ where: { id: failed.id } })).toMatchObject({
+        status: "failed",
+        attempts: 12,
+      });
     } finally {
       await restore();
     }

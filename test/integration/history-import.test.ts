@@ -17,8 +17,20 @@ let histories = 0;
 /** A synthetic export with GIDs of its own: Shopify's GIDs are global, and webhooks refuse one another shop holds. */
 function history(customers: number, options: { profiles?: boolean } = {}) {
   const offset = BigInt(Date.now() % 1_000_000) * 10n ** 12n + BigInt(++histories) * 10n ** 10n;
-  const lines = [...syntheticJsonl({ customers, start: new Date("2023-01-01T00:00:00Z"), end: new Date("2025-12-31T00:00:00Z"), seed: 7, ...options })]
-    .map((line) => line.replace(/gid:\/\/shopify\/(Order|Customer|Refund)\/(\d+)/g, (_, kind, id) => `gid://shopify/${kind}/${BigInt(id) + offset}`));
+  const lines = [
+    ...syntheticJsonl({
+      customers,
+      start: new Date("2023-01-01T00:00:00Z"),
+      end: new Date("2025-12-31T00:00:00Z"),
+      seed: 7,
+      ...options,
+    }),
+  ].map((line) =>
+    line.replace(
+      /gid:\/\/shopify\/(Order|Customer|Refund)\/(\d+)/g,
+      (_, kind, id) => `gid://shopify/${kind}/${BigInt(id) + offset}`,
+    ),
+  );
   const orders = lines.map((line) => JSON.parse(line));
   const total = orders.reduce((sum, o) => sum + toMinorUnits(o.totalPriceSet.shopMoney.amount, "EUR"), 0n);
   return { jsonl: lines.join("\n") + "\n", orders, total };
@@ -54,7 +66,11 @@ describe("history import", () => {
     const bulkStart = requests.find((r) => String(r.body.query).includes("bulkOperationRunQuery"));
     expect(bulkStart!.body.variables.query).toBe(ORDERS_BULK_QUERY);
     const db = testDb();
-    expect(await db.shop.findUnique({ where: { domain: shop } })).toMatchObject({ currency: "EUR", timezone: "Europe/Helsinki", name: "Install Test" });
+    expect(await db.shop.findUnique({ where: { domain: shop } })).toMatchObject({
+      currency: "EUR",
+      timezone: "Europe/Helsinki",
+      name: "Install Test",
+    });
     const job = await db.historyImport.findFirstOrThrow({ where: { shopDomain: shop } });
     expect(job.status).toBe("running");
 
@@ -101,7 +117,12 @@ describe("history import", () => {
 
   it("records a failed export with Shopify's reason", async () => {
     const shop = uniqueShop("bulkfail");
-    await configureShop(shop, { name: "Busy", currencyCode: "USD", ianaTimezone: "America/New_York", bulkUserError: "A bulk query operation for this app and shop is already in progress" });
+    await configureShop(shop, {
+      name: "Busy",
+      currencyCode: "USD",
+      ianaTimezone: "America/New_York",
+      bulkUserError: "A bulk query operation for this app and shop is already in progress",
+    });
     await install(shop);
     const job = await testDb().historyImport.findFirstOrThrow({ where: { shopDomain: shop } });
     expect(job).toMatchObject({ status: "failed", error: "A bulk query operation for this app and shop is already in progress" });
@@ -115,7 +136,8 @@ describe("history import", () => {
     const db = testDb();
     const job = await db.historyImport.findFirstOrThrow({ where: { shopDomain: shop } });
     expect(job.status).toBe("running");
-    const asked = async () => (await sentRequests(shop)).filter((r) => String(r.body.query).includes("BulkOperationStatus")).length;
+    const asked = async () =>
+      (await sentRequests(shop)).filter((r) => String(r.body.query).includes("BulkOperationStatus")).length;
     // Not yet overdue: the worker leaves it to the webhook.
     await new Promise((done) => setTimeout(done, 1000));
     expect(await asked()).toBe(0);
@@ -149,7 +171,12 @@ describe("history import", () => {
     await sendWebhook(app(), {
       topic: "customers/update",
       shop,
-      body: customerWebhook(renamed.id, { first_name: "Renamed", last_name: "Later", email: "renamed@example.com", updated_at: new Date().toISOString() }),
+      body: customerWebhook(renamed.id, {
+        first_name: "Renamed",
+        last_name: "Later",
+        email: "renamed@example.com",
+        updated_at: new Date().toISOString(),
+      }),
     }).then((response) => expect(response.status).toBe(200));
     // As Shopify sends it: a numeric id above 2^53, exact in the raw text.
     const deletion = `{"id":${deleted.id.split("/").pop()},"tax_exemptions":[],"admin_graphql_api_id":"${deleted.id}"}`;
@@ -157,7 +184,12 @@ describe("history import", () => {
 
     const stored = async (gid: string) => db.customer.findUniqueOrThrow({ where: { shopDomain_gid: { shopDomain: shop, gid } } });
     // Both are stored before the export's lines arrive, so the import meets them.
-    await waitFor("the live changes", async () => (await stored(renamed.id).catch(() => null))?.firstName === "Renamed" && !!(await stored(deleted.id).catch(() => null))?.deletedAt);
+    await waitFor(
+      "the live changes",
+      async () =>
+        (await stored(renamed.id).catch(() => null))?.firstName === "Renamed" &&
+        !!(await stored(deleted.id).catch(() => null))?.deletedAt,
+    );
 
     const finish = { ...fixture("bulk_operations/finish"), admin_graphql_api_id: job.bulkOperationGid };
     await sendWebhook(app(), { topic: "bulk_operations/finish", shop, body: finish });

@@ -36,7 +36,12 @@ function runImport(shop: string, file: string, onStderr?: (text: string, kill: (
 beforeAll(async () => {
   mkdirSync("test-results", { recursive: true });
   const out = createWriteStream(FILE);
-  for (const line of syntheticJsonl({ customers: 25_000, start: new Date("2022-01-01T00:00:00Z"), end: new Date("2025-01-01T00:00:00Z"), seed: 11 })) {
+  for (const line of syntheticJsonl({
+    customers: 25_000,
+    start: new Date("2022-01-01T00:00:00Z"),
+    end: new Date("2025-01-01T00:00:00Z"),
+    seed: 11,
+  })) {
     orderLines++;
     fileTotal += toMinorUnits(JSON.parse(line).totalPriceSet.shopMoney.amount, "EUR");
     if (!out.write(line + "\n")) await once(out, "drain");
@@ -73,7 +78,14 @@ describe("npm run import", () => {
 
   it("stops at an invalid line with its number and writes nothing of that batch", async () => {
     const shop = uniqueShop("badline");
-    const lines = [...syntheticJsonl({ customers: 20, start: new Date("2024-01-01T00:00:00Z"), end: new Date("2024-06-01T00:00:00Z"), seed: 3 })];
+    const lines = [
+      ...syntheticJsonl({
+        customers: 20,
+        start: new Date("2024-01-01T00:00:00Z"),
+        end: new Date("2024-06-01T00:00:00Z"),
+        seed: 3,
+      }),
+    ];
     lines.splice(5, 0, JSON.stringify({ ...JSON.parse(lines[5]), totalPriceSet: { shopMoney: { amount: "12,50" } } }));
     const file = `test-results/bad-${process.pid}.jsonl`;
     writeFileSync(file, lines.join("\n") + "\n");
@@ -94,7 +106,9 @@ describe("npm run import", () => {
     writeFileSync(file, lines.join("\n") + "\n");
     return file;
   };
-  const fewOrders = () => [...syntheticJsonl({ customers: 20, start: new Date("2024-01-01T00:00:00Z"), end: new Date("2024-06-01T00:00:00Z"), seed: 5 })];
+  const fewOrders = () => [
+    ...syntheticJsonl({ customers: 20, start: new Date("2024-01-01T00:00:00Z"), end: new Date("2024-06-01T00:00:00Z"), seed: 5 }),
+  ];
 
   it("refuses a directory with one line, exit status 1, and records nothing", async () => {
     const shop = uniqueShop("dir");
@@ -108,23 +122,38 @@ describe("npm run import", () => {
   });
 
   // A file that fails while it is read (Linux: reading /proc/self/mem from its start is an I/O error).
-  it.runIf(process.platform === "linux")("fails the import of a file that cannot be read to its end, without leaving it importing", async () => {
-    const shop = uniqueShop("eio");
-    const result = await runImport(shop, "/proc/self/mem");
-    expect([result.code, lastLine(result.stderr)]).toEqual([1, "import failed: EIO: i/o error, read"]);
-    expect(await importOf(shop)).toMatchObject({ status: "failed", leaseUntil: null, error: "EIO: i/o error, read" });
-  });
+  it.runIf(process.platform === "linux")(
+    "fails the import of a file that cannot be read to its end, without leaving it importing",
+    async () => {
+      const shop = uniqueShop("eio");
+      const result = await runImport(shop, "/proc/self/mem");
+      expect([result.code, lastLine(result.stderr)]).toEqual([1, "import failed: EIO: i/o error, read"]);
+      expect(await importOf(shop)).toMatchObject({ status: "failed", leaseUntil: null, error: "EIO: i/o error, read" });
+    },
+  );
 
   it("stops at a null line after a committed batch: line number, exit status 1, failed without a lease, resumable by running again", async () => {
     const shop = uniqueShop("nullline");
-    const lines = (await readFile(FILE, "utf8")).trim().split("\n").slice(0, BATCH_LINES + 10);
+    const lines = (await readFile(FILE, "utf8"))
+      .trim()
+      .split("\n")
+      .slice(0, BATCH_LINES + 10);
     const file = fileOf("null", [...lines.slice(0, BATCH_LINES + 4), "null", ...lines.slice(BATCH_LINES + 4)]);
     const result = await runImport(shop, file);
     expect(result.code).toBe(1);
     expect(lastLine(result.stderr)).toBe(`import failed: line ${BATCH_LINES + 5}: not a JSON object`);
-    expect(JSON.parse(result.stdout.trim())).toMatchObject({ status: "failed", error: `line ${BATCH_LINES + 5}: not a JSON object` });
+    expect(JSON.parse(result.stdout.trim())).toMatchObject({
+      status: "failed",
+      error: `line ${BATCH_LINES + 5}: not a JSON object`,
+    });
     // The first batch is in; the one with the null line is not.
-    expect(await importOf(shop)).toMatchObject({ status: "failed", leaseUntil: null, linesDone: BATCH_LINES, ordersImported: BATCH_LINES, finishedAt: expect.any(Date) });
+    expect(await importOf(shop)).toMatchObject({
+      status: "failed",
+      leaseUntil: null,
+      linesDone: BATCH_LINES,
+      ordersImported: BATCH_LINES,
+      finishedAt: expect.any(Date),
+    });
     expect(await testDb().order.count({ where: { shopDomain: shop } })).toBe(BATCH_LINES);
 
     // The file mended: the import runs again and converges.
@@ -134,7 +163,11 @@ describe("npm run import", () => {
   });
 
   it("stops at a line that is not JSON, or JSON but not an object, naming the line", async () => {
-    for (const [bad, error] of [["{ not json", "not valid JSON"], ["[1, 2]", "not a JSON object"], ['"an order"', "not a JSON object"]]) {
+    for (const [bad, error] of [
+      ["{ not json", "not valid JSON"],
+      ["[1, 2]", "not a JSON object"],
+      ['"an order"', "not a JSON object"],
+    ]) {
       const shop = uniqueShop("notjson");
       const lines = fewOrders();
       lines.splice(2, 0, bad);

@@ -34,7 +34,12 @@ const program = async (shop: string) => (await call("/app/api/loyalty/program", 
 
 /** A new program as the page suggests it, in German, with one tier and one reward. */
 function germanForm(): ProgramForm {
-  const form = formFromProgram({ enabled: true, settings: DEFAULT_SETTINGS, rules: [], tiers: [], rewards: [] }, "EUR", "de", true);
+  const form = formFromProgram(
+    { enabled: true, settings: DEFAULT_SETTINGS, rules: [], tiers: [], rewards: [] },
+    "EUR",
+    "de",
+    true,
+  );
   form.purchase.perAmount = "2,50";
   form.tiers = [{ ...newTier(), name: "Gold", threshold: "1.000" }];
   form.rewards = [{ ...newReward(), name: "5 €", value: "5,00", pointsCost: "500", minimumOrder: "25" }];
@@ -73,7 +78,9 @@ describe("loyalty admin pages", () => {
     expect(stored.enabled).toBe(true);
     expect(stored.rules).toMatchObject([{ kind: "purchase", points: 1, perAmount: "250", retiredAt: null }]);
     expect(stored.tiers).toMatchObject([{ name: "Gold", threshold: "1000", multiplierBasisPoints: 10000 }]);
-    expect(stored.rewards).toMatchObject([{ name: "5 €", kind: "fixed_amount", value: "500", minimumOrder: "2500", pointsCost: 500 }]);
+    expect(stored.rewards).toMatchObject([
+      { name: "5 €", kind: "fixed_amount", value: "500", minimumOrder: "2500", pointsCost: 500 },
+    ]);
     // The overview reads the program it saved.
     const overview = await call("/app/loyalty.data", sessionToken(shop));
     expect(overview.status).toBe(200);
@@ -93,7 +100,8 @@ describe("loyalty admin pages", () => {
     const refused = await call("/app/loyalty/settings.data", sessionToken(shop), { locale: "de", form });
     expect(refused.status).toBe(400);
     const body = await refused.text();
-    for (const field of ["tiers[1].threshold", "rewards[0].pointsCost", "settings.pendingDays", "purchase.perAmount"]) expect(body).toContain(field);
+    for (const field of ["tiers[1].threshold", "rewards[0].pointsCost", "settings.pendingDays", "purchase.perAmount"])
+      expect(body).toContain(field);
     for (const code of ["tierNotIncreasing", "wholeNumberRange", "notANumber"]) expect(body).toContain(`"${code}"`);
     expect(await program(shop)).toEqual(before);
 
@@ -103,11 +111,15 @@ describe("loyalty admin pages", () => {
     const domain = await call("/app/loyalty/settings.data", sessionToken(shop), { locale: "de", form });
     expect(domain.status).toBe(400);
     const domainBody = await domain.text();
-    for (const field of ["tiers[1].threshold", "rewards[0].pointsCost", "settings.pendingDays"]) expect(domainBody).toContain(field);
+    for (const field of ["tiers[1].threshold", "rewards[0].pointsCost", "settings.pendingDays"])
+      expect(domainBody).toContain(field);
     expect(domainBody).toContain('"duplicateTier"');
     expect(await program(shop)).toEqual(before);
 
-    const unreadable = await call("/app/loyalty/settings.data", sessionToken(shop), { locale: "de", form: { tiers: "all of them" } });
+    const unreadable = await call("/app/loyalty/settings.data", sessionToken(shop), {
+      locale: "de",
+      form: { tiers: "all of them" },
+    });
     expect(unreadable.status).toBe(400);
     expect(await unreadable.text()).toContain('"unreadable"');
   });

@@ -27,7 +27,6 @@ function customer() {
   return { id, gid: `gid://shopify/Customer/${id}` };
 }
 
-
 function call(shop: string, path: string, body?: unknown, token: string | null = sessionToken(shop)) {
   return fetch(`${app()}${path}`, {
     method: body === undefined ? "GET" : "POST",
@@ -47,12 +46,12 @@ async function install(shop: string) {
   expect(response.status).toBe(200);
 }
 
-
-
 /** The metafieldsSet calls writing customers' metafields (the worker also writes the program's on the app installation). */
 async function memberMetafieldWrites(shop: string) {
   const calls = await sentGraphql(shop, "metafieldsSet");
-  return calls.filter((call) => call.variables.metafields.every((m: { ownerId: string }) => m.ownerId.startsWith("gid://shopify/Customer/")));
+  return calls.filter((call) =>
+    call.variables.metafields.every((m: { ownerId: string }) => m.ownerId.startsWith("gid://shopify/Customer/")),
+  );
 }
 
 /** The discount codes the double holds for the shop. */
@@ -63,15 +62,30 @@ async function doubleDiscounts(shop: string) {
 /** Orders stored and their loyalty tasks done. */
 async function settled(shop: string, orders: number) {
   await waitFor(`${orders} orders stored and their tasks done`, async () => {
-    const [stored, tasks] = await Promise.all([testDb().order.count({ where: { shopDomain: shop } }), testDb().loyaltyTask.count({ where: { shopDomain: shop } })]);
+    const [stored, tasks] = await Promise.all([
+      testDb().order.count({ where: { shopDomain: shop } }),
+      testDb().loyaltyTask.count({ where: { shopDomain: shop } }),
+    ]);
     return stored === orders && tasks === 0;
   });
 }
 
 function refundOf(placed: ReturnType<typeof order>, keptAmount: string) {
-  const refund = { ...fixture("refunds/create"), order_id: placed.id, admin_graphql_api_id: `gid://shopify/Refund/${placed.id}1` };
-  const money = { shop_money: { amount: keptAmount, currency_code: "USD" }, presentment_money: { amount: keptAmount, currency_code: "USD" } };
-  const updated = { ...placed, updated_at: new Date().toISOString(), current_subtotal_price: keptAmount, current_subtotal_price_set: money };
+  const refund = {
+    ...fixture("refunds/create"),
+    order_id: placed.id,
+    admin_graphql_api_id: `gid://shopify/Refund/${placed.id}1`,
+  };
+  const money = {
+    shop_money: { amount: keptAmount, currency_code: "USD" },
+    presentment_money: { amount: keptAmount, currency_code: "USD" },
+  };
+  const updated = {
+    ...placed,
+    updated_at: new Date().toISOString(),
+    current_subtotal_price: keptAmount,
+    current_subtotal_price_set: money,
+  };
   return { refund, updated };
 }
 
@@ -93,7 +107,12 @@ async function programShop(prefix: string, extra: Record<string, unknown> = {}) 
 async function member(shop: string, customerId: string) {
   const response = await call(shop, `/app/api/loyalty/members/${customerId}`);
   return response.status === 200
-    ? ((await response.json()) as { balance: { available: number; pending: number }; ledger: any[]; tier: any; tierChanges: any[] })
+    ? ((await response.json()) as {
+        balance: { available: number; pending: number };
+        ledger: any[];
+        tier: any;
+        tierChanges: any[];
+      })
     : null;
 }
 
@@ -111,7 +130,10 @@ function reviewed(shop: string, customerGid: string) {
 
 /** As if the member's review date had come (after the test moved their history into the past): one worker pass. */
 async function reviewNow(shop: string, customerGid: string) {
-  await testDb().loyaltyMember.update({ where: { shopDomain_customerGid: { shopDomain: shop, customerGid } }, data: { reviewAt: new Date() } });
+  await testDb().loyaltyMember.update({
+    where: { shopDomain_customerGid: { shopDomain: shop, customerGid } },
+    data: { reviewAt: new Date() },
+  });
   return reviewed(shop, customerGid);
 }
 
@@ -139,7 +161,12 @@ describe("loyalty points", () => {
     expect((await sendWebhook(app(), { topic: "orders/create", shop, body: fresh })).status).toBe(200);
     const earned = await balanceOf(shop, buyer.id, { available: 100, pending: 50 });
     const earn = earned.ledger.find((entry) => entry.sourceKey === `order:${due.admin_graphql_api_id}:earn`);
-    expect(earn).toMatchObject({ type: "earn", points: 100, rule: { id: "purchase", version: 1 }, rate: { points: 1, perAmount: "100" } });
+    expect(earn).toMatchObject({
+      type: "earn",
+      points: 100,
+      rule: { id: "purchase", version: 1 },
+      rate: { points: 1, perAmount: "100" },
+    });
 
     // The same delivery again, and the same order state under other webhook ids at once: no second entry.
     await Promise.all([
@@ -147,7 +174,10 @@ describe("loyalty points", () => {
       sendWebhook(app(), { topic: "orders/paid", shop, body: due }),
       sendWebhook(app(), { topic: "orders/updated", shop, body: due }),
     ]);
-    await waitFor("the duplicates' tasks to be done", async () => (await testDb().loyaltyTask.count({ where: { shopDomain: shop } })) === 0);
+    await waitFor(
+      "the duplicates' tasks to be done",
+      async () => (await testDb().loyaltyTask.count({ where: { shopDomain: shop } })) === 0,
+    );
     expect(await testDb().ledgerEntry.count({ where: { shopDomain: shop, orderGid: due.admin_graphql_api_id } })).toBe(1);
 
     // The rate doubles; the refund of 40.00 still takes back 40 points, the rate they were earned at.
@@ -160,17 +190,27 @@ describe("loyalty points", () => {
     ]);
     const refund = { ...fixture("refunds/create"), order_id: due.id, admin_graphql_api_id: `gid://shopify/Refund/${due.id}1` };
     expect((await sendWebhook(app(), { topic: "refunds/create", shop, body: refund })).status).toBe(200);
-    const money = { shop_money: { amount: "60.00", currency_code: "USD" }, presentment_money: { amount: "60.00", currency_code: "USD" } };
+    const money = {
+      shop_money: { amount: "60.00", currency_code: "USD" },
+      presentment_money: { amount: "60.00", currency_code: "USD" },
+    };
     const refunded = { ...due, updated_at: daysAgo(0), current_subtotal_price: "60.00", current_subtotal_price_set: money };
     expect((await sendWebhook(app(), { topic: "orders/updated", shop, body: refunded })).status).toBe(200);
     const afterRefund = await balanceOf(shop, buyer.id, { available: 60, pending: 50 });
-    expect(afterRefund.ledger.find((entry) => entry.type === "deduct")).toMatchObject({ points: -40, source: "refund", rate: { points: 1 } });
+    expect(afterRefund.ledger.find((entry) => entry.type === "deduct")).toMatchObject({
+      points: -40,
+      source: "refund",
+      rate: { points: 1 },
+    });
 
     // The order still pending is cancelled: its points are voided, not deducted.
     const cancelled = { ...fresh, updated_at: new Date().toISOString(), cancelled_at: new Date().toISOString() };
     expect((await sendWebhook(app(), { topic: "orders/cancelled", shop, body: cancelled })).status).toBe(200);
     const afterCancel = await balanceOf(shop, buyer.id, { available: 60, pending: 0 });
-    expect(afterCancel.ledger.find((entry) => entry.type === "void")).toMatchObject({ points: -50, orderGid: fresh.admin_graphql_api_id });
+    expect(afterCancel.ledger.find((entry) => entry.type === "void")).toMatchObject({
+      points: -50,
+      orderGid: fresh.admin_graphql_api_id,
+    });
   });
 
   it("redeems a reward for a discount code once, never overspends, and restores points when Shopify refuses", async () => {
@@ -183,7 +223,11 @@ describe("loyalty points", () => {
     const [first, second] = await Promise.all([redeem(shop, buyer.gid, "a"), redeem(shop, buyer.gid, "b")]);
     expect([first.status, second.status].sort()).toEqual([200, 409]);
     const issued = await (first.status === 200 ? first : second).json();
-    expect(issued).toMatchObject({ status: "issued", points: 60, discountGid: expect.stringMatching(/^gid:\/\/shopify\/DiscountCodeNode\//) });
+    expect(issued).toMatchObject({
+      status: "issued",
+      points: 60,
+      discountGid: expect.stringMatching(/^gid:\/\/shopify\/DiscountCodeNode\//),
+    });
     expect(issued.code).toMatch(/^CB-[2-9A-HJ-NP-Z]{10}$/);
     await balanceOf(shop, buyer.id, { available: 40, pending: 0 });
 
@@ -215,11 +259,18 @@ describe("loyalty points", () => {
     expect(retried.status).toBe(200);
     expect(await retried.json()).toMatchObject({ id: failed.id, status: "issued", code: failed.code, attempts: 2 });
     const final = await balanceOf(shop, buyer.id, { available: 80, pending: 0 });
-    expect(final.ledger.filter((entry) => entry.source === "reward").map((entry) => entry.points).sort()).toEqual([-60, -60, -60, 60].sort());
+    expect(
+      final.ledger
+        .filter((entry) => entry.source === "reward")
+        .map((entry) => entry.points)
+        .sort(),
+    ).toEqual([-60, -60, -60, 60].sort());
   });
 
   it("writes the balance and tier to the customer's metafields, and waits out throttling", async () => {
-    const shop = await programShop("metafields", { tiers: [{ id: "silver", name: "Silver", threshold: "50", multiplierBasisPoints: 10000 }] });
+    const shop = await programShop("metafields", {
+      tiers: [{ id: "silver", name: "Silver", threshold: "50", multiplierBasisPoints: 10000 }],
+    });
     const buyer = customer();
     await switchDouble(shop, { throttled: true });
     await sendWebhook(app(), { topic: "orders/create", shop, body: order(buyer.id, daysAgo(20), "100.00") });
@@ -248,22 +299,37 @@ describe("loyalty points", () => {
   it("adjusts only customers the shop has, and asks before a deduction beyond the available balance", async () => {
     const [shop, other] = [await programShop("adjust"), await programShop("adjust-other")];
     const signUp = (where: string, who: { id: string; gid: string }) =>
-      sendWebhook(app(), { topic: "customers/create", shop: where, body: { ...fixture("customers/create"), id: who.id, admin_graphql_api_id: who.gid } });
+      sendWebhook(app(), {
+        topic: "customers/create",
+        shop: where,
+        body: { ...fixture("customers/create"), id: who.id, admin_graphql_api_id: who.gid },
+      });
     const [known, stranger, elsewhere] = [customer(), customer(), customer()];
     expect((await signUp(shop, known)).status).toBe(200);
     expect((await signUp(other, elsewhere)).status).toBe(200);
-    await waitFor("the customers stored", async () => (await testDb().customer.count({ where: { gid: { in: [known.gid, elsewhere.gid] } } })) === 2);
+    await waitFor(
+      "the customers stored",
+      async () => (await testDb().customer.count({ where: { gid: { in: [known.gid, elsewhere.gid] } } })) === 2,
+    );
     const adjust = (customerGid: string, points: number, extra: Record<string, unknown> = {}) =>
       call(shop, "/app/api/loyalty/adjust", { customerGid, points, reason: "Goodwill", requestId: randomUUID(), ...extra });
     const stored = async () => {
       const db = testDb();
-      return { members: await db.loyaltyMember.count({ where: { shopDomain: shop, customerGid: { in: [stranger.gid, elsewhere.gid] } } }), entries: await db.ledgerEntry.count({ where: { shopDomain: shop } }) };
+      return {
+        members: await db.loyaltyMember.count({
+          where: { shopDomain: shop, customerGid: { in: [stranger.gid, elsewhere.gid] } },
+        }),
+        entries: await db.ledgerEntry.count({ where: { shopDomain: shop } }),
+      };
     };
 
     // A customer the shop never had, and one of another shop: 404, nothing recorded, no one enrolled.
     for (const gid of [stranger.gid, elsewhere.gid]) {
       const refused = await adjust(gid, 10);
-      expect([refused.status, await refused.json()]).toEqual([404, { code: "unknownCustomer", params: {}, error: "the shop has no such customer" }]);
+      expect([refused.status, await refused.json()]).toEqual([
+        404,
+        { code: "unknownCustomer", params: {}, error: "the shop has no such customer" },
+      ]);
     }
     expect(await stored()).toEqual({ members: 0, entries: 0 });
 
@@ -273,7 +339,11 @@ describe("loyalty points", () => {
     const requestId = randomUUID();
     const unconfirmed = await adjust(known.gid, -100, { requestId });
     expect(unconfirmed.status).toBe(409);
-    expect(await unconfirmed.json()).toMatchObject({ code: "shortfallUnconfirmed", params: { available: 40 }, error: expect.stringContaining("40 points available") });
+    expect(await unconfirmed.json()).toMatchObject({
+      code: "shortfallUnconfirmed",
+      params: { available: 40 },
+      error: expect.stringContaining("40 points available"),
+    });
     expect((await adjust(known.gid, -100, { confirmShortfall: false })).status).toBe(409);
     expect(await stored()).toEqual(before);
     await balanceOf(shop, known.id, { available: 40, pending: 0 });
@@ -284,7 +354,10 @@ describe("loyalty points", () => {
     expect((await confirmed.json()).entry).toMatchObject({ points: -40, shortfall: 60, reason: "Goodwill" });
     expect((await adjust(known.gid, -100, { requestId, confirmShortfall: true })).status).toBe(200);
     const after = await balanceOf(shop, known.id, { available: 0, pending: 0 });
-    expect(after.ledger.filter((entry) => entry.type === "adjust").map((entry) => [entry.points, entry.shortfall])).toEqual([[-40, 60], [40, 0]]);
+    expect(after.ledger.filter((entry) => entry.type === "adjust").map((entry) => [entry.points, entry.shortfall])).toEqual([
+      [-40, 60],
+      [40, 0],
+    ]);
     // A deduction the balance covers needs no confirmation.
     expect((await adjust(known.gid, 15)).status).toBe(200);
     expect((await adjust(known.gid, -15)).status).toBe(200);
@@ -293,7 +366,10 @@ describe("loyalty points", () => {
     // A redacted customer is no longer the shop's to adjust.
     const redact = { ...fixture("customers/redact"), customer: { id: known.id, email: null, phone: null }, orders_to_redact: [] };
     expect((await sendWebhook(app(), { topic: "customers/redact", shop, body: redact })).status).toBe(200);
-    await waitFor("the customer redacted", async () => (await testDb().customer.findFirst({ where: { shopDomain: shop, redactedAt: { not: null } } })) !== null);
+    await waitFor(
+      "the customer redacted",
+      async () => (await testDb().customer.findFirst({ where: { shopDomain: shop, redactedAt: { not: null } } })) !== null,
+    );
     expect((await adjust(known.gid, 10)).status).toBe(404);
   });
 
@@ -312,21 +388,47 @@ describe("loyalty points", () => {
     expect(response.status).toBe(400);
     const { errors } = (await response.json()) as { errors: { field: string }[] };
     expect(errors.map((error) => error.field)).toEqual(
-      expect.arrayContaining(["settings.pendingDays", "settings.holdoutPercent", "tiers[1].name", "tiers[1].threshold", "tiers[1].multiplierBasisPoints", "rules[0].points"]),
+      expect.arrayContaining([
+        "settings.pendingDays",
+        "settings.holdoutPercent",
+        "tiers[1].name",
+        "tiers[1].threshold",
+        "tiers[1].multiplierBasisPoints",
+        "rules[0].points",
+      ]),
     );
     // Each error is a code with its parameters, and English for API users.
-    expect(errors).toContainEqual({ field: "settings.pendingDays", code: "wholeNumberRange", params: { min: 0, max: 365 }, message: "must be a whole number from 0 to 365" });
-    expect(errors).toContainEqual({ field: "tiers[1].name", code: "duplicateTier", params: {}, message: "another tier has the same value" });
+    expect(errors).toContainEqual({
+      field: "settings.pendingDays",
+      code: "wholeNumberRange",
+      params: { min: 0, max: 365 },
+      message: "must be a whole number from 0 to 365",
+    });
+    expect(errors).toContainEqual({
+      field: "tiers[1].name",
+      code: "duplicateTier",
+      params: {},
+      message: "another tier has the same value",
+    });
     expect(await (await call(shop, "/app/api/loyalty/program")).json()).toEqual(before);
 
     const shapeless = await call(shop, "/app/api/loyalty/program", { settings: { pendingDays: "soon" } });
     expect(shapeless.status).toBe(400);
-    expect((await shapeless.json()).errors[0]).toMatchObject({ field: "settings.pendingDays", code: "invalid", message: expect.any(String) });
+    expect((await shapeless.json()).errors[0]).toMatchObject({
+      field: "settings.pendingDays",
+      code: "invalid",
+      message: expect.any(String),
+    });
 
     for (const token of [null, sessionToken(shop, { secret: "forged" })]) {
       const refused = await call(shop, "/app/api/loyalty/program", undefined, token);
       expect(refused.status).not.toBe(200);
-      const adjust = await call(shop, "/app/api/loyalty/adjust", { customerGid: customer().gid, points: 5, reason: "x", requestId: "r" }, token);
+      const adjust = await call(
+        shop,
+        "/app/api/loyalty/adjust",
+        { customerGid: customer().gid, points: 5, reason: "x", requestId: "r" },
+        token,
+      );
       expect(adjust.status).not.toBe(200);
     }
     expect(await testDb().ledgerEntry.count({ where: { shopDomain: shop } })).toBe(0);
@@ -341,7 +443,11 @@ describe("loyalty points", () => {
     const before = await balanceOf(shop, buyer.id, { available: 125, pending: 0 });
     expect(before.ledger.map((entry) => entry.sourceKey)).toContain(`rule:signup:${buyer.gid}`);
 
-    const redact = { ...fixtureFor("customers/redact", shop), customer: { id: buyer.id, email: null, phone: null }, orders_to_redact: [] };
+    const redact = {
+      ...fixtureFor("customers/redact", shop),
+      customer: { id: buyer.id, email: null, phone: null },
+      orders_to_redact: [],
+    };
     expect((await sendWebhook(app(), { topic: "customers/redact", shop, body: redact })).status).toBe(200);
     const db = testDb();
     const entries = await db.ledgerEntry.findMany({ where: { shopDomain: shop } });
@@ -351,7 +457,9 @@ describe("loyalty points", () => {
       expect(entry.sourceKey).not.toContain(buyer.id);
     }
     const members = await db.loyaltyMember.findMany({ where: { shopDomain: shop } });
-    expect(members.map((m) => ({ gid: m.customerGid, birthday: m.birthday }))).toEqual([{ gid: entries[0].memberGid, birthday: null }]);
+    expect(members.map((m) => ({ gid: m.customerGid, birthday: m.birthday }))).toEqual([
+      { gid: entries[0].memberGid, birthday: null },
+    ]);
     expect(await member(shop, buyer.id)).toBeNull();
 
     expect((await sendWebhook(app(), { topic: "shop/redact", shop, body: fixtureFor("shop/redact", shop) })).status).toBe(200);
@@ -377,7 +485,9 @@ describe("loyalty points", () => {
 
     // Enrolled ahead of its orders in the holdout (as if its GID's bucket fell there): it earns nothing.
     const heldOut = customer();
-    await testDb().loyaltyMember.create({ data: { shopDomain: shop, customerGid: heldOut.gid, enrolledAt: new Date(), heldOut: true } });
+    await testDb().loyaltyMember.create({
+      data: { shopDomain: shop, customerGid: heldOut.gid, enrolledAt: new Date(), heldOut: true },
+    });
     const [a, b] = [customer(), customer()];
     const placed = [
       order(a.id, daysAgo(30), "50.00"),
@@ -401,10 +511,23 @@ describe("loyalty points", () => {
       holdout: { customers: 1, repeaters: 0, repeatPurchaseRate: 0, netRevenue: "8000", netRevenuePerCustomer: "8000" },
       nonMembers: { customers: 1, repeaters: 1, repeatPurchaseRate: 100, netRevenue: "5000", netRevenuePerCustomer: "5000" },
     });
-    expect(report.points).toEqual({ issued: 190, redeemed: 60, expired: 0, outstanding: 90, pending: 40, redemptionRate: (60 / 190) * 100 });
+    expect(report.points).toEqual({
+      issued: 190,
+      redeemed: 60,
+      expired: 0,
+      outstanding: 90,
+      pending: 40,
+      redemptionRate: (60 / 190) * 100,
+    });
     // 90 points at 10.00 for 60 points.
     expect(report.liability).toEqual({ amount: "1500", valuePerPoint: { value: "1000", points: 60, rewardId: REWARD.id } });
-    expect(report.holdoutLift).toMatchObject({ members: 50, holdout: 0, lift: 50, enough: false, note: expect.stringContaining("not enough data yet") });
+    expect(report.holdoutLift).toMatchObject({
+      members: 50,
+      holdout: 0,
+      lift: 50,
+      enough: false,
+      note: expect.stringContaining("not enough data yet"),
+    });
     const [low, high] = report.holdoutLift.ci95;
     expect(low).toBeLessThan(50);
     expect(high).toBeGreaterThan(50);
@@ -425,12 +548,31 @@ describe("loyalty points", () => {
     const code = "CB-CRASHED234";
     await db.redemption.create({
       data: {
-        id, shopDomain: shop, memberGid: crashed.gid, rewardId: REWARD.id, clientKey: "crashed", status: "pending", code, points: 60,
-        expiresAt: new Date(debitedAt.getTime() + REWARD.validDays * DAY_MS), createdAt: debitedAt, updatedAt: debitedAt,
+        id,
+        shopDomain: shop,
+        memberGid: crashed.gid,
+        rewardId: REWARD.id,
+        clientKey: "crashed",
+        status: "pending",
+        code,
+        points: 60,
+        expiresAt: new Date(debitedAt.getTime() + REWARD.validDays * DAY_MS),
+        createdAt: debitedAt,
+        updatedAt: debitedAt,
       },
     });
     await db.ledgerEntry.create({
-      data: { shopDomain: shop, sourceKey: `reward:${id}`, memberGid: crashed.gid, type: "redeem", source: "reward", points: -60, reason: REWARD.name, createdAt: debitedAt, availableAt: debitedAt },
+      data: {
+        shopDomain: shop,
+        sourceKey: `reward:${id}`,
+        memberGid: crashed.gid,
+        type: "redeem",
+        source: "reward",
+        points: -60,
+        reason: REWARD.name,
+        createdAt: debitedAt,
+        availableAt: debitedAt,
+      },
     });
     const recovered = await waitFor("the worker to finish the redemption", async () => {
       const row = await db.redemption.findUnique({ where: { id } });
@@ -439,8 +581,13 @@ describe("loyalty points", () => {
     const created = (await doubleDiscounts(shop)).filter((discount) => discount.code === code);
     expect(created).toHaveLength(1);
     expect(recovered).toMatchObject({ status: "issued", discountGid: created[0].id, attempts: 1 });
-    const [sent] = (await sentGraphql(shop, "discountCodeBasicCreate")).filter((body) => body.variables.basicCodeDiscount.code === code);
-    expect(sent.variables.basicCodeDiscount).toMatchObject({ startsAt: debitedAt.toISOString(), endsAt: recovered.expiresAt.toISOString() });
+    const [sent] = (await sentGraphql(shop, "discountCodeBasicCreate")).filter(
+      (body) => body.variables.basicCodeDiscount.code === code,
+    );
+    expect(sent.variables.basicCodeDiscount).toMatchObject({
+      startsAt: debitedAt.toISOString(),
+      endsAt: recovered.expiresAt.toISOString(),
+    });
     await balanceOf(shop, crashed.id, { available: 40, pending: 0 });
 
     // Shopify creates the code but the connection closes before its answer: the lookup finds it.
@@ -466,18 +613,28 @@ describe("loyalty points", () => {
     const year = new Date().getUTCFullYear();
     expect((await call(shop, `/app/api/loyalty/members/${buyer.id}/birthday`, { birthday: today })).status).toBe(200);
     const celebrated = await balanceOf(shop, buyer.id, { available: 50, pending: 0 });
-    expect(celebrated.ledger).toEqual([expect.objectContaining({ points: 50, reason: "birthday", sourceKey: `rule:birthday:${buyer.gid}:${year}` })]);
+    expect(celebrated.ledger).toEqual([
+      expect.objectContaining({ points: 50, reason: "birthday", sourceKey: `rule:birthday:${buyer.gid}:${year}` }),
+    ]);
     const reviewedRow = await reviewNow(shop, buyer.gid);
     // Next review: the next birthday's midnight at the latest.
-    expect(reviewedRow.reviewAt!.getTime()).toBeLessThanOrEqual(Date.UTC(year + 1, Number(today.slice(0, 2)) - 1, Number(today.slice(3)) + 1));
-    const granted = await (await call(shop, `/app/api/loyalty/members/${buyer.id}/bonus`, { kind: "birthday", occurrence: year })).json();
+    expect(reviewedRow.reviewAt!.getTime()).toBeLessThanOrEqual(
+      Date.UTC(year + 1, Number(today.slice(0, 2)) - 1, Number(today.slice(3)) + 1),
+    );
+    const granted = await (
+      await call(shop, `/app/api/loyalty/members/${buyer.id}/bonus`, { kind: "birthday", occurrence: year })
+    ).json();
     expect(granted).toMatchObject({ granted: false });
     expect((await member(shop, buyer.id))!.ledger).toHaveLength(1);
   });
 
   it("grants a birthday bonus once a year and a custom action's once per action; exports and erases the birthday", async () => {
     const shop = await programShop("bonus", {
-      rules: [PURCHASE_RULE, { id: "birthday", kind: "birthday", points: 50 }, { id: "review", kind: "custom", points: 10, name: "Product review" }],
+      rules: [
+        PURCHASE_RULE,
+        { id: "birthday", kind: "birthday", points: 50 },
+        { id: "review", kind: "custom", points: 10, name: "Product review" },
+      ],
     });
     const buyer = customer();
     const year = new Date().getUTCFullYear();
@@ -496,11 +653,17 @@ describe("loyalty points", () => {
 
     const first = await bonus({ kind: "birthday", occurrence: year });
     expect(first.status).toBe(200);
-    expect(await first.json()).toMatchObject({ granted: true, entry: { points: 50, sourceKey: `rule:birthday:${buyer.gid}:${year}` } });
+    expect(await first.json()).toMatchObject({
+      granted: true,
+      entry: { points: 50, sourceKey: `rule:birthday:${buyer.gid}:${year}` },
+    });
     const repeat = await bonus({ kind: "birthday", occurrence: String(year) });
     expect(await repeat.json()).toMatchObject({ granted: false, entry: { points: 50 } });
     const early = await bonus({ kind: "birthday", occurrence: year + 2 });
-    expect([early.status, await early.json()]).toEqual([409, { code: "birthdayNotYet", error: `the birthday of ${year + 2} has not come yet` }]);
+    expect([early.status, await early.json()]).toEqual([
+      409,
+      { code: "birthdayNotYet", error: `the birthday of ${year + 2} has not come yet` },
+    ]);
     expect((await bonus({ kind: "birthday", occurrence: "last year" })).status).toBe(400);
 
     const review = { kind: "custom", ruleId: "review", occurrence: "review-1" };
@@ -515,24 +678,41 @@ describe("loyalty points", () => {
     expect(credited.ledger).toHaveLength(3);
     const redeemed = await (await redeem(shop, buyer.gid, "export")).json();
 
-    const dataRequest = { ...fixtureFor("customers/data_request", shop), customer: { id: buyer.id, email: null, phone: null }, data_request: { id: 4242 } };
+    const dataRequest = {
+      ...fixtureFor("customers/data_request", shop),
+      customer: { id: buyer.id, email: null, phone: null },
+      data_request: { id: 4242 },
+    };
     expect((await sendWebhook(app(), { topic: "customers/data_request", shop, body: dataRequest })).status).toBe(200);
     const stored = await testDb().customerDataExport.findFirstOrThrow({ where: { shopDomain: shop, requestId: "4242" } });
     const { loyalty } = JSON.parse(stored.document);
     expect(loyalty).toMatchObject({ heldOut: false, birthday: day, tier: null, balance: { available: 10, pending: 0 } });
     expect(loyalty.ledger.map((entry: { points: number }) => entry.points)).toEqual([50, 10, 10, -60]);
-    expect(loyalty.redemptions).toEqual([expect.objectContaining({ reward: REWARD.id, status: "issued", code: redeemed.code, points: 60 })]);
+    expect(loyalty.redemptions).toEqual([
+      expect.objectContaining({ reward: REWARD.id, status: "issued", code: redeemed.code, points: 60 }),
+    ]);
 
-    const redact = { ...fixtureFor("customers/redact", shop), customer: { id: buyer.id, email: null, phone: null }, orders_to_redact: [] };
+    const redact = {
+      ...fixtureFor("customers/redact", shop),
+      customer: { id: buyer.id, email: null, phone: null },
+      orders_to_redact: [],
+    };
     expect((await sendWebhook(app(), { topic: "customers/redact", shop, body: redact })).status).toBe(200);
-    expect(await testDb().loyaltyMember.findMany({ where: { shopDomain: shop }, select: { birthday: true } })).toEqual([{ birthday: null }]);
+    expect(await testDb().loyaltyMember.findMany({ where: { shopDomain: shop }, select: { birthday: true } })).toEqual([
+      { birthday: null },
+    ]);
   });
 
   it("deletes the tier metafield when a member loses their tier", async () => {
-    const shop = await programShop("tierloss", { tiers: [{ id: "silver", name: "Silver", threshold: "50", multiplierBasisPoints: 10000 }] });
+    const shop = await programShop("tierloss", {
+      tiers: [{ id: "silver", name: "Silver", threshold: "50", multiplierBasisPoints: 10000 }],
+    });
     const buyer = customer();
     await sendWebhook(app(), { topic: "orders/create", shop, body: order(buyer.id, daysAgo(20), "100.00") });
-    await waitFor("the tier to be written", async () => (await testDb().loyaltyMember.findFirst({ where: { shopDomain: shop, syncedTier: "Silver" } })) !== null);
+    await waitFor(
+      "the tier to be written",
+      async () => (await testDb().loyaltyMember.findFirst({ where: { shopDomain: shop, syncedTier: "Silver" } })) !== null,
+    );
 
     // The merchant drops the tier: the member is placed afresh, in no tier.
     expect((await call(shop, "/app/api/loyalty/program", { tiers: [] })).status).toBe(200);
@@ -571,7 +751,11 @@ describe("loyalty points", () => {
     expect(expired).toMatchObject({ lastActivityAt: boughtAt, reviewAt: null });
     const { ledger } = await balanceOf(shop, buyer.id, { available: 0, pending: 0 });
     expect(ledger.filter((entry) => entry.type === "expire")).toEqual([
-      expect.objectContaining({ source: "expiry", points: -120, sourceKey: `expiry:${buyer.gid}:inactive:${boughtAt.toISOString()}` }),
+      expect.objectContaining({
+        source: "expiry",
+        points: -120,
+        sourceKey: `expiry:${buyer.gid}:inactive:${boughtAt.toISOString()}`,
+      }),
     ]);
 
     // Another pass finds nothing left to expire.
@@ -584,7 +768,8 @@ describe("loyalty points", () => {
     const buyer = customer();
     const older = order(buyer.id, daysAgo(21), "100.00");
     const newer = order(buyer.id, daysAgo(20), "80.00");
-    for (const body of [older, newer]) expect((await sendWebhook(app(), { topic: "orders/create", shop, body })).status).toBe(200);
+    for (const body of [older, newer])
+      expect((await sendWebhook(app(), { topic: "orders/create", shop, body })).status).toBe(200);
     await balanceOf(shop, buyer.id, { available: 180, pending: 0 });
     expect((await redeem(shop, buyer.gid, "batch")).status).toBe(200);
     await balanceOf(shop, buyer.id, { available: 120, pending: 0 });
@@ -600,7 +785,10 @@ describe("loyalty points", () => {
       data: { createdAt: new Date(availableAt.getTime() - 14 * DAY_MS), availableAt, expiresAt },
     });
     const redeemedAt = new Date(Date.now() - 2 * DAY_MS);
-    await db.ledgerEntry.updateMany({ where: { shopDomain: shop, type: "redeem" }, data: { createdAt: redeemedAt, availableAt: redeemedAt } });
+    await db.ledgerEntry.updateMany({
+      where: { shopDomain: shop, type: "redeem" },
+      data: { createdAt: redeemedAt, availableAt: redeemedAt },
+    });
     await reviewNow(shop, buyer.gid);
     const { ledger } = await balanceOf(shop, buyer.id, { available: 80, pending: 0 });
     expect(ledger.filter((entry) => entry.type === "expire")).toEqual([
@@ -630,7 +818,10 @@ describe("loyalty points", () => {
     // tier was entered just now, so it is kept until the retention ends.
     const db = testDb();
     const earnedAt = new Date(Date.now() - 400 * DAY_MS);
-    await db.ledgerEntry.updateMany({ where: { shopDomain: shop, orderGid: placed.admin_graphql_api_id }, data: { createdAt: earnedAt, availableAt: earnedAt } });
+    await db.ledgerEntry.updateMany({
+      where: { shopDomain: shop, orderGid: placed.admin_graphql_api_id },
+      data: { createdAt: earnedAt, availableAt: earnedAt },
+    });
     const kept = await reviewNow(shop, buyer.gid);
     expect(kept.tierId).toBe("silver");
     expect(kept.reviewAt).toEqual(addMonths(kept.tierSince!, 3));
@@ -671,7 +862,11 @@ describe("loyalty points", () => {
       body: {
         customer_id: buyer.id,
         email_address: "buyer@example.com",
-        email_marketing_consent: { state, opt_in_level: "single_opt_in", consent_updated_at: new Date(Date.now() + ++minutes * 60_000).toISOString() },
+        email_marketing_consent: {
+          state,
+          opt_in_level: "single_opt_in",
+          consent_updated_at: new Date(Date.now() + ++minutes * 60_000).toISOString(),
+        },
       },
     });
     const subscribed = { ...consent("subscribed"), webhookId: `consent-${buyer.id}` };
@@ -683,7 +878,9 @@ describe("loyalty points", () => {
     }
     const { ledger } = await balanceOf(shop, buyer.id, { available: 40, pending: 0 });
     expect(ledger.map((entry) => entry.sourceKey).sort()).toEqual([`rule:newsletter:${buyer.gid}`, `rule:signup:${buyer.gid}`]);
-    expect(await testDb().customer.findFirst({ where: { shopDomain: shop, gid: buyer.gid }, select: { marketingConsent: true } })).toEqual({
+    expect(
+      await testDb().customer.findFirst({ where: { shopDomain: shop, gid: buyer.gid }, select: { marketingConsent: true } }),
+    ).toEqual({
       marketingConsent: "subscribed",
     });
   });
@@ -694,7 +891,10 @@ describe("loyalty points", () => {
       { id: "gold", name: "Gold", threshold: "150", multiplierBasisPoints: 10000 },
     ];
     const syncedTier = (shop: string, tier: string) =>
-      waitFor(`the ${tier} tier to be written`, async () => (await testDb().loyaltyMember.findFirst({ where: { shopDomain: shop, syncedTier: tier } })) !== null);
+      waitFor(
+        `the ${tier} tier to be written`,
+        async () => (await testDb().loyaltyMember.findFirst({ where: { shopDomain: shop, syncedTier: tier } })) !== null,
+      );
     const shop = await programShop("tiertag", { settings: { pendingDays: 14, tierTag: true }, tiers });
     const refused = await call(shop, "/app/api/loyalty/program", { settings: { tierTag: "yes" } });
     expect(refused.status).toBe(400);
@@ -710,7 +910,9 @@ describe("loyalty points", () => {
       { query: TAGS_ADD, variables: { id: buyer.gid, tags: ["comeback-tier:Silver"] } },
       { query: TAGS_ADD, variables: { id: buyer.gid, tags: ["comeback-tier:Gold"] } },
     ]);
-    expect(await sentGraphql(shop, "tagsRemove")).toEqual([{ query: TAGS_REMOVE, variables: { id: buyer.gid, tags: ["comeback-tier:Silver"] } }]);
+    expect(await sentGraphql(shop, "tagsRemove")).toEqual([
+      { query: TAGS_REMOVE, variables: { id: buyer.gid, tags: ["comeback-tier:Silver"] } },
+    ]);
 
     // Off (the default): the tier is written, nothing is tagged; switched on, the member is tagged.
     const plain = await programShop("notag", { tiers });
@@ -741,7 +943,10 @@ describe("loyalty points", () => {
 
     const redeemed = await redeem(shop, buyer.gid, "chain");
     expect(redeemed.status).toBe(200);
-    expect(steps((await balanceOf(shop, buyer.id, { available: 40, pending: 0 })).ledger)).toEqual(["earn order 100", "redeem reward -60"]);
+    expect(steps((await balanceOf(shop, buyer.id, { available: 40, pending: 0 })).ledger)).toEqual([
+      "earn order 100",
+      "redeem reward -60",
+    ]);
 
     // 30.00 of the 100.00 refunded: Shopify sends the refund and the order with its lower subtotal.
     const { refund, updated } = refundOf(placed, "70.00");

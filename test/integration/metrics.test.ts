@@ -21,7 +21,6 @@ const PERIOD = "from=2024-02-01&to=2024-02-29";
 /** The numeric id of the shop's customer `n`: Shopify's ids are global, so no two shops share one. */
 const customerOf = (shop: string, n: number) => String(BigInt(shopIdOf(shop)) * 1000n + BigInt(n));
 
-
 async function install(shop: string) {
   const configured = await fetch(`${double()}/_test/shops/${shop}`, {
     method: "PUT",
@@ -120,7 +119,13 @@ describe("retention metrics", () => {
     const cancelled = { ...orders.d2, cancelled_at: "2024-03-02T00:00:00Z", updated_at: "2024-03-02T00:00:00Z" };
     expect((await sendWebhook(app(), { topic: "orders/cancelled", shop, body: cancelled })).status).toBe(200);
     const second = await dashboard(shop);
-    expect(second.kpis.current).toMatchObject({ reactivatedCustomers: 0, customersAtEnd: 3, orders: 3, netRevenue: 10000, secondOrders: 1 });
+    expect(second.kpis.current).toMatchObject({
+      reactivatedCustomers: 0,
+      customersAtEnd: 3,
+      orders: 3,
+      netRevenue: 10000,
+      secondOrders: 1,
+    });
 
     // An order deleted in Shopify leaves the metrics too.
     // Raw text: the numeric id exceeds 2^53 and must reach the app exactly.
@@ -138,7 +143,9 @@ describe("retention metrics", () => {
     expect(cohorts.status).toBe(200);
     expect(cohorts.headers.get("content-type")).toContain("text/csv");
     const cohortLines = (await cohorts.text()).trim().split("\r\n");
-    expect(cohortLines[0]).toBe("cohort,cohort_customers,month,customers,percent,orders,net_revenue,cumulative_net_revenue_per_customer,in_progress");
+    expect(cohortLines[0]).toBe(
+      "cohort,cohort_customers,month,customers,percent,orders,net_revenue,cumulative_net_revenue_per_customer,in_progress",
+    );
     expect(cohortLines).toContain("2024-02,1,0,1,100.00,1,40.00,40.00,false");
 
     const customers = await get(shop, "/app/metrics/customers.csv");
@@ -188,7 +195,8 @@ describe("retention metrics", () => {
     await install(shop);
     await seed(shop);
     const env = { ...process.env, DATABASE_URL: inject("databaseUrl"), COMEBACK_QUIET: "1" };
-    const metrics = (...args: string[]) => run(process.execPath, ["node_modules/tsx/dist/cli.mjs", "scripts/metrics.ts", "--shop", shop, ...args], { env });
+    const metrics = (...args: string[]) =>
+      run(process.execPath, ["node_modules/tsx/dist/cli.mjs", "scripts/metrics.ts", "--shop", shop, ...args], { env });
     const period = ["--from", "2024-02-01", "--to", "2024-02-29"];
     const json = JSON.parse((await metrics(...period, "--format", "json")).stdout);
     expect(json.kpis.current).toMatchObject({ customersAtStart: 3, customersAtEnd: 4, orders: 4, netRevenue: 13000 });
@@ -201,7 +209,10 @@ describe("retention metrics", () => {
     expect(cohorts).toContain("2024-02,1,0,1,100.00,1,40.00,40.00");
 
     await expect(metrics("--format", "xml")).rejects.toMatchObject({ code: 2 });
-    await expect(metrics("--from", "2024-02-31")).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining("no such date") });
+    await expect(metrics("--from", "2024-02-31")).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining("no such date"),
+    });
   });
 
   it("starts another instance from the stored snapshot plus the changes since, and erases both on shop/redact", async () => {
@@ -216,22 +227,46 @@ describe("retention metrics", () => {
     expect((await db.metricsSnapshot.findUniqueOrThrow({ where: { shopDomain: shop } })).orders).toBeLessThanOrEqual(8);
 
     // A new order after the snapshot; a second instance (as after a restart) must see both.
-    expect((await sendWebhook(app(), { topic: "orders/create", shop, body: order(customerOf(shop, 106), "2024-02-25T00:00:00Z", "70.00") })).status).toBe(200);
-    const second = await startAppServer({ databaseUrl: inject("databaseUrl"), adminDoubleUrl: double(), env: { COMEBACK_WORKER: "off" } });
+    expect(
+      (
+        await sendWebhook(app(), {
+          topic: "orders/create",
+          shop,
+          body: order(customerOf(shop, 106), "2024-02-25T00:00:00Z", "70.00"),
+        })
+      ).status,
+    ).toBe(200);
+    const second = await startAppServer({
+      databaseUrl: inject("databaseUrl"),
+      adminDoubleUrl: double(),
+      env: { COMEBACK_WORKER: "off" },
+    });
     try {
       const after = await dashboard(shop, PERIOD, second.url);
       expect(after.kpis.current).toMatchObject({
         ...before.kpis.current,
-        customersAtEnd: 5, customersGained: 3, firstTimeCustomers: 2, orderingCustomers: 4, customersToDate: 6,
-        orders: 5, customerOrders: 4, netRevenue: 20000, netRevenueNew: 11000, averageOrderValue: 4000,
-        historicalClv: Math.round(45000 / 6), repeatPurchaseRate: (2 / 6) * 100,
-        purchaseFrequency: 1, returningCustomerRate: 50,
+        customersAtEnd: 5,
+        customersGained: 3,
+        firstTimeCustomers: 2,
+        orderingCustomers: 4,
+        customersToDate: 6,
+        orders: 5,
+        customerOrders: 4,
+        netRevenue: 20000,
+        netRevenueNew: 11000,
+        averageOrderValue: 4000,
+        historicalClv: Math.round(45000 / 6),
+        repeatPurchaseRate: (2 / 6) * 100,
+        purchaseFrequency: 1,
+        returningCustomerRate: 50,
       });
     } finally {
       await second.stop();
     }
 
-    expect((await sendWebhook(app(), { topic: "shop/redact", shop, body: fixtureTextFor("shop/redact", shop) })).status).toBe(200);
+    expect((await sendWebhook(app(), { topic: "shop/redact", shop, body: fixtureTextFor("shop/redact", shop) })).status).toBe(
+      200,
+    );
     expect(await db.metricsSnapshot.count({ where: { shopDomain: shop } })).toBe(0);
     expect(await db.purchaseModelFit.count({ where: { shopDomain: shop } })).toBe(0);
   });

@@ -26,7 +26,9 @@ describe("failures", () => {
     const db = testDb();
     // The app's worker retries the stored event without any new delivery.
     const event = await waitFor("the worker to apply the stored event", async () => {
-      const stored = await db.webhookEvent.findUniqueOrThrow({ where: { shopDomain_webhookId: { shopDomain: shop, webhookId: "retry-1" } } });
+      const stored = await db.webhookEvent.findUniqueOrThrow({
+        where: { shopDomain_webhookId: { shopDomain: shop, webhookId: "retry-1" } },
+      });
       return stored.status === "processed" && stored;
     });
     expect(event.attempts).toBeGreaterThanOrEqual(2);
@@ -75,8 +77,10 @@ describe("several app instances on one database", () => {
     // database, and then the delivery is answered 500 and comes again (or the worker applies it).
 
     const db = testDb();
-    await waitFor("every event to be processed", async () =>
-      (await db.webhookEvent.count({ where: { shopDomain: shop, status: "processed" } })) === versions.length);
+    await waitFor(
+      "every event to be processed",
+      async () => (await db.webhookEvent.count({ where: { shopDomain: shop, status: "processed" } })) === versions.length,
+    );
     expect(await db.webhookEvent.count({ where: { shopDomain: shop } })).toBe(versions.length);
     const order = await db.order.findUniqueOrThrow({ where: { shopDomain_gid: { shopDomain: shop, gid } } });
     expect(order.name).toBe("#v7");

@@ -13,7 +13,15 @@ const app = () => inject("appUrl");
 const double = () => inject("adminDoubleUrl");
 
 async function install(shop: string, config: Record<string, unknown> = {}) {
-  const jsonl = [...syntheticJsonl({ customers: 20, start: new Date("2025-01-01T00:00:00Z"), end: new Date("2025-06-30T00:00:00Z"), seed: 3 })].join("\n") + "\n";
+  const jsonl =
+    [
+      ...syntheticJsonl({
+        customers: 20,
+        start: new Date("2025-01-01T00:00:00Z"),
+        end: new Date("2025-06-30T00:00:00Z"),
+        seed: 3,
+      }),
+    ].join("\n") + "\n";
   const configured = await fetch(`${double()}/_test/shops/${shop}`, {
     method: "PUT",
     body: JSON.stringify({ name: "Sync Test", currencyCode: "EUR", ianaTimezone: "Europe/Berlin", jsonl, ...config }),
@@ -28,7 +36,11 @@ async function install(shop: string, config: Record<string, unknown> = {}) {
 function rerun(shop: string, token: string | null = sessionToken(shop)) {
   return fetch(`${app()}/app/sync.data`, {
     method: "POST",
-    headers: { ...BROWSER_HEADERS, "Content-Type": "application/x-www-form-urlencoded", ...(token && { Authorization: `Bearer ${token}` }) },
+    headers: {
+      ...BROWSER_HEADERS,
+      "Content-Type": "application/x-www-form-urlencoded",
+      ...(token && { Authorization: `Bearer ${token}` }),
+    },
     body: "",
     redirect: "manual",
   });

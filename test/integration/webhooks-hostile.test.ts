@@ -53,7 +53,11 @@ describe("a signed body replayed under another shop's header", () => {
       await expectRejected(replayed, attacker, /^shop_domain: names another shop/);
       // The right domain with another shop's id.
       const wrongId = { ...fixtureFor(topic, attacker), shop_id: shopIdOf(victim) };
-      await expectRejected(await sendWebhook(app(), { topic, shop: attacker, body: wrongId }), attacker, /^shop_id: names another shop/);
+      await expectRejected(
+        await sendWebhook(app(), { topic, shop: attacker, body: wrongId }),
+        attacker,
+        /^shop_id: names another shop/,
+      );
     }
     expect(await testDb().customerDataExport.count({ where: { shopDomain: { in: [victim, attacker] } } })).toBe(0);
     expect(await storedCounts(victim)).toEqual(before);
@@ -64,10 +68,18 @@ describe("a signed body replayed under another shop's header", () => {
   it("uninstalls only with the shop's own shop object", async () => {
     const victim = await installedShop("uninstall-victim");
     const attacker = await installedShop("uninstall-other");
-    const replayed = await sendWebhook(app(), { topic: "app/uninstalled", shop: attacker, body: fixtureTextFor("app/uninstalled", victim) });
+    const replayed = await sendWebhook(app(), {
+      topic: "app/uninstalled",
+      shop: attacker,
+      body: fixtureTextFor("app/uninstalled", victim),
+    });
     await expectRejected(replayed, attacker, /^myshopify_domain: names another shop/);
     const wrongId = { ...fixtureFor("app/uninstalled", attacker), id: shopIdOf(victim) };
-    await expectRejected(await sendWebhook(app(), { topic: "app/uninstalled", shop: attacker, body: wrongId }), attacker, /^id: names another shop/);
+    await expectRejected(
+      await sendWebhook(app(), { topic: "app/uninstalled", shop: attacker, body: wrongId }),
+      attacker,
+      /^id: names another shop/,
+    );
     for (const shop of [victim, attacker]) {
       expect((await testDb().shop.findUnique({ where: { domain: shop } }))!.installState).toBe("installed");
       expect(await testDb().session.count({ where: { shop } })).toBe(1);
@@ -82,13 +94,27 @@ describe("a signed body replayed under another shop's header", () => {
     }
     const before = await storedCounts(owner);
     const gids = fixtureGidsOf(owner);
-    for (const topic of ["orders/updated", "orders/cancelled", "orders/delete", "refunds/create", "customers/update", "customers/delete"]) {
+    for (const topic of [
+      "orders/updated",
+      "orders/cancelled",
+      "orders/delete",
+      "refunds/create",
+      "customers/update",
+      "customers/delete",
+    ]) {
       const replayed = await sendWebhook(app(), { topic, shop: other, body: fixtureTextFor(topic, owner) });
       await expectRejected(replayed, other, /belongs to another shop/);
     }
     // The owner's customer inside an order of the other shop's own.
-    const ownOrder = { ...orderPayload(null, daysAgo(1), "10.00"), customer: { ...fixtureFor("orders/create", owner).customer, admin_graphql_api_id: gids.customer } };
-    await expectRejected(await sendWebhook(app(), { topic: "orders/create", shop: other, body: ownOrder }), other, new RegExp(`^${gids.customer} belongs to another shop`));
+    const ownOrder = {
+      ...orderPayload(null, daysAgo(1), "10.00"),
+      customer: { ...fixtureFor("orders/create", owner).customer, admin_graphql_api_id: gids.customer },
+    };
+    await expectRejected(
+      await sendWebhook(app(), { topic: "orders/create", shop: other, body: ownOrder }),
+      other,
+      new RegExp(`^${gids.customer} belongs to another shop`),
+    );
     expect(await storedCounts(other)).toEqual({ orders: 0, customers: 0, refunds: 0 });
     expect(await storedCounts(owner)).toEqual(before);
     expect((await testDb().order.findFirst({ where: { shopDomain: owner, gid: gids.order } }))!.deletedAt).toBeNull();
@@ -113,7 +139,8 @@ describe("a signed body sent under another topic", () => {
       ["refunds/create", order, /^admin_graphql_api_id: /],
       ["app/scopes_update", order, /^current: /],
     ];
-    for (const [topic, body, reason] of cases) await expectRejected(await sendWebhook(app(), { topic, shop, body }), shop, reason);
+    for (const [topic, body, reason] of cases)
+      await expectRejected(await sendWebhook(app(), { topic, shop, body }), shop, reason);
     expect((await testDb().shop.findUnique({ where: { domain: shop } }))!.installState).toBe("installed");
     expect(await testDb().session.count({ where: { shop } })).toBe(1);
     expect(await storedCounts(shop)).toEqual({ orders: 1, customers: 1, refunds: 0 });
@@ -124,7 +151,14 @@ describe("a signed body sent under another topic", () => {
 describe("shops that never installed the app", () => {
   it("acknowledges their deliveries and stores nothing, not even the shop", async () => {
     const stranger = uniqueShop("never-installed");
-    for (const topic of ["orders/create", "customers/create", "refunds/create", "app/uninstalled", "customers/redact", "shop/redact"]) {
+    for (const topic of [
+      "orders/create",
+      "customers/create",
+      "refunds/create",
+      "app/uninstalled",
+      "customers/redact",
+      "shop/redact",
+    ]) {
       const response = await sendWebhook(app(), { topic, shop: stranger, body: fixtureTextFor(topic, stranger) });
       expect(response.status, topic).toBe(200);
       expect(response.json).toEqual({ status: "ignored" });
@@ -136,20 +170,33 @@ describe("shops that never installed the app", () => {
 
   it("answers a shop header that is not a myshopify.com domain with 400 and stores nothing", async () => {
     for (const shop of ["shop.example.com", "evil.myshopify.com.example.com", "../admin", "UPPER.myshopify.com", ""]) {
-      const response = await sendWebhook(app(), { topic: "orders/create", shop, body: fixtureTextFor("orders/create", "x.myshopify.com") });
+      const response = await sendWebhook(app(), {
+        topic: "orders/create",
+        shop,
+        body: fixtureTextFor("orders/create", "x.myshopify.com"),
+      });
       expect(response.status, shop).toBe(400);
       expect(response.json.error).toMatch(/myshopify\.com/);
     }
-    expect(await testDb().webhookEvent.count({ where: { shopDomain: { in: ["shop.example.com", "evil.myshopify.com.example.com"] } } })).toBe(0);
+    expect(
+      await testDb().webhookEvent.count({
+        where: { shopDomain: { in: ["shop.example.com", "evil.myshopify.com.example.com"] } },
+      }),
+    ).toBe(0);
   });
 });
 
 describe("values out of range", () => {
   it("rejects them at the door with 422, stores nothing, and the dashboard, lists and exports keep answering", async () => {
     const shop = await installedShop("bounds");
-    expect((await sendWebhook(app(), { topic: "orders/create", shop, body: orderPayload("4201", daysAgo(3), "25.00") })).status).toBe(200);
+    expect(
+      (await sendWebhook(app(), { topic: "orders/create", shop, body: orderPayload("4201", daysAgo(3), "25.00") })).status,
+    ).toBe(200);
     const before = await storedCounts(shop);
-    const money = (amount: string | number) => ({ shop_money: { amount, currency_code: "USD" }, presentment_money: { amount, currency_code: "USD" } });
+    const money = (amount: string | number) => ({
+      shop_money: { amount, currency_code: "USD" },
+      presentment_money: { amount, currency_code: "USD" },
+    });
     const customer = fixtureFor("customers/create", shop);
     const refund = fixtureFor("refunds/create", shop);
     const cases: [topic: string, body: unknown, reason: RegExp][] = [
@@ -158,28 +205,79 @@ describe("values out of range", () => {
       // list and the exports answer 500 for good.
       ["orders/create", orderPayload("4202", daysAgo(2), "90071992547409.93"), /^subtotal_price_set: amount out of range/],
       ["orders/create", orderPayload("4211", daysAgo(2), "100000000000000.00"), /^subtotal_price_set: amount out of range/],
-      ["orders/create", orderPayload("4203", daysAgo(2), "10.00", { total_price_set: money("1000000000.01") }), /^total_price_set: amount out of range/],
-      ["orders/create", orderPayload("4204", daysAgo(2), "10.00", { total_tax_set: money(-12345678901234.5) }), /^total_tax_set: amount out of range/],
-      ["orders/create", orderPayload("4205", daysAgo(2), "99999999999999999999999999.99"), /^subtotal_price_set: amount out of range/],
-      ["orders/create", orderPayload("4206", daysAgo(2), "10.00", { processed_at: "1989-12-31T23:59:59Z" }), /^processed_at: out of range/],
-      ["orders/create", orderPayload("4207", daysAgo(2), "10.00", { updated_at: "2999-01-01T00:00:00Z" }), /^updated_at: out of range/],
-      ["orders/create", orderPayload("4208", daysAgo(2), "10.00", { cancelled_at: "+275760-09-13T00:00:00Z" }), /^cancelled_at: out of range/],
-      ["orders/create", orderPayload("4209", daysAgo(2), "10.00", { created_at: "0001-01-01T00:00:00Z" }), /^created_at: out of range/],
+      [
+        "orders/create",
+        orderPayload("4203", daysAgo(2), "10.00", { total_price_set: money("1000000000.01") }),
+        /^total_price_set: amount out of range/,
+      ],
+      [
+        "orders/create",
+        orderPayload("4204", daysAgo(2), "10.00", { total_tax_set: money(-12345678901234.5) }),
+        /^total_tax_set: amount out of range/,
+      ],
+      [
+        "orders/create",
+        orderPayload("4205", daysAgo(2), "99999999999999999999999999.99"),
+        /^subtotal_price_set: amount out of range/,
+      ],
+      [
+        "orders/create",
+        orderPayload("4206", daysAgo(2), "10.00", { processed_at: "1989-12-31T23:59:59Z" }),
+        /^processed_at: out of range/,
+      ],
+      [
+        "orders/create",
+        orderPayload("4207", daysAgo(2), "10.00", { updated_at: "2999-01-01T00:00:00Z" }),
+        /^updated_at: out of range/,
+      ],
+      [
+        "orders/create",
+        orderPayload("4208", daysAgo(2), "10.00", { cancelled_at: "+275760-09-13T00:00:00Z" }),
+        /^cancelled_at: out of range/,
+      ],
+      [
+        "orders/create",
+        orderPayload("4209", daysAgo(2), "10.00", { created_at: "0001-01-01T00:00:00Z" }),
+        /^created_at: out of range/,
+      ],
       ["refunds/create", { ...refund, created_at: "1970-01-01T00:00:00Z" }, /^created_at: out of range/],
-      ["refunds/create", { ...refund, processed_at: new Date(Date.now() + 3 * DAY_MS).toISOString() }, /^processed_at: out of range/],
+      [
+        "refunds/create",
+        { ...refund, processed_at: new Date(Date.now() + 3 * DAY_MS).toISOString() },
+        /^processed_at: out of range/,
+      ],
       ["customers/create", { ...customer, updated_at: "1900-01-01T00:00:00Z" }, /^updated_at: out of range/],
       ["customers/create", { ...customer, first_name: "Nul\u0000Byte" }, /^first_name: text with a NUL/],
-      ["orders/create", orderPayload("4210", daysAgo(2), "10.00", { note_attributes: [{ name: "gift", value: "x\u0000" }] }), /^note_attributes\.0\.value: text with a NUL/],
+      [
+        "orders/create",
+        orderPayload("4210", daysAgo(2), "10.00", { note_attributes: [{ name: "gift", value: "x\u0000" }] }),
+        /^note_attributes\.0\.value: text with a NUL/,
+      ],
     ];
-    for (const [topic, body, reason] of cases) await expectRejected(await sendWebhook(app(), { topic, shop, body: body as Record<string, unknown> }), shop, reason);
+    for (const [topic, body, reason] of cases)
+      await expectRejected(await sendWebhook(app(), { topic, shop, body: body as Record<string, unknown> }), shop, reason);
     // A lone surrogate can only travel as a JSON escape (UTF-8 has no encoding for it).
     const surrogate = JSON.stringify({ ...customer, last_name: "PLACEHOLDER" }).replace("PLACEHOLDER", "\\ud800x");
-    await expectRejected(await sendWebhook(app(), { topic: "customers/update", shop, body: surrogate }), shop, /^last_name: text with a NUL character or an unpaired surrogate/);
+    await expectRejected(
+      await sendWebhook(app(), { topic: "customers/update", shop, body: surrogate }),
+      shop,
+      /^last_name: text with a NUL character or an unpaired surrogate/,
+    );
     const inKey = JSON.stringify({ ...customer, PLACEHOLDER: 1 }).replace("PLACEHOLDER", "\\udc00");
-    await expectRejected(await sendWebhook(app(), { topic: "customers/update", shop, body: inKey }), shop, /^\(key\): text with a NUL/);
+    await expectRejected(
+      await sendWebhook(app(), { topic: "customers/update", shop, body: inKey }),
+      shop,
+      /^\(key\): text with a NUL/,
+    );
 
     expect(await storedCounts(shop)).toEqual(before);
-    for (const path of ["/app/metrics.json", "/app/customers", "/app/customers.csv", "/app/metrics/customers.csv", "/app/metrics/cohorts.csv"]) {
+    for (const path of [
+      "/app/metrics.json",
+      "/app/customers",
+      "/app/customers.csv",
+      "/app/metrics/customers.csv",
+      "/app/metrics/cohorts.csv",
+    ]) {
       const response = await adminCall(app(), shop, path);
       expect(response.status, `${path}: ${(await response.text()).slice(0, 300)}`).toBe(200);
     }

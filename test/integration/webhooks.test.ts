@@ -11,7 +11,10 @@ function orderAt(shop: string, updatedAt: string, changes: Record<string, unknow
 }
 
 async function storedOrder(shop: string, gid = fixtureGidsOf(shop).order) {
-  return testDb().order.findUnique({ where: { shopDomain_gid: { shopDomain: shop, gid } }, include: { refunds: true, customer: true } });
+  return testDb().order.findUnique({
+    where: { shopDomain_gid: { shopDomain: shop, gid } },
+    include: { refunds: true, customer: true },
+  });
 }
 
 describe("orders", () => {
@@ -42,7 +45,11 @@ describe("orders", () => {
     const delivery = { topic: "orders/create", shop, body: fixtureTextFor("orders/create", shop), webhookId: "dup-1" };
     expect((await sendWebhook(app(), delivery)).json).toEqual({ status: "processed" });
     // Between the two deliveries the order changes; the retry of the old delivery must not undo it.
-    await sendWebhook(app(), { topic: "orders/updated", shop, body: orderAt(shop, new Date().toISOString(), { name: "#newer" }) });
+    await sendWebhook(app(), {
+      topic: "orders/updated",
+      shop,
+      body: orderAt(shop, new Date().toISOString(), { name: "#newer" }),
+    });
     const again = await sendWebhook(app(), delivery);
     expect(again.status).toBe(200);
     expect(again.json).toEqual({ duplicate: true });
@@ -62,9 +69,15 @@ describe("orders", () => {
     const reversed = await installedShop("reversed");
     for (const i of [2, 0, 1]) await sendWebhook(app(), { topic: topics[i], shop: reversed, body: versions(reversed)[i] });
     const concurrent = await installedShop("concurrent");
-    await Promise.all([1, 2, 0, 2, 1].map((i) => sendWebhook(app(), { topic: topics[i], shop: concurrent, body: versions(concurrent)[i] })));
+    await Promise.all(
+      [1, 2, 0, 2, 1].map((i) => sendWebhook(app(), { topic: topics[i], shop: concurrent, body: versions(concurrent)[i] })),
+    );
 
-    const pick = (o: Awaited<ReturnType<typeof storedOrder>>) => ({ name: o!.name, cancelledAt: o!.cancelledAt?.toISOString(), updated: o!.shopifyUpdatedAt?.toISOString() });
+    const pick = (o: Awaited<ReturnType<typeof storedOrder>>) => ({
+      name: o!.name,
+      cancelledAt: o!.cancelledAt?.toISOString(),
+      updated: o!.shopifyUpdatedAt?.toISOString(),
+    });
     const expected = { name: "#v3", cancelledAt: "2024-01-01T12:00:00.000Z", updated: "2024-01-01T12:00:00.000Z" };
     expect(pick(await storedOrder(inOrder))).toEqual(expected);
     expect(pick(await storedOrder(reversed))).toEqual(expected);
@@ -87,13 +100,17 @@ describe("orders", () => {
     expect(order!.refunds).toHaveLength(1);
     expect(order!.refunds[0]).toMatchObject({ gid: fixtureGidsOf(shop).refund, amount: 7500n, lineSubtotalAmount: 8279n });
     expect(order!.refundedAmount).toBe(7500n);
-    expect(order!.currentSubtotalAmount).toBe(BigInt(Math.round(Number(fixtureFor("orders/updated", shop).current_subtotal_price_set.shop_money.amount) * 100)));
+    expect(order!.currentSubtotalAmount).toBe(
+      BigInt(Math.round(Number(fixtureFor("orders/updated", shop).current_subtotal_price_set.shop_money.amount) * 100)),
+    );
   });
 
   it("keeps a deleted order deleted when an older update arrives late", async () => {
     const shop = await installedShop("delete");
     await sendWebhook(app(), { topic: "orders/create", shop, body: fixtureTextFor("orders/create", shop) });
-    expect((await sendWebhook(app(), { topic: "orders/delete", shop, body: fixtureTextFor("orders/delete", shop) })).status).toBe(200);
+    expect((await sendWebhook(app(), { topic: "orders/delete", shop, body: fixtureTextFor("orders/delete", shop) })).status).toBe(
+      200,
+    );
     await sendWebhook(app(), { topic: "orders/updated", shop, body: fixtureTextFor("orders/updated", shop) });
     expect((await storedOrder(shop))!.deletedAt).not.toBeNull();
   });
@@ -122,9 +139,13 @@ describe("hostile input", () => {
   it("refuses a bad or missing HMAC with 401 and stores nothing", async () => {
     const shop = uniqueShop("hmac");
     const body = fixtureTextFor("orders/create", shop);
-    expect((await sendWebhook(app(), { topic: "orders/create", shop, body, hmac: sign(body, "not-the-secret") })).status).toBe(401);
+    expect((await sendWebhook(app(), { topic: "orders/create", shop, body, hmac: sign(body, "not-the-secret") })).status).toBe(
+      401,
+    );
     expect((await sendWebhook(app(), { topic: "orders/create", shop, body, hmac: null })).status).toBe(401);
-    expect((await sendWebhook(app(), { topic: "orders/create", shop, body: body.replace("#9999", "#9998"), hmac: sign(body) })).status).toBe(401);
+    expect(
+      (await sendWebhook(app(), { topic: "orders/create", shop, body: body.replace("#9999", "#9998"), hmac: sign(body) })).status,
+    ).toBe(401);
     expect(await testDb().webhookEvent.count({ where: { shopDomain: shop } })).toBe(0);
     expect(await testDb().order.count({ where: { shopDomain: shop } })).toBe(0);
     expect(await testDb().shop.count({ where: { domain: shop } })).toBe(0);
@@ -170,7 +191,9 @@ describe("app lifecycle and compliance", () => {
   it("stops all work for an uninstalled shop: sessions removed, later webhooks acknowledged and ignored", async () => {
     const shop = await installedShop("uninstall");
     expect(await testDb().session.count({ where: { shop } })).toBe(1);
-    expect((await sendWebhook(app(), { topic: "app/uninstalled", shop, body: fixtureTextFor("app/uninstalled", shop) })).status).toBe(200);
+    expect(
+      (await sendWebhook(app(), { topic: "app/uninstalled", shop, body: fixtureTextFor("app/uninstalled", shop) })).status,
+    ).toBe(200);
     expect(await testDb().session.count({ where: { shop } })).toBe(0);
     expect((await testDb().shop.findUnique({ where: { domain: shop } }))!.installState).toBe("uninstalled");
     const late = await sendWebhook(app(), { topic: "orders/create", shop, body: fixtureTextFor("orders/create", shop) });
@@ -191,7 +214,10 @@ describe("app lifecycle and compliance", () => {
     await sendWebhook(app(), { topic: "customers/update", shop, body: fixtureTextFor("customers/update", shop) });
     await sendWebhook(app(), { topic: "orders/updated", shop, body: fixtureTextFor("orders/updated", shop) });
     const request = fixtureFor("customers/data_request", shop);
-    expect((await sendWebhook(app(), { topic: "customers/data_request", shop, body: fixtureTextFor("customers/data_request", shop) })).status).toBe(200);
+    expect(
+      (await sendWebhook(app(), { topic: "customers/data_request", shop, body: fixtureTextFor("customers/data_request", shop) }))
+        .status,
+    ).toBe(200);
     const stored = await testDb().customerDataExport.findFirst({ where: { shopDomain: shop } });
     const document = JSON.parse(stored!.document);
     expect(document).toMatchObject({
@@ -210,7 +236,9 @@ describe("app lifecycle and compliance", () => {
     await sendWebhook(app(), { topic: "customers/update", shop, body: fixtureTextFor("customers/update", shop) });
     await sendWebhook(app(), { topic: "orders/create", shop, body: fixtureTextFor("orders/create", shop) });
     await sendWebhook(app(), { topic: "customers/data_request", shop, body: fixtureTextFor("customers/data_request", shop) });
-    expect((await sendWebhook(app(), { topic: "customers/redact", shop, body: fixtureTextFor("customers/redact", shop) })).status).toBe(200);
+    expect(
+      (await sendWebhook(app(), { topic: "customers/redact", shop, body: fixtureTextFor("customers/redact", shop) })).status,
+    ).toBe(200);
     const customers = await testDb().customer.findMany({ where: { shopDomain: shop } });
     expect(customers).toHaveLength(1);
     expect(customers[0]).toMatchObject({ email: null, firstName: null, lastName: null, marketingConsent: null });
@@ -228,7 +256,9 @@ describe("app lifecycle and compliance", () => {
     await sendWebhook(app(), { topic: "customers/update", shop, body: fixtureTextFor("customers/update", shop) });
     await sendWebhook(app(), { topic: "orders/updated", shop, body: fixtureTextFor("orders/updated", shop) });
     await sendWebhook(app(), { topic: "app/uninstalled", shop, body: fixtureTextFor("app/uninstalled", shop) });
-    expect((await sendWebhook(app(), { topic: "shop/redact", shop, body: fixtureTextFor("shop/redact", shop) })).status).toBe(200);
+    expect((await sendWebhook(app(), { topic: "shop/redact", shop, body: fixtureTextFor("shop/redact", shop) })).status).toBe(
+      200,
+    );
     const db = testDb();
     expect(await db.order.count({ where: { shopDomain: shop } })).toBe(0);
     expect(await db.refund.count({ where: { shopDomain: shop } })).toBe(0);

@@ -100,13 +100,20 @@ export async function startAdminDouble(options: { apiKey: string; apiSecret: str
   /** Per shop: the app installation's GID, made on first request. */
   const installations = new Map<string, string>();
   /** Per shop: metafields as last set, "<ownerId> <namespace> <key>" -> { type, value }. */
-  const metafieldValues = new Map<string, Map<string, { ownerId: string; namespace: string; key: string; type: string; value: string }>>();
+  const metafieldValues = new Map<
+    string,
+    Map<string, { ownerId: string; namespace: string; key: string; type: string; value: string }>
+  >();
   /** Per shop: discount codes created, code -> discount node GID. */
   const discountCodes = new Map<string, Map<string, string>>();
   /** Tells the server to drop the connection instead of answering. */
   const DROP_CONNECTION = Symbol("drop connection");
   const cost = (currentlyAvailable: number) => ({
-    cost: { requestedQueryCost: 10, actualQueryCost: 10, throttleStatus: { maximumAvailable: 2000, currentlyAvailable, restoreRate: 100 } },
+    cost: {
+      requestedQueryCost: 10,
+      actualQueryCost: 10,
+      throttleStatus: { maximumAvailable: 2000, currentlyAvailable, restoreRate: 100 },
+    },
   });
 
   function graphql(shop: string, body: { query?: string; variables?: Record<string, any> }) {
@@ -124,7 +131,12 @@ export async function startAdminDouble(options: { apiKey: string; apiSecret: str
       const code = String(input?.code);
       const refusal = config.discountUserError ?? (codes.has(code) ? "Code must be unique. Please try a different code." : null);
       if (refusal) {
-        return { data: { [discountMutation]: { codeDiscountNode: null, userErrors: [{ field: ["code"], code: "INVALID", message: refusal }] } }, extensions: cost(1990) };
+        return {
+          data: {
+            [discountMutation]: { codeDiscountNode: null, userErrors: [{ field: ["code"], code: "INVALID", message: refusal }] },
+          },
+          extensions: cost(1990),
+        };
       }
       const id = `gid://shopify/DiscountCodeNode/${nextDiscount++}`;
       codes.set(code, id);
@@ -134,7 +146,12 @@ export async function startAdminDouble(options: { apiKey: string; apiSecret: str
     if (query.includes("metafieldsDelete")) {
       const metafields = (body.variables?.metafields ?? []) as Record<string, string>[];
       return {
-        data: { metafieldsDelete: { deletedMetafields: metafields.map(({ ownerId, namespace, key }) => ({ ownerId, namespace, key })), userErrors: [] } },
+        data: {
+          metafieldsDelete: {
+            deletedMetafields: metafields.map(({ ownerId, namespace, key }) => ({ ownerId, namespace, key })),
+            userErrors: [],
+          },
+        },
         extensions: cost(1990),
       };
     }
@@ -143,32 +160,61 @@ export async function startAdminDouble(options: { apiKey: string; apiSecret: str
       return { data: { [tagMutation]: { node: { id: String(body.variables?.id) }, userErrors: [] } }, extensions: cost(1990) };
     }
     if (query.includes("currentAppInstallation")) {
-      const id = installations.get(shop) ?? installations.set(shop, `gid://shopify/AppInstallation/${nextInstallation++}`).get(shop)!;
+      const id =
+        installations.get(shop) ?? installations.set(shop, `gid://shopify/AppInstallation/${nextInstallation++}`).get(shop)!;
       return { data: { currentAppInstallation: { id } }, extensions: cost(1990) };
     }
     if (query.includes("metafieldsSet")) {
       if (config.throttled) {
-        return { errors: [{ message: "Throttled", extensions: { code: "THROTTLED", documentation: "https://shopify.dev/api/usage/rate-limits" } }], extensions: cost(0) };
+        return {
+          errors: [
+            {
+              message: "Throttled",
+              extensions: { code: "THROTTLED", documentation: "https://shopify.dev/api/usage/rate-limits" },
+            },
+          ],
+          extensions: cost(0),
+        };
       }
-      const metafields = (body.variables?.metafields ?? []) as { ownerId: string; namespace: string; key: string; type: string; value: string }[];
+      const metafields = (body.variables?.metafields ?? []) as {
+        ownerId: string;
+        namespace: string;
+        key: string;
+        type: string;
+        value: string;
+      }[];
       // As Shopify: a json metafield must hold valid JSON, and the call sets all or nothing.
       const invalid = metafields.findIndex((metafield) => metafield.type === "json" && !isJson(metafield.value));
       if (invalid >= 0) {
         return {
-          data: { metafieldsSet: { metafields: null, userErrors: [{ field: ["metafields", String(invalid), "value"], message: "Value is invalid JSON", code: "INVALID_VALUE" }] } },
+          data: {
+            metafieldsSet: {
+              metafields: null,
+              userErrors: [
+                { field: ["metafields", String(invalid), "value"], message: "Value is invalid JSON", code: "INVALID_VALUE" },
+              ],
+            },
+          },
           extensions: cost(1990),
         };
       }
       const stored = metafieldValues.get(shop) ?? metafieldValues.set(shop, new Map()).get(shop)!;
       for (const metafield of metafields) stored.set(`${metafield.ownerId} ${metafield.namespace} ${metafield.key}`, metafield);
       return {
-        data: { metafieldsSet: { metafields: metafields.map(({ ownerId, namespace, key }) => ({ ownerId, namespace, key })), userErrors: [] } },
+        data: {
+          metafieldsSet: {
+            metafields: metafields.map(({ ownerId, namespace, key }) => ({ ownerId, namespace, key })),
+            userErrors: [],
+          },
+        },
         extensions: cost(1990),
       };
     }
     if (query.includes("bulkOperationRunQuery")) {
       if (config.bulkUserError) {
-        return { data: { bulkOperationRunQuery: { bulkOperation: null, userErrors: [{ field: null, message: config.bulkUserError }] } } };
+        return {
+          data: { bulkOperationRunQuery: { bulkOperation: null, userErrors: [{ field: null, message: config.bulkUserError }] } },
+        };
       }
       const id = `gid://shopify/BulkOperation/${nextOperation++}`;
       operations.set(id, { id, shop, query: String(body.variables?.query ?? "") });
@@ -193,7 +239,16 @@ export async function startAdminDouble(options: { apiKey: string; apiSecret: str
       };
     }
     if (query.includes("shop")) {
-      return { data: { shop: { id: `gid://shopify/Shop/${shopIdOf(shop)}`, name: config.name, currencyCode: config.currencyCode, ianaTimezone: config.ianaTimezone } } };
+      return {
+        data: {
+          shop: {
+            id: `gid://shopify/Shop/${shopIdOf(shop)}`,
+            name: config.name,
+            currencyCode: config.currencyCode,
+            ianaTimezone: config.ianaTimezone,
+          },
+        },
+      };
     }
     return { errors: [{ message: "the Admin API double does not know this query" }] };
   }
@@ -215,11 +270,19 @@ export async function startAdminDouble(options: { apiKey: string; apiSecret: str
         }
         if (request.method === "GET" && segments[1] === "requests") {
           const shop = url.searchParams.get("shop");
-          return send(response, 200, requests.filter((r) => !shop || r.shop === shop));
+          return send(
+            response,
+            200,
+            requests.filter((r) => !shop || r.shop === shop),
+          );
         }
         if (request.method === "GET" && segments[1] === "discounts") {
           const codes = discountCodes.get(url.searchParams.get("shop") ?? "") ?? new Map();
-          return send(response, 200, [...codes].map(([code, id]) => ({ code, id })));
+          return send(
+            response,
+            200,
+            [...codes].map(([code, id]) => ({ code, id })),
+          );
         }
         // The metafields as Shopify would now hold them (the last value set for each).
         if (request.method === "GET" && segments[1] === "metafields") {
@@ -264,12 +327,22 @@ export async function startAdminDouble(options: { apiKey: string; apiSecret: str
           ...(online && {
             expires_in: 86399,
             associated_user_scope: options.scopes,
-            associated_user: { id: Number(claims.sub), first_name: "Test", last_name: "Merchant", email: "merchant@example.com", account_owner: true, locale: "en", collaborator: false, email_verified: true },
+            associated_user: {
+              id: Number(claims.sub),
+              first_name: "Test",
+              last_name: "Merchant",
+              email: "merchant@example.com",
+              account_owner: true,
+              locale: "en",
+              collaborator: false,
+              email_verified: true,
+            },
           }),
         });
       }
       if (/^\/admin\/api\/[^/]+\/graphql\.json$/.test(path)) {
-        if (!accessToken || tokens.get(accessToken) !== shop) return send(response, 401, { errors: "[API] Invalid API key or access token" });
+        if (!accessToken || tokens.get(accessToken) !== shop)
+          return send(response, 401, { errors: "[API] Invalid API key or access token" });
         const answer = graphql(shop, body);
         if (answer === DROP_CONNECTION) return void response.socket?.destroy();
         return send(response, 200, answer);

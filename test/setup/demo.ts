@@ -30,7 +30,10 @@ export default async function setup(project: TestProject) {
     "the demo to serve /app",
     async () => {
       if (demo.exitCode !== null) throw new Error(`demo exited: ${output}`);
-      return fetch(`${url}/app`).then((r) => r.ok, () => false);
+      return fetch(`${url}/app`).then(
+        (r) => r.ok,
+        () => false,
+      );
     },
     180_000,
   );

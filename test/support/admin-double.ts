@@ -12,12 +12,18 @@ export interface DoubleSwitches {
 
 /** The GraphQL bodies the app sent for `shop` whose document contains `operation`, oldest first. */
 export async function sentGraphql(shop: string, operation: string): Promise<{ query: string; variables: any }[]> {
-  const requests = (await (await fetch(`${inject("adminDoubleUrl")}/_test/requests?shop=${shop}`)).json()) as { path: string; body: any }[];
+  const requests = (await (await fetch(`${inject("adminDoubleUrl")}/_test/requests?shop=${shop}`)).json()) as {
+    path: string;
+    body: any;
+  }[];
   return requests.filter((r) => r.path.endsWith("/graphql.json") && String(r.body.query).includes(operation)).map((r) => r.body);
 }
 
 export async function switchDouble(shop: string, switches: DoubleSwitches) {
-  const response = await fetch(`${inject("adminDoubleUrl")}/_test/shops/${shop}`, { method: "PATCH", body: JSON.stringify(switches) });
+  const response = await fetch(`${inject("adminDoubleUrl")}/_test/shops/${shop}`, {
+    method: "PATCH",
+    body: JSON.stringify(switches),
+  });
   expect(response.ok).toBe(true);
 }
 
@@ -25,6 +31,12 @@ export async function switchDouble(shop: string, switches: DoubleSwitches) {
 export async function expectRewardCodeSent(shop: string, reward: Reward, code: string, customerGid: string, currency: string) {
   const sent = (await sentGraphql(shop, "discountCodeBasicCreate")).find((body) => JSON.stringify(body.variables).includes(code));
   expect(sent, `a discount code ${code} sent to Shopify`).toBeDefined();
-  const expected = rewardCodeMutation({ reward, code, customerGid, currency, now: new Date(sent!.variables.basicCodeDiscount.startsAt) });
+  const expected = rewardCodeMutation({
+    reward,
+    code,
+    customerGid,
+    currency,
+    now: new Date(sent!.variables.basicCodeDiscount.startsAt),
+  });
   expect(sent).toEqual({ query: expected.query, variables: expected.variables });
 }

@@ -34,7 +34,13 @@ export interface ProxyRequestOptions {
 }
 
 /** The signed query Shopify adds to a proxied request. */
-export function proxyQuery({ shop, customerId = null, timestamp = Math.floor(Date.now() / 1000), query = {}, secret }: ProxyRequestOptions) {
+export function proxyQuery({
+  shop,
+  customerId = null,
+  timestamp = Math.floor(Date.now() / 1000),
+  query = {},
+  secret,
+}: ProxyRequestOptions) {
   const params: Record<string, string> = {
     ...query,
     shop,
@@ -51,7 +57,11 @@ export function proxyUrl(appUrl: string, path: string, options: ProxyRequestOpti
 }
 
 /** A proxied request to the running app: GET without a body, POST with a JSON one. */
-export function proxyFetch(appUrl: string, path: string, options: ProxyRequestOptions & { body?: unknown; method?: string; headers?: Record<string, string> }) {
+export function proxyFetch(
+  appUrl: string,
+  path: string,
+  options: ProxyRequestOptions & { body?: unknown; method?: string; headers?: Record<string, string> },
+) {
   const method = options.method ?? (options.body === undefined ? "GET" : "POST");
   return fetch(proxyUrl(appUrl, path, options), {
     method,
@@ -61,13 +71,21 @@ export function proxyFetch(appUrl: string, path: string, options: ProxyRequestOp
 }
 
 /** Installs the app on `shop` (a USD shop in UTC on the Admin API double) as the embedded admin does. */
-export async function installShop(appUrl: string, adminDoubleUrl: string, shop: string, details: { currencyCode?: string; ianaTimezone?: string } = {}) {
+export async function installShop(
+  appUrl: string,
+  adminDoubleUrl: string,
+  shop: string,
+  details: { currencyCode?: string; ianaTimezone?: string } = {},
+) {
   const configured = await fetch(`${adminDoubleUrl}/_test/shops/${shop}`, {
     method: "PUT",
     body: JSON.stringify({ name: "Storefront Test", currencyCode: "USD", ianaTimezone: "UTC", jsonl: "", ...details }),
   });
   if (!configured.ok) throw new Error(`the Admin API double refused shop ${shop}`);
-  const response = await fetch(embeddedAppUrl(appUrl, shop, sessionToken(shop)), { redirect: "manual", headers: BROWSER_HEADERS });
+  const response = await fetch(embeddedAppUrl(appUrl, shop, sessionToken(shop)), {
+    redirect: "manual",
+    headers: BROWSER_HEADERS,
+  });
   if (response.status !== 200) throw new Error(`installing ${shop} answered ${response.status}`);
 }
 

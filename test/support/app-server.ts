@@ -51,13 +51,17 @@ export async function startAppServer(options: {
       COMEBACK_WORKER_INTERVAL_MS: "200",
       COMEBACK_LEASE_MS: "2000",
       COMEBACK_RETRY_BASE_MS: "100",
-      COMEBACK_QUIET: "1", ...(process.env.TEST_SERVER_LOG ? { COMEBACK_QUIET: "" } : {}),
+      COMEBACK_QUIET: "1",
+      ...(process.env.TEST_SERVER_LOG ? { COMEBACK_QUIET: "" } : {}),
       ...options.env,
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
   child.stdout!.on("data", (chunk) => (output += chunk));
-  child.stderr!.on("data", (chunk) => { output += chunk; if (process.env.TEST_SERVER_LOG) process.stderr.write(chunk); });
+  child.stderr!.on("data", (chunk) => {
+    output += chunk;
+    if (process.env.TEST_SERVER_LOG) process.stderr.write(chunk);
+  });
   const server: AppServer = {
     url,
     process: child,

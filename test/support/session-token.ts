@@ -20,7 +20,9 @@ export function sessionToken(shop: string, options: { secret?: string; expiresIn
       sid: randomUUID(),
     }),
   );
-  const signature = createHmac("sha256", options.secret ?? TEST_API_SECRET).update(`${header}.${payload}`).digest();
+  const signature = createHmac("sha256", options.secret ?? TEST_API_SECRET)
+    .update(`${header}.${payload}`)
+    .digest();
   return `${header}.${payload}.${base64Url(signature)}`;
 }
 

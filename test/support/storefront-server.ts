@@ -66,15 +66,21 @@ async function readBody(request: IncomingMessage): Promise<string> {
 }
 
 const cookie = (request: IncomingMessage, name: string) =>
-  (request.headers.cookie ?? "").split(/;\s*/).find((pair) => pair.startsWith(`${name}=`))?.slice(name.length + 1) || null;
+  (request.headers.cookie ?? "")
+    .split(/;\s*/)
+    .find((pair) => pair.startsWith(`${name}=`))
+    ?.slice(name.length + 1) || null;
 
-const escapeHtml = (text: string) => text.replace(/[&<>"]/g, (char) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[char]!);
+const escapeHtml = (text: string) =>
+  text.replace(/[&<>"]/g, (char) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[char]!);
 
 /** A plain theme's product page: header, product form, the two app blocks, the app embed before </body>. */
 function productPage(page: PageContext, product: StorefrontProduct): string {
   const price = (hundredths: number) =>
     new Intl.NumberFormat(page.locale, { style: "currency", currency: page.currency }).format(hundredths / 100);
-  const options = product.variants.map((variant) => `<option value="${variant.id}">${escapeHtml(variant.title)} – ${price(variant.price)}</option>`);
+  const options = product.variants.map(
+    (variant) => `<option value="${variant.id}">${escapeHtml(variant.title)} – ${price(variant.price)}</option>`,
+  );
   return `<!doctype html>
 <html lang="${page.locale}">
 <head>
@@ -119,7 +125,6 @@ export async function startStorefront(options: {
   const { appUrl, adminDoubleUrl, shop } = options;
   const proxied: ProxiedRequest[] = [];
 
-
   async function page(request: IncomingMessage, locale: string) {
     const customerId = cookie(request, CUSTOMER_COOKIE);
     const owners = await metafieldsByOwner(adminDoubleUrl, shop);
@@ -137,8 +142,17 @@ export async function startStorefront(options: {
   /** Shopify's App Proxy: the same path under the app's proxy URL, the shopper's query plus Shopify's, signed. */
   async function proxy(request: IncomingMessage, url: URL) {
     const timestamp = Math.floor(Date.now() / 1000) - (storefront.forgery === "stale" ? 300 : 0);
-    const query = proxyQuery({ shop, customerId: cookie(request, CUSTOMER_COOKIE), timestamp, query: Object.fromEntries(url.searchParams) });
-    if (storefront.forgery === "signature") query.set("signature", query.get("signature")!.replace(/^./, (first) => (first === "0" ? "1" : "0")));
+    const query = proxyQuery({
+      shop,
+      customerId: cookie(request, CUSTOMER_COOKIE),
+      timestamp,
+      query: Object.fromEntries(url.searchParams),
+    });
+    if (storefront.forgery === "signature")
+      query.set(
+        "signature",
+        query.get("signature")!.replace(/^./, (first) => (first === "0" ? "1" : "0")),
+      );
     const path = url.pathname.slice(PROXY_PATH_PREFIX.length);
     const body = request.method === "GET" || request.method === "HEAD" ? undefined : await readBody(request);
     const forwarded = await fetch(`${appUrl}/proxy${path}?${query}`, {
@@ -148,7 +162,9 @@ export async function startStorefront(options: {
         Accept: "application/json",
         // Shopify forwards the storefront's host and appends the address the shopper connected
         // from to any X-Forwarded-For the shopper's client sent (docs/app-proxy.md, "Rate limits").
-        "X-Forwarded-For": [request.headers["x-forwarded-for"], request.socket.remoteAddress ?? "127.0.0.1"].filter(Boolean).join(", "),
+        "X-Forwarded-For": [request.headers["x-forwarded-for"], request.socket.remoteAddress ?? "127.0.0.1"]
+          .filter(Boolean)
+          .join(", "),
         "X-Forwarded-Host": shop,
       },
       body,

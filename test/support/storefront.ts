@@ -65,13 +65,17 @@ function translate(locale: string, key: string, values: Record<string, unknown>)
       const forms = entry as Record<string, string>;
       entry = forms[new Intl.PluralRules(locale).select(Number(values.count))] ?? forms.other;
     }
-    if (typeof entry === "string") return escapeHtml(entry.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, name) => String(values[name] ?? "")));
+    if (typeof entry === "string")
+      return escapeHtml(entry.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, name) => String(values[name] ?? "")));
   }
   return `translation missing: ${locale}.${key}`;
 }
 
 function luminance(hex: string): number {
-  const channels = hex.replace("#", "").match(/../g)!.map((pair) => parseInt(pair, 16) / 255);
+  const channels = hex
+    .replace("#", "")
+    .match(/../g)!
+    .map((pair) => parseInt(pair, 16) / 255);
   const [r, g, b] = channels.map((c) => (c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
   return 0.2126 * r + 0.7152 * g + 0.0722 * b;
 }
@@ -137,7 +141,10 @@ function globals(page: PageContext, block: string, settings: Record<string, unkn
 
 /** A block's HTML, as Shopify renders it into the theme (embed blocks before </body>). */
 export function renderBlock(page: PageContext, block: string, settings: Record<string, unknown> = {}): string {
-  return engine(page.locale).parseAndRenderSync(readFileSync(join(EXTENSION_DIR, "blocks", `${block}.liquid`), "utf8"), globals(page, block, settings));
+  return engine(page.locale).parseAndRenderSync(
+    readFileSync(join(EXTENSION_DIR, "blocks", `${block}.liquid`), "utf8"),
+    globals(page, block, settings),
+  );
 }
 
 /** A snippet rendered on its own with the given arguments, for unit tests of its logic. */

@@ -23,7 +23,9 @@ async function columns(): Promise<{ table: string; column: string; binary: boole
     );
     return rows.map((row) => ({ table: row.table_name, column: row.column_name, binary: row.data_type === "bytea" }));
   }
-  const tables = await db.$queryRawUnsafe<{ name: string }[]>(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`);
+  const tables = await db.$queryRawUnsafe<{ name: string }[]>(
+    `SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`,
+  );
   const found: { table: string; column: string; binary: boolean }[] = [];
   for (const { name } of tables) {
     const info = await db.$queryRawUnsafe<{ name: string; type: string }[]>(`SELECT name, type FROM pragma_table_info(?)`, name);
@@ -40,8 +42,14 @@ export async function findTraces(needles: string[]): Promise<Trace[]> {
   const traces: Trace[] = [];
   for (const { table, column, binary } of await columns()) {
     // bytea as escaped text: printable bytes stay as they are, so text inside a blob is found.
-    const text = postgres ? (binary ? `encode(${quote(column)}, 'escape')` : `${quote(column)}::text`) : `CAST(${quote(column)} AS TEXT)`;
-    const conditions = wanted.map((_, i) => (postgres ? `strpos(lower(${text}), $${i + 1}) > 0` : `instr(lower(${text}), ?) > 0`));
+    const text = postgres
+      ? binary
+        ? `encode(${quote(column)}, 'escape')`
+        : `${quote(column)}::text`
+      : `CAST(${quote(column)} AS TEXT)`;
+    const conditions = wanted.map((_, i) =>
+      postgres ? `strpos(lower(${text}), $${i + 1}) > 0` : `instr(lower(${text}), ?) > 0`,
+    );
     const rows = await db.$queryRawUnsafe<{ value: string }[]>(
       `SELECT ${text} AS value FROM ${quote(table)} WHERE ${conditions.join(" OR ")}`,
       ...wanted,

@@ -64,7 +64,12 @@ let orderSequence = 0;
  * null for a guest), when it was processed, and its subtotal. Ids exceed 2^53, so they travel as
  * text; the app keys on admin_graphql_api_id.
  */
-export function orderPayload(customerId: string | null, processedAt: string, amount: string, changes: Record<string, unknown> = {}) {
+export function orderPayload(
+  customerId: string | null,
+  processedAt: string,
+  amount: string,
+  changes: Record<string, unknown> = {},
+) {
   const id = String(7_000_000_000_000_000_000n + BigInt(Date.now() % 1_000_000) * 1000n + BigInt(++orderSequence));
   const money = { shop_money: { amount, currency_code: "USD" }, presentment_money: { amount, currency_code: "USD" } };
   const base = fixture("orders/create");
@@ -96,7 +101,10 @@ export function uniqueShop(prefix: string): string {
  * A new shop with the app installed (through token exchange against the Admin API double, a USD
  * shop in UTC unless `details` say otherwise): the app ignores deliveries for any other shop.
  */
-export async function installedShop(prefix: string, details: { currencyCode?: string; ianaTimezone?: string } = {}): Promise<string> {
+export async function installedShop(
+  prefix: string,
+  details: { currencyCode?: string; ianaTimezone?: string } = {},
+): Promise<string> {
   const shop = uniqueShop(prefix);
   await installShop(inject("appUrl"), inject("adminDoubleUrl"), shop, details);
   return shop;
@@ -110,14 +118,19 @@ const FIXTURE_IDS = { order: "820982911946154508", customer: "706405506930370084
  * global, and the app refuses a GID that another shop holds. Above 2^53, like Shopify's.
  */
 export function fixtureIdsOf(shop: string): Record<keyof typeof FIXTURE_IDS, string> {
-  const id = (kind: string) => String(10n ** 18n + BigInt("0x" + createHash("sha256").update(`${shop} ${kind}`).digest("hex").slice(0, 15)));
+  const id = (kind: string) =>
+    String(10n ** 18n + BigInt("0x" + createHash("sha256").update(`${shop} ${kind}`).digest("hex").slice(0, 15)));
   return { order: id("order"), customer: id("customer"), refund: id("refund") };
 }
 
 /** The fixture's GIDs as `shop` gets them (fixtureTextFor). */
 export function fixtureGidsOf(shop: string) {
   const ids = fixtureIdsOf(shop);
-  return { order: `gid://shopify/Order/${ids.order}`, customer: `gid://shopify/Customer/${ids.customer}`, refund: `gid://shopify/Refund/${ids.refund}` };
+  return {
+    order: `gid://shopify/Order/${ids.order}`,
+    customer: `gid://shopify/Customer/${ids.customer}`,
+    refund: `gid://shopify/Refund/${ids.refund}`,
+  };
 }
 
 /** The fixture's raw text as Shopify would send it to `shop`: its shop, and its own ids (fixtureIdsOf). */

@@ -13,7 +13,9 @@ import { blockSchema, contrastRatio, EXTENSION_DIR, renderBlock, renderSnippet, 
 
 const asset = (name: string) => readFileSync(join(EXTENSION_DIR, "assets", name), "utf8");
 const locales = (suffix: ".json" | ".schema.json") =>
-  readdirSync(join(EXTENSION_DIR, "locales")).filter((file) => file.endsWith(suffix) && (suffix === ".schema.json" || !file.endsWith(".schema.json")));
+  readdirSync(join(EXTENSION_DIR, "locales")).filter(
+    (file) => file.endsWith(suffix) && (suffix === ".schema.json" || !file.endsWith(".schema.json")),
+  );
 const readLocale = (file: string) => JSON.parse(readFileSync(join(EXTENSION_DIR, "locales", file), "utf8"));
 
 /**
@@ -51,28 +53,42 @@ const THEME_CHECK_TIMEOUT_MS = 60_000;
 const placeholders = (text: string) => [...text.matchAll(/\{\{?\s*(\w+)\s*\}?\}/g)].map((match) => match[1]).sort();
 
 describe("theme app extension", () => {
-  it("passes Theme Check with the theme app extension config", async () => {
-    const offenses = await themeCheck(EXTENSION_DIR);
-    console.log(`Theme Check (theme-check:theme-app-extension): ${offenses.length} offenses`);
-    expect(offenses).toEqual([]);
-  }, THEME_CHECK_TIMEOUT_MS);
+  it(
+    "passes Theme Check with the theme app extension config",
+    async () => {
+      const offenses = await themeCheck(EXTENSION_DIR);
+      console.log(`Theme Check (theme-check:theme-app-extension): ${offenses.length} offenses`);
+      expect(offenses).toEqual([]);
+    },
+    THEME_CHECK_TIMEOUT_MS,
+  );
 
-  it("has a Theme Check that does report offenses (a parser-blocking script, a missing translation)", async () => {
-    const copy = mkdtempSync(join(tmpdir(), "comeback-extension-"));
-    try {
-      cpSync(EXTENSION_DIR, copy, { recursive: true });
-      const block = join(copy, "blocks/points-balance.liquid");
-      writeFileSync(block, `<script src="{{ 'comeback-loyalty.js' | asset_url }}"></script>{{ 'no.such.key' | t }}\n${readFileSync(block, "utf8")}`);
-      const checks = (await themeCheck(copy)).map((offense) => offense.split(" ")[0]);
-      expect(checks).toEqual(expect.arrayContaining(["ParserBlockingScript", "TranslationKeyExists"]));
-    } finally {
-      rmSync(copy, { recursive: true, force: true });
-    }
-  }, THEME_CHECK_TIMEOUT_MS);
+  it(
+    "has a Theme Check that does report offenses (a parser-blocking script, a missing translation)",
+    async () => {
+      const copy = mkdtempSync(join(tmpdir(), "comeback-extension-"));
+      try {
+        cpSync(EXTENSION_DIR, copy, { recursive: true });
+        const block = join(copy, "blocks/points-balance.liquid");
+        writeFileSync(
+          block,
+          `<script src="{{ 'comeback-loyalty.js' | asset_url }}"></script>{{ 'no.such.key' | t }}\n${readFileSync(block, "utf8")}`,
+        );
+        const checks = (await themeCheck(copy)).map((offense) => offense.split(" ")[0]);
+        expect(checks).toEqual(expect.arrayContaining(["ParserBlockingScript", "TranslationKeyExists"]));
+      } finally {
+        rmSync(copy, { recursive: true, force: true });
+      }
+    },
+    THEME_CHECK_TIMEOUT_MS,
+  );
 
   it("keeps the script and the stylesheet within 10 KB minified", async () => {
     const sizes = [];
-    for (const [name, loader] of [["comeback-loyalty.js", "js"], ["comeback-loyalty.css", "css"]] as const) {
+    for (const [name, loader] of [
+      ["comeback-loyalty.js", "js"],
+      ["comeback-loyalty.css", "css"],
+    ] as const) {
       const { code } = await transformWithEsbuild(asset(name), name, { loader, minify: true });
       const minified = Buffer.byteLength(code);
       sizes.push({ name, source: Buffer.byteLength(asset(name)), minified, gzip: gzipSync(code, { level: 9 }).length });
@@ -83,11 +99,14 @@ describe("theme app extension", () => {
   });
 
   it("loads nothing that blocks rendering: deferred script, stylesheet switched from print", () => {
-    const files = ["blocks", "snippets"].flatMap((folder) => readdirSync(join(EXTENSION_DIR, folder)).map((file) => join(folder, file)));
+    const files = ["blocks", "snippets"].flatMap((folder) =>
+      readdirSync(join(EXTENSION_DIR, folder)).map((file) => join(folder, file)),
+    );
     for (const file of files) {
       const source = readFileSync(join(EXTENSION_DIR, file), "utf8");
       for (const script of source.match(/<script[^>]*\ssrc=[^>]*>/g) ?? []) expect(script, file).toMatch(/\sdefer[\s>]/);
-      for (const link of source.match(/<link[^>]*rel="stylesheet"[^>]*>/g) ?? []) expect(link, file).toContain(`media="print" onload="this.media='all'"`);
+      for (const link of source.match(/<link[^>]*rel="stylesheet"[^>]*>/g) ?? [])
+        expect(link, file).toContain(`media="print" onload="this.media='all'"`);
       // Assets in the schema are injected by Shopify, out of the extension's control.
       expect(source, file).not.toMatch(/"(javascript|stylesheet)"\s*:/);
     }
@@ -102,7 +121,8 @@ describe("theme app extension", () => {
       for (const file of files) {
         const table = readLocale(file);
         expect(leafKeys(table).sort(), file).toEqual(keys);
-        for (const key of keys) expect(placeholders(leaf(table, key)), `${file} ${key}`).toEqual(placeholders(leaf(english, key)));
+        for (const key of keys)
+          expect(placeholders(leaf(table, key)), `${file} ${key}`).toEqual(placeholders(leaf(english, key)));
       }
     }
   });
@@ -123,7 +143,9 @@ describe("theme app extension", () => {
     const settings = Object.fromEntries(blockSchema("launcher").settings.map((setting) => [setting.id, setting.default]));
     const textOn = (background: string) => renderSnippet("en", "comeback-readable-text", { background }).trim();
     expect(contrastRatio(settings.accent_color as string, textOn(settings.accent_color as string))).toBeGreaterThanOrEqual(7);
-    expect(contrastRatio(settings.panel_background as string, textOn(settings.panel_background as string))).toBeGreaterThanOrEqual(7);
+    expect(
+      contrastRatio(settings.panel_background as string, textOn(settings.panel_background as string)),
+    ).toBeGreaterThanOrEqual(7);
     for (const colour of ["#ffeb3b", "#0a0a5e", "#777777", "#767676", "#ff0000", "#00aa55", "#8a8a8a", "#4f4f4f"]) {
       expect(contrastRatio(colour, textOn(colour)), colour).toBeGreaterThanOrEqual(4.5);
     }
@@ -153,21 +175,45 @@ describe("theme app extension", () => {
     }
   });
   it("shows on Earn points the signed-in tier's multiplier, no number in another currency, nothing while the program is off", () => {
-    const program = { enabled: true, currency: "USD", currencyDigits: 2, purchase: { points: 1, perAmount: "100" }, tiers: [{ id: "gold", name: "Gold", multiplierBasisPoints: 15_000 }] };
+    const program = {
+      enabled: true,
+      currency: "USD",
+      currencyDigits: 2,
+      purchase: { points: 1, perAmount: "100" },
+      tiers: [{ id: "gold", name: "Gold", multiplierBasisPoints: 15_000 }],
+    };
     const page = (changes: Partial<PageContext> = {}, programChanges = {}): PageContext => ({
       locale: "en",
       currency: "USD",
       customer: null,
       appMetafields: { $app: { program: { type: "json", value: { ...program, ...programChanges } } } },
-      product: { id: 1, title: "Mug", variants: [{ id: 11, title: "Small", price: 1999 }, { id: 12, title: "Large", price: 2599 }] },
+      product: {
+        id: 1,
+        title: "Mug",
+        variants: [
+          { id: 11, title: "Small", price: 1999 },
+          { id: 12, title: "Large", price: 2599 },
+        ],
+      },
       ...changes,
     });
     const visibleText = (html: string) =>
-      html.replace(/<span data-variant-id="\d+"\s+hidden>.*?<\/span>/g, "").replace(/<script[^>]*><\/script>|<[^>]+>/g, " ").replace(/\s+/g, " ").trim();
-    const gold = { id: "7", metafields: { $app: { points: { type: "number_integer", value: 10 }, tier: { type: "single_line_text_field", value: "Gold" } } } };
+      html
+        .replace(/<span data-variant-id="\d+"\s+hidden>.*?<\/span>/g, "")
+        .replace(/<script[^>]*><\/script>|<[^>]+>/g, " ")
+        .replace(/\s+/g, " ")
+        .trim();
+    const gold = {
+      id: "7",
+      metafields: {
+        $app: { points: { type: "number_integer", value: 10 }, tier: { type: "single_line_text_field", value: "Gold" } },
+      },
+    };
 
     expect(visibleText(renderBlock(page(), "earn-points"))).toBe("Earn 19 points with this purchase");
-    expect(visibleText(renderBlock(page({ customer: gold }), "earn-points"))).toBe("Earn 29 points with this purchase includes your Gold bonus");
+    expect(visibleText(renderBlock(page({ customer: gold }), "earn-points"))).toBe(
+      "Earn 29 points with this purchase includes your Gold bonus",
+    );
     expect(visibleText(renderBlock(page({ presentmentCurrency: "EUR" }), "earn-points"))).toBe("Earn points with this purchase");
     expect(visibleText(renderBlock(page({ locale: "fi" }), "earn-points"))).toBe("Ansaitset tästä ostoksesta 19 pistettä");
     expect(renderBlock(page({}, { enabled: false }), "earn-points").trim()).toBe("");

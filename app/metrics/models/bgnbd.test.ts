@@ -62,12 +62,10 @@ describe("bgNbdLogLikelihood", () => {
       for (const params of [published, { r: 2.5, alpha: 0.7, a: 3.1, b: 0.4 }]) {
         const analytic = new Float64Array(4);
         bgNbdLogLikelihood(params, data, analytic);
-        const numeric = numericGradient(([r, alpha, a, b]) => bgNbdLogLikelihood({ r, alpha, a, b }, data), [
-          params.r,
-          params.alpha,
-          params.a,
-          params.b,
-        ]);
+        const numeric = numericGradient(
+          ([r, alpha, a, b]) => bgNbdLogLikelihood({ r, alpha, a, b }, data),
+          [params.r, params.alpha, params.a, params.b],
+        );
         for (let i = 0; i < 4; i++) expect(analytic[i]).toBeCloseTo(numeric[i], 4);
       }
     }

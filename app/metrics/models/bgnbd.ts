@@ -183,7 +183,8 @@ class BgNbdLikelihood {
       const Ti = data.T[i];
       if (!(Number.isInteger(xi) && xi >= 0)) throw new RangeError(`customer ${i}: x must be a whole number ≥ 0, got ${xi}`);
       if (!(Ti >= 0 && Number.isFinite(Ti))) throw new RangeError(`customer ${i}: T must be finite and ≥ 0, got ${Ti}`);
-      if (xi > 0 && !(txi >= 0 && txi <= Ti)) throw new RangeError(`customer ${i}: tx must be between 0 and T, got tx = ${txi}, T = ${Ti}`);
+      if (xi > 0 && !(txi >= 0 && txi <= Ti))
+        throw new RangeError(`customer ${i}: tx must be between 0 and T, got tx = ${txi}, T = ${Ti}`);
       const k = x.indexOf(xi);
       customersByX[k] = (customersByX[k] ?? 0) + 1;
       longestAge = Math.max(longestAge, Ti);

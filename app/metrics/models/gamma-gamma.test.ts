@@ -36,11 +36,10 @@ describe("gammaGammaLogLikelihood", () => {
     for (const params of [published, { p: 0.8, q: 1.5, gamma: 40 }]) {
       const analytic = new Float64Array(3);
       gammaGammaLogLikelihood(params, spendData, analytic);
-      const numeric = numericGradient(([p, q, gamma]) => gammaGammaLogLikelihood({ p, q, gamma }, spendData), [
-        params.p,
-        params.q,
-        params.gamma,
-      ]);
+      const numeric = numericGradient(
+        ([p, q, gamma]) => gammaGammaLogLikelihood({ p, q, gamma }, spendData),
+        [params.p, params.q, params.gamma],
+      );
       for (let i = 0; i < 3; i++) expect(analytic[i]).toBeCloseTo(numeric[i], 4);
     }
   });

@@ -131,7 +131,8 @@ class GammaGammaLikelihood {
       const mbar = data.mbar[i];
       if (!(Number.isInteger(xi) && xi >= 0)) throw new RangeError(`customer ${i}: x must be a whole number ≥ 0, got ${xi}`);
       if (xi === 0) continue;
-      if (!(mbar > 0 && Number.isFinite(mbar))) throw new RangeError(`customer ${i}: mbar must be positive when x > 0, got ${mbar}`);
+      if (!(mbar > 0 && Number.isFinite(mbar)))
+        throw new RangeError(`customer ${i}: mbar must be positive when x > 0, got ${mbar}`);
       const k = x.indexOf(xi);
       customerX.push(k);
       customerMeanSpend.push(mbar);

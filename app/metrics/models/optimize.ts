@@ -164,7 +164,12 @@ export function numericGradient(f: (point: Float64Array) => number, point: Array
 
 // Writes the inverse of the symmetrised forward-difference Hessian into `inverse` and returns true,
 // or returns false when that Hessian is not positive definite (or not finite).
-function invertedDifferenceHessian(objective: Objective, point: Float64Array, gradient: Float64Array, inverse: Float64Array): boolean {
+function invertedDifferenceHessian(
+  objective: Objective,
+  point: Float64Array,
+  gradient: Float64Array,
+  inverse: Float64Array,
+): boolean {
   const n = point.length;
   const hessian = new Float64Array(n * n);
   const shifted = Float64Array.from(point);

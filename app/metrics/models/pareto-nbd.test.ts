@@ -19,7 +19,8 @@ function adaptiveSimpson(f: (x: number) => number, a: number, b: number, toleran
     const [flm, frm] = [f(lm), f(rm)];
     const left = simpson(fa, flm, fm, m - a);
     const right = simpson(fm, frm, fb, b - m);
-    if (depth > 40 || Math.abs(left + right - whole) <= 15 * tolerance * Math.abs(left + right)) return left + right + (left + right - whole) / 15;
+    if (depth > 40 || Math.abs(left + right - whole) <= 15 * tolerance * Math.abs(left + right))
+      return left + right + (left + right - whole) / 15;
     return recurse(a, m, fa, flm, fm, left, depth + 1) + recurse(m, b, fm, frm, fb, right, depth + 1);
   };
   const [fa, fm, fb] = [f(a), f((a + b) / 2), f(b)];
@@ -28,7 +29,8 @@ function adaptiveSimpson(f: (x: number) => number, a: number, b: number, toleran
 
 /** [A(T), s · ∫ (α+τ)^−(r+x) (β+τ)^−(s+1) dτ], scaled by (α+T)^(r+x) (β+T)^s so both stay near 1. */
 function likelihoodParts({ r, alpha, s, beta }: ParetoNbdParams, x: number, tx: number, T: number): [number, number] {
-  const scaled = (tau: number) => Math.exp((r + x) * Math.log((alpha + T) / (alpha + tau)) + s * Math.log((beta + T) / (beta + tau))) / (beta + tau);
+  const scaled = (tau: number) =>
+    Math.exp((r + x) * Math.log((alpha + T) / (alpha + tau)) + s * Math.log((beta + T) / (beta + tau))) / (beta + tau);
   return [1, s * (tx < T ? adaptiveSimpson(scaled, tx, T) : 0)];
 }
 
@@ -66,7 +68,8 @@ describe("fitParetoNbd on CDNOW", () => {
   it("reproduces the published parameters and log-likelihood", () => {
     expect(fit.converged).toBe(true);
     expect([fit.r, fit.alpha, fit.s, fit.beta].map((value) => value.toFixed(2))).toEqual(["0.55", "10.58", "0.61", "11.67"]);
-    for (const key of ["r", "alpha", "s", "beta"] as const) expect(Math.abs(fit[key] - published[key])).toBeLessThanOrEqual(0.0015);
+    for (const key of ["r", "alpha", "s", "beta"] as const)
+      expect(Math.abs(fit[key] - published[key])).toBeLessThanOrEqual(0.0015);
     expect(fit.logLikelihood).toBeCloseTo(-9595.0, 0);
     // The optimum found is at least as likely as the published (rounded) parameters.
     expect(fit.logLikelihood).toBeGreaterThanOrEqual(paretoNbdLogLikelihood(published, cdnow));
@@ -86,7 +89,10 @@ describe("fitParetoNbd on CDNOW", () => {
     for (let i = 0; i < cdnow.x.length; i += 29) {
       const [x, tx, T] = [cdnow.x[i], cdnow.tx[i], cdnow.T[i]];
       worstAlive = Math.max(worstAlive, Math.abs(probabilityAlive(fit, x, tx, T) - referencePAlive(fit, x, tx, T)));
-      worstExpected = Math.max(worstExpected, Math.abs(expectedPurchases(fit, 39, x, tx, T) - referenceExpected(fit, 39, x, tx, T)));
+      worstExpected = Math.max(
+        worstExpected,
+        Math.abs(expectedPurchases(fit, 39, x, tx, T) - referenceExpected(fit, 39, x, tx, T)),
+      );
     }
     expect(worstAlive).toBeLessThan(1e-9);
     expect(worstExpected).toBeLessThan(1e-8);
@@ -106,7 +112,8 @@ describe("Pareto/NBD in the numerically hard regions", () => {
     for (const [x, tx, T] of histories) {
       const at = (alpha: number) => probabilityAlive({ r: 0.6, alpha, s: 0.7, beta: 10 }, x, tx, T);
       const exact = referencePAlive({ r: 0.6, alpha: 10, s: 0.7, beta: 10 }, x, tx, T);
-      for (const alpha of [10 - 1e-9, 10, 10 + 1e-9, 10 * (1 - 1e-6), 10 * (1 + 1e-6)]) expect(Math.abs(at(alpha) - exact)).toBeLessThan(1e-6);
+      for (const alpha of [10 - 1e-9, 10, 10 + 1e-9, 10 * (1 - 1e-6), 10 * (1 + 1e-6)])
+        expect(Math.abs(at(alpha) - exact)).toBeLessThan(1e-6);
     }
   });
 
@@ -120,7 +127,9 @@ describe("Pareto/NBD in the numerically hard regions", () => {
         const pAlive = probabilityAlive(params, x, tx, T);
         expect(Number.isFinite(pAlive)).toBe(true);
         expect(Math.abs(pAlive - referencePAlive(params, x, tx, T))).toBeLessThan(1e-8);
-        expect(Math.abs(expectedPurchases(params, 52, x, tx, T) - referenceExpected(params, 52, x, tx, T))).toBeLessThan(1e-6 * Math.max(1, x));
+        expect(Math.abs(expectedPurchases(params, 52, x, tx, T) - referenceExpected(params, 52, x, tx, T))).toBeLessThan(
+          1e-6 * Math.max(1, x),
+        );
       }
     }
   });
@@ -140,10 +149,17 @@ describe("paretoNbdLogLikelihood", () => {
       tx: Float64Array.of(0, 0, 20.5, 20.5, 0.5, 30, 0, 10, 38),
       T: Float64Array.of(38, 10, 38, 38, 25, 31, 38, 39, 39),
     };
-    for (const params of [published, { r: 0.553, alpha: 11.669, s: 0.606, beta: 10.578 }, { r: 1.3, alpha: 2, s: 2.5, beta: 40 }]) {
+    for (const params of [
+      published,
+      { r: 0.553, alpha: 11.669, s: 0.606, beta: 10.578 },
+      { r: 1.3, alpha: 2, s: 2.5, beta: 40 },
+    ]) {
       const analytic = new Float64Array(4);
       paretoNbdLogLikelihood(params, data, analytic);
-      const numeric = numericGradient((p) => paretoNbdLogLikelihood({ r: p[0], alpha: p[1], s: p[2], beta: p[3] }, data), [params.r, params.alpha, params.s, params.beta]);
+      const numeric = numericGradient(
+        (p) => paretoNbdLogLikelihood({ r: p[0], alpha: p[1], s: p[2], beta: p[3] }, data),
+        [params.r, params.alpha, params.s, params.beta],
+      );
       for (let i = 0; i < 4; i++) expect(analytic[i]).toBeCloseTo(numeric[i], 4);
     }
   });

@@ -93,7 +93,16 @@ function logSeries(b: number, c: number, z: number, out: Float64Array): number {
  * ln F(t) (see the head of this file) and its derivatives with respect to (r, alpha, s, beta),
  * written into `gradient`.
  */
-function logF(r: number, alpha: number, s: number, beta: number, x: number, t: number, series: Float64Array, gradient: Float64Array): number {
+function logF(
+  r: number,
+  alpha: number,
+  s: number,
+  beta: number,
+  x: number,
+  t: number,
+  series: Float64Array,
+  gradient: Float64Array,
+): number {
   const c = r + s + x + 1;
   const logAlphaT = Math.log(alpha + t);
   const logBetaT = Math.log(beta + t);
@@ -271,7 +280,12 @@ export function fitParetoNbd(data: ParetoNbdData, options: ParetoNbdFitOptions =
     [Math.log(initial.r), Math.log(initial.alpha / timeScale), Math.log(initial.s), Math.log(initial.beta / timeScale)],
     { maxIterations: options.maxIterations, divergenceLimit: DIVERGENCE_LIMIT },
   );
-  return { ...toParams(result.point), logLikelihood: -result.value * customers, iterations: result.iterations, converged: result.converged };
+  return {
+    ...toParams(result.point),
+    logLikelihood: -result.value * customers,
+    iterations: result.iterations,
+    converged: result.converged,
+  };
 }
 
 /** r = s = 0.5, with alpha matching the data's purchase rate and beta a lifetime of the data's span. */

@@ -19,7 +19,10 @@ export interface FittedPurchaseModel {
 export type PurchaseParams = bgNbd.BgNbdParams | paretoNbd.ParetoNbdParams;
 
 /** A model's predictions at given parameters. */
-export function purchaseModel(model: PurchaseModel, params: PurchaseParams): Pick<FittedPurchaseModel, "probabilityAlive" | "expectedPurchases"> {
+export function purchaseModel(
+  model: PurchaseModel,
+  params: PurchaseParams,
+): Pick<FittedPurchaseModel, "probabilityAlive" | "expectedPurchases"> {
   if (model === "bgnbd") {
     const p = params as bgNbd.BgNbdParams;
     return {

@@ -48,8 +48,12 @@ describe("assessBgNbdFit", () => {
     expect(texts(assessBgNbdFit({ ...fit, b: 5e3 }, cdnow, calibrationDays))).toEqual(dropout);
     expect(texts(assessBgNbdFit({ ...fit, a: 1e-4 }, cdnow, calibrationDays))).toEqual(dropout);
     const degenerateRates = assessBgNbdFit({ ...fit, r: 5e3, alpha: 1e5 }, cdnow, calibrationDays);
-    expect(texts(degenerateRates)).toEqual(["The estimated buying rates are at extreme values, so predicted purchases are not reliable."]);
-    expect(texts(assessBgNbdFit({ ...fit, a: Number.NaN }, cdnow, calibrationDays))).toEqual(["The model fit produced invalid numbers."]);
+    expect(texts(degenerateRates)).toEqual([
+      "The estimated buying rates are at extreme values, so predicted purchases are not reliable.",
+    ]);
+    expect(texts(assessBgNbdFit({ ...fit, a: Number.NaN }, cdnow, calibrationDays))).toEqual([
+      "The model fit produced invalid numbers.",
+    ]);
   });
 });
 
@@ -60,7 +64,9 @@ describe("assessParetoNbdFit", () => {
     expect(assessParetoNbdFit(fit, cdnow, calibrationDays)).toEqual({ stable: true, reasons: [] });
     const tiny = { x: [0, 1, 3, 0, 2], tx: [0, 5, 20, 0, 8], T: [30, 30, 28, 25, 21] };
     expect(texts(assessParetoNbdFit(fit, tiny, 30))).toContain("Only 5 customers; at least 200 are needed.");
-    expect(texts(assessParetoNbdFit({ ...fit, converged: false }, cdnow, calibrationDays))).toEqual(["The model fit did not settle on an answer."]);
+    expect(texts(assessParetoNbdFit({ ...fit, converged: false }, cdnow, calibrationDays))).toEqual([
+      "The model fit did not settle on an answer.",
+    ]);
   });
 
   it("rejects drop-out and purchase rates at extreme values", () => {
@@ -70,7 +76,9 @@ describe("assessParetoNbdFit", () => {
     expect(texts(assessParetoNbdFit({ ...fit, alpha: 1e6 }, cdnow, calibrationDays))).toEqual([
       "The estimated buying rates are at extreme values, so predicted purchases are not reliable.",
     ]);
-    expect(texts(assessParetoNbdFit({ ...fit, s: Number.NaN }, cdnow, calibrationDays))).toEqual(["The model fit produced invalid numbers."]);
+    expect(texts(assessParetoNbdFit({ ...fit, s: Number.NaN }, cdnow, calibrationDays))).toEqual([
+      "The model fit produced invalid numbers.",
+    ]);
   });
 });
 
@@ -83,7 +91,11 @@ describe("assessGammaGammaFit", () => {
 
   it("rejects too few customers, an infinite mean spend and extreme values", () => {
     expect(assessGammaGammaFit({ ...fit, customers: 12 }).reasons).toEqual([
-      { code: "tooFewRepeatCustomers", values: { count: 12, min: 50 }, text: "Only 12 customers have ordered more than once; at least 50 are needed." },
+      {
+        code: "tooFewRepeatCustomers",
+        values: { count: 12, min: 50 },
+        text: "Only 12 customers have ordered more than once; at least 50 are needed.",
+      },
     ]);
     expect(texts(assessGammaGammaFit({ ...fit, q: 0.9 }))).toEqual([
       "Order values vary too wildly between customers to predict an average spend.",

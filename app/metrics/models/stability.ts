@@ -74,7 +74,8 @@ export function assessBgNbdFit(fit: BgNbdFit, data: BgNbdData, observationSpanDa
     reasons.push(fitReason("invalidNumbers"));
   } else {
     if (!inRange(a, DROPOUT_SHAPE_RANGE) || !inRange(b, DROPOUT_SHAPE_RANGE)) reasons.push(fitReason("extremeDropout"));
-    if (!inRange(r, PURCHASE_SHAPE_RANGE) || !inRange(alpha / longestAge, PURCHASE_SCALE_RANGE)) reasons.push(fitReason("extremeRates"));
+    if (!inRange(r, PURCHASE_SHAPE_RANGE) || !inRange(alpha / longestAge, PURCHASE_SCALE_RANGE))
+      reasons.push(fitReason("extremeRates"));
   }
   return { stable: reasons.length === 0, reasons };
 }
@@ -86,8 +87,10 @@ export function assessParetoNbdFit(fit: ParetoNbdFit, data: BgNbdData, observati
   if (![r, alpha, s, beta].every(Number.isFinite)) {
     reasons.push(fitReason("invalidNumbers"));
   } else {
-    if (!inRange(s, PURCHASE_SHAPE_RANGE) || !inRange(beta / longestAge, PURCHASE_SCALE_RANGE)) reasons.push(fitReason("extremeDropout"));
-    if (!inRange(r, PURCHASE_SHAPE_RANGE) || !inRange(alpha / longestAge, PURCHASE_SCALE_RANGE)) reasons.push(fitReason("extremeRates"));
+    if (!inRange(s, PURCHASE_SHAPE_RANGE) || !inRange(beta / longestAge, PURCHASE_SCALE_RANGE))
+      reasons.push(fitReason("extremeDropout"));
+    if (!inRange(r, PURCHASE_SHAPE_RANGE) || !inRange(alpha / longestAge, PURCHASE_SCALE_RANGE))
+      reasons.push(fitReason("extremeRates"));
   }
   return { stable: reasons.length === 0, reasons };
 }
@@ -103,7 +106,8 @@ function historyReasons(data: BgNbdData, observationSpanDays: number, converged:
     longestAge = Math.max(longestAge, data.T[i]);
   }
   if (customers < MIN_CUSTOMERS) reasons.push(fitReason("tooFewCustomers", { count: customers, min: MIN_CUSTOMERS }));
-  if (repeatCustomers < MIN_REPEAT_CUSTOMERS) reasons.push(fitReason("tooFewRepeatCustomers", { count: repeatCustomers, min: MIN_REPEAT_CUSTOMERS }));
+  if (repeatCustomers < MIN_REPEAT_CUSTOMERS)
+    reasons.push(fitReason("tooFewRepeatCustomers", { count: repeatCustomers, min: MIN_REPEAT_CUSTOMERS }));
   if (observationSpanDays < MIN_OBSERVATION_DAYS) {
     reasons.push(fitReason("shortHistory", { count: Math.floor(observationSpanDays), min: MIN_OBSERVATION_DAYS }));
   }
@@ -113,7 +117,8 @@ function historyReasons(data: BgNbdData, observationSpanDays: number, converged:
 
 export function assessGammaGammaFit(fit: GammaGammaFit): StabilityVerdict {
   const reasons: FitReason[] = [];
-  if (fit.customers < MIN_REPEAT_CUSTOMERS) reasons.push(fitReason("tooFewRepeatCustomers", { count: fit.customers, min: MIN_REPEAT_CUSTOMERS }));
+  if (fit.customers < MIN_REPEAT_CUSTOMERS)
+    reasons.push(fitReason("tooFewRepeatCustomers", { count: fit.customers, min: MIN_REPEAT_CUSTOMERS }));
   if (!fit.converged) reasons.push(fitReason("spendNotConverged"));
   const { p, q, gamma } = fit;
   if (![p, q, gamma].every(Number.isFinite)) {

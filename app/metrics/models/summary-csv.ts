@@ -21,10 +21,14 @@ const REQUIRED = ["ID", "frequency", "recency", "T"] as const;
 export function parseCustomerSummaries(text: string): CustomerSummaries {
   const lines = text.split(/\r?\n/);
   while (lines.length && lines[lines.length - 1].trim() === "") lines.pop();
-  if (!lines.length) throw new SummaryFileError("line 1: the file is empty; expected the header ID,frequency,recency,T[,monetary_value]");
+  if (!lines.length)
+    throw new SummaryFileError("line 1: the file is empty; expected the header ID,frequency,recency,T[,monetary_value]");
   const header = lines[0].split(",").map((name) => name.trim());
   const missing = REQUIRED.filter((name) => !header.includes(name));
-  if (missing.length) throw new SummaryFileError(`line 1: missing column${missing.length > 1 ? "s" : ""} ${missing.join(", ")} (have ${header.join(", ")})`);
+  if (missing.length)
+    throw new SummaryFileError(
+      `line 1: missing column${missing.length > 1 ? "s" : ""} ${missing.join(", ")} (have ${header.join(", ")})`,
+    );
   const column = Object.fromEntries(header.map((name, i) => [name, i]));
   const hasMonetary = "monetary_value" in column;
   const count = lines.length - 1;
@@ -38,18 +42,21 @@ export function parseCustomerSummaries(text: string): CustomerSummaries {
   for (let i = 0; i < count; i++) {
     const lineNumber = i + 2;
     const cells = lines[i + 1].split(",");
-    if (cells.length !== header.length) throw new SummaryFileError(`line ${lineNumber}: ${cells.length} values, the header has ${header.length}`);
+    if (cells.length !== header.length)
+      throw new SummaryFileError(`line ${lineNumber}: ${cells.length} values, the header has ${header.length}`);
     const number = (name: string) => {
       const text = cells[column[name]].trim();
       const value = Number(text);
-      if (text === "" || !Number.isFinite(value)) throw new SummaryFileError(`line ${lineNumber}: ${name} is not a number: "${text}"`);
+      if (text === "" || !Number.isFinite(value))
+        throw new SummaryFileError(`line ${lineNumber}: ${name} is not a number: "${text}"`);
       if (value < 0) throw new SummaryFileError(`line ${lineNumber}: ${name} is negative: ${text}`);
       return value;
     };
     const id = cells[column.ID].trim();
     if (id === "") throw new SummaryFileError(`line ${lineNumber}: ID is empty`);
     const [x, tx, T] = [number("frequency"), number("recency"), number("T")];
-    if (!Number.isInteger(x)) throw new SummaryFileError(`line ${lineNumber}: frequency must be a whole number of repeat purchases, got ${x}`);
+    if (!Number.isInteger(x))
+      throw new SummaryFileError(`line ${lineNumber}: frequency must be a whole number of repeat purchases, got ${x}`);
     if (tx > T) throw new SummaryFileError(`line ${lineNumber}: recency ${tx} is after T ${T}`);
     if (x === 0 && tx !== 0) throw new SummaryFileError(`line ${lineNumber}: recency must be 0 when frequency is 0, got ${tx}`);
     summaries.ids[i] = id;
@@ -58,7 +65,8 @@ export function parseCustomerSummaries(text: string): CustomerSummaries {
     summaries.T[i] = T;
     if (summaries.monetary) {
       const value = number("monetary_value");
-      if (x > 0 && value === 0) throw new SummaryFileError(`line ${lineNumber}: monetary_value must be above 0 for a customer with repeat purchases`);
+      if (x > 0 && value === 0)
+        throw new SummaryFileError(`line ${lineNumber}: monetary_value must be above 0 for a customer with repeat purchases`);
       summaries.monetary[i] = value;
     }
   }

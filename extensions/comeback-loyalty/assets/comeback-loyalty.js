@@ -59,7 +59,9 @@
    * @param {Record<string, string | number>} [values]
    */
   const say = (key, values = {}) =>
-    (strings[key.replace(/_(\w)/g, (_, letter) => letter.toUpperCase())] ?? "").replace(/\{(\w+)\}/g, (_, name) => String(values[name]));
+    (strings[key.replace(/_(\w)/g, (_, letter) => letter.toUpperCase())] ?? "").replace(/\{(\w+)\}/g, (_, name) =>
+      String(values[name]),
+    );
   /** @param {number} count */
   const points = (count) => say(plural.select(count) === "one" ? "points_one" : "points_other", { count: number.format(count) });
   /**
@@ -97,7 +99,11 @@
 
   // Open, close, keep focus inside while open.
   const focusables = () =>
-    [.../** @type {NodeListOf<HTMLElement & { disabled?: boolean }>} */ (panel.querySelectorAll("a[href], button, input, [tabindex='0']"))].filter((node) => !node.disabled && node.getClientRects().length);
+    [
+      .../** @type {NodeListOf<HTMLElement & { disabled?: boolean }>} */ (
+        panel.querySelectorAll("a[href], button, input, [tabindex='0']")
+      ),
+    ].filter((node) => !node.disabled && node.getClientRects().length);
   let loaded = false;
   const open = () => {
     announce("");
@@ -113,7 +119,10 @@
   };
   launcher.addEventListener("click", () => (panel.hidden ? open() : close()));
   find("[data-comeback-close]").addEventListener("click", close);
-  document.addEventListener("pointerdown", (event) => !panel.hidden && !root.contains(/** @type {Node} */ (event.target)) && close());
+  document.addEventListener(
+    "pointerdown",
+    (event) => !panel.hidden && !root.contains(/** @type {Node} */ (event.target)) && close(),
+  );
   panel.addEventListener("keydown", (event) => {
     if (event.key === "Escape") {
       event.preventDefault();
@@ -127,7 +136,6 @@
       (event.shiftKey ? nodes.at(-1) : nodes[0])?.focus();
     }
   });
-
 
   /**
    * A call to the App Proxy; network failures answer status 0.
@@ -173,7 +181,13 @@
     if (member && launcherPoints) launcherPoints.textContent = points(member.balance.available);
     // A member sees what they have first; a guest how to earn.
     const sections = member
-      ? [balance(member, program), member.codes.length && codes(member.codes), rewards(program, member), ways(program, member), activity(member)]
+      ? [
+          balance(member, program),
+          member.codes.length && codes(member.codes),
+          rewards(program, member),
+          ways(program, member),
+          activity(member),
+        ]
       : [ways(program, null), rewards(program, null)];
     body.replaceChildren(.../** @type {HTMLElement[]} */ (sections.filter(Boolean)));
     // A re-render removes the button that had focus; keep focus in the dialog.
@@ -183,7 +197,9 @@
   /** @param {Member} member @param {Program} program */
   function balance({ balance: { available, pending }, tier, nextTier }, program) {
     // What is missing to the next tier: points, or net spend when tiers count spend.
-    const missing = nextTier && (program.tierBasis.metric === "spend" ? money(nextTier.remaining, program) : points(Number(nextTier.remaining)));
+    const missing =
+      nextTier &&
+      (program.tierBasis.metric === "spend" ? money(nextTier.remaining, program) : points(Number(nextTier.remaining)));
     return h(
       "section",
       { className: "comeback-section comeback-summary" },
@@ -229,7 +245,11 @@
     );
   }
 
-  const copy = (/** @type {string} */ code) => navigator.clipboard?.writeText(code).then(() => announce(say("copied")), () => {});
+  const copy = (/** @type {string} */ code) =>
+    navigator.clipboard?.writeText(code).then(
+      () => announce(say("copied")),
+      () => {},
+    );
 
   /** @param {Reward} reward @param {Program} program */
   function describe(reward, program) {
@@ -254,7 +274,12 @@
           h(
             "li",
             { className: "comeback-reward" },
-            h("span", null, h("strong", null, reward.name), h("small", null, describe(reward, program).filter(Boolean).join(" "))),
+            h(
+              "span",
+              null,
+              h("strong", null, reward.name),
+              h("small", null, describe(reward, program).filter(Boolean).join(" ")),
+            ),
             h(
               "span",
               { className: "comeback-reward__action" },
@@ -274,7 +299,8 @@
   // few times on their own; rate limited ones wait for the shopper's next click.
   /** @param {Reward} reward @param {number} available */
   function redeemButton(reward, available) {
-    if (available < reward.pointsCost) return h("small", null, say("need_more", { points: points(reward.pointsCost - available) }));
+    if (available < reward.pointsCost)
+      return h("small", null, say("need_more", { points: points(reward.pointsCost - available) }));
     const label = say("redeem");
     const button = /** @type {HTMLButtonElement} */ (h("button", { type: "button", className: "comeback-button" }, label));
     /** @type {string | null} */
@@ -311,7 +337,8 @@
       const result = await call("/redeem", { rewardId, clientKey });
       const { status, data } = result;
       if (status === 200) return { message: say("issued", { code: data.code }), refresh: true };
-      if (status === 409) return { message: say(data.error === "not_enough_points" ? "error_not_enough" : "error_generic"), refresh: true };
+      if (status === 409)
+        return { message: say(data.error === "not_enough_points" ? "error_not_enough" : "error_generic"), refresh: true };
       if (status === 404) return { message: say("error_gone"), refresh: true };
       if (status === 502) return { message: say("error_refused"), keepKey: true };
       if (status === 429) return { message: failure(result), keepKey: true };
@@ -331,15 +358,20 @@
       h(
         "ul",
         { className: "comeback-list" },
-        purchase && h("li", null, say("earn_purchase", { points: points(purchase.points), amount: money(purchase.perAmount, program) })),
-        program.bonuses.map((bonus) => h("li", null, bonusName(bonus), h("span", { className: "comeback-reward__cost" }, points(bonus.points)))),
+        purchase &&
+          h("li", null, say("earn_purchase", { points: points(purchase.points), amount: money(purchase.perAmount, program) })),
+        program.bonuses.map((bonus) =>
+          h("li", null, bonusName(bonus), h("span", { className: "comeback-reward__cost" }, points(bonus.points))),
+        ),
       ),
       member && !member.birthday && program.bonuses.some((bonus) => bonus.kind === "birthday") && birthdayForm(),
     );
   }
 
   function birthdayForm() {
-    const input = /** @type {HTMLInputElement} */ (h("input", { type: "date", id: "comeback-birthday", required: true, "aria-describedby": "comeback-birthday-hint" }));
+    const input = /** @type {HTMLInputElement} */ (
+      h("input", { type: "date", id: "comeback-birthday", required: true, "aria-describedby": "comeback-birthday-hint" })
+    );
     return h(
       "form",
       {
