@@ -60,7 +60,9 @@ async function createCustomer(shop: string, id: string, firstName: string, lastN
   expect((await sendWebhook(app(), { topic: "customers/create", shop, body })).status).toBe(200);
 }
 
+/** Credits points as staff would, to a customer the shop has (created first). */
 async function credit(shop: string, customerGid: string, points: number) {
+  await createCustomer(shop, customerGid.split("/").pop()!, "Ada", "Credit", "ada@example.com");
   const response = await adminCall(app(), shop, "/app/api/loyalty/adjust", {
     customerGid,
     points,
@@ -163,7 +165,9 @@ describe("request bodies are capped on the bytes read, chunked or not", () => {
 
   it("refuses a 20 MiB chunked body to an admin API route with 413 and changes nothing; one just under the cap still works", async () => {
     const shop = await programShop("body-admin");
-    const gid = gidOf(newId());
+    const id = newId();
+    const gid = gidOf(id);
+    await createCustomer(shop, id, "Chunk", "Ed", "chunked@example.com");
     const before = await shopState(shop);
     const url = `${app()}/app/api/loyalty/adjust`;
     const headers = { "Content-Type": "application/json", Authorization: `Bearer ${sessionToken(shop)}` };

@@ -12,7 +12,7 @@ import { failOrderWrites } from "../support/run-sql";
 import { BROWSER_HEADERS, embeddedAppUrl, sessionToken } from "../support/session-token";
 import { findTraces } from "../support/traces";
 import { waitFor } from "../support/wait";
-import { fixture, orderPayload, sendWebhook, uniqueShop } from "../support/webhooks";
+import { fixture, fixtureFor, orderPayload, sendWebhook, uniqueShop } from "../support/webhooks";
 
 const app = () => inject("appUrl");
 const double = () => inject("adminDoubleUrl");
@@ -71,8 +71,7 @@ function orderBody(who: Person, processedAt: string, amount: string, changes: Re
 }
 
 const redactBody = (shop: string, who: Person) => ({
-  ...fixture("customers/redact"),
-  shop_domain: shop,
+  ...fixtureFor("customers/redact", shop),
   customer: { id: who.id, email: who.email, phone: null },
   orders_to_redact: [],
 });
@@ -216,8 +215,7 @@ describe("customers/redact leaves no trace", () => {
     expect((await proxyFetch(app(), "birthday", { shop, customerId: who.id, body: { birthday: "07-14" } })).status).toBe(200);
     // A data request's export, a rejected delivery and a failed one that name them.
     await deliver(shop, "customers/data_request", {
-      ...fixture("customers/data_request"),
-      shop_domain: shop,
+      ...fixtureFor("customers/data_request", shop),
       customer: { id: who.id, email: who.email, phone: null },
     });
     await deliver(shop, "customers/update", customerBody(who, "not a time"), 422);
@@ -376,8 +374,8 @@ describe("stored delivery bodies", () => {
     await deliver(shop, "customers/update", customerBody(who, "not a time"), 422);
     await deliver(shop, "shop/redact", { shop_id: 548380009, note: `no shop_domain; ${who.email}` }, 422);
     expect(await testDb().webhookEvent.count({ where: { shopDomain: shop, payload: { not: null } } })).toBe(2);
-    await deliver(shop, "app/uninstalled", { ...fixture("app/uninstalled"), myshopify_domain: shop, domain: shop });
-    await deliver(shop, "shop/redact", { ...fixture("shop/redact"), shop_domain: shop });
+    await deliver(shop, "app/uninstalled", fixtureFor("app/uninstalled", shop));
+    await deliver(shop, "shop/redact", fixtureFor("shop/redact", shop));
     expect(await testDb().webhookEvent.count({ where: { shopDomain: shop, payload: { not: null } } })).toBe(0);
     expect(await findTraces(needles(who))).toEqual([]);
   });

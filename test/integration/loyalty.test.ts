@@ -364,7 +364,11 @@ describe("loyalty points", () => {
     await balanceOf(shop, known.id, { available: 0, pending: 0 });
 
     // A redacted customer is no longer the shop's to adjust.
-    const redact = { ...fixture("customers/redact"), customer: { id: known.id, email: null, phone: null }, orders_to_redact: [] };
+    const redact = {
+      ...fixtureFor("customers/redact", shop),
+      customer: { id: known.id, email: null, phone: null },
+      orders_to_redact: [],
+    };
     expect((await sendWebhook(app(), { topic: "customers/redact", shop, body: redact })).status).toBe(200);
     await waitFor(
       "the customer redacted",

@@ -128,14 +128,20 @@ export function probabilityAlive(params: BgNbdParams, x: number, tx: number, T: 
  * prior on the drop-out probability (a = b = 1).
  */
 function defaultStart(data: BgNbdData): BgNbdParams {
+  const r = 0.5;
+  const rate = repeatPurchaseRate(data);
+  return { r, alpha: rate ? r / rate : 1, a: 1, b: 1 };
+}
+
+/** Repeat purchases per unit of time over all customers' ages; null when there are none. Both models start from it. */
+export function repeatPurchaseRate(data: BgNbdData): number | null {
   let purchases = 0;
   let time = 0;
   for (let i = 0; i < data.x.length; i++) {
     purchases += data.x[i];
     time += data.T[i];
   }
-  const r = 0.5;
-  return { r, alpha: purchases > 0 && time > 0 ? (r * time) / purchases : 1, a: 1, b: 1 };
+  return purchases > 0 && time > 0 ? purchases / time : null;
 }
 
 /**

@@ -23,7 +23,7 @@
 
 import { minimizeBfgs } from "./optimize";
 import { digamma, lnGamma } from "./special";
-import type { BgNbdData } from "./bgnbd";
+import { repeatPurchaseRate, type BgNbdData } from "./bgnbd";
 
 /** The same per-customer summaries as BG/NBD: x repeat purchases, tx the last one, T the age. */
 export type ParetoNbdData = BgNbdData;
@@ -290,14 +290,9 @@ export function fitParetoNbd(data: ParetoNbdData, options: ParetoNbdFitOptions =
 
 /** r = s = 0.5, with alpha matching the data's purchase rate and beta a lifetime of the data's span. */
 function defaultStart(data: ParetoNbdData, timeScale: number): ParetoNbdParams {
-  let purchases = 0;
-  let time = 0;
-  for (let i = 0; i < data.x.length; i++) {
-    purchases += data.x[i];
-    time += data.T[i];
-  }
   const r = 0.5;
-  return { r, alpha: purchases > 0 && time > 0 ? (r * time) / purchases : timeScale, s: 0.5, beta: timeScale };
+  const rate = repeatPurchaseRate(data);
+  return { r, alpha: rate ? r / rate : timeScale, s: 0.5, beta: timeScale };
 }
 
 /** P(the customer is still alive at T | x, tx, T). Below 1 also for customers who never bought again. */
