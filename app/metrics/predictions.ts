@@ -90,8 +90,9 @@ export interface FittedModels {
 }
 
 /**
- * Without a backtest to decide, Pareto/NBD: BG/NBD calls every customer without a repeat purchase
- * certainly alive however long ago they bought, the worst answer for most shops' largest group.
+ * Without a backtest to decide, Pareto/NBD (when its fit converges): BG/NBD calls every customer
+ * without a repeat purchase certainly alive however long ago they bought, the worst answer for
+ * most shops' largest group.
  */
 export const DEFAULT_MODEL: PurchaseModel = "pareto-nbd";
 
@@ -99,13 +100,14 @@ export function fitModels(input: ModelInput, previous?: FittedModels | null, bac
   const started = performance.now();
   const customers = input.customer.length;
   const base = { asOf: input.asOf, customers, backtest };
-  const model = backtest?.best ?? DEFAULT_MODEL;
   if (customers === 0) {
     const empty = { bgNbd: null, paretoNbd: null, gammaGamma: null };
-    return { ...base, model, ...empty, stable: false, reasons: [fitReason("noCustomers")], seconds: 0 };
+    return { ...base, model: DEFAULT_MODEL, ...empty, stable: false, reasons: [fitReason("noCustomers")], seconds: 0 };
   }
   const bg = fitBgNbd(input, previous?.bgNbd ? { initial: previous.bgNbd } : {});
   const pareto = fitParetoNbd(input, previous?.paretoNbd ? { initial: previous.paretoNbd } : {});
+  // Untested, the default unless only BG/NBD settled on an answer.
+  const model = backtest?.best ?? (!pareto.converged && bg.converged ? "bgnbd" : DEFAULT_MODEL);
   // Gamma-Gamma needs repeat purchases with positive spend.
   const spenders = input.x.reduce((n, x, i) => (x > 0 && input.mbar[i] > 0 ? n + 1 : n), 0);
   const gg =

@@ -99,6 +99,15 @@ describe("fitParetoNbd on CDNOW", () => {
   });
 });
 
+describe("fitParetoNbd's work budget", () => {
+  it("gives up unconverged, at the best point it saw, when the series cost more than its budget", () => {
+    const stopped = fitParetoNbd(cdnow, { maxSeriesTerms: 50_000 });
+    expect(stopped.converged).toBe(false);
+    for (const key of ["r", "alpha", "s", "beta", "logLikelihood"] as const) expect(Number.isFinite(stopped[key])).toBe(true);
+    expect(stopped.logLikelihood).toBeLessThan(fitParetoNbd(cdnow).logLikelihood);
+  });
+});
+
 describe("Pareto/NBD in the numerically hard regions", () => {
   const histories: [x: number, tx: number, T: number][] = [
     [0, 0, 38],

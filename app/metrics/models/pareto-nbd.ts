@@ -46,10 +46,24 @@ export interface ParetoNbdFitOptions {
   /** Starting point, e.g. the previous fit of the same shop. */
   initial?: ParetoNbdParams;
   maxIterations?: number;
+  /** Terms of the series the whole fit may sum before it gives up unconverged (MAX_FIT_SERIES_TERMS). */
+  maxSeriesTerms?: number;
 }
 
-/** Terms of the ₂F₁ series before it is called divergent (z within about 1e-4 of 1). */
-const MAX_SERIES_TERMS = 200_000;
+/**
+ * Terms of the ₂F₁ series before a point is called out of range (z within about 2e-3 of 1, only at
+ * extreme ratios of alpha to beta): it bounds the cost of one evaluation, which runs on the server's
+ * event loop, and the line search steps back from such a point.
+ */
+const MAX_SERIES_TERMS = 20_000;
+
+/**
+ * The series terms one fit may sum, about a second or two of work: where the likelihood runs off
+ * towards a region of long series (no drop-out heterogeneity in the data: s and beta grow without
+ * end), the fit gives up unconverged rather than hold the server for minutes. A well-posed fit of
+ * 200,000 customers needs a fraction of it.
+ */
+export const MAX_FIT_SERIES_TERMS = 150_000_000;
 const SERIES_TOLERANCE = 1e-15;
 
 // As for BG/NBD: a parameter more than 10,000 times its reference is running off to 0 or ∞.
@@ -83,6 +97,7 @@ function logSeries(b: number, c: number, z: number, out: Float64Array): number {
       out[0] = dB / sum;
       out[1] = dC / sum;
       out[2] = dZ / sum;
+      out[3] += n;
       return Math.log(sum);
     }
   }
@@ -131,7 +146,8 @@ function logF(
  * with its gradient; and, through `aliveShare`, A(T) over that sum, which is P(alive).
  */
 class HistoryTerm {
-  private readonly series = new Float64Array(3);
+  /** The series' derivatives, then (index 3) the number of its terms summed so far: the work done. */
+  readonly series = new Float64Array(4);
   private readonly gradientAtTx = new Float64Array(4);
   private readonly gradientAtT = new Float64Array(4);
   aliveShare = 1;
@@ -209,6 +225,9 @@ class Histories {
     this.count = Float64Array.from(count);
   }
 
+  /** Series terms summed by every evaluation so far. */
+  seriesTerms = 0;
+
   /** ln L summed over customers, with ∂ ln L / ∂(r, alpha, s, beta) written into `gradient`. */
   logLikelihood(params: ParetoNbdParams, gradient: Float64Array): number {
     const { r, alpha, s, beta } = params;
@@ -236,6 +255,7 @@ class Histories {
       gradient[2] += customers * (logBeta + historyGradient[2]);
       gradient[3] += customers * (s / beta + historyGradient[3]);
     }
+    this.seriesTerms += term.series[3];
     return total;
   }
 }
@@ -260,33 +280,49 @@ export function fitParetoNbd(data: ParetoNbdData, options: ParetoNbdFitOptions =
     beta: timeScale * Math.exp(c[3]),
   });
   const customers = histories.customers;
-  const result = minimizeBfgs(
-    (coordinates, gradient) => {
-      const params = toParams(coordinates);
-      let value: number;
-      try {
-        value = -histories.logLikelihood(params, gradient) / customers;
-      } catch (error) {
-        if (error instanceof RangeError) return Number.NaN; // too far out: the line search steps back
-        throw error;
-      }
-      // Chain rule to log-parameters: ∂/∂ln θ = θ · ∂/∂θ.
-      gradient[0] *= -params.r / customers;
-      gradient[1] *= -params.alpha / customers;
-      gradient[2] *= -params.s / customers;
-      gradient[3] *= -params.beta / customers;
-      return value;
-    },
-    [Math.log(initial.r), Math.log(initial.alpha / timeScale), Math.log(initial.s), Math.log(initial.beta / timeScale)],
-    { maxIterations: options.maxIterations, divergenceLimit: DIVERGENCE_LIMIT },
-  );
-  return {
-    ...toParams(result.point),
-    logLikelihood: -result.value * customers,
-    iterations: result.iterations,
-    converged: result.converged,
+  const budget = options.maxSeriesTerms ?? MAX_FIT_SERIES_TERMS;
+  let best = { value: Number.POSITIVE_INFINITY, coordinates: Float64Array.of(0, 0, 0, 0), iterations: 0 };
+  const objective = (coordinates: Float64Array, gradient: Float64Array) => {
+    if (histories.seriesTerms > budget) throw new FitBudgetExceeded();
+    const params = toParams(coordinates);
+    let value: number;
+    try {
+      value = -histories.logLikelihood(params, gradient) / customers;
+    } catch (error) {
+      if (error instanceof RangeError) return Number.NaN; // too far out: the line search steps back
+      throw error;
+    }
+    if (value < best.value) best = { value, coordinates: Float64Array.from(coordinates), iterations: best.iterations + 1 };
+    // Chain rule to log-parameters: ∂/∂ln θ = θ · ∂/∂θ.
+    gradient[0] *= -params.r / customers;
+    gradient[1] *= -params.alpha / customers;
+    gradient[2] *= -params.s / customers;
+    gradient[3] *= -params.beta / customers;
+    return value;
   };
+  const start = [
+    Math.log(initial.r),
+    Math.log(initial.alpha / timeScale),
+    Math.log(initial.s),
+    Math.log(initial.beta / timeScale),
+  ];
+  try {
+    const result = minimizeBfgs(objective, start, { maxIterations: options.maxIterations, divergenceLimit: DIVERGENCE_LIMIT });
+    const fitted = { ...toParams(result.point), logLikelihood: -result.value * customers };
+    return { ...fitted, iterations: result.iterations, converged: result.converged };
+  } catch (error) {
+    if (!(error instanceof FitBudgetExceeded)) throw error;
+    // Out of work: the best point seen, marked unconverged (stability.ts then says so).
+    return {
+      ...toParams(best.coordinates),
+      logLikelihood: -best.value * customers,
+      iterations: best.iterations,
+      converged: false,
+    };
+  }
 }
+
+class FitBudgetExceeded extends Error {}
 
 /** r = s = 0.5, with alpha matching the data's purchase rate and beta a lifetime of the data's span. */
 function defaultStart(data: ParetoNbdData, timeScale: number): ParetoNbdParams {
