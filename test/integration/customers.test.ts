@@ -13,7 +13,7 @@ import { enrollMember, loadProgram } from "../../app/loyalty/store.server";
 import { testDb } from "../support/db";
 import { BROWSER_HEADERS, embeddedAppUrl, sessionToken } from "../support/session-token";
 import { waitFor } from "../support/wait";
-import { fixture, fixtureFor, sendWebhook, uniqueShop, orderPayload } from "../support/webhooks";
+import { fixtureFor, sendCustomer, sendWebhook, uniqueShop, orderPayload } from "../support/webhooks";
 
 const app = () => inject("appUrl");
 const double = () => inject("adminDoubleUrl");
@@ -36,18 +36,8 @@ async function install(shop: string) {
   ).toBe(200);
 }
 
-async function createCustomer(shop: string, id: string, firstName: string | null, lastName: string | null, email: string | null) {
-  const body = {
-    ...fixture("customers/create"),
-    id,
-    admin_graphql_api_id: gidOf(id),
-    first_name: firstName,
-    last_name: lastName,
-    email,
-    updated_at: daysAgo(400),
-  };
-  expect((await sendWebhook(app(), { topic: "customers/create", shop, body })).status).toBe(200);
-}
+const createCustomer = (shop: string, id: string, firstName: string | null, lastName: string | null, email: string | null) =>
+  sendCustomer(app(), shop, id, { first_name: firstName, last_name: lastName, email, updated_at: daysAgo(400) });
 
 async function placeOrder(shop: string, customerId: string, days: number, amount: string) {
   expect(

@@ -13,7 +13,7 @@ import { TEST_API_KEY, TEST_API_SECRET } from "../support/app-server";
 import { testDb } from "../support/db";
 import { BROWSER_HEADERS, embeddedAppUrl, sessionToken } from "../support/session-token";
 import { waitFor } from "../support/wait";
-import { fixture, orderPayload, sendWebhook, sign, uniqueShop } from "../support/webhooks";
+import { fixture, orderPayload, sendCustomer, sendWebhook, sign, uniqueShop } from "../support/webhooks";
 
 const app = () => inject("appUrl");
 const double = () => inject("adminDoubleUrl");
@@ -48,17 +48,8 @@ async function programShop(prefix: string, tierName = "Silver") {
   return shop;
 }
 
-async function createCustomer(shop: string, id: string, firstName: string, lastName: string, email: string) {
-  const body = {
-    ...fixture("customers/create"),
-    id,
-    admin_graphql_api_id: gidOf(id),
-    first_name: firstName,
-    last_name: lastName,
-    email,
-  };
-  expect((await sendWebhook(app(), { topic: "customers/create", shop, body })).status).toBe(200);
-}
+const createCustomer = (shop: string, id: string, firstName: string, lastName: string, email: string) =>
+  sendCustomer(app(), shop, id, { first_name: firstName, last_name: lastName, email });
 
 /** Credits points as staff would, to a customer the shop has (created first). */
 async function credit(shop: string, customerGid: string, points: number) {

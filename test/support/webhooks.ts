@@ -57,6 +57,13 @@ export async function sendWebhook(appUrl: string, delivery: Delivery) {
   return { status: response.status, json, text };
 }
 
+/** Sends customers/create for customer `id` of `shop`, the fixture's customer with `fields` (first_name, email, …) over it. */
+export async function sendCustomer(appUrl: string, shop: string, id: string, fields: Record<string, unknown> = {}) {
+  const body = { ...fixture("customers/create"), id, admin_graphql_api_id: `gid://shopify/Customer/${id}`, ...fields };
+  const response = await sendWebhook(appUrl, { topic: "customers/create", shop, body });
+  if (response.status !== 200) throw new Error(`customers/create for ${id} answered ${response.status}: ${response.text}`);
+}
+
 let orderSequence = 0;
 
 /**
