@@ -124,7 +124,9 @@ function logF(
   if (alpha >= beta) {
     const z = (alpha - beta) / (alpha + t);
     const logS = logSeries(r + x, c, z, series);
-    const [dB, dC, dZ] = series;
+    const dB = series[0];
+    const dC = series[1];
+    const dZ = series[2];
     gradient[0] = -logAlphaT + dB + dC;
     gradient[1] = -(r + x) / (alpha + t) + (dZ * (beta + t)) / ((alpha + t) * (alpha + t));
     gradient[2] = -logBetaT + dC;
@@ -133,7 +135,9 @@ function logF(
   }
   const z = (beta - alpha) / (beta + t);
   const logS = logSeries(s + 1, c, z, series);
-  const [dB, dC, dZ] = series;
+  const dB = series[0];
+  const dC = series[1];
+  const dZ = series[2];
   gradient[0] = -logAlphaT + dC;
   gradient[1] = (1 - r - x) / (alpha + t) - dZ / (beta + t);
   gradient[2] = -logBetaT + dB + dC;
@@ -150,6 +154,7 @@ class HistoryTerm {
   readonly series = new Float64Array(4);
   private readonly gradientAtTx = new Float64Array(4);
   private readonly gradientAtT = new Float64Array(4);
+  private readonly deadLog = new Float64Array(4);
   aliveShare = 1;
 
   evaluate({ r, alpha, s, beta }: ParetoNbdParams, x: number, tx: number, T: number, gradient: Float64Array): number {
@@ -169,12 +174,13 @@ class HistoryTerm {
     this.aliveShare = alive / total;
     const deadShare = (weight * dead) / total;
     // ∂ ln(total): the alive part, the weight s/q, and the two F terms.
-    const { gradientAtTx, gradientAtT, aliveShare } = this;
-    const deadLog = (i: number) => (dead > 0 ? (atTx * gradientAtTx[i] - atT * gradientAtT[i]) / dead : 0);
-    gradient[0] = aliveShare * -Math.log(alpha + T) + deadShare * (deadLog(0) - 1 / q);
-    gradient[1] = (aliveShare * -(r + x)) / (alpha + T) + deadShare * deadLog(1);
-    gradient[2] = aliveShare * -Math.log(beta + T) + deadShare * (deadLog(2) + 1 / s - 1 / q);
-    gradient[3] = (aliveShare * -s) / (beta + T) + deadShare * deadLog(3);
+    // ∂ ln(F(tx) − F(T)) in `deadLog` (no closure: this runs for every history at every evaluation).
+    const { gradientAtTx, gradientAtT, aliveShare, deadLog } = this;
+    for (let i = 0; i < 4; i++) deadLog[i] = dead > 0 ? (atTx * gradientAtTx[i] - atT * gradientAtT[i]) / dead : 0;
+    gradient[0] = aliveShare * -Math.log(alpha + T) + deadShare * (deadLog[0] - 1 / q);
+    gradient[1] = (aliveShare * -(r + x)) / (alpha + T) + deadShare * deadLog[1];
+    gradient[2] = aliveShare * -Math.log(beta + T) + deadShare * (deadLog[2] + 1 / s - 1 / q);
+    gradient[3] = (aliveShare * -s) / (beta + T) + deadShare * deadLog[3];
     return scale + Math.log(total);
   }
 }
@@ -217,12 +223,14 @@ class Histories {
       T.push(Ti);
       count.push(1);
     }
+    // Ordered by x, so that Γ(r+x)/Γ(r) and its digamma are computed once per distinct x.
+    const order = [...x.keys()].sort((a, b) => x[a] - x[b]);
     this.customers = n;
     this.longestAge = longestAge;
-    this.x = Float64Array.from(x);
-    this.tx = Float64Array.from(tx);
-    this.T = Float64Array.from(T);
-    this.count = Float64Array.from(count);
+    this.x = Float64Array.from(order, (k) => x[k]);
+    this.tx = Float64Array.from(order, (k) => tx[k]);
+    this.T = Float64Array.from(order, (k) => T[k]);
+    this.count = Float64Array.from(order, (k) => count[k]);
   }
 
   /** Series terms summed by every evaluation so far. */
@@ -236,7 +244,7 @@ class Histories {
     const [logAlpha, logBeta, digammaR, lnGammaR] = [Math.log(alpha), Math.log(beta), digamma(r), lnGamma(r)];
     let total = 0;
     gradient.fill(0);
-    // Γ(r+x)/Γ(r) depends on x only; histories sharing an x come in runs often enough to cache it.
+    // Γ(r+x)/Γ(r) depends on x only, and histories come ordered by x.
     let cachedX = -1;
     let lnGammaRatio = 0;
     let digammaRatio = 0;
