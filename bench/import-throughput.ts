@@ -27,16 +27,23 @@ export interface ImportResult {
   rssSeriesMiB: number[];
 }
 
-/** Writes (or reuses) bench-results/history-<orders>.jsonl. Generating 1M lines takes ~10 s. */
-export async function historyFile(orders: number): Promise<{ file: string; lines: number; generated: boolean }> {
-  const file = `bench-results/history-${orders}.jsonl`;
+/**
+ * Writes (or reuses) bench-results/history-<orders>.jsonl, or for another seed and id offset (one
+ * shop of several) <dir>/history-<orders>-seed<seed>.jsonl. Generating 1M lines takes ~10 s.
+ */
+export async function historyFile(
+  orders: number,
+  shop: { seed: number; idOffset: bigint; dir: string } = { seed: HISTORY.seed, idOffset: 0n, dir: "bench-results" },
+): Promise<{ file: string; lines: number; generated: boolean }> {
+  const file = `${shop.dir}/history-${orders}${shop.seed === HISTORY.seed && shop.idOffset === 0n ? "" : `-seed${shop.seed}`}.jsonl`;
   const meta = `${file}.done`; // written last, so a file cut short by ctrl-C is never reused
   if (existsSync(file) && existsSync(meta)) return { file, lines: Number(readFileSync(meta, "utf8")), generated: false };
   const out = createWriteStream(`${file}.partial`);
   let lines = 0;
   let chunk: string[] = [];
   // Bounded: the generator ends on its own, and the file never gets more than `orders` lines.
-  for (const line of syntheticJsonl({ customers: Math.round(orders * CUSTOMERS_PER_ORDER), ...HISTORY })) {
+  const options = { customers: Math.max(1, Math.round(orders * CUSTOMERS_PER_ORDER)), ...HISTORY, ...shop };
+  for (const line of syntheticJsonl(options)) {
     chunk.push(line);
     if (++lines === orders || chunk.length === 1000) {
       if (!out.write(chunk.join("\n") + "\n")) await once(out, "drain");

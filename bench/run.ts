@@ -1,4 +1,5 @@
 // npm run bench -- [--seconds 30] [--orders 1000000] [--only webhooks|import|metrics] [--db sqlite|postgresql] [--cpu-prof]
+// npm run bench -- --only fleet [--shops 300] [--minutes 10] [--scale 1]   (PostgreSQL; about 20 minutes)
 //
 // Measures the performance targets on this machine, on SQLite and PostgreSQL:
 //   A. webhook latency at 100 deliveries/s, open loop (bench/webhook-load.ts), target p99 <= 50 ms;
@@ -7,6 +8,7 @@
 //   C. the retention metrics on 1M orders and 200k customers over 5 years (bench/metrics.ts):
 //      dashboard <= 2 s cold and <= 300 ms warm, <= 5 ms added per webhook, model fit <= 3 s
 //      (<= 100 ms on CDNOW). --orders does not apply to C.
+//   D. only when asked for: a fleet of shops on PostgreSQL with two app instances (bench/fleet.ts).
 // Prints a table and writes every figure to bench-results/bench-<timestamp>.json.
 import "../scripts/env";
 import { execFileSync } from "node:child_process";
@@ -29,6 +31,7 @@ import {
   type MetricsHistory,
   type MetricsResult,
 } from "./metrics";
+import { runFleet, type FleetResult } from "./fleet";
 import { runWebhookLoad, type WebhookResult } from "./webhook-load";
 
 const { values } = parseArgs({
@@ -39,19 +42,28 @@ const { values } = parseArgs({
     db: { type: "string" },
     // V8 CPU profiles of the app server and the importer, in bench-results/profiles-<timestamp>/.
     "cpu-prof": { type: "boolean", default: false },
+    shops: { type: "string", default: "300" },
+    minutes: { type: "string", default: "10" },
+    scale: { type: "string", default: "1" },
   },
 });
 const seconds = Number(values.seconds);
 const orders = Number(values.orders);
 if (!Number.isInteger(seconds) || seconds < 1 || seconds > 600) usage("--seconds must be an integer from 1 to 600");
 if (!Number.isInteger(orders) || orders < 1 || orders > 10_000_000) usage("--orders must be an integer from 1 to 10,000,000");
-if (values.only && !["webhooks", "import", "metrics"].includes(values.only)) usage("--only must be webhooks, import or metrics");
+if (values.only && !["webhooks", "import", "metrics", "fleet"].includes(values.only))
+  usage("--only must be webhooks, import, metrics or fleet");
+const fleet = { shops: Number(values.shops), minutes: Number(values.minutes), scale: Number(values.scale) };
+if (!Number.isInteger(fleet.shops) || fleet.shops < 2 || fleet.shops > 2000) usage("--shops must be an integer from 2 to 2,000");
+if (!(fleet.minutes >= 0.5 && fleet.minutes <= 60)) usage("--minutes must be from 0.5 to 60");
+if (!(fleet.scale > 0 && fleet.scale <= 1)) usage("--scale must be above 0 and at most 1");
 if (values.db && !["sqlite", "postgresql"].includes(values.db)) usage("--db must be sqlite or postgresql");
 const databases = (values.db ? [values.db] : ["sqlite", "postgresql"]) as TestDatabaseKind[];
 
 function usage(message: string): never {
   console.error(
-    `${message}\nusage: npm run bench -- [--seconds N] [--orders N] [--only webhooks|import|metrics] [--db sqlite|postgresql] [--cpu-prof]`,
+    `${message}\nusage: npm run bench -- [--seconds N] [--orders N] [--only webhooks|import|metrics] [--db sqlite|postgresql] [--cpu-prof]\n` +
+      "       npm run bench -- --only fleet [--shops N] [--minutes M] [--scale F]",
   );
   process.exit(2);
 }
@@ -211,6 +223,39 @@ function printMetrics(result: MetricsResult, history: MetricsHistory) {
   fitRow(`model fit (refitModels), from the previous fit (${result.fit.fromPreviousFit.length} runs)`, s.fitDaily);
 }
 
+function printFleet(result: FleetResult) {
+  const w = result.webhooks;
+  const line = (label: string, s: { p50: number; p99: number; count: number }) =>
+    console.log(`  ${label.padEnd(40)} p50 ${pad(s.p50, 7)} ms   p99 ${pad(s.p99, 7)} ms   (${s.count})`);
+  console.log(
+    `\nD. Fleet on postgresql, two instances: ${result.shops} shops, ${result.orders.imported.toLocaleString("en")} of ` +
+      `${result.orders.files.toLocaleString("en")} orders imported in ${result.import.seconds} s (${result.import.failed} imports failed)`,
+  );
+  console.log(`webhooks: ${w.acknowledged} of ${w.offered} acknowledged, ${w.retried} retries, ${w.failedForGood} given up`);
+  line("all", w.latency);
+  line("in the 300/s burst", w.latencyInBurst);
+  line("within 15 s of the kill", w.latencyAroundKill);
+  const p = result.deliveryToPoints;
+  line(`delivery to points (${p.withoutPoints} orders without)`, p);
+  for (const [key, s] of Object.entries(result.dashboards)) {
+    console.log(`  ${key.padEnd(40)} p50 ${pad(s.p50, 7)} ms   p95 ${pad(s.p95, 7)} ms   (${s.count})`);
+  }
+  const peak = Math.max(...Object.values(result.rssMiB.peak));
+  console.log(
+    `  RSS peak per instance: ${Object.entries(result.rssMiB.peak)
+      .map(([name, mib]) => `${name} ${mib} MiB`)
+      .join(", ")}   limit ${result.rssMiB.limit} MiB: ${verdict(peak <= result.rssMiB.limit)}`,
+  );
+  const deepest = Math.max(0, ...result.queueDepthEvery5s.map((q) => Object.values(q.depth).reduce((a, b) => a + b, 0)));
+  console.log(`  job queue depth: deepest ${deepest} (every 5 s in the JSON)`);
+  const i = result.integrity;
+  const clean = i.missingEvents + i.doubledEvents + i.missingOrders + i.doubledEarnings === 0;
+  console.log(
+    `  kill -9 of one instance at ${result.kill?.atSecond} s: missing events ${i.missingEvents}, doubled events ${i.doubledEvents}, ` +
+      `missing orders ${i.missingOrders}, doubled earnings ${i.doubledEarnings}: ${clean ? "nothing lost or doubled" : "LOST OR DOUBLED"}`,
+  );
+}
+
 const command = `npm run bench${process.argv.length > 2 ? " -- " + process.argv.slice(2).join(" ") : ""}`;
 const startedAt = new Date().toISOString();
 const stamp = startedAt.replace(/[:.]/g, "-");
@@ -285,6 +330,11 @@ try {
       imports.push(await runImport(database, history.file, history.lines, abort.signal, { cpuProfileDir }));
       printImport(imports.at(-1)!);
     }
+  }
+  if (values.only === "fleet") {
+    ensureBuild();
+    report.fleet = await runFleet(fleet, abort.signal);
+    printFleet(report.fleet as FleetResult);
   }
   if (!values.only || values.only === "metrics") {
     const history = await metricsHistoryFile();

@@ -32,8 +32,10 @@ const MIX: [Kind, number][] = [
 
 type Kind = "orders/create" | "orders/paid" | "orders/updated" | "refunds/create" | "customers/update" | "duplicate";
 
-interface Delivery {
+export interface Delivery {
   kind: Kind;
+  /** The order a delivery creates or changes (orders/* topics). */
+  orderGid: string | null;
   headers: Record<string, string>;
   body: string;
 }
@@ -42,6 +44,7 @@ export interface LatencyStats {
   count: number;
   p50: number;
   p90: number;
+  p95: number;
   p99: number;
   max: number;
 }
@@ -79,81 +82,131 @@ function rng(seed: number) {
   };
 }
 
-/** The deliveries of a run. Ids stay above 2^53 like Shopify's, and every update is newer than the last. */
-export function planDeliveries(count: number): Delivery[] {
-  const random = rng(42);
-  const templates = Object.fromEntries(
-    ["orders/create", "orders/paid", "orders/updated", "refunds/create", "customers/update"].map((t) => [t, fixtureText(t)]),
-  );
-  const customerId = (k: number) => String(800_000_000_000_000_000n + BigInt(k));
-  const orders: { id: string; customer: string }[] = [];
-  const deliveries: Delivery[] = [];
-  let clock = Date.UTC(2025, 0, 1);
-  let nextOrder = 0;
-  let nextRefund = 0;
+const FIXTURE_PLACED_AT = "2021-12-31T19:00:00-05:00";
 
-  const newOrder = () => {
-    const order = {
-      id: String(900_000_000_000_000_000n + BigInt(nextOrder++)),
-      customer: customerId(Math.floor(random() * CUSTOMERS)),
-    };
-    orders.push(order);
+/**
+ * One shop's stream of deliveries, deterministic for a seed. Ids stay above 2^53 like Shopify's and
+ * are moved by `idOffset` (10^10 apart per shop), and every update is newer than the last.
+ * `live` deliveries are real, current orders (not test orders, placed at the moment they are
+ * planned), so that they earn points; otherwise the fixtures' 2021 test orders are kept.
+ */
+export class DeliveryPlanner {
+  private readonly random: () => number;
+  private readonly templates: Record<string, string>;
+  private readonly orders: { id: string; customer: string }[] = [];
+  private readonly planned: Delivery[] = [];
+  private clock = Date.UTC(2025, 0, 1);
+  private nextOrder = 0;
+  private nextRefund = 0;
+
+  constructor(
+    private readonly shop: string,
+    private readonly options: { seed: number; idOffset: bigint; live: boolean; customers?: number },
+  ) {
+    this.random = rng(options.seed);
+    this.templates = Object.fromEntries(
+      ["orders/create", "orders/paid", "orders/updated", "refunds/create", "customers/update"].map((t) => [t, fixtureText(t)]),
+    );
+  }
+
+  private customerId(): string {
+    const k = Math.floor(this.random() * (this.options.customers ?? CUSTOMERS));
+    return String(800_000_000_000_000_000n + this.options.idOffset + BigInt(k));
+  }
+
+  private newOrder() {
+    const id = String(900_000_000_000_000_000n + this.options.idOffset + BigInt(this.nextOrder++));
+    const order = { id, customer: this.customerId() };
+    this.orders.push(order);
     return order;
-  };
-  const recentOrder = () => (orders.length ? orders[Math.max(0, orders.length - 1 - Math.floor(random() * 300))] : newOrder());
-  const orderBody = (template: string, order: { id: string; customer: string }) =>
-    template
-      .replaceAll(FIXTURE_ORDER, order.id)
-      .replaceAll(FIXTURE_CUSTOMER, order.customer)
-      // orders/updated carries its refund inline; give each order its own.
-      .replaceAll(FIXTURE_REFUND, String(BigInt(order.id) + 50_000_000_000_000_000n))
-      .replace(TOP_LEVEL_UPDATED_AT, `  "updated_at": "${new Date((clock += 1000)).toISOString()}"`);
+  }
 
-  for (let i = 0; i < count; i++) {
-    let pick = random();
+  private recentOrder() {
+    const { orders } = this;
+    return orders.length ? orders[Math.max(0, orders.length - 1 - Math.floor(this.random() * 300))] : this.newOrder();
+  }
+
+  private stamp(body: string): string {
+    let text = body.replace(TOP_LEVEL_UPDATED_AT, `  "updated_at": "${new Date((this.clock += this.options.live ? 1 : 1000)).toISOString()}"`);
+    if (this.options.live) {
+      text = text.replaceAll(FIXTURE_PLACED_AT, new Date(this.clock).toISOString()).replace('"test": true', '"test": false');
+    }
+    return text;
+  }
+
+  private orderBody(template: string, order: { id: string; customer: string }) {
+    return this.stamp(
+      template
+        .replaceAll(FIXTURE_ORDER, order.id)
+        .replaceAll(FIXTURE_CUSTOMER, order.customer)
+        // orders/updated carries its refund inline; give each order its own.
+        .replaceAll(FIXTURE_REFUND, String(BigInt(order.id) + 50_000_000_000_000_000n)),
+    );
+  }
+
+  next(): Delivery {
+    if (this.options.live) this.clock = Math.max(this.clock, Date.now());
+    let pick = this.random();
     const [kind] = MIX.find(([, share]) => (pick -= share) < 0) ?? MIX[0];
-    if (kind === "duplicate" && deliveries.length) {
+    const { planned, templates } = this;
+    if (kind === "duplicate" && planned.length) {
       // A re-sent delivery: same X-Shopify-Webhook-Id and body as one sent shortly before.
-      const original = deliveries[Math.max(0, deliveries.length - 1 - Math.floor(random() * 200))];
-      deliveries.push({ ...original, kind });
-      continue;
+      const original = planned[Math.max(0, planned.length - 1 - Math.floor(this.random() * 200))];
+      return { ...original, kind };
     }
     const topic = kind === "duplicate" ? "orders/create" : kind;
     let body: string;
-    if (topic === "orders/create") body = orderBody(templates[topic], newOrder());
-    else if (topic === "orders/paid" || topic === "orders/updated") body = orderBody(templates[topic], recentOrder());
-    else if (topic === "refunds/create") {
+    let orderGid: string | null = null;
+    if (topic === "orders/create" || topic === "orders/paid" || topic === "orders/updated") {
+      const order = topic === "orders/create" ? this.newOrder() : this.recentOrder();
+      orderGid = `gid://shopify/Order/${order.id}`;
+      body = this.orderBody(templates[topic], order);
+    } else if (topic === "refunds/create") {
       body = templates[topic]
-        .replaceAll(FIXTURE_ORDER, recentOrder().id)
-        .replaceAll(FIXTURE_REFUND, String(700_000_000_000_000_000n + BigInt(nextRefund++)));
+        .replaceAll(FIXTURE_ORDER, this.recentOrder().id)
+        .replaceAll(FIXTURE_REFUND, String(700_000_000_000_000_000n + this.options.idOffset + BigInt(this.nextRefund++)));
     } else {
-      body = templates[topic]
-        .replaceAll(FIXTURE_CUSTOMER, customerId(Math.floor(random() * CUSTOMERS)))
-        .replace(TOP_LEVEL_UPDATED_AT, `  "updated_at": "${new Date((clock += 1000)).toISOString()}"`);
+      body = this.stamp(templates[topic].replaceAll(FIXTURE_CUSTOMER, this.customerId()));
     }
-    deliveries.push({
+    const delivery: Delivery = {
       kind: topic as Kind,
+      orderGid,
       body,
       headers: {
         "Content-Type": "application/json",
         "X-Shopify-Topic": topic,
-        "X-Shopify-Shop-Domain": SHOP,
+        "X-Shopify-Shop-Domain": this.shop,
         "X-Shopify-API-Version": "2026-10",
         "X-Shopify-Webhook-Id": randomUUID(),
         "X-Shopify-Event-Id": randomUUID(),
-        "X-Shopify-Triggered-At": new Date(clock).toISOString(),
+        "X-Shopify-Triggered-At": new Date(this.clock).toISOString(),
         "X-Shopify-Hmac-Sha256": sign(body, TEST_API_SECRET),
       },
-    });
+    };
+    planned.push(delivery);
+    if (planned.length > 400) planned.splice(0, 200);
+    return delivery;
   }
-  return deliveries;
+}
+
+/** The deliveries of the single-shop run. */
+export function planDeliveries(count: number): Delivery[] {
+  const planner = new DeliveryPlanner(SHOP, { seed: 42, idOffset: 0n, live: false });
+  return Array.from({ length: count }, () => planner.next());
 }
 
 export function stats(values: number[]): LatencyStats {
   const sorted = Float64Array.from(values).sort();
   const at = (q: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] : NaN);
   const round = (ms: number) => Math.round(ms * 10) / 10;
-  return { count: sorted.length, p50: round(at(0.5)), p90: round(at(0.9)), p99: round(at(0.99)), max: round(at(1)) };
+  return {
+    count: sorted.length,
+    p50: round(at(0.5)),
+    p90: round(at(0.9)),
+    p95: round(at(0.95)),
+    p99: round(at(0.99)),
+    max: round(at(1)),
+  };
 }
 
 /** utime + stime of a process, in seconds (Linux clock ticks are 100 Hz). */

@@ -74,6 +74,17 @@ describe("syntheticOrders", () => {
     });
   });
 
+  it("moves every id by idOffset and changes nothing else", () => {
+    const small = { customers: 200, start, end, seed: 3 };
+    const offset = 10n ** 10n;
+    const shift = (text: string) =>
+      text.replace(/(gid:\/\/shopify\/\w+\/)(\d+)/g, (_, kind, id) => `${kind}${BigInt(id) + offset}`);
+    const plain = [...syntheticJsonl(small)];
+    const moved = [...syntheticJsonl({ ...small, idOffset: offset })];
+    expect(moved).toEqual(plain.map(shift));
+    expect(moved.some((line, i) => line !== plain[i])).toBe(true);
+  });
+
   it("keeps every time inside the window and updatedAt at the latest event", () => {
     const from = start.toISOString().replace(".000", "");
     const to = end.toISOString().replace(".000", "");

@@ -45,6 +45,11 @@ export interface SyntheticHistoryOptions {
    * fields carry them. Default false: the benchmarks' history files stay as they were.
    */
   profiles?: boolean;
+  /**
+   * Added to every order, customer and refund id, so that several shops' histories never share a
+   * GID (the app refuses a GID another shop holds). Keep offsets 10^10 apart. Default 0.
+   */
+  idOffset?: bigint;
 }
 
 export interface SyntheticMoneySet {
@@ -223,6 +228,7 @@ interface Settings {
   guestShare: number;
   purchaseRateScale: number;
   profiles: boolean;
+  idOffset: bigint;
   money: MoneyRules;
   /** Presentment currencies other than the shop's, for multi-currency web orders. */
   foreignCurrencies: string[];
@@ -260,6 +266,7 @@ function resolveSettings(options: SyntheticHistoryOptions): Settings {
     guestShare,
     purchaseRateScale,
     profiles: options.profiles ?? false,
+    idOffset: options.idOffset ?? 0n,
     money: moneyRules(currency),
     foreignCurrencies: PRESENTMENT_CURRENCIES.filter((code) => code !== currency),
   };
@@ -380,7 +387,7 @@ function newCustomer(firstOrderAt: number, index: number, settings: Settings, rn
   return {
     at: firstOrderAt,
     customer: {
-      gid: `gid://shopify/Customer/${CUSTOMER_ID_BASE + BigInt(index)}`,
+      gid: `gid://shopify/Customer/${CUSTOMER_ID_BASE + settings.idOffset + BigInt(index)}`,
       createdAt: isoSeconds(createdAt),
       profile: settings.profiles ? profileOf(index) : null,
       purchaseRate: purchaseRatePerYear / YEAR,
@@ -524,7 +531,7 @@ function composeOrder(
   const outcome = settle({ processedAt, subtotal, shipping, tax, total }, settings.end, rng);
 
   const refunds = outcome.refunds.map((refund, i) => ({
-    id: `gid://shopify/Refund/${REFUND_ID_BASE + BigInt(refundsSoFar + i)}`,
+    id: `gid://shopify/Refund/${REFUND_ID_BASE + settings.idOffset + BigInt(refundsSoFar + i)}`,
     createdAt: isoSeconds(refund.at),
     totalRefundedSet: moneySet(refund.amount, money.digits),
   }));
@@ -535,7 +542,7 @@ function composeOrder(
   const processed = isoSeconds(processedAt);
 
   return {
-    id: `gid://shopify/Order/${ORDER_ID_BASE + BigInt(index)}`,
+    id: `gid://shopify/Order/${ORDER_ID_BASE + settings.idOffset + BigInt(index)}`,
     name: `#${settings.firstOrderNumber + index}`,
     createdAt: processed,
     updatedAt: isoSeconds(updatedAt),

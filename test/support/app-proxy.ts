@@ -75,7 +75,7 @@ export async function installShop(
   appUrl: string,
   adminDoubleUrl: string,
   shop: string,
-  details: { currencyCode?: string; ianaTimezone?: string } = {},
+  details: { currencyCode?: string; ianaTimezone?: string; jsonlFile?: string } = {},
 ) {
   const configured = await fetch(`${adminDoubleUrl}/_test/shops/${shop}`, {
     method: "PUT",

@@ -67,7 +67,7 @@ export async function startAppServer(options: {
     process: child,
     output: () => output,
     stop: async () => {
-      if (child.exitCode !== null) return;
+      if (child.exitCode !== null || child.signalCode !== null) return; // exited, or killed by a signal
       const exited = new Promise((done) => child.once("exit", done));
       child.kill("SIGTERM");
       // Idle keep-alive connections can hold a graceful shutdown open; tests don't wait for them.
