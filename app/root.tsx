@@ -5,8 +5,8 @@ import { requestLocale } from "./i18n/locale";
 
 export const loader = ({ request }: LoaderFunctionArgs) => ({ locale: requestLocale(request) });
 
-// The language is chosen when Shopify loads the app (its ?locale=); client-side navigations drop
-// that parameter, so the choice is kept rather than re-read from every URL.
+// The language is chosen when Shopify loads the app (its ?locale=) and kept rather than re-read on
+// every navigation; the app's links carry ?locale= along (components/kept-params) for reloads.
 export const shouldRevalidate = () => false;
 
 export function useAppLocale() {

@@ -17,6 +17,11 @@ const CHART_HEIGHT = 300;
 const GUEST_COLOR = "#b5b5b5";
 /** A second series beside the first (what a model expected, a later step): the same neutral grey. */
 const PREDICTED_COLOR = GUEST_COLOR;
+/** The month in progress: a pale, fading bar of its own, so a partial month does not read as a slump. */
+const IN_PROGRESS_COLOR = [
+  { offset: 0, color: "rgba(120, 90, 230, 0.75)" },
+  { offset: 100, color: "rgba(120, 90, 230, 0.2)" },
+];
 
 /** A chart's figures as a table: what a screen reader reads in place of the drawing. */
 interface ChartTable {
@@ -82,24 +87,54 @@ function ChartFrame({ id, table, children }: { id: string; table: ChartTable; ch
   );
 }
 
-/** "2024-03" as the merchant's language names a month: "Mar 2024" ("März 2024"), or "Mar 24" when `short`. */
-export function useMonthLabel(short = false) {
+const monthStart = (month: string) => new Date(`${month}-01T00:00:00Z`);
+
+/** "2024-03" as the merchant's language names a month: "Mar 2024" ("März 2024"). */
+export function useMonthLabel() {
   const { locale } = useFormat();
   return useMemo(() => {
-    const format = new Intl.DateTimeFormat(locale, { month: "short", year: short ? "2-digit" : "numeric", timeZone: "UTC" });
-    return (month: string) => format.format(new Date(`${month}-01T00:00:00Z`));
-  }, [locale, short]);
+    const format = new Intl.DateTimeFormat(locale, { month: "short", year: "numeric", timeZone: "UTC" });
+    return (month: string) => format.format(monthStart(month));
+  }, [locale]);
 }
 
-export function RevenueChart({ months, currency }: { months: MonthlyRevenue[]; currency: string }) {
+/**
+ * "2024-03" as an axis tick: the month's short name ("Mar", "März"), with the year on January and
+ * on the `first` tick ("Jan 24"). Month and year on every one of 24 ticks were too wide, and
+ * polaris-viz cuts a too-wide label at the first letter missing from its width table: "Mä…".
+ */
+function useAxisMonthLabel(first: string | undefined) {
+  const { locale } = useFormat();
+  return useMemo(() => {
+    const withYear = new Intl.DateTimeFormat(locale, { month: "short", year: "2-digit", timeZone: "UTC" });
+    const monthOnly = new Intl.DateTimeFormat(locale, { month: "short", timeZone: "UTC" });
+    return (month: string) => (month === first || month.endsWith("-01") ? withYear : monthOnly).format(monthStart(month));
+  }, [locale, first]);
+}
+
+/** `through`: the last day counted, which the month in progress's legend names. */
+export function RevenueChart({ months, currency, through }: { months: MonthlyRevenue[]; currency: string; through: string }) {
   const { t } = useTranslation("dashboard");
   const format = useFormat();
   const monthLabel = useMonthLabel();
-  const axisLabel = useMonthLabel(true);
+  const axisLabel = useAxisMonthLabel(months[0]?.month);
+  // Completed months stack by kind of customer; the month in progress is one bar of its own.
   const series = (name: string, value: (m: MonthlyRevenue) => number) => ({
     name,
-    data: months.map((m) => ({ key: m.month, value: value(m) })),
+    data: months.map((m) => ({ key: m.month, value: m.inProgress ? null : value(m) })),
   });
+  const inProgressSeries = months.some((m) => m.inProgress)
+    ? [
+        {
+          name: t("charts.revenue.inProgressSeries", { date: format.day(through) }),
+          data: months.map((m) => ({
+            key: m.month,
+            value: m.inProgress ? m.netRevenueNew + m.netRevenueReturning + m.netRevenueGuest : null,
+          })),
+          color: IN_PROGRESS_COLOR,
+        },
+      ]
+    : [];
   const money = (value: string | number | null) => (value === null ? "" : format.money(Math.round(Number(value)), currency));
   // The month in progress reads "Dec 2026 (so far)" wherever the month is named in full.
   const inProgress = new Set(months.filter((m) => m.inProgress).map((m) => m.month));
@@ -137,6 +172,7 @@ export function RevenueChart({ months, currency }: { months: MonthlyRevenue[]; c
           series(t("charts.revenue.new"), (m) => m.netRevenueNew),
           series(t("charts.revenue.returning"), (m) => m.netRevenueReturning),
           { ...series(t("charts.revenue.guests"), (m) => m.netRevenueGuest), color: GUEST_COLOR },
+          ...inProgressSeries,
         ]}
         xAxisOptions={{ labelFormatter: (key) => axisLabel(String(key)) }}
         yAxisOptions={{ labelFormatter: axisMoney }}

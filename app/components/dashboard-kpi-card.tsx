@@ -1,4 +1,4 @@
-// One KPI: the period's value, its change against the previous period and a year earlier (points
+// One KPI: the period's value, its change against the previous period and/or a year earlier (points
 // for rates, percent otherwise, coloured by whether it is good news), and its one-line definition.
 import { BlockStack, Card, InlineStack, Text } from "@shopify/polaris";
 import { useTranslation } from "react-i18next";
@@ -7,8 +7,9 @@ import type { KpiDefinition } from "../metrics/definitions";
 
 export interface KpiFigure extends KpiDefinition {
   value: number | null;
-  vsPrevious: number | null;
-  vsYearAgo: number | null;
+  /** Absent when the merchant chose not to compare with that period. */
+  vsPrevious?: number | null;
+  vsYearAgo?: number | null;
 }
 
 function useKpiValue(currency: string) {
@@ -75,8 +76,8 @@ export function KpiCard({ figure, currency, lookbackDays }: { figure: KpiFigure;
           {value(figure.value, figure.format)}
         </Text>
         <InlineStack gap="300">
-          <Change change={figure.vsPrevious} label="vsPrevious" figure={figure} />
-          <Change change={figure.vsYearAgo} label="vsYearAgo" figure={figure} />
+          {figure.vsPrevious !== undefined && <Change change={figure.vsPrevious} label="vsPrevious" figure={figure} />}
+          {figure.vsYearAgo !== undefined && <Change change={figure.vsYearAgo} label="vsYearAgo" figure={figure} />}
         </InlineStack>
         <Text as="p" variant="bodySm" tone="subdued">
           {t(`kpis.${figure.name}.help`)}

@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import { formatLocalDate } from "./calendar";
 import type { Period } from "./kpis";
 import {
+  comparedPeriods,
+  parseComparison,
   DEFAULT_PERIOD_DAYS,
   describePeriod,
   MetricsQueryError,
@@ -166,5 +168,26 @@ describe("parseLookbackDays", () => {
     expect(() => parseLookbackDays("7")).toThrow(
       expect.objectContaining({ problem: { code: "lookbackRange", min: 30, max: 1095, text: "7" } }),
     );
+  });
+});
+
+describe("parseComparison", () => {
+  it("defaults to both periods and reads each choice", () => {
+    expect(parseComparison(null)).toBe("both");
+    expect(parseComparison("")).toBe("both");
+    expect(parseComparison("yearAgo")).toBe("yearAgo");
+    expect(comparedPeriods("previous")).toEqual({ previous: true, yearAgo: false });
+    expect(comparedPeriods("yearAgo")).toEqual({ previous: false, yearAgo: true });
+    expect(comparedPeriods("none")).toEqual({ previous: false, yearAgo: false });
+    expect(comparedPeriods("both")).toEqual({ previous: true, yearAgo: true });
+  });
+
+  it("refuses anything else with the text it got", () => {
+    expect(() => parseComparison("lastWeek")).toThrow(MetricsQueryError);
+    try {
+      parseComparison("lastWeek");
+    } catch (error) {
+      expect((error as MetricsQueryError).problem).toEqual({ code: "badComparison", text: "lastWeek" });
+    }
   });
 });

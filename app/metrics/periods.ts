@@ -12,6 +12,7 @@ export type MetricsQueryProblem =
   | { code: "afterToday"; to: string; today: string }
   | { code: "beforeHistory"; to: string; firstOrder: string }
   | { code: "badPreset"; text: string }
+  | { code: "badComparison"; text: string }
   | { code: "lookbackRange"; min: number; max: number; text: string };
 
 /** A bad query or setting: `message` in English for the JSON API and CLI, `problem` for the admin's own words. */
@@ -62,6 +63,28 @@ export function presetDays(preset: PeriodPreset, today: LocalDay): { first: Loca
     case "previousYear":
       return { first: firstDayOfMonth(yearStart - 12), last: firstDayOfMonth(yearStart) - 1 };
   }
+}
+
+/** What the KPIs are compared with: both periods (the default), one of them, or none. */
+export const COMPARISONS = ["both", "previous", "yearAgo", "none"] as const;
+export type ComparisonChoice = (typeof COMPARISONS)[number];
+export const DEFAULT_COMPARISON: ComparisonChoice = "both";
+
+/** The `compare` query parameter; absent or empty is the default. */
+export function parseComparison(text: string | null | undefined): ComparisonChoice {
+  if (!text) return DEFAULT_COMPARISON;
+  if (!(COMPARISONS as readonly string[]).includes(text)) {
+    throw new MetricsQueryError(`compare must be one of ${COMPARISONS.join(", ")}; got "${text}"`, {
+      code: "badComparison",
+      text,
+    });
+  }
+  return text as ComparisonChoice;
+}
+
+/** Which of the two comparison periods a choice shows. */
+export function comparedPeriods(choice: ComparisonChoice): { previous: boolean; yearAgo: boolean } {
+  return { previous: choice === "both" || choice === "previous", yearAgo: choice === "both" || choice === "yearAgo" };
 }
 
 export interface PeriodQuery {

@@ -1,4 +1,4 @@
-// The dashboard: a period's KPIs against the previous period and a year earlier, predicted
+// The dashboard: a period's KPIs against the previous period and/or a year earlier, predicted
 // revenue, revenue from new and returning customers by month, the retention curve, the cohort
 // heatmap and the RFM segments; the lookback setting and the CSV exports.
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
@@ -27,13 +27,23 @@ import { KpiCard } from "../components/dashboard-kpi-card";
 import { BacktestCard } from "../components/dashboard-backtest";
 import { DashboardSkeleton } from "../components/dashboard-skeleton";
 import { downloadFile } from "../components/browser";
+import { KeptParamsFields, useKeptSearch } from "../components/kept-params";
 import { useToast } from "../components/toast";
 import { useFormat } from "../i18n/use-format";
 import { DASHBOARD_KPIS } from "../metrics/definitions";
 import { ShopNotFoundError } from "../metrics/facts.server";
 import { dashboardQuery } from "../metrics/http.server";
 import { getDashboard, saveLookbackDays, type Dashboard } from "../metrics/metrics.server";
-import { MetricsQueryError, PERIOD_PRESETS, type MetricsQueryProblem } from "../metrics/periods";
+import {
+  comparedPeriods,
+  COMPARISONS,
+  DEFAULT_COMPARISON,
+  MetricsQueryError,
+  parseComparison,
+  PERIOD_PRESETS,
+  type ComparisonChoice,
+  type MetricsQueryProblem,
+} from "../metrics/periods";
 import { DEFAULT_MODEL } from "../metrics/predictions";
 import { EmptyPage } from "../components/empty-page";
 import { pageTitle } from "../i18n/meta";
@@ -44,9 +54,10 @@ const PAGE_COHORTS = 13;
 const PAGE_COHORT_MONTHS = 13;
 const CURVE_MONTHS = 24;
 
-/** Only what the page draws: the period's KPI values and changes, not every field of three periods. */
-function dashboardView(dashboard: Dashboard) {
+/** Only what the page draws: the period's KPI values and the chosen changes, not every field of three periods. */
+function dashboardView(dashboard: Dashboard, comparison: ComparisonChoice) {
   const { kpis, changes, predictions } = dashboard;
+  const compared = comparedPeriods(comparison);
   const cohorts = dashboard.cohorts.rows.slice(-PAGE_COHORTS).map((row) => ({
     cohort: row.cohort,
     size: row.size,
@@ -62,7 +73,13 @@ function dashboardView(dashboard: Dashboard) {
     lookbackDays: dashboard.lookbackDays,
     firstOrder: dashboard.firstOrder,
     periods: dashboard.periods,
-    kpis: DASHBOARD_KPIS.map((kpi) => ({ ...kpi, value: kpis.current[kpi.name], ...changes[kpi.name] })),
+    comparison,
+    kpis: DASHBOARD_KPIS.map((kpi) => ({
+      ...kpi,
+      value: kpis.current[kpi.name],
+      ...(compared.previous && { vsPrevious: changes[kpi.name].vsPrevious }),
+      ...(compared.yearAgo && { vsYearAgo: changes[kpi.name].vsYearAgo }),
+    })),
     predictions:
       predictions.status === "pending"
         ? { status: predictions.status, model: DEFAULT_MODEL }
@@ -90,7 +107,8 @@ export const meta = pageTitle("nav.dashboard");
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
   try {
-    return { problem: null, view: dashboardView(await getDashboard(shop, dashboardQuery(request))) };
+    const comparison = parseComparison(new URL(request.url).searchParams.get("compare"));
+    return { problem: null, view: dashboardView(await getDashboard(shop, dashboardQuery(request)), comparison) };
   } catch (error) {
     if (error instanceof MetricsQueryError) return { problem: error.problem, view: null };
     // Right after install the shop's details are still being read from Shopify: nothing to show yet.
@@ -133,6 +151,8 @@ function useProblemText() {
         return t("period.beforeHistory", { to: format.day(problem.to), firstOrder: format.day(problem.firstOrder) });
       case "badPreset":
         return t("period.badPreset", { text: problem.text });
+      case "badComparison":
+        return t("period.badComparison", { text: problem.text });
       case "lookbackRange":
         return t("lookback.range", { min: problem.min, max: problem.max });
     }
@@ -154,19 +174,22 @@ function useDownload() {
 }
 
 /** Which of the period form's fields a refused period is about. */
-function problemFields(problem: MetricsQueryProblem | null): { from: boolean; to: boolean; preset: boolean } {
+function problemFields(problem: MetricsQueryProblem | null): Record<"from" | "to" | "preset" | "compare", boolean> {
+  const none = { from: false, to: false, preset: false, compare: false };
   switch (problem?.code) {
     case "badDate":
-      return { from: problem.field === "from", to: problem.field === "to", preset: false };
+      return { ...none, from: problem.field === "from", to: problem.field === "to" };
     case "fromAfterTo":
-      return { from: true, to: true, preset: false };
+      return { ...none, from: true, to: true };
     case "afterToday":
     case "beforeHistory":
-      return { from: false, to: true, preset: false };
+      return { ...none, to: true };
     case "badPreset":
-      return { from: false, to: false, preset: true };
+      return { ...none, preset: true };
+    case "badComparison":
+      return { ...none, compare: true };
     default:
-      return { from: false, to: false, preset: false };
+      return none;
   }
 }
 
@@ -174,29 +197,47 @@ function PeriodForm({
   from: initialFrom,
   to: initialTo,
   preset: initialPreset,
+  comparison: initialComparison,
   problem = null,
 }: {
   from: string;
   to: string;
   preset: string;
+  comparison: string;
   problem?: MetricsQueryProblem | null;
 }) {
   const { t } = useTranslation("dashboard");
   const navigation = useNavigation();
   const submit = useSubmit();
+  const keep = useKeptSearch();
+  const [params] = useSearchParams();
   const [from, setFrom] = useState(initialFrom);
   const [to, setTo] = useState(initialTo);
   const [preset, setPreset] = useState((PERIOD_PRESETS as readonly string[]).includes(initialPreset) ? initialPreset : "");
+  const [comparison, setComparison] = useState(
+    (COMPARISONS as readonly string[]).includes(initialComparison) ? initialComparison : DEFAULT_COMPARISON,
+  );
+  // The default comparison stays out of the URL.
+  const compareParam: Record<string, string> = comparison === DEFAULT_COMPARISON ? {} : { compare: comparison };
   // The banner above says what is wrong; the fields it is about are marked.
   const marked = problemFields(problem);
   const choosePreset = (value: string) => {
     setPreset(value);
     // A named period shows at once; "Custom dates" waits for the dates and Show.
-    if (value) submit({ preset: value }, { method: "get" });
+    if (value) submit(keep({ preset: value, ...compareParam }), { method: "get" });
+  };
+  // Another comparison shows at once, for the period in view.
+  const chooseComparison = (value: string) => {
+    setComparison(value);
+    const next = new URLSearchParams(params);
+    if (value === DEFAULT_COMPARISON) next.delete("compare");
+    else next.set("compare", value);
+    submit(next, { method: "get" });
   };
   return (
     <Card>
       <Form method="get">
+        <KeptParamsFields />
         <InlineStack gap="300" blockAlign="end">
           <Select
             label={t("period.preset")}
@@ -230,6 +271,14 @@ function PeriodForm({
           <Button submit variant="primary" loading={navigation.state === "loading" && navigation.formMethod === "GET"}>
             {t("period.show")}
           </Button>
+          <Select
+            label={t("period.compare")}
+            name={comparison === DEFAULT_COMPARISON ? undefined : "compare"}
+            options={COMPARISONS.map((name) => ({ label: t(`period.comparisons.${name}`), value: name }))}
+            value={comparison}
+            onChange={chooseComparison}
+            error={marked.compare}
+          />
         </InlineStack>
       </Form>
     </Card>
@@ -392,6 +441,7 @@ export default function DashboardPage() {
             from={params.get("from") ?? ""}
             to={params.get("to") ?? ""}
             preset={params.get("preset") ?? ""}
+            comparison={params.get("compare") ?? ""}
             problem={problem}
           />
         </BlockStack>
@@ -433,9 +483,10 @@ export default function DashboardPage() {
               from={periods.current.from}
               to={periods.current.to}
               preset={params.get("preset") ?? ""}
+              comparison={view.comparison}
             />
             <Text as="p" variant="bodySm" tone="subdued" id="compared-with">
-              {t("comparedWith", {
+              {t(`comparedWith.${view.comparison}`, {
                 previousFrom: day(periods.previous.from),
                 previousTo: day(periods.previous.to),
                 yearAgoFrom: day(periods.yearAgo.from),
@@ -467,7 +518,7 @@ export default function DashboardPage() {
               ...(view.revenueByMonth.at(-1)?.inProgress ? [t("charts.revenue.inProgress")] : []),
             ].join(" ")}
           >
-            <RevenueChart months={view.revenueByMonth} currency={shop.currency} />
+            <RevenueChart months={view.revenueByMonth} currency={shop.currency} through={periods.current.to} />
           </ChartCard>
         </Layout.Section>
         <Layout.Section>

@@ -20,6 +20,7 @@ import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { requireShop } from "../auth.server";
 import { downloadFile } from "../components/browser";
+import { useKeptSearch } from "../components/kept-params";
 import { CustomerSkeleton, SegmentBadge } from "../components/customers-common";
 import { useToast } from "../components/toast";
 import { listCustomers } from "../customers/list.server";
@@ -97,6 +98,7 @@ function CustomerList({ query, list }: { query: ListQuery; list: List }) {
   const { t: common } = useTranslation();
   const format = useFormat();
   const navigate = useNavigate();
+  const keep = useKeptSearch();
   const navigation = useNavigation();
   const toast = useToast();
   // A link with a search or filters opens with them in view.
@@ -107,7 +109,7 @@ function CustomerList({ query, list }: { query: ListQuery; list: List }) {
   const loading = navigation.state === "loading" && navigation.location.pathname === "/app/customers";
 
   const go = (changes: Partial<ListQuery>) => {
-    const params = listQueryParams(query, { page: 1, ...changes });
+    const params = keep(listQueryParams(query, { page: 1, ...changes }));
     navigate({ search: params.size ? `?${params}` : "" }, { preventScrollReset: true });
   };
   // The search reaches the server once typing pauses; a reload or a link keeps it.

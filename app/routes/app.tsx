@@ -13,6 +13,7 @@ import { boundary } from "@shopify/shopify-app-remix/server";
 import { I18nextProvider, useTranslation } from "react-i18next";
 import { requireShop } from "../auth.server";
 import { PageErrorBoundary } from "../components/page-error";
+import { AppLink, useKeptHref } from "../components/kept-params";
 import { ToastProvider } from "../components/toast";
 import { env } from "../env.server";
 import { i18nFor } from "../i18n/i18n";
@@ -53,6 +54,7 @@ function NavigationLoading({ embedded }: { embedded: boolean }) {
 function DemoNavigation() {
   const { t } = useTranslation();
   const { pathname } = useLocation();
+  // Each item's url goes through AppLink, which keeps the locale.
   return (
     <Navigation location={pathname}>
       <Navigation.Section
@@ -72,11 +74,12 @@ export default function AppLayout() {
   const locale = useAppLocale();
   const i18n = i18nFor(locale);
   const polarisTranslations = POLARIS_TRANSLATIONS[locale];
+  const keep = useKeptHref();
   // The local demo runs outside the Shopify admin: Polaris with its own navigation, no App Bridge.
   if (demo) {
     return (
       <I18nextProvider i18n={i18n}>
-        <PolarisAppProvider i18n={polarisTranslations} linkComponent={DemoLink}>
+        <PolarisAppProvider i18n={polarisTranslations} linkComponent={AppLink}>
           <Frame navigation={<DemoNavigation />}>
             <NavigationLoading embedded={false} />
             <ToastProvider embedded={false}>
@@ -94,7 +97,7 @@ export default function AppLayout() {
       <AppProvider isEmbeddedApp apiKey={apiKey} i18n={polarisTranslations}>
         <NavMenu>
           {NAV_ITEMS.map((item) => (
-            <Link key={item.url} to={item.url} {...(item.url === "/app" ? { rel: "home" } : {})}>
+            <Link key={item.url} to={keep(item.url)} {...(item.url === "/app" ? { rel: "home" } : {})}>
               {i18n.t(item.key)}
             </Link>
           ))}
@@ -107,31 +110,6 @@ export default function AppLayout() {
         </ToastProvider>
       </AppProvider>
     </I18nextProvider>
-  );
-}
-
-/** Polaris links (Navigation, Button url=...) as client-side Remix navigations in the demo. */
-function DemoLink({
-  url,
-  children,
-  external,
-  ...rest
-}: {
-  url: string;
-  children?: React.ReactNode;
-  external?: boolean;
-  [key: string]: unknown;
-}) {
-  if (external)
-    return (
-      <a href={url} target="_blank" rel="noreferrer" {...rest}>
-        {children}
-      </a>
-    );
-  return (
-    <Link to={url} {...rest}>
-      {children}
-    </Link>
   );
 }
 

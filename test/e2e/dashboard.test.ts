@@ -1,6 +1,7 @@
 // The dashboard in a real browser against the shared demo: real figures formatted for the
-// merchant, the charts and both heatmap modes, a chosen period and a bad one, the CSV exports,
-// the lookback setting's round trip with its validation error, and the German view.
+// merchant, the charts and both heatmap modes, a chosen period, every preset and every refused
+// period, the choice of comparison, the CSV exports, the lookback setting's round trip with its
+// validation error, and the German view with its ?locale= kept from page to page.
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
@@ -13,6 +14,10 @@ const url = inject("demoUrl");
 const year = new Date().getUTCFullYear() - 1;
 // Intl puts no-break spaces between a German amount and its currency sign.
 const plain = (text: string | null) => (text ?? "").replace(/[\u00a0\u202f]/g, " ").trim();
+// The demo shop's calendar (scripts/demo.ts imports its history in Europe/Berlin).
+const shopToday = () => new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Berlin" }).format(new Date());
+const addDays = (day: string, days: number) =>
+  new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
 beforeAll(async () => {
   browser = await launchBrowser();
@@ -141,6 +146,17 @@ describe("dashboard", () => {
     expect(await revenueRows.last().locator("th").textContent()).toMatch(/^\w{3} \d{4} \(so far\)$/);
     expect(await revenueRows.last().locator("td").first().textContent()).toMatch(/^€[\d,]+\.\d\d$/);
     expect(await page.getByText("The last month is still under way: counted so far.", { exact: false }).count()).toBe(1);
+    // ...and drawn as a bar of its own, with its own legend entry naming the last day counted.
+    const [year0, month0, day0] = shopToday().split("-").map(Number);
+    const todayText = new Date(Date.UTC(year0!, month0! - 1, day0)).toLocaleDateString("en-US", {
+      month: "short",
+      day: "numeric",
+      year: "numeric",
+      timeZone: "UTC",
+    });
+    expect(await page.locator("#chart-revenue").getByText(`Month in progress (to ${todayText})`, { exact: true }).count()).toBe(
+      1,
+    );
     await expectAccessible(page);
     await page.screenshot({ path: "test-results/screenshots/dashboard-overview.png", fullPage: true });
 
@@ -196,7 +212,40 @@ describe("dashboard", () => {
     expect(customerLines.length).toBeGreaterThan(3000);
     expect(customerLines[1]).toMatch(/^gid:\/\/shopify\/Customer\/\d+,/);
     await chartsDrawn(page);
+    // A period that ended with a whole month has no month in progress.
+    expect(
+      await page
+        .locator("#chart-revenue")
+        .getByText(/^Month in progress/)
+        .count(),
+    ).toBe(0);
     await page.screenshot({ path: "test-results/screenshots/dashboard-period.png", fullPage: true });
+
+    // The comparison is the merchant's choice, kept in the URL with the period; the KPIs and the
+    // "compared with" line follow it.
+    await page.getByLabel("Compare with").selectOption("yearAgo");
+    await page.waitForURL(/compare=yearAgo/);
+    // (The URL changes before React renders the new page: wait for the text itself.)
+    await page.getByText(`Compared with Dec 1, ${year - 1} – Dec 31, ${year - 1} (a year earlier)`, { exact: true }).waitFor();
+    expect(await page.getByText(/vs a year ago/).count()).toBeGreaterThanOrEqual(12);
+    expect(await page.getByText(/vs previous period/).count()).toBe(0);
+    expect(new URL(page.url()).searchParams.get("from")).toBe(`${year}-12-01`);
+    await page.getByLabel("Compare with").selectOption("previous");
+    await page.waitForURL(/compare=previous/);
+    await page.getByText(`Compared with Oct 31, ${year} – Nov 30, ${year} (previous period)`, { exact: true }).waitFor();
+    expect(await page.getByText(/vs a year ago/).count()).toBe(0);
+    // A preset keeps the chosen comparison.
+    await page.getByLabel("Period").selectOption("last90");
+    await page.waitForURL(/preset=last90/);
+    expect(new URL(page.url()).searchParams.get("compare")).toBe("previous");
+    await page.getByText(/^Compared with .+ \(previous period\)$/).waitFor();
+    await page.getByLabel("Compare with").selectOption("none");
+    await page.waitForURL(/compare=none/);
+    await page.getByText("Not compared with another period", { exact: true }).waitFor();
+    expect(await page.getByText(/vs (previous period|a year ago)/).count()).toBe(0);
+    await page.getByLabel("Compare with").selectOption("both");
+    await page.waitForURL((address) => !address.searchParams.has("compare"));
+    await page.getByText(/\(previous period\) and .+ \(a year earlier\)$/).waitFor();
 
     // From after to, through the old retention URL (a redirect to the dashboard with its query).
     await page.goto(`${url}/app/retention?from=${year}-12-31&to=${year}-12-01`, { waitUntil: "networkidle" });
@@ -213,6 +262,30 @@ describe("dashboard", () => {
     expect(await page.getByLabel("To (included)").getAttribute("aria-invalid")).toBe("true");
     await expectAccessible(page);
     await page.screenshot({ path: "test-results/screenshots/dashboard-invalid-period.png", fullPage: true });
+    // Typed into the form, the same: the page stays, the fields keep what was typed and are marked.
+    await page.goto(`${url}/app`, { waitUntil: "networkidle" });
+    await hydrated(page);
+    await page.getByLabel("From").fill(`${year}-06-30`);
+    await page.getByLabel("To (included)").fill(`${year}-06-01`);
+    await page.getByRole("button", { name: "Show" }).click();
+    await page.getByText("The period is not valid").waitFor();
+    expect(
+      await page.getByText(`The first day (Jun 30, ${year}) is after the last day (Jun 1, ${year}).`, { exact: false }).count(),
+    ).toBe(1);
+    expect(await page.locator("h1").first().textContent()).toBe("Dashboard");
+    expect(await page.getByLabel("From").inputValue()).toBe(`${year}-06-30`);
+    expect(await page.getByLabel("To (included)").inputValue()).toBe(`${year}-06-01`);
+    expect(await page.getByLabel("From").getAttribute("aria-invalid")).toBe("true");
+    expect(await page.getByLabel("To (included)").getAttribute("aria-invalid")).toBe("true");
+    // A period or comparison the page does not offer names itself and marks its field.
+    await page.goto(`${url}/app?preset=lastWeek`, { waitUntil: "networkidle" });
+    await hydrated(page);
+    expect(await page.getByText("“lastWeek” is not one of the periods this page offers.").count()).toBe(1);
+    expect(await page.getByLabel("Period").getAttribute("aria-invalid")).toBe("true");
+    await page.goto(`${url}/app?compare=lastWeek`, { waitUntil: "networkidle" });
+    await hydrated(page);
+    expect(await page.getByText("“lastWeek” is not one of the comparisons this page offers.").count()).toBe(1);
+    expect(await page.getByLabel("Compare with").getAttribute("aria-invalid")).toBe("true");
     await page.goto(`${url}/app?from=${year}-02-30`, { waitUntil: "networkidle" });
     await hydrated(page);
     expect(await page.getByText(`“${year}-02-30” is not a date (from).`, { exact: false }).count()).toBe(1);
@@ -239,6 +312,32 @@ describe("dashboard", () => {
     await page.getByLabel("Period").selectOption("monthToDate");
     await page.waitForURL(/preset=monthToDate/);
     expect(await page.getByLabel("From").inputValue()).toMatch(/^\d{4}-\d{2}-01$/);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("shows each preset's days on the shop's calendar", async () => {
+    const { page, errors } = await open("/app");
+    const today = shopToday();
+    const [y, m] = [Number(today.slice(0, 4)), Number(today.slice(5, 7))];
+    const pad = (n: number) => String(n).padStart(2, "0");
+    const expected: Record<string, [string, string]> = {
+      last30: [addDays(today, -29), today],
+      last90: [addDays(today, -89), today],
+      monthToDate: [`${today.slice(0, 8)}01`, today],
+      quarterToDate: [`${y}-${pad(m - ((m - 1) % 3))}-01`, today],
+      yearToDate: [`${y}-01-01`, today],
+      last12Months: [addDays(`${y - 1}${today.slice(4)}`, 1), today],
+      previousYear: [`${y - 1}-01-01`, `${y - 1}-12-31`],
+    };
+    for (const [preset, [from, to]] of Object.entries(expected)) {
+      await page.getByLabel("Period").selectOption(preset);
+      await page.waitForURL(new RegExp(`preset=${preset}`));
+      // The URL changes before React has rendered the new period's form.
+      await waitFor(`${preset} from ${from}`, async () => (await page.getByLabel("From").inputValue()) === from);
+      expect(await page.getByLabel("To (included)").inputValue(), preset).toBe(to);
+      expect(await page.getByLabel("Period").inputValue(), preset).toBe(preset);
+    }
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -290,8 +389,61 @@ describe("dashboard", () => {
         .getByText(/^10\.000\s€$/)
         .count(),
     ).toBeGreaterThan(0);
+    // Month ticks whole, not cut to "Mä…": the month alone, with the year on January.
+    const ticks = (await page.locator("#chart-revenue svg text").allTextContents()).filter((text) => !text.includes("€"));
+    expect(ticks).toHaveLength(24);
+    expect(ticks.filter((tick) => tick.endsWith("…"))).toEqual([]);
+    expect(ticks).toContain("Mär");
+    expect(ticks[0]).toMatch(/ \d\d$/);
+    expect(ticks.filter((tick) => / \d\d$/.test(tick)).every((tick, i) => i === 0 || tick.startsWith("Jan. "))).toBe(true);
+    expect(ticks.some((tick) => /^Jan\. \d\d$/.test(tick))).toBe(true);
+    expect(
+      await page
+        .locator("#chart-revenue")
+        .getByText(/^Laufender Monat \(bis \d\d\.\d\d\.\d{4}\)$/)
+        .count(),
+    ).toBe(1);
     await expectAccessible(page);
     await page.screenshot({ path: "test-results/screenshots/dashboard-de.png", fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("keeps ?locale=de through the navigation, links, the period form and a reload", async () => {
+    const { page, errors } = await open("/app?locale=de");
+    const locale = () => new URL(page.url()).searchParams.get("locale");
+    await page.getByRole("link", { name: "Kunden", exact: true }).click();
+    await page.waitForURL(/\/app\/customers\?/);
+    expect(locale()).toBe("de");
+    await page.locator("a[href*='/app/customers/']").first().click();
+    await page.waitForURL(/\/app\/customers\/\d+/);
+    expect(locale()).toBe("de");
+    // A reload reads the language from the URL again.
+    await page.reload({ waitUntil: "networkidle" });
+    await hydrated(page);
+    expect(await page.locator("html").getAttribute("lang")).toBe("de");
+    await page.getByRole("link", { name: "Übersicht", exact: true }).click();
+    await page.waitForURL(/\/app\?/);
+    expect(locale()).toBe("de");
+    await page.getByLabel("Zeitraum").selectOption("last90");
+    await page.waitForURL(/preset=last90/);
+    expect(locale()).toBe("de");
+    // The form is drawn anew for the preset's days; type into the new one.
+    const ninetyDaysAgo = addDays(shopToday(), -89);
+    await waitFor("the last 90 days", async () => (await page.getByLabel("Von").inputValue()) === ninetyDaysAgo);
+    await page.getByLabel("Von").fill(`${year}-03-01`);
+    await page.getByLabel("Bis (einschließlich)").fill(`${year}-03-31`);
+    await page.getByRole("button", { name: "Anzeigen" }).click();
+    await page.waitForURL(/from=/);
+    expect(locale()).toBe("de");
+    await page.getByText(`und 01.03.${year - 1} – 31.03.${year - 1} (ein Jahr davor)`, { exact: false }).waitFor();
+    await page.getByLabel("Vergleichen mit").selectOption("yearAgo");
+    await page.waitForURL(/compare=yearAgo/);
+    expect(locale()).toBe("de");
+    await page.getByText(`Verglichen mit 01.03.${year - 1} – 31.03.${year - 1} (ein Jahr davor)`, { exact: true }).waitFor();
+    await page.reload({ waitUntil: "networkidle" });
+    await hydrated(page);
+    expect(await page.locator("h1").first().textContent()).toBe("Übersicht");
     expect(errors).toEqual([]);
     await page.close();
   });
