@@ -53,9 +53,12 @@ export type WrittenGids = Partial<Record<"Order" | "Customer" | "Refund", string
  * every delivery. The rest (`interactive`) read as they go and get an interactive transaction.
  */
 export type Effect = (
-  | { sql: (runner: SqlRunner, context: EffectContext) => Promise<unknown> }
+  | { sql: (runner: SqlRunner, context: SqlEffectContext) => Promise<unknown> }
   | { interactive: (tx: Tx, context: EffectContext) => Promise<unknown> }
 ) & { gids?: WrittenGids };
+
+/** Recorded statements are made before the event is stored (PostgreSQL sends both in one call): no event id. */
+export type SqlEffectContext = Omit<EffectContext, "eventId">;
 
 /** The shop a delivery's header names, as installed: what its body is checked against. */
 export interface Recipient {
@@ -219,19 +222,22 @@ export function isSupportedTopic(topic: string): boolean {
   return Object.hasOwn(interpreters, topic);
 }
 
-/**
- * Validates the body of a delivery for its topic and the shop it was sent to; throws PayloadError
- * with a clear message when it is unusable: nothing of it may be stored.
- */
-export function interpret(topic: string, body: string, recipient: Recipient): Effect {
-  const interpreter = interpreters[topic];
-  if (!interpreter) throw new PayloadError(`unsupported topic ${topic}`);
-  let payload: unknown;
+/** A delivery's body, parsed with Shopify's ids kept exact. */
+export function parseBody(body: string): unknown {
   try {
-    payload = parseShopifyJson(body);
+    return parseShopifyJson(body);
   } catch {
     throw new PayloadError("body is not valid JSON");
   }
+}
+
+/**
+ * Validates the parsed body of a delivery for its topic and the shop it was sent to; throws
+ * PayloadError with a clear message when it is unusable: nothing of it may be stored.
+ */
+export function interpret(topic: string, payload: unknown, recipient: Recipient): Effect {
+  const interpreter = interpreters[topic];
+  if (!interpreter) throw new PayloadError(`unsupported topic ${topic}`);
   if (typeof payload !== "object" || payload === null || Array.isArray(payload)) {
     throw new PayloadError("body is not a JSON object");
   }
