@@ -4,7 +4,7 @@ import type { Tx } from "../db.server";
 import type { SqlRunner } from "./sql.server";
 import { markBulkOperationFinished } from "./history-import.server";
 import { exportCustomerData, redactCustomer, redactShop } from "./compliance.server";
-import { findUnstorableText } from "./bounds";
+import { findUnstorableText, mayDecodeToUnstorableText } from "./bounds";
 import { parseShopifyJson, toGid } from "./json";
 import {
   bulkOperationFinishSchema,
@@ -222,10 +222,15 @@ export function isSupportedTopic(topic: string): boolean {
   return Object.hasOwn(interpreters, topic);
 }
 
-/** A delivery's body, parsed with Shopify's ids kept exact. */
-export function parseBody(body: string): unknown {
+/** A delivery's body: its text and its value, parsed with Shopify's ids kept exact. */
+export interface ParsedBody {
+  text: string;
+  value: unknown;
+}
+
+export function parseBody(text: string): ParsedBody {
   try {
-    return parseShopifyJson(body);
+    return { text, value: parseShopifyJson(text) };
   } catch {
     throw new PayloadError("body is not valid JSON");
   }
@@ -235,13 +240,14 @@ export function parseBody(body: string): unknown {
  * Validates the parsed body of a delivery for its topic and the shop it was sent to; throws
  * PayloadError with a clear message when it is unusable: nothing of it may be stored.
  */
-export function interpret(topic: string, payload: unknown, recipient: Recipient): Effect {
+export function interpret(topic: string, body: ParsedBody, recipient: Recipient): Effect {
   const interpreter = interpreters[topic];
   if (!interpreter) throw new PayloadError(`unsupported topic ${topic}`);
+  const payload = body.value;
   if (typeof payload !== "object" || payload === null || Array.isArray(payload)) {
     throw new PayloadError("body is not a JSON object");
   }
-  const unstorable = findUnstorableText(payload);
+  const unstorable = mayDecodeToUnstorableText(body.text) ? findUnstorableText(payload) : null;
   if (unstorable) throw new PayloadError(`${unstorable}: text with a NUL character or an unpaired surrogate`);
   return interpreter(payload, recipient);
 }

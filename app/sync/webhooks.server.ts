@@ -21,6 +21,7 @@ import {
   isSupportedTopic,
   parseBody,
   type Effect,
+  type ParsedBody,
   type SqlEffectContext,
   type WrittenGids,
 } from "./topics.server";
@@ -69,7 +70,7 @@ export async function receiveWebhook(request: Request): Promise<Response> {
     log.warn("webhook topic not supported", { shop, topic, webhookId });
     return json(400, { error: `unsupported topic ${topic}` });
   }
-  let payload: unknown;
+  let payload: ParsedBody;
   try {
     payload = parseBody(body);
   } catch (error) {
