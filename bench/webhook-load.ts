@@ -64,7 +64,7 @@ export interface WebhookResult {
   latency: Record<string, LatencyStats>;
   /** The ten slowest deliveries and when they were due (s after measuring began): clustered or spread? */
   slowest: { kind: string; dueAtSecond: number; ms: number }[];
-  /** Percent of one core; appServerMsPerDelivery is the app server's CPU time per answered delivery. */
+  /** Percent of one core; appServerMsPerDelivery is the app server's CPU time (its worker included) per delivery. */
   cpu: { appServer: number; benchClient: number; appServerMsPerDelivery: number };
 }
 
@@ -297,7 +297,8 @@ export async function runWebhookLoad(
       cpu: {
         appServer: Math.round((appCpuSeconds / window) * 100),
         benchClient: Math.round(((client.user + client.system) / 1e6 / window) * 100),
-        appServerMsPerDelivery: Math.round((appCpuSeconds / Math.max(1, ok)) * 1e5) / 100,
+        // Per delivery sent, answered or not: the server works on one whose client gave up too.
+        appServerMsPerDelivery: Math.round((appCpuSeconds / Math.max(1, deliveries.length - warmup)) * 1e5) / 100,
       },
     };
   } finally {
