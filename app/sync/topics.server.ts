@@ -68,7 +68,7 @@ export interface Recipient {
   currency: string;
 }
 
-/** Topics (as authenticate.webhook names them) that still act after the app was uninstalled. */
+/** Topics (as topicKey names them) that still act after the app was uninstalled. */
 export const AFTER_UNINSTALL_TOPICS = new Set(["APP_UNINSTALLED", "CUSTOMERS_DATA_REQUEST", "CUSTOMERS_REDACT", "SHOP_REDACT"]);
 
 /**
