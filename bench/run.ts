@@ -298,7 +298,9 @@ try {
         heldRate = step;
       }
       maxRates.push({ database, heldRate, heldP99Ms: HELD_P99_MS });
-      console.log(`\nA. highest rate held on ${database} (p99 <= ${HELD_P99_MS} ms, no errors): ${heldRate ?? "none"}/s`);
+      console.log(
+        `\nA. highest rate held on ${database} (p99 <= ${HELD_P99_MS} ms, no errors): ${heldRate === null ? "none" : `${heldRate}/s`}`,
+      );
     }
   }
   if (!values.only || values.only === "import") {
