@@ -3,8 +3,10 @@
 // so the app is written against one type.
 import { createRequire } from "node:module";
 import type { PrismaClient } from "@prisma/client";
+import type { Pool } from "pg";
 import { databaseKind, sqliteFilePath, type DatabaseKind } from "./db/url";
 import { env } from "./env.server";
+import { log } from "./log.server";
 
 export type { PrismaClient };
 export type Db = PrismaClient;
@@ -23,11 +25,28 @@ export function databaseUrl(): string {
   return env.DATABASE_URL;
 }
 
+const pools = new WeakMap<PrismaClient, Pool>();
+
+/**
+ * The pg pool under a PostgreSQL client (null on SQLite): for the one hot path that gains from
+ * skipping Prisma (webhook deliveries, one function call each). Same connections, same limit.
+ */
+export function pgPoolOf(client: PrismaClient): Pool | null {
+  return pools.get(client) ?? null;
+}
+
 export function createDb(url = databaseUrl()): PrismaClient {
   if (databaseKind(url) === "postgresql") {
     const { PrismaPg } = require("@prisma/adapter-pg") as typeof import("@prisma/adapter-pg");
+    const { Pool: PgPool } = require("pg") as typeof import("pg");
     const { PrismaClient: PgClient } = require(".prisma-comeback/postgresql/index.js");
-    return new PgClient({ adapter: new PrismaPg({ connectionString: url, max: env.DATABASE_POOL_SIZE }) }) as PrismaClient;
+    const pool = new PgPool({ connectionString: url, max: env.DATABASE_POOL_SIZE });
+    // Before Prisma's first query nothing else listens: an idle connection the server closed must not
+    // crash the process (the pool drops it and opens another).
+    pool.on("error", (error) => log.warn("idle PostgreSQL connection failed", { error: error.message }));
+    const client = new PgClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) }) as PrismaClient;
+    pools.set(client, pool);
+    return client;
   }
   const { PrismaBetterSQLite3 } = require("@prisma/adapter-better-sqlite3") as typeof import("@prisma/adapter-better-sqlite3");
   const { PrismaClient: SqliteClient } = require("@prisma/client");

@@ -3,6 +3,7 @@ import { ApiVersion } from "@shopify/shopify-app-remix/server";
 import { parse } from "smol-toml";
 import { describe, expect, it } from "vitest";
 import { SUPPORTED_TOPICS } from "./sync/topics.server";
+import { topicKey } from "./http/webhook-signature";
 import { TEST_SCOPES } from "../test/support/app-server";
 
 interface Subscription {
@@ -28,20 +29,17 @@ const config = parse(readFileSync(new URL("../shopify.app.toml", import.meta.url
 const { subscriptions } = config.webhooks;
 const COMPLIANCE_TOPICS = ["customers/data_request", "customers/redact", "shop/redact"];
 
-/** "orders/create" -> "ORDERS_CREATE", as authenticate.webhook names topics. */
-const codeName = (topic: string) => topic.toUpperCase().replace(/[/.]/g, "_");
-
 const subscribed = subscriptions.flatMap((subscription) => subscription.topics ?? []);
 const compliance = subscriptions.flatMap((subscription) => subscription.compliance_topics ?? []);
 
 describe("shopify.app.toml", () => {
   it("subscribes to every topic the code handles", () => {
-    const configured = [...subscribed, ...compliance].map(codeName);
+    const configured = [...subscribed, ...compliance].map(topicKey);
     expect(SUPPORTED_TOPICS.filter((topic) => !configured.includes(topic))).toEqual([]);
   });
 
   it("subscribes to nothing the code does not handle", () => {
-    expect([...subscribed, ...compliance].map(codeName).filter((topic) => !SUPPORTED_TOPICS.includes(topic))).toEqual([]);
+    expect([...subscribed, ...compliance].map(topicKey).filter((topic) => !SUPPORTED_TOPICS.includes(topic))).toEqual([]);
   });
 
   it("lists the mandatory compliance topics as compliance topics", () => {

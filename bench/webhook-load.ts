@@ -16,7 +16,11 @@ import { freshDatabase, type TestDatabaseKind } from "../test/support/database";
 import { fixtureText, sign } from "../test/support/webhooks";
 
 export const SHOP = "bench-shop.myshopify.com";
-const RATE = 100; // deliveries per second
+export const DEFAULT_RATE = 100; // deliveries per second
+/** The latency a rate must hold to count as held (`--rate max`). */
+export const HELD_P99_MS = 50;
+/** `--rate max` offers these rates in turn, each on a fresh database and server, until one is not held. */
+export const MAX_RATE_STEPS = [50, 100, 150, 200, 300, 400, 500, 600, 800, 1000, 1200, 1500, 2000];
 const WARMUP_SECONDS = 2; // JIT, connection pool, prepared statements: sent but not measured
 const CUSTOMERS = 200;
 const REQUEST_TIMEOUT_MS = 10_000;
@@ -63,7 +67,8 @@ export interface WebhookResult {
   latency: Record<string, LatencyStats>;
   /** The ten slowest deliveries and when they were due (s after measuring began): clustered or spread? */
   slowest: { kind: string; dueAtSecond: number; ms: number }[];
-  cpu: { appServer: number; benchClient: number };
+  /** Percent of one core; appServerMsPerDelivery is the app server's CPU time (its worker included) per delivery. */
+  cpu: { appServer: number; benchClient: number; appServerMsPerDelivery: number };
 }
 
 // Fixture ids (Shopify's samples, see test/fixtures/webhooks/README.md), swapped per delivery.
@@ -217,6 +222,18 @@ function cpuSeconds(pid: number): number {
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
+/** The CPU seconds of a process once it used less than 2 % of a core for a second (at most 30 s on). */
+async function cpuWhenIdle(pid: number): Promise<number> {
+  let last = cpuSeconds(pid);
+  for (const until = performance.now() + 30_000; performance.now() < until;) {
+    await sleep(1000);
+    const now = cpuSeconds(pid);
+    if (now - last < 0.02) return last;
+    last = now;
+  }
+  return last;
+}
+
 /** Resolves when `promise` settles or after `ms`, whichever comes first. */
 const bounded = (promise: Promise<unknown>, ms: number) => Promise.race([promise.catch(() => undefined), sleep(ms)]);
 
@@ -224,8 +241,9 @@ export async function runWebhookLoad(
   database: TestDatabaseKind,
   seconds: number,
   signal: AbortSignal,
-  options: { cpuProfileDir?: string } = {},
+  options: { cpuProfileDir?: string; rate?: number } = {},
 ): Promise<WebhookResult> {
+  const rate = options.rate ?? DEFAULT_RATE;
   console.error(`[webhooks/${database}] preparing database, Admin API double and app server`);
   const databaseUrl =
     database === "sqlite" ? "file:./bench-results/webhooks.sqlite" : await freshDatabase("postgresql", "comeback_bench_webhooks");
@@ -243,7 +261,7 @@ export async function runWebhookLoad(
     env.NODE_OPTIONS = [
       `--import ${resolve("test/mocks/shopify-network.mjs")}`,
       `--import data:text/javascript,${exitOnTerm}`,
-      `--cpu-prof --cpu-prof-dir=${resolve(options.cpuProfileDir)} --cpu-prof-name=webhooks-${database}-app.cpuprofile`,
+      `--cpu-prof --cpu-prof-dir=${resolve(options.cpuProfileDir)} --cpu-prof-name=webhooks-${database}-${rate}-app.cpuprofile`,
     ].join(" ");
   }
   const app = await startAppServer({ databaseUrl, adminDoubleUrl: double.url, env }).catch(async (error) => {
@@ -255,9 +273,9 @@ export async function runWebhookLoad(
   try {
     // The app ignores deliveries for a shop that has not installed it.
     await installShop(app.url, double.url, SHOP);
-    const warmup = WARMUP_SECONDS * RATE;
-    const deliveries = planDeliveries(warmup + seconds * RATE);
-    const interval = 1000 / RATE;
+    const warmup = WARMUP_SECONDS * rate;
+    const deliveries = planDeliveries(warmup + seconds * rate);
+    const interval = 1000 / rate;
     const latencies: Record<string, number[]> = { all: [] };
     const lags: number[] = [];
     const slow: { kind: string; due: number; ms: number }[] = [];
@@ -300,9 +318,12 @@ export async function runWebhookLoad(
       slow.push({ kind: delivery.kind, due, ms: done - due });
     };
 
-    console.error(`[webhooks/${database}] sending ${deliveries.length} deliveries (${WARMUP_SECONDS} s warm-up + ${seconds} s)`);
+    console.error(
+      `[webhooks/${database}] sending ${deliveries.length} deliveries at ${rate}/s (${WARMUP_SECONDS} s warm-up + ${seconds} s)`,
+    );
     const inFlight = new Set<Promise<void>>();
     const t0 = performance.now() + 50;
+    const appCpuAtFirstSend = cpuSeconds(app.process.pid!);
     let measureStart = 0;
     for (let next = 0; next < deliveries.length && !signal.aborted;) {
       const now = performance.now();
@@ -322,11 +343,15 @@ export async function runWebhookLoad(
     if (signal.aborted) throw new Error("interrupted");
 
     const window = (lastDone - measureStart) / 1000;
+    const appCpuSeconds = cpuSeconds(app.process.pid!) - cpuStart.app;
     const client = process.cpuUsage(cpuStart.client);
+    // A server that fell behind still works on deliveries whose client gave up: CPU per delivery is
+    // counted over every delivery (warm-up included) once the server is idle again.
+    const appCpuForAll = (await cpuWhenIdle(app.process.pid!)) - appCpuAtFirstSend;
     return {
       database,
       seconds,
-      offeredRate: RATE,
+      offeredRate: rate,
       sent: deliveries.length - warmup,
       ok,
       errors,
@@ -339,8 +364,9 @@ export async function runWebhookLoad(
         .slice(0, 10)
         .map(({ kind, due, ms }) => ({ kind, dueAtSecond: Math.round((due - measureStart) / 100) / 10, ms: Math.round(ms) })),
       cpu: {
-        appServer: Math.round(((cpuSeconds(app.process.pid!) - cpuStart.app) / window) * 100),
+        appServer: Math.round((appCpuSeconds / window) * 100),
         benchClient: Math.round(((client.user + client.system) / 1e6 / window) * 100),
+        appServerMsPerDelivery: Math.round((appCpuForAll / deliveries.length) * 1e5) / 100,
       },
     };
   } finally {

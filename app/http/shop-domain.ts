@@ -5,7 +5,7 @@
 /** A shop's permanent domain, as Shopify names every shop: one DNS label, then `.myshopify.com`. */
 const SHOP_DOMAIN = /^[a-z0-9][a-z0-9-]{0,62}\.myshopify\.com$/i;
 
-export function isShopDomain(text: string | null | undefined): boolean {
+export function isShopDomain(text: string | null | undefined): text is string {
   return typeof text === "string" && SHOP_DOMAIN.test(text);
 }
 

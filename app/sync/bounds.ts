@@ -33,6 +33,15 @@ export function hasUnstorableText(text: string): boolean {
   return /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text);
 }
 
+/**
+ * Whether JSON text may decode to text that hasUnstorableText: it holds such a character itself,
+ * or an escape of NUL or of a surrogate. When not, its parsed value need not be walked (a webhook's
+ * hot path); when so, findUnstorableText names the place, if any.
+ */
+export function mayDecodeToUnstorableText(json: string): boolean {
+  return hasUnstorableText(json) || /\\u(?:0000|d[89a-f])/i.test(json);
+}
+
 /** The path of the first string in a parsed JSON value that hasUnstorableText, or null. */
 export function findUnstorableText(value: unknown, path = ""): string | null {
   if (typeof value === "string") return hasUnstorableText(value) ? path || "(body)" : null;

@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseShopifyJson, toGid } from "./json";
 
@@ -56,4 +58,33 @@ describe("toGid", () => {
   it.each(["", "abc", "12a", "-1", "1.5", " 12"])("rejects the non-numeric id %j", (id) => {
     expect(() => toGid("Order", id)).toThrow(`not a Shopify Order id: ${id}`);
   });
+});
+
+describe("parseShopifyJson against a reviver that reads each number's source", () => {
+  const reference = (text: string) =>
+    JSON.parse(text, function revive(key: string, value: unknown, context?: { source?: string }) {
+      const idOrUnsafe = key === "id" || key.endsWith("_id") || (Number.isInteger(value) && !Number.isSafeInteger(value));
+      return typeof value === "number" && context?.source && idOrUnsafe ? context.source : value;
+    } as (key: string, value: unknown) => unknown);
+
+  it.each(readdirSync("test/fixtures/webhooks").filter((name) => name.endsWith(".json")))("parses %s alike", (name) => {
+    const text = readFileSync(join("test/fixtures/webhooks", name), "utf8");
+    expect(parseShopifyJson(text)).toEqual(reference(text));
+  });
+
+  it.each([
+    '{"note": "\\"id\\": 12, 99999999999999999999", "n": [1e400, -0, 2.50], "x_id": -1.5e3, "\\u0069d": 7}',
+    '{"id": -0, "a": {"b_id": [1, 2]}, "c": 9007199254740993, "d": 1e21, "e": "9007199254740993"}',
+    '[1, {"id": 2}, "id", 3, {"k": "id", "id" :  4 }]',
+  ])("parses %s alike", (text) => {
+    expect(parseShopifyJson(text)).toEqual(reference(text));
+  });
+
+  it.each(['{"id": 01}', '{"id": 1.}', '{"id": .5}', '{"id": +1}', '{"a": "x 99999999999999999999}', '{"id": 1"x"}'])(
+    "throws on the invalid %s as JSON.parse does",
+    (text) => {
+      expect(() => JSON.parse(text)).toThrow(SyntaxError);
+      expect(() => parseShopifyJson(text)).toThrow(SyntaxError);
+    },
+  );
 });

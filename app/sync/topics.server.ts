@@ -4,7 +4,7 @@ import type { Tx } from "../db.server";
 import type { SqlRunner } from "./sql.server";
 import { markBulkOperationFinished } from "./history-import.server";
 import { exportCustomerData, redactCustomer, redactShop } from "./compliance.server";
-import { findUnstorableText } from "./bounds";
+import { findUnstorableText, mayDecodeToUnstorableText } from "./bounds";
 import { parseShopifyJson, toGid } from "./json";
 import {
   bulkOperationFinishSchema,
@@ -53,9 +53,12 @@ export type WrittenGids = Partial<Record<"Order" | "Customer" | "Refund", string
  * every delivery. The rest (`interactive`) read as they go and get an interactive transaction.
  */
 export type Effect = (
-  | { sql: (runner: SqlRunner, context: EffectContext) => Promise<unknown> }
+  | { sql: (runner: SqlRunner, context: SqlEffectContext) => Promise<unknown> }
   | { interactive: (tx: Tx, context: EffectContext) => Promise<unknown> }
 ) & { gids?: WrittenGids };
+
+/** Recorded statements are made before the event is stored (PostgreSQL sends both in one call): no event id. */
+export type SqlEffectContext = Omit<EffectContext, "eventId">;
 
 /** The shop a delivery's header names, as installed: what its body is checked against. */
 export interface Recipient {
@@ -65,7 +68,7 @@ export interface Recipient {
   currency: string;
 }
 
-/** Topics (as authenticate.webhook names them) that still act after the app was uninstalled. */
+/** Topics (as topicKey names them) that still act after the app was uninstalled. */
 export const AFTER_UNINSTALL_TOPICS = new Set(["APP_UNINSTALLED", "CUSTOMERS_DATA_REQUEST", "CUSTOMERS_REDACT", "SHOP_REDACT"]);
 
 /**
@@ -219,23 +222,32 @@ export function isSupportedTopic(topic: string): boolean {
   return Object.hasOwn(interpreters, topic);
 }
 
-/**
- * Validates the body of a delivery for its topic and the shop it was sent to; throws PayloadError
- * with a clear message when it is unusable: nothing of it may be stored.
- */
-export function interpret(topic: string, body: string, recipient: Recipient): Effect {
-  const interpreter = interpreters[topic];
-  if (!interpreter) throw new PayloadError(`unsupported topic ${topic}`);
-  let payload: unknown;
+/** A delivery's body: its text and its value, parsed with Shopify's ids kept exact. */
+export interface ParsedBody {
+  text: string;
+  value: unknown;
+}
+
+export function parseBody(text: string): ParsedBody {
   try {
-    payload = parseShopifyJson(body);
+    return { text, value: parseShopifyJson(text) };
   } catch {
     throw new PayloadError("body is not valid JSON");
   }
+}
+
+/**
+ * Validates the parsed body of a delivery for its topic and the shop it was sent to; throws
+ * PayloadError with a clear message when it is unusable: nothing of it may be stored.
+ */
+export function interpret(topic: string, body: ParsedBody, recipient: Recipient): Effect {
+  const interpreter = interpreters[topic];
+  if (!interpreter) throw new PayloadError(`unsupported topic ${topic}`);
+  const payload = body.value;
   if (typeof payload !== "object" || payload === null || Array.isArray(payload)) {
     throw new PayloadError("body is not a JSON object");
   }
-  const unstorable = findUnstorableText(payload);
+  const unstorable = mayDecodeToUnstorableText(body.text) ? findUnstorableText(payload) : null;
   if (unstorable) throw new PayloadError(`${unstorable}: text with a NUL character or an unpaired surrogate`);
   return interpreter(payload, recipient);
 }

@@ -1,0 +1,2 @@
+-- PostgreSQL only: its function comeback_receive_webhook stores and applies a delivery in one call.
+-- SQLite has a single writer in-process and keeps its one-transaction path (app/sync/webhooks.server.ts).
