@@ -1,5 +1,5 @@
 // The worker's loyalty work. Webhooks record tasks in the same transaction as the rows they write
-// (app/sync/topics.server.ts); here each task is claimed with a lease and done:
+// (app/sync/topics.server.ts); the job system (app/platform/jobs.server.ts) hands each to runLoyaltyTask:
 // - "order": the stored order's points are reconciled (reconcileOrder) for its customer;
 // - "signup" / "newsletter": the customer is enrolled and gets the bonus of the rule in force.
 // Members whose ledger changed, or whose points become available or expire, are reviewed: the
@@ -8,8 +8,7 @@
 // idempotent ledger key, so a task done twice, or by two instances, has one effect.
 import db, { type Tx } from "../db.server";
 import { log } from "../log.server";
-import { claimable, leaseMs } from "../sync/lease";
-import { nextAttemptAt } from "../sync/webhooks.server";
+import { leaseMs, type Job, type Outcome, type Queue } from "../platform/jobs.server";
 import { balancesAt, expiryEntries, isActivity } from "./balance";
 import { birthdayToday, nextBirthdayStart } from "./birthdays";
 import { addMonths } from "./dates";
@@ -35,49 +34,42 @@ import {
 } from "./store.server";
 import { earnedPointItems, evaluateTier, qualifyingValue, spendItem, type QualifyingItem } from "./tiers";
 
+/** A task that failed this often is dead: kept with its last error for the Sync page. */
 const MAX_ATTEMPTS = 12;
 
-export async function runLoyaltyTasks(now = new Date()): Promise<number> {
-  await dropTasksWithoutProgram();
-  const tasks = await db.loyaltyTask.findMany({
-    where: { ...claimable(now), attempts: { lt: MAX_ATTEMPTS } },
-    orderBy: { id: "asc" },
-    take: 100,
-  });
-  const programs = new Map<string, Program | null>();
-  let done = 0;
-  for (const task of tasks) {
-    const claim = await db.loyaltyTask.updateMany({
-      where: { id: task.id, ...claimable(now) },
-      data: { leaseUntil: new Date(now.getTime() + leaseMs()) },
-    });
-    if (claim.count !== 1) continue;
-    try {
-      if (!programs.has(task.shopDomain)) programs.set(task.shopDomain, await loadProgram(db, task.shopDomain));
-      const program = programs.get(task.shopDomain);
-      // Without a running program there is nothing to earn: the task is done.
-      if (program?.enabled) await runTask(task, program, new Date());
-      // Done for the requests read above; one that came in meanwhile leaves the task to run again.
-      const deleted = await db.loyaltyTask.deleteMany({ where: { id: task.id, requests: task.requests } });
-      if (deleted.count === 0) await db.loyaltyTask.update({ where: { id: task.id }, data: { leaseUntil: null } });
-      done++;
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      log.error("loyalty task failed", { shop: task.shopDomain, kind: task.kind, key: task.key, error: message });
-      await db.loyaltyTask.update({
-        where: { id: task.id },
-        data: { attempts: { increment: 1 }, lastError: message.slice(0, 2000), leaseUntil: nextAttemptAt(task.attempts) },
-      });
-    }
-  }
-  return done;
+/** The outbox of loyalty work, run by the job system (docs/decisions/0007, 0021). */
+export const loyaltyTaskQueue: Queue = {
+  name: "loyalty-tasks",
+  table: "LoyaltyTask",
+  id: "id",
+  shop: "shopDomain",
+  lease: "leaseUntil",
+  attempts: "attempts",
+  lastError: "lastError",
+  shops: "outbox",
+  maxAttempts: MAX_ATTEMPTS,
+  batch: 50,
+  leaseMs,
+  run: runLoyaltyTask,
+};
+
+async function runLoyaltyTask(job: Job): Promise<Outcome> {
+  const task = await db.loyaltyTask.findUnique({ where: { id: Number(job.id) } });
+  if (!task) return "done"; // erased meanwhile (customers/redact, shop/redact)
+  const program = await loadProgram(db, task.shopDomain);
+  // Without a running program there is nothing to earn: the task is done.
+  if (program?.enabled) await runTask(task, program, new Date());
+  // Done for the requests read above; one that came in meanwhile leaves the task to run again.
+  const deleted = await db.loyaltyTask.deleteMany({ where: { id: task.id, requests: task.requests } });
+  if (deleted.count === 0) await db.loyaltyTask.update({ where: { id: task.id }, data: { leaseUntil: null } });
+  return "done";
 }
 
 /**
  * Shops without a running program earn nothing: their tasks go in one statement, not two writes
  * each, which on a busy shop would compete with the webhooks for the database.
  */
-async function dropTasksWithoutProgram(): Promise<void> {
+export async function dropTasksWithoutProgram(): Promise<void> {
   const shops = await db.loyaltyTask.findMany({ distinct: ["shopDomain"], select: { shopDomain: true } });
   if (shops.length === 0) return;
   const running = await db.loyaltyProgram.findMany({
