@@ -1,4 +1,5 @@
-// npm run bench -- [--seconds 30] [--orders 1000000] [--only webhooks|import|metrics] [--db sqlite|postgresql] [--cpu-prof]
+// npm run bench -- [--seconds 30] [--orders 1000000] [--only webhooks|import|metrics|jobs] [--db sqlite|postgresql]
+//                  [--tasks 20000] [--concurrency 4] [--cpu-prof]
 //
 // Measures the performance targets on this machine, on SQLite and PostgreSQL:
 //   A. webhook latency at 100 deliveries/s, open loop (bench/webhook-load.ts), target p99 <= 50 ms;
@@ -7,6 +8,8 @@
 //   C. the retention metrics on 1M orders and 200k customers over 5 years (bench/metrics.ts):
 //      dashboard <= 2 s cold and <= 300 ms warm, <= 5 ms added per webhook, model fit <= 3 s
 //      (<= 100 ms on CDNOW). --orders does not apply to C.
+//   D. loyalty task throughput of one instance's worker (bench/jobs.ts), --tasks for a flooded shop
+//      and 5 for a small one, --concurrency slots: target >= 500 tasks/s on PostgreSQL.
 // Prints a table and writes every figure to bench-results/bench-<timestamp>.json.
 import "../scripts/env";
 import { execFileSync } from "node:child_process";
@@ -30,11 +33,14 @@ import {
   type MetricsResult,
 } from "./metrics";
 import { runWebhookLoad, type WebhookResult } from "./webhook-load";
+import { JOBS_TARGET_PER_SECOND, runJobs, type JobsResult } from "./jobs";
 
 const { values } = parseArgs({
   options: {
     seconds: { type: "string", default: "30" },
     orders: { type: "string", default: "1000000" },
+    tasks: { type: "string", default: "20000" },
+    concurrency: { type: "string", default: "4" },
     only: { type: "string" },
     db: { type: "string" },
     // V8 CPU profiles of the app server and the importer, in bench-results/profiles-<timestamp>/.
@@ -45,13 +51,18 @@ const seconds = Number(values.seconds);
 const orders = Number(values.orders);
 if (!Number.isInteger(seconds) || seconds < 1 || seconds > 600) usage("--seconds must be an integer from 1 to 600");
 if (!Number.isInteger(orders) || orders < 1 || orders > 10_000_000) usage("--orders must be an integer from 1 to 10,000,000");
-if (values.only && !["webhooks", "import", "metrics"].includes(values.only)) usage("--only must be webhooks, import or metrics");
+const tasks = Number(values.tasks);
+const concurrency = Number(values.concurrency);
+if (!Number.isInteger(tasks) || tasks < 1 || tasks > 1_000_000) usage("--tasks must be an integer from 1 to 1,000,000");
+if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) usage("--concurrency must be an integer from 1 to 64");
+if (values.only && !["webhooks", "import", "metrics", "jobs"].includes(values.only))
+  usage("--only must be webhooks, import, metrics or jobs");
 if (values.db && !["sqlite", "postgresql"].includes(values.db)) usage("--db must be sqlite or postgresql");
 const databases = (values.db ? [values.db] : ["sqlite", "postgresql"]) as TestDatabaseKind[];
 
 function usage(message: string): never {
   console.error(
-    `${message}\nusage: npm run bench -- [--seconds N] [--orders N] [--only webhooks|import|metrics] [--db sqlite|postgresql] [--cpu-prof]`,
+    `${message}\nusage: npm run bench -- [--seconds N] [--orders N] [--only webhooks|import|metrics|jobs] [--db sqlite|postgresql] [--tasks N] [--concurrency N] [--cpu-prof]`,
   );
   process.exit(2);
 }
@@ -133,6 +144,22 @@ function printImport(result: ImportResult) {
 }
 
 const verdict = (met: boolean) => (met ? "MET" : "MISSED");
+
+function printJobs(result: JobsResult) {
+  const met =
+    result.database === "postgresql"
+      ? `   target >= ${JOBS_TARGET_PER_SECOND}/s: ${verdict(result.tasksPerSecond >= JOBS_TARGET_PER_SECOND)}`
+      : "";
+  console.log(
+    `\nD. Loyalty tasks on ${result.database}: ${result.tasks.toLocaleString("en")} in ${result.seconds} s = ${result.tasksPerSecond}/s with ${result.concurrency} slots${met}`,
+  );
+  console.log(
+    `the small shop's 5 tasks, recorded after the flood, done after ${result.smallShopDoneMs} ms; tasks left failed: ${result.failedTasks}; ledger entries: ${result.ledgerEntries}`,
+  );
+  console.log(
+    `worker CPU ${result.workerCpuMsPerTask} ms per task (${Math.round(1000 / result.workerCpuMsPerTask)} tasks/s per core of the worker's process)`,
+  );
+}
 
 function printCdnow(result: CdnowProbe) {
   const total = median(result.runs.map((r) => r.totalMs));
@@ -237,7 +264,7 @@ const report: Record<string, unknown> = {
     node: process.version,
     loadAverageAtStart: loadavg().map((l) => Math.round(l * 100) / 100),
   },
-  options: { seconds, orders, only: values.only ?? null, databases },
+  options: { seconds, orders, tasks, concurrency, only: values.only ?? null, databases },
 };
 mkdirSync("bench-results", { recursive: true });
 
@@ -301,6 +328,13 @@ try {
     for (const database of databases) {
       metrics.databases.push(await runMetrics(database, history, abort.signal));
       printMetrics(metrics.databases.at(-1)!, history);
+    }
+  }
+  if (!values.only || values.only === "jobs") {
+    const jobs: JobsResult[] = (report.jobs = []);
+    for (const database of databases) {
+      jobs.push(await runJobs(database, { flooded: tasks, concurrency }, abort.signal));
+      printJobs(jobs.at(-1)!);
     }
   }
 } catch (error) {

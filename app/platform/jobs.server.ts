@@ -42,6 +42,12 @@ export interface Queue {
   batch: number;
   leaseMs: () => number;
   run(job: Job): Promise<Outcome>;
+  /**
+   * Runs one shop's jobs of a claim together, when they share work (one read of the shop's
+   * settings, one transaction): the outcome is every job's. If it throws, each job runs alone
+   * with `run`, so that a bad job fails by itself.
+   */
+  runMany?(jobs: Job[]): Promise<Outcome>;
   /** Called once when a job has failed its last attempt. */
   dead?(job: Job, error: string): Promise<void>;
 }
@@ -152,10 +158,18 @@ export async function claimJobs(queue: Queue, limit = queue.batch, now = new Dat
   return interleaveByShop(jobs.map((job) => ({ ...job, attempts: Number(job.attempts) })));
 }
 
-function interleaveByShop(jobs: Job[]): Job[] {
+function groupByShop(jobs: Job[]): Map<string, Job[]> {
   const byShop = new Map<string, Job[]>();
-  for (const job of jobs) byShop.set(job.shopDomain, [...(byShop.get(job.shopDomain) ?? []), job]);
-  const queues = [...byShop.values()];
+  for (const job of jobs) {
+    const group = byShop.get(job.shopDomain);
+    if (group) group.push(job);
+    else byShop.set(job.shopDomain, [job]);
+  }
+  return byShop;
+}
+
+function interleaveByShop(jobs: Job[]): Job[] {
+  const queues = [...groupByShop(jobs).values()];
   const order: Job[] = [];
   for (let round = 0; order.length < jobs.length; round++) {
     for (const list of queues) if (round < list.length) order.push(list[round]);
@@ -222,6 +236,22 @@ export async function deadJobs(queue: Queue, shopDomain: string, limit = 20): Pr
     total: Number(total),
     rows: rows.map((row) => ({ id: String(row.id), attempts: Number(row.attempts), lastError: row.lastError })),
   };
+}
+
+/** One shop's jobs with runMany, or one by one if it throws (or there is none). */
+async function runGroup(queue: Queue, jobs: Job[]): Promise<(Outcome | "failed")[]> {
+  if (queue.runMany && jobs.length > 1) {
+    try {
+      const outcome = await queue.runMany(jobs);
+      if (typeof outcome === "object") for (const job of jobs) await setLease(queue, job, outcome.retryAt);
+      return jobs.map(() => outcome);
+    } catch (error) {
+      log.warn("jobs run together failed; running them one by one", { queue: queue.name, error: String(error) });
+    }
+  }
+  const outcomes: (Outcome | "failed")[] = [];
+  for (const job of jobs) outcomes.push(await runJob(queue, job));
+  return outcomes;
 }
 
 /** Runs one claimed job to its outcome; a throw counts as a failed attempt. */
@@ -297,14 +327,15 @@ export function startPool({ queues, concurrency, idleMs, chores, choresMs = idle
     for (const job of mine) await setLease(queue, job, new Date(Date.now() + queue.leaseMs()));
     const claimed = mine.length >= queue.batch ? [] : await claimJobs(queue, queue.batch - mine.length);
     const jobs = [...mine, ...claimed];
-    for (const job of jobs) {
+    const groups = queue.runMany ? [...groupByShop(jobs).values()] : jobs.map((job) => [job]);
+    for (const group of groups) {
       if (stopped) {
-        await setLease(queue, job, null);
+        for (const job of group) await setLease(queue, job, null);
         continue;
       }
-      const outcome = await runJob(queue, job);
-      if (outcome === "slice") held.get(queue.name)!.push(job);
-      counts.set(queue.name, counts.get(queue.name)! + 1);
+      const outcomes = await runGroup(queue, group);
+      group.forEach((job, i) => outcomes[i] === "slice" && held.get(queue.name)!.push(job));
+      counts.set(queue.name, counts.get(queue.name)! + group.length);
     }
     return jobs.length;
   }

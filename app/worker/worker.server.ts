@@ -42,8 +42,10 @@ async function chores(): Promise<void> {
   await refitStaleModels();
 }
 
+export type DeadJobs = { queue: string; total: number; rows: DeadJob[] }[];
+
 /** Jobs whose last attempt failed, with their error, for the Sync page. */
-export async function deadJobsOf(shopDomain: string): Promise<{ queue: string; total: number; rows: DeadJob[] }[]> {
+export async function deadJobsOf(shopDomain: string): Promise<DeadJobs> {
   // Failed deliveries and imports have their own cards on the Sync page.
   const queues = [loyaltyTaskQueue, programMetafieldQueue];
   return Promise.all(queues.map(async (queue) => ({ queue: queue.name, ...(await deadJobs(queue, shopDomain)) })));
