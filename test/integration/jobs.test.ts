@@ -3,7 +3,10 @@
 // attempt. Its jobs live in a table of this test's own, which the app's worker knows nothing of.
 import "../support/second-instance";
 import { beforeAll, describe, expect, inject, it } from "vitest";
+import { Readable } from "node:stream";
+import { syntheticJsonl } from "../../app/demo/synthetic-history";
 import { claimJobs, deadJobs, failJob, startPool, type Job, type Queue } from "../../app/platform/jobs.server";
+import { BATCH_LINES, openJsonlImport } from "../../app/sync/history-import.server";
 import { runSql } from "../support/run-sql";
 import { testDb } from "../support/db";
 import { waitFor } from "../support/wait";
@@ -154,5 +157,24 @@ describe("job system", () => {
       await pool.stop();
     }
     expect(pool.counts.get(queue.name)).toBe(2);
+  });
+
+  it("imports a history a slice at a time, each slice ending after the batch that passes its deadline", async () => {
+    const shop = `${shopPrefix()}.myshopify.com`;
+    const lines: string[] = [];
+    for (const line of syntheticJsonl({ customers: 3000, start: new Date("2024-01-01"), end: new Date("2025-01-01"), seed: 5 })) {
+      if (lines.push(line) === 2 * BATCH_LINES + 100) break;
+    }
+    await testDb().shop.create({ data: { domain: shop } });
+    const job = await testDb().historyImport.create({ data: { shopDomain: shop, source: "file", status: "importing" } });
+    const running = await openJsonlImport(job.id, Readable.from(lines.map((line) => line + "\n")));
+    // A deadline already past: one batch per slice, and the import's progress committed with it.
+    expect(await running.run(0)).toBeNull();
+    expect((await testDb().historyImport.findUniqueOrThrow({ where: { id: job.id } })).linesDone).toBe(BATCH_LINES);
+    expect(await running.run(0)).toBeNull();
+    expect((await testDb().historyImport.findUniqueOrThrow({ where: { id: job.id } })).linesDone).toBe(2 * BATCH_LINES);
+    const done = await running.run();
+    expect(done).toMatchObject({ status: "completed", linesDone: lines.length, ordersImported: lines.length });
+    expect(await testDb().order.count({ where: { shopDomain: shop } })).toBe(lines.length);
   });
 });
