@@ -5,7 +5,7 @@ import { createReadableStreamFromReadable, type EntryContext } from "@remix-run/
 import { isbot } from "isbot";
 import { closeIfBodyRefused } from "./http/body.server";
 import { addDocumentResponseHeaders } from "./shopify.server";
-import { startWorker } from "./sync/worker.server";
+import { startWorker } from "./worker/worker.server";
 
 export const streamTimeout = 5000;
 

@@ -54,6 +54,8 @@ const schema = z.object({
     .default("on")
     .transform((value) => value === "on"),
   COMEBACK_WORKER_INTERVAL_MS: wholeNumber(1).default(5000),
+  // Jobs one instance runs at once (app/platform/jobs.server.ts).
+  COMEBACK_WORKER_CONCURRENCY: wholeNumber(1, 64).default(4),
   COMEBACK_RETRY_BASE_MS: wholeNumber(1).default(1000),
   COMEBACK_LEASE_MS: wholeNumber(1).default(5 * 60_000),
   // How many X-Forwarded-For entries the app's own host appends after Shopify's (docs/app-proxy.md).

@@ -190,7 +190,7 @@ export async function metricsHistoryFile(now = Date.now()): Promise<MetricsHisto
 }
 
 /** Runs a command in its own process group (stopped as a whole on abort or timeout); resolves with its stdout. */
-async function run(
+export async function run(
   label: string,
   command: string,
   args: string[],
@@ -230,7 +230,7 @@ async function run(
   }
 }
 
-const lastJson = <T>(stdout: string): T => {
+export const lastJson = <T>(stdout: string): T => {
   const line = stdout.trim().split("\n").at(-1) ?? "";
   return JSON.parse(line) as T;
 };

@@ -1,5 +1,5 @@
-// npm run bench -- [--seconds 30] [--orders 1000000] [--only webhooks|import|metrics] [--db sqlite|postgresql]
-//                   [--rate N|max] [--cpu-prof]
+// npm run bench -- [--seconds 30] [--orders 1000000] [--only webhooks|import|metrics|jobs] [--db sqlite|postgresql]
+//                   [--rate N|max] [--tasks 20000] [--concurrency 4] [--cpu-prof]
 // npm run bench -- --only fleet [--shops 300] [--minutes 10] [--scale 1]   (PostgreSQL; about 20 minutes)
 //
 // Measures the performance targets on this machine, on SQLite and PostgreSQL:
@@ -11,7 +11,9 @@
 //   C. the retention metrics on 1M orders and 200k customers over 5 years (bench/metrics.ts):
 //      dashboard <= 2 s cold and <= 300 ms warm, <= 5 ms added per webhook, model fit <= 3 s
 //      (<= 100 ms on CDNOW). --orders does not apply to C.
-//   D. only when asked for: a fleet of shops on PostgreSQL with two app instances (bench/fleet.ts).
+//   D. loyalty task throughput of one instance's worker (bench/jobs.ts), --tasks for a flooded shop
+//      and 5 for a small one, --concurrency slots: target >= 500 tasks/s on PostgreSQL.
+//   E. only when asked for: a fleet of shops on PostgreSQL with two app instances (bench/fleet.ts).
 // Prints a table and writes every figure to bench-results/bench-<timestamp>.json.
 import "../scripts/env";
 import { execFileSync } from "node:child_process";
@@ -35,12 +37,15 @@ import {
   type MetricsResult,
 } from "./metrics";
 import { runFleet, type FleetResult } from "./fleet";
+import { JOBS_TARGET_PER_SECOND, runJobs, type JobsResult } from "./jobs";
 import { DEFAULT_RATE, HELD_P99_MS, MAX_RATE_STEPS, runWebhookLoad, type WebhookResult } from "./webhook-load";
 
 const { values } = parseArgs({
   options: {
     seconds: { type: "string", default: "30" },
     orders: { type: "string", default: "1000000" },
+    tasks: { type: "string", default: "20000" },
+    concurrency: { type: "string", default: "4" },
     only: { type: "string" },
     db: { type: "string" },
     rate: { type: "string", default: String(DEFAULT_RATE) },
@@ -55,8 +60,12 @@ const seconds = Number(values.seconds);
 const orders = Number(values.orders);
 if (!Number.isInteger(seconds) || seconds < 1 || seconds > 600) usage("--seconds must be an integer from 1 to 600");
 if (!Number.isInteger(orders) || orders < 1 || orders > 10_000_000) usage("--orders must be an integer from 1 to 10,000,000");
-if (values.only && !["webhooks", "import", "metrics", "fleet"].includes(values.only))
-  usage("--only must be webhooks, import, metrics or fleet");
+const tasks = Number(values.tasks);
+const concurrency = Number(values.concurrency);
+if (!Number.isInteger(tasks) || tasks < 1 || tasks > 1_000_000) usage("--tasks must be an integer from 1 to 1,000,000");
+if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) usage("--concurrency must be an integer from 1 to 64");
+if (values.only && !["webhooks", "import", "metrics", "jobs", "fleet"].includes(values.only))
+  usage("--only must be webhooks, import, metrics, jobs or fleet");
 const fleet = { shops: Number(values.shops), minutes: Number(values.minutes), scale: Number(values.scale) };
 if (!Number.isInteger(fleet.shops) || fleet.shops < 2 || fleet.shops > 2000) usage("--shops must be an integer from 2 to 2,000");
 if (!(fleet.minutes >= 0.5 && fleet.minutes <= 60)) usage("--minutes must be from 0.5 to 60");
@@ -69,7 +78,7 @@ const databases = (values.db ? [values.db] : ["sqlite", "postgresql"]) as TestDa
 
 function usage(message: string): never {
   console.error(
-    `${message}\nusage: npm run bench -- [--seconds N] [--orders N] [--only webhooks|import|metrics] [--db sqlite|postgresql] [--rate N|max] [--cpu-prof]\n` +
+    `${message}\nusage: npm run bench -- [--seconds N] [--orders N] [--only webhooks|import|metrics|jobs] [--db sqlite|postgresql] [--rate N|max] [--tasks N] [--concurrency N] [--cpu-prof]\n` +
       "       npm run bench -- --only fleet [--shops N] [--minutes M] [--scale F]",
   );
   process.exit(2);
@@ -158,6 +167,22 @@ function printImport(result: ImportResult) {
   if (result.error) console.log(`  error: ${result.error}`);
 }
 
+function printJobs(result: JobsResult) {
+  const met =
+    result.database === "postgresql"
+      ? `   target >= ${JOBS_TARGET_PER_SECOND}/s: ${verdict(result.tasksPerSecond >= JOBS_TARGET_PER_SECOND)}`
+      : "";
+  console.log(
+    `\nD. Loyalty tasks on ${result.database}: ${result.tasks.toLocaleString("en")} in ${result.seconds} s = ${result.tasksPerSecond}/s with ${result.concurrency} slots${met}`,
+  );
+  console.log(
+    `the small shop's 5 tasks, recorded after the flood, done after ${result.smallShopDoneMs} ms; tasks left failed: ${result.failedTasks}; ledger entries: ${result.ledgerEntries}`,
+  );
+  console.log(
+    `worker CPU ${result.workerCpuMsPerTask} ms per task (${Math.round(1000 / result.workerCpuMsPerTask)} tasks/s per core of the worker's process)`,
+  );
+}
+
 function printCdnow(result: CdnowProbe) {
   const total = median(result.runs.map((r) => r.totalMs));
   console.log(
@@ -240,7 +265,7 @@ function printFleet(result: FleetResult) {
   const line = (label: string, s: { p50: number; p99: number; count: number }) =>
     console.log(`  ${label.padEnd(40)} p50 ${pad(s.p50, 7)} ms   p99 ${pad(s.p99, 7)} ms   (${s.count})`);
   console.log(
-    `\nD. Fleet on postgresql, two instances: ${result.shops} shops, ${result.orders.imported.toLocaleString("en")} of ` +
+    `\nE. Fleet on postgresql, two instances: ${result.shops} shops, ${result.orders.imported.toLocaleString("en")} of ` +
       `${result.orders.files.toLocaleString("en")} orders imported in ${result.import.seconds} s (${result.import.failed} imports failed)`,
   );
   console.log(`webhooks: ${w.acknowledged} of ${w.offered} acknowledged, ${w.retried} retries, ${w.failedForGood} given up`);
@@ -294,7 +319,7 @@ const report: Record<string, unknown> = {
     node: process.version,
     loadAverageAtStart: loadavg().map((l) => Math.round(l * 100) / 100),
   },
-  options: { seconds, orders, only: values.only ?? null, databases, rate },
+  options: { seconds, orders, tasks, concurrency, only: values.only ?? null, databases, rate },
 };
 mkdirSync("bench-results", { recursive: true });
 
@@ -380,6 +405,13 @@ try {
     for (const database of databases) {
       metrics.databases.push(await runMetrics(database, history, abort.signal));
       printMetrics(metrics.databases.at(-1)!, history);
+    }
+  }
+  if (!values.only || values.only === "jobs") {
+    const jobs: JobsResult[] = (report.jobs = []);
+    for (const database of databases) {
+      jobs.push(await runJobs(database, { flooded: tasks, concurrency }, abort.signal));
+      printJobs(jobs.at(-1)!);
     }
   }
 } catch (error) {

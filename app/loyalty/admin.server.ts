@@ -241,7 +241,7 @@ export async function saveProgram(shopDomain: string, input: ProgramInput, now =
       where: { shopDomain },
       create: { shopDomain, ...program, salt: randomBytes(16).toString("hex") },
       // The worker writes the storefront's copy of the program (app/storefront/program-metafield.server.ts).
-      update: { ...program, metafieldRevision: { increment: 1 }, metafieldStale: true },
+      update: { ...program, metafieldRevision: { increment: 1 }, metafieldStale: true, metafieldAttempts: 0 },
     });
     for (const rule of rules?.retire ?? []) {
       await tx.earningRule.update({

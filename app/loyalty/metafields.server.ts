@@ -35,17 +35,20 @@ export interface ThrottleStatus {
 }
 
 /** Per instance: when each throttled shop may be called again. */
-const pausedUntil = new Map<string, number>();
+const pauses = new Map<string, number>();
 
 /** Leaves the shop alone until its budget has restored RESERVE points; returns when that is (epoch ms). */
 export function pauseFor(shopDomain: string, throttle: ThrottleStatus | undefined, now: number): number {
   const missing = throttle ? RESERVE - throttle.currentlyAvailable : RESERVE;
   const seconds = Math.max(1, missing / (throttle?.restoreRate || 50));
-  pausedUntil.set(shopDomain, now + seconds * 1000);
+  pauses.set(shopDomain, now + seconds * 1000);
   return now + seconds * 1000;
 }
 
-export const isPaused = (shopDomain: string, now: number) => (pausedUntil.get(shopDomain) ?? 0) > now;
+/** When the shop may be called again (epoch ms; 0: now). */
+export const pausedUntil = (shopDomain: string) => pauses.get(shopDomain) ?? 0;
+
+export const isPaused = (shopDomain: string, now: number) => pausedUntil(shopDomain) > now;
 
 /** Writes the metafields of members that need it; returns how many members were written. */
 export async function syncMetafields(now = new Date()): Promise<number> {

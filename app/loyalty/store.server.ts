@@ -121,6 +121,22 @@ export async function enrollMember(
   program: Program,
   now: Date,
 ): Promise<MemberRow> {
+  return (await enrollMembers(tx, shopDomain, [customerGid], program, now)).get(customerGid)!;
+}
+
+/**
+ * enrollMember for several customers in three statements (the worker's batches of loyalty tasks):
+ * the members are locked in the order of their ids, so two transactions locking overlapping sets
+ * wait for each other instead of deadlocking.
+ */
+export async function enrollMembers(
+  tx: Tx,
+  shopDomain: string,
+  customerGids: readonly string[],
+  program: Program,
+  now: Date,
+): Promise<Map<string, MemberRow>> {
+  const gids = [...new Set(customerGids)];
   await insertRows(
     tx,
     "LoyaltyMember",
@@ -130,15 +146,23 @@ export async function enrollMember(
       ["enrolledAt", "time"],
       ["heldOut", "bool"],
     ],
-    [[shopDomain, customerGid, now, isHeldOut(customerGid, program.salt, program.settings.holdoutPercent)]],
+    gids.map((gid) => [shopDomain, gid, now, isHeldOut(gid, program.salt, program.settings.holdoutPercent)]),
     `ON CONFLICT ("shopDomain", "customerGid") DO NOTHING`,
   );
-  return (await lockMember(tx, shopDomain, customerGid))!;
+  if (kindOf(tx) === "postgresql") {
+    await tx.$queryRawUnsafe(
+      `SELECT "id" FROM "LoyaltyMember" WHERE "shopDomain" = $1 AND "customerGid" = ANY($2::text[]) ORDER BY "id" FOR UPDATE`,
+      shopDomain,
+      gids,
+    );
+  }
+  const rows = await tx.loyaltyMember.findMany({ where: { shopDomain, customerGid: { in: gids } } });
+  return new Map(rows.map((row) => [row.customerGid, row]));
 }
 
-/** The worker looks at the member again now: its ledger changed. */
-export function reviewSoon(tx: Client, memberId: number, now: Date) {
-  return tx.loyaltyMember.update({ where: { id: memberId }, data: { reviewAt: now } });
+/** The worker looks at the members again now: their ledger changed. */
+export function reviewSoon(tx: Client, memberIds: number | number[], now: Date) {
+  return tx.loyaltyMember.updateMany({ where: { id: { in: [memberIds].flat() } }, data: { reviewAt: now } });
 }
 
 // The ledger.
@@ -170,6 +194,14 @@ export function entryFromRow(row: EntryRow): LedgerEntry {
 export async function memberEntries(tx: Client, shopDomain: string, memberGid: string): Promise<LedgerEntry[]> {
   const rows = await tx.ledgerEntry.findMany({ where: { shopDomain, memberGid }, orderBy: { id: "asc" } });
   return rows.map(entryFromRow);
+}
+
+/** memberEntries of several members, in one query. */
+export async function membersEntries(tx: Client, shopDomain: string, memberGids: string[]): Promise<Map<string, LedgerEntry[]>> {
+  const rows = await tx.ledgerEntry.findMany({ where: { shopDomain, memberGid: { in: memberGids } }, orderBy: { id: "asc" } });
+  const entries = new Map(memberGids.map((gid) => [gid, [] as LedgerEntry[]]));
+  for (const row of rows) entries.get(row.memberGid)?.push(entryFromRow(row));
+  return entries;
 }
 
 const ENTRY_COLUMNS: Column[] = [
@@ -249,6 +281,15 @@ export function orderRecord(row: NonNullable<OrderRow>): OrderRecord {
 export async function loadOrder(tx: Client, shopDomain: string, gid: string): Promise<OrderRecord | null> {
   const row = await loadOrderRow(tx, shopDomain, gid);
   return row && orderRecord(row);
+}
+
+/** The stored orders of these GIDs (those there are), in one query. */
+export async function loadOrders(tx: Client, shopDomain: string, gids: string[]): Promise<OrderRecord[]> {
+  const rows = await tx.order.findMany({
+    where: { shopDomain, gid: { in: gids } },
+    include: { customer: { select: { gid: true } }, refunds: true },
+  });
+  return rows.map(orderRecord);
 }
 
 /** The customer's stored orders (the spend tier metric). */

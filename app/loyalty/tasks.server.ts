@@ -1,5 +1,5 @@
 // The worker's loyalty work. Webhooks record tasks in the same transaction as the rows they write
-// (app/sync/topics.server.ts); here each task is claimed with a lease and done:
+// (app/sync/topics.server.ts); the job system (app/platform/jobs.server.ts) hands each to runLoyaltyTask:
 // - "order": the stored order's points are reconciled (reconcileOrder) for its customer;
 // - "signup" / "newsletter": the customer is enrolled and gets the bonus of the rule in force.
 // Members whose ledger changed, or whose points become available or expire, are reviewed: the
@@ -8,8 +8,7 @@
 // idempotent ledger key, so a task done twice, or by two instances, has one effect.
 import db, { type Tx } from "../db.server";
 import { log } from "../log.server";
-import { claimable, leaseMs } from "../sync/lease";
-import { nextAttemptAt } from "../sync/webhooks.server";
+import { leaseMs, type Job, type Outcome, type Queue } from "../platform/jobs.server";
 import { balancesAt, expiryEntries, isActivity } from "./balance";
 import { birthdayToday, nextBirthdayStart } from "./birthdays";
 import { addMonths } from "./dates";
@@ -20,13 +19,15 @@ import {
   bonusRules,
   customerOrders,
   enrollMember,
+  enrollMembers,
   insertEntries,
-  loadOrder,
+  loadOrders,
   loadProgram,
   loadRules,
   loadTiers,
   lockMember,
   memberEntries,
+  membersEntries,
   multiplierOf,
   purchaseRules,
   reviewSoon,
@@ -35,49 +36,54 @@ import {
 } from "./store.server";
 import { earnedPointItems, evaluateTier, qualifyingValue, spendItem, type QualifyingItem } from "./tiers";
 
+/** A task that failed this often is dead: kept with its last error for the Sync page. */
 const MAX_ATTEMPTS = 12;
 
-export async function runLoyaltyTasks(now = new Date()): Promise<number> {
-  await dropTasksWithoutProgram();
-  const tasks = await db.loyaltyTask.findMany({
-    where: { ...claimable(now), attempts: { lt: MAX_ATTEMPTS } },
-    orderBy: { id: "asc" },
-    take: 100,
-  });
-  const programs = new Map<string, Program | null>();
-  let done = 0;
-  for (const task of tasks) {
-    const claim = await db.loyaltyTask.updateMany({
-      where: { id: task.id, ...claimable(now) },
-      data: { leaseUntil: new Date(now.getTime() + leaseMs()) },
-    });
-    if (claim.count !== 1) continue;
-    try {
-      if (!programs.has(task.shopDomain)) programs.set(task.shopDomain, await loadProgram(db, task.shopDomain));
-      const program = programs.get(task.shopDomain);
-      // Without a running program there is nothing to earn: the task is done.
-      if (program?.enabled) await runTask(task, program, new Date());
-      // Done for the requests read above; one that came in meanwhile leaves the task to run again.
-      const deleted = await db.loyaltyTask.deleteMany({ where: { id: task.id, requests: task.requests } });
-      if (deleted.count === 0) await db.loyaltyTask.update({ where: { id: task.id }, data: { leaseUntil: null } });
-      done++;
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      log.error("loyalty task failed", { shop: task.shopDomain, kind: task.kind, key: task.key, error: message });
-      await db.loyaltyTask.update({
-        where: { id: task.id },
-        data: { attempts: { increment: 1 }, lastError: message.slice(0, 2000), leaseUntil: nextAttemptAt(task.attempts) },
-      });
-    }
+/** The outbox of loyalty work, run by the job system (docs/decisions/0007, 0021). */
+export const loyaltyTaskQueue: Queue = {
+  name: "loyalty-tasks",
+  table: "LoyaltyTask",
+  id: "id",
+  shop: "shopDomain",
+  lease: "leaseUntil",
+  attempts: "attempts",
+  lastError: "lastError",
+  shops: "outbox",
+  maxAttempts: MAX_ATTEMPTS,
+  batch: 100,
+  leaseMs,
+  run: (job) => runLoyaltyTasks([job]),
+  runMany: runLoyaltyTasks,
+};
+
+/**
+ * One shop's tasks, together: its program is read once and its orders' points are reconciled in
+ * one transaction (a few statements for the lot, not ten per task), which is what lets a flood of
+ * orders through at hundreds a second.
+ */
+async function runLoyaltyTasks(jobs: Job[]): Promise<Outcome> {
+  const tasks = await db.loyaltyTask.findMany({ where: { id: { in: jobs.map((job) => Number(job.id)) } } });
+  if (tasks.length === 0) return "done"; // erased meanwhile (customers/redact, shop/redact)
+  const { shopDomain } = tasks[0];
+  const program = await loadProgram(db, shopDomain);
+  // Without a running program there is nothing to earn: the tasks are done.
+  if (program?.enabled) {
+    const now = new Date();
+    const orders = tasks.filter((task) => task.kind === "order").map((task) => task.key);
+    if (orders.length) await reconcileStoredOrders(shopDomain, orders, program, now);
+    for (const task of tasks.filter((task) => task.kind !== "order")) await runTask(task, program, now);
   }
-  return done;
+  // Done for the requests read above; one that came in meanwhile leaves its task to run again.
+  await db.loyaltyTask.deleteMany({ where: { OR: tasks.map(({ id, requests }) => ({ id, requests })) } });
+  await db.loyaltyTask.updateMany({ where: { id: { in: tasks.map((task) => task.id) } }, data: { leaseUntil: null } });
+  return "done";
 }
 
 /**
  * Shops without a running program earn nothing: their tasks go in one statement, not two writes
  * each, which on a busy shop would compete with the webhooks for the database.
  */
-async function dropTasksWithoutProgram(): Promise<void> {
+export async function dropTasksWithoutProgram(): Promise<void> {
   const shops = await db.loyaltyTask.findMany({ distinct: ["shopDomain"], select: { shopDomain: true } });
   if (shops.length === 0) return;
   const running = await db.loyaltyProgram.findMany({
@@ -91,7 +97,7 @@ async function dropTasksWithoutProgram(): Promise<void> {
 function runTask(task: { shopDomain: string; kind: string; key: string }, program: Program, now: Date): Promise<void> {
   switch (task.kind) {
     case "order":
-      return reconcileStoredOrder(task.shopDomain, task.key, program, now);
+      return reconcileStoredOrders(task.shopDomain, [task.key], program, now);
     case "signup":
     case "newsletter":
       return grantOnceBonus(task.shopDomain, task.key, task.kind, program, now);
@@ -100,29 +106,56 @@ function runTask(task: { shopDomain: string; kind: string; key: string }, progra
   }
 }
 
-/** Brings the order's points to what its stored (newest) state earns. */
-async function reconcileStoredOrder(shopDomain: string, orderGid: string, program: Program, now: Date): Promise<void> {
+/** Brings each order's points to what its stored (newest) state earns. */
+async function reconcileStoredOrders(shopDomain: string, orderGids: string[], program: Program, now: Date): Promise<void> {
   await db.$transaction(async (tx: Tx) => {
-    const order = await loadOrder(tx, shopDomain, orderGid);
-    const state = order && orderState(order, program.settings.purchaseBase);
-    if (!state) return;
-    const member = await enrollMember(tx, shopDomain, state.customerGid, program, now);
-    if (member.heldOut) return;
-    const entries = await memberEntries(tx, shopDomain, state.customerGid);
+    // In the order the tasks came in, as one at a time would.
+    const position = new Map(orderGids.map((gid, i) => [gid, i]));
+    const states = (await loadOrders(tx, shopDomain, orderGids))
+      .sort((a, b) => position.get(a.gid)! - position.get(b.gid)!)
+      .map((order) => orderState(order, program.settings.purchaseBase))
+      .filter((state) => state !== null);
+    if (states.length === 0) return;
+    const members = await enrollMembers(
+      tx,
+      shopDomain,
+      states.map((state) => state.customerGid),
+      program,
+      now,
+    );
+    const earning = [...members.values()].filter((member) => !member.heldOut);
+    const ledgers = await membersEntries(
+      tx,
+      shopDomain,
+      earning.map((member) => member.customerGid),
+    );
     const rules = await loadRules(tx, shopDomain);
     const tiers = await loadTiers(tx, shopDomain);
-    const created = reconcileOrder({
-      order: state,
-      recorded: entries.filter((entry) => entry.orderGid === orderGid),
-      rule: ruleInForce(purchaseRules(rules), state.processedAt),
-      multiplierBasisPoints: multiplierOf(tiers, member.tierId),
-      settings: program.settings,
-      availableBalance: balancesAt(entries, now).available,
-      now,
-    });
+    const created: LedgerEntry[] = [];
+    for (const state of states) {
+      const member = members.get(state.customerGid)!;
+      const entries = ledgers.get(state.customerGid);
+      if (member.heldOut || !entries) continue;
+      const changes = reconcileOrder({
+        order: state,
+        recorded: entries.filter((entry) => entry.orderGid === state.gid),
+        rule: ruleInForce(purchaseRules(rules), state.processedAt),
+        multiplierBasisPoints: multiplierOf(tiers, member.tierId),
+        settings: program.settings,
+        availableBalance: balancesAt(entries, now).available,
+        now,
+      });
+      // A member's next order in this batch sees the entries of the one before.
+      entries.push(...changes);
+      created.push(...changes);
+    }
     await insertEntries(tx, shopDomain, created);
-    // Even with no points to change, the order may change the member's spend toward a tier.
-    await reviewSoon(tx, member.id, now);
+    // Even with no points to change, an order may change the member's spend toward a tier.
+    await reviewSoon(
+      tx,
+      earning.map((member) => member.id),
+      now,
+    );
   });
 }
 

@@ -1,11 +1,12 @@
 // Sync: the history import's progress (and re-running it), the last webhook received per topic,
-// and the deliveries that failed with their error and retry state.
+// the deliveries that failed with their error and retry state, and background jobs given up.
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { useFetcher, useLoaderData, useNavigation, useRevalidator, useSearchParams } from "@remix-run/react";
 import { BlockStack, Card, InlineGrid, Layout, Page, Text } from "@shopify/polaris";
 import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
 import { requireShop } from "../auth.server";
+import { SyncDeadJobsCard } from "../components/sync-dead-jobs";
 import { SyncErrorsCard, SyncWebhooksCard } from "../components/sync-deliveries";
 import { HistoryImportCard } from "../components/sync-history-import";
 import { useToast } from "../components/toast";
@@ -14,6 +15,7 @@ import { authenticate } from "../shopify.server";
 import { rerunFileImport, rerunHistoryImport, type RerunOutcome } from "../sync/history-import.server";
 import { getSyncStatus } from "../sync/status.server";
 import { pageTitle } from "../i18n/meta";
+import { deadJobsOf } from "../worker/worker.server";
 export { PageErrorBoundary as ErrorBoundary } from "../components/page-error";
 
 /** Written by `npm run demo` when it seeds the demo shop (scripts/demo.ts). */
@@ -26,8 +28,11 @@ export const meta = pageTitle("nav.sync");
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop, demo } = await requireShop(request);
   const page = Number(new URL(request.url).searchParams.get("errorsPage"));
-  const status = await getSyncStatus(shop, { errorsPage: Number.isInteger(page) && page > 0 ? page : 0 });
-  return { ...status, demo, demoFile: demo ? DEMO_HISTORY_FILE : null };
+  const [status, deadJobs] = await Promise.all([
+    getSyncStatus(shop, { errorsPage: Number.isInteger(page) && page > 0 ? page : 0 }),
+    deadJobsOf(shop),
+  ]);
+  return { ...status, deadJobs, demo, demoFile: demo ? DEMO_HISTORY_FILE : null };
 };
 
 /** Re-runs the history import: a new Bulk Operation on Shopify, the demo's own file in the demo. */
@@ -104,6 +109,9 @@ export default function SyncPage() {
         </Layout.Section>
         <Layout.Section>
           <SyncErrorsCard errors={status.errors} timeZone={timeZone} loading={loadingPage} onPage={showErrorsPage} />
+        </Layout.Section>
+        <Layout.Section>
+          <SyncDeadJobsCard deadJobs={status.deadJobs} />
         </Layout.Section>
       </Layout>
     </Page>

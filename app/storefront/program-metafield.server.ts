@@ -2,16 +2,16 @@
 // from the save request: a save must not wait for, or fail with, Shopify. saveProgram marks the
 // program stale and bumps its revision; each tick claims stale programs with a lease, writes the
 // metafield (currentAppInstallation, then metafieldsSet, which overwrites: writing twice is
-// harmless) and clears the mark only if no save came in meanwhile. A failure retries with the
-// webhooks' backoff; a throttled shop waits until its query budget has restored.
+// harmless) and clears the mark only if no save came in meanwhile. A stale program is a job of the
+// job system (app/platform/jobs.server.ts): a failure retries with its backoff; a throttled shop
+// waits until its query budget has restored.
 import db from "../db.server";
 import { log } from "../log.server";
 import { METAFIELDS_SET } from "../loyalty/metafields";
-import { isPaused, isThrottled, pauseFor, throttleOf } from "../loyalty/metafields.server";
+import { isPaused, isThrottled, pausedUntil, pauseFor, throttleOf } from "../loyalty/metafields.server";
 import { loadProgram, loadRules, loadTiers } from "../loyalty/store.server";
 import { unauthenticated } from "../shopify.server";
-import { leaseMs } from "../sync/lease";
-import { nextAttemptAt } from "../sync/webhooks.server";
+import { leaseMs, type Job, type Outcome, type Queue } from "../platform/jobs.server";
 import { CURRENT_APP_INSTALLATION_QUERY, programMetafield, programMetafieldValue } from "./program-metafield";
 
 type Answer = {
@@ -19,58 +19,54 @@ type Answer = {
   errors?: unknown;
 };
 
-/** Writes the metafield of every stale program whose shop is installed; returns how many were written. */
-export async function syncProgramMetafields(now = new Date()): Promise<number> {
-  const stale = await db.loyaltyProgram.findMany({
-    where: { metafieldStale: true, shop: { installState: "installed" }, OR: leaseFree(now) },
-    select: { shopDomain: true, metafieldRevision: true, metafieldAttempts: true },
-    take: 20,
-  });
-  let written = 0;
-  for (const { shopDomain, metafieldRevision, metafieldAttempts } of stale) {
-    if (isPaused(shopDomain, now.getTime())) continue;
-    const claim = await db.loyaltyProgram.updateMany({
-      where: { shopDomain, OR: leaseFree(now) },
-      data: { metafieldLeaseUntil: new Date(now.getTime() + leaseMs()) },
-    });
-    if (claim.count !== 1) continue;
-    try {
-      await writeProgramMetafield(shopDomain, now);
-      // Cleared for the revision read before writing; a save since then leaves it stale for the next tick.
-      const cleared = await db.loyaltyProgram.updateMany({
-        where: { shopDomain, metafieldRevision },
-        data: {
-          metafieldStale: false,
-          metafieldAttempts: 0,
-          metafieldError: null,
-          metafieldSyncedAt: now,
-          metafieldLeaseUntil: null,
-        },
-      });
-      if (cleared.count === 0) await db.loyaltyProgram.update({ where: { shopDomain }, data: { metafieldLeaseUntil: null } });
-      written++;
-    } catch (error) {
-      const throttled = isThrottled(error);
-      const retryAt = throttled
-        ? new Date(pauseFor(shopDomain, throttleOf(error), now.getTime()))
-        : nextAttemptAt(metafieldAttempts);
-      const message = error instanceof Error ? error.message : String(error);
-      log.warn("program metafield not written", { shop: shopDomain, throttled, error: message });
-      await db.loyaltyProgram.update({
-        where: { shopDomain },
-        data: {
-          metafieldLeaseUntil: retryAt,
-          metafieldError: message.slice(0, 2000),
-          ...(!throttled && { metafieldAttempts: { increment: 1 } }),
-        },
-      });
-    }
-  }
-  return written;
-}
+/** A program whose metafield failed this often is left alone until its next save (dead). */
+const MAX_ATTEMPTS = 12;
 
-/** Programs nobody holds: never claimed, or their lease (or retry delay) has run out. */
-const leaseFree = (now: Date) => [{ metafieldLeaseUntil: null }, { metafieldLeaseUntil: { lt: now } }];
+/** One job per program: a shop has one row, so the job's id is its shop. */
+export const programMetafieldQueue: Queue = {
+  name: "program-metafields",
+  table: "LoyaltyProgram",
+  id: "shopDomain",
+  shop: "shopDomain",
+  lease: "metafieldLeaseUntil",
+  attempts: "metafieldAttempts",
+  lastError: "metafieldError",
+  // An uninstalled shop has no access token; its program is written if it comes back.
+  ready: () =>
+    `"metafieldStale" AND EXISTS (SELECT 1 FROM "Shop" WHERE "Shop"."domain" = "LoyaltyProgram"."shopDomain" AND "Shop"."installState" = 'installed')`,
+  shops: "filter",
+  maxAttempts: MAX_ATTEMPTS,
+  batch: 10,
+  leaseMs,
+  run: syncProgramMetafield,
+};
+
+async function syncProgramMetafield({ shopDomain }: Job): Promise<Outcome> {
+  const now = new Date();
+  if (isPaused(shopDomain, now.getTime())) return { retryAt: new Date(pausedUntil(shopDomain)) };
+  const { metafieldRevision } = await db.loyaltyProgram.findUniqueOrThrow({ where: { shopDomain } });
+  try {
+    await writeProgramMetafield(shopDomain, now);
+  } catch (error) {
+    // Throttled: not a failed attempt; the shop's budget restores.
+    if (!isThrottled(error)) throw error;
+    log.warn("program metafield throttled", { shop: shopDomain });
+    return { retryAt: new Date(pauseFor(shopDomain, throttleOf(error), now.getTime())) };
+  }
+  // Cleared for the revision read before writing; a save since then leaves it stale for the next turn.
+  const cleared = await db.loyaltyProgram.updateMany({
+    where: { shopDomain, metafieldRevision },
+    data: {
+      metafieldStale: false,
+      metafieldAttempts: 0,
+      metafieldError: null,
+      metafieldSyncedAt: now,
+      metafieldLeaseUntil: null,
+    },
+  });
+  if (cleared.count === 0) await db.loyaltyProgram.update({ where: { shopDomain }, data: { metafieldLeaseUntil: null } });
+  return "done";
+}
 
 async function writeProgramMetafield(shopDomain: string, now: Date): Promise<void> {
   const [program, rules, tiers, shop] = await Promise.all([

@@ -10,12 +10,12 @@ import Database from "better-sqlite3";
 import db, { databaseUrl, kindOf, type Tx } from "../db.server";
 import { sqliteFilePath } from "../db/url";
 import { log } from "../log.server";
+import { leaseMs, sqliteTime } from "../platform/jobs.server";
 import { orderFromBulkLine } from "./bulk-order";
 import { PayloadError } from "./payloads";
 import type { OrderRecord } from "./records";
 import { sqliteRunner } from "./sql.server";
 import { upsertOrders } from "./store.server";
-import { leaseMs } from "./lease";
 
 /**
  * Orders with what metrics and points need, and each customer's name and e-mail, which the
@@ -174,23 +174,31 @@ export async function checkOverdueExport(
   await db.historyImport.update({ where: { id: job.id }, data: { leaseUntil: null } });
 }
 
-/** Imports a finished export: asks Shopify for its download URL, then streams it. */
-export async function importBulkExport(graphql: AdminGraphql, importId: string) {
+/**
+ * Opens a finished export for import: asks Shopify for its download URL and starts streaming it.
+ * null when there is nothing to stream (the export failed, or the shop has no orders).
+ */
+export async function openBulkExport(graphql: AdminGraphql, importId: string): Promise<JsonlImport | null> {
   const job = await db.historyImport.findUniqueOrThrow({ where: { id: importId } });
   const { node } = await graphqlData<{
     node: { status: string; url: string | null; errorCode: string | null } | null;
   }>(graphql, BULK_OPERATION_STATUS, { id: job.bulkOperationGid });
   if (!node || node.status !== "COMPLETED") {
-    return failImport(importId, `export is ${node?.status ?? "unknown"}${node?.errorCode ? ` (${node.errorCode})` : ""}`);
+    await failImport(importId, `export is ${node?.status ?? "unknown"}${node?.errorCode ? ` (${node.errorCode})` : ""}`);
+    return null;
   }
   if (!node.url) {
     // A shop without orders: Shopify returns no file.
-    return db.historyImport.update({ where: { id: importId }, data: { status: "completed", finishedAt: new Date() } });
+    await db.historyImport.update({
+      where: { id: importId },
+      data: { status: "completed", finishedAt: new Date(), leaseUntil: null },
+    });
+    return null;
   }
   const response = await fetch(node.url);
   if (!response.ok || !response.body) throw new Error(`download failed: HTTP ${response.status}`);
   await db.historyImport.update({ where: { id: importId }, data: { status: "importing" } });
-  return importJsonl(importId, Readable.fromWeb(response.body as import("node:stream/web").ReadableStream));
+  return openJsonlImport(importId, Readable.fromWeb(response.body as import("node:stream/web").ReadableStream));
 }
 
 /** An error as one line of text, for the import's record and the operator's terminal. */
@@ -242,7 +250,6 @@ function sqliteBatchWriter(importId: string, shopDomain: string): BatchWriter {
   const progressUpdate = connection.prepare(
     `UPDATE "HistoryImport" SET "linesDone" = ?, "ordersImported" = ?, "status" = 'importing', "leaseUntil" = ?, "updatedAt" = ? WHERE "id" = ?`,
   );
-  const sqliteTime = (time: Date) => time.toISOString().replace("Z", "+00:00");
   return {
     async write(orders, { linesDone, ordersImported }) {
       for (let attempt = 0; ; attempt++) {
@@ -270,12 +277,33 @@ function sqliteBatchWriter(importId: string, shopDomain: string): BatchWriter {
   };
 }
 
+type HistoryImportRow = Awaited<ReturnType<typeof db.historyImport.findUniqueOrThrow>>;
+
+/** An import under way: run it to its end, or a slice at a time (the worker's jobs). */
+export interface JsonlImport {
+  /**
+   * Imports until the input ends, or until the first batch written after `deadline` (epoch ms):
+   * the import's row when it has finished (completed or failed), null when there is more.
+   */
+  run(deadline?: number): Promise<HistoryImportRow | null>;
+  /** Lets go of the input and the connection of an import left unfinished. */
+  close(): void;
+}
+
 /**
  * Streams JSONL order lines into the database. Lines already done (a resumed import) are skipped.
  * A line that is not a valid order stops the import with its line number; the batch it was in is
  * not written. Lines of nested connections (`__parentId`) are not part of this export and skipped.
  */
 export async function importJsonl(importId: string, input: Readable, onProgress?: (linesDone: number) => void) {
+  return (await (await openJsonlImport(importId, input, onProgress)).run())!;
+}
+
+export async function openJsonlImport(
+  importId: string,
+  input: Readable,
+  onProgress?: (linesDone: number) => void,
+): Promise<JsonlImport> {
   const job = await db.historyImport.findUniqueOrThrow({ where: { id: importId } });
   const shop = await db.shop.findUniqueOrThrow({ where: { domain: job.shopDomain } });
   const writer = kindOf(db) === "sqlite" ? sqliteBatchWriter(importId, shop.domain) : prismaBatchWriter(importId, shop.domain);
@@ -297,8 +325,18 @@ export async function importJsonl(importId: string, input: Readable, onProgress?
   };
 
   const lines = createInterface({ input, crlfDelay: Infinity });
-  try {
-    for await (const line of lines) {
+  // Read by hand, not with for await, which would close the input when a slice stops.
+  const iterator = lines[Symbol.asyncIterator]();
+  const close = () => {
+    lines.close();
+    input.destroy();
+    writer.close();
+  };
+
+  /** Reads and writes until the input ends (true) or a batch is written after the deadline (false). */
+  const importLines = async (deadline: number): Promise<boolean> => {
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+      const line = next.value;
       lineNumber++;
       if (lineNumber <= linesDone || line.trim() === "") continue;
       let parsed: unknown;
@@ -315,29 +353,40 @@ export async function importJsonl(importId: string, input: Readable, onProgress?
       } catch (error) {
         throw new PayloadError(`line ${lineNumber}: ${(error as Error).message}`);
       }
-      if (batch.length >= BATCH_LINES) await flush();
+      if (batch.length >= BATCH_LINES) {
+        await flush();
+        if (Date.now() >= deadline) return false;
+      }
     }
     if (batch.length) await flush();
     else if (lineNumber > linesDone) {
       await db.historyImport.update({ where: { id: importId }, data: { linesDone: lineNumber } });
     }
-  } catch (error) {
-    lines.close();
-    input.destroy();
-    if (error instanceof PayloadError) {
-      await failImport(importId, error.message);
-      return db.historyImport.findUniqueOrThrow({ where: { id: importId } });
-    }
-    throw error;
-  } finally {
-    writer.close();
-  }
-  log.info("history import completed", { shop: shop.domain, importId, orders: ordersImported, lines: lineNumber });
-  // Fresh planner statistics after a bulk load: without them PostgreSQL may sort a million orders
-  // to page through them (the metrics' first load), whether or not autovacuum runs soon.
-  if (kindOf(db) === "postgresql") await db.$executeRawUnsafe(`ANALYZE "Order", "Customer", "Refund"`);
-  return db.historyImport.update({
-    where: { id: importId },
-    data: { status: "completed", finishedAt: new Date(), leaseUntil: null },
-  });
+    return true;
+  };
+
+  return {
+    close,
+    async run(deadline = Infinity) {
+      try {
+        if (!(await importLines(deadline))) return null;
+      } catch (error) {
+        close();
+        if (error instanceof PayloadError) {
+          await failImport(importId, error.message);
+          return db.historyImport.findUniqueOrThrow({ where: { id: importId } });
+        }
+        throw error;
+      }
+      close();
+      log.info("history import completed", { shop: shop.domain, importId, orders: ordersImported, lines: lineNumber });
+      // Fresh planner statistics after a bulk load: without them PostgreSQL may sort a million orders
+      // to page through them (the metrics' first load), whether or not autovacuum runs soon.
+      if (kindOf(db) === "postgresql") await db.$executeRawUnsafe(`ANALYZE "Order", "Customer", "Refund"`);
+      return db.historyImport.update({
+        where: { id: importId },
+        data: { status: "completed", finishedAt: new Date(), leaseUntil: null },
+      });
+    },
+  };
 }

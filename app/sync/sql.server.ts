@@ -3,6 +3,7 @@
 // one statement with one parameter, not 22,000 parameters for Prisma to map one by one.
 import type Database from "better-sqlite3";
 import { kindOf } from "../db.server";
+import { sqliteTime } from "../platform/jobs.server";
 
 /**
  * What the sync's writes need of a database connection: a Prisma client or transaction, or
@@ -61,7 +62,7 @@ function encode(value: Value, type: ColumnType, sqlite: boolean): string | numbe
   switch (type) {
     // Prisma stores SQLite DateTimes as ISO text with "+00:00"; comparisons stay lexicographic.
     case "time":
-      return sqlite ? (value as Date).toISOString().replace("Z", "+00:00") : (value as Date).toISOString();
+      return sqlite ? sqliteTime(value as Date) : (value as Date).toISOString();
     // JSON has no 64-bit integers: bigints travel as decimal text and are cast back.
     case "bigint":
       return String(value);

@@ -2,7 +2,7 @@
 // received per topic, and the deliveries that failed, with their retry state, a page at a time.
 import db from "../db.server";
 import { ACTIVE_IMPORT_STATUSES } from "./history-import.server";
-import { MAX_ATTEMPTS } from "./worker.server";
+import { MAX_ATTEMPTS } from "./jobs.server";
 
 export const ERRORS_PAGE_SIZE = 10;
 const RECENT_IMPORTS = 5;

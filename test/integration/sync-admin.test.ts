@@ -132,3 +132,25 @@ describe("re-running the history import", () => {
     expect(await bulkStarts(shop)).toHaveLength(1);
   });
 });
+
+describe("background jobs given up", () => {
+  it("are on the sync page with their last error, and only the shop's own", async () => {
+    const shop = uniqueShop("dead-jobs");
+    const other = uniqueShop("dead-jobs-other");
+    await install(shop);
+    await install(other);
+    // A program whose storefront copy failed on every attempt (the worker leaves it alone).
+    const dead = { settings: "{}", salt: "salt", metafieldStale: true, metafieldAttempts: 12 };
+    await testDb().loyaltyProgram.create({ data: { shopDomain: shop, ...dead, metafieldError: "Shopify refused: bad value" } });
+    await testDb().loyaltyProgram.create({ data: { shopDomain: other, ...dead, metafieldError: "the other shop's error" } });
+    const page = await fetch(`${app()}/app/sync.data`, {
+      headers: { ...BROWSER_HEADERS, Authorization: `Bearer ${sessionToken(shop)}` },
+      redirect: "manual",
+    });
+    expect(page.status).toBe(200);
+    const body = await page.text();
+    expect(body).toContain("program-metafields");
+    expect(body).toContain("Shopify refused: bad value");
+    expect(body).not.toContain("the other shop's error");
+  });
+});
