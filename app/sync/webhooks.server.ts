@@ -32,6 +32,7 @@ import { log } from "../log.server";
 import { readBodyText } from "../http/body.server";
 import { isShopDomain } from "../http/shop-domain";
 import { isSignedBody, REQUIRED_WEBHOOK_HEADERS, topicKey } from "../http/webhook-signature";
+import { nextAttemptAt } from "../platform/jobs.server";
 
 /** Shopify's largest payloads (orders with hundreds of lines) stay far below this. */
 export const MAX_WEBHOOK_BYTES = 2 * 1024 * 1024;
@@ -372,11 +373,6 @@ function markApplied(tx: SqlRunner, eventId: number, outcome: Outcome) {
     timeParam(tx, new Date()),
     eventId,
   );
-}
-
-/** 1 s, 2 s, 4 s ... up to an hour between attempts (COMEBACK_RETRY_BASE_MS scales it). */
-export function nextAttemptAt(previousAttempts: number): Date {
-  return new Date(Date.now() + Math.min(env.COMEBACK_RETRY_BASE_MS * 2 ** previousAttempts, 3_600_000));
 }
 
 function parseTime(text: string | null): Date | null {
