@@ -8,12 +8,15 @@ import type { HarmImpact } from "../loyalty/harm";
 export function HarmModal({
   impact,
   saving,
+  confirmLabel,
   onConfirm,
   onCancel,
 }: {
   /** null: closed. */
   impact: HarmImpact[] | null;
   saving: boolean;
+  /** What the confirm button does; "Save anyway" unless given. */
+  confirmLabel?: string;
   onConfirm: () => void;
   onCancel: () => void;
 }) {
@@ -23,7 +26,7 @@ export function HarmModal({
       open={impact !== null}
       onClose={onCancel}
       title={t("harm.title")}
-      primaryAction={{ content: t("harm.confirm"), destructive: true, loading: saving, onAction: onConfirm }}
+      primaryAction={{ content: confirmLabel ?? t("harm.confirm"), destructive: true, loading: saving, onAction: onConfirm }}
       secondaryActions={[{ content: t("harm.cancel"), onAction: onCancel, disabled: saving }]}
     >
       {impact?.map((harm) => (
@@ -54,7 +57,11 @@ function HarmSection({ harm }: { harm: HarmImpact }) {
         <Text as="p">
           {harm.members === 0
             ? t("harm.programOff.noPoints")
-            : t("harm.programOff.held", { members: members(harm.members), points: points(harm.points) })}{" "}
+            : t("harm.programOff.held", {
+                count: harm.members,
+                members: members(harm.members),
+                points: points(harm.points),
+              })}{" "}
           {harm.pendingPoints > 0 && t("harm.programOff.pending", { points: points(harm.pendingPoints) })}
         </Text>
         <List>
@@ -74,7 +81,9 @@ function HarmSection({ harm }: { harm: HarmImpact }) {
           {t("harm.tier.title", { name: harm.name })}
         </Text>
         <Text as="p">
-          {harm.members === 0 ? t("harm.tier.nobody") : t("harm.tier.members", { members: members(harm.members) })}
+          {harm.members === 0
+            ? t("harm.tier.nobody")
+            : t("harm.tier.members", { count: harm.members, members: members(harm.members) })}
         </Text>
         {harm.members > 0 && (
           <List>

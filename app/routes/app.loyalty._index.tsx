@@ -105,6 +105,7 @@ export default function LoyaltyOverviewPage() {
       <HarmModal
         impact={asking}
         saving={switching}
+        confirmLabel={t("overview.turnOff")}
         onConfirm={() => submit({ enabled: "false", confirmed: "program-off" }, { method: "post" })}
         onCancel={() => setAsking(null)}
       />
