@@ -269,7 +269,7 @@ describe("loyalty program admin", () => {
     expect(after.rewards).toHaveLength(before.rewards.length - 1);
     expect(JSON.stringify(after)).not.toContain("E2E Peak");
     expect(JSON.stringify(after)).not.toContain("E2E voucher");
-    expect(await page.locator("[id^=tier-]").count()).toBe(tiers - 1);
+    await waitFor("the page to show the saved tiers", async () => (await page.locator("[id^=tier-]").count()) === tiers - 1);
     await page.close();
   });
 
