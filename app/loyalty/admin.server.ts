@@ -9,6 +9,8 @@ import { requireShop } from "../auth.server";
 import { MAX_ADMIN_BODY_BYTES, readBodyJson } from "../http/body.server";
 import { toGid } from "../sync/json";
 import { balancesAt, manualEntry } from "./balance";
+import { harmErrors, harmfulChanges, unconfirmedHarms, type HarmImpact } from "./harm";
+import { harmImpact } from "./harm.server";
 import { sourceKeys, type LedgerEntry } from "./ledger";
 import {
   DEFAULT_SETTINGS,
@@ -44,6 +46,16 @@ export class LoyaltyInputError extends Error {
   }
 }
 
+/** A save that would take something from shoppers without confirming it: what it would take. */
+export class UnconfirmedHarmError extends LoyaltyInputError {
+  constructor(
+    errors: FieldError[],
+    readonly impact: HarmImpact[],
+  ) {
+    super(errors);
+  }
+}
+
 /** JSON with bigints (money, thresholds) as decimal text. */
 export function json(body: unknown, status = 200): Response {
   return new Response(
@@ -61,6 +73,7 @@ export async function withShop(request: Request, work: (auth: { shop: string; us
   try {
     return await work(auth);
   } catch (error) {
+    if (error instanceof UnconfirmedHarmError) return json({ errors: error.errors, impact: error.impact }, 400);
     if (error instanceof LoyaltyInputError) return json({ errors: error.errors }, 400);
     throw error;
   }
@@ -152,6 +165,8 @@ export const programInput = z.object({
   rules: z.array(ruleInput).optional(),
   tiers: z.array(tierInput).optional(),
   rewards: z.array(rewardInput).optional(),
+  /** The harmful changes the merchant confirmed ("program-off", "tier:<id>", "reward:<id>"; harm.ts). */
+  confirmed: z.array(text).optional(),
 });
 export type ProgramInput = z.output<typeof programInput>;
 
@@ -218,9 +233,14 @@ function planRules(versions: EarningRule[], input: NonNullable<ProgramInput["rul
   return { errors, retire, create };
 }
 
-/** Validates everything, then saves it in one transaction; throws LoyaltyInputError (nothing saved) on any error. */
+/**
+ * Validates everything, then saves it in one transaction; throws LoyaltyInputError (nothing saved)
+ * on any error, and UnconfirmedHarmError for a valid save that takes something from shoppers
+ * without naming it in `confirmed`.
+ */
 export async function saveProgram(shopDomain: string, input: ProgramInput, now = new Date()) {
   const current = await loadProgram(db, shopDomain);
+  const [currentTiers, currentRewards] = await Promise.all([loadTiers(db, shopDomain), loadRewards(db, shopDomain)]);
   const settings = mergeSettings(current?.settings ?? DEFAULT_SETTINGS, input.settings);
   const errors = prefixed("settings.", validateProgramSettings(settings));
   const rules = input.rules && planRules(await loadRules(db, shopDomain), input.rules, now);
@@ -234,6 +254,15 @@ export async function saveProgram(shopDomain: string, input: ProgramInput, now =
       errors.push(fieldError(`rewards[${index}].id`, "duplicateId"));
   });
   if (errors.length) throw new LoyaltyInputError(errors);
+  const harms = unconfirmedHarms(
+    harmfulChanges(current && { enabled: current.enabled, tiers: currentTiers, rewards: currentRewards }, input),
+    input.confirmed,
+  );
+  if (harms.length)
+    throw new UnconfirmedHarmError(
+      harmErrors(harms),
+      await harmImpact(shopDomain, harms, { settings, tiers: tiers ?? currentTiers }, now),
+    );
 
   await db.$transaction(async (tx: Tx) => {
     const program = { enabled: input.enabled ?? current?.enabled ?? false, settings: JSON.stringify(settings) };

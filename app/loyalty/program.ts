@@ -65,6 +65,8 @@ const FIELD_ERROR_TEXT = {
   future: () => "must not be in the future",
   kindFixed: ({ kind }) => `must stay ${kind}; add a rule with a new id instead`,
   onePurchaseRule: () => "only one purchase rule can be in force",
+  unconfirmed: ({ confirm }) =>
+    `takes something away from shoppers; send the save again with "${confirm}" in confirmed to go ahead`,
   // Requests: a body that is not JSON or too large, a value of the wrong shape (the message is the schema's).
   notJson: () => "the body is not valid JSON",
   jsonContentType: () => "the body must be JSON, sent as Content-Type: application/json",

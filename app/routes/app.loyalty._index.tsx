@@ -3,7 +3,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import { Badge, Banner, BlockStack, Layout, Page, Text } from "@shopify/polaris";
-import { useEffect } from "react";
+import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { requireShop } from "../auth.server";
 import { readFormData } from "../http/body.server";
@@ -11,7 +11,9 @@ import db from "../db.server";
 import { CustomerGroupsCard, HoldoutLiftCard, PointsCard } from "../components/loyalty-performance";
 import { LoyaltyPageSkeleton, useLoadingLoyaltyPage } from "../components/loyalty-skeleton";
 import { useToast } from "../components/toast";
-import { saveProgram } from "../loyalty/admin.server";
+import { UnconfirmedHarmError, saveProgram } from "../loyalty/admin.server";
+import type { HarmImpact } from "../loyalty/harm";
+import { HarmModal } from "../components/harm-modal";
 import { programPerformance } from "../loyalty/performance.server";
 import { loadProgram } from "../loyalty/store.server";
 import { EmptyPage } from "../components/empty-page";
@@ -34,12 +36,21 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   return { program: { enabled: program.enabled, rules, tiers, rewards }, performance };
 };
 
-/** Switches the program on or off; everything else is on the settings page. */
+/**
+ * Switches the program on or off; everything else is on the settings page. Switching off asks
+ * first: unconfirmed, the answer is what shoppers would lose.
+ */
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { shop } = await requireShop(request);
-  const enabled = (await readFormData(request)).get("enabled") === "true";
-  const saved = await saveProgram(shop, { enabled });
-  return { enabled: saved.enabled };
+  const form = await readFormData(request);
+  const enabled = form.get("enabled") === "true";
+  try {
+    const saved = await saveProgram(shop, { enabled, confirmed: form.getAll("confirmed").map(String) });
+    return { enabled: saved.enabled, impact: null };
+  } catch (error) {
+    if (error instanceof UnconfirmedHarmError) return { enabled: !enabled, impact: error.impact };
+    throw error;
+  }
 };
 
 export default function LoyaltyOverviewPage() {
@@ -51,8 +62,12 @@ export default function LoyaltyOverviewPage() {
   const navigation = useNavigation();
   const loadingOther = useLoadingLoyaltyPage();
 
+  /** What switching off would take from shoppers, while the merchant is asked. */
+  const [asking, setAsking] = useState<HarmImpact[] | null>(null);
   useEffect(() => {
-    if (switched) toast(t(switched.enabled ? "overview.switchedOn" : "overview.switchedOff"));
+    if (!switched) return;
+    setAsking(switched.impact);
+    if (!switched.impact) toast(t(switched.enabled ? "overview.switchedOn" : "overview.switchedOff"));
   }, [switched, toast, t]);
 
   if (loadingOther) return <LoyaltyPageSkeleton title={t("settings.title")} />;
@@ -87,6 +102,13 @@ export default function LoyaltyOverviewPage() {
         },
       ]}
     >
+      <HarmModal
+        impact={asking}
+        saving={switching}
+        confirmLabel={t("overview.turnOff")}
+        onConfirm={() => submit({ enabled: "false", confirmed: "program-off" }, { method: "post" })}
+        onCancel={() => setAsking(null)}
+      />
       <Layout>
         {!program.enabled && (
           <Layout.Section>

@@ -32,7 +32,9 @@ import { LoyaltyPageSkeleton, useLoadingLoyaltyPage } from "../components/loyalt
 import { useToast } from "../components/toast";
 import { supportedLocale } from "../i18n/locale";
 import { useFormat } from "../i18n/use-format";
-import { LoyaltyInputError, saveProgram } from "../loyalty/admin.server";
+import { LoyaltyInputError, UnconfirmedHarmError, saveProgram } from "../loyalty/admin.server";
+import type { HarmImpact } from "../loyalty/harm";
+import { HarmModal } from "../components/harm-modal";
 import { DEFAULT_SETTINGS } from "../loyalty/program";
 import {
   FIXED_BONUSES,
@@ -78,6 +80,8 @@ const text = z.string().max(1000);
 const toggle = z.object({ id: text, on: z.boolean(), points: text });
 const submission = z.object({
   locale: text,
+  /** The harmful changes the merchant confirmed in the dialog (harm.ts). */
+  confirmed: z.array(text).max(300).default([]),
   form: z.object({
     enabled: z.boolean(),
     purchase: z.object({ id: text, on: z.boolean(), points: text, perAmount: text }),
@@ -115,7 +119,7 @@ const submission = z.object({
   }) satisfies z.ZodType<ProgramForm>,
 });
 
-type ActionResult = { ok: true } | { ok: false; errors: FieldMessage[] };
+type ActionResult = { ok: true } | { ok: false; errors: FieldMessage[]; impact?: HarmImpact[] };
 const refused = (errors: FieldMessage[]) => data<ActionResult>({ ok: false, errors }, { status: 400 });
 
 export const action = async ({ request }: ActionFunctionArgs) => {
@@ -126,8 +130,11 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const read = readProgramForm(body.data.form, currency, supportedLocale(body.data.locale) ?? "en");
   if (read.problems.length) return refused(formProblems(read, new Date()));
   try {
-    await saveProgram(shop, read.input);
+    await saveProgram(shop, { ...read.input, confirmed: body.data.confirmed });
   } catch (error) {
+    // Nothing wrong with the form: the page asks the merchant, showing what shoppers would lose.
+    if (error instanceof UnconfirmedHarmError)
+      return data<ActionResult>({ ok: false, errors: [], impact: error.impact }, { status: 400 });
     if (error instanceof LoyaltyInputError) return refused(formMessages(error.errors, read.ruleFields));
     throw error;
   }
@@ -152,13 +159,20 @@ export default function LoyaltySettingsPage() {
   const saved = useMemo(() => formFromProgram(program, currency, locale, !setUp), [program, currency, locale, setUp]);
   const [form, setForm] = useState(saved);
   const [errors, setErrors] = useState<FieldMessage[]>([]);
+  /** What the save would take from shoppers, while the merchant is asked. */
+  const [asking, setAsking] = useState<HarmImpact[] | null>(null);
   useEffect(() => setForm(saved), [saved]);
   useEffect(() => {
     if (!result) return;
     if (result.ok) {
       setErrors([]);
+      setAsking(null);
       toast(t("settings.saved"));
+    } else if (result.impact) {
+      setErrors([]);
+      setAsking(result.impact);
     } else {
+      setAsking(null);
       setErrors(result.errors);
       toast(t("settings.notSaved"), { isError: true });
     }
@@ -207,7 +221,8 @@ export default function LoyaltySettingsPage() {
   };
 
   const saving = navigation.state !== "idle" && navigation.formMethod === "POST";
-  const save = () => submit({ locale, form } as never, { method: "post", encType: "application/json" });
+  const save = (confirmed: string[] = []) =>
+    submit({ locale, form, confirmed } as never, { method: "post", encType: "application/json" });
   const discard = () => {
     setForm(saved);
     setErrors([]);
@@ -215,7 +230,7 @@ export default function LoyaltySettingsPage() {
 
   if (loadingOther) return <LoyaltyPageSkeleton title={t("overview.title")} />;
   const sectionProps = { form, onChange: setForm, errorOf, currency };
-  const saveAction = { content: t("common:actions.save"), onAction: save, loading: saving, disabled: setUp && !dirty };
+  const saveAction = { content: t("common:actions.save"), onAction: () => save(), loading: saving, disabled: setUp && !dirty };
   return (
     <Page
       title={t("settings.title")}
@@ -235,6 +250,12 @@ export default function LoyaltySettingsPage() {
           <Text as="p">{t("settings.leave.body")}</Text>
         </Modal.Section>
       </Modal>
+      <HarmModal
+        impact={asking}
+        saving={saving}
+        onConfirm={() => save(asking!.map((harm) => harm.key))}
+        onCancel={() => setAsking(null)}
+      />
       <Layout>
         {!setUp && (
           <Layout.Section>

@@ -1,6 +1,7 @@
 // The loyalty program's admin pages in a real browser against the shared demo: the overview with
 // real figures, the settings round-trip (purchase rate, a tier, a reward), every field error at
-// once with nothing saved, the storefront preview following the edits, and German.
+// once with nothing saved, the storefront preview following the edits, the question before
+// turning the program off or removing a tier or a reward, and German.
 // Other browser tests use the same demo at the same time: this file adds only tiers no member can
 // reach and a reward nobody can afford, and puts the program back as it found it.
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -60,12 +61,19 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  // The program as it was (rules that changed get a new version; their content is restored).
+  // The program as it was (rules that changed get a new version; their content is restored),
+  // confirming whatever this file added and now removes.
   const { enabled, settings, rules, tiers, rewards } = inForce(original);
+  const now = await readProgram();
+  const confirmed = [
+    "program-off",
+    ...(now.tiers as { id: string }[]).map((tier) => `tier:${tier.id}`),
+    ...(now.rewards as { id: string }[]).map((reward) => `reward:${reward.id}`),
+  ];
   const restored = await fetch(PROGRAM_API, {
     method: "POST",
     headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ enabled, settings, rules, tiers, rewards }),
+    body: JSON.stringify({ enabled, settings, rules, tiers, rewards, confirmed }),
   });
   expect(restored.status, await restored.text()).toBe(200);
   await browser?.close();
@@ -183,7 +191,89 @@ describe("loyalty program admin", () => {
     await page.close();
   });
 
-  it("shows the program's performance with real figures, and switches it off and on", async () => {
+  it("asks before turning the program off or removing a tier or a reward, saying what shoppers lose", async () => {
+    const page = await openPage("/app/loyalty/settings");
+    await page.locator("#section-points").waitFor();
+    const status = page.locator("#section-status").getByLabel("The program is on");
+    const dialog = page.getByRole("dialog");
+    if (!(await status.isChecked())) {
+      await status.check();
+      await save(page);
+      await page.getByText("Program saved").waitFor();
+    }
+
+    // Off: the dialog names the members and points at stake, as the performance figures count them.
+    const { points } = (await (await fetch(`${url}/app/api/loyalty/performance`)).json()) as { points: { outstanding: number } };
+    await status.uncheck();
+    await save(page);
+    const off = dialog.locator("#harm-programOff");
+    await off.waitFor();
+    expect(await dialog.getByText("Take this away from shoppers?").count()).toBe(1);
+    const offText = (await off.textContent())!;
+    expect(offText).toMatch(/[\d,]+ members? holds? [\d,]+ points? they could spend now\.|No member holds points/);
+    if (points.outstanding > 0) expect(offText).toContain(`${points.outstanding.toLocaleString("en-US")} point`);
+    expect(offText).toContain("nobody can redeem points for a reward");
+    expect(offText).toContain("Orders placed while it is off never earn points");
+    expect(offText).toMatch(/reward codes? already issued stays? valid|No reward code issued is still valid/);
+    await expectAccessible(page);
+    await page.screenshot({ path: "test-results/screenshots/loyalty-confirm-off.png" });
+    // Cancel: nothing saved, the edit still on the page.
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+    await dialog.waitFor({ state: "detached" });
+    expect((await readProgram()).enabled).toBe(true);
+    expect(await page.getByText("Unsaved changes").count()).toBe(1);
+    // Confirm: off. Switching on again asks nothing.
+    await save(page);
+    await off.waitFor();
+    // The earlier save's toast may still be up: the stored program tells.
+    await dialog.getByRole("button", { name: "Save anyway" }).click();
+    await waitFor("the program to be off", async () => !(await readProgram()).enabled);
+    await status.check();
+    await save(page);
+    // Saved and reloaded into the page: edits made before the reload would be replaced by it.
+    await waitFor("the program to be on again", async () => (await readProgram()).enabled);
+    await waitFor("the saved program on the page", async () => (await page.getByText("Unsaved changes").count()) === 0);
+    expect(await dialog.count()).toBe(0);
+
+    // The tier and the reward the first test added: nobody is in the tier, no code was issued for the reward.
+    const before = await readProgram();
+    const tiers = await page.locator("[id^=tier-]").count();
+    const peak = await lastTier(page);
+    expect(await peak.getByLabel("Name").inputValue()).toBe("E2E Peak");
+    await peak.getByRole("button", { name: "Remove" }).click();
+    const voucher = await lastReward(page);
+    expect(await voucher.getByLabel("Name").inputValue()).toBe("E2E voucher");
+    await voucher.getByRole("button", { name: "Remove" }).click();
+    await save(page);
+    const tier = dialog.locator("#harm-tierRemoved");
+    await tier.waitFor();
+    expect(await tier.textContent()).toContain("Tier “E2E Peak” is removed");
+    expect(await tier.textContent()).toContain("No member is in this tier.");
+    const reward = dialog.locator("#harm-rewardRemoved");
+    expect(await reward.textContent()).toContain("Reward “E2E voucher” is removed");
+    expect(await reward.textContent()).toContain("No reward code issued is still valid.");
+    expect(await dialog.locator("#harm-programOff").count()).toBe(0);
+    await expectAccessible(page);
+    await page.screenshot({ path: "test-results/screenshots/loyalty-confirm-remove.png" });
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+    await dialog.waitFor({ state: "detached" });
+    expect(inForce(await readProgram())).toEqual(inForce(before));
+    await save(page);
+    await tier.waitFor();
+    await dialog.getByRole("button", { name: "Save anyway" }).click();
+    const after = await waitFor("the tier and the reward to be removed", async () => {
+      const stored = await readProgram();
+      return stored.tiers.length < before.tiers.length && stored;
+    });
+    expect(after.tiers).toHaveLength(before.tiers.length - 1);
+    expect(after.rewards).toHaveLength(before.rewards.length - 1);
+    expect(JSON.stringify(after)).not.toContain("E2E Peak");
+    expect(JSON.stringify(after)).not.toContain("E2E voucher");
+    await waitFor("the page to show the saved tiers", async () => (await page.locator("[id^=tier-]").count()) === tiers - 1);
+    await page.close();
+  });
+
+  it("shows the program's performance with real figures, and switches it off (asking first) and on", async () => {
     const page = await openPage("/app/loyalty");
     await page.locator("#points-issued").waitFor();
     const count = async (id: string) => Number((await page.locator(id).textContent())!.replace(/,/g, ""));
@@ -213,6 +303,15 @@ describe("loyalty program admin", () => {
     const [wasOn] = await status();
     for (const on of wasOn === "true" ? [false, true] : [true, false]) {
       await page.getByRole("button", { name: on ? "Turn on" : "Turn off" }).click();
+      if (!on) {
+        const dialog = page.getByRole("dialog");
+        await dialog.locator("#harm-programOff").waitFor();
+        await dialog.getByRole("button", { name: "Cancel" }).click();
+        await dialog.waitFor({ state: "detached" });
+        expect((await readProgram()).enabled).toBe(true);
+        await page.getByRole("button", { name: "Turn off" }).click();
+        await dialog.getByRole("button", { name: "Turn off" }).click();
+      }
       await page
         .getByText(on ? "Loyalty program turned on" : "Loyalty program turned off")
         .first()

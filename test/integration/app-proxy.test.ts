@@ -125,7 +125,9 @@ describe("the storefront's App Proxy", () => {
       expect(refused.status).toBe(401);
       expect(await refused.json()).toEqual({ error: "sign_in_required" });
     }
-    expect((await adminCall(app(), shop, "/app/api/loyalty/program", { enabled: false })).status).toBe(200);
+    expect(
+      (await adminCall(app(), shop, "/app/api/loyalty/program", { enabled: false, confirmed: ["program-off"] })).status,
+    ).toBe(200);
     expect((await panel(shop, null)).program.enabled).toBe(false);
   });
 
@@ -532,7 +534,9 @@ describe("the storefront's App Proxy", () => {
     });
 
     // The next save is written too, over the first.
-    expect((await adminCall(app(), shop, "/app/api/loyalty/program", { enabled: false })).status).toBe(200);
+    expect(
+      (await adminCall(app(), shop, "/app/api/loyalty/program", { enabled: false, confirmed: ["program-off"] })).status,
+    ).toBe(200);
     await waitFor("the program metafield rewritten", async () => {
       const held = (await (await fetch(`${double()}/_test/metafields?shop=${shop}`)).json()) as { key: string; value: string }[];
       const program = held.find((metafield) => metafield.key === "program");

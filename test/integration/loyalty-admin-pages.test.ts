@@ -1,9 +1,13 @@
 // The loyalty program's admin pages on the built app: they refuse requests without a valid session
 // token, and the settings page's action saves a whole program typed in German, or refuses it with
-// every field error and saves nothing. Runs on SQLite and on PostgreSQL.
+// every field error and saves nothing; a save that turns the program off or removes a tier or a
+// reward goes through only confirmed, and unconfirmed says what shoppers would lose. Runs on
+// SQLite and on PostgreSQL.
+import { randomUUID } from "node:crypto";
 import { describe, expect, inject, it } from "vitest";
 import { DEFAULT_SETTINGS } from "../../app/loyalty/program";
 import { formFromProgram, newReward, newTier, type ProgramForm } from "../../app/loyalty/program-form";
+import { testDb } from "../support/db";
 import { BROWSER_HEADERS, embeddedAppUrl, sessionToken } from "../support/session-token";
 import { uniqueShop } from "../support/webhooks";
 
@@ -122,5 +126,138 @@ describe("loyalty admin pages", () => {
     });
     expect(unreadable.status).toBe(400);
     expect(await unreadable.text()).toContain('"unreadable"');
+  });
+
+  it("turns the program off and removes a tier and a reward only when confirmed, saying first what shoppers lose", async () => {
+    const shop = uniqueShop("pages-harm");
+    await install(shop);
+    const form = germanForm();
+    form.tiers = [
+      { ...newTier(), name: "Silber", threshold: "500" },
+      { ...newTier(), name: "Gold", threshold: "1.000" },
+    ];
+    expect((await call("/app/loyalty/settings.data", sessionToken(shop), { locale: "de", form })).status).toBe(200);
+    const [silver, gold] = form.tiers.map((tier) => tier.id);
+    const reward = form.rewards[0]!.id;
+
+    // Members as the worker leaves them: two in Gold (one still earns Silver, one no tier), one without a tier.
+    const db = testDb();
+    const day = 86_400_000;
+    const now = Date.now();
+    const members = [
+      { gid: "gid://shopify/Customer/701", tierId: gold, available: 1200, pending: 0 },
+      { gid: "gid://shopify/Customer/702", tierId: gold, available: 300, pending: 40 },
+      { gid: "gid://shopify/Customer/703", tierId: null, available: 50, pending: 20 },
+    ];
+    for (const member of members) {
+      await db.loyaltyMember.create({
+        data: {
+          shopDomain: shop,
+          customerGid: member.gid,
+          enrolledAt: new Date(now - 60 * day),
+          tierId: member.tierId,
+          tierSince: member.tierId && new Date(now - 10 * day),
+        },
+      });
+      const earned = (points: number, availableAt: number, key: string) => ({
+        shopDomain: shop,
+        sourceKey: `${member.gid}:${key}`,
+        memberGid: member.gid,
+        type: "earn",
+        source: "order",
+        points,
+        reason: "order",
+        createdAt: new Date(now - 40 * day),
+        availableAt: new Date(availableAt),
+      });
+      await db.ledgerEntry.create({ data: earned(member.available, now - 30 * day, "available") });
+      if (member.pending) await db.ledgerEntry.create({ data: earned(member.pending, now + 5 * day, "pending") });
+    }
+    // Codes of the reward: two still valid, one past its end; and a valid one of a reward that stays.
+    const code = (rewardId: string, endsIn: number, status = "issued") =>
+      db.redemption.create({
+        data: {
+          id: randomUUID(),
+          shopDomain: shop,
+          memberGid: members[0]!.gid,
+          rewardId,
+          clientKey: randomUUID(),
+          status,
+          code: `CB-${randomUUID().slice(0, 8)}`,
+          points: 500,
+          expiresAt: new Date(now + endsIn * day),
+        },
+      });
+    await code(reward, 10);
+    await code(reward, 20);
+    await code(reward, -1);
+    await code(reward, 30, "failed");
+    await code("other", 40);
+    const before = await program(shop);
+
+    // The API: the same refusal, with what each change would take, in the shop's numbers.
+    const harmful = { enabled: false, tiers: [before.tiers[0]], rewards: [] };
+    const api = await call("/app/api/loyalty/program", sessionToken(shop), harmful);
+    expect(api.status).toBe(400);
+    const refusal = await api.json();
+    expect(refusal.errors).toEqual([
+      expect.objectContaining({ field: "enabled", code: "unconfirmed", params: { confirm: "program-off" } }),
+      expect.objectContaining({ field: "tiers.removed", code: "unconfirmed", params: { confirm: `tier:${gold}`, name: "Gold" } }),
+      expect.objectContaining({
+        field: "rewards.removed",
+        code: "unconfirmed",
+        params: { confirm: `reward:${reward}`, name: "5 €" },
+      }),
+    ]);
+    const lastDay = (days: number) =>
+      new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Berlin" }).format(new Date(now + days * day));
+    expect(refusal.impact).toEqual([
+      {
+        kind: "programOff",
+        key: "program-off",
+        members: 3,
+        points: 1550,
+        pendingPoints: 60,
+        validCodes: 3,
+        lastCodeEndsOn: lastDay(40),
+        expiryMode: "never",
+      },
+      {
+        kind: "tierRemoved",
+        key: `tier:${gold}`,
+        name: "Gold",
+        members: 2,
+        moves: [
+          { tier: "Silber", members: 1 },
+          { tier: null, members: 1 },
+        ],
+      },
+      { kind: "rewardRemoved", key: `reward:${reward}`, name: "5 €", validCodes: 2, lastCodeEndsOn: lastDay(20) },
+    ]);
+    expect(await program(shop)).toEqual(before);
+
+    // The settings page: without confirmation nothing changes; confirming some is not enough.
+    const off = structuredClone(form);
+    off.enabled = false;
+    off.tiers = off.tiers.filter((tier) => tier.id === silver);
+    off.rewards = [];
+    const page = (confirmed?: string[]) =>
+      call("/app/loyalty/settings.data", sessionToken(shop), { locale: "de", form: off, confirmed });
+    for (const confirmed of [undefined, [], ["program-off", `tier:${gold}`], [`tier:${silver}`, `reward:${reward}`]]) {
+      const refused = await page(confirmed);
+      expect(refused.status, JSON.stringify(confirmed)).toBe(400);
+      // The page's answer is what to ask about: the harms not yet confirmed.
+      expect(await refused.text()).toContain('"impact"');
+      expect(await program(shop)).toEqual(before);
+    }
+
+    const confirmed = await page(["program-off", `tier:${gold}`, `reward:${reward}`]);
+    expect(confirmed.status, await confirmed.clone().text()).toBe(200);
+    const after = await program(shop);
+    expect(after.enabled).toBe(false);
+    expect(after.tiers.map((tier: { name: string }) => tier.name)).toEqual(["Silber"]);
+    expect(after.rewards).toEqual([]);
+    // Switching it on again takes nothing from anyone: no question.
+    expect((await call("/app/api/loyalty/program", sessionToken(shop), { enabled: true })).status).toBe(200);
   });
 });
