@@ -113,7 +113,7 @@ export class CacheKind<V> {
   set(key: string, value: V): void {
     const size = Math.max(1, Math.ceil(this.options.sizeOf(value)));
     const slot: Slot = { kind: this.state, key, value, size };
-    const status: LRUCache.Status<Slot> = {};
+    const status: LRUCache.Status<string, Slot> = {};
     this.lru.set(this.slotKey(key), slot, { ttl: this.options.ttlMs, status });
     if (status.maxEntrySizeExceeded) log.warn("cache entry larger than the budget", { kind: this.name, key, bytes: size });
   }
