@@ -1,4 +1,4 @@
-// npm run bench -- [--seconds 30] [--orders 1000000] [--only webhooks|import|metrics] [--db sqlite|postgresql] [--cpu-prof]
+// npm run bench -- [--seconds 30] [--orders 1000000] [--only webhooks|import|metrics|caches] [--db sqlite|postgresql] [--cpu-prof]
 //
 // Measures the performance targets on this machine, on SQLite and PostgreSQL:
 //   A. webhook latency at 100 deliveries/s, open loop (bench/webhook-load.ts), target p99 <= 50 ms;
@@ -7,6 +7,8 @@
 //   C. the retention metrics on 1M orders and 200k customers over 5 years (bench/metrics.ts):
 //      dashboard <= 2 s cold and <= 300 ms warm, <= 5 ms added per webhook, model fit <= 3 s
 //      (<= 100 ms on CDNOW). --orders does not apply to C.
+//   D. memory for many shops (bench/cache-budget.ts): RSS while one process loads 40 shops' order
+//      facts within a 16 MiB cache budget, and within the default 512 MiB.
 // Prints a table and writes every figure to bench-results/bench-<timestamp>.json.
 import "../scripts/env";
 import { execFileSync } from "node:child_process";
@@ -30,6 +32,7 @@ import {
   type MetricsResult,
 } from "./metrics";
 import { runWebhookLoad, type WebhookResult } from "./webhook-load";
+import { CACHE_BENCH, runCacheBudget, type CacheBudgetResult } from "./cache-budget";
 
 const { values } = parseArgs({
   options: {
@@ -45,13 +48,14 @@ const seconds = Number(values.seconds);
 const orders = Number(values.orders);
 if (!Number.isInteger(seconds) || seconds < 1 || seconds > 600) usage("--seconds must be an integer from 1 to 600");
 if (!Number.isInteger(orders) || orders < 1 || orders > 10_000_000) usage("--orders must be an integer from 1 to 10,000,000");
-if (values.only && !["webhooks", "import", "metrics"].includes(values.only)) usage("--only must be webhooks, import or metrics");
+if (values.only && !["webhooks", "import", "metrics", "caches"].includes(values.only))
+  usage("--only must be webhooks, import, metrics or caches");
 if (values.db && !["sqlite", "postgresql"].includes(values.db)) usage("--db must be sqlite or postgresql");
 const databases = (values.db ? [values.db] : ["sqlite", "postgresql"]) as TestDatabaseKind[];
 
 function usage(message: string): never {
   console.error(
-    `${message}\nusage: npm run bench -- [--seconds N] [--orders N] [--only webhooks|import|metrics] [--db sqlite|postgresql] [--cpu-prof]`,
+    `${message}\nusage: npm run bench -- [--seconds N] [--orders N] [--only webhooks|import|metrics|caches] [--db sqlite|postgresql] [--cpu-prof]`,
   );
   process.exit(2);
 }
@@ -211,6 +215,19 @@ function printMetrics(result: MetricsResult, history: MetricsHistory) {
   fitRow(`model fit (refitModels), from the previous fit (${result.fit.fromPreviousFit.length} runs)`, s.fitDaily);
 }
 
+function printCaches(result: CacheBudgetResult) {
+  console.log(
+    `\nD. Caches on ${result.database}: ${result.shops} shops of ${result.ordersPerShop.toLocaleString("en")} orders loaded one after another by one process`,
+  );
+  for (const run of result.runs) {
+    const at = (n: number) => `${run.rssMiB[n - 1]} MiB`;
+    console.log(
+      `budget ${String(run.budgetMiB).padStart(3)} MiB: RSS after 1 shop ${at(1)}, 10 ${at(10)}, 20 ${at(20)}, ${result.shops} ${at(result.shops)}; ` +
+        `cache ${run.cacheMiB.at(-1)} MiB, ${run.shopsKept} shops kept, ${run.evictions} evicted, ${run.seconds} s`,
+    );
+  }
+}
+
 const command = `npm run bench${process.argv.length > 2 ? " -- " + process.argv.slice(2).join(" ") : ""}`;
 const startedAt = new Date().toISOString();
 const stamp = startedAt.replace(/[:.]/g, "-");
@@ -301,6 +318,14 @@ try {
     for (const database of databases) {
       metrics.databases.push(await runMetrics(database, history, abort.signal));
       printMetrics(metrics.databases.at(-1)!, history);
+    }
+  }
+  if (!values.only || values.only === "caches") {
+    const caches: CacheBudgetResult[] = (report.caches = []);
+    report.cacheBench = CACHE_BENCH;
+    for (const database of databases) {
+      caches.push(await runCacheBudget(database, abort.signal));
+      printCaches(caches.at(-1)!);
     }
   }
 } catch (error) {

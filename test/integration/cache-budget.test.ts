@@ -4,8 +4,8 @@
 // Runs on SQLite and on PostgreSQL.
 import "../support/second-instance";
 import { describe, expect, it } from "vitest";
-import { generateShop, type GeneratedShop } from "../support/generated-shop";
-import { runSql } from "../support/run-sql";
+import type { GeneratedShop } from "../support/generated-shop";
+import { runSql, writeGeneratedShop } from "../support/run-sql";
 import { waitFor } from "../support/wait";
 import { uniqueShop } from "../support/webhooks";
 
@@ -33,7 +33,7 @@ describe("per-shop caches in one small budget", () => {
     const shops: [string, GeneratedShop][] = [];
     for (let n = 0; n < SHOPS; n++) {
       const shop = uniqueShop(`budget-${n}`);
-      shops.push([shop, await generateShop(shop, 20_000, 4_000)]);
+      shops.push([shop, await writeGeneratedShop(shop, 20_000, 4_000)]);
     }
     for (const [shop, expected] of shops) {
       expect(await answer(shop)).toEqual({ orders: expected.orders, customers: expected.customers, net: expected.net });

@@ -5,8 +5,7 @@ import "../support/second-instance";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { describe, expect, it } from "vitest";
 import { shopFacts } from "../../app/metrics/facts.server";
-import { generateShop } from "../support/generated-shop";
-import { runSql } from "../support/run-sql";
+import { runSql, writeGeneratedShop } from "../support/run-sql";
 import { uniqueShop } from "../support/webhooks";
 
 /**
@@ -39,10 +38,10 @@ describe("a large shop's first load", () => {
   it("never holds the event loop for long", { timeout: 180_000 }, async () => {
     // A running instance: its database clients are up (a first query compiles Prisma's engine).
     const warm = uniqueShop("first-load-warm");
-    await generateShop(warm, 10, 5);
+    await writeGeneratedShop(warm, 10, 5);
     await shopFacts(warm);
     const shop = uniqueShop("first-load");
-    const expected = await generateShop(shop, 200_000, 50_000);
+    const expected = await writeGeneratedShop(shop, 200_000, 50_000);
 
     let facts: Awaited<ReturnType<typeof shopFacts>>["facts"] | undefined;
     const { seconds, maxDelayMs, longestBusyMs } = await stalls(async () => ({ facts } = await shopFacts(shop)));

@@ -1,9 +1,8 @@
 // A shop with many generated orders, written by the database itself in three statements (tests
-// that need a large shop fast). Order i belongs to customer i % customers, was processed i × 10
+// and benches that need large shops fast). Order i belongs to customer i % customers, was processed i × 10
 // minutes before 2024-06-01 and is worth 5.00 + (i % 97) × 1.00; every row was last changed two
 // hours ago, so a snapshot taken now covers them all.
-import { inject } from "vitest";
-import { runSql } from "./run-sql";
+import type { TestDatabaseKind } from "./database";
 
 export interface GeneratedShop {
   orders: number;
@@ -15,8 +14,16 @@ export interface GeneratedShop {
 const netOf = (i: number) => 500 + (i % 97) * 100;
 const END_SECONDS = Date.UTC(2024, 5, 1) / 1000;
 
-export async function generateShop(shop: string, orders: number, customers: number): Promise<GeneratedShop> {
-  const postgres = inject("databaseKind") === "postgresql";
+/** The statements that write the shop (for runSql, or a bench's own client), and what its orders add up to. */
+export function generatedShop(
+  kind: TestDatabaseKind,
+  shop: string,
+  orders: number,
+  customers: number,
+): { sql: string; expected: GeneratedShop } {
+  let net = 0;
+  for (let i = 0; i < orders; i++) net += netOf(i);
+  const postgres = kind === "postgresql";
   const changed = postgres
     ? `(now() AT TIME ZONE 'UTC') - interval '2 hours'`
     : `strftime('%Y-%m-%dT%H:%M:%S.000+00:00', 'now', '-2 hours')`;
@@ -27,7 +34,7 @@ export async function generateShop(shop: string, orders: number, customers: numb
       ? `(SELECT i FROM generate_series(0, ${count - 1}) AS i)`
       : `(WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${count - 1}) SELECT i FROM n)`;
   const text = (sql: string) => (postgres ? `(${sql})::text` : sql);
-  await runSql(`
+  const sql = `
     INSERT INTO "Shop" ("domain", "currency", "timezone", "installedAt", "createdAt", "updatedAt")
       VALUES ('${shop}', 'USD', 'Europe/Helsinki', ${changed}, ${changed}, ${changed});
     INSERT INTO "Customer" ("shopDomain", "gid", "createdAt", "updatedAt")
@@ -37,8 +44,6 @@ export async function generateShop(shop: string, orders: number, customers: numb
         500 + (n.i % 97) * 100, ${changed}, ${changed}
       FROM ${numbers(orders)} AS n
       JOIN "Customer" c ON c."shopDomain" = '${shop}' AND c."gid" = 'gid://shopify/Customer/${shop}/' || ${text(`(n.i % ${customers})`)};
-  `);
-  let net = 0;
-  for (let i = 0; i < orders; i++) net += netOf(i);
-  return { orders, customers, net };
+  `;
+  return { sql, expected: { orders, customers, net } };
 }
