@@ -52,6 +52,8 @@ export async function runCacheBudget(database: TestDatabaseKind, signal: AbortSi
 
   const runs: CacheBudgetResult["runs"] = [];
   for (const budgetMiB of [smallBudgetMiB, defaultBudgetMiB]) {
+    // Each run starts without snapshots, as the first did: a run after it would find theirs.
+    await runStatements(databaseUrl, `DELETE FROM "MetricsSnapshot"`);
     console.error(`[caches/${database}] loading them with a budget of ${budgetMiB} MiB`);
     const result = await probe<CachesProbe>({ task: "caches", shops }, databaseUrl, signal, {
       COMEBACK_CACHE_BUDGET_MIB: String(budgetMiB),
