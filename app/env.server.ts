@@ -58,6 +58,8 @@ const schema = z.object({
   COMEBACK_WORKER_CONCURRENCY: wholeNumber(1, 64).default(4),
   COMEBACK_RETRY_BASE_MS: wholeNumber(1).default(1000),
   COMEBACK_LEASE_MS: wholeNumber(1).default(5 * 60_000),
+  // Memory for everything kept per shop, all kinds together (app/platform/cache.server.ts).
+  COMEBACK_CACHE_BUDGET_MIB: wholeNumber(1).default(512),
   // How many X-Forwarded-For entries the app's own host appends after Shopify's (docs/app-proxy.md).
   COMEBACK_HOST_PROXIES: wholeNumber(0, 9).default(1),
   COMEBACK_QUIET: z

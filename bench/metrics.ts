@@ -236,9 +236,14 @@ export const lastJson = <T>(stdout: string): T => {
 };
 
 /** One probe in a fresh process; `databaseUrl` null for the database-free CDNOW fit. */
-export async function probe<T>(task: Record<string, unknown>, databaseUrl: string | null, signal: AbortSignal): Promise<T> {
+export async function probe<T>(
+  task: Record<string, unknown>,
+  databaseUrl: string | null,
+  signal: AbortSignal,
+  moreEnv: Record<string, string> = {},
+): Promise<T> {
   // COMEBACK_QUIET: the app's info logs (one per fit) would only add noise to stderr.
-  const env: Record<string, string> = { COMEBACK_QUIET: "1" };
+  const env: Record<string, string> = { COMEBACK_QUIET: "1", ...moreEnv };
   if (databaseUrl) env.DATABASE_URL = databaseUrl;
   const { stdout } = await run(
     `metrics probe ${task.task}`,

@@ -1,4 +1,4 @@
-// npm run bench -- [--seconds 30] [--orders 1000000] [--only webhooks|import|metrics|jobs] [--db sqlite|postgresql]
+// npm run bench -- [--seconds 30] [--orders 1000000] [--only webhooks|import|metrics|jobs|caches] [--db sqlite|postgresql]
 //                   [--rate N|max] [--tasks 20000] [--concurrency 4] [--cpu-prof]
 // npm run bench -- --only fleet [--shops 300] [--minutes 10] [--scale 1]   (PostgreSQL; about 20 minutes)
 //
@@ -13,7 +13,9 @@
 //      (<= 100 ms on CDNOW). --orders does not apply to C.
 //   D. loyalty task throughput of one instance's worker (bench/jobs.ts), --tasks for a flooded shop
 //      and 5 for a small one, --concurrency slots: target >= 500 tasks/s on PostgreSQL.
-//   E. only when asked for: a fleet of shops on PostgreSQL with two app instances (bench/fleet.ts).
+//   E. memory for many shops (bench/cache-budget.ts): RSS while one process loads 40 shops' order
+//      facts within a 16 MiB cache budget, and within the default 512 MiB.
+//   F. only when asked for: a fleet of shops on PostgreSQL with two app instances (bench/fleet.ts).
 // Prints a table and writes every figure to bench-results/bench-<timestamp>.json.
 import "../scripts/env";
 import { execFileSync } from "node:child_process";
@@ -39,6 +41,7 @@ import {
 import { runFleet, type FleetResult } from "./fleet";
 import { JOBS_TARGET_PER_SECOND, runJobs, type JobsResult } from "./jobs";
 import { DEFAULT_RATE, HELD_P99_MS, MAX_RATE_STEPS, runWebhookLoad, type WebhookResult } from "./webhook-load";
+import { CACHE_BENCH, runCacheBudget, type CacheBudgetResult } from "./cache-budget";
 
 const { values } = parseArgs({
   options: {
@@ -64,8 +67,8 @@ const tasks = Number(values.tasks);
 const concurrency = Number(values.concurrency);
 if (!Number.isInteger(tasks) || tasks < 1 || tasks > 1_000_000) usage("--tasks must be an integer from 1 to 1,000,000");
 if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) usage("--concurrency must be an integer from 1 to 64");
-if (values.only && !["webhooks", "import", "metrics", "jobs", "fleet"].includes(values.only))
-  usage("--only must be webhooks, import, metrics, jobs or fleet");
+if (values.only && !["webhooks", "import", "metrics", "jobs", "caches", "fleet"].includes(values.only))
+  usage("--only must be webhooks, import, metrics, jobs, caches or fleet");
 const fleet = { shops: Number(values.shops), minutes: Number(values.minutes), scale: Number(values.scale) };
 if (!Number.isInteger(fleet.shops) || fleet.shops < 2 || fleet.shops > 2000) usage("--shops must be an integer from 2 to 2,000");
 if (!(fleet.minutes >= 0.5 && fleet.minutes <= 60)) usage("--minutes must be from 0.5 to 60");
@@ -78,7 +81,7 @@ const databases = (values.db ? [values.db] : ["sqlite", "postgresql"]) as TestDa
 
 function usage(message: string): never {
   console.error(
-    `${message}\nusage: npm run bench -- [--seconds N] [--orders N] [--only webhooks|import|metrics|jobs] [--db sqlite|postgresql] [--rate N|max] [--tasks N] [--concurrency N] [--cpu-prof]\n` +
+    `${message}\nusage: npm run bench -- [--seconds N] [--orders N] [--only webhooks|import|metrics|jobs|caches] [--db sqlite|postgresql] [--rate N|max] [--tasks N] [--concurrency N] [--cpu-prof]\n` +
       "       npm run bench -- --only fleet [--shops N] [--minutes M] [--scale F]",
   );
   process.exit(2);
@@ -265,7 +268,7 @@ function printFleet(result: FleetResult) {
   const line = (label: string, s: { p50: number; p99: number; count: number }) =>
     console.log(`  ${label.padEnd(40)} p50 ${pad(s.p50, 7)} ms   p99 ${pad(s.p99, 7)} ms   (${s.count})`);
   console.log(
-    `\nE. Fleet on postgresql, two instances: ${result.shops} shops, ${result.orders.imported.toLocaleString("en")} of ` +
+    `\nF. Fleet on postgresql, two instances: ${result.shops} shops, ${result.orders.imported.toLocaleString("en")} of ` +
       `${result.orders.files.toLocaleString("en")} orders imported in ${result.import.seconds} s (${result.import.failed} imports failed)`,
   );
   console.log(`webhooks: ${w.acknowledged} of ${w.offered} acknowledged, ${w.retried} retries, ${w.failedForGood} given up`);
@@ -291,6 +294,19 @@ function printFleet(result: FleetResult) {
     `  kill -9 of one instance at ${result.kill?.atSecond} s: missing events ${i.missingEvents}, doubled events ${i.doubledEvents}, ` +
       `missing orders ${i.missingOrders}, doubled earnings ${i.doubledEarnings}: ${clean ? "nothing lost or doubled" : "LOST OR DOUBLED"}`,
   );
+}
+
+function printCaches(result: CacheBudgetResult) {
+  console.log(
+    `\nE. Caches on ${result.database}: ${result.shops} shops of ${result.ordersPerShop.toLocaleString("en")} orders loaded one after another by one process`,
+  );
+  for (const run of result.runs) {
+    const at = (n: number) => `${run.rssMiB[n - 1]} MiB`;
+    console.log(
+      `budget ${String(run.budgetMiB).padStart(3)} MiB: RSS after 1 shop ${at(1)}, 10 ${at(10)}, 20 ${at(20)}, ${result.shops} ${at(result.shops)}; ` +
+        `cache ${run.cacheMiB.at(-1)} MiB, ${run.shopsKept} shops kept, ${run.evictions} evicted, ${run.seconds} s`,
+    );
+  }
 }
 
 const command = `npm run bench${process.argv.length > 2 ? " -- " + process.argv.slice(2).join(" ") : ""}`;
@@ -412,6 +428,14 @@ try {
     for (const database of databases) {
       jobs.push(await runJobs(database, { flooded: tasks, concurrency }, abort.signal));
       printJobs(jobs.at(-1)!);
+    }
+  }
+  if (!values.only || values.only === "caches") {
+    const caches: CacheBudgetResult[] = (report.caches = []);
+    report.cacheBench = CACHE_BENCH;
+    for (const database of databases) {
+      caches.push(await runCacheBudget(database, abort.signal));
+      printCaches(caches.at(-1)!);
     }
   }
 } catch (error) {

@@ -5,7 +5,8 @@
 // customers change. Every member's standing and balance are cached next to them, per shop, while
 // the loyalty tables' versions hold. A request then asks the database only for what its filters
 // need (the ids a search matches, those versions) and, for the 50 rows it shows, their names,
-// tiers and balances. See docs/decisions/0011-customers-list.md.
+// tiers and balances. All of it lives in the instance's cache budget (app/platform/cache.server.ts).
+// See docs/decisions/0011-customers-list.md.
 import db, { kindOf } from "../db.server";
 import { containsPattern } from "../db/like";
 import { shopFacts } from "../metrics/facts.server";
@@ -13,6 +14,7 @@ import { customerMetrics } from "../metrics/metrics.server";
 import type { Segment } from "../metrics/segments";
 import { customerGidParam } from "../loyalty/admin.server";
 import { loadTiers } from "../loyalty/store.server";
+import { shopCaches } from "../platform/cache.server";
 import { PSEUDONYM_PREFIX } from "../sync/compliance.server";
 import { param } from "../sync/sql.server";
 import {
@@ -42,11 +44,24 @@ interface ShopIndex {
 interface CachedIndex {
   key: string;
   index: Promise<ShopIndex>;
+  /** `index` once built. */
+  built: ShopIndex | null;
   /** The rebuild under way for a newer key, while `index` keeps answering. */
   next: Promise<ShopIndex> | null;
 }
 
-const indexes = new Map<string, CachedIndex>();
+// Heap bytes, measured with 500,000 of each: a row with its GID and date strings and its byGid
+// entry; a member's standing with its GID in a Map; a balance by GID; a slot of an array.
+const ROW_BYTES = 240;
+const STANDING_BYTES = 170;
+const BALANCE_BYTES = 100;
+const SLOT_BYTES = 8;
+
+const byteLength = (arrays: Iterable<Int32Array>) => [...arrays].reduce((total, array) => total + array.byteLength, 0);
+
+const indexes = shopCaches.kind<CachedIndex>("customer lists", {
+  sizeOf: ({ built }) => (built ? built.rows.length * ROW_BYTES + byteLength(built.orders.values()) : 0),
+});
 
 /**
  * The shop's list rows. A shop's first call waits for them; after a change (an order, a fit, a new
@@ -75,15 +90,21 @@ export async function customerIndex(shopDomain: string): Promise<ShopIndex> {
     const next = buildIndex(shopDomain, key);
     cached.next = next;
     next.then(
-      () => indexes.set(shopDomain, { key, index: next, next: null }),
+      (built) => indexes.set(shopDomain, { key, index: next, built, next: null }),
       () => (cached.next = null),
     );
   }
   if (cached) return cached.index;
-  const index = buildIndex(shopDomain, key);
-  indexes.set(shopDomain, { key, index, next: null });
-  index.catch(() => indexes.delete(shopDomain));
-  return index;
+  const entry: CachedIndex = { key, index: buildIndex(shopDomain, key), built: null, next: null };
+  indexes.set(shopDomain, entry);
+  entry.index.then(
+    (built) => {
+      entry.built = built;
+      indexes.resize(shopDomain);
+    },
+    () => indexes.delete(shopDomain),
+  );
+  return entry.index;
 }
 
 async function buildIndex(shopDomain: string, key: string): Promise<ShopIndex> {
@@ -118,10 +139,13 @@ async function buildIndex(shopDomain: string, key: string): Promise<ShopIndex> {
   };
 }
 
-function cachedOrder(index: ShopIndex, sort: SortKey, direction: "asc" | "desc"): Int32Array {
+function cachedOrder(shopDomain: string, index: ShopIndex, sort: SortKey, direction: "asc" | "desc"): Int32Array {
   const name = `${sort}:${direction}`;
   let order = index.orders.get(name);
-  if (!order) index.orders.set(name, (order = sortedPositions(index.rows, sort, direction)));
+  if (!order) {
+    index.orders.set(name, (order = sortedPositions(index.rows, sort, direction)));
+    indexes.resize(shopDomain);
+  }
   return order;
 }
 
@@ -191,21 +215,27 @@ interface ShopBalances {
   points: Map<string, number>;
   /** Points sort orders of an index by direction, built on first use. */
   orders: WeakMap<ShopIndex, Map<Direction, Int32Array>>;
+  /** Bytes of those orders. */
+  orderBytes: number;
 }
 
 interface ShopStandings {
   byGid: Map<string, MemberStanding>;
   /** The same by row position of an index, built on first use. */
   byPosition: WeakMap<ShopIndex, (MemberStanding | undefined)[]>;
+  /** Bytes of those arrays. */
+  byPositionBytes: number;
 }
 
-interface LoyaltyCache {
-  standings?: { version: string; standings: ShopStandings };
-  /** Right for a `now` in [from, until): no entry becomes available in between. */
-  balances?: { version: string; from: number; until: number; balances: ShopBalances };
-}
+const standingsCache = shopCaches.kind<{ version: string; standings: ShopStandings }>("member standings", {
+  sizeOf: ({ standings }) => standings.byGid.size * STANDING_BYTES + standings.byPositionBytes,
+});
 
-const loyaltyCaches = new Map<string, LoyaltyCache>();
+/** Right for a `now` in [from, until): no entry becomes available in between. */
+const balancesCache = shopCaches.kind<{ version: string; from: number; until: number; balances: ShopBalances }>(
+  "point balances",
+  { sizeOf: ({ balances }) => balances.points.size * BALANCE_BYTES + balances.orderBytes },
+);
 
 const pseudonymisedMembers = (shopDomain: string) =>
   db.loyaltyMember.count({ where: { shopDomain, customerGid: { startsWith: PSEUDONYM_PREFIX } } });
@@ -232,16 +262,20 @@ async function ledgerVersion(shopDomain: string): Promise<string> {
 /** Every member's standing, as of this request. */
 async function allStandings(shopDomain: string): Promise<ShopStandings> {
   const version = await standingsVersion(shopDomain);
-  const cached = loyaltyCaches.get(shopDomain)?.standings;
+  const cached = standingsCache.get(shopDomain);
   if (cached?.version === version) return cached.standings;
-  const standings: ShopStandings = { byGid: await memberStandings(shopDomain), byPosition: new WeakMap() };
-  loyaltyCaches.set(shopDomain, { ...loyaltyCaches.get(shopDomain), standings: { version, standings } });
+  const standings: ShopStandings = { byGid: await memberStandings(shopDomain), byPosition: new WeakMap(), byPositionBytes: 0 };
+  standingsCache.set(shopDomain, { version, standings });
   return standings;
 }
 
-function standingsByPosition(index: ShopIndex, standings: ShopStandings): (MemberStanding | undefined)[] {
+function standingsByPosition(shopDomain: string, index: ShopIndex, standings: ShopStandings): (MemberStanding | undefined)[] {
   let byPosition = standings.byPosition.get(index);
-  if (!byPosition) standings.byPosition.set(index, (byPosition = index.rows.map((row) => standings.byGid.get(row.gid))));
+  if (!byPosition) {
+    standings.byPosition.set(index, (byPosition = index.rows.map((row) => standings.byGid.get(row.gid))));
+    standings.byPositionBytes += byPosition.length * SLOT_BYTES;
+    standingsCache.resize(shopDomain);
+  }
   return byPosition;
 }
 
@@ -249,23 +283,27 @@ function standingsByPosition(index: ShopIndex, standings: ShopStandings): (Membe
 async function allBalances(shopDomain: string, now: Date): Promise<ShopBalances> {
   const version = await ledgerVersion(shopDomain);
   const at = now.getTime();
-  const cached = loyaltyCaches.get(shopDomain)?.balances;
+  const cached = balancesCache.get(shopDomain);
   if (cached?.version === version && cached.from <= at && at < cached.until) return cached.balances;
   const [points, nextRelease] = await Promise.all([
     availablePoints(shopDomain, now),
     db.ledgerEntry.aggregate({ where: { shopDomain, availableAt: { gt: now } }, _min: { availableAt: true } }),
   ]);
-  const balances: ShopBalances = { points, orders: new WeakMap() };
+  const balances: ShopBalances = { points, orders: new WeakMap(), orderBytes: 0 };
   const until = nextRelease._min.availableAt?.getTime() ?? Infinity;
-  loyaltyCaches.set(shopDomain, { ...loyaltyCaches.get(shopDomain), balances: { version, from: at, until, balances } });
+  balancesCache.set(shopDomain, { version, from: at, until, balances });
   return balances;
 }
 
-function pointsOrder(index: ShopIndex, balances: ShopBalances, direction: Direction): Int32Array {
+function pointsOrder(shopDomain: string, index: ShopIndex, balances: ShopBalances, direction: Direction): Int32Array {
   let orders = balances.orders.get(index);
   if (!orders) balances.orders.set(index, (orders = new Map()));
   let order = orders.get(direction);
-  if (!order) orders.set(direction, (order = sortedPositions(index.rows, "points", direction, balances.points)));
+  if (!order) {
+    orders.set(direction, (order = sortedPositions(index.rows, "points", direction, balances.points)));
+    balances.orderBytes += order.byteLength;
+    balancesCache.resize(shopDomain);
+  }
   return order;
 }
 
@@ -282,16 +320,16 @@ async function listContext(shopDomain: string, index: ShopIndex, query: ListQuer
   ]);
   return {
     searchMatches: matches,
-    members: standings && standingsByPosition(index, standings),
+    members: standings && standingsByPosition(shopDomain, index, standings),
     points: balances?.points,
     balances,
   };
 }
 
-function orderFor(index: ShopIndex, query: ListQuery, context: RequestContext): Int32Array {
+function orderFor(shopDomain: string, index: ShopIndex, query: ListQuery, context: RequestContext): Int32Array {
   return context.balances
-    ? pointsOrder(index, context.balances, query.direction)
-    : cachedOrder(index, query.sort, query.direction);
+    ? pointsOrder(shopDomain, index, context.balances, query.direction)
+    : cachedOrder(shopDomain, index, query.sort, query.direction);
 }
 
 export interface ListedCustomer extends CustomerRow {
@@ -306,7 +344,7 @@ export interface ListedCustomer extends CustomerRow {
 export async function listCustomers(shopDomain: string, query: ListQuery, now = new Date()) {
   const index = await customerIndex(shopDomain);
   const context = await listContext(shopDomain, index, query, now);
-  const page = pageOf(index.rows, orderFor(index, query, context), matcher(query, context), query.page);
+  const page = pageOf(index.rows, orderFor(shopDomain, index, query, context), matcher(query, context), query.page);
   const ids = page.rows.map((row) => row.id);
   const gids = page.rows.map((row) => row.gid);
   const [people, members, points, tiers] = await Promise.all([
@@ -346,7 +384,7 @@ export async function exportCustomers(shopDomain: string, query: ListQuery, now 
   const index = await customerIndex(shopDomain);
   const context = await listContext(shopDomain, index, query, now);
   const [rows, erased] = await Promise.all([
-    allOf(index.rows, orderFor(index, query, context), matcher(query, context)),
+    allOf(index.rows, orderFor(shopDomain, index, query, context), matcher(query, context)),
     // The rows may be one rebuild behind an erasure: no erased customer's id leaves in a file.
     db.customer.findMany({
       where: { shopDomain, OR: [{ deletedAt: { not: null } }, { redactedAt: { not: null } }] },

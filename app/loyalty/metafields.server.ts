@@ -8,6 +8,7 @@
 // until its budget has restored.
 import db from "../db.server";
 import { log } from "../log.server";
+import { shopCaches } from "../platform/cache.server";
 import { unauthenticated } from "../shopify.server";
 import { balancesAt } from "./balance";
 import {
@@ -34,8 +35,11 @@ export interface ThrottleStatus {
   restoreRate: number;
 }
 
-/** Per instance: when each throttled shop may be called again. */
-const pauses = new Map<string, number>();
+/**
+ * Per instance: when each throttled shop may be called again (epoch ms; about 100 bytes each). A
+ * pause the budget pushes out costs one call, which Shopify throttles again.
+ */
+const pauses = shopCaches.kind<number>("metafield pauses", { sizeOf: () => 100 });
 
 /** Leaves the shop alone until its budget has restored RESERVE points; returns when that is (epoch ms). */
 export function pauseFor(shopDomain: string, throttle: ThrottleStatus | undefined, now: number): number {

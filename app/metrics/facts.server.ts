@@ -1,15 +1,20 @@
-// Keeps each shop's OrderFacts in this instance's memory, current with the database.
+// Keeps each shop's OrderFacts in this instance's memory, current with the database, within the
+// instance's cache budget (app/platform/cache.server.ts).
 //
-// The first request after a start reads the shop's snapshot (one row of bytes, written in the
-// background every few minutes) and the orders changed since it; without a snapshot it reads every
-// counted order once. After that every request reads only the orders whose row changed since the
-// last look (an index on shopDomain, updatedAt), so webhooks do no metrics work at all and several
-// instances stay correct on one database. See docs/decisions/0006-metrics-in-memory.md.
+// The first request after a start, or after the budget pushed the shop out, reads the shop's
+// snapshot (one row of bytes, written in the background every few minutes and when the shop is
+// pushed out) and the orders changed since it; without a snapshot it reads every counted order
+// once, in slices that leave the event loop to other requests. After that every request reads only
+// the orders whose row changed since the last look (an index on shopDomain, updatedAt), so webhooks
+// do no metrics work at all and several instances stay correct on one database. See
+// docs/decisions/0006-metrics-in-memory.md and 0020-one-cache-budget.md.
+import { setImmediate as nextTurn } from "node:timers/promises";
 import Database from "better-sqlite3";
 import pg from "pg";
 import db, { databaseUrl } from "../db.server";
 import { databaseKind, sqliteFilePath } from "../db/url";
 import { log } from "../log.server";
+import { shopCaches } from "../platform/cache.server";
 import { isKnownTimeZone } from "./calendar";
 import { OrderFacts, type OrderFactRow } from "./order-facts";
 
@@ -18,9 +23,22 @@ import { OrderFacts, type OrderFactRow } from "./order-facts";
  * but committed after it (or a few seconds of clock skew between instances) is still seen.
  */
 const OVERLAP_MS = 60_000;
-const PAGE = 100_000;
+/** Rows applied between two turns of the event loop: a few milliseconds of work. */
+const SLICE = 5_000;
+/**
+ * Rows per PostgreSQL page: a page dies young, in the garbage collector's cheap young generation;
+ * 100,000-row pages lived long enough to need old-space collections of hundreds of milliseconds.
+ */
+const PAGE = 2 * SLICE;
 /** A changed shop's snapshot is rewritten at most this often. */
 const SNAPSHOT_EVERY_MS = 5 * 60_000;
+/**
+ * What lives as long as the facts besides their own arrays: the histories every dashboard builds
+ * (a day and an amount per counted order, a start per customer) and the customers export's
+ * predictions (metrics.server.ts: 37 bytes a customer).
+ */
+const DERIVED_BYTES_PER_ORDER = 12;
+const DERIVED_BYTES_PER_CUSTOMER = 4 + 37;
 
 export interface ShopFacts {
   shop: { domain: string; currency: string; timezone: string; lookbackDays: number };
@@ -38,7 +56,14 @@ interface CacheEntry {
   snapshotAt: number;
 }
 
-const cache = new Map<string, CacheEntry>();
+const cache = shopCaches.kind<CacheEntry>("order facts", {
+  sizeOf: ({ facts }) =>
+    facts ? facts.byteSize() + facts.size * DERIVED_BYTES_PER_ORDER + facts.customerCount * DERIVED_BYTES_PER_CUSTOMER : 0,
+  // Whatever changed since the last snapshot is written now, so the shop's next load is a short one.
+  onEvict: (shopDomain, entry) => {
+    if (entry.facts && entry.facts.version !== entry.snapshotVersion) saveSnapshot(shopDomain, entry);
+  },
+});
 
 /** The zone the metrics use: the shop's IANA zone, or UTC if Shopify gave one Intl does not know. */
 function metricsTimeZone(zone: string): string {
@@ -63,6 +88,7 @@ export async function shopFacts(shopDomain: string): Promise<ShopFacts> {
     cache.set(shopDomain, entry);
   }
   await refresh(shopDomain, timezone, entry);
+  cache.resize(shopDomain);
   saveSnapshotWhenDue(shopDomain, entry);
   return {
     shop: { domain: shop.domain, currency: shop.currency, timezone, lookbackDays: shop.lookbackDays },
@@ -75,20 +101,27 @@ async function refresh(shopDomain: string, timezone: string, entry: CacheEntry):
   while (entry.pending) await entry.pending;
   entry.pending = (async () => {
     const lookStartedAt = Date.now();
-    if (!entry.facts) {
+    // Facts being loaded are not the entry's until complete: a snapshot of half a load would
+    // claim orders it lacks.
+    let facts = entry.facts;
+    if (!facts) {
       const snapshot = await factsStore().readSnapshot(shopDomain);
       const restored = snapshot?.key === entry.key ? OrderFacts.fromSnapshot(timezone, snapshot.data) : null;
       if (restored && snapshot) {
-        entry.facts = restored;
+        facts = restored;
         entry.seenUntil = snapshot.seenUntil;
         entry.snapshotVersion = restored.version;
         entry.snapshotAt = snapshot.updatedAt;
       } else {
-        entry.facts = new OrderFacts(timezone);
+        facts = new OrderFacts(timezone);
       }
     }
     const since = entry.seenUntil === 0 ? null : new Date(entry.seenUntil - OVERLAP_MS);
-    entry.facts.apply(await factsStore().readOrders(shopDomain, since));
+    for await (const rows of factsStore().readOrders(shopDomain, since)) {
+      facts.apply(rows);
+      await nextTurn();
+    }
+    entry.facts = facts;
     entry.seenUntil = lookStartedAt;
   })();
   try {
@@ -100,8 +133,12 @@ async function refresh(shopDomain: string, timezone: string, entry: CacheEntry):
 
 /** Writes the shop's snapshot in the background when the facts changed and the last one is old. */
 function saveSnapshotWhenDue(shopDomain: string, entry: CacheEntry): void {
+  if (entry.facts!.version === entry.snapshotVersion || Date.now() - entry.snapshotAt < SNAPSHOT_EVERY_MS) return;
+  saveSnapshot(shopDomain, entry);
+}
+
+function saveSnapshot(shopDomain: string, entry: CacheEntry): void {
   const facts = entry.facts!;
-  if (facts.version === entry.snapshotVersion || Date.now() - entry.snapshotAt < SNAPSHOT_EVERY_MS) return;
   entry.snapshotVersion = facts.version;
   entry.snapshotAt = Date.now();
   const snapshot = {
@@ -130,8 +167,11 @@ interface StoredSnapshot {
  * costs more than the metrics for a million rows, and ten times more for a 20 MB snapshot.
  */
 interface FactsStore {
-  /** All counted orders on the first load (by id); every changed row after that, so a cancellation or deletion takes effect. */
-  readOrders(shopDomain: string, since: Date | null): Promise<OrderFactRow[]>;
+  /**
+   * All counted orders on the first load (by id); every changed row after that, so a cancellation
+   * or deletion takes effect. In slices of at most SLICE rows, read as they are asked for.
+   */
+  readOrders(shopDomain: string, since: Date | null): AsyncIterable<OrderFactRow[]>;
   readSnapshot(shopDomain: string): Promise<StoredSnapshot | null>;
   writeSnapshot(shopDomain: string, snapshot: StoredSnapshot): Promise<void>;
 }
@@ -155,29 +195,43 @@ function sqliteStore(url: string) {
   const connection = new Database(sqliteFilePath(url), { fileMustExist: true, timeout: 5000 });
   /** Prisma's text form of a SQLite DateTime. */
   const time = (ms: number) => new Date(ms).toISOString().replace("Z", "+00:00");
+  const toRow = (row: [number, number | null, number | null, number, number, number, number]): OrderFactRow => ({
+    id: row[0],
+    customerId: row[1],
+    processedAtMs: row[2],
+    net: row[3],
+    test: row[4] === 1,
+    cancelled: row[5] === 1,
+    deleted: row[6] === 1,
+  });
   const sqliteFacts: FactsStore = {
-    async readOrders(shopDomain, since) {
+    async *readOrders(shopDomain, since) {
       // julianday() parses the stored ISO text in C, far faster than Date.parse on each row.
       const sql = `SELECT "id", "customerId", CAST(ROUND((julianday("processedAt") - 2440587.5) * 86400000) AS INTEGER),
           "currentSubtotalAmount", "test", "cancelledAt" IS NOT NULL, "deletedAt" IS NOT NULL
         FROM "Order" WHERE "shopDomain" = ? ${since ? `AND "updatedAt" >= ?` : `${COUNTED_ONLY} ORDER BY "id"`}`;
-      const statement = connection.prepare(sql).raw(true);
-      const parameters = since ? [shopDomain, time(since.getTime())] : [shopDomain];
-      const rows: OrderFactRow[] = [];
-      for (const row of statement.iterate(...parameters) as Iterable<
-        [number, number | null, number | null, number, number, number, number]
-      >) {
-        rows.push({
-          id: row[0],
-          customerId: row[1],
-          processedAtMs: row[2],
-          net: row[3],
-          test: row[4] === 1,
-          cancelled: row[5] === 1,
-          deleted: row[6] === 1,
-        });
+      if (since) {
+        // Few rows: read at once, since the shared connection can run nothing else while a read is open.
+        const rows = connection.prepare(sql).raw(true).all(shopDomain, time(since.getTime())) as Parameters<typeof toRow>[0][];
+        for (let start = 0; start < rows.length; start += SLICE) yield rows.slice(start, start + SLICE).map(toRow);
+        return;
       }
-      return rows;
+      // A first load reads on a connection of its own, left open between slices (one consistent
+      // read in WAL mode) while other shops use the shared one.
+      const own = new Database(sqliteFilePath(url), { readonly: true, fileMustExist: true, timeout: 5000 });
+      try {
+        let rows: OrderFactRow[] = [];
+        for (const row of own.prepare(sql).raw(true).iterate(shopDomain) as Iterable<Parameters<typeof toRow>[0]>) {
+          rows.push(toRow(row));
+          if (rows.length === SLICE) {
+            yield rows;
+            rows = [];
+          }
+        }
+        if (rows.length) yield rows;
+      } finally {
+        own.close();
+      }
     },
     async readSnapshot(shopDomain) {
       const row = connection
@@ -204,11 +258,11 @@ function postgresStore(url: string) {
     "test", "cancelledAt" IS NOT NULL, "deletedAt" IS NOT NULL`;
   const query = (text: string, values: unknown[]) => pool.query({ text, values, rowMode: "array" });
   const postgresFacts: FactsStore = {
-    async readOrders(shopDomain, since) {
-      const rows: OrderFactRow[] = [];
-      const push = (result: pg.QueryArrayResult) => {
-        for (const row of result.rows as [number, number | null, number | null, number, boolean, boolean, boolean][]) {
-          rows.push({
+    async *readOrders(shopDomain, since) {
+      const slices = function* (result: pg.QueryArrayResult) {
+        const rows = result.rows as [number, number | null, number | null, number, boolean, boolean, boolean][];
+        for (let start = 0; start < rows.length; start += SLICE) {
+          yield rows.slice(start, start + SLICE).map((row) => ({
             id: row[0],
             customerId: row[1],
             processedAtMs: row[2],
@@ -216,17 +270,17 @@ function postgresStore(url: string) {
             test: row[4],
             cancelled: row[5],
             deleted: row[6],
-          });
+          }));
         }
       };
       if (since) {
-        push(
+        yield* slices(
           await query(`SELECT ${columns} FROM "Order" WHERE "shopDomain" = $1 AND "updatedAt" >= $2`, [
             shopDomain,
             since.toISOString(),
           ]),
         );
-        return rows;
+        return;
       }
       // Pages by id keep the driver's buffer small on a million-order shop.
       for (let after = 0; ;) {
@@ -234,8 +288,8 @@ function postgresStore(url: string) {
           `SELECT ${columns} FROM "Order" WHERE "shopDomain" = $1 AND "id" > $2 ${COUNTED_ONLY} ORDER BY "id" LIMIT ${PAGE}`,
           [shopDomain, after],
         );
-        push(result);
-        if (result.rows.length < PAGE) return rows;
+        yield* slices(result);
+        if (result.rows.length < PAGE) return;
         after = Number(result.rows.at(-1)![0]);
       }
     },

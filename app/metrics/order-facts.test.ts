@@ -56,3 +56,19 @@ describe("OrderFacts.apply", () => {
     expect(facts.histories()).not.toBe(histories);
   });
 });
+
+describe("OrderFacts.byteSize", () => {
+  it("counts its arrays at full capacity and its maps by entry, as they grow", () => {
+    const facts = new OrderFacts(HELSINKI);
+    const empty = facts.byteSize();
+    expect(empty).toBe(1024 * (4 + 4 + 4 + 8 + 1));
+    facts.apply(
+      Array.from({ length: 2_000 }, (_, i) => orderRow({ id: i + 1, customerId: i % 500, at: "2024-02-05", net: 100 })),
+    );
+    // Twice the capacity; 500 customers in a map and an array; no order out of id order.
+    expect(facts.byteSize()).toBe(2 * empty + 500 * (30 + 8));
+    facts.apply([orderRow({ id: 0, customerId: 1, at: "2024-02-05", net: 100 })]);
+    expect(facts.byteSize()).toBe(2 * empty + 500 * (30 + 8) + 30);
+    expect(OrderFacts.fromSnapshot(HELSINKI, facts.toSnapshot())!.byteSize()).toBeLessThanOrEqual(facts.byteSize());
+  });
+});

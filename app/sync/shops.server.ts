@@ -1,4 +1,5 @@
 import type { Db, Tx } from "../db.server";
+import { shopCaches } from "../platform/cache.server";
 
 export type InstallState = "installed" | "uninstalled" | "redacted";
 
@@ -11,7 +12,9 @@ export type ShopRow = NonNullable<Awaited<ReturnType<Tx["shop"]["findUnique"]>>>
  * uninstalled shop for at most SHOP_CACHE_MS, long before shop/redact (48 hours later).
  */
 const SHOP_CACHE_MS = 5000;
-const shopCache = new Map<string, { shop: ShopRow; until: number }>();
+/** Heap bytes of a shop's row: a dozen fields, its domain, name and GID strings. */
+const SHOP_ROW_BYTES = 1000;
+const shopCache = shopCaches.kind<ShopRow>("shops", { sizeOf: () => SHOP_ROW_BYTES, ttlMs: SHOP_CACHE_MS });
 
 export function forgetShop(domain: string): void {
   shopCache.delete(domain);
@@ -23,9 +26,9 @@ export function forgetShop(domain: string): void {
  */
 export async function findShop(tx: Db | Tx, domain: string): Promise<ShopRow | null> {
   const cached = shopCache.get(domain);
-  if (cached && cached.until > Date.now()) return cached.shop;
+  if (cached) return cached;
   const shop = await tx.shop.findUnique({ where: { domain } });
-  if (shop) shopCache.set(domain, { shop, until: Date.now() + SHOP_CACHE_MS });
+  if (shop) shopCache.set(domain, shop);
   return shop;
 }
 

@@ -3,6 +3,7 @@ import Database from "better-sqlite3";
 import pg from "pg";
 import { inject } from "vitest";
 import { sqliteFilePath } from "../../app/db/url";
+import { generatedShop, type GeneratedShop } from "./generated-shop";
 
 export async function runSql(sql: string) {
   if (inject("databaseKind") === "postgresql") {
@@ -34,4 +35,11 @@ export async function failOrderWrites(orderGid: string): Promise<() => Promise<v
   await runSql(`CREATE TRIGGER "${name}_insert" BEFORE INSERT ON "Order" WHEN NEW."gid" = '${gid}' BEGIN SELECT RAISE(ABORT, 'writes of this order fail (test)'); END;
     CREATE TRIGGER "${name}_update" BEFORE UPDATE ON "Order" WHEN NEW."gid" = '${gid}' BEGIN SELECT RAISE(ABORT, 'writes of this order fail (test)'); END;`);
   return () => runSql(`DROP TRIGGER "${name}_insert"; DROP TRIGGER "${name}_update";`);
+}
+
+/** Writes a shop of generated orders (generated-shop.ts); what its orders add up to. */
+export async function writeGeneratedShop(shop: string, orders: number, customers: number): Promise<GeneratedShop> {
+  const { sql, expected } = generatedShop(inject("databaseKind"), shop, orders, customers);
+  await runSql(sql);
+  return expected;
 }

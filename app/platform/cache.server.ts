@@ -1,0 +1,146 @@
+// One memory budget for everything this instance keeps per shop (order facts, customer lists,
+// loyalty standings, shop rows, throttles): a single least-recently-used cache sized in bytes, so
+// memory stays bounded however many shops an instance serves. Each kind of entry states its own
+// size; a shop pushed out is loaded again on its next use. See docs/decisions/0020-one-cache-budget.md.
+// Platform code: it imports no domain module.
+import { LRUCache } from "lru-cache";
+import { env } from "../env.server";
+import { log } from "../log.server";
+
+export interface CacheKindOptions<V> {
+  /**
+   * Bytes the value holds, estimated honestly (typed arrays' byteLength, rows times the bytes a
+   * row takes). Read when the value is set or `resize`d.
+   */
+  sizeOf(value: V): number;
+  /** Forget an entry this long after it was set, whatever the budget. */
+  ttlMs?: number;
+  /** Called when the budget pushes an entry out (not on delete, replacement or expiry). */
+  onEvict?(key: string, value: V): void;
+}
+
+export interface KindStats {
+  hits: number;
+  misses: number;
+  evictions: number;
+  bytes: number;
+  entries: number;
+}
+
+export interface CacheStats {
+  budgetBytes: number;
+  bytes: number;
+  entries: number;
+  kinds: Record<string, KindStats>;
+}
+
+interface KindState {
+  stats: KindStats;
+  onEvict?: (key: string, value: never) => void;
+}
+
+interface Slot {
+  kind: KindState;
+  key: string;
+  value: unknown;
+  size: number;
+}
+
+export class MemoryCache {
+  private readonly lru: LRUCache<string, Slot>;
+  private readonly kinds = new Map<string, KindState>();
+
+  constructor(readonly budgetBytes: number) {
+    this.lru = new LRUCache<string, Slot>({
+      maxSize: budgetBytes,
+      sizeCalculation: (slot) => slot.size,
+      // Every set brings a new slot, so an insert always adds and a dispose always removes one.
+      onInsert: (slot) => {
+        slot.kind.stats.bytes += slot.size;
+        slot.kind.stats.entries++;
+      },
+      dispose: (slot, _key, reason) => {
+        slot.kind.stats.bytes -= slot.size;
+        slot.kind.stats.entries--;
+        if (reason !== "evict") return;
+        slot.kind.stats.evictions++;
+        slot.kind.onEvict?.(slot.key, slot.value as never);
+      },
+    });
+  }
+
+  /** A kind of entry in this cache, with its own keys, sizes and counters. */
+  kind<V>(name: string, options: CacheKindOptions<V>): CacheKind<V> {
+    if (this.kinds.has(name)) throw new Error(`cache kind "${name}" exists already`);
+    const state: KindState = {
+      stats: { hits: 0, misses: 0, evictions: 0, bytes: 0, entries: 0 },
+      onEvict: options.onEvict as KindState["onEvict"],
+    };
+    this.kinds.set(name, state);
+    return new CacheKind<V>(this.lru, name, state, options);
+  }
+
+  stats(): CacheStats {
+    const kinds = Object.fromEntries([...this.kinds].map(([name, state]) => [name, { ...state.stats }]));
+    return { budgetBytes: this.budgetBytes, bytes: this.lru.calculatedSize, entries: this.lru.size, kinds };
+  }
+}
+
+export class CacheKind<V> {
+  constructor(
+    private readonly lru: LRUCache<string, Slot>,
+    private readonly name: string,
+    private readonly state: KindState,
+    private readonly options: CacheKindOptions<V>,
+  ) {}
+
+  private slotKey(key: string) {
+    return `${this.name}\u0000${key}`;
+  }
+
+  /** The entry, counted as a hit or a miss, and marked as just used. */
+  get(key: string): V | undefined {
+    const slot = this.lru.get(this.slotKey(key));
+    if (slot) this.state.stats.hits++;
+    else this.state.stats.misses++;
+    return slot?.value as V | undefined;
+  }
+
+  /**
+   * Keeps `value`, pushing out the least recently used entries of any kind until the budget
+   * holds. A value larger than the whole budget is not kept (a warning says so).
+   */
+  set(key: string, value: V): void {
+    const size = Math.max(1, Math.ceil(this.options.sizeOf(value)));
+    const slot: Slot = { kind: this.state, key, value, size };
+    const status: LRUCache.Status<string, Slot> = {};
+    this.lru.set(this.slotKey(key), slot, { ttl: this.options.ttlMs, status });
+    if (status.maxEntrySizeExceeded) log.warn("cache entry larger than the budget", { kind: this.name, key, bytes: size });
+  }
+
+  /** Measures an entry again after its value grew or shrank in place; keeps its expiry. */
+  resize(key: string): void {
+    const slot = this.lru.peek(this.slotKey(key));
+    if (!slot) return;
+    const size = Math.max(1, Math.ceil(this.options.sizeOf(slot.value as V)));
+    if (size === slot.size) return;
+    this.lru.set(this.slotKey(key), { ...slot, size }, { noUpdateTTL: true });
+  }
+
+  delete(key: string): void {
+    this.lru.delete(this.slotKey(key));
+  }
+}
+
+const MIB = 1024 * 1024;
+
+/** This instance's per-shop caches, within COMEBACK_CACHE_BUDGET_MIB. */
+export const shopCaches = new MemoryCache(env.COMEBACK_CACHE_BUDGET_MIB * MIB);
+
+const STATS_EVERY_MS = 60_000;
+
+// Operators read the counters in the log, one line a minute (hits, misses, evictions, bytes per kind).
+setInterval(() => {
+  const { budgetBytes, bytes, entries, kinds } = shopCaches.stats();
+  log.info("cache", { budgetMiB: budgetBytes / MIB, usedMiB: +(bytes / MIB).toFixed(1), entries, kinds });
+}, STATS_EVERY_MS).unref();

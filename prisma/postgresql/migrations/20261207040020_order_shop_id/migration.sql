@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "Order_shopDomain_id_idx" ON "Order"("shopDomain", "id");
