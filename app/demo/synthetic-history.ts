@@ -65,8 +65,10 @@ export interface SyntheticCustomer {
   updatedAt?: string;
   firstName?: string;
   lastName?: string;
-  defaultEmailAddress?: { emailAddress: string };
+  defaultEmailAddress?: { emailAddress: string; marketingState: SyntheticMarketingState; marketingUpdatedAt: string | null };
 }
+
+export type SyntheticMarketingState = "SUBSCRIBED" | "NOT_SUBSCRIBED" | "UNSUBSCRIBED";
 
 /** One line of the export; key order matches Shopify's output. */
 export interface SyntheticOrderLine {
@@ -472,7 +474,13 @@ function profileOf(index: number): NonNullable<CustomerState["profile"]> {
     .normalize("NFD")
     .replace(/[^A-Za-z.]/g, "")
     .toLowerCase();
-  return { firstName, lastName, defaultEmailAddress: { emailAddress: `${local}.${index + 1}@example.com` } };
+  // Two in five subscribed to e-mail marketing, one in ten who had unsubscribed.
+  const marketingState = index % 10 < 4 ? "SUBSCRIBED" : index % 10 === 9 ? "UNSUBSCRIBED" : "NOT_SUBSCRIBED";
+  return {
+    firstName,
+    lastName,
+    defaultEmailAddress: { emailAddress: `${local}.${index + 1}@example.com`, marketingState, marketingUpdatedAt: null },
+  };
 }
 
 /** The order's customer as the export writes it; a profile is as old as the account. */
