@@ -474,13 +474,20 @@ function profileOf(index: number): NonNullable<CustomerState["profile"]> {
     .normalize("NFD")
     .replace(/[^A-Za-z.]/g, "")
     .toLowerCase();
-  // Two in five subscribed to e-mail marketing, one in ten who had unsubscribed.
-  const marketingState = index % 10 < 4 ? "SUBSCRIBED" : index % 10 === 9 ? "UNSUBSCRIBED" : "NOT_SUBSCRIBED";
   return {
     firstName,
     lastName,
-    defaultEmailAddress: { emailAddress: `${local}.${index + 1}@example.com`, marketingState, marketingUpdatedAt: null },
+    defaultEmailAddress: {
+      emailAddress: `${local}.${index + 1}@example.com`,
+      marketingState: marketingStateOf(index),
+      marketingUpdatedAt: null,
+    },
   };
+}
+
+/** Two in five customers subscribed to e-mail marketing, one in ten who had unsubscribed (by number, as the names). */
+export function marketingStateOf(index: number): SyntheticMarketingState {
+  return index % 10 < 4 ? "SUBSCRIBED" : index % 10 === 9 ? "UNSUBSCRIBED" : "NOT_SUBSCRIBED";
 }
 
 /** The order's customer as the export writes it; a profile is as old as the account. */

@@ -281,8 +281,10 @@ describe("the marketing export", () => {
     );
     expect(emails(await segment.text())).toContain("ada@example.com");
 
-    expect((await list(shop)).html).toContain("Export marketing list (3 subscribed customers)");
-    expect((await list(shop, "q=lovelace")).html).toContain("Export marketing list (1 subscribed customer)");
+    expect((await list(shop)).html).toContain("Export marketing list (only the 3 customers who accepted e-mail marketing)");
+    expect((await list(shop, "q=lovelace")).html).toContain(
+      "Export marketing list (only the 1 customer who accepted e-mail marketing)",
+    );
     expect((await api(shop, "/app/customers/marketing.csv?risk=none")).status).toBe(400);
   });
 });
