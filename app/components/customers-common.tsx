@@ -1,7 +1,8 @@
 // Pieces the customers list and the customer page share: the skeleton shown while a customer page
-// loads, and labels of segments and tiers.
-import { Badge, BlockStack, Card, Layout, SkeletonBodyText, SkeletonDisplayText, SkeletonPage } from "@shopify/polaris";
+// loads, labels of segments and tiers, and when the next order is expected.
+import { Badge, BlockStack, Card, Layout, SkeletonBodyText, SkeletonDisplayText, SkeletonPage, Text } from "@shopify/polaris";
 import { useTranslation } from "react-i18next";
+import { useFormat } from "../i18n/use-format";
 
 export function CustomerSkeleton() {
   const { t } = useTranslation("customers");
@@ -38,4 +39,18 @@ export function SegmentBadge({ segment }: { segment: string | null }) {
           ? "critical"
           : undefined;
   return <Badge tone={tone}>{t(`segments.${segment}`)}</Badge>;
+}
+
+/** The expected day of the next order (the shop's calendar), or since when it is overdue. */
+export function NextOrder({ due, overdueDays }: { due: string | null; overdueDays: number | null }) {
+  const { t } = useTranslation("customers");
+  const format = useFormat();
+  if (!due) return <>{t("noValue")}</>;
+  if (overdueDays)
+    return (
+      <Text as="span" tone="critical">
+        {t("nextOrder.overdue", { date: format.day(due), count: overdueDays, days: format.number(overdueDays) })}
+      </Text>
+    );
+  return <>{t("nextOrder.expected", { date: format.day(due) })}</>;
 }

@@ -5,7 +5,7 @@ import { adjustPoints, memberView } from "../loyalty/admin.server";
 import { loadTiers } from "../loyalty/store.server";
 import type { AdjustmentErrors } from "./adjustment";
 import { customerIndex } from "./list.server";
-import { displayName, gidNumber } from "./list";
+import { adminUrl, displayName, gidNumber } from "./list";
 
 export const ORDERS_PAGE_SIZE = 20;
 
@@ -17,7 +17,10 @@ export async function customerPage(shopDomain: string, gid: string, ordersPage: 
   });
   if (!customer || customer.deletedAt || customer.redactedAt) return null;
   const ordersWhere = { shopDomain, customerId: customer.id, deletedAt: null };
-  const [index, orders, orderCount, member, program, tiers, codes] = await Promise.all([
+  // The page's one order count is the metrics' (docs/metrics.md, order-facts.ts isCounted), read
+  // here with the table's rows rather than from the list's rows, which may be one rebuild behind.
+  const countedWhere = { ...ordersWhere, test: false, cancelledAt: null, processedAt: { not: null } };
+  const [index, orders, orderCount, countedCount, member, program, tiers, codes] = await Promise.all([
     customerIndex(shopDomain),
     db.order.findMany({
       where: ordersWhere,
@@ -36,6 +39,7 @@ export async function customerPage(shopDomain: string, gid: string, ordersPage: 
       },
     }),
     db.order.count({ where: ordersWhere }),
+    db.order.count({ where: countedWhere }),
     memberView(shopDomain, gid, now),
     db.loyaltyProgram.findUnique({ where: { shopDomain }, select: { enabled: true } }),
     loadTiers(db, shopDomain),
@@ -53,22 +57,28 @@ export async function customerPage(shopDomain: string, gid: string, ordersPage: 
     customer: {
       gid,
       number: gidNumber(gid),
+      adminUrl: adminUrl(gid),
       name: displayName(customer),
       email: customer.email,
       firstSeenAt: iso(customer.firstSeenAt),
-      orders: figures?.orders ?? 0,
+      orders: countedCount,
       netSpend: String(figures?.netSpend ?? 0),
       lastOrder: figures?.lastOrder ?? null,
       segment: figures?.segment ?? null,
       pAlive: figures?.pAlive ?? null,
       predictedClv: figures?.predictedClv === null || figures?.predictedClv === undefined ? null : String(figures.predictedClv),
+      nextOrderDue: figures?.nextOrderDue ?? null,
+      overdueDays: figures?.overdueDays ?? null,
     },
     orders: {
       page: ordersPage,
       pages: Math.max(1, Math.ceil(orderCount / ORDERS_PAGE_SIZE)),
       total: orderCount,
+      /** Listed but not in the order count: test and cancelled orders (and stubs without processed_at). */
+      uncounted: orderCount - countedCount,
       rows: orders.map((order) => ({
         gid: order.gid,
+        adminUrl: adminUrl(order.gid),
         name: order.name ?? gidNumber(order.gid),
         processedAt: iso(order.processedAt),
         status: order.cancelledAt ? "cancelled" : (order.financialStatus ?? "unknown"),

@@ -10,6 +10,7 @@
 import db, { kindOf } from "../db.server";
 import { containsPattern } from "../db/like";
 import { shopFacts } from "../metrics/facts.server";
+import { calendarFor, formatLocalDate } from "../metrics/calendar";
 import { customerMetrics } from "../metrics/metrics.server";
 import type { Segment } from "../metrics/segments";
 import { customerGidParam } from "../loyalty/admin.server";
@@ -17,6 +18,7 @@ import { loadTiers } from "../loyalty/store.server";
 import { shopCaches } from "../platform/cache.server";
 import { PSEUDONYM_PREFIX } from "../sync/compliance.server";
 import { param } from "../sync/sql.server";
+import { exportFileName, SUBSCRIBED, type MarketingRow } from "./exports";
 import {
   allOf,
   displayName,
@@ -34,7 +36,8 @@ import {
 
 interface ShopIndex {
   key: string;
-  shop: { currency: string; timezone: string };
+  /** `today`: the shop's calendar day the rows were built on (they are rebuilt each day). */
+  shop: { currency: string; timezone: string; today: string };
   rows: CustomerRow[];
   byGid: Map<string, CustomerRow>;
   /** Sort orders by "key:direction", built on first use (points are sorted per request). */
@@ -109,14 +112,15 @@ export async function customerIndex(shopDomain: string): Promise<ShopIndex> {
 
 async function buildIndex(shopDomain: string, key: string): Promise<ShopIndex> {
   const { shop, rows: metrics } = await customerMetrics(shopDomain);
+  const today = formatLocalDate(calendarFor(shop.timezone).dayOf(Date.now()));
   const byMetricsGid = new Map(metrics.map((row) => [row.gid, row]));
   // Deleted and redacted customers are not listed: their personal data is gone, and a pseudonym is nobody to act on.
   const customers = await db.customer.findMany({
     where: { shopDomain, deletedAt: null, redactedAt: null },
-    select: { id: true, gid: true },
+    select: { id: true, gid: true, marketingConsent: true },
     orderBy: { id: "asc" },
   });
-  const rows = customers.map(({ id, gid }): CustomerRow => {
+  const rows = customers.map(({ id, gid, marketingConsent }): CustomerRow => {
     const m = byMetricsGid.get(gid);
     return {
       id,
@@ -128,11 +132,14 @@ async function buildIndex(shopDomain: string, key: string): Promise<ShopIndex> {
       pAlive: m?.pAlive ?? null,
       predictedClv: m?.predictedClv12m ?? null,
       risk: (m?.churnRisk as Risk | null | undefined) ?? null,
+      nextOrderDue: m?.nextOrderDue ?? null,
+      overdueDays: m?.overdueDays ?? null,
+      emailMarketing: marketingConsent === SUBSCRIBED,
     };
   });
   return {
     key,
-    shop: { currency: shop.currency, timezone: shop.timezone },
+    shop: { currency: shop.currency, timezone: shop.timezone, today },
     rows,
     byGid: new Map(rows.map((row) => [row.gid, row])),
     orders: new Map(),
@@ -410,5 +417,33 @@ export async function exportCustomers(shopDomain: string, query: ListQuery, now 
           tier: earning && member.tierId ? (tiers.get(member.tierId) ?? member.tierId) : null,
         };
       }),
+  };
+}
+
+/**
+ * The marketing export: every customer the query matches, in its order, who is subscribed to
+ * e-mail marketing now (read from the database, not the rows, which may be one rebuild behind an
+ * unsubscribe) and has an e-mail address; never a deleted or redacted customer.
+ */
+export async function exportMarketing(shopDomain: string, query: ListQuery, now = new Date()) {
+  const index = await customerIndex(shopDomain);
+  const context = await listContext(shopDomain, index, query, now);
+  const [rows, subscribed] = await Promise.all([
+    allOf(index.rows, orderFor(shopDomain, index, query, context), matcher(query, context)),
+    db.customer.findMany({
+      where: { shopDomain, marketingConsent: SUBSCRIBED, email: { not: null }, deletedAt: null, redactedAt: null },
+      select: { id: true, firstName: true, lastName: true, email: true },
+    }),
+  ]);
+  const people = new Map(subscribed.map((person) => [person.id, person]));
+  return {
+    fileName: exportFileName("marketing", query, index.shop.today),
+    rows: rows.flatMap((row): MarketingRow[] => {
+      const person = people.get(row.id);
+      if (!person) return [];
+      const { firstName, lastName, email } = person;
+      const { segment, risk, nextOrderDue, overdueDays } = row;
+      return [{ firstName, lastName, email: email!, segment, risk, nextOrderDue, overdueDays }];
+    }),
   };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseAdjustment } from "./adjustment";
 import {
+  adminUrl,
   DEFAULT_QUERY,
   displayName,
   gidNumber,
@@ -28,6 +29,9 @@ function row(id: number, fields: Partial<CustomerRow> = {}): CustomerRow {
     pAlive: null,
     predictedClv: null,
     risk: null,
+    nextOrderDue: null,
+    overdueDays: null,
+    emailMarketing: false,
     ...fields,
   };
 }
@@ -127,6 +131,14 @@ describe("filters and pages", () => {
     expect(pageOf(rows, order, matcher(query(), {}), 4).rows).toEqual([]);
   });
 
+  it("counts, over every page, the matching customers subscribed to e-mail marketing", () => {
+    const marketable = rows.map((r) => ({ ...r, emailMarketing: r.id % 4 === 0 }));
+    expect(pageOf(marketable, order, matcher(query(), {}), 3).emailMarketing).toBe(30);
+    // Champions are the even ids: half of them are multiples of 4.
+    expect(pageOf(marketable, order, matcher(query({ segments: ["champions"] }), {}), 1).emailMarketing).toBe(30);
+    expect(pageOf(marketable, order, matcher(query({ segments: ["lost"] }), {}), 1).emailMarketing).toBe(0);
+  });
+
   it("combines segment, risk and search", () => {
     const matches = matcher(query({ search: "x", segments: ["champions"], risks: ["high"] }), {
       searchMatches: new Set([4, 5, 10, 16, 22]),
@@ -160,6 +172,13 @@ describe("who a customer is", () => {
 
   it("keeps ids above 2^53 exact", () => {
     expect(gidNumber(`gid://shopify/Customer/${BIG}`)).toBe(BIG);
+  });
+
+  it("links orders and customers to their pages in the Shopify admin, by the id in the GID", () => {
+    expect(adminUrl(`gid://shopify/Customer/${BIG}`)).toBe(`shopify://admin/customers/${BIG}`);
+    expect(adminUrl("gid://shopify/Order/450789469")).toBe("shopify://admin/orders/450789469");
+    expect(adminUrl("gid://shopify/Refund/1")).toBeNull();
+    expect(adminUrl("gid://shopify/Order/1/../../settings")).toBeNull();
   });
 });
 

@@ -107,6 +107,12 @@ export interface CustomerRow {
   /** Minor units; null before a stable fit. */
   predictedClv: number | null;
   risk: Risk | null;
+  /** Shop-calendar day the next order is expected by the customer's own rhythm (order-gaps.ts nextOrderDue). */
+  nextOrderDue: string | null;
+  /** Days since nextOrderDue passed; 0 while it has not. */
+  overdueDays: number | null;
+  /** Subscribed to e-mail marketing, as last synced: counts for the marketing export's button. */
+  emailMarketing: boolean;
 }
 
 export interface MemberStanding {
@@ -131,6 +137,8 @@ export interface ListPage {
   rows: CustomerRow[];
   /** Customers matching the filters, over every page. */
   total: number;
+  /** Of those, the ones subscribed to e-mail marketing (the marketing export's rows). */
+  emailMarketing: number;
   page: number;
   pages: number;
 }
@@ -208,13 +216,15 @@ export function pageOf(rows: readonly CustomerRow[], order: Int32Array, matches:
   const start = (page - 1) * PAGE_SIZE;
   const selected: CustomerRow[] = [];
   let total = 0;
+  let emailMarketing = 0;
   for (const position of order) {
     const row = rows[position];
     if (!matches(row, position)) continue;
     if (total >= start && selected.length < PAGE_SIZE) selected.push(row);
     total++;
+    if (row.emailMarketing) emailMarketing++;
   }
-  return { rows: selected, total, page, pages: Math.max(1, Math.ceil(total / PAGE_SIZE)) };
+  return { rows: selected, total, emailMarketing, page, pages: Math.max(1, Math.ceil(total / PAGE_SIZE)) };
 }
 
 /** Every matching row in order, for the CSV export. */
@@ -226,6 +236,16 @@ export function allOf(rows: readonly CustomerRow[], order: Int32Array, matches: 
 
 /** The numeric part of a Shopify GID, as text (Shopify's ids exceed 2^53). */
 export const gidNumber = (gid: string) => gid.slice(gid.lastIndexOf("/") + 1);
+
+/**
+ * The resource's page in the Shopify admin, from its GID (`gid://shopify/Order/1` ->
+ * `shopify://admin/orders/1`): App Bridge opens `shopify://admin/...` links in the admin around the
+ * embedded app, rather than inside its frame. null for a resource the admin has no page for here.
+ */
+export function adminUrl(gid: string): string | null {
+  const match = /^gid:\/\/shopify\/(Order|Customer)\/(\d+)$/.exec(gid);
+  return match ? `shopify://admin/${match[1] === "Order" ? "orders" : "customers"}/${match[2]}` : null;
+}
 
 /** Name, then e-mail; a customer without either (a guest stub, an erased name) shows as null and the page uses their id. */
 export function displayName(customer: {

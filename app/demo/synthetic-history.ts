@@ -70,8 +70,10 @@ export interface SyntheticCustomer {
   updatedAt?: string;
   firstName?: string;
   lastName?: string;
-  defaultEmailAddress?: { emailAddress: string };
+  defaultEmailAddress?: { emailAddress: string; marketingState: SyntheticMarketingState; marketingUpdatedAt: string | null };
 }
+
+export type SyntheticMarketingState = "SUBSCRIBED" | "NOT_SUBSCRIBED" | "UNSUBSCRIBED";
 
 /** One line of the export; key order matches Shopify's output. */
 export interface SyntheticOrderLine {
@@ -479,7 +481,20 @@ function profileOf(index: number): NonNullable<CustomerState["profile"]> {
     .normalize("NFD")
     .replace(/[^A-Za-z.]/g, "")
     .toLowerCase();
-  return { firstName, lastName, defaultEmailAddress: { emailAddress: `${local}.${index + 1}@example.com` } };
+  return {
+    firstName,
+    lastName,
+    defaultEmailAddress: {
+      emailAddress: `${local}.${index + 1}@example.com`,
+      marketingState: marketingStateOf(index),
+      marketingUpdatedAt: null,
+    },
+  };
+}
+
+/** Two in five customers subscribed to e-mail marketing, one in ten who had unsubscribed (by number, as the names). */
+export function marketingStateOf(index: number): SyntheticMarketingState {
+  return index % 10 < 4 ? "SUBSCRIBED" : index % 10 === 9 ? "UNSUBSCRIBED" : "NOT_SUBSCRIBED";
 }
 
 /** The order's customer as the export writes it; a profile is as old as the account. */

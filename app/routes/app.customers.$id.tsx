@@ -13,6 +13,7 @@ import {
   DataTable,
   InlineStack,
   Layout,
+  Link,
   Page,
   Pagination,
   Text,
@@ -22,7 +23,7 @@ import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { requireShop } from "../auth.server";
 import { readFormData } from "../http/body.server";
-import { SegmentBadge } from "../components/customers-common";
+import { NextOrder, SegmentBadge } from "../components/customers-common";
 import { useToast } from "../components/toast";
 import { parseAdjustment } from "../customers/adjustment";
 import { adjustCustomerPoints, customerPage, type AdjustResult } from "../customers/customer.server";
@@ -81,6 +82,11 @@ export default function CustomerPage() {
       title={customer.name ?? t("customerNumber", { number: customer.number })}
       subtitle={customer.email && customer.email !== customer.name ? customer.email : undefined}
       backAction={{ content: t("title"), url: "/app/customers" }}
+      secondaryActions={
+        customer.adminUrl
+          ? [{ content: t("customer.openInAdmin"), url: customer.adminUrl, target: "_top", id: "customer-admin-link" }]
+          : []
+      }
     >
       <Layout>
         <Layout.Section>
@@ -133,6 +139,9 @@ function Profile({ data }: { data: Data }) {
         <Field label={t("customer.orders")} id="customer-orders-count">
           {format.number(customer.orders)}
         </Field>
+        <Field label={t("customer.nextOrder")} id="customer-next-order">
+          <NextOrder due={customer.nextOrderDue} overdueDays={customer.overdueDays} />
+        </Field>
         <Field label={t("customer.netSpend")} id="customer-net-spend">
           {format.money(customer.netSpend, shop.currency)}
         </Field>
@@ -166,7 +175,7 @@ function Orders({ data }: { data: Data }) {
   const { t } = useTranslation("customers");
   const format = useFormat();
   const navigation = useNavigation();
-  const { orders, shop } = data;
+  const { customer, orders, shop } = data;
   const loading = navigation.state === "loading" && navigation.location.search.includes("orders=");
   const pageUrl = (page: number) => `?orders=${page}`;
   return (
@@ -176,8 +185,10 @@ function Orders({ data }: { data: Data }) {
           <Text as="h2" variant="headingMd">
             {t("customer.ordersTitle")}
           </Text>
-          <Text as="span" tone="subdued">
-            {t("customer.ordersCount", { total: format.number(orders.total) })}
+          <Text as="span" tone="subdued" id="customer-orders-summary">
+            {t("customer.ordersCount", { count: customer.orders, total: format.number(customer.orders) })}
+            {orders.uncounted > 0 &&
+              ` ${t("customer.ordersUncounted", { count: orders.uncounted, total: format.number(orders.uncounted) })}`}
           </Text>
         </InlineStack>
         {orders.total === 0 ? (
@@ -190,7 +201,18 @@ function Orders({ data }: { data: Data }) {
               columnContentTypes={["text", "text", "text", "numeric", "numeric"]}
               headings={[t("customer.order"), t("customer.date"), t("customer.status"), t("customer.total"), t("customer.net")]}
               rows={orders.rows.map((order) => [
-                order.name,
+                order.adminUrl ? (
+                  <Link
+                    key="order"
+                    url={order.adminUrl}
+                    target="_top"
+                    accessibilityLabel={t("customer.orderInAdmin", { name: order.name })}
+                  >
+                    {order.name}
+                  </Link>
+                ) : (
+                  order.name
+                ),
                 order.processedAt ? format.dateTime(order.processedAt, shop.timezone) : t("noValue"),
                 <InlineStack gap="100" key="status">
                   <Badge tone={STATUS_TONES[order.status]}>
@@ -267,6 +289,7 @@ function Points({ data }: { data: Data }) {
               member.codes.map((code) => (
                 <Text as="p" key={code.code}>
                   {t("customer.codeLine", {
+                    count: code.points,
                     code: code.code,
                     points: format.number(code.points),
                     date: format.dateTime(code.expiresAt, shop.timezone),
@@ -394,7 +417,7 @@ function Adjustment({ data }: { data: Data }) {
   const result = fetcher.data;
   useEffect(() => {
     if (fetcher.state !== "idle" || !result?.ok) return;
-    toast(t("adjust.done", { points: format.number(result.points) }));
+    toast(t("adjust.done", { count: result.points, points: format.number(result.points) }));
     setPoints("");
     setReason("");
   }, [fetcher.state, result]); // eslint-disable-line react-hooks/exhaustive-deps
@@ -420,11 +443,12 @@ function Adjustment({ data }: { data: Data }) {
           {confirm && (
             <Banner
               tone="warning"
-              title={t("adjust.confirmTitle", { available: format.number(confirm.available) })}
+              title={t("adjust.confirmTitle", { count: confirm.available, available: format.number(confirm.available) })}
               action={{ content: t("adjust.confirm"), onAction: confirmDeduction, loading: fetcher.state !== "idle" }}
               secondaryAction={{ content: t("common:actions.cancel"), onAction: () => setCancelled(result) }}
             >
               {t("adjust.confirmBody", {
+                count: -confirm.points,
                 points: format.number(-confirm.points),
                 available: format.number(confirm.available),
                 shortfall: format.number(-confirm.points - confirm.available),
@@ -476,6 +500,6 @@ function reasonText(
 ): string {
   if (entry.source === "manual" || entry.source === "reward") return entry.reason;
   const inactive = /^no activity for (\d+) months$/.exec(entry.reason);
-  if (inactive) return t("systemReasons.inactivity", { months: inactive[1] });
+  if (inactive) return t("systemReasons.inactivity", { count: Number(inactive[1]), months: inactive[1] });
   return t(`systemReasons.${entry.reason}`, { defaultValue: entry.reason });
 }

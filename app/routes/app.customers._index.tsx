@@ -21,7 +21,7 @@ import { useTranslation } from "react-i18next";
 import { requireShop } from "../auth.server";
 import { downloadFile } from "../components/browser";
 import { useKeptSearch } from "../components/kept-params";
-import { CustomerSkeleton, SegmentBadge } from "../components/customers-common";
+import { CustomerSkeleton, NextOrder, SegmentBadge } from "../components/customers-common";
 import { useToast } from "../components/toast";
 import { listCustomers } from "../customers/list.server";
 import {
@@ -62,6 +62,7 @@ const COLUMNS: { key: string; sort?: SortKey; numeric?: boolean }[] = [
   { key: "orders", sort: "orders", numeric: true },
   { key: "netSpend", sort: "netSpend", numeric: true },
   { key: "lastOrder", sort: "lastOrder" },
+  { key: "nextOrder" },
   { key: "pAlive", sort: "pAlive", numeric: true },
   { key: "predictedClv", sort: "predictedClv", numeric: true },
   { key: "points", sort: "points", numeric: true },
@@ -95,7 +96,6 @@ type List = Awaited<ReturnType<typeof listCustomers>>;
 
 function CustomerList({ query, list }: { query: ListQuery; list: List }) {
   const { t } = useTranslation("customers");
-  const { t: common } = useTranslation();
   const format = useFormat();
   const navigate = useNavigate();
   const keep = useKeptSearch();
@@ -105,7 +105,7 @@ function CustomerList({ query, list }: { query: ListQuery; list: List }) {
   const filtered = Boolean(query.search || query.segments.length || query.tiers.length || query.membership || query.risks.length);
   const { mode, setMode } = useSetIndexFiltersMode(filtered ? IndexFiltersMode.Filtering : IndexFiltersMode.Default);
   const [search, setSearch] = useState(query.search);
-  const [exporting, setExporting] = useState(false);
+  const [exporting, setExporting] = useState<"analysis" | "marketing" | null>(null);
   const loading = navigation.state === "loading" && navigation.location.pathname === "/app/customers";
 
   const go = (changes: Partial<ListQuery>) => {
@@ -122,15 +122,18 @@ function CustomerList({ query, list }: { query: ListQuery; list: List }) {
   };
   useEffect(() => () => clearTimeout(timer.current), []);
 
-  const exportCsv = async () => {
-    setExporting(true);
+  // Both exports take the list's query (every page); the server names the file.
+  const exportCsv = async (kind: "analysis" | "marketing") => {
+    setExporting(kind);
     try {
-      const count = await downloadFile(`/app/customers.csv?${listQueryParams(query, { page: 1 })}`, "customers.csv");
-      toast(t("export.done", { total: format.number(count) }));
+      const path = kind === "analysis" ? "/app/customers.csv" : "/app/customers/marketing.csv";
+      const { rows, fileName } = await downloadFile(`${path}?${listQueryParams(query, { page: 1 })}`);
+      const done = kind === "analysis" ? "export.done" : "export.marketing.done";
+      toast(t(done, { count: rows, total: format.number(rows), file: fileName }));
     } catch {
       toast(t("export.failed"), { isError: true });
     } finally {
-      setExporting(false);
+      setExporting(null);
     }
   };
 
@@ -263,6 +266,9 @@ function CustomerList({ query, list }: { query: ListQuery; list: List }) {
         </IndexTable.Cell>
         <IndexTable.Cell>{row.lastOrder ? format.day(row.lastOrder) : t("noValue")}</IndexTable.Cell>
         <IndexTable.Cell>
+          <NextOrder due={row.nextOrderDue} overdueDays={row.overdueDays} />
+        </IndexTable.Cell>
+        <IndexTable.Cell>
           <Text as="span" alignment="end" numeric>
             {row.pAlive === null ? t("noValue") : format.percent(row.pAlive * 100, 0)}
           </Text>
@@ -297,8 +303,23 @@ function CustomerList({ query, list }: { query: ListQuery; list: List }) {
     <Page
       fullWidth
       title={t("title")}
-      subtitle={t("subtitle", { total: format.number(list.total), timezone: list.shop.timezone })}
-      primaryAction={{ content: common("actions.exportCsv"), onAction: exportCsv, loading: exporting, id: "export-customers" }}
+      subtitle={t("subtitle", { count: list.total, total: format.number(list.total), timezone: list.shop.timezone })}
+      primaryAction={{
+        content: t("export.analysis"),
+        onAction: () => exportCsv("analysis"),
+        loading: exporting === "analysis",
+        id: "export-customers",
+      }}
+      secondaryActions={[
+        {
+          content: t("export.marketing.button", { count: list.emailMarketing, total: format.number(list.emailMarketing) }),
+          helpText: t("export.marketing.help"),
+          onAction: () => exportCsv("marketing"),
+          loading: exporting === "marketing",
+          disabled: list.emailMarketing === 0,
+          id: "export-marketing",
+        },
+      ]}
     >
       <Card padding="0">
         <IndexFilters

@@ -2,6 +2,7 @@
 // order, all pages. No names or e-mail addresses (docs/decisions/0011-customers-list.md).
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireShop } from "../auth.server";
+import { exportFileName } from "../customers/exports";
 import { exportCustomers } from "../customers/list.server";
 import { ListQueryError, parseListQuery } from "../customers/list";
 import { money, toCsv } from "../metrics/csv";
@@ -45,7 +46,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
       row.tier,
     ]),
   );
-  const response = csvResponse(body, "customers.csv");
+  const response = csvResponse(body, exportFileName("customers", query, details.today));
   response.headers.set("X-Row-Count", String(rows.length));
   return response;
 };

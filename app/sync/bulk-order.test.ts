@@ -54,6 +54,8 @@ function expected(line: SyntheticOrderLine): OrderRecord {
           firstName: line.customer.firstName!,
           lastName: line.customer.lastName!,
           email: line.customer.defaultEmailAddress!.emailAddress,
+          marketingConsent: line.customer.defaultEmailAddress!.marketingState.toLowerCase(),
+          marketingConsentAt: null,
           updatedAt: new Date(line.customer.updatedAt),
         },
       }),
@@ -120,22 +122,34 @@ describe("orderFromBulkLine", () => {
     expect(plain.map((line) => line.totalPriceSet)).toEqual(withProfiles.map((line) => line.totalPriceSet));
   });
 
-  it("maps a customer's profile from a GraphQL line, and a missing e-mail or name as null", () => {
+  it("maps a customer's profile and e-mail marketing consent from a GraphQL line, and a missing e-mail or name as null", () => {
     const customer = {
       ...graphqlLine.customer,
       updatedAt: "2024-02-01T09:00:00Z",
       firstName: "Aiko",
       lastName: null,
-      defaultEmailAddress: { emailAddress: "aiko@example.com" },
+      defaultEmailAddress: {
+        emailAddress: "aiko@example.com",
+        marketingState: "SUBSCRIBED",
+        marketingUpdatedAt: "2024-01-15T10:00:00Z",
+      },
     };
     expect(orderFromBulkLine({ ...graphqlLine, customer }).customer).toEqual({
       gid: "gid://shopify/Customer/9007199254740995",
       createdAt: new Date("2023-12-24T08:00:00Z"),
-      profile: { firstName: "Aiko", lastName: null, email: "aiko@example.com", updatedAt: new Date("2024-02-01T09:00:00Z") },
+      profile: {
+        firstName: "Aiko",
+        lastName: null,
+        email: "aiko@example.com",
+        // As the consent webhook writes it.
+        marketingConsent: "subscribed",
+        marketingConsentAt: new Date("2024-01-15T10:00:00Z"),
+        updatedAt: new Date("2024-02-01T09:00:00Z"),
+      },
     });
     expect(
-      orderFromBulkLine({ ...graphqlLine, customer: { ...customer, defaultEmailAddress: null } }).customer!.profile!.email,
-    ).toBeNull();
+      orderFromBulkLine({ ...graphqlLine, customer: { ...customer, defaultEmailAddress: null } }).customer!.profile,
+    ).toMatchObject({ email: null, marketingConsent: null, marketingConsentAt: null });
   });
 
   it("maps lines of a currency without decimals", () => {
@@ -235,6 +249,16 @@ describe("orderFromBulkLine", () => {
     [
       "customer.defaultEmailAddress.emailAddress",
       { customer: { ...graphqlLine.customer, updatedAt: "2024-02-01T09:00:00Z", defaultEmailAddress: { emailAddress: 1 } } },
+    ],
+    [
+      "customer.defaultEmailAddress.marketingUpdatedAt",
+      {
+        customer: {
+          ...graphqlLine.customer,
+          updatedAt: "2024-02-01T09:00:00Z",
+          defaultEmailAddress: { emailAddress: "a@example.com", marketingState: "SUBSCRIBED", marketingUpdatedAt: "then" },
+        },
+      },
     ],
     // Out of the bounds of bounds.ts (yen have no decimals): refused like a malformed value.
     ["totalPriceSet.shopMoney.amount", { totalPriceSet: { shopMoney: { amount: "100000000001" } } }],

@@ -79,19 +79,20 @@ function customerRef(customer: Json): CustomerRef {
   // Without its updatedAt a profile could not be ordered against customers/update deliveries.
   const updatedAt = optionalTime(customer.updatedAt, "customer.updatedAt");
   if (!updatedAt) return ref;
-  const email =
+  const address =
     customer.defaultEmailAddress === null || customer.defaultEmailAddress === undefined
       ? null
-      : optionalString(
-          object(customer.defaultEmailAddress, "customer.defaultEmailAddress").emailAddress,
-          "customer.defaultEmailAddress.emailAddress",
-        );
+      : object(customer.defaultEmailAddress, "customer.defaultEmailAddress");
+  const path = "customer.defaultEmailAddress";
   return {
     ...ref,
     profile: {
       firstName: optionalString(customer.firstName, "customer.firstName"),
       lastName: optionalString(customer.lastName, "customer.lastName"),
-      email,
+      email: address && optionalString(address.emailAddress, `${path}.emailAddress`),
+      // SUBSCRIBED here is "subscribed" in webhooks: stored as webhooks send it.
+      marketingConsent: (address && optionalString(address.marketingState, `${path}.marketingState`)?.toLowerCase()) ?? null,
+      marketingConsentAt: address && optionalTime(address.marketingUpdatedAt, `${path}.marketingUpdatedAt`),
       updatedAt,
     },
   };

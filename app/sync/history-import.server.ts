@@ -19,7 +19,8 @@ import { upsertOrders } from "./store.server";
 
 /**
  * Orders with what metrics and points need, and each customer's name and e-mail, which the
- * customers list shows and searches (customers/update keeps them current); no addresses or phones.
+ * customers list shows and searches (customers/update keeps them current), and e-mail marketing
+ * consent, which the marketing export needs; no addresses or phones.
  */
 export const ORDERS_BULK_QUERY = `{
   orders {
@@ -27,7 +28,7 @@ export const ORDERS_BULK_QUERY = `{
       node {
         id name createdAt updatedAt processedAt cancelledAt test sourceName
         currencyCode presentmentCurrencyCode displayFinancialStatus
-        customer { id createdAt updatedAt firstName lastName defaultEmailAddress { emailAddress } }
+        customer { id createdAt updatedAt firstName lastName defaultEmailAddress { emailAddress marketingState marketingUpdatedAt } }
         totalPriceSet { shopMoney { amount } }
         subtotalPriceSet { shopMoney { amount } }
         currentSubtotalPriceSet { shopMoney { amount } }

@@ -11,6 +11,10 @@ export interface CustomerProfile {
   firstName: string | null;
   lastName: string | null;
   email: string | null;
+  /** E-mail marketing consent state, lower case as webhooks send it (subscribed, not_subscribed, …). */
+  marketingConsent: string | null;
+  /** When the consent last changed; the newest change wins, as with its webhook topic. */
+  marketingConsentAt: Date | null;
   /** Shopify's updated_at of the customer: the newest version wins, as with customers/update. */
   updatedAt: Date;
 }

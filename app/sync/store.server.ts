@@ -160,6 +160,8 @@ const STUB_COLUMNS: Column[] = [
   ["firstName", "text"],
   ["lastName", "text"],
   ["email", "text"],
+  ["marketingConsent", "text"],
+  ["marketingConsentAt", "time"],
   ["shopifyUpdatedAt", "time"],
   ["createdAt", "time"],
   ["updatedAt", "time"],
@@ -169,13 +171,18 @@ const STUB_COLUMNS: Column[] = [
 const NEWER_PROFILE = `excluded."shopifyUpdatedAt" IS NOT NULL AND "Customer"."deletedAt" IS NULL AND "Customer"."redactedAt" IS NULL
   AND ("Customer"."shopifyUpdatedAt" IS NULL OR "Customer"."shopifyUpdatedAt" < excluded."shopifyUpdatedAt")`;
 const EARLIER_SEEN = `"Customer"."firstSeenAt" IS NULL OR excluded."firstSeenAt" < "Customer"."firstSeenAt"`;
+/** ...and its consent is not older than the stored one (a consent webhook may have been newer). */
+const NEWER_CONSENT = `${NEWER_PROFILE} AND ("Customer"."marketingConsentAt" IS NULL
+  OR (excluded."marketingConsentAt" IS NOT NULL AND "Customer"."marketingConsentAt" <= excluded."marketingConsentAt"))`;
+const ifNewerConsent = (column: string) =>
+  `"${column}" = CASE WHEN ${NEWER_CONSENT} THEN excluded."${column}" ELSE "Customer"."${column}" END`;
 const ifNewer = (column: string) =>
   `"${column}" = CASE WHEN ${NEWER_PROFILE} THEN excluded."${column}" ELSE "Customer"."${column}" END`;
 
 /**
  * The orders' customers, in one statement: each as a stub with the earliest time it was seen, and
- * with the name and e-mail the order carries (the history export's), newest per customer, written
- * only over an older version. Consent is left to its own topic.
+ * with the name, e-mail and consent the order carries (the history export's), newest per customer,
+ * written only over an older version; consent only over an older consent.
  */
 async function upsertCustomerStubs(tx: SqlRunner, shopDomain: string, orders: OrderRecord[], now: Date): Promise<void> {
   const customers = new Map<string, { seen: Date | null; profile?: CustomerProfile }>();
@@ -202,6 +209,8 @@ async function upsertCustomerStubs(tx: SqlRunner, shopDomain: string, orders: Or
       p?.firstName ?? null,
       p?.lastName ?? null,
       p?.email ?? null,
+      p?.marketingConsent ?? null,
+      p?.marketingConsentAt ?? null,
       p?.updatedAt ?? null,
       now,
       now,
@@ -209,6 +218,7 @@ async function upsertCustomerStubs(tx: SqlRunner, shopDomain: string, orders: Or
     ]),
     `ON CONFLICT ("shopDomain", "gid") DO UPDATE SET
        "firstSeenAt" = CASE WHEN ${EARLIER_SEEN} THEN excluded."firstSeenAt" ELSE "Customer"."firstSeenAt" END,
+       ${["marketingConsent", "marketingConsentAt"].map(ifNewerConsent).join(", ")},
        ${["firstName", "lastName", "email", "shopifyUpdatedAt", "updatedAt"].map(ifNewer).join(", ")}
      WHERE ${EARLIER_SEEN} OR (${NEWER_PROFILE})`,
     "skip",

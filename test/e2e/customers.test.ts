@@ -1,10 +1,12 @@
 // The customers pages of `npm run demo` in a real browser: the list with real data, its search,
-// filters, sort and pages, the CSV export of a filtered list, a member's page with orders, ledger
+// filters, sort and pages, the analysis and marketing CSV exports of a filtered list, a member's
+// page with one order count, links to the Shopify admin, the next expected order, orders, ledger
 // and tier history, a manual adjustment and its validation, and the list in German. Another test
 // changes the program's settings meanwhile, so nothing here depends on a rule's or tier's values.
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
+import { marketingStateOf } from "../../app/demo/synthetic-history";
 import { expectAccessible } from "../support/axe";
 import { hydrated, launchBrowser } from "../support/browser";
 
@@ -114,16 +116,20 @@ describe("customers", () => {
     await page.waitForURL(/tier=/);
     expect(new URL(page.url()).searchParams.get("page")).toBeNull();
     await page.keyboard.press("Escape");
-    await expect.poll(async () => [...new Set(await cellTexts(page, 9))], { timeout: 20_000 }).toEqual([tierName]);
+    await expect.poll(async () => [...new Set(await cellTexts(page, 10))], { timeout: 20_000 }).toEqual([tierName]);
     const filtered = Number(
       (await page.getByText(/customers · figures as of today/).textContent())!.match(/^([\d,]+)/)![1].replace(/,/g, ""),
     );
     await shot(page, "filtered", false);
 
+    // Every row says when its next order is expected, in the shop's calendar.
+    expect((await cellTexts(page, 6)).every((text) => /^(Expected|Overdue since) \w{3} \d{1,2}, \d{4}/.test(text))).toBe(true);
+
     const [download] = await Promise.all([
       page.waitForEvent("download"),
-      page.getByRole("button", { name: "Export CSV" }).click(),
+      page.getByRole("button", { name: "Export analysis CSV (no names or e-mails)" }).click(),
     ]);
+    expect(download.suggestedFilename()).toMatch(/^comeback-customers-filtered-\d{4}-\d\d-\d\d\.csv$/);
     const lines = readFileSync((await download.path())!, "utf8")
       .trim()
       .split("\r\n");
@@ -133,6 +139,26 @@ describe("customers", () => {
       true,
     );
     await page.getByText(`Exported ${filtered.toLocaleString("en")} customers`).waitFor();
+
+    // The marketing export of the same list: only the customers who accepted e-mail marketing, as
+    // many as its button says, with names and e-mails, in a file named apart.
+    const marketingButton = page.getByRole("button", {
+      name: /^Export marketing list \(only the [\d,]+ customers? who accepted e-mail marketing\)$/,
+    });
+    const subscribed = Number((await marketingButton.textContent())!.match(/only the ([\d,]+)/)![1]!.replace(/,/g, ""));
+    expect(subscribed).toBeGreaterThan(0);
+    expect(subscribed).toBeLessThan(filtered);
+    const [marketing] = await Promise.all([page.waitForEvent("download"), marketingButton.click()]);
+    expect(marketing.suggestedFilename()).toMatch(/^comeback-marketing-filtered-\d{4}-\d\d-\d\d\.csv$/);
+    const marketingLines = readFileSync((await marketing.path())!, "utf8")
+      .trim()
+      .split("\r\n");
+    expect(marketingLines[0]).toBe("first_name,last_name,email,segment,churn_risk,next_order_due,overdue_days");
+    expect(marketingLines).toHaveLength(subscribed + 1);
+    // The demo's customer n (in the e-mail address) was subscribed by the generator's rule.
+    const numbers = marketingLines.slice(1).map((line) => Number(line.split(",")[2]!.match(/\.(\d+)@example\.com$/)![1]));
+    expect(numbers.every((n) => marketingStateOf(n - 1) === "SUBSCRIBED")).toBe(true);
+    await page.getByText(`Exported ${subscribed.toLocaleString("en")} customers who accepted e-mail marketing to`).waitFor();
 
     // A search by a customer's id finds that customer alone.
     const gid = lines[1]!.split(",")[0]!;
@@ -169,7 +195,21 @@ describe("customers", () => {
     await page.locator(`${ROWS} a`).first().click();
     await page.waitForURL(/\/app\/customers\/\d+$/);
     await page.locator("#customer-orders").waitFor();
-    expect(await page.locator("#customer-orders tbody tr").count()).toBeGreaterThan(0);
+    const orderRows = await page.locator("#customer-orders tbody tr").count();
+    expect(orderRows).toBeGreaterThan(0);
+    // One order count: the profile's is the orders card's.
+    const counted = (await page.locator("#customer-orders-count").textContent())!;
+    expect(await page.locator("#customer-orders-summary").textContent()).toMatch(new RegExp(`^${counted} orders?, newest first`));
+    expect(await page.locator("body").textContent()).not.toMatch(/\b1 (orders|points)\b/);
+    // The customer and each order open in the Shopify admin.
+    const number = new URL(page.url()).pathname.split("/").pop();
+    expect(await page.getByRole("link", { name: "Open in Shopify admin" }).getAttribute("href")).toBe(
+      `shopify://admin/customers/${number}`,
+    );
+    const orderLinks = page.locator('#customer-orders a[href^="shopify://admin/orders/"]');
+    expect(await orderLinks.count()).toBe(orderRows);
+    expect(await orderLinks.first().getAttribute("target")).toBe("_top");
+    expect(await page.locator("#customer-next-order").textContent()).toMatch(/^(Expected|Overdue since) \w{3} \d{1,2}, \d{4}/);
     expect(await page.locator("#customer-orders").textContent()).toMatch(/€\d/);
     expect(await page.locator("#customer-ledger tbody tr").count()).toBeGreaterThan(0);
     // The app's own reasons are shown in the merchant's language, not as stored.

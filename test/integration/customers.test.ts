@@ -1,6 +1,7 @@
 // The customers admin end to end: customers and orders arrive as signed webhooks, the loyalty
 // worker earns their points, and the merchant's session token reads the list (search, filters,
-// sorts, pages), a customer page, the CSV export, and records a manual adjustment.
+// sorts, pages), a customer page, the analysis and marketing CSV exports, and records a manual
+// adjustment.
 // Runs on SQLite and on PostgreSQL.
 import "../support/second-instance";
 import { randomUUID } from "node:crypto";
@@ -39,10 +40,24 @@ async function install(shop: string) {
 const createCustomer = (shop: string, id: string, firstName: string | null, lastName: string | null, email: string | null) =>
   sendCustomer(app(), shop, id, { first_name: firstName, last_name: lastName, email, updated_at: daysAgo(400) });
 
-async function placeOrder(shop: string, customerId: string, days: number, amount: string) {
-  expect(
-    (await sendWebhook(app(), { topic: "orders/create", shop, body: orderPayload(customerId, daysAgo(days), amount) })).status,
-  ).toBe(200);
+async function placeOrder(shop: string, customerId: string, days: number, amount: string, changes: Record<string, unknown> = {}) {
+  const body = orderPayload(customerId, daysAgo(days), amount, changes);
+  expect((await sendWebhook(app(), { topic: "orders/create", shop, body })).status).toBe(200);
+}
+
+let consentMinutes = 0;
+/** customers_email_marketing_consent/update, each later than the one before. */
+async function setConsent(shop: string, customerId: string, state: string) {
+  const body = {
+    customer_id: customerId,
+    email_address: null,
+    email_marketing_consent: {
+      state,
+      opt_in_level: "single_opt_in",
+      consent_updated_at: new Date(Date.now() - DAY_MS + ++consentMinutes * 60_000).toISOString(),
+    },
+  };
+  expect((await sendWebhook(app(), { topic: "customers_email_marketing_consent/update", shop, body })).status).toBe(200);
 }
 
 /** An admin page as Shopify's admin loads it (the session token in the URL); its HTML. */
@@ -113,6 +128,15 @@ beforeAll(async () => {
   await placeOrder(shop, guest, 300, "40.00");
   await placeOrder(shop, guest, 30, "7.01");
   await placeOrder(shop, eve, 50, "500.00");
+  // Listed on Ada's page, in no count.
+  await placeOrder(shop, ada, 10, "30.00", { test: true });
+  await setConsent(shop, ada, "subscribed");
+  await setConsent(shop, linus, "subscribed");
+  await setConsent(shop, fillers[0]!, "subscribed");
+  await setConsent(shop, eve, "subscribed");
+  await setConsent(shop, grace, "subscribed");
+  await setConsent(shop, grace, "unsubscribed");
+  await setConsent(shop, fillers[1]!, "pending");
   const redact = {
     ...fixtureFor("customers/redact", shop),
     customer: { id: eve, email: "eve@example.com", phone: null },
@@ -218,6 +242,53 @@ describe("the customers list", () => {
   });
 });
 
+describe("the marketing export", () => {
+  const today = new Date().toISOString().slice(0, 10); // the shop is in UTC
+  const emails = (csv: string) =>
+    csv
+      .trim()
+      .split("\r\n")
+      .slice(1)
+      .map((line) => line.split(",")[2]);
+
+  it("has only the customers who accepted e-mail marketing, never a redacted one, in a file named apart from the analysis export", async () => {
+    const everyone = await api(shop, "/app/customers/marketing.csv");
+    expect(everyone.status).toBe(200);
+    expect(everyone.headers.get("content-type")).toContain("text/csv");
+    expect(everyone.headers.get("content-disposition")).toBe(`attachment; filename="comeback-marketing-all-${today}.csv"`);
+    expect(everyone.headers.get("x-row-count")).toBe("3");
+    const csv = await everyone.text();
+    expect(csv.split("\r\n")[0]).toBe("first_name,last_name,email,segment,churn_risk,next_order_due,overdue_days");
+    // In the list's order (net spend, highest first, then the older account); unsubscribed Grace,
+    // pending and silent fillers, the guest and redacted Eve are left out.
+    expect(emails(csv)).toEqual(["ada@example.com", "linus@example.com", `filler-${fillers[0]}@example.org`]);
+    expect(csv.split("\r\n")[1]).toMatch(/^Ada,Lovelace,ada@example\.com,[a-z_]+,,\d{4}-\d\d-\d\d,\d+$/);
+    expect(csv).not.toMatch(/Grace|eve@|Secret|redacted/);
+
+    const analysis = await api(shop, "/app/customers.csv");
+    expect(analysis.headers.get("content-disposition")).toBe(`attachment; filename="comeback-customers-all-${today}.csv"`);
+  });
+
+  it("follows the list's filters, names a segment in the file name, and says on the list's button how many it holds", async () => {
+    const searched = await api(shop, "/app/customers/marketing.csv?q=lovelace");
+    expect(searched.headers.get("content-disposition")).toBe(`attachment; filename="comeback-marketing-filtered-${today}.csv"`);
+    expect(emails(await searched.text())).toEqual(["ada@example.com"]);
+
+    const adaSegment = (await (await api(shop, "/app/customers.csv?q=lovelace")).text()).split("\r\n")[1]!.split(",")[1]!;
+    const segment = await api(shop, `/app/customers/marketing.csv?segment=${adaSegment}`);
+    expect(segment.headers.get("content-disposition")).toBe(
+      `attachment; filename="comeback-marketing-${adaSegment.replace(/_/g, "-")}-${today}.csv"`,
+    );
+    expect(emails(await segment.text())).toContain("ada@example.com");
+
+    expect((await list(shop)).html).toContain("Export marketing list (only the 3 customers who accepted e-mail marketing)");
+    expect((await list(shop, "q=lovelace")).html).toContain(
+      "Export marketing list (only the 1 customer who accepted e-mail marketing)",
+    );
+    expect((await api(shop, "/app/customers/marketing.csv?risk=none")).status).toBe(400);
+  });
+});
+
 describe("a customer's page", () => {
   it("shows the profile, orders newest first, points, ledger and tier history", async () => {
     const { status, html } = await page(shop, `/app/customers/${ada}`);
@@ -229,6 +300,24 @@ describe("a customer's page", () => {
     expect(html).toContain("Gold");
     expect(html).toContain("Promotion");
     expect(html).toContain("purchase");
+  });
+
+  it("gives one order count, the metrics' (the test order is listed and said to be uncounted), and links to the admin", async () => {
+    // React separates interpolated text with empty comments.
+    const text = async (id: string) => (await page(shop, `/app/customers/${id}`)).html.replace(/<!-- -->/g, "");
+    const html = await text(ada);
+    expect(html).toMatch(/id="customer-orders-count"[^>]*>3</);
+    expect(html).toContain("3 orders, newest first · plus 1 cancelled or test order, not counted");
+    expect(html).toContain(`href="shopify://admin/customers/${ada}"`);
+    const orderGids = await testDb().order.findMany({
+      where: { shopDomain: shop, customer: { gid: gidOf(ada) } },
+      select: { gid: true },
+    });
+    expect(orderGids).toHaveLength(4);
+    for (const { gid } of orderGids) expect(html).toContain(`href="shopify://admin/orders/${gid.split("/").pop()}"`);
+    expect(html).toMatch(/id="customer-next-order"[^>]*>(<span[^>]*>)?(Expected|Overdue since) /);
+    // Grace has one order: no "1 orders".
+    expect(await text(grace)).toContain(">1 order, newest first<");
   });
 
   it("is not found for an unknown id, a redacted customer or another shop's customer", async () => {

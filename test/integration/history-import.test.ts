@@ -153,7 +153,7 @@ describe("history import", () => {
     expect(await asked()).toBeGreaterThanOrEqual(1);
   });
 
-  it("stores the customers' names and e-mails from the export, under a newer customers/update and never onto a deleted customer", async () => {
+  it("stores the customers' names, e-mails and marketing consent from the export, under a newer customers/update or consent change and never onto a deleted customer", async () => {
     const shop = uniqueShop("profiles");
     const { jsonl, orders } = history(40, { profiles: true });
     await configureShop(shop, { name: "Profiles Test", currencyCode: "EUR", ianaTimezone: "UTC", jsonl });
@@ -162,6 +162,7 @@ describe("history import", () => {
     const job = await db.historyImport.findFirstOrThrow({ where: { shopDomain: shop } });
     const customers = [...new Map(orders.filter((o) => o.customer).map((o) => [o.customer.id, o.customer])).values()];
     const [renamed, deleted, plain] = customers;
+    const unsubscribed = customers.slice(3).find((c) => c.defaultEmailAddress.marketingState === "SUBSCRIBED")!;
 
     // While the export runs, one customer changes their name (newer than the export) and another is deleted.
     const customerWebhook = (gid: string, fields: Record<string, unknown>) => {
@@ -179,6 +180,15 @@ describe("history import", () => {
       }),
     }).then((response) => expect(response.status).toBe(200));
     // As Shopify sends it: a numeric id above 2^53, exact in the raw text.
+    // A consent change while the export runs is newer than the export's state.
+    const consent = {
+      customer_id: unsubscribed.id.split("/").pop(),
+      email_address: unsubscribed.defaultEmailAddress.emailAddress,
+      email_marketing_consent: { state: "unsubscribed", opt_in_level: null, consent_updated_at: new Date().toISOString() },
+    };
+    expect((await sendWebhook(app(), { topic: "customers_email_marketing_consent/update", shop, body: consent })).status).toBe(
+      200,
+    );
     const deletion = `{"id":${deleted.id.split("/").pop()},"tax_exemptions":[],"admin_graphql_api_id":"${deleted.id}"}`;
     expect((await sendWebhook(app(), { topic: "customers/delete", shop, body: deletion })).status).toBe(200);
 
@@ -203,8 +213,15 @@ describe("history import", () => {
       firstName: plain.firstName,
       lastName: plain.lastName,
       email: plain.defaultEmailAddress.emailAddress,
+      // Stored as the consent webhook writes it.
+      marketingConsent: plain.defaultEmailAddress.marketingState.toLowerCase(),
       shopifyUpdatedAt: new Date(plain.updatedAt),
     });
+    expect(await stored(unsubscribed.id)).toMatchObject({
+      email: unsubscribed.defaultEmailAddress.emailAddress,
+      marketingConsent: "unsubscribed",
+    });
+    expect(await db.customer.count({ where: { shopDomain: shop, marketingConsent: "subscribed" } })).toBeGreaterThan(0);
     expect(await stored(renamed.id)).toMatchObject({ firstName: "Renamed", lastName: "Later", email: "renamed@example.com" });
     const gone = await stored(deleted.id);
     expect(gone).toMatchObject({ firstName: null, lastName: null, email: null });
