@@ -8,7 +8,7 @@
 // idempotent ledger key, so a task done twice, or by two instances, has one effect.
 import db, { type Tx } from "../db.server";
 import { log } from "../log.server";
-import { leaseMs, type Job, type Outcome, type Queue } from "../platform/jobs.server";
+import { shortLeaseMs, type Job, type Outcome, type Queue } from "../platform/jobs.server";
 import { balancesAt, expiryEntries, isActivity } from "./balance";
 import { birthdayToday, nextBirthdayStart } from "./birthdays";
 import { addMonths } from "./dates";
@@ -51,7 +51,7 @@ export const loyaltyTaskQueue: Queue = {
   shops: "outbox",
   maxAttempts: MAX_ATTEMPTS,
   batch: 100,
-  leaseMs,
+  leaseMs: shortLeaseMs,
   run: (job) => runLoyaltyTasks([job]),
   runMany: runLoyaltyTasks,
 };

@@ -74,6 +74,15 @@ export function leaseMs(): number {
   return env.COMEBACK_LEASE_MS;
 }
 
+/**
+ * The lease of jobs done in one short transaction (loyalty tasks, webhook retries): at most 30 s,
+ * so that the jobs of an instance killed mid-batch are taken over after seconds, not minutes. Doing
+ * one twice is harmless: their effects are idempotent.
+ */
+export function shortLeaseMs(): number {
+  return Math.min(env.COMEBACK_LEASE_MS, 30_000);
+}
+
 /** Prisma's own DateTime format on SQLite, so that comparisons with stored values are exact. */
 export function sqliteTime(time: Date): string {
   return time.toISOString().replace("Z", "+00:00");

@@ -2,7 +2,7 @@
 // failed or were left unprocessed by a crash, history imports whose export is ready (or was
 // interrupted), a slice at a time, and exports whose finish webhook never came.
 import db from "../db.server";
-import { leaseMs, type Job, type Outcome, type Queue } from "../platform/jobs.server";
+import { leaseMs, shortLeaseMs, type Job, type Outcome, type Queue } from "../platform/jobs.server";
 import { unauthenticated } from "../shopify.server";
 import { checkOverdueExport, failImport, openBulkExport, OVERDUE_EXPORT_MS, type JsonlImport } from "./history-import.server";
 import { retryEvent } from "./webhooks.server";
@@ -28,7 +28,7 @@ export const webhookRetryQueue: Queue = {
   shops: "filter",
   maxAttempts: MAX_ATTEMPTS,
   batch: 20,
-  leaseMs,
+  leaseMs: shortLeaseMs,
   async run({ id }: Job): Promise<Outcome> {
     const event = await db.webhookEvent.findUniqueOrThrow({ where: { id: Number(id) } });
     await retryEvent(event);
