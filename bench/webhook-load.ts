@@ -132,7 +132,10 @@ export class DeliveryPlanner {
   }
 
   private stamp(body: string): string {
-    let text = body.replace(TOP_LEVEL_UPDATED_AT, `  "updated_at": "${new Date((this.clock += this.options.live ? 1 : 1000)).toISOString()}"`);
+    let text = body.replace(
+      TOP_LEVEL_UPDATED_AT,
+      `  "updated_at": "${new Date((this.clock += this.options.live ? 1 : 1000)).toISOString()}"`,
+    );
     if (this.options.live) {
       text = text.replaceAll(FIXTURE_PLACED_AT, new Date(this.clock).toISOString()).replace('"test": true', '"test": false');
     }
