@@ -228,6 +228,11 @@ describe("loyalty program admin", () => {
     // The earlier save's toast may still be up: the stored program tells.
     await dialog.getByRole("button", { name: "Save anyway" }).click();
     await waitFor("the program to be off", async () => !(await readProgram()).enabled);
+    // The page reloads the saved program after saving: a switch flipped before that would be undone.
+    await waitFor(
+      "the saved program on the page",
+      async () => (await page.getByText("Unsaved changes").count()) === 0 && !(await status.isChecked()),
+    );
     await status.check();
     await save(page);
     // Saved and reloaded into the page: edits made before the reload would be replaced by it.
