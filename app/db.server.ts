@@ -35,6 +35,13 @@ export function pgPoolOf(client: PrismaClient): Pool | null {
   return pools.get(client) ?? null;
 }
 
+/**
+ * Prisma's defaults (2 s to get a connection, 5 s to finish) fail transactions with a 500 whenever
+ * the pool is busy for a moment, as it is while imports and a burst of webhooks share it: wait for a
+ * connection longer and let a transaction take up to 30 s before it is called stuck.
+ */
+const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 30_000 };
+
 export function createDb(url = databaseUrl()): PrismaClient {
   if (databaseKind(url) === "postgresql") {
     const { PrismaPg } = require("@prisma/adapter-pg") as typeof import("@prisma/adapter-pg");
@@ -44,7 +51,10 @@ export function createDb(url = databaseUrl()): PrismaClient {
     // Before Prisma's first query nothing else listens: an idle connection the server closed must not
     // crash the process (the pool drops it and opens another).
     pool.on("error", (error) => log.warn("idle PostgreSQL connection failed", { error: error.message }));
-    const client = new PgClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) }) as PrismaClient;
+    const client = new PgClient({
+      adapter: new PrismaPg(pool, { disposeExternalPool: true }),
+      transactionOptions: TRANSACTION_OPTIONS,
+    }) as PrismaClient;
     pools.set(client, pool);
     return client;
   }
@@ -52,7 +62,7 @@ export function createDb(url = databaseUrl()): PrismaClient {
   const { PrismaClient: SqliteClient } = require("@prisma/client");
   // WAL lets readers (admin pages) proceed while a webhook writes; busy_timeout waits for the lock.
   const adapter = new PrismaBetterSQLite3({ url: sqliteFilePath(url), timeout: 5000 });
-  return new SqliteClient({ adapter }) as PrismaClient;
+  return new SqliteClient({ adapter, transactionOptions: TRANSACTION_OPTIONS }) as PrismaClient;
 }
 
 declare global {

@@ -192,12 +192,28 @@ export async function runFleet(options: FleetOptions, signal: AbortSignal): Prom
       }),
     }));
     const importStarted = performance.now();
-    for (const [k, shop] of shops.entries()) {
-      const app = instances[k % 2].server.url;
-      await installShop(app, double.url, shop.domain, { jsonlFile: files[k].file });
+    const onboard = async (k: number) => {
+      const shop = shops[k];
+      const instance = instances[k % 2];
+      const app = instance.server.url;
+      // A merchant whose install page fails opens it again; so does the bench, twice.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await installShop(app, double.url, shop.domain, { jsonlFile: files[k].file });
+          break;
+        } catch (error) {
+          if (attempt === 3) throw error;
+          console.error(
+            `[fleet] ${(error as Error).message}; again. Instance ${instance.name}: ${instance.server.output().slice(-600)}`,
+          );
+          await sleep(2_000);
+        }
+      }
       const saved = await adminCall(app, shop.domain, "/app/api/loyalty/program", PROGRAM);
       if (saved.status !== 200)
-        throw new Error(`${shop.domain}: saving the program answered ${saved.status}: ${await saved.text()}`);
+        throw new Error(
+          `${shop.domain}: saving the program answered ${saved.status}: ${await saved.text()}\n${instance.server.output().slice(-1500)}`,
+        );
       // The double finishes every export at once; Shopify then says so with bulk_operations/finish.
       const { rows } = await client.query<{ gid: string }>(
         `SELECT "bulkOperationGid" AS gid FROM "HistoryImport" WHERE "shopDomain" = $1 AND status = 'running'`,
@@ -208,8 +224,15 @@ export async function runFleet(options: FleetOptions, signal: AbortSignal): Prom
         const answer = await sendWebhook(app, { topic: "bulk_operations/finish", shop: shop.domain, body: finish });
         if (answer.status !== 200) throw new Error(`${shop.domain}: bulk_operations/finish answered ${answer.status}`);
       }
-      if (signal.aborted) throw new Error("interrupted");
-    }
+    };
+    // Four merchants installing at a time.
+    let nextShop = 0;
+    await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        while (nextShop < shops.length && !signal.aborted) await onboard(nextShop++);
+      }),
+    );
+    if (signal.aborted) throw new Error("interrupted");
     console.error(`[fleet] ${shops.length} shops installed at ${second()} s; waiting for their imports`);
     for (;;) {
       const { rows } = await client.query<{ active: string; failed: string; imported: string }>(`

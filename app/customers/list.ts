@@ -77,6 +77,16 @@ export function parseListQuery(params: URLSearchParams): ListQuery {
   };
 }
 
+/** For the list's CSV exports: the query, or a thrown 400 answer naming what is wrong with it. */
+export function exportListQuery(request: Request): ListQuery {
+  try {
+    return parseListQuery(new URL(request.url).searchParams);
+  } catch (error) {
+    if (error instanceof ListQueryError) throw Response.json({ error: error.message }, { status: 400 });
+    throw error;
+  }
+}
+
 /** The query as URL parameters, defaults left out (for links, the CSV export and paging). */
 export function listQueryParams(query: ListQuery, changes: Partial<ListQuery> = {}): URLSearchParams {
   const next = { ...query, ...changes };

@@ -5,18 +5,12 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireShop } from "../auth.server";
 import { marketingCsv } from "../customers/exports";
 import { exportMarketing } from "../customers/list.server";
-import { ListQueryError, parseListQuery } from "../customers/list";
+import { exportListQuery } from "../customers/list";
 import { csvResponse } from "../metrics/http.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
-  let query;
-  try {
-    query = parseListQuery(new URL(request.url).searchParams);
-  } catch (error) {
-    if (error instanceof ListQueryError) return Response.json({ error: error.message }, { status: 400 });
-    throw error;
-  }
+  const query = exportListQuery(request);
   const { fileName, rows } = await exportMarketing(shop, query);
   const response = csvResponse(marketingCsv(rows), fileName);
   response.headers.set("X-Row-Count", String(rows.length));

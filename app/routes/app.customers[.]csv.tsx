@@ -4,7 +4,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireShop } from "../auth.server";
 import { exportFileName } from "../customers/exports";
 import { exportCustomers } from "../customers/list.server";
-import { ListQueryError, parseListQuery } from "../customers/list";
+import { exportListQuery } from "../customers/list";
 import { money, toCsv } from "../metrics/csv";
 import { csvResponse } from "../metrics/http.server";
 
@@ -23,13 +23,7 @@ const CUSTOMER_LIST_COLUMNS = [
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
-  let query;
-  try {
-    query = parseListQuery(new URL(request.url).searchParams);
-  } catch (error) {
-    if (error instanceof ListQueryError) return Response.json({ error: error.message }, { status: 400 });
-    throw error;
-  }
+  const query = exportListQuery(request);
   const { shop: details, rows } = await exportCustomers(shop, query);
   const body = toCsv(
     CUSTOMER_LIST_COLUMNS,

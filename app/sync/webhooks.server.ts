@@ -227,15 +227,7 @@ async function gidOfAnotherShop(shopDomain: string, gids: WrittenGids): Promise<
  * Stores the delivery unless it was stored before. One INSERT ... ON CONFLICT DO NOTHING; only a
  * repeated delivery costs a second query to read what was stored.
  */
-async function storeEvent(delivery: {
-  shop: string;
-  topic: string;
-  webhookId: string;
-  apiVersion: string;
-  triggeredAt: Date | null;
-  body: string;
-  rejection: string | null;
-}): Promise<StoredEvent> {
+async function storeEvent(delivery: Delivery): Promise<StoredEvent> {
   const receivedAt = new Date();
   const status = delivery.rejection ? "rejected" : "received";
   const inserted = await insertRowsReturning<{ id: number | bigint }>(
