@@ -24,7 +24,7 @@ import { freshDatabase } from "../test/support/database";
 import { BROWSER_HEADERS, embeddedAppUrl, sessionToken } from "../test/support/session-token";
 import { fixture, sendWebhook } from "../test/support/webhooks";
 import { historyFile } from "./import-throughput";
-import { DeliveryPlanner, stats, type Delivery, type LatencyStats } from "./webhook-load";
+import { DeliveryPlanner, rng, stats, type Delivery, type LatencyStats } from "./webhook-load";
 
 export interface FleetOptions {
   shops: number;
@@ -52,16 +52,6 @@ const PROGRAM = {
 };
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
-
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Orders per shop: four large shops (800k, 400k, 250k, 200k) and the rest log-normal around 1,200

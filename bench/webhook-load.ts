@@ -78,7 +78,7 @@ const FIXTURE_REFUND = "890088186047892319";
 const TOP_LEVEL_UPDATED_AT = /^ {2}"updated_at": "[^"]*"/m;
 
 /** Deterministic PRNG (mulberry32): the same run sends the same deliveries. */
-function rng(seed: number) {
+export function rng(seed: number) {
   return () => {
     seed = (seed + 0x6d2b79f5) | 0;
     let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
