@@ -230,9 +230,10 @@ function Orders({ data }: { data: Data }) {
           <InlineStack align="center">
             <Pagination
               hasPrevious={orders.page > 1}
-              previousURL={pageUrl(orders.page - 1)}
+              // Polaris renders a link without href (an axe violation) for a disabled URL; give one only when the page exists.
+              previousURL={orders.page > 1 ? pageUrl(orders.page - 1) : undefined}
               hasNext={orders.page < orders.pages}
-              nextURL={pageUrl(orders.page + 1)}
+              nextURL={orders.page < orders.pages ? pageUrl(orders.page + 1) : undefined}
               label={t("page", { page: format.number(orders.page), pages: format.number(orders.pages) })}
             />
           </InlineStack>

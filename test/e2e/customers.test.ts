@@ -261,6 +261,28 @@ describe("customers", () => {
     await page.close();
   });
 
+  it("pages a long order history, with no disabled link on the first or last page", async () => {
+    const { page, pageErrors } = await open("/app/customers?sort=orders", ROWS);
+    await page.locator(`${ROWS} a`).first().click();
+    await page.waitForURL(/\/app\/customers\/\d+$/);
+    await page.locator("#customer-orders tbody tr").first().waitFor();
+    // The demo's most loyal customer has more than one page of 20 orders (cancelled and test ones included).
+    const pages = Number((await page.getByText(/^Page 1 of \d+$/).textContent())!.split(" of ")[1]);
+    expect(pages).toBeGreaterThan(1);
+    await expectAccessible(page);
+    await page.getByRole("link", { name: "Next" }).click();
+    await page.waitForURL(/\?orders=2$/);
+    await page.getByText(`Page 2 of ${pages}`).waitFor();
+    await expectAccessible(page);
+    await page.goto(`${page.url().replace(/\?.*$/, "")}?orders=${pages}`, { waitUntil: "networkidle" });
+    await hydrated(page);
+    await page.getByText(`Page ${pages} of ${pages}`).waitFor();
+    expect(await page.locator("#customer-orders tbody tr").count()).toBeGreaterThan(0);
+    await expectAccessible(page);
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  });
+
   it("reads in German", async () => {
     const { page, pageErrors } = await open("/app/customers?locale=de", ROWS, { locale: "de-DE" });
     expect(await page.locator("h1").first().textContent()).toBe("Kunden");
