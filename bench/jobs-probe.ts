@@ -32,7 +32,7 @@ function history(orders: number, seed: number): string {
 }
 
 async function main() {
-  const { default: db, kindOf } = await import("../app/db.server");
+  const { default: db, kindOf } = await import("../app/platform/db/client.server");
   const { importFile } = await import("../app/sync/file-import.server");
   const { saveProgram } = await import("../app/loyalty/admin.server");
   const { demoProgram } = await import("../app/demo/loyalty.server");

@@ -47,7 +47,7 @@ const INDEX = "Order_shopDomain_updatedAt_idx";
 async function main(): Promise<unknown> {
   if (task.task === "cdnow") return cdnow(task.runs);
   // Imported here, not timed: module loading is not part of any figure.
-  const { default: db, kindOf } = await import("../app/db.server");
+  const { default: db, kindOf } = await import("../app/platform/db/client.server");
   try {
     switch (task.task) {
       case "dashboard":
@@ -66,8 +66,8 @@ async function main(): Promise<unknown> {
   }
 }
 
-type Db = (typeof import("../app/db.server"))["default"];
-type KindOf = (typeof import("../app/db.server"))["kindOf"];
+type Db = (typeof import("../app/platform/db/client.server"))["default"];
+type KindOf = (typeof import("../app/platform/db/client.server"))["kindOf"];
 type OrderRecord = import("../app/sync/records").OrderRecord;
 
 // ---- Many shops in one cache budget ------------------------------------------------------------

@@ -7,8 +7,8 @@
 // need (the ids a search matches, those versions) and, for the 50 rows it shows, their names,
 // tiers and balances. All of it lives in the instance's cache budget (app/platform/cache.server.ts).
 // See docs/decisions/0011-customers-list.md.
-import db, { kindOf } from "../db.server";
-import { containsPattern } from "../db/like";
+import db, { kindOf } from "../platform/db/client.server";
+import { containsPattern } from "../platform/sql/like";
 import { shopFacts } from "../metrics/facts.server";
 import { calendarFor, formatLocalDate } from "../metrics/calendar";
 import { customerMetrics } from "../metrics/metrics.server";
@@ -17,7 +17,7 @@ import { customerGidParam } from "../loyalty/admin.server";
 import { loadTiers } from "../loyalty/store.server";
 import { shopCaches } from "../platform/cache.server";
 import { PSEUDONYM_PREFIX } from "../sync/compliance.server";
-import { param } from "../sync/sql.server";
+import { param } from "../platform/sql/rows.server";
 import { exportFileName, SUBSCRIBED, type MarketingRow } from "./exports";
 import {
   allOf,

@@ -4,10 +4,10 @@
 // any error changes nothing and answers every field error at once.
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
-import db, { type Tx } from "../db.server";
+import db, { type Tx } from "../platform/db/client.server";
 import { requireShop } from "../auth.server";
-import { MAX_ADMIN_BODY_BYTES, readBodyJson } from "../http/body.server";
-import { toGid } from "../sync/json";
+import { MAX_ADMIN_BODY_BYTES, readBodyJson } from "../platform/http/body.server";
+import { toGid } from "../platform/shopify-json";
 import { balancesAt, manualEntry } from "./balance";
 import { harmErrors, harmfulChanges, unconfirmedHarms, type HarmImpact } from "./harm";
 import { harmImpact } from "./harm.server";

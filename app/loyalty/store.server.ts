@@ -1,7 +1,7 @@
 // The loyalty program's rows and the domain's types (program.ts, ledger.ts), both ways. Amounts in
 // JSON columns travel as decimal text, since JSON has no 64-bit integers.
-import { kindOf, type Db, type Tx } from "../db.server";
-import { insertRows, param, type Column } from "../sync/sql.server";
+import { kindOf, type Db, type Tx } from "../platform/db/client.server";
+import { insertRows, param, type Column } from "../platform/sql/rows.server";
 import type { OrderRecord } from "../sync/records";
 import { isHeldOut } from "./holdout";
 import type { LedgerEntry } from "./ledger";

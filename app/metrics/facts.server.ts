@@ -11,9 +11,9 @@
 import { setImmediate as nextTurn } from "node:timers/promises";
 import Database from "better-sqlite3";
 import pg from "pg";
-import db, { databaseUrl } from "../db.server";
-import { databaseKind, sqliteFilePath } from "../db/url";
-import { log } from "../log.server";
+import db, { databaseUrl } from "../platform/db/client.server";
+import { databaseKind, sqliteFilePath } from "../platform/db/url";
+import { log } from "../platform/log.server";
 import { shopCaches } from "../platform/cache.server";
 import { isKnownTimeZone } from "./calendar";
 import { OrderFacts, type OrderFactRow } from "./order-facts";

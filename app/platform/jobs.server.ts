@@ -13,9 +13,9 @@
 //   its queue's maxAttempts it is dead: never claimed again, kept with its last error to be shown.
 // A pool of COMEBACK_WORKER_CONCURRENCY slots per instance runs the queues in turn.
 // This module imports no domain: the domains define their queues (app/worker/queues.server.ts).
-import db, { kindOf } from "../db.server";
-import { env } from "../env.server";
-import { log } from "../log.server";
+import db, { kindOf } from "./db/client.server";
+import { env } from "./env.server";
+import { log } from "./log.server";
 
 export interface Queue {
   /** For logs and the pool's counters. */

@@ -3,9 +3,9 @@
 // that shop and only for the shopper Shopify names in `logged_in_customer_id`. Nothing in a
 // body or query names whose points are read or spent. Answers are JSON, never cached.
 import type { z } from "zod";
-import db from "../db.server";
-import { env } from "../env.server";
-import { isShopDomain } from "../http/shop-domain";
+import db from "../platform/db/client.server";
+import { env } from "../platform/env.server";
+import { isShopDomain } from "../platform/http/shop-domain";
 import { json, LoyaltyInputError, readInput } from "../loyalty/admin.server";
 import { fieldError } from "../loyalty/program";
 import { authenticate } from "../shopify.server";

@@ -3,8 +3,8 @@
 // starts a new window when the last one is over, and returns the count. PostgreSQL's
 // INSERT ... ON CONFLICT DO UPDATE locks the row, so concurrent requests on any instance count
 // one after the other; SQLite runs one statement at a time.
-import db from "../db.server";
-import { param, timeParam } from "../sync/sql.server";
+import db from "../platform/db/client.server";
+import { param, timeParam } from "../platform/sql/rows.server";
 import {
   GUEST_READ_LIMIT,
   RATE_LIMIT_RETENTION_MS,

@@ -1,13 +1,13 @@
 // The mandatory compliance webhooks. What is erased and what the data export contains is
 // documented in docs/compliance.md.
 import { randomUUID } from "node:crypto";
-import type { Tx } from "../db.server";
+import type { Tx } from "../platform/db/client.server";
 import { memberDataExport } from "../loyalty/members.server";
-import { formatMinorUnits } from "./money";
-import { toGid } from "./json";
+import { formatMinorUnits } from "../platform/money";
+import { toGid } from "../platform/shopify-json";
 import { customerDigest } from "./redaction.server";
 import { forgetShop } from "./shops.server";
-import { insertRows, param } from "./sql.server";
+import { insertRows, param } from "../platform/sql/rows.server";
 
 export const DATA_EXPORT_FORMAT = "comeback.customer-data/v1";
 

@@ -7,14 +7,14 @@ import { basename } from "node:path";
 import { createInterface } from "node:readline";
 import { Readable } from "node:stream";
 import Database from "better-sqlite3";
-import db, { databaseUrl, kindOf, type Tx } from "../db.server";
-import { sqliteFilePath } from "../db/url";
-import { log } from "../log.server";
+import db, { databaseUrl, kindOf, type Tx } from "../platform/db/client.server";
+import { sqliteFilePath } from "../platform/db/url";
+import { log } from "../platform/log.server";
 import { leaseMs, sqliteTime } from "../platform/jobs.server";
 import { orderFromBulkLine } from "./bulk-order";
 import { PayloadError } from "./payloads";
 import type { OrderRecord } from "./records";
-import { sqliteRunner } from "./sql.server";
+import { sqliteRunner } from "../platform/sql/rows.server";
 import { upsertOrders } from "./store.server";
 
 /**

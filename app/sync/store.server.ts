@@ -9,7 +9,7 @@
 // their GID (redaction.server.ts), and the same statement leaves it out when the digest is among
 // the shop's redacted customers; their orders join the pseudonymised customer row instead.
 import { customerDigest } from "./redaction.server";
-import { insertRows, shopAndGids, type Column, type SqlRunner } from "./sql.server";
+import { insertRows, shopAndGids, type Column, type SqlRunner } from "../platform/sql/rows.server";
 import type { ConsentChange } from "./payloads";
 import type { CustomerProfile, CustomerRecord, OrderRecord, RefundRecord } from "./records";
 

@@ -13,8 +13,8 @@
 //    (worker.server.ts) can apply it later; nothing is dropped.
 // On PostgreSQL steps 3 (the GID check) to 5 are one call of a database function, one round trip
 // (receiveInOneCall); on SQLite, whose single writer is in this process, they are three queries.
-import db, { kindOf, pgPoolOf, type Tx } from "../db.server";
-import { env, requiredEnv } from "../env.server";
+import db, { kindOf, pgPoolOf, type Tx } from "../platform/db/client.server";
+import { env, requiredEnv } from "../platform/env.server";
 import {
   AFTER_UNINSTALL_TOPICS,
   interpret,
@@ -27,11 +27,11 @@ import {
 } from "./topics.server";
 import { PayloadError } from "./payloads";
 import { findShop, type ShopRow } from "./shops.server";
-import { insertRowsReturning, param, timeParam, type SqlRunner } from "./sql.server";
-import { log } from "../log.server";
-import { readBodyText } from "../http/body.server";
-import { isShopDomain } from "../http/shop-domain";
-import { isSignedBody, REQUIRED_WEBHOOK_HEADERS, topicKey } from "../http/webhook-signature";
+import { insertRowsReturning, param, timeParam, type SqlRunner } from "../platform/sql/rows.server";
+import { log } from "../platform/log.server";
+import { readBodyText } from "../platform/http/body.server";
+import { isShopDomain } from "../platform/http/shop-domain";
+import { isSignedBody, REQUIRED_WEBHOOK_HEADERS, topicKey } from "../platform/http/webhook-signature";
 import { nextAttemptAt } from "../platform/jobs.server";
 
 /** Shopify's largest payloads (orders with hundreds of lines) stay far below this. */

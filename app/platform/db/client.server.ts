@@ -4,9 +4,9 @@
 import { createRequire } from "node:module";
 import type { PrismaClient } from "@prisma/client";
 import type { Pool } from "pg";
-import { databaseKind, sqliteFilePath, type DatabaseKind } from "./db/url";
-import { env } from "./env.server";
-import { log } from "./log.server";
+import { databaseKind, sqliteFilePath, type DatabaseKind } from "./url";
+import { env } from "../env.server";
+import { log } from "../log.server";
 
 export type { PrismaClient };
 export type Db = PrismaClient;

@@ -2,8 +2,8 @@
 // database expands (SQLite json_each, PostgreSQL jsonb_array_elements): a 1,000-order batch is
 // one statement with one parameter, not 22,000 parameters for Prisma to map one by one.
 import type Database from "better-sqlite3";
-import { kindOf } from "../db.server";
-import { sqliteTime } from "../platform/jobs.server";
+import { kindOf } from "../db/client.server";
+import { sqliteTime } from "../jobs.server";
 
 /**
  * What the sync's writes need of a database connection: a Prisma client or transaction, or
