@@ -14,6 +14,7 @@ import pg from "pg";
 import db, { databaseUrl } from "../platform/db/client.server";
 import { databaseKind, sqliteFilePath } from "../platform/db/url";
 import { log } from "../platform/log.server";
+import { sqliteTime } from "../platform/sql/dialect.server";
 import { shopCaches } from "../platform/cache.server";
 import { isKnownTimeZone } from "./calendar";
 import { OrderFacts, type OrderFactRow } from "./order-facts";
@@ -193,8 +194,7 @@ const SNAPSHOT_UPSERT = `ON CONFLICT ("shopDomain") DO UPDATE SET "key" = exclud
 
 function sqliteStore(url: string) {
   const connection = new Database(sqliteFilePath(url), { fileMustExist: true, timeout: 5000 });
-  /** Prisma's text form of a SQLite DateTime. */
-  const time = (ms: number) => new Date(ms).toISOString().replace("Z", "+00:00");
+  const time = (ms: number) => sqliteTime(new Date(ms));
   const toRow = (row: [number, number | null, number | null, number, number, number, number]): OrderFactRow => ({
     id: row[0],
     customerId: row[1],

@@ -7,7 +7,8 @@ import { formatMinorUnits } from "../platform/money";
 import { toGid } from "../platform/shopify-json";
 import { customerDigest } from "./redaction.server";
 import { forgetShop } from "./shops.server";
-import { insertRows, param } from "../platform/sql/rows.server";
+import { insertRows } from "../platform/sql/rows.server";
+import { dialect } from "../platform/sql/dialect.server";
 
 export const DATA_EXPORT_FORMAT = "comeback.customer-data/v1";
 
@@ -120,7 +121,7 @@ export async function redactCustomer(tx: Tx, shopDomain: string, customerId: str
 }
 
 async function pseudonymiseMember(tx: Tx, shopDomain: string, gid: string, pseudonym: string) {
-  const p = (i: number) => param(tx, i);
+  const p = (i: number) => dialect.param(i);
   // The metafields of a customer who no longer exists are not written.
   await tx.loyaltyMember.updateMany({
     where: { shopDomain, customerGid: gid },
