@@ -12,7 +12,7 @@
 // - with retries: a failed job waits COMEBACK_RETRY_BASE_MS · 2^attempts (at most an hour), and after
 //   its queue's maxAttempts it is dead: never claimed again, kept with its last error to be shown.
 // A pool of COMEBACK_WORKER_CONCURRENCY slots per instance runs the queues in turn.
-// This module imports no domain: the domains define their queues (app/worker/queues.server.ts).
+// This module imports no domain: the domains define their queues, the worker runs them (app/worker/worker.server.ts).
 import db from "./db/client.server";
 import { env } from "./env.server";
 import { log } from "./log.server";

@@ -1,6 +1,6 @@
 // The webhook pipeline: verify, store, apply, answer. See docs/decisions/0003-webhook-pipeline.md.
 //
-// 1. The body is read with a size cap and its HMAC verified (app/http/webhook-signature.ts): a bad
+// 1. The body is read with a size cap and its HMAC verified (app/platform/http/webhook-signature.ts): a bad
 //    or missing signature gets 401 and nothing is stored. A shop header that is not a
 //    myshopify.com domain gets 400, and so do a missing header and a body that is not JSON.
 // 2. A shop that never installed the app (no Shop row) gets 200 and nothing is stored.
