@@ -68,7 +68,7 @@ async function main(): Promise<unknown> {
 }
 
 type Db = (typeof import("../app/platform/db/client.server"))["default"];
-type Dialect = import("../app/platform/sql/dialect.server").Dialect;
+type Dialect = import("../app/platform/sql/dialects").Dialect;
 type OrderRecord = import("../app/sync/records").OrderRecord;
 
 // ---- Many shops in one cache budget ------------------------------------------------------------

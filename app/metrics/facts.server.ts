@@ -14,7 +14,7 @@ import pg from "pg";
 import db, { databaseUrl } from "../platform/db/client.server";
 import { databaseKind, sqliteFilePath } from "../platform/db/url";
 import { log } from "../platform/log.server";
-import { sqliteTime } from "../platform/sql/dialect.server";
+import { sqliteTime } from "../platform/sql/dialects";
 import { shopCaches } from "../platform/cache.server";
 import { isKnownTimeZone } from "./calendar";
 import { OrderFacts, type OrderFactRow } from "./order-facts";

@@ -2,7 +2,7 @@
 // and benches that need large shops fast). Order i belongs to customer i % customers, was processed i × 10
 // minutes before 2024-06-01 and is worth 5.00 + (i % 97) × 1.00; every row was last changed two
 // hours ago, so a snapshot taken now covers them all.
-import { dialectOf } from "../../app/platform/sql/dialect.server";
+import { dialectOf } from "../../app/platform/sql/dialects";
 import type { TestDatabaseKind } from "./database";
 
 export interface GeneratedShop {

@@ -2,7 +2,8 @@
 // database expands (SQLite json_each, PostgreSQL jsonb_array_elements): a 1,000-order batch is
 // one statement with one parameter, not 22,000 parameters for Prisma to map one by one.
 import type Database from "better-sqlite3";
-import { dialect, type SqlType } from "./dialect.server";
+import { dialect } from "./dialect.server";
+import type { SqlType } from "./dialects";
 
 /**
  * What set-based writes need of a database connection: a Prisma client or transaction, or
