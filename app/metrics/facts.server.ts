@@ -12,8 +12,9 @@ import { setImmediate as nextTurn } from "node:timers/promises";
 import Database from "better-sqlite3";
 import pg from "pg";
 import db, { databaseUrl } from "../platform/db/client.server";
-import { databaseKind, sqliteFilePath } from "../platform/db/url";
+import { sqliteFilePath } from "../platform/db/url";
 import { log } from "../platform/log.server";
+import { dialect } from "../platform/sql/dialect.server";
 import { sqliteTime } from "../platform/sql/dialects";
 import { shopCaches } from "../platform/cache.server";
 import { isKnownTimeZone } from "./calendar";
@@ -183,7 +184,7 @@ function factsStore(): FactsStore {
   const url = databaseUrl();
   if (store?.url !== url) {
     void store?.close();
-    store = databaseKind(url) === "postgresql" ? postgresStore(url) : sqliteStore(url);
+    store = dialect.embedded ? sqliteStore(url) : postgresStore(url);
   }
   return store.store;
 }
