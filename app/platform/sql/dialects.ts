@@ -6,7 +6,7 @@
 import type { DatabaseKind } from "../db/url";
 
 /** Column types that raw SQL casts values to, with their PostgreSQL names. */
-export const PG_TYPES = {
+const PG_TYPES = {
   text: "text",
   int: "integer",
   bigint: "bigint",
