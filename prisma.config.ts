@@ -5,7 +5,7 @@
 import "./scripts/env";
 import path from "node:path";
 import { defineConfig } from "prisma/config";
-import { databaseKind, sqliteFilePath } from "./app/db/url";
+import { databaseKind, sqliteFilePath } from "./app/platform/db/url";
 
 const url = process.env.DATABASE_URL ?? "file:./prisma/dev.sqlite";
 const kind = databaseKind(url);

@@ -1,7 +1,7 @@
 import { vitePlugin as remix } from "@remix-run/dev";
 import { defineConfig, type UserConfig } from "vite";
 import tsconfigPaths from "vite-tsconfig-paths";
-import { env } from "./app/env.server";
+import { env } from "./app/platform/env.server";
 
 // `shopify app dev` passes the tunnel URL in SHOPIFY_APP_URL; HMR must go through it too.
 const appUrl = new URL(env.SHOPIFY_APP_URL ?? "http://localhost");

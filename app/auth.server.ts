@@ -1,5 +1,5 @@
 import { demoShop } from "./demo/mode.server";
-import { requireValidShop } from "./http/shop-domain";
+import { requireValidShop } from "./platform/http/shop-domain";
 import { authenticate } from "./shopify.server";
 
 /**

@@ -3,7 +3,7 @@ import { renderToPipeableStream } from "react-dom/server";
 import { RemixServer } from "@remix-run/react";
 import { createReadableStreamFromReadable, type EntryContext } from "@remix-run/node";
 import { isbot } from "isbot";
-import { closeIfBodyRefused } from "./http/body.server";
+import { closeIfBodyRefused } from "./platform/http/body.server";
 import { addDocumentResponseHeaders } from "./shopify.server";
 import { startWorker } from "./worker/worker.server";
 

@@ -3,7 +3,7 @@ import { ApiVersion } from "@shopify/shopify-app-remix/server";
 import { parse } from "smol-toml";
 import { describe, expect, it } from "vitest";
 import { SUPPORTED_TOPICS } from "./sync/topics.server";
-import { topicKey } from "./http/webhook-signature";
+import { topicKey } from "./platform/http/webhook-signature";
 import { TEST_SCOPES } from "../test/support/app-server";
 
 interface Subscription {

@@ -1,9 +1,9 @@
 import "@shopify/shopify-app-remix/adapters/node";
 import { ApiVersion, AppDistribution, shopifyApp } from "@shopify/shopify-app-remix/server";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
-import db from "./db.server";
+import db from "./platform/db/client.server";
 import { assertDemoModeAllowed } from "./demo/mode.server";
-import { env, requiredEnv } from "./env.server";
+import { env, requiredEnv } from "./platform/env.server";
 import { onShopInstalled } from "./sync/install.server";
 
 // Refuse to start at all when the local demo bypass is switched on in production.

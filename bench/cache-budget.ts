@@ -4,8 +4,8 @@
 // With the small budget, RSS must level off once the budget is full while the shops keep coming.
 import pg from "pg";
 import Database from "better-sqlite3";
-import { migrate } from "../app/db/migrate.server";
-import { sqliteFilePath } from "../app/db/url";
+import { migrate } from "../app/platform/db/migrate.server";
+import { sqliteFilePath } from "../app/platform/db/url";
 import { freshDatabase, type TestDatabaseKind } from "../test/support/database";
 import { generatedShop } from "../test/support/generated-shop";
 import { probe } from "./metrics";

@@ -34,7 +34,7 @@ process.env.COMEBACK_QUIET = "1";
 // The list's modules load the Shopify configuration; nothing here talks to Shopify.
 for (const name of ["SHOPIFY_API_KEY", "SHOPIFY_API_SECRET", "SCOPES"]) process.env[name] ||= "bench";
 process.env.SHOPIFY_APP_URL ||= "http://localhost";
-const { migrate } = await import("../app/db/migrate.server");
+const { migrate } = await import("../app/platform/db/migrate.server");
 await migrate(process.env.DATABASE_URL);
 console.error(`[customers] importing ${history.file}`);
 execFileSync("npm", ["run", "--silent", "import", "--", "--shop", SHOP, history.file, "--timezone", TIMEZONE, "--quiet"], {
@@ -42,8 +42,8 @@ execFileSync("npm", ["run", "--silent", "import", "--", "--shop", SHOP, history.
 });
 const importedAt = Date.now();
 
-const { default: db } = await import("../app/db.server");
-const { insertRows } = await import("../app/sync/sql.server");
+const { default: db } = await import("../app/platform/db/client.server");
+const { insertRows } = await import("../app/platform/sql/rows.server");
 const { insertEntries } = await import("../app/loyalty/store.server");
 const { ledgerEntry } = await import("../app/loyalty/ledger");
 const { refitModels } = await import("../app/metrics/metrics.server");

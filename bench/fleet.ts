@@ -16,7 +16,7 @@
 import { mkdirSync, readFileSync } from "node:fs";
 import pg from "pg";
 import { Agent, request } from "undici";
-import { migrate } from "../app/db/migrate.server";
+import { migrate } from "../app/platform/db/migrate.server";
 import { startAdminDouble, type AdminDouble } from "../test/mocks/shopify-admin";
 import { adminCall, installShop } from "../test/support/app-proxy";
 import { startAppServer, TEST_API_KEY, TEST_API_SECRET, TEST_SCOPES, type AppServer } from "../test/support/app-server";

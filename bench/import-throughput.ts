@@ -4,7 +4,7 @@ import { spawn } from "node:child_process";
 import { createWriteStream, existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { once } from "node:events";
 import { resolve } from "node:path";
-import { migrate } from "../app/db/migrate.server";
+import { migrate } from "../app/platform/db/migrate.server";
 import { syntheticJsonl } from "../app/demo/synthetic-history";
 import { freshDatabase, type TestDatabaseKind } from "../test/support/database";
 

@@ -32,7 +32,8 @@ function history(orders: number, seed: number): string {
 }
 
 async function main() {
-  const { default: db, kindOf } = await import("../app/db.server");
+  const { default: db } = await import("../app/platform/db/client.server");
+  const { dialect } = await import("../app/platform/sql/dialect.server");
   const { importFile } = await import("../app/sync/file-import.server");
   const { saveProgram } = await import("../app/loyalty/admin.server");
   const { demoProgram } = await import("../app/demo/loyalty.server");
@@ -46,9 +47,7 @@ async function main() {
       await importFile(shop, history(orders, seed), { timezone: "Europe/Berlin", currency: "EUR" });
       await saveProgram(shop, demoProgram(new Date("2023-01-01T00:00:00Z")));
       await db.$executeRawUnsafe(
-        `INSERT INTO "LoyaltyTask" ("shopDomain", "kind", "key", "createdAt") SELECT "shopDomain", 'order', "gid", ${
-          kindOf(db) === "postgresql" ? "now()" : "strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now')"
-        } FROM "Order" WHERE "shopDomain" = '${shop}' ORDER BY "id"`,
+        `INSERT INTO "LoyaltyTask" ("shopDomain", "kind", "key", "createdAt") SELECT "shopDomain", 'order', "gid", ${dialect.now} FROM "Order" WHERE "shopDomain" = '${shop}' ORDER BY "id"`,
       );
     }
     const tasks = await db.loyaltyTask.count();

@@ -1,7 +1,7 @@
 // Target D: loyalty task throughput of one instance's worker (the job system), >= 500 tasks/s on
 // PostgreSQL, and fairness: a small shop's tasks recorded behind a flooded shop's are done within
 // the first claims, not after the flood. Each database fresh; the work runs in bench/jobs-probe.ts.
-import { migrate } from "../app/db/migrate.server";
+import { migrate } from "../app/platform/db/migrate.server";
 import { freshDatabase, type TestDatabaseKind } from "../test/support/database";
 import { lastJson, run } from "./metrics";
 import { rmSync } from "node:fs";

@@ -47,15 +47,16 @@ const INDEX = "Order_shopDomain_updatedAt_idx";
 async function main(): Promise<unknown> {
   if (task.task === "cdnow") return cdnow(task.runs);
   // Imported here, not timed: module loading is not part of any figure.
-  const { default: db, kindOf } = await import("../app/db.server");
+  const { default: db } = await import("../app/platform/db/client.server");
+  const { dialect } = await import("../app/platform/sql/dialect.server");
   try {
     switch (task.task) {
       case "dashboard":
-        return await dashboard(db, kindOf, task);
+        return await dashboard(db, dialect, task);
       case "fit":
         return await fit(db, task);
       case "webhooks":
-        return await webhooks(db, kindOf, task);
+        return await webhooks(db, dialect, task);
       case "caches":
         return await caches(task.shops);
       default:
@@ -66,8 +67,8 @@ async function main(): Promise<unknown> {
   }
 }
 
-type Db = (typeof import("../app/db.server"))["default"];
-type KindOf = (typeof import("../app/db.server"))["kindOf"];
+type Db = (typeof import("../app/platform/db/client.server"))["default"];
+type Dialect = import("../app/platform/sql/dialects").Dialect;
 type OrderRecord = import("../app/sync/records").OrderRecord;
 
 // ---- Many shops in one cache budget ------------------------------------------------------------
@@ -177,12 +178,10 @@ let store: typeof import("../app/sync/store.server") | undefined;
  * The webhook path of app/sync/webhooks.server.ts (applyEvent): the effect's statements are
  * recorded, then sent as one batch transaction; on PostgreSQL with an asynchronous commit.
  */
-async function upsertLikeWebhook(db: Db, kindOf: KindOf, shop: string, order: OrderRecord): Promise<void> {
+async function upsertLikeWebhook(db: Db, dialect: Dialect, shop: string, order: OrderRecord): Promise<void> {
   const { upsertOrders } = (store ??= await import("../app/sync/store.server"));
-  const postgres = kindOf(db) === "postgresql";
-  const statements: [string, unknown[]][] = postgres ? [["SET LOCAL synchronous_commit TO OFF", []]] : [];
+  const statements: [string, unknown[]][] = dialect.asyncCommit ? [[dialect.asyncCommit, []]] : [];
   const recorder = {
-    _activeProvider: kindOf(db),
     $executeRawUnsafe: (sql: string, ...params: unknown[]) => (statements.push([sql, params]), Promise.resolve(0)),
   };
   order.updatedAt = new Date();
@@ -205,7 +204,7 @@ const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
 // ---- Tasks ---------------------------------------------------------------------------------------
 
-async function dashboard(db: Db, kindOf: KindOf, t: Extract<Task, { task: "dashboard" }>) {
+async function dashboard(db: Db, dialect: Dialect, t: Extract<Task, { task: "dashboard" }>) {
   const { getDashboard } = await import("../app/metrics/metrics.server");
   const { OrderFacts } = await import("../app/metrics/order-facts");
   store = await import("../app/sync/store.server");
@@ -314,7 +313,7 @@ async function dashboard(db: Db, kindOf: KindOf, t: Extract<Task, { task: "dashb
     for (let r = 0; r < t.changeRounds; r++) {
       const started = performance.now();
       for (const order of orders.slice(r * t.changeOrders, (r + 1) * t.changeOrders))
-        await upsertLikeWebhook(db, kindOf, t.shop, order);
+        await upsertLikeWebhook(db, dialect, t.shop, order);
       const upsertMs = round(performance.now() - started);
       afterChanges.push({ upsertMs, ...(await timed()).figures });
     }
@@ -423,7 +422,7 @@ async function fit(db: Db, t: Extract<Task, { task: "fit" }>) {
   };
 }
 
-async function webhooks(db: Db, kindOf: KindOf, t: Extract<Task, { task: "webhooks" }>) {
+async function webhooks(db: Db, dialect: Dialect, t: Extract<Task, { task: "webhooks" }>) {
   const orders = await webhookOrders(db, t.shop, t.warmup + 4 * t.perBlock);
   const blocks: { name: string; ms: number[] }[] = [];
   const kinds = orders.map((_, i) => (i % 7 < 3 ? "create" : "update"));
@@ -434,7 +433,7 @@ async function webhooks(db: Db, kindOf: KindOf, t: Extract<Task, { task: "webhoo
     if (name !== "warmup") blocks.push({ name, ms });
     for (let i = 0; i < count; i++, next++) {
       const started = performance.now();
-      await upsertLikeWebhook(db, kindOf, t.shop, orders[next]);
+      await upsertLikeWebhook(db, dialect, t.shop, orders[next]);
       const elapsed = performance.now() - started;
       if (name === "warmup") continue;
       times.push({ block: name, kind: kinds[next], ms: elapsed });
@@ -443,7 +442,7 @@ async function webhooks(db: Db, kindOf: KindOf, t: Extract<Task, { task: "webhoo
   };
   const exists = async () => {
     const rows: unknown[] =
-      kindOf(db) === "postgresql"
+      dialect.kind === "postgresql"
         ? await db.$queryRawUnsafe(`SELECT 1 FROM pg_indexes WHERE indexname = '${INDEX}'`)
         : await db.$queryRawUnsafe(`SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = '${INDEX}'`);
     return rows.length > 0;

@@ -13,7 +13,7 @@ import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { createWriteStream, existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import pg from "pg";
-import { migrate } from "../app/db/migrate.server";
+import { migrate } from "../app/platform/db/migrate.server";
 import { syntheticJsonl } from "../app/demo/synthetic-history";
 import { freshDatabase, type TestDatabaseKind } from "../test/support/database";
 

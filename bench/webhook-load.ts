@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import { readFileSync, rmSync } from "node:fs";
 import { resolve } from "node:path";
 import { Agent, request } from "undici";
-import { migrate } from "../app/db/migrate.server";
+import { migrate } from "../app/platform/db/migrate.server";
 import { startAdminDouble } from "../test/mocks/shopify-admin";
 import { installShop } from "../test/support/app-proxy";
 import { startAppServer, TEST_API_KEY, TEST_API_SECRET, TEST_SCOPES } from "../test/support/app-server";

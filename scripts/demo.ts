@@ -32,10 +32,10 @@ const env = {
 };
 Object.assign(process.env, env);
 
-const { migrate } = await import("../app/db/migrate.server");
+const { migrate } = await import("../app/platform/db/migrate.server");
 await migrate(env.DATABASE_URL);
 
-const { default: db } = await import("../app/db.server");
+const { default: db } = await import("../app/platform/db/client.server");
 const { DEMO_SHOP } = await import("../app/demo/mode.server");
 const seeded = await db.historyImport.findFirst({ where: { shopDomain: DEMO_SHOP, status: "completed" } });
 if (!seeded) {

@@ -36,7 +36,7 @@ const { getDashboard, currentFit, refitModels } = await import("../app/metrics/m
 const { ShopNotFoundError } = await import("../app/metrics/facts.server");
 const { MetricsQueryError } = await import("../app/metrics/periods");
 const { cohortCsv, kpiCsv } = await import("../app/metrics/csv");
-const { default: db } = await import("../app/db.server");
+const { default: db } = await import("../app/platform/db/client.server");
 try {
   if (values.refit) await refitModels(values.shop);
   else await currentFit(values.shop);

@@ -2,8 +2,8 @@
 import "./env";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { migrate } from "../app/db/migrate.server";
-import { DEFAULT_DATABASE_URL, databaseKind, sqliteFilePath } from "../app/db/url";
+import { migrate } from "../app/platform/db/migrate.server";
+import { DEFAULT_DATABASE_URL, databaseKind, sqliteFilePath } from "../app/platform/db/url";
 
 const url = process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
 if (databaseKind(url) === "sqlite") mkdirSync(dirname(sqliteFilePath(url)), { recursive: true });

@@ -2,7 +2,7 @@
 // from the current URL to the next: every link goes through the hooks and components here.
 import { Link, useLocation } from "@remix-run/react";
 import { useCallback } from "react";
-import { KEPT_PARAMS, keptSearch, withKeptParams } from "../http/kept-params";
+import { KEPT_PARAMS, keptSearch, withKeptParams } from "../platform/http/kept-params";
 
 /** `href` with the current URL's kept parameters. */
 export function useKeptHref() {

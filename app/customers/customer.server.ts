@@ -1,6 +1,6 @@
 // One customer's page: profile and figures, orders (a page at a time, newest first), points
 // balance, ledger, tier history and active codes; and the manual adjustment.
-import db from "../db.server";
+import db from "../platform/db/client.server";
 import { adjustPoints, memberView } from "../loyalty/admin.server";
 import { loadTiers } from "../loyalty/store.server";
 import type { AdjustmentErrors } from "./adjustment";

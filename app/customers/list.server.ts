@@ -7,8 +7,8 @@
 // need (the ids a search matches, those versions) and, for the 50 rows it shows, their names,
 // tiers and balances. All of it lives in the instance's cache budget (app/platform/cache.server.ts).
 // See docs/decisions/0011-customers-list.md.
-import db, { kindOf } from "../db.server";
-import { containsPattern } from "../db/like";
+import db from "../platform/db/client.server";
+import { containsPattern } from "../platform/sql/like";
 import { shopFacts } from "../metrics/facts.server";
 import { calendarFor, formatLocalDate } from "../metrics/calendar";
 import { customerMetrics } from "../metrics/metrics.server";
@@ -17,7 +17,7 @@ import { customerGidParam } from "../loyalty/admin.server";
 import { loadTiers } from "../loyalty/store.server";
 import { shopCaches } from "../platform/cache.server";
 import { PSEUDONYM_PREFIX } from "../sync/compliance.server";
-import { param } from "../sync/sql.server";
+import { dialect } from "../platform/sql/dialect.server";
 import { exportFileName, SUBSCRIBED, type MarketingRow } from "./exports";
 import {
   allOf,
@@ -162,9 +162,9 @@ function cachedOrder(shopDomain: string, index: ShopIndex, sort: SortKey, direct
  * already; PostgreSQL's ILIKE ignores case too.
  */
 async function searchMatches(shopDomain: string, search: string): Promise<Set<number>> {
-  const like = kindOf(db) === "postgresql" ? "ILIKE" : "LIKE";
+  const like = dialect.likeIgnoringCase;
   const values: string[] = [shopDomain];
-  const p = (value: string) => param(db, values.push(value));
+  const p = (value: string) => dialect.param(values.push(value));
   const wordMatches = (word: string) => {
     const pattern = containsPattern(word);
     return `(${["firstName", "lastName", "email"].map((column) => `"${column}" ${like} ${p(pattern)} ESCAPE '\\'`).join(" OR ")})`;
@@ -173,7 +173,7 @@ async function searchMatches(shopDomain: string, search: string): Promise<Set<nu
   const gid = customerGidParam(search);
   const byId = gid ? ` OR "gid" = ${p(gid)}` : "";
   const found = await db.$queryRawUnsafe<{ id: number }[]>(
-    `SELECT "id" FROM "Customer" WHERE "shopDomain" = ${param(db, 1)} AND (${byText}${byId})`,
+    `SELECT "id" FROM "Customer" WHERE "shopDomain" = ${dialect.param(1)} AND (${byText}${byId})`,
     ...values,
   );
   return new Set(found.map((customer) => Number(customer.id)));

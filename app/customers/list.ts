@@ -2,6 +2,7 @@
 // its filters, its sort and its pages, over rows already in memory. No database here: the
 // *.server.ts side finds the rows and the matches of a search or a loyalty filter.
 import { SEGMENTS, type Segment } from "../metrics/segments";
+import { json } from "../platform/http/responses";
 
 export const PAGE_SIZE = 50;
 export const SORT_KEYS = ["orders", "netSpend", "lastOrder", "pAlive", "predictedClv", "points"] as const;
@@ -82,7 +83,7 @@ export function exportListQuery(request: Request): ListQuery {
   try {
     return parseListQuery(new URL(request.url).searchParams);
   } catch (error) {
-    if (error instanceof ListQueryError) throw Response.json({ error: error.message }, { status: 400 });
+    if (error instanceof ListQueryError) throw json({ error: error.message }, 400);
     throw error;
   }
 }

@@ -2,7 +2,7 @@
 // three tiers and three rewards. Everything goes through the program's own code: saveProgram sets
 // it up, the orders placed since the launch earn as if their webhooks had come in (reconcileOrder),
 // and the worker's reviews release points, grant bonuses and place members in tiers. A few manual adjustments (adjustPoints) give some ledgers a staff entry.
-import db, { type Tx } from "../db.server";
+import db, { type Tx } from "../platform/db/client.server";
 import { adjustPoints, saveProgram, type ProgramInput } from "../loyalty/admin.server";
 import { addDays, addMonths } from "../loyalty/dates";
 import { orderState, reconcileOrder } from "../loyalty/earning";

@@ -2,7 +2,7 @@
 // authentication is bypassed for that shop. It exists only when COMEBACK_DEMO=1, and it fails
 // closed: in production (NODE_ENV=production) the app refuses to start with it switched on.
 
-import { env } from "../env.server";
+import { env } from "../platform/env.server";
 
 export const DEMO_SHOP = "comeback-demo.myshopify.com";
 

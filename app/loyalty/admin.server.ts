@@ -4,10 +4,11 @@
 // any error changes nothing and answers every field error at once.
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
-import db, { type Tx } from "../db.server";
+import db, { type Tx } from "../platform/db/client.server";
 import { requireShop } from "../auth.server";
-import { MAX_ADMIN_BODY_BYTES, readBodyJson } from "../http/body.server";
-import { toGid } from "../sync/json";
+import { MAX_ADMIN_BODY_BYTES, readBodyJson } from "../platform/http/body.server";
+import { json } from "../platform/http/responses";
+import { toGid } from "../platform/shopify-json";
 import { balancesAt, manualEntry } from "./balance";
 import { harmErrors, harmfulChanges, unconfirmedHarms, type HarmImpact } from "./harm";
 import { harmImpact } from "./harm.server";
@@ -54,17 +55,6 @@ export class UnconfirmedHarmError extends LoyaltyInputError {
   ) {
     super(errors);
   }
-}
-
-/** JSON with bigints (money, thresholds) as decimal text. */
-export function json(body: unknown, status = 200): Response {
-  return new Response(
-    JSON.stringify(body, (_key, value) => (typeof value === "bigint" ? String(value) : value)),
-    {
-      status,
-      headers: { "Content-Type": "application/json", "Cache-Control": "no-store" },
-    },
-  );
 }
 
 /** Runs `work` for the authenticated shop and staff member; bad input is a 400 with field errors. */

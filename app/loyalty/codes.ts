@@ -4,7 +4,7 @@
 // with the redemption before sending the mutation, so a retry sends the same code.
 import { addDays } from "./dates";
 import type { Reward } from "./program";
-import { formatMinorUnits } from "../sync/money";
+import { formatMinorUnits } from "../platform/money";
 
 /** 32 characters without 0/O and 1/I, so a code read aloud or retyped is not mistaken. */
 export const CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";

@@ -12,7 +12,7 @@ import {
 import { ledgerEntry, requestedPoints, type LedgerEntry } from "./ledger";
 import { reviseRule, type BonusRule, type PurchaseBaseSettings } from "./program";
 import { at, ONE_PER_TEN_EUR, SETTINGS_BATCH, SETTINGS_NEVER, seededRandom } from "./test-helpers";
-import { toMinorUnits } from "../sync/money";
+import { toMinorUnits } from "../platform/money";
 import type { OrderRecord } from "../sync/records";
 
 const ORDER = "gid://shopify/Order/1";

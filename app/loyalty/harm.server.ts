@@ -1,6 +1,6 @@
 // What a harmful save (harm.ts) takes away from shoppers, counted in the shop's data, for the
 // admin's question before it saves.
-import db from "../db.server";
+import db from "../platform/db/client.server";
 import { calendarFor, formatLocalDate } from "../metrics/calendar";
 import type { Harm, HarmImpact } from "./harm";
 import { tierMoves } from "./harm";

@@ -3,7 +3,7 @@
 // member's data for a customers/data_request export. The admin routes call these today; the
 // storefront will call the same functions through the App Proxy.
 import { z } from "zod";
-import db, { type Tx } from "../db.server";
+import db, { type Tx } from "../platform/db/client.server";
 import { balancesAt } from "./balance";
 import { bonusEntry } from "./earning";
 import type { LedgerEntry } from "./ledger";

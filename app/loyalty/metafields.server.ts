@@ -6,8 +6,8 @@
 // previous one's (tagsRemove), one call each per member, since both take one resource. The
 // shop's query cost budget is respected: a shop that runs low, or is throttled, is left alone
 // until its budget has restored.
-import db from "../db.server";
-import { log } from "../log.server";
+import db from "../platform/db/client.server";
+import { log } from "../platform/log.server";
 import { shopCaches } from "../platform/cache.server";
 import { unauthenticated } from "../shopify.server";
 import { balancesAt } from "./balance";

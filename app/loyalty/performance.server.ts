@@ -7,7 +7,7 @@
 // revenue = Shopify's current subtotal (after discounts, refunds and edits). Only members against
 // the holdout is a fair test of the program: both were assigned at enrolment by the same coin
 // (holdout.ts), while customers outside the program differ in when and how they came.
-import db from "../db.server";
+import db from "../platform/db/client.server";
 import {
   liability,
   MIN_OUTCOMES,

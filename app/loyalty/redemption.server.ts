@@ -9,8 +9,8 @@
 // for a redemption whose process crashed. A request with the same clientKey returns the same
 // redemption; for a failed one it tries again, with the same code.
 import { randomBytes, randomUUID } from "node:crypto";
-import db, { type Tx } from "../db.server";
-import { log } from "../log.server";
+import db, { type Tx } from "../platform/db/client.server";
+import { log } from "../platform/log.server";
 import { unauthenticated } from "../shopify.server";
 import { balancesAt, redemptionEntry } from "./balance";
 import { CODE_LOOKUP_QUERY, generateDiscountCode, rewardCodeMutation, type GraphqlRequest, type RewardCodeInput } from "./codes";

@@ -1,7 +1,8 @@
 // The loyalty program's rows and the domain's types (program.ts, ledger.ts), both ways. Amounts in
 // JSON columns travel as decimal text, since JSON has no 64-bit integers.
-import { kindOf, type Db, type Tx } from "../db.server";
-import { insertRows, param, type Column } from "../sync/sql.server";
+import type { Db, Tx } from "../platform/db/client.server";
+import { dialect } from "../platform/sql/dialect.server";
+import { insertRows, type Column } from "../platform/sql/rows.server";
 import type { OrderRecord } from "../sync/records";
 import { isHeldOut } from "./holdout";
 import type { LedgerEntry } from "./ledger";
@@ -103,9 +104,9 @@ export type MemberRow = Awaited<ReturnType<Tx["loyaltyMember"]["findUniqueOrThro
  * lock: the app's one connection runs one transaction at a time.
  */
 export async function lockMember(tx: Tx, shopDomain: string, customerGid: string): Promise<MemberRow | null> {
-  if (kindOf(tx) === "postgresql") {
+  if (dialect.locksRows) {
     await tx.$queryRawUnsafe(
-      `SELECT "id" FROM "LoyaltyMember" WHERE "shopDomain" = ${param(tx, 1)} AND "customerGid" = ${param(tx, 2)} FOR UPDATE`,
+      `SELECT "id" FROM "LoyaltyMember" WHERE "shopDomain" = ${dialect.param(1)} AND "customerGid" = ${dialect.param(2)} FOR UPDATE`,
       shopDomain,
       customerGid,
     );
@@ -149,7 +150,7 @@ export async function enrollMembers(
     gids.map((gid) => [shopDomain, gid, now, isHeldOut(gid, program.salt, program.settings.holdoutPercent)]),
     `ON CONFLICT ("shopDomain", "customerGid") DO NOTHING`,
   );
-  if (kindOf(tx) === "postgresql") {
+  if (dialect.locksRows) {
     await tx.$queryRawUnsafe(
       `SELECT "id" FROM "LoyaltyMember" WHERE "shopDomain" = $1 AND "customerGid" = ANY($2::text[]) ORDER BY "id" FOR UPDATE`,
       shopDomain,

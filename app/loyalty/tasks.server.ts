@@ -6,8 +6,8 @@
 // first-order bonus, expiry, their tier, and whether their metafields need writing.
 // Every write goes through the member's locked row (store.server.ts lockMember) and an
 // idempotent ledger key, so a task done twice, or by two instances, has one effect.
-import db, { type Tx } from "../db.server";
-import { log } from "../log.server";
+import db, { type Tx } from "../platform/db/client.server";
+import { log } from "../platform/log.server";
 import { shortLeaseMs, type Job, type Outcome, type Queue } from "../platform/jobs.server";
 import { balancesAt, expiryEntries, isActivity } from "./balance";
 import { birthdayToday, nextBirthdayStart } from "./birthdays";

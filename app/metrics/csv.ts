@@ -2,7 +2,7 @@
 // pivot), customers with segment and predictions, and the KPI comparison. Money is written as a
 // decimal amount of the shop currency, never rounded through floating point. Every CSV the app
 // writes goes through toCsv, so every cell through one escaping function, csvField.
-import { formatMinorUnits } from "../sync/money";
+import { formatMinorUnits } from "../platform/money";
 import type { CohortTable } from "./cohorts";
 import type { PeriodKpis, KpiChange } from "./kpis";
 

@@ -11,9 +11,11 @@
 import { setImmediate as nextTurn } from "node:timers/promises";
 import Database from "better-sqlite3";
 import pg from "pg";
-import db, { databaseUrl } from "../db.server";
-import { databaseKind, sqliteFilePath } from "../db/url";
-import { log } from "../log.server";
+import db, { databaseUrl } from "../platform/db/client.server";
+import { sqliteFilePath } from "../platform/db/url";
+import { log } from "../platform/log.server";
+import { dialect } from "../platform/sql/dialect.server";
+import { sqliteTime } from "../platform/sql/dialects";
 import { shopCaches } from "../platform/cache.server";
 import { isKnownTimeZone } from "./calendar";
 import { OrderFacts, type OrderFactRow } from "./order-facts";
@@ -182,7 +184,7 @@ function factsStore(): FactsStore {
   const url = databaseUrl();
   if (store?.url !== url) {
     void store?.close();
-    store = databaseKind(url) === "postgresql" ? postgresStore(url) : sqliteStore(url);
+    store = dialect.embedded ? sqliteStore(url) : postgresStore(url);
   }
   return store.store;
 }
@@ -193,8 +195,7 @@ const SNAPSHOT_UPSERT = `ON CONFLICT ("shopDomain") DO UPDATE SET "key" = exclud
 
 function sqliteStore(url: string) {
   const connection = new Database(sqliteFilePath(url), { fileMustExist: true, timeout: 5000 });
-  /** Prisma's text form of a SQLite DateTime. */
-  const time = (ms: number) => new Date(ms).toISOString().replace("Z", "+00:00");
+  const time = (ms: number) => sqliteTime(new Date(ms));
   const toRow = (row: [number, number | null, number | null, number, number, number, number]): OrderFactRow => ({
     id: row[0],
     customerId: row[1],

@@ -1,5 +1,6 @@
 // What the metrics routes share: the shop from the admin session, the query, and clear 4xx answers.
 import { requireShop } from "../auth.server";
+import { json } from "../platform/http/responses";
 import { ShopNotFoundError } from "./facts.server";
 import { MetricsQueryError } from "./periods";
 import type { DashboardQuery } from "./metrics.server";
@@ -15,18 +16,8 @@ export async function forShop(request: Request, work: (shop: string) => Promise<
   try {
     return await work(shop);
   } catch (error) {
-    if (error instanceof MetricsQueryError) return Response.json({ error: error.message }, { status: 400 });
-    if (error instanceof ShopNotFoundError) return Response.json({ error: error.message }, { status: 404 });
+    if (error instanceof MetricsQueryError) return json({ error: error.message }, 400);
+    if (error instanceof ShopNotFoundError) return json({ error: error.message }, 404);
     throw error;
   }
-}
-
-export function csvResponse(body: string, fileName: string): Response {
-  return new Response(body, {
-    headers: {
-      "Content-Type": "text/csv; charset=utf-8",
-      "Content-Disposition": `attachment; filename="${fileName}"`,
-      "Cache-Control": "no-store",
-    },
-  });
 }

@@ -1,9 +1,9 @@
 // The metrics service the admin pages, the JSON/CSV routes and `npm run metrics` call.
 // Everything is computed from the shop's in-memory order facts (facts.server.ts); the only
 // database reads are the changed orders and the shop's latest model fit.
-import db from "../db.server";
+import db from "../platform/db/client.server";
 import englishText from "../locales/en/dashboard.json";
-import { log } from "../log.server";
+import { log } from "../platform/log.server";
 import { backtest as runBacktest, type Backtest } from "./backtest";
 import { formatLocalDate } from "./calendar";
 import type { CustomerMetricsRow } from "./csv";

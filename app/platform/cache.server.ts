@@ -4,8 +4,8 @@
 // size; a shop pushed out is loaded again on its next use. See docs/decisions/0020-one-cache-budget.md.
 // Platform code: it imports no domain module.
 import { LRUCache } from "lru-cache";
-import { env } from "../env.server";
-import { log } from "../log.server";
+import { env } from "./env.server";
+import { log } from "./log.server";
 
 export interface CacheKindOptions<V> {
   /**

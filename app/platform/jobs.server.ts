@@ -12,10 +12,11 @@
 // - with retries: a failed job waits COMEBACK_RETRY_BASE_MS · 2^attempts (at most an hour), and after
 //   its queue's maxAttempts it is dead: never claimed again, kept with its last error to be shown.
 // A pool of COMEBACK_WORKER_CONCURRENCY slots per instance runs the queues in turn.
-// This module imports no domain: the domains define their queues (app/worker/queues.server.ts).
-import db, { kindOf } from "../db.server";
-import { env } from "../env.server";
-import { log } from "../log.server";
+// This module imports no domain: the domains define their queues, the worker runs them (app/worker/worker.server.ts).
+import db from "./db/client.server";
+import { env } from "./env.server";
+import { log } from "./log.server";
+import { dialect } from "./sql/dialect.server";
 
 export interface Queue {
   /** For logs and the pool's counters. */
@@ -67,8 +68,6 @@ export interface Job {
  */
 export type Outcome = "done" | "slice" | { retryAt: Date };
 
-const sqlite = () => kindOf(db) === "sqlite";
-
 /** How long a claimed job stays with the instance that claimed it (COMEBACK_LEASE_MS). */
 export function leaseMs(): number {
   return env.COMEBACK_LEASE_MS;
@@ -83,16 +82,11 @@ export function shortLeaseMs(): number {
   return Math.min(env.COMEBACK_LEASE_MS, 30_000);
 }
 
-/** Prisma's own DateTime format on SQLite, so that comparisons with stored values are exact. */
-export function sqliteTime(time: Date): string {
-  return time.toISOString().replace("Z", "+00:00");
-}
-
 function parameters() {
   const values: unknown[] = [];
   const bind = (value: unknown) => {
-    values.push(value instanceof Date ? (sqlite() ? sqliteTime(value) : value.toISOString()) : value);
-    return sqlite() ? "?" : `$${values.length}`;
+    values.push(value instanceof Date ? dialect.time(value) : value);
+    return dialect.param(values.length);
   };
   return { values, bind };
 }
@@ -153,12 +147,11 @@ export async function claimJobs(queue: Queue, limit = queue.batch, now = new Dat
   const { values, bind } = parameters();
   const id = quote(queue.id);
   const table = quote(queue.table);
-  const lock = sqlite() ? "" : " FOR UPDATE SKIP LOCKED";
   const leaseUntil = bind(new Date(now.getTime() + queue.leaseMs()));
   const perShop = shops.map(
     (shop) =>
       `SELECT ${id} FROM (SELECT ${id} FROM ${table} WHERE ${quote(queue.shop)} = ${bind(shop)} AND ${claimableWhere(queue, now, bind)}
-        ORDER BY ${id} LIMIT ${bind(share)}${lock}) AS p`,
+        ORDER BY ${id} LIMIT ${bind(share)} ${dialect.claimRows}) AS p`,
   );
   const sql = `UPDATE ${table} SET ${quote(queue.lease)} = ${leaseUntil} WHERE ${id} IN (${perShop.join(" UNION ALL ")})
     RETURNING ${id} AS id, ${quote(queue.shop)} AS "shopDomain", ${quote(queue.attempts)} AS attempts`;

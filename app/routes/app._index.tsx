@@ -20,7 +20,7 @@ import {
 import { useEffect, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { requireShop } from "../auth.server";
-import { readFormData } from "../http/body.server";
+import { readFormData } from "../platform/http/body.server";
 import { OrderGapsChart, RetentionCurveChart, RevenueChart, SegmentsChart } from "../components/dashboard-charts";
 import { CohortHeatmap } from "../components/dashboard-cohort-heatmap";
 import { KpiCard } from "../components/dashboard-kpi-card";

@@ -2,7 +2,8 @@
 // manual change by the signed-in staff member, recorded once per requestId. 404 for a customer the
 // shop does not have; 409 for a deduction beyond the available balance unless confirmed.
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { adjustmentInput, adjustmentRefusalAnswer, adjustPoints, json, readInput, withShop } from "../loyalty/admin.server";
+import { json } from "../platform/http/responses";
+import { adjustmentInput, adjustmentRefusalAnswer, adjustPoints, readInput, withShop } from "../loyalty/admin.server";
 
 export const action = ({ request }: ActionFunctionArgs) =>
   withShop(request, async ({ shop, user }) => {

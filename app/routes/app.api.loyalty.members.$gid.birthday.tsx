@@ -1,7 +1,8 @@
 // POST /app/api/loyalty/members/<customer id>/birthday { birthday: "MM-DD" | null }: sets or erases
 // the member's birthday (personal data: exported on customers/data_request, erased on customers/redact).
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { customerGidParam, json, readInput, withShop } from "../loyalty/admin.server";
+import { json } from "../platform/http/responses";
+import { customerGidParam, readInput, withShop } from "../loyalty/admin.server";
 import { birthdayInput, setBirthday } from "../loyalty/members.server";
 
 export const action = ({ request, params }: ActionFunctionArgs) =>

@@ -2,7 +2,8 @@
 // or { kind: "custom", ruleId, occurrence: <the action's id> }: the rule's bonus, once per occurrence.
 // 200 with the entry and whether this call granted it (false: granted before).
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { customerGidParam, json, readInput, withShop } from "../loyalty/admin.server";
+import { json } from "../platform/http/responses";
+import { customerGidParam, readInput, withShop } from "../loyalty/admin.server";
 import { bonusInput, grantActionBonus } from "../loyalty/members.server";
 
 export const action = ({ request, params }: ActionFunctionArgs) =>

@@ -1,6 +1,7 @@
 // GET /app/api/loyalty/members/<customer GID, URL-encoded, or numeric id>: balance, tier, birthday, ledger.
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { customerGidParam, json, memberView, withShop } from "../loyalty/admin.server";
+import { json } from "../platform/http/responses";
+import { customerGidParam, memberView, withShop } from "../loyalty/admin.server";
 
 export const loader = ({ request, params }: LoaderFunctionArgs) =>
   withShop(request, async ({ shop }) => {

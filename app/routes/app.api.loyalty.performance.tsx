@@ -2,7 +2,8 @@
 // purchase rate, net revenue per customer); points issued, redeemed, expired, outstanding and
 // pending; the liability of outstanding points; the holdout lift with its 95 % interval.
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { json, withShop } from "../loyalty/admin.server";
+import { json } from "../platform/http/responses";
+import { withShop } from "../loyalty/admin.server";
 import { programPerformance } from "../loyalty/performance.server";
 
 export const loader = ({ request }: LoaderFunctionArgs) =>

@@ -3,7 +3,8 @@
 // given back), 202 pending: Shopify could not say whether the code exists; the worker finishes it.
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
-import { json, readInput, withShop } from "../loyalty/admin.server";
+import { json } from "../platform/http/responses";
+import { readInput, withShop } from "../loyalty/admin.server";
 import { redeem } from "../loyalty/redemption.server";
 
 const redeemInput = z.object({

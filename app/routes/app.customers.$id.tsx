@@ -22,7 +22,7 @@ import {
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { requireShop } from "../auth.server";
-import { readFormData } from "../http/body.server";
+import { readFormData } from "../platform/http/body.server";
 import { NextOrder, SegmentBadge } from "../components/customers-common";
 import { useToast } from "../components/toast";
 import { parseAdjustment } from "../customers/adjustment";

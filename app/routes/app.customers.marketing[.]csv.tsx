@@ -6,7 +6,7 @@ import { requireShop } from "../auth.server";
 import { marketingCsv } from "../customers/exports";
 import { exportMarketing } from "../customers/list.server";
 import { exportListQuery } from "../customers/list";
-import { csvResponse } from "../metrics/http.server";
+import { csvResponse } from "../platform/http/responses";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);

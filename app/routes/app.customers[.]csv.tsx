@@ -6,7 +6,7 @@ import { exportFileName } from "../customers/exports";
 import { exportCustomers } from "../customers/list.server";
 import { exportListQuery } from "../customers/list";
 import { money, toCsv } from "../metrics/csv";
-import { csvResponse } from "../metrics/http.server";
+import { csvResponse } from "../platform/http/responses";
 
 const CUSTOMER_LIST_COLUMNS = [
   "customer_gid",

@@ -6,8 +6,8 @@ import { Badge, Banner, BlockStack, Layout, Page, Text } from "@shopify/polaris"
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { requireShop } from "../auth.server";
-import { readFormData } from "../http/body.server";
-import db from "../db.server";
+import { readFormData } from "../platform/http/body.server";
+import db from "../platform/db/client.server";
 import { CustomerGroupsCard, HoldoutLiftCard, PointsCard } from "../components/loyalty-performance";
 import { LoyaltyPageSkeleton, useLoadingLoyaltyPage } from "../components/loyalty-skeleton";
 import { useToast } from "../components/toast";

@@ -16,8 +16,8 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { requireShop } from "../auth.server";
-import { readBodyJson } from "../http/body.server";
-import db from "../db.server";
+import { readBodyJson } from "../platform/http/body.server";
+import db from "../platform/db/client.server";
 import { LoyaltyPreview } from "../components/loyalty-preview";
 import {
   BonusSection,

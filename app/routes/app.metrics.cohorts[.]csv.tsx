@@ -1,7 +1,8 @@
 // GET /app/metrics/cohorts.csv?to=YYYY-MM-DD: the cohort table as of the period's end, long form.
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { cohortCsv } from "../metrics/csv";
-import { csvResponse, dashboardQuery, forShop } from "../metrics/http.server";
+import { csvResponse } from "../platform/http/responses";
+import { dashboardQuery, forShop } from "../metrics/http.server";
 import { getCohorts } from "../metrics/metrics.server";
 
 export const loader = ({ request }: LoaderFunctionArgs) =>

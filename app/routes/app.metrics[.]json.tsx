@@ -2,8 +2,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { dashboardQuery, forShop } from "../metrics/http.server";
 import { getDashboard } from "../metrics/metrics.server";
+import { json } from "../platform/http/responses";
 
 export const loader = ({ request }: LoaderFunctionArgs) =>
-  forShop(request, async (shop) =>
-    Response.json(await getDashboard(shop, dashboardQuery(request)), { headers: { "Cache-Control": "no-store" } }),
-  );
+  forShop(request, async (shop) => json(await getDashboard(shop, dashboardQuery(request))));

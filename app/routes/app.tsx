@@ -15,7 +15,7 @@ import { requireShop } from "../auth.server";
 import { PageErrorBoundary } from "../components/page-error";
 import { AppLink, useKeptHref } from "../components/kept-params";
 import { ToastProvider } from "../components/toast";
-import { env } from "../env.server";
+import { env } from "../platform/env.server";
 import { i18nFor } from "../i18n/i18n";
 import { useAppLocale } from "../root";
 

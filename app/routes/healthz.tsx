@@ -1,4 +1,4 @@
-import db from "../db.server";
+import db from "../platform/db/client.server";
 
 /** Liveness and database reachability, for load balancers and the test harness. */
 export const loader = async () => {

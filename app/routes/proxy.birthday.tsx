@@ -3,7 +3,8 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { monthDay } from "../loyalty/members.server";
 import { storefrontBirthday } from "../storefront/actions.server";
-import { answerMember, json, readJsonBody } from "../storefront/proxy.server";
+import { json } from "../platform/http/responses";
+import { answerMember, readJsonBody } from "../storefront/proxy.server";
 
 const birthdayInput = z.object({ birthday: monthDay });
 

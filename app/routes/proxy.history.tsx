@@ -3,7 +3,8 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { LoyaltyInputError } from "../loyalty/admin.server";
 import { parseCursor } from "../storefront/history";
 import { storefrontHistory } from "../storefront/panel.server";
-import { answerMember, json } from "../storefront/proxy.server";
+import { json } from "../platform/http/responses";
+import { answerMember } from "../storefront/proxy.server";
 
 const answer = ({ request }: LoaderFunctionArgs) =>
   answerMember(request, "GET", async ({ shop, customerGid, spend }) => {

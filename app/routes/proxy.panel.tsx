@@ -2,7 +2,8 @@
 // standing; a guest gets `member: null`. docs/app-proxy.md.
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { storefrontPanel } from "../storefront/panel.server";
-import { answerProxy, json } from "../storefront/proxy.server";
+import { json } from "../platform/http/responses";
+import { answerProxy } from "../storefront/proxy.server";
 
 const answer = ({ request }: LoaderFunctionArgs) =>
   answerProxy(request, "GET", async ({ shop, customerGid, spend }) => {

@@ -3,7 +3,8 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { storefrontRedeem } from "../storefront/actions.server";
-import { answerMember, json, readJsonBody } from "../storefront/proxy.server";
+import { json } from "../platform/http/responses";
+import { answerMember, readJsonBody } from "../storefront/proxy.server";
 
 const redeemInput = z.object({
   rewardId: z.string().min(1, "must not be empty").max(200, "must be at most 200 characters"),

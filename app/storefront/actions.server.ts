@@ -1,7 +1,7 @@
 // What a signed-in shopper does through the App Proxy: redeem a reward, give their birthday.
 // Both go through the loyalty program's own functions (redeem, setBirthday), which lock the
 // member's row and key every effect, so a repeated or concurrent request has one effect.
-import db from "../db.server";
+import db from "../platform/db/client.server";
 import { setBirthday } from "../loyalty/members.server";
 import { redeem } from "../loyalty/redemption.server";
 import { loadProgram } from "../loyalty/store.server";

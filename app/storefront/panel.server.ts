@@ -1,5 +1,5 @@
 // The data of GET /proxy/panel and GET /proxy/history, read for one shop and one shopper.
-import db from "../db.server";
+import db from "../platform/db/client.server";
 import { isHeldOut } from "../loyalty/holdout";
 import type { LedgerEntry } from "../loyalty/ledger";
 import { DEFAULT_SETTINGS, type ProgramSettings } from "../loyalty/program";

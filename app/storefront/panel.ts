@@ -12,7 +12,7 @@ import {
   type Reward,
   type Tier,
 } from "../loyalty/program";
-import { currencyExponent } from "../sync/money";
+import { currencyExponent } from "../platform/money";
 
 export const ACTIVITY_SIZE = 10;
 

@@ -5,8 +5,8 @@
 // harmless) and clears the mark only if no save came in meanwhile. A stale program is a job of the
 // job system (app/platform/jobs.server.ts): a failure retries with its backoff; a throttled shop
 // waits until its query budget has restored.
-import db from "../db.server";
-import { log } from "../log.server";
+import db from "../platform/db/client.server";
+import { log } from "../platform/log.server";
 import { METAFIELDS_SET } from "../loyalty/metafields";
 import { isPaused, isThrottled, pausedUntil, pauseFor, throttleOf } from "../loyalty/metafields.server";
 import { loadProgram, loadRules, loadTiers } from "../loyalty/store.server";

@@ -4,7 +4,7 @@
 // rate, what counts toward it and the tier multipliers. Money is minor-unit decimal text.
 import { METAFIELD_NAMESPACE } from "../loyalty/metafields";
 import type { EarningRule, ProgramSettings, Tier } from "../loyalty/program";
-import { currencyExponent } from "../sync/money";
+import { currencyExponent } from "../platform/money";
 import { purchaseRuleInForce, rateJson } from "./panel";
 
 export const PROGRAM_METAFIELD_KEY = "program";

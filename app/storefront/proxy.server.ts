@@ -3,10 +3,11 @@
 // that shop and only for the shopper Shopify names in `logged_in_customer_id`. Nothing in a
 // body or query names whose points are read or spent. Answers are JSON, never cached.
 import type { z } from "zod";
-import db from "../db.server";
-import { env } from "../env.server";
-import { isShopDomain } from "../http/shop-domain";
-import { json, LoyaltyInputError, readInput } from "../loyalty/admin.server";
+import db from "../platform/db/client.server";
+import { env } from "../platform/env.server";
+import { isShopDomain } from "../platform/http/shop-domain";
+import { json } from "../platform/http/responses";
+import { LoyaltyInputError, readInput } from "../loyalty/admin.server";
 import { fieldError } from "../loyalty/program";
 import { authenticate } from "../shopify.server";
 import { clientAddress, isJsonRequest, loggedInCustomerGid, MAX_PROXY_BODY_BYTES, proxyFreshness } from "./proxy-request";
@@ -31,11 +32,7 @@ export interface MemberContext extends ProxyContext {
 /** Read once at start-up; a bad value stops the app (docs/app-proxy.md, "Rate limits"). */
 const HOST_PROXIES = env.COMEBACK_HOST_PROXIES;
 
-const refuse = (status: number, error: string, headers: Record<string, string> = {}) => {
-  const response = json({ error }, status);
-  for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
-  return response;
-};
+const refuse = (status: number, error: string, headers: Record<string, string> = {}) => json({ error }, status, headers);
 
 /** The shop and shopper of a signed request, or the 401/404 that refuses it. */
 async function verify(request: Request): Promise<ProxyContext | Response> {
@@ -98,4 +95,4 @@ export function readJsonBody<S extends z.ZodType>(request: Request, schema: S): 
   return readInput(request, schema, MAX_PROXY_BODY_BYTES);
 }
 
-export { json, refuse };
+export { refuse };

@@ -3,8 +3,8 @@
 // starts a new window when the last one is over, and returns the count. PostgreSQL's
 // INSERT ... ON CONFLICT DO UPDATE locks the row, so concurrent requests on any instance count
 // one after the other; SQLite runs one statement at a time.
-import db from "../db.server";
-import { param, timeParam } from "../sync/sql.server";
+import db from "../platform/db/client.server";
+import { dialect } from "../platform/sql/dialect.server";
 import {
   GUEST_READ_LIMIT,
   RATE_LIMIT_RETENTION_MS,
@@ -28,10 +28,10 @@ export async function spendRequest(
   now = new Date(),
 ): Promise<void> {
   const { limit, windowMs } = RATE_LIMITS[action];
-  const p = (index: number, type?: "time") => param(db, index, type);
+  const p = (index: number, type?: "time") => dialect.param(index, type);
   // The cutoff goes twice: SQLite's parameters are positional.
   const over = (index: number) => `"ProxyRateLimit"."windowStart" <= ${p(index, "time")}`;
-  const cutoff = timeParam(db, new Date(now.getTime() - windowMs));
+  const cutoff = dialect.time(new Date(now.getTime() - windowMs));
   const [row] = await db.$queryRawUnsafe<{ count: number | bigint; windowStart: Date | string }[]>(
     `INSERT INTO "ProxyRateLimit" ("shopDomain", "customerGid", "action", "windowStart", "count")
      VALUES (${p(1)}, ${p(2)}, ${p(3)}, ${p(4, "time")}, 1)
@@ -42,7 +42,7 @@ export async function spendRequest(
     shopDomain,
     customerGid,
     action,
-    timeParam(db, now),
+    dialect.time(now),
     cutoff,
     cutoff,
   );

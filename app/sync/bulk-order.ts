@@ -6,7 +6,7 @@
 // and the schema's generality cost a third of the import's time. Errors name the field like the
 // webhook payload errors do ("totalPriceSet.shopMoney.amount: not a decimal amount").
 import { hasUnstorableText, isTimeInRange } from "./bounds";
-import { isCurrencyCode } from "./money";
+import { isCurrencyCode } from "../platform/money";
 import { amountInRange, minorUnitsInRange, PayloadError, TIME_OUT_OF_RANGE } from "./payloads";
 import type { CustomerRef, OrderRecord, RefundRecord } from "./records";
 

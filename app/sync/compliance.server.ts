@@ -1,13 +1,14 @@
 // The mandatory compliance webhooks. What is erased and what the data export contains is
 // documented in docs/compliance.md.
 import { randomUUID } from "node:crypto";
-import type { Tx } from "../db.server";
+import type { Tx } from "../platform/db/client.server";
 import { memberDataExport } from "../loyalty/members.server";
-import { formatMinorUnits } from "./money";
-import { toGid } from "./json";
+import { formatMinorUnits } from "../platform/money";
+import { toGid } from "../platform/shopify-json";
 import { customerDigest } from "./redaction.server";
 import { forgetShop } from "./shops.server";
-import { insertRows, param } from "./sql.server";
+import { insertRows } from "../platform/sql/rows.server";
+import { dialect } from "../platform/sql/dialect.server";
 
 export const DATA_EXPORT_FORMAT = "comeback.customer-data/v1";
 
@@ -120,7 +121,7 @@ export async function redactCustomer(tx: Tx, shopDomain: string, customerId: str
 }
 
 async function pseudonymiseMember(tx: Tx, shopDomain: string, gid: string, pseudonym: string) {
-  const p = (i: number) => param(tx, i);
+  const p = (i: number) => dialect.param(i);
   // The metafields of a customer who no longer exists are not written.
   await tx.loyaltyMember.updateMany({
     where: { shopDomain, customerGid: gid },

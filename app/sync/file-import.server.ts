@@ -1,7 +1,7 @@
 // Imports a Bulk Operation JSONL file for a shop: the operator's `npm run import` and the demo seed.
 import { createReadStream, statSync } from "node:fs";
 import { basename } from "node:path";
-import db from "../db.server";
+import db from "../platform/db/client.server";
 import { errorLine, failImport, importJsonl } from "./history-import.server";
 
 export async function importFile(

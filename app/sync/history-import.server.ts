@@ -7,14 +7,16 @@ import { basename } from "node:path";
 import { createInterface } from "node:readline";
 import { Readable } from "node:stream";
 import Database from "better-sqlite3";
-import db, { databaseUrl, kindOf, type Tx } from "../db.server";
-import { sqliteFilePath } from "../db/url";
-import { log } from "../log.server";
-import { leaseMs, sqliteTime } from "../platform/jobs.server";
+import db, { databaseUrl, type Tx } from "../platform/db/client.server";
+import { sqliteFilePath } from "../platform/db/url";
+import { log } from "../platform/log.server";
+import { leaseMs } from "../platform/jobs.server";
+import { dialect } from "../platform/sql/dialect.server";
+import { sqliteTime } from "../platform/sql/dialects";
 import { orderFromBulkLine } from "./bulk-order";
 import { PayloadError } from "./payloads";
 import type { OrderRecord } from "./records";
-import { sqliteRunner } from "./sql.server";
+import { sqliteRunner } from "../platform/sql/rows.server";
 import { upsertOrders } from "./store.server";
 
 /**
@@ -307,7 +309,7 @@ export async function openJsonlImport(
 ): Promise<JsonlImport> {
   const job = await db.historyImport.findUniqueOrThrow({ where: { id: importId } });
   const shop = await db.shop.findUniqueOrThrow({ where: { domain: job.shopDomain } });
-  const writer = kindOf(db) === "sqlite" ? sqliteBatchWriter(importId, shop.domain) : prismaBatchWriter(importId, shop.domain);
+  const writer = dialect.embedded ? sqliteBatchWriter(importId, shop.domain) : prismaBatchWriter(importId, shop.domain);
   let lineNumber = 0;
   let linesDone = job.linesDone;
   let ordersImported = job.ordersImported;
@@ -383,7 +385,8 @@ export async function openJsonlImport(
       log.info("history import completed", { shop: shop.domain, importId, orders: ordersImported, lines: lineNumber });
       // Fresh planner statistics after a bulk load: without them PostgreSQL may sort a million orders
       // to page through them (the metrics' first load), whether or not autovacuum runs soon.
-      if (kindOf(db) === "postgresql") await db.$executeRawUnsafe(`ANALYZE "Order", "Customer", "Refund"`);
+      const analyze = dialect.analyze(["Order", "Customer", "Refund"]);
+      if (analyze) await db.$executeRawUnsafe(analyze);
       return db.historyImport.update({
         where: { id: importId },
         data: { status: "completed", finishedAt: new Date(), leaseUntil: null },

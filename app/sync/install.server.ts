@@ -1,5 +1,5 @@
-import db from "../db.server";
-import { log } from "../log.server";
+import db from "../platform/db/client.server";
+import { log } from "../platform/log.server";
 import { forgetShop } from "./shops.server";
 import { runBulkExport, startHistoryImport, type AdminGraphql } from "./history-import.server";
 

@@ -1,7 +1,7 @@
 // The sync's background jobs (app/platform/jobs.server.ts runs them): stored webhook events that
 // failed or were left unprocessed by a crash, history imports whose export is ready (or was
 // interrupted), a slice at a time, and exports whose finish webhook never came.
-import db from "../db.server";
+import db from "../platform/db/client.server";
 import { leaseMs, shortLeaseMs, type Job, type Outcome, type Queue } from "../platform/jobs.server";
 import { unauthenticated } from "../shopify.server";
 import { checkOverdueExport, failImport, openBulkExport, OVERDUE_EXPORT_MS, type JsonlImport } from "./history-import.server";

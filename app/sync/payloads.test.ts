@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { parseShopifyJson } from "./json";
+import { parseShopifyJson } from "../platform/shopify-json";
 import {
   customerFromPayload,
   customerRedactSchema,

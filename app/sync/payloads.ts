@@ -2,8 +2,8 @@
 // records the sync stores. Anything missing or of the wrong type is a clear PayloadError.
 import { z } from "zod";
 import { isMinorUnitsInRange, isTimeInRange, MAX_MINOR_UNITS } from "./bounds";
-import { toGid } from "./json";
-import { isCurrencyCode, toMinorUnits } from "./money";
+import { toGid } from "../platform/shopify-json";
+import { isCurrencyCode, toMinorUnits } from "../platform/money";
 import type { CustomerRecord, OrderRecord, RefundRecord } from "./records";
 
 export class PayloadError extends Error {

@@ -4,7 +4,7 @@
 // restored, cannot tell whether a given customer was redacted. Rotating the secret forgets the
 // digests made before; the key derivation is versioned for that reason.
 import { createHmac } from "node:crypto";
-import { env } from "../env.server";
+import { env } from "../platform/env.server";
 
 let key: Buffer | undefined;
 

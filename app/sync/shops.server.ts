@@ -1,4 +1,4 @@
-import type { Db, Tx } from "../db.server";
+import type { Db, Tx } from "../platform/db/client.server";
 import { shopCaches } from "../platform/cache.server";
 
 export type InstallState = "installed" | "uninstalled" | "redacted";

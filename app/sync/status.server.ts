@@ -1,6 +1,6 @@
 // What the admin shows about the sync: the copy's size, the history imports, the last webhook
 // received per topic, and the deliveries that failed, with their retry state, a page at a time.
-import db from "../db.server";
+import db from "../platform/db/client.server";
 import { ACTIVE_IMPORT_STATUSES } from "./history-import.server";
 import { MAX_ATTEMPTS } from "./jobs.server";
 

@@ -9,7 +9,7 @@
 // their GID (redaction.server.ts), and the same statement leaves it out when the digest is among
 // the shop's redacted customers; their orders join the pseudonymised customer row instead.
 import { customerDigest } from "./redaction.server";
-import { insertRows, shopAndGids, type Column, type SqlRunner } from "./sql.server";
+import { insertRows, shopAndGids, type Column, type SqlRunner } from "../platform/sql/rows.server";
 import type { ConsentChange } from "./payloads";
 import type { CustomerProfile, CustomerRecord, OrderRecord, RefundRecord } from "./records";
 
@@ -145,7 +145,7 @@ export async function upsertRefunds(
     // Refunds never change on Shopify; a webhook's line detail fills in what a bulk export lacks.
     `ON CONFLICT ("shopDomain", "gid") DO UPDATE SET "lineSubtotalAmount" = COALESCE("Refund"."lineSubtotalAmount", excluded."lineSubtotalAmount")`,
   );
-  const [where, ...params] = shopAndGids(tx, shopDomain, orderGids);
+  const [where, ...params] = shopAndGids(shopDomain, orderGids);
   await tx.$executeRawUnsafe(
     `UPDATE "Order" SET "refundedAmount" = (SELECT COALESCE(SUM("amount"), 0) FROM "Refund" WHERE "Refund"."orderId" = "Order"."id")
      WHERE ${where}`,

@@ -1,11 +1,11 @@
 // What each webhook topic does. `interpret` validates a delivery's body and returns its effect;
 // it writes nothing, so a malformed body is refused before anything is stored.
-import type { Tx } from "../db.server";
-import type { SqlRunner } from "./sql.server";
+import type { Tx } from "../platform/db/client.server";
+import type { SqlRunner } from "../platform/sql/rows.server";
 import { markBulkOperationFinished } from "./history-import.server";
 import { exportCustomerData, redactCustomer, redactShop } from "./compliance.server";
 import { findUnstorableText, mayDecodeToUnstorableText } from "./bounds";
-import { parseShopifyJson, toGid } from "./json";
+import { parseShopifyJson, toGid } from "../platform/shopify-json";
 import {
   bulkOperationFinishSchema,
   customerFromPayload,
@@ -23,7 +23,7 @@ import {
 } from "./payloads";
 import { customerDigest } from "./redaction.server";
 import { markUninstalled } from "./shops.server";
-import { insertRows } from "./sql.server";
+import { insertRows } from "../platform/sql/rows.server";
 import {
   markCustomerDeleted,
   markOrderDeleted,

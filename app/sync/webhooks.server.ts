@@ -1,6 +1,6 @@
 // The webhook pipeline: verify, store, apply, answer. See docs/decisions/0003-webhook-pipeline.md.
 //
-// 1. The body is read with a size cap and its HMAC verified (app/http/webhook-signature.ts): a bad
+// 1. The body is read with a size cap and its HMAC verified (app/platform/http/webhook-signature.ts): a bad
 //    or missing signature gets 401 and nothing is stored. A shop header that is not a
 //    myshopify.com domain gets 400, and so do a missing header and a body that is not JSON.
 // 2. A shop that never installed the app (no Shop row) gets 200 and nothing is stored.
@@ -13,8 +13,8 @@
 //    (worker.server.ts) can apply it later; nothing is dropped.
 // On PostgreSQL steps 3 (the GID check) to 5 are one call of a database function, one round trip
 // (receiveInOneCall); on SQLite, whose single writer is in this process, they are three queries.
-import db, { kindOf, pgPoolOf, type Tx } from "../db.server";
-import { env, requiredEnv } from "../env.server";
+import db, { pgPoolOf, type Tx } from "../platform/db/client.server";
+import { env, requiredEnv } from "../platform/env.server";
 import {
   AFTER_UNINSTALL_TOPICS,
   interpret,
@@ -27,11 +27,12 @@ import {
 } from "./topics.server";
 import { PayloadError } from "./payloads";
 import { findShop, type ShopRow } from "./shops.server";
-import { insertRowsReturning, param, timeParam, type SqlRunner } from "./sql.server";
-import { log } from "../log.server";
-import { readBodyText } from "../http/body.server";
-import { isShopDomain } from "../http/shop-domain";
-import { isSignedBody, REQUIRED_WEBHOOK_HEADERS, topicKey } from "../http/webhook-signature";
+import { insertRowsReturning, type SqlRunner } from "../platform/sql/rows.server";
+import { dialect } from "../platform/sql/dialect.server";
+import { log } from "../platform/log.server";
+import { readBodyText } from "../platform/http/body.server";
+import { isShopDomain } from "../platform/http/shop-domain";
+import { isSignedBody, REQUIRED_WEBHOOK_HEADERS, topicKey } from "../platform/http/webhook-signature";
 import { nextAttemptAt } from "../platform/jobs.server";
 
 /** Shopify's largest payloads (orders with hundreds of lines) stay far below this. */
@@ -188,7 +189,6 @@ async function receiveInOneCall(
 /** A SqlRunner that records the statements of an effect instead of running them. */
 function recorder(statements: [string, ...unknown[]][]): SqlRunner {
   return {
-    _activeProvider: "postgresql",
     $executeRawUnsafe(sql, ...params) {
       // The function passes two text parameters to each statement (EXECUTE ... USING).
       if (params.length > 2 || params.some((value) => typeof value !== "string")) {
@@ -211,7 +211,7 @@ function isActive(shop: ShopRow, topic: string): boolean {
  */
 async function gidOfAnotherShop(shopDomain: string, gids: WrittenGids): Promise<string | null> {
   const params: string[] = [];
-  const next = (value: string) => (params.push(value), param(db, params.length));
+  const next = (value: string) => (params.push(value), dialect.param(params.length));
   const selects = Object.entries(gids)
     .filter(([, list]) => list.length > 0)
     .map(
@@ -282,7 +282,7 @@ export type Outcome = "processed" | "ignored" | "failed";
  * with a synchronous commit before this, so if a crash lost the effect's commit the event would
  * still be "received" and the worker would apply it again. One disk flush per delivery, not two.
  */
-const ASYNC_COMMIT = "SET LOCAL synchronous_commit TO OFF";
+const ASYNC_COMMIT = dialect.asyncCommit;
 
 /** Applies a stored event's effect exactly once. Also used by the worker to retry. */
 export async function applyEvent(eventId: number, shop: ShopRow, topic: string, at: Date, effect: Effect): Promise<Outcome> {
@@ -290,21 +290,19 @@ export async function applyEvent(eventId: number, shop: ShopRow, topic: string, 
   try {
     // Effects are idempotent, so an event that another instance is applying at this very moment
     // may be applied twice with the same result; its status is not read first.
-    const postgres = kindOf(db) === "postgresql";
     const active = isActive(shop, topic);
     const outcome: Outcome = active ? "processed" : "ignored";
     const context = { shopDomain, shopCurrency: shop.currency, eventId, at };
     if (active && "interactive" in effect) {
       await db.$transaction(async (tx: Tx) => {
-        if (postgres) await tx.$executeRawUnsafe(ASYNC_COMMIT);
+        if (ASYNC_COMMIT) await tx.$executeRawUnsafe(ASYNC_COMMIT);
         await effect.interactive(tx, context);
         await markApplied(tx, eventId, outcome);
       });
       return outcome;
     }
-    const statements: [string, unknown[]][] = postgres ? [[ASYNC_COMMIT, []]] : [];
+    const statements: [string, unknown[]][] = ASYNC_COMMIT ? [[ASYNC_COMMIT, []]] : [];
     const recorder: SqlRunner = {
-      _activeProvider: kindOf(db),
       $executeRawUnsafe: (sql, ...params) => (statements.push([sql, params]), Promise.resolve(0)),
     };
     if (active && "sql" in effect) await effect.sql(recorder, context);
@@ -359,10 +357,10 @@ export async function retryEvent(event: {
 /** Raw SQL: this runs for every delivery, and Prisma's query builder costs more than the update. */
 function markApplied(tx: SqlRunner, eventId: number, outcome: Outcome) {
   return tx.$executeRawUnsafe(
-    `UPDATE "WebhookEvent" SET "status" = ${param(tx, 1)}, "processedAt" = ${param(tx, 2, "time")}, "payload" = NULL,
-       "lastError" = NULL, "leaseUntil" = NULL, "attempts" = "attempts" + 1 WHERE "id" = ${param(tx, 3)}`,
+    `UPDATE "WebhookEvent" SET "status" = ${dialect.param(1)}, "processedAt" = ${dialect.param(2, "time")}, "payload" = NULL,
+       "lastError" = NULL, "leaseUntil" = NULL, "attempts" = "attempts" + 1 WHERE "id" = ${dialect.param(3)}`,
     outcome,
-    timeParam(tx, new Date()),
+    dialect.time(new Date()),
     eventId,
   );
 }

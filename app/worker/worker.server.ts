@@ -3,8 +3,8 @@
 // that are not jobs run between turns, every COMEBACK_WORKER_INTERVAL_MS. Jobs are claimed with a
 // lease, so several instances sharing one database never do one twice, and a killed instance's jobs
 // are taken up again when their lease runs out.
-import db from "../db.server";
-import { env } from "../env.server";
+import db from "../platform/db/client.server";
+import { env } from "../platform/env.server";
 import { demoShop } from "../demo/mode.server";
 import { dropTasksWithoutProgram, loyaltyTaskQueue, reviewDueMembers } from "../loyalty/tasks.server";
 import { syncMetafields } from "../loyalty/metafields.server";

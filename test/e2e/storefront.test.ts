@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { migrate } from "../../app/db/migrate.server";
+import { migrate } from "../../app/platform/db/migrate.server";
 import { startAdminDouble, type AdminDouble } from "../mocks/shopify-admin";
 import { adminCall, installShop } from "../support/app-proxy";
 import { startAppServer, TEST_API_KEY, TEST_API_SECRET, TEST_SCOPES, type AppServer } from "../support/app-server";

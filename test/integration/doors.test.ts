@@ -5,7 +5,7 @@
 import { createHmac, randomUUID } from "node:crypto";
 import { request as httpRequest } from "node:http";
 import { beforeAll, describe, expect, inject, it } from "vitest";
-import { MAX_ADMIN_BODY_BYTES } from "../../app/http/body.server";
+import { MAX_ADMIN_BODY_BYTES } from "../../app/platform/http/body.server";
 import { MAX_PROXY_BODY_BYTES } from "../../app/storefront/proxy-request";
 import { GUEST_READ_LIMIT } from "../../app/storefront/rate-limit";
 import { adminCall, installShop, proxyFetch, proxyUrl } from "../support/app-proxy";

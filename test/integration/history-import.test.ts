@@ -3,7 +3,7 @@
 import { describe, expect, inject, it } from "vitest";
 import { syntheticJsonl } from "../../app/demo/synthetic-history";
 import { ORDERS_BULK_QUERY } from "../../app/sync/history-import.server";
-import { toMinorUnits } from "../../app/sync/money";
+import { toMinorUnits } from "../../app/platform/money";
 import { testDb } from "../support/db";
 import { BROWSER_HEADERS, embeddedAppUrl, sessionToken } from "../support/session-token";
 import { waitFor } from "../support/wait";

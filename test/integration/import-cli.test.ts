@@ -7,7 +7,7 @@ import { once } from "node:events";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { syntheticJsonl } from "../../app/demo/synthetic-history";
 import { BATCH_LINES } from "../../app/sync/history-import.server";
-import { toMinorUnits } from "../../app/sync/money";
+import { toMinorUnits } from "../../app/platform/money";
 import { TEST_API_SECRET } from "../support/app-server";
 import { testDb } from "../support/db";
 import { uniqueShop } from "../support/webhooks";

@@ -1,7 +1,7 @@
 // Global setup of the "sqlite" and "postgresql" test projects: a fresh database of that kind,
 // migrated; the Shopify Admin API double; and the built app running as a real HTTP server.
 import type { TestProject } from "vitest/node";
-import { migrate } from "../../app/db/migrate.server";
+import { migrate } from "../../app/platform/db/migrate.server";
 import { startAdminDouble } from "../mocks/shopify-admin";
 import { startAppServer, TEST_API_KEY, TEST_API_SECRET, TEST_SCOPES } from "../support/app-server";
 import { freshDatabase, type TestDatabaseKind } from "../support/database";

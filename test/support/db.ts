@@ -1,6 +1,6 @@
 // The test's own connection to the database the app server uses, to assert stored state.
 import { inject } from "vitest";
-import { createDb, type PrismaClient } from "../../app/db.server";
+import { createDb, type PrismaClient } from "../../app/platform/db/client.server";
 
 let client: PrismaClient | undefined;
 

@@ -2,6 +2,7 @@
 // and benches that need large shops fast). Order i belongs to customer i % customers, was processed i × 10
 // minutes before 2024-06-01 and is worth 5.00 + (i % 97) × 1.00; every row was last changed two
 // hours ago, so a snapshot taken now covers them all.
+import { dialectOf } from "../../app/platform/sql/dialects";
 import type { TestDatabaseKind } from "./database";
 
 export interface GeneratedShop {
@@ -24,11 +25,9 @@ export function generatedShop(
   let net = 0;
   for (let i = 0; i < orders; i++) net += netOf(i);
   const postgres = kind === "postgresql";
-  const changed = postgres
-    ? `(now() AT TIME ZONE 'UTC') - interval '2 hours'`
-    : `strftime('%Y-%m-%dT%H:%M:%S.000+00:00', 'now', '-2 hours')`;
-  const processed = (seconds: string) =>
-    postgres ? `to_timestamp(${seconds}) AT TIME ZONE 'UTC'` : `strftime('%Y-%m-%dT%H:%M:%S.000+00:00', ${seconds}, 'unixepoch')`;
+  const { fromEpochSeconds } = dialectOf(kind);
+  const changed = fromEpochSeconds(String(Math.floor(Date.now() / 1000) - 2 * 3600));
+  const processed = fromEpochSeconds;
   const numbers = (count: number) =>
     postgres
       ? `(SELECT i FROM generate_series(0, ${count - 1}) AS i)`

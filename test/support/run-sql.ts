@@ -2,7 +2,7 @@
 import Database from "better-sqlite3";
 import pg from "pg";
 import { inject } from "vitest";
-import { sqliteFilePath } from "../../app/db/url";
+import { sqliteFilePath } from "../../app/platform/db/url";
 import { generatedShop, type GeneratedShop } from "./generated-shop";
 
 export async function runSql(sql: string) {

@@ -1,5 +1,5 @@
 // Imported first by a test that calls the app's server modules in its own process: they then run
-// as a second instance of the app, on the test database. app/db.server connects on import, and the
+// as a second instance of the app, on the test database. app/platform/db/client.server connects on import, and the
 // Shopify configuration is read on import, so this must come before any import of them.
 import { inject } from "vitest";
 import { TEST_API_KEY, TEST_API_SECRET, TEST_SCOPES } from "./app-server";

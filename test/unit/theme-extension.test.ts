@@ -8,7 +8,7 @@ import { gzipSync } from "node:zlib";
 import { transformWithEsbuild } from "vite";
 import { describe, expect, it } from "vitest";
 import { purchasePoints } from "../../app/loyalty/earning";
-import { currencyExponent } from "../../app/sync/money";
+import { currencyExponent } from "../../app/platform/money";
 import { blockSchema, contrastRatio, EXTENSION_DIR, renderBlock, renderSnippet, type PageContext } from "../support/storefront";
 
 const asset = (name: string) => readFileSync(join(EXTENSION_DIR, "assets", name), "utf8");

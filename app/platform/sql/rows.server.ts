@@ -2,15 +2,14 @@
 // database expands (SQLite json_each, PostgreSQL jsonb_array_elements): a 1,000-order batch is
 // one statement with one parameter, not 22,000 parameters for Prisma to map one by one.
 import type Database from "better-sqlite3";
-import { kindOf } from "../db.server";
-import { sqliteTime } from "../platform/jobs.server";
+import { dialect } from "./dialect.server";
+import type { SqlType } from "./dialects";
 
 /**
- * What the sync's writes need of a database connection: a Prisma client or transaction, or
+ * What set-based writes need of a database connection: a Prisma client or transaction, or
  * (for the SQLite history import, see history-import.server.ts) a plain better-sqlite3 connection.
  */
 export interface SqlRunner {
-  _activeProvider?: string;
   $executeRawUnsafe(sql: string, ...params: unknown[]): PromiseLike<number>;
   /** Only on a direct SQLite connection: runs one prepared statement once per parameter list. */
   runEach?(sql: string, parameterLists: unknown[][]): number;
@@ -28,7 +27,6 @@ export function sqliteRunner(connection: Database.Database): SqlRunner {
     return statement;
   };
   return {
-    _activeProvider: "sqlite",
     $executeRawUnsafe: (sql, ...params) => Promise.resolve(prepared(sql).run(...params).changes),
     runEach(sql, parameterLists) {
       const statement = prepared(sql);
@@ -47,22 +45,13 @@ export type ColumnType = "text" | "int" | "bigint" | "bool" | "time" | "customer
 export type Column = readonly [name: string, type: ColumnType];
 export type Value = string | number | bigint | boolean | Date | null;
 
-const PG_TYPES: Record<"text" | "int" | "bigint" | "bool" | "time", string> = {
-  text: "text",
-  int: "integer",
-  bigint: "bigint",
-  bool: "boolean",
-  time: "timestamp(3)",
-};
-
 const REFERENCED_TABLE = { customerGid: "Customer", orderGid: "Order" } as const;
 
-function encode(value: Value, type: ColumnType, sqlite: boolean): string | number | boolean | null {
+function encode(value: Value, type: ColumnType): string | number | boolean | null {
   if (value === null || value === undefined) return null;
   switch (type) {
-    // Prisma stores SQLite DateTimes as ISO text with "+00:00"; comparisons stay lexicographic.
     case "time":
-      return sqlite ? sqliteTime(value as Date) : (value as Date).toISOString();
+      return dialect.time(value as Date);
     // JSON has no 64-bit integers: bigints travel as decimal text and are cast back.
     case "bigint":
       return String(value);
@@ -111,17 +100,12 @@ function selectParts(
   return { exprs: exprs.join(", "), where: redacted === "skip" ? notRedacted(value, digest!) : "true" };
 }
 
-function selectFromJson(tx: SqlRunner, columns: readonly Column[], redacted?: RedactedCustomers): string {
-  const postgres = kindOf(tx) === "postgresql";
+function selectFromJson(columns: readonly Column[], redacted?: RedactedCustomers): string {
   const value: RowValue = (i) => `j.value ->> ${i}`;
-  const cast = (type: ColumnType, i: number) => {
-    if (postgres) return `(${value(i)})::${PG_TYPES[type as keyof typeof PG_TYPES]}`;
-    return type === "int" || type === "bigint" ? `CAST(${value(i)} AS INTEGER)` : value(i);
-  };
+  const cast = (type: ColumnType, i: number) => dialect.cast(value(i), type as SqlType);
   const { exprs, where } = selectParts(columns, value, cast, redacted);
-  if (postgres) return `SELECT ${exprs} FROM jsonb_array_elements($1::jsonb) AS j(value) WHERE ${where}`;
   // A WHERE clause keeps SQLite from reading the ON CONFLICT that follows as a join constraint.
-  return `SELECT ${exprs} FROM json_each(?) AS j WHERE ${where}`;
+  return `SELECT ${exprs} FROM ${dialect.jsonRows(dialect.param(1))} WHERE ${where}`;
 }
 
 const isReference = (type: ColumnType): type is "customerGid" | "orderGid" => type === "customerGid" || type === "orderGid";
@@ -138,7 +122,7 @@ function insertEach(
   const names = columns.map(([name]) => `"${name}"`).join(", ");
   const bind = (value: Value, type: ColumnType) => {
     if (value === null || type === "bigint") return value; // better-sqlite3 binds BigInt exactly
-    return type === "bool" ? (value ? 1 : 0) : encode(value, type, true);
+    return type === "bool" ? (value ? 1 : 0) : encode(value, type);
   };
   if (redacted) {
     // The row's values as one derived row, so that the SELECT list and the guard can both read them.
@@ -178,7 +162,7 @@ export async function insertRows(
 ) {
   if (rows.length === 0) return 0;
   if (tx.runEach) return insertEach(tx.runEach, table, columns, rows, onConflict, redacted);
-  return tx.$executeRawUnsafe(...insertFromJson(tx, table, columns, rows, onConflict, redacted));
+  return tx.$executeRawUnsafe(...insertFromJson(table, columns, rows, onConflict, redacted));
 }
 
 /** insertRows for a Prisma client, with an `onConflict` that ends in RETURNING. */
@@ -189,41 +173,26 @@ export async function insertRowsReturning<T>(
   rows: Value[][],
   onConflictReturning: string,
 ): Promise<T[]> {
-  return client.$queryRawUnsafe<T[]>(...insertFromJson(client, table, columns, rows, onConflictReturning));
+  return client.$queryRawUnsafe<T[]>(...insertFromJson(table, columns, rows, onConflictReturning));
 }
 
 function insertFromJson(
-  tx: SqlRunner,
   table: string,
   columns: readonly Column[],
   rows: Value[][],
   onConflict: string,
   redacted?: RedactedCustomers,
 ): [string, string] {
-  const sqlite = kindOf(tx) === "sqlite";
   // A digest after the columns is text.
-  const payload = JSON.stringify(rows.map((row) => row.map((value, i) => encode(value, columns[i]?.[1] ?? "text", sqlite))));
+  const payload = JSON.stringify(rows.map((row) => row.map((value, i) => encode(value, columns[i]?.[1] ?? "text"))));
   return [
-    `INSERT INTO "${table}" (${columns.map(([name]) => `"${name}"`).join(", ")}) ${selectFromJson(tx, columns, redacted)} ${onConflict}`,
+    `INSERT INTO "${table}" (${columns.map(([name]) => `"${name}"`).join(", ")}) ${selectFromJson(columns, redacted)} ${onConflict}`,
     payload,
   ];
 }
 
-/** Parameter `index` (1-based) of a statement: `$1` on PostgreSQL, `?` (in order) on SQLite. */
-export function param(tx: SqlRunner, index: number, type?: keyof typeof PG_TYPES): string {
-  return kindOf(tx) === "postgresql" ? `$${index}${type ? `::${PG_TYPES[type]}` : ""}` : "?";
-}
-
-/** A timestamp as the database's raw parameter (Prisma's own format on SQLite). */
-export function timeParam(tx: SqlRunner, time: Date): string {
-  return encode(time, "time", kindOf(tx) === "sqlite") as string;
-}
-
 /** `"shopDomain" = <shop> AND "gid" IN <JSON array of GIDs>`, with the two values to pass. */
-export function shopAndGids(tx: SqlRunner, shopDomain: string, gids: string[]): [sql: string, shop: string, gids: string] {
-  const sql =
-    kindOf(tx) === "postgresql"
-      ? `"shopDomain" = $1 AND "gid" IN (SELECT jsonb_array_elements_text($2::jsonb))`
-      : `"shopDomain" = ? AND "gid" IN (SELECT value FROM json_each(?))`;
+export function shopAndGids(shopDomain: string, gids: string[]): [sql: string, shop: string, gids: string] {
+  const sql = `"shopDomain" = ${dialect.param(1)} AND "gid" IN (${dialect.jsonTexts(dialect.param(2))})`;
   return [sql, shopDomain, JSON.stringify(gids)];
 }

@@ -1,12 +1,13 @@
 // The one database client of the app. DATABASE_URL chooses SQLite (file:, the embedded default)
 // or PostgreSQL (postgres://); both clients come from the same data model (prisma/schema.prisma),
-// so the app is written against one type.
+// so the app is written against one type; where raw SQL differs, it asks the dialect
+// (app/platform/sql/dialect.server.ts).
 import { createRequire } from "node:module";
 import type { PrismaClient } from "@prisma/client";
 import type { Pool } from "pg";
-import { databaseKind, sqliteFilePath, type DatabaseKind } from "./db/url";
-import { env } from "./env.server";
-import { log } from "./log.server";
+import { databaseKind, sqliteFilePath } from "./url";
+import { env } from "../env.server";
+import { log } from "../log.server";
 
 export type { PrismaClient };
 export type Db = PrismaClient;
@@ -14,12 +15,6 @@ export type Db = PrismaClient;
 export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
 
 const require = createRequire(import.meta.url);
-
-/** Which database a client (or a transaction of it) talks to; raw SQL differs in placeholders. */
-export function kindOf(client: Db | Tx | { _activeProvider?: string }): DatabaseKind {
-  const provider = (client as unknown as { _activeProvider?: string })._activeProvider;
-  return provider === "postgresql" ? "postgresql" : "sqlite";
-}
 
 export function databaseUrl(): string {
   return env.DATABASE_URL;

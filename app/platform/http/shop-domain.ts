@@ -1,6 +1,7 @@
 // Which shop a request names, checked before Shopify's library sees it: the library throws (and
 // the app answered 500) on a `shop` that is not a shop domain or a session token whose `dest` is
 // not a URL. A request naming anything but `<name>.myshopify.com` is a 400 instead.
+import { json } from "./responses";
 
 /** A shop's permanent domain, as Shopify names every shop: one DNS label, then `.myshopify.com`. */
 const SHOP_DOMAIN = /^[a-z0-9][a-z0-9-]{0,62}\.myshopify\.com$/i;
@@ -56,14 +57,14 @@ export function shopProblem(request: Request): "shop" | "dest" | null {
 export function requireValidShop(request: Request): void {
   const problem = shopProblem(request);
   if (problem) {
-    throw Response.json(
+    throw json(
       {
         error:
           problem === "shop"
             ? "shop must be a <name>.myshopify.com domain"
             : "the session token's dest must be https://<name>.myshopify.com",
       },
-      { status: 400 },
+      400,
     );
   }
 }

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseShopifyJson, toGid } from "./json";
+import { parseShopifyJson, toGid } from "./shopify-json";
 
 describe("parseShopifyJson", () => {
   it("keeps `id` and `*_id` numbers exact as strings", () => {

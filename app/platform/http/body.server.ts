@@ -8,6 +8,8 @@
 // a connection reset before it reads the 413; reading the rest instead would let any client make
 // the app read for as long as it likes.
 
+import { json } from "./responses";
+
 /** The admin's pages and JSON API: a program with a hundred tiers and rewards is far below this. */
 export const MAX_ADMIN_BODY_BYTES = 256 * 1024;
 
@@ -21,10 +23,7 @@ export function closeIfBodyRefused(status: number, headers: Headers): void {
 
 /** The 413 for a body over `maxBytes`. */
 export function bodyTooLarge(maxBytes: number): Response {
-  return new Response(JSON.stringify({ error: "body_too_large", maxBytes }), {
-    status: 413,
-    headers: { "Content-Type": "application/json", "Cache-Control": "no-store", Connection: "close" },
-  });
+  return json({ error: "body_too_large", maxBytes }, 413, { Connection: "close" });
 }
 
 /** The body's bytes; throws the 413 Response once more than `maxBytes` arrive (or are announced). */
