@@ -1,7 +1,9 @@
 // The webhook pipeline: verify, store, apply, answer. See docs/decisions/0003-webhook-pipeline.md.
 //
-// 1. The body is read with a size cap and its HMAC verified (app/http/webhook-signature.ts): a bad
-//    or missing signature gets 401 and nothing is stored. A shop header that is not a
+// 1. The body is read with a size cap by the server that took the request (in production the fast
+//    path of server.mjs, app/sync/webhook-endpoint.server.ts; under `shopify app dev` the Remix
+//    route), and its HMAC verified over the raw bytes (app/http/webhook-signature.ts): a bad or
+//    missing signature gets 401 and nothing is stored. A shop header that is not a
 //    myshopify.com domain gets 400, and so do a missing header and a body that is not JSON.
 // 2. A shop that never installed the app (no Shop row) gets 200 and nothing is stored.
 // 3. The body is validated for its topic and its shop before anything is written: bad input, a
@@ -29,7 +31,6 @@ import { PayloadError } from "./payloads";
 import { findShop, type ShopRow } from "./shops.server";
 import { insertRowsReturning, param, timeParam, type SqlRunner } from "./sql.server";
 import { log } from "../log.server";
-import { readBodyText } from "../http/body.server";
 import { isShopDomain } from "../http/shop-domain";
 import { isSignedBody, REQUIRED_WEBHOOK_HEADERS, topicKey } from "../http/webhook-signature";
 import { nextAttemptAt } from "../platform/jobs.server";
@@ -37,53 +38,74 @@ import { nextAttemptAt } from "../platform/jobs.server";
 /** Shopify's largest payloads (orders with hundreds of lines) stay far below this. */
 export const MAX_WEBHOOK_BYTES = 2 * 1024 * 1024;
 
-const json = (status: number, body: Record<string, unknown>) =>
-  new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
+/** A delivery's header by its lower-case name, however the server holds them (Request, node's IncomingMessage). */
+export type WebhookHeader = (name: string) => string | null | undefined;
 
-export async function receiveWebhook(request: Request): Promise<Response> {
-  if (request.method !== "POST") return json(405, { error: "webhooks are POST requests" });
-  const hmac = request.headers.get("x-shopify-hmac-sha256");
-  if (!hmac) return json(401, { error: "missing HMAC signature" });
+/** The answer to a delivery, sent as JSON by whichever server received it. */
+export interface WebhookAnswer {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+const answerWith = (status: number, body: Record<string, unknown>): WebhookAnswer => ({ status, body });
+
+/**
+ * The checks made before the body is read, so that an unsigned request or one for no shop is
+ * refused without reading up to MAX_WEBHOOK_BYTES: the answer, or null to go on.
+ */
+export function refuseBeforeBody(header: WebhookHeader): WebhookAnswer | null {
+  if (!header("x-shopify-hmac-sha256")) return answerWith(401, { error: "missing HMAC signature" });
   // Shopify sends every webhook for the shop's permanent domain, <name>.myshopify.com.
-  const shop = request.headers.get("x-shopify-shop-domain");
+  const shop = header("x-shopify-shop-domain");
   if (!isShopDomain(shop)) {
     log.warn("webhook shop header is not a myshopify.com domain", { shop: (shop ?? "").slice(0, 100) });
-    return json(400, { error: "X-Shopify-Shop-Domain is not a myshopify.com domain" });
+    return answerWith(400, { error: "X-Shopify-Shop-Domain is not a myshopify.com domain" });
   }
-  // Over the cap: a 413 Response, thrown (the route answers with it).
-  const body = await readBodyText(request, MAX_WEBHOOK_BYTES);
-  const topicHeader = request.headers.get("x-shopify-topic");
-  if (!body) return json(400, { error: "the body is empty" });
-  if (!isSignedBody(body, hmac, requiredEnv("SHOPIFY_API_SECRET"))) {
+  return null;
+}
+
+/**
+ * A POST to /webhooks, its body read (at most MAX_WEBHOOK_BYTES) as raw bytes: the production
+ * server's fast path (app/sync/webhook-endpoint.server.ts) and the Remix route both call this.
+ */
+export async function receiveWebhook(header: WebhookHeader, raw: Uint8Array): Promise<WebhookAnswer> {
+  const refused = refuseBeforeBody(header);
+  if (refused) return refused;
+  const hmac = header("x-shopify-hmac-sha256")!;
+  const shop = header("x-shopify-shop-domain")!;
+  const topicHeader = header("x-shopify-topic");
+  if (raw.byteLength === 0) return answerWith(400, { error: "the body is empty" });
+  if (!isSignedBody(raw, hmac, requiredEnv("SHOPIFY_API_SECRET"))) {
     log.warn("webhook refused: invalid HMAC signature", { topic: topicHeader });
-    return json(401, { error: "invalid HMAC signature" });
+    return answerWith(401, { error: "invalid HMAC signature" });
   }
-  const missing = REQUIRED_WEBHOOK_HEADERS.filter((name) => !request.headers.get(name));
+  const missing = REQUIRED_WEBHOOK_HEADERS.filter((name) => !header(name));
   if (missing.length) {
     log.warn("webhook refused: headers missing", { topic: topicHeader, missing });
-    return json(400, { error: `missing headers: ${missing.join(", ")}` });
+    return answerWith(400, { error: `missing headers: ${missing.join(", ")}` });
   }
   const topic = topicKey(topicHeader!);
-  const webhookId = request.headers.get("x-shopify-webhook-id")!;
-  const apiVersion = request.headers.get("x-shopify-api-version")!;
-  const triggeredAt = parseTime(request.headers.get("x-shopify-triggered-at"));
+  const webhookId = header("x-shopify-webhook-id")!;
+  const apiVersion = header("x-shopify-api-version")!;
+  const triggeredAt = parseTime(header("x-shopify-triggered-at"));
   if (!isSupportedTopic(topic)) {
     log.warn("webhook topic not supported", { shop, topic, webhookId });
-    return json(400, { error: `unsupported topic ${topic}` });
+    return answerWith(400, { error: `unsupported topic ${topic}` });
   }
+  const body = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString("utf8");
   let payload: ParsedBody;
   try {
     payload = parseBody(body);
   } catch (error) {
     log.warn("webhook body is not JSON", { shop, topic, webhookId });
-    return json(400, { error: (error as Error).message });
+    return answerWith(400, { error: (error as Error).message });
   }
 
   const installed = await findShop(db, shop);
   if (!installed) {
     // Acknowledged so that Shopify stops retrying; a shop exists only once the app was installed.
     log.info("webhook for a shop without the app ignored", { shop, topic, webhookId });
-    return json(200, { status: "ignored" });
+    return answerWith(200, { status: "ignored" });
   }
 
   let effect: Effect | null = null;
@@ -116,20 +138,20 @@ export async function receiveWebhook(request: Request): Promise<Response> {
 
 type ReceiveOutcome = Outcome | "duplicate" | "rejected";
 
-function answer(delivery: Delivery, outcome: ReceiveOutcome, error: string | null, eventId: number): Response {
+function answer(delivery: Delivery, outcome: ReceiveOutcome, error: string | null, eventId: number): WebhookAnswer {
   const { shop, topic, webhookId } = delivery;
   switch (outcome) {
     case "rejected":
       log.warn("webhook rejected", { shop, topic, webhookId, error });
-      return json(422, { error });
+      return answerWith(422, { error });
     case "duplicate":
-      return json(200, { duplicate: true });
+      return answerWith(200, { duplicate: true });
     case "failed":
       // applyEvent logged it already on SQLite.
       if (error !== null) log.error("webhook processing failed", { shop, topic, eventId, error });
-      return json(500, { error: "processing failed; the event is stored and will be retried" });
+      return answerWith(500, { error: "processing failed; the event is stored and will be retried" });
     default:
-      return json(200, { status: outcome });
+      return answerWith(200, { status: outcome });
   }
 }
 
@@ -367,7 +389,7 @@ function markApplied(tx: SqlRunner, eventId: number, outcome: Outcome) {
   );
 }
 
-function parseTime(text: string | null): Date | null {
+function parseTime(text: string | null | undefined): Date | null {
   if (!text) return null;
   const time = new Date(text);
   return Number.isNaN(time.getTime()) ? null : time;
