@@ -14,8 +14,11 @@
 //    stays stored as failed and Shopify gets a 500, so both Shopify's retry and the app's worker
 //    (worker.server.ts) can apply it later; nothing is dropped.
 // On PostgreSQL steps 3 (the GID check) to 5 are one call of a database function, one round trip
-// (receiveInOneCall); on SQLite, whose single writer is in this process, they are three queries.
-import db, { kindOf, pgPoolOf, type Tx } from "../db.server";
+// (receiveInOneCall); on SQLite, whose single writer is in this process, they run synchronously on
+// Prisma's own connection with statements prepared once (receiveOnConnection). Topics whose effect
+// reads as it goes (interactive) take Prisma's path on both.
+import type Sqlite from "better-sqlite3";
+import db, { kindOf, pgPoolOf, sqliteOf, type Tx } from "../db.server";
 import { env, requiredEnv } from "../env.server";
 import {
   AFTER_UNINSTALL_TOPICS,
@@ -29,7 +32,7 @@ import {
 } from "./topics.server";
 import { PayloadError } from "./payloads";
 import { findShop, type ShopRow } from "./shops.server";
-import { insertRowsReturning, param, timeParam, type SqlRunner } from "./sql.server";
+import { insertRowsReturning, param, timeParam, type SqlRunner, type Value } from "./sql.server";
 import { log } from "../log.server";
 import { isShopDomain } from "../http/shop-domain";
 import { isSignedBody, REQUIRED_WEBHOOK_HEADERS, topicKey } from "../http/webhook-signature";
@@ -124,6 +127,16 @@ export async function receiveWebhook(header: WebhookHeader, raw: Uint8Array): Pr
     const result = await receiveInOneCall(pool, delivery, installed, active ? effect : null);
     return answer(delivery, result.outcome, result.error, result.eventId);
   }
+  const connection = sqliteOf(db);
+  if (connection && !(active && effect && "interactive" in effect)) {
+    const statements = await recordEffect(delivery, installed, active ? effect : null, "sqlite");
+    const result = receiveOnConnection(connection, delivery, active ? effect : null, statements);
+    if (result && "failure" in result) {
+      // markFailed logs the failure.
+      return answer(delivery, await markFailed(result.eventId, shop, topic, result.failure), null, result.eventId);
+    }
+    if (result) return answer(delivery, result.outcome, result.error, result.eventId);
+  }
 
   if (effect?.gids && active) {
     const foreign = await gidOfAnotherShop(shop, effect.gids);
@@ -179,11 +192,7 @@ async function receiveInOneCall(
   effect: Effect | null,
 ): Promise<{ outcome: ReceiveOutcome; error: string | null; eventId: number }> {
   const now = new Date();
-  const statements: [string, ...unknown[]][] = [];
-  if (effect && !delivery.rejection && "sql" in effect) {
-    const context: SqlEffectContext = { shopDomain: shop.domain, shopCurrency: shop.currency, at: delivery.triggeredAt ?? now };
-    await effect.sql(recorder(statements), context);
-  }
+  const statements = await recordEffect(delivery, shop, effect, "postgresql", now);
   const { rows } = await pool.query<{ event_id: number; outcome: ReceiveOutcome; error: string | null }>({
     // Named: each connection parses and plans the call once.
     name: "comeback_receive_webhook",
@@ -207,13 +216,31 @@ async function receiveInOneCall(
   return { outcome: result.outcome, error: result.error, eventId: result.event_id };
 }
 
+type Statement = [sql: string, ...params: unknown[]];
+
+/** The statements of a delivery's effect, recorded (none for a rejected or ignored delivery). */
+async function recordEffect(
+  delivery: Delivery,
+  shop: ShopRow,
+  effect: Effect | null,
+  kind: "postgresql" | "sqlite",
+  now = new Date(),
+): Promise<Statement[]> {
+  const statements: Statement[] = [];
+  if (effect && !delivery.rejection && "sql" in effect) {
+    const context: SqlEffectContext = { shopDomain: shop.domain, shopCurrency: shop.currency, at: delivery.triggeredAt ?? now };
+    await effect.sql(recorder(statements, kind), context);
+  }
+  return statements;
+}
+
 /** A SqlRunner that records the statements of an effect instead of running them. */
-function recorder(statements: [string, ...unknown[]][]): SqlRunner {
+function recorder(statements: Statement[], kind: "postgresql" | "sqlite"): SqlRunner {
   return {
-    _activeProvider: "postgresql",
+    _activeProvider: kind,
     $executeRawUnsafe(sql, ...params) {
-      // The function passes two text parameters to each statement (EXECUTE ... USING).
-      if (params.length > 2 || params.some((value) => typeof value !== "string")) {
+      // The PostgreSQL function passes two text parameters to each statement (EXECUTE ... USING).
+      if (kind === "postgresql" && (params.length > 2 || params.some((value) => typeof value !== "string"))) {
         throw new Error(`a recorded statement takes at most two text parameters: ${sql.slice(0, 80)}`);
       }
       statements.push([sql, ...params]);
@@ -232,17 +259,42 @@ function isActive(shop: ShopRow, topic: string): boolean {
  * gid indexes, on the hot path of every order and customer delivery.
  */
 async function gidOfAnotherShop(shopDomain: string, gids: WrittenGids): Promise<string | null> {
+  const query = gidQuery(db, shopDomain, gids);
+  if (!query) return null;
+  const rows = await db.$queryRawUnsafe<{ gid: string }[]>(...query);
+  return rows[0]?.gid ?? null;
+}
+
+/** gidOfAnotherShop's query and its parameters; null when the delivery writes no GID. */
+function gidQuery(runner: SqlRunner, shopDomain: string, gids: WrittenGids): Statement | null {
   const params: string[] = [];
-  const next = (value: string) => (params.push(value), param(db, params.length));
+  const next = (value: string) => (params.push(value), param(runner, params.length));
   const selects = Object.entries(gids)
     .filter(([, list]) => list.length > 0)
     .map(
       ([table, list]) =>
         `SELECT "gid" FROM "${table}" WHERE "gid" IN (${list.map(next).join(", ")}) AND "shopDomain" <> ${next(shopDomain)}`,
     );
-  if (selects.length === 0) return null;
-  const rows = await db.$queryRawUnsafe<{ gid: string }[]>(`${selects.join(" UNION ALL ")} LIMIT 1`, ...params);
-  return rows[0]?.gid ?? null;
+  return selects.length ? [`${selects.join(" UNION ALL ")} LIMIT 1`, ...params] : null;
+}
+
+const EVENT_COLUMNS = [
+  ["shopDomain", "text"],
+  ["webhookId", "text"],
+  ["topic", "text"],
+  ["apiVersion", "text"],
+  ["triggeredAt", "time"],
+  ["receivedAt", "time"],
+  ["status", "text"],
+  ["attempts", "int"],
+  ["payload", "text"],
+  ["lastError", "text"],
+] as const;
+
+/** The WebhookEvent row of a delivery, in EVENT_COLUMNS' order. */
+function eventRow(delivery: Delivery, receivedAt: Date, status: string): Value[] {
+  const { shop, webhookId, topic, apiVersion, triggeredAt, body, rejection } = delivery;
+  return [shop, webhookId, topic, apiVersion, triggeredAt, receivedAt, status, 0, body, rejection];
 }
 
 /**
@@ -255,32 +307,8 @@ async function storeEvent(delivery: Delivery): Promise<StoredEvent> {
   const inserted = await insertRowsReturning<{ id: number | bigint }>(
     db,
     "WebhookEvent",
-    [
-      ["shopDomain", "text"],
-      ["webhookId", "text"],
-      ["topic", "text"],
-      ["apiVersion", "text"],
-      ["triggeredAt", "time"],
-      ["receivedAt", "time"],
-      ["status", "text"],
-      ["attempts", "int"],
-      ["payload", "text"],
-      ["lastError", "text"],
-    ],
-    [
-      [
-        delivery.shop,
-        delivery.webhookId,
-        delivery.topic,
-        delivery.apiVersion,
-        delivery.triggeredAt,
-        receivedAt,
-        status,
-        0,
-        delivery.body,
-        delivery.rejection,
-      ],
-    ],
+    EVENT_COLUMNS,
+    [eventRow(delivery, receivedAt, status)],
     `ON CONFLICT ("shopDomain", "webhookId") DO NOTHING RETURNING "id"`,
   );
   if (inserted.length) return { id: Number(inserted[0].id), status, lastError: delivery.rejection, receivedAt };
@@ -334,21 +362,26 @@ export async function applyEvent(eventId: number, shop: ShopRow, topic: string, 
     await db.$transaction(statements.map(([sql, params]) => db.$executeRawUnsafe(sql, ...params)));
     return outcome;
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    log.error("webhook processing failed", { shop: shopDomain, topic, eventId, error: message });
-    try {
-      const failed = await db.webhookEvent.update({
-        where: { id: eventId },
-        data: { status: "failed", lastError: message.slice(0, 2000), attempts: { increment: 1 } },
-        select: { attempts: true },
-      });
-      // leaseUntil doubles as the earliest next attempt: the worker backs off exponentially.
-      await db.webhookEvent.update({ where: { id: eventId }, data: { leaseUntil: nextAttemptAt(failed.attempts - 1) } });
-    } catch (markError) {
-      log.error("could not mark webhook failed", { eventId, error: String(markError) });
-    }
-    return "failed";
+    return markFailed(eventId, shopDomain, topic, error);
   }
+}
+
+/** A stored event whose effect failed: kept with its error, for Shopify's retry and the worker's. */
+async function markFailed(eventId: number, shopDomain: string, topic: string, error: unknown): Promise<"failed"> {
+  const message = error instanceof Error ? error.message : String(error);
+  log.error("webhook processing failed", { shop: shopDomain, topic, eventId, error: message });
+  try {
+    const failed = await db.webhookEvent.update({
+      where: { id: eventId },
+      data: { status: "failed", lastError: message.slice(0, 2000), attempts: { increment: 1 } },
+      select: { attempts: true },
+    });
+    // leaseUntil doubles as the earliest next attempt: the worker backs off exponentially.
+    await db.webhookEvent.update({ where: { id: eventId }, data: { leaseUntil: nextAttemptAt(failed.attempts - 1) } });
+  } catch (markError) {
+    log.error("could not mark webhook failed", { eventId, error: String(markError) });
+  }
+  return "failed";
 }
 
 /** Retries a stored event from its saved body (the worker's path). */
@@ -393,4 +426,84 @@ function parseTime(text: string | null | undefined): Date | null {
   if (!text) return null;
   const time = new Date(text);
   return Number.isNaN(time.getTime()) ? null : time;
+}
+
+/**
+ * SQLite: the GID check, the event and its effect straight on Prisma's own connection (sqliteOf),
+ * synchronously, with statements prepared once: nothing else runs on the connection meanwhile. Null
+ * when a transaction of Prisma's is open on the connection (ours would join it): then the caller
+ * takes Prisma's path, which waits for it. `effect` is null for a delivery that is ignored.
+ */
+function receiveOnConnection(
+  connection: Sqlite.Database,
+  delivery: Delivery,
+  effect: Effect | null,
+  statements: Statement[],
+): ConnectionResult | null {
+  if (connection.inTransaction) return null;
+  const run = (sql: string, ...params: unknown[]) => prepared(connection, sql).run(...params.map(sqliteValue));
+  const get = <T>(sql: string, ...params: unknown[]) =>
+    prepared(connection, sql).get(...params.map(sqliteValue)) as T | undefined;
+  // One commit (one disk flush) per delivery: the event, and its effect in a savepoint. An effect
+  // that fails is rolled back alone, and the event stays stored for markFailed and the retries.
+  return connection.transaction((): ConnectionResult => {
+    const check = effect?.gids && !delivery.rejection ? gidQuery(SQLITE, delivery.shop, effect.gids) : null;
+    const foreign = check && get<{ gid: string }>(...check);
+    if (foreign) delivery.rejection = `${foreign.gid} belongs to another shop: the body was not sent for this one`;
+
+    const status = delivery.rejection ? "rejected" : "received";
+    const inserted = run(INSERT_EVENT, ...eventRow(delivery, new Date(), status));
+    const stored =
+      inserted.changes === 1
+        ? { id: inserted.lastInsertRowid, status, lastError: delivery.rejection }
+        : get<{ id: bigint; status: string; lastError: string | null }>(
+            `SELECT "id", "status", "lastError" FROM "WebhookEvent" WHERE "shopDomain" = ? AND "webhookId" = ?`,
+            delivery.shop,
+            delivery.webhookId,
+          )!;
+    const eventId = Number(stored.id);
+    if (stored.status === "rejected") return { outcome: "rejected", error: stored.lastError, eventId };
+    if (stored.status === "processed" || stored.status === "ignored") return { outcome: "duplicate", error: null, eventId };
+    const outcome: Outcome = effect ? "processed" : "ignored";
+    const mark: Statement[] = [];
+    void markApplied(recorder(mark, "sqlite"), eventId, outcome);
+    try {
+      connection.transaction(() => {
+        for (const [sql, ...params] of [...statements, ...mark]) run(sql, ...params);
+      })();
+    } catch (failure) {
+      return { failure, eventId };
+    }
+    return { outcome, error: null, eventId };
+  })();
+}
+
+type ConnectionResult =
+  { outcome: ReceiveOutcome; error: string | null; eventId: number } | { failure: unknown; eventId: number };
+
+const SQLITE: SqlRunner = { _activeProvider: "sqlite", $executeRawUnsafe: () => Promise.resolve(0) };
+
+const INSERT_EVENT = `INSERT INTO "WebhookEvent" (${EVENT_COLUMNS.map(([name]) => `"${name}"`).join(", ")})
+  VALUES (${EVENT_COLUMNS.map(() => "?").join(", ")}) ON CONFLICT ("shopDomain", "webhookId") DO NOTHING`;
+
+/** A parameter as Prisma's SQLite adapter binds it: times as its ISO text, booleans as 0 or 1. */
+function sqliteValue(value: unknown): unknown {
+  if (value instanceof Date) return timeParam(SQLITE, value);
+  return typeof value === "boolean" ? Number(value) : value;
+}
+
+const statementsOf = new WeakMap<Sqlite.Database, Map<string, Sqlite.Statement<unknown[]>>>();
+/** The effects' SQL is a few dozen texts; the GID check's varies with the number of refunds. */
+const MAX_PREPARED = 500;
+
+/** The connection's prepared statement for `sql`, prepared once. */
+function prepared(connection: Sqlite.Database, sql: string): Sqlite.Statement<unknown[]> {
+  let statements = statementsOf.get(connection);
+  if (!statements) statementsOf.set(connection, (statements = new Map()));
+  let statement = statements.get(sql);
+  if (!statement) {
+    statement = connection.prepare<unknown[]>(sql);
+    if (statements.size < MAX_PREPARED) statements.set(sql, statement);
+  }
+  return statement;
 }
