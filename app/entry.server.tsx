@@ -5,9 +5,15 @@ import { createReadableStreamFromReadable, type EntryContext } from "@remix-run/
 import { isbot } from "isbot";
 import { closeIfBodyRefused } from "./platform/http/body.server";
 import { addDocumentResponseHeaders } from "./shopify.server";
-import { startWorker } from "./worker/worker.server";
+import { startWorker, stopWorker } from "./worker/worker.server";
 
 export const streamTimeout = 5000;
+
+// The production server (server.mjs) answers POST /webhooks with these, before Remix, from this
+// same build: one database client, one cache, one worker per process.
+export { isWebhookRequest, serveWebhook } from "./sync/webhook-endpoint.server";
+// ...and stops the worker itself on SIGTERM and SIGINT, after the last request.
+export { stopWorker };
 
 // Each app instance retries stored webhook events and runs history imports in the background.
 startWorker();

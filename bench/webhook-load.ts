@@ -257,13 +257,10 @@ export async function runWebhookLoad(
   // Production's worker interval and lease, not the test harness's fast ones ("" = the app's default).
   const env: Record<string, string> = { COMEBACK_WORKER_INTERVAL_MS: "", COMEBACK_LEASE_MS: "" };
   if (options.cpuProfileDir) {
-    // Same preload as startAppServer sets, plus a CPU profile written when the server exits. V8
-    // writes it only on a normal exit, and on PostgreSQL the app does not exit on SIGTERM by itself
-    // (its connection pool keeps it alive until startAppServer's SIGKILL), so exit 0.5 s after SIGTERM.
-    const exitOnTerm = encodeURIComponent(`process.on("SIGTERM",()=>setTimeout(()=>process.exit(),500))`);
+    // Same preload as startAppServer sets, plus a CPU profile, which V8 writes when the server exits
+    // on SIGTERM (server.mjs stops gracefully and exits with 0).
     env.NODE_OPTIONS = [
       `--import ${resolve("test/mocks/shopify-network.mjs")}`,
-      `--import data:text/javascript,${exitOnTerm}`,
       `--cpu-prof --cpu-prof-dir=${resolve(options.cpuProfileDir)} --cpu-prof-name=webhooks-${database}-${rate}-app.cpuprofile`,
     ].join(" ");
   }
@@ -373,8 +370,8 @@ export async function runWebhookLoad(
       },
     };
   } finally {
-    // Bounded: a server still running 15 s after SIGTERM is killed. (On PostgreSQL the app does not
-    // exit on SIGTERM at all; startAppServer's stop() kills it after 3 s, reported as SIGKILL.)
+    // Bounded: a server still running 15 s after SIGTERM is killed (startAppServer's stop() kills
+    // it after 3 s, reported as SIGKILL).
     await bounded(agent.destroy(), 2_000);
     const stopping = performance.now();
     await bounded(app.stop(), 15_000);

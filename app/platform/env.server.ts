@@ -42,8 +42,8 @@ const schema = z.object({
       { message: "must start with file: (SQLite) or postgres:// (PostgreSQL)" },
     ),
   DATABASE_POOL_SIZE: wholeNumber(1).default(10),
-  // PORT and HOST are read by @remix-run/serve (npm start), which takes any port when PORT is not a
-  // number; checked here so that a typo stops the app instead. The rest is Vite's (vite.config.ts):
+  // PORT and HOST are read by server.mjs (npm start); checked here so that a typo stops the app
+  // with the variable's name. The rest is Vite's (vite.config.ts):
   // FRONTEND_PORT is set by `shopify app dev`, HMR_PORT by `npm run demo`.
   PORT: port.optional(),
   HOST: z.string().optional(),

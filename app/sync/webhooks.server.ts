@@ -1,7 +1,9 @@
 // The webhook pipeline: verify, store, apply, answer. See docs/decisions/0003-webhook-pipeline.md.
 //
-// 1. The body is read with a size cap and its HMAC verified (app/platform/http/webhook-signature.ts): a bad
-//    or missing signature gets 401 and nothing is stored. A shop header that is not a
+// 1. The body is read with a size cap by the server that took the request (in production the fast
+//    path of server.mjs, app/sync/webhook-endpoint.server.ts; under `shopify app dev` the Remix
+//    route), and its HMAC verified over the raw bytes (app/platform/http/webhook-signature.ts): a bad or
+//    missing signature gets 401 and nothing is stored. A shop header that is not a
 //    myshopify.com domain gets 400, and so do a missing header and a body that is not JSON.
 // 2. A shop that never installed the app (no Shop row) gets 200 and nothing is stored.
 // 3. The body is validated for its topic and its shop before anything is written: bad input, a
@@ -12,8 +14,10 @@
 //    stays stored as failed and Shopify gets a 500, so both Shopify's retry and the app's worker
 //    (worker.server.ts) can apply it later; nothing is dropped.
 // On PostgreSQL steps 3 (the GID check) to 5 are one call of a database function, one round trip
-// (receiveInOneCall); on SQLite, whose single writer is in this process, they are three queries.
-import db, { pgPoolOf, type Tx } from "../platform/db/client.server";
+// Prisma's own connection with statements prepared once (receiveOnConnection). Topics whose effect
+// reads as it goes (interactive) take Prisma's path on both.
+import type Sqlite from "better-sqlite3";
+import db, { pgPoolOf, sqliteOf, type Tx } from "../platform/db/client.server";
 import { env, requiredEnv } from "../platform/env.server";
 import {
   AFTER_UNINSTALL_TOPICS,
@@ -27,10 +31,9 @@ import {
 } from "./topics.server";
 import { PayloadError } from "./payloads";
 import { findShop, type ShopRow } from "./shops.server";
-import { insertRowsReturning, type SqlRunner } from "../platform/sql/rows.server";
+import { insertRowsReturning, type SqlRunner, type Value } from "../platform/sql/rows.server";
 import { dialect } from "../platform/sql/dialect.server";
 import { log } from "../platform/log.server";
-import { readBodyText } from "../platform/http/body.server";
 import { isShopDomain } from "../platform/http/shop-domain";
 import { isSignedBody, REQUIRED_WEBHOOK_HEADERS, topicKey } from "../platform/http/webhook-signature";
 import { nextAttemptAt } from "../platform/jobs.server";
@@ -38,53 +41,74 @@ import { nextAttemptAt } from "../platform/jobs.server";
 /** Shopify's largest payloads (orders with hundreds of lines) stay far below this. */
 export const MAX_WEBHOOK_BYTES = 2 * 1024 * 1024;
 
-const json = (status: number, body: Record<string, unknown>) =>
-  new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
+/** A delivery's header by its lower-case name, however the server holds them (Request, node's IncomingMessage). */
+export type WebhookHeader = (name: string) => string | null | undefined;
 
-export async function receiveWebhook(request: Request): Promise<Response> {
-  if (request.method !== "POST") return json(405, { error: "webhooks are POST requests" });
-  const hmac = request.headers.get("x-shopify-hmac-sha256");
-  if (!hmac) return json(401, { error: "missing HMAC signature" });
+/** The answer to a delivery, sent as JSON by whichever server received it. */
+export interface WebhookAnswer {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+const answerWith = (status: number, body: Record<string, unknown>): WebhookAnswer => ({ status, body });
+
+/**
+ * The checks made before the body is read, so that an unsigned request or one for no shop is
+ * refused without reading up to MAX_WEBHOOK_BYTES: the answer, or null to go on.
+ */
+export function refuseBeforeBody(header: WebhookHeader): WebhookAnswer | null {
+  if (!header("x-shopify-hmac-sha256")) return answerWith(401, { error: "missing HMAC signature" });
   // Shopify sends every webhook for the shop's permanent domain, <name>.myshopify.com.
-  const shop = request.headers.get("x-shopify-shop-domain");
+  const shop = header("x-shopify-shop-domain");
   if (!isShopDomain(shop)) {
     log.warn("webhook shop header is not a myshopify.com domain", { shop: (shop ?? "").slice(0, 100) });
-    return json(400, { error: "X-Shopify-Shop-Domain is not a myshopify.com domain" });
+    return answerWith(400, { error: "X-Shopify-Shop-Domain is not a myshopify.com domain" });
   }
-  // Over the cap: a 413 Response, thrown (the route answers with it).
-  const body = await readBodyText(request, MAX_WEBHOOK_BYTES);
-  const topicHeader = request.headers.get("x-shopify-topic");
-  if (!body) return json(400, { error: "the body is empty" });
-  if (!isSignedBody(body, hmac, requiredEnv("SHOPIFY_API_SECRET"))) {
+  return null;
+}
+
+/**
+ * A POST to /webhooks, its body read (at most MAX_WEBHOOK_BYTES) as raw bytes: the production
+ * server's fast path (app/sync/webhook-endpoint.server.ts) and the Remix route both call this.
+ */
+export async function receiveWebhook(header: WebhookHeader, raw: Uint8Array): Promise<WebhookAnswer> {
+  const refused = refuseBeforeBody(header);
+  if (refused) return refused;
+  const hmac = header("x-shopify-hmac-sha256")!;
+  const shop = header("x-shopify-shop-domain")!;
+  const topicHeader = header("x-shopify-topic");
+  if (raw.byteLength === 0) return answerWith(400, { error: "the body is empty" });
+  if (!isSignedBody(raw, hmac, requiredEnv("SHOPIFY_API_SECRET"))) {
     log.warn("webhook refused: invalid HMAC signature", { topic: topicHeader });
-    return json(401, { error: "invalid HMAC signature" });
+    return answerWith(401, { error: "invalid HMAC signature" });
   }
-  const missing = REQUIRED_WEBHOOK_HEADERS.filter((name) => !request.headers.get(name));
+  const missing = REQUIRED_WEBHOOK_HEADERS.filter((name) => !header(name));
   if (missing.length) {
     log.warn("webhook refused: headers missing", { topic: topicHeader, missing });
-    return json(400, { error: `missing headers: ${missing.join(", ")}` });
+    return answerWith(400, { error: `missing headers: ${missing.join(", ")}` });
   }
   const topic = topicKey(topicHeader!);
-  const webhookId = request.headers.get("x-shopify-webhook-id")!;
-  const apiVersion = request.headers.get("x-shopify-api-version")!;
-  const triggeredAt = parseTime(request.headers.get("x-shopify-triggered-at"));
+  const webhookId = header("x-shopify-webhook-id")!;
+  const apiVersion = header("x-shopify-api-version")!;
+  const triggeredAt = parseTime(header("x-shopify-triggered-at"));
   if (!isSupportedTopic(topic)) {
     log.warn("webhook topic not supported", { shop, topic, webhookId });
-    return json(400, { error: `unsupported topic ${topic}` });
+    return answerWith(400, { error: `unsupported topic ${topic}` });
   }
+  const body = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString("utf8");
   let payload: ParsedBody;
   try {
     payload = parseBody(body);
   } catch (error) {
     log.warn("webhook body is not JSON", { shop, topic, webhookId });
-    return json(400, { error: (error as Error).message });
+    return answerWith(400, { error: (error as Error).message });
   }
 
   const installed = await findShop(db, shop);
   if (!installed) {
     // Acknowledged so that Shopify stops retrying; a shop exists only once the app was installed.
     log.info("webhook for a shop without the app ignored", { shop, topic, webhookId });
-    return json(200, { status: "ignored" });
+    return answerWith(200, { status: "ignored" });
   }
 
   let effect: Effect | null = null;
@@ -103,6 +127,16 @@ export async function receiveWebhook(request: Request): Promise<Response> {
     const result = await receiveInOneCall(pool, delivery, installed, active ? effect : null);
     return answer(delivery, result.outcome, result.error, result.eventId);
   }
+  const connection = sqliteOf(db);
+  if (connection && !(active && effect && "interactive" in effect)) {
+    const statements = await recordEffect(delivery, installed, active ? effect : null, "sqlite");
+    const result = receiveOnConnection(connection, delivery, active ? effect : null, statements);
+    if (result && "failure" in result) {
+      // markFailed logs the failure.
+      return answer(delivery, await markFailed(result.eventId, shop, topic, result.failure), null, result.eventId);
+    }
+    if (result) return answer(delivery, result.outcome, result.error, result.eventId);
+  }
 
   if (effect?.gids && active) {
     const foreign = await gidOfAnotherShop(shop, effect.gids);
@@ -117,20 +151,20 @@ export async function receiveWebhook(request: Request): Promise<Response> {
 
 type ReceiveOutcome = Outcome | "duplicate" | "rejected";
 
-function answer(delivery: Delivery, outcome: ReceiveOutcome, error: string | null, eventId: number): Response {
+function answer(delivery: Delivery, outcome: ReceiveOutcome, error: string | null, eventId: number): WebhookAnswer {
   const { shop, topic, webhookId } = delivery;
   switch (outcome) {
     case "rejected":
       log.warn("webhook rejected", { shop, topic, webhookId, error });
-      return json(422, { error });
+      return answerWith(422, { error });
     case "duplicate":
-      return json(200, { duplicate: true });
+      return answerWith(200, { duplicate: true });
     case "failed":
       // applyEvent logged it already on SQLite.
       if (error !== null) log.error("webhook processing failed", { shop, topic, eventId, error });
-      return json(500, { error: "processing failed; the event is stored and will be retried" });
+      return answerWith(500, { error: "processing failed; the event is stored and will be retried" });
     default:
-      return json(200, { status: outcome });
+      return answerWith(200, { status: outcome });
   }
 }
 
@@ -158,11 +192,7 @@ async function receiveInOneCall(
   effect: Effect | null,
 ): Promise<{ outcome: ReceiveOutcome; error: string | null; eventId: number }> {
   const now = new Date();
-  const statements: [string, ...unknown[]][] = [];
-  if (effect && !delivery.rejection && "sql" in effect) {
-    const context: SqlEffectContext = { shopDomain: shop.domain, shopCurrency: shop.currency, at: delivery.triggeredAt ?? now };
-    await effect.sql(recorder(statements), context);
-  }
+  const statements = await recordEffect(delivery, shop, effect, "postgresql", now);
   const { rows } = await pool.query<{ event_id: number; outcome: ReceiveOutcome; error: string | null }>({
     // Named: each connection parses and plans the call once.
     name: "comeback_receive_webhook",
@@ -186,12 +216,30 @@ async function receiveInOneCall(
   return { outcome: result.outcome, error: result.error, eventId: result.event_id };
 }
 
+type Statement = [sql: string, ...params: unknown[]];
+
+/** The statements of a delivery's effect, recorded (none for a rejected or ignored delivery). */
+async function recordEffect(
+  delivery: Delivery,
+  shop: ShopRow,
+  effect: Effect | null,
+  kind: "postgresql" | "sqlite",
+  now = new Date(),
+): Promise<Statement[]> {
+  const statements: Statement[] = [];
+  if (effect && !delivery.rejection && "sql" in effect) {
+    const context: SqlEffectContext = { shopDomain: shop.domain, shopCurrency: shop.currency, at: delivery.triggeredAt ?? now };
+    await effect.sql(recorder(statements, kind), context);
+  }
+  return statements;
+}
+
 /** A SqlRunner that records the statements of an effect instead of running them. */
-function recorder(statements: [string, ...unknown[]][]): SqlRunner {
+function recorder(statements: Statement[], kind: "postgresql" | "sqlite"): SqlRunner {
   return {
     $executeRawUnsafe(sql, ...params) {
-      // The function passes two text parameters to each statement (EXECUTE ... USING).
-      if (params.length > 2 || params.some((value) => typeof value !== "string")) {
+      // The PostgreSQL function passes two text parameters to each statement (EXECUTE ... USING).
+      if (kind === "postgresql" && (params.length > 2 || params.some((value) => typeof value !== "string"))) {
         throw new Error(`a recorded statement takes at most two text parameters: ${sql.slice(0, 80)}`);
       }
       statements.push([sql, ...params]);
@@ -210,6 +258,14 @@ function isActive(shop: ShopRow, topic: string): boolean {
  * gid indexes, on the hot path of every order and customer delivery.
  */
 async function gidOfAnotherShop(shopDomain: string, gids: WrittenGids): Promise<string | null> {
+  const query = gidQuery(shopDomain, gids);
+  if (!query) return null;
+  const rows = await db.$queryRawUnsafe<{ gid: string }[]>(...query);
+  return rows[0]?.gid ?? null;
+}
+
+/** gidOfAnotherShop's query and its parameters; null when the delivery writes no GID. */
+function gidQuery(shopDomain: string, gids: WrittenGids): Statement | null {
   const params: string[] = [];
   const next = (value: string) => (params.push(value), dialect.param(params.length));
   const selects = Object.entries(gids)
@@ -218,9 +274,26 @@ async function gidOfAnotherShop(shopDomain: string, gids: WrittenGids): Promise<
       ([table, list]) =>
         `SELECT "gid" FROM "${table}" WHERE "gid" IN (${list.map(next).join(", ")}) AND "shopDomain" <> ${next(shopDomain)}`,
     );
-  if (selects.length === 0) return null;
-  const rows = await db.$queryRawUnsafe<{ gid: string }[]>(`${selects.join(" UNION ALL ")} LIMIT 1`, ...params);
-  return rows[0]?.gid ?? null;
+  return selects.length ? [`${selects.join(" UNION ALL ")} LIMIT 1`, ...params] : null;
+}
+
+const EVENT_COLUMNS = [
+  ["shopDomain", "text"],
+  ["webhookId", "text"],
+  ["topic", "text"],
+  ["apiVersion", "text"],
+  ["triggeredAt", "time"],
+  ["receivedAt", "time"],
+  ["status", "text"],
+  ["attempts", "int"],
+  ["payload", "text"],
+  ["lastError", "text"],
+] as const;
+
+/** The WebhookEvent row of a delivery, in EVENT_COLUMNS' order. */
+function eventRow(delivery: Delivery, receivedAt: Date, status: string): Value[] {
+  const { shop, webhookId, topic, apiVersion, triggeredAt, body, rejection } = delivery;
+  return [shop, webhookId, topic, apiVersion, triggeredAt, receivedAt, status, 0, body, rejection];
 }
 
 /**
@@ -233,32 +306,8 @@ async function storeEvent(delivery: Delivery): Promise<StoredEvent> {
   const inserted = await insertRowsReturning<{ id: number | bigint }>(
     db,
     "WebhookEvent",
-    [
-      ["shopDomain", "text"],
-      ["webhookId", "text"],
-      ["topic", "text"],
-      ["apiVersion", "text"],
-      ["triggeredAt", "time"],
-      ["receivedAt", "time"],
-      ["status", "text"],
-      ["attempts", "int"],
-      ["payload", "text"],
-      ["lastError", "text"],
-    ],
-    [
-      [
-        delivery.shop,
-        delivery.webhookId,
-        delivery.topic,
-        delivery.apiVersion,
-        delivery.triggeredAt,
-        receivedAt,
-        status,
-        0,
-        delivery.body,
-        delivery.rejection,
-      ],
-    ],
+    EVENT_COLUMNS,
+    [eventRow(delivery, receivedAt, status)],
     `ON CONFLICT ("shopDomain", "webhookId") DO NOTHING RETURNING "id"`,
   );
   if (inserted.length) return { id: Number(inserted[0].id), status, lastError: delivery.rejection, receivedAt };
@@ -310,21 +359,26 @@ export async function applyEvent(eventId: number, shop: ShopRow, topic: string, 
     await db.$transaction(statements.map(([sql, params]) => db.$executeRawUnsafe(sql, ...params)));
     return outcome;
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    log.error("webhook processing failed", { shop: shopDomain, topic, eventId, error: message });
-    try {
-      const failed = await db.webhookEvent.update({
-        where: { id: eventId },
-        data: { status: "failed", lastError: message.slice(0, 2000), attempts: { increment: 1 } },
-        select: { attempts: true },
-      });
-      // leaseUntil doubles as the earliest next attempt: the worker backs off exponentially.
-      await db.webhookEvent.update({ where: { id: eventId }, data: { leaseUntil: nextAttemptAt(failed.attempts - 1) } });
-    } catch (markError) {
-      log.error("could not mark webhook failed", { eventId, error: String(markError) });
-    }
-    return "failed";
+    return markFailed(eventId, shopDomain, topic, error);
   }
+}
+
+/** A stored event whose effect failed: kept with its error, for Shopify's retry and the worker's. */
+async function markFailed(eventId: number, shopDomain: string, topic: string, error: unknown): Promise<"failed"> {
+  const message = error instanceof Error ? error.message : String(error);
+  log.error("webhook processing failed", { shop: shopDomain, topic, eventId, error: message });
+  try {
+    const failed = await db.webhookEvent.update({
+      where: { id: eventId },
+      data: { status: "failed", lastError: message.slice(0, 2000), attempts: { increment: 1 } },
+      select: { attempts: true },
+    });
+    // leaseUntil doubles as the earliest next attempt: the worker backs off exponentially.
+    await db.webhookEvent.update({ where: { id: eventId }, data: { leaseUntil: nextAttemptAt(failed.attempts - 1) } });
+  } catch (markError) {
+    log.error("could not mark webhook failed", { eventId, error: String(markError) });
+  }
+  return "failed";
 }
 
 /** Retries a stored event from its saved body (the worker's path). */
@@ -365,8 +419,86 @@ function markApplied(tx: SqlRunner, eventId: number, outcome: Outcome) {
   );
 }
 
-function parseTime(text: string | null): Date | null {
+function parseTime(text: string | null | undefined): Date | null {
   if (!text) return null;
   const time = new Date(text);
   return Number.isNaN(time.getTime()) ? null : time;
+}
+
+/**
+ * SQLite: the GID check, the event and its effect straight on Prisma's own connection (sqliteOf),
+ * synchronously, with statements prepared once: nothing else runs on the connection meanwhile. Null
+ * when a transaction of Prisma's is open on the connection (ours would join it): then the caller
+ * takes Prisma's path, which waits for it. `effect` is null for a delivery that is ignored.
+ */
+function receiveOnConnection(
+  connection: Sqlite.Database,
+  delivery: Delivery,
+  effect: Effect | null,
+  statements: Statement[],
+): ConnectionResult | null {
+  if (connection.inTransaction) return null;
+  const run = (sql: string, ...params: unknown[]) => prepared(connection, sql).run(...params.map(sqliteValue));
+  const get = <T>(sql: string, ...params: unknown[]) =>
+    prepared(connection, sql).get(...params.map(sqliteValue)) as T | undefined;
+  // One commit (one disk flush) per delivery: the event, and its effect in a savepoint. An effect
+  // that fails is rolled back alone, and the event stays stored for markFailed and the retries.
+  return connection.transaction((): ConnectionResult => {
+    const check = effect?.gids && !delivery.rejection ? gidQuery(delivery.shop, effect.gids) : null;
+    const foreign = check && get<{ gid: string }>(...check);
+    if (foreign) delivery.rejection = `${foreign.gid} belongs to another shop: the body was not sent for this one`;
+
+    const status = delivery.rejection ? "rejected" : "received";
+    const inserted = run(INSERT_EVENT, ...eventRow(delivery, new Date(), status));
+    const stored =
+      inserted.changes === 1
+        ? { id: inserted.lastInsertRowid, status, lastError: delivery.rejection }
+        : get<{ id: bigint; status: string; lastError: string | null }>(
+            `SELECT "id", "status", "lastError" FROM "WebhookEvent" WHERE "shopDomain" = ? AND "webhookId" = ?`,
+            delivery.shop,
+            delivery.webhookId,
+          )!;
+    const eventId = Number(stored.id);
+    if (stored.status === "rejected") return { outcome: "rejected", error: stored.lastError, eventId };
+    if (stored.status === "processed" || stored.status === "ignored") return { outcome: "duplicate", error: null, eventId };
+    const outcome: Outcome = effect ? "processed" : "ignored";
+    const mark: Statement[] = [];
+    void markApplied(recorder(mark, "sqlite"), eventId, outcome);
+    try {
+      connection.transaction(() => {
+        for (const [sql, ...params] of [...statements, ...mark]) run(sql, ...params);
+      })();
+    } catch (failure) {
+      return { failure, eventId };
+    }
+    return { outcome, error: null, eventId };
+  })();
+}
+
+type ConnectionResult =
+  { outcome: ReceiveOutcome; error: string | null; eventId: number } | { failure: unknown; eventId: number };
+
+const INSERT_EVENT = `INSERT INTO "WebhookEvent" (${EVENT_COLUMNS.map(([name]) => `"${name}"`).join(", ")})
+  VALUES (${EVENT_COLUMNS.map(() => "?").join(", ")}) ON CONFLICT ("shopDomain", "webhookId") DO NOTHING`;
+
+/** A parameter as Prisma's SQLite adapter binds it: times as its ISO text, booleans as 0 or 1. */
+function sqliteValue(value: unknown): unknown {
+  if (value instanceof Date) return dialect.time(value);
+  return typeof value === "boolean" ? Number(value) : value;
+}
+
+const statementsOf = new WeakMap<Sqlite.Database, Map<string, Sqlite.Statement<unknown[]>>>();
+/** The effects' SQL is a few dozen texts; the GID check's varies with the number of refunds. */
+const MAX_PREPARED = 500;
+
+/** The connection's prepared statement for `sql`, prepared once. */
+function prepared(connection: Sqlite.Database, sql: string): Sqlite.Statement<unknown[]> {
+  let statements = statementsOf.get(connection);
+  if (!statements) statementsOf.set(connection, (statements = new Map()));
+  let statement = statements.get(sql);
+  if (!statement) {
+    statement = connection.prepare<unknown[]>(sql);
+    if (statements.size < MAX_PREPARED) statements.set(sql, statement);
+  }
+  return statement;
 }

@@ -53,6 +53,13 @@ export async function deadJobsOf(shopDomain: string): Promise<DeadJobs> {
 
 declare global {
   var comebackWorker: Pool | undefined;
+  /** Set by the production server (server.mjs), which calls stopWorker once its last request is answered. */
+  var comebackServerStopsWorker: boolean | undefined;
+}
+
+/** Stops this instance's worker and releases the database (PostgreSQL's pool would keep the process alive). */
+export function stopWorker(): Promise<void> {
+  return (globalThis.comebackWorker?.stop() ?? Promise.resolve()).finally(() => db.$disconnect());
 }
 
 export function startWorker(): void {
@@ -63,11 +70,7 @@ export function startWorker(): void {
     idleMs: env.COMEBACK_WORKER_INTERVAL_MS,
     chores,
   });
-  // remix-serve closes the HTTP server on these signals; the worker and the database pool would
-  // still keep the process alive (PostgreSQL's pool does), so release them too.
-  for (const signal of ["SIGTERM", "SIGINT"] as const) {
-    process.once(signal, () => {
-      void globalThis.comebackWorker?.stop().finally(() => db.$disconnect());
-    });
-  }
+  // Any other server (Vite's in development) is left to close itself on these signals.
+  if (globalThis.comebackServerStopsWorker) return;
+  for (const signal of ["SIGTERM", "SIGINT"] as const) process.once(signal, () => void stopWorker());
 }

@@ -1,5 +1,5 @@
 // Starts the built app (build/server) as a real HTTP server in a child process, the way
-// `npm start` runs it, with Shopify's servers replaced by the Admin API double.
+// `npm start` runs it (server.mjs), with Shopify's servers replaced by the Admin API double.
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 import { resolve } from "node:path";
@@ -35,7 +35,7 @@ export async function startAppServer(options: {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   let output = "";
-  const child = spawn(process.execPath, [resolve("node_modules/@remix-run/serve/dist/cli.js"), "build/server/index.js"], {
+  const child = spawn(process.execPath, [resolve("server.mjs")], {
     env: {
       ...process.env,
       NODE_ENV: "production",

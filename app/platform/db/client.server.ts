@@ -5,6 +5,7 @@
 import { createRequire } from "node:module";
 import type { PrismaClient } from "@prisma/client";
 import type { Pool } from "pg";
+import type Sqlite from "better-sqlite3";
 import { databaseKind, sqliteFilePath } from "./url";
 import { env } from "../env.server";
 import { log } from "../log.server";
@@ -57,7 +58,27 @@ export function createDb(url = databaseUrl()): PrismaClient {
   const { PrismaClient: SqliteClient } = require("@prisma/client");
   // WAL lets readers (admin pages) proceed while a webhook writes; busy_timeout waits for the lock.
   const adapter = new PrismaBetterSQLite3({ url: sqliteFilePath(url), timeout: 5000 });
-  return new SqliteClient({ adapter, transactionOptions: TRANSACTION_OPTIONS }) as PrismaClient;
+  // Prisma opens the connection on its first query; keep a hold of it for sqliteOf.
+  const connect = adapter.connect.bind(adapter);
+  adapter.connect = async () => {
+    const connected = await connect();
+    const connection = (connected as unknown as { client?: Sqlite.Database }).client;
+    if (typeof connection?.prepare === "function") sqliteConnections.set(client, connection);
+    return connected;
+  };
+  const client = new SqliteClient({ adapter, transactionOptions: TRANSACTION_OPTIONS }) as PrismaClient;
+  return client;
+}
+
+const sqliteConnections = new WeakMap<PrismaClient, Sqlite.Database>();
+
+/**
+ * The better-sqlite3 connection under a SQLite client once Prisma opened it (else null, and on
+ * PostgreSQL), for webhook deliveries, as pgPoolOf: Prisma's adapter prepares every statement anew
+ * and builds each query in its query compiler, which costs more than the writes themselves.
+ */
+export function sqliteOf(client: PrismaClient): Sqlite.Database | null {
+  return sqliteConnections.get(client) ?? null;
 }
 
 declare global {

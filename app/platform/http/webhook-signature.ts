@@ -3,9 +3,9 @@
 // never calls Shopify), parses the body a second time and builds an Admin API client.
 import { createHmac, timingSafeEqual } from "node:crypto";
 
-/** Whether `hmac` (X-Shopify-Hmac-Sha256) is the base64 HMAC-SHA256 of the raw body under the app's secret. */
-export function isSignedBody(body: string, hmac: string, secret: string): boolean {
-  const expected = Buffer.from(createHmac("sha256", secret).update(body, "utf8").digest("base64"));
+/** Whether `hmac` (X-Shopify-Hmac-Sha256) is the base64 HMAC-SHA256 of the raw body (its bytes, or as UTF-8) under the app's secret. */
+export function isSignedBody(body: string | Uint8Array, hmac: string, secret: string): boolean {
+  const expected = Buffer.from(createHmac("sha256", secret).update(body).digest("base64"));
   const given = Buffer.from(hmac);
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
