@@ -18,21 +18,23 @@ import { buildSchema, getOperationAST, getVariableValues, parse, validate, type 
 import { ADMIN_SCHEMA_FILE } from "../../app/platform/shopify/api-version";
 
 let adminSchema: GraphQLSchema | undefined;
+/** Built once per process (about a second: 3.7 MB of SDL), before the first request rather than during it. */
+const loadAdminSchema = () => (adminSchema ??= buildSchema(readFileSync(ADMIN_SCHEMA_FILE, "utf8")));
 
 /** Shopify's answer to a document it cannot run (HTTP 200, errors only), or null when it can. */
 export function schemaErrors(query: string, variables: Record<string, unknown> = {}): { errors: { message: string }[] } | null {
-  adminSchema ??= buildSchema(readFileSync(ADMIN_SCHEMA_FILE, "utf8"));
+  const schema = loadAdminSchema();
   let document;
   try {
     document = parse(query);
   } catch (error) {
     return { errors: [{ message: (error as Error).message }] };
   }
-  const invalid = validate(adminSchema, document);
+  const invalid = validate(schema, document);
   if (invalid.length) return { errors: invalid.map(({ message }) => ({ message })) };
   const operation = getOperationAST(document);
   if (!operation) return { errors: [{ message: "the document names no single operation" }] };
-  const coerced = getVariableValues(adminSchema, operation.variableDefinitions ?? [], variables);
+  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables);
   return coerced.errors ? { errors: coerced.errors.map(({ message }) => ({ message })) } : null;
 }
 
@@ -113,6 +115,7 @@ function send(response: ServerResponse, status: number, body: unknown) {
 }
 
 export async function startAdminDouble(options: { apiKey: string; apiSecret: string; scopes: string }): Promise<AdminDouble> {
+  loadAdminSchema();
   const shops = new Map<string, DoubleShop>();
   const requests: RecordedRequest[] = [];
   const operations = new Map<string, BulkOperation>();

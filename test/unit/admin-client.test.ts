@@ -23,6 +23,7 @@ let admin: AdminClient;
 const doubleCall = (path: string, method: string, body: unknown) =>
   fetch(`${double.url}${path}`, { method, body: JSON.stringify(body) });
 
+// The double builds Shopify's schema first: seconds on a loaded machine.
 beforeAll(async () => {
   double = await startAdminDouble({ apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, scopes: TEST_SCOPES });
   // Sends https://<shop>.myshopify.com/... to the double, as in the app server's process.
@@ -42,7 +43,7 @@ beforeAll(async () => {
   });
   const { access_token } = (await exchange.json()) as { access_token: string };
   admin = adminClient({ shop, accessToken: access_token });
-});
+}, 60_000);
 afterAll(() => double?.close());
 
 const sentMetafieldsSets = async () =>
@@ -50,7 +51,7 @@ const sentMetafieldsSets = async () =>
     (request) => request.body.query === METAFIELDS_SET,
   ).length;
 
-describe("the Admin GraphQL client", () => {
+describe("the Admin GraphQL client", { timeout: 30_000 }, () => {
   it("returns the operation's data and the budget left", async () => {
     const { data, throttle } = await admin.request(CURRENT_APP_INSTALLATION_QUERY);
     expect(data.currentAppInstallation.id).toMatch(/^gid:\/\/shopify\/AppInstallation\/\d+$/);
