@@ -4,6 +4,7 @@ import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prism
 import db from "./platform/db/client.server";
 import { assertDemoModeAllowed } from "./demo/mode.server";
 import { env, requiredEnv } from "./platform/env.server";
+import { adminClient } from "./platform/shopify/admin-client.server";
 import { onShopInstalled } from "./sync/install.server";
 
 // Refuse to start at all when the local demo bypass is switched on in production.
@@ -20,8 +21,8 @@ const shopify = shopifyApp({
   distribution: AppDistribution.AppStore,
   future: { unstable_newEmbeddedAuthStrategy: true },
   hooks: {
-    afterAuth: async ({ session, admin }) => {
-      await onShopInstalled(session.shop, admin.graphql);
+    afterAuth: async ({ session }) => {
+      await onShopInstalled(session.shop, adminClient(session));
     },
   },
 });

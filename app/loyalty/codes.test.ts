@@ -78,12 +78,14 @@ describe("rewardCodeMutation", () => {
     };
     const { query, variables } = rewardCodeMutation({ reward, code: "CB-X", customerGid, currency: "KWD", now });
     expect(query).toBe(BASIC_CODE_MUTATION);
-    expect(variables.basicCodeDiscount).toEqual({
-      title: "Loyalty reward: 10 % off (CB-X)",
-      code: "CB-X",
-      ...common,
-      minimumRequirement: { subtotal: { greaterThanOrEqualToSubtotal: "25.000" } },
-      customerGets: { value: { percentage: 0.1 }, items: { all: true } },
+    expect(variables).toEqual({
+      basicCodeDiscount: {
+        title: "Loyalty reward: 10 % off (CB-X)",
+        code: "CB-X",
+        ...common,
+        minimumRequirement: { subtotal: { greaterThanOrEqualToSubtotal: "25.000" } },
+        customerGets: { value: { percentage: 0.1 }, items: { all: true } },
+      },
     });
   });
 

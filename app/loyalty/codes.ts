@@ -2,6 +2,10 @@
 // it in Shopify (API 2026-10, as app/shopify.server.ts). Each code is for one customer, usable once,
 // valid for the reward's days and combinable with no other discount. The caller records the code
 // with the redemption before sending the mutation, so a retry sends the same code.
+import type {
+  LoyaltyFreeShippingCodeMutationVariables,
+  LoyaltyRewardCodeMutationVariables,
+} from "../platform/shopify/generated/admin.generated";
 import { addDays } from "./dates";
 import type { Reward } from "./program";
 import { formatMinorUnits } from "../platform/money";
@@ -21,11 +25,6 @@ export function generateDiscountCode(randomBytes: RandomBytes): string {
   let code = CODE_PREFIX;
   for (let i = 0; i < CODE_LENGTH; i++) code += CODE_ALPHABET[bytes[i] & 31];
   return code;
-}
-
-export interface GraphqlRequest {
-  query: string;
-  variables: Record<string, unknown>;
 }
 
 export const BASIC_CODE_MUTATION = `#graphql
@@ -50,6 +49,11 @@ query LoyaltyRewardCodeLookup($code: String!) {
   codeDiscountNodeByCode(code: $code) { id }
 }`;
 
+/** The reward code's creation: one of the two mutations with its variables. */
+export type RewardCodeRequest =
+  | { query: typeof BASIC_CODE_MUTATION; variables: LoyaltyRewardCodeMutationVariables }
+  | { query: typeof FREE_SHIPPING_CODE_MUTATION; variables: LoyaltyFreeShippingCodeMutationVariables };
+
 export interface RewardCodeInput {
   reward: Reward;
   code: string;
@@ -60,7 +64,7 @@ export interface RewardCodeInput {
 }
 
 /** The mutation creating the reward's code: discountCodeBasicCreate (amount or percentage off) or discountCodeFreeShippingCreate. */
-export function rewardCodeMutation({ reward, code, customerGid, currency, now }: RewardCodeInput): GraphqlRequest {
+export function rewardCodeMutation({ reward, code, customerGid, currency, now }: RewardCodeInput): RewardCodeRequest {
   const common = {
     title: `Loyalty reward: ${reward.name} (${code})`,
     code,

@@ -9,7 +9,8 @@
 import db from "../platform/db/client.server";
 import { log } from "../platform/log.server";
 import { shopCaches } from "../platform/cache.server";
-import { unauthenticated } from "../shopify.server";
+import { ThrottledError, type ThrottleStatus } from "../platform/shopify/admin-client.server";
+import { adminClientFor } from "../platform/shopify/offline-client.server";
 import { balancesAt } from "./balance";
 import {
   memberMetafields,
@@ -28,12 +29,6 @@ const PER_MEMBER = 2;
 
 /** Cost points kept in reserve for the app's other calls (codes, imports). */
 const RESERVE = 200;
-
-export interface ThrottleStatus {
-  maximumAvailable: number;
-  currentlyAvailable: number;
-  restoreRate: number;
-}
 
 /**
  * Per instance: when each throttled shop may be called again (epoch ms; about 100 bytes each). A
@@ -75,12 +70,7 @@ export async function syncMetafields(now = new Date()): Promise<number> {
   return written;
 }
 
-type UserErrors = { userErrors: { field: string[] | null; message: string }[] };
-
-interface MetafieldsResponse {
-  data?: { metafieldsSet?: UserErrors; metafieldsDelete?: UserErrors; tagsAdd?: UserErrors; tagsRemove?: UserErrors };
-  extensions?: { cost?: { throttleStatus?: ThrottleStatus } };
-}
+type UserError = { field?: string[] | null; message: string };
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
   const groups = new Map<string, T[]>();
@@ -95,7 +85,7 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
 type MemberRow = Awaited<ReturnType<typeof db.loyaltyMember.findMany>>[number];
 
 async function syncShop(shopDomain: string, members: MemberRow[], now: Date): Promise<number> {
-  const { admin } = await unauthenticated.admin(shopDomain);
+  const admin = await adminClientFor(shopDomain);
   const tiers = await loadTiers(db, shopDomain);
   const tagTiers = (await loadProgram(db, shopDomain))?.settings.tierTag ?? false;
   let written = 0;
@@ -114,30 +104,32 @@ async function syncShop(shopDomain: string, members: MemberRow[], now: Date): Pr
 
     const lostTier = values.filter(({ member, tier }) => tier === null && member.syncedTier !== null);
 
-    const call = async (query: string, variables: Record<string, unknown>) =>
-      (await (await admin.graphql(query, { variables })).json()) as MetafieldsResponse;
-    const answers: MetafieldsResponse[] = [];
+    const userErrors: UserError[] = [];
+    let throttle: ThrottleStatus | undefined;
+    const answered = (answer: {
+      data: Record<string, { userErrors: UserError[] } | null | undefined>;
+      throttle?: ThrottleStatus;
+    }) => {
+      userErrors.push(...Object.values(answer.data).flatMap((result) => result?.userErrors ?? []));
+      throttle = answer.throttle ?? throttle;
+    };
     try {
-      answers.push(await call(METAFIELDS_SET, { metafields }));
+      answered(await admin.request(METAFIELDS_SET, { metafields }));
       if (lostTier.length) {
-        answers.push(
-          await call(METAFIELDS_DELETE, {
-            metafields: lostTier.map(({ member }) => tierMetafieldIdentifier(member.customerGid)),
-          }),
-        );
+        const identifiers = lostTier.map(({ member }) => tierMetafieldIdentifier(member.customerGid));
+        answered(await admin.request(METAFIELDS_DELETE, { metafields: identifiers }));
       }
       for (const { member, tier } of tagTiers ? values : []) {
         const { add, remove } = tierTagChanges(member.syncedTier, tier);
-        if (add.length) answers.push(await call(TAGS_ADD, { id: member.customerGid, tags: add }));
-        if (remove.length) answers.push(await call(TAGS_REMOVE, { id: member.customerGid, tags: remove }));
+        if (add.length) answered(await admin.request(TAGS_ADD, { id: member.customerGid, tags: add }));
+        if (remove.length) answered(await admin.request(TAGS_REMOVE, { id: member.customerGid, tags: remove }));
       }
     } catch (error) {
-      if (!isThrottled(error)) throw error;
-      pauseFor(shopDomain, throttleOf(error), now.getTime());
+      if (!(error instanceof ThrottledError)) throw error;
+      pauseFor(shopDomain, error.throttle, now.getTime());
       log.warn("metafield sync throttled", { shop: shopDomain });
       return written;
     }
-    const userErrors = answers.flatMap(({ data }) => Object.values(data ?? {}).flatMap((answer) => answer?.userErrors ?? []));
     // Not retried: the next change of the member's balance or tier writes them again.
     if (userErrors.length) log.warn("Shopify refused some metafield or tag changes", { shop: shopDomain, userErrors });
     for (const { member, points, tier } of values) {
@@ -147,31 +139,10 @@ async function syncShop(shopDomain: string, members: MemberRow[], now: Date): Pr
       });
     }
     written += batch.length;
-    const throttle = answers.at(-1)?.extensions?.cost?.throttleStatus;
     if (throttle && throttle.currentlyAvailable < RESERVE) {
       pauseFor(shopDomain, throttle, now.getTime());
       return written;
     }
   }
   return written;
-}
-
-/** The GraphQL client throws on top-level errors; Shopify's THROTTLED is one. */
-function graphqlErrorBody(error: unknown) {
-  return (
-    error as {
-      body?: {
-        errors?: { graphQLErrors?: { extensions?: { code?: string } }[] };
-        extensions?: { cost?: { throttleStatus?: ThrottleStatus } };
-      };
-    }
-  )?.body;
-}
-
-export function isThrottled(error: unknown): boolean {
-  return graphqlErrorBody(error)?.errors?.graphQLErrors?.some((e) => e.extensions?.code === "THROTTLED") ?? false;
-}
-
-export function throttleOf(error: unknown): ThrottleStatus | undefined {
-  return graphqlErrorBody(error)?.extensions?.cost?.throttleStatus;
 }

@@ -8,7 +8,7 @@ export const METAFIELDS_PER_CALL = 25;
 export const METAFIELDS_SET = `#graphql
 mutation LoyaltyMetafields($metafields: [MetafieldsSetInput!]!) {
   metafieldsSet(metafields: $metafields) {
-    metafields { ownerId namespace key }
+    metafields { namespace key }
     userErrors { field message code }
   }
 }`;
@@ -55,7 +55,6 @@ export function tierMetafieldIdentifier(customerGid: string) {
 export const TAGS_ADD = `#graphql
 mutation LoyaltyTierTagAdd($id: ID!, $tags: [String!]!) {
   tagsAdd(id: $id, tags: $tags) {
-    node { id }
     userErrors { field message }
   }
 }`;
@@ -63,7 +62,6 @@ mutation LoyaltyTierTagAdd($id: ID!, $tags: [String!]!) {
 export const TAGS_REMOVE = `#graphql
 mutation LoyaltyTierTagRemove($id: ID!, $tags: [String!]!) {
   tagsRemove(id: $id, tags: $tags) {
-    node { id }
     userErrors { field message }
   }
 }`;

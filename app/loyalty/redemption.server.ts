@@ -11,9 +11,9 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import db, { type Tx } from "../platform/db/client.server";
 import { log } from "../platform/log.server";
-import { unauthenticated } from "../shopify.server";
+import { adminClientFor } from "../platform/shopify/offline-client.server";
 import { balancesAt, redemptionEntry } from "./balance";
-import { CODE_LOOKUP_QUERY, generateDiscountCode, rewardCodeMutation, type GraphqlRequest, type RewardCodeInput } from "./codes";
+import { BASIC_CODE_MUTATION, CODE_LOOKUP_QUERY, generateDiscountCode, rewardCodeMutation, type RewardCodeInput } from "./codes";
 import { addDays } from "./dates";
 import { ledgerEntry, sourceKeys } from "./ledger";
 import type { Reward } from "./program";
@@ -226,35 +226,33 @@ async function markIssued(row: RedemptionRow, discountGid: string): Promise<Rede
 
 type ShopifyOutcome<T> = T | { error: string };
 
-async function callShopify<T>(shopDomain: string, request: GraphqlRequest): Promise<ShopifyOutcome<{ body: T }>> {
-  try {
-    const { admin } = await unauthenticated.admin(shopDomain);
-    const response = await admin.graphql(request.query, { variables: request.variables });
-    return { body: (await response.json()) as T };
-  } catch (error) {
-    return { error: error instanceof Error ? error.message : String(error) };
-  }
-}
+/** Any failure to get an answer (HTTP, GraphQL, throttling, a lost connection) as its message. */
+const failure = (error: unknown) => ({ error: error instanceof Error ? error.message : String(error) });
 
 async function createCode(shopDomain: string, input: RewardCodeInput): Promise<ShopifyOutcome<{ discountGid: string }>> {
-  const answer = await callShopify<{
-    data?: Record<string, { codeDiscountNode: { id: string } | null; userErrors: { message: string }[] } | undefined>;
-  }>(shopDomain, rewardCodeMutation(input));
-  if ("error" in answer) return answer;
-  const result = answer.body.data?.discountCodeBasicCreate ?? answer.body.data?.discountCodeFreeShippingCreate;
+  const request = rewardCodeMutation(input);
+  let result;
+  try {
+    const admin = await adminClientFor(shopDomain);
+    result =
+      request.query === BASIC_CODE_MUTATION
+        ? (await admin.request(request.query, request.variables)).data.discountCodeBasicCreate
+        : (await admin.request(request.query, request.variables)).data.discountCodeFreeShippingCreate;
+  } catch (error) {
+    return failure(error);
+  }
   if (result?.codeDiscountNode) return { discountGid: result.codeDiscountNode.id };
   return { error: result?.userErrors.map((e) => e.message).join("; ") || "Shopify created no discount" };
 }
 
 /** The discount Shopify holds for `code`; discountGid null: none. */
 async function findCode(shopDomain: string, code: string): Promise<ShopifyOutcome<{ discountGid: string | null }>> {
-  const answer = await callShopify<{ data?: { codeDiscountNodeByCode: { id: string } | null } }>(shopDomain, {
-    query: CODE_LOOKUP_QUERY,
-    variables: { code },
-  });
-  if ("error" in answer) return answer;
-  if (!answer.body.data) return { error: "Shopify answered no data" };
-  return { discountGid: answer.body.data.codeDiscountNodeByCode?.id ?? null };
+  try {
+    const { data } = await (await adminClientFor(shopDomain)).request(CODE_LOOKUP_QUERY, { code });
+    return { discountGid: data.codeDiscountNodeByCode?.id ?? null };
+  } catch (error) {
+    return failure(error);
+  }
 }
 
 /** Gives the attempt's points back and marks it failed, unless another process has settled it meanwhile. */

@@ -11,6 +11,7 @@ import { SyncErrorsCard, SyncWebhooksCard } from "../components/sync-deliveries"
 import { HistoryImportCard } from "../components/sync-history-import";
 import { useToast } from "../components/toast";
 import { useFormat } from "../i18n/use-format";
+import { adminClient } from "../platform/shopify/admin-client.server";
 import { authenticate } from "../shopify.server";
 import { rerunFileImport, rerunHistoryImport, type RerunOutcome } from "../sync/history-import.server";
 import { getSyncStatus } from "../sync/status.server";
@@ -39,8 +40,8 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 export const action = async ({ request }: ActionFunctionArgs): Promise<RerunOutcome> => {
   const { shop, demo } = await requireShop(request);
   if (demo) return rerunFileImport(shop, DEMO_HISTORY_FILE);
-  const { admin } = await authenticate.admin(request);
-  return rerunHistoryImport(admin.graphql, shop);
+  const { session } = await authenticate.admin(request);
+  return rerunHistoryImport(adminClient(session), shop);
 };
 
 export default function SyncPage() {

@@ -8,16 +8,12 @@
 import db from "../platform/db/client.server";
 import { log } from "../platform/log.server";
 import { METAFIELDS_SET } from "../loyalty/metafields";
-import { isPaused, isThrottled, pausedUntil, pauseFor, throttleOf } from "../loyalty/metafields.server";
+import { isPaused, pausedUntil, pauseFor } from "../loyalty/metafields.server";
 import { loadProgram, loadRules, loadTiers } from "../loyalty/store.server";
-import { unauthenticated } from "../shopify.server";
+import { ThrottledError } from "../platform/shopify/admin-client.server";
+import { adminClientFor } from "../platform/shopify/offline-client.server";
 import { leaseMs, type Job, type Outcome, type Queue } from "../platform/jobs.server";
 import { CURRENT_APP_INSTALLATION_QUERY, programMetafield, programMetafieldValue } from "./program-metafield";
-
-type Answer = {
-  data?: { currentAppInstallation?: { id: string }; metafieldsSet?: { userErrors?: { message: string }[] } };
-  errors?: unknown;
-};
 
 /** A program whose metafield failed this often is left alone until its next save (dead). */
 const MAX_ATTEMPTS = 12;
@@ -49,9 +45,9 @@ async function syncProgramMetafield({ shopDomain }: Job): Promise<Outcome> {
     await writeProgramMetafield(shopDomain, now);
   } catch (error) {
     // Throttled: not a failed attempt; the shop's budget restores.
-    if (!isThrottled(error)) throw error;
+    if (!(error instanceof ThrottledError)) throw error;
     log.warn("program metafield throttled", { shop: shopDomain });
-    return { retryAt: new Date(pauseFor(shopDomain, throttleOf(error), now.getTime())) };
+    return { retryAt: new Date(pauseFor(shopDomain, error.throttle, now.getTime())) };
   }
   // Cleared for the revision read before writing; a save since then leaves it stale for the next turn.
   const cleared = await db.loyaltyProgram.updateMany({
@@ -76,12 +72,8 @@ async function writeProgramMetafield(shopDomain: string, now: Date): Promise<voi
     db.shop.findUniqueOrThrow({ where: { domain: shopDomain }, select: { currency: true } }),
   ]);
   if (!program) return;
-  const { admin } = await unauthenticated.admin(shopDomain);
-  const call = async (query: string, variables?: Record<string, unknown>) =>
-    (await (await admin.graphql(query, { variables })).json()) as Answer;
-  const installation = await call(CURRENT_APP_INSTALLATION_QUERY);
-  const ownerId = installation.data?.currentAppInstallation?.id as string | undefined;
-  if (!ownerId) throw new Error(`Shopify named no app installation: ${JSON.stringify(installation).slice(0, 300)}`);
+  const admin = await adminClientFor(shopDomain);
+  const ownerId = (await admin.request(CURRENT_APP_INSTALLATION_QUERY)).data.currentAppInstallation.id;
   const value = programMetafieldValue({
     enabled: program.enabled,
     settings: program.settings,
@@ -90,11 +82,9 @@ async function writeProgramMetafield(shopDomain: string, now: Date): Promise<voi
     currency: shop.currency,
     now,
   });
-  const answer = await call(METAFIELDS_SET, { metafields: [programMetafield(ownerId, value)] });
-  const userErrors = (answer.data?.metafieldsSet?.userErrors ?? []) as { message: string }[];
-  if (!answer.data?.metafieldsSet || userErrors.length) {
-    throw new Error(
-      `Shopify refused the program metafield: ${userErrors.map((e) => e.message).join("; ") || JSON.stringify(answer).slice(0, 300)}`,
-    );
+  const { metafieldsSet } = (await admin.request(METAFIELDS_SET, { metafields: [programMetafield(ownerId, value)] })).data;
+  if (!metafieldsSet || metafieldsSet.userErrors.length) {
+    const reasons = metafieldsSet?.userErrors.map((e) => e.message).join("; ");
+    throw new Error(`Shopify refused the program metafield: ${reasons || "no answer to metafieldsSet"}`);
   }
 }

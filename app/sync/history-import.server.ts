@@ -13,6 +13,7 @@ import { log } from "../platform/log.server";
 import { leaseMs } from "../platform/jobs.server";
 import { dialect } from "../platform/sql/dialect.server";
 import { sqliteTime } from "../platform/sql/dialects";
+import type { AdminClient } from "../platform/shopify/admin-client.server";
 import { orderFromBulkLine } from "./bulk-order";
 import { PayloadError } from "./payloads";
 import type { OrderRecord } from "./records";
@@ -22,7 +23,8 @@ import { upsertOrders } from "./store.server";
 /**
  * Orders with what metrics and points need, and each customer's name and e-mail, which the
  * customers list shows and searches (customers/update keeps them current), and e-mail marketing
- * consent, which the marketing export needs; no addresses or phones.
+ * consent, which the marketing export needs; no addresses or phones. Not an operation of its own
+ * (bulkOperationRunQuery runs it, without the connections' page sizes), so not typed by codegen.
  */
 export const ORDERS_BULK_QUERY = `{
   orders {
@@ -44,39 +46,38 @@ export const ORDERS_BULK_QUERY = `{
   }
 }`;
 
-const RUN_BULK_QUERY = `mutation RunOrdersExport($query: String!) {
+const RUN_BULK_QUERY = `#graphql
+mutation RunOrdersExport($query: String!) {
   bulkOperationRunQuery(query: $query) {
     bulkOperation { id status }
     userErrors { field message }
   }
 }`;
 
-const BULK_OPERATION_STATUS = `query BulkOperationStatus($id: ID!) {
-  node(id: $id) { ... on BulkOperation { id status errorCode url } }
+const BULK_OPERATION_STATUS = `#graphql
+query BulkOperationStatus($id: ID!) {
+  node(id: $id) { __typename ... on BulkOperation { id status errorCode url } }
 }`;
 
 // Large enough to amortise a transaction, small enough that a batch holds the SQLite write lock
 // for only tens of milliseconds (webhooks wait that long at worst during an import).
 export const BATCH_LINES = 2500;
 
-/** What the importer needs of Shopify's Admin GraphQL API (admin.graphql of shopify-app-remix). */
-export type AdminGraphql = (query: string, options?: { variables?: Record<string, unknown> }) => Promise<Response>;
-
-async function graphqlData<T>(graphql: AdminGraphql, query: string, variables: Record<string, unknown>): Promise<T> {
-  const response = await graphql(query, { variables });
-  const body = (await response.json()) as { data?: T; errors?: unknown };
-  if (!body.data) throw new Error(`Admin API error: ${JSON.stringify(body.errors ?? body).slice(0, 500)}`);
-  return body.data;
+/** The export's state on Shopify; null when Shopify knows no such operation. */
+async function bulkOperation(admin: AdminClient, id: string | null) {
+  if (!id) return null;
+  const { node } = (await admin.request(BULK_OPERATION_STATUS, { id })).data;
+  return node?.__typename === "BulkOperation" ? node : null;
 }
 
 /** Starts the orders export unless one is already under way or done. Called after install. */
-export async function startHistoryImport(graphql: AdminGraphql, shopDomain: string) {
+export async function startHistoryImport(admin: AdminClient, shopDomain: string) {
   const current = await db.historyImport.findFirst({
     where: { shopDomain, source: "bulk", status: { in: ["running", "ready", "importing", "completed"] } },
     orderBy: { startedAt: "desc" },
   });
   if (current) return current;
-  return runBulkExport(graphql, shopDomain);
+  return runBulkExport(admin, shopDomain);
 }
 
 /** An import in one of these states is still under way: no second one starts beside it. */
@@ -94,9 +95,9 @@ function activeImport(shopDomain: string) {
 }
 
 /** The admin's "re-run import": a fresh orders export from Shopify, refused while an import runs. */
-export async function rerunHistoryImport(graphql: AdminGraphql, shopDomain: string): Promise<RerunOutcome> {
+export async function rerunHistoryImport(admin: AdminClient, shopDomain: string): Promise<RerunOutcome> {
   if (await activeImport(shopDomain)) return { started: false, reason: "running" };
-  const job = await runBulkExport(graphql, shopDomain);
+  const job = await runBulkExport(admin, shopDomain);
   if (job.status === "failed") return { started: false, reason: "refusedByShopify", error: job.error ?? undefined };
   return { started: true, importId: job.id };
 }
@@ -117,13 +118,11 @@ export async function rerunFileImport(shopDomain: string, file: string): Promise
 }
 
 /** Starts a fresh export (a reinstall, or the admin's re-run). */
-export async function runBulkExport(graphql: AdminGraphql, shopDomain: string) {
-  const data = await graphqlData<{
-    bulkOperationRunQuery: { bulkOperation: { id: string } | null; userErrors: { message: string }[] };
-  }>(graphql, RUN_BULK_QUERY, { query: ORDERS_BULK_QUERY });
-  const { bulkOperation, userErrors } = data.bulkOperationRunQuery;
+export async function runBulkExport(admin: AdminClient, shopDomain: string) {
+  const { bulkOperationRunQuery } = (await admin.request(RUN_BULK_QUERY, { query: ORDERS_BULK_QUERY })).data;
+  const bulkOperation = bulkOperationRunQuery?.bulkOperation;
   if (!bulkOperation) {
-    const error = userErrors.map((e) => e.message).join("; ") || "Shopify did not start the export";
+    const error = bulkOperationRunQuery?.userErrors.map((e) => e.message).join("; ") || "Shopify did not start the export";
     log.error("history export not started", { shop: shopDomain, error });
     return db.historyImport.create({ data: { shopDomain, source: "bulk", status: "failed", error, finishedAt: new Date() } });
   }
@@ -160,16 +159,10 @@ export const OVERDUE_EXPORT_MS = 10 * 60_000;
  * the worker imports it; one still running is asked about again later.
  */
 export async function checkOverdueExport(
-  graphql: AdminGraphql,
+  admin: AdminClient,
   job: { id: string; shopDomain: string; bulkOperationGid: string | null },
 ) {
-  const { node } = await graphqlData<{ node: { status: string; errorCode: string | null } | null }>(
-    graphql,
-    BULK_OPERATION_STATUS,
-    {
-      id: job.bulkOperationGid,
-    },
-  );
+  const node = await bulkOperation(admin, job.bulkOperationGid);
   if (!node) return failImport(job.id, "Shopify knows no such export");
   if (["CREATED", "RUNNING", "CANCELING"].includes(node.status)) return;
   const finish = { admin_graphql_api_id: job.bulkOperationGid!, status: node.status, error_code: node.errorCode };
@@ -181,11 +174,9 @@ export async function checkOverdueExport(
  * Opens a finished export for import: asks Shopify for its download URL and starts streaming it.
  * null when there is nothing to stream (the export failed, or the shop has no orders).
  */
-export async function openBulkExport(graphql: AdminGraphql, importId: string): Promise<JsonlImport | null> {
+export async function openBulkExport(admin: AdminClient, importId: string): Promise<JsonlImport | null> {
   const job = await db.historyImport.findUniqueOrThrow({ where: { id: importId } });
-  const { node } = await graphqlData<{
-    node: { status: string; url: string | null; errorCode: string | null } | null;
-  }>(graphql, BULK_OPERATION_STATUS, { id: job.bulkOperationGid });
+  const node = await bulkOperation(admin, job.bulkOperationGid);
   if (!node || node.status !== "COMPLETED") {
     await failImport(importId, `export is ${node?.status ?? "unknown"}${node?.errorCode ? ` (${node.errorCode})` : ""}`);
     return null;

@@ -1,22 +1,21 @@
 import db from "../platform/db/client.server";
 import { log } from "../platform/log.server";
 import { forgetShop } from "./shops.server";
-import { runBulkExport, startHistoryImport, type AdminGraphql } from "./history-import.server";
+import type { AdminClient } from "../platform/shopify/admin-client.server";
+import { runBulkExport, startHistoryImport } from "./history-import.server";
 
-const SHOP_QUERY = `query ShopBasics { shop { id name currencyCode ianaTimezone } }`;
+const SHOP_QUERY = `#graphql
+query ShopBasics {
+  shop { id name currencyCode ianaTimezone }
+}`;
 
 /**
  * After Shopify auth: record the shop's Shopify id (compliance bodies must name it), currency and
  * timezone, then start the history import. Only this creates a shop's row: webhooks for a shop
  * without one are ignored (docs/decisions/0003-webhook-pipeline.md).
  */
-export async function onShopInstalled(shopDomain: string, graphql: AdminGraphql): Promise<void> {
-  const response = await graphql(SHOP_QUERY);
-  const body = (await response.json()) as {
-    data?: { shop: { id: string; name: string; currencyCode: string; ianaTimezone: string } };
-  };
-  const shop = body.data?.shop;
-  if (!shop) throw new Error(`could not read shop details: ${JSON.stringify(body).slice(0, 300)}`);
+export async function onShopInstalled(shopDomain: string, admin: AdminClient): Promise<void> {
+  const { shop } = (await admin.request(SHOP_QUERY)).data;
   const details = { shopifyId: shop.id, name: shop.name, currency: shop.currencyCode, timezone: shop.ianaTimezone };
   const before = await db.shop.findUnique({ where: { domain: shopDomain }, select: { installState: true } });
   await db.shop.upsert({
@@ -33,6 +32,6 @@ export async function onShopInstalled(shopDomain: string, graphql: AdminGraphql)
       where: { shopDomain },
       data: { metafieldStale: true, metafieldRevision: { increment: 1 } },
     });
-  const job = reinstalled ? await runBulkExport(graphql, shopDomain) : await startHistoryImport(graphql, shopDomain);
+  const job = reinstalled ? await runBulkExport(admin, shopDomain) : await startHistoryImport(admin, shopDomain);
   log.info("shop installed", { shop: shopDomain, historyImport: job.status });
 }

@@ -3,7 +3,7 @@
 // interrupted), a slice at a time, and exports whose finish webhook never came.
 import db from "../platform/db/client.server";
 import { leaseMs, shortLeaseMs, type Job, type Outcome, type Queue } from "../platform/jobs.server";
-import { unauthenticated } from "../shopify.server";
+import { adminClientFor } from "../platform/shopify/offline-client.server";
 import { checkOverdueExport, failImport, openBulkExport, OVERDUE_EXPORT_MS, type JsonlImport } from "./history-import.server";
 import { retryEvent } from "./webhooks.server";
 
@@ -56,14 +56,14 @@ export const historyImportQueue: Queue = {
     const id = String(job.id);
     let open = openImports.get(id);
     if (!open) {
-      const { admin } = await unauthenticated.admin(job.shopDomain).catch(async (error) => {
+      const admin = await adminClientFor(job.shopDomain).catch(async (error) => {
         if (!/no offline session|Could not find a session/i.test(String(error))) throw error;
         await failImport(id, "no access token for the shop");
-        return { admin: null };
+        return null;
       });
       if (!admin) return "done";
       // Picked up anew (another instance's, or after a failure): resumes after the last committed line.
-      const opened = await openBulkExport(admin.graphql, id);
+      const opened = await openBulkExport(admin, id);
       if (!opened) return "done";
       openImports.set(id, (open = opened));
     }
@@ -97,10 +97,10 @@ export const overdueExportQueue: Queue = {
   leaseMs: () => OVERDUE_EXPORT_MS,
   async run(job: Job): Promise<Outcome> {
     const id = String(job.id);
-    const { admin } = await unauthenticated.admin(job.shopDomain);
+    const admin = await adminClientFor(job.shopDomain);
     const row = await db.historyImport.findUniqueOrThrow({ where: { id } });
     // Still running on Shopify: asked again when the lease (OVERDUE_EXPORT_MS) runs out.
-    await checkOverdueExport(admin.graphql, row);
+    await checkOverdueExport(admin, row);
     return "done";
   },
   dead: (job, error) => failImport(String(job.id), error).then(() => undefined),

@@ -4,12 +4,39 @@
 // installation's id, metafields set (customers' and the installation's app-data ones) and
 // deleted, customer tags added and removed) and the bulk
 // operation's JSONL download. Tests configure shops and
-// read the requests the app sent through /_test endpoints.
+// read the requests the app sent through /_test endpoints. Every GraphQL document, and the orders
+// export's query, is first checked against Shopify's Admin schema of the app's API version
+// (app/platform/shopify/admin-2026-10.graphql), as are the variables against the operation's
+// declared types: a field or input that Shopify does not have is refused with Shopify's errors.
 import { createHmac } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { buildSchema, getOperationAST, getVariableValues, parse, validate, type GraphQLSchema } from "graphql";
+import { ADMIN_SCHEMA_FILE } from "../../app/platform/shopify/api-version";
+
+let adminSchema: GraphQLSchema | undefined;
+/** Built once per process (about a second: 3.7 MB of SDL), before the first request rather than during it. */
+const loadAdminSchema = () => (adminSchema ??= buildSchema(readFileSync(ADMIN_SCHEMA_FILE, "utf8")));
+
+/** Shopify's answer to a document it cannot run (HTTP 200, errors only), or null when it can. */
+export function schemaErrors(query: string, variables: Record<string, unknown> = {}): { errors: { message: string }[] } | null {
+  const schema = loadAdminSchema();
+  let document;
+  try {
+    document = parse(query);
+  } catch (error) {
+    return { errors: [{ message: (error as Error).message }] };
+  }
+  const invalid = validate(schema, document);
+  if (invalid.length) return { errors: invalid.map(({ message }) => ({ message })) };
+  const operation = getOperationAST(document);
+  if (!operation) return { errors: [{ message: "the document names no single operation" }] };
+  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables);
+  return coerced.errors ? { errors: coerced.errors.map(({ message }) => ({ message })) } : null;
+}
 
 /** The numeric Shopify id the double gives `shop` (its GID is gid://shopify/Shop/<id>): fixed per domain. */
 export function shopIdOf(shop: string): string {
@@ -88,6 +115,7 @@ function send(response: ServerResponse, status: number, body: unknown) {
 }
 
 export async function startAdminDouble(options: { apiKey: string; apiSecret: string; scopes: string }): Promise<AdminDouble> {
+  loadAdminSchema();
   const shops = new Map<string, DoubleShop>();
   const requests: RecordedRequest[] = [];
   const operations = new Map<string, BulkOperation>();
@@ -120,6 +148,8 @@ export async function startAdminDouble(options: { apiKey: string; apiSecret: str
     const query = body.query ?? "";
     const config = shops.get(shop);
     if (!config) return { errors: [{ message: `unknown shop ${shop}` }] };
+    const refused = schemaErrors(query, body.variables);
+    if (refused) return refused;
     const discountMutation = ["discountCodeBasicCreate", "discountCodeFreeShippingCreate"].find((name) => query.includes(name));
     const codes = discountCodes.get(shop) ?? discountCodes.set(shop, new Map()).get(shop)!;
     if (query.includes("codeDiscountNodeByCode")) {
@@ -157,7 +187,7 @@ export async function startAdminDouble(options: { apiKey: string; apiSecret: str
     }
     const tagMutation = ["tagsAdd", "tagsRemove"].find((name) => query.includes(name));
     if (tagMutation) {
-      return { data: { [tagMutation]: { node: { id: String(body.variables?.id) }, userErrors: [] } }, extensions: cost(1990) };
+      return { data: { [tagMutation]: { userErrors: [] } }, extensions: cost(1990) };
     }
     if (query.includes("currentAppInstallation")) {
       const id =
@@ -203,7 +233,7 @@ export async function startAdminDouble(options: { apiKey: string; apiSecret: str
       return {
         data: {
           metafieldsSet: {
-            metafields: metafields.map(({ ownerId, namespace, key }) => ({ ownerId, namespace, key })),
+            metafields: metafields.map(({ namespace, key }) => ({ namespace, key })),
             userErrors: [],
           },
         },
@@ -211,6 +241,18 @@ export async function startAdminDouble(options: { apiKey: string; apiSecret: str
       };
     }
     if (query.includes("bulkOperationRunQuery")) {
+      // Shopify checks the export's query when the operation starts, and answers a user error.
+      const exportErrors = schemaErrors(String(body.variables?.query ?? ""))?.errors;
+      if (exportErrors) {
+        return {
+          data: {
+            bulkOperationRunQuery: {
+              bulkOperation: null,
+              userErrors: exportErrors.map(({ message }) => ({ field: ["query"], message })),
+            },
+          },
+        };
+      }
       if (config.bulkUserError) {
         return {
           data: { bulkOperationRunQuery: { bulkOperation: null, userErrors: [{ field: null, message: config.bulkUserError }] } },
@@ -228,6 +270,7 @@ export async function startAdminDouble(options: { apiKey: string; apiSecret: str
       return {
         data: {
           node: {
+            __typename: "BulkOperation",
             id: operation.id,
             status: "COMPLETED",
             errorCode: null,
