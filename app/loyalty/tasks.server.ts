@@ -24,12 +24,10 @@ import {
   insertEntries,
   insertShopsEntries,
   loadOrders,
-  loadProgram,
   loadPrograms,
   loadRules,
   loadShopsRules,
   loadShopsTiers,
-  loadTiers,
   lockMember,
   memberEntries,
   memberKey,
@@ -228,11 +226,23 @@ interface ShopProgram {
   timezone: string;
 }
 
-async function loadShopProgram(shopDomain: string): Promise<ShopProgram | null> {
-  const program = await loadProgram(db, shopDomain);
-  if (!program?.enabled) return null;
-  const shop = await db.shop.findUniqueOrThrow({ where: { domain: shopDomain }, select: { timezone: true } });
-  return { program, rules: await loadRules(db, shopDomain), tiers: await loadTiers(db, shopDomain), timezone: shop.timezone };
+/** The running programs of these shops, with their rules, tiers and time zones: four queries for them all. */
+async function loadShopPrograms(shopDomains: readonly string[]): Promise<Map<string, ShopProgram>> {
+  const shops = [...new Set(shopDomains)];
+  const programs = await loadPrograms(db, shops);
+  const running = shops.filter((shop) => programs.get(shop)?.enabled);
+  if (running.length === 0) return new Map();
+  const [rules, tiers, zones] = [
+    await loadShopsRules(db, running),
+    await loadShopsTiers(db, running),
+    await db.shop.findMany({ where: { domain: { in: running } }, select: { domain: true, timezone: true } }),
+  ];
+  return new Map(
+    zones.map(({ domain, timezone }) => [
+      domain,
+      { program: programs.get(domain)!, rules: rules.get(domain)!, tiers: tiers.get(domain)!, timezone },
+    ]),
+  );
 }
 
 const TASK_COLUMNS = [
@@ -297,10 +307,9 @@ export async function requestDueReviews(now = new Date()): Promise<number> {
 
 /** Reviews these members (review tasks' shop and key), each in a transaction of its own. */
 async function reviewMembers(tasks: readonly { shopDomain: string; key: string }[], now: Date): Promise<void> {
-  const programs = new Map<string, ShopProgram | null>();
+  const programs = await loadShopPrograms(tasks.map((task) => task.shopDomain));
   for (const { shopDomain, key } of tasks) {
-    if (!programs.has(shopDomain)) programs.set(shopDomain, await loadShopProgram(shopDomain));
-    await db.$transaction((tx: Tx) => reviewMember(tx, shopDomain, key, programs.get(shopDomain)!, now));
+    await db.$transaction((tx: Tx) => reviewMember(tx, shopDomain, key, programs.get(shopDomain) ?? null, now));
   }
 }
 
