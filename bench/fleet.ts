@@ -74,6 +74,8 @@ interface Instance {
   /** Shops whose dashboard this instance has served since it started (later opens are hot). */
   warm: Set<string>;
   rssMiB: number[];
+  /** How many of rssMiB's samples were taken before the webhook phase. */
+  importSamples: number;
 }
 
 interface Shop {
@@ -97,7 +99,16 @@ export interface FleetResult {
   };
   deliveryToPoints: LatencyStats & { orders: number; withoutPoints: number };
   dashboards: Record<string, LatencyStats>;
-  rssMiB: { budget: number; limit: number; peak: Record<string, number>; seriesEvery2s: Record<string, number[]> };
+  rssMiB: {
+    budget: number;
+    limit: number;
+    peak: Record<string, number>;
+    peakByPhase: Record<string, { import: number; webhooks: number }>;
+    withinLimit: boolean;
+    seriesEvery2s: Record<string, number[]>;
+  };
+  /** Each instance's `cache` log lines: the cache's bytes beside the process's heap and buffers. */
+  memoryEveryMinute: Record<string, unknown[]>;
   queueDepthEvery5s: { second: number; depth: Record<string, number> }[];
   kill: { atSecond: number; restartedAtSecond: number } | null;
   integrity: { missingEvents: number; doubledEvents: number; missingOrders: number; doubledEarnings: number };
@@ -111,6 +122,17 @@ function rssMiB(pid: number | undefined): number {
   } catch {
     return 0;
   }
+}
+
+/** The instance's `cache` log lines, parsed. */
+function cacheLines(output: string): unknown[] {
+  return output
+    .split("\n")
+    .filter((line) => line.includes('"message":"cache"'))
+    .map((line) => {
+      const { time, memoryMiB, usedMiB } = JSON.parse(line) as { time: string; memoryMiB: unknown; usedMiB: number };
+      return { time, cacheMiB: usedMiB, ...(memoryMiB as object) };
+    });
 }
 
 /** What waits for a worker, by kind of work. */
@@ -140,13 +162,20 @@ export async function runFleet(options: FleetOptions, signal: AbortSignal): Prom
   const client = new pg.Pool({ connectionString: databaseUrl, max: 3 });
   const double: AdminDouble = await startAdminDouble({ apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, scopes: TEST_SCOPES });
   // Production's worker interval and lease, and the cache budget the RSS limit is judged against.
-  const env = { COMEBACK_WORKER_INTERVAL_MS: "", COMEBACK_LEASE_MS: "", COMEBACK_CACHE_BUDGET_MIB: String(BUDGET_MIB) };
+  // Info lines on: the cache's once-a-minute line carries the process's memory.
+  const env = {
+    COMEBACK_WORKER_INTERVAL_MS: "",
+    COMEBACK_LEASE_MS: "",
+    COMEBACK_CACHE_BUDGET_MIB: String(BUDGET_MIB),
+    COMEBACK_QUIET: "",
+  };
   const start = async (name: string): Promise<Instance> => ({
     name,
     server: await startAppServer({ databaseUrl, adminDoubleUrl: double.url, env }),
     alive: true,
     warm: new Set(),
     rssMiB: [],
+    importSamples: 0,
   });
   const instances: Instance[] = [];
   const agent = new Agent({ connections: 512, keepAliveTimeout: 60_000 });
@@ -239,6 +268,7 @@ export async function runFleet(options: FleetOptions, signal: AbortSignal): Prom
       `SELECT coalesce(sum("ordersImported"), 0) AS imported, count(*) FILTER (WHERE status = 'failed') AS failed FROM "HistoryImport"`,
     );
     console.error(`[fleet] imports done in ${importSeconds} s; webhooks for ${options.minutes} min`);
+    for (const instance of instances) instance.importSamples = instance.rssMiB.length;
 
     // 2. Webhooks, dashboards, and the kill.
     const phaseMs = options.minutes * 60_000;
@@ -452,8 +482,19 @@ export async function runFleet(options: FleetOptions, signal: AbortSignal): Prom
         budget: BUDGET_MIB,
         limit: BUDGET_MIB + RSS_ALLOWANCE_MIB,
         peak: Object.fromEntries(instances.map((instance) => [instance.name, Math.max(0, ...instance.rssMiB)])),
+        peakByPhase: Object.fromEntries(
+          instances.map((instance) => [
+            instance.name,
+            {
+              import: Math.max(0, ...instance.rssMiB.slice(0, instance.importSamples)),
+              webhooks: Math.max(0, ...instance.rssMiB.slice(instance.importSamples)),
+            },
+          ]),
+        ),
+        withinLimit: instances.every((instance) => Math.max(0, ...instance.rssMiB) <= BUDGET_MIB + RSS_ALLOWANCE_MIB),
         seriesEvery2s: Object.fromEntries(instances.map((instance) => [instance.name, instance.rssMiB])),
       },
+      memoryEveryMinute: Object.fromEntries(instances.map((instance) => [instance.name, cacheLines(instance.server.output())])),
       queueDepthEvery5s: queue,
       kill,
       integrity: {

@@ -280,11 +280,10 @@ function printFleet(result: FleetResult) {
   for (const [key, s] of Object.entries(result.dashboards)) {
     console.log(`  ${key.padEnd(40)} p50 ${pad(s.p50, 7)} ms   p95 ${pad(s.p95, 7)} ms   (${s.count})`);
   }
-  const peak = Math.max(...Object.values(result.rssMiB.peak));
   console.log(
-    `  RSS peak per instance: ${Object.entries(result.rssMiB.peak)
-      .map(([name, mib]) => `${name} ${mib} MiB`)
-      .join(", ")}   limit ${result.rssMiB.limit} MiB: ${verdict(peak <= result.rssMiB.limit)}`,
+    `  RSS peak per instance (import / webhooks): ${Object.entries(result.rssMiB.peakByPhase)
+      .map(([name, phases]) => `${name} ${phases.import} / ${phases.webhooks} MiB`)
+      .join(", ")}   limit ${result.rssMiB.limit} MiB: ${verdict(result.rssMiB.withinLimit)}`,
   );
   const deepest = Math.max(0, ...result.queueDepthEvery5s.map((q) => Object.values(q.depth).reduce((a, b) => a + b, 0)));
   console.log(`  job queue depth: deepest ${deepest} (every 5 s in the JSON)`);

@@ -36,10 +36,10 @@ import {
   loadRules,
   loadTiers,
   memberEntries,
-  reviewSoon,
   ruleDefinition,
   rewardToJson,
 } from "./store.server";
+import { reviewSoon } from "./tasks.server";
 
 export class LoyaltyInputError extends Error {
   constructor(readonly errors: FieldError[]) {

@@ -8,16 +8,8 @@ import { balancesAt } from "./balance";
 import { bonusEntry } from "./earning";
 import type { LedgerEntry } from "./ledger";
 import { ruleInForce } from "./program";
-import {
-  bonusRules,
-  enrollMember,
-  entryFromRow,
-  insertEntries,
-  loadProgram,
-  loadRules,
-  memberEntries,
-  reviewSoon,
-} from "./store.server";
+import { bonusRules, enrollMember, entryFromRow, insertEntries, loadProgram, loadRules, memberEntries } from "./store.server";
+import { reviewSoon } from "./tasks.server";
 
 const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 

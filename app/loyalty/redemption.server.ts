@@ -17,7 +17,8 @@ import { BASIC_CODE_MUTATION, CODE_LOOKUP_QUERY, generateDiscountCode, rewardCod
 import { addDays } from "./dates";
 import { ledgerEntry, sourceKeys } from "./ledger";
 import type { Reward } from "./program";
-import { insertEntries, loadProgram, lockMember, memberEntries, rewardFromJson, reviewSoon } from "./store.server";
+import { insertEntries, loadProgram, lockMember, memberEntries, rewardFromJson } from "./store.server";
+import { reviewSoon } from "./tasks.server";
 
 type RedemptionRow = Awaited<ReturnType<Tx["redemption"]["findUniqueOrThrow"]>>;
 

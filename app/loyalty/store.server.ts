@@ -27,11 +27,34 @@ export interface Program {
 }
 
 export async function loadProgram(tx: Client, shopDomain: string): Promise<Program | null> {
-  const row = await tx.loyaltyProgram.findUnique({ where: { shopDomain } });
-  if (!row) return null;
-  // Settings saved before a field existed get its default.
-  return { enabled: row.enabled, settings: { ...DEFAULT_SETTINGS, ...JSON.parse(row.settings) }, salt: row.salt };
+  return (await loadPrograms(tx, [shopDomain])).get(shopDomain) ?? null;
 }
+
+/** The programs of these shops (those that have one), in one query. */
+export async function loadPrograms(tx: Client, shopDomains: readonly string[]): Promise<Map<string, Program>> {
+  const rows = await tx.loyaltyProgram.findMany({ where: { shopDomain: { in: [...new Set(shopDomains)] } } });
+  // Settings saved before a field existed get its default.
+  return new Map(
+    rows.map((row) => [
+      row.shopDomain,
+      { enabled: row.enabled, settings: { ...DEFAULT_SETTINGS, ...JSON.parse(row.settings) }, salt: row.salt },
+    ]),
+  );
+}
+
+/** `[shopDomain, key]` pairs grouped by shop: one `{ shopDomain, key: { in } }` condition per shop in a query. */
+function perShop(pairs: readonly (readonly [string, string])[]): Map<string, string[]> {
+  const groups = new Map<string, string[]>();
+  for (const [shopDomain, key] of pairs) {
+    const keys = groups.get(shopDomain);
+    if (keys) keys.push(key);
+    else groups.set(shopDomain, [key]);
+  }
+  return groups;
+}
+
+/** The key of a member (or any customer's row) across shops, for maps of several shops' rows. */
+export const memberKey = (shopDomain: string, customerGid: string) => `${shopDomain}\n${customerGid}`;
 
 type RuleRow = Awaited<ReturnType<Tx["earningRule"]["findFirstOrThrow"]>>;
 
@@ -55,8 +78,18 @@ export function ruleDefinition(rule: EarningRule): string {
 
 /** Every version of the shop's rules, oldest first. */
 export async function loadRules(tx: Client, shopDomain: string): Promise<EarningRule[]> {
-  const rows = await tx.earningRule.findMany({ where: { shopDomain }, orderBy: [{ ruleId: "asc" }, { version: "asc" }] });
-  return rows.map(ruleFromRow);
+  return (await loadShopsRules(tx, [shopDomain])).get(shopDomain) ?? [];
+}
+
+/** loadRules of several shops, in one query. */
+export async function loadShopsRules(tx: Client, shopDomains: readonly string[]): Promise<Map<string, EarningRule[]>> {
+  const rows = await tx.earningRule.findMany({
+    where: { shopDomain: { in: [...new Set(shopDomains)] } },
+    orderBy: [{ ruleId: "asc" }, { version: "asc" }],
+  });
+  const rules = new Map<string, EarningRule[]>(shopDomains.map((shop) => [shop, []]));
+  for (const row of rows) rules.get(row.shopDomain)!.push(ruleFromRow(row));
+  return rules;
 }
 
 export const purchaseRules = (rules: EarningRule[]) => rules.filter((rule): rule is PurchaseRule => rule.kind === "purchase");
@@ -64,13 +97,19 @@ export const bonusRules = (rules: EarningRule[], kind: BonusKind) =>
   rules.filter((rule): rule is BonusRule => rule.kind === kind);
 
 export async function loadTiers(tx: Client, shopDomain: string): Promise<Tier[]> {
-  const rows = await tx.loyaltyTier.findMany({ where: { shopDomain }, orderBy: { threshold: "asc" } });
-  return rows.map(({ tierId, name, threshold, multiplierBasisPoints }) => ({
-    id: tierId,
-    name,
-    threshold,
-    multiplierBasisPoints,
-  }));
+  return (await loadShopsTiers(tx, [shopDomain])).get(shopDomain) ?? [];
+}
+
+/** loadTiers of several shops, in one query. */
+export async function loadShopsTiers(tx: Client, shopDomains: readonly string[]): Promise<Map<string, Tier[]>> {
+  const rows = await tx.loyaltyTier.findMany({
+    where: { shopDomain: { in: [...new Set(shopDomains)] } },
+    orderBy: { threshold: "asc" },
+  });
+  const tiers = new Map<string, Tier[]>(shopDomains.map((shop) => [shop, []]));
+  for (const { shopDomain, tierId, name, threshold, multiplierBasisPoints } of rows)
+    tiers.get(shopDomain)!.push({ id: tierId, name, threshold, multiplierBasisPoints });
+  return tiers;
 }
 
 export function multiplierOf(tiers: readonly Tier[], tierId: string | null): number {
@@ -122,22 +161,23 @@ export async function enrollMember(
   program: Program,
   now: Date,
 ): Promise<MemberRow> {
-  return (await enrollMembers(tx, shopDomain, [customerGid], program, now)).get(customerGid)!;
+  const members = await enrollMembers(tx, [{ shopDomain, customerGid, program }], now);
+  return members.get(memberKey(shopDomain, customerGid))!;
 }
 
 /**
- * enrollMember for several customers in three statements (the worker's batches of loyalty tasks):
- * the members are locked in the order of their ids, so two transactions locking overlapping sets
- * wait for each other instead of deadlocking.
+ * enrollMember for several customers, of one shop or many, in three statements (the worker's
+ * batches of loyalty tasks), keyed by memberKey: the members are locked in the order of their
+ * ids, so two transactions locking overlapping sets wait for each other instead of deadlocking.
  */
 export async function enrollMembers(
   tx: Tx,
-  shopDomain: string,
-  customerGids: readonly string[],
-  program: Program,
+  customers: readonly { shopDomain: string; customerGid: string; program: Program }[],
   now: Date,
 ): Promise<Map<string, MemberRow>> {
-  const gids = [...new Set(customerGids)];
+  const unique = new Map(customers.map((customer) => [memberKey(customer.shopDomain, customer.customerGid), customer]));
+  // Inserted in one order everywhere, so that concurrent batches take the index's locks alike.
+  const rows = [...unique.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, customer]) => customer);
   await insertRows(
     tx,
     "LoyaltyMember",
@@ -147,23 +187,31 @@ export async function enrollMembers(
       ["enrolledAt", "time"],
       ["heldOut", "bool"],
     ],
-    gids.map((gid) => [shopDomain, gid, now, isHeldOut(gid, program.salt, program.settings.holdoutPercent)]),
+    rows.map(({ shopDomain, customerGid, program }) => [
+      shopDomain,
+      customerGid,
+      now,
+      isHeldOut(customerGid, program.salt, program.settings.holdoutPercent),
+    ]),
     `ON CONFLICT ("shopDomain", "customerGid") DO NOTHING`,
   );
   if (dialect.locksRows) {
     await tx.$queryRawUnsafe(
-      `SELECT "id" FROM "LoyaltyMember" WHERE "shopDomain" = $1 AND "customerGid" = ANY($2::text[]) ORDER BY "id" FOR UPDATE`,
-      shopDomain,
-      gids,
+      `SELECT "id" FROM "LoyaltyMember" WHERE ("shopDomain", "customerGid") IN (SELECT * FROM unnest($1::text[], $2::text[]))
+        ORDER BY "id" FOR UPDATE`,
+      rows.map((row) => row.shopDomain),
+      rows.map((row) => row.customerGid),
     );
   }
-  const rows = await tx.loyaltyMember.findMany({ where: { shopDomain, customerGid: { in: gids } } });
-  return new Map(rows.map((row) => [row.customerGid, row]));
-}
-
-/** The worker looks at the members again now: their ledger changed. */
-export function reviewSoon(tx: Client, memberIds: number | number[], now: Date) {
-  return tx.loyaltyMember.updateMany({ where: { id: { in: [memberIds].flat() } }, data: { reviewAt: now } });
+  const members = await tx.loyaltyMember.findMany({
+    where: {
+      OR: [...perShop(rows.map((row) => [row.shopDomain, row.customerGid]))].map(([shopDomain, gids]) => ({
+        shopDomain,
+        customerGid: { in: gids },
+      })),
+    },
+  });
+  return new Map(members.map((member) => [memberKey(member.shopDomain, member.customerGid), member]));
 }
 
 // The ledger.
@@ -197,11 +245,18 @@ export async function memberEntries(tx: Client, shopDomain: string, memberGid: s
   return rows.map(entryFromRow);
 }
 
-/** memberEntries of several members, in one query. */
-export async function membersEntries(tx: Client, shopDomain: string, memberGids: string[]): Promise<Map<string, LedgerEntry[]>> {
-  const rows = await tx.ledgerEntry.findMany({ where: { shopDomain, memberGid: { in: memberGids } }, orderBy: { id: "asc" } });
-  const entries = new Map(memberGids.map((gid) => [gid, [] as LedgerEntry[]]));
-  for (const row of rows) entries.get(row.memberGid)?.push(entryFromRow(row));
+/** memberEntries of several members (`[shopDomain, memberGid]`, of one shop or many), in one query, keyed by memberKey. */
+export async function membersEntries(
+  tx: Client,
+  members: readonly (readonly [string, string])[],
+): Promise<Map<string, LedgerEntry[]>> {
+  const entries = new Map(members.map(([shop, gid]) => [memberKey(shop, gid), [] as LedgerEntry[]]));
+  if (members.length === 0) return entries;
+  const rows = await tx.ledgerEntry.findMany({
+    where: { OR: [...perShop(members)].map(([shopDomain, gids]) => ({ shopDomain, memberGid: { in: gids } })) },
+    orderBy: { id: "asc" },
+  });
+  for (const row of rows) entries.get(memberKey(row.shopDomain, row.memberGid))?.push(entryFromRow(row));
   return entries;
 }
 
@@ -228,11 +283,19 @@ const ENTRY_COLUMNS: Column[] = [
 
 /** Appends entries; one whose sourceKey is already recorded is left out (a retry, a double click). Returns how many were new. */
 export function insertEntries(tx: Client, shopDomain: string, entries: readonly LedgerEntry[]): Promise<number> {
+  return insertShopsEntries(
+    tx,
+    entries.map((entry) => ({ shopDomain, entry })),
+  );
+}
+
+/** insertEntries for entries of several shops, in one statement. */
+export function insertShopsEntries(tx: Client, entries: readonly { shopDomain: string; entry: LedgerEntry }[]): Promise<number> {
   return insertRows(
     tx,
     "LedgerEntry",
     ENTRY_COLUMNS,
-    entries.map((e) => [
+    entries.map(({ shopDomain, entry: e }) => [
       shopDomain,
       e.sourceKey,
       e.memberGid,
@@ -284,13 +347,17 @@ export async function loadOrder(tx: Client, shopDomain: string, gid: string): Pr
   return row && orderRecord(row);
 }
 
-/** The stored orders of these GIDs (those there are), in one query. */
-export async function loadOrders(tx: Client, shopDomain: string, gids: string[]): Promise<OrderRecord[]> {
+/** The stored orders of these `[shopDomain, gid]` (those there are, of one shop or many), in one query. */
+export async function loadOrders(
+  tx: Client,
+  orders: readonly (readonly [string, string])[],
+): Promise<{ shopDomain: string; order: OrderRecord }[]> {
+  if (orders.length === 0) return [];
   const rows = await tx.order.findMany({
-    where: { shopDomain, gid: { in: gids } },
+    where: { OR: [...perShop(orders)].map(([shopDomain, gids]) => ({ shopDomain, gid: { in: gids } })) },
     include: { customer: { select: { gid: true } }, refunds: true },
   });
-  return rows.map(orderRecord);
+  return rows.map((row) => ({ shopDomain: row.shopDomain, order: orderRecord(row) }));
 }
 
 /** The customer's stored orders (the spend tier metric). */

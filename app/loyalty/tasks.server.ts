@@ -1,14 +1,15 @@
 // The worker's loyalty work. Webhooks record tasks in the same transaction as the rows they write
 // (app/sync/topics.server.ts); the job system (app/platform/jobs.server.ts) hands each to runLoyaltyTask:
 // - "order": the stored order's points are reconciled (reconcileOrder) for its customer;
-// - "signup" / "newsletter": the customer is enrolled and gets the bonus of the rule in force.
-// Members whose ledger changed, or whose points become available or expire, are reviewed: the
-// first-order bonus, expiry, their tier, and whether their metafields need writing.
+// - "signup" / "newsletter": the customer is enrolled and gets the bonus of the rule in force;
+// - "review": the member is reviewed: the first-order bonus, expiry, their tier, and whether their
+//   metafields need writing. Whatever changes a member's ledger asks for one (reviewSoon), one task
+//   per member however often; a sweep asks for those whose points become available or expire.
 // Every write goes through the member's locked row (store.server.ts lockMember) and an
 // idempotent ledger key, so a task done twice, or by two instances, has one effect.
-import db, { type Tx } from "../platform/db/client.server";
-import { log } from "../platform/log.server";
-import { shortLeaseMs, type Job, type Outcome, type Queue } from "../platform/jobs.server";
+import db, { type Db, type Tx } from "../platform/db/client.server";
+import { reviveOnRequest, shortLeaseMs, type Job, type Outcome, type Queue } from "../platform/jobs.server";
+import { insertRows } from "../platform/sql/rows.server";
 import { balancesAt, expiryEntries, isActivity } from "./balance";
 import { birthdayToday, nextBirthdayStart } from "./birthdays";
 import { addMonths } from "./dates";
@@ -21,16 +22,18 @@ import {
   enrollMember,
   enrollMembers,
   insertEntries,
+  insertShopsEntries,
   loadOrders,
-  loadProgram,
+  loadPrograms,
   loadRules,
-  loadTiers,
+  loadShopsRules,
+  loadShopsTiers,
   lockMember,
   memberEntries,
+  memberKey,
   membersEntries,
   multiplierOf,
   purchaseRules,
-  reviewSoon,
   type MemberRow,
   type Program,
 } from "./store.server";
@@ -39,9 +42,7 @@ import { earnedPointItems, evaluateTier, qualifyingValue, spendItem, type Qualif
 /** A task that failed this often is dead: kept with its last error for the Sync page. */
 const MAX_ATTEMPTS = 12;
 
-/** The outbox of loyalty work, run by the job system (docs/decisions/0007, 0021). */
-export const loyaltyTaskQueue: Queue = {
-  name: "loyalty-tasks",
+const taskTable = {
   table: "LoyaltyTask",
   id: "id",
   shop: "shopDomain",
@@ -50,33 +51,70 @@ export const loyaltyTaskQueue: Queue = {
   lastError: "lastError",
   shops: "outbox",
   maxAttempts: MAX_ATTEMPTS,
-  batch: 100,
+  acrossShops: true,
   leaseMs: shortLeaseMs,
+} as const;
+
+/** The outbox of loyalty work, run by the job system (docs/decisions/0007, 0021): orders and bonuses. */
+export const loyaltyTaskQueue: Queue = {
+  ...taskTable,
+  name: "loyalty-tasks",
+  ready: () => `"kind" <> 'review'`,
+  batch: 200,
   run: (job) => runLoyaltyTasks([job]),
   runMany: runLoyaltyTasks,
 };
 
 /**
- * One shop's tasks, together: its program is read once and its orders' points are reconciled in
- * one transaction (a few statements for the lot, not ten per task), which is what lets a flood of
- * orders through at hundreds a second.
+ * Members' reviews, in the same table: a queue of their own, so that a flood of reviews (one per
+ * member whose ledger changed) takes its turn beside orders' points instead of before them.
  */
-async function runLoyaltyTasks(jobs: Job[]): Promise<Outcome> {
-  const tasks = await db.loyaltyTask.findMany({ where: { id: { in: jobs.map((job) => Number(job.id)) } } });
-  if (tasks.length === 0) return "done"; // erased meanwhile (customers/redact, shop/redact)
-  const { shopDomain } = tasks[0];
-  const program = await loadProgram(db, shopDomain);
-  // Without a running program there is nothing to earn: the tasks are done.
-  if (program?.enabled) {
-    const now = new Date();
-    const orders = tasks.filter((task) => task.kind === "order").map((task) => task.key);
-    if (orders.length) await reconcileStoredOrders(shopDomain, orders, program, now);
-    for (const task of tasks.filter((task) => task.kind !== "order")) await runTask(task, program, now);
-  }
-  // Done for the requests read above; one that came in meanwhile leaves its task to run again.
+export const memberReviewQueue: Queue = {
+  ...taskTable,
+  name: "member-reviews",
+  ready: () => `"kind" = 'review'`,
+  batch: 50,
+  run: (job) => runReviewTasks([job]),
+  runMany: runReviewTasks,
+};
+
+const taskRows = (jobs: Job[]) => db.loyaltyTask.findMany({ where: { id: { in: jobs.map((job) => Number(job.id)) } } });
+
+/** Done for the requests read before the work; one that came in meanwhile leaves its task to run again. */
+async function finishTasks(tasks: readonly { id: number; requests: number }[]): Promise<Outcome> {
   await db.loyaltyTask.deleteMany({ where: { OR: tasks.map(({ id, requests }) => ({ id, requests })) } });
   await db.loyaltyTask.updateMany({ where: { id: { in: tasks.map((task) => task.id) } }, data: { leaseUntil: null } });
   return "done";
+}
+
+/**
+ * A claim's tasks, of all its shops together: the programs are read in one query and the orders'
+ * points reconciled in one transaction (about ten statements for the lot, not ten per task or per
+ * shop). With hundreds of shops, a claim holds one or two tasks of each; run shop by shop, they
+ * went at about 75 a second.
+ */
+async function runLoyaltyTasks(jobs: Job[]): Promise<Outcome> {
+  const tasks = await taskRows(jobs);
+  if (tasks.length === 0) return "done"; // erased meanwhile (customers/redact, shop/redact)
+  const programs = await loadPrograms(
+    db,
+    tasks.map((task) => task.shopDomain),
+  );
+  // Without a running program there is nothing to earn: those tasks are done.
+  const running = tasks.filter((task) => programs.get(task.shopDomain)?.enabled);
+  const now = new Date();
+  const orders = running.filter((task) => task.kind === "order").map((task) => [task.shopDomain, task.key] as const);
+  if (orders.length) await reconcileStoredOrders(orders, programs, now);
+  for (const task of running.filter((task) => task.kind !== "order")) await runTask(task, programs.get(task.shopDomain)!, now);
+  return finishTasks(tasks);
+}
+
+/** Review tasks: each member in a transaction of its own, under the member's lock. */
+async function runReviewTasks(jobs: Job[]): Promise<Outcome> {
+  const tasks = await taskRows(jobs);
+  // Reviews run with the program off too: they clear the member's review date (reviewMember).
+  await reviewMembers(tasks, new Date());
+  return finishTasks(tasks);
 }
 
 /**
@@ -91,65 +129,69 @@ export async function dropTasksWithoutProgram(): Promise<void> {
     select: { shopDomain: true },
   });
   const idle = shops.map((s) => s.shopDomain).filter((shop) => !running.some((r) => r.shopDomain === shop));
-  if (idle.length) await db.loyaltyTask.deleteMany({ where: { shopDomain: { in: idle } } });
+  // Reviews stay: with the program off they clear the member's review date.
+  if (idle.length) await db.loyaltyTask.deleteMany({ where: { shopDomain: { in: idle }, kind: { not: "review" } } });
 }
 
 function runTask(task: { shopDomain: string; kind: string; key: string }, program: Program, now: Date): Promise<void> {
   switch (task.kind) {
     case "order":
-      return reconcileStoredOrders(task.shopDomain, [task.key], program, now);
+      return reconcileStoredOrders([[task.shopDomain, task.key]], new Map([[task.shopDomain, program]]), now);
     case "signup":
     case "newsletter":
       return grantOnceBonus(task.shopDomain, task.key, task.kind, program, now);
+
     default:
       throw new Error(`unknown loyalty task kind ${task.kind}`);
   }
 }
 
-/** Brings each order's points to what its stored (newest) state earns. */
-async function reconcileStoredOrders(shopDomain: string, orderGids: string[], program: Program, now: Date): Promise<void> {
+/** Brings each order's (`[shopDomain, gid]`) points to what its stored (newest) state earns. */
+async function reconcileStoredOrders(
+  orders: readonly (readonly [string, string])[],
+  programs: Map<string, Program>,
+  now: Date,
+): Promise<void> {
   await db.$transaction(async (tx: Tx) => {
     // In the order the tasks came in, as one at a time would.
-    const position = new Map(orderGids.map((gid, i) => [gid, i]));
-    const states = (await loadOrders(tx, shopDomain, orderGids))
-      .sort((a, b) => position.get(a.gid)! - position.get(b.gid)!)
-      .map((order) => orderState(order, program.settings.purchaseBase))
-      .filter((state) => state !== null);
+    const position = new Map(orders.map(([shop, gid], i) => [memberKey(shop, gid), i]));
+    const states = (await loadOrders(tx, orders))
+      .sort((a, b) => position.get(memberKey(a.shopDomain, a.order.gid))! - position.get(memberKey(b.shopDomain, b.order.gid))!)
+      .map(({ shopDomain, order }) => ({ shopDomain, state: orderState(order, programs.get(shopDomain)!.settings.purchaseBase) }))
+      .filter((item): item is { shopDomain: string; state: NonNullable<typeof item.state> } => item.state !== null);
     if (states.length === 0) return;
     const members = await enrollMembers(
       tx,
-      shopDomain,
-      states.map((state) => state.customerGid),
-      program,
+      states.map(({ shopDomain, state }) => ({ shopDomain, customerGid: state.customerGid, program: programs.get(shopDomain)! })),
       now,
     );
     const earning = [...members.values()].filter((member) => !member.heldOut);
     const ledgers = await membersEntries(
       tx,
-      shopDomain,
-      earning.map((member) => member.customerGid),
+      earning.map((member) => [member.shopDomain, member.customerGid] as const),
     );
-    const rules = await loadRules(tx, shopDomain);
-    const tiers = await loadTiers(tx, shopDomain);
-    const created: LedgerEntry[] = [];
-    for (const state of states) {
-      const member = members.get(state.customerGid)!;
-      const entries = ledgers.get(state.customerGid);
+    const shops = [...new Set(states.map(({ shopDomain }) => shopDomain))];
+    const rules = await loadShopsRules(tx, shops);
+    const tiers = await loadShopsTiers(tx, shops);
+    const created: { shopDomain: string; entry: LedgerEntry }[] = [];
+    for (const { shopDomain, state } of states) {
+      const member = members.get(memberKey(shopDomain, state.customerGid))!;
+      const entries = ledgers.get(memberKey(shopDomain, state.customerGid));
       if (member.heldOut || !entries) continue;
       const changes = reconcileOrder({
         order: state,
         recorded: entries.filter((entry) => entry.orderGid === state.gid),
-        rule: ruleInForce(purchaseRules(rules), state.processedAt),
-        multiplierBasisPoints: multiplierOf(tiers, member.tierId),
-        settings: program.settings,
+        rule: ruleInForce(purchaseRules(rules.get(shopDomain)!), state.processedAt),
+        multiplierBasisPoints: multiplierOf(tiers.get(shopDomain)!, member.tierId),
+        settings: programs.get(shopDomain)!.settings,
         availableBalance: balancesAt(entries, now).available,
         now,
       });
       // A member's next order in this batch sees the entries of the one before.
       entries.push(...changes);
-      created.push(...changes);
+      created.push(...changes.map((entry) => ({ shopDomain, entry })));
     }
-    await insertEntries(tx, shopDomain, created);
+    await insertShopsEntries(tx, created);
     // Even with no points to change, an order may change the member's spend toward a tier.
     await reviewSoon(
       tx,
@@ -184,14 +226,94 @@ interface ShopProgram {
   timezone: string;
 }
 
-async function loadShopProgram(shopDomain: string): Promise<ShopProgram | null> {
-  const program = await loadProgram(db, shopDomain);
-  if (!program?.enabled) return null;
-  const shop = await db.shop.findUniqueOrThrow({ where: { domain: shopDomain }, select: { timezone: true } });
-  return { program, rules: await loadRules(db, shopDomain), tiers: await loadTiers(db, shopDomain), timezone: shop.timezone };
+/** The running programs of these shops, with their rules, tiers and time zones: four queries for them all. */
+async function loadShopPrograms(shopDomains: readonly string[]): Promise<Map<string, ShopProgram>> {
+  const shops = [...new Set(shopDomains)];
+  const programs = await loadPrograms(db, shops);
+  const running = shops.filter((shop) => programs.get(shop)?.enabled);
+  if (running.length === 0) return new Map();
+  const [rules, tiers, zones] = [
+    await loadShopsRules(db, running),
+    await loadShopsTiers(db, running),
+    await db.shop.findMany({ where: { domain: { in: running } }, select: { domain: true, timezone: true } }),
+  ];
+  return new Map(
+    zones.map(({ domain, timezone }) => [
+      domain,
+      { program: programs.get(domain)!, rules: rules.get(domain)!, tiers: tiers.get(domain)!, timezone },
+    ]),
+  );
 }
 
-/** Reviews the members whose review is due; returns how many were looked at. */
+const TASK_COLUMNS = [
+  ["shopDomain", "text"],
+  ["kind", "text"],
+  ["key", "text"],
+  ["createdAt", "time"],
+] as const;
+
+/**
+ * The worker looks at the members again now (their ledger changed): their review date is now, and
+ * each has a "review" task, one per member however often asked (a dead one is revived).
+ */
+export async function reviewSoon(tx: Db | Tx, memberIds: number | number[], now: Date): Promise<void> {
+  const ids = [memberIds].flat();
+  if (ids.length === 0) return;
+  await tx.loyaltyMember.updateMany({ where: { id: { in: ids } }, data: { reviewAt: now } });
+  const members = await tx.loyaltyMember.findMany({
+    where: { id: { in: ids } },
+    select: { shopDomain: true, customerGid: true },
+  });
+  await requestReviews(tx, members, now);
+}
+
+function requestReviews(tx: Db | Tx, members: readonly { shopDomain: string; customerGid: string }[], now: Date) {
+  return insertRows(
+    tx,
+    "LoyaltyTask",
+    [...TASK_COLUMNS],
+    members.map((member) => [member.shopDomain, "review", member.customerGid, now]),
+    `ON CONFLICT ("shopDomain", "kind", "key") DO UPDATE SET "requests" = "LoyaltyTask"."requests" + 1, ${reviveOnRequest(loyaltyTaskQueue)}`,
+  );
+}
+
+/**
+ * The sweep behind the review tasks: members whose review date has come (points becoming
+ * available or expiring, a tier's retention ending, a birthday) get a review task, unless they
+ * have one. Returns how many were asked for.
+ */
+export async function requestDueReviews(now = new Date()): Promise<number> {
+  const due = await db.loyaltyMember.findMany({
+    where: { reviewAt: { lte: now } },
+    orderBy: { reviewAt: "asc" },
+    take: 1000,
+    select: { shopDomain: true, customerGid: true },
+  });
+  if (due.length === 0) return 0;
+  // A dead review task does not count: asking again revives it.
+  const waiting = await db.loyaltyTask.findMany({
+    where: {
+      kind: "review",
+      attempts: { lt: MAX_ATTEMPTS },
+      OR: due.map(({ shopDomain, customerGid }) => ({ shopDomain, key: customerGid })),
+    },
+    select: { shopDomain: true, key: true },
+  });
+  const asked = new Set(waiting.map((task) => memberKey(task.shopDomain, task.key)));
+  const missing = due.filter((member) => !asked.has(memberKey(member.shopDomain, member.customerGid)));
+  if (missing.length) await requestReviews(db, missing, now);
+  return missing.length;
+}
+
+/** Reviews these members (review tasks' shop and key), each in a transaction of its own. */
+async function reviewMembers(tasks: readonly { shopDomain: string; key: string }[], now: Date): Promise<void> {
+  const programs = await loadShopPrograms(tasks.map((task) => task.shopDomain));
+  for (const { shopDomain, key } of tasks) {
+    await db.$transaction((tx: Tx) => reviewMember(tx, shopDomain, key, programs.get(shopDomain) ?? null, now));
+  }
+}
+
+/** Reviews the members whose review is due, at once (the local demo's seeding); returns how many were looked at. */
 export async function reviewDueMembers(now = new Date()): Promise<number> {
   const due = await db.loyaltyMember.findMany({
     where: { reviewAt: { lte: now } },
@@ -199,16 +321,10 @@ export async function reviewDueMembers(now = new Date()): Promise<number> {
     take: 200,
     select: { shopDomain: true, customerGid: true },
   });
-  const programs = new Map<string, ShopProgram | null>();
-  for (const { shopDomain, customerGid } of due) {
-    if (!programs.has(shopDomain)) programs.set(shopDomain, await loadShopProgram(shopDomain));
-    try {
-      await db.$transaction((tx: Tx) => reviewMember(tx, shopDomain, customerGid, programs.get(shopDomain)!, now));
-    } catch (error) {
-      // Still due: the next tick tries again.
-      log.error("loyalty member review failed", { shop: shopDomain, member: customerGid, error: String(error) });
-    }
-  }
+  await reviewMembers(
+    due.map(({ shopDomain, customerGid }) => ({ shopDomain, key: customerGid })),
+    now,
+  );
   return due.length;
 }
 

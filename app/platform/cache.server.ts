@@ -139,8 +139,24 @@ export const shopCaches = new MemoryCache(env.COMEBACK_CACHE_BUDGET_MIB * MIB);
 
 const STATS_EVERY_MS = 60_000;
 
-// Operators read the counters in the log, one line a minute (hits, misses, evictions, bytes per kind).
+const mib = (bytes: number) => +(bytes / MIB).toFixed(1);
+
+// Operators read the counters in the log, one line a minute (hits, misses, evictions, bytes per
+// kind), beside the process's memory: what the cache counts against what the instance holds.
 setInterval(() => {
   const { budgetBytes, bytes, entries, kinds } = shopCaches.stats();
-  log.info("cache", { budgetMiB: budgetBytes / MIB, usedMiB: +(bytes / MIB).toFixed(1), entries, kinds });
+  const { rss, heapTotal, heapUsed, external, arrayBuffers } = process.memoryUsage();
+  log.info("cache", {
+    budgetMiB: budgetBytes / MIB,
+    usedMiB: mib(bytes),
+    entries,
+    kinds,
+    memoryMiB: {
+      rss: mib(rss),
+      heapTotal: mib(heapTotal),
+      heapUsed: mib(heapUsed),
+      external: mib(external),
+      arrayBuffers: mib(arrayBuffers),
+    },
+  });
 }, STATS_EVERY_MS).unref();

@@ -49,6 +49,12 @@ export interface Queue {
    * with `run`, so that a bad job fails by itself.
    */
   runMany?(jobs: Job[]): Promise<Outcome>;
+  /**
+   * runMany takes a claim's jobs of all its shops at once (one transaction for the lot): with many
+   * shops a claim holds one or two jobs of each, and shop by shop would mean a transaction per job.
+   * If it throws, each shop's jobs run with runMany, then one by one.
+   */
+  acrossShops?: boolean;
   /** Called once when a job has failed its last attempt. */
   dead?(job: Job, error: string): Promise<void>;
 }
@@ -215,6 +221,16 @@ export async function setLease(queue: Queue, job: Job, until: Date | null): Prom
   );
 }
 
+/**
+ * For the `ON CONFLICT … DO UPDATE SET` of an insert that requests a job again: a dead job gets
+ * its attempts back (and, its lease being NULL, is claimable at once), so a new request for the
+ * same work is done rather than stuck behind the old failure; a job still retrying keeps its backoff.
+ */
+export function reviveOnRequest(queue: Queue): string {
+  const attempts = `${quote(queue.table)}.${quote(queue.attempts)}`;
+  return `${quote(queue.attempts)} = CASE WHEN ${attempts} >= ${Number(queue.maxAttempts)} THEN 0 ELSE ${attempts} END`;
+}
+
 export interface DeadJob {
   id: string;
   attempts: number;
@@ -240,15 +256,27 @@ export async function deadJobs(queue: Queue, shopDomain: string, limit = 20): Pr
   };
 }
 
-/** One shop's jobs with runMany, or one by one if it throws (or there is none). */
+/**
+ * Jobs with runMany (a claim's jobs of every shop for an acrossShops queue, else one shop's);
+ * if it throws (or there is none), shop by shop, then one by one.
+ */
 async function runGroup(queue: Queue, jobs: Job[]): Promise<(Outcome | "failed")[]> {
+  const shops = groupByShop(jobs);
   if (queue.runMany && jobs.length > 1) {
     try {
       const outcome = await queue.runMany(jobs);
       if (typeof outcome === "object") for (const job of jobs) await setLease(queue, job, outcome.retryAt);
       return jobs.map(() => outcome);
     } catch (error) {
-      log.warn("jobs run together failed; running them one by one", { queue: queue.name, error: String(error) });
+      log.warn("jobs run together failed; running them apart", { queue: queue.name, error: String(error) });
+    }
+    if (shops.size > 1) {
+      const outcomes = new Map<Job, Outcome | "failed">();
+      for (const group of shops.values()) {
+        const results = await runGroup(queue, group);
+        group.forEach((job, i) => outcomes.set(job, results[i]));
+      }
+      return jobs.map((job) => outcomes.get(job)!);
     }
   }
   const outcomes: (Outcome | "failed")[] = [];
@@ -329,7 +357,11 @@ export function startPool({ queues, concurrency, idleMs, chores, choresMs = idle
     for (const job of mine) await setLease(queue, job, new Date(Date.now() + queue.leaseMs()));
     const claimed = mine.length >= queue.batch ? [] : await claimJobs(queue, queue.batch - mine.length);
     const jobs = [...mine, ...claimed];
-    const groups = queue.runMany ? [...groupByShop(jobs).values()] : jobs.map((job) => [job]);
+    const groups = !queue.runMany
+      ? jobs.map((job) => [job])
+      : queue.acrossShops
+        ? [jobs].filter((all) => all.length > 0)
+        : [...groupByShop(jobs).values()];
     for (const group of groups) {
       if (stopped) {
         for (const job of group) await setLease(queue, job, null);

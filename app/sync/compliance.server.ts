@@ -158,7 +158,7 @@ async function pseudonymiseMember(tx: Tx, shopDomain: string, gid: string, pseud
     gid,
   );
   await tx.tierChange.updateMany({ where: { shopDomain, memberGid: gid }, data: { memberGid: pseudonym } });
-  await tx.loyaltyTask.deleteMany({ where: { shopDomain, key: gid, kind: { in: ["signup", "newsletter"] } } });
+  await tx.loyaltyTask.deleteMany({ where: { shopDomain, key: gid, kind: { in: ["signup", "newsletter", "review"] } } });
 }
 
 /** shop/redact: everything of the shop goes; a bare row remains so late deliveries are ignored. */

@@ -21,6 +21,8 @@ import {
   shopRedactSchema,
   uninstalledShopSchema,
 } from "./payloads";
+import { loyaltyTaskQueue } from "../loyalty/tasks.server";
+import { reviveOnRequest } from "../platform/jobs.server";
 import { customerDigest } from "./redaction.server";
 import { markUninstalled } from "./shops.server";
 import { insertRows } from "../platform/sql/rows.server";
@@ -74,7 +76,8 @@ export const AFTER_UNINSTALL_TOPICS = new Set(["APP_UNINSTALLED", "CUSTOMERS_DAT
 /**
  * Records loyalty work for the worker (app/loyalty/tasks.server.ts) in the delivery's own batch, so
  * the row and its task commit together and nothing is lost. A request for work already waiting
- * bumps its counter, so a worker that read the previous state does not delete it.
+ * bumps its counter, so a worker that read the previous state does not delete it, and gives a dead
+ * task its attempts back, so the new event's points are not stuck behind an old failure.
  */
 export function requestLoyaltyTask(runner: SqlRunner, shopDomain: string, kind: "order" | "signup" | "newsletter", key: string) {
   // A signup or newsletter task is keyed on the customer's GID: none for a redacted customer.
@@ -89,7 +92,7 @@ export function requestLoyaltyTask(runner: SqlRunner, shopDomain: string, kind: 
       ["createdAt", "time"],
     ],
     [[shopDomain, kind, key, new Date(), ...(customerTask ? [customerDigest(shopDomain, key)] : [])]],
-    `ON CONFLICT ("shopDomain", "kind", "key") DO UPDATE SET "requests" = "LoyaltyTask"."requests" + 1`,
+    `ON CONFLICT ("shopDomain", "kind", "key") DO UPDATE SET "requests" = "LoyaltyTask"."requests" + 1, ${reviveOnRequest(loyaltyTaskQueue)}`,
     customerTask ? "skip" : undefined,
   );
 }

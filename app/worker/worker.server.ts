@@ -6,7 +6,7 @@
 import db from "../platform/db/client.server";
 import { env } from "../platform/env.server";
 import { demoShop } from "../demo/mode.server";
-import { dropTasksWithoutProgram, loyaltyTaskQueue, reviewDueMembers } from "../loyalty/tasks.server";
+import { dropTasksWithoutProgram, loyaltyTaskQueue, memberReviewQueue, requestDueReviews } from "../loyalty/tasks.server";
 import { syncMetafields } from "../loyalty/metafields.server";
 import { recoverAbandonedRedemptions } from "../loyalty/redemption.server";
 import { refitStaleModels } from "../metrics/metrics.server";
@@ -19,6 +19,7 @@ import { eraseStaleBodies, historyImportQueue, overdueExportQueue, webhookRetryQ
 export function workerQueues(): Queue[] {
   return [
     loyaltyTaskQueue,
+    memberReviewQueue,
     webhookRetryQueue,
     historyImportQueue,
     overdueExportQueue,
@@ -26,12 +27,13 @@ export function workerQueues(): Queue[] {
   ];
 }
 
-/** Periodic work that is not a queue of jobs: sweeps, reviews due by time, model refits. */
+/** Periodic work that is not a queue of jobs: sweeps, asking for reviews due by time, model refits. */
 async function chores(): Promise<void> {
   await eraseStaleBodies();
   // Shops without a running program earn nothing: their tasks go in one statement.
   await dropTasksWithoutProgram();
-  await reviewDueMembers();
+  // Reviews due by time (points becoming available or expiring) become review tasks.
+  await requestDueReviews();
   // The local demo has no Shopify store to write metafields to or look codes up in.
   if (!demoShop()) {
     await recoverAbandonedRedemptions();

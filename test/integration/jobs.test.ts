@@ -98,6 +98,52 @@ describe("job system", () => {
     expect(new Set(ids).size).toBe(300);
   });
 
+  it("runs a claim's jobs of many shops together, and a failing shop's apart", async () => {
+    const shops = Array.from({ length: 6 }, (_, i) => `${shopPrefix()}-${i}.myshopify.com`);
+    for (const shop of shops) await addJobs(shop, 2);
+    const bad = shops[2];
+    const calls: string[][] = [];
+    const remove = (jobs: Job[]) =>
+      testDb().$executeRawUnsafe(`DELETE FROM "${TABLE}" WHERE "id" IN (${jobs.map((job) => Number(job.id)).join(", ")})`);
+    const queue = probeQueue({
+      ready: (bind) => `"shopDomain" IN (${shops.map(bind).join(", ")})`,
+      batch: 12,
+      maxAttempts: 1,
+      acrossShops: true,
+      async runMany(jobs) {
+        calls.push(jobs.map((job) => job.shopDomain));
+        if (jobs.some((job) => job.shopDomain === bad)) throw new Error("one bad shop");
+        await remove(jobs);
+        return "done";
+      },
+      async run(job) {
+        if (job.shopDomain === bad) throw new Error("bad job");
+        await remove([job]);
+        return "done";
+      },
+    });
+    const pool = startPool({ queues: [queue], concurrency: 1, idleMs: 50 });
+    try {
+      await waitFor("every good shop's jobs", async () => {
+        const [{ n }] = await testDb().$queryRawUnsafe<{ n: number | bigint }[]>(
+          `SELECT COUNT(*) AS n FROM "${TABLE}" WHERE "shopDomain" IN (${shops.map((shop) => `'${shop}'`).join(", ")})`,
+        );
+        return Number(n) === 2;
+      });
+    } finally {
+      await pool.stop();
+    }
+    // One call for the whole claim of six shops; it threw, so each shop's jobs went together.
+    expect(new Set(calls[0])).toEqual(new Set(shops));
+    expect(calls[0]).toHaveLength(12);
+    expect(calls.slice(1, 7).map((call) => call.length)).toEqual([2, 2, 2, 2, 2, 2]);
+    const dead = await testDb().$queryRawUnsafe<{ attempts: number | bigint }[]>(
+      `SELECT "attempts" FROM "${TABLE}" WHERE "shopDomain" = '${bad}'`,
+    );
+    // The bad shop's two jobs failed one by one, each its own (last) attempt.
+    expect(dead.map((row) => Number(row.attempts))).toEqual([1, 1]);
+  });
+
   it("retries a failing job with growing delays, then keeps it dead with its last error", async () => {
     const shop = `${shopPrefix()}.myshopify.com`;
     await addJobs(shop, 1);

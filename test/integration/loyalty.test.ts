@@ -213,6 +213,51 @@ describe("loyalty points", () => {
     });
   });
 
+  it("runs a dead task again when a new event for its order arrives", async () => {
+    const shop = await programShop("revive");
+    const buyer = customer();
+    const placed = order(buyer.id, daysAgo(20), "30.00");
+    // The order's task failed its twelve attempts before (say, while the database refused it).
+    await testDb().loyaltyTask.create({
+      data: {
+        shopDomain: shop,
+        kind: "order",
+        key: placed.admin_graphql_api_id,
+        createdAt: new Date(),
+        attempts: 12,
+        lastError: "connection refused",
+      },
+    });
+    // The order comes in (again): its task runs and the points are there.
+    expect((await sendWebhook(app(), { topic: "orders/create", shop, body: placed })).status).toBe(200);
+    await balanceOf(shop, buyer.id, { available: 30, pending: 0 });
+    await tasksDone(shop);
+  });
+
+  it("reviews a member through one review task however many changes, and revives a dead one", async () => {
+    const shop = await programShop("review-task");
+    const buyer = customer();
+    const first = order(buyer.id, daysAgo(20), "10.00");
+    expect((await sendWebhook(app(), { topic: "orders/create", shop, body: first })).status).toBe(200);
+    await balanceOf(shop, buyer.id, { available: 10, pending: 0 });
+    await reviewed(shop, buyer.gid);
+    // The member's review failed its last attempt; their next order asks for it again.
+    await testDb().loyaltyTask.create({
+      data: { shopDomain: shop, kind: "review", key: buyer.gid, createdAt: new Date(), attempts: 12, lastError: "timeout" },
+    });
+    const second = order(buyer.id, daysAgo(19), "5.00");
+    expect((await sendWebhook(app(), { topic: "orders/create", shop, body: second })).status).toBe(200);
+    await balanceOf(shop, buyer.id, { available: 15, pending: 0 });
+    await reviewed(shop, buyer.gid);
+    // The dead task ran and is gone, not kept dead.
+    expect(await testDb().loyaltyTask.count({ where: { shopDomain: shop, kind: "review" } })).toBe(0);
+    // A review date that comes (the sweep) becomes a review task too, even past a dead one.
+    await testDb().loyaltyTask.create({
+      data: { shopDomain: shop, kind: "review", key: buyer.gid, createdAt: new Date(), attempts: 12, lastError: "timeout" },
+    });
+    await reviewNow(shop, buyer.gid);
+  });
+
   it("redeems a reward for a discount code once, never overspends, and restores points when Shopify refuses", async () => {
     const shop = await programShop("redeem");
     const buyer = customer();
