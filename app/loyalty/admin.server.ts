@@ -156,6 +156,7 @@ const rewardInput = z.discriminatedUnion("kind", [
   z.object({ ...rewardBase, kind: z.literal("fixed_amount"), value: money }),
   z.object({ ...rewardBase, kind: z.literal("percentage"), percent: z.number() }),
   z.object({ ...rewardBase, kind: z.literal("free_shipping") }),
+  z.object({ ...rewardBase, kind: z.literal("store_credit"), value: money }),
 ]);
 
 export const programInput = z.object({

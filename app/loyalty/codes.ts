@@ -3,7 +3,7 @@
 // valid for the reward's days and combinable with no other discount. The caller records the code
 // with the redemption before sending the mutation, so a retry sends the same code.
 import { addDays } from "./dates";
-import type { Reward } from "./program";
+import type { CodeReward } from "./program";
 import { formatMinorUnits } from "../sync/money";
 
 /** 32 characters without 0/O and 1/I, so a code read aloud or retyped is not mistaken. */
@@ -51,7 +51,7 @@ query LoyaltyRewardCodeLookup($code: String!) {
 }`;
 
 export interface RewardCodeInput {
-  reward: Reward;
+  reward: CodeReward;
   code: string;
   customerGid: string;
   /** The shop currency, for the decimals of amounts. */

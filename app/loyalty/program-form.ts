@@ -25,7 +25,7 @@ import {
 /** Bonus rules a program has at most one of, each switched on or off. */
 export const FIXED_BONUSES = ["first_order", "signup", "newsletter", "birthday"] as const;
 export type FixedBonus = (typeof FIXED_BONUSES)[number];
-export const REWARD_KINDS = ["fixed_amount", "percentage", "free_shipping"] as const;
+export const REWARD_KINDS = ["fixed_amount", "percentage", "free_shipping", "store_credit"] as const;
 
 export interface TierForm {
   id: string;
@@ -161,7 +161,8 @@ export function formFromProgram(program: ProgramData, currency: string, locale: 
       kind: reward.kind,
       pointsCost: String(reward.pointsCost),
       validDays: String(reward.validDays),
-      value: reward.kind === "fixed_amount" ? moneyInputText(reward.value, currency, locale) : "",
+      value:
+        reward.kind === "fixed_amount" || reward.kind === "store_credit" ? moneyInputText(reward.value, currency, locale) : "",
       percent: reward.kind === "percentage" ? String(reward.percent) : "",
       minimumOrder: reward.minimumOrder === undefined ? "" : moneyInputText(reward.minimumOrder, currency, locale),
     })),
@@ -272,7 +273,8 @@ export function readProgramForm(form: ProgramForm, currency: string, locale: str
       validDays: count(`${at}.validDays`, reward.validDays),
       ...(reward.minimumOrder.trim() !== "" && { minimumOrder: money(`${at}.minimumOrder`, reward.minimumOrder) ?? 0n }),
     };
-    if (reward.kind === "fixed_amount") return { ...base, kind: reward.kind, value: money(`${at}.value`, reward.value) ?? 0n };
+    if (reward.kind === "fixed_amount" || reward.kind === "store_credit")
+      return { ...base, kind: reward.kind, value: money(`${at}.value`, reward.value) ?? 0n };
     if (reward.kind === "percentage") return { ...base, kind: reward.kind, percent: count(`${at}.percent`, reward.percent) };
     return { ...base, kind: reward.kind };
   });

@@ -252,7 +252,7 @@ interface RewardBase {
   id: string;
   name: string;
   pointsCost: number;
-  /** Days the discount code stays valid from the redemption. */
+  /** Days the discount code stays valid from the redemption; store credit: days until it expires, 0 never. */
   validDays: number;
   /** Order subtotal the code requires, minor units; none when absent. */
   minimumOrder?: bigint;
@@ -261,16 +261,24 @@ interface RewardBase {
 export type FixedAmountReward = RewardBase & { kind: "fixed_amount"; value: bigint };
 export type PercentageReward = RewardBase & { kind: "percentage"; percent: number };
 export type FreeShippingReward = RewardBase & { kind: "free_shipping" };
-export type Reward = FixedAmountReward | PercentageReward | FreeShippingReward;
+/** Credits `value` to the customer's Shopify store credit account: no code, spent at checkout (decision 27). */
+export type StoreCreditReward = RewardBase & { kind: "store_credit"; value: bigint };
+export type Reward = FixedAmountReward | PercentageReward | FreeShippingReward | StoreCreditReward;
+/** The rewards redeemed for a discount code. */
+export type CodeReward = Exclude<Reward, StoreCreditReward>;
+
+/** Longest a store credit may last, in days: ten years. */
+export const MAX_CREDIT_DAYS = 3650;
 
 export function validateReward(reward: Reward): FieldError[] {
   const check = new Checks();
   check.text("id", reward.id);
   check.text("name", reward.name);
   check.integer("pointsCost", reward.pointsCost, 1, MAX_POINTS);
-  check.integer("validDays", reward.validDays, 1, 365);
+  if (reward.kind === "store_credit") check.integer("validDays", reward.validDays, 0, MAX_CREDIT_DAYS);
+  else check.integer("validDays", reward.validDays, 1, 365);
   if (reward.minimumOrder !== undefined) check.positiveMoney("minimumOrder", reward.minimumOrder);
-  if (reward.kind === "fixed_amount") check.positiveMoney("value", reward.value);
+  if (reward.kind === "fixed_amount" || reward.kind === "store_credit") check.positiveMoney("value", reward.value);
   if (reward.kind === "percentage") check.integer("percent", reward.percent, 1, 100);
   return check.errors;
 }

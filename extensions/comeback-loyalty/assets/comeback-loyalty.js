@@ -9,7 +9,7 @@
  * The App Proxy's answers (docs/app-proxy.md, app/storefront/panel.ts), the fields read here.
  * @typedef {{ currency: string, currencyDigits: number }} Currency
  * @typedef {{ id: string, name: string, pointsCost: number, minimumOrder?: string }
- *   & ({ kind: "fixed_amount", value: string } | { kind: "percentage", percent: number } | { kind: "free_shipping" })} Reward
+ *   & ({ kind: "fixed_amount", value: string } | { kind: "percentage", percent: number } | { kind: "free_shipping" } | { kind: "store_credit", value: string })} Reward
  * @typedef {{ kind: string, points: number, name: string | null }} Bonus
  * @typedef {Currency & { purchase: { points: number, perAmount: string } | null, bonuses: Bonus[],
  *   tierBasis: { metric: "points" | "spend" }, rewards: Reward[] }} Program
@@ -254,7 +254,8 @@
   /** @param {Reward} reward @param {Program} program */
   function describe(reward, program) {
     const minimum = reward.minimumOrder && say("reward_minimum", { amount: money(reward.minimumOrder, program) });
-    if (reward.kind === "fixed_amount") return [say("reward_fixed_amount", { amount: money(reward.value, program) }), minimum];
+    if (reward.kind === "fixed_amount" || reward.kind === "store_credit")
+      return [say(`reward_${reward.kind}`, { amount: money(reward.value, program) }), minimum];
     if (reward.kind === "percentage") {
       const percent = new Intl.NumberFormat(locale, { style: "percent" }).format(reward.percent / 100);
       return [say("reward_percentage", { percent }), minimum];
@@ -314,7 +315,7 @@
       clientKey ??= Array.from(crypto.getRandomValues(new Uint8Array(16)), (byte) => byte.toString(16).padStart(2, "0")).join("");
       button.disabled = true;
       button.textContent = say("redeeming");
-      const outcome = await redeem(reward.id, clientKey);
+      const outcome = await redeem(reward, clientKey);
       if (!outcome.keepKey) clientKey = null;
       if (outcome.refresh) await load();
       else {
@@ -328,15 +329,16 @@
   }
 
   /**
-   * @param {string} rewardId
+   * @param {Reward} reward
    * @param {string} clientKey
    * @returns {Promise<{ message: string, refresh?: boolean, keepKey?: boolean }>}
    */
-  async function redeem(rewardId, clientKey) {
+  async function redeem(reward, clientKey) {
     for (let attempt = 0; ; attempt++) {
-      const result = await call("/redeem", { rewardId, clientKey });
+      const result = await call("/redeem", { rewardId: reward.id, clientKey });
       const { status, data } = result;
-      if (status === 200) return { message: say("issued", { code: data.code }), refresh: true };
+      if (status === 200)
+        return { message: reward.kind === "store_credit" ? say("credited") : say("issued", { code: data.code }), refresh: true };
       if (status === 409)
         return { message: say(data.error === "not_enough_points" ? "error_not_enough" : "error_generic"), refresh: true };
       if (status === 404) return { message: say("error_gone"), refresh: true };

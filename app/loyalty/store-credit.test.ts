@@ -1,0 +1,68 @@
+import { describe, expect, it } from "vitest";
+import { findCredit, storeCreditMutation, type StoreCreditAccount } from "./store-credit";
+
+const customerGid = "gid://shopify/Customer/7";
+const startedAt = new Date("2026-12-08T10:00:00Z");
+
+function account(currencyCode: string, transactions: [id: string, amount: string, createdAt: string][]): StoreCreditAccount {
+  return {
+    id: `gid://shopify/StoreCreditAccount/${currencyCode}`,
+    balance: { amount: "0.0", currencyCode },
+    transactions: {
+      nodes: transactions.map(([id, amount, createdAt]) => ({
+        __typename: amount.startsWith("-") ? "StoreCreditAccountDebitTransaction" : "StoreCreditAccountCreditTransaction",
+        id,
+        createdAt,
+        amount: { amount, currencyCode },
+      })),
+    },
+  };
+}
+
+describe("storeCreditMutation", () => {
+  it("credits the customer in the shop currency, with the expiry only when there is one", () => {
+    expect(storeCreditMutation({ customerGid, amount: 1050n, currency: "EUR", expiresAt: startedAt }).variables).toEqual({
+      id: customerGid,
+      creditInput: {
+        creditAmount: { amount: "10.50", currencyCode: "EUR" },
+        expiresAt: "2026-12-08T10:00:00.000Z",
+        notify: true,
+      },
+    });
+    expect(storeCreditMutation({ customerGid, amount: 500n, currency: "JPY", expiresAt: null }).variables.creditInput).toEqual({
+      creditAmount: { amount: "500", currencyCode: "JPY" },
+      notify: true,
+    });
+  });
+});
+
+describe("findCredit", () => {
+  const attempt = { amount: 500n, currency: "USD", startedAt };
+
+  it("finds the oldest unclaimed credit of the amount made since the attempt started", () => {
+    const accounts = [
+      account("USD", [
+        ["gid://shopify/StoreCreditAccountCreditTransaction/4", "5.0", "2026-12-08T10:00:09Z"],
+        ["gid://shopify/StoreCreditAccountDebitTransaction/3", "-5.0", "2026-12-08T10:00:08Z"],
+        ["gid://shopify/StoreCreditAccountCreditTransaction/2", "5.0", "2026-12-08T10:00:05Z"],
+        ["gid://shopify/StoreCreditAccountCreditTransaction/1", "5.0", "2026-12-08T09:00:00Z"],
+      ]),
+    ];
+    expect(findCredit(accounts, attempt, new Set())?.transactionGid).toBe("gid://shopify/StoreCreditAccountCreditTransaction/2");
+    expect(findCredit(accounts, attempt, new Set(["gid://shopify/StoreCreditAccountCreditTransaction/2"]))).toEqual({
+      transactionGid: "gid://shopify/StoreCreditAccountCreditTransaction/4",
+      accountGid: "gid://shopify/StoreCreditAccount/USD",
+    });
+  });
+
+  it("ignores other amounts, other currencies and credits from before the attempt", () => {
+    const accounts = [
+      account("USD", [
+        ["gid://shopify/StoreCreditAccountCreditTransaction/1", "5.01", "2026-12-08T10:00:05Z"],
+        ["gid://shopify/StoreCreditAccountCreditTransaction/2", "5.0", "2026-12-08T09:58:00Z"],
+      ]),
+      account("EUR", [["gid://shopify/StoreCreditAccountCreditTransaction/3", "5.0", "2026-12-08T10:00:05Z"]]),
+    ];
+    expect(findCredit(accounts, attempt, new Set())).toBeNull();
+  });
+});
