@@ -359,7 +359,7 @@ export function TiersSection({ form, onChange, errorOf, currency }: SectionProps
               {t("settings.remove")}
             </Button>
           </InlineStack>
-          <InlineGrid columns={{ xs: 1, sm: 3 }} gap="300">
+          <InlineGrid columns={{ xs: 1, sm: 4 }} gap="300">
             <TextField
               label={t("fields.tiers.name")}
               value={tier.name}
@@ -391,6 +391,16 @@ export function TiersSection({ form, onChange, errorOf, currency }: SectionProps
               error={errorOf(`tiers[${index}].multiplierBasisPoints`)}
               prefix="×"
               helpText={t("settings.tiers.multiplierHelp")}
+              autoComplete="off"
+              inputMode="decimal"
+            />
+            <TextField
+              label={t("fields.tiers.cashbackBasisPoints")}
+              value={tier.cashback}
+              onChange={(cashback) => setTier(index, { cashback })}
+              error={errorOf(`tiers[${index}].cashbackBasisPoints`)}
+              suffix="%"
+              helpText={t("settings.tiers.cashbackHelp")}
               autoComplete="off"
               inputMode="decimal"
             />
@@ -426,7 +436,7 @@ export function RewardsSection({ form, onChange, errorOf, currency }: SectionPro
                 {t("settings.remove")}
               </Button>
             </InlineStack>
-            <InlineGrid columns={{ xs: 1, sm: 3 }} gap="300">
+            <InlineGrid columns={{ xs: 1, sm: 4 }} gap="300">
               <TextField
                 label={t("fields.rewards.name")}
                 value={reward.name}

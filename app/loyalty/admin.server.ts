@@ -149,7 +149,13 @@ const ruleInput = z.discriminatedUnion("kind", [
   }),
 ]);
 
-const tierInput = z.object({ id: text, name: text, threshold: money, multiplierBasisPoints: z.number() });
+const tierInput = z.object({
+  id: text,
+  name: text,
+  threshold: money,
+  multiplierBasisPoints: z.number(),
+  cashbackBasisPoints: z.number().optional(),
+});
 
 const rewardBase = { id: text, name: text, pointsCost: z.number(), validDays: z.number(), minimumOrder: money.optional() };
 const rewardInput = z.discriminatedUnion("kind", [

@@ -34,6 +34,8 @@ export interface TierForm {
   threshold: string;
   /** "1.25" for x1.25. */
   multiplier: string;
+  /** Cashback percent, "2.5" for 2.5 %; "0" or empty: none. */
+  cashback: string;
 }
 
 export interface RewardForm {
@@ -154,6 +156,7 @@ export function formFromProgram(program: ProgramData, currency: string, locale: 
       name: tier.name,
       threshold: threshold(tier),
       multiplier: scaledInputText(tier.multiplierBasisPoints, locale, 4),
+      cashback: scaledInputText(tier.cashbackBasisPoints ?? 0, locale, 2),
     })),
     rewards: program.rewards.map((reward) => ({
       id: reward.id,
@@ -169,7 +172,7 @@ export function formFromProgram(program: ProgramData, currency: string, locale: 
   };
 }
 
-export const newTier = (): TierForm => ({ id: newId("tier"), name: "", threshold: "", multiplier: "1" });
+export const newTier = (): TierForm => ({ id: newId("tier"), name: "", threshold: "", multiplier: "1", cashback: "0" });
 export const newReward = (): RewardForm => ({
   id: newId("reward"),
   name: "",
@@ -246,6 +249,9 @@ export function readProgramForm(form: ProgramForm, currency: string, locale: str
     tierTag: typed.tierTag,
   };
 
+  // Empty or 0: no cashback, saved as no field.
+  const cashbackOf = (tier: TierForm, index: number) =>
+    tier.cashback.trim() === "" ? 0 : Number(scaled(`tiers[${index}].cashbackBasisPoints`, tier.cashback, 2) ?? Number.NaN);
   const tiers: Tier[] = form.tiers.map((tier, index) => ({
     id: tier.id,
     name: tier.name.trim(),
@@ -254,6 +260,7 @@ export function readProgramForm(form: ProgramForm, currency: string, locale: str
         ? money(`tiers[${index}].threshold`, tier.threshold)
         : scaled(`tiers[${index}].threshold`, tier.threshold, 0)) ?? -1n,
     multiplierBasisPoints: Number(scaled(`tiers[${index}].multiplierBasisPoints`, tier.multiplier, 4) ?? Number.NaN),
+    ...(cashbackOf(tier, index) !== 0 && { cashbackBasisPoints: cashbackOf(tier, index) }),
   }));
   // A ladder: each tier asks for more than the one above it on the page, as the storefront lists them.
   tiers.forEach((tier, index) => {

@@ -221,7 +221,12 @@ export interface Tier {
   threshold: bigint;
   /** Earning multiplier on purchase points: 12500 = x1.25. */
   multiplierBasisPoints: number;
+  /** Cashback perk: this share of each order as store credit once its points are available; 1000 = 10 %. Absent: none. */
+  cashbackBasisPoints?: number;
 }
+
+/** The most cashback a tier may give: half of each order. */
+export const MAX_CASHBACK_BASIS_POINTS = 5000;
 
 export const NO_MULTIPLIER = 10_000;
 
@@ -239,6 +244,8 @@ export function validateTiers(tiers: readonly Tier[]): FieldError[] {
     if (tier.name.includes(",")) check.errors.push(fieldError(`${at}.name`, "comma"));
     if (tier.threshold < 0n) check.errors.push(fieldError(`${at}.threshold`, "negative"));
     check.integer(`${at}.multiplierBasisPoints`, tier.multiplierBasisPoints, NO_MULTIPLIER, 10 * NO_MULTIPLIER);
+    if (tier.cashbackBasisPoints !== undefined)
+      check.integer(`${at}.cashbackBasisPoints`, tier.cashbackBasisPoints, 0, MAX_CASHBACK_BASIS_POINTS);
     check.unique(`${at}.id`, tier.id, ids);
     check.unique(`${at}.name`, tier.name.trim().toLowerCase(), names);
     check.unique(`${at}.threshold`, tier.threshold, thresholds);

@@ -285,36 +285,57 @@ async function markCredited(row: RedemptionRow, creditTransactionGid: string): P
   return db.redemption.findUniqueOrThrow({ where: { id: row.id } });
 }
 
-async function createCredit(
+/** storeCreditAccountCredit; also used for cashback (cashback.server.ts). */
+export async function createCredit(
   shopDomain: string,
   input: Parameters<typeof storeCreditMutation>[0],
-): Promise<ShopifyOutcome<{ transactionGid: string }>> {
+): Promise<ShopifyOutcome<{ transactionGid: string; accountGid: string }>> {
   const answer = await callShopify<{
     data?: {
-      storeCreditAccountCredit?: { storeCreditAccountTransaction: { id: string } | null; userErrors: { message: string }[] };
+      storeCreditAccountCredit?: {
+        storeCreditAccountTransaction: { id: string; account: { id: string } } | null;
+        userErrors: { message: string }[];
+      };
     };
   }>(shopDomain, storeCreditMutation(input));
   if ("error" in answer) return answer;
   const result = answer.body.data?.storeCreditAccountCredit;
-  if (result?.storeCreditAccountTransaction) return { transactionGid: result.storeCreditAccountTransaction.id };
+  const transaction = result?.storeCreditAccountTransaction;
+  if (transaction) return { transactionGid: transaction.id, accountGid: transaction.account.id };
   return { error: result?.userErrors.map((e) => e.message).join("; ") || "Shopify credited nothing" };
+}
+
+/** Credit transactions recorded for the customer's redemptions and cashback: none of them is a lost answer's. */
+export async function claimedCredits(shopDomain: string, memberGid: string): Promise<Set<string>> {
+  const where = { shopDomain, memberGid, creditTransactionGid: { not: null } };
+  const select = { creditTransactionGid: true };
+  const [redemptions, cashbacks] = await Promise.all([
+    db.redemption.findMany({ where, select }),
+    db.cashback.findMany({ where, select }),
+  ]);
+  return new Set([...redemptions, ...cashbacks].map((row) => row.creditTransactionGid!));
+}
+
+/** The customer's store credit accounts with their newest transactions. */
+export async function creditAccountsOf(
+  shopDomain: string,
+  customerGid: string,
+): Promise<ShopifyOutcome<{ accounts: StoreCreditAccount[] }>> {
+  const answer = await callShopify<{ data?: { customer: { storeCreditAccounts: { nodes: StoreCreditAccount[] } } | null } }>(
+    shopDomain,
+    { query: STORE_CREDIT_TRANSACTIONS_QUERY, variables: { customerId: customerGid } },
+  );
+  if ("error" in answer) return answer;
+  if (!answer.body.data) return { error: "Shopify answered no data" };
+  return { accounts: answer.body.data.customer?.storeCreditAccounts.nodes ?? [] };
 }
 
 /** The credit transaction Shopify holds for this redemption; transactionGid null: none. */
 async function findCreditOf(row: RedemptionRow, currency: string): Promise<ShopifyOutcome<{ transactionGid: string | null }>> {
-  const answer = await callShopify<{ data?: { customer: { storeCreditAccounts: { nodes: StoreCreditAccount[] } } | null } }>(
-    row.shopDomain,
-    { query: STORE_CREDIT_TRANSACTIONS_QUERY, variables: { customerId: row.memberGid } },
-  );
+  const answer = await creditAccountsOf(row.shopDomain, row.memberGid);
   if ("error" in answer) return answer;
-  if (!answer.body.data) return { error: "Shopify answered no data" };
-  const accounts = answer.body.data.customer?.storeCreditAccounts.nodes ?? [];
-  // Transactions already recorded for the customer's other redemptions are not this one's.
-  const recorded = await db.redemption.findMany({
-    where: { shopDomain: row.shopDomain, memberGid: row.memberGid, creditTransactionGid: { not: null }, id: { not: row.id } },
-    select: { creditTransactionGid: true },
-  });
-  const claimed = new Set(recorded.map((r) => r.creditTransactionGid!));
+  const { accounts } = answer;
+  const claimed = await claimedCredits(row.shopDomain, row.memberGid);
   const found = findCredit(accounts, { amount: row.creditAmount!, currency, startedAt: row.createdAt }, claimed);
   return { transactionGid: found?.transactionGid ?? null };
 }
@@ -328,9 +349,9 @@ async function markIssued(row: RedemptionRow, discountGid: string): Promise<Rede
   return db.redemption.findUniqueOrThrow({ where: { id: row.id } });
 }
 
-type ShopifyOutcome<T> = T | { error: string };
+export type ShopifyOutcome<T> = T | { error: string };
 
-async function callShopify<T>(shopDomain: string, request: GraphqlRequest): Promise<ShopifyOutcome<{ body: T }>> {
+export async function callShopify<T>(shopDomain: string, request: GraphqlRequest): Promise<ShopifyOutcome<{ body: T }>> {
   try {
     const { admin } = await unauthenticated.admin(shopDomain);
     const response = await admin.graphql(request.query, { variables: request.variables });

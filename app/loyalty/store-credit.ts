@@ -9,7 +9,7 @@ import { formatMinorUnits, toMinorUnits } from "../sync/money";
 export const STORE_CREDIT_MUTATION = `#graphql
 mutation LoyaltyStoreCredit($id: ID!, $creditInput: StoreCreditAccountCreditInput!) {
   storeCreditAccountCredit(id: $id, creditInput: $creditInput) {
-    storeCreditAccountTransaction { id amount { amount currencyCode } }
+    storeCreditAccountTransaction { id amount { amount currencyCode } account { id } }
     userErrors { field code message }
   }
 }`;
@@ -102,27 +102,44 @@ export interface StoreCreditAccount {
 /** Clocks differ: a transaction created this long before the attempt started may still be its own. */
 const CLOCK_SKEW_MS = 60_000;
 
+export interface Attempt {
+  /** Minor units, above zero. */
+  amount: bigint;
+  currency: string;
+  startedAt: Date;
+}
+
 /**
- * The credit transaction a redemption made, among the customer's accounts: of its amount and
- * currency, created after the redemption started, and not already recorded for another credit
+ * The credit transaction a redemption or cashback made, among the customer's accounts: of its
+ * amount and currency, created after it started, and not already recorded for another credit
  * (`claimed`). Without a key on Shopify's side this is the closest match there is; the oldest such
  * transaction is taken, so two lost answers of equal amount each find one.
  */
-export function findCredit(
+export const findCredit = (accounts: readonly StoreCreditAccount[], attempt: Attempt, claimed: ReadonlySet<string>) =>
+  findTransaction("StoreCreditAccountCreditTransaction", accounts, attempt, claimed);
+
+/** The debit transaction a reversal made, found as findCredit finds a credit. */
+export const findDebit = (accounts: readonly StoreCreditAccount[], attempt: Attempt, claimed: ReadonlySet<string>) =>
+  findTransaction("StoreCreditAccountDebitTransaction", accounts, attempt, claimed);
+
+function findTransaction(
+  typename: string,
   accounts: readonly StoreCreditAccount[],
-  attempt: { amount: bigint; currency: string; startedAt: Date },
+  attempt: Attempt,
   claimed: ReadonlySet<string>,
 ): { transactionGid: string; accountGid: string } | null {
+  const magnitude = (amount: bigint) => (amount < 0n ? -amount : amount);
   const candidates = accounts
     .filter((account) => account.balance.currencyCode === attempt.currency)
     .flatMap((account) => account.transactions.nodes.map((transaction) => ({ account, transaction })))
     .filter(
       ({ transaction }) =>
-        transaction.__typename === "StoreCreditAccountCreditTransaction" &&
+        transaction.__typename === typename &&
         transaction.id !== undefined &&
         !claimed.has(transaction.id) &&
         transaction.amount.currencyCode === attempt.currency &&
-        toMinorUnits(transaction.amount.amount, attempt.currency) === attempt.amount &&
+        // Debits may be written negative.
+        magnitude(toMinorUnits(transaction.amount.amount, attempt.currency)) === attempt.amount &&
         Date.parse(transaction.createdAt) >= attempt.startedAt.getTime() - CLOCK_SKEW_MS,
     )
     .sort((a, b) => Date.parse(a.transaction.createdAt) - Date.parse(b.transaction.createdAt));
@@ -130,11 +147,17 @@ export function findCredit(
   return found ? { transactionGid: found.transaction.id!, accountGid: found.account.id } : null;
 }
 
-/** What is left unspent of a credit transaction, minor units; null when the customer has no such transaction. */
-export function unspentOf(accounts: readonly StoreCreditAccount[], transactionGid: string, currency: string): bigint | null {
+/**
+ * What can be taken back of a credit transaction, minor units: what is left unspent of it, and no
+ * more than its account holds; 0 when the customer has no such transaction.
+ */
+export function unspentOf(accounts: readonly StoreCreditAccount[], transactionGid: string, currency: string): bigint {
   for (const account of accounts) {
     const transaction = account.transactions.nodes.find((node) => node.id === transactionGid);
-    if (transaction?.remainingAmount) return toMinorUnits(transaction.remainingAmount.amount, currency);
+    if (!transaction?.remainingAmount) continue;
+    const remaining = toMinorUnits(transaction.remainingAmount.amount, currency);
+    const balance = toMinorUnits(account.balance.amount, currency);
+    return remaining < balance ? remaining : balance;
   }
-  return null;
+  return 0n;
 }

@@ -64,11 +64,12 @@ export const bonusRules = (rules: EarningRule[], kind: BonusKind) =>
 
 export async function loadTiers(tx: Client, shopDomain: string): Promise<Tier[]> {
   const rows = await tx.loyaltyTier.findMany({ where: { shopDomain }, orderBy: { threshold: "asc" } });
-  return rows.map(({ tierId, name, threshold, multiplierBasisPoints }) => ({
+  return rows.map(({ tierId, name, threshold, multiplierBasisPoints, cashbackBasisPoints }) => ({
     id: tierId,
     name,
     threshold,
     multiplierBasisPoints,
+    ...(cashbackBasisPoints > 0 && { cashbackBasisPoints }),
   }));
 }
 

@@ -12,6 +12,7 @@ import { shortLeaseMs, type Job, type Outcome, type Queue } from "../platform/jo
 import { balancesAt, expiryEntries, isActivity } from "./balance";
 import { birthdayToday, nextBirthdayStart } from "./birthdays";
 import { addMonths } from "./dates";
+import { recordCashback } from "./cashback.server";
 import { bonusEntry, orderState, reconcileOrder } from "./earning";
 import type { LedgerEntry } from "./ledger";
 import { ruleInForce, type EarningRule, type Tier } from "./program";
@@ -132,10 +133,12 @@ async function reconcileStoredOrders(shopDomain: string, orderGids: string[], pr
     const rules = await loadRules(tx, shopDomain);
     const tiers = await loadTiers(tx, shopDomain);
     const created: LedgerEntry[] = [];
+    const cashbackOrders = [];
     for (const state of states) {
       const member = members.get(state.customerGid)!;
       const entries = ledgers.get(state.customerGid);
       if (member.heldOut || !entries) continue;
+      cashbackOrders.push({ state, tierId: member.tierId });
       const changes = reconcileOrder({
         order: state,
         recorded: entries.filter((entry) => entry.orderGid === state.gid),
@@ -150,6 +153,7 @@ async function reconcileStoredOrders(shopDomain: string, orderGids: string[], pr
       created.push(...changes);
     }
     await insertEntries(tx, shopDomain, created);
+    await recordCashback(tx, shopDomain, cashbackOrders, tiers, program.settings.pendingDays);
     // Even with no points to change, an order may change the member's spend toward a tier.
     await reviewSoon(
       tx,

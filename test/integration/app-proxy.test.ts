@@ -185,6 +185,7 @@ describe("the storefront's App Proxy", () => {
     expect(issued).toEqual({
       status: "issued",
       code: expect.stringMatching(/^CB-[2-9A-HJ-NP-Z]{10}$/),
+      creditAmount: null,
       rewardId: REWARD.id,
       points: 60,
       expiresAt: expect.any(String),

@@ -410,6 +410,64 @@ describe("loyalty points", () => {
     expect(report.storeCredit).toEqual({ redemptions: 4, issued: "2000", unexpired: "2000" });
   });
 
+  it("credits a tier's cashback once the order's points are available, and takes refunds back in proportion while unspent", async () => {
+    const shop = await programShop("cashback", {
+      tiers: [{ id: "gold", name: "Gold", threshold: "10", multiplierBasisPoints: 10000, cashbackBasisPoints: 1000 }],
+    });
+    const buyer = customer();
+    const db = testDb();
+    // The first order makes the buyer Gold; cashback counts from the next one.
+    await sendWebhook(app(), { topic: "orders/create", shop, body: order(buyer.id, daysAgo(40), "20.00") });
+    await waitFor("the buyer to be Gold", async () => (await member(shop, buyer.id))?.tier?.id === "gold");
+
+    const paid = order(buyer.id, daysAgo(20), "100.00");
+    const fresh = order(buyer.id, daysAgo(1), "50.00");
+    await sendWebhook(app(), { topic: "orders/paid", shop, body: paid });
+    await sendWebhook(app(), { topic: "orders/paid", shop, body: fresh });
+    const credited = await waitFor("the due cashback to be credited", async () => {
+      const row = await db.cashback.findUnique({
+        where: { shopDomain_orderGid: { shopDomain: shop, orderGid: paid.admin_graphql_api_id } },
+      });
+      return row?.status === "issued" && row;
+    });
+    expect(credited).toMatchObject({ amount: 1000n, credited: 1000n, basisPoints: 1000, memberGid: buyer.gid });
+    // Still in its pending period: waiting, nothing sent.
+    expect(
+      await db.cashback.findUnique({
+        where: { shopDomain_orderGid: { shopDomain: shop, orderGid: fresh.admin_graphql_api_id } },
+      }),
+    ).toMatchObject({ status: "waiting", amount: 500n, credited: 0n });
+    await expectStoreCreditSent(shop, { customerGid: buyer.gid, amount: 1000n, currency: "USD", expiresAt: null });
+    let [account] = await doubleStoreCredit(shop);
+    expect(account).toMatchObject({ ownerId: buyer.gid, balance: "1000" });
+    expect(account.transactions).toEqual([expect.objectContaining({ id: credited.creditTransactionGid, expiresAt: null })]);
+
+    // A refund keeps 40.00 of the order: 60 % of the cashback is taken back, once, however often the webhooks come.
+    const { refund, updated } = refundOf(paid, "40.00");
+    await sendWebhook(app(), { topic: "refunds/create", shop, body: refund });
+    await Promise.all([
+      sendWebhook(app(), { topic: "orders/updated", shop, body: updated }),
+      sendWebhook(app(), { topic: "orders/updated", shop, body: updated }),
+    ]);
+    const reversed = await waitFor("the refund's share to be taken back", async () => {
+      const row = await db.cashback.findUnique({ where: { id: credited.id } });
+      return row?.reversed === 600n && row.status === "issued" && row;
+    });
+    expect(reversed).toMatchObject({ amount: 400n, credited: 1000n, reversed: 600n, forgone: 0n, reversing: null });
+    const debits = await sentGraphql(shop, "storeCreditAccountDebit");
+    expect(debits).toEqual([
+      {
+        query: expect.stringContaining("storeCreditAccountDebit(id: $id, debitInput: $debitInput)"),
+        variables: { id: account.id, debitInput: { debitAmount: { amount: "6.00", currencyCode: "USD" } } },
+      },
+    ]);
+    [account] = await doubleStoreCredit(shop);
+    expect(account.balance).toBe("400");
+    expect(await db.cashbackDebit.findMany({ where: { shopDomain: shop } })).toEqual([
+      expect.objectContaining({ cashbackId: credited.id, amount: 600n }),
+    ]);
+  });
+
   it("writes the balance and tier to the customer's metafields, and waits out throttling", async () => {
     const shop = await programShop("metafields", {
       tiers: [{ id: "silver", name: "Silver", threshold: "50", multiplierBasisPoints: 10000 }],

@@ -258,6 +258,7 @@ export async function startAdminDouble(options: { apiKey: string; apiSecret: str
         data: {
           [creditMutation]: {
             storeCreditAccountTransaction: {
+              account: { id: account.id },
               id: transaction.id,
               amount: { amount: decimal(debit ? -amount : amount), currencyCode: account.currencyCode },
             },
