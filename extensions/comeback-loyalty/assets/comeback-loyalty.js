@@ -12,7 +12,7 @@
  *   & ({ kind: "fixed_amount", value: string } | { kind: "percentage", percent: number } | { kind: "free_shipping" } | { kind: "store_credit", value: string })} Reward
  * @typedef {{ kind: string, points: number, name: string | null }} Bonus
  * @typedef {Currency & { purchase: { points: number, perAmount: string } | null, bonuses: Bonus[],
- *   tierBasis: { metric: "points" | "spend" }, rewards: Reward[] }} Program
+ *   tierBasis: { metric: "points" | "spend", window: "lifetime" | "calendar_year" | "rolling_12_months" }, rewards: Reward[] }} Program
  * @typedef {{ type: string, points: number, reason: string | null, createdAt: string }} Entry
  * @typedef {{ code: string, rewardName: string | null, expiresAt: string }} Code
  * @typedef {{ balance: { available: number, pending: number }, tier: { name: string } | null,
@@ -179,6 +179,12 @@
     if (member?.heldOut) return body.replaceChildren(h("p", null, say("held_out")));
     const launcherPoints = find("[data-comeback-launcher-points]");
     if (member && launcherPoints) launcherPoints.textContent = points(member.balance.available);
+    // The page's "Points balance" blocks show the launcher's balance, not the older one of the metafield.
+    if (member) {
+      const count = member.balance.available;
+      const text = say(plural.select(count) === "one" ? "balance_one" : "balance_other", { count: number.format(count) });
+      for (const block of document.querySelectorAll("[data-comeback-balance]")) block.textContent = text;
+    }
     // A member sees what they have first; a guest how to earn.
     const sections = member
       ? [
@@ -220,6 +226,8 @@
           h("span", { style: `width: ${nextTier.progressPercent}%` }),
         ),
         h("p", null, say("next_tier", { missing: /** @type {string} */ (missing), name: nextTier.name })),
+        // What counts toward tiers is not the balance: say what does.
+        h("small", null, say(`tier_basis_${program.tierBasis.metric}_${program.tierBasis.window}`)),
       ],
     );
   }
