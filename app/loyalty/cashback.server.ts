@@ -15,13 +15,9 @@ import { addDays } from "./dates";
 import type { OrderState } from "./earning";
 import type { Tier } from "./program";
 import { callShopify, claimedCredits, createCredit, creditAccountsOf } from "./redemption.server";
-import { findCredit, findDebit, storeCreditDebitMutation, unspentOf } from "./store-credit";
+import { cashbackOf, findCredit, findDebit, storeCreditDebitMutation, unspentOf } from "./store-credit";
 
 type CashbackRow = Awaited<ReturnType<Tx["cashback"]["findUniqueOrThrow"]>>;
-
-/** The share of a base in basis points, rounded down: cashback never exceeds its share. */
-export const cashbackOf = (base: bigint, basisPoints: number): bigint =>
-  base > 0n ? (base * BigInt(basisPoints)) / 10_000n : 0n;
 
 /**
  * In the order task's transaction: each order's cashback at its member's tier when first seen,

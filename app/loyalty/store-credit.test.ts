@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { findCredit, storeCreditMutation, type StoreCreditAccount } from "./store-credit";
+import { findCredit, findDebit, storeCreditMutation, unspentOf, type StoreCreditAccount } from "./store-credit";
 
 const customerGid = "gid://shopify/Customer/7";
 const startedAt = new Date("2026-12-08T10:00:00Z");
@@ -64,5 +64,38 @@ describe("findCredit", () => {
       account("EUR", [["gid://shopify/StoreCreditAccountCreditTransaction/3", "5.0", "2026-12-08T10:00:05Z"]]),
     ];
     expect(findCredit(accounts, attempt, new Set())).toBeNull();
+  });
+});
+
+describe("findDebit", () => {
+  it("finds a debit written negative, once per transaction", () => {
+    const accounts = [account("USD", [["gid://shopify/StoreCreditAccountDebitTransaction/3", "-6.0", "2026-12-08T10:00:08Z"]])];
+    const attempt = { amount: 600n, currency: "USD", startedAt };
+    expect(findDebit(accounts, attempt, new Set())?.transactionGid).toBe("gid://shopify/StoreCreditAccountDebitTransaction/3");
+    expect(findDebit(accounts, attempt, new Set(["gid://shopify/StoreCreditAccountDebitTransaction/3"]))).toBeNull();
+    expect(findCredit(accounts, attempt, new Set())).toBeNull();
+  });
+});
+
+describe("unspentOf", () => {
+  it("is what is left of the credit, no more than its account holds, and 0 for a credit the customer does not have", () => {
+    const credit = (remaining: string, balance: string): StoreCreditAccount => ({
+      id: "gid://shopify/StoreCreditAccount/1",
+      balance: { amount: balance, currencyCode: "USD" },
+      transactions: {
+        nodes: [
+          {
+            __typename: "StoreCreditAccountCreditTransaction",
+            id: "gid://shopify/StoreCreditAccountCreditTransaction/1",
+            createdAt: "2026-12-08T10:00:00Z",
+            amount: { amount: "10.0", currencyCode: "USD" },
+            remainingAmount: { amount: remaining, currencyCode: "USD" },
+          },
+        ],
+      },
+    });
+    expect(unspentOf([credit("4.0", "20.0")], "gid://shopify/StoreCreditAccountCreditTransaction/1", "USD")).toBe(400n);
+    expect(unspentOf([credit("4.0", "2.5")], "gid://shopify/StoreCreditAccountCreditTransaction/1", "USD")).toBe(250n);
+    expect(unspentOf([credit("4.0", "20.0")], "gid://shopify/StoreCreditAccountCreditTransaction/9", "USD")).toBe(0n);
   });
 });
