@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { findCredit, findDebit, storeCreditMutation, unspentOf, type StoreCreditAccount } from "./store-credit";
+import { cashbackOf, findCredit, findDebit, storeCreditMutation, unspentOf, type StoreCreditAccount } from "./store-credit";
 
 const customerGid = "gid://shopify/Customer/7";
 const startedAt = new Date("2026-12-08T10:00:00Z");
@@ -97,5 +97,14 @@ describe("unspentOf", () => {
     expect(unspentOf([credit("4.0", "20.0")], "gid://shopify/StoreCreditAccountCreditTransaction/1", "USD")).toBe(400n);
     expect(unspentOf([credit("4.0", "2.5")], "gid://shopify/StoreCreditAccountCreditTransaction/1", "USD")).toBe(250n);
     expect(unspentOf([credit("4.0", "20.0")], "gid://shopify/StoreCreditAccountCreditTransaction/9", "USD")).toBe(0n);
+  });
+});
+
+describe("cashbackOf", () => {
+  it("is the share in basis points, rounded down, and nothing of a base at or below zero", () => {
+    expect(cashbackOf(10_000n, 1000)).toBe(1000n);
+    expect(cashbackOf(1999n, 250)).toBe(49n);
+    expect(cashbackOf(0n, 1000)).toBe(0n);
+    expect(cashbackOf(-500n, 1000)).toBe(0n);
   });
 });

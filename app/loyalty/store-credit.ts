@@ -147,6 +147,10 @@ function findTransaction(
   return found ? { transactionGid: found.transaction.id!, accountGid: found.account.id } : null;
 }
 
+/** Cashback: the share of a base in basis points, rounded down, so it never exceeds its share. */
+export const cashbackOf = (base: bigint, basisPoints: number): bigint =>
+  base > 0n ? (base * BigInt(basisPoints)) / 10_000n : 0n;
+
 /**
  * What can be taken back of a credit transaction, minor units: what is left unspent of it, and no
  * more than its account holds; 0 when the customer has no such transaction.
