@@ -227,7 +227,7 @@
         ),
         h("p", null, say("next_tier", { missing: /** @type {string} */ (missing), name: nextTier.name })),
         // What counts toward tiers is not the balance: say what does.
-        h("small", null, say(`tier_basis_${program.tierBasis.metric}_${program.tierBasis.window}`)),
+        h("small", null, say(`tier_basis_${program.tierBasis.metric}_${program.tierBasis.window.split("_")[0]}`)),
       ],
     );
   }
