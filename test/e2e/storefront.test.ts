@@ -186,6 +186,8 @@ describe("storefront widget", () => {
     expect(await panel(page).textContent()).toContain("Tier: Silver");
     expect(await panel(page).textContent()).toContain("400 points to Gold");
     expect(await panel(page).textContent()).toContain("Points earned in the last 12 months count toward tiers");
+    // A reward's description does not repeat what its name says.
+    expect(await panel(page).textContent()).not.toMatch(/\$10 off\$10\.00 off|Free shippingFree shipping/);
     expect(await page.getByRole("progressbar").getAttribute("aria-valuenow")).toBe("11");
     expect(await panel(page).textContent()).toContain("1 point for every $1.00 spent");
     expect(await panel(page).getByRole("button", { name: "Redeem" }).count()).toBe(1);

@@ -259,6 +259,16 @@
       () => {},
     );
 
+  /** Whether a reward's name already says its offer ("$10 off" and "$10.00 off"): then the offer is not repeated. */
+  const sameWords = (/** @type {string} */ offer, /** @type {string} */ name) => {
+    const plain = (/** @type {string} */ text) =>
+      text
+        .toLowerCase()
+        .replace(/[.,]0+(?!\d)/g, "")
+        .replace(/[^\p{L}\p{N}]/gu, "");
+    return plain(name).includes(plain(offer));
+  };
+
   /** @param {Reward} reward @param {Program} program */
   function describe(reward, program) {
     const minimum = reward.minimumOrder && say("reward_minimum", { amount: money(reward.minimumOrder, program) });
@@ -287,7 +297,13 @@
               "span",
               null,
               h("strong", null, reward.name),
-              h("small", null, describe(reward, program).filter(Boolean).join(" ")),
+              h(
+                "small",
+                null,
+                describe(reward, program)
+                  .filter((text, index) => text && !(index === 0 && sameWords(text, reward.name)))
+                  .join(" "),
+              ),
             ),
             h(
               "span",
