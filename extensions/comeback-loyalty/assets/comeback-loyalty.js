@@ -292,7 +292,7 @@
         program.rewards.map((reward) =>
           h(
             "li",
-            { className: "comeback-reward" },
+            { className: "comeback-reward", "data-kind": reward.kind },
             h(
               "span",
               null,
