@@ -72,7 +72,15 @@ describe("shopify.app.toml", () => {
 
   it("requests the loyalty program's scopes, as the tests' app does", () => {
     const scopes = config.access_scopes.scopes.split(",").map((scope) => scope.trim());
-    expect(scopes).toEqual(expect.arrayContaining(["write_customers", "write_discounts"]));
+    expect(scopes).toEqual(
+      expect.arrayContaining([
+        "write_customers",
+        "write_discounts",
+        "write_store_credit_account_transactions",
+        "read_store_credit_accounts",
+        "read_store_credit_account_transactions",
+      ]),
+    );
     expect(TEST_SCOPES.split(",").sort()).toEqual([...scopes].sort());
   });
 

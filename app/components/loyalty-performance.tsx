@@ -143,7 +143,7 @@ export function HoldoutLiftCard({ performance }: { performance: Performance }) {
 export function PointsCard({ performance }: { performance: Performance }) {
   const { t } = useTranslation("loyalty");
   const format = useFormat();
-  const { points, liability, currency } = performance;
+  const { points, liability, storeCredit, currency } = performance;
   const figures = [
     ["issued", points.issued],
     ["redeemed", points.redeemed],
@@ -182,6 +182,18 @@ export function PointsCard({ performance }: { performance: Performance }) {
                   })
                 : t("overview.points.liabilityUnknown")
             }
+          />
+          <Figure
+            id="store-credit-issued"
+            label={t("overview.points.storeCreditIssued")}
+            value={format.money(storeCredit.issued, currency)}
+            help={t("overview.points.storeCreditIssuedHelp", { count: storeCredit.redemptions })}
+          />
+          <Figure
+            id="store-credit-liability"
+            label={t("overview.points.storeCreditLiability")}
+            value={format.money(storeCredit.unexpired, currency)}
+            help={t("overview.points.storeCreditLiabilityHelp")}
           />
         </InlineGrid>
       </BlockStack>

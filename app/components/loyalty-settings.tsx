@@ -359,7 +359,7 @@ export function TiersSection({ form, onChange, errorOf, currency }: SectionProps
               {t("settings.remove")}
             </Button>
           </InlineStack>
-          <InlineGrid columns={{ xs: 1, sm: 3 }} gap="300">
+          <InlineGrid columns={{ xs: 1, sm: 4 }} gap="300">
             <TextField
               label={t("fields.tiers.name")}
               value={tier.name}
@@ -391,6 +391,16 @@ export function TiersSection({ form, onChange, errorOf, currency }: SectionProps
               error={errorOf(`tiers[${index}].multiplierBasisPoints`)}
               prefix="×"
               helpText={t("settings.tiers.multiplierHelp")}
+              autoComplete="off"
+              inputMode="decimal"
+            />
+            <TextField
+              label={t("fields.tiers.cashbackBasisPoints")}
+              value={tier.cashback}
+              onChange={(cashback) => setTier(index, { cashback })}
+              error={errorOf(`tiers[${index}].cashbackBasisPoints`)}
+              suffix="%"
+              helpText={t("settings.tiers.cashbackHelp")}
               autoComplete="off"
               inputMode="decimal"
             />
@@ -426,7 +436,7 @@ export function RewardsSection({ form, onChange, errorOf, currency }: SectionPro
                 {t("settings.remove")}
               </Button>
             </InlineStack>
-            <InlineGrid columns={{ xs: 1, sm: 3 }} gap="300">
+            <InlineGrid columns={{ xs: 1, sm: 4 }} gap="300">
               <TextField
                 label={t("fields.rewards.name")}
                 value={reward.name}
@@ -440,9 +450,9 @@ export function RewardsSection({ form, onChange, errorOf, currency }: SectionPro
                 value={reward.kind}
                 onChange={(kind) => setReward(index, { kind: kind as RewardForm["kind"] })}
               />
-              {reward.kind === "fixed_amount" && (
+              {(reward.kind === "fixed_amount" || reward.kind === "store_credit") && (
                 <MoneyField
-                  label={t("fields.rewards.value")}
+                  label={t(reward.kind === "store_credit" ? "settings.rewards.creditValue" : "fields.rewards.value")}
                   value={reward.value}
                   onChange={(value) => setReward(index, { value })}
                   error={errorOf(`${at}.value`)}
@@ -466,20 +476,24 @@ export function RewardsSection({ form, onChange, errorOf, currency }: SectionPro
                 error={errorOf(`${at}.pointsCost`)}
                 suffix={t("settings.pointsUnit")}
               />
-              <MoneyField
-                label={t("fields.rewards.minimumOrder")}
-                value={reward.minimumOrder}
-                onChange={(minimumOrder) => setReward(index, { minimumOrder })}
-                error={errorOf(`${at}.minimumOrder`)}
-                currency={currency}
-                helpText={reward.minimumOrder.trim() === "" ? t("settings.rewards.noMinimum") : undefined}
-              />
+              {/* Store credit is spent at checkout like money: no minimum order. */}
+              {reward.kind !== "store_credit" && (
+                <MoneyField
+                  label={t("fields.rewards.minimumOrder")}
+                  value={reward.minimumOrder}
+                  onChange={(minimumOrder) => setReward(index, { minimumOrder })}
+                  error={errorOf(`${at}.minimumOrder`)}
+                  currency={currency}
+                  helpText={reward.minimumOrder.trim() === "" ? t("settings.rewards.noMinimum") : undefined}
+                />
+              )}
               <CountField
-                label={t("fields.rewards.validDays")}
+                label={t(reward.kind === "store_credit" ? "settings.rewards.creditDays" : "fields.rewards.validDays")}
                 value={reward.validDays}
                 onChange={(validDays) => setReward(index, { validDays })}
                 error={errorOf(`${at}.validDays`)}
                 suffix={t("settings.daysUnit")}
+                helpText={reward.kind === "store_credit" ? t("settings.rewards.creditDaysHelp") : undefined}
               />
             </InlineGrid>
           </BlockStack>

@@ -139,13 +139,20 @@ const ruleInput = z.discriminatedUnion("kind", [
   }),
 ]);
 
-const tierInput = z.object({ id: text, name: text, threshold: money, multiplierBasisPoints: z.number() });
+const tierInput = z.object({
+  id: text,
+  name: text,
+  threshold: money,
+  multiplierBasisPoints: z.number(),
+  cashbackBasisPoints: z.number().optional(),
+});
 
 const rewardBase = { id: text, name: text, pointsCost: z.number(), validDays: z.number(), minimumOrder: money.optional() };
 const rewardInput = z.discriminatedUnion("kind", [
   z.object({ ...rewardBase, kind: z.literal("fixed_amount"), value: money }),
   z.object({ ...rewardBase, kind: z.literal("percentage"), percent: z.number() }),
   z.object({ ...rewardBase, kind: z.literal("free_shipping") }),
+  z.object({ ...rewardBase, kind: z.literal("store_credit"), value: money }),
 ]);
 
 export const programInput = z.object({

@@ -7,7 +7,7 @@ import type {
   LoyaltyRewardCodeMutationVariables,
 } from "../platform/shopify/generated/admin.generated";
 import { addDays } from "./dates";
-import type { Reward } from "./program";
+import type { CodeReward } from "./program";
 import { formatMinorUnits } from "../platform/money";
 
 /** 32 characters without 0/O and 1/I, so a code read aloud or retyped is not mistaken. */
@@ -55,7 +55,7 @@ export type RewardCodeRequest =
   | { query: typeof FREE_SHIPPING_CODE_MUTATION; variables: LoyaltyFreeShippingCodeMutationVariables };
 
 export interface RewardCodeInput {
-  reward: Reward;
+  reward: CodeReward;
   code: string;
   customerGid: string;
   /** The shop currency, for the decimals of amounts. */

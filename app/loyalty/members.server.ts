@@ -148,6 +148,7 @@ export async function memberDataExport(tx: Tx, shopDomain: string, customerGid: 
     orderBy: { createdAt: "asc" },
   });
   const tierChanges = await tx.tierChange.findMany({ where: { shopDomain, memberGid: customerGid }, orderBy: { at: "asc" } });
+  const cashbacks = await tx.cashback.findMany({ where: { shopDomain, memberGid: customerGid }, orderBy: { createdAt: "asc" } });
   const iso = (at: Date | null) => at?.toISOString() ?? null;
   return {
     enrolledAt: member.enrolledAt.toISOString(),
@@ -170,8 +171,18 @@ export async function memberDataExport(tx: Tx, shopDomain: string, customerGid: 
       status: redemption.status,
       code: redemption.code,
       points: redemption.points,
+      storeCredit: redemption.creditAmount === null ? null : String(redemption.creditAmount),
       createdAt: redemption.createdAt.toISOString(),
       expiresAt: redemption.expiresAt.toISOString(),
+    })),
+    // Minor units of the shop currency.
+    cashback: cashbacks.map((cashback) => ({
+      order: cashback.orderGid,
+      status: cashback.status,
+      amount: String(cashback.amount),
+      credited: String(cashback.credited),
+      reversed: String(cashback.reversed),
+      dueAt: cashback.dueAt.toISOString(),
     })),
     tierChanges: tierChanges.map((change) => ({
       from: change.fromTier,

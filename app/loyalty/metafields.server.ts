@@ -10,7 +10,7 @@ import db from "../platform/db/client.server";
 import { log } from "../platform/log.server";
 import { shopCaches } from "../platform/cache.server";
 import { ThrottledError, type ThrottleStatus } from "../platform/shopify/admin-client.server";
-import { adminClientFor } from "../platform/shopify/offline-client.server";
+import { adminClientFor } from "../offline-admin.server";
 import { balancesAt } from "./balance";
 import {
   memberMetafields,

@@ -45,6 +45,7 @@ export async function programPerformance(shopDomain: string, now = new Date()) {
   const points = await pointTotals(shopDomain, now);
   const reward = (await loadRewards(db, shopDomain)).find((r): r is FixedAmountReward => r.kind === "fixed_amount");
   const pointValue = reward && pointValueOf(reward);
+  const storeCredit = await storeCreditTotals(shopDomain, now);
   return {
     currency,
     customers: groups,
@@ -53,8 +54,26 @@ export async function programPerformance(shopDomain: string, now = new Date()) {
     liability: pointValue
       ? { amount: liability(points.outstanding, pointValue), valuePerPoint: { ...pointValue, rewardId: reward.id } }
       : null,
+    storeCredit,
     holdoutLift: holdoutLift(groups.members, groups.holdout),
   };
+}
+
+/**
+ * Store credit issued for points (decision 27), minor units: all of it, and what has not expired,
+ * the liability it adds. What shoppers spent of it at checkout only Shopify knows, so the
+ * liability is an upper bound.
+ */
+async function storeCreditTotals(shopDomain: string, now: Date) {
+  const issued = { shopDomain, status: "issued", creditAmount: { not: null } };
+  const [all, unexpired] = await Promise.all([
+    db.redemption.aggregate({ where: issued, _sum: { creditAmount: true }, _count: true }),
+    db.redemption.aggregate({
+      where: { ...issued, OR: [{ creditExpiresAt: null }, { creditExpiresAt: { gt: now } }] },
+      _sum: { creditAmount: true },
+    }),
+  ]);
+  return { redemptions: all._count, issued: all._sum.creditAmount ?? 0n, unexpired: unexpired._sum.creditAmount ?? 0n };
 }
 
 async function customerGroups(shopDomain: string) {

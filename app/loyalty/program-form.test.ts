@@ -29,10 +29,11 @@ const PROGRAM: ProgramData = {
   ] satisfies EarningRule[],
   tiers: [
     { id: "silver", name: "Silver", threshold: 50000n, multiplierBasisPoints: 12500 },
-    { id: "gold", name: "Gold", threshold: 100000n, multiplierBasisPoints: 15000 },
+    { id: "gold", name: "Gold", threshold: 100000n, multiplierBasisPoints: 15000, cashbackBasisPoints: 250 },
   ],
   rewards: [
     { id: "five", name: "5 off", kind: "fixed_amount", pointsCost: 500, validDays: 30, value: 500n, minimumOrder: 2000n },
+    { id: "credit", name: "10 credit", kind: "store_credit", pointsCost: 900, validDays: 0, value: 1000n },
   ],
 };
 
@@ -44,7 +45,9 @@ describe("the settings form", () => {
     expect(form.bonuses.signup.on).toBe(false);
     expect(form.custom).toEqual([{ id: "insta", name: "Follow us on Instagram", points: "30" }]);
     expect(form.settings.holdoutPercent).toBe("2,5");
-    expect(form.tiers[0]).toEqual({ id: "silver", name: "Silver", threshold: "500,00", multiplier: "1,25" });
+    expect(form.tiers[0]).toEqual({ id: "silver", name: "Silver", threshold: "500,00", multiplier: "1,25", cashback: "0" });
+    expect(form.tiers[1]).toMatchObject({ cashback: "2,5" });
+    expect(form.rewards[1]).toMatchObject({ kind: "store_credit", value: "10,00", validDays: "0" });
     expect(form.rewards[0]).toMatchObject({ value: "5,00", minimumOrder: "20,00", pointsCost: "500", validDays: "30" });
   });
 
@@ -90,7 +93,7 @@ describe("the settings form", () => {
       ["purchase.perAmount", "notANumber"],
       ["settings.pendingDays", "tooManyDecimals"],
       ["tiers[1].threshold", "tierNotIncreasing"],
-      ["rewards[1].pointsCost", "required"],
+      ["rewards[2].pointsCost", "required"],
     ]);
     expect(problems.find((p) => p.code === "tierNotIncreasing")!.params).toEqual({ tier: 1 });
   });

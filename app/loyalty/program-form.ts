@@ -25,7 +25,7 @@ import {
 /** Bonus rules a program has at most one of, each switched on or off. */
 export const FIXED_BONUSES = ["first_order", "signup", "newsletter", "birthday"] as const;
 export type FixedBonus = (typeof FIXED_BONUSES)[number];
-export const REWARD_KINDS = ["fixed_amount", "percentage", "free_shipping"] as const;
+export const REWARD_KINDS = ["fixed_amount", "percentage", "free_shipping", "store_credit"] as const;
 
 export interface TierForm {
   id: string;
@@ -34,6 +34,8 @@ export interface TierForm {
   threshold: string;
   /** "1.25" for x1.25. */
   multiplier: string;
+  /** Cashback percent, "2.5" for 2.5 %; "0" or empty: none. */
+  cashback: string;
 }
 
 export interface RewardForm {
@@ -154,6 +156,7 @@ export function formFromProgram(program: ProgramData, currency: string, locale: 
       name: tier.name,
       threshold: threshold(tier),
       multiplier: scaledInputText(tier.multiplierBasisPoints, locale, 4),
+      cashback: scaledInputText(tier.cashbackBasisPoints ?? 0, locale, 2),
     })),
     rewards: program.rewards.map((reward) => ({
       id: reward.id,
@@ -161,14 +164,15 @@ export function formFromProgram(program: ProgramData, currency: string, locale: 
       kind: reward.kind,
       pointsCost: String(reward.pointsCost),
       validDays: String(reward.validDays),
-      value: reward.kind === "fixed_amount" ? moneyInputText(reward.value, currency, locale) : "",
+      value:
+        reward.kind === "fixed_amount" || reward.kind === "store_credit" ? moneyInputText(reward.value, currency, locale) : "",
       percent: reward.kind === "percentage" ? String(reward.percent) : "",
       minimumOrder: reward.minimumOrder === undefined ? "" : moneyInputText(reward.minimumOrder, currency, locale),
     })),
   };
 }
 
-export const newTier = (): TierForm => ({ id: newId("tier"), name: "", threshold: "", multiplier: "1" });
+export const newTier = (): TierForm => ({ id: newId("tier"), name: "", threshold: "", multiplier: "1", cashback: "0" });
 export const newReward = (): RewardForm => ({
   id: newId("reward"),
   name: "",
@@ -245,6 +249,9 @@ export function readProgramForm(form: ProgramForm, currency: string, locale: str
     tierTag: typed.tierTag,
   };
 
+  // Empty or 0: no cashback, saved as no field.
+  const cashbackOf = (tier: TierForm, index: number) =>
+    tier.cashback.trim() === "" ? 0 : Number(scaled(`tiers[${index}].cashbackBasisPoints`, tier.cashback, 2) ?? Number.NaN);
   const tiers: Tier[] = form.tiers.map((tier, index) => ({
     id: tier.id,
     name: tier.name.trim(),
@@ -253,6 +260,7 @@ export function readProgramForm(form: ProgramForm, currency: string, locale: str
         ? money(`tiers[${index}].threshold`, tier.threshold)
         : scaled(`tiers[${index}].threshold`, tier.threshold, 0)) ?? -1n,
     multiplierBasisPoints: Number(scaled(`tiers[${index}].multiplierBasisPoints`, tier.multiplier, 4) ?? Number.NaN),
+    ...(cashbackOf(tier, index) !== 0 && { cashbackBasisPoints: cashbackOf(tier, index) }),
   }));
   // A ladder: each tier asks for more than the one above it on the page, as the storefront lists them.
   tiers.forEach((tier, index) => {
@@ -272,7 +280,8 @@ export function readProgramForm(form: ProgramForm, currency: string, locale: str
       validDays: count(`${at}.validDays`, reward.validDays),
       ...(reward.minimumOrder.trim() !== "" && { minimumOrder: money(`${at}.minimumOrder`, reward.minimumOrder) ?? 0n }),
     };
-    if (reward.kind === "fixed_amount") return { ...base, kind: reward.kind, value: money(`${at}.value`, reward.value) ?? 0n };
+    if (reward.kind === "fixed_amount" || reward.kind === "store_credit")
+      return { ...base, kind: reward.kind, value: money(`${at}.value`, reward.value) ?? 0n };
     if (reward.kind === "percentage") return { ...base, kind: reward.kind, percent: count(`${at}.percent`, reward.percent) };
     return { ...base, kind: reward.kind };
   });

@@ -221,7 +221,12 @@ export interface Tier {
   threshold: bigint;
   /** Earning multiplier on purchase points: 12500 = x1.25. */
   multiplierBasisPoints: number;
+  /** Cashback perk: this share of each order as store credit once its points are available; 1000 = 10 %. Absent: none. */
+  cashbackBasisPoints?: number;
 }
+
+/** The most cashback a tier may give: half of each order. */
+export const MAX_CASHBACK_BASIS_POINTS = 5000;
 
 export const NO_MULTIPLIER = 10_000;
 
@@ -239,6 +244,8 @@ export function validateTiers(tiers: readonly Tier[]): FieldError[] {
     if (tier.name.includes(",")) check.errors.push(fieldError(`${at}.name`, "comma"));
     if (tier.threshold < 0n) check.errors.push(fieldError(`${at}.threshold`, "negative"));
     check.integer(`${at}.multiplierBasisPoints`, tier.multiplierBasisPoints, NO_MULTIPLIER, 10 * NO_MULTIPLIER);
+    if (tier.cashbackBasisPoints !== undefined)
+      check.integer(`${at}.cashbackBasisPoints`, tier.cashbackBasisPoints, 0, MAX_CASHBACK_BASIS_POINTS);
     check.unique(`${at}.id`, tier.id, ids);
     check.unique(`${at}.name`, tier.name.trim().toLowerCase(), names);
     check.unique(`${at}.threshold`, tier.threshold, thresholds);
@@ -252,7 +259,7 @@ interface RewardBase {
   id: string;
   name: string;
   pointsCost: number;
-  /** Days the discount code stays valid from the redemption. */
+  /** Days the discount code stays valid from the redemption; store credit: days until it expires, 0 never. */
   validDays: number;
   /** Order subtotal the code requires, minor units; none when absent. */
   minimumOrder?: bigint;
@@ -261,16 +268,24 @@ interface RewardBase {
 export type FixedAmountReward = RewardBase & { kind: "fixed_amount"; value: bigint };
 export type PercentageReward = RewardBase & { kind: "percentage"; percent: number };
 export type FreeShippingReward = RewardBase & { kind: "free_shipping" };
-export type Reward = FixedAmountReward | PercentageReward | FreeShippingReward;
+/** Credits `value` to the customer's Shopify store credit account: no code, spent at checkout (decision 27). */
+export type StoreCreditReward = RewardBase & { kind: "store_credit"; value: bigint };
+export type Reward = FixedAmountReward | PercentageReward | FreeShippingReward | StoreCreditReward;
+/** The rewards redeemed for a discount code. */
+export type CodeReward = Exclude<Reward, StoreCreditReward>;
+
+/** Longest a store credit may last, in days: ten years. */
+export const MAX_CREDIT_DAYS = 3650;
 
 export function validateReward(reward: Reward): FieldError[] {
   const check = new Checks();
   check.text("id", reward.id);
   check.text("name", reward.name);
   check.integer("pointsCost", reward.pointsCost, 1, MAX_POINTS);
-  check.integer("validDays", reward.validDays, 1, 365);
+  if (reward.kind === "store_credit") check.integer("validDays", reward.validDays, 0, MAX_CREDIT_DAYS);
+  else check.integer("validDays", reward.validDays, 1, 365);
   if (reward.minimumOrder !== undefined) check.positiveMoney("minimumOrder", reward.minimumOrder);
-  if (reward.kind === "fixed_amount") check.positiveMoney("value", reward.value);
+  if (reward.kind === "fixed_amount" || reward.kind === "store_credit") check.positiveMoney("value", reward.value);
   if (reward.kind === "percentage") check.integer("percent", reward.percent, 1, 100);
   return check.errors;
 }

@@ -8,15 +8,19 @@
 // cannot tell, it stays pending and the worker finishes it (recoverAbandonedRedemptions), as it does
 // for a redemption whose process crashed. A request with the same clientKey returns the same
 // redemption; for a failed one it tries again, with the same code.
+// A store credit reward goes the same way with storeCreditAccountCredit instead of a code; as
+// Shopify takes no key for it, the lookup is among the customer's credit transactions (decision 27).
 import { randomBytes, randomUUID } from "node:crypto";
 import db, { type Tx } from "../platform/db/client.server";
 import { log } from "../platform/log.server";
-import { adminClientFor } from "../platform/shopify/offline-client.server";
+import type { AdminAnswer, AdminClient, AdminOperation, DataOf } from "../platform/shopify/admin-client.server";
+import { adminClientFor } from "../offline-admin.server";
 import { balancesAt, redemptionEntry } from "./balance";
 import { BASIC_CODE_MUTATION, CODE_LOOKUP_QUERY, generateDiscountCode, rewardCodeMutation, type RewardCodeInput } from "./codes";
 import { addDays } from "./dates";
 import { ledgerEntry, sourceKeys } from "./ledger";
-import type { Reward } from "./program";
+import type { CodeReward, Reward } from "./program";
+import { findCredit, storeCreditMutation, STORE_CREDIT_TRANSACTIONS_QUERY, type StoreCreditAccount } from "./store-credit";
 import { insertEntries, loadProgram, lockMember, memberEntries, rewardFromJson } from "./store.server";
 import { reviewSoon } from "./tasks.server";
 
@@ -27,12 +31,20 @@ export interface RedemptionView {
   rewardId: string;
   customerGid: string;
   status: "pending" | "issued" | "failed";
+  /** Empty for store credit. */
   code: string;
   discountGid: string | null;
   points: number;
+  /** When the code or the store credit expires; for a store credit that never expires, when it was redeemed. */
   expiresAt: string;
   error: string | null;
   attempts: number;
+  /** Store credit: the amount credited, minor units of the shop currency as text; null for a code. */
+  creditAmount: string | null;
+  /** Store credit: when it expires; null: never (or a code). */
+  creditExpiresAt: string | null;
+  /** Store credit: Shopify's credit transaction, once known. */
+  creditTransactionGid: string | null;
 }
 
 /** Why a redemption was refused, for callers that answer in their own words (the storefront). */
@@ -53,6 +65,9 @@ const view = (row: RedemptionRow): RedemptionView => ({
   expiresAt: row.expiresAt.toISOString(),
   error: row.error,
   attempts: row.attempts,
+  creditAmount: row.creditAmount === null ? null : String(row.creditAmount),
+  creditExpiresAt: row.creditExpiresAt?.toISOString() ?? null,
+  creditTransactionGid: row.creditTransactionGid,
 });
 
 const refuse = (status: 404 | 409, error: string, reason: RefusalReason) => ({
@@ -109,6 +124,8 @@ export async function redeem(
       expiresAt: addDays(now, reward.validDays),
       error: null,
       attempts: attempt,
+      creditAmount: reward.kind === "store_credit" ? reward.value : null,
+      creditExpiresAt: reward.kind === "store_credit" && reward.validDays > 0 ? addDays(now, reward.validDays) : null,
     };
     const row = existing
       ? await tx.redemption.update({ where: { id }, data: fields })
@@ -119,7 +136,7 @@ export async function redeem(
             memberGid: customerGid,
             rewardId,
             clientKey,
-            code: generateDiscountCode(randomBytes),
+            code: reward.kind === "store_credit" ? "" : generateDiscountCode(randomBytes),
             ...fields,
           },
         });
@@ -131,7 +148,10 @@ export async function redeem(
   if ("result" in started) return started.result;
 
   const { row, reward, currency, now } = started;
-  const settled = await issueCode(shopDomain, row, { reward, code: row.code, customerGid, currency, now });
+  const settled =
+    reward.kind === "store_credit"
+      ? await issueCredit(shopDomain, row, reward.name, currency)
+      : await issueCode(shopDomain, row, { reward, code: row.code, customerGid, currency, now });
   return { ok: true, redemption: view(settled) };
 }
 
@@ -160,6 +180,10 @@ export async function recoverAbandonedRedemptions(now = new Date()): Promise<num
     if (claim.count !== 1) continue;
     recovered++;
     try {
+      if (row.creditAmount !== null) {
+        await recoverCredit(row);
+        continue;
+      }
       // Shopify may have created the code before the crash: never create it twice, nor give points back for it.
       const found = await findCode(row.shopDomain, row.code);
       if ("error" in found) continue; // still pending: looked at again after ABANDONED_MS
@@ -174,7 +198,7 @@ export async function recoverAbandonedRedemptions(now = new Date()): Promise<num
         await restorePoints(row.shopDomain, row, row.rewardId, "the reward is no longer offered");
         continue;
       }
-      const reward = rewardFromJson(rewardRow.definition);
+      const reward = rewardFromJson(rewardRow.definition) as CodeReward;
       const { currency } = await db.shop.findUniqueOrThrow({ where: { domain: row.shopDomain }, select: { currency: true } });
       // The code's dates as first sent: it starts at the debit and ends when the redemption expires.
       const debitedAt = addDays(row.expiresAt, -reward.validDays);
@@ -216,6 +240,100 @@ async function issueCode(shopDomain: string, row: RedemptionRow, input: RewardCo
   return restorePoints(shopDomain, row, input.reward.name, created.error);
 }
 
+/**
+ * Credits the redemption's amount to the customer's store credit account and records the outcome,
+ * as issueCode does: a failed credit is looked for among the customer's transactions before any
+ * points are given back, and when Shopify cannot tell, the redemption stays pending.
+ */
+async function issueCredit(shopDomain: string, row: RedemptionRow, rewardName: string, currency: string): Promise<RedemptionRow> {
+  const credited = await createCredit(shopDomain, {
+    customerGid: row.memberGid,
+    amount: row.creditAmount!,
+    currency,
+    expiresAt: row.creditExpiresAt,
+  });
+  if ("transactionGid" in credited) return markCredited(row, credited.transactionGid);
+  const found = await findCreditOf(row, currency);
+  if ("error" in found) {
+    log.warn("store credit not confirmed; left pending", { shop: shopDomain, redemption: row.id, error: credited.error });
+    return row;
+  }
+  if (found.transactionGid) {
+    log.warn("store credit issued though Shopify's answer was lost", { shop: shopDomain, redemption: row.id });
+    return markCredited(row, found.transactionGid);
+  }
+  log.warn("store credit not issued; points restored", { shop: shopDomain, redemption: row.id, error: credited.error });
+  return restorePoints(shopDomain, row, rewardName, credited.error);
+}
+
+/** A store credit redemption left pending: found in Shopify, it is issued; not found, credited now as first meant. */
+async function recoverCredit(row: RedemptionRow): Promise<void> {
+  const { currency } = await db.shop.findUniqueOrThrow({ where: { domain: row.shopDomain }, select: { currency: true } });
+  const found = await findCreditOf(row, currency);
+  if ("error" in found) return; // still pending: looked at again after ABANDONED_MS
+  if (found.transactionGid) {
+    await markCredited(row, found.transactionGid);
+    return;
+  }
+  await issueCredit(row.shopDomain, row, row.rewardId, currency);
+}
+
+/** Records the credit as issued, unless another process has settled this attempt meanwhile. */
+async function markCredited(row: RedemptionRow, creditTransactionGid: string): Promise<RedemptionRow> {
+  await db.redemption.updateMany({
+    where: { id: row.id, status: "pending", attempts: row.attempts },
+    data: { status: "issued", creditTransactionGid },
+  });
+  return db.redemption.findUniqueOrThrow({ where: { id: row.id } });
+}
+
+/** storeCreditAccountCredit; also used for cashback (cashback.server.ts). */
+export async function createCredit(
+  shopDomain: string,
+  input: Parameters<typeof storeCreditMutation>[0],
+): Promise<ShopifyOutcome<{ transactionGid: string; accountGid: string }>> {
+  const { query, variables } = storeCreditMutation(input);
+  const answer = await askShopify(shopDomain, (admin) => admin.request(query, variables));
+  if ("error" in answer) return answer;
+  const result = answer.data.storeCreditAccountCredit;
+  const transaction = result?.storeCreditAccountTransaction;
+  if (transaction) return { transactionGid: transaction.id, accountGid: transaction.account.id };
+  return { error: result?.userErrors.map((e) => e.message).join("; ") || "Shopify credited nothing" };
+}
+
+/** Credit transactions recorded for the customer's redemptions and cashback: none of them is a lost answer's. */
+export async function claimedCredits(shopDomain: string, memberGid: string): Promise<Set<string>> {
+  const where = { shopDomain, memberGid, creditTransactionGid: { not: null } };
+  const select = { creditTransactionGid: true };
+  const [redemptions, cashbacks] = await Promise.all([
+    db.redemption.findMany({ where, select }),
+    db.cashback.findMany({ where, select }),
+  ]);
+  return new Set([...redemptions, ...cashbacks].map((row) => row.creditTransactionGid!));
+}
+
+/** The customer's store credit accounts with their newest transactions. */
+export async function creditAccountsOf(
+  shopDomain: string,
+  customerGid: string,
+): Promise<ShopifyOutcome<{ accounts: StoreCreditAccount[] }>> {
+  const answer = await askShopify(shopDomain, (admin) =>
+    admin.request(STORE_CREDIT_TRANSACTIONS_QUERY, { customerId: customerGid }),
+  );
+  if ("error" in answer) return answer;
+  return { accounts: answer.data.customer?.storeCreditAccounts.nodes ?? [] };
+}
+
+/** The credit transaction Shopify holds for this redemption; transactionGid null: none. */
+async function findCreditOf(row: RedemptionRow, currency: string): Promise<ShopifyOutcome<{ transactionGid: string | null }>> {
+  const answer = await creditAccountsOf(row.shopDomain, row.memberGid);
+  if ("error" in answer) return answer;
+  const { accounts } = answer;
+  const claimed = await claimedCredits(row.shopDomain, row.memberGid);
+  const found = findCredit(accounts, { amount: row.creditAmount!, currency, startedAt: row.createdAt }, claimed);
+  return { transactionGid: found?.transactionGid ?? null };
+}
+
 /** Records the code as issued, unless another process has settled this attempt meanwhile. */
 async function markIssued(row: RedemptionRow, discountGid: string): Promise<RedemptionRow> {
   await db.redemption.updateMany({
@@ -225,10 +343,22 @@ async function markIssued(row: RedemptionRow, discountGid: string): Promise<Rede
   return db.redemption.findUniqueOrThrow({ where: { id: row.id } });
 }
 
-type ShopifyOutcome<T> = T | { error: string };
+export type ShopifyOutcome<T> = T | { error: string };
 
 /** Any failure to get an answer (HTTP, GraphQL, throttling, a lost connection) as its message. */
 const failure = (error: unknown) => ({ error: error instanceof Error ? error.message : String(error) });
+
+/** One typed Admin API call with the shop's offline session; any failure to get an answer as its message. */
+export async function askShopify<Operation extends AdminOperation>(
+  shopDomain: string,
+  send: (admin: AdminClient) => Promise<AdminAnswer<Operation>>,
+): Promise<ShopifyOutcome<{ data: DataOf<Operation> }>> {
+  try {
+    return { data: (await send(await adminClientFor(shopDomain))).data };
+  } catch (error) {
+    return failure(error);
+  }
+}
 
 async function createCode(shopDomain: string, input: RewardCodeInput): Promise<ShopifyOutcome<{ discountGid: string }>> {
   const request = rewardCodeMutation(input);
@@ -270,7 +400,7 @@ async function restorePoints(shopDomain: string, row: RedemptionRow, rewardName:
         type: "redeem",
         source: "reward",
         points: row.points,
-        reason: `${rewardName}: code not created, points restored`,
+        reason: `${rewardName}: ${row.creditAmount === null ? "code not created" : "store credit not issued"}, points restored`,
         createdAt: now,
       }),
     ]);

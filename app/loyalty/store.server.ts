@@ -107,8 +107,14 @@ export async function loadShopsTiers(tx: Client, shopDomains: readonly string[])
     orderBy: { threshold: "asc" },
   });
   const tiers = new Map<string, Tier[]>(shopDomains.map((shop) => [shop, []]));
-  for (const { shopDomain, tierId, name, threshold, multiplierBasisPoints } of rows)
-    tiers.get(shopDomain)!.push({ id: tierId, name, threshold, multiplierBasisPoints });
+  for (const { shopDomain, tierId, name, threshold, multiplierBasisPoints, cashbackBasisPoints } of rows)
+    tiers.get(shopDomain)!.push({
+      id: tierId,
+      name,
+      threshold,
+      multiplierBasisPoints,
+      ...(cashbackBasisPoints > 0 && { cashbackBasisPoints }),
+    });
   return tiers;
 }
 

@@ -44,15 +44,17 @@ export function storefrontPreview(program: ProgramSave, currency: string, locale
       const offer: PreviewText =
         reward.kind === "fixed_amount"
           ? { key: "preview.reward.fixedAmount", values: { amount: money(reward.value) } }
-          : reward.kind === "percentage"
-            ? { key: "preview.reward.percentage", values: { percent: formatPercent(reward.percent, locale, 0) } }
-            : { key: "preview.reward.freeShipping", values: {} };
+          : reward.kind === "store_credit"
+            ? { key: "preview.reward.storeCredit", values: { amount: money(reward.value) } }
+            : reward.kind === "percentage"
+              ? { key: "preview.reward.percentage", values: { percent: formatPercent(reward.percent, locale, 0) } }
+              : { key: "preview.reward.freeShipping", values: {} };
       const conditions: PreviewText[] = [];
       if (reward.minimumOrder !== undefined && reward.minimumOrder > 0n)
         conditions.push({ key: "preview.reward.minimumOrder", values: { amount: money(reward.minimumOrder) } });
       if (valid(reward.validDays))
         conditions.push({
-          key: "preview.reward.validDays",
+          key: reward.kind === "store_credit" ? "preview.reward.creditDays" : "preview.reward.validDays",
           values: { count: reward.validDays, days: formatNumber(reward.validDays, locale) },
         });
       return { name: reward.name, cost: { key: "preview.reward.cost", values: points(reward.pointsCost) }, offer, conditions };

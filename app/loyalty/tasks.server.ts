@@ -13,6 +13,7 @@ import { insertRows } from "../platform/sql/rows.server";
 import { balancesAt, expiryEntries, isActivity } from "./balance";
 import { birthdayToday, nextBirthdayStart } from "./birthdays";
 import { addMonths } from "./dates";
+import { recordCashback } from "./cashback.server";
 import { bonusEntry, orderState, reconcileOrder } from "./earning";
 import type { LedgerEntry } from "./ledger";
 import { ruleInForce, type EarningRule, type Tier } from "./program";
@@ -174,10 +175,12 @@ async function reconcileStoredOrders(
     const rules = await loadShopsRules(tx, shops);
     const tiers = await loadShopsTiers(tx, shops);
     const created: { shopDomain: string; entry: LedgerEntry }[] = [];
+    const cashbackOrders = [];
     for (const { shopDomain, state } of states) {
       const member = members.get(memberKey(shopDomain, state.customerGid))!;
       const entries = ledgers.get(memberKey(shopDomain, state.customerGid));
       if (member.heldOut || !entries) continue;
+      cashbackOrders.push({ shopDomain, state, tierId: member.tierId });
       const changes = reconcileOrder({
         order: state,
         recorded: entries.filter((entry) => entry.orderGid === state.gid),
@@ -192,6 +195,7 @@ async function reconcileStoredOrders(
       created.push(...changes.map((entry) => ({ shopDomain, entry })));
     }
     await insertShopsEntries(tx, created);
+    await recordCashback(tx, cashbackOrders, tiers, (shop) => programs.get(shop)!.settings.pendingDays);
     // Even with no points to change, an order may change the member's spend toward a tier.
     await reviewSoon(
       tx,

@@ -101,7 +101,7 @@ const submission = z.object({
       tierRetentionMonths: text,
       tierTag: z.boolean(),
     }),
-    tiers: z.array(z.object({ id: text, name: text, threshold: text, multiplier: text })).max(100),
+    tiers: z.array(z.object({ id: text, name: text, threshold: text, multiplier: text, cashback: text })).max(100),
     rewards: z
       .array(
         z.object({

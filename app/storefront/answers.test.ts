@@ -7,6 +7,7 @@ const redemption: RedemptionOutcome = {
   rewardId: "ten",
   points: 60,
   expiresAt: "2026-12-31T00:00:00.000Z",
+  creditAmount: null,
 };
 
 describe("redemptionAnswer", () => {
@@ -20,6 +21,11 @@ describe("redemptionAnswer", () => {
       status: 502,
       body: { ...redemption, status: "failed", code: null, error: "shopify_refused" },
     });
+  });
+
+  it("answers a store credit with its amount and no code", () => {
+    const credit = { ...redemption, code: "", creditAmount: "500" };
+    expect(redemptionAnswer({ ok: true, redemption: credit })).toEqual({ status: 200, body: { ...credit, code: null } });
   });
 
   it("answers refusals with codes, a newcomer as not having enough points", () => {

@@ -9,6 +9,8 @@ export interface RedemptionOutcome {
   rewardId: string;
   points: number;
   expiresAt: string;
+  /** Store credit: the amount credited, minor units; null for a code. */
+  creditAmount: string | null;
 }
 
 export type RedeemOutcome = { ok: true; redemption: RedemptionOutcome } | { ok: false; reason: RefusalReason };
@@ -28,11 +30,14 @@ const REFUSALS: Record<RefusalReason, Answer> = {
   unknown_reward: { status: 404, body: { error: "unknown_reward" } },
 };
 
-/** 200 issued (with the code), 202 pending (the code is not confirmed yet), 502 Shopify refused it (points given back). */
+/**
+ * 200 issued (with the code, or the store credit's amount), 202 pending (not confirmed yet), 502
+ * Shopify refused it (points given back).
+ */
 export function redemptionAnswer(outcome: RedeemOutcome): Answer {
   if (!outcome.ok) return REFUSALS[outcome.reason];
-  const { status, code, rewardId, points, expiresAt } = outcome.redemption;
-  const body = { status, code: status === "issued" ? code : null, rewardId, points, expiresAt };
+  const { status, code, rewardId, points, expiresAt, creditAmount } = outcome.redemption;
+  const body = { status, code: status === "issued" && code !== "" ? code : null, creditAmount, rewardId, points, expiresAt };
   if (status === "issued") return { status: 200, body };
   if (status === "pending") return { status: 202, body };
   return { status: 502, body: { ...body, error: "shopify_refused" } };

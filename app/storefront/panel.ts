@@ -35,7 +35,7 @@ export function rewardJson(reward: Reward) {
     name: reward.name,
     kind: reward.kind,
     pointsCost: reward.pointsCost,
-    ...(reward.kind === "fixed_amount" && { value: String(reward.value) }),
+    ...((reward.kind === "fixed_amount" || reward.kind === "store_credit") && { value: String(reward.value) }),
     ...(reward.kind === "percentage" && { percent: reward.percent }),
     ...(reward.minimumOrder !== undefined && { minimumOrder: String(reward.minimumOrder) }),
     validDays: reward.validDays,
@@ -140,7 +140,8 @@ export function memberPanel(input: MemberInput) {
     nextTier: nextTier(tiers, tier?.id ?? null, input.qualifyingValue),
     activity: [...entries].reverse().slice(0, ACTIVITY_SIZE).map(entryJson),
     codes: input.redemptions
-      .filter((redemption) => redemption.status === "issued" && redemption.expiresAt > now)
+      // Store credit has no code: it waits in the shopper's account at checkout.
+      .filter((redemption) => redemption.status === "issued" && redemption.code !== "" && redemption.expiresAt > now)
       .map((redemption) => ({
         code: redemption.code,
         rewardId: redemption.rewardId,

@@ -11,7 +11,7 @@ import { METAFIELDS_SET } from "../loyalty/metafields";
 import { isPaused, pausedUntil, pauseFor } from "../loyalty/metafields.server";
 import { loadProgram, loadRules, loadTiers } from "../loyalty/store.server";
 import { ThrottledError } from "../platform/shopify/admin-client.server";
-import { adminClientFor } from "../platform/shopify/offline-client.server";
+import { adminClientFor } from "../offline-admin.server";
 import { leaseMs, type Job, type Outcome, type Queue } from "../platform/jobs.server";
 import { CURRENT_APP_INSTALLATION_QUERY, programMetafield, programMetafieldValue } from "./program-metafield";
 

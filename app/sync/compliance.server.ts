@@ -158,6 +158,8 @@ async function pseudonymiseMember(tx: Tx, shopDomain: string, gid: string, pseud
     gid,
   );
   await tx.tierChange.updateMany({ where: { shopDomain, memberGid: gid }, data: { memberGid: pseudonym } });
+  await tx.cashback.updateMany({ where: { shopDomain, memberGid: gid }, data: { memberGid: pseudonym } });
+  await tx.cashbackDebit.updateMany({ where: { shopDomain, memberGid: gid }, data: { memberGid: pseudonym } });
   await tx.loyaltyTask.deleteMany({ where: { shopDomain, key: gid, kind: { in: ["signup", "newsletter", "review"] } } });
 }
 
@@ -172,6 +174,8 @@ export async function redactShop(tx: Tx, shopDomain: string, at: Date) {
   await tx.loyaltyTask.deleteMany({ where: { shopDomain } });
   await tx.proxyRateLimit.deleteMany({ where: { shopDomain } });
   await tx.redemption.deleteMany({ where: { shopDomain } });
+  await tx.cashbackDebit.deleteMany({ where: { shopDomain } });
+  await tx.cashback.deleteMany({ where: { shopDomain } });
   await tx.tierChange.deleteMany({ where: { shopDomain } });
   await tx.ledgerEntry.deleteMany({ where: { shopDomain } });
   await tx.loyaltyMember.deleteMany({ where: { shopDomain } });

@@ -3,7 +3,7 @@
 // interrupted), a slice at a time, and exports whose finish webhook never came.
 import db from "../platform/db/client.server";
 import { leaseMs, shortLeaseMs, type Job, type Outcome, type Queue } from "../platform/jobs.server";
-import { adminClientFor } from "../platform/shopify/offline-client.server";
+import { adminClientFor } from "../offline-admin.server";
 import { checkOverdueExport, failImport, openBulkExport, OVERDUE_EXPORT_MS, type JsonlImport } from "./history-import.server";
 import { retryEvent } from "./webhooks.server";
 

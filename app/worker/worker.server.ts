@@ -9,6 +9,7 @@ import { demoShop } from "../demo/mode.server";
 import { dropTasksWithoutProgram, loyaltyTaskQueue, memberReviewQueue, requestDueReviews } from "../loyalty/tasks.server";
 import { syncMetafields } from "../loyalty/metafields.server";
 import { recoverAbandonedRedemptions } from "../loyalty/redemption.server";
+import { settleCashback } from "../loyalty/cashback.server";
 import { refitStaleModels } from "../metrics/metrics.server";
 import { deadJobs, startPool, type DeadJob, type Pool, type Queue } from "../platform/jobs.server";
 import { programMetafieldQueue } from "../storefront/program-metafield.server";
@@ -37,6 +38,7 @@ async function chores(): Promise<void> {
   // The local demo has no Shopify store to write metafields to or look codes up in.
   if (!demoShop()) {
     await recoverAbandonedRedemptions();
+    await settleCashback();
     await syncMetafields();
   }
   await pruneRateLimits();

@@ -185,6 +185,9 @@ describe("storefront widget", () => {
     expect(await page.locator("[data-comeback-available]").textContent()).toBe("150 points");
     expect(await panel(page).textContent()).toContain("Tier: Silver");
     expect(await panel(page).textContent()).toContain("400 points to Gold");
+    expect(await panel(page).textContent()).toContain("Points earned in the last 12 months count toward tiers");
+    // A reward's description does not repeat what its name says.
+    expect(await panel(page).textContent()).not.toMatch(/\$10 off\$10\.00 off|Free shippingFree shipping/);
     expect(await page.getByRole("progressbar").getAttribute("aria-valuenow")).toBe("11");
     expect(await panel(page).textContent()).toContain("1 point for every $1.00 spent");
     expect(await panel(page).getByRole("button", { name: "Redeem" }).count()).toBe(1);
@@ -210,6 +213,8 @@ describe("storefront widget", () => {
     await expect.poll(() => page.locator("[data-comeback-available]").textContent()).toBe("90 points");
     expect(await panel(page).locator(".comeback-code").allTextContents()).toContain(code);
     expect(await launcher(page).textContent()).toContain("90 points");
+    // The page's "Points balance" block follows the panel, not the metafield written before the redemption.
+    expect(await page.locator("[data-comeback-balance]").textContent()).toBe("You have 90 points");
     const redemptions = storefront.proxied.filter((request) => request.path === "/redeem");
     expect(redemptions.map((request) => request.status)).toEqual([200]);
     expect((await member()).ledger.filter((entry) => entry.type === "redeem").map((entry) => entry.points)).toEqual([-60]);

@@ -4,7 +4,7 @@
 // the Admin API double. Runs on SQLite and on PostgreSQL.
 import { describe, expect, inject, it } from "vitest";
 import { METAFIELDS_SET } from "../../app/loyalty/metafields";
-import type { Reward } from "../../app/loyalty/program";
+import type { CodeReward } from "../../app/loyalty/program";
 import { CURRENT_APP_INSTALLATION_QUERY } from "../../app/storefront/program-metafield";
 import { GUEST_READ_LIMIT, RATE_LIMITS } from "../../app/storefront/rate-limit";
 import { adminCall, installShop, proxyFetch, proxyQuery, proxyUrl } from "../support/app-proxy";
@@ -185,12 +185,13 @@ describe("the storefront's App Proxy", () => {
     expect(issued).toEqual({
       status: "issued",
       code: expect.stringMatching(/^CB-[2-9A-HJ-NP-Z]{10}$/),
+      creditAmount: null,
       rewardId: REWARD.id,
       points: 60,
       expiresAt: expect.any(String),
     });
 
-    await expectRewardCodeSent(shop, { ...REWARD, value: 1000n } as Reward, issued.code, buyer.gid, "USD");
+    await expectRewardCodeSent(shop, { ...REWARD, value: 1000n } as CodeReward, issued.code, buyer.gid, "USD");
 
     // The same key again: the same code, one debit, one discount.
     const again = await redeem(shop, buyer.id, "key-0000001");

@@ -6,8 +6,14 @@ import { randomUUID } from "node:crypto";
 import { describe, expect, inject, it } from "vitest";
 import { addMonths } from "../../app/loyalty/dates";
 import { METAFIELDS_DELETE, METAFIELDS_SET, TAGS_ADD, TAGS_REMOVE } from "../../app/loyalty/metafields";
-import type { Reward } from "../../app/loyalty/program";
-import { expectRewardCodeSent, sentGraphql, switchDouble } from "../support/admin-double";
+import type { CodeReward } from "../../app/loyalty/program";
+import {
+  doubleStoreCredit,
+  expectRewardCodeSent,
+  expectStoreCreditSent,
+  sentGraphql,
+  switchDouble,
+} from "../support/admin-double";
 import { testDb } from "../support/db";
 import { BROWSER_HEADERS, embeddedAppUrl, sessionToken } from "../support/session-token";
 import { waitFor } from "../support/wait";
@@ -19,6 +25,14 @@ const DAY_MS = 86_400_000;
 const daysAgo = (days: number) => new Date(Date.now() - days * DAY_MS).toISOString();
 
 const REWARD = { id: "ten-off", name: "$10 off", kind: "fixed_amount", pointsCost: 60, validDays: 30, value: "1000" } as const;
+const CREDIT = {
+  id: "credit",
+  name: "$5 store credit",
+  kind: "store_credit",
+  pointsCost: 60,
+  validDays: 90,
+  value: "500",
+} as const;
 const PURCHASE_RULE = { id: "purchase", kind: "purchase", points: 1, perAmount: "100", effectiveFrom: daysAgo(365) };
 
 let sequence = 0;
@@ -276,7 +290,7 @@ describe("loyalty points", () => {
     expect(issued.code).toMatch(/^CB-[2-9A-HJ-NP-Z]{10}$/);
     await balanceOf(shop, buyer.id, { available: 40, pending: 0 });
 
-    await expectRewardCodeSent(shop, { ...REWARD, value: 1000n } as Reward, issued.code, buyer.gid, "USD");
+    await expectRewardCodeSent(shop, { ...REWARD, value: 1000n } as CodeReward, issued.code, buyer.gid, "USD");
 
     // The same clientKey again: the same redemption, no second code.
     const again = await redeem(shop, buyer.gid, first.status === 200 ? "a" : "b");
@@ -310,6 +324,193 @@ describe("loyalty points", () => {
         .map((entry) => entry.points)
         .sort(),
     ).toEqual([-60, -60, -60, 60].sort());
+  });
+
+  it("redeems points for store credit once, never overspends, restores points when Shopify refuses, and finds a credit whose answer was lost", async () => {
+    const shop = await programShop("credit", { rewards: [REWARD, CREDIT] });
+    const buyer = customer();
+    const redeemCredit = (clientKey: string) =>
+      call(shop, "/app/api/loyalty/redeem", { customerGid: buyer.gid, rewardId: CREDIT.id, clientKey });
+    await sendWebhook(app(), { topic: "orders/create", shop, body: order(buyer.id, daysAgo(20), "100.00") });
+    await balanceOf(shop, buyer.id, { available: 100, pending: 0 });
+
+    // Two redemptions of the 60-point credit at once with 100 points: one is credited.
+    const [first, second] = await Promise.all([redeemCredit("a"), redeemCredit("b")]);
+    expect([first.status, second.status].sort()).toEqual([200, 409]);
+    const issued = await (first.status === 200 ? first : second).json();
+    expect(issued).toMatchObject({
+      status: "issued",
+      code: "",
+      discountGid: null,
+      points: 60,
+      creditAmount: "500",
+      creditTransactionGid: expect.stringMatching(/^gid:\/\/shopify\/StoreCreditAccountCreditTransaction\//),
+    });
+    await expectStoreCreditSent(shop, {
+      customerGid: buyer.gid,
+      amount: 500n,
+      currency: "USD",
+      expiresAt: new Date(issued.creditExpiresAt),
+    });
+    expect(Date.parse(issued.creditExpiresAt) - Date.now()).toBeGreaterThan(89 * DAY_MS);
+    let [account] = await doubleStoreCredit(shop);
+    expect(account).toMatchObject({ ownerId: buyer.gid, currencyCode: "USD", balance: "500" });
+    expect(account.transactions).toEqual([
+      expect.objectContaining({ id: issued.creditTransactionGid, amount: "500", expiresAt: issued.creditExpiresAt }),
+    ]);
+    await balanceOf(shop, buyer.id, { available: 40, pending: 0 });
+
+    // The same clientKey again: the same redemption, no second credit.
+    const again = await redeemCredit(first.status === 200 ? "a" : "b");
+    expect(await again.json()).toEqual(issued);
+    await expectStoreCreditSent(shop, {
+      customerGid: buyer.gid,
+      amount: 500n,
+      currency: "USD",
+      expiresAt: new Date(issued.creditExpiresAt),
+    });
+
+    // Shopify refuses the credit: the points come back; the same clientKey later succeeds.
+    await sendWebhook(app(), { topic: "orders/create", shop, body: order(buyer.id, daysAgo(20), "200.00") });
+    await balanceOf(shop, buyer.id, { available: 240, pending: 0 });
+    await switchDouble(shop, { storeCreditUserError: "CREDIT_LIMIT_EXCEEDED" });
+    const refused = await redeemCredit("c");
+    expect(refused.status).toBe(502);
+    const failed = await refused.json();
+    expect(failed).toMatchObject({ status: "failed", error: "Shopify refused the credit.", creditTransactionGid: null });
+    await balanceOf(shop, buyer.id, { available: 240, pending: 0 });
+    await switchDouble(shop, { storeCreditUserError: null });
+    const retried = await redeemCredit("c");
+    expect(retried.status).toBe(200);
+    expect(await retried.json()).toMatchObject({ id: failed.id, status: "issued", attempts: 2 });
+    await balanceOf(shop, buyer.id, { available: 180, pending: 0 });
+
+    // Shopify credits the account but the connection closes before its answer: the lookup finds the credit.
+    await switchDouble(shop, { storeCreditAnswerLost: true });
+    const lost = await redeemCredit("lost");
+    expect(lost.status).toBe(200);
+    const found = await lost.json();
+    [account] = await doubleStoreCredit(shop);
+    expect(account.transactions).toHaveLength(3);
+    expect(found).toMatchObject({ status: "issued", attempts: 1, creditTransactionGid: account.transactions[2].id });
+    expect(await sentGraphql(shop, "storeCreditAccounts")).toEqual(
+      expect.arrayContaining([expect.objectContaining({ variables: { customerId: buyer.gid } })]),
+    );
+    await switchDouble(shop, { storeCreditAnswerLost: false });
+    const after = await balanceOf(shop, buyer.id, { available: 120, pending: 0 });
+    expect(
+      after.ledger
+        .filter((entry) => entry.source === "reward")
+        .map((entry) => entry.points)
+        .sort(),
+    ).toEqual([-60, -60, -60, -60, 60].sort());
+
+    // The process died after committing the debit, before Shopify was asked: the worker credits it, once.
+    const db = testDb();
+    const id = randomUUID();
+    const debitedAt = new Date(Date.now() - 5 * 60_000);
+    await db.redemption.create({
+      data: {
+        id,
+        shopDomain: shop,
+        memberGid: buyer.gid,
+        rewardId: CREDIT.id,
+        clientKey: "crashed",
+        status: "pending",
+        code: "",
+        creditAmount: 500n,
+        creditExpiresAt: new Date(debitedAt.getTime() + CREDIT.validDays * DAY_MS),
+        points: 60,
+        expiresAt: new Date(debitedAt.getTime() + CREDIT.validDays * DAY_MS),
+        createdAt: debitedAt,
+        updatedAt: debitedAt,
+      },
+    });
+    await db.ledgerEntry.create({
+      data: {
+        shopDomain: shop,
+        sourceKey: `reward:${id}`,
+        memberGid: buyer.gid,
+        type: "redeem",
+        source: "reward",
+        points: -60,
+        reason: CREDIT.name,
+        createdAt: debitedAt,
+        availableAt: debitedAt,
+      },
+    });
+    const recovered = await waitFor("the worker to finish the redemption", async () => {
+      const row = await db.redemption.findUnique({ where: { id } });
+      return row?.status !== "pending" && row;
+    });
+    [account] = await doubleStoreCredit(shop);
+    expect(account.transactions).toHaveLength(4);
+    expect(recovered).toMatchObject({ status: "issued", creditTransactionGid: account.transactions[3].id, attempts: 1 });
+    expect(account.transactions[3].expiresAt).toBe(recovered.creditExpiresAt!.toISOString());
+    expect(account.balance).toBe("2000");
+    await balanceOf(shop, buyer.id, { available: 60, pending: 0 });
+
+    // The overview counts the credit issued and the liability it adds.
+    const report = await (await call(shop, "/app/api/loyalty/performance")).json();
+    expect(report.storeCredit).toEqual({ redemptions: 4, issued: "2000", unexpired: "2000" });
+  });
+
+  it("credits a tier's cashback once the order's points are available, and takes refunds back in proportion while unspent", async () => {
+    const shop = await programShop("cashback", {
+      tiers: [{ id: "gold", name: "Gold", threshold: "10", multiplierBasisPoints: 10000, cashbackBasisPoints: 1000 }],
+    });
+    const buyer = customer();
+    const db = testDb();
+    // The first order makes the buyer Gold; cashback counts from the next one.
+    await sendWebhook(app(), { topic: "orders/create", shop, body: order(buyer.id, daysAgo(40), "20.00") });
+    await waitFor("the buyer to be Gold", async () => (await member(shop, buyer.id))?.tier?.id === "gold");
+
+    const paid = order(buyer.id, daysAgo(20), "100.00");
+    const fresh = order(buyer.id, daysAgo(1), "50.00");
+    await sendWebhook(app(), { topic: "orders/paid", shop, body: paid });
+    await sendWebhook(app(), { topic: "orders/paid", shop, body: fresh });
+    const credited = await waitFor("the due cashback to be credited", async () => {
+      const row = await db.cashback.findUnique({
+        where: { shopDomain_orderGid: { shopDomain: shop, orderGid: paid.admin_graphql_api_id } },
+      });
+      return row?.status === "issued" && row;
+    });
+    expect(credited).toMatchObject({ amount: 1000n, credited: 1000n, basisPoints: 1000, memberGid: buyer.gid });
+    // Still in its pending period: waiting, nothing sent.
+    expect(
+      await db.cashback.findUnique({
+        where: { shopDomain_orderGid: { shopDomain: shop, orderGid: fresh.admin_graphql_api_id } },
+      }),
+    ).toMatchObject({ status: "waiting", amount: 500n, credited: 0n });
+    await expectStoreCreditSent(shop, { customerGid: buyer.gid, amount: 1000n, currency: "USD", expiresAt: null });
+    let [account] = await doubleStoreCredit(shop);
+    expect(account).toMatchObject({ ownerId: buyer.gid, balance: "1000" });
+    expect(account.transactions).toEqual([expect.objectContaining({ id: credited.creditTransactionGid, expiresAt: null })]);
+
+    // A refund keeps 40.00 of the order: 60 % of the cashback is taken back, once, however often the webhooks come.
+    const { refund, updated } = refundOf(paid, "40.00");
+    await sendWebhook(app(), { topic: "refunds/create", shop, body: refund });
+    await Promise.all([
+      sendWebhook(app(), { topic: "orders/updated", shop, body: updated }),
+      sendWebhook(app(), { topic: "orders/updated", shop, body: updated }),
+    ]);
+    const reversed = await waitFor("the refund's share to be taken back", async () => {
+      const row = await db.cashback.findUnique({ where: { id: credited.id } });
+      return row?.reversed === 600n && row.status === "issued" && row;
+    });
+    expect(reversed).toMatchObject({ amount: 400n, credited: 1000n, reversed: 600n, forgone: 0n, reversing: null });
+    const debits = await sentGraphql(shop, "storeCreditAccountDebit");
+    expect(debits).toEqual([
+      {
+        query: expect.stringContaining("storeCreditAccountDebit(id: $id, debitInput: $debitInput)"),
+        variables: { id: account.id, debitInput: { debitAmount: { amount: "6.00", currencyCode: "USD" } } },
+      },
+    ]);
+    [account] = await doubleStoreCredit(shop);
+    expect(account.balance).toBe("400");
+    expect(await db.cashbackDebit.findMany({ where: { shopDomain: shop } })).toEqual([
+      expect.objectContaining({ cashbackId: credited.id, amount: 600n }),
+    ]);
   });
 
   it("writes the balance and tier to the customer's metafields, and waits out throttling", async () => {

@@ -1,7 +1,8 @@
 // A local stand-in for Shopify's servers, speaking the same protocol for what the app uses:
 // token exchange (POST /admin/oauth/access_token), the Admin GraphQL API (shop details, bulk
-// operation start and status, reward discount codes and their lookup by code, the app
-// installation's id, metafields set (customers' and the installation's app-data ones) and
+// operation start and status, reward discount codes and their lookup by code, store credit
+// (storeCreditAccountCredit and storeCreditAccountDebit, a customer's accounts and their
+// transactions), the app installation's id, metafields set (customers' and the installation's app-data ones) and
 // deleted, customer tags added and removed) and the bulk
 // operation's JSONL download. Tests configure shops and
 // read the requests the app sent through /_test endpoints. Every GraphQL document, and the orders
@@ -56,6 +57,10 @@ export interface DoubleShop {
   discountUserError?: string;
   /** Create the discount, then close the connection without answering: the app never learns of it. */
   discountAnswerLost?: boolean;
+  /** Answer storeCreditAccountCredit with this user error code (e.g. CREDIT_LIMIT_EXCEEDED) instead of crediting. */
+  storeCreditUserError?: string;
+  /** Credit the account, then close the connection without answering: the app never learns of it. */
+  storeCreditAnswerLost?: boolean;
   /** Answer metafieldsSet as Shopify does when the shop's query budget is spent. */
   throttled?: boolean;
 }
@@ -109,6 +114,45 @@ async function readJson(request: IncomingMessage): Promise<Record<string, unknow
   return text ? JSON.parse(text) : {};
 }
 
+/** A store credit account as Shopify keeps it: one per owner and currency; amounts in minor units (2 decimals). */
+interface CreditAccount {
+  id: string;
+  ownerId: string;
+  currencyCode: string;
+  transactions: CreditTransaction[];
+}
+
+interface CreditTransaction {
+  id: string;
+  kind: "credit" | "debit";
+  amount: bigint;
+  createdAt: string;
+  expiresAt: string | null;
+  /** Credits: what no debit has spent yet. */
+  remaining: bigint;
+}
+
+/** "12.5" -> 1250n: Shopify's Decimal amounts, as the double keeps them (every test currency has 2 decimals). */
+function cents(amount: unknown): bigint | null {
+  const match = /^(-?\d+)(?:\.(\d{1,2}))?$/.exec(String(amount));
+  return match ? BigInt(match[1]) * 100n + (match[1].startsWith("-") ? -1n : 1n) * BigInt((match[2] ?? "").padEnd(2, "0")) : null;
+}
+
+/** 1250n -> "12.5": as Shopify writes a Decimal, without trailing zeros. */
+function decimal(minor: bigint): string {
+  const whole = minor / 100n;
+  const fraction = String(minor % 100n)
+    .padStart(2, "0")
+    .replace(/0+$/, "");
+  return fraction ? `${whole}.${fraction}` : `${whole}.0`;
+}
+
+function balanceOf(account: CreditAccount, now = Date.now()): bigint {
+  return account.transactions
+    .filter((t) => t.kind === "credit" && (t.expiresAt === null || Date.parse(t.expiresAt) > now))
+    .reduce((sum, t) => sum + t.remaining, 0n);
+}
+
 function send(response: ServerResponse, status: number, body: unknown) {
   response.writeHead(status, { "Content-Type": "application/json" });
   response.end(JSON.stringify(body));
@@ -134,6 +178,10 @@ export async function startAdminDouble(options: { apiKey: string; apiSecret: str
   >();
   /** Per shop: discount codes created, code -> discount node GID. */
   const discountCodes = new Map<string, Map<string, string>>();
+  /** Per shop: store credit accounts. */
+  const creditAccounts = new Map<string, CreditAccount[]>();
+  let nextCreditAccount = 1;
+  let nextCreditTransaction = 1;
   /** Tells the server to drop the connection instead of answering. */
   const DROP_CONNECTION = Symbol("drop connection");
   const cost = (currentlyAvailable: number) => ({
@@ -172,6 +220,106 @@ export async function startAdminDouble(options: { apiKey: string; apiSecret: str
       codes.set(code, id);
       if (config.discountAnswerLost) return DROP_CONNECTION;
       return { data: { [discountMutation]: { codeDiscountNode: { id }, userErrors: [] } }, extensions: cost(1990) };
+    }
+    const accounts = creditAccounts.get(shop) ?? creditAccounts.set(shop, []).get(shop)!;
+    const creditMutation = ["storeCreditAccountCredit", "storeCreditAccountDebit"].find((name) => query.includes(name));
+    if (creditMutation) {
+      const debit = creditMutation === "storeCreditAccountDebit";
+      const input = (debit ? body.variables?.debitInput : body.variables?.creditInput) ?? {};
+      const money = debit ? input.debitAmount : input.creditAmount;
+      const id = String(body.variables?.id ?? "");
+      const refuse = (code: string, message: string) => ({
+        data: { [creditMutation]: { storeCreditAccountTransaction: null, userErrors: [{ field: null, code, message }] } },
+        extensions: cost(1990),
+      });
+      const amount = cents(money?.amount);
+      if (amount === null || amount <= 0n) return refuse("NEGATIVE_OR_ZERO_AMOUNT", "A positive amount must be used.");
+      // As Shopify: the id is an account, or (credits only) a customer whose account in that currency is opened if missing.
+      let account = accounts.find((a) => a.id === id);
+      if (!account && !debit && id.startsWith("gid://shopify/Customer/")) {
+        account = accounts.find((a) => a.ownerId === id && a.currencyCode === money.currencyCode);
+        if (!account) {
+          account = {
+            id: `gid://shopify/StoreCreditAccount/${nextCreditAccount++}`,
+            ownerId: id,
+            currencyCode: money.currencyCode,
+            transactions: [],
+          };
+          accounts.push(account);
+        }
+      }
+      if (!account)
+        return id.startsWith("gid://shopify/Customer/")
+          ? refuse("ACCOUNT_NOT_FOUND", "Account not found.")
+          : refuse(debit ? "ACCOUNT_NOT_FOUND" : "OWNER_NOT_FOUND", "Not found.");
+      if (account.currencyCode !== money.currencyCode)
+        return refuse("MISMATCHING_CURRENCY", "The currency does not match the account's.");
+      const now = Date.now();
+      if (debit) {
+        if (balanceOf(account, now) < amount) return refuse("INSUFFICIENT_FUNDS", "The account does not have sufficient funds.");
+        // Debits spend the soonest expiring credit first.
+        let left = amount;
+        const live = account.transactions
+          .filter((t) => t.kind === "credit" && t.remaining > 0n && (t.expiresAt === null || Date.parse(t.expiresAt) > now))
+          .sort((a, b) =>
+            a.expiresAt === null ? 1 : b.expiresAt === null ? -1 : Date.parse(a.expiresAt) - Date.parse(b.expiresAt),
+          );
+        for (const credit of live) {
+          const spent = credit.remaining < left ? credit.remaining : left;
+          credit.remaining -= spent;
+          left -= spent;
+        }
+      } else {
+        if (config.storeCreditUserError) return refuse(config.storeCreditUserError, "Shopify refused the credit.");
+        if (input.expiresAt && Date.parse(input.expiresAt) <= now)
+          return refuse("EXPIRES_AT_IN_PAST", "The expiry date must be in the future.");
+      }
+      const transaction: CreditTransaction = {
+        id: `gid://shopify/${debit ? "StoreCreditAccountDebitTransaction" : "StoreCreditAccountCreditTransaction"}/${nextCreditTransaction++}`,
+        kind: debit ? "debit" : "credit",
+        amount,
+        createdAt: new Date(now).toISOString(),
+        expiresAt: debit || !input.expiresAt ? null : new Date(input.expiresAt).toISOString(),
+        remaining: debit ? 0n : amount,
+      };
+      account.transactions.push(transaction);
+      if (!debit && config.storeCreditAnswerLost) return DROP_CONNECTION;
+      return {
+        data: {
+          [creditMutation]: {
+            storeCreditAccountTransaction: {
+              account: { id: account.id },
+              id: transaction.id,
+              amount: { amount: decimal(debit ? -amount : amount), currencyCode: account.currencyCode },
+            },
+            userErrors: [],
+          },
+        },
+        extensions: cost(1990),
+      };
+    }
+    if (query.includes("storeCreditAccounts")) {
+      const ownerId = String(body.variables?.customerId ?? "");
+      const nodes = accounts
+        .filter((account) => account.ownerId === ownerId)
+        .map((account) => ({
+          id: account.id,
+          balance: { amount: decimal(balanceOf(account)), currencyCode: account.currencyCode },
+          transactions: {
+            // Newest first (reverse: true), as the app asks.
+            nodes: [...account.transactions].reverse().map((t) => ({
+              __typename: t.kind === "credit" ? "StoreCreditAccountCreditTransaction" : "StoreCreditAccountDebitTransaction",
+              id: t.id,
+              createdAt: t.createdAt,
+              amount: { amount: decimal(t.kind === "credit" ? t.amount : -t.amount), currencyCode: account.currencyCode },
+              ...(t.kind === "credit" && {
+                expiresAt: t.expiresAt,
+                remainingAmount: { amount: decimal(t.remaining), currencyCode: account.currencyCode },
+              }),
+            })),
+          },
+        }));
+      return { data: { customer: { storeCreditAccounts: { nodes } } }, extensions: cost(1990) };
     }
     if (query.includes("metafieldsDelete")) {
       const metafields = (body.variables?.metafields ?? []) as Record<string, string>[];
@@ -331,6 +479,19 @@ export async function startAdminDouble(options: { apiKey: string; apiSecret: str
         if (request.method === "GET" && segments[1] === "metafields") {
           const stored = metafieldValues.get(url.searchParams.get("shop") ?? "") ?? new Map();
           return send(response, 200, [...stored.values()]);
+        }
+        // The store credit accounts as Shopify would now hold them, amounts in minor units.
+        if (request.method === "GET" && segments[1] === "store-credit") {
+          const accounts = creditAccounts.get(url.searchParams.get("shop") ?? "") ?? [];
+          return send(
+            response,
+            200,
+            accounts.map((account) => ({
+              ...account,
+              balance: String(balanceOf(account)),
+              transactions: account.transactions.map((t) => ({ ...t, amount: String(t.amount), remaining: String(t.remaining) })),
+            })),
+          );
         }
         if (request.method === "GET" && segments[1] === "operations") {
           return send(response, 200, [...operations.values()]);

@@ -2,12 +2,29 @@
 // for a shop, and switches that make the double answer as a failing Shopify would.
 import { expect, inject } from "vitest";
 import { rewardCodeMutation } from "../../app/loyalty/codes";
-import type { Reward } from "../../app/loyalty/program";
+import { storeCreditMutation, type StoreCreditInput } from "../../app/loyalty/store-credit";
+import type { CodeReward } from "../../app/loyalty/program";
 
 export interface DoubleSwitches {
   discountUserError?: string | null;
   discountAnswerLost?: boolean;
+  storeCreditUserError?: string | null;
+  storeCreditAnswerLost?: boolean;
   throttled?: boolean;
+}
+
+export interface DoubleCreditAccount {
+  id: string;
+  ownerId: string;
+  currencyCode: string;
+  /** Minor units. */
+  balance: string;
+  transactions: { id: string; kind: "credit" | "debit"; amount: string; expiresAt: string | null; remaining: string }[];
+}
+
+/** The store credit accounts the double holds for the shop. */
+export async function doubleStoreCredit(shop: string): Promise<DoubleCreditAccount[]> {
+  return (await fetch(`${inject("adminDoubleUrl")}/_test/store-credit?shop=${shop}`)).json();
 }
 
 /** The GraphQL bodies the app sent for `shop` whose document contains `operation`, oldest first. */
@@ -28,7 +45,13 @@ export async function switchDouble(shop: string, switches: DoubleSwitches) {
 }
 
 /** Exactly the document and variables of rewardCodeMutation reached Shopify for this code. */
-export async function expectRewardCodeSent(shop: string, reward: Reward, code: string, customerGid: string, currency: string) {
+export async function expectRewardCodeSent(
+  shop: string,
+  reward: CodeReward,
+  code: string,
+  customerGid: string,
+  currency: string,
+) {
   const sent = (await sentGraphql(shop, "discountCodeBasicCreate")).find((body) => JSON.stringify(body.variables).includes(code));
   expect(sent, `a discount code ${code} sent to Shopify`).toBeDefined();
   const expected = rewardCodeMutation({
@@ -39,4 +62,12 @@ export async function expectRewardCodeSent(shop: string, reward: Reward, code: s
     now: new Date(sent!.variables.basicCodeDiscount.startsAt),
   });
   expect(sent).toEqual({ query: expected.query, variables: expected.variables });
+}
+
+/** Exactly the document and variables of storeCreditMutation reached Shopify, `times` times in all. */
+export async function expectStoreCreditSent(shop: string, input: StoreCreditInput, times = 1) {
+  const sent = (await sentGraphql(shop, "storeCreditAccountCredit")).filter((body) => body.variables.id === input.customerGid);
+  expect(sent).toHaveLength(times);
+  const expected = storeCreditMutation(input);
+  for (const body of sent) expect(body).toEqual({ query: expected.query, variables: expected.variables });
 }

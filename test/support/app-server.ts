@@ -6,7 +6,8 @@ import { resolve } from "node:path";
 
 export const TEST_API_KEY = "comeback-test-key";
 export const TEST_API_SECRET = "comeback-test-secret";
-export const TEST_SCOPES = "read_orders,read_all_orders,read_customers,write_customers,write_discounts";
+export const TEST_SCOPES =
+  "read_orders,read_all_orders,read_customers,write_customers,write_discounts,write_store_credit_account_transactions,read_store_credit_accounts,read_store_credit_account_transactions";
 
 export interface AppServer {
   url: string;

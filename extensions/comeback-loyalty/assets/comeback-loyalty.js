@@ -9,10 +9,10 @@
  * The App Proxy's answers (docs/app-proxy.md, app/storefront/panel.ts), the fields read here.
  * @typedef {{ currency: string, currencyDigits: number }} Currency
  * @typedef {{ id: string, name: string, pointsCost: number, minimumOrder?: string }
- *   & ({ kind: "fixed_amount", value: string } | { kind: "percentage", percent: number } | { kind: "free_shipping" })} Reward
+ *   & ({ kind: "fixed_amount", value: string } | { kind: "percentage", percent: number } | { kind: "free_shipping" } | { kind: "store_credit", value: string })} Reward
  * @typedef {{ kind: string, points: number, name: string | null }} Bonus
  * @typedef {Currency & { purchase: { points: number, perAmount: string } | null, bonuses: Bonus[],
- *   tierBasis: { metric: "points" | "spend" }, rewards: Reward[] }} Program
+ *   tierBasis: { metric: "points" | "spend", window: "lifetime" | "calendar_year" | "rolling_12_months" }, rewards: Reward[] }} Program
  * @typedef {{ type: string, points: number, reason: string | null, createdAt: string }} Entry
  * @typedef {{ code: string, rewardName: string | null, expiresAt: string }} Code
  * @typedef {{ balance: { available: number, pending: number }, tier: { name: string } | null,
@@ -179,6 +179,12 @@
     if (member?.heldOut) return body.replaceChildren(h("p", null, say("held_out")));
     const launcherPoints = find("[data-comeback-launcher-points]");
     if (member && launcherPoints) launcherPoints.textContent = points(member.balance.available);
+    // The page's "Points balance" blocks show the launcher's balance, not the older one of the metafield.
+    if (member) {
+      const count = member.balance.available;
+      const text = say(plural.select(count) === "one" ? "balance_one" : "balance_other", { count: number.format(count) });
+      for (const block of document.querySelectorAll("[data-comeback-balance]")) block.textContent = text;
+    }
     // A member sees what they have first; a guest how to earn.
     const sections = member
       ? [
@@ -220,6 +226,8 @@
           h("span", { style: `width: ${nextTier.progressPercent}%` }),
         ),
         h("p", null, say("next_tier", { missing: /** @type {string} */ (missing), name: nextTier.name })),
+        // What counts toward tiers is not the balance: say what does.
+        h("small", null, say(`tier_basis_${program.tierBasis.metric}_${program.tierBasis.window.split("_")[0]}`)),
       ],
     );
   }
@@ -251,10 +259,21 @@
       () => {},
     );
 
+  /** Whether a reward's name already says its offer ("$10 off" and "$10.00 off"): then the offer is not repeated. */
+  const sameWords = (/** @type {string} */ offer, /** @type {string} */ name) => {
+    const plain = (/** @type {string} */ text) =>
+      text
+        .toLowerCase()
+        .replace(/[.,]0+(?!\d)/g, "")
+        .replace(/[^\p{L}\p{N}]/gu, "");
+    return plain(name).includes(plain(offer));
+  };
+
   /** @param {Reward} reward @param {Program} program */
   function describe(reward, program) {
     const minimum = reward.minimumOrder && say("reward_minimum", { amount: money(reward.minimumOrder, program) });
-    if (reward.kind === "fixed_amount") return [say("reward_fixed_amount", { amount: money(reward.value, program) }), minimum];
+    if (reward.kind === "fixed_amount" || reward.kind === "store_credit")
+      return [say(`reward_${reward.kind}`, { amount: money(reward.value, program) }), minimum];
     if (reward.kind === "percentage") {
       const percent = new Intl.NumberFormat(locale, { style: "percent" }).format(reward.percent / 100);
       return [say("reward_percentage", { percent }), minimum];
@@ -273,12 +292,18 @@
         program.rewards.map((reward) =>
           h(
             "li",
-            { className: "comeback-reward" },
+            { className: "comeback-reward", "data-kind": reward.kind },
             h(
               "span",
               null,
               h("strong", null, reward.name),
-              h("small", null, describe(reward, program).filter(Boolean).join(" ")),
+              h(
+                "small",
+                null,
+                describe(reward, program)
+                  .filter((text, index) => text && !(index === 0 && sameWords(text, reward.name)))
+                  .join(" "),
+              ),
             ),
             h(
               "span",
@@ -314,7 +339,7 @@
       clientKey ??= Array.from(crypto.getRandomValues(new Uint8Array(16)), (byte) => byte.toString(16).padStart(2, "0")).join("");
       button.disabled = true;
       button.textContent = say("redeeming");
-      const outcome = await redeem(reward.id, clientKey);
+      const outcome = await redeem(reward, clientKey);
       if (!outcome.keepKey) clientKey = null;
       if (outcome.refresh) await load();
       else {
@@ -328,15 +353,16 @@
   }
 
   /**
-   * @param {string} rewardId
+   * @param {Reward} reward
    * @param {string} clientKey
    * @returns {Promise<{ message: string, refresh?: boolean, keepKey?: boolean }>}
    */
-  async function redeem(rewardId, clientKey) {
+  async function redeem(reward, clientKey) {
     for (let attempt = 0; ; attempt++) {
-      const result = await call("/redeem", { rewardId, clientKey });
+      const result = await call("/redeem", { rewardId: reward.id, clientKey });
       const { status, data } = result;
-      if (status === 200) return { message: say("issued", { code: data.code }), refresh: true };
+      if (status === 200)
+        return { message: reward.kind === "store_credit" ? say("credited") : say("issued", { code: data.code }), refresh: true };
       if (status === 409)
         return { message: say(data.error === "not_enough_points" ? "error_not_enough" : "error_generic"), refresh: true };
       if (status === 404) return { message: say("error_gone"), refresh: true };

@@ -54,6 +54,54 @@ export type LoyaltyTierTagRemoveMutationVariables = AdminTypes.Exact<{
 
 export type LoyaltyTierTagRemoveMutation = { tagsRemove?: AdminTypes.Maybe<{ userErrors: Array<Pick<AdminTypes.UserError, 'field' | 'message'>> }> };
 
+export type LoyaltyStoreCreditMutationVariables = AdminTypes.Exact<{
+  id: AdminTypes.Scalars['ID']['input'];
+  creditInput: AdminTypes.StoreCreditAccountCreditInput;
+}>;
+
+
+export type LoyaltyStoreCreditMutation = { storeCreditAccountCredit?: AdminTypes.Maybe<{ storeCreditAccountTransaction?: AdminTypes.Maybe<(
+      Pick<AdminTypes.StoreCreditAccountCreditTransaction, 'id'>
+      & { amount: Pick<AdminTypes.MoneyV2, 'amount' | 'currencyCode'>, account: Pick<AdminTypes.StoreCreditAccount, 'id'> }
+    )>, userErrors: Array<Pick<AdminTypes.StoreCreditAccountCreditUserError, 'field' | 'code' | 'message'>> }> };
+
+export type LoyaltyStoreCreditDebitMutationVariables = AdminTypes.Exact<{
+  id: AdminTypes.Scalars['ID']['input'];
+  debitInput: AdminTypes.StoreCreditAccountDebitInput;
+}>;
+
+
+export type LoyaltyStoreCreditDebitMutation = { storeCreditAccountDebit?: AdminTypes.Maybe<{ storeCreditAccountTransaction?: AdminTypes.Maybe<(
+      Pick<AdminTypes.StoreCreditAccountDebitTransaction, 'id'>
+      & { amount: Pick<AdminTypes.MoneyV2, 'amount' | 'currencyCode'> }
+    )>, userErrors: Array<Pick<AdminTypes.StoreCreditAccountDebitUserError, 'field' | 'code' | 'message'>> }> };
+
+export type LoyaltyStoreCreditTransactionsQueryVariables = AdminTypes.Exact<{
+  customerId: AdminTypes.Scalars['ID']['input'];
+}>;
+
+
+export type LoyaltyStoreCreditTransactionsQuery = { customer?: AdminTypes.Maybe<{ storeCreditAccounts: { nodes: Array<(
+        Pick<AdminTypes.StoreCreditAccount, 'id'>
+        & { balance: Pick<AdminTypes.MoneyV2, 'amount' | 'currencyCode'>, transactions: { nodes: Array<(
+            { __typename: 'StoreCreditAccountCreditTransaction' }
+            & Pick<AdminTypes.StoreCreditAccountCreditTransaction, 'id' | 'expiresAt' | 'createdAt'>
+            & { remainingAmount: Pick<AdminTypes.MoneyV2, 'amount' | 'currencyCode'>, amount: Pick<AdminTypes.MoneyV2, 'amount' | 'currencyCode'> }
+          ) | (
+            { __typename: 'StoreCreditAccountDebitRevertTransaction' }
+            & Pick<AdminTypes.StoreCreditAccountDebitRevertTransaction, 'createdAt'>
+            & { amount: Pick<AdminTypes.MoneyV2, 'amount' | 'currencyCode'> }
+          ) | (
+            { __typename: 'StoreCreditAccountDebitTransaction' }
+            & Pick<AdminTypes.StoreCreditAccountDebitTransaction, 'id' | 'createdAt'>
+            & { amount: Pick<AdminTypes.MoneyV2, 'amount' | 'currencyCode'> }
+          ) | (
+            { __typename: 'StoreCreditAccountExpirationTransaction' }
+            & Pick<AdminTypes.StoreCreditAccountExpirationTransaction, 'createdAt'>
+            & { amount: Pick<AdminTypes.MoneyV2, 'amount' | 'currencyCode'> }
+          )> } }
+      )> } }> };
+
 export type ComebackAppInstallationQueryVariables = AdminTypes.Exact<{ [key: string]: never; }>;
 
 
@@ -83,6 +131,7 @@ export type ShopBasicsQuery = { shop: Pick<AdminTypes.Shop, 'id' | 'name' | 'cur
 
 interface GeneratedQueryTypes {
   "#graphql\nquery LoyaltyRewardCodeLookup($code: String!) {\n  codeDiscountNodeByCode(code: $code) { id }\n}": {return: LoyaltyRewardCodeLookupQuery, variables: LoyaltyRewardCodeLookupQueryVariables},
+  "#graphql\nquery LoyaltyStoreCreditTransactions($customerId: ID!) {\n  customer(id: $customerId) {\n    storeCreditAccounts(first: 10) {\n      nodes {\n        id\n        balance { amount currencyCode }\n        transactions(first: 100, reverse: true, sortKey: CREATED_AT) {\n          nodes {\n            __typename\n            createdAt\n            amount { amount currencyCode }\n            ... on StoreCreditAccountCreditTransaction { id expiresAt remainingAmount { amount currencyCode } }\n            ... on StoreCreditAccountDebitTransaction { id }\n          }\n        }\n      }\n    }\n  }\n}": {return: LoyaltyStoreCreditTransactionsQuery, variables: LoyaltyStoreCreditTransactionsQueryVariables},
   "#graphql\nquery ComebackAppInstallation {\n  currentAppInstallation { id }\n}": {return: ComebackAppInstallationQuery, variables: ComebackAppInstallationQueryVariables},
   "#graphql\nquery BulkOperationStatus($id: ID!) {\n  node(id: $id) { __typename ... on BulkOperation { id status errorCode url } }\n}": {return: BulkOperationStatusQuery, variables: BulkOperationStatusQueryVariables},
   "#graphql\nquery ShopBasics {\n  shop { id name currencyCode ianaTimezone }\n}": {return: ShopBasicsQuery, variables: ShopBasicsQueryVariables},
@@ -95,6 +144,8 @@ interface GeneratedMutationTypes {
   "#graphql\nmutation LoyaltyMetafieldsDelete($metafields: [MetafieldIdentifierInput!]!) {\n  metafieldsDelete(metafields: $metafields) {\n    deletedMetafields { ownerId namespace key }\n    userErrors { field message }\n  }\n}": {return: LoyaltyMetafieldsDeleteMutation, variables: LoyaltyMetafieldsDeleteMutationVariables},
   "#graphql\nmutation LoyaltyTierTagAdd($id: ID!, $tags: [String!]!) {\n  tagsAdd(id: $id, tags: $tags) {\n    userErrors { field message }\n  }\n}": {return: LoyaltyTierTagAddMutation, variables: LoyaltyTierTagAddMutationVariables},
   "#graphql\nmutation LoyaltyTierTagRemove($id: ID!, $tags: [String!]!) {\n  tagsRemove(id: $id, tags: $tags) {\n    userErrors { field message }\n  }\n}": {return: LoyaltyTierTagRemoveMutation, variables: LoyaltyTierTagRemoveMutationVariables},
+  "#graphql\nmutation LoyaltyStoreCredit($id: ID!, $creditInput: StoreCreditAccountCreditInput!) {\n  storeCreditAccountCredit(id: $id, creditInput: $creditInput) {\n    storeCreditAccountTransaction { id amount { amount currencyCode } account { id } }\n    userErrors { field code message }\n  }\n}": {return: LoyaltyStoreCreditMutation, variables: LoyaltyStoreCreditMutationVariables},
+  "#graphql\nmutation LoyaltyStoreCreditDebit($id: ID!, $debitInput: StoreCreditAccountDebitInput!) {\n  storeCreditAccountDebit(id: $id, debitInput: $debitInput) {\n    storeCreditAccountTransaction { id amount { amount currencyCode } }\n    userErrors { field code message }\n  }\n}": {return: LoyaltyStoreCreditDebitMutation, variables: LoyaltyStoreCreditDebitMutationVariables},
   "#graphql\nmutation RunOrdersExport($query: String!) {\n  bulkOperationRunQuery(query: $query) {\n    bulkOperation { id status }\n    userErrors { field message }\n  }\n}": {return: RunOrdersExportMutation, variables: RunOrdersExportMutationVariables},
 }
 declare module '@shopify/admin-api-client' {

@@ -1,0 +1,228 @@
+// Cashback, a tier perk (decision 27): a share of each order of a member whose tier has it,
+// credited to their Shopify store credit account once the order's points are available (the
+// pending period, so most refunds come first), and taken back in proportion to later refunds by
+// storeCreditAccountDebit while the credit is unspent. What the shopper already spent is not taken
+// back from other credit: it is recorded as forgone.
+//
+// The order task records the amount in the same transaction as the order's points
+// (recordCashback); the worker credits what is due and takes back what refunds lowered
+// (settleCashback). Every call to Shopify is claimed first on the row, and a lost answer is looked
+// up among the customer's transactions before anything is sent again, as for redemptions.
+import { randomUUID } from "node:crypto";
+import db, { type Tx } from "../platform/db/client.server";
+import { log } from "../platform/log.server";
+import { addDays } from "./dates";
+import type { OrderState } from "./earning";
+import type { Tier } from "./program";
+import { askShopify, claimedCredits, createCredit, creditAccountsOf } from "./redemption.server";
+import { cashbackOf, findCredit, findDebit, storeCreditDebitMutation, unspentOf } from "./store-credit";
+
+type CashbackRow = Awaited<ReturnType<Tx["cashback"]["findUniqueOrThrow"]>>;
+
+/**
+ * In the order task's transaction: each order's cashback at its member's tier when first seen,
+ * due when its points become available; later, the amount its current state earns at that share
+ * (a refund or cancellation lowers it; a credit already issued is then taken back).
+ */
+export async function recordCashback(
+  tx: Tx,
+  orders: readonly { shopDomain: string; state: OrderState; tierId: string | null }[],
+  tiersOf: ReadonlyMap<string, readonly Tier[]>,
+  pendingDaysOf: (shopDomain: string) => number,
+): Promise<void> {
+  if (orders.length === 0) return;
+  // One query for the batch's shops (loyalty tasks run across shops).
+  const gidsOf = new Map<string, string[]>();
+  for (const { shopDomain, state } of orders) gidsOf.set(shopDomain, [...(gidsOf.get(shopDomain) ?? []), state.gid]);
+  const rows = await tx.cashback.findMany({
+    where: { OR: [...gidsOf].map(([shopDomain, gids]) => ({ shopDomain, orderGid: { in: gids } })) },
+  });
+  const byOrder = new Map(rows.map((row) => [`${row.shopDomain} ${row.orderGid}`, row]));
+  for (const { shopDomain, state, tierId } of orders) {
+    const row = byOrder.get(`${shopDomain} ${state.gid}`);
+    const basisPoints = row?.basisPoints ?? tiersOf.get(shopDomain)?.find((tier) => tier.id === tierId)?.cashbackBasisPoints ?? 0;
+    const amount = state.cancelled ? 0n : cashbackOf(state.base, basisPoints);
+    if (!row) {
+      if (amount <= 0n) continue;
+      await tx.cashback.create({
+        data: {
+          id: randomUUID(),
+          shopDomain,
+          memberGid: state.customerGid,
+          orderGid: state.gid,
+          basisPoints,
+          amount,
+          dueAt: addDays(state.processedAt, pendingDaysOf(shopDomain)),
+          status: "waiting",
+        },
+      });
+    } else if (amount !== row.amount) {
+      // Only a lower amount is taken back once credited; a higher one (an edit adding items) counts while waiting.
+      const reverse = ["issued", "reverse_due"].includes(row.status) && amount < row.amount;
+      await tx.cashback.update({ where: { id: row.id }, data: { amount, ...(reverse && { status: "reverse_due" }) } });
+    }
+  }
+}
+
+/** A claim not finished this long was abandoned: its process crashed, or Shopify's answer never came. */
+const ABANDONED_MS = 2 * 60_000;
+
+/** Credits the cashback that is due and takes back what refunds lowered. Returns how many rows were worked on. */
+export async function settleCashback(now = new Date()): Promise<number> {
+  const abandoned = new Date(now.getTime() - ABANDONED_MS);
+  const rows = await db.cashback.findMany({
+    where: {
+      shop: { installState: "installed" },
+      OR: [
+        { status: "waiting", dueAt: { lte: now } },
+        { status: "pending", updatedAt: { lt: abandoned } },
+        { status: "reverse_due", OR: [{ reversing: null }, { updatedAt: { lt: abandoned } }] },
+      ],
+    },
+    orderBy: { dueAt: "asc" },
+    take: 50,
+  });
+  let worked = 0;
+  for (const row of rows) {
+    // Touching updatedAt claims the row for ABANDONED_MS: a second instance skips it.
+    const claim = await db.cashback.updateMany({
+      where: { id: row.id, status: row.status, updatedAt: row.updatedAt },
+      data: row.status === "waiting" ? { status: "pending", attempts: { increment: 1 } } : { updatedAt: now },
+    });
+    if (claim.count !== 1) continue;
+    worked++;
+    try {
+      const { currency } = await db.shop.findUniqueOrThrow({ where: { domain: row.shopDomain }, select: { currency: true } });
+      if (row.status === "reverse_due") await reverse(row, currency, now);
+      else await credit(row, currency, row.status === "pending");
+    } catch (error) {
+      log.error("cashback not settled", { shop: row.shopDomain, cashback: row.id, error: String(error) });
+    }
+  }
+  return worked;
+}
+
+async function credit(row: CashbackRow, currency: string, lookFirst: boolean): Promise<void> {
+  const amount = (await db.cashback.findUniqueOrThrow({ where: { id: row.id } })).amount;
+  if (amount <= 0n) {
+    await db.cashback.update({ where: { id: row.id }, data: { status: "void" } });
+    return;
+  }
+  const attempt = { amount, currency, startedAt: row.createdAt };
+  if (lookFirst) {
+    const found = await lookUpCredit(row, attempt);
+    if (found === "unknown") return;
+    if (found) return markCredited(row, amount, found);
+  }
+  const credited = await createCredit(row.shopDomain, { customerGid: row.memberGid, amount, currency, expiresAt: null });
+  if (!("error" in credited)) return markCredited(row, amount, credited);
+  const found = await lookUpCredit(row, attempt);
+  if (found === "unknown") {
+    log.warn("cashback not confirmed; left pending", { shop: row.shopDomain, cashback: row.id, error: credited.error });
+    return;
+  }
+  if (found) return markCredited(row, amount, found);
+  log.warn("cashback refused by Shopify", { shop: row.shopDomain, cashback: row.id, error: credited.error });
+  await db.cashback.update({ where: { id: row.id }, data: { status: "failed", error: credited.error.slice(0, 2000) } });
+}
+
+async function lookUpCredit(row: CashbackRow, attempt: { amount: bigint; currency: string; startedAt: Date }) {
+  const answer = await creditAccountsOf(row.shopDomain, row.memberGid);
+  if ("error" in answer) return "unknown" as const;
+  return findCredit(answer.accounts, attempt, await claimedCredits(row.shopDomain, row.memberGid));
+}
+
+/** Issued; a refund that came while the credit was on its way is taken back next. */
+async function markCredited(row: CashbackRow, credited: bigint, found: { transactionGid: string; accountGid: string }) {
+  await db.$transaction(async (tx: Tx) => {
+    const current = await tx.cashback.findUniqueOrThrow({ where: { id: row.id } });
+    if (current.status !== "pending") return;
+    await tx.cashback.update({
+      where: { id: row.id },
+      data: {
+        status: current.amount < credited ? "reverse_due" : "issued",
+        credited,
+        creditTransactionGid: found.transactionGid,
+        accountGid: found.accountGid,
+        error: null,
+      },
+    });
+  });
+}
+
+/**
+ * Takes back what refunds lowered: at most what is left unspent of this credit (and in its
+ * account). A debit whose answer was lost is looked up before another is sent; the rest, already
+ * spent, is recorded as forgone.
+ */
+async function reverse(row: CashbackRow, currency: string, now: Date): Promise<void> {
+  const answer = await creditAccountsOf(row.shopDomain, row.memberGid);
+  if ("error" in answer) return; // looked at again after ABANDONED_MS
+  const { accounts } = answer;
+  if (row.reversing !== null) {
+    const found = findDebit(
+      accounts,
+      { amount: row.reversing, currency, startedAt: row.reversingSince! },
+      await claimedDebits(row.shopDomain, row.memberGid),
+    );
+    if (found) await recordDebit(row, row.reversing, found.transactionGid);
+    else await db.cashback.update({ where: { id: row.id }, data: { reversing: null, reversingSince: null } });
+    return;
+  }
+  const owed = row.credited - row.reversed - row.forgone - row.amount;
+  if (owed <= 0n) {
+    await db.cashback.update({ where: { id: row.id }, data: { status: "issued" } });
+    return;
+  }
+  const unspent = unspentOf(accounts, row.creditTransactionGid!, currency);
+  const debit = owed < unspent ? owed : unspent;
+  if (debit <= 0n) {
+    await forgo(row, owed);
+    return;
+  }
+  const claim = await db.cashback.updateMany({
+    where: { id: row.id, status: "reverse_due", reversing: null },
+    data: { reversing: debit, reversingSince: now },
+  });
+  if (claim.count !== 1) return;
+  const { query, variables } = storeCreditDebitMutation(row.accountGid!, debit, currency);
+  const sent = await askShopify(row.shopDomain, (admin) => admin.request(query, variables));
+  const transaction = "error" in sent ? null : sent.data.storeCreditAccountDebit?.storeCreditAccountTransaction;
+  if (transaction) {
+    await recordDebit(row, debit, transaction.id);
+    return;
+  }
+  // Refused (the shopper spent it meanwhile), or no answer: the next pass looks the debit up first.
+  const userErrors = "error" in sent ? [] : (sent.data.storeCreditAccountDebit?.userErrors ?? []);
+  log.warn("cashback debit not confirmed", { shop: row.shopDomain, cashback: row.id, errors: userErrors.map((e) => e.message) });
+}
+
+async function claimedDebits(shopDomain: string, memberGid: string): Promise<Set<string>> {
+  const rows = await db.cashbackDebit.findMany({ where: { shopDomain, memberGid }, select: { transactionGid: true } });
+  return new Set(rows.map((row) => row.transactionGid));
+}
+
+/** The debit Shopify made: counted once (its transaction is the key), the rest of what was owed forgone. */
+async function recordDebit(row: CashbackRow, debit: bigint, transactionGid: string): Promise<void> {
+  await db.$transaction(async (tx: Tx) => {
+    const current = await tx.cashback.findUniqueOrThrow({ where: { id: row.id } });
+    if (current.reversing === null) return;
+    await tx.cashbackDebit.create({
+      data: { shopDomain: row.shopDomain, transactionGid, cashbackId: row.id, memberGid: row.memberGid, amount: debit },
+    });
+    const reversed = current.reversed + debit;
+    const owed = current.credited - reversed - current.forgone - current.amount;
+    await tx.cashback.update({
+      where: { id: row.id },
+      data: { reversed, reversing: null, reversingSince: null, status: owed > 0n ? "reverse_due" : "issued" },
+    });
+  });
+}
+
+async function forgo(row: CashbackRow, owed: bigint): Promise<void> {
+  log.info("cashback already spent; not taken back", { shop: row.shopDomain, cashback: row.id, owed: String(owed) });
+  await db.cashback.updateMany({
+    where: { id: row.id, reversing: null },
+    data: { forgone: { increment: owed }, status: "issued" },
+  });
+}
