@@ -123,7 +123,10 @@ function rewardDetails(reward: Program["rewards"][number], program: Program): st
         ? t("reward_percentage", { percent: host().i18n.formatNumber(reward.percent / 100, { style: "percent" }) })
         : reward.kind === "free_shipping"
           ? t("reward_free_shipping")
-          : "";
+          : // Store credit rewards (the store-credit work): an amount credited to the customer's account.
+            (reward.kind as string) === "store_credit" && reward.value
+            ? t("reward_store_credit", { amount: money(reward.value, program) })
+            : "";
   const minimum = reward.minimumOrder ? t("reward_minimum", { amount: money(reward.minimumOrder, program) }) : "";
   return [what, minimum].filter(Boolean).join(", ");
 }
@@ -148,12 +151,14 @@ function Rewards({ program, member, onRedeemed }: Standing & { onRedeemed: () =>
     setBusy(rewardId);
     setOutcome(null);
     // One key per click: a retried request is the same redemption (app/storefront/answers.ts).
-    const answer = await call<{ status: string; code: string | null }>("redeem", {
+    const answer = await call<{ status: string; code: string | null; creditAmount?: string | null }>("redeem", {
       rewardId,
       clientKey: crypto.randomUUID(),
     }).catch(() => null);
     setBusy(null);
-    if (answer?.status === 200 && answer.body.code) {
+    if (answer?.status === 200 && answer.body.creditAmount) {
+      setOutcome({ tone: "success", text: t("credited") });
+    } else if (answer?.status === 200 && answer.body.code) {
       setOutcome({ tone: "success", text: t("issued", { code: answer.body.code }) });
     } else if (answer?.status === 202) {
       setOutcome({ tone: "info", text: t("pending_code") });
