@@ -3,10 +3,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { LoyaltyInputError } from "../loyalty/admin.server";
 import { fieldError } from "../loyalty/program";
-import { entryFromRow } from "../loyalty/store.server";
-import db from "../db.server";
 import { answerAccount } from "../storefront/account.server";
-import { orderPoints } from "../storefront/order-points";
+import { storefrontOrderPoints } from "../storefront/order-points.server";
 import { json } from "../storefront/proxy.server";
 
 const ORDER_GID = /^gid:\/\/shopify\/Order\/[1-9]\d{0,19}$/;
@@ -14,14 +12,11 @@ const ORDER_GID = /^gid:\/\/shopify\/Order\/[1-9]\d{0,19}$/;
 const answer = ({ request }: LoaderFunctionArgs) =>
   answerAccount(request, "GET", async ({ shop, customerGid, spend }) => {
     const orderGid = new URL(request.url).searchParams.get("id");
-    if (!orderGid || !ORDER_GID.test(orderGid))
+    if (!orderGid || !ORDER_GID.test(orderGid)) {
       throw new LoyaltyInputError([fieldError("id", "invalid", {}, "must be an order GID")]);
+    }
     await spend("read");
-    const rows = await db.ledgerEntry.findMany({
-      where: { shopDomain: shop, memberGid: customerGid, orderGid },
-      orderBy: { id: "asc" },
-    });
-    return json(orderPoints(rows.map(entryFromRow), new Date()));
+    return json(await storefrontOrderPoints(shop, customerGid, orderGid));
   });
 
 export const loader = answer;

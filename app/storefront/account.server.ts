@@ -12,7 +12,7 @@ import db from "../db.server";
 import { requiredEnv } from "../env.server";
 import { isShopDomain } from "../http/shop-domain";
 import { authenticate } from "../shopify.server";
-import { answerRefusals, json, type MemberContext } from "./proxy.server";
+import { answerRefusals, refuse, type MemberContext } from "./proxy.server";
 import { spendRequest } from "./rate-limit.server";
 
 const CUSTOMER_GID = /^gid:\/\/shopify\/Customer\/[1-9]\d{0,19}$/;
@@ -25,8 +25,6 @@ function withCors(response: Response): Response {
   response.headers.set("Access-Control-Max-Age", "7200");
   return response;
 }
-
-const refuse = (status: number, error: string) => json({ error }, status);
 
 /** The shop of a token's `dest`: Shopify writes the bare domain for customer accounts, a URL for the admin. */
 function destShop(dest: unknown): string | null {
@@ -65,11 +63,7 @@ export async function answerAccount(
   const context = await verify(request);
   if (context instanceof Response) return withCors(context);
   const requestMethod = request.method === "HEAD" ? "GET" : request.method;
-  if (requestMethod !== method) {
-    const refused = refuse(405, "method_not_allowed");
-    refused.headers.set("Allow", method);
-    return withCors(refused);
-  }
+  if (requestMethod !== method) return withCors(refuse(405, "method_not_allowed", { Allow: method }));
   const { shop, customerGid } = context;
   const answer = await answerRefusals(() =>
     work({ shop, customerGid, spend: (action) => spendRequest(shop, customerGid, action) }),

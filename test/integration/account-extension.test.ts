@@ -8,7 +8,7 @@ import { RATE_LIMITS } from "../../app/storefront/rate-limit";
 import { adminCall, installShop, proxyFetch } from "../support/app-proxy";
 import { sentGraphql } from "../support/admin-double";
 import { testDb } from "../support/db";
-import { BROWSER_HEADERS, customerAccountToken, type CustomerAccountTokenOptions } from "../support/session-token";
+import { BROWSER_HEADERS, customerAccountToken, sessionToken, type CustomerAccountTokenOptions } from "../support/session-token";
 import { waitFor } from "../support/wait";
 import { fixtureFor, orderPayload, sendWebhook, uniqueShop } from "../support/webhooks";
 
@@ -206,6 +206,8 @@ describe("the customer account extension's API", () => {
       ["garbage", "not.a.jwt", "invalid_token"],
       ["no customer", customerAccountToken(shop, { customerGid: null }), "sign_in_required"],
       ["a numeric customer id", customerAccountToken(shop, { customerGid: buyer.id }), "sign_in_required"],
+      // The admin's App Bridge token: the same secret and audience, but a staff member, no customer.
+      ["the admin's", sessionToken(shop), "sign_in_required"],
     ];
     for (const [name, token, error] of refusals) {
       for (const [path, body] of [
