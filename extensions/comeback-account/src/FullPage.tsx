@@ -287,7 +287,7 @@ function Activity({ member }: { member: Member }) {
           </s-stack>
         ))}
         {failed && <s-text tone="critical">{t("error_generic")}</s-text>}
-        {more && entries.length >= member.activity.length && (
+        {more && (
           <s-button variant="secondary" loading={busy} onClick={() => void showMore()}>
             {t("activity_more")}
           </s-button>
