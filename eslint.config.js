@@ -107,6 +107,13 @@ export default tseslint.config(
     languageOptions: { sourceType: "script", globals: globals.browser },
   },
   {
+    // The customer account extension: Preact (hooks with the same rules) in Shopify's sandbox.
+    files: ["extensions/**/*.{ts,tsx}"],
+    languageOptions: { globals: globals.browser },
+    plugins: { "react-hooks": reactHooks },
+    rules: { "react-hooks/rules-of-hooks": "error", "react-hooks/exhaustive-deps": "warn" },
+  },
+  {
     // Tests read the app's JSON answers and Shopify's fixtures without declaring their shape.
     files: ["**/*.test.ts", "test/**/*.ts"],
     rules: { "@typescript-eslint/no-explicit-any": "off" },

@@ -1,12 +1,9 @@
 // POST /proxy/birthday { birthday: "MM-DD" }: the signed-in shopper gives their birthday, once.
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { z } from "zod";
-import { monthDay } from "../loyalty/members.server";
 import { storefrontBirthday } from "../storefront/actions.server";
 import { json } from "../platform/http/responses";
+import { birthdayInput } from "../storefront/inputs.server";
 import { answerMember, readJsonBody } from "../storefront/proxy.server";
-
-const birthdayInput = z.object({ birthday: monthDay });
 
 const answer = ({ request }: ActionFunctionArgs) =>
   answerMember(request, "POST", async ({ shop, customerGid, spend }) => {

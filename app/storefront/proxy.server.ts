@@ -69,8 +69,13 @@ export async function answerProxy(request: Request, method: "GET" | "POST", work
   if (context instanceof Response) return context;
   const requestMethod = request.method === "HEAD" ? "GET" : request.method;
   if (requestMethod !== method) return refuse(405, "method_not_allowed", { Allow: method });
+  return answerRefusals(() => work(context));
+}
+
+/** `work`'s answer, or the 400 or 429 its bad input or full rate window is answered with (both storefront surfaces). */
+export async function answerRefusals(work: () => Promise<Response>): Promise<Response> {
   try {
-    return await work(context);
+    return await work();
   } catch (error) {
     if (error instanceof LoyaltyInputError) return json({ errors: error.errors }, 400);
     if (error instanceof RateLimited) return refuse(429, "rate_limited", { "Retry-After": String(error.retryAfterSeconds) });

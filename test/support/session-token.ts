@@ -36,3 +36,39 @@ export function embeddedAppUrl(appUrl: string, shop: string, token: string, path
 export const BROWSER_HEADERS = {
   "User-Agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36",
 };
+
+export interface CustomerAccountTokenOptions {
+  secret?: string;
+  audience?: string;
+  /** Seconds from now; negative for a token already expired. */
+  expiresInSeconds?: number;
+  /** Seconds from now the token becomes valid; positive for one not valid yet. */
+  notBeforeSeconds?: number;
+  /** The customer GID; null for a token without `sub` (no customer signed in). */
+  customerGid?: string | null;
+}
+
+/**
+ * A customer account UI extension's session token as Shopify issues it: HS256 with the app's
+ * secret, `dest` the shop's bare domain, `sub` the signed-in customer's GID.
+ */
+export function customerAccountToken(shop: string, options: CustomerAccountTokenOptions = {}): string {
+  const now = Math.floor(Date.now() / 1000);
+  const header = base64Url(JSON.stringify({ alg: "HS256", typ: "JWT" }));
+  const customerGid = options.customerGid === undefined ? "gid://shopify/Customer/42" : options.customerGid;
+  const payload = base64Url(
+    JSON.stringify({
+      dest: shop,
+      aud: options.audience ?? TEST_API_KEY,
+      ...(customerGid !== null && { sub: customerGid }),
+      exp: now + (options.expiresInSeconds ?? 300),
+      nbf: now + (options.notBeforeSeconds ?? -5),
+      iat: now - 5,
+      jti: randomUUID(),
+    }),
+  );
+  const signature = createHmac("sha256", options.secret ?? TEST_API_SECRET)
+    .update(`${header}.${payload}`)
+    .digest();
+  return `${header}.${payload}.${base64Url(signature)}`;
+}

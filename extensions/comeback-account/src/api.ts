@@ -1,0 +1,38 @@
+// Requests to the app's /account/api/* routes (app/storefront/account.server.ts), each with a
+// fresh session token: Shopify's get() caches one while it is valid. The shapes are the App
+// Proxy's, typed from the app's own builders so a change there breaks this build.
+import { host } from "./host";
+import type { OrderPoints } from "../../../app/storefront/order-points";
+import type { entryJson, memberPanel, programPanel } from "../../../app/storefront/panel";
+
+export type Program = ReturnType<typeof programPanel>;
+export type Member = ReturnType<typeof memberPanel>;
+export type Entry = ReturnType<typeof entryJson>;
+export interface Panel {
+  program: Program;
+  member: Member | null;
+}
+export interface HistoryPage {
+  entries: Entry[];
+  nextCursor: string | null;
+}
+export type { OrderPoints };
+
+export interface Answer<T> {
+  status: number;
+  body: T & { error?: string };
+}
+
+export async function call<T>(path: string, body?: unknown): Promise<Answer<T>> {
+  const token = await host().sessionToken.get();
+  const response = await fetch(`${process.env.APP_URL}/account/api/${path}`, {
+    method: body === undefined ? "GET" : "POST",
+    headers: {
+      Authorization: `Bearer ${token}`,
+      ...(body !== undefined && { "Content-Type": "application/json" }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const answer = (await response.json().catch(() => ({}))) as T & { error?: string };
+  return { status: response.status, body: answer };
+}
