@@ -13,7 +13,7 @@ import { insertRows } from "../platform/sql/rows.server";
 import { balancesAt, expiryEntries, isActivity } from "./balance";
 import { birthdayToday, nextBirthdayStart } from "./birthdays";
 import { addMonths } from "./dates";
-import { recordCashback } from "./cashback.server";
+import { recordCashback } from "./cashback-record.server";
 import { bonusEntry, orderState, reconcileOrder } from "./earning";
 import type { LedgerEntry } from "./ledger";
 import { ruleInForce, type EarningRule, type Tier } from "./program";
