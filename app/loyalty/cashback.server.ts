@@ -5,52 +5,62 @@
 // back from other credit: it is recorded as forgone.
 //
 // The order task records the amount in the same transaction as the order's points
-// (recordCashback); the worker credits what is due and takes back what refunds lowered
-// (settleCashback). Every call to Shopify is claimed first on the row, and a lost answer is looked
-// up among the customer's transactions before anything is sent again, as for redemptions.
+// (cashback-record.server.ts); the job system's cashback queue credits what is due and takes back
+// what refunds lowered. A row is held while Shopify is called, and a lost answer is looked up among
+// the customer's transactions before anything is sent again, as for redemptions.
 import db, { type Tx } from "../platform/db/client.server";
+import { leaseMs, type Job, type Outcome, type Queue } from "../platform/jobs.server";
 import { log } from "../platform/log.server";
 import { askShopify, claimedCredits, createCredit, creditAccountsOf } from "./redemption.server";
 import { findCredit, findDebit, storeCreditDebitMutation, unspentOf } from "./store-credit";
 
 type CashbackRow = Awaited<ReturnType<Tx["cashback"]["findUniqueOrThrow"]>>;
 
-/** A claim not finished this long was abandoned: its process crashed, or Shopify's answer never came. */
-const ABANDONED_MS = 2 * 60_000;
+/**
+ * A row is held this long by the instance working on it: long enough for Shopify's answers, so
+ * that another instance never sends the same credit while the first waits for one. A row whose
+ * worker crashed is taken up after it, and a lost answer is looked up before anything is sent again.
+ */
+const CASHBACK_LEASE_MS = 2 * 60_000;
 
-/** Credits the cashback that is due and takes back what refunds lowered. Returns how many rows were worked on. */
-export async function settleCashback(now = new Date()): Promise<number> {
-  const abandoned = new Date(now.getTime() - ABANDONED_MS);
-  const rows = await db.cashback.findMany({
-    where: {
-      shop: { installState: "installed" },
-      OR: [
-        { status: "waiting", dueAt: { lte: now } },
-        { status: "pending", updatedAt: { lt: abandoned } },
-        { status: "reverse_due", OR: [{ reversing: null }, { updatedAt: { lt: abandoned } }] },
-      ],
-    },
-    orderBy: { dueAt: "asc" },
-    take: 50,
-  });
-  let worked = 0;
-  for (const row of rows) {
-    // Touching updatedAt claims the row for ABANDONED_MS: a second instance skips it.
-    const claim = await db.cashback.updateMany({
-      where: { id: row.id, status: row.status, updatedAt: row.updatedAt },
-      data: row.status === "waiting" ? { status: "pending", attempts: { increment: 1 } } : { updatedAt: now },
-    });
-    if (claim.count !== 1) continue;
-    worked++;
-    try {
-      const { currency } = await db.shop.findUniqueOrThrow({ where: { domain: row.shopDomain }, select: { currency: true } });
-      if (row.status === "reverse_due") await reverse(row, currency, now);
-      else await credit(row, currency, row.status === "pending");
-    } catch (error) {
-      log.error("cashback not settled", { shop: row.shopDomain, cashback: row.id, error: String(error) });
-    }
-  }
-  return worked;
+/**
+ * Cashback on the job system (decision 21): a row is work when its credit is due, when a credit or
+ * debit was sent and not confirmed, or when a refund lowered what was credited.
+ */
+export const cashbackQueue: Queue = {
+  name: "cashback",
+  table: "Cashback",
+  id: "id",
+  shop: "shopDomain",
+  lease: "leaseUntil",
+  attempts: "attempts",
+  lastError: "error",
+  ready: (bind) =>
+    `(("status" = 'waiting' AND "dueAt" <= ${bind(new Date())}) OR "status" IN ('pending', 'reverse_due'))
+     AND EXISTS (SELECT 1 FROM "Shop" WHERE "Shop"."domain" = "Cashback"."shopDomain" AND "Shop"."installState" = 'installed')`,
+  shops: "filter",
+  maxAttempts: 10,
+  batch: 10,
+  leaseMs: () => Math.max(leaseMs(), CASHBACK_LEASE_MS),
+  run: settleCashback,
+};
+
+/** Credits the row's cashback when due, or takes back what refunds lowered. */
+async function settleCashback(job: Job): Promise<Outcome> {
+  const now = new Date();
+  const row = await db.cashback.findUnique({ where: { id: String(job.id) } });
+  if (!row) return "done";
+  const { currency } = await db.shop.findUniqueOrThrow({ where: { domain: row.shopDomain }, select: { currency: true } });
+  if (row.status === "waiting") {
+    await db.cashback.update({ where: { id: row.id }, data: { status: "pending" } });
+    await credit(row, currency, false);
+  } else if (row.status === "pending") await credit(row, currency, true);
+  else if (row.status === "reverse_due") await reverse(row, currency, now);
+  const { status } = await db.cashback.findUniqueOrThrow({ where: { id: row.id }, select: { status: true } });
+  // Shopify's answer is still unknown, or a refund came meanwhile: looked at again later.
+  if (status === "pending" || status === "reverse_due") return { retryAt: new Date(now.getTime() + CASHBACK_LEASE_MS) };
+  await db.cashback.update({ where: { id: row.id }, data: { leaseUntil: null } });
+  return "done";
 }
 
 async function credit(row: CashbackRow, currency: string, lookFirst: boolean): Promise<void> {
@@ -108,7 +118,7 @@ async function markCredited(row: CashbackRow, credited: bigint, found: { transac
  */
 async function reverse(row: CashbackRow, currency: string, now: Date): Promise<void> {
   const answer = await creditAccountsOf(row.shopDomain, row.memberGid);
-  if ("error" in answer) return; // looked at again after ABANDONED_MS
+  if ("error" in answer) return; // looked at again after CASHBACK_LEASE_MS
   const { accounts } = answer;
   if (row.reversing !== null) {
     const found = findDebit(

@@ -1,18 +1,9 @@
 // GET /proxy/history?before=<cursor>: the signed-in shopper's ledger, newest first, a page at a time.
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { LoyaltyInputError } from "../loyalty/admin.server";
-import { parseCursor } from "../storefront/history";
-import { storefrontHistory } from "../storefront/panel.server";
-import { json } from "../platform/http/responses";
 import { answerMember } from "../storefront/proxy.server";
+import { historyRequest } from "../storefront/member-requests.server";
 
-const answer = ({ request }: LoaderFunctionArgs) =>
-  answerMember(request, "GET", async ({ shop, customerGid, spend }) => {
-    const cursor = parseCursor(new URL(request.url).searchParams.get("before"));
-    if ("error" in cursor) throw new LoyaltyInputError([cursor.error]);
-    await spend("read");
-    return json(await storefrontHistory(shop, customerGid, cursor.before));
-  });
+const answer = ({ request }: LoaderFunctionArgs) => answerMember(request, "GET", historyRequest(request));
 
 export const loader = answer;
 export const action = answer;

@@ -9,7 +9,7 @@ import { demoShop } from "../demo/mode.server";
 import { dropTasksWithoutProgram, loyaltyTaskQueue, memberReviewQueue, requestDueReviews } from "../loyalty/tasks.server";
 import { syncMetafields } from "../loyalty/metafields.server";
 import { recoverAbandonedRedemptions } from "../loyalty/redemption.server";
-import { settleCashback } from "../loyalty/cashback.server";
+import { cashbackQueue } from "../loyalty/cashback.server";
 import { refitStaleModels } from "../metrics/metrics.server";
 import { deadJobs, startPool, type DeadJob, type Pool, type Queue } from "../platform/jobs.server";
 import { programMetafieldQueue } from "../storefront/program-metafield.server";
@@ -24,7 +24,7 @@ export function workerQueues(): Queue[] {
     webhookRetryQueue,
     historyImportQueue,
     overdueExportQueue,
-    ...(demoShop() ? [] : [programMetafieldQueue]),
+    ...(demoShop() ? [] : [programMetafieldQueue, cashbackQueue]),
   ];
 }
 
@@ -38,7 +38,6 @@ async function chores(): Promise<void> {
   // The local demo has no Shopify store to write metafields to or look codes up in.
   if (!demoShop()) {
     await recoverAbandonedRedemptions();
-    await settleCashback();
     await syncMetafields();
   }
   await pruneRateLimits();
@@ -51,7 +50,7 @@ export type DeadJobs = { queue: string; total: number; rows: DeadJob[] }[];
 /** Jobs whose last attempt failed, with their error, for the Sync page. */
 export async function deadJobsOf(shopDomain: string): Promise<DeadJobs> {
   // Failed deliveries and imports have their own cards on the Sync page.
-  const queues = [loyaltyTaskQueue, programMetafieldQueue];
+  const queues = [loyaltyTaskQueue, programMetafieldQueue, cashbackQueue];
   return Promise.all(queues.map(async (queue) => ({ queue: queue.name, ...(await deadJobs(queue, shopDomain)) })));
 }
 

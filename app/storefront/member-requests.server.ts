@@ -1,0 +1,51 @@
+// What a signed-in shopper asks of either surface, the App Proxy (/proxy/*) and the customer
+// account extension (/account/api/*): each surface's route authenticates its own way
+// (answerMember, answerAccount) and hands the request to the same work here. Whatever else a body
+// holds (a customer id, say) is ignored: the shopper is the one Shopify vouched for.
+import { z } from "zod";
+import { LoyaltyInputError } from "../loyalty/admin.server";
+import { monthDay } from "../loyalty/members.server";
+import { json } from "../platform/http/responses";
+import { storefrontBirthday, storefrontRedeem } from "./actions.server";
+import { parseCursor } from "./history";
+import { storefrontHistory } from "./panel.server";
+import { readJsonBody, type MemberContext } from "./proxy.server";
+
+const redeemInput = z.object({
+  rewardId: z.string().min(1, "must not be empty").max(200, "must be at most 200 characters"),
+  clientKey: z.string().min(8, "must be at least 8 characters").max(100, "must be at most 100 characters"),
+});
+
+const birthdayInput = z.object({ birthday: monthDay });
+
+type MemberWork = (context: MemberContext) => Promise<Response>;
+
+/** POST { rewardId, clientKey }: the same clientKey on either surface is one redemption. */
+export const redeemRequest =
+  (request: Request): MemberWork =>
+  async ({ shop, customerGid, spend }) => {
+    const { rewardId, clientKey } = await readJsonBody(request, redeemInput);
+    await spend("redeem");
+    const { status, body } = await storefrontRedeem(shop, customerGid, rewardId, clientKey);
+    return json(body, status);
+  };
+
+/** POST { birthday: "MM-DD" }, given once. */
+export const birthdayRequest =
+  (request: Request): MemberWork =>
+  async ({ shop, customerGid, spend }) => {
+    const { birthday } = await readJsonBody(request, birthdayInput);
+    await spend("birthday");
+    const { status, body } = await storefrontBirthday(shop, customerGid, birthday);
+    return json(body, status);
+  };
+
+/** GET ?before=<cursor>: the ledger, newest first, a page at a time. */
+export const historyRequest =
+  (request: Request): MemberWork =>
+  async ({ shop, customerGid, spend }) => {
+    const cursor = parseCursor(new URL(request.url).searchParams.get("before"));
+    if ("error" in cursor) throw new LoyaltyInputError([cursor.error]);
+    await spend("read");
+    return json(await storefrontHistory(shop, customerGid, cursor.before));
+  };

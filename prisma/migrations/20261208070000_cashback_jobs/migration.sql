@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Cashback" ADD COLUMN "leaseUntil" DATETIME;
