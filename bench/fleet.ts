@@ -1,3 +1,4 @@
+import { resolve as resolvePath } from "node:path";
 // Target D: a fleet of shops on PostgreSQL with two app instances (`npm run bench -- --only fleet`).
 //
 //   1. 300 shops with heavy-tailed sizes (most under 5,000 orders, four of 200k to 800k, over 2M in
@@ -168,6 +169,10 @@ export async function runFleet(options: FleetOptions, signal: AbortSignal): Prom
     COMEBACK_LEASE_MS: "",
     COMEBACK_CACHE_BUDGET_MIB: String(BUDGET_MIB),
     COMEBACK_QUIET: "",
+    // FLEET_HEAP_MIB=640: the instances' V8 heap limit (--max-old-space-size), to measure RSS under one.
+    ...(process.env.FLEET_HEAP_MIB && {
+      NODE_OPTIONS: `--import ${resolvePath("test/mocks/shopify-network.mjs")} --max-old-space-size=${process.env.FLEET_HEAP_MIB}`,
+    }),
   };
   const start = async (name: string): Promise<Instance> => ({
     name,
