@@ -98,7 +98,8 @@ export function HoldoutLiftCard({ performance }: { performance: Performance }) {
   const format = useFormat();
   const { holdoutLift, customers, currency } = performance;
   const { comparison } = holdoutLift;
-  const signed = (value: number) => `${Number(value.toFixed(1)) > 0 ? "+" : ""}${format.number(value, 1)}`;
+  const signed = (value: number) =>
+    `${Number(value.toFixed(1)) > 0 ? "+" : ""}${format.decimal(Number(value.toFixed(1)) || 0, 1)}`;
   const signedMoney = (value: bigint) => `${value > 0n ? "+" : ""}${format.money(value, currency)}`;
   const verdict = comparison && verdictText(comparison, format.locale);
   return (
