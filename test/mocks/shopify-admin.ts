@@ -3,7 +3,7 @@
 // operation start and status, reward discount codes and their lookup by code, store credit
 // (storeCreditAccountCredit and storeCreditAccountDebit, a customer's accounts and their
 // transactions), the app installation's id, metafields set (customers' and the installation's app-data ones) and
-// deleted, customer tags added and removed) and the bulk
+// deleted, customer tags added and removed, Flow triggers received) and the bulk
 // operation's JSONL download. Tests configure shops and
 // read the requests the app sent through /_test endpoints. Every GraphQL document, and the orders
 // export's query, is first checked against Shopify's Admin schema of the app's API version
@@ -61,8 +61,10 @@ export interface DoubleShop {
   storeCreditUserError?: string;
   /** Credit the account, then close the connection without answering: the app never learns of it. */
   storeCreditAnswerLost?: boolean;
-  /** Answer metafieldsSet as Shopify does when the shop's query budget is spent. */
+  /** Answer metafieldsSet and flowTriggerReceive as Shopify does when the shop's query budget is spent. */
   throttled?: boolean;
+  /** Answer flowTriggerReceive with this user error (a trigger Flow does not know, a bad payload). */
+  flowUserError?: string;
 }
 
 export interface RecordedRequest {
@@ -342,18 +344,22 @@ export async function startAdminDouble(options: { apiKey: string; apiSecret: str
         installations.get(shop) ?? installations.set(shop, `gid://shopify/AppInstallation/${nextInstallation++}`).get(shop)!;
       return { data: { currentAppInstallation: { id } }, extensions: cost(1990) };
     }
+    const throttledAnswer = {
+      errors: [
+        { message: "Throttled", extensions: { code: "THROTTLED", documentation: "https://shopify.dev/api/usage/rate-limits" } },
+      ],
+      extensions: cost(0),
+    };
+    if (query.includes("flowTriggerReceive")) {
+      if (config.throttled) return throttledAnswer;
+      // As Flow: the payload must stay under 50,000 bytes.
+      const tooLarge = JSON.stringify(body.variables?.payload ?? null).length >= 50_000;
+      const refusal = config.flowUserError ?? (tooLarge ? "Payload must be under 50000 bytes" : null);
+      const userErrors = refusal ? [{ field: ["payload"], message: refusal }] : [];
+      return { data: { flowTriggerReceive: { userErrors } }, extensions: cost(1990) };
+    }
     if (query.includes("metafieldsSet")) {
-      if (config.throttled) {
-        return {
-          errors: [
-            {
-              message: "Throttled",
-              extensions: { code: "THROTTLED", documentation: "https://shopify.dev/api/usage/rate-limits" },
-            },
-          ],
-          extensions: cost(0),
-        };
-      }
+      if (config.throttled) return throttledAnswer;
       const metafields = (body.variables?.metafields ?? []) as {
         ownerId: string;
         namespace: string;

@@ -3,6 +3,14 @@
 /* eslint-disable */
 import type * as AdminTypes from './admin.types.js';
 
+export type FlowTriggerReceiveMutationVariables = AdminTypes.Exact<{
+  handle: AdminTypes.Scalars['String']['input'];
+  payload: AdminTypes.Scalars['JSON']['input'];
+}>;
+
+
+export type FlowTriggerReceiveMutation = { flowTriggerReceive?: AdminTypes.Maybe<{ userErrors: Array<Pick<AdminTypes.UserError, 'field' | 'message'>> }> };
+
 export type LoyaltyRewardCodeMutationVariables = AdminTypes.Exact<{
   basicCodeDiscount: AdminTypes.DiscountCodeBasicInput;
 }>;
@@ -138,6 +146,7 @@ interface GeneratedQueryTypes {
 }
 
 interface GeneratedMutationTypes {
+  "#graphql\nmutation FlowTriggerReceive($handle: String!, $payload: JSON!) {\n  flowTriggerReceive(handle: $handle, payload: $payload) {\n    userErrors { field message }\n  }\n}": {return: FlowTriggerReceiveMutation, variables: FlowTriggerReceiveMutationVariables},
   "#graphql\nmutation LoyaltyRewardCode($basicCodeDiscount: DiscountCodeBasicInput!) {\n  discountCodeBasicCreate(basicCodeDiscount: $basicCodeDiscount) {\n    codeDiscountNode { id }\n    userErrors { field code message }\n  }\n}": {return: LoyaltyRewardCodeMutation, variables: LoyaltyRewardCodeMutationVariables},
   "#graphql\nmutation LoyaltyFreeShippingCode($freeShippingCodeDiscount: DiscountCodeFreeShippingInput!) {\n  discountCodeFreeShippingCreate(freeShippingCodeDiscount: $freeShippingCodeDiscount) {\n    codeDiscountNode { id }\n    userErrors { field code message }\n  }\n}": {return: LoyaltyFreeShippingCodeMutation, variables: LoyaltyFreeShippingCodeMutationVariables},
   "#graphql\nmutation LoyaltyMetafields($metafields: [MetafieldsSetInput!]!) {\n  metafieldsSet(metafields: $metafields) {\n    metafields { namespace key }\n    userErrors { field message code }\n  }\n}": {return: LoyaltyMetafieldsMutation, variables: LoyaltyMetafieldsMutationVariables},
