@@ -11,6 +11,7 @@ import { syncMetafields } from "../loyalty/metafields.server";
 import { recoverAbandonedRedemptions } from "../loyalty/redemption.server";
 import { cashbackQueue } from "../loyalty/cashback.server";
 import { flowTriggerQueue, pruneFlowTriggerEvents } from "../delivery/flow.server";
+import { refreshStaleSignals, writeCustomerSignals } from "../delivery/signals.server";
 import { refitStaleModels } from "../metrics/metrics.server";
 import { deadJobs, startPool, type DeadJob, type Pool, type Queue } from "../platform/jobs.server";
 import { programMetafieldQueue } from "../storefront/program-metafield.server";
@@ -45,6 +46,9 @@ async function chores(): Promise<void> {
   await pruneFlowTriggerEvents();
   // CPU-bound for up to a few seconds on a large shop, once a day; see docs/metrics.md.
   await refitStaleModels();
+  // After a refit: churn-risk moves to high (a Flow trigger) and the customer metafields' values.
+  await refreshStaleSignals();
+  if (!demoShop()) await writeCustomerSignals();
 }
 
 export type DeadJobs = { queue: string; total: number; rows: DeadJob[] }[];

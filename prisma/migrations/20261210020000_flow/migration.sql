@@ -30,9 +30,10 @@ CREATE TABLE "CustomerSignal" (
     "shopDomain" TEXT NOT NULL,
     "customerGid" TEXT NOT NULL,
     "churnBand" TEXT,
-    "values" TEXT,
-    "written" TEXT,
+    "metafields" TEXT,
     "offer" TEXT,
+    "writtenMetafields" TEXT,
+    "needsWrite" BOOLEAN NOT NULL DEFAULT false,
     "updatedAt" DATETIME NOT NULL,
 
     PRIMARY KEY ("shopDomain", "customerGid")
@@ -42,6 +43,7 @@ CREATE TABLE "CustomerSignal" (
 CREATE TABLE "ShopSegmentation" (
     "shopDomain" TEXT NOT NULL PRIMARY KEY,
     "definitionsVersion" INTEGER NOT NULL DEFAULT 0,
+    "signalsFittedAt" DATETIME,
     "segments" TEXT NOT NULL DEFAULT '{}',
     "updatedAt" DATETIME NOT NULL
 );
@@ -54,4 +56,7 @@ CREATE INDEX "FlowTriggerEvent_shopDomain_customerGid_idx" ON "FlowTriggerEvent"
 
 -- CreateIndex
 CREATE UNIQUE INDEX "FlowTriggerEvent_shopDomain_idempotencyKey_key" ON "FlowTriggerEvent"("shopDomain", "idempotencyKey");
+
+-- CreateIndex
+CREATE INDEX "CustomerSignal_needsWrite_shopDomain_idx" ON "CustomerSignal"("needsWrite", "shopDomain");
 

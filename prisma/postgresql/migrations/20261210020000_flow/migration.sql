@@ -32,9 +32,10 @@ CREATE TABLE "CustomerSignal" (
     "shopDomain" TEXT NOT NULL,
     "customerGid" TEXT NOT NULL,
     "churnBand" TEXT,
-    "values" TEXT,
-    "written" TEXT,
+    "metafields" TEXT,
     "offer" TEXT,
+    "writtenMetafields" TEXT,
+    "needsWrite" BOOLEAN NOT NULL DEFAULT false,
     "updatedAt" TIMESTAMP(3) NOT NULL,
 
     CONSTRAINT "CustomerSignal_pkey" PRIMARY KEY ("shopDomain","customerGid")
@@ -44,6 +45,7 @@ CREATE TABLE "CustomerSignal" (
 CREATE TABLE "ShopSegmentation" (
     "shopDomain" TEXT NOT NULL,
     "definitionsVersion" INTEGER NOT NULL DEFAULT 0,
+    "signalsFittedAt" TIMESTAMP(3),
     "segments" TEXT NOT NULL DEFAULT '{}',
     "updatedAt" TIMESTAMP(3) NOT NULL,
 
@@ -58,4 +60,7 @@ CREATE INDEX "FlowTriggerEvent_shopDomain_customerGid_idx" ON "FlowTriggerEvent"
 
 -- CreateIndex
 CREATE UNIQUE INDEX "FlowTriggerEvent_shopDomain_idempotencyKey_key" ON "FlowTriggerEvent"("shopDomain", "idempotencyKey");
+
+-- CreateIndex
+CREATE INDEX "CustomerSignal_needsWrite_shopDomain_idx" ON "CustomerSignal"("needsWrite", "shopDomain");
 
