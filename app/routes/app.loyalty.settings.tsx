@@ -107,6 +107,8 @@ const submission = z.object({
         z.object({
           id: text,
           name: text,
+          description: text,
+          translations: z.record(text, z.object({ name: text, description: text })),
           kind: z.enum(REWARD_KINDS),
           pointsCost: text,
           validDays: text,
@@ -116,6 +118,7 @@ const submission = z.object({
         }),
       )
       .max(100),
+    languages: z.array(text).max(100),
   }) satisfies z.ZodType<ProgramForm>,
 });
 
