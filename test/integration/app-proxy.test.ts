@@ -373,6 +373,70 @@ describe("the storefront's App Proxy", () => {
     expect(await memberState(shop)).toEqual(before);
   });
 
+  it("gives reward names and descriptions in the shopper's locale, the primary language's otherwise, and refuses what is not a locale", async () => {
+    const translated = {
+      ...REWARD,
+      description: "On your next order",
+      translations: {
+        de: { name: "10 $ Rabatt", description: "Auf Ihre nächste Bestellung" },
+        "pt-BR": { name: "US$ 10 de desconto" },
+      },
+    };
+    const shop = await programShop("texts", { rewards: [translated] });
+    const buyer = customer();
+    await credit(shop, buyer.gid, 100);
+    const issued = await (await redeem(shop, buyer.id, "texts-key-1")).json();
+    const read = async (locale: string) => {
+      const response = await proxyFetch(app(), "panel", { shop, customerId: buyer.id, query: { locale } });
+      expect(response.status, await response.clone().text()).toBe(200);
+      const { program, member } = await response.json();
+      return { reward: program.rewards[0], code: member.codes[0] };
+    };
+
+    const german = await read("de");
+    expect(german.reward).toMatchObject({ id: REWARD.id, name: "10 $ Rabatt", description: "Auf Ihre nächste Bestellung" });
+    expect(german.code).toMatchObject({ code: issued.code, rewardName: "10 $ Rabatt" });
+    // The shopper's region falls back to the language; a name-only translation has no description.
+    expect((await read("de-CH")).reward).toMatchObject({ name: "10 $ Rabatt" });
+    const portuguese = await read("pt-BR");
+    expect(portuguese.reward.name).toBe("US$ 10 de desconto");
+    expect(portuguese.reward).not.toHaveProperty("description");
+    // No French words: the primary language's, and no other language's leaks into the answer.
+    const french = await read("fr");
+    expect(french.reward).toMatchObject({ name: "$10 off", description: "On your next order" });
+    expect(french.code.rewardName).toBe("$10 off");
+    expect(french.reward).not.toHaveProperty("translations");
+    expect((await panel(shop, buyer.id)).program.rewards[0].name).toBe("$10 off");
+
+    const before = await memberState(shop);
+    for (const locale of ["", "deutsch", "en-US-u-ca-gregory"]) {
+      const refused = await proxyFetch(app(), "panel", { shop, customerId: buyer.id, query: { locale } });
+      expect([refused.status, (await refused.json()).errors], locale).toEqual([
+        400,
+        [{ field: "locale", code: "locale", params: {}, message: "must be a language code such as fr or pt-BR" }],
+      ]);
+    }
+    expect(await memberState(shop)).toEqual(before);
+
+    // The admin API checks the texts per language field, and saves nothing while any is wrong.
+    const wrong = await adminCall(app(), shop, "/app/api/loyalty/program", {
+      rewards: [
+        {
+          ...translated,
+          description: "$10 OFF",
+          translations: { de: { name: "", description: "Ohne Namen" }, "not a locale": { name: "x" } },
+        },
+      ],
+    });
+    expect(wrong.status).toBe(400);
+    expect((await wrong.json()).errors.map(({ field, code }: { field: string; code: string }) => [field, code])).toEqual([
+      ["rewards[0].description", "repeatsName"],
+      ["rewards[0].translations.de.name", "required"],
+      ["rewards[0].translations.not a locale", "locale"],
+    ]);
+    expect((await read("de")).reward.name).toBe("10 $ Rabatt");
+  });
+
   it("pages through the member's history, newest first", async () => {
     const shop = await programShop("history");
     const buyer = customer();
