@@ -9,7 +9,13 @@ import { CURRENT_APP_INSTALLATION_QUERY } from "../../app/storefront/program-met
 import { GUEST_READ_LIMIT, RATE_LIMITS } from "../../app/storefront/rate-limit";
 import { adminCall, installShop, proxyFetch, proxyQuery, proxyUrl } from "../support/app-proxy";
 import { startAppServer } from "../support/app-server";
-import { expectRewardCodeSent, sentGraphql, switchDouble } from "../support/admin-double";
+import {
+  doubleStoreCredit,
+  expectRewardCodeSent,
+  expectStoreCreditSent,
+  sentGraphql,
+  switchDouble,
+} from "../support/admin-double";
 import { testDb } from "../support/db";
 import { waitFor } from "../support/wait";
 import { fixtureFor, orderPayload as order, sendWebhook, uniqueShop } from "../support/webhooks";
@@ -221,6 +227,75 @@ describe("the storefront's App Proxy", () => {
     expect(refused.status).toBe(502);
     expect(await refused.json()).toMatchObject({ status: "failed", code: null, error: "shopify_refused", points: 60 });
     expect((await panel(shop, buyer.id)).member.balance).toEqual({ available: 100, pending: 0 });
+  });
+
+  it("credits a store credit reward once per clientKey, with the exact credit sent to Shopify, and gives the points back when Shopify refuses", async () => {
+    const CREDIT = { id: "credit", name: "$5 store credit", kind: "store_credit", pointsCost: 60, validDays: 90, value: "500" };
+    const shop = await programShop("credit", { rewards: [REWARD, CREDIT] });
+    const buyer = customer();
+    await credit(shop, buyer.gid, 150);
+    const redeemCredit = (clientKey: string) =>
+      proxyFetch(app(), "redeem", { shop, customerId: buyer.id, body: { rewardId: CREDIT.id, clientKey } });
+    const stored = (clientKey: string) =>
+      testDb().redemption.findUniqueOrThrow({
+        where: { shopDomain_clientKey: { shopDomain: shop, clientKey: `storefront:${buyer.gid}:${clientKey}` } },
+      });
+
+    const first = await redeemCredit("credit-key-1");
+    expect(first.status).toBe(200);
+    const issued = await first.json();
+    expect(issued).toEqual({
+      status: "issued",
+      code: null,
+      creditAmount: "500",
+      rewardId: CREDIT.id,
+      points: 60,
+      expiresAt: expect.any(String),
+    });
+    const row = await stored("credit-key-1");
+    expect(row.creditTransactionGid).toMatch(/^gid:\/\/shopify\/StoreCreditAccountCreditTransaction\//);
+    const sent = { customerGid: buyer.gid, amount: 500n, currency: "USD", expiresAt: row.creditExpiresAt! };
+    await expectStoreCreditSent(shop, sent);
+    expect(row.creditExpiresAt!.getTime() - Date.now()).toBeGreaterThan(89 * DAY_MS);
+
+    // The storefront retries the same click: the same answer, no second credit, one debit.
+    const again = await redeemCredit("credit-key-1");
+    expect([again.status, await again.json()]).toEqual([200, issued]);
+    await expectStoreCreditSent(shop, sent);
+    let [account] = await doubleStoreCredit(shop);
+    expect(account).toMatchObject({ ownerId: buyer.gid, currencyCode: "USD", balance: "500" });
+    expect(account.transactions).toEqual([expect.objectContaining({ id: row.creditTransactionGid, amount: "500" })]);
+    // Store credit has no code to show: the panel lists none, the balance is spent once.
+    const { member } = await panel(shop, buyer.id);
+    expect([member.balance, member.codes]).toEqual([{ available: 90, pending: 0 }, []]);
+
+    // Shopify refuses: 502, the points are back, nothing was credited.
+    await switchDouble(shop, { storeCreditUserError: "CREDIT_LIMIT_EXCEEDED" });
+    const refused = await redeemCredit("credit-key-2");
+    expect([refused.status, (await refused.json()).error]).toEqual([502, "shopify_refused"]);
+    await switchDouble(shop, { storeCreditUserError: null });
+    expect((await panel(shop, buyer.id)).member.balance).toEqual({ available: 90, pending: 0 });
+    [account] = await doubleStoreCredit(shop);
+    expect(account.transactions).toHaveLength(1);
+    expect(await stored("credit-key-2")).toMatchObject({ status: "failed", creditTransactionGid: null });
+
+    // Shopify credits but its answer is lost: the lookup finds the credit, and a retry sends nothing more.
+    await switchDouble(shop, { storeCreditAnswerLost: true });
+    const lost = await redeemCredit("credit-key-3");
+    await switchDouble(shop, { storeCreditAnswerLost: false });
+    expect([lost.status, (await lost.json()).creditAmount]).toEqual([200, "500"]);
+    const retried = await redeemCredit("credit-key-3");
+    expect(retried.status).toBe(200);
+    [account] = await doubleStoreCredit(shop);
+    expect(account.transactions).toHaveLength(2);
+    expect((await stored("credit-key-3")).creditTransactionGid).toBe(account.transactions[1].id);
+    expect((await sentGraphql(shop, "storeCreditAccountCredit")).length).toBe(3);
+    expect((await panel(shop, buyer.id)).member.balance).toEqual({ available: 30, pending: 0 });
+    // Two credits spent 120 points; the refused one's debit was given back.
+    const rewardEntries = await testDb().ledgerEntry.findMany({
+      where: { shopDomain: shop, memberGid: buyer.gid, source: "reward" },
+    });
+    expect(rewardEntries.map((entry) => entry.points).sort()).toEqual([-60, -60, -60, 60].sort());
   });
 
   it("issues exactly one code when concurrent redemptions with different keys share a balance that covers one", async () => {
