@@ -197,7 +197,9 @@ describe("the domain's field errors on the form", () => {
     });
     expect(fieldLabel("languages[0]")).toEqual({ label: "languages.item", list: "languages", position: 1, ...plain });
     for (const language of ["en", "de"]) {
-      const fields = resources[language as keyof typeof resources].loyalty.fields;
+      const { fields } = resources[language]!.loyalty as {
+        fields: { rewards: { translations: { name: string } }; item: { languages: string } };
+      };
       expect(fields.rewards.translations.name, language).toContain("{{language}}");
       expect(fields.item.languages, language).toContain("{{n}}");
     }
