@@ -37,6 +37,7 @@ describe("rewardText", () => {
     expect(rewardText(reward, null)).toEqual({ name: "Free shipping", description: "On any order" });
     expect(rewardText(reward, "not a locale")).toEqual({ name: "Free shipping", description: "On any order" });
     expect(rewardText({ name: "Gift", description: "" }, "de")).toEqual({ name: "Gift" });
+    expect(rewardText({ name: "Gift", description: "  " }, null)).toEqual({ name: "Gift" });
   });
 
   it("uses a translation whole: a translated name without a description shows no primary description", () => {

@@ -46,7 +46,8 @@ export function rewardText(
   reward: { name: string; description?: string; translations?: RewardTranslations },
   locale: string | null,
 ): RewardText {
-  const primary: RewardText = { name: reward.name, ...(reward.description && { description: reward.description }) };
+  // Blank is no description: the admin API stores what it is sent.
+  const primary: RewardText = { name: reward.name, ...(reward.description?.trim() && { description: reward.description }) };
   const translations = reward.translations ?? {};
   const key = locale === null ? null : localeKey(locale);
   if (key === null) return primary;
