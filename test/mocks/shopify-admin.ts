@@ -59,13 +59,13 @@ export interface DoubleShop {
   discountAnswerLost?: boolean;
   /** Answer storeCreditAccountCredit with this user error code (e.g. CREDIT_LIMIT_EXCEEDED) instead of crediting. */
   storeCreditUserError?: string;
-  /** Credit the account, then close the connection without answering: the app never learns of it. */
-  storeCreditAnswerLost?: boolean;
   /**
    * The shopper pays with all their store credit at checkout just before the app's next
    * storeCreditAccountDebit reaches Shopify (after the app looked at the account); once.
    */
   checkoutSpendsBeforeDebit?: boolean;
+  /** Credit the account, then close the connection without answering: the app never learns of it. */
+  storeCreditAnswerLost?: boolean;
   /** Answer metafieldsSet as Shopify does when the shop's query budget is spent. */
   throttled?: boolean;
 }
