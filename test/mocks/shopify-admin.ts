@@ -508,6 +508,18 @@ export async function startAdminDouble(options: { apiKey: string; apiSecret: str
           const stored = metafieldValues.get(url.searchParams.get("shop") ?? "") ?? new Map();
           return send(response, 200, [...stored.values()]);
         }
+        // The shopper pays `amount` (minor units) with their store credit at checkout: { shop, ownerId, amount }.
+        if (request.method === "POST" && segments[1] === "store-credit" && segments[2] === "spend") {
+          const { shop, ownerId, amount } = (await readJson(request)) as { shop: string; ownerId: string; amount: string };
+          const account = (creditAccounts.get(shop) ?? []).find((candidate) => candidate.ownerId === ownerId);
+          if (!account || balanceOf(account) < BigInt(amount)) return send(response, 409, { error: "not enough store credit" });
+          const spent = spendCredit(
+            account,
+            BigInt(amount),
+            `gid://shopify/StoreCreditAccountDebitTransaction/${nextCreditTransaction++}`,
+          );
+          return send(response, 200, { id: spent.id });
+        }
         // The store credit accounts as Shopify would now hold them, amounts in minor units.
         if (request.method === "GET" && segments[1] === "store-credit") {
           const accounts = creditAccounts.get(url.searchParams.get("shop") ?? "") ?? [];
@@ -520,18 +532,6 @@ export async function startAdminDouble(options: { apiKey: string; apiSecret: str
               transactions: account.transactions.map((t) => ({ ...t, amount: String(t.amount), remaining: String(t.remaining) })),
             })),
           );
-        }
-        // The shopper pays `amount` (minor units) with their store credit at checkout: { shop, ownerId, amount }.
-        if (request.method === "POST" && segments[1] === "store-credit" && segments[2] === "spend") {
-          const { shop, ownerId, amount } = (await readJson(request)) as { shop: string; ownerId: string; amount: string };
-          const account = (creditAccounts.get(shop) ?? []).find((candidate) => candidate.ownerId === ownerId);
-          if (!account || balanceOf(account) < BigInt(amount)) return send(response, 409, { error: "not enough store credit" });
-          const spent = spendCredit(
-            account,
-            BigInt(amount),
-            `gid://shopify/StoreCreditAccountDebitTransaction/${nextCreditTransaction++}`,
-          );
-          return send(response, 200, { id: spent.id });
         }
         if (request.method === "GET" && segments[1] === "operations") {
           return send(response, 200, [...operations.values()]);
