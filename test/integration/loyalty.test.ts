@@ -12,6 +12,7 @@ import {
   expectRewardCodeSent,
   expectStoreCreditSent,
   sentGraphql,
+  spendAtCheckout,
   switchDouble,
 } from "../support/admin-double";
 import { testDb } from "../support/db";
@@ -511,6 +512,117 @@ describe("loyalty points", () => {
     expect(await db.cashbackDebit.findMany({ where: { shopDomain: shop } })).toEqual([
       expect.objectContaining({ cashbackId: credited.id, amount: 600n }),
     ]);
+  });
+
+  /** A Gold buyer (10 % cashback) with an order of 100.00 placed `days` ago, its cashback row once recorded. */
+  async function cashbackBuyer(prefix: string, days: number) {
+    const shop = await programShop(prefix, {
+      tiers: [{ id: "gold", name: "Gold", threshold: "10", multiplierBasisPoints: 10000, cashbackBasisPoints: 1000 }],
+    });
+    const buyer = customer();
+    await sendWebhook(app(), { topic: "orders/create", shop, body: order(buyer.id, daysAgo(40), "20.00") });
+    await waitFor("the buyer to be Gold", async () => (await member(shop, buyer.id))?.tier?.id === "gold");
+    const placed = order(buyer.id, daysAgo(days), "100.00");
+    await sendWebhook(app(), { topic: "orders/paid", shop, body: placed });
+    const row = (status: string) =>
+      waitFor(`the cashback ${status}`, async () => {
+        const found = await testDb().cashback.findUnique({
+          where: { shopDomain_orderGid: { shopDomain: shop, orderGid: placed.admin_graphql_api_id } },
+        });
+        return found?.status === status && found.reversing === null && found;
+      });
+    const refund = async (kept: string) => {
+      const { refund, updated } = refundOf(placed, kept);
+      await sendWebhook(app(), { topic: "refunds/create", shop, body: refund });
+      await sendWebhook(app(), { topic: "orders/updated", shop, body: updated });
+    };
+    return { shop, buyer, placed, row, refund };
+  }
+
+  it("credits only what a refund left of a cashback still in its pending period, and nothing for an order refunded whole", async () => {
+    const { shop, buyer, placed, row, refund } = await cashbackBuyer("cashback-early", 2);
+    const gone = order(buyer.id, daysAgo(2), "30.00");
+    await sendWebhook(app(), { topic: "orders/paid", shop, body: gone });
+    expect(await row("waiting")).toMatchObject({ amount: 1000n, credited: 0n });
+
+    // Both refunds come while the cashback waits: the amounts fall, nothing goes to Shopify.
+    await refund("40.00");
+    const { refund: refundAll, updated: emptied } = refundOf(gone, "0.00");
+    await sendWebhook(app(), { topic: "refunds/create", shop, body: refundAll });
+    await sendWebhook(app(), { topic: "orders/updated", shop, body: emptied });
+    const db = testDb();
+    const goneRow = () =>
+      db.cashback.findUniqueOrThrow({
+        where: { shopDomain_orderGid: { shopDomain: shop, orderGid: gone.admin_graphql_api_id } },
+      });
+    await waitFor("the refunds to lower the waiting cashback", async () => {
+      const kept = await db.cashback.findUnique({
+        where: { shopDomain_orderGid: { shopDomain: shop, orderGid: placed.admin_graphql_api_id } },
+      });
+      return kept?.amount === 400n && (await goneRow()).amount === 0n;
+    });
+    expect(await sentGraphql(shop, "storeCreditAccount")).toEqual([]);
+
+    // The pending period is over (the orders' due dates moved into the past): 4.00 credited, the emptied order voided.
+    await db.cashback.updateMany({ where: { shopDomain: shop }, data: { dueAt: new Date(Date.now() - 1000) } });
+    expect(await row("issued")).toMatchObject({ amount: 400n, credited: 400n, reversed: 0n, forgone: 0n });
+    await waitFor("the emptied order's cashback to be void", async () => (await goneRow()).status === "void");
+    await expectStoreCreditSent(shop, { customerGid: buyer.gid, amount: 400n, currency: "USD", expiresAt: null });
+    expect(await sentGraphql(shop, "storeCreditAccountDebit")).toEqual([]);
+    const [account] = await doubleStoreCredit(shop);
+    expect(account.balance).toBe("400");
+  });
+
+  it("takes back only the unspent part of a cashback the shopper partly spent, and records the rest as forgone", async () => {
+    const { shop, buyer, row, refund } = await cashbackBuyer("cashback-spent", 20);
+    const credited = await row("issued");
+    expect(credited).toMatchObject({ amount: 1000n, credited: 1000n });
+    // 7.00 of the 10.00 paid for another order at checkout; then a refund keeps 40.00 of this one: 6.00 owed, 3.00 unspent.
+    await spendAtCheckout(shop, buyer.gid, 700n);
+    await refund("40.00");
+    const settled = await waitFor("the refund's share to be settled", async () => {
+      const current = await testDb().cashback.findUnique({ where: { id: credited.id } });
+      return current?.status === "issued" && current.reversed + current.forgone === 600n && current;
+    });
+    expect(settled).toMatchObject({ amount: 400n, credited: 1000n, reversed: 300n, forgone: 300n, reversing: null });
+    const [account] = await doubleStoreCredit(shop);
+    expect(await sentGraphql(shop, "storeCreditAccountDebit")).toEqual([
+      {
+        query: expect.stringContaining("storeCreditAccountDebit(id: $id, debitInput: $debitInput)"),
+        variables: { id: account.id, debitInput: { debitAmount: { amount: "3.00", currencyCode: "USD" } } },
+      },
+    ]);
+    expect(account.balance).toBe("0");
+    expect(await testDb().cashbackDebit.findMany({ where: { shopDomain: shop } })).toEqual([
+      expect.objectContaining({ cashbackId: credited.id, amount: 300n }),
+    ]);
+    // Points are taken back at the earned rate whatever happened to the credit: 60 of the order's 100.
+    await balanceOf(shop, buyer.id, { available: 60, pending: 0 });
+  });
+
+  it("forgoes what Shopify refuses to debit because the shopper spent it just before, without a second debit", async () => {
+    const { shop, buyer, row, refund } = await cashbackBuyer("cashback-race", 20);
+    const credited = await row("issued");
+    // The app looks (10.00 unspent) and debits 6.00, but the shopper paid with all of it at checkout in between.
+    await switchDouble(shop, { checkoutSpendsBeforeDebit: true });
+    await refund("40.00");
+    const settled = await waitFor("the refund's share to be forgone", async () => {
+      const current = await testDb().cashback.findUnique({ where: { id: credited.id } });
+      return current?.status === "issued" && current.forgone === 600n && current;
+    });
+    expect(settled).toMatchObject({ amount: 400n, credited: 1000n, reversed: 0n, forgone: 600n, reversing: null });
+    const [account] = await doubleStoreCredit(shop);
+    // One debit asked for and refused (INSUFFICIENT_FUNDS); none recorded, none sent again.
+    expect((await sentGraphql(shop, "storeCreditAccountDebit")).map((body) => body.variables.debitInput)).toEqual([
+      { debitAmount: { amount: "6.00", currencyCode: "USD" } },
+    ]);
+    expect(account.balance).toBe("0");
+    expect(account.transactions.map(({ kind, amount }) => [kind, amount])).toEqual([
+      ["credit", "1000"],
+      ["debit", "1000"],
+    ]);
+    expect(await testDb().cashbackDebit.count({ where: { shopDomain: shop } })).toBe(0);
+    await balanceOf(shop, buyer.id, { available: 60, pending: 0 });
   });
 
   it("writes the balance and tier to the customer's metafields, and waits out throttling", async () => {

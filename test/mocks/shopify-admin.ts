@@ -60,6 +60,11 @@ export interface DoubleShop {
   discountAnswerLost?: boolean;
   /** Answer storeCreditAccountCredit with this user error code (e.g. CREDIT_LIMIT_EXCEEDED) instead of crediting. */
   storeCreditUserError?: string;
+  /**
+   * The shopper pays with all their store credit at checkout just before the app's next
+   * storeCreditAccountDebit reaches Shopify (after the app looked at the account); once.
+   */
+  checkoutSpendsBeforeDebit?: boolean;
   /** Credit the account, then close the connection without answering: the app never learns of it. */
   storeCreditAnswerLost?: boolean;
   /** Answer metafieldsSet and flowTriggerReceive as Shopify does when the shop's query budget is spent. */
@@ -154,6 +159,32 @@ function balanceOf(account: CreditAccount, now = Date.now()): bigint {
   return account.transactions
     .filter((t) => t.kind === "credit" && (t.expiresAt === null || Date.parse(t.expiresAt) > now))
     .reduce((sum, t) => sum + t.remaining, 0n);
+}
+
+/**
+ * Takes `amount` from the account as Shopify does for a debit or a store credit payment at
+ * checkout: the soonest expiring credits first, recorded as one debit transaction.
+ */
+function spendCredit(account: CreditAccount, amount: bigint, id: string, now = Date.now()): CreditTransaction {
+  let left = amount;
+  const live = account.transactions
+    .filter((t) => t.kind === "credit" && t.remaining > 0n && (t.expiresAt === null || Date.parse(t.expiresAt) > now))
+    .sort((a, b) => (a.expiresAt === null ? 1 : b.expiresAt === null ? -1 : Date.parse(a.expiresAt) - Date.parse(b.expiresAt)));
+  for (const credit of live) {
+    const spent = credit.remaining < left ? credit.remaining : left;
+    credit.remaining -= spent;
+    left -= spent;
+  }
+  const transaction: CreditTransaction = {
+    id,
+    kind: "debit",
+    amount,
+    createdAt: new Date(now).toISOString(),
+    expiresAt: null,
+    remaining: 0n,
+  };
+  account.transactions.push(transaction);
+  return transaction;
 }
 
 function send(response: ServerResponse, status: number, body: unknown) {
@@ -264,34 +295,31 @@ export async function startAdminDouble(options: { apiKey: string; apiSecret: str
       if (account.currencyCode !== money.currencyCode)
         return refuse("MISMATCHING_CURRENCY", "The currency does not match the account's.");
       const now = Date.now();
+      const transactionId = () =>
+        `gid://shopify/${debit ? "StoreCreditAccountDebitTransaction" : "StoreCreditAccountCreditTransaction"}/${nextCreditTransaction++}`;
+      let transaction: CreditTransaction;
       if (debit) {
-        if (balanceOf(account, now) < amount) return refuse("INSUFFICIENT_FUNDS", "The account does not have sufficient funds.");
-        // Debits spend the soonest expiring credit first.
-        let left = amount;
-        const live = account.transactions
-          .filter((t) => t.kind === "credit" && t.remaining > 0n && (t.expiresAt === null || Date.parse(t.expiresAt) > now))
-          .sort((a, b) =>
-            a.expiresAt === null ? 1 : b.expiresAt === null ? -1 : Date.parse(a.expiresAt) - Date.parse(b.expiresAt),
-          );
-        for (const credit of live) {
-          const spent = credit.remaining < left ? credit.remaining : left;
-          credit.remaining -= spent;
-          left -= spent;
+        if (config.checkoutSpendsBeforeDebit) {
+          config.checkoutSpendsBeforeDebit = false;
+          const balance = balanceOf(account, now);
+          if (balance > 0n) spendCredit(account, balance, transactionId(), now);
         }
+        if (balanceOf(account, now) < amount) return refuse("INSUFFICIENT_FUNDS", "The account does not have sufficient funds.");
+        transaction = spendCredit(account, amount, transactionId(), now);
       } else {
         if (config.storeCreditUserError) return refuse(config.storeCreditUserError, "Shopify refused the credit.");
         if (input.expiresAt && Date.parse(input.expiresAt) <= now)
           return refuse("EXPIRES_AT_IN_PAST", "The expiry date must be in the future.");
+        transaction = {
+          id: transactionId(),
+          kind: "credit",
+          amount,
+          createdAt: new Date(now).toISOString(),
+          expiresAt: input.expiresAt ? new Date(input.expiresAt).toISOString() : null,
+          remaining: amount,
+        };
+        account.transactions.push(transaction);
       }
-      const transaction: CreditTransaction = {
-        id: `gid://shopify/${debit ? "StoreCreditAccountDebitTransaction" : "StoreCreditAccountCreditTransaction"}/${nextCreditTransaction++}`,
-        kind: debit ? "debit" : "credit",
-        amount,
-        createdAt: new Date(now).toISOString(),
-        expiresAt: debit || !input.expiresAt ? null : new Date(input.expiresAt).toISOString(),
-        remaining: debit ? 0n : amount,
-      };
-      account.transactions.push(transaction);
       if (!debit && config.storeCreditAnswerLost) return DROP_CONNECTION;
       return {
         data: {
@@ -540,6 +568,18 @@ export async function startAdminDouble(options: { apiKey: string; apiSecret: str
         if (request.method === "GET" && segments[1] === "metafields") {
           const stored = metafieldValues.get(url.searchParams.get("shop") ?? "") ?? new Map();
           return send(response, 200, [...stored.values()]);
+        }
+        // The shopper pays `amount` (minor units) with their store credit at checkout: { shop, ownerId, amount }.
+        if (request.method === "POST" && segments[1] === "store-credit" && segments[2] === "spend") {
+          const { shop, ownerId, amount } = (await readJson(request)) as { shop: string; ownerId: string; amount: string };
+          const account = (creditAccounts.get(shop) ?? []).find((candidate) => candidate.ownerId === ownerId);
+          if (!account || balanceOf(account) < BigInt(amount)) return send(response, 409, { error: "not enough store credit" });
+          const spent = spendCredit(
+            account,
+            BigInt(amount),
+            `gid://shopify/StoreCreditAccountDebitTransaction/${nextCreditTransaction++}`,
+          );
+          return send(response, 200, { id: spent.id });
         }
         // The store credit accounts as Shopify would now hold them, amounts in minor units.
         if (request.method === "GET" && segments[1] === "store-credit") {
