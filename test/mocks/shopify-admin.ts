@@ -197,7 +197,10 @@ function spendCredit(
     expiresAt: null,
     remaining: 0n,
     event,
-    origin: event === "ORDER_PAYMENT" ? { __typename: "OrderTransaction", id: `gid://shopify/OrderTransaction/${id.split("/").at(-1)}` } : null,
+    origin:
+      event === "ORDER_PAYMENT"
+        ? { __typename: "OrderTransaction", id: `gid://shopify/OrderTransaction/${id.split("/").at(-1)}` }
+        : null,
   };
   account.transactions.push(transaction);
   return transaction;
