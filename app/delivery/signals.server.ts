@@ -34,6 +34,9 @@ import {
 import { queueFlowTrigger } from "./flow.server";
 import { usesTrigger } from "./flow-lifecycle.server";
 
+/** A customer Flow can reference (a numeric id); anything else is left out of the trigger. */
+const FLOW_CUSTOMER = /^gid:\/\/shopify\/Customer\/\d+$/;
+
 /** Rows written per statement when a shop's signals are refreshed. */
 const ROWS_PER_STATEMENT = 2000;
 
@@ -95,7 +98,7 @@ export async function applySignals(
     const band = row.churnRisk ?? before?.churnBand ?? null;
     if (before?.churnBand && before.churnBand !== "high" && band === "high") {
       becameHigh++;
-      if (notify) {
+      if (notify && FLOW_CUSTOMER.test(row.gid)) {
         await queueFlowTrigger(db, {
           shopDomain,
           trigger: "churnRiskHigh",
@@ -220,27 +223,30 @@ export async function ensureSignalDefinitions(shopDomain: string, admin?: AdminC
   });
 }
 
-/** Writes the metafields of customers whose signals changed (a worker chore); returns how many. */
+/**
+ * Writes the metafields of customers whose signals changed (a worker chore); returns how many.
+ * Shop by shop, up to 200 customers each, so that a shop whose writes fail delays no other.
+ */
 export async function writeCustomerSignals(now = Date.now()): Promise<number> {
-  const rows = await db.customerSignal.findMany({ where: { needsWrite: true }, take: 200 });
-  const installed = new Set(
-    (
-      await db.shop.findMany({
-        where: { domain: { in: [...new Set(rows.map((row) => row.shopDomain))] }, installState: "installed" },
-        select: { domain: true },
-      })
-    ).map((shop) => shop.domain),
-  );
+  const waiting = await db.customerSignal.findMany({
+    where: { needsWrite: true },
+    distinct: ["shopDomain"],
+    select: { shopDomain: true },
+    take: 50,
+  });
+  const shops = await db.shop.findMany({
+    where: { domain: { in: waiting.map((row) => row.shopDomain) }, installState: "installed" },
+    select: { domain: true },
+  });
   let written = 0;
-  for (const shopDomain of installed) {
+  for (const { domain: shopDomain } of shops) {
     if (isPaused(shopDomain, now)) continue;
     try {
-      written += await writeShopSignals(
-        shopDomain,
-        rows.filter((row) => row.shopDomain === shopDomain),
-        now,
-      );
+      const rows = await db.customerSignal.findMany({ where: { shopDomain, needsWrite: true }, take: 200 });
+      written += await writeShopSignals(shopDomain, rows, now);
     } catch (error) {
+      // Tried again after a pause, not on every tick.
+      pauseFor(shopDomain, undefined, now);
       log.error("customer signal metafields failed", { shop: shopDomain, error: String(error) });
     }
   }
