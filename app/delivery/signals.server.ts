@@ -31,7 +31,7 @@ import {
   type SignalKey,
   type SignalValues,
 } from "./customer-metafields";
-import { queueFlowTrigger } from "./flow.server";
+import { queueFlowTriggers, type FlowTriggerEventInput } from "./flow.server";
 import { usesTrigger } from "./flow-lifecycle.server";
 
 /** A customer Flow can reference (a numeric id); anything else is left out of the trigger. */
@@ -88,6 +88,7 @@ export async function applySignals(
   const notify = await usesTrigger(shopDomain, "churnRiskHigh");
   const now = new Date();
   const changes: Value[][] = [];
+  const moves: FlowTriggerEventInput<"churnRiskHigh">[] = [];
   let becameHigh = 0;
   for (const row of rows) {
     if (!row.gid.startsWith("gid://shopify/Customer/")) continue;
@@ -99,7 +100,7 @@ export async function applySignals(
     if (before?.churnBand && before.churnBand !== "high" && band === "high") {
       becameHigh++;
       if (notify && FLOW_CUSTOMER.test(row.gid)) {
-        await queueFlowTrigger(db, {
+        moves.push({
           shopDomain,
           trigger: "churnRiskHigh",
           customerGid: row.gid,
@@ -115,6 +116,8 @@ export async function applySignals(
     if (!before || before.churnBand !== band || before.metafields !== metafields)
       changes.push([shopDomain, row.gid, band, metafields, true, now]);
   }
+  // Queued before the bands are stored: see above.
+  await queueFlowTriggers(db, moves);
   for (let i = 0; i < changes.length; i += ROWS_PER_STATEMENT) {
     await insertRows(
       db,
