@@ -90,6 +90,14 @@ describe("Flow trigger lifecycle callback", () => {
       body: notJson,
     });
     expect(response.status).toBe(400);
+    // Over the cap: refused before the rest is read.
+    const large = JSON.stringify({ padding: "x".repeat(20_000) });
+    const oversized = await fetch(`${app()}/flow/lifecycle`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-Shopify-Hmac-Sha256": sign(large) },
+      body: large,
+    });
+    expect(oversized.status).toBe(413);
     expect(await testDb().flowTriggerUse.count({ where: { shopDomain: { in: [shop, "evil.example.com"] } } })).toBe(0);
   });
 });
