@@ -139,26 +139,26 @@ export async function applySignals(
 
 /** The worker's part: shops whose purchase models were refitted since their signals were evaluated. */
 export async function refreshStaleSignals(): Promise<number> {
-  const fits = await db.purchaseModelFit.findMany({
-    where: { shop: { installState: "installed" } },
-    select: { shopDomain: true, fittedAt: true },
-  });
-  if (fits.length === 0) return 0;
-  const evaluated = new Map(
-    (
-      await db.shopSegmentation.findMany({
-        where: { shopDomain: { in: fits.map((fit) => fit.shopDomain) } },
-        select: { shopDomain: true, signalsFittedAt: true },
-      })
-    ).map((row) => [row.shopDomain, row.signalsFittedAt?.getTime() ?? 0]),
-  );
   // A few shops a tick: each reads its facts and writes a row per changed customer.
-  const stale = fits.filter((fit) => (evaluated.get(fit.shopDomain) ?? 0) < fit.fittedAt.getTime()).slice(0, 3);
+  const stale = await db.$queryRawUnsafe<{ shopDomain: string }[]>(
+    `SELECT f."shopDomain" AS "shopDomain" FROM "PurchaseModelFit" f
+     JOIN "Shop" s ON s."domain" = f."shopDomain" AND s."installState" = 'installed'
+     LEFT JOIN "ShopSegmentation" g ON g."shopDomain" = f."shopDomain"
+     WHERE g."signalsFittedAt" IS NULL OR g."signalsFittedAt" < f."fittedAt"
+     ORDER BY f."fittedAt" LIMIT 3`,
+  );
   for (const { shopDomain } of stale) {
     try {
       await refreshCustomerSignals(shopDomain);
     } catch (error) {
       log.error("customer signals failed", { shop: shopDomain, error: String(error) });
+      // Tried again at the shop's next refit, so that a shop that fails keeps no other waiting.
+      const fit = await db.purchaseModelFit.findUnique({ where: { shopDomain }, select: { fittedAt: true } });
+      await db.shopSegmentation.upsert({
+        where: { shopDomain },
+        create: { shopDomain, signalsFittedAt: fit?.fittedAt ?? new Date() },
+        update: { signalsFittedAt: fit?.fittedAt ?? new Date() },
+      });
     }
   }
   return stale.length;
