@@ -33,6 +33,8 @@ mutation FlowTriggerReceive($handle: String!, $payload: JSON!) {
   }
 }`;
 
+const FLOW_LEASE_MS = 6 * 60_000;
+
 /** Sent and skipped events are kept this long, so that their idempotency keys keep working. */
 export const FLOW_EVENT_RETENTION_DAYS = 90;
 
@@ -128,8 +130,9 @@ export const flowTriggerQueue: Queue = {
   shops: "filter",
   maxAttempts: 8,
   batch: 20,
-  // Longer than a request to Shopify can take: no other instance sends the event meanwhile.
-  leaseMs,
+  // Longer than a request to Shopify can take (fetch gives up after 300 s without an answer): no
+  // other instance sends the event while one waits; a crashed instance's events wait this long.
+  leaseMs: () => Math.max(leaseMs(), FLOW_LEASE_MS),
   run: sendFlowTrigger,
 };
 
