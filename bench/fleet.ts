@@ -1,4 +1,3 @@
-import { resolve as resolvePath } from "node:path";
 // Target D: a fleet of shops on PostgreSQL with two app instances (`npm run bench -- --only fleet`).
 //
 //   1. 300 shops with heavy-tailed sizes (most under 5,000 orders, four of 200k to 800k, over 2M in
@@ -17,6 +16,7 @@ import { resolve as resolvePath } from "node:path";
 import { mkdirSync, readFileSync } from "node:fs";
 import pg from "pg";
 import { Agent, request } from "undici";
+import { heapLimitMiB } from "../app/platform/heap-limit.mjs";
 import { migrate } from "../app/platform/db/migrate.server";
 import { startAdminDouble, type AdminDouble } from "../test/mocks/shopify-admin";
 import { adminCall, installShop } from "../test/support/app-proxy";
@@ -102,6 +102,8 @@ export interface FleetResult {
   dashboards: Record<string, LatencyStats>;
   rssMiB: {
     budget: number;
+    /** The instances' V8 old-space limit, as server.mjs derives it from the budget. */
+    heapLimit: number;
     limit: number;
     peak: Record<string, number>;
     peakByPhase: Record<string, { import: number; webhooks: number }>;
@@ -169,10 +171,8 @@ export async function runFleet(options: FleetOptions, signal: AbortSignal): Prom
     COMEBACK_LEASE_MS: "",
     COMEBACK_CACHE_BUDGET_MIB: String(BUDGET_MIB),
     COMEBACK_QUIET: "",
-    // FLEET_HEAP_MIB=640: the instances' V8 heap limit (--max-old-space-size), to measure RSS under one.
-    ...(process.env.FLEET_HEAP_MIB && {
-      NODE_OPTIONS: `--import ${resolvePath("test/mocks/shopify-network.mjs")} --max-old-space-size=${process.env.FLEET_HEAP_MIB}`,
-    }),
+    // The heap limit is production's: server.mjs derives it from the budget (app/platform/heap-limit.mjs).
+    COMEBACK_HEAP_MIB: "",
   };
   const start = async (name: string): Promise<Instance> => ({
     name,
@@ -485,6 +485,7 @@ export async function runFleet(options: FleetOptions, signal: AbortSignal): Prom
       dashboards: Object.fromEntries(Object.entries(dashboardTimes).map(([key, values]) => [key, stats(values)])),
       rssMiB: {
         budget: BUDGET_MIB,
+        heapLimit: heapLimitMiB({ COMEBACK_CACHE_BUDGET_MIB: String(BUDGET_MIB) })!,
         limit: BUDGET_MIB + RSS_ALLOWANCE_MIB,
         peak: Object.fromEntries(instances.map((instance) => [instance.name, Math.max(0, ...instance.rssMiB)])),
         peakByPhase: Object.fromEntries(

@@ -283,7 +283,8 @@ function printFleet(result: FleetResult) {
   console.log(
     `  RSS peak per instance (import / webhooks): ${Object.entries(result.rssMiB.peakByPhase)
       .map(([name, phases]) => `${name} ${phases.import} / ${phases.webhooks} MiB`)
-      .join(", ")}   limit ${result.rssMiB.limit} MiB: ${verdict(result.rssMiB.withinLimit)}`,
+      .join(", ")}   limit ${result.rssMiB.limit} MiB: ${verdict(result.rssMiB.withinLimit)} ` +
+      `(V8 heap limit ${result.rssMiB.heapLimit} MiB from the ${result.rssMiB.budget} MiB budget)`,
   );
   const deepest = Math.max(0, ...result.queueDepthEvery5s.map((q) => Object.values(q.depth).reduce((a, b) => a + b, 0)));
   console.log(`  job queue depth: deepest ${deepest} (every 5 s in the JSON)`);
