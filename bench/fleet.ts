@@ -98,7 +98,7 @@ export interface FleetResult {
     latencyInBurst: LatencyStats;
     latencyAroundKill: LatencyStats;
   };
-  deliveryToPoints: LatencyStats & { orders: number; withoutPoints: number };
+  deliveryToPoints: LatencyStats & { orders: number; withoutPoints: number; withoutPointsWhy: Record<string, number> };
   dashboards: Record<string, LatencyStats>;
   rssMiB: {
     budget: number;
@@ -136,6 +136,39 @@ function cacheLines(output: string): unknown[] {
       const { time, memoryMiB, usedMiB } = JSON.parse(line) as { time: string; memoryMiB: unknown; usedMiB: number };
       return { time, cacheMiB: usedMiB, ...(memoryMiB as object) };
     });
+}
+
+/**
+ * Why orders of the webhook phase have no earn entry after the drain, by the first reason that
+ * applies, in the order the loyalty task checks them (app/loyalty/earning.ts orderState,
+ * firstEarn, purchaseBase with the program's default settings): by design a test, guest,
+ * unprocessed or cancelled order, a held-out member, or an order whose kept subtotal is under the
+ * 1.00 that earns a point (an order first seen already refunded in full); an unfinished drain or a
+ * bug shows as "task waiting", "task failed" or "unexplained".
+ */
+async function whyWithoutPoints(client: pg.Pool, gids: string[]): Promise<Record<string, number>> {
+  const { rows } = await client.query<{ reason: string; n: string }>(
+    `SELECT CASE
+        WHEN o.id IS NULL THEN 'not stored'
+        WHEN o.test THEN 'test order'
+        WHEN o."customerId" IS NULL THEN 'guest order'
+        WHEN o."processedAt" IS NULL THEN 'not processed'
+        WHEN o."cancelledAt" IS NOT NULL THEN 'cancelled'
+        WHEN m."heldOut" THEN 'member held out'
+        WHEN t.id IS NOT NULL AND t."lastError" IS NOT NULL THEN 'task failed: ' || left(t."lastError", 120)
+        WHEN t.id IS NOT NULL THEN 'task waiting'
+        WHEN o."currentSubtotalAmount" < 100 THEN 'purchase base under 1.00: 0 points'
+        ELSE 'unexplained'
+      END AS reason, count(*) AS n
+     FROM unnest($1::text[]) AS missing(gid)
+     LEFT JOIN "Order" o ON o.gid = missing.gid
+     LEFT JOIN "Customer" c ON c.id = o."customerId"
+     LEFT JOIN "LoyaltyMember" m ON m."shopDomain" = o."shopDomain" AND m."customerGid" = c.gid
+     LEFT JOIN "LoyaltyTask" t ON t."shopDomain" = o."shopDomain" AND t.kind = 'order' AND t.key = o.gid
+     GROUP BY 1 ORDER BY 2 DESC`,
+    [gids],
+  );
+  return Object.fromEntries(rows.map((row) => [row.reason, Number(row.n)]));
 }
 
 /** What waits for a worker, by kind of work. */
@@ -467,6 +500,10 @@ export async function runFleet(options: FleetOptions, signal: AbortSignal): Prom
     const pointTimes = orderGids
       .filter((gid) => pointsSeen.has(gid))
       .map((gid) => pointsSeen.get(gid)! - firstSeenOrder.get(gid)!);
+    const withoutPoints = await whyWithoutPoints(
+      client,
+      orderGids.filter((gid) => !pointsSeen.has(gid)),
+    );
 
     return {
       shops: shops.length,
@@ -481,7 +518,12 @@ export async function runFleet(options: FleetOptions, signal: AbortSignal): Prom
         latencyInBurst: stats(inBurst),
         latencyAroundKill: stats(aroundKill),
       },
-      deliveryToPoints: { ...stats(pointTimes), orders: orderGids.length, withoutPoints: orderGids.length - pointTimes.length },
+      deliveryToPoints: {
+        ...stats(pointTimes),
+        orders: orderGids.length,
+        withoutPoints: orderGids.length - pointTimes.length,
+        withoutPointsWhy: withoutPoints,
+      },
       dashboards: Object.fromEntries(Object.entries(dashboardTimes).map(([key, values]) => [key, stats(values)])),
       rssMiB: {
         budget: BUDGET_MIB,
