@@ -249,28 +249,15 @@ export async function runFleet(options: FleetOptions, signal: AbortSignal): Prom
       }),
     }));
     const importStarted = performance.now();
-    const onboard = async (k: number) => {
-      const shop = shops[k];
-      const instance = instances[k % 2];
-      const app = instance.server.url;
-      // A merchant whose install page fails opens it again; so does the bench, twice.
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await installShop(app, double.url, shop.domain, { jsonlFile: files[k].file });
-          break;
-        } catch (error) {
-          if (attempt === 3) throw error;
-          console.error(
-            `[fleet] ${(error as Error).message}; again. Instance ${instance.name}: ${instance.server.output().slice(-600)}`,
-          );
-          await sleep(2_000);
-        }
-      }
+    // One merchant's install, program and Shopify's bulk_operations/finish. On a loaded machine a
+    // step can fail (an install answered while its afterAuth hook still runs, a connection reset);
+    // a merchant opens the page again and Shopify retries its webhook: so does the bench, twice.
+    // Every step is idempotent.
+    const onboardOnce = async (shop: Shop, k: number, app: string) => {
+      await installShop(app, double.url, shop.domain, { jsonlFile: files[k].file });
       const saved = await adminCall(app, shop.domain, "/app/api/loyalty/program", PROGRAM);
       if (saved.status !== 200)
-        throw new Error(
-          `${shop.domain}: saving the program answered ${saved.status}: ${await saved.text()}\n${instance.server.output().slice(-1500)}`,
-        );
+        throw new Error(`${shop.domain}: saving the program answered ${saved.status}: ${await saved.text()}`);
       // The double finishes every export at once; Shopify then says so with bulk_operations/finish.
       const { rows } = await client.query<{ gid: string }>(
         `SELECT "bulkOperationGid" AS gid FROM "HistoryImport" WHERE "shopDomain" = $1 AND status = 'running'`,
@@ -280,6 +267,22 @@ export async function runFleet(options: FleetOptions, signal: AbortSignal): Prom
         const finish = { ...fixture("bulk_operations/finish"), admin_graphql_api_id: gid };
         const answer = await sendWebhook(app, { topic: "bulk_operations/finish", shop: shop.domain, body: finish });
         if (answer.status !== 200) throw new Error(`${shop.domain}: bulk_operations/finish answered ${answer.status}`);
+      }
+    };
+    const onboard = async (k: number) => {
+      const shop = shops[k];
+      const instance = instances[k % 2];
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await onboardOnce(shop, k, instance.server.url);
+        } catch (error) {
+          if (attempt === 3) throw error;
+          const cause = (error as Error & { cause?: unknown }).cause;
+          console.error(
+            `[fleet] ${(error as Error).message}${cause ? ` (${String(cause)})` : ""}; again. Instance ${instance.name}: ${instance.server.output().slice(-600)}`,
+          );
+          await sleep(2_000);
+        }
       }
     };
     // Four merchants installing at a time.
@@ -552,6 +555,15 @@ export async function runFleet(options: FleetOptions, signal: AbortSignal): Prom
         doubledEarnings: Number(doubled.rows[0].n),
       },
     };
+  } catch (error) {
+    // Whatever stopped the run, each instance's last words say whether one of them died.
+    for (const instance of instances) {
+      const { exitCode, signalCode } = instance.server.process;
+      console.error(
+        `[fleet] instance ${instance.name} (exit ${exitCode ?? "-"}, signal ${signalCode ?? "-"}):\n${instance.server.output().slice(-3000)}`,
+      );
+    }
+    throw error;
   } finally {
     for (const timer of samplers) clearInterval(timer);
     await Promise.race([agent.destroy().catch(() => undefined), sleep(2_000)]);
