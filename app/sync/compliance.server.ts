@@ -160,7 +160,9 @@ async function pseudonymiseMember(tx: Tx, shopDomain: string, gid: string, pseud
   await tx.tierChange.updateMany({ where: { shopDomain, memberGid: gid }, data: { memberGid: pseudonym } });
   await tx.cashback.updateMany({ where: { shopDomain, memberGid: gid }, data: { memberGid: pseudonym } });
   await tx.cashbackDebit.updateMany({ where: { shopDomain, memberGid: gid }, data: { memberGid: pseudonym } });
-  await tx.loyaltyTask.deleteMany({ where: { shopDomain, key: gid, kind: { in: ["signup", "newsletter", "review"] } } });
+  await tx.loyaltyTask.deleteMany({
+    where: { shopDomain, key: gid, kind: { in: ["signup", "newsletter", "review", "metafields"] } },
+  });
 }
 
 /** shop/redact: everything of the shop goes; a bare row remains so late deliveries are ignored. */

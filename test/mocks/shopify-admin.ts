@@ -63,6 +63,8 @@ export interface DoubleShop {
   storeCreditAnswerLost?: boolean;
   /** Answer metafieldsSet as Shopify does when the shop's query budget is spent. */
   throttled?: boolean;
+  /** Close the connection of every Admin GraphQL call without answering: Shopify unreachable. */
+  unreachable?: boolean;
 }
 
 export interface RecordedRequest {
@@ -196,6 +198,7 @@ export async function startAdminDouble(options: { apiKey: string; apiSecret: str
     const query = body.query ?? "";
     const config = shops.get(shop);
     if (!config) return { errors: [{ message: `unknown shop ${shop}` }] };
+    if (config.unreachable) return DROP_CONNECTION;
     const refused = schemaErrors(query, body.variables);
     if (refused) return refused;
     const discountMutation = ["discountCodeBasicCreate", "discountCodeFreeShippingCreate"].find((name) => query.includes(name));
@@ -454,7 +457,7 @@ export async function startAdminDouble(options: { apiKey: string; apiSecret: str
           shops.set(segments[2], (await readJson(request)) as unknown as DoubleShop);
           return send(response, 200, { ok: true });
         }
-        // Changes some of a shop's switches (discountUserError, discountAnswerLost, throttled), keeping the rest.
+        // Changes some of a shop's switches (discountUserError, discountAnswerLost, throttled, unreachable), keeping the rest.
         if (request.method === "PATCH" && segments[1] === "shops" && shops.has(segments[2])) {
           shops.set(segments[2], { ...shops.get(segments[2])!, ...((await readJson(request)) as Partial<DoubleShop>) });
           return send(response, 200, { ok: true });
