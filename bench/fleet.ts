@@ -251,10 +251,19 @@ export async function runFleet(options: FleetOptions, signal: AbortSignal): Prom
     const importStarted = performance.now();
     // One merchant's install, program and Shopify's bulk_operations/finish. On a loaded machine a
     // step can fail (an install answered while its afterAuth hook still runs, a connection reset);
-    // a merchant opens the page again and Shopify retries its webhook: so does the bench, twice.
+    // a merchant opens the page again and Shopify retries its webhook: so does the bench, three times.
     // Every step is idempotent.
     const onboardOnce = async (shop: Shop, k: number, app: string) => {
       await installShop(app, double.url, shop.domain, { jsonlFile: files[k].file });
+      // On a loaded machine the install page can answer before its afterAuth hook has stored the shop.
+      for (let waited = 0; ; waited += 500) {
+        const { rowCount } = await client.query(`SELECT 1 FROM "Shop" WHERE domain = $1 AND "installState" = 'installed'`, [
+          shop.domain,
+        ]);
+        if (rowCount) break;
+        if (waited >= 60_000) throw new Error(`${shop.domain}: not installed 60 s after its install page answered`);
+        await sleep(500);
+      }
       const saved = await adminCall(app, shop.domain, "/app/api/loyalty/program", PROGRAM);
       if (saved.status !== 200)
         throw new Error(`${shop.domain}: saving the program answered ${saved.status}: ${await saved.text()}`);
@@ -276,12 +285,12 @@ export async function runFleet(options: FleetOptions, signal: AbortSignal): Prom
         try {
           return await onboardOnce(shop, k, instance.server.url);
         } catch (error) {
-          if (attempt === 3) throw error;
+          if (attempt === 4) throw error;
           const cause = (error as Error & { cause?: unknown }).cause;
           console.error(
             `[fleet] ${(error as Error).message}${cause ? ` (${String(cause)})` : ""}; again. Instance ${instance.name}: ${instance.server.output().slice(-600)}`,
           );
-          await sleep(2_000);
+          await sleep(5_000);
         }
       }
     };
