@@ -41,6 +41,8 @@ const BURST_SECONDS = 30;
 const RETRY_DELAYS_MS = [1_000, 2_000, 5_000, 10_000, 20_000];
 const REQUEST_TIMEOUT_MS = 10_000;
 const SAMPLE_MS = 2_000;
+/** Ledger ids the poller reads again each time, for entries committed after newer ones. */
+const LEDGER_LOOKBACK = 20_000;
 const RESTART_AFTER_MS = 10_000;
 /** The cache budget the instances run with; RSS must stay under it plus this allowance. */
 const BUDGET_MIB = 512;
@@ -144,11 +146,14 @@ function cacheLines(output: string): unknown[] {
  * firstEarn, purchaseBase with the program's default settings): by design a test, guest,
  * unprocessed or cancelled order, a held-out member, or an order whose kept subtotal is under the
  * 1.00 that earns a point (an order first seen already refunded in full); an unfinished drain or a
- * bug shows as "task waiting", "task failed" or "unexplained".
+ * bug shows as "task waiting", "task failed" or "unexplained"; "earned, not seen by the poller"
+ * is the bench's own miss (see pollLedger).
  */
 async function whyWithoutPoints(client: pg.Pool, gids: string[]): Promise<Record<string, number>> {
   const { rows } = await client.query<{ reason: string; n: string }>(
     `SELECT CASE
+        WHEN EXISTS (SELECT 1 FROM "LedgerEntry" e WHERE e."shopDomain" = o."shopDomain" AND e."sourceKey" = 'order:' || o.gid || ':earn')
+          THEN 'earned, not seen by the poller'
         WHEN o.id IS NULL THEN 'not stored'
         WHEN o.test THEN 'test order'
         WHEN o."customerId" IS NULL THEN 'guest order'
@@ -375,13 +380,16 @@ export async function runFleet(options: FleetOptions, signal: AbortSignal): Prom
       if (Math.abs(phaseAt - killAt) < 15_000) aroundKill.push(done - due);
     };
 
-    // Points as they appear in the ledger, polled: the time from acknowledgement to points.
+    // Points as they appear in the ledger, polled: the time from acknowledgement to points. Ids are
+    // taken when a row is inserted, not when its transaction commits: a batch of the other instance
+    // can commit entries below the newest id seen. Each poll looks back LEDGER_LOOKBACK ids (the last
+    // run's poller, without it, never saw 144 and 162 orders' points).
     const pointsSeen = new Map<string, number>();
     let lastEntry = 0;
     const pollLedger = async () => {
       const { rows } = await client.query<{ id: number; orderGid: string }>(
         `SELECT id, "orderGid" FROM "LedgerEntry" WHERE id > $1 AND source = 'order' AND type = 'earn' ORDER BY id LIMIT 50000`,
-        [lastEntry],
+        [Math.max(0, lastEntry - LEDGER_LOOKBACK)],
       );
       const now = performance.now();
       for (const row of rows) {

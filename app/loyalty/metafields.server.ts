@@ -29,6 +29,9 @@ import { finishTasks, taskRows, taskTable } from "./tasks.server";
 /** Metafields per member at most: points and tier. */
 const PER_MEMBER = 2;
 
+/** How often the metafield tasks of a shop that is not installed are looked at again. */
+const UNINSTALLED_RETRY_MS = 60 * 60_000;
+
 /** Cost points kept in reserve for the app's other calls (codes, imports). */
 const RESERVE = 200;
 
@@ -56,13 +59,13 @@ export const isPaused = (shopDomain: string, now: number) => pausedUntil(shopDom
  * review found their balance or tier changed (tasks.server.ts), claimed fairly across shops and run
  * a shop's batch at a time. A throttled shop's tasks wait until its budget has restored, without
  * counting an attempt; a failed write is retried with backoff and, after the last attempt, shown
- * on the Sync page. An uninstalled shop has no access token: its members are written if it comes back.
+ * on the Sync page. An uninstalled shop has no access token: its members are written if it comes
+ * back (its tasks are looked at hourly).
  */
 export const memberMetafieldQueue: Queue = {
   ...taskTable,
   name: "member-metafields",
-  ready: () =>
-    `"kind" = 'metafields' AND EXISTS (SELECT 1 FROM "Shop" WHERE "Shop"."domain" = "LoyaltyTask"."shopDomain" AND "Shop"."installState" = 'installed')`,
+  ready: () => `"kind" = 'metafields'`,
   // One shop's members per run: one read of its tiers and program, metafieldsSet calls of 12 members.
   acrossShops: false,
   batch: 48,
@@ -77,6 +80,9 @@ async function writeMemberMetafields(jobs: Job[]): Promise<Outcome> {
   if (tasks.length === 0) return "done";
   const shopDomain = tasks[0].shopDomain;
   if (isPaused(shopDomain, now.getTime())) return { retryAt: new Date(pausedUntil(shopDomain)) };
+  // Checked here, not in the claim (a lookup per row probed): the members are written if it comes back.
+  const shop = await db.shop.findUnique({ where: { domain: shopDomain }, select: { installState: true } });
+  if (shop?.installState !== "installed") return { retryAt: new Date(now.getTime() + UNINSTALLED_RETRY_MS) };
   const members = await db.loyaltyMember.findMany({
     where: { shopDomain, customerGid: { in: tasks.map((task) => task.key) }, needsSync: true },
     orderBy: { id: "asc" },

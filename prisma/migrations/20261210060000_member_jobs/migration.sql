@@ -7,6 +7,10 @@ ALTER TABLE "Redemption" ADD COLUMN "recoveryError" TEXT;
 -- CreateIndex
 CREATE INDEX "Redemption_status_updatedAt_idx" ON "Redemption"("status", "updatedAt");
 
+-- CreateIndex: the queues of one kind of task (reviews, metafield writes) find their shops without
+-- reading the other kinds' rows.
+CREATE INDEX "LoyaltyTask_kind_shopDomain_id_idx" ON "LoyaltyTask"("kind", "shopDomain", "id");
+
 -- Members waiting for their metafields become tasks of the metafields queue.
 INSERT INTO "LoyaltyTask" ("shopDomain", "kind", "key", "createdAt")
 SELECT "shopDomain", 'metafields', "customerGid", strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now') FROM "LoyaltyMember" WHERE "needsSync" = 1
