@@ -6,6 +6,7 @@
 // See docs/decisions/0022-webhook-fast-path.md. Plain JavaScript, checked by tsc: production runs it
 // without a TypeScript loader.
 import { createServer } from "node:http";
+import { getHeapStatistics } from "node:v8";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { createRequestHandler } from "@remix-run/express";
@@ -13,11 +14,19 @@ import { installGlobals } from "@remix-run/node";
 import compression from "compression";
 import express from "express";
 import morgan from "morgan";
+import { argumentsWithHeapLimit } from "./app/platform/heap-limit.mjs";
 
 /** @typedef {import("@remix-run/node").ServerBuild & { entry: { module: typeof import("./app/entry.server") } }} Build */
 
 /** How long in-flight requests may take to finish after SIGTERM or SIGINT before their connections are cut. */
 const DRAIN_MS = 10_000;
+
+// The heap limit follows the cache budget (app/platform/heap-limit.mjs): started without it, the
+// server replaces itself with the same program and the limit, keeping its process id, so signals,
+// supervisors and `kill -9` reach the server itself.
+const withHeapLimit = argumentsWithHeapLimit({ execArgv: process.execArgv, argv: process.argv, env: process.env });
+if (withHeapLimit && process.execve) process.execve(process.execPath, [process.execPath, ...withHeapLimit], process.env);
+if (withHeapLimit) console.warn("[comeback] this Node.js cannot restart itself: set --max-old-space-size yourself");
 
 process.env.NODE_ENV ??= "production";
 // Stack traces name the app's source files, as remix-serve's source-map-support did.
@@ -53,7 +62,8 @@ const server = createServer((request, response) => {
 
 const port = Number(process.env.PORT || 3000);
 const host = process.env.HOST || undefined;
-server.listen(port, host, () => console.log(`[comeback] http://${host ?? "localhost"}:${port}`));
+const heapMiB = Math.round(getHeapStatistics().heap_size_limit / 2 ** 20);
+server.listen(port, host, () => console.log(`[comeback] http://${host ?? "localhost"}:${port} (V8 heap limit ${heapMiB} MiB)`));
 
 // Graceful stop: no new connections, in-flight requests answered, then the worker and the database
 // released, then exit. Shopify retries any delivery that was cut off.

@@ -1,4 +1,3 @@
-import { resolve as resolvePath } from "node:path";
 // Target D: a fleet of shops on PostgreSQL with two app instances (`npm run bench -- --only fleet`).
 //
 //   1. 300 shops with heavy-tailed sizes (most under 5,000 orders, four of 200k to 800k, over 2M in
@@ -17,6 +16,7 @@ import { resolve as resolvePath } from "node:path";
 import { mkdirSync, readFileSync } from "node:fs";
 import pg from "pg";
 import { Agent, request } from "undici";
+import { heapLimitMiB } from "../app/platform/heap-limit.mjs";
 import { migrate } from "../app/platform/db/migrate.server";
 import { startAdminDouble, type AdminDouble } from "../test/mocks/shopify-admin";
 import { adminCall, installShop } from "../test/support/app-proxy";
@@ -41,6 +41,8 @@ const BURST_SECONDS = 30;
 const RETRY_DELAYS_MS = [1_000, 2_000, 5_000, 10_000, 20_000];
 const REQUEST_TIMEOUT_MS = 10_000;
 const SAMPLE_MS = 2_000;
+/** Ledger ids the poller reads again each time, for entries committed after newer ones. */
+const LEDGER_LOOKBACK = 20_000;
 const RESTART_AFTER_MS = 10_000;
 /** The cache budget the instances run with; RSS must stay under it plus this allowance. */
 const BUDGET_MIB = 512;
@@ -98,10 +100,12 @@ export interface FleetResult {
     latencyInBurst: LatencyStats;
     latencyAroundKill: LatencyStats;
   };
-  deliveryToPoints: LatencyStats & { orders: number; withoutPoints: number };
+  deliveryToPoints: LatencyStats & { orders: number; withoutPoints: number; withoutPointsWhy: Record<string, number> };
   dashboards: Record<string, LatencyStats>;
   rssMiB: {
     budget: number;
+    /** The instances' V8 old-space limit, as server.mjs derives it from the budget. */
+    heapLimit: number;
     limit: number;
     peak: Record<string, number>;
     peakByPhase: Record<string, { import: number; webhooks: number }>;
@@ -134,6 +138,42 @@ function cacheLines(output: string): unknown[] {
       const { time, memoryMiB, usedMiB } = JSON.parse(line) as { time: string; memoryMiB: unknown; usedMiB: number };
       return { time, cacheMiB: usedMiB, ...(memoryMiB as object) };
     });
+}
+
+/**
+ * Why orders of the webhook phase have no earn entry after the drain, by the first reason that
+ * applies, in the order the loyalty task checks them (app/loyalty/earning.ts orderState,
+ * firstEarn, purchaseBase with the program's default settings): by design a test, guest,
+ * unprocessed or cancelled order, a held-out member, or an order whose kept subtotal is under the
+ * 1.00 that earns a point (an order first seen already refunded in full); an unfinished drain or a
+ * bug shows as "task waiting", "task failed" or "unexplained"; "earned, not seen by the poller"
+ * is the bench's own miss (see pollLedger).
+ */
+async function whyWithoutPoints(client: pg.Pool, gids: string[]): Promise<Record<string, number>> {
+  const { rows } = await client.query<{ reason: string; n: string }>(
+    `SELECT CASE
+        WHEN EXISTS (SELECT 1 FROM "LedgerEntry" e WHERE e."shopDomain" = o."shopDomain" AND e."sourceKey" = 'order:' || o.gid || ':earn')
+          THEN 'earned, not seen by the poller'
+        WHEN o.id IS NULL THEN 'not stored'
+        WHEN o.test THEN 'test order'
+        WHEN o."customerId" IS NULL THEN 'guest order'
+        WHEN o."processedAt" IS NULL THEN 'not processed'
+        WHEN o."cancelledAt" IS NOT NULL THEN 'cancelled'
+        WHEN m."heldOut" THEN 'member held out'
+        WHEN t.id IS NOT NULL AND t."lastError" IS NOT NULL THEN 'task failed: ' || left(t."lastError", 120)
+        WHEN t.id IS NOT NULL THEN 'task waiting'
+        WHEN o."currentSubtotalAmount" < 100 THEN 'purchase base under 1.00: 0 points'
+        ELSE 'unexplained'
+      END AS reason, count(*) AS n
+     FROM unnest($1::text[]) AS missing(gid)
+     LEFT JOIN "Order" o ON o.gid = missing.gid
+     LEFT JOIN "Customer" c ON c.id = o."customerId"
+     LEFT JOIN "LoyaltyMember" m ON m."shopDomain" = o."shopDomain" AND m."customerGid" = c.gid
+     LEFT JOIN "LoyaltyTask" t ON t."shopDomain" = o."shopDomain" AND t.kind = 'order' AND t.key = o.gid
+     GROUP BY 1 ORDER BY 2 DESC`,
+    [gids],
+  );
+  return Object.fromEntries(rows.map((row) => [row.reason, Number(row.n)]));
 }
 
 /** What waits for a worker, by kind of work. */
@@ -169,10 +209,8 @@ export async function runFleet(options: FleetOptions, signal: AbortSignal): Prom
     COMEBACK_LEASE_MS: "",
     COMEBACK_CACHE_BUDGET_MIB: String(BUDGET_MIB),
     COMEBACK_QUIET: "",
-    // FLEET_HEAP_MIB=640: the instances' V8 heap limit (--max-old-space-size), to measure RSS under one.
-    ...(process.env.FLEET_HEAP_MIB && {
-      NODE_OPTIONS: `--import ${resolvePath("test/mocks/shopify-network.mjs")} --max-old-space-size=${process.env.FLEET_HEAP_MIB}`,
-    }),
+    // The heap limit is production's: server.mjs derives it from the budget (app/platform/heap-limit.mjs).
+    COMEBACK_HEAP_MIB: "",
   };
   const start = async (name: string): Promise<Instance> => ({
     name,
@@ -216,28 +254,24 @@ export async function runFleet(options: FleetOptions, signal: AbortSignal): Prom
       }),
     }));
     const importStarted = performance.now();
-    const onboard = async (k: number) => {
-      const shop = shops[k];
-      const instance = instances[k % 2];
-      const app = instance.server.url;
-      // A merchant whose install page fails opens it again; so does the bench, twice.
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await installShop(app, double.url, shop.domain, { jsonlFile: files[k].file });
-          break;
-        } catch (error) {
-          if (attempt === 3) throw error;
-          console.error(
-            `[fleet] ${(error as Error).message}; again. Instance ${instance.name}: ${instance.server.output().slice(-600)}`,
-          );
-          await sleep(2_000);
-        }
+    // One merchant's install, program and Shopify's bulk_operations/finish. On a loaded machine a
+    // step can fail (an install answered while its afterAuth hook still runs, a connection reset);
+    // a merchant opens the page again and Shopify retries its webhook: so does the bench, three times.
+    // Every step is idempotent.
+    const onboardOnce = async (shop: Shop, k: number, app: string) => {
+      await installShop(app, double.url, shop.domain, { jsonlFile: files[k].file });
+      // On a loaded machine the install page can answer before its afterAuth hook has stored the shop.
+      for (let waited = 0; ; waited += 500) {
+        const { rowCount } = await client.query(`SELECT 1 FROM "Shop" WHERE domain = $1 AND "installState" = 'installed'`, [
+          shop.domain,
+        ]);
+        if (rowCount) break;
+        if (waited >= 60_000) throw new Error(`${shop.domain}: not installed 60 s after its install page answered`);
+        await sleep(500);
       }
       const saved = await adminCall(app, shop.domain, "/app/api/loyalty/program", PROGRAM);
       if (saved.status !== 200)
-        throw new Error(
-          `${shop.domain}: saving the program answered ${saved.status}: ${await saved.text()}\n${instance.server.output().slice(-1500)}`,
-        );
+        throw new Error(`${shop.domain}: saving the program answered ${saved.status}: ${await saved.text()}`);
       // The double finishes every export at once; Shopify then says so with bulk_operations/finish.
       const { rows } = await client.query<{ gid: string }>(
         `SELECT "bulkOperationGid" AS gid FROM "HistoryImport" WHERE "shopDomain" = $1 AND status = 'running'`,
@@ -247,6 +281,22 @@ export async function runFleet(options: FleetOptions, signal: AbortSignal): Prom
         const finish = { ...fixture("bulk_operations/finish"), admin_graphql_api_id: gid };
         const answer = await sendWebhook(app, { topic: "bulk_operations/finish", shop: shop.domain, body: finish });
         if (answer.status !== 200) throw new Error(`${shop.domain}: bulk_operations/finish answered ${answer.status}`);
+      }
+    };
+    const onboard = async (k: number) => {
+      const shop = shops[k];
+      const instance = instances[k % 2];
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await onboardOnce(shop, k, instance.server.url);
+        } catch (error) {
+          if (attempt === 4) throw error;
+          const cause = (error as Error & { cause?: unknown }).cause;
+          console.error(
+            `[fleet] ${(error as Error).message}${cause ? ` (${String(cause)})` : ""}; again. Instance ${instance.name}: ${instance.server.output().slice(-600)}`,
+          );
+          await sleep(5_000);
+        }
       }
     };
     // Four merchants installing at a time.
@@ -330,13 +380,16 @@ export async function runFleet(options: FleetOptions, signal: AbortSignal): Prom
       if (Math.abs(phaseAt - killAt) < 15_000) aroundKill.push(done - due);
     };
 
-    // Points as they appear in the ledger, polled: the time from acknowledgement to points.
+    // Points as they appear in the ledger, polled: the time from acknowledgement to points. Ids are
+    // taken when a row is inserted, not when its transaction commits: a batch of the other instance
+    // can commit entries below the newest id seen. Each poll looks back LEDGER_LOOKBACK ids (the last
+    // run's poller, without it, never saw 144 and 162 orders' points).
     const pointsSeen = new Map<string, number>();
     let lastEntry = 0;
     const pollLedger = async () => {
       const { rows } = await client.query<{ id: number; orderGid: string }>(
         `SELECT id, "orderGid" FROM "LedgerEntry" WHERE id > $1 AND source = 'order' AND type = 'earn' ORDER BY id LIMIT 50000`,
-        [lastEntry],
+        [Math.max(0, lastEntry - LEDGER_LOOKBACK)],
       );
       const now = performance.now();
       for (const row of rows) {
@@ -467,6 +520,10 @@ export async function runFleet(options: FleetOptions, signal: AbortSignal): Prom
     const pointTimes = orderGids
       .filter((gid) => pointsSeen.has(gid))
       .map((gid) => pointsSeen.get(gid)! - firstSeenOrder.get(gid)!);
+    const withoutPoints = await whyWithoutPoints(
+      client,
+      orderGids.filter((gid) => !pointsSeen.has(gid)),
+    );
 
     return {
       shops: shops.length,
@@ -481,10 +538,16 @@ export async function runFleet(options: FleetOptions, signal: AbortSignal): Prom
         latencyInBurst: stats(inBurst),
         latencyAroundKill: stats(aroundKill),
       },
-      deliveryToPoints: { ...stats(pointTimes), orders: orderGids.length, withoutPoints: orderGids.length - pointTimes.length },
+      deliveryToPoints: {
+        ...stats(pointTimes),
+        orders: orderGids.length,
+        withoutPoints: orderGids.length - pointTimes.length,
+        withoutPointsWhy: withoutPoints,
+      },
       dashboards: Object.fromEntries(Object.entries(dashboardTimes).map(([key, values]) => [key, stats(values)])),
       rssMiB: {
         budget: BUDGET_MIB,
+        heapLimit: heapLimitMiB({ COMEBACK_CACHE_BUDGET_MIB: String(BUDGET_MIB) })!,
         limit: BUDGET_MIB + RSS_ALLOWANCE_MIB,
         peak: Object.fromEntries(instances.map((instance) => [instance.name, Math.max(0, ...instance.rssMiB)])),
         peakByPhase: Object.fromEntries(
@@ -509,6 +572,15 @@ export async function runFleet(options: FleetOptions, signal: AbortSignal): Prom
         doubledEarnings: Number(doubled.rows[0].n),
       },
     };
+  } catch (error) {
+    // Whatever stopped the run, each instance's last words say whether one of them died.
+    for (const instance of instances) {
+      const { exitCode, signalCode } = instance.server.process;
+      console.error(
+        `[fleet] instance ${instance.name} (exit ${exitCode ?? "-"}, signal ${signalCode ?? "-"}):\n${instance.server.output().slice(-3000)}`,
+      );
+    }
+    throw error;
   } finally {
     for (const timer of samplers) clearInterval(timer);
     await Promise.race([agent.destroy().catch(() => undefined), sleep(2_000)]);

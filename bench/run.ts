@@ -5,7 +5,8 @@
 // Measures the performance targets on this machine, on SQLite and PostgreSQL:
 //   A. webhook latency at 100 deliveries/s (--rate N for another), open loop (bench/webhook-load.ts),
 //      target p99 <= 25 ms and <= 2.5 ms of app server CPU per delivery; `--rate max` offers rising
-//      rates (MAX_RATE_STEPS, --seconds each) and reports the highest one held with p99 <= 50 ms;
+//      rates (MAX_RATE_STEPS, --seconds each after a 10 s warm-up, a missed step run once more to
+//      confirm) and reports the highest one held with p99 <= 50 ms;
 //   B. history import throughput with `npm run import` (bench/import-throughput.ts), target
 //      >= 20,000 orders/s on SQLite with flat memory;
 //   C. the retention metrics on 1M orders and 200k customers over 5 years (bench/metrics.ts):
@@ -40,7 +41,14 @@ import {
 } from "./metrics";
 import { runFleet, type FleetResult } from "./fleet";
 import { JOBS_TARGET_PER_SECOND, runJobs, type JobsResult } from "./jobs";
-import { DEFAULT_RATE, HELD_P99_MS, MAX_RATE_STEPS, runWebhookLoad, type WebhookResult } from "./webhook-load";
+import {
+  DEFAULT_RATE,
+  HELD_P99_MS,
+  MAX_RATE_STEPS,
+  MAX_RATE_WARMUP_SECONDS,
+  runWebhookLoad,
+  type WebhookResult,
+} from "./webhook-load";
 import { CACHE_BENCH, runCacheBudget, type CacheBudgetResult } from "./cache-budget";
 
 const { values } = parseArgs({
@@ -131,7 +139,7 @@ const isHeld = (result: WebhookResult) => result.errors === 0 && (result.latency
 
 function printWebhooks(result: WebhookResult) {
   console.log(
-    `\nA. Webhooks on ${result.database}: ${result.sent} deliveries in ${result.seconds} s offered at ${result.offeredRate}/s (open loop, after 2 s warm-up)`,
+    `\nA. Webhooks on ${result.database}: ${result.sent} deliveries in ${result.seconds} s offered at ${result.offeredRate}/s (open loop, after ${result.warmupSeconds} s warm-up)`,
   );
   console.log(
     `${"webhook".padEnd(18)}${pad("count", 7)}${pad("p50 ms", 9)}${pad("p90 ms", 9)}${pad("p99 ms", 9)}${pad("max ms", 9)}`,
@@ -277,13 +285,20 @@ function printFleet(result: FleetResult) {
   line("within 15 s of the kill", w.latencyAroundKill);
   const p = result.deliveryToPoints;
   line(`delivery to points (${p.withoutPoints} orders without)`, p);
+  if (p.withoutPoints)
+    console.log(
+      `  orders without points, why: ${Object.entries(p.withoutPointsWhy)
+        .map(([reason, n]) => `${reason} ${n}`)
+        .join(", ")}`,
+    );
   for (const [key, s] of Object.entries(result.dashboards)) {
     console.log(`  ${key.padEnd(40)} p50 ${pad(s.p50, 7)} ms   p95 ${pad(s.p95, 7)} ms   (${s.count})`);
   }
   console.log(
     `  RSS peak per instance (import / webhooks): ${Object.entries(result.rssMiB.peakByPhase)
       .map(([name, phases]) => `${name} ${phases.import} / ${phases.webhooks} MiB`)
-      .join(", ")}   limit ${result.rssMiB.limit} MiB: ${verdict(result.rssMiB.withinLimit)}`,
+      .join(", ")}   limit ${result.rssMiB.limit} MiB: ${verdict(result.rssMiB.withinLimit)} ` +
+      `(V8 heap limit ${result.rssMiB.heapLimit} MiB from the ${result.rssMiB.budget} MiB budget)`,
   );
   const deepest = Math.max(0, ...result.queueDepthEvery5s.map((q) => Object.values(q.depth).reduce((a, b) => a + b, 0)));
   console.log(`  job queue depth: deepest ${deepest} (every 5 s in the JSON)`);
@@ -366,7 +381,8 @@ try {
   if (!values.only || values.only === "webhooks") {
     ensureBuild();
     const webhooks: WebhookResult[] = (report.webhooks = []);
-    const maxRates: { database: string; heldRate: number | null; heldP99Ms: number }[] = [];
+    const maxRates: { database: string; heldRate: number | null; heldP99Ms: number; warmupSeconds: number; repeats: number }[] =
+      [];
     if (rate === "max") report.webhookMaxRates = maxRates;
     for (const database of databases) {
       if (rate !== "max") {
@@ -375,14 +391,26 @@ try {
         continue;
       }
       let heldRate: number | null = null;
+      let repeats = 0;
       for (const step of MAX_RATE_STEPS) {
-        const result = await runWebhookLoad(database, seconds, abort.signal, { cpuProfileDir, rate: step });
+        // Warm-up long enough for a fresh database; a miss is run once more before it ends the
+        // search, so one disturbed step (another process's burst) does not decide the figure.
+        const run = () =>
+          runWebhookLoad(database, seconds, abort.signal, { cpuProfileDir, rate: step, warmupSeconds: MAX_RATE_WARMUP_SECONDS });
+        let result = await run();
         webhooks.push(result);
         printWebhooks(result);
+        if (!isHeld(result)) {
+          console.error(`[webhooks/${database}] ${step}/s missed; running it once more to confirm`);
+          repeats++;
+          result = await run();
+          webhooks.push(result);
+          printWebhooks(result);
+        }
         if (!isHeld(result)) break;
         heldRate = step;
       }
-      maxRates.push({ database, heldRate, heldP99Ms: HELD_P99_MS });
+      maxRates.push({ database, heldRate, heldP99Ms: HELD_P99_MS, warmupSeconds: MAX_RATE_WARMUP_SECONDS, repeats });
       console.log(
         `\nA. highest rate held on ${database} (p99 <= ${HELD_P99_MS} ms, no errors): ${heldRate === null ? "none" : `${heldRate}/s`}`,
       );

@@ -11,11 +11,12 @@ import db from "../platform/db/client.server";
 import { containsPattern } from "../platform/sql/like";
 import { shopFacts } from "../metrics/facts.server";
 import { calendarFor, formatLocalDate } from "../metrics/calendar";
-import { customerMetrics } from "../metrics/metrics.server";
-import type { Segment } from "../metrics/segments";
+import { customerColumns, dayFormatter } from "../metrics/metrics.server";
+import { RISK_CODES } from "../metrics/predictions";
 import { customerGidParam } from "../loyalty/admin.server";
 import { loadTiers } from "../loyalty/store.server";
 import { shopCaches } from "../platform/cache.server";
+import { heavyWork } from "../platform/heavy.server";
 import { PSEUDONYM_PREFIX } from "../sync/compliance.server";
 import { dialect } from "../platform/sql/dialect.server";
 import { exportFileName, SUBSCRIBED, type MarketingRow } from "./exports";
@@ -42,7 +43,17 @@ interface ShopIndex {
   byGid: Map<string, CustomerRow>;
   /** Sort orders by "key:direction", built on first use (points are sorted per request). */
   orders: Map<string, Int32Array>;
+  /** Epoch ms before which a change does not start another rebuild (REBUILD_PACE). */
+  rebuildAfter: number;
 }
+
+/**
+ * After a build of T ms, the next one starts no sooner than REBUILD_PACE·T later: a shop whose
+ * orders change every second (a large shop on Black Friday, ~2 s per build at 200,000 customers)
+ * has its rows rebuilt every ~20 s, not on every page view, and spends at most a tenth of the
+ * instance's time and a fraction of its garbage on them; a small shop's list follows within a second.
+ */
+const REBUILD_PACE = 9;
 
 interface CachedIndex {
   key: string;
@@ -89,7 +100,7 @@ export async function customerIndex(shopDomain: string): Promise<ShopIndex> {
   ].join("|");
   const cached = indexes.get(shopDomain);
   if (cached?.key === key) return cached.index;
-  if (cached && !cached.next) {
+  if (cached && !cached.next && Date.now() >= (cached.built?.rebuildAfter ?? 0)) {
     const next = buildIndex(shopDomain, key);
     cached.next = next;
     next.then(
@@ -110,39 +121,62 @@ export async function customerIndex(shopDomain: string): Promise<ShopIndex> {
   return entry.index;
 }
 
-async function buildIndex(shopDomain: string, key: string): Promise<ShopIndex> {
-  const { shop, rows: metrics } = await customerMetrics(shopDomain);
+/** Customers read per query while the rows are built: each page is garbage of the young generation. */
+const CUSTOMER_PAGE = 10_000;
+
+/** One build at a time per instance (heavyWork): two large shops' builds would hold both their rows and columns at once. */
+function buildIndex(shopDomain: string, key: string): Promise<ShopIndex> {
+  return heavyWork(() => buildRows(shopDomain, key));
+}
+
+async function buildRows(shopDomain: string, key: string): Promise<ShopIndex> {
+  const started = Date.now();
+  const columns = await customerColumns(shopDomain);
+  const { shop, facts, scores, predictions } = columns;
   const today = formatLocalDate(calendarFor(shop.timezone).dayOf(Date.now()));
-  const byMetricsGid = new Map(metrics.map((row) => [row.gid, row]));
+  const day = dayFormatter();
+  const rows: CustomerRow[] = [];
   // Deleted and redacted customers are not listed: their personal data is gone, and a pseudonym is nobody to act on.
-  const customers = await db.customer.findMany({
-    where: { shopDomain, deletedAt: null, redactedAt: null },
-    select: { id: true, gid: true, marketingConsent: true },
-    orderBy: { id: "asc" },
-  });
-  const rows = customers.map(({ id, gid, marketingConsent }): CustomerRow => {
-    const m = byMetricsGid.get(gid);
-    return {
-      id,
-      gid,
-      orders: m?.orders ?? 0,
-      netSpend: m?.netSpend ?? 0,
-      lastOrder: m?.lastOrder ?? null,
-      segment: (m?.segment as Segment | undefined) ?? null,
-      pAlive: m?.pAlive ?? null,
-      predictedClv: m?.predictedClv12m ?? null,
-      risk: (m?.churnRisk as Risk | null | undefined) ?? null,
-      nextOrderDue: m?.nextOrderDue ?? null,
-      overdueDays: m?.overdueDays ?? null,
-      emailMarketing: marketingConsent === SUBSCRIBED,
-    };
-  });
+  for (let after = 0; ;) {
+    const customers = await db.customer.findMany({
+      where: { shopDomain, deletedAt: null, redactedAt: null, id: { gt: after } },
+      select: { id: true, gid: true, marketingConsent: true },
+      orderBy: { id: "asc" },
+      take: CUSTOMER_PAGE,
+    });
+    for (const { id, gid, marketingConsent } of customers) {
+      const c = facts.customerIndexOf(id);
+      const i = c === undefined ? -1 : columns.positionOf[c];
+      const p = i < 0 ? -1 : columns.prediction[i];
+      const due = i < 0 ? Number.NaN : columns.nextOrderDue[i];
+      rows.push({
+        id,
+        gid,
+        orders: i < 0 ? 0 : scores.orders[i],
+        netSpend: i < 0 ? 0 : scores.netSpend[i],
+        lastOrder: i < 0 ? null : day(columns.lastOrderDay[i]),
+        segment: i < 0 ? null : scores.segment[i],
+        pAlive: p < 0 ? null : predictions!.pAlive[p],
+        predictedClv: p < 0 ? null : predictions!.clv12[p],
+        risk: p < 0 ? null : (RISK_CODES[predictions!.risk[p]] as Risk),
+        nextOrderDue: Number.isNaN(due) ? null : day(due),
+        overdueDays: Number.isNaN(due) ? null : Math.max(0, columns.asOf - 1 - due),
+        emailMarketing: marketingConsent === SUBSCRIBED,
+      });
+    }
+    if (customers.length < CUSTOMER_PAGE) break;
+    after = customers[customers.length - 1].id;
+  }
+  const byGid = new Map<string, CustomerRow>();
+  for (const row of rows) byGid.set(row.gid, row);
+  const finished = Date.now();
   return {
     key,
     shop: { currency: shop.currency, timezone: shop.timezone, today },
     rows,
-    byGid: new Map(rows.map((row) => [row.gid, row])),
+    byGid,
     orders: new Map(),
+    rebuildAfter: finished + REBUILD_PACE * (finished - started),
   };
 }
 

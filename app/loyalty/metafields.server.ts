@@ -5,8 +5,9 @@
 // setting on, a member whose tier changed also gets the new tier's tag (tagsAdd) and loses the
 // previous one's (tagsRemove), one call each per member, since both take one resource. The
 // shop's query cost budget is respected: a shop that runs low, or is throttled, is left alone
-// until its budget has restored.
+// until its budget has restored. The writes are jobs of the job system (memberMetafieldQueue).
 import db from "../platform/db/client.server";
+import type { Job, Outcome, Queue } from "../platform/jobs.server";
 import { log } from "../platform/log.server";
 import { shopCaches } from "../platform/cache.server";
 import { ThrottledError, type ThrottleStatus } from "../platform/shopify/admin-client.server";
@@ -23,9 +24,13 @@ import {
   tierTagChanges,
 } from "./metafields";
 import { entryFromRow, loadProgram, loadTiers } from "./store.server";
+import { finishTasks, taskRows, taskTable } from "./tasks.server";
 
 /** Metafields per member at most: points and tier. */
 const PER_MEMBER = 2;
+
+/** How often the metafield tasks of a shop that is not installed are looked at again. */
+const UNINSTALLED_RETRY_MS = 60 * 60_000;
 
 /** Cost points kept in reserve for the app's other calls (codes, imports). */
 const RESERVE = 200;
@@ -49,25 +54,43 @@ export const pausedUntil = (shopDomain: string) => pauses.get(shopDomain) ?? 0;
 
 export const isPaused = (shopDomain: string, now: number) => pausedUntil(shopDomain) > now;
 
-/** Writes the metafields of members that need it; returns how many members were written. */
-export async function syncMetafields(now = new Date()): Promise<number> {
-  // An uninstalled shop has no access token; its members are written if it comes back.
+/**
+ * Members' metafield writes on the job system (decision 21): a "metafields" task per member whose
+ * review found their balance or tier changed (tasks.server.ts), claimed fairly across shops and run
+ * a shop's batch at a time. A throttled shop's tasks wait until its budget has restored, without
+ * counting an attempt; a failed write is retried with backoff and, after the last attempt, shown
+ * on the Sync page. An uninstalled shop has no access token: its members are written if it comes
+ * back (its tasks are looked at hourly).
+ */
+export const memberMetafieldQueue: Queue = {
+  ...taskTable,
+  name: "member-metafields",
+  ready: () => `"kind" = 'metafields'`,
+  // One shop's members per run: one read of its tiers and program, metafieldsSet calls of 12 members.
+  acrossShops: false,
+  batch: 48,
+  run: (job) => writeMemberMetafields([job]),
+  runMany: writeMemberMetafields,
+};
+
+/** One shop's tasks: the members that still need it are written; a throttled shop is looked at again when its budget allows. */
+async function writeMemberMetafields(jobs: Job[]): Promise<Outcome> {
+  const now = new Date();
+  const tasks = await taskRows(jobs);
+  if (tasks.length === 0) return "done";
+  const shopDomain = tasks[0].shopDomain;
+  if (isPaused(shopDomain, now.getTime())) return { retryAt: new Date(pausedUntil(shopDomain)) };
+  // Checked here, not in the claim (a lookup per row probed): the members are written if it comes back.
+  const shop = await db.shop.findUnique({ where: { domain: shopDomain }, select: { installState: true } });
+  if (shop?.installState !== "installed") return { retryAt: new Date(now.getTime() + UNINSTALLED_RETRY_MS) };
   const members = await db.loyaltyMember.findMany({
-    where: { needsSync: true, shop: { installState: "installed" } },
+    where: { shopDomain, customerGid: { in: tasks.map((task) => task.key) }, needsSync: true },
     orderBy: { id: "asc" },
-    take: 200,
   });
-  const byShop = groupBy(members, (member) => member.shopDomain);
-  let written = 0;
-  for (const [shopDomain, shopMembers] of byShop) {
-    if (isPaused(shopDomain, now.getTime())) continue;
-    try {
-      written += await syncShop(shopDomain, shopMembers, now);
-    } catch (error) {
-      log.error("metafield sync failed", { shop: shopDomain, error: String(error) });
-    }
-  }
-  return written;
+  const { throttled } = await syncShop(shopDomain, members, now);
+  // Tasks of members written before the throttle find nothing left to do when they run again.
+  if (throttled) return { retryAt: new Date(pausedUntil(shopDomain)) };
+  return finishTasks(tasks);
 }
 
 type UserError = { field?: string[] | null; message: string };
@@ -84,11 +107,12 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
 
 type MemberRow = Awaited<ReturnType<typeof db.loyaltyMember.findMany>>[number];
 
-async function syncShop(shopDomain: string, members: MemberRow[], now: Date): Promise<number> {
+/** Writes the members' metafields (and tier tags); stops early when the shop's budget runs low. */
+async function syncShop(shopDomain: string, members: MemberRow[], now: Date): Promise<{ throttled: boolean }> {
+  if (members.length === 0) return { throttled: false };
   const admin = await adminClientFor(shopDomain);
   const tiers = await loadTiers(db, shopDomain);
   const tagTiers = (await loadProgram(db, shopDomain))?.settings.tierTag ?? false;
-  let written = 0;
   for (let i = 0; i < members.length; i += METAFIELDS_PER_CALL / PER_MEMBER) {
     const batch = members.slice(i, i + METAFIELDS_PER_CALL / PER_MEMBER);
     const rows = await db.ledgerEntry.findMany({ where: { shopDomain, memberGid: { in: batch.map((m) => m.customerGid) } } });
@@ -128,7 +152,7 @@ async function syncShop(shopDomain: string, members: MemberRow[], now: Date): Pr
       if (!(error instanceof ThrottledError)) throw error;
       pauseFor(shopDomain, error.throttle, now.getTime());
       log.warn("metafield sync throttled", { shop: shopDomain });
-      return written;
+      return { throttled: true };
     }
     // Not retried: the next change of the member's balance or tier writes them again.
     if (userErrors.length) log.warn("Shopify refused some metafield or tag changes", { shop: shopDomain, userErrors });
@@ -138,11 +162,11 @@ async function syncShop(shopDomain: string, members: MemberRow[], now: Date): Pr
         data: { needsSync: false, syncedPoints: points, syncedTier: tier, syncedAt: now },
       });
     }
-    written += batch.length;
     if (throttle && throttle.currentlyAvailable < RESERVE) {
       pauseFor(shopDomain, throttle, now.getTime());
-      return written;
+      // The members left wait with their tasks until the budget has restored.
+      if (i + METAFIELDS_PER_CALL / PER_MEMBER < members.length) return { throttled: true };
     }
   }
-  return written;
+  return { throttled: false };
 }

@@ -5,13 +5,14 @@
 // called after the commit, never inside a transaction. When the creation fails, the code is looked
 // up first (the answer may be lost after Shopify created it): found, it is issued; not found, the
 // points are given back by a compensating entry and the redemption is marked failed; when Shopify
-// cannot tell, it stays pending and the worker finishes it (recoverAbandonedRedemptions), as it does
+// cannot tell, it stays pending and the worker finishes it (abandonedRedemptionQueue), as it does
 // for a redemption whose process crashed. A request with the same clientKey returns the same
 // redemption; for a failed one it tries again, with the same code.
 // A store credit reward goes the same way with storeCreditAccountCredit instead of a code; as
 // Shopify takes no key for it, the lookup is among the customer's credit transactions (decision 27).
 import { randomBytes, randomUUID } from "node:crypto";
 import db, { type Tx } from "../platform/db/client.server";
+import { leaseMs, type Outcome, type Queue } from "../platform/jobs.server";
 import { log } from "../platform/log.server";
 import type { AdminAnswer, AdminClient, AdminOperation, DataOf } from "../platform/shopify/admin-client.server";
 import { adminClientFor } from "../offline-admin.server";
@@ -159,61 +160,71 @@ export async function redeem(
 const ABANDONED_MS = 2 * 60_000;
 
 /**
- * Finishes redemptions left pending by a crash, or by an answer from Shopify that never came and
- * could not be checked: a code Shopify has is recorded as issued, a missing one is created again
- * (the same code), and points are given back only when Shopify refuses it. Returns how many were looked at.
+ * Abandoned redemptions on the job system (decision 21): a redemption left pending by a crash, or
+ * by an answer from Shopify that never came and could not be checked, is finished by a worker: a
+ * code Shopify has is recorded as issued, a missing one is created again (the same code), and
+ * points are given back only when Shopify refuses it. While Shopify cannot tell, the job is retried
+ * with backoff; after its last attempt it is shown on the Sync page. An uninstalled shop has no
+ * access token: its redemptions are finished if it comes back.
  */
-export async function recoverAbandonedRedemptions(now = new Date()): Promise<number> {
-  const abandoned = await db.redemption.findMany({
-    // An uninstalled shop has no access token; its redemptions are finished if it comes back.
-    where: { status: "pending", updatedAt: { lt: new Date(now.getTime() - ABANDONED_MS) }, shop: { installState: "installed" } },
-    orderBy: { updatedAt: "asc" },
-    take: 50,
-  });
-  let recovered = 0;
-  for (const row of abandoned) {
-    // Touching updatedAt claims the row for another ABANDONED_MS: a second instance skips it.
-    const claim = await db.redemption.updateMany({
-      where: { id: row.id, status: "pending", updatedAt: row.updatedAt },
-      data: { updatedAt: now },
-    });
-    if (claim.count !== 1) continue;
-    recovered++;
-    try {
-      if (row.creditAmount !== null) {
-        await recoverCredit(row);
-        continue;
-      }
-      // Shopify may have created the code before the crash: never create it twice, nor give points back for it.
-      const found = await findCode(row.shopDomain, row.code);
-      if ("error" in found) continue; // still pending: looked at again after ABANDONED_MS
-      if (found.discountGid) {
-        await markIssued(row, found.discountGid);
-        continue;
-      }
-      const rewardRow = await db.loyaltyReward.findUnique({
-        where: { shopDomain_rewardId: { shopDomain: row.shopDomain, rewardId: row.rewardId } },
-      });
-      if (!rewardRow) {
-        await restorePoints(row.shopDomain, row, row.rewardId, "the reward is no longer offered");
-        continue;
-      }
-      const reward = rewardFromJson(rewardRow.definition) as CodeReward;
-      const { currency } = await db.shop.findUniqueOrThrow({ where: { domain: row.shopDomain }, select: { currency: true } });
-      // The code's dates as first sent: it starts at the debit and ends when the redemption expires.
-      const debitedAt = addDays(row.expiresAt, -reward.validDays);
-      await issueCode(row.shopDomain, row, { reward, code: row.code, customerGid: row.memberGid, currency, now: debitedAt });
-    } catch (error) {
-      log.error("abandoned redemption not recovered", { shop: row.shopDomain, redemption: row.id, error: String(error) });
-    }
+export const abandonedRedemptionQueue: Queue = {
+  name: "abandoned-redemptions",
+  table: "Redemption",
+  id: "id",
+  shop: "shopDomain",
+  lease: "leaseUntil",
+  // Redemption's own "attempts" and "error" count and explain the shopper's tries.
+  attempts: "recoveryAttempts",
+  lastError: "recoveryError",
+  ready: (bind) =>
+    `"status" = 'pending' AND "updatedAt" < ${bind(new Date(Date.now() - ABANDONED_MS))}
+     AND EXISTS (SELECT 1 FROM "Shop" WHERE "Shop"."domain" = "Redemption"."shopDomain" AND "Shop"."installState" = 'installed')`,
+  shops: "filter",
+  maxAttempts: 10,
+  batch: 10,
+  leaseMs,
+  run: (job) => recoverRedemption(String(job.id)),
+};
+
+/** Finishes one abandoned redemption; throws (to be retried) while Shopify cannot tell what it holds. */
+async function recoverRedemption(id: string): Promise<Outcome> {
+  const row = await db.redemption.findUnique({ where: { id } });
+  if (row?.status === "pending") {
+    if (row.creditAmount !== null) await recoverCredit(row);
+    else await recoverCode(row);
+    const { status, error } = await db.redemption.findUniqueOrThrow({ where: { id }, select: { status: true, error: true } });
+    if (status === "pending") throw new Error(`Shopify could not confirm the redemption yet${error ? `: ${error}` : ""}`);
   }
-  return recovered;
+  await db.redemption.updateMany({ where: { id }, data: { leaseUntil: null } });
+  return "done";
+}
+
+/** Shopify may have created the code before the crash: never create it twice, nor give points back for it. */
+async function recoverCode(row: RedemptionRow): Promise<void> {
+  const found = await findCode(row.shopDomain, row.code);
+  if ("error" in found) throw new Error(`the code could not be looked up: ${found.error}`);
+  if (found.discountGid) {
+    await markIssued(row, found.discountGid);
+    return;
+  }
+  const rewardRow = await db.loyaltyReward.findUnique({
+    where: { shopDomain_rewardId: { shopDomain: row.shopDomain, rewardId: row.rewardId } },
+  });
+  if (!rewardRow) {
+    await restorePoints(row.shopDomain, row, row.rewardId, "the reward is no longer offered");
+    return;
+  }
+  const reward = rewardFromJson(rewardRow.definition) as CodeReward;
+  const { currency } = await db.shop.findUniqueOrThrow({ where: { domain: row.shopDomain }, select: { currency: true } });
+  // The code's dates as first sent: it starts at the debit and ends when the redemption expires.
+  const debitedAt = addDays(row.expiresAt, -reward.validDays);
+  await issueCode(row.shopDomain, row, { reward, code: row.code, customerGid: row.memberGid, currency, now: debitedAt });
 }
 
 /**
  * Creates the redemption's code in Shopify and records the outcome. A failed creation is checked
  * by looking the code up before any points are given back: a lost answer may hide a code Shopify
- * did create. When Shopify cannot tell, the redemption stays pending for recoverAbandonedRedemptions.
+ * did create. When Shopify cannot tell, the redemption stays pending for abandonedRedemptionQueue.
  */
 async function issueCode(shopDomain: string, row: RedemptionRow, input: RewardCodeInput): Promise<RedemptionRow> {
   const created = await createCode(shopDomain, input);
@@ -270,7 +281,7 @@ async function issueCredit(shopDomain: string, row: RedemptionRow, rewardName: s
 async function recoverCredit(row: RedemptionRow): Promise<void> {
   const { currency } = await db.shop.findUniqueOrThrow({ where: { domain: row.shopDomain }, select: { currency: true } });
   const found = await findCreditOf(row, currency);
-  if ("error" in found) return; // still pending: looked at again after ABANDONED_MS
+  if ("error" in found) throw new Error(`the credit could not be looked up: ${found.error}`);
   if (found.transactionGid) {
     await markCredited(row, found.transactionGid);
     return;

@@ -4,7 +4,9 @@
 // - "signup" / "newsletter": the customer is enrolled and gets the bonus of the rule in force;
 // - "review": the member is reviewed: the first-order bonus, expiry, their tier, and whether their
 //   metafields need writing. Whatever changes a member's ledger asks for one (reviewSoon), one task
-//   per member however often; a sweep asks for those whose points become available or expire.
+//   per member however often; a sweep asks for those whose points become available or expire;
+// - "metafields": the member's balance and tier are written to Shopify, asked for by a review that
+//   found them changed; a queue of its own (metafields.server.ts memberMetafieldQueue).
 // Every write goes through the member's locked row (store.server.ts lockMember) and an
 // idempotent ledger key, so a task done twice, or by two instances, has one effect.
 import db, { type Db, type Tx } from "../platform/db/client.server";
@@ -43,7 +45,8 @@ import { earnedPointItems, evaluateTier, qualifyingValue, spendItem, type Qualif
 /** A task that failed this often is dead: kept with its last error for the Sync page. */
 const MAX_ATTEMPTS = 12;
 
-const taskTable = {
+/** The columns the job system reads of LoyaltyTask; every queue over the table starts from these. */
+export const taskTable = {
   table: "LoyaltyTask",
   id: "id",
   shop: "shopDomain",
@@ -60,7 +63,7 @@ const taskTable = {
 export const loyaltyTaskQueue: Queue = {
   ...taskTable,
   name: "loyalty-tasks",
-  ready: () => `"kind" <> 'review'`,
+  ready: () => `"kind" NOT IN ('review', 'metafields')`,
   batch: 200,
   run: (job) => runLoyaltyTasks([job]),
   runMany: runLoyaltyTasks,
@@ -79,10 +82,10 @@ export const memberReviewQueue: Queue = {
   runMany: runReviewTasks,
 };
 
-const taskRows = (jobs: Job[]) => db.loyaltyTask.findMany({ where: { id: { in: jobs.map((job) => Number(job.id)) } } });
+export const taskRows = (jobs: Job[]) => db.loyaltyTask.findMany({ where: { id: { in: jobs.map((job) => Number(job.id)) } } });
 
 /** Done for the requests read before the work; one that came in meanwhile leaves its task to run again. */
-async function finishTasks(tasks: readonly { id: number; requests: number }[]): Promise<Outcome> {
+export async function finishTasks(tasks: readonly { id: number; requests: number }[]): Promise<Outcome> {
   await db.loyaltyTask.deleteMany({ where: { OR: tasks.map(({ id, requests }) => ({ id, requests })) } });
   await db.loyaltyTask.updateMany({ where: { id: { in: tasks.map((task) => task.id) } }, data: { leaseUntil: null } });
   return "done";
@@ -130,8 +133,10 @@ export async function dropTasksWithoutProgram(): Promise<void> {
     select: { shopDomain: true },
   });
   const idle = shops.map((s) => s.shopDomain).filter((shop) => !running.some((r) => r.shopDomain === shop));
-  // Reviews stay: with the program off they clear the member's review date.
-  if (idle.length) await db.loyaltyTask.deleteMany({ where: { shopDomain: { in: idle }, kind: { not: "review" } } });
+  // Reviews stay: with the program off they clear the member's review date; so do metafield
+  // writes, which bring the storefront's copy of a balance up to date whatever the program's state.
+  if (idle.length)
+    await db.loyaltyTask.deleteMany({ where: { shopDomain: { in: idle }, kind: { notIn: ["review", "metafields"] } } });
 }
 
 function runTask(task: { shopDomain: string; kind: string; key: string }, program: Program, now: Date): Promise<void> {
@@ -272,11 +277,21 @@ export async function reviewSoon(tx: Db | Tx, memberIds: number | number[], now:
 }
 
 function requestReviews(tx: Db | Tx, members: readonly { shopDomain: string; customerGid: string }[], now: Date) {
+  return requestMemberTasks(tx, "review", members, now);
+}
+
+/** One task of `kind` per member however often asked; a request during a run leaves it to run again, a dead one is revived. */
+function requestMemberTasks(
+  tx: Db | Tx,
+  kind: "review" | "metafields",
+  members: readonly { shopDomain: string; customerGid: string }[],
+  now: Date,
+) {
   return insertRows(
     tx,
     "LoyaltyTask",
     [...TASK_COLUMNS],
-    members.map((member) => [member.shopDomain, "review", member.customerGid, now]),
+    members.map((member) => [member.shopDomain, kind, member.customerGid, now]),
     `ON CONFLICT ("shopDomain", "kind", "key") DO UPDATE SET "requests" = "LoyaltyTask"."requests" + 1, ${reviveOnRequest(loyaltyTaskQueue)}`,
   );
 }
@@ -354,6 +369,7 @@ async function reviewMember(tx: Tx, shopDomain: string, memberGid: string, shop:
   const tierName = shop.tiers.find((tier) => tier.id === standing.tierId)?.name ?? null;
   const available = balancesAt(entries, now).available;
   const activity = entries.filter(isActivity).map((entry) => entry.createdAt.getTime());
+  const needsSync = available !== member.syncedPoints || tierName !== member.syncedTier;
   await tx.loyaltyMember.update({
     where: { id: member.id },
     data: {
@@ -361,9 +377,11 @@ async function reviewMember(tx: Tx, shopDomain: string, memberGid: string, shop:
       tierSince: standing.since,
       lastActivityAt: activity.length ? new Date(Math.max(...activity)) : null,
       reviewAt: nextReviewAt(entries, standing, shop.program, now, nextBirthday(shop, member.birthday, now)),
-      needsSync: available !== member.syncedPoints || tierName !== member.syncedTier,
+      needsSync,
     },
   });
+  // The member's metafields are written by their own queue (metafields.server.ts).
+  if (needsSync) await requestMemberTasks(tx, "metafields", [{ shopDomain, customerGid: memberGid }], now);
 }
 
 /** Granted once the member's first order's points are in (available and not taken back), so a cancelled order never earns it. */

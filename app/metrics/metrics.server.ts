@@ -3,9 +3,10 @@
 // database reads are the changed orders and the shop's latest model fit.
 import db from "../platform/db/client.server";
 import englishText from "../locales/en/dashboard.json";
+import { heavyWork } from "../platform/heavy.server";
 import { log } from "../platform/log.server";
 import { backtest as runBacktest, type Backtest } from "./backtest";
-import { formatLocalDate } from "./calendar";
+import { formatLocalDate, type LocalDay } from "./calendar";
 import type { CustomerMetricsRow } from "./csv";
 import { cohortTable, type CohortTable } from "./cohorts";
 import { shopFacts, type ShopFacts } from "./facts.server";
@@ -23,7 +24,7 @@ import {
   type PredictionSummary,
 } from "./predictions";
 import type { FitReason } from "./models/stability";
-import { segmentSummary, rfmScores, type SegmentSummary } from "./segments";
+import { segmentSummary, rfmScores, type RfmScores, type SegmentSummary } from "./segments";
 import { nextOrderDue, timeBetweenOrders, type GapDistribution } from "./order-gaps";
 import { monthlyRevenue, retentionCurve, type MonthlyRevenue, type RetentionPoint } from "./series";
 
@@ -172,7 +173,11 @@ async function loadFit(shopDomain: string): Promise<StoredFit | null> {
  * Backtests both purchase models on the shop's recent past, fits them and the spend model on the
  * whole history up to today, and stores the result: the predictions use the better model.
  */
-export async function refitModels(shopDomain: string): Promise<StoredFit> {
+export function refitModels(shopDomain: string): Promise<StoredFit> {
+  return heavyWork(() => refit(shopDomain));
+}
+
+async function refit(shopDomain: string): Promise<StoredFit> {
   const { facts } = await shopFacts(shopDomain);
   const previous = await loadFit(shopDomain);
   const asOf = facts.calendar.dayOf(Date.now()) + 1;
@@ -269,32 +274,103 @@ function backtestView({ calibrationEnd, asOf, ...rest }: Backtest): BacktestView
 
 // ---- Customers ------------------------------------------------------------------------------
 
-/** Every customer with a counted order, with RFM scores, segment and (if fitted) predictions. */
-export async function customerMetrics(shopDomain: string): Promise<{ shop: ShopFacts["shop"]; rows: CustomerMetricsRow[] }> {
+/**
+ * Every customer with a counted order, with RFM scores, segment and (if fitted) predictions, as
+ * parallel columns by position: the customers list builds its rows from them and the export its
+ * CSV lines, with no object per customer in between (a 200,000-customer shop's rows and maps cost
+ * hundreds of MB of garbage per build).
+ */
+export interface CustomerColumns {
+  shop: ShopFacts["shop"];
+  facts: OrderFacts;
+  asOf: LocalDay;
+  scores: RfmScores;
+  /** Dense customer index (as in `scores.customer`) -> position in `scores`, -1 without a counted order. */
+  positionOf: Int32Array;
+  /** Per position: the first and last counted order's day. */
+  firstOrderDay: Int32Array;
+  lastOrderDay: Int32Array;
+  /** Per position: when the next order is due by the customer's rhythm, NaN when unknown. */
+  nextOrderDue: Float64Array;
+  /** Per position: index into `predictions`, -1 without one. */
+  prediction: Int32Array;
+  predictions: CustomerPredictions | null;
+}
+
+export async function customerColumns(shopDomain: string): Promise<CustomerColumns> {
   const { shop, facts } = await shopFacts(shopDomain);
   const h = facts.histories();
   const asOf = facts.calendar.dayOf(Date.now()) + 1;
   const scores = rfmScores(h, asOf);
   const fit = await loadFit(shopDomain);
   const predictions = fit && customerPredictions(facts, fit);
-  const predictionIndex = new Map<number, number>();
-  predictions?.customer.forEach((c, i) => predictionIndex.set(c, i));
-  const gids = new Map(
-    (await db.customer.findMany({ where: { shopDomain }, select: { id: true, gid: true } })).map((c) => [c.id, c.gid]),
-  );
+  const n = scores.customer.length;
+  const positionOf = new Int32Array(h.customers).fill(-1);
+  for (let i = 0; i < n; i++) positionOf[scores.customer[i]] = i;
+  const prediction = new Int32Array(n).fill(-1);
+  if (predictions) {
+    for (let p = 0; p < predictions.customer.length; p++) {
+      const i = positionOf[predictions.customer[p]];
+      if (i >= 0) prediction[i] = p;
+    }
+  }
   const [firstToSecond] = timeBetweenOrders(h, asOf);
-  const rows: CustomerMetricsRow[] = [];
-  for (let i = 0; i < scores.customer.length; i++) {
+  const firstOrderDay = new Int32Array(n);
+  const lastOrderDay = new Int32Array(n);
+  const nextOrderDueDay = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
     const c = scores.customer[i];
-    const p = predictionIndex.get(c);
     const s = h.start[c];
     let last = s;
     while (last + 1 < h.start[c + 1] && h.days[last + 1] < asOf) last++;
-    const due = nextOrderDue(h, c, asOf, firstToSecond.median);
+    firstOrderDay[i] = h.days[s];
+    lastOrderDay[i] = h.days[last];
+    nextOrderDueDay[i] = nextOrderDue(h, c, asOf, firstToSecond.median) ?? Number.NaN;
+  }
+  return {
+    shop,
+    facts,
+    asOf,
+    scores,
+    positionOf,
+    firstOrderDay,
+    lastOrderDay,
+    nextOrderDue: nextOrderDueDay,
+    prediction,
+    predictions,
+  };
+}
+
+/** Formats local days, each distinct day once: a few thousand strings shared by 200,000 rows. */
+export function dayFormatter(): (day: LocalDay) => string {
+  const formatted = new Map<LocalDay, string>();
+  return (day) => {
+    let text = formatted.get(day);
+    if (text === undefined) formatted.set(day, (text = formatLocalDate(day)));
+    return text;
+  };
+}
+
+/** Every customer with a counted order, with RFM scores, segment and (if fitted) predictions. */
+export function customerMetrics(shopDomain: string): Promise<{ shop: ShopFacts["shop"]; rows: CustomerMetricsRow[] }> {
+  return heavyWork(() => customerMetricsRows(shopDomain));
+}
+
+async function customerMetricsRows(shopDomain: string): Promise<{ shop: ShopFacts["shop"]; rows: CustomerMetricsRow[] }> {
+  const columns = await customerColumns(shopDomain);
+  const { facts, asOf, scores, predictions } = columns;
+  const gids = new Map(
+    (await db.customer.findMany({ where: { shopDomain }, select: { id: true, gid: true } })).map((c) => [c.id, c.gid]),
+  );
+  const day = dayFormatter();
+  const rows: CustomerMetricsRow[] = [];
+  for (let i = 0; i < scores.customer.length; i++) {
+    const p = columns.prediction[i];
+    const due = columns.nextOrderDue[i];
     rows.push({
-      gid: gids.get(facts.customerIds[c]) ?? "",
-      firstOrder: formatLocalDate(h.days[s]),
-      lastOrder: formatLocalDate(h.days[last]),
+      gid: gids.get(facts.customerIds[scores.customer[i]]) ?? "",
+      firstOrder: day(columns.firstOrderDay[i]),
+      lastOrder: day(columns.lastOrderDay[i]),
       orders: scores.orders[i],
       netSpend: scores.netSpend[i],
       recencyDays: scores.recencyDays[i],
@@ -302,14 +378,14 @@ export async function customerMetrics(shopDomain: string): Promise<{ shop: ShopF
       f: scores.f[i],
       m: scores.m[i],
       segment: scores.segment[i],
-      pAlive: p === undefined ? null : predictions!.pAlive[p],
-      expectedOrders90: p === undefined ? null : predictions!.expectedOrders90[p],
-      expectedOrders365: p === undefined ? null : predictions!.expectedOrders365[p],
-      predictedClv12m: p === undefined ? null : predictions!.clv12[p],
-      churnRisk: p === undefined ? null : RISK_CODES[predictions!.risk[p]],
-      nextOrderDue: due === null ? null : formatLocalDate(due),
-      overdueDays: due === null ? null : Math.max(0, asOf - 1 - due),
+      pAlive: p < 0 ? null : predictions!.pAlive[p],
+      expectedOrders90: p < 0 ? null : predictions!.expectedOrders90[p],
+      expectedOrders365: p < 0 ? null : predictions!.expectedOrders365[p],
+      predictedClv12m: p < 0 ? null : predictions!.clv12[p],
+      churnRisk: p < 0 ? null : RISK_CODES[predictions!.risk[p]],
+      nextOrderDue: Number.isNaN(due) ? null : day(due),
+      overdueDays: Number.isNaN(due) ? null : Math.max(0, asOf - 1 - due),
     });
   }
-  return { shop, rows };
+  return { shop: columns.shop, rows };
 }

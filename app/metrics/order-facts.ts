@@ -65,6 +65,11 @@ export class OrderFacts {
     return this.customerIds.length;
   }
 
+  /** The dense customer index of a customer's database id; undefined for a customer without orders here. */
+  customerIndexOf(id: number): number | undefined {
+    return this.indexOfCustomer.get(id);
+  }
+
   /** Memory these facts hold (their arrays at full capacity, their maps), for the cache budget. */
   byteSize(): number {
     const arrays = [this.orderId, this.customer, this.day, this.net, this.counted];

@@ -36,13 +36,17 @@ export function quantile(sorted: ArrayLike<number>, p: number): number | null {
 
 /** The gaps between each customer's orders before `asOf` (two orders on one day are 0 days apart). */
 export function timeBetweenOrders(h: PurchaseHistories, asOf: LocalDay): GapDistribution[] {
-  const gaps: [number[], number[]] = [[], []];
+  // At most one gap of each step per customer: typed arrays of that size, no growing arrays of boxed numbers.
+  const gaps = [new Float64Array(h.customers), new Float64Array(h.customers)];
+  const counts = [0, 0];
   for (let c = 0; c < h.customers; c++) {
     const s = h.start[c];
     for (let k = 1; k <= 2 && s + k < h.start[c + 1] && h.days[s + k] < asOf; k++)
-      gaps[k - 1].push(h.days[s + k] - h.days[s + k - 1]);
+      gaps[k - 1][counts[k - 1]++] = h.days[s + k] - h.days[s + k - 1];
   }
-  return (["firstToSecond", "secondToThird"] as const).map((step, i) => distribution(step, Float64Array.from(gaps[i]).sort()));
+  return (["firstToSecond", "secondToThird"] as const).map((step, i) =>
+    distribution(step, gaps[i].subarray(0, counts[i]).sort()),
+  );
 }
 
 function distribution(step: GapDistribution["step"], sorted: Float64Array): GapDistribution {
@@ -51,8 +55,8 @@ function distribution(step: GapDistribution["step"], sorted: Float64Array): GapD
     toDays,
     customers: 0,
   }));
-  for (const gap of sorted) {
-    const b = GAP_BUCKET_DAYS.findIndex((upper) => gap <= upper);
+  for (let i = 0; i < sorted.length; i++) {
+    const b = GAP_BUCKET_DAYS.findIndex((upper) => sorted[i] <= upper);
     histogram[b === -1 ? histogram.length - 1 : b].customers++;
   }
   return {

@@ -34,11 +34,13 @@ export interface ModelInput {
 export type PurchaseHistories = Pick<CustomerHistories, "customers" | "start" | "days" | "net">;
 
 export function modelInput(h: PurchaseHistories, asOf: LocalDay): ModelInput {
-  const customer: number[] = [];
-  const x: number[] = [];
-  const tx: number[] = [];
-  const T: number[] = [];
-  const mbar: number[] = [];
+  // At most one entry per customer: typed arrays of that size, cut to length at the end.
+  const customer = new Int32Array(h.customers);
+  const x = new Float64Array(h.customers);
+  const tx = new Float64Array(h.customers);
+  const T = new Float64Array(h.customers);
+  const mbar = new Float64Array(h.customers);
+  let n = 0;
   let firstDay = Infinity;
   for (let c = 0; c < h.customers; c++) {
     const s = h.start[c];
@@ -56,20 +58,20 @@ export function modelInput(h: PurchaseHistories, asOf: LocalDay): ModelInput {
         last = h.days[j];
       }
     }
-    customer.push(c);
-    x.push(repeatDays);
-    tx.push((last - first) / WEEK_DAYS);
-    T.push((asOf - first) / WEEK_DAYS);
-    mbar.push(repeatDays ? repeatNet / repeatDays : 0);
+    customer[n] = c;
+    x[n] = repeatDays;
+    tx[n] = (last - first) / WEEK_DAYS;
+    T[n] = (asOf - first) / WEEK_DAYS;
+    mbar[n++] = repeatDays ? repeatNet / repeatDays : 0;
   }
   return {
     asOf,
-    spanDays: customer.length ? asOf - firstDay : 0,
-    customer: Int32Array.from(customer),
-    x: Float64Array.from(x),
-    tx: Float64Array.from(tx),
-    T: Float64Array.from(T),
-    mbar: Float64Array.from(mbar),
+    spanDays: n ? asOf - firstDay : 0,
+    customer: customer.slice(0, n),
+    x: x.slice(0, n),
+    tx: tx.slice(0, n),
+    T: T.slice(0, n),
+    mbar: mbar.slice(0, n),
   };
 }
 
@@ -165,7 +167,9 @@ export function predictCustomers(input: ModelInput, fit: FittedModels): Customer
     risk: new Uint8Array(n),
   };
   for (let i = 0; i < n; i++) {
-    const [x, tx, T] = [input.x[i], input.tx[i], input.T[i]];
+    const x = input.x[i];
+    const tx = input.tx[i];
+    const T = input.T[i];
     const alive = probabilityAlive(x, tx, T);
     const year = expectedPurchases(HORIZON_DAYS.year / WEEK_DAYS, x, tx, T);
     predictions.pAlive[i] = alive;

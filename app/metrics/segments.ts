@@ -83,7 +83,14 @@ export function frequencyScores(orders: Float64Array): Uint8Array {
   const cuts = quintileCuts(orders);
   const tied = cuts.some((cut, k) => k > 0 && cut === cuts[k - 1]);
   if (!tied) return quintileScores(orders);
-  return Uint8Array.from(orders, (count) => 1 + FREQUENCY_BUCKETS.filter((lowest) => count >= lowest).length);
+  // A loop, not Uint8Array.from with a filter per value: no array allocated per customer.
+  const [b2, b3, b4, b5] = FREQUENCY_BUCKETS;
+  const scores = new Uint8Array(orders.length);
+  for (let i = 0; i < orders.length; i++) {
+    const count = orders[i];
+    scores[i] = 1 + +(count >= b2) + +(count >= b3) + +(count >= b4) + +(count >= b5);
+  }
+  return scores;
 }
 
 /** Days and order counts are small whole numbers: counting them beats sorting 200,000 values. */
@@ -170,7 +177,8 @@ export function rfmScores(h: CustomerHistories, asOf: LocalDay): RfmScores {
   for (let i = 0; i < n; i++) if (overdue[i] && r[i] > OVERDUE_MAX_R) r[i] = OVERDUE_MAX_R;
   const f = frequencyScores(scored.orders);
   const m = quintileScores(scored.netSpend);
-  const segment = Array.from(r, (score, i) => segmentOf(score, f[i], m[i]));
+  const segment = new Array<Segment>(n);
+  for (let i = 0; i < n; i++) segment[i] = segmentOf(r[i], f[i], m[i]);
   return { asOf, customer: customer.subarray(0, n), ...scored, r, f, m, segment };
 }
 

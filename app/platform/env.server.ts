@@ -4,6 +4,7 @@
 // README.md, "Environment variables", describes each one.
 import { z } from "zod";
 import { DEFAULT_DATABASE_URL, databaseKind } from "./db/url";
+import { DEFAULT_CACHE_BUDGET_MIB, MIN_HEAP_MIB } from "./heap-limit.mjs";
 
 /** An empty variable counts as unset, as `VAR= npm start` and the test servers mean it. */
 const unsetIfEmpty = (value: unknown) => (value === "" ? undefined : value);
@@ -59,7 +60,9 @@ const schema = z.object({
   COMEBACK_RETRY_BASE_MS: wholeNumber(1).default(1000),
   COMEBACK_LEASE_MS: wholeNumber(1).default(5 * 60_000),
   // Memory for everything kept per shop, all kinds together (app/platform/cache.server.ts).
-  COMEBACK_CACHE_BUDGET_MIB: wholeNumber(1).default(512),
+  COMEBACK_CACHE_BUDGET_MIB: wholeNumber(1).default(DEFAULT_CACHE_BUDGET_MIB),
+  // The V8 heap limit server.mjs starts with; unset, it follows the budget (heap-limit.mjs).
+  COMEBACK_HEAP_MIB: wholeNumber(MIN_HEAP_MIB).optional(),
   // How many X-Forwarded-For entries the app's own host appends after Shopify's (docs/app-proxy.md).
   COMEBACK_HOST_PROXIES: wholeNumber(0, 9).default(1),
   COMEBACK_QUIET: z

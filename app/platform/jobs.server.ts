@@ -240,7 +240,10 @@ export interface DeadJob {
 /** A shop's dead jobs of a queue, for the Sync page. */
 export async function deadJobs(queue: Queue, shopDomain: string, limit = 20): Promise<{ total: number; rows: DeadJob[] }> {
   const { values, bind } = parameters();
-  const where = `${quote(queue.shop)} = ${bind(shopDomain)} AND ${quote(queue.attempts)} >= ${bind(queue.maxAttempts)}`;
+  // Bound in the order they appear (SQLite's placeholders are positional). The ready condition
+  // too: queues sharing a table (loyalty tasks, reviews, metafield writes) show their own.
+  let where = `${quote(queue.shop)} = ${bind(shopDomain)} AND ${quote(queue.attempts)} >= ${bind(queue.maxAttempts)}`;
+  if (queue.ready) where += ` AND (${queue.ready(bind)})`;
   const [{ total }] = await db.$queryRawUnsafe<{ total: number | bigint }[]>(
     `SELECT COUNT(*) AS total FROM ${quote(queue.table)} WHERE ${where}`,
     ...values,

@@ -16,6 +16,8 @@ import { PageErrorBoundary } from "../components/page-error";
 import { AppLink, useKeptHref } from "../components/kept-params";
 import { ToastProvider } from "../components/toast";
 import { env } from "../platform/env.server";
+import { adminClientFor } from "../offline-admin.server";
+import { finishInstall } from "../sync/install.server";
 import { i18nFor } from "../i18n/i18n";
 import { useAppLocale } from "../root";
 
@@ -25,7 +27,8 @@ export const links = () => [
 ];
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { demo } = await requireShop(request);
+  const { shop, demo } = await requireShop(request);
+  if (!demo) await finishInstall(shop, () => adminClientFor(shop));
   return { apiKey: env.SHOPIFY_API_KEY ?? "", demo };
 };
 

@@ -160,7 +160,9 @@ async function pseudonymiseMember(tx: Tx, shopDomain: string, gid: string, pseud
   await tx.tierChange.updateMany({ where: { shopDomain, memberGid: gid }, data: { memberGid: pseudonym } });
   await tx.cashback.updateMany({ where: { shopDomain, memberGid: gid }, data: { memberGid: pseudonym } });
   await tx.cashbackDebit.updateMany({ where: { shopDomain, memberGid: gid }, data: { memberGid: pseudonym } });
-  await tx.loyaltyTask.deleteMany({ where: { shopDomain, key: gid, kind: { in: ["signup", "newsletter", "review"] } } });
+  await tx.loyaltyTask.deleteMany({
+    where: { shopDomain, key: gid, kind: { in: ["signup", "newsletter", "review", "metafields"] } },
+  });
   // Flow events name the customer, and may carry their code or survey link; signals are about them.
   await tx.flowTriggerEvent.deleteMany({ where: { shopDomain, customerGid: gid } });
   await tx.customerSignal.deleteMany({ where: { shopDomain, customerGid: gid } });

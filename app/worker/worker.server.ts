@@ -7,8 +7,8 @@ import db from "../platform/db/client.server";
 import { env } from "../platform/env.server";
 import { demoShop } from "../demo/mode.server";
 import { dropTasksWithoutProgram, loyaltyTaskQueue, memberReviewQueue, requestDueReviews } from "../loyalty/tasks.server";
-import { syncMetafields } from "../loyalty/metafields.server";
-import { recoverAbandonedRedemptions } from "../loyalty/redemption.server";
+import { memberMetafieldQueue } from "../loyalty/metafields.server";
+import { abandonedRedemptionQueue } from "../loyalty/redemption.server";
 import { cashbackQueue } from "../loyalty/cashback.server";
 import { flowTriggerQueue, pruneFlowTriggerEvents } from "../delivery/flow.server";
 import { refreshStaleSignals, writeCustomerSignals } from "../delivery/signals.server";
@@ -18,7 +18,7 @@ import { programMetafieldQueue } from "../storefront/program-metafield.server";
 import { pruneRateLimits } from "../storefront/rate-limit.server";
 import { eraseStaleBodies, historyImportQueue, overdueExportQueue, webhookRetryQueue } from "../sync/jobs.server";
 
-/** Every queue this instance runs; the local demo has no Shopify store to write metafields to. */
+/** Every queue this instance runs; the local demo has no Shopify store to write metafields to or look codes up in. */
 export function workerQueues(): Queue[] {
   return [
     loyaltyTaskQueue,
@@ -26,7 +26,9 @@ export function workerQueues(): Queue[] {
     webhookRetryQueue,
     historyImportQueue,
     overdueExportQueue,
-    ...(demoShop() ? [] : [programMetafieldQueue, cashbackQueue, flowTriggerQueue]),
+    ...(demoShop()
+      ? []
+      : [programMetafieldQueue, cashbackQueue, memberMetafieldQueue, abandonedRedemptionQueue, flowTriggerQueue]),
   ];
 }
 
@@ -37,11 +39,6 @@ async function chores(): Promise<void> {
   await dropTasksWithoutProgram();
   // Reviews due by time (points becoming available or expiring) become review tasks.
   await requestDueReviews();
-  // The local demo has no Shopify store to write metafields to or look codes up in.
-  if (!demoShop()) {
-    await recoverAbandonedRedemptions();
-    await syncMetafields();
-  }
   await pruneRateLimits();
   await pruneFlowTriggerEvents();
   // CPU-bound for up to a few seconds on a large shop, once a day; see docs/metrics.md.
@@ -56,7 +53,14 @@ export type DeadJobs = { queue: string; total: number; rows: DeadJob[] }[];
 /** Jobs whose last attempt failed, with their error, for the Sync page. */
 export async function deadJobsOf(shopDomain: string): Promise<DeadJobs> {
   // Failed deliveries and imports have their own cards on the Sync page.
-  const queues = [loyaltyTaskQueue, programMetafieldQueue, cashbackQueue, flowTriggerQueue];
+  const queues = [
+    loyaltyTaskQueue,
+    memberMetafieldQueue,
+    programMetafieldQueue,
+    cashbackQueue,
+    abandonedRedemptionQueue,
+    flowTriggerQueue,
+  ];
   return Promise.all(queues.map(async (queue) => ({ queue: queue.name, ...(await deadJobs(queue, shopDomain)) })));
 }
 

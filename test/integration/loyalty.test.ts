@@ -1112,6 +1112,96 @@ describe("loyalty points", () => {
     expect(after.ledger.filter((entry) => entry.source === "reward").map((entry) => entry.points)).toEqual([-60]);
   });
 
+  it("retries an abandoned redemption while Shopify is unreachable, with backoff, and gives it up after its last attempt", async () => {
+    const shop = await programShop("recover-retry");
+    const db = testDb();
+    const debitedAt = new Date(Date.now() - 5 * 60_000);
+    const abandoned = (clientKey: string, recoveryAttempts: number) =>
+      db.redemption.create({
+        data: {
+          id: randomUUID(),
+          shopDomain: shop,
+          memberGid: customer().gid,
+          rewardId: REWARD.id,
+          clientKey,
+          status: "pending",
+          code: `CB-${clientKey.toUpperCase()}234`,
+          points: 60,
+          expiresAt: new Date(debitedAt.getTime() + REWARD.validDays * DAY_MS),
+          createdAt: debitedAt,
+          updatedAt: debitedAt,
+          recoveryAttempts,
+        },
+      });
+    await switchDouble(shop, { unreachable: true });
+    // One with all but its last attempt spent, one fresh.
+    const last = await abandoned("last", 9);
+    const fresh = await abandoned("fresh", 0);
+    const failed = await waitFor("a failed attempt of each", async () => {
+      const rows = await db.redemption.findMany({ where: { id: { in: [last.id, fresh.id] } }, orderBy: { clientKey: "asc" } });
+      return rows.every((row) => row.recoveryAttempts > (row.id === last.id ? 9 : 0)) && rows;
+    });
+    for (const row of failed)
+      expect(row).toMatchObject({ status: "pending", recoveryError: expect.stringContaining("could not be looked up") });
+    // The fresh one waits out its backoff, held by its lease; the other is dead: no lease, never claimed again.
+    expect(failed.find((row) => row.id === fresh.id)!.leaseUntil).not.toBeNull();
+    expect(failed.find((row) => row.id === last.id)).toMatchObject({ recoveryAttempts: 10, leaseUntil: null });
+
+    await switchDouble(shop, { unreachable: false });
+    // Done: issued, its lease let go, its failed attempts kept.
+    const recovered = await waitFor("the fresh one recovered", async () => {
+      const row = await db.redemption.findUnique({ where: { id: fresh.id } });
+      return row?.status === "issued" && row.leaseUntil === null && row;
+    });
+    expect(recovered.recoveryAttempts).toBeGreaterThanOrEqual(1);
+    // The one given up is no longer claimed: still pending, on the Sync page with its error.
+    await new Promise((done) => setTimeout(done, 1_000));
+    expect(await db.redemption.findUnique({ where: { id: last.id } })).toMatchObject({ status: "pending", recoveryAttempts: 10 });
+    const page = await call(shop, "/app/sync.data");
+    const body = await page.text();
+    expect(body).toContain("abandoned-redemptions");
+    expect(body).toContain(last.id);
+    expect(body).not.toContain(fresh.id);
+  });
+
+  it("retries a member's metafield write that failed, and shows one that failed on every attempt on the Sync page", async () => {
+    const shop = await programShop("metafields-retry");
+    const buyer = customer();
+    await switchDouble(shop, { unreachable: true });
+    await sendWebhook(app(), { topic: "orders/create", shop, body: order(buyer.id, daysAgo(20), "100.00") });
+    const failed = await waitFor("a failed metafield write", async () => {
+      const task = await testDb().loyaltyTask.findFirst({ where: { shopDomain: shop, kind: "metafields", key: buyer.gid } });
+      return task && task.attempts > 0 && task;
+    });
+    expect(failed.lastError).toBeTruthy();
+    await switchDouble(shop, { unreachable: false });
+    const written = await waitFor("the metafields written after the failure", async () => {
+      const member = await testDb().loyaltyMember.findFirst({ where: { shopDomain: shop, customerGid: buyer.gid } });
+      return member?.syncedAt && member;
+    });
+    expect(written).toMatchObject({ syncedPoints: 100, needsSync: false });
+    await waitFor(
+      "the task done",
+      async () => (await testDb().loyaltyTask.count({ where: { shopDomain: shop, kind: "metafields" } })) === 0,
+    );
+
+    // A write that failed on every attempt is kept for the Sync page, under its own queue.
+    const gaveUp = customer().gid;
+    await testDb().loyaltyTask.create({
+      data: {
+        shopDomain: shop,
+        kind: "metafields",
+        key: gaveUp,
+        createdAt: new Date(),
+        attempts: 12,
+        lastError: "Shopify refused the metafields",
+      },
+    });
+    const body = await (await call(shop, "/app/sync.data")).text();
+    expect(body).toContain("member-metafields");
+    expect(body).toContain("Shopify refused the metafields");
+  });
+
   it("grants the birthday bonus on the member's birthday in the shop's timezone, once a year, however often they are reviewed", async () => {
     const shop = await programShop("birthday", { rules: [PURCHASE_RULE, { id: "birthday", kind: "birthday", points: 50 }] });
     const buyer = customer();

@@ -133,6 +133,40 @@ describe("re-running the history import", () => {
   });
 });
 
+describe("an install whose afterAuth hook failed", () => {
+  it("is finished by the next page load, the session being stored already", async () => {
+    const shop = uniqueShop("install-again");
+    // Shopify answers the token exchange, then nothing: the hook's shop query fails.
+    const configured = await fetch(`${double()}/_test/shops/${shop}`, {
+      method: "PUT",
+      body: JSON.stringify({
+        name: "Sync Test",
+        currencyCode: "EUR",
+        ianaTimezone: "Europe/Berlin",
+        jsonl: "",
+        unreachable: true,
+      }),
+    });
+    expect(configured.ok).toBe(true);
+    const load = () => fetch(embeddedAppUrl(app(), shop, sessionToken(shop)), { redirect: "manual", headers: BROWSER_HEADERS });
+    expect((await load()).status).toBe(500);
+    expect(await testDb().session.count({ where: { shop } })).toBe(1);
+    expect(await testDb().shop.findUnique({ where: { domain: shop } })).toBeNull();
+
+    await fetch(`${double()}/_test/shops/${shop}`, { method: "PATCH", body: JSON.stringify({ unreachable: false }) });
+    expect((await load()).status).toBe(200);
+    expect(await testDb().shop.findUnique({ where: { domain: shop } })).toMatchObject({
+      installState: "installed",
+      currency: "EUR",
+      timezone: "Europe/Berlin",
+    });
+    expect(await bulkStarts(shop)).toHaveLength(1);
+    // Once installed, a page load starts nothing more.
+    expect((await load()).status).toBe(200);
+    expect(await bulkStarts(shop)).toHaveLength(1);
+  });
+});
+
 describe("background jobs given up", () => {
   it("are on the sync page with their last error, and only the shop's own", async () => {
     const shop = uniqueShop("dead-jobs");

@@ -75,6 +75,8 @@ export interface DoubleShop {
   throttled?: boolean;
   /** Answer flowTriggerReceive with this user error (a trigger Flow does not know, a bad payload). */
   flowUserError?: string;
+  /** Close the connection of every Admin GraphQL call without answering: Shopify unreachable. */
+  unreachable?: boolean;
 }
 
 export interface RecordedRequest {
@@ -255,6 +257,7 @@ export async function startAdminDouble(options: { apiKey: string; apiSecret: str
     const query = body.query ?? "";
     const config = shops.get(shop);
     if (!config) return { errors: [{ message: `unknown shop ${shop}` }] };
+    if (config.unreachable) return DROP_CONNECTION;
     const refused = schemaErrors(query, body.variables);
     if (refused) return refused;
     const discountMutation = ["discountCodeBasicCreate", "discountCodeFreeShippingCreate"].find((name) => query.includes(name));
@@ -567,7 +570,7 @@ export async function startAdminDouble(options: { apiKey: string; apiSecret: str
           shops.set(segments[2], (await readJson(request)) as unknown as DoubleShop);
           return send(response, 200, { ok: true });
         }
-        // Changes some of a shop's switches (discountUserError, discountAnswerLost, throttled), keeping the rest.
+        // Changes some of a shop's switches (discountUserError, discountAnswerLost, throttled, unreachable), keeping the rest.
         if (request.method === "PATCH" && segments[1] === "shops" && shops.has(segments[2])) {
           shops.set(segments[2], { ...shops.get(segments[2])!, ...((await readJson(request)) as Partial<DoubleShop>) });
           return send(response, 200, { ok: true });
