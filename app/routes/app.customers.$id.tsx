@@ -499,7 +499,7 @@ function reasonText(
   entry: { source: string; reason: string },
   t: (key: string, options?: Record<string, unknown>) => string,
 ): string {
-  if (entry.source === "manual" || entry.source === "reward") return entry.reason;
+  if (entry.source === "manual" || entry.source === "reward" || entry.source === "campaign") return entry.reason;
   const inactive = /^no activity for (\d+) months$/.exec(entry.reason);
   if (inactive) return t("systemReasons.inactivity", { count: Number(inactive[1]), months: inactive[1] });
   return t(`systemReasons.${entry.reason}`, { defaultValue: entry.reason });

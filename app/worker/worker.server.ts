@@ -10,6 +10,8 @@ import { dropTasksWithoutProgram, loyaltyTaskQueue, memberReviewQueue, requestDu
 import { syncMetafields } from "../loyalty/metafields.server";
 import { recoverAbandonedRedemptions } from "../loyalty/redemption.server";
 import { cashbackQueue } from "../loyalty/cashback.server";
+import { campaignQueue } from "../campaigns/campaigns.server";
+import { campaignOfferQueue } from "../campaigns/offers.server";
 import { refitStaleModels } from "../metrics/metrics.server";
 import { deadJobs, startPool, type DeadJob, type Pool, type Queue } from "../platform/jobs.server";
 import { programMetafieldQueue } from "../storefront/program-metafield.server";
@@ -24,7 +26,8 @@ export function workerQueues(): Queue[] {
     webhookRetryQueue,
     historyImportQueue,
     overdueExportQueue,
-    ...(demoShop() ? [] : [programMetafieldQueue, cashbackQueue]),
+    campaignQueue,
+    ...(demoShop() ? [] : [programMetafieldQueue, cashbackQueue, campaignOfferQueue]),
   ];
 }
 
@@ -50,7 +53,7 @@ export type DeadJobs = { queue: string; total: number; rows: DeadJob[] }[];
 /** Jobs whose last attempt failed, with their error, for the Sync page. */
 export async function deadJobsOf(shopDomain: string): Promise<DeadJobs> {
   // Failed deliveries and imports have their own cards on the Sync page.
-  const queues = [loyaltyTaskQueue, programMetafieldQueue, cashbackQueue];
+  const queues = [loyaltyTaskQueue, programMetafieldQueue, cashbackQueue, campaignQueue, campaignOfferQueue];
   return Promise.all(queues.map(async (queue) => ({ queue: queue.name, ...(await deadJobs(queue, shopDomain)) })));
 }
 

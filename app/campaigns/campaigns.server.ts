@@ -1,0 +1,395 @@
+// Win-back campaigns (docs/campaigns.md, decision 29): the merchant's campaigns, entering their
+// audience, and what each member bought within the attribution window.
+//
+// All of a campaign's work is one job of the job system (decision 21) on the Campaign row: while it
+// runs, the job enters the audience when due (once at the start, or each day in the shop's
+// timezone), releases members whose window has ended, and counts the conversions of orders changed
+// since it last looked; it then holds the row for SETTLE_MS and runs again. Nothing of it runs on a
+// request. Issuing the offers is a second queue, on the member rows (offers.server.ts).
+import { randomBytes, randomUUID } from "node:crypto";
+import { z } from "zod";
+import db from "../platform/db/client.server";
+import { leaseMs, type Job, type Outcome, type Queue } from "../platform/jobs.server";
+import { insertRows } from "../platform/sql/rows.server";
+import { dialect } from "../platform/sql/dialect.server";
+import { calendarFor, formatLocalDate } from "../metrics/calendar";
+import { customerIndex, standingsAndBalances } from "../customers/list.server";
+import { generateDiscountCode } from "../loyalty/codes";
+import { addDays } from "../loyalty/dates";
+import { assignArm, CONTROL } from "./assignment";
+import { audienceRule, needsLoyalty, parseAudience, selectAudience, type AudienceRule } from "./audience";
+import { isCodeOffer, offerDays, offerSchema, offerToJson, parseOffer, type Offer } from "./offers";
+
+const DAY_MS = 86_400_000;
+/** How often a running campaign looks at changed orders again. */
+export const SETTLE_MS = 60_000;
+/** Orders are read from a little before the last look: a transaction that committed late is not missed (a re-count changes nothing). */
+const SETTLE_OVERLAP_MS = 60_000;
+/** Members inserted per statement. */
+const ENTRY_CHUNK = 5_000;
+
+export const campaignInput = z
+  .object({
+    name: z.string().trim().min(1).max(100),
+    audience: audienceRule,
+    entryMode: z.enum(["once", "continuous"]),
+    attributionDays: z.number().int().min(1).max(365).default(30),
+    cooldownDays: z.number().int().min(0).max(3650).default(90),
+    controlPercent: z.number().int().min(0).max(50).default(20),
+    arms: z
+      .array(z.object({ name: z.string().trim().min(1).max(100), offer: offerSchema }).strict())
+      .min(1)
+      .max(4),
+  })
+  .strict();
+
+export type CampaignInput = z.output<typeof campaignInput>;
+
+export type CampaignRow = Awaited<ReturnType<typeof db.campaign.findUniqueOrThrow>>;
+
+export interface Arm {
+  armId: string;
+  name: string;
+  offer: Offer;
+}
+
+const armIds = (count: number) => Array.from({ length: count }, (_, i) => String.fromCharCode(97 + i));
+
+export async function createCampaign(shopDomain: string, input: CampaignInput): Promise<CampaignRow> {
+  const id = randomUUID();
+  const ids = armIds(input.arms.length);
+  return db.$transaction(async (tx) => {
+    const campaign = await tx.campaign.create({
+      data: {
+        id,
+        shopDomain,
+        name: input.name,
+        status: "draft",
+        audience: JSON.stringify(input.audience),
+        entryMode: input.entryMode,
+        attributionDays: input.attributionDays,
+        cooldownDays: input.cooldownDays,
+        controlPercent: input.controlPercent,
+        salt: randomBytes(16).toString("hex"),
+      },
+    });
+    await tx.campaignArm.createMany({
+      data: input.arms.map((arm, i) => ({ shopDomain, campaignId: id, armId: ids[i], name: arm.name, offer: offerToJson(arm.offer) })),
+    });
+    return campaign;
+  });
+}
+
+export async function campaignOf(shopDomain: string, id: string): Promise<{ campaign: CampaignRow; arms: Arm[] } | null> {
+  const campaign = await db.campaign.findFirst({ where: { id, shopDomain } });
+  if (!campaign) return null;
+  const rows = await db.campaignArm.findMany({ where: { campaignId: id }, orderBy: { armId: "asc" } });
+  return { campaign, arms: rows.map((row) => ({ armId: row.armId, name: row.name, offer: parseOffer(row.offer) })) };
+}
+
+export function listCampaigns(shopDomain: string) {
+  return db.campaign.findMany({ where: { shopDomain }, orderBy: { createdAt: "desc" }, take: 200 });
+}
+
+/** draft -> running: the first entry is due now, in the worker. false: not a draft of this shop. */
+export async function startCampaign(shopDomain: string, id: string, now = new Date()): Promise<boolean> {
+  const started = await db.campaign.updateMany({
+    where: { id, shopDomain, status: "draft" },
+    data: { status: "running", startedAt: now, entryDueAt: now, settledThrough: now, leaseUntil: null },
+  });
+  return started.count === 1;
+}
+
+/**
+ * running -> finished: nobody enters any more and the members are free for other campaigns; their
+ * windows still count the orders that come in them.
+ */
+export async function finishCampaign(shopDomain: string, id: string, now = new Date()): Promise<boolean> {
+  return db.$transaction(async (tx) => {
+    const finished = await tx.campaign.updateMany({
+      where: { id, shopDomain, status: "running" },
+      data: { status: "finished", finishedAt: now, entryDueAt: null },
+    });
+    if (finished.count !== 1) return false;
+    await tx.campaignMember.updateMany({ where: { campaignId: id, activeCustomerGid: { not: null } }, data: { activeCustomerGid: null } });
+    return true;
+  });
+}
+
+/** How many customers the rule selects now, before any campaign or cooldown is left out (the form's preview). */
+export async function previewAudience(shopDomain: string, rule: AudienceRule, now = new Date()): Promise<number> {
+  const index = await customerIndex(shopDomain);
+  const context = needsLoyalty(rule) ? await standingsAndBalances(shopDomain, index, now) : null;
+  return selectAudience(index.rows, rule, context).length;
+}
+
+/** The campaign job (decision 21): runs while a campaign runs, and after it until the last window has ended. */
+export const campaignQueue: Queue = {
+  name: "campaigns",
+  table: "Campaign",
+  id: "id",
+  shop: "shopDomain",
+  lease: "leaseUntil",
+  attempts: "attempts",
+  lastError: "error",
+  ready: (bind) =>
+    `("status" = 'running' OR ("status" = 'finished' AND EXISTS (SELECT 1 FROM "CampaignMember" m
+       WHERE m."campaignId" = "Campaign"."id" AND m."windowEndsAt" > "Campaign"."settledThrough")))
+     AND EXISTS (SELECT 1 FROM "Shop" WHERE "Shop"."domain" = "Campaign"."shopDomain" AND "Shop"."installState" = ${bind("installed")})`,
+  shops: "filter",
+  maxAttempts: 10,
+  batch: 2,
+  leaseMs,
+  run: (job) => runCampaign(String(job.id)),
+};
+
+/** One turn of a campaign's job; exported for the bench and for tests that run it as a second instance. */
+export async function runCampaign(id: string, now = new Date()): Promise<Outcome> {
+  const campaign = await db.campaign.findUnique({ where: { id } });
+  if (!campaign) return "done";
+  if (campaign.status === "running" && campaign.entryDueAt && campaign.entryDueAt <= now) await enterAudience(campaign, now);
+  await db.campaignMember.updateMany({
+    where: { campaignId: id, activeCustomerGid: { not: null }, windowEndsAt: { lte: now } },
+    data: { activeCustomerGid: null },
+  });
+  await settleConversions(campaign, now);
+  await db.campaign.update({ where: { id }, data: { settledThrough: now, attempts: 0, error: null } });
+  return { retryAt: new Date(now.getTime() + SETTLE_MS) };
+}
+
+/** Customers no campaign of the shop may enter now: in a campaign, or within `cooldownDays` of leaving one. */
+async function unavailableCustomers(shopDomain: string, cooldownDays: number, now: Date): Promise<Set<string>> {
+  const rows = await db.campaignMember.findMany({
+    where: {
+      shopDomain,
+      OR: [{ activeCustomerGid: { not: null } }, { windowEndsAt: { gt: new Date(now.getTime() - cooldownDays * DAY_MS) } }],
+    },
+    select: { customerGid: true },
+  });
+  return new Set(rows.map((row) => row.customerGid));
+}
+
+const MEMBER_COLUMNS = [
+  ["shopDomain", "text"],
+  ["campaignId", "text"],
+  ["customerGid", "text"],
+  ["armId", "text"],
+  ["enteredAt", "time"],
+  ["windowEndsAt", "time"],
+  ["activeCustomerGid", "text"],
+  ["offerStatus", "text"],
+  ["code", "text"],
+  ["offerExpiresAt", "time"],
+  ["createdAt", "time"],
+  ["updatedAt", "time"],
+] as const;
+
+/**
+ * Enters the audience: every customer the rule selects who is free (not in a campaign, not cooling
+ * down), each in the arm the hash gives. A retry after a crash inserts nobody twice (the unique
+ * (campaign, customer)), and a customer another campaign entered meanwhile is skipped (the unique
+ * active GID). Then the next entry is due: never (once) or at the shop's next local midnight.
+ */
+export async function enterAudience(campaign: CampaignRow, now: Date): Promise<number> {
+  const { shopDomain } = campaign;
+  const [rule, arms, index, { timezone }] = await Promise.all([
+    parseAudience(campaign.audience),
+    db.campaignArm.findMany({ where: { campaignId: campaign.id }, orderBy: { armId: "asc" } }),
+    customerIndex(shopDomain),
+    db.shop.findUniqueOrThrow({ where: { domain: shopDomain }, select: { timezone: true } }),
+  ]);
+  const context = needsLoyalty(rule) ? await standingsAndBalances(shopDomain, index, now) : null;
+  const excluded = await unavailableCustomers(shopDomain, campaign.cooldownDays, now);
+  const gids = selectAudience(index.rows, rule, context, excluded);
+  const offers = new Map(arms.map((arm) => [arm.armId, parseOffer(arm.offer)]));
+  const ids = arms.map((arm) => arm.armId);
+  const windowEndsAt = addDays(now, campaign.attributionDays);
+  let entered = 0;
+  for (let start = 0; start < gids.length; start += ENTRY_CHUNK) {
+    const rows = gids.slice(start, start + ENTRY_CHUNK).map((gid) => {
+      const armId = assignArm(gid, campaign.salt, campaign.controlPercent, ids);
+      const offer = armId === CONTROL ? null : offers.get(armId)!;
+      const days = offer && offerDays(offer);
+      return [
+        shopDomain,
+        campaign.id,
+        gid,
+        armId,
+        now,
+        windowEndsAt,
+        gid,
+        !offer || offer.kind === "message" ? "none" : "due",
+        offer && isCodeOffer(offer) ? generateDiscountCode(randomBytes) : null,
+        days ? addDays(now, days) : null,
+        now,
+        now,
+      ];
+    });
+    entered += await insertRows(db, "CampaignMember", MEMBER_COLUMNS, rows, "ON CONFLICT DO NOTHING");
+  }
+  const calendar = calendarFor(timezone);
+  const today = calendar.dayOf(now.getTime());
+  await db.campaign.update({
+    where: { id: campaign.id },
+    data: {
+      enteredDay: formatLocalDate(today),
+      entryDueAt: campaign.entryMode === "continuous" ? new Date(calendar.startOf(today + 1)) : null,
+    },
+  });
+  return entered;
+}
+
+interface OrderInWindow {
+  member: number;
+  gid: string;
+  processedAt: Date;
+  net: bigint;
+  discountCodes: string | null;
+}
+
+/** The campaign's code's discount on the order, minor units; null: not used on it. */
+function codeDiscount(discountCodes: string | null, code: string | null): bigint | null {
+  if (!code || !discountCodes) return null;
+  const used = (JSON.parse(discountCodes) as { code: string; amount: string }[]).find(
+    (entry) => entry.code.toUpperCase() === code.toUpperCase(),
+  );
+  return used ? BigInt(used.amount) : null;
+}
+
+/**
+ * Counts, for every member with an order changed since the last look, their counted orders (the
+ * metrics' definition: not a test, not cancelled, not deleted, processed) within their window:
+ * the first converts them, net revenue is their current subtotals, and a code offer is redeemed,
+ * and costs its discount, when its code is on one of them. Recounted from the orders each time, so a
+ * cancellation or refund takes back what it should.
+ */
+export async function settleConversions(campaign: Pick<CampaignRow, "id" | "settledThrough" | "startedAt">, now: Date): Promise<number> {
+  const since = new Date((campaign.settledThrough ?? campaign.startedAt ?? now).getTime() - SETTLE_OVERLAP_MS);
+  const p = dialect.param;
+  const joins = `FROM "CampaignMember" m JOIN "Customer" c ON c."shopDomain" = m."shopDomain" AND c."gid" = m."customerGid"
+    JOIN "Order" o ON o."customerId" = c."id"`;
+  const touched = await db.$queryRawUnsafe<{ id: number }[]>(
+    `SELECT DISTINCT m."id" AS "id" ${joins} WHERE m."campaignId" = ${p(1)} AND o."updatedAt" >= ${p(2)}`,
+    campaign.id,
+    dialect.time(since),
+  );
+  const ids = touched.map((row) => Number(row.id));
+  for (let start = 0; start < ids.length; start += 500) {
+    const chunk = ids.slice(start, start + 500);
+    const members = await db.campaignMember.findMany({
+      where: { id: { in: chunk } },
+      select: { id: true, code: true, armId: true, offerCost: true },
+    });
+    const orders = await db.$queryRawUnsafe<OrderInWindow[]>(
+      `SELECT m."id" AS "member", o."gid" AS "gid", o."processedAt" AS "processedAt", o."currentSubtotalAmount" AS "net",
+         o."discountCodes" AS "discountCodes" ${joins}
+       WHERE m."id" IN (${chunk.map((_, i) => p(i + 1)).join(", ")})
+         AND o."processedAt" >= m."enteredAt" AND o."processedAt" < m."windowEndsAt"
+         AND o."test" = false AND o."cancelledAt" IS NULL AND o."deletedAt" IS NULL
+       ORDER BY o."processedAt", o."id"`,
+      ...chunk,
+    );
+    const byMember = new Map<number, OrderInWindow[]>();
+    for (const order of orders) {
+      const key = Number(order.member);
+      byMember.set(key, [...(byMember.get(key) ?? []), order]);
+    }
+    for (const member of members) {
+      const mine = byMember.get(member.id) ?? [];
+      const discounts = mine.map((order) => codeDiscount(order.discountCodes, member.code)).filter((d) => d !== null);
+      await db.campaignMember.update({
+        where: { id: member.id },
+        data: {
+          convertedOrderGid: mine[0]?.gid ?? null,
+          convertedAt: mine[0] ? new Date(mine[0].processedAt) : null,
+          netRevenue: mine.reduce((sum, order) => sum + BigInt(order.net), 0n),
+          offerRedeemed: discounts.length > 0,
+          // Points and store credit cost what was issued (offers.server.ts); a code what it took off.
+          ...(member.code && { offerCost: discounts.reduce((sum, d) => sum + d, 0n) }),
+        },
+      });
+    }
+  }
+  return ids.length;
+}
+
+export interface ArmResult {
+  armId: string;
+  reached: number;
+  converted: number;
+  /** Per-customer net revenue (non-converters count 0), minor units: count, sum and sum of squares. */
+  revenue: { count: number; sum: bigint; sumOfSquares: bigint };
+  offersIssued: number;
+  offersRedeemed: number;
+  /** Minor units. */
+  cost: bigint;
+}
+
+/** Raw per-arm aggregates, control first; app/campaigns/lift.ts turns them into intervals and a verdict. */
+export async function campaignResults(campaignId: string): Promise<ArmResult[]> {
+  const members = await db.campaignMember.findMany({
+    where: { campaignId },
+    select: { armId: true, convertedOrderGid: true, netRevenue: true, offerStatus: true, offerRedeemed: true, offerCost: true },
+  });
+  const arms = new Map<string, ArmResult>();
+  const arm = (armId: string) => {
+    let result = arms.get(armId);
+    if (!result) {
+      result = { armId, reached: 0, converted: 0, revenue: { count: 0, sum: 0n, sumOfSquares: 0n }, offersIssued: 0, offersRedeemed: 0, cost: 0n };
+      arms.set(armId, result);
+    }
+    return result;
+  };
+  arm(CONTROL);
+  for (const member of members) {
+    const result = arm(member.armId);
+    result.reached++;
+    if (member.convertedOrderGid) result.converted++;
+    result.revenue.count++;
+    result.revenue.sum += member.netRevenue;
+    result.revenue.sumOfSquares += member.netRevenue * member.netRevenue;
+    if (member.offerStatus === "issued") result.offersIssued++;
+    if (member.offerRedeemed) result.offersRedeemed++;
+    result.cost += member.offerCost;
+  }
+  return [...arms.values()].sort((a, b) => (a.armId === CONTROL ? -1 : b.armId === CONTROL ? 1 : a.armId < b.armId ? -1 : 1));
+}
+
+/** The customer's campaigns, newest first, for the customer page. */
+export function campaignsOfCustomer(shopDomain: string, customerGid: string) {
+  return db.campaignMember.findMany({
+    where: { shopDomain, customerGid },
+    orderBy: { enteredAt: "desc" },
+    take: 50,
+    select: {
+      campaignId: true,
+      armId: true,
+      enteredAt: true,
+      windowEndsAt: true,
+      offerStatus: true,
+      convertedOrderGid: true,
+      netRevenue: true,
+      offerRedeemed: true,
+    },
+  });
+}
+
+/** A campaign's members and outcomes for its CSV: GIDs, no names or e-mails. */
+export function membersForCsv(campaignId: string) {
+  return db.campaignMember.findMany({
+    where: { campaignId },
+    orderBy: { id: "asc" },
+    select: {
+      customerGid: true,
+      armId: true,
+      enteredAt: true,
+      windowEndsAt: true,
+      offerStatus: true,
+      convertedOrderGid: true,
+      convertedAt: true,
+      netRevenue: true,
+      offerRedeemed: true,
+      offerCost: true,
+    },
+  });
+}

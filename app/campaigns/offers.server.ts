@@ -1,0 +1,169 @@
+// Issuing a campaign member's offer, a queue of the job system (decision 21) over CampaignMember:
+// a member entered with an offer is "due"; bonus points go into the ledger, a code or store credit
+// to Shopify, with the guarantees of loyalty redemptions (decision 7, decision 27):
+// - points: one transaction with a source key per member, so a retry writes nothing twice;
+// - a code: made when the member entered (a retry sends the same code); the row is "pending" before
+//   Shopify is called, and a pending row is looked up (codeDiscountNodeByCode) before anything is
+//   sent again, so a lost answer or a crash never makes two discounts;
+// - store credit: the same, looked up among the customer's credit transactions (Shopify takes no key).
+// Control members and message-only arms are "none": nothing is ever issued to them.
+import db, { type Tx } from "../platform/db/client.server";
+import { leaseMs, type Job, type Outcome, type Queue } from "../platform/jobs.server";
+import { log } from "../platform/log.server";
+import { pointValueOf, liability } from "../loyalty/effectiveness";
+import { ledgerEntry } from "../loyalty/ledger";
+import type { FixedAmountReward } from "../loyalty/program";
+import { claimedCredits, createCode, createCredit, creditAccountsOf, findCode } from "../loyalty/redemption.server";
+import { findCredit } from "../loyalty/store-credit";
+import { enrollMember, insertEntries, loadProgram, loadRewards } from "../loyalty/store.server";
+import { reviewSoon } from "../loyalty/tasks.server";
+import { codeRewardOf, isCodeOffer, parseOffer, type Offer } from "./offers";
+
+/** Held this long while Shopify answers, so that no second instance sends the same offer meanwhile. */
+const OFFER_LEASE_MS = 2 * 60_000;
+
+export const campaignOfferQueue: Queue = {
+  name: "campaign-offers",
+  table: "CampaignMember",
+  id: "id",
+  shop: "shopDomain",
+  lease: "leaseUntil",
+  attempts: "attempts",
+  lastError: "error",
+  ready: (bind) =>
+    `"offerStatus" IN (${bind("due")}, ${bind("pending")})
+     AND EXISTS (SELECT 1 FROM "Shop" WHERE "Shop"."domain" = "CampaignMember"."shopDomain" AND "Shop"."installState" = ${bind("installed")})`,
+  shops: "filter",
+  maxAttempts: 8,
+  batch: 20,
+  leaseMs: () => Math.max(leaseMs(), OFFER_LEASE_MS),
+  run: (job) => issueOffer(Number(job.id)),
+  dead: async (job, error) => {
+    await db.campaignMember.updateMany({
+      where: { id: Number(job.id), offerStatus: { in: ["due", "pending"] } },
+      data: { offerStatus: "failed", error: error.slice(0, 2000) },
+    });
+  },
+};
+
+type MemberRow = Awaited<ReturnType<typeof db.campaignMember.findUniqueOrThrow>>;
+
+/** Issues one member's offer; throws (a retry later) when Shopify refuses or cannot be reached. */
+export async function issueOffer(memberId: number): Promise<Outcome> {
+  const member = await db.campaignMember.findUnique({ where: { id: memberId } });
+  if (!member || (member.offerStatus !== "due" && member.offerStatus !== "pending")) return "done";
+  const arm = await db.campaignArm.findUniqueOrThrow({
+    where: { campaignId_armId: { campaignId: member.campaignId, armId: member.armId } },
+  });
+  const { name } = await db.campaign.findUniqueOrThrow({ where: { id: member.campaignId }, select: { name: true } });
+  const offer = parseOffer(arm.offer);
+  if (offer.kind === "points") await issuePoints(member, offer, name);
+  else if (isCodeOffer(offer)) await issueCode(member, offer, arm.name, name);
+  else if (offer.kind === "store_credit") await issueCredit(member, offer);
+  else await settle(member, { offerStatus: "none" });
+  return "done";
+}
+
+/** Records the outcome unless another instance has settled the row meanwhile. */
+async function settle(member: MemberRow, data: Partial<MemberRow>, client: Tx | typeof db = db): Promise<void> {
+  await client.campaignMember.updateMany({
+    where: { id: member.id, offerStatus: member.offerStatus },
+    data: { ...data, leaseUntil: null, error: null },
+  });
+}
+
+/** What points are worth: the fixed-amount reward cheapest in points (as the loyalty overview's liability); 0 without one. */
+async function pointsCost(tx: Tx, shopDomain: string, points: number): Promise<bigint> {
+  const reward = (await loadRewards(tx, shopDomain))
+    .filter((r): r is FixedAmountReward => r.kind === "fixed_amount")
+    .sort((a, b) => a.pointsCost - b.pointsCost)[0];
+  return reward ? liability(points, pointValueOf(reward)) : 0n;
+}
+
+async function issuePoints(member: MemberRow, offer: Extract<Offer, { kind: "points" }>, campaignName: string): Promise<void> {
+  const { shopDomain, customerGid } = member;
+  const refusal = await db.$transaction(async (tx: Tx) => {
+    const program = await loadProgram(tx, shopDomain);
+    if (!program?.enabled) return "the loyalty program is not running";
+    const loyaltyMember = await enrollMember(tx, shopDomain, customerGid, program, member.enteredAt);
+    if (loyaltyMember.heldOut) return "the customer is in the loyalty program's holdout";
+    const now = new Date();
+    await insertEntries(tx, shopDomain, [
+      ledgerEntry({
+        sourceKey: `campaign:${member.campaignId}:${customerGid}`,
+        memberGid: customerGid,
+        type: "earn",
+        source: "campaign",
+        points: offer.points,
+        reason: `Campaign: ${campaignName}`,
+        createdAt: now,
+        expiresAt: member.offerExpiresAt,
+      }),
+    ]);
+    await reviewSoon(tx, loyaltyMember.id, now);
+    await settle(member, { offerStatus: "issued", offerCost: await pointsCost(tx, shopDomain, offer.points) }, tx);
+    return null;
+  });
+  // Nothing to retry: the program or the holdout decides, not Shopify.
+  if (refusal) await db.campaignMember.update({ where: { id: member.id }, data: { offerStatus: "failed", error: refusal, leaseUntil: null } });
+}
+
+async function issueCode(
+  member: MemberRow,
+  offer: Extract<Offer, { kind: "percentage" | "fixed_amount" | "free_shipping" }>,
+  armName: string,
+  campaignName: string,
+): Promise<void> {
+  const code = member.code!;
+  if (member.offerStatus === "pending") {
+    // Sent before and not confirmed: Shopify may hold it already.
+    const found = await findCode(member.shopDomain, code);
+    if ("error" in found) throw new Error(`code ${code} not confirmed: ${found.error}`);
+    if (found.discountGid) return settle(member, { offerStatus: "issued", discountGid: found.discountGid });
+  } else {
+    await settle(member, { offerStatus: "pending" });
+    member = { ...member, offerStatus: "pending" };
+  }
+  const { currency } = await db.shop.findUniqueOrThrow({ where: { domain: member.shopDomain }, select: { currency: true } });
+  const created = await createCode(member.shopDomain, {
+    reward: codeRewardOf(offer, armName),
+    code,
+    customerGid: member.customerGid,
+    currency,
+    now: member.enteredAt,
+    title: `Campaign: ${campaignName} (${code})`,
+  });
+  if ("discountGid" in created) return settle(member, { offerStatus: "issued", discountGid: created.discountGid });
+  const found = await findCode(member.shopDomain, code);
+  if (!("error" in found) && found.discountGid) {
+    log.warn("campaign code created though Shopify's answer was lost", { shop: member.shopDomain, member: member.id });
+    return settle(member, { offerStatus: "issued", discountGid: found.discountGid });
+  }
+  throw new Error(`code ${code} not created: ${created.error}`);
+}
+
+async function issueCredit(member: MemberRow, offer: Extract<Offer, { kind: "store_credit" }>): Promise<void> {
+  const { shopDomain, customerGid } = member;
+  const { currency } = await db.shop.findUniqueOrThrow({ where: { domain: shopDomain }, select: { currency: true } });
+  const attempt = { amount: offer.value, currency, startedAt: member.enteredAt };
+  const lookUp = async () => {
+    const answer = await creditAccountsOf(shopDomain, customerGid);
+    if ("error" in answer) throw new Error(`store credit not confirmed: ${answer.error}`);
+    return findCredit(answer.accounts, attempt, await claimedCredits(shopDomain, customerGid));
+  };
+  // The cost is what was credited: what the shopper spends of it only Shopify's checkout knows (an upper bound, as on the loyalty overview).
+  const issued = (transactionGid: string) =>
+    settle(member, { offerStatus: "issued", creditTransactionGid: transactionGid, offerCost: offer.value });
+  if (member.offerStatus === "pending") {
+    const found = await lookUp();
+    if (found) return issued(found.transactionGid);
+  } else {
+    await settle(member, { offerStatus: "pending" });
+    member = { ...member, offerStatus: "pending" };
+  }
+  const credited = await createCredit(shopDomain, { customerGid, amount: offer.value, currency, expiresAt: member.offerExpiresAt });
+  if ("transactionGid" in credited) return issued(credited.transactionGid);
+  const found = await lookUp();
+  if (found) return issued(found.transactionGid);
+  throw new Error(`store credit not issued: ${credited.error}`);
+}
