@@ -44,7 +44,12 @@ describe("audience rules", () => {
 
   it("reads membership, tier and points from the members by row position", () => {
     const rows = [row(1), row(2), row(3), row(4)];
-    const members = [{ tierId: "gold", heldOut: false }, { tierId: "silver", heldOut: false }, { tierId: "gold", heldOut: true }, undefined];
+    const members = [
+      { tierId: "gold", heldOut: false },
+      { tierId: "silver", heldOut: false },
+      { tierId: "gold", heldOut: true },
+      undefined,
+    ];
     const points = new Map([
       [rows[0].gid, 500],
       [rows[1].gid, 50],

@@ -59,7 +59,10 @@ const within = (value: number | null, r: { min?: number; max?: number } | undefi
   !r || (value !== null && (r.min === undefined || value >= r.min) && (r.max === undefined || value <= r.max));
 
 /** The row test of a rule; `position` is the row's place in the rows the context was built for. */
-export function audienceMatcher(rule: AudienceRule, context: AudienceContext | null): (row: CustomerRow, position: number) => boolean {
+export function audienceMatcher(
+  rule: AudienceRule,
+  context: AudienceContext | null,
+): (row: CustomerRow, position: number) => boolean {
   if (needsLoyalty(rule) && !context) throw new Error("this audience needs the members and their points");
   const risks = rule.risks?.length ? new Set<string>(rule.risks) : null;
   const segments = rule.segments?.length ? new Set<string>(rule.segments) : null;

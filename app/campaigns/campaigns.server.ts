@@ -74,7 +74,13 @@ export async function createCampaign(shopDomain: string, input: CampaignInput): 
       },
     });
     await tx.campaignArm.createMany({
-      data: input.arms.map((arm, i) => ({ shopDomain, campaignId: id, armId: ids[i], name: arm.name, offer: offerToJson(arm.offer) })),
+      data: input.arms.map((arm, i) => ({
+        shopDomain,
+        campaignId: id,
+        armId: ids[i],
+        name: arm.name,
+        offer: offerToJson(arm.offer),
+      })),
     });
     return campaign;
   });
@@ -111,7 +117,10 @@ export async function finishCampaign(shopDomain: string, id: string, now = new D
       data: { status: "finished", finishedAt: now, entryDueAt: null },
     });
     if (finished.count !== 1) return false;
-    await tx.campaignMember.updateMany({ where: { campaignId: id, activeCustomerGid: { not: null } }, data: { activeCustomerGid: null } });
+    await tx.campaignMember.updateMany({
+      where: { campaignId: id, activeCustomerGid: { not: null } },
+      data: { activeCustomerGid: null },
+    });
     return true;
   });
 }
@@ -263,7 +272,10 @@ function codeDiscount(discountCodes: string | null, code: string | null): bigint
  * and costs its discount, when its code is on one of them. Recounted from the orders each time, so a
  * cancellation or refund takes back what it should.
  */
-export async function settleConversions(campaign: Pick<CampaignRow, "id" | "settledThrough" | "startedAt">, now: Date): Promise<number> {
+export async function settleConversions(
+  campaign: Pick<CampaignRow, "id" | "settledThrough" | "startedAt">,
+  now: Date,
+): Promise<number> {
   const since = new Date((campaign.settledThrough ?? campaign.startedAt ?? now).getTime() - SETTLE_OVERLAP_MS);
   const p = dialect.param;
   const joins = `FROM "CampaignMember" m JOIN "Customer" c ON c."shopDomain" = m."shopDomain" AND c."gid" = m."customerGid"
@@ -335,7 +347,15 @@ export async function campaignResults(campaignId: string): Promise<ArmResult[]> 
   const arm = (armId: string) => {
     let result = arms.get(armId);
     if (!result) {
-      result = { armId, reached: 0, converted: 0, revenue: { count: 0, sum: 0n, sumOfSquares: 0n }, offersIssued: 0, offersRedeemed: 0, cost: 0n };
+      result = {
+        armId,
+        reached: 0,
+        converted: 0,
+        revenue: { count: 0, sum: 0n, sumOfSquares: 0n },
+        offersIssued: 0,
+        offersRedeemed: 0,
+        cost: 0n,
+      };
       arms.set(armId, result);
     }
     return result;
@@ -393,3 +413,29 @@ export function membersForCsv(campaignId: string) {
     },
   });
 }
+
+/** A campaign for the admin and its JSON API: settings, arms with their offers, per-arm results. */
+export async function campaignView(shopDomain: string, id: string) {
+  const found = await campaignOf(shopDomain, id);
+  if (!found) return null;
+  const { campaign, arms } = found;
+  const { currency } = await db.shop.findUniqueOrThrow({ where: { domain: shopDomain }, select: { currency: true } });
+  return {
+    id: campaign.id,
+    name: campaign.name,
+    status: campaign.status as "draft" | "running" | "finished",
+    audience: parseAudience(campaign.audience),
+    entryMode: campaign.entryMode as "once" | "continuous",
+    attributionDays: campaign.attributionDays,
+    cooldownDays: campaign.cooldownDays,
+    controlPercent: campaign.controlPercent,
+    startedAt: campaign.startedAt?.toISOString() ?? null,
+    finishedAt: campaign.finishedAt?.toISOString() ?? null,
+    enteredDay: campaign.enteredDay,
+    currency,
+    arms: arms.map((arm) => ({ ...arm, offer: JSON.parse(offerToJson(arm.offer)) as Record<string, unknown> })),
+    results: await campaignResults(id),
+  };
+}
+
+export type CampaignView = NonNullable<Awaited<ReturnType<typeof campaignView>>>;

@@ -105,7 +105,11 @@ async function issuePoints(member: MemberRow, offer: Extract<Offer, { kind: "poi
     return null;
   });
   // Nothing to retry: the program or the holdout decides, not Shopify.
-  if (refusal) await db.campaignMember.update({ where: { id: member.id }, data: { offerStatus: "failed", error: refusal, leaseUntil: null } });
+  if (refusal)
+    await db.campaignMember.update({
+      where: { id: member.id },
+      data: { offerStatus: "failed", error: refusal, leaseUntil: null },
+    });
 }
 
 async function issueCode(
@@ -161,7 +165,12 @@ async function issueCredit(member: MemberRow, offer: Extract<Offer, { kind: "sto
     await settle(member, { offerStatus: "pending" });
     member = { ...member, offerStatus: "pending" };
   }
-  const credited = await createCredit(shopDomain, { customerGid, amount: offer.value, currency, expiresAt: member.offerExpiresAt });
+  const credited = await createCredit(shopDomain, {
+    customerGid,
+    amount: offer.value,
+    currency,
+    expiresAt: member.offerExpiresAt,
+  });
   if ("transactionGid" in credited) return issued(credited.transactionGid);
   const found = await lookUp();
   if (found) return issued(found.transactionGid);
