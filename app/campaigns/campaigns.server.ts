@@ -167,7 +167,7 @@ export async function runCampaign(id: string, now = new Date()): Promise<Outcome
 }
 
 /** Customers no campaign of the shop may enter now: in a campaign, or within `cooldownDays` of leaving one. */
-async function unavailableCustomers(shopDomain: string, cooldownDays: number, now: Date): Promise<Set<string>> {
+export async function unavailableCustomers(shopDomain: string, cooldownDays: number, now: Date): Promise<Set<string>> {
   const rows = await db.campaignMember.findMany({
     where: {
       shopDomain,
@@ -210,6 +210,26 @@ export async function enterAudience(campaign: CampaignRow, now: Date): Promise<n
   const context = needsLoyalty(rule) ? await standingsAndBalances(shopDomain, index, now) : null;
   const excluded = await unavailableCustomers(shopDomain, campaign.cooldownDays, now);
   const gids = selectAudience(index.rows, rule, context, excluded);
+  const entered = await insertMembers(campaign, arms, gids, now);
+  const calendar = calendarFor(timezone);
+  const today = calendar.dayOf(now.getTime());
+  await db.campaign.update({
+    where: { id: campaign.id },
+    data: {
+      enteredDay: formatLocalDate(today),
+      entryDueAt: campaign.entryMode === "continuous" ? new Date(calendar.startOf(today + 1)) : null,
+    },
+  });
+  return entered;
+}
+
+/** Inserts the selected customers as members, each in the arm the hash gives; exported for the bench. */
+export async function insertMembers(
+  campaign: Pick<CampaignRow, "id" | "shopDomain" | "salt" | "controlPercent" | "attributionDays">,
+  arms: readonly { armId: string; offer: string }[],
+  gids: readonly string[],
+  now: Date,
+): Promise<number> {
   const offers = new Map(arms.map((arm) => [arm.armId, parseOffer(arm.offer)]));
   const ids = arms.map((arm) => arm.armId);
   const windowEndsAt = addDays(now, campaign.attributionDays);
@@ -220,7 +240,7 @@ export async function enterAudience(campaign: CampaignRow, now: Date): Promise<n
       const offer = armId === CONTROL ? null : offers.get(armId)!;
       const days = offer && offerDays(offer);
       return [
-        shopDomain,
+        campaign.shopDomain,
         campaign.id,
         gid,
         armId,
@@ -236,15 +256,6 @@ export async function enterAudience(campaign: CampaignRow, now: Date): Promise<n
     });
     entered += await insertRows(db, "CampaignMember", MEMBER_COLUMNS, rows, "ON CONFLICT DO NOTHING");
   }
-  const calendar = calendarFor(timezone);
-  const today = calendar.dayOf(now.getTime());
-  await db.campaign.update({
-    where: { id: campaign.id },
-    data: {
-      enteredDay: formatLocalDate(today),
-      entryDueAt: campaign.entryMode === "continuous" ? new Date(calendar.startOf(today + 1)) : null,
-    },
-  });
   return entered;
 }
 
