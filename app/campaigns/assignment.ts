@@ -7,8 +7,9 @@
 // controlPercent x 100 are the control group; the rest are split into equal consecutive ranges,
 // one per offer arm, in the arms' order.
 import { BUCKETS, holdoutBucket } from "../loyalty/holdout";
+import { CONTROL } from "./offers";
 
-export const CONTROL = "control";
+export { CONTROL };
 
 export function assignArm(customerGid: string, salt: string, controlPercent: number, armIds: readonly string[]): string {
   const bucket = holdoutBucket(customerGid, salt);

@@ -9,7 +9,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { z } from "zod";
 import db from "../platform/db/client.server";
-import { leaseMs, type Job, type Outcome, type Queue } from "../platform/jobs.server";
+import { leaseMs, type Outcome, type Queue } from "../platform/jobs.server";
 import { insertRows } from "../platform/sql/rows.server";
 import { dialect } from "../platform/sql/dialect.server";
 import { calendarFor, formatLocalDate } from "../metrics/calendar";
@@ -386,23 +386,30 @@ export async function campaignResults(campaignId: string): Promise<ArmResult[]> 
   return [...arms.values()].sort((a, b) => (a.armId === CONTROL ? -1 : b.armId === CONTROL ? 1 : a.armId < b.armId ? -1 : 1));
 }
 
-/** The customer's campaigns, newest first, for the customer page. */
-export function campaignsOfCustomer(shopDomain: string, customerGid: string) {
-  return db.campaignMember.findMany({
+/** The customer's campaigns, newest first, with their group and outcome, for the customer page. */
+export async function campaignsOfCustomer(shopDomain: string, customerGid: string) {
+  const members = await db.campaignMember.findMany({
     where: { shopDomain, customerGid },
     orderBy: { enteredAt: "desc" },
     take: 50,
-    select: {
-      campaignId: true,
-      armId: true,
-      enteredAt: true,
-      windowEndsAt: true,
-      offerStatus: true,
-      convertedOrderGid: true,
-      netRevenue: true,
-      offerRedeemed: true,
-    },
   });
+  const ids = [...new Set(members.map((member) => member.campaignId))];
+  const [campaigns, arms] = await Promise.all([
+    db.campaign.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } }),
+    db.campaignArm.findMany({ where: { campaignId: { in: ids } }, select: { campaignId: true, armId: true, name: true } }),
+  ]);
+  const names = new Map(campaigns.map((campaign) => [campaign.id, campaign.name]));
+  const armNames = new Map(arms.map((arm) => [`${arm.campaignId}:${arm.armId}`, arm.name]));
+  return members.map((member) => ({
+    campaignId: member.campaignId,
+    name: names.get(member.campaignId) ?? member.campaignId,
+    /** null: the control group. */
+    arm: member.armId === CONTROL ? null : (armNames.get(`${member.campaignId}:${member.armId}`) ?? member.armId),
+    enteredAt: member.enteredAt.toISOString(),
+    converted: member.convertedOrderGid !== null,
+    netRevenue: member.netRevenue,
+    offerRedeemed: member.offerRedeemed,
+  }));
 }
 
 /** A campaign's members and outcomes for its CSV: GIDs, no names or e-mails. */
@@ -450,3 +457,20 @@ export async function campaignView(shopDomain: string, id: string) {
 }
 
 export type CampaignView = NonNullable<Awaited<ReturnType<typeof campaignView>>>;
+
+/** The shop's campaigns with how many customers each has reached, for the list page. */
+export async function campaignSummaries(shopDomain: string) {
+  const [campaigns, counts] = await Promise.all([
+    listCampaigns(shopDomain),
+    db.campaignMember.groupBy({ by: ["campaignId"], where: { shopDomain }, _count: { _all: true } }),
+  ]);
+  const reached = new Map(counts.map((count) => [count.campaignId, count._count._all]));
+  return campaigns.map((campaign) => ({
+    id: campaign.id,
+    name: campaign.name,
+    status: campaign.status as "draft" | "running" | "finished",
+    entryMode: campaign.entryMode as "once" | "continuous",
+    startedAt: campaign.startedAt?.toISOString() ?? null,
+    reached: reached.get(campaign.id) ?? 0,
+  }));
+}

@@ -8,7 +8,7 @@
 // - store credit: the same, looked up among the customer's credit transactions (Shopify takes no key).
 // Control members and message-only arms are "none": nothing is ever issued to them.
 import db, { type Tx } from "../platform/db/client.server";
-import { leaseMs, type Job, type Outcome, type Queue } from "../platform/jobs.server";
+import { leaseMs, type Outcome, type Queue } from "../platform/jobs.server";
 import { log } from "../platform/log.server";
 import { pointValueOf, liability } from "../loyalty/effectiveness";
 import { ledgerEntry } from "../loyalty/ledger";

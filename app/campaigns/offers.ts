@@ -3,6 +3,9 @@
 import { z } from "zod";
 import type { CodeReward } from "../loyalty/program";
 
+/** The group that is offered nothing: what the arms are measured against. */
+export const CONTROL = "control";
+
 const minor = z
   .string()
   .regex(/^[1-9]\d{0,12}$/, "a positive amount in minor units")

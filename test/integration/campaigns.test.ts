@@ -14,7 +14,7 @@ import { sentGraphql } from "../support/admin-double";
 import { testDb } from "../support/db";
 import { BROWSER_HEADERS, embeddedAppUrl, sessionToken } from "../support/session-token";
 import { waitFor } from "../support/wait";
-import { orderPayload, sendWebhook, uniqueShop } from "../support/webhooks";
+import { fixtureFor, orderPayload, sendWebhook, uniqueShop } from "../support/webhooks";
 
 const app = () => inject("appUrl");
 const double = () => inject("adminDoubleUrl");
@@ -222,6 +222,27 @@ describe("win-back campaigns", () => {
     expect((await call(shop, `/app/api/campaigns/${id}`, { action: "finish" })).status).toBe(200);
     expect(await db.campaignMember.count({ where: { campaignId: id, activeCustomerGid: { not: null } } })).toBe(0);
     expect((await call(shop, `/app/api/campaigns/${id}`, { action: "start" })).status).toBe(409);
+
+    // customers/redact: the member row keeps counting, under a pseudonym.
+    const redact = await sendWebhook(app(), {
+      topic: "customers/redact",
+      shop,
+      body: {
+        ...fixtureFor("customers/redact", shop),
+        customer: { id: numeric(buyer.customerGid), email: null, phone: null },
+        orders_to_redact: [],
+      },
+    });
+    expect(redact.status, redact.text).toBe(200);
+    const redacted = await waitFor("the member pseudonymised", async () => {
+      const row = await db.campaignMember.findUniqueOrThrow({ where: { id: buyer.id } });
+      return row.customerGid !== buyer.customerGid && row;
+    });
+    expect(redacted).toMatchObject({
+      customerGid: expect.stringMatching(/^redacted:/),
+      netRevenue: 8000n,
+      activeCustomerGid: null,
+    });
   });
 
   it("refuses a campaign with bad input and another shop's campaign", async () => {
