@@ -19,6 +19,7 @@ import { addDays } from "../loyalty/dates";
 import { assignArm, CONTROL } from "./assignment";
 import { audienceRule, needsLoyalty, parseAudience, selectAudience, type AudienceRule } from "./audience";
 import { isCodeOffer, offerDays, offerSchema, offerToJson, parseOffer, type Offer } from "./offers";
+import { offerJson, type ShopperOffer } from "./shopper-offer";
 
 const DAY_MS = 86_400_000;
 /** How often a running campaign looks at changed orders again. */
@@ -473,4 +474,29 @@ export async function campaignSummaries(shopDomain: string) {
     startedAt: campaign.startedAt?.toISOString() ?? null,
     reached: reached.get(campaign.id) ?? 0,
   }));
+}
+
+/**
+ * The offer the shopper has now: of their newest campaign, issued (or a message) and neither
+ * expired nor used. null for the control group, always: they are offered nothing, anywhere.
+ */
+export async function currentOffer(shopDomain: string, customerGid: string, now = new Date()): Promise<ShopperOffer | null> {
+  const member = await db.campaignMember.findFirst({
+    where: {
+      shopDomain,
+      customerGid,
+      armId: { not: CONTROL },
+      offerRedeemed: false,
+      OR: [
+        { offerStatus: "issued", offerExpiresAt: { gt: now } },
+        { offerStatus: "none", windowEndsAt: { gt: now } },
+      ],
+    },
+    orderBy: { enteredAt: "desc" },
+  });
+  if (!member) return null;
+  const arm = await db.campaignArm.findUniqueOrThrow({
+    where: { campaignId_armId: { campaignId: member.campaignId, armId: member.armId } },
+  });
+  return offerJson({ name: arm.name, offer: parseOffer(arm.offer) }, member);
 }

@@ -1,5 +1,6 @@
 // The data of GET /proxy/panel and GET /proxy/history, read for one shop and one shopper.
 import db from "../platform/db/client.server";
+import { currentOffer } from "../campaigns/campaigns.server";
 import { isHeldOut } from "../loyalty/holdout";
 import type { LedgerEntry } from "../loyalty/ledger";
 import { DEFAULT_SETTINGS, type ProgramSettings } from "../loyalty/program";
@@ -17,12 +18,14 @@ import { HISTORY_PAGE_SIZE, historyPage } from "./history";
 import { entryJson, memberPanel, programPanel } from "./panel";
 
 export async function storefrontPanel(shopDomain: string, customerGid: string | null, now = new Date()) {
-  const [program, rules, tiers, rewards, shop] = await Promise.all([
+  const [program, rules, tiers, rewards, shop, offer] = await Promise.all([
     loadProgram(db, shopDomain),
     loadRules(db, shopDomain),
     loadTiers(db, shopDomain),
     loadRewards(db, shopDomain),
     db.shop.findUniqueOrThrow({ where: { domain: shopDomain }, select: { currency: true, timezone: true } }),
+    // A win-back campaign's offer while it lasts (app/campaigns); never one for the control group.
+    customerGid ? currentOffer(shopDomain, customerGid, now) : null,
   ]);
   const settings = program?.settings ?? DEFAULT_SETTINGS;
   const programJson = programPanel({
@@ -34,7 +37,7 @@ export async function storefrontPanel(shopDomain: string, customerGid: string | 
     currency: shop.currency,
     now,
   });
-  if (!program || !customerGid) return { program: programJson, member: null };
+  if (!program || !customerGid) return { program: programJson, member: null, offer };
 
   // Reading enrolls nobody: a shopper not yet a member is shown as one with nothing yet.
   const member = await db.loyaltyMember.findUnique({ where: { shopDomain_customerGid: { shopDomain, customerGid } } });
@@ -50,6 +53,7 @@ export async function storefrontPanel(shopDomain: string, customerGid: string | 
   const items = await qualifyingItems(shopDomain, customerGid, settings, entries);
   return {
     program: programJson,
+    offer,
     member: memberPanel({
       entries,
       tiers,

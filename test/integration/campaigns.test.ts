@@ -12,7 +12,8 @@ import { runCampaign } from "../../app/campaigns/campaigns.server";
 import { codeRewardOf } from "../../app/campaigns/offers";
 import { sentGraphql } from "../support/admin-double";
 import { testDb } from "../support/db";
-import { BROWSER_HEADERS, embeddedAppUrl, sessionToken } from "../support/session-token";
+import { proxyFetch } from "../support/app-proxy";
+import { BROWSER_HEADERS, customerAccountToken, embeddedAppUrl, sessionToken } from "../support/session-token";
 import { waitFor } from "../support/wait";
 import { fixtureFor, orderPayload, sendWebhook, uniqueShop } from "../support/webhooks";
 
@@ -168,9 +169,39 @@ describe("win-back campaigns", () => {
     for (const body of offerCalls) for (const gid of controlGids) expect(JSON.stringify(body)).not.toContain(gid);
     expect(campaignEntries.some((e) => controlGids.has(e.memberGid))).toBe(false);
 
+    // The shopper surfaces: the storefront panel (App Proxy) and the customer account page show
+    // an arm member's offer; a control member's answers carry none.
+    const numeric = (gid: string) => gid.slice(gid.lastIndexOf("/") + 1);
+    const surfaces = async (gid: string) => {
+      const proxied = await proxyFetch(app(), "panel", { shop, customerId: numeric(gid) });
+      const account = await fetch(`${app()}/account/api/panel`, {
+        headers: {
+          ...BROWSER_HEADERS,
+          Origin: "https://extensions.shopifycdn.com",
+          Authorization: `Bearer ${customerAccountToken(shop, { customerGid: gid })}`,
+        },
+      });
+      expect(proxied.status).toBe(200);
+      expect(account.status).toBe(200);
+      return [((await proxied.json()) as any).offer, ((await account.json()) as any).offer];
+    };
+    const shown = issued[0];
+    for (const offer of await surfaces(shown.customerGid))
+      expect(offer).toEqual({
+        name: "$10 off",
+        kind: "fixed_amount",
+        code: shown.code,
+        points: null,
+        percent: null,
+        value: "1000",
+        expiresAt: shown.offerExpiresAt!.toISOString(),
+      });
+    for (const offer of await surfaces(pointsArm[0].customerGid))
+      expect(offer).toMatchObject({ kind: "points", points: 100, code: null });
+    for (const member of control) expect(await surfaces(member.customerGid)).toEqual([null, null]);
+
     // Conversions: a code member buys with the code, a control member buys, another code member's order is cancelled.
     const buyer = issued.find((m) => m.customerGid !== lost.customerGid)!;
-    const numeric = (gid: string) => gid.slice(gid.lastIndexOf("/") + 1);
     await placeOrder(shop, numeric(buyer.customerGid), new Date().toISOString(), "80.00", {
       discount_codes: [{ code: buyer.code, amount: "10.00", type: "fixed_amount" }],
     });
@@ -189,6 +220,8 @@ describe("win-back campaigns", () => {
     const converted = await db.campaignMember.findUniqueOrThrow({ where: { id: buyer.id } });
     expect(converted).toMatchObject({ netRevenue: 8000n, offerRedeemed: true, offerCost: 1000n });
     expect(converted.convertedOrderGid).toMatch(/^gid:\/\/shopify\/Order\//);
+    // A used code is no longer offered.
+    expect(await surfaces(buyer.customerGid)).toEqual([null, null]);
     if (cancelledBuyer) {
       expect(await db.campaignMember.findUniqueOrThrow({ where: { id: cancelledBuyer.id } })).toMatchObject({
         convertedOrderGid: null,

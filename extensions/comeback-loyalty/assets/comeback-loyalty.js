@@ -18,6 +18,7 @@
  * @typedef {{ balance: { available: number, pending: number }, tier: { name: string } | null,
  *   nextTier: { name: string, remaining: string, progressPercent: number } | null,
  *   activity: Entry[], codes: Code[], birthday: string | null, heldOut: boolean }} Member
+ * @typedef {{ kind: string, name: string, code: string | null, points: number, expiresAt: string }} Offer A campaign's (app/campaigns/shopper-offer.ts).
  * @typedef {{ status: number, data: any, retryAfter: number }} Result A call's answer; `data` is the endpoint's JSON.
  * @typedef {Node | string | null | undefined | false} Child What `h` takes as children: the falsy ones are left out.
  */
@@ -174,8 +175,8 @@
     render(result.data);
   }
 
-  /** @param {{ program: Program, member: Member | null }} answer */
-  function render({ program, member }) {
+  /** @param {{ program: Program, member: Member | null, offer: Offer | null }} answer */
+  function render({ program, member, offer }) {
     if (member?.heldOut) return body.replaceChildren(h("p", null, say("held_out")));
     const launcherPoints = find("[data-comeback-launcher-points]");
     if (member && launcherPoints) launcherPoints.textContent = points(member.balance.available);
@@ -189,6 +190,21 @@
     const sections = member
       ? [
           balance(member, program),
+          offer &&
+            section(
+              say("offer_heading"),
+              h(
+                "p",
+                null,
+                offer.kind == "points"
+                  ? points(offer.points)
+                  : offer.kind == "message"
+                    ? offer.name
+                    : describe(/** @type {any} */ (offer), program),
+              ),
+              offer.code && h("code", { className: "comeback-code" }, offer.code),
+              h("small", null, say("code_expires", { date: date(offer.expiresAt) })),
+            ),
           member.codes.length && codes(member.codes),
           rewards(program, member),
           ways(program, member),
