@@ -180,6 +180,9 @@ async function pseudonymiseMember(tx: Tx, shopDomain: string, gid: string, pseud
     data: { customerGid: pseudonym, activeCustomerGid: null },
   });
   await tx.loyaltyTask.deleteMany({ where: { shopDomain, key: gid, kind: { in: ["signup", "newsletter", "review"] } } });
+  // Flow events name the customer, and may carry their code or survey link; signals are about them.
+  await tx.flowTriggerEvent.deleteMany({ where: { shopDomain, customerGid: gid } });
+  await tx.customerSignal.deleteMany({ where: { shopDomain, customerGid: gid } });
 }
 
 /** shop/redact: everything of the shop goes; a bare row remains so late deliveries are ignored. */
@@ -192,6 +195,10 @@ export async function redactShop(tx: Tx, shopDomain: string, at: Date) {
   await tx.purchaseModelFit.deleteMany({ where: { shopDomain } });
   await tx.loyaltyTask.deleteMany({ where: { shopDomain } });
   await tx.proxyRateLimit.deleteMany({ where: { shopDomain } });
+  await tx.flowTriggerEvent.deleteMany({ where: { shopDomain } });
+  await tx.flowTriggerUse.deleteMany({ where: { shopDomain } });
+  await tx.customerSignal.deleteMany({ where: { shopDomain } });
+  await tx.shopSegmentation.deleteMany({ where: { shopDomain } });
   await tx.redemption.deleteMany({ where: { shopDomain } });
   await tx.campaignMember.deleteMany({ where: { shopDomain } });
   await tx.campaignArm.deleteMany({ where: { shopDomain } });

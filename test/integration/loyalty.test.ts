@@ -734,10 +734,12 @@ describe("loyalty points", () => {
     expect((await call(shop, "/app/api/loyalty/program", { enabled: true })).status).toBe(200);
 
     // Enrolled ahead of its orders in the holdout (as if its GID's bucket fell there): it earns nothing.
-    const heldOut = customer();
-    await testDb().loyaltyMember.create({
-      data: { shopDomain: shop, customerGid: heldOut.gid, enrolledAt: new Date(), heldOut: true },
-    });
+    const [heldOut, heldOutToo] = [customer(), customer()];
+    for (const { gid } of [heldOut, heldOutToo]) {
+      await testDb().loyaltyMember.create({
+        data: { shopDomain: shop, customerGid: gid, enrolledAt: new Date(), heldOut: true },
+      });
+    }
     const [a, b] = [customer(), customer()];
     const placed = [
       order(a.id, daysAgo(30), "50.00"),
@@ -746,9 +748,10 @@ describe("loyalty points", () => {
       order(b.id, daysAgo(0), "999.00", { test: true }),
       order(heldOut.id, daysAgo(20), "80.00"),
       order(heldOut.id, daysAgo(10), "30.00", { cancelled_at: daysAgo(9) }),
+      order(heldOutToo.id, daysAgo(5), "21.00"),
     ];
     for (const body of placed) expect((await sendWebhook(app(), { topic: "orders/create", shop, body })).status).toBe(200);
-    await settled(shop, 8);
+    await settled(shop, 9);
     await balanceOf(shop, a.id, { available: 150, pending: 0 });
     await balanceOf(shop, b.id, { available: 0, pending: 40 });
     expect((await redeem(shop, a.gid, "perf")).status).toBe(200);
@@ -758,7 +761,7 @@ describe("loyalty points", () => {
     const report = await response.json();
     expect(report.customers).toEqual({
       members: { customers: 2, repeaters: 1, repeatPurchaseRate: 50, netRevenue: "19000", netRevenuePerCustomer: "9500" },
-      holdout: { customers: 1, repeaters: 0, repeatPurchaseRate: 0, netRevenue: "8000", netRevenuePerCustomer: "8000" },
+      holdout: { customers: 2, repeaters: 0, repeatPurchaseRate: 0, netRevenue: "10100", netRevenuePerCustomer: "5050" },
       nonMembers: { customers: 1, repeaters: 1, repeatPurchaseRate: 100, netRevenue: "5000", netRevenuePerCustomer: "5000" },
     });
     expect(report.points).toEqual({
@@ -771,16 +774,21 @@ describe("loyalty points", () => {
     });
     // 90 points at 10.00 for 60 points.
     expect(report.liability).toEqual({ amount: "1500", valuePerPoint: { value: "1000", points: 60, rewardId: REWARD.id } });
-    expect(report.holdoutLift).toMatchObject({
-      members: 50,
-      holdout: 0,
-      lift: 50,
-      enough: false,
-      note: expect.stringContaining("not enough data yet"),
+    // Members 1 of 2 bought again, the holdout 0 of 2: far too few customers for a verdict.
+    const { comparison, note } = report.holdoutLift;
+    expect(comparison).toMatchObject({
+      arm: { reached: 2, converted: 1, rate: 50, revenuePerCustomer: "9500" },
+      control: { reached: 2, converted: 0, rate: 0, revenuePerCustomer: "5050" },
+      difference: 50,
+      // (19,000 x 2 - 10,100 x 2) / 2 = 8,900 more net revenue from the 2 members.
+      revenuePerCustomerDifference: "4450",
+      incrementalRevenue: "8900",
+      verdict: { kind: "too-little-data" },
     });
-    const [low, high] = report.holdoutLift.ci95;
-    expect(low).toBeLessThan(50);
+    const [low, high] = comparison.differenceInterval;
+    expect(low).toBeLessThan(0);
     expect(high).toBeGreaterThan(50);
+    expect(note).toContain("too little data yet");
   });
 
   it("finishes a redemption left pending by a crash, and issues a code whose answer was lost without giving points back", async () => {

@@ -3,7 +3,8 @@
 // operation start and status, reward discount codes and their lookup by code, store credit
 // (storeCreditAccountCredit and storeCreditAccountDebit, a customer's accounts and their
 // transactions), the app installation's id, metafields set (customers' and the installation's app-data ones) and
-// deleted, customer tags added and removed) and the bulk
+// deleted, customer metafield definitions, segments, customer tags added and removed, Flow
+// triggers received) and the bulk
 // operation's JSONL download. Tests configure shops and
 // read the requests the app sent through /_test endpoints. Every GraphQL document, and the orders
 // export's query, is first checked against Shopify's Admin schema of the app's API version
@@ -61,8 +62,10 @@ export interface DoubleShop {
   storeCreditUserError?: string;
   /** Credit the account, then close the connection without answering: the app never learns of it. */
   storeCreditAnswerLost?: boolean;
-  /** Answer metafieldsSet as Shopify does when the shop's query budget is spent. */
+  /** Answer metafieldsSet and flowTriggerReceive as Shopify does when the shop's query budget is spent. */
   throttled?: boolean;
+  /** Answer flowTriggerReceive with this user error (a trigger Flow does not know, a bad payload). */
+  flowUserError?: string;
 }
 
 export interface RecordedRequest {
@@ -178,6 +181,12 @@ export async function startAdminDouble(options: { apiKey: string; apiSecret: str
   >();
   /** Per shop: discount codes created, code -> discount node GID. */
   const discountCodes = new Map<string, Map<string, string>>();
+  /** Per shop: customer metafield definitions, "<namespace>.<key>" -> the definition input. */
+  const definitions = new Map<string, Map<string, Record<string, unknown>>>();
+  /** Per shop: customer segments by name. */
+  const customerSegments = new Map<string, Map<string, { id: string; name: string; query: string }>>();
+  let nextDefinition = 1;
+  let nextSegment = 1;
   /** Per shop: store credit accounts. */
   const creditAccounts = new Map<string, CreditAccount[]>();
   let nextCreditAccount = 1;
@@ -342,18 +351,70 @@ export async function startAdminDouble(options: { apiKey: string; apiSecret: str
         installations.get(shop) ?? installations.set(shop, `gid://shopify/AppInstallation/${nextInstallation++}`).get(shop)!;
       return { data: { currentAppInstallation: { id } }, extensions: cost(1990) };
     }
-    if (query.includes("metafieldsSet")) {
-      if (config.throttled) {
+    if (query.includes("metafieldDefinitionCreate")) {
+      const definition = (body.variables?.definition ?? {}) as Record<string, string>;
+      const shopDefinitions = definitions.get(shop) ?? definitions.set(shop, new Map()).get(shop)!;
+      const key = `${definition.namespace}.${definition.key}`;
+      // As Shopify: one definition per owner type, namespace and key.
+      if (shopDefinitions.has(key)) {
         return {
-          errors: [
-            {
-              message: "Throttled",
-              extensions: { code: "THROTTLED", documentation: "https://shopify.dev/api/usage/rate-limits" },
+          data: {
+            metafieldDefinitionCreate: {
+              createdDefinition: null,
+              userErrors: [{ field: ["definition", "key"], message: "Key is in use for Customer metafields.", code: "TAKEN" }],
             },
-          ],
-          extensions: cost(0),
+          },
+          extensions: cost(1990),
         };
       }
+      shopDefinitions.set(key, definition);
+      const id = `gid://shopify/MetafieldDefinition/${nextDefinition++}`;
+      return { data: { metafieldDefinitionCreate: { createdDefinition: { id }, userErrors: [] } }, extensions: cost(1990) };
+    }
+    const shopSegments = customerSegments.get(shop) ?? customerSegments.set(shop, new Map()).get(shop)!;
+    if (query.includes("segmentCreate")) {
+      const { name, query: segmentQuery } = (body.variables ?? {}) as { name: string; query: string };
+      // As Shopify: names are unique, and a query naming a customer metafield needs its definition.
+      const named = [...segmentQuery.matchAll(/metafields\.(\w+)\.(\w+)/g)].map((match) => `${match[1]}.${match[2]}`);
+      const undefinedField = named.find((field) => !definitions.get(shop)?.has(field));
+      const refusal = shopSegments.has(name)
+        ? "Name has already been taken"
+        : undefinedField
+          ? `Metafield ${undefinedField} is not defined`
+          : null;
+      if (refusal) {
+        return {
+          data: { segmentCreate: { segment: null, userErrors: [{ field: ["name"], message: refusal }] } },
+          extensions: cost(1990),
+        };
+      }
+      const segment = { id: `gid://shopify/Segment/${nextSegment++}`, name, query: segmentQuery };
+      shopSegments.set(name, segment);
+      return { data: { segmentCreate: { segment: { id: segment.id }, userErrors: [] } }, extensions: cost(1990) };
+    }
+    if (query.includes("segments(")) {
+      const name = /^name:"(.*)"$/.exec(String(body.variables?.query ?? ""))?.[1] ?? "";
+      const nodes = [...shopSegments.values()]
+        .filter((segment) => segment.name.includes(name))
+        .map(({ id, name }) => ({ id, name }));
+      return { data: { segments: { nodes } }, extensions: cost(1990) };
+    }
+    const throttledAnswer = {
+      errors: [
+        { message: "Throttled", extensions: { code: "THROTTLED", documentation: "https://shopify.dev/api/usage/rate-limits" } },
+      ],
+      extensions: cost(0),
+    };
+    if (query.includes("flowTriggerReceive")) {
+      if (config.throttled) return throttledAnswer;
+      // As Flow: the payload must stay under 50,000 bytes.
+      const tooLarge = JSON.stringify(body.variables?.payload ?? null).length >= 50_000;
+      const refusal = config.flowUserError ?? (tooLarge ? "Payload must be under 50000 bytes" : null);
+      const userErrors = refusal ? [{ field: ["payload"], message: refusal }] : [];
+      return { data: { flowTriggerReceive: { userErrors } }, extensions: cost(1990) };
+    }
+    if (query.includes("metafieldsSet")) {
+      if (config.throttled) return throttledAnswer;
       const metafields = (body.variables?.metafields ?? []) as {
         ownerId: string;
         namespace: string;
@@ -492,6 +553,12 @@ export async function startAdminDouble(options: { apiKey: string; apiSecret: str
               transactions: account.transactions.map((t) => ({ ...t, amount: String(t.amount), remaining: String(t.remaining) })),
             })),
           );
+        }
+        if (request.method === "GET" && segments[1] === "definitions") {
+          return send(response, 200, [...(definitions.get(url.searchParams.get("shop") ?? "")?.values() ?? [])]);
+        }
+        if (request.method === "GET" && segments[1] === "segments") {
+          return send(response, 200, [...(customerSegments.get(url.searchParams.get("shop") ?? "")?.values() ?? [])]);
         }
         if (request.method === "GET" && segments[1] === "operations") {
           return send(response, 200, [...operations.values()]);

@@ -11,6 +11,7 @@ export interface DoubleSwitches {
   storeCreditUserError?: string | null;
   storeCreditAnswerLost?: boolean;
   throttled?: boolean;
+  flowUserError?: string | null;
 }
 
 export interface DoubleCreditAccount {
