@@ -20,6 +20,7 @@ import { assignArm, CONTROL } from "./assignment";
 import { audienceRule, needsLoyalty, parseAudience, selectAudience, type AudienceRule } from "./audience";
 import { isCodeOffer, offerDays, offerSchema, offerToJson, parseOffer, type Offer } from "./offers";
 import { offerJson, type ShopperOffer } from "./shopper-offer";
+import { setCurrentOffer } from "../delivery/signals.server";
 
 const DAY_MS = 86_400_000;
 /** How often a running campaign looks at changed orders again. */
@@ -108,22 +109,15 @@ export async function startCampaign(shopDomain: string, id: string, now = new Da
 }
 
 /**
- * running -> finished: nobody enters any more and the members are free for other campaigns; their
- * windows still count the orders that come in them.
+ * running -> finished: nobody enters any more; the campaign's job, due at once, frees the members
+ * for other campaigns. Their windows still count the orders that come in them.
  */
 export async function finishCampaign(shopDomain: string, id: string, now = new Date()): Promise<boolean> {
-  return db.$transaction(async (tx) => {
-    const finished = await tx.campaign.updateMany({
-      where: { id, shopDomain, status: "running" },
-      data: { status: "finished", finishedAt: now, entryDueAt: null },
-    });
-    if (finished.count !== 1) return false;
-    await tx.campaignMember.updateMany({
-      where: { campaignId: id, activeCustomerGid: { not: null } },
-      data: { activeCustomerGid: null },
-    });
-    return true;
+  const finished = await db.campaign.updateMany({
+    where: { id, shopDomain, status: "running" },
+    data: { status: "finished", finishedAt: now, entryDueAt: null, leaseUntil: null },
   });
+  return finished.count === 1;
 }
 
 /** How many customers the rule selects now, before any campaign or cooldown is left out (the form's preview). */
@@ -158,13 +152,35 @@ export async function runCampaign(id: string, now = new Date()): Promise<Outcome
   const campaign = await db.campaign.findUnique({ where: { id } });
   if (!campaign) return "done";
   if (campaign.status === "running" && campaign.entryDueAt && campaign.entryDueAt <= now) await enterAudience(campaign, now);
-  await db.campaignMember.updateMany({
-    where: { campaignId: id, activeCustomerGid: { not: null }, windowEndsAt: { lte: now } },
-    data: { activeCustomerGid: null },
-  });
+  await releaseMembers(campaign, now);
   await settleConversions(campaign, now);
   await db.campaign.update({ where: { id }, data: { settledThrough: now, attempts: 0, error: null } });
   return { retryAt: new Date(now.getTime() + SETTLE_MS) };
+}
+
+/**
+ * Members whose window has ended, or all of a finished campaign's, leave it: their place is free
+ * for other campaigns (after the cooldown) and their current offer is cleared.
+ */
+async function releaseMembers(campaign: Pick<CampaignRow, "id" | "status" | "shopDomain">, now: Date): Promise<void> {
+  const leaving = {
+    campaignId: campaign.id,
+    activeCustomerGid: { not: null },
+    ...(campaign.status !== "finished" && { windowEndsAt: { lte: now } }),
+  };
+  const members = await db.campaignMember.findMany({
+    where: leaving,
+    select: { id: true, customerGid: true, armId: true, offerStatus: true },
+  });
+  for (let start = 0; start < members.length; start += 500) {
+    const chunk = members.slice(start, start + 500);
+    await db.$transaction(async (tx) => {
+      await tx.campaignMember.updateMany({ where: { id: { in: chunk.map((m) => m.id) } }, data: { activeCustomerGid: null } });
+      for (const member of chunk)
+        if (member.armId !== CONTROL && member.offerStatus === "issued")
+          await setCurrentOffer(campaign.shopDomain, member.customerGid, null, tx);
+    });
+  }
 }
 
 /** Customers no campaign of the shop may enter now: in a campaign, or within `cooldownDays` of leaving one. */
@@ -248,7 +264,8 @@ export async function insertMembers(
         now,
         windowEndsAt,
         gid,
-        !offer || offer.kind === "message" ? "none" : "due",
+        // A message has nothing to issue but is announced like an offer (offers.server.ts).
+        offer ? "due" : "none",
         offer && isCodeOffer(offer) ? generateDiscountCode(randomBytes) : null,
         days ? addDays(now, days) : null,
         now,
@@ -302,7 +319,7 @@ export async function settleConversions(
     const chunk = ids.slice(start, start + 500);
     const members = await db.campaignMember.findMany({
       where: { id: { in: chunk } },
-      select: { id: true, code: true, armId: true, offerCost: true },
+      select: { id: true, code: true, armId: true, offerCost: true, offerRedeemed: true, customerGid: true, shopDomain: true },
     });
     const orders = await db.$queryRawUnsafe<OrderInWindow[]>(
       `SELECT m."id" AS "member", o."gid" AS "gid", o."processedAt" AS "processedAt", o."currentSubtotalAmount" AS "net",
@@ -321,6 +338,8 @@ export async function settleConversions(
     for (const member of members) {
       const mine = byMember.get(member.id) ?? [];
       const discounts = mine.map((order) => codeDiscount(order.discountCodes, member.code)).filter((d) => d !== null);
+      // A used code is no longer the customer's current offer.
+      if (discounts.length > 0 && !member.offerRedeemed) await setCurrentOffer(member.shopDomain, member.customerGid, null);
       await db.campaignMember.update({
         where: { id: member.id },
         data: {
@@ -487,10 +506,9 @@ export async function currentOffer(shopDomain: string, customerGid: string, now 
       customerGid,
       armId: { not: CONTROL },
       offerRedeemed: false,
-      OR: [
-        { offerStatus: "issued", offerExpiresAt: { gt: now } },
-        { offerStatus: "none", windowEndsAt: { gt: now } },
-      ],
+      offerStatus: "issued",
+      // A message lasts as long as the window.
+      OR: [{ offerExpiresAt: { gt: now } }, { offerExpiresAt: null, windowEndsAt: { gt: now } }],
     },
     orderBy: { enteredAt: "desc" },
   });

@@ -10,12 +10,14 @@ import { rewardCodeMutation } from "../../app/loyalty/codes";
 import { assignArm, CONTROL } from "../../app/campaigns/assignment";
 import { runCampaign } from "../../app/campaigns/campaigns.server";
 import { codeRewardOf } from "../../app/campaigns/offers";
+import { FLOW_TRIGGER_RECEIVE } from "../../app/delivery/flow.server";
+import { FLOW_TRIGGERS } from "../../app/delivery/flow-triggers";
 import { sentGraphql } from "../support/admin-double";
 import { testDb } from "../support/db";
 import { proxyFetch } from "../support/app-proxy";
 import { BROWSER_HEADERS, customerAccountToken, embeddedAppUrl, sessionToken } from "../support/session-token";
 import { waitFor } from "../support/wait";
-import { fixtureFor, orderPayload, sendWebhook, uniqueShop } from "../support/webhooks";
+import { fixtureFor, orderPayload, sendWebhook, sign, uniqueShop } from "../support/webhooks";
 
 const app = () => inject("appUrl");
 const double = () => inject("adminDoubleUrl");
@@ -54,6 +56,20 @@ async function campaignShop(prefix: string) {
     rewards: [{ id: "ten-off", name: "$10 off", kind: "fixed_amount", pointsCost: 100, validDays: 30, value: "1000" }],
   });
   expect(program.status, await program.clone().text()).toBe(200);
+  // The merchant has a Flow workflow that starts with "customer entered a campaign" (Flow's signed lifecycle callback).
+  const lifecycle = JSON.stringify({
+    flow_trigger_definition_id: FLOW_TRIGGERS.campaignEntered.handle,
+    has_enabled_flow: true,
+    shop_id: "690933842",
+    shopify_domain: shop,
+    timestamp: new Date().toISOString(),
+  });
+  const enabled = await fetch(`${app()}/flow/lifecycle`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "X-Shopify-Hmac-Sha256": sign(lifecycle) },
+    body: lifecycle,
+  });
+  expect(enabled.status).toBe(200);
   return shop;
 }
 
@@ -169,6 +185,43 @@ describe("win-back campaigns", () => {
     for (const body of offerCalls) for (const gid of controlGids) expect(JSON.stringify(body)).not.toContain(gid);
     expect(campaignEntries.some((e) => controlGids.has(e.memberGid))).toBe(false);
 
+    // Delivery where merchants act: each offered customer's current offer (for their metafields)
+    // and one "customer entered a campaign" Flow trigger, with the code; nothing for control.
+    const offered = members.filter((m) => m.armId !== CONTROL);
+    const signals = await db.customerSignal.findMany({ where: { shopDomain: shop, offer: { not: null } } });
+    expect(signals.map((row) => row.customerGid).sort()).toEqual(offered.map((m) => m.customerGid).sort());
+    for (const row of signals) expect(JSON.parse(row.offer!)).toMatchObject({ campaignKey: id });
+    const events = await waitFor("the Flow triggers sent", async () => {
+      const rows = await db.flowTriggerEvent.findMany({ where: { shopDomain: shop } });
+      return rows.length === offered.length && rows.every((row) => row.status === "sent") && rows;
+    });
+    expect(events.map((row) => row.customerGid).sort()).toEqual(offered.map((m) => m.customerGid).sort());
+    const receives = await sentGraphql(shop, "flowTriggerReceive");
+    // One event per offered customer; the flow queue may send an event twice when its lease (2 s in
+    // these tests) runs out mid-batch on a loaded machine, so sends are counted by their codes.
+    expect(receives.length).toBeGreaterThanOrEqual(offered.length);
+    const sentCodesInFlow = new Set(receives.map((body) => body.variables.payload["Discount code"]).filter(Boolean));
+    expect(sentCodesInFlow).toEqual(new Set(events.map((row) => JSON.parse(row.payload)["Discount code"]).filter(Boolean)));
+    const codeMember = members.find((m) => m.armId === "a" && m.customerGid !== lost.customerGid)!;
+    expect(receives).toContainEqual({
+      query: FLOW_TRIGGER_RECEIVE,
+      variables: {
+        handle: FLOW_TRIGGERS.campaignEntered.handle,
+        payload: {
+          customer_id: expect.any(Number),
+          "Campaign name": "Come back",
+          Arm: "$10 off",
+          "Offer kind": "fixed_amount",
+          "Discount code": codeMember.code,
+          "Offer expires at": codeMember.offerExpiresAt!.toISOString(),
+        },
+      },
+    });
+    for (const body of receives)
+      expect(body.variables.payload["Discount code"] === "" || body.variables.payload["Offer kind"] === "fixed_amount").toBe(
+        true,
+      );
+
     // The shopper surfaces: the storefront panel (App Proxy) and the customer account page show
     // an arm member's offer; a control member's answers carry none.
     const numeric = (gid: string) => gid.slice(gid.lastIndexOf("/") + 1);
@@ -253,7 +306,12 @@ describe("win-back campaigns", () => {
 
     // Finishing frees the members; a finished campaign cannot start again.
     expect((await call(shop, `/app/api/campaigns/${id}`, { action: "finish" })).status).toBe(200);
-    expect(await db.campaignMember.count({ where: { campaignId: id, activeCustomerGid: { not: null } } })).toBe(0);
+    await waitFor(
+      "the members released",
+      async () => (await db.campaignMember.count({ where: { campaignId: id, activeCustomerGid: { not: null } } })) === 0,
+    );
+    // Their current offers are cleared with them.
+    expect(await db.customerSignal.count({ where: { shopDomain: shop, offer: { not: null } } })).toBe(0);
     expect((await call(shop, `/app/api/campaigns/${id}`, { action: "start" })).status).toBe(409);
 
     // customers/redact: the member row keeps counting, under a pseudonym.
