@@ -20,6 +20,7 @@ import { assignArm, CONTROL } from "./assignment";
 import { audienceRule, needsLoyalty, parseAudience, selectAudience, type AudienceRule } from "./audience";
 import { isCodeOffer, offerDays, offerSchema, offerToJson, parseOffer, type Offer } from "./offers";
 import { offerJson, type ShopperOffer } from "./shopper-offer";
+import { compareArms, type Comparison } from "./lift";
 import { setCurrentOffer } from "../delivery/signals.server";
 
 const DAY_MS = 86_400_000;
@@ -457,7 +458,10 @@ export async function campaignView(shopDomain: string, id: string) {
   const found = await campaignOf(shopDomain, id);
   if (!found) return null;
   const { campaign, arms } = found;
-  const { currency } = await db.shop.findUniqueOrThrow({ where: { domain: shopDomain }, select: { currency: true } });
+  const [{ currency }, results] = await Promise.all([
+    db.shop.findUniqueOrThrow({ where: { domain: shopDomain }, select: { currency: true } }),
+    campaignResults(id),
+  ]);
   return {
     id: campaign.id,
     name: campaign.name,
@@ -472,11 +476,26 @@ export async function campaignView(shopDomain: string, id: string) {
     enteredDay: campaign.enteredDay,
     currency,
     arms: arms.map((arm) => ({ ...arm, offer: JSON.parse(offerToJson(arm.offer)) as Record<string, unknown> })),
-    results: await campaignResults(id),
+    results,
+    comparisons: comparisonsOf(results),
   };
 }
 
 export type CampaignView = NonNullable<Awaited<ReturnType<typeof campaignView>>>;
+
+/**
+ * Each offer arm against the control group (lift.ts: always-valid 95 % intervals and the verdict);
+ * null while either has fewer than 2 customers, where there is nothing to compare.
+ */
+export function comparisonsOf(results: readonly ArmResult[]): { armId: string; comparison: Comparison | null }[] {
+  const control = results.find((result) => result.armId === CONTROL)!;
+  return results
+    .filter((result) => result.armId !== CONTROL)
+    .map((arm) => ({
+      armId: arm.armId,
+      comparison: arm.reached >= 2 && control.reached >= 2 ? compareArms(arm, control) : null,
+    }));
+}
 
 /** The shop's campaigns with how many customers each has reached, for the list page. */
 export async function campaignSummaries(shopDomain: string) {

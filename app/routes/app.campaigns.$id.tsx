@@ -9,6 +9,7 @@ import { useTranslation } from "react-i18next";
 import { requireShop } from "../auth.server";
 import { campaignView, finishCampaign, startCampaign } from "../campaigns/campaigns.server";
 import { CONTROL } from "../campaigns/offers";
+import { verdictText } from "../campaigns/lift";
 import { STATUS_TONES, useOfferText } from "../components/campaign-offer";
 import { useToast } from "../components/toast";
 import { useFormat } from "../i18n/use-format";
@@ -62,8 +63,10 @@ export default function CampaignPage() {
         ? { content: t("detail.finish"), loading: busy, onAction: () => change.submit({ intent: "finish" }, { method: "post" }) }
         : undefined;
   const reached = campaign.results.reduce((sum, arm) => sum + arm.reached, 0);
-  const control = campaign.results.find((arm) => arm.armId === CONTROL)!;
-  const controlRate = rate(control.converted, control.reached);
+  const comparisonOf = (armId: string) => campaign.comparisons.find((c) => c.armId === armId)?.comparison ?? null;
+  const signed = (value: number) =>
+    `${Number(value.toFixed(1)) > 0 ? "+" : ""}${format.decimal(Number(value.toFixed(1)) || 0, 1)}`;
+  const signedMoney = (value: bigint) => `${value > 0n ? "+" : ""}${format.money(value, campaign.currency)}`;
 
   return (
     <Page
@@ -135,9 +138,14 @@ export default function CampaignPage() {
                       format.number(arm.reached),
                       format.number(arm.converted),
                       armRate === null ? "–" : format.percent(armRate),
-                      arm.armId === CONTROL || armRate === null || controlRate === null
-                        ? "–"
-                        : `${armRate - controlRate >= 0 ? "+" : ""}${format.decimal(armRate - controlRate, 1)} pp`,
+                      ((comparison) =>
+                        comparison
+                          ? t("detail.liftValue", {
+                              value: signed(comparison.difference),
+                              low: signed(comparison.differenceInterval[0]),
+                              high: signed(comparison.differenceInterval[1]),
+                            })
+                          : "–")(comparisonOf(arm.armId)),
                       arm.revenue.count
                         ? format.money(BigInt(arm.revenue.sum) / BigInt(arm.revenue.count), campaign.currency)
                         : "–",
@@ -153,9 +161,45 @@ export default function CampaignPage() {
         <Layout.Section>
           <BlockStack gap="200">
             {reached > 0 && (
-              <Text as="p" id="campaign-verdict">
-                {t("detail.tooLittle")}
-              </Text>
+              <Card>
+                <BlockStack gap="300">
+                  <Text as="h2" variant="headingMd">
+                    {t("detail.verdicts")}
+                  </Text>
+                  {campaign.comparisons.map(({ armId, comparison }) => {
+                    if (!comparison)
+                      return (
+                        <Text as="p" key={armId}>
+                          {t("detail.noComparison", { arm: armName(armId) })}
+                        </Text>
+                      );
+                    const verdict = verdictText(comparison, format.locale, armName(armId));
+                    return (
+                      <BlockStack gap="100" key={armId}>
+                        <Text as="p" variant="headingSm" id={`campaign-verdict-${armId}`}>
+                          {t(`lift:verdict.${verdict.key}`, verdict.values)}
+                        </Text>
+                        <Text as="p" tone="subdued">
+                          {t("detail.incrementalRevenue", {
+                            value: signedMoney(comparison.incrementalRevenue),
+                            low: signedMoney(comparison.incrementalRevenueInterval[0]),
+                            high: signedMoney(comparison.incrementalRevenueInterval[1]),
+                          })}
+                          {comparison.returnOnCost &&
+                            ` · ${t("detail.returnOnCost", {
+                              value: format.decimal(comparison.returnOnCost.value, 2),
+                              low: format.decimal(comparison.returnOnCost.interval[0], 2),
+                              high: format.decimal(comparison.returnOnCost.interval[1], 2),
+                            })}`}
+                        </Text>
+                      </BlockStack>
+                    );
+                  })}
+                  <Text as="p" variant="bodySm" tone="subdued">
+                    {t("lift:intervalNote")}
+                  </Text>
+                </BlockStack>
+              </Card>
             )}
             <Text as="p" variant="bodySm" tone="subdued">
               {t("detail.costNote")}
