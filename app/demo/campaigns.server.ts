@@ -33,7 +33,7 @@ export async function seedDemoCampaigns(
 /**
  * "Spring win-back", 150 to 90 days ago: 3,000 customers, 20 % control; 15 % off brought more
  * customers back than no offer, the bonus points about as many. Outcomes drawn with known rates
- * (control 6 %, code 11 %, points 7 %), net revenue per converted customer around 60.00.
+ * (control 5 %, code 14 %, points 6.5 %), net revenue per converted customer around 60.00.
  */
 async function seedFinished(shopDomain: string, now: Date): Promise<number> {
   const startedAt = new Date(now.getTime() - 150 * DAY_MS);
@@ -67,7 +67,7 @@ async function seedFinished(shopDomain: string, now: Date): Promise<number> {
   });
   const random = sequence(2026);
   const windowEndsAt = addDays(startedAt, 30);
-  const rates: Record<string, number> = { [CONTROL]: 0.06, a: 0.11, b: 0.07 };
+  const rates: Record<string, number> = { [CONTROL]: 0.05, a: 0.14, b: 0.065 };
   const rows = customers.map(({ gid }, i) => {
     const armId = assignArm(gid, campaign.salt, 20, ["a", "b"]);
     const converted = random() < rates[armId];

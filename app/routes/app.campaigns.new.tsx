@@ -115,7 +115,9 @@ export default function NewCampaignPage() {
   const [minOrders, setMinOrders] = useState("1");
   const [membership, setMembership] = useState("");
   const [emailConsent, setEmailConsent] = useState(false);
-  const [arms, setArms] = useState<ArmForm[]>([{ name: "", kind: "percentage", value: "15", validDays: "14" }]);
+  const [arms, setArms] = useState<ArmForm[]>([
+    { name: t("form.defaultArmName", { letter: "A" }), kind: "percentage", value: "15", validDays: "14" },
+  ]);
 
   const audience = (): AudienceRule => {
     const rule: Record<string, unknown> = {};
@@ -143,7 +145,7 @@ export default function NewCampaignPage() {
   }, [save.data, navigate, keep]);
 
   const errors = [save.data, preview.data].flatMap((data) => (data && "errors" in data ? data.errors : []));
-  const errorOf = (field: string) => errors.find((error) => error.field === field)?.message;
+  const errorOf = (field: string) => (errors.some((error) => error.field === field) ? t("form.invalidField") : undefined);
   const setArm = (i: number, change: Partial<ArmForm>) => setArms(arms.map((arm, j) => (j === i ? { ...arm, ...change } : arm)));
 
   const submitSave = () =>
@@ -354,7 +356,19 @@ export default function NewCampaignPage() {
               ))}
               {arms.length < 4 && (
                 <InlineStack>
-                  <Button onClick={() => setArms([...arms, { name: "", kind: "points", value: "200", validDays: "30" }])}>
+                  <Button
+                    onClick={() =>
+                      setArms([
+                        ...arms,
+                        {
+                          name: t("form.defaultArmName", { letter: "ABCD"[arms.length] }),
+                          kind: "points",
+                          value: "200",
+                          validDays: "30",
+                        },
+                      ])
+                    }
+                  >
                     {t("form.addArm")}
                   </Button>
                 </InlineStack>
