@@ -87,9 +87,11 @@ export async function issueOffer(memberId: number): Promise<Outcome> {
  */
 async function settle(member: MemberRow, data: Partial<MemberRow>, about: Announcement | null, tx?: Tx): Promise<void> {
   const write = async (client: Tx) => {
+    // A pending row keeps its lease: released now, another slot would send the same offer again.
+    const done = data.offerStatus !== "pending";
     const settled = await client.campaignMember.updateMany({
       where: { id: member.id, offerStatus: member.offerStatus },
-      data: { ...data, leaseUntil: null, error: null },
+      data: { ...data, ...(done && { leaseUntil: null, error: null }) },
     });
     if (settled.count === 1 && data.offerStatus === "issued" && about) await announce(client, { ...member, ...data }, about);
   };

@@ -12,7 +12,7 @@ import { runCampaign } from "../../app/campaigns/campaigns.server";
 import { codeRewardOf } from "../../app/campaigns/offers";
 import { FLOW_TRIGGER_RECEIVE } from "../../app/delivery/flow.server";
 import { FLOW_TRIGGERS } from "../../app/delivery/flow-triggers";
-import { sentGraphql } from "../support/admin-double";
+import { doubleStoreCredit, sentGraphql, switchDouble } from "../support/admin-double";
 import { testDb } from "../support/db";
 import { proxyFetch } from "../support/app-proxy";
 import { BROWSER_HEADERS, customerAccountToken, embeddedAppUrl, sessionToken } from "../support/session-token";
@@ -334,6 +334,53 @@ describe("win-back campaigns", () => {
       netRevenue: 8000n,
       activeCustomerGid: null,
     });
+  });
+
+  it("issues store credit and codes once when Shopify's answers are lost", async () => {
+    const db = testDb();
+    const shop = await campaignShop("campaign-lost");
+    const buyers = Array.from({ length: 12 }, customerId);
+    for (const id of buyers) await placeOrder(shop, id, daysAgo(100), "20.00");
+    await waitFor("the orders stored", async () => (await db.order.count({ where: { shopDomain: shop } })) === buyers.length);
+    // Every answer of Shopify to a code or a credit is lost after Shopify made it.
+    await switchDouble(shop, { discountAnswerLost: true, storeCreditAnswerLost: true });
+    const created = await call(shop, "/app/api/campaigns", {
+      name: "Lost answers",
+      audience: { orders: { min: 1 } },
+      entryMode: "once",
+      controlPercent: 0,
+      arms: [
+        { name: "5.00 credit", offer: { kind: "store_credit", value: "500", validDays: 30 } },
+        { name: "Free shipping", offer: { kind: "free_shipping", validDays: 10 } },
+      ],
+    });
+    const { id } = (await created.json()) as { id: string };
+    expect((await call(shop, `/app/api/campaigns/${id}`, { action: "start" })).status).toBe(200);
+    const members = await waitFor(
+      "every offer issued",
+      async () => {
+        const rows = await db.campaignMember.findMany({ where: { campaignId: id } });
+        return rows.length === buyers.length && rows.every((row) => row.offerStatus === "issued") && rows;
+      },
+      40_000,
+    );
+    const credits = members.filter((m) => m.armId === "a");
+    const codes = members.filter((m) => m.armId === "b");
+    expect(credits.length + codes.length).toBe(buyers.length);
+    // Found by the lookup, not sent again: one credit per member, one discount per code.
+    const accounts = await doubleStoreCredit(shop);
+    for (const member of credits) {
+      const account = accounts.find((a) => a.ownerId === member.customerGid)!;
+      expect(account.transactions.filter((t) => t.kind === "credit")).toEqual([
+        expect.objectContaining({ id: member.creditTransactionGid, amount: "500" }),
+      ]);
+      expect(member.offerCost).toBe(500n);
+    }
+    expect(new Set(credits.map((m) => m.creditTransactionGid)).size).toBe(credits.length);
+    const discounts = (await (await fetch(`${double()}/_test/discounts?shop=${shop}`)).json()) as { code: string; id: string }[];
+    for (const member of codes) {
+      expect(discounts.filter((d) => d.code === member.code)).toEqual([expect.objectContaining({ id: member.discountGid })]);
+    }
   });
 
   it("refuses a campaign with bad input and another shop's campaign", async () => {
