@@ -177,7 +177,25 @@
 
   /** @param {{ program: Program, member: Member | null, offer: Offer | null }} answer */
   function render({ program, member, offer }) {
-    if (member?.heldOut) return body.replaceChildren(h("p", null, say("held_out")));
+    // A campaign's offer (never for its control group), also to a member held out of the program.
+    const offered =
+      offer &&
+      section(
+        say("offer_heading"),
+        h(
+          "p",
+          null,
+          offer.kind == "points"
+            ? points(offer.points)
+            : offer.kind == "message"
+              ? offer.name
+              : describe(/** @type {any} */ (offer), program),
+        ),
+        offer.code && h("code", { className: "comeback-code" }, offer.code),
+        h("small", null, say("code_expires", { date: date(offer.expiresAt) })),
+      );
+    if (member?.heldOut)
+      return body.replaceChildren(.../** @type {HTMLElement[]} */ ([h("p", null, say("held_out")), offered].filter(Boolean)));
     const launcherPoints = find("[data-comeback-launcher-points]");
     if (member && launcherPoints) launcherPoints.textContent = points(member.balance.available);
     // The page's "Points balance" blocks show the launcher's balance, not the older one of the metafield.
@@ -190,21 +208,7 @@
     const sections = member
       ? [
           balance(member, program),
-          offer &&
-            section(
-              say("offer_heading"),
-              h(
-                "p",
-                null,
-                offer.kind == "points"
-                  ? points(offer.points)
-                  : offer.kind == "message"
-                    ? offer.name
-                    : describe(/** @type {any} */ (offer), program),
-              ),
-              offer.code && h("code", { className: "comeback-code" }, offer.code),
-              h("small", null, say("code_expires", { date: date(offer.expiresAt) })),
-            ),
+          offered,
           member.codes.length && codes(member.codes),
           rewards(program, member),
           ways(program, member),
