@@ -22,6 +22,9 @@ import { isCodeOffer, offerDays, offerSchema, offerToJson, parseOffer, type Offe
 import { offerJson, type ShopperOffer } from "./shopper-offer";
 import { compareArms, type Comparison } from "./lift";
 import { setCurrentOffer } from "../delivery/signals.server";
+import { createCampaignSegment } from "../delivery/segments.server";
+import { signalSegmentQuery } from "../delivery/customer-metafields";
+import { log } from "../platform/log.server";
 
 const DAY_MS = 86_400_000;
 /** How often a running campaign looks at changed orders again. */
@@ -39,6 +42,8 @@ export const campaignInput = z
     attributionDays: z.number().int().min(1).max(365).default(30),
     cooldownDays: z.number().int().min(0).max(3650).default(90),
     controlPercent: z.number().int().min(0).max(50).default(20),
+    /** Also a Shopify customer segment of the customers holding the offer (for Shopify Email, ads, …). */
+    shopifySegment: z.boolean().default(false),
     arms: z
       .array(z.object({ name: z.string().trim().min(1).max(100), offer: offerSchema }).strict())
       .min(1)
@@ -73,6 +78,7 @@ export async function createCampaign(shopDomain: string, input: CampaignInput): 
         attributionDays: input.attributionDays,
         cooldownDays: input.cooldownDays,
         controlPercent: input.controlPercent,
+        shopifySegment: input.shopifySegment,
         salt: randomBytes(16).toString("hex"),
       },
     });
@@ -152,11 +158,29 @@ export const campaignQueue: Queue = {
 export async function runCampaign(id: string, now = new Date()): Promise<Outcome> {
   const campaign = await db.campaign.findUnique({ where: { id } });
   if (!campaign) return "done";
+  if (campaign.status === "running" && campaign.shopifySegment && !campaign.segmentGid) await makeSegment(campaign);
   if (campaign.status === "running" && campaign.entryDueAt && campaign.entryDueAt <= now) await enterAudience(campaign, now);
   await releaseMembers(campaign, now);
   await settleConversions(campaign, now);
   await db.campaign.update({ where: { id }, data: { settledThrough: now, attempts: 0, error: null } });
   return { retryAt: new Date(now.getTime() + SETTLE_MS) };
+}
+
+/**
+ * The campaign's Shopify segment: customers whose current-offer metafield names it. Shopify
+ * refusing or unreachable does not hold up the entry: the next turn tries again.
+ */
+async function makeSegment(campaign: CampaignRow): Promise<void> {
+  try {
+    const segmentGid = await createCampaignSegment(campaign.shopDomain, {
+      campaignKey: campaign.id,
+      name: `Comeback: ${campaign.name} (${campaign.id.slice(0, 8)})`,
+      query: signalSegmentQuery({ currentOffer: campaign.id }),
+    });
+    await db.campaign.update({ where: { id: campaign.id }, data: { segmentGid } });
+  } catch (error) {
+    log.warn("campaign segment not created", { shop: campaign.shopDomain, campaign: campaign.id, error: String(error) });
+  }
 }
 
 /**
@@ -471,6 +495,7 @@ export async function campaignView(shopDomain: string, id: string) {
     attributionDays: campaign.attributionDays,
     cooldownDays: campaign.cooldownDays,
     controlPercent: campaign.controlPercent,
+    segmentGid: campaign.segmentGid,
     startedAt: campaign.startedAt?.toISOString() ?? null,
     finishedAt: campaign.finishedAt?.toISOString() ?? null,
     enteredDay: campaign.enteredDay,

@@ -44,6 +44,7 @@ async function seedFinished(shopDomain: string, now: Date): Promise<number> {
     attributionDays: 30,
     cooldownDays: 60,
     controlPercent: 20,
+    shopifySegment: false,
     arms: [
       { name: "15 % off", offer: { kind: "percentage", percent: 15, validDays: 30 } },
       { name: "200 bonus points", offer: { kind: "points", points: 200, validDays: 30 } },
@@ -135,6 +136,7 @@ async function seedRunning(shopDomain: string, now: Date): Promise<number> {
     attributionDays: 30,
     cooldownDays: 90,
     controlPercent: 20,
+    shopifySegment: false,
     arms: [
       { name: "10.00 off", offer: { kind: "fixed_amount", value: 1000n, validDays: 21 } },
       { name: "We miss you", offer: { kind: "message" } },

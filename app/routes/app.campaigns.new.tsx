@@ -115,6 +115,7 @@ export default function NewCampaignPage() {
   const [minOrders, setMinOrders] = useState("1");
   const [membership, setMembership] = useState("");
   const [emailConsent, setEmailConsent] = useState(false);
+  const [shopifySegment, setShopifySegment] = useState(false);
   const [arms, setArms] = useState<ArmForm[]>([
     { name: t("form.defaultArmName", { letter: "A" }), kind: "percentage", value: "15", validDays: "14" },
   ]);
@@ -158,6 +159,7 @@ export default function NewCampaignPage() {
         attributionDays: Number(attributionDays),
         cooldownDays: Number(cooldownDays),
         controlPercent: Number(controlPercent),
+        shopifySegment,
         arms: arms.map((arm) => ({ name: arm.name, offer: offerOf(arm, currency) })),
       },
     });
@@ -226,6 +228,12 @@ export default function NewCampaignPage() {
                   error={errorOf("campaign.cooldownDays")}
                 />
               </FormLayout.Group>
+              <Checkbox
+                label={t("form.shopifySegment")}
+                helpText={t("form.shopifySegmentHelp")}
+                checked={shopifySegment}
+                onChange={setShopifySegment}
+              />
             </FormLayout>
           </Card>
         </Layout.Section>

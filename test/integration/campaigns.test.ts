@@ -105,6 +105,7 @@ describe("win-back campaigns", () => {
       name: "Come back",
       audience,
       entryMode: "once",
+      shopifySegment: true,
       arms: [
         { name: "$10 off", offer: CODE_OFFER },
         { name: "100 points", offer: POINTS_OFFER },
@@ -131,6 +132,19 @@ describe("win-back campaigns", () => {
     expect(control.every((m) => m.offerStatus === "none" && m.code === null)).toBe(true);
     // In one campaign at a time: every member holds the shop's active slot.
     expect(members.every((m) => m.activeCustomerGid === m.customerGid)).toBe(true);
+
+    // The campaign's Shopify segment: the customers holding its offer (their current-offer metafield).
+    const segmentGid = await waitFor(
+      "the segment",
+      async () => (await db.campaign.findUniqueOrThrow({ where: { id } })).segmentGid,
+    );
+    const segmentCalls = await sentGraphql(shop, "segmentCreate");
+    expect(segmentCalls).toHaveLength(1);
+    expect(segmentCalls[0].variables).toEqual({
+      name: `Comeback: Come back (${id.slice(0, 8)})`,
+      query: `metafields.comeback.current_offer = '${id}'`,
+    });
+    expect(segmentGid).toMatch(/^gid:\/\/shopify\/Segment\//);
 
     // A restart: this process, another instance on the same database, runs the entry again, also
     // for a member whose row was lost: nobody is entered twice or moved.

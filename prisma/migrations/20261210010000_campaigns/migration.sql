@@ -13,6 +13,8 @@ CREATE TABLE "Campaign" (
     "cooldownDays" INTEGER NOT NULL DEFAULT 90,
     "controlPercent" INTEGER NOT NULL DEFAULT 20,
     "salt" TEXT NOT NULL,
+    "shopifySegment" BOOLEAN NOT NULL DEFAULT false,
+    "segmentGid" TEXT,
     "startedAt" DATETIME,
     "finishedAt" DATETIME,
     "entryDueAt" DATETIME,
