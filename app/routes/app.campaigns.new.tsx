@@ -1,8 +1,8 @@
 // A new campaign: its audience (with the count of customers it selects now, asked before saving),
 // who enters and when, the control share, and one to four offers. Saved as a draft; the campaign's
 // page starts it.
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { useFetcher, useLoaderData, useNavigate } from "@remix-run/react";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { useFetcher, useLoaderData } from "@remix-run/react";
 import {
   Banner,
   BlockStack,
@@ -18,17 +18,17 @@ import {
   Text,
   TextField,
 } from "@shopify/polaris";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { requireShop } from "../auth.server";
 import { audienceRule, type AudienceRule } from "../campaigns/audience";
 import { campaignInput, createCampaign, previewAudience } from "../campaigns/campaigns.server";
-import { useKeptHref } from "../components/kept-params";
 import { pageTitle } from "../i18n/meta";
 import { LoyaltyInputError, readInput } from "../loyalty/admin.server";
 import db from "../platform/db/client.server";
 import { toMinorUnits } from "../platform/money";
+import { withKeptParams } from "../platform/http/kept-params";
 export { PageErrorBoundary as ErrorBoundary } from "../components/page-error";
 
 export const meta = pageTitle((t) => t("campaigns:form.title"));
@@ -44,14 +44,16 @@ const formInput = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("save"), campaign: campaignInput }).strict(),
 ]);
 
-type Answer = { count: number } | { id: string } | { errors: { field: string; message: string }[] };
+type Answer = { count: number } | { errors: { field: string; message: string }[] };
 
-export const action = async ({ request }: ActionFunctionArgs): Promise<Answer> => {
+export const action = async ({ request }: ActionFunctionArgs): Promise<Answer | Response> => {
   const { shop } = await requireShop(request);
   try {
     const input = await readInput(request, formInput);
     if (input.intent === "preview") return { count: await previewAudience(shop, input.audience) };
-    return { id: (await createCampaign(shop, input.campaign)).id };
+    const { id } = await createCampaign(shop, input.campaign);
+    // The campaign's page, in the merchant's language.
+    return redirect(withKeptParams(`/app/campaigns/${id}`, new URL(request.url).searchParams));
   } catch (error) {
     if (error instanceof LoyaltyInputError) return { errors: error.errors.map(({ field, message }) => ({ field, message })) };
     throw error;
@@ -98,8 +100,6 @@ const optionalNumber = (text: string) => (text.trim() === "" ? undefined : Numbe
 export default function NewCampaignPage() {
   const { currency } = useLoaderData<typeof loader>();
   const { t } = useTranslation("campaigns");
-  const navigate = useNavigate();
-  const keep = useKeptHref();
   const preview = useFetcher<typeof action>();
   const save = useFetcher<typeof action>();
 
@@ -140,10 +140,6 @@ export default function NewCampaignPage() {
 
   const post = (fetcher: typeof preview, body: unknown) =>
     fetcher.submit(body as never, { method: "post", encType: "application/json" });
-
-  useEffect(() => {
-    if (save.data && "id" in save.data) navigate(keep(`/app/campaigns/${save.data.id}`));
-  }, [save.data, navigate, keep]);
 
   const errors = [save.data, preview.data].flatMap((data) => (data && "errors" in data ? data.errors : []));
   const errorOf = (field: string) => (errors.some((error) => error.field === field) ? t("form.invalidField") : undefined);
