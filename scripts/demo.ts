@@ -58,6 +58,10 @@ if (!seeded) {
 const { seedDemoLoyalty } = await import("../app/demo/loyalty.server");
 const loyalty = await seedDemoLoyalty(DEMO_SHOP);
 if (loyalty) console.log(`demo loyalty program seeded: ${loyalty.members} members, ${loyalty.entries} ledger entries`);
+const { seedDemoCampaigns } = await import("../app/demo/campaigns.server");
+const campaigns = await seedDemoCampaigns(DEMO_SHOP);
+if (campaigns)
+  console.log(`demo campaigns seeded: ${campaigns.finished} members of a finished one, ${campaigns.running} of a running one`);
 await db.$disconnect();
 
 console.log(`Comeback demo: http://localhost:${port}/app  (demo shop ${DEMO_SHOP}; Shopify auth bypassed)`);

@@ -481,3 +481,13 @@ export async function exportMarketing(shopDomain: string, query: ListQuery, now 
     }),
   };
 }
+
+/**
+ * What a campaign's audience rule reads (app/campaigns/audience.ts) besides the rows: every
+ * member's standing by row position of `index` and every available balance, from the same caches
+ * as the list's filters.
+ */
+export async function standingsAndBalances(shopDomain: string, index: ShopIndex, now: Date) {
+  const [standings, balances] = await Promise.all([allStandings(shopDomain), allBalances(shopDomain, now)]);
+  return { members: standingsByPosition(shopDomain, index, standings), points: balances.points };
+}

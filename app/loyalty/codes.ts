@@ -61,12 +61,14 @@ export interface RewardCodeInput {
   /** The shop currency, for the decimals of amounts. */
   currency: string;
   now: Date;
+  /** The discount's title in the Shopify admin; a loyalty reward's by default. */
+  title?: string;
 }
 
 /** The mutation creating the reward's code: discountCodeBasicCreate (amount or percentage off) or discountCodeFreeShippingCreate. */
-export function rewardCodeMutation({ reward, code, customerGid, currency, now }: RewardCodeInput): RewardCodeRequest {
+export function rewardCodeMutation({ reward, code, customerGid, currency, now, title }: RewardCodeInput): RewardCodeRequest {
   const common = {
-    title: `Loyalty reward: ${reward.name} (${code})`,
+    title: title ?? `Loyalty reward: ${reward.name} (${code})`,
     code,
     startsAt: now.toISOString(),
     endsAt: addDays(now, reward.validDays).toISOString(),

@@ -22,7 +22,7 @@ export type EntryType =
   /** A merchant's manual change, either sign. */
   | "adjust";
 
-export type EntrySource = "order" | "refund" | "reward" | "rule" | "manual" | "expiry";
+export type EntrySource = "order" | "refund" | "reward" | "rule" | "manual" | "expiry" | "campaign";
 
 /** The rate purchase points were earned at, kept so that reversals use it rather than today's. */
 export interface EarnedRate extends PurchaseRate {

@@ -317,15 +317,19 @@ export async function createCredit(
   return { error: userErrors.map((e) => e.message).join("; "), codes: userErrors.map((e) => e.code ?? "NO_CODE") };
 }
 
-/** Credit transactions recorded for the customer's redemptions and cashback: none of them is a lost answer's. */
+/** Credit transactions recorded for the customer's redemptions, cashback and campaign offers: none of them is a lost answer's. */
 export async function claimedCredits(shopDomain: string, memberGid: string): Promise<Set<string>> {
   const where = { shopDomain, memberGid, creditTransactionGid: { not: null } };
   const select = { creditTransactionGid: true };
-  const [redemptions, cashbacks] = await Promise.all([
+  const [redemptions, cashbacks, campaigns] = await Promise.all([
     db.redemption.findMany({ where, select }),
     db.cashback.findMany({ where, select }),
+    db.campaignMember.findMany({
+      where: { shopDomain, customerGid: memberGid, creditTransactionGid: { not: null } },
+      select,
+    }),
   ]);
-  return new Set([...redemptions, ...cashbacks].map((row) => row.creditTransactionGid!));
+  return new Set([...redemptions, ...cashbacks, ...campaigns].map((row) => row.creditTransactionGid!));
 }
 
 /** The customer's store credit accounts with their newest transactions. */
@@ -376,7 +380,7 @@ export async function askShopify<Operation extends AdminOperation>(
   }
 }
 
-async function createCode(shopDomain: string, input: RewardCodeInput): Promise<ShopifyOutcome<{ discountGid: string }>> {
+export async function createCode(shopDomain: string, input: RewardCodeInput): Promise<ShopifyOutcome<{ discountGid: string }>> {
   const request = rewardCodeMutation(input);
   let result;
   try {
@@ -393,7 +397,7 @@ async function createCode(shopDomain: string, input: RewardCodeInput): Promise<S
 }
 
 /** The discount Shopify holds for `code`; discountGid null: none. */
-async function findCode(shopDomain: string, code: string): Promise<ShopifyOutcome<{ discountGid: string | null }>> {
+export async function findCode(shopDomain: string, code: string): Promise<ShopifyOutcome<{ discountGid: string | null }>> {
   try {
     const { data } = await (await adminClientFor(shopDomain)).request(CODE_LOOKUP_QUERY, { code });
     return { discountGid: data.codeDiscountNodeByCode?.id ?? null };

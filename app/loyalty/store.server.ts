@@ -345,6 +345,8 @@ export function orderRecord(row: NonNullable<OrderRow>): OrderRecord {
     cancelledAt: row.cancelledAt ?? row.deletedAt,
     customer: row.customer && { gid: row.customer.gid, createdAt: null },
     refunds: row.refunds.map((refund) => ({ ...refund, orderGid: row.gid })),
+    // Campaigns read the codes themselves (app/campaigns); points do not depend on them.
+    discountCodes: null,
   };
 }
 

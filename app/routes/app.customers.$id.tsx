@@ -28,6 +28,7 @@ import { useToast } from "../components/toast";
 import { parseAdjustment } from "../customers/adjustment";
 import { adjustCustomerPoints, customerPage, type AdjustResult } from "../customers/customer.server";
 import { customerGidParam } from "../loyalty/admin.server";
+import { campaignsOfCustomer } from "../campaigns/campaigns.server";
 import { useFormat } from "../i18n/use-format";
 import { pageTitle } from "../i18n/meta";
 export { PageErrorBoundary as ErrorBoundary } from "../components/page-error";
@@ -47,8 +48,9 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const gid = customerGidParam(params.id);
   const page = gid && (await customerPage(shop, gid, pageParam(new URL(request.url).searchParams.get("orders"))));
   if (!page) throw new Response("No such customer", { status: 404 });
+  const campaigns = await campaignsOfCustomer(shop, gid);
   // A fresh id per load: a double submit of one form posts the same id and is recorded once.
-  return { ...page, requestId: randomUUID() };
+  return { ...page, campaigns, requestId: randomUUID() };
 };
 
 export const action = async ({ request, params }: ActionFunctionArgs): Promise<AdjustResult> => {
@@ -100,11 +102,51 @@ export default function CustomerPage() {
           <BlockStack gap="400">
             <Profile data={data} />
             <Points data={data} />
+            <Campaigns data={data} />
             <Adjustment data={data} />
           </BlockStack>
         </Layout.Section>
       </Layout>
     </Page>
+  );
+}
+
+function Campaigns({ data }: { data: Data }) {
+  const { t } = useTranslation("campaigns");
+  const format = useFormat();
+  const { campaigns, shop } = data;
+  return (
+    <Card>
+      <BlockStack gap="200">
+        <Text as="h2" variant="headingMd">
+          {t("customer.title")}
+        </Text>
+        {campaigns.length === 0 ? (
+          <Text as="p" tone="subdued">
+            {t("customer.none")}
+          </Text>
+        ) : (
+          <BlockStack as="ul" gap="200">
+            {campaigns.map((campaign) => (
+              <li key={campaign.campaignId} className="campaign-of-customer">
+                <BlockStack gap="050">
+                  <Link url={`/app/campaigns/${campaign.campaignId}`}>{campaign.name}</Link>
+                  <Text as="span" tone="subdued">
+                    {t("customer.group", { group: campaign.arm ?? t("detail.control") })} ·{" "}
+                    {t("customer.entered", { date: format.dateTime(campaign.enteredAt, shop.timezone) })}
+                  </Text>
+                  <Text as="span">
+                    {campaign.converted
+                      ? `${t("customer.converted")} · ${format.money(campaign.netRevenue, shop.currency)}`
+                      : t("customer.notConverted")}
+                  </Text>
+                </BlockStack>
+              </li>
+            ))}
+          </BlockStack>
+        )}
+      </BlockStack>
+    </Card>
   );
 }
 
@@ -499,7 +541,7 @@ function reasonText(
   entry: { source: string; reason: string },
   t: (key: string, options?: Record<string, unknown>) => string,
 ): string {
-  if (entry.source === "manual" || entry.source === "reward") return entry.reason;
+  if (entry.source === "manual" || entry.source === "reward" || entry.source === "campaign") return entry.reason;
   const inactive = /^no activity for (\d+) months$/.exec(entry.reason);
   if (inactive) return t("systemReasons.inactivity", { count: Number(inactive[1]), months: inactive[1] });
   return t(`systemReasons.${entry.reason}`, { defaultValue: entry.reason });

@@ -38,6 +38,7 @@ const POLARIS_TRANSLATIONS = { en: polarisEn, de: polarisDe };
 export const NAV_ITEMS = [
   { url: "/app", key: "nav.dashboard" },
   { url: "/app/customers", key: "nav.customers" },
+  { url: "/app/campaigns", key: "nav.campaigns" },
   { url: "/app/loyalty", key: "nav.loyalty" },
   { url: "/app/sync", key: "nav.sync" },
 ] as const;

@@ -1,5 +1,6 @@
 // The data of GET /proxy/panel and GET /proxy/history, read for one shop and one shopper.
 import db from "../platform/db/client.server";
+import { currentOffer } from "../campaigns/campaigns.server";
 import { isHeldOut } from "../loyalty/holdout";
 import type { LedgerEntry } from "../loyalty/ledger";
 import { DEFAULT_SETTINGS, type ProgramSettings } from "../loyalty/program";
@@ -18,12 +19,14 @@ import { entryJson, memberPanel, programPanel } from "./panel";
 
 /** `locale`: the shopper's locale key, for the rewards' words; null: the shop's primary language. */
 export async function storefrontPanel(shopDomain: string, customerGid: string | null, locale: string | null, now = new Date()) {
-  const [program, rules, tiers, rewards, shop] = await Promise.all([
+  const [program, rules, tiers, rewards, shop, offer] = await Promise.all([
     loadProgram(db, shopDomain),
     loadRules(db, shopDomain),
     loadTiers(db, shopDomain),
     loadRewards(db, shopDomain),
     db.shop.findUniqueOrThrow({ where: { domain: shopDomain }, select: { currency: true, timezone: true } }),
+    // A win-back campaign's offer while it lasts (app/campaigns); never one for the control group.
+    customerGid ? currentOffer(shopDomain, customerGid, now) : null,
   ]);
   const settings = program?.settings ?? DEFAULT_SETTINGS;
   const programJson = programPanel({
@@ -36,7 +39,7 @@ export async function storefrontPanel(shopDomain: string, customerGid: string | 
     locale,
     now,
   });
-  if (!program || !customerGid) return { program: programJson, member: null };
+  if (!program || !customerGid) return { program: programJson, member: null, offer };
 
   // Reading enrolls nobody: a shopper not yet a member is shown as one with nothing yet.
   const member = await db.loyaltyMember.findUnique({ where: { shopDomain_customerGid: { shopDomain, customerGid } } });
@@ -52,6 +55,7 @@ export async function storefrontPanel(shopDomain: string, customerGid: string | 
   const items = await qualifyingItems(shopDomain, customerGid, settings, entries);
   return {
     program: programJson,
+    offer,
     member: memberPanel({
       entries,
       tiers,

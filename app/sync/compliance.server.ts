@@ -26,12 +26,13 @@ export async function exportCustomerData(tx: Tx, shopDomain: string, customerId:
   const loyalty = await memberDataExport(tx, shopDomain, customerGid, now);
   // The storefront's rate-limit counters name the customer (kept an hour at most).
   const storefrontRequests = await tx.proxyRateLimit.findMany({ where: { shopDomain, customerGid }, orderBy: { action: "asc" } });
+  const campaigns = await tx.campaignMember.findMany({ where: { shopDomain, customerGid }, orderBy: { enteredAt: "asc" } });
   const document = {
     format: DATA_EXPORT_FORMAT,
     shop: shopDomain,
     customer: customerGid,
     generatedAt: now.toISOString(),
-    found: Boolean(customer || loyalty || storefrontRequests.length),
+    found: Boolean(customer || loyalty || storefrontRequests.length || campaigns.length),
     profile: customer
       ? {
           email: customer.email,
@@ -64,6 +65,14 @@ export async function exportCustomerData(tx: Tx, shopDomain: string, customerId:
       windowStart: row.windowStart.toISOString(),
       requests: row.count,
     })),
+    campaigns: campaigns.map((member) => ({
+      campaign: member.campaignId,
+      group: member.armId,
+      enteredAt: member.enteredAt.toISOString(),
+      offer: member.offerStatus,
+      code: member.code,
+      convertedOrder: member.convertedOrderGid,
+    })),
   };
   await tx.customerDataExport.upsert({
     where: { shopDomain_requestId: { shopDomain, requestId } },
@@ -77,7 +86,7 @@ export async function exportCustomerData(tx: Tx, shopDomain: string, customerId:
  * random pseudonym, so that orders still count in aggregate metrics but lead back to nobody. A
  * keyed digest of the GID is kept (redaction.server.ts) so that no late delivery or import line
  * brings the customer back (store.server.ts). Data exports about the customer and stored delivery
- * bodies that name them are deleted. The loyalty member, ledger, redemptions and tier changes take
+ * bodies that name them are deleted. The loyalty member, ledger, redemptions, tier changes and campaign memberships take
  * the same pseudonym (the ledger stays, anonymous, for the program's totals); the birthday, staff
  * reasons and caller-chosen keys are erased; the storefront's rate-limit counters of the customer
  * are deleted. docs/compliance.md lists it all.
@@ -160,6 +169,16 @@ async function pseudonymiseMember(tx: Tx, shopDomain: string, gid: string, pseud
   await tx.tierChange.updateMany({ where: { shopDomain, memberGid: gid }, data: { memberGid: pseudonym } });
   await tx.cashback.updateMany({ where: { shopDomain, memberGid: gid }, data: { memberGid: pseudonym } });
   await tx.cashbackDebit.updateMany({ where: { shopDomain, memberGid: gid }, data: { memberGid: pseudonym } });
+  // Campaign results keep counting them, anonymously; a pseudonym holds no campaign's place, and an
+  // offer not yet issued is never issued to nobody.
+  await tx.campaignMember.updateMany({
+    where: { shopDomain, customerGid: gid, offerStatus: { in: ["due", "pending"] } },
+    data: { offerStatus: "failed", error: "customer redacted" },
+  });
+  await tx.campaignMember.updateMany({
+    where: { shopDomain, customerGid: gid },
+    data: { customerGid: pseudonym, activeCustomerGid: null },
+  });
   await tx.loyaltyTask.deleteMany({
     where: { shopDomain, key: gid, kind: { in: ["signup", "newsletter", "review", "metafields"] } },
   });
@@ -183,6 +202,9 @@ export async function redactShop(tx: Tx, shopDomain: string, at: Date) {
   await tx.customerSignal.deleteMany({ where: { shopDomain } });
   await tx.shopSegmentation.deleteMany({ where: { shopDomain } });
   await tx.redemption.deleteMany({ where: { shopDomain } });
+  await tx.campaignMember.deleteMany({ where: { shopDomain } });
+  await tx.campaignArm.deleteMany({ where: { shopDomain } });
+  await tx.campaign.deleteMany({ where: { shopDomain } });
   await tx.cashbackDebit.deleteMany({ where: { shopDomain } });
   await tx.cashback.deleteMany({ where: { shopDomain } });
   await tx.tierChange.deleteMany({ where: { shopDomain } });

@@ -59,6 +59,7 @@ const created: OrderRecord = {
   refundedAmount: 0n,
   customer: { gid: CUSTOMER_GID, createdAt: new Date("2022-01-01T00:00:00Z") },
   refunds: [],
+  discountCodes: [{ code: "TWENTYOFF", amount: 2000n }],
 };
 
 // 82.79 of line items back, less the 7.79 refund discrepancy: 75.00 left the shop.
@@ -168,6 +169,8 @@ describe("orderFromPayload", () => {
     ["updated_at", (order: Json) => (order.updated_at = "yesterday")],
     ["total_price_set.shop_money.amount", (order: Json) => (order.total_price_set.shop_money.amount = true)],
     ["total_price", (order: Json) => (order.total_price = { amount: "1" })],
+    ["discount_codes.0.amount", (order: Json) => (order.discount_codes[0].amount = "lots")],
+    ["discount_codes.0.code", (order: Json) => (order.discount_codes[0].code = "")],
     ["admin_graphql_api_id", (order: Json) => (order.admin_graphql_api_id = "820982911946154508")],
     ["admin_graphql_api_id", (order: Json) => (order.admin_graphql_api_id = "gid://shopify/Customer/820982911946154508")],
     ["currency", (order: Json) => (order.currency = "US")],

@@ -66,6 +66,10 @@ const orderSchema = z.object({
   total_tax_set: moneySet.nullish(),
   customer: z.object({ admin_graphql_api_id: customerGid, created_at: optionalTimestamp }).nullish(),
   refunds: z.array(refundSchema).default([]),
+  discount_codes: z
+    .array(z.object({ code: z.string().min(1).max(255), amount }))
+    .max(100)
+    .nullish(),
 });
 
 const customerSchema = z.object({
@@ -237,6 +241,12 @@ export function orderFromPayload(payload: unknown): OrderRecord {
     ),
     customer: order.customer ? { gid: order.customer.admin_graphql_api_id, createdAt: date(order.customer.created_at) } : null,
     refunds,
+    discountCodes: order.discount_codes?.length
+      ? order.discount_codes.map(({ code, amount }, i) => ({
+          code,
+          amount: minorUnitsInRange(amount, currency, `discount_codes.${i}.amount`),
+        }))
+      : null,
   };
 }
 

@@ -50,6 +50,8 @@ export interface OrderRecord {
   refundedAmount: bigint;
   customer: CustomerRef | null;
   refunds: RefundRecord[];
+  /** Codes used on the order with the amount each took off (minor units); the history import has none. */
+  discountCodes?: { code: string; amount: bigint }[] | null;
 }
 
 export interface CustomerRecord {

@@ -34,11 +34,12 @@ const ORDER_COLUMNS: Column[] = [
   ["shippingAmount", "bigint"],
   ["taxAmount", "bigint"],
   ["refundedAmount", "bigint"],
+  ["discountCodes", "text"],
   ["createdAt", "time"],
   ["updatedAt", "time"],
 ];
 const ORDER_UPDATED = ORDER_COLUMNS.map(([name]) => name).filter(
-  (c) => !["shopDomain", "gid", "createdAt", "refundedAmount"].includes(c),
+  (c) => !["shopDomain", "gid", "createdAt", "refundedAmount", "discountCodes"].includes(c),
 );
 
 /** One row per key: a statement may not upsert the same row twice (PostgreSQL refuses). */
@@ -87,11 +88,14 @@ export async function upsertOrders(tx: SqlRunner, shopDomain: string, incoming: 
       o.shippingAmount,
       o.taxAmount,
       0n,
+      o.discountCodes ? JSON.stringify(o.discountCodes.map(({ code, amount }) => ({ code, amount: String(amount) }))) : null,
       now,
       now,
       o.customer ? customerDigest(shopDomain, o.customer.gid) : null,
     ]),
-    `ON CONFLICT ("shopDomain", "gid") DO UPDATE SET ${ORDER_UPDATED.map((c) => `"${c}" = excluded."${c}"`).join(", ")}
+    // The history import has no codes: it keeps what a webhook stored.
+    `ON CONFLICT ("shopDomain", "gid") DO UPDATE SET ${ORDER_UPDATED.map((c) => `"${c}" = excluded."${c}"`).join(", ")},
+       "discountCodes" = COALESCE(excluded."discountCodes", "Order"."discountCodes")
      WHERE "Order"."deletedAt" IS NULL
        AND ("Order"."shopifyUpdatedAt" IS NULL OR "Order"."shopifyUpdatedAt" <= excluded."shopifyUpdatedAt")`,
     "pseudonym",

@@ -10,6 +10,8 @@ import { dropTasksWithoutProgram, loyaltyTaskQueue, memberReviewQueue, requestDu
 import { memberMetafieldQueue } from "../loyalty/metafields.server";
 import { abandonedRedemptionQueue } from "../loyalty/redemption.server";
 import { cashbackQueue } from "../loyalty/cashback.server";
+import { campaignQueue } from "../campaigns/campaigns.server";
+import { campaignOfferQueue } from "../campaigns/offers.server";
 import { flowTriggerQueue, pruneFlowTriggerEvents } from "../delivery/flow.server";
 import { refreshStaleSignals, writeCustomerSignals } from "../delivery/signals.server";
 import { refitStaleModels } from "../metrics/metrics.server";
@@ -26,9 +28,17 @@ export function workerQueues(): Queue[] {
     webhookRetryQueue,
     historyImportQueue,
     overdueExportQueue,
+    campaignQueue,
     ...(demoShop()
       ? []
-      : [programMetafieldQueue, cashbackQueue, memberMetafieldQueue, abandonedRedemptionQueue, flowTriggerQueue]),
+      : [
+          programMetafieldQueue,
+          cashbackQueue,
+          memberMetafieldQueue,
+          abandonedRedemptionQueue,
+          campaignOfferQueue,
+          flowTriggerQueue,
+        ]),
   ];
 }
 
@@ -59,6 +69,8 @@ export async function deadJobsOf(shopDomain: string): Promise<DeadJobs> {
     programMetafieldQueue,
     cashbackQueue,
     abandonedRedemptionQueue,
+    campaignQueue,
+    campaignOfferQueue,
     flowTriggerQueue,
   ];
   return Promise.all(queues.map(async (queue) => ({ queue: queue.name, ...(await deadJobs(queue, shopDomain)) })));

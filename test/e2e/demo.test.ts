@@ -39,7 +39,7 @@ describe("npm run demo", () => {
     await page.locator("#kpi-netRevenue").waitFor({ timeout: 60_000 });
     expect(await page.locator("h1").first().textContent()).toBe("Dashboard");
     expect(await page.title()).toBe("Dashboard · Comeback");
-    for (const name of ["Dashboard", "Customers", "Loyalty program", "Sync"]) {
+    for (const name of ["Dashboard", "Customers", "Campaigns", "Loyalty program", "Sync"]) {
       expect(await page.getByRole("link", { name, exact: true }).count(), name).toBe(1);
     }
     await page.getByRole("link", { name: "Sync", exact: true }).click();

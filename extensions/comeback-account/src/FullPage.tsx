@@ -3,7 +3,7 @@ import "@shopify/ui-extensions/preact";
 import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { host } from "./host";
-import { call, loadPanel, type Entry, type HistoryPage, type Member, type Panel, type Program } from "./api";
+import { call, loadPanel, type Entry, type HistoryPage, type Member, type Panel, type Program, type ShopperOffer } from "./api";
 import { Birthday } from "./Birthday";
 import { date, money, points, saysOffer, t } from "./text";
 
@@ -39,13 +39,14 @@ function LoyaltyPage() {
       </s-page>
     );
   }
-  const { program, member } = load.panel;
-  if (!member) return <s-page heading={t("page_title")} />;
+  const { program, member, offer } = load.panel;
+  if (!member) return <s-page heading={t("page_title")}>{offer && <Offer offer={offer} program={program} />}</s-page>;
   return (
     <s-page heading={t("page_title")}>
       <s-stack gap="base">
         {!program.enabled && <s-banner tone="info" heading={t("program_paused")} />}
         {member.heldOut && <s-banner tone="info" heading={t("held_out")} />}
+        {offer && <Offer offer={offer} program={program} />}
         <Balance program={program} member={member} />
         <TierProgress program={program} member={member} />
         <Codes member={member} />
@@ -93,6 +94,25 @@ function TierProgress({ program, member }: Standing) {
           <s-text>{t("tier_top")}</s-text>
         )}
         <s-text color="subdued">{t(`basis_${metric}_${window}`)}</s-text>
+      </s-stack>
+    </s-section>
+  );
+}
+
+/** A win-back campaign's offer, while it lasts. */
+function Offer({ offer, program }: { offer: ShopperOffer; program: Program }) {
+  const what =
+    offer.kind === "points"
+      ? points(offer.points ?? 0)
+      : offer.kind === "message"
+        ? offer.name
+        : rewardDetails({ ...offer, id: "", pointsCost: 0, validDays: 0 } as unknown as Program["rewards"][number], program);
+  return (
+    <s-section heading={t("offer_heading")}>
+      <s-stack gap="small-300">
+        <s-text>{what}</s-text>
+        {offer.code && <s-text type="strong">{offer.code}</s-text>}
+        <s-text color="subdued">{t("code_expires", { date: date(offer.expiresAt) })}</s-text>
       </s-stack>
     </s-section>
   );

@@ -4,6 +4,7 @@
 import { host } from "./host";
 import type { OrderPoints } from "../../../app/storefront/order-points";
 import type { entryJson, memberPanel, programPanel } from "../../../app/storefront/panel";
+import type { ShopperOffer } from "../../../app/campaigns/shopper-offer";
 
 export type Program = ReturnType<typeof programPanel>;
 export type Member = ReturnType<typeof memberPanel>;
@@ -11,7 +12,10 @@ export type Entry = ReturnType<typeof entryJson>;
 export interface Panel {
   program: Program;
   member: Member | null;
+  /** A win-back campaign's offer while it lasts; never one for a campaign's control group. */
+  offer: ShopperOffer | null;
 }
+export type { ShopperOffer };
 export interface HistoryPage {
   entries: Entry[];
   nextCursor: string | null;

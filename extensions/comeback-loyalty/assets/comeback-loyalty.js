@@ -19,6 +19,7 @@
  * @typedef {{ balance: { available: number, pending: number }, tier: { name: string } | null,
  *   nextTier: { name: string, remaining: string, progressPercent: number } | null,
  *   activity: Entry[], codes: Code[], birthday: string | null, heldOut: boolean }} Member
+ * @typedef {{ kind: string, name: string, code: string | null, points: number, expiresAt: string }} Offer A campaign's (app/campaigns/shopper-offer.ts).
  * @typedef {{ status: number, data: any, retryAfter: number }} Result A call's answer; `data` is the endpoint's JSON.
  * @typedef {Node | string | null | undefined | false} Child What `h` takes as children: the falsy ones are left out.
  */
@@ -175,9 +176,27 @@
     render(result.data);
   }
 
-  /** @param {{ program: Program, member: Member | null }} answer */
-  function render({ program, member }) {
-    if (member?.heldOut) return body.replaceChildren(h("p", null, say("held_out")));
+  /** @param {{ program: Program, member: Member | null, offer: Offer | null }} answer */
+  function render({ program, member, offer }) {
+    // A campaign's offer (never for its control group), also to a member held out of the program.
+    const offered =
+      offer &&
+      section(
+        say("offer_heading"),
+        h(
+          "p",
+          null,
+          offer.kind == "points"
+            ? points(offer.points)
+            : offer.kind == "message"
+              ? offer.name
+              : describe(/** @type {any} */ (offer), program),
+        ),
+        offer.code && h("code", { className: "comeback-code" }, offer.code),
+        h("small", null, say("code_expires", { date: date(offer.expiresAt) })),
+      );
+    if (member?.heldOut)
+      return body.replaceChildren(.../** @type {HTMLElement[]} */ ([h("p", null, say("held_out")), offered].filter(Boolean)));
     const launcherPoints = find("[data-comeback-launcher-points]");
     if (member && launcherPoints) launcherPoints.textContent = points(member.balance.available);
     // The page's "Points balance" blocks show the launcher's balance, not the older one of the metafield.
@@ -190,6 +209,7 @@
     const sections = member
       ? [
           balance(member, program),
+          offered,
           member.codes.length && codes(member.codes),
           rewards(program, member),
           ways(program, member),
