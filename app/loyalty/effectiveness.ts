@@ -7,7 +7,7 @@
 // which is the usual case for a holdout of a few percent.
 import type { FixedAmountReward } from "./program";
 
-const Z95 = 1.959963984540054;
+export const Z95 = 1.959963984540054;
 
 export interface GroupCounts {
   customers: number;
@@ -45,8 +45,8 @@ export function repeatRateLift(members: GroupCounts, holdout: GroupCounts): Repe
   return { members: p1 * 100, holdout: p2 * 100, lift: lift * 100, ci95: [low * 100, high * 100], enough };
 }
 
-/** Wilson score interval of repeaters / customers at 95 %. */
-function wilson({ customers: n, repeaters }: GroupCounts): [number, number] {
+/** Wilson score interval of repeaters / customers at 95 % (also the feedback figures' proportions). */
+export function wilson({ customers: n, repeaters }: GroupCounts): [number, number] {
   const p = repeaters / n;
   const z2 = Z95 * Z95;
   const centre = 2 * n * p + z2;
