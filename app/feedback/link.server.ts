@@ -13,4 +13,5 @@ function linkKey(): Buffer {
 
 export const signedSurveyUrl = (link: SurveyLink) => surveyUrl(link.shop, signLink(linkKey(), link));
 
-export const verifySurveyLink = (shop: string, token: string | null | undefined, now: Date) => verifyLink(linkKey(), shop, token, now);
+export const verifySurveyLink = (shop: string, token: string | null | undefined, now: Date) =>
+  verifyLink(linkKey(), shop, token, now);

@@ -29,7 +29,8 @@ function signature(key: Buffer, link: SurveyLink, expires: number): string {
 
 /** `<order id>.<customer id>.<expiry, Unix seconds>.<signature>`: digits, dots and base64url only. */
 export function signLink(key: Buffer, link: SurveyLink): string {
-  if (!link.orderGid.startsWith(ORDER) || !link.customerGid.startsWith(CUSTOMER)) throw new RangeError("not an order and customer GID");
+  if (!link.orderGid.startsWith(ORDER) || !link.customerGid.startsWith(CUSTOMER))
+    throw new RangeError("not an order and customer GID");
   const expires = Math.floor(link.expiresAt.getTime() / 1000);
   const orderId = link.orderGid.slice(ORDER.length);
   const customerId = link.customerGid.slice(CUSTOMER.length);

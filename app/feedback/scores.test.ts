@@ -26,7 +26,14 @@ describe("NPS", () => {
   });
 
   it("puts 9–10 as promoters, 7–8 as passives, 0–6 as detractors", () => {
-    expect([0, 6, 7, 8, 9, 10].map(npsCategory)).toEqual(["detractor", "detractor", "passive", "passive", "promoter", "promoter"]);
+    expect([0, 6, 7, 8, 9, 10].map(npsCategory)).toEqual([
+      "detractor",
+      "detractor",
+      "passive",
+      "passive",
+      "promoter",
+      "promoter",
+    ]);
   });
 });
 

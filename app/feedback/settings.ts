@@ -124,7 +124,12 @@ export function answerSchema(settings: FeedbackSettings) {
       (value) => (value === "" || value === null ? undefined : value),
       z.coerce.number({ error: message }).int(message).min(min, message).max(max, message),
     );
-    return settings.questions[question] ? field : z.any().transform(() => null);
+    return settings.questions[question]
+      ? field
+      : z
+          .unknown()
+          .optional()
+          .transform(() => null);
   };
   return z.object({
     nps: score("nps"),

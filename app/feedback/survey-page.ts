@@ -82,12 +82,7 @@ const PAGE_TEXTS = {
 } satisfies Record<SurveyLanguage, Record<string, unknown>>;
 
 export type PageMessage =
-  | "invalid_link"
-  | "expired_link"
-  | "survey_not_open"
-  | "already_answered"
-  | "unknown_survey"
-  | "link_for_another_customer";
+  "invalid_link" | "expired_link" | "survey_not_open" | "already_answered" | "unknown_survey" | "link_for_another_customer";
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
@@ -135,7 +130,9 @@ export function surveyPage(form: SurveyForm): string {
   const parts: string[] = [`<h1>${escapeHtml(t.title)}</h1>`];
   if (form.orderName) parts.push(`<p>${escapeHtml(t.order.replace("{order}", form.orderName))}</p>`);
   if (form.saved) {
-    parts.push(`<p role="status"><strong>${escapeHtml(form.texts.thanks)}</strong> ${escapeHtml(t.change.replace("{until}", form.saved.changeUntil))}</p>`);
+    parts.push(
+      `<p role="status"><strong>${escapeHtml(form.texts.thanks)}</strong> ${escapeHtml(t.change.replace("{until}", form.saved.changeUntil))}</p>`,
+    );
   }
   if (form.errors.length) parts.push(`<p class="error" role="alert">${escapeHtml(t.error)}</p>`);
   parts.push(`<form method="post">`);
@@ -146,7 +143,9 @@ export function surveyPage(form: SurveyForm): string {
     const options: string[] = [];
     for (let score = min; score <= max; score++) {
       const checked = String(form.values[question] ?? "") === String(score) ? " checked" : "";
-      options.push(`<label><input type="radio" name="${question}" value="${score}" required${checked}><span>${score}</span></label>`);
+      options.push(
+        `<label><input type="radio" name="${question}" value="${score}" required${checked}><span>${score}</span></label>`,
+      );
     }
     parts.push(
       `<fieldset${invalid ? ' aria-invalid="true"' : ""}><legend>${escapeHtml(form.texts[question])}</legend>` +

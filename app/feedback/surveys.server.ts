@@ -9,13 +9,7 @@ import { grantFeedbackPoints } from "../loyalty/members.server";
 import { inputError } from "../loyalty/admin.server";
 import { CHANGE_WINDOW_MS, surveyWindow, windowState, type SurveyWindow } from "./due";
 import { signedSurveyUrl } from "./link.server";
-import {
-  answerSchema,
-  DEFAULT_SETTINGS,
-  settingsFromJson,
-  type FeedbackSettings,
-  type SurveyLanguage,
-} from "./settings";
+import { answerSchema, DEFAULT_SETTINGS, settingsFromJson, type FeedbackSettings, type SurveyLanguage } from "./settings";
 
 export interface ShopSurveys {
   settings: FeedbackSettings;
@@ -31,7 +25,11 @@ export async function loadSurveySettings(shopDomain: string, client: typeof db |
 export async function saveSurveySettings(shopDomain: string, settings: FeedbackSettings, now = new Date()): Promise<ShopSurveys> {
   return db.$transaction(async (tx: Tx) => {
     const before = await loadSurveySettings(shopDomain, tx);
-    const enabledAt = settings.enabled ? (before.settings.enabled && before.enabledAt ? before.enabledAt : now) : before.enabledAt;
+    const enabledAt = settings.enabled
+      ? before.settings.enabled && before.enabledAt
+        ? before.enabledAt
+        : now
+      : before.enabledAt;
     await tx.feedbackSettings.upsert({
       where: { shopDomain },
       create: { shopDomain, settings: JSON.stringify(settings), enabledAt },
@@ -67,7 +65,14 @@ export async function orderSurvey(
 ): Promise<OrderSurvey | null> {
   const order = await client.order.findUnique({
     where: { shopDomain_gid: { shopDomain, gid: orderGid } },
-    select: { name: true, processedAt: true, cancelledAt: true, deletedAt: true, test: true, customer: { select: { gid: true } } },
+    select: {
+      name: true,
+      processedAt: true,
+      cancelledAt: true,
+      deletedAt: true,
+      test: true,
+      customer: { select: { gid: true } },
+    },
   });
   if (!order || order.customer?.gid !== customerGid || order.cancelledAt || order.deletedAt || order.test) return null;
   const { settings, enabledAt } = surveys ?? (await loadSurveySettings(shopDomain, client));

@@ -6,4 +6,5 @@ import { surveyAnswerRequest, surveysRequest } from "../storefront/member-reques
 
 export const loader = ({ request }: LoaderFunctionArgs) => answerAccount(request, "GET", surveysRequest());
 
-export const action = ({ request }: ActionFunctionArgs) => answerAccount(request, "POST", surveyAnswerRequest(request, "account"));
+export const action = ({ request }: ActionFunctionArgs) =>
+  answerAccount(request, "POST", surveyAnswerRequest(request, "account"));

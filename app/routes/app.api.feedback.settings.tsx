@@ -6,7 +6,8 @@ import { readInput, withShop } from "../loyalty/admin.server";
 import { feedbackSettingsSchema } from "../feedback/settings";
 import { loadSurveySettings, saveSurveySettings } from "../feedback/surveys.server";
 
-export const loader = ({ request }: LoaderFunctionArgs) => withShop(request, async ({ shop }) => json(await loadSurveySettings(shop)));
+export const loader = ({ request }: LoaderFunctionArgs) =>
+  withShop(request, async ({ shop }) => json(await loadSurveySettings(shop)));
 
 export const action = ({ request }: ActionFunctionArgs) =>
   withShop(request, async ({ shop }) => {

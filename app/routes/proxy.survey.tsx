@@ -4,7 +4,9 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { answerProxy } from "../storefront/proxy.server";
 import { submitSurveyLink, surveyLinkPage } from "../storefront/survey.server";
 
-export const loader = ({ request }: LoaderFunctionArgs) => answerProxy(request, "GET", (context) => surveyLinkPage(request, context));
+export const loader = ({ request }: LoaderFunctionArgs) =>
+  answerProxy(request, "GET", (context) => surveyLinkPage(request, context));
 
 // Any other method reaches the action, to be answered 405.
-export const action = ({ request }: ActionFunctionArgs) => answerProxy(request, "POST", (context) => submitSurveyLink(request, context));
+export const action = ({ request }: ActionFunctionArgs) =>
+  answerProxy(request, "POST", (context) => submitSurveyLink(request, context));

@@ -59,7 +59,8 @@ export async function surveyLinkPage(request: Request, context: ProxyContext): P
   const surveys = await loadSurveySettings(context.shop);
   const survey = await orderSurvey(context.shop, link.customerGid, link.orderGid, now, undefined, surveys);
   if (!survey) return refusal("unknown_survey", language, false);
-  if (survey.answer && !survey.answerable) return html(messagePage(language, { text: textsFor(surveys.settings, language).thanks }));
+  if (survey.answer && !survey.answerable)
+    return html(messagePage(language, { text: textsFor(surveys.settings, language).thanks }));
   if (survey.state !== "open") return refusal(survey.state === "closed" ? "expired_link" : "survey_not_open", language, false);
   const saved = survey.answer
     ? { changeUntil: formatDay(new Date(survey.answer.firstAnsweredAt.getTime() + CHANGE_WINDOW_MS), language, timeZone) }
@@ -88,7 +89,14 @@ export async function submitSurveyLink(request: Request, context: ProxyContext):
   }
   const surveys = await loadSurveySettings(context.shop);
   try {
-    const result = await answerSurvey(context.shop, link.customerGid, link.orderGid, input, { surface: "link", locale: language }, now);
+    const result = await answerSurvey(
+      context.shop,
+      link.customerGid,
+      link.orderGid,
+      input,
+      { surface: query.get("via") === "panel" ? "panel" : "link", locale: language },
+      now,
+    );
     if (!result.ok) return refusal(result.error, language, asJson);
     if (asJson) return json({ replaced: result.replaced, points: result.points }, result.replaced ? 200 : 201);
     const changeUntil = formatDay(new Date(result.answer.firstAnsweredAt.getTime() + CHANGE_WINDOW_MS), language, timeZone);
@@ -110,7 +118,8 @@ function formFor(
   errors: string[],
   saved: SurveyForm["saved"],
 ): SurveyForm {
-  const value = (key: string) => (typeof values[key] === "number" || typeof values[key] === "string" ? (values[key] as string) : null);
+  const value = (key: string) =>
+    typeof values[key] === "number" || typeof values[key] === "string" ? (values[key] as string) : null;
   return {
     language,
     texts: textsFor(settings, language),
