@@ -196,8 +196,17 @@
         ]
       : [ways(program, null), rewards(program, null)];
     body.replaceChildren(.../** @type {HTMLElement[]} */ (sections.filter(Boolean)));
+    if (member) survey();
     // A re-render removes the button that had focus; keep focus in the dialog.
     if (!panel.contains(document.activeElement)) panel.focus();
+  }
+
+  // Feedback: a link to the shopper's open survey, the App Proxy's page (docs/feedback.md).
+  async function survey() {
+    const { status, data } = await call("/surveys");
+    const open = status === 200 && data.surveys[0];
+    const link = open && h("a", { href: `${proxy}/survey${new URL(open.url).search}&via=panel` }, say("survey_prompt"));
+    if (link) body.prepend(h("p", { className: "comeback-section" }, link));
   }
 
   /** @param {Member} member @param {Program} program */
