@@ -32,3 +32,13 @@ export function windowState(window: SurveyWindow | null, now: Date): "not_asked"
 
 /** A changed answer within this long of the first one replaces it; after that the answer stands. */
 export const CHANGE_WINDOW_MS = DAY_MS;
+
+/** An open survey as the storefront and the customer account list it. */
+export interface PendingSurvey {
+  orderGid: string;
+  orderName: string | null;
+  dueAt: string;
+  closesAt: string;
+  /** The signed link to the survey page (valid until closesAt). */
+  url: string;
+}

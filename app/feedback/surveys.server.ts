@@ -7,7 +7,7 @@ import type { Prisma } from "@prisma/client";
 import db, { type Tx } from "../platform/db/client.server";
 import { grantFeedbackPoints } from "../loyalty/members.server";
 import { inputError } from "../loyalty/admin.server";
-import { CHANGE_WINDOW_MS, surveyWindow, windowState, type SurveyWindow } from "./due";
+import { CHANGE_WINDOW_MS, surveyWindow, windowState, type PendingSurvey, type SurveyWindow } from "./due";
 import { signedSurveyUrl } from "./link.server";
 import { answerSchema, DEFAULT_SETTINGS, settingsFromJson, type FeedbackSettings, type SurveyLanguage } from "./settings";
 
@@ -84,15 +84,6 @@ export async function orderSurvey(
   const answer = await client.feedbackAnswer.findUnique({ where: { shopDomain_orderGid: { shopDomain, orderGid } } });
   const changeable = !answer || now.getTime() - answer.firstAnsweredAt.getTime() < CHANGE_WINDOW_MS;
   return { orderGid, orderName: order.name, window, state, answer, answerable: state === "open" && changeable };
-}
-
-export interface PendingSurvey {
-  orderGid: string;
-  orderName: string | null;
-  dueAt: string;
-  closesAt: string;
-  /** The signed link to the survey page (valid until closesAt). */
-  url: string;
 }
 
 /** The customer's surveys open now and not yet answered, newest first (the prompts' list). */

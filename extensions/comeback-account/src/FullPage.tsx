@@ -5,6 +5,7 @@ import { useEffect, useState } from "preact/hooks";
 import { host } from "./host";
 import { call, type Entry, type HistoryPage, type Member, type Panel, type Program } from "./api";
 import { Birthday } from "./Birthday";
+import { SurveyPrompt } from "./Survey";
 import { date, money, points, t } from "./text";
 
 export default async () => {
@@ -46,6 +47,7 @@ function LoyaltyPage() {
       <s-stack gap="base">
         {!program.enabled && <s-banner tone="info" heading={t("program_paused")} />}
         {member.heldOut && <s-banner tone="info" heading={t("held_out")} />}
+        <SurveyPrompt />
         <Balance program={program} member={member} />
         <TierProgress program={program} member={member} />
         <Codes member={member} />
