@@ -58,6 +58,9 @@ if (!seeded) {
 const { seedDemoLoyalty } = await import("../app/demo/loyalty.server");
 const loyalty = await seedDemoLoyalty(DEMO_SHOP);
 if (loyalty) console.log(`demo loyalty program seeded: ${loyalty.members} members, ${loyalty.entries} ledger entries`);
+const { seedDemoFeedback } = await import("../app/demo/feedback.server");
+const feedback = await seedDemoFeedback(DEMO_SHOP);
+if (feedback !== null) console.log(`demo feedback seeded: ${feedback} answers`);
 await db.$disconnect();
 
 console.log(`Comeback demo: http://localhost:${port}/app  (demo shop ${DEMO_SHOP}; Shopify auth bypassed)`);

@@ -16,11 +16,13 @@ import {
   npsCategory,
   npsFigure,
   retentionFigure,
+  retentionVerdict,
   shareFigure,
   type NpsCategory,
   type NpsFigure,
   type RetentionFigure,
   type RetentionOutcome,
+  type RetentionVerdict,
 } from "./scores";
 
 const DAY_MS = 86_400_000;
@@ -60,7 +62,7 @@ export interface FeedbackAnalysis {
   /** NPS of the current period's answers by group. */
   breakdowns: Record<"membership" | "tier" | "cohort", { group: string; nps: NpsFigure }[]>;
   /** Per window (days), per NPS category; answers whose window is over, each customer's first. */
-  retention: { days: number; groups: Record<NpsCategory, RetentionFigure> }[];
+  retention: { days: number; groups: Record<NpsCategory, RetentionFigure>; verdict: RetentionVerdict }[];
   comments: { total: number; shown: AnswerRow[] };
 }
 
@@ -114,14 +116,14 @@ export async function feedbackAnalysis(shopDomain: string, query: AnalysisQuery,
     }),
     surveysDue(shopDomain, surveys, earliest, latest < now ? latest : now),
   ]);
-  const answeredOrders = new Set(
-    (
-      await db.feedbackAnswer.findMany({
-        where: { shopDomain, orderGid: { in: sent.map((survey) => survey.orderGid) } },
-        select: { orderGid: true },
-      })
-    ).map((row) => row.orderGid),
-  );
+  const answeredOrders = new Set<string>();
+  for (const gids of chunks(
+    sent.map((survey) => survey.orderGid),
+    500,
+  )) {
+    const rows = await db.feedbackAnswer.findMany({ where: { shopDomain, orderGid: { in: gids } }, select: { orderGid: true } });
+    for (const row of rows) answeredOrders.add(row.orderGid);
+  }
 
   const figures = ({ start, end }: { start: Date; end: Date }): PeriodFigures => {
     const inPeriod = answers.filter((answer) => answer.firstAnsweredAt >= start && answer.firstAnsweredAt < end);
@@ -321,13 +323,11 @@ async function retentionLink(shopDomain: string, now: Date) {
         netRevenue: after.reduce((sum, order) => sum + order.net, 0n),
       });
     }
-    return {
-      days,
-      groups: {
-        promoter: retentionFigure(outcomes.promoter),
-        passive: retentionFigure(outcomes.passive),
-        detractor: retentionFigure(outcomes.detractor),
-      },
+    const groups = {
+      promoter: retentionFigure(outcomes.promoter),
+      passive: retentionFigure(outcomes.passive),
+      detractor: retentionFigure(outcomes.detractor),
     };
+    return { days, groups, verdict: retentionVerdict(groups.promoter, groups.detractor) };
   });
 }

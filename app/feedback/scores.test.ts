@@ -1,6 +1,16 @@
 // The survey figures against values computed by hand (docs/feedback.md, "Formulas").
 import { describe, expect, it } from "vitest";
-import { cesFigure, csatFigure, MIN_ANSWERS, npsCategory, npsFigure, retentionFigure, shareFigure, tQuantile975 } from "./scores";
+import {
+  cesFigure,
+  csatFigure,
+  MIN_ANSWERS,
+  npsCategory,
+  npsFigure,
+  retentionFigure,
+  retentionVerdict,
+  shareFigure,
+  tQuantile975,
+} from "./scores";
 
 describe("NPS", () => {
   it("is % promoters − % detractors with the multinomial interval", () => {
@@ -84,5 +94,19 @@ describe("the retention link", () => {
     // s = √((3500² + 1500² + 500² + 1500²) / 3) = 2380.48; half = 3.182 · 2380.48 / 2 = 3787.34.
     expect(figure.revenuePerCustomer.ci95![1]).toBeCloseTo(1500 + 3787.35, 0);
     expect(figure.enough).toBe(false);
+  });
+});
+
+describe("the retention verdict", () => {
+  const group = (customers: number, repeated: number) =>
+    retentionFigure(
+      Array.from({ length: customers }, (_, i) => ({ repeated: i < repeated, netRevenue: i < repeated ? 1000n : 0n })),
+    );
+
+  it("says which group came back more only when the intervals do not overlap", () => {
+    expect(retentionVerdict(group(100, 60), group(100, 20))).toBe("promotersMore");
+    expect(retentionVerdict(group(100, 20), group(100, 60))).toBe("detractorsMore");
+    expect(retentionVerdict(group(100, 45), group(100, 40))).toBe("noClearDifference");
+    expect(retentionVerdict(group(29, 29), group(100, 0))).toBe("tooFew");
   });
 });

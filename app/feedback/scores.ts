@@ -128,3 +128,18 @@ export function retentionFigure(outcomes: readonly RetentionOutcome[]): Retentio
   const revenuePerCustomer = meanFigure(outcomes.map((outcome) => Number(outcome.netRevenue)));
   return { customers, repeatRate, revenuePerCustomer, enough: customers >= MIN_ANSWERS };
 }
+
+export type RetentionVerdict = "tooFew" | "promotersMore" | "detractorsMore" | "noClearDifference";
+
+/**
+ * The retention link in plain words: do promoters come back more often than detractors? Only when
+ * both groups have enough customers, and only when their 95 % intervals do not overlap (a
+ * conservative reading: non-overlapping intervals imply a significant difference, not the reverse).
+ */
+export function retentionVerdict(promoters: RetentionFigure, detractors: RetentionFigure): RetentionVerdict {
+  if (!promoters.enough || !detractors.enough) return "tooFew";
+  const [p, d] = [promoters.repeatRate.ci95!, detractors.repeatRate.ci95!];
+  if (p[0] > d[1]) return "promotersMore";
+  if (d[0] > p[1]) return "detractorsMore";
+  return "noClearDifference";
+}

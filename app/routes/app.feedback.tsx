@@ -97,10 +97,7 @@ export default function FeedbackPage() {
     [t("figures.csat"), ...periods.map((period) => show(analysis[period].csat, "percent"))],
     [t("figures.ces"), ...periods.map((period) => show(analysis[period].ces, "mean"))],
     [t("figures.responseRate"), ...periods.map((period) => show(analysis[period].responseRate, "percent"))],
-    [
-      t("figures.answers", { count: analysis.current.answers }),
-      ...periods.map((period) => format.number(analysis[period].answers)),
-    ],
+    [t("breakdowns.answers"), ...periods.map((period) => format.number(analysis[period].answers))],
   ];
   const currentAnswers = analysis.current.answers;
   const groupLabel = (kind: "membership" | "tier" | "cohort", group: string) =>
@@ -156,15 +153,16 @@ export default function FeedbackPage() {
               <Text as="h2" variant="headingMd">
                 {t("retention.heading")}
               </Text>
-              {analysis.retention.map(({ days, groups }) => {
-                const enough = Object.values(groups).every((group) => group.enough);
+              {analysis.retention.map(({ days, groups, verdict }) => {
                 return (
                   <BlockStack gap="200" key={days}>
                     <Text as="h3" variant="headingSm">
                       {t("retention.window", { days })}
                     </Text>
                     <p>{t("retention.intro", { days })}</p>
-                    <p>{enough ? t("retention.enough") : t("retention.tooFew", { minimum: MIN_ANSWERS })}</p>
+                    <p id={`feedback-retention-${days}`}>
+                      <strong>{t(`retention.verdict.${verdict}`, { minimum: MIN_ANSWERS })}</strong>
+                    </p>
                     <DataTable
                       columnContentTypes={["text", "numeric", "text", "text"]}
                       headings={[
@@ -332,15 +330,17 @@ function SettingsCard({
           )}
           <fieldset>
             <legend>{t("settings.questions")}</legend>
-            {QUESTIONS.map((question) => (
-              <Checkbox
-                key={question}
-                label={t(`settings.${question}`)}
-                name={question}
-                checked={form.questions[question]}
-                onChange={(checked) => setForm({ ...form, questions: { ...form.questions, [question]: checked } })}
-              />
-            ))}
+            <BlockStack gap="100">
+              {QUESTIONS.map((question) => (
+                <Checkbox
+                  key={question}
+                  label={t(`settings.${question}`)}
+                  name={question}
+                  checked={form.questions[question]}
+                  onChange={(checked) => setForm({ ...form, questions: { ...form.questions, [question]: checked } })}
+                />
+              ))}
+            </BlockStack>
           </fieldset>
           <Select
             label={t("settings.trigger")}

@@ -145,16 +145,31 @@ describe("customer feedback", () => {
   });
 });
 
-describe("the merchant's feedback page (demo)", () => {
+describe("the merchant's feedback page (the demo's seeded answers)", () => {
   it("shows the settings and the figures in English and German, accessibly", async () => {
     const url = inject("demoUrl");
     const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
     const page = await context.newPage();
     await page.goto(`${url}/app/feedback`, { waitUntil: "networkidle" });
     await page.getByRole("heading", { name: "Customer feedback" }).waitFor();
-    expect(await page.locator("#feedback-verdict").textContent()).toContain("Too few answers");
+    // The demo's seeded answers: enough for a verdict, each score with its interval.
+    expect(await page.locator("#feedback-verdict").textContent()).toMatch(/^Based on \d+ answers/);
+    expect(await page.getByRole("row", { name: /^NPS/ }).textContent()).toMatch(/95 % interval -?\d+ to -?\d+/);
+    expect(
+      await page
+        .getByRole("row", { name: /^Promoters/ })
+        .first()
+        .textContent(),
+    ).toMatch(/95 % interval/);
     await expectAccessible(page);
     await page.screenshot({ path: `${SCREENSHOTS}/feedback-admin.png`, fullPage: true });
+    // The comments, searched.
+    await page.getByLabel("Search the comments").fill("late");
+    await page.getByRole("button", { name: "Show" }).click();
+    await page.waitForURL(/q=late/);
+    const comments = await page.locator("#feedback-comments li").allTextContents();
+    expect(comments.length).toBeGreaterThan(0);
+    for (const comment of comments) expect(comment.toLowerCase()).toContain("late");
     await page.goto(`${url}/app/feedback?locale=de`, { waitUntil: "networkidle" });
     await page.getByRole("heading", { name: "Kundenfeedback" }).waitFor();
     await expectAccessible(page);
