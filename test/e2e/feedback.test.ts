@@ -60,6 +60,11 @@ beforeAll(async () => {
     fulfillments: [{ status: "success", created_at: new Date().toISOString() }],
   };
   expect((await sendWebhook(app.url, { topic: "orders/fulfilled", shop, body: fulfilled })).status).toBe(200);
+  // The launcher is drawn from the program's metafield, which the worker writes after the save.
+  await waitFor("the program's metafield", async () => {
+    const written = (await (await fetch(`${double.url}/_test/metafields?shop=${shop}`)).json()) as { key: string }[];
+    return written.some((metafield) => metafield.key === "program");
+  });
   storefront = await startStorefront({
     appUrl: app.url,
     adminDoubleUrl: double.url,
@@ -167,9 +172,13 @@ describe("the merchant's feedback page (the demo's seeded answers)", () => {
     await page.getByLabel("Search the comments").fill("late");
     await page.getByRole("button", { name: "Show" }).click();
     await page.waitForURL(/q=late/);
-    const comments = await page.locator("#feedback-comments li").allTextContents();
-    expect(comments.length).toBeGreaterThan(0);
-    for (const comment of comments) expect(comment.toLowerCase()).toContain("late");
+    await page.waitForLoadState("networkidle");
+    await expect
+      .poll(async () => {
+        const comments = await page.locator("#feedback-comments li").allTextContents();
+        return comments.length > 0 && comments.every((comment) => comment.toLowerCase().includes("late"));
+      })
+      .toBe(true);
     await page.goto(`${url}/app/feedback?locale=de`, { waitUntil: "networkidle" });
     await page.getByRole("heading", { name: "Kundenfeedback" }).waitFor();
     await expectAccessible(page);
