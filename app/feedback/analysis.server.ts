@@ -28,7 +28,7 @@ import {
 const DAY_MS = 86_400_000;
 export const RETENTION_WINDOWS = [90, 180] as const;
 /** Comments shown on the page; the CSV has them all. */
-const COMMENTS_SHOWN = 100;
+const COMMENTS_SHOWN = 25;
 
 interface AnswerRow {
   orderGid: string;
