@@ -195,6 +195,15 @@ describe("customer feedback", () => {
     const late = await surveyPage(shop, token, { form: { nps: "0", csat: "1" } });
     expect(late.status).toBe(409);
     expect((await feedbackState(shop)).answers[0]).toMatchObject({ nps: 9, csat: 5 });
+
+    // shop/redact erases the settings, the answers and the fulfilment dates.
+    expect((await sendWebhook(app(), { topic: "shop/redact", shop, body: fixtureFor("shop/redact", shop) })).status).toBe(200);
+    const where = { shopDomain: shop };
+    expect([
+      await testDb().feedbackAnswer.count({ where }),
+      await testDb().orderFulfillment.count({ where }),
+      await testDb().feedbackSettings.count({ where }),
+    ]).toEqual([0, 0, 0]);
   });
 
   it("refuses tampered, expired and foreign links and another signed-in customer, changing nothing", async () => {
