@@ -7,11 +7,13 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { migrate } from "../../app/platform/db/migrate.server";
 import { startAdminDouble, type AdminDouble } from "../mocks/shopify-admin";
+import { startAccountHost, type AccountHost } from "../support/account-host";
 import { adminCall, installShop } from "../support/app-proxy";
 import { startAppServer, TEST_API_KEY, TEST_API_SECRET, TEST_SCOPES, type AppServer } from "../support/app-server";
 import { expectAccessible } from "../support/axe";
 import { launchBrowser } from "../support/browser";
 import { freshDatabase } from "../support/database";
+import { BROWSER_HEADERS } from "../support/session-token";
 import { CUSTOMER_COOKIE, startStorefront, type Storefront } from "../support/storefront-server";
 import { orderPayload, sendWebhook, uniqueShop } from "../support/webhooks";
 import { waitFor } from "../support/wait";
@@ -22,6 +24,7 @@ let browser: Browser;
 let double: AdminDouble;
 let app: AppServer;
 let storefront: Storefront;
+let host: AccountHost;
 const shop = uniqueShop("feedback-e2e");
 const memberId = String(8_300_000_000_000_000_000n + BigInt(Date.now() % 1_000_000));
 /** The survey page's storefront URL, as the panel's prompt opened it. */
@@ -65,6 +68,7 @@ beforeAll(async () => {
     const written = (await (await fetch(`${double.url}/_test/metafields?shop=${shop}`)).json()) as { key: string }[];
     return written.some((metafield) => metafield.key === "program");
   });
+  host = await startAccountHost({ appUrl: app.url, shop, customerGid: `gid://shopify/Customer/${memberId}` });
   storefront = await startStorefront({
     appUrl: app.url,
     adminDoubleUrl: double.url,
@@ -77,6 +81,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await storefront?.close();
+  await host?.close();
   await app?.stop();
   await double?.close();
 });
@@ -91,6 +96,26 @@ async function shopperPage(): Promise<{ page: Page; errors: string[]; close: () 
 }
 
 describe("customer feedback", () => {
+  it("prompts on the customer account page with the survey's signed link", async () => {
+    const context = await browser.newContext({
+      viewport: { width: 900, height: 1200 },
+      userAgent: BROWSER_HEADERS["User-Agent"],
+    });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (error) => errors.push(String(error)));
+    await page.goto(host.page("customer-account.page.render"), { waitUntil: "load" });
+    await page.getByRole("heading", { name: "How was your order?" }).waitFor();
+    const link = page.getByRole("link", { name: "Answer the survey" });
+    expect(await link.getAttribute("href")).toMatch(
+      new RegExp(`^https://${shop.replaceAll(".", "\\.")}/apps/comeback/survey\\?t=[\\w.-]+&via=account$`),
+    );
+    expect(errors).toEqual([]);
+    await expectAccessible(page);
+    await page.screenshot({ path: `${SCREENSHOTS}/feedback-account-prompt.png`, fullPage: true });
+    await context.close();
+  });
+
   it("prompts in the panel and takes the answer on the survey page by keyboard", async () => {
     const { page, errors, close } = await shopperPage();
     await page.goto(`${storefront.url}/products/enamel-mug`, { waitUntil: "load" });
