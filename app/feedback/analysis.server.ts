@@ -8,6 +8,7 @@ import { describePeriod, resolvePeriods, type PeriodQuery } from "../metrics/per
 import type { Period } from "../metrics/kpis";
 import { findShop } from "../sync/shops.server";
 import { ShopNotFoundError } from "../metrics/facts.server";
+import { customerMetrics } from "../metrics/metrics.server";
 import { surveyWindow } from "./due";
 import { loadSurveySettings, type ShopSurveys } from "./surveys.server";
 import {
@@ -60,7 +61,7 @@ export interface FeedbackAnalysis {
   previous: PeriodFigures;
   yearAgo: PeriodFigures;
   /** NPS of the current period's answers by group. */
-  breakdowns: Record<"membership" | "tier" | "cohort", { group: string; nps: NpsFigure }[]>;
+  breakdowns: Record<"membership" | "tier" | "segment" | "cohort", { group: string; nps: NpsFigure }[]>;
   /** Per window (days), per NPS category; answers whose window is over, each customer's first. */
   retention: { days: number; groups: Record<NpsCategory, RetentionFigure>; verdict: RetentionVerdict }[];
   comments: { total: number; shown: AnswerRow[] };
@@ -219,12 +220,18 @@ function chunks<T>(items: T[], size: number): T[][] {
   return result;
 }
 
-/** NPS of the period's answers by loyalty membership (member, held out, not a member), tier and first-order year. */
+/**
+ * NPS of the period's answers by loyalty membership (member, held out, not a member), tier, RFM
+ * segment (the customer's today, as the customers list shows it) and first-order year.
+ */
 async function breakdowns(shopDomain: string, answers: AnswerRow[], dayOf: (ms: number) => LocalDay) {
   const scored = answers.filter((answer) => answer.nps !== null);
   const customerGids = [...new Set(scored.map((answer) => answer.customerGid))];
   const members = new Map<string, { heldOut: boolean; tierId: string | null }>();
   const cohorts = new Map<string, string>();
+  const segments = new Map(
+    customerGids.length ? (await customerMetrics(shopDomain)).rows.map((row) => [row.gid, row.segment ?? ""]) : [],
+  );
   const tierNames = new Map(
     (await db.loyaltyTier.findMany({ where: { shopDomain }, select: { tierId: true, name: true } })).map((tier) => [
       tier.tierId,
@@ -271,6 +278,7 @@ async function breakdowns(shopDomain: string, answers: AnswerRow[], dayOf: (ms: 
       const tierId = members.get(answer.customerGid)?.tierId;
       return tierId ? (tierNames.get(tierId) ?? tierId) : "";
     }),
+    segment: groupBy((answer) => segments.get(answer.customerGid) ?? ""),
     cohort: groupBy((answer) => cohorts.get(answer.customerGid) ?? ""),
   };
 }

@@ -100,8 +100,11 @@ export default function FeedbackPage() {
     [t("breakdowns.answers"), ...periods.map((period) => format.number(analysis[period].answers))],
   ];
   const currentAnswers = analysis.current.answers;
-  const groupLabel = (kind: "membership" | "tier" | "cohort", group: string) =>
-    kind === "membership" ? t(`breakdowns.${group}`) : group || t(kind === "tier" ? "breakdowns.noTier" : "breakdowns.unknown");
+  const groupLabel = (kind: "membership" | "tier" | "segment" | "cohort", group: string) => {
+    if (kind === "membership") return t(`breakdowns.${group}`);
+    if (!group) return t(kind === "tier" ? "breakdowns.noTier" : "breakdowns.unknown");
+    return kind === "segment" ? t(`customers:segments.${group}`) : group;
+  };
   const csvHref = keep(
     `/app/feedback.csv?${new URLSearchParams({ preset: params.get("preset") ?? "last90", q: params.get("q") ?? "" })}`,
   );
@@ -206,7 +209,7 @@ export default function FeedbackPage() {
               {currentAnswers === 0 ? (
                 <p>{t("breakdowns.empty")}</p>
               ) : (
-                (["membership", "tier", "cohort"] as const).map((kind) => (
+                (["membership", "tier", "segment", "cohort"] as const).map((kind) => (
                   <BlockStack gap="100" key={kind}>
                     <Text as="h3" variant="headingSm">
                       {t(`breakdowns.${kind}`)}
