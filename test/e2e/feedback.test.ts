@@ -157,6 +157,10 @@ describe("customer feedback", () => {
     expect(ledger.filter((entry: { reason: string }) => entry.reason === "Feedback")).toEqual([
       expect.objectContaining({ points: 25 }),
     ]);
+    const analysis = await (await adminCall(app.url, shop, "/app/api/feedback/analysis")).json();
+    expect(analysis.comments.shown).toEqual([
+      expect.objectContaining({ surface: "panel", comment: "<b>Quick</b> & friendly", nps: 9, csat: 5 }),
+    ]);
     await close();
   });
 
