@@ -6,9 +6,11 @@
 //   multinomial sample, so Var(p̂ − d̂) = (p + d − (p − d)²) / n; the interval is the normal one,
 //   clipped to [−100, 100].
 // - CSAT = share of 4–5 answers; response rate and repeat purchase rate are shares too: Wilson
-//   score intervals (loyalty/effectiveness.ts), which stay inside [0, 1] for small samples.
+//   score intervals, which stay inside [0, 1] and keep their coverage for small samples.
 // - CES and net revenue per customer are means: mean ± t(0.975, n − 1) · s / √n.
-import { wilson, Z95 } from "../loyalty/effectiveness";
+
+/** The standard normal's 97.5 % quantile: two-sided 95 % intervals. */
+export const Z95 = 1.959963984540054;
 
 /** Below this many answers (customers, for the retention link) a figure is shown with "too few answers". */
 export const MIN_ANSWERS = 30;
@@ -60,10 +62,20 @@ export interface ShareFigure {
   enough: boolean;
 }
 
+/** Wilson's score interval of `count` successes in `n` at 95 %, as fractions. */
+export function wilson(count: number, n: number): Interval {
+  const p = count / n;
+  const z2 = Z95 * Z95;
+  const centre = 2 * n * p + z2;
+  const spread = Z95 * Math.sqrt(z2 + 4 * n * p * (1 - p));
+  const denominator = 2 * (n + z2);
+  return [(centre - spread) / denominator, (centre + spread) / denominator];
+}
+
 /** `count` of `of` in %, with its Wilson interval. */
 export function shareFigure(count: number, of: number, minimum = MIN_ANSWERS): ShareFigure {
   if (of === 0) return { count, of, percent: null, ci95: null, enough: false };
-  const [low, high] = wilson({ customers: of, repeaters: count });
+  const [low, high] = wilson(count, of);
   return { count, of, percent: (100 * count) / of, ci95: [100 * low, 100 * high], enough: of >= minimum };
 }
 
