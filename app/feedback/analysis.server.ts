@@ -9,8 +9,7 @@ import type { Period } from "../metrics/kpis";
 import { findShop } from "../sync/shops.server";
 import { ShopNotFoundError } from "../metrics/facts.server";
 import { customerMetrics } from "../metrics/metrics.server";
-import { surveyWindow } from "./due";
-import { loadSurveySettings, type ShopSurveys } from "./surveys.server";
+import { chunks, COUNTED, loadSurveySettings, surveysDue, type ShopSurveys } from "./surveys.server";
 import {
   cesFigure,
   csatFigure,
@@ -173,52 +172,6 @@ const ANSWER_FIELDS = {
 
 const scoresOf = (answers: AnswerRow[], question: "nps" | "csat" | "ces") =>
   answers.flatMap((answer) => (answer[question] === null ? [] : [answer[question]!]));
-
-/** A counted order of a customer: not a test, not cancelled or deleted, processed. */
-const COUNTED = { test: false, cancelledAt: null, deletedAt: null, processedAt: { not: null } } as const;
-
-/** The surveys that became due in [from, to): orders of customers whose window opened then. */
-async function surveysDue(shopDomain: string, surveys: ShopSurveys, from: Date, to: Date) {
-  if (!surveys.enabledAt || from >= to) return [];
-  const delay = surveys.settings.delayDays * DAY_MS;
-  const startFrom = new Date(from.getTime() - delay);
-  const startTo = new Date(to.getTime() - delay);
-  let orders: { gid: string; processedAt: Date | null }[];
-  let fulfilledAt = new Map<string, Date>();
-  if (surveys.settings.trigger === "order") {
-    orders = await db.order.findMany({
-      where: { shopDomain, ...COUNTED, customerId: { not: null }, processedAt: { gte: startFrom, lt: startTo } },
-      select: { gid: true, processedAt: true },
-    });
-  } else {
-    const fulfilments = await db.orderFulfillment.findMany({
-      where: { shopDomain, fulfilledAt: { gte: startFrom, lt: startTo } },
-    });
-    fulfilledAt = new Map(fulfilments.map((row) => [row.orderGid, row.fulfilledAt]));
-    orders = [];
-    for (const gids of chunks([...fulfilledAt.keys()], 500)) {
-      orders.push(
-        ...(await db.order.findMany({
-          where: { shopDomain, ...COUNTED, customerId: { not: null }, gid: { in: gids } },
-          select: { gid: true, processedAt: true },
-        })),
-      );
-    }
-  }
-  return orders.flatMap((order) => {
-    const window = surveyWindow(surveys.settings, surveys.enabledAt, {
-      processedAt: order.processedAt,
-      fulfilledAt: fulfilledAt.get(order.gid) ?? null,
-    });
-    return window && window.dueAt >= from && window.dueAt < to ? [{ orderGid: order.gid, dueAt: window.dueAt }] : [];
-  });
-}
-
-function chunks<T>(items: T[], size: number): T[][] {
-  const result: T[][] = [];
-  for (let i = 0; i < items.length; i += size) result.push(items.slice(i, i + size));
-  return result;
-}
 
 /**
  * NPS of the period's answers by loyalty membership (member, held out, not a member), tier, RFM

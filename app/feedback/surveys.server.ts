@@ -6,10 +6,13 @@
 import type { Prisma } from "@prisma/client";
 import db, { type Tx } from "../platform/db/client.server";
 import { grantFeedbackPoints } from "../loyalty/members.server";
+import { queueFlowTrigger } from "../delivery/flow.server";
 import { inputError } from "../loyalty/admin.server";
 import { CHANGE_WINDOW_MS, surveyWindow, windowState, type PendingSurvey, type SurveyWindow } from "./due";
 import { signedSurveyUrl } from "./link.server";
 import { answerSchema, DEFAULT_SETTINGS, settingsFromJson, type FeedbackSettings, type SurveyLanguage } from "./settings";
+
+const DAY_MS = 86_400_000;
 
 export interface ShopSurveys {
   settings: FeedbackSettings;
@@ -170,6 +173,7 @@ export async function answerSurvey(
         });
         if (changed.count === 0) return { ok: false, status: 409, error: "already_answered" };
         const answer = await tx.feedbackAnswer.findUniqueOrThrow({ where: { id: survey.answer.id } });
+        await queueDetractor(tx, shopDomain, answer, survey.orderName);
         return { ok: true, replaced: true, points: 0, answer };
       }
       const created = await tx.feedbackAnswer.create({
@@ -177,6 +181,7 @@ export async function answerSurvey(
       });
       const points = await grantFeedbackPoints(tx, shopDomain, customerGid, orderGid, surveys.settings.points, now);
       const answer = points ? await tx.feedbackAnswer.update({ where: { id: created.id }, data: { points } }) : created;
+      await queueDetractor(tx, shopDomain, answer, survey.orderName);
       return { ok: true, replaced: false, points, answer };
     });
   } catch (error) {
@@ -186,4 +191,73 @@ export async function answerSurvey(
     }
     throw error;
   }
+}
+
+const SURVEY_ORDER_FIELDS = { gid: true, name: true, processedAt: true, customer: { select: { gid: true } } } as const;
+type SurveyOrderRow = { gid: string; name: string | null; processedAt: Date | null; customer: { gid: string } | null };
+
+/** A counted order of a customer: not a test, not cancelled or deleted, processed. */
+export const COUNTED = { test: false, cancelledAt: null, deletedAt: null, processedAt: { not: null } } as const;
+
+/** The surveys that became due in [from, to): orders of customers whose window opened then. */
+export async function surveysDue(shopDomain: string, surveys: ShopSurveys, from: Date, to: Date) {
+  if (!surveys.enabledAt || from >= to) return [];
+  const delay = surveys.settings.delayDays * DAY_MS;
+  const startFrom = new Date(from.getTime() - delay);
+  const startTo = new Date(to.getTime() - delay);
+  let orders: SurveyOrderRow[];
+  let fulfilledAt = new Map<string, Date>();
+  if (surveys.settings.trigger === "order") {
+    orders = await db.order.findMany({
+      where: { shopDomain, ...COUNTED, customerId: { not: null }, processedAt: { gte: startFrom, lt: startTo } },
+      select: SURVEY_ORDER_FIELDS,
+    });
+  } else {
+    const fulfilments = await db.orderFulfillment.findMany({
+      where: { shopDomain, fulfilledAt: { gte: startFrom, lt: startTo } },
+    });
+    fulfilledAt = new Map(fulfilments.map((row) => [row.orderGid, row.fulfilledAt]));
+    orders = [];
+    for (const gids of chunks([...fulfilledAt.keys()], 500)) {
+      orders.push(
+        ...(await db.order.findMany({
+          where: { shopDomain, ...COUNTED, customerId: { not: null }, gid: { in: gids } },
+          select: SURVEY_ORDER_FIELDS,
+        })),
+      );
+    }
+  }
+  return orders.flatMap((order) => {
+    const window = surveyWindow(surveys.settings, surveys.enabledAt, {
+      processedAt: order.processedAt,
+      fulfilledAt: fulfilledAt.get(order.gid) ?? null,
+    });
+    return window && window.dueAt >= from && window.dueAt < to
+      ? [{ orderGid: order.gid, orderName: order.name, customerGid: order.customer!.gid, ...window }]
+      : [];
+  });
+}
+
+export function chunks<T>(items: T[], size: number): T[][] {
+  const result: T[][] = [];
+  for (let i = 0; i < items.length; i += size) result.push(items.slice(i, i + size));
+  return result;
+}
+
+/** The survey's name in Flow's triggers. */
+export const FLOW_SURVEY_NAME = "Order feedback";
+
+/**
+ * Flow's "Detractor answered survey" (docs/flow.md) for an NPS answer of 0–6, in the answer's
+ * transaction: once per order (a change within the day to another detractor score sends nothing more).
+ */
+async function queueDetractor(tx: Tx, shopDomain: string, answer: StoredAnswer, orderName: string | null) {
+  if (answer.nps === null || answer.nps > 6) return;
+  await queueFlowTrigger(tx, {
+    shopDomain,
+    trigger: "detractorAnswered",
+    customerGid: answer.customerGid,
+    payload: { surveyName: FLOW_SURVEY_NAME, score: answer.nps, orderName: orderName ?? "" },
+    idempotencyKey: `feedback:${answer.orderGid}:detractor`,
+  });
 }

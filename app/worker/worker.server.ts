@@ -11,6 +11,7 @@ import { syncMetafields } from "../loyalty/metafields.server";
 import { recoverAbandonedRedemptions } from "../loyalty/redemption.server";
 import { cashbackQueue } from "../loyalty/cashback.server";
 import { flowTriggerQueue, pruneFlowTriggerEvents } from "../delivery/flow.server";
+import { queueReadySurveys } from "../feedback/ready.server";
 import { refreshStaleSignals, writeCustomerSignals } from "../delivery/signals.server";
 import { refitStaleModels } from "../metrics/metrics.server";
 import { deadJobs, startPool, type DeadJob, type Pool, type Queue } from "../platform/jobs.server";
@@ -49,6 +50,8 @@ async function chores(): Promise<void> {
   // After a refit: churn-risk moves to high (a Flow trigger) and the customer metafields' values.
   await refreshStaleSignals();
   if (!demoShop()) await writeCustomerSignals();
+  // Surveys that became due: Flow's "Customer survey ready", for shops whose workflows use it.
+  await queueReadySurveys();
 }
 
 export type DeadJobs = { queue: string; total: number; rows: DeadJob[] }[];

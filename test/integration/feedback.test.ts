@@ -12,7 +12,8 @@ import { TEST_API_SECRET } from "../support/app-server";
 import { testDb } from "../support/db";
 import { BROWSER_HEADERS, customerAccountToken } from "../support/session-token";
 import { waitFor } from "../support/wait";
-import { fixtureFor, orderPayload, sendWebhook, uniqueShop } from "../support/webhooks";
+import { fixtureFor, orderPayload, sendWebhook, sign, uniqueShop } from "../support/webhooks";
+import { FLOW_TRIGGERS } from "../../app/delivery/flow-triggers";
 
 const app = () => inject("appUrl");
 const double = () => inject("adminDoubleUrl");
@@ -311,5 +312,45 @@ describe("customer feedback", () => {
     const redact = { ...fixtureFor("customers/redact", shop), customer: person, orders_to_redact: [] };
     expect((await sendWebhook(app(), { topic: "customers/redact", shop, body: redact })).status).toBe(200);
     expect((await feedbackState(shop)).answers).toEqual([]);
+  });
+
+  it("queues Flow's survey ready with the signed link, and detractor answered once per order", async () => {
+    const shop = await feedbackShop("feedback-flow", { points: 0 });
+    for (const trigger of [FLOW_TRIGGERS.surveyReady.handle, FLOW_TRIGGERS.detractorAnswered.handle]) {
+      const body = JSON.stringify({
+        flow_trigger_definition_id: trigger,
+        has_enabled_flow: true,
+        shop_id: "690933842",
+        shopify_domain: shop,
+        timestamp: new Date().toISOString(),
+      });
+      const response = await fetch(`${app()}/flow/lifecycle`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "X-Shopify-Hmac-Sha256": sign(body) },
+        body,
+      });
+      expect(response.status, await response.clone().text()).toBe(200);
+    }
+    const buyer = customer();
+    const order = await fulfilledOrder(shop, buyer.id);
+    const orderGid = order.admin_graphql_api_id;
+    const ready = await waitFor("the survey ready event", () =>
+      testDb().flowTriggerEvent.findFirst({ where: { shopDomain: shop, idempotencyKey: `feedback:${orderGid}:ready` } }),
+    );
+    expect(ready).toMatchObject({ trigger: FLOW_TRIGGERS.surveyReady.handle, customerGid: buyer.gid });
+    const link = new URL(JSON.parse(ready.payload)["Survey link"]);
+    expect(`${link.origin}${link.pathname}`).toBe(`https://${shop}/apps/comeback/survey`);
+
+    // The link from Flow answers the survey; a detractor's answer queues its trigger, once.
+    const token = link.searchParams.get("t")!;
+    expect((await surveyPage(shop, token, { form: { nps: "4", csat: "2" } })).status).toBe(200);
+    expect((await surveyPage(shop, token, { form: { nps: "2", csat: "1" } })).status).toBe(200);
+    const detractor = await testDb().flowTriggerEvent.findMany({
+      where: { shopDomain: shop, trigger: FLOW_TRIGGERS.detractorAnswered.handle },
+    });
+    expect(detractor).toEqual([
+      expect.objectContaining({ idempotencyKey: `feedback:${orderGid}:detractor`, customerGid: buyer.gid }),
+    ]);
+    expect(JSON.parse(detractor[0].payload)).toMatchObject({ Score: 4, Order: order.name });
   });
 });
