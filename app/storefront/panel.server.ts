@@ -1,4 +1,5 @@
 // The data of GET /proxy/panel and GET /proxy/history, read for one shop and one shopper.
+import { pendingSurveys } from "../feedback/surveys.server";
 import db from "../platform/db/client.server";
 import { isHeldOut } from "../loyalty/holdout";
 import type { LedgerEntry } from "../loyalty/ledger";
@@ -18,12 +19,14 @@ import { entryJson, memberPanel, programPanel } from "./panel";
 
 /** `locale`: the shopper's locale key, for the rewards' words; null: the shop's primary language. */
 export async function storefrontPanel(shopDomain: string, customerGid: string | null, locale: string | null, now = new Date()) {
-  const [program, rules, tiers, rewards, shop] = await Promise.all([
+  const [program, rules, tiers, rewards, shop, survey] = await Promise.all([
     loadProgram(db, shopDomain),
     loadRules(db, shopDomain),
     loadTiers(db, shopDomain),
     loadRewards(db, shopDomain),
     db.shop.findUniqueOrThrow({ where: { domain: shopDomain }, select: { currency: true, timezone: true } }),
+    // The shopper's open feedback survey (docs/feedback.md), for the panel's prompt: no second request.
+    customerGid ? pendingSurveys(shopDomain, customerGid, now).then((open) => open[0] ?? null) : null,
   ]);
   const settings = program?.settings ?? DEFAULT_SETTINGS;
   const programJson = programPanel({
@@ -36,7 +39,7 @@ export async function storefrontPanel(shopDomain: string, customerGid: string | 
     locale,
     now,
   });
-  if (!program || !customerGid) return { program: programJson, member: null };
+  if (!program || !customerGid) return { program: programJson, member: null, survey };
 
   // Reading enrolls nobody: a shopper not yet a member is shown as one with nothing yet.
   const member = await db.loyaltyMember.findUnique({ where: { shopDomain_customerGid: { shopDomain, customerGid } } });
@@ -64,6 +67,7 @@ export async function storefrontPanel(shopDomain: string, customerGid: string | 
       locale,
       now,
     }),
+    survey,
   };
 }
 

@@ -112,15 +112,15 @@ describe("customer feedback", () => {
     const orderGid = order.admin_graphql_api_id;
     await waitFor("the fulfilment", () => testDb().orderFulfillment.findFirst({ where: { shopDomain: shop, orderGid } }));
 
-    // The storefront lists the open survey with its signed link for the signed-in shopper only.
-    const listed = await proxyFetch(app(), "surveys", { shop, customerId: buyer.id });
+    // The storefront panel names the open survey with its signed link, for the signed-in shopper only.
+    const listed = await proxyFetch(app(), "panel", { shop, customerId: buyer.id });
     expect(listed.status, await listed.clone().text()).toBe(200);
-    const { surveys } = await listed.json();
-    expect(surveys).toEqual([expect.objectContaining({ orderGid, orderName: order.name })]);
-    const url = new URL(surveys[0].url);
+    const { survey } = await listed.json();
+    expect(survey).toEqual(expect.objectContaining({ orderGid, orderName: order.name }));
+    const url = new URL(survey.url);
     expect(`${url.origin}${url.pathname}`).toBe(`https://${shop}/apps/comeback/survey`);
     const token = url.searchParams.get("t")!;
-    expect((await proxyFetch(app(), "surveys", { shop })).status).toBe(401);
+    expect((await (await proxyFetch(app(), "panel", { shop })).json()).survey).toBeNull();
 
     // The page, without logging in: the merchant's text escaped.
     const page = await surveyPage(shop, token);
@@ -163,8 +163,8 @@ describe("customer feedback", () => {
     expect(state.entries).toEqual([expect.objectContaining({ memberGid: buyer.gid, points: 25, type: "earn", orderGid: null })]);
     expect(state.answers[0].firstAnsweredAt.getTime()).toBeLessThan(state.answers[0].answeredAt.getTime());
 
-    // Answered: no longer listed.
-    expect((await (await proxyFetch(app(), "surveys", { shop, customerId: buyer.id })).json()).surveys).toEqual([]);
+    // Answered: no longer offered.
+    expect((await (await proxyFetch(app(), "panel", { shop, customerId: buyer.id })).json()).survey).toBeNull();
 
     // A refund of the whole order (Shopify lowers its current subtotal to 0) takes the purchase
     // points back, not the feedback points.

@@ -40,14 +40,14 @@ function LoyaltyPage() {
       </s-page>
     );
   }
-  const { program, member } = load.panel;
+  const { program, member, survey } = load.panel;
   if (!member) return <s-page heading={t("page_title")} />;
   return (
     <s-page heading={t("page_title")}>
       <s-stack gap="base">
         {!program.enabled && <s-banner tone="info" heading={t("program_paused")} />}
         {member.heldOut && <s-banner tone="info" heading={t("held_out")} />}
-        <SurveyPrompt />
+        <SurveyPrompt survey={survey} />
         <Balance program={program} member={member} />
         <TierProgress program={program} member={member} />
         <Codes member={member} />

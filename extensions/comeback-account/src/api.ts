@@ -4,6 +4,7 @@
 import { host } from "./host";
 import type { OrderPoints } from "../../../app/storefront/order-points";
 import type { entryJson, memberPanel, programPanel } from "../../../app/storefront/panel";
+import type { PendingSurvey } from "../../../app/feedback/due";
 
 export type Program = ReturnType<typeof programPanel>;
 export type Member = ReturnType<typeof memberPanel>;
@@ -11,6 +12,8 @@ export type Entry = ReturnType<typeof entryJson>;
 export interface Panel {
   program: Program;
   member: Member | null;
+  /** The customer's open feedback survey (docs/feedback.md). */
+  survey: PendingSurvey | null;
 }
 export interface HistoryPage {
   entries: Entry[];

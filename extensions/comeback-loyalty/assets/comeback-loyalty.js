@@ -175,8 +175,8 @@
     render(result.data);
   }
 
-  /** @param {{ program: Program, member: Member | null }} answer */
-  function render({ program, member }) {
+  /** @param {{ program: Program, member: Member | null, survey?: { url: string } | null }} answer */
+  function render({ program, member, survey }) {
     if (member?.heldOut) return body.replaceChildren(h("p", null, say("held_out")));
     const launcherPoints = find("[data-comeback-launcher-points]");
     if (member && launcherPoints) launcherPoints.textContent = points(member.balance.available);
@@ -196,19 +196,20 @@
           activity(member),
         ]
       : [ways(program, null), rewards(program, null)];
-    body.replaceChildren(.../** @type {HTMLElement[]} */ (sections.filter(Boolean)));
-    if (member) survey();
+    body.replaceChildren(.../** @type {HTMLElement[]} */ ([surveyPrompt(survey), ...sections].filter(Boolean)));
     // A re-render removes the button that had focus; keep focus in the dialog.
     if (!panel.contains(document.activeElement)) panel.focus();
   }
 
   // Feedback: a link to the shopper's open survey, the App Proxy's page (docs/feedback.md).
-  async function survey() {
-    const { status, data } = await call("/surveys");
-    const open = status === 200 && data.surveys[0];
-    const link = open && h("a", { href: `${proxy}/survey${new URL(open.url).search}&via=panel` }, say("survey_prompt"));
-    if (link) body.prepend(h("p", { className: "comeback-section" }, link));
-  }
+  /** @param {{ url: string } | null | undefined} survey */
+  const surveyPrompt = (survey) =>
+    survey &&
+    h(
+      "p",
+      { className: "comeback-section" },
+      h("a", { href: `${proxy}/survey${new URL(survey.url).search}&via=panel` }, say("survey_prompt")),
+    );
 
   /** @param {Member} member @param {Program} program */
   function balance({ balance: { available, pending }, tier, nextTier }, program) {
