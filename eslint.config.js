@@ -34,6 +34,7 @@ const LAYERS = [
       "app/loyalty",
       "app/campaigns",
       "app/delivery",
+      "app/feedback",
       "app/storefront",
       "app/customers",
       "app/demo",

@@ -62,6 +62,9 @@ const { seedDemoCampaigns } = await import("../app/demo/campaigns.server");
 const campaigns = await seedDemoCampaigns(DEMO_SHOP);
 if (campaigns)
   console.log(`demo campaigns seeded: ${campaigns.finished} members of a finished one, ${campaigns.running} of a running one`);
+const { seedDemoFeedback } = await import("../app/demo/feedback.server");
+const feedback = await seedDemoFeedback(DEMO_SHOP);
+if (feedback !== null) console.log(`demo feedback seeded: ${feedback} answers`);
 await db.$disconnect();
 
 console.log(`Comeback demo: http://localhost:${port}/app  (demo shop ${DEMO_SHOP}; Shopify auth bypassed)`);

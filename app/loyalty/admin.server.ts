@@ -78,11 +78,13 @@ export async function readInput<S extends z.ZodType>(
   const body = await readBodyJson(request, maxBytes);
   if (body === undefined) throw new LoyaltyInputError([fieldError("", "notJson")]);
   const parsed = schema.safeParse(body);
-  if (!parsed.success)
-    throw new LoyaltyInputError(
-      parsed.error.issues.map((issue) => fieldError(fieldPath(issue.path), "invalid", {}, issue.message)),
-    );
+  if (!parsed.success) throw inputError(parsed.error);
   return parsed.data;
+}
+
+/** A schema's refusal as the API's field errors (400). */
+export function inputError(error: z.ZodError): LoyaltyInputError {
+  return new LoyaltyInputError(error.issues.map((issue) => fieldError(fieldPath(issue.path), "invalid", {}, issue.message)));
 }
 
 /** ["tiers", 1, "threshold"] -> "tiers[1].threshold", as the domain names fields. */

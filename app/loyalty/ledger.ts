@@ -95,6 +95,8 @@ export const sourceKeys = {
   /** The caller's id of the request (a form nonce), so a double click posts one change. */
   manual: (memberGid: string, requestId: string) => `manual:${memberGid}:${requestId}`,
   redemption: (redemptionId: string) => `reward:${redemptionId}`,
+  /** Points for answering an order's feedback survey: once per order (app/feedback). */
+  feedback: (orderGid: string) => `feedback:${orderGid}`,
   inactivityExpiry: (memberGid: string, lastActivity: Date) => `expiry:${memberGid}:inactive:${lastActivity.toISOString()}`,
   batchExpiry: (memberGid: string, expiresAt: Date, n: number) => `expiry:${memberGid}:batch:${expiresAt.toISOString()}:${n}`,
 };

@@ -6,7 +6,7 @@ import { z } from "zod";
 import db, { type Tx } from "../platform/db/client.server";
 import { balancesAt } from "./balance";
 import { bonusEntry } from "./earning";
-import type { LedgerEntry } from "./ledger";
+import { expiresAtFor, ledgerEntry, sourceKeys, type LedgerEntry } from "./ledger";
 import { ruleInForce } from "./program";
 import { bonusRules, enrollMember, entryFromRow, insertEntries, loadProgram, loadRules, memberEntries } from "./store.server";
 import { reviewSoon } from "./tasks.server";
@@ -133,6 +133,40 @@ export async function grantActionBonus(
     await reviewSoon(tx, member.id, now);
     return { ok: true as const, value: { granted: true, entry } };
   });
+}
+
+/**
+ * Points for answering an order's feedback survey (app/feedback), in the caller's transaction:
+ * once per order (the ledger key names it), only while the program runs and not for a held-out
+ * member. The entry names no order, so the order's reconciliation (refunds, cancellations) never
+ * takes it back: it rewards the answer, not the purchase. Returns the points credited now.
+ */
+export async function grantFeedbackPoints(
+  tx: Tx,
+  shopDomain: string,
+  customerGid: string,
+  orderGid: string,
+  points: number,
+  now: Date,
+): Promise<number> {
+  if (points <= 0) return 0;
+  const program = await loadProgram(tx, shopDomain);
+  if (!program?.enabled) return 0;
+  const member = await enrollMember(tx, shopDomain, customerGid, program, now);
+  if (member.heldOut) return 0;
+  const entry = ledgerEntry({
+    sourceKey: sourceKeys.feedback(orderGid),
+    memberGid: customerGid,
+    type: "earn",
+    source: "rule",
+    points,
+    reason: "Feedback",
+    createdAt: now,
+    expiresAt: expiresAtFor(now, program.settings.expiry),
+  });
+  if (!(await insertEntries(tx, shopDomain, [entry]))) return 0;
+  await reviewSoon(tx, member.id, now);
+  return points;
 }
 
 /** The customer's loyalty data for customers/data_request; null when they were never a member. */

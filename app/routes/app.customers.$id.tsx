@@ -31,6 +31,8 @@ import { customerGidParam } from "../loyalty/admin.server";
 import { campaignsOfCustomer } from "../campaigns/campaigns.server";
 import { useFormat } from "../i18n/use-format";
 import { pageTitle } from "../i18n/meta";
+import { customerAnswers } from "../feedback/answers.server";
+import { CustomerFeedback } from "../components/customer-feedback";
 export { PageErrorBoundary as ErrorBoundary } from "../components/page-error";
 
 /** The ledger shows its newest entries; the member API has all of them. */
@@ -48,9 +50,9 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const gid = customerGidParam(params.id);
   const page = gid && (await customerPage(shop, gid, pageParam(new URL(request.url).searchParams.get("orders"))));
   if (!page) throw new Response("No such customer", { status: 404 });
-  const campaigns = await campaignsOfCustomer(shop, gid);
+  const [campaigns, feedback] = await Promise.all([campaignsOfCustomer(shop, gid), customerAnswers(shop, gid)]);
   // A fresh id per load: a double submit of one form posts the same id and is recorded once.
-  return { ...page, campaigns, requestId: randomUUID() };
+  return { ...page, campaigns, feedback, requestId: randomUUID() };
 };
 
 export const action = async ({ request, params }: ActionFunctionArgs): Promise<AdjustResult> => {
@@ -96,6 +98,7 @@ export default function CustomerPage() {
             <Orders data={data} />
             <Ledger data={data} />
             <TierHistory data={data} />
+            <CustomerFeedback answers={data.feedback} timezone={data.shop.timezone} />
           </BlockStack>
         </Layout.Section>
         <Layout.Section variant="oneThird">

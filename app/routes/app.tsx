@@ -40,6 +40,7 @@ export const NAV_ITEMS = [
   { url: "/app/customers", key: "nav.customers" },
   { url: "/app/campaigns", key: "nav.campaigns" },
   { url: "/app/loyalty", key: "nav.loyalty" },
+  { url: "/app/feedback", key: "nav.feedback" },
   { url: "/app/sync", key: "nav.sync" },
 ] as const;
 

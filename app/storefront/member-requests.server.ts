@@ -12,6 +12,8 @@ import { storefrontBirthday, storefrontRedeem } from "./actions.server";
 import { parseCursor } from "./history";
 import { storefrontHistory, storefrontPanel } from "./panel.server";
 import { readJsonBody, type MemberContext, type ProxyContext } from "./proxy.server";
+import { answerSurvey, pendingSurveys, type Surface } from "../feedback/surveys.server";
+import { SURVEY_LANGUAGES } from "../feedback/settings";
 
 const redeemInput = z.object({
   rewardId: z.string().min(1, "must not be empty").max(200, "must be at most 200 characters"),
@@ -66,4 +68,31 @@ export const historyRequest =
     if ("error" in cursor) throw new LoyaltyInputError([cursor.error]);
     await spend("read");
     return json(await storefrontHistory(shop, customerGid, cursor.before));
+  };
+
+// Feedback surveys (app/feedback, docs/feedback.md): the shopper's open surveys, and an answer to
+// one of their own orders' surveys. The signed link's page has its own route (survey.server.ts).
+
+/** GET: `{ surveys: [{ orderGid, orderName, dueAt, closesAt, url }] }`, open and not yet answered. */
+export const surveysRequest =
+  (): MemberWork =>
+  async ({ shop, customerGid, spend }) => {
+    await spend("feedback");
+    return json({ surveys: await pendingSurveys(shop, customerGid) });
+  };
+
+const surveyAnswerInput = z.looseObject({
+  orderGid: z.string().regex(/^gid:\/\/shopify\/Order\/\d{1,20}$/, "must be an order GID"),
+  locale: z.enum(SURVEY_LANGUAGES).default("en"),
+});
+
+/** POST { orderGid, nps?, csat?, ces?, comment?, locale? }: 201 first answer, 200 a change within a day. */
+export const surveyAnswerRequest =
+  (request: Request, surface: Surface): MemberWork =>
+  async ({ shop, customerGid, spend }) => {
+    const body = await readJsonBody(request, surveyAnswerInput);
+    await spend("feedback");
+    const result = await answerSurvey(shop, customerGid, body.orderGid, body, { surface, locale: body.locale });
+    if (!result.ok) return json({ error: result.error }, result.status);
+    return json({ replaced: result.replaced, points: result.points }, result.replaced ? 200 : 201);
   };

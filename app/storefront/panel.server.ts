@@ -1,4 +1,5 @@
 // The data of GET /proxy/panel and GET /proxy/history, read for one shop and one shopper.
+import { pendingSurveys } from "../feedback/surveys.server";
 import db from "../platform/db/client.server";
 import { currentOffer } from "../campaigns/campaigns.server";
 import { isHeldOut } from "../loyalty/holdout";
@@ -19,7 +20,7 @@ import { entryJson, memberPanel, programPanel } from "./panel";
 
 /** `locale`: the shopper's locale key, for the rewards' words; null: the shop's primary language. */
 export async function storefrontPanel(shopDomain: string, customerGid: string | null, locale: string | null, now = new Date()) {
-  const [program, rules, tiers, rewards, shop, offer] = await Promise.all([
+  const [program, rules, tiers, rewards, shop, offer, survey] = await Promise.all([
     loadProgram(db, shopDomain),
     loadRules(db, shopDomain),
     loadTiers(db, shopDomain),
@@ -27,6 +28,8 @@ export async function storefrontPanel(shopDomain: string, customerGid: string | 
     db.shop.findUniqueOrThrow({ where: { domain: shopDomain }, select: { currency: true, timezone: true } }),
     // A win-back campaign's offer while it lasts (app/campaigns); never one for the control group.
     customerGid ? currentOffer(shopDomain, customerGid, now) : null,
+    // The shopper's open feedback survey (docs/feedback.md), for the panel's prompt: no second request.
+    customerGid ? pendingSurveys(shopDomain, customerGid, now).then((open) => open[0] ?? null) : null,
   ]);
   const settings = program?.settings ?? DEFAULT_SETTINGS;
   const programJson = programPanel({
@@ -39,7 +42,7 @@ export async function storefrontPanel(shopDomain: string, customerGid: string | 
     locale,
     now,
   });
-  if (!program || !customerGid) return { program: programJson, member: null, offer };
+  if (!program || !customerGid) return { program: programJson, member: null, offer, survey };
 
   // Reading enrolls nobody: a shopper not yet a member is shown as one with nothing yet.
   const member = await db.loyaltyMember.findUnique({ where: { shopDomain_customerGid: { shopDomain, customerGid } } });
@@ -68,6 +71,7 @@ export async function storefrontPanel(shopDomain: string, customerGid: string | 
       locale,
       now,
     }),
+    survey,
   };
 }
 

@@ -4,7 +4,7 @@
 // enough that a script looping on one account cannot load the app or Shopify's API budget.
 // Guests can only read the program; they are counted per address, in each instance's memory.
 
-export type RateLimitedAction = "redeem" | "birthday" | "read";
+export type RateLimitedAction = "redeem" | "birthday" | "read" | "feedback";
 
 export interface RateLimit {
   /** Requests allowed per window. */
@@ -16,6 +16,8 @@ export const RATE_LIMITS: Record<RateLimitedAction, RateLimit> = {
   redeem: { limit: 5, windowMs: 60_000 },
   birthday: { limit: 5, windowMs: 60_000 },
   read: { limit: 60, windowMs: 60_000 },
+  // Opening and sending feedback surveys (app/feedback), on every surface together.
+  feedback: { limit: 20, windowMs: 60_000 },
 };
 
 /**

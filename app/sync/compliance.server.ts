@@ -1,6 +1,7 @@
 // The mandatory compliance webhooks. What is erased and what the data export contains is
 // documented in docs/compliance.md.
 import { randomUUID } from "node:crypto";
+import { customerAnswers } from "../feedback/answers.server";
 import type { Tx } from "../platform/db/client.server";
 import { memberDataExport } from "../loyalty/members.server";
 import { formatMinorUnits } from "../platform/money";
@@ -27,12 +28,13 @@ export async function exportCustomerData(tx: Tx, shopDomain: string, customerId:
   // The storefront's rate-limit counters name the customer (kept an hour at most).
   const storefrontRequests = await tx.proxyRateLimit.findMany({ where: { shopDomain, customerGid }, orderBy: { action: "asc" } });
   const campaigns = await tx.campaignMember.findMany({ where: { shopDomain, customerGid }, orderBy: { enteredAt: "asc" } });
+  const feedback = await customerAnswers(shopDomain, customerGid, tx);
   const document = {
     format: DATA_EXPORT_FORMAT,
     shop: shopDomain,
     customer: customerGid,
     generatedAt: now.toISOString(),
-    found: Boolean(customer || loyalty || storefrontRequests.length || campaigns.length),
+    found: Boolean(customer || loyalty || storefrontRequests.length || campaigns.length || feedback.length),
     profile: customer
       ? {
           email: customer.email,
@@ -73,6 +75,18 @@ export async function exportCustomerData(tx: Tx, shopDomain: string, customerId:
       code: member.code,
       convertedOrder: member.convertedOrderGid,
     })),
+    feedback: feedback.map((answer) => ({
+      order: answer.orderGid,
+      nps: answer.nps,
+      csat: answer.csat,
+      ces: answer.ces,
+      comment: answer.comment,
+      surface: answer.surface,
+      locale: answer.locale,
+      firstAnsweredAt: answer.firstAnsweredAt.toISOString(),
+      answeredAt: answer.answeredAt.toISOString(),
+      points: answer.points,
+    })),
   };
   await tx.customerDataExport.upsert({
     where: { shopDomain_requestId: { shopDomain, requestId } },
@@ -89,7 +103,8 @@ export async function exportCustomerData(tx: Tx, shopDomain: string, customerId:
  * bodies that name them are deleted. The loyalty member, ledger, redemptions, tier changes and campaign memberships take
  * the same pseudonym (the ledger stays, anonymous, for the program's totals); the birthday, staff
  * reasons and caller-chosen keys are erased; the storefront's rate-limit counters of the customer
- * are deleted. docs/compliance.md lists it all.
+ * are deleted, and so are their feedback answers, scores and free text alike. docs/compliance.md
+ * lists it all.
  */
 export async function redactCustomer(tx: Tx, shopDomain: string, customerId: string, at: Date, currentEventId: number) {
   const gid = toGid("Customer", customerId);
@@ -122,6 +137,7 @@ export async function redactCustomer(tx: Tx, shopDomain: string, customerId: str
   });
   await tx.customerDataExport.deleteMany({ where: { shopDomain, customerGid: gid } });
   await tx.proxyRateLimit.deleteMany({ where: { shopDomain, customerGid: gid } });
+  await tx.feedbackAnswer.deleteMany({ where: { shopDomain, customerGid: gid } });
   await pseudonymiseMember(tx, shopDomain, gid, pseudonym);
   // Stored bodies naming the customer: unprocessed ones would bring them back, rejected ones are
   // kept only for the merchant to look at. The GID contains the numeric id.
@@ -201,6 +217,9 @@ export async function redactShop(tx: Tx, shopDomain: string, at: Date) {
   await tx.flowTriggerUse.deleteMany({ where: { shopDomain } });
   await tx.customerSignal.deleteMany({ where: { shopDomain } });
   await tx.shopSegmentation.deleteMany({ where: { shopDomain } });
+  await tx.feedbackAnswer.deleteMany({ where: { shopDomain } });
+  await tx.orderFulfillment.deleteMany({ where: { shopDomain } });
+  await tx.feedbackSettings.deleteMany({ where: { shopDomain } });
   await tx.redemption.deleteMany({ where: { shopDomain } });
   await tx.campaignMember.deleteMany({ where: { shopDomain } });
   await tx.campaignArm.deleteMany({ where: { shopDomain } });

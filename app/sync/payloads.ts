@@ -250,6 +250,23 @@ export function orderFromPayload(payload: unknown): OrderRecord {
   };
 }
 
+const fulfilledOrderSchema = z.object({
+  admin_graphql_api_id: orderGid,
+  fulfillments: z.array(z.object({ created_at: optionalTimestamp, status: z.string().nullish() })).default([]),
+});
+
+/**
+ * orders/fulfilled and orders/partially_fulfilled: when the order was first fulfilled, the earliest
+ * fulfilment Shopify did not cancel or fail, else when the event happened.
+ */
+export function fulfilmentFromPayload(payload: unknown, at: Date): { orderGid: string; fulfilledAt: Date } {
+  const order = parse(fulfilledOrderSchema, payload);
+  const times = order.fulfillments
+    .filter((fulfillment) => fulfillment.created_at && !["cancelled", "error", "failure"].includes(fulfillment.status ?? ""))
+    .map((fulfillment) => new Date(fulfillment.created_at!).getTime());
+  return { orderGid: order.admin_graphql_api_id, fulfilledAt: times.length ? new Date(Math.min(...times)) : at };
+}
+
 export function customerFromPayload(payload: unknown): CustomerRecord {
   const customer = parse(customerSchema, payload);
   return {

@@ -13,6 +13,7 @@ import {
   dataRequestSchema,
   deletedGid,
   emailConsentFromPayload,
+  fulfilmentFromPayload,
   orderFromPayload,
   parse,
   PayloadError,
@@ -24,6 +25,7 @@ import {
 import { loyaltyTaskQueue } from "../loyalty/tasks.server";
 import { reviveOnRequest } from "../platform/jobs.server";
 import { customerDigest } from "./redaction.server";
+import { recordFulfilment } from "../feedback/fulfilments.server";
 import { markUninstalled } from "./shops.server";
 import { insertRows } from "../platform/sql/rows.server";
 import {
@@ -97,6 +99,23 @@ export function requestLoyaltyTask(runner: SqlRunner, shopDomain: string, kind: 
   );
 }
 
+/**
+ * orders/fulfilled, orders/partially_fulfilled: the order as any order topic, and when it was first
+ * fulfilled, from which a survey asked "N days after fulfilment" is due (app/feedback).
+ */
+const fulfilledOrderEffect = (payload: unknown): Effect => {
+  const effect = orderEffect(payload);
+  if (!("sql" in effect)) throw new Error("an order's effect is SQL");
+  return {
+    ...effect,
+    sql: async (runner, context) => {
+      await effect.sql(runner, context);
+      const { orderGid, fulfilledAt } = fulfilmentFromPayload(payload, context.at);
+      await recordFulfilment(runner, context.shopDomain, orderGid, fulfilledAt);
+    },
+  };
+};
+
 const orderEffect = (payload: unknown): Effect => {
   const order = orderFromPayload(payload);
   return {
@@ -134,6 +153,8 @@ const interpreters: Record<string, (payload: unknown, recipient: Recipient) => E
   ORDERS_UPDATED: orderEffect,
   ORDERS_PAID: orderEffect,
   ORDERS_CANCELLED: orderEffect,
+  ORDERS_FULFILLED: fulfilledOrderEffect,
+  ORDERS_PARTIALLY_FULFILLED: fulfilledOrderEffect,
   ORDERS_DELETE(payload) {
     const gid = deletedGid("Order", payload);
     return {

@@ -13,6 +13,7 @@ import { cashbackQueue } from "../loyalty/cashback.server";
 import { campaignQueue } from "../campaigns/campaigns.server";
 import { campaignOfferQueue } from "../campaigns/offers.server";
 import { flowTriggerQueue, pruneFlowTriggerEvents } from "../delivery/flow.server";
+import { queueReadySurveys } from "../feedback/ready.server";
 import { refreshStaleSignals, writeCustomerSignals } from "../delivery/signals.server";
 import { refitStaleModels } from "../metrics/metrics.server";
 import { deadJobs, startPool, type DeadJob, type Pool, type Queue } from "../platform/jobs.server";
@@ -56,6 +57,8 @@ async function chores(): Promise<void> {
   // After a refit: churn-risk moves to high (a Flow trigger) and the customer metafields' values.
   await refreshStaleSignals();
   if (!demoShop()) await writeCustomerSignals();
+  // Surveys that became due: Flow's "Customer survey ready", for shops whose workflows use it.
+  await queueReadySurveys();
 }
 
 export type DeadJobs = { queue: string; total: number; rows: DeadJob[] }[];

@@ -5,6 +5,7 @@ import { useEffect, useState } from "preact/hooks";
 import { host } from "./host";
 import { call, loadPanel, type Entry, type HistoryPage, type Member, type Panel, type Program, type ShopperOffer } from "./api";
 import { Birthday } from "./Birthday";
+import { SurveyPrompt } from "./Survey";
 import { date, money, points, saysOffer, t } from "./text";
 
 export default async () => {
@@ -39,7 +40,7 @@ function LoyaltyPage() {
       </s-page>
     );
   }
-  const { program, member, offer } = load.panel;
+  const { program, member, offer, survey } = load.panel;
   if (!member) return <s-page heading={t("page_title")}>{offer && <Offer offer={offer} program={program} />}</s-page>;
   return (
     <s-page heading={t("page_title")}>
@@ -47,6 +48,7 @@ function LoyaltyPage() {
         {!program.enabled && <s-banner tone="info" heading={t("program_paused")} />}
         {member.heldOut && <s-banner tone="info" heading={t("held_out")} />}
         {offer && <Offer offer={offer} program={program} />}
+        <SurveyPrompt survey={survey} />
         <Balance program={program} member={member} />
         <TierProgress program={program} member={member} />
         <Codes member={member} />

@@ -5,6 +5,7 @@ import { host } from "./host";
 import type { OrderPoints } from "../../../app/storefront/order-points";
 import type { entryJson, memberPanel, programPanel } from "../../../app/storefront/panel";
 import type { ShopperOffer } from "../../../app/campaigns/shopper-offer";
+import type { PendingSurvey } from "../../../app/feedback/due";
 
 export type Program = ReturnType<typeof programPanel>;
 export type Member = ReturnType<typeof memberPanel>;
@@ -14,6 +15,8 @@ export interface Panel {
   member: Member | null;
   /** A win-back campaign's offer while it lasts; never one for a campaign's control group. */
   offer: ShopperOffer | null;
+  /** The customer's open feedback survey (docs/feedback.md). */
+  survey: PendingSurvey | null;
 }
 export type { ShopperOffer };
 export interface HistoryPage {

@@ -176,8 +176,8 @@
     render(result.data);
   }
 
-  /** @param {{ program: Program, member: Member | null, offer: Offer | null }} answer */
-  function render({ program, member, offer }) {
+  /** @param {{ program: Program, member: Member | null, offer: Offer | null, survey?: { url: string } | null }} answer */
+  function render({ program, member, offer, survey }) {
     // A campaign's offer (never for its control group), also to a member held out of the program.
     const offered =
       offer &&
@@ -216,10 +216,20 @@
           activity(member),
         ]
       : [ways(program, null), rewards(program, null)];
-    body.replaceChildren(.../** @type {HTMLElement[]} */ (sections.filter(Boolean)));
+    body.replaceChildren(.../** @type {HTMLElement[]} */ ([surveyPrompt(survey), ...sections].filter(Boolean)));
     // A re-render removes the button that had focus; keep focus in the dialog.
     if (!panel.contains(document.activeElement)) panel.focus();
   }
+
+  // Feedback: a link to the shopper's open survey, the App Proxy's page (docs/feedback.md).
+  /** @param {{ url: string } | null | undefined} survey */
+  const surveyPrompt = (survey) =>
+    survey &&
+    h(
+      "p",
+      { className: "comeback-section" },
+      h("a", { href: `${proxy}/survey${new URL(survey.url).search}&via=panel` }, say("survey_prompt")),
+    );
 
   /** @param {Member} member @param {Program} program */
   function balance({ balance: { available, pending }, tier, nextTier }, program) {
