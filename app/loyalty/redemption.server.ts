@@ -360,7 +360,8 @@ export async function askShopify<Operation extends AdminOperation>(
   }
 }
 
-async function createCode(shopDomain: string, input: RewardCodeInput): Promise<ShopifyOutcome<{ discountGid: string }>> {
+/** Creates a single-use code (redemptions, referred friends' codes); any failure as its message. */
+export async function createCode(shopDomain: string, input: RewardCodeInput): Promise<ShopifyOutcome<{ discountGid: string }>> {
   const request = rewardCodeMutation(input);
   let result;
   try {
@@ -377,7 +378,7 @@ async function createCode(shopDomain: string, input: RewardCodeInput): Promise<S
 }
 
 /** The discount Shopify holds for `code`; discountGid null: none. */
-async function findCode(shopDomain: string, code: string): Promise<ShopifyOutcome<{ discountGid: string | null }>> {
+export async function findCode(shopDomain: string, code: string): Promise<ShopifyOutcome<{ discountGid: string | null }>> {
   try {
     const { data } = await (await adminClientFor(shopDomain)).request(CODE_LOOKUP_QUERY, { code });
     return { discountGid: data.codeDiscountNodeByCode?.id ?? null };

@@ -1,12 +1,14 @@
 // What a signed-in shopper asks of either surface, the App Proxy (/proxy/*) and the customer
-// account extension (/account/api/*): each surface's route authenticates its own way
-// (answerMember, answerAccount) and hands the request to the same work here. Whatever else a body
-// holds (a customer id, say) is ignored: the shopper is the one Shopify vouched for.
+// account extension (/account/api/*) (redeem, birthday, history, the referral link): each surface's
+// route authenticates its own way (answerMember, answerAccount) and hands the request to the same
+// work here. Whatever else a body holds (a customer id, say) is ignored: the shopper is the one
+// Shopify vouched for.
 import { z } from "zod";
 import { LoyaltyInputError } from "../loyalty/admin.server";
 import { monthDay } from "../loyalty/members.server";
 import { json } from "../platform/http/responses";
 import { storefrontBirthday, storefrontRedeem } from "./actions.server";
+import { shareLink } from "../referrals/links.server";
 import { parseCursor } from "./history";
 import { storefrontHistory } from "./panel.server";
 import { readJsonBody, type MemberContext } from "./proxy.server";
@@ -48,4 +50,13 @@ export const historyRequest =
     if ("error" in cursor) throw new LoyaltyInputError([cursor.error]);
     await spend("read");
     return json(await storefrontHistory(shop, customerGid, cursor.before));
+  };
+
+/** GET: the member's referral link and what it earned them (made on first ask). */
+export const referralRequest =
+  (): MemberWork =>
+  async ({ shop, customerGid, spend }) => {
+    await spend("read");
+    const { status, body } = await shareLink(shop, customerGid);
+    return json(body, status);
   };

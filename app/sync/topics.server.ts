@@ -22,6 +22,8 @@ import {
   uninstalledShopSchema,
 } from "./payloads";
 import { loyaltyTaskQueue } from "../loyalty/tasks.server";
+import { referralFacts } from "../referrals/attribution";
+import { recordReferralFacts } from "../referrals/webhook.server";
 import { reviveOnRequest } from "../platform/jobs.server";
 import { customerDigest } from "./redaction.server";
 import { markUninstalled } from "./shops.server";
@@ -99,6 +101,7 @@ export function requestLoyaltyTask(runner: SqlRunner, shopDomain: string, kind: 
 
 const orderEffect = (payload: unknown): Effect => {
   const order = orderFromPayload(payload);
+  const referral = referralFacts(payload);
   return {
     gids: {
       Order: [order.gid],
@@ -108,6 +111,10 @@ const orderEffect = (payload: unknown): Effect => {
     sql: async (runner, { shopDomain }) => {
       await upsertOrders(runner, shopDomain, [order]);
       await requestLoyaltyTask(runner, shopDomain, "order", order.gid);
+      if (referral) {
+        const customerGid = order.customer?.gid ?? null;
+        await recordReferralFacts(runner, shopDomain, { gid: order.gid, customerGid }, referral, new Date());
+      }
     },
   };
 };

@@ -1,0 +1,319 @@
+// Referrals end to end, on SQLite and on PostgreSQL: a member's link through the App Proxy, the
+// friend's claim (a single-use code on the Admin API double), the friend's order by a signed
+// webhook carrying that code, the referrer's points after the pending period, reversal on refund,
+// each fraud rule flagging its case, and the review queue paying once, also under concurrent approvals.
+import { describe, expect, inject, it } from "vitest";
+import { adminCall, installShop, proxyFetch } from "../support/app-proxy";
+import { sentGraphql } from "../support/admin-double";
+import { testDb } from "../support/db";
+import { waitFor } from "../support/wait";
+import { fixture, orderPayload, sendCustomer, sendWebhook, uniqueShop } from "../support/webhooks";
+
+const app = () => inject("appUrl");
+const double = () => inject("adminDoubleUrl");
+const DAY_MS = 86_400_000;
+const daysAgo = (days: number) => new Date(Date.now() - days * DAY_MS).toISOString();
+const PURCHASE_RULE = { id: "purchase", kind: "purchase", points: 1, perAmount: "100", effectiveFrom: daysAgo(365) };
+
+let sequence = 0;
+function customer() {
+  const id = String(9_200_000_000_000_000_000n + BigInt(Date.now() % 1_000_000) * 1000n + BigInt(++sequence));
+  return { id, gid: `gid://shopify/Customer/${id}` };
+}
+
+async function referralShop(prefix: string, pendingDays: number, settings: Record<string, unknown> = {}) {
+  const shop = uniqueShop(prefix);
+  await installShop(app(), double(), shop);
+  const program = await adminCall(app(), shop, "/app/api/loyalty/program", {
+    enabled: true,
+    settings: { pendingDays },
+    rules: [PURCHASE_RULE],
+  });
+  expect(program.status, await program.clone().text()).toBe(200);
+  const referrals = await adminCall(app(), shop, "/app/api/referrals/program", {
+    enabled: true,
+    settings: { referrerPoints: 500, friend: { kind: "fixed_amount", value: "1000", validDays: 30 }, ...settings },
+  });
+  expect(referrals.status, await referrals.clone().text()).toBe(200);
+  return shop;
+}
+
+/** A customer of the shop with an e-mail, and their referral link from the storefront panel. */
+async function referrer(shop: string, email: string) {
+  const person = customer();
+  await sendCustomer(app(), shop, person.id, { email, created_at: daysAgo(300) });
+  const response = await proxyFetch(app(), "referral", { shop, customerId: person.id });
+  expect(response.status, await response.clone().text()).toBe(200);
+  const body = await response.json();
+  expect(body.path).toBe(`/apps/comeback/r/${body.code}`);
+  return { ...person, code: body.code as string };
+}
+
+const claim = (shop: string, code: string, customerId: string | null = null) =>
+  proxyFetch(app(), `r/${code}`, { shop, customerId, method: "POST", headers: { Accept: "application/json" } });
+
+async function friendCode(shop: string, link: string) {
+  const response = await claim(shop, link);
+  expect(response.status, await response.clone().text()).toBe(200);
+  return (await response.json()).code as string;
+}
+
+interface OrderOptions {
+  code?: string;
+  email?: string;
+  address1?: string;
+  phone?: string | null;
+  processedAt?: string;
+  createdAt?: string;
+  amount?: string;
+}
+
+/** An order of `buyer` by a signed orders/create webhook, with the friend's code typed in lower case. */
+async function placeOrder(shop: string, buyer: { id: string; gid: string }, options: OrderOptions = {}) {
+  const base = fixture("orders/create");
+  const email = options.email ?? `buyer-${buyer.id}@example.com`;
+  const processedAt = options.processedAt ?? new Date().toISOString();
+  const body = orderPayload(buyer.id, processedAt, options.amount ?? "80.00", {
+    email,
+    phone: null,
+    discount_codes: options.code ? [{ code: options.code.toLowerCase(), amount: "10.00", type: "fixed_amount" }] : [],
+    shipping_address: {
+      ...base.shipping_address,
+      address1: options.address1 ?? `${buyer.id} Main Street`,
+      phone: options.phone ?? null,
+    },
+    customer: {
+      ...base.customer,
+      id: buyer.id,
+      admin_graphql_api_id: buyer.gid,
+      email,
+      created_at: options.createdAt ?? processedAt,
+    },
+  });
+  const sent = await sendWebhook(app(), { topic: "orders/create", shop, body });
+  expect(sent.status, sent.text).toBe(200);
+  return body;
+}
+
+const referralOf = (shop: string, orderGid: string) =>
+  testDb().referral.findUnique({ where: { shopDomain_orderGid: { shopDomain: shop, orderGid } } });
+
+const settled = (shop: string, orderGid: string, status: string) =>
+  waitFor(`the referral ${status}`, async () => {
+    const row = await referralOf(shop, orderGid);
+    return row?.status === status ? row : null;
+  });
+
+const rewardEntries = (shop: string, memberGid: string) =>
+  testDb().ledgerEntry.findMany({
+    where: { shopDomain: shop, memberGid, sourceKey: { startsWith: "referral:" } },
+    orderBy: { id: "asc" },
+  });
+
+describe("referrals", () => {
+  it("link, friend's code, order with it: the referrer's points pend, and a refund voids them", async () => {
+    const shop = await referralShop("ref-pending", 14);
+    const anna = await referrer(shop, "anna@example.com");
+    // The same link again is the same code; the landing page creates nothing.
+    expect((await (await proxyFetch(app(), "referral", { shop, customerId: anna.id })).json()).code).toBe(anna.code);
+    const landing = await proxyFetch(app(), `r/${anna.code}`, { shop });
+    expect(landing.status).toBe(200);
+    expect(landing.headers.get("content-type")).toMatch(/^application\/liquid/);
+    expect(await testDb().referralClaim.count({ where: { shopDomain: shop } })).toBe(0);
+
+    const code = await friendCode(shop, anna.code);
+    const sent = (await sentGraphql(shop, "discountCodeBasicCreate")).find(
+      (body) => body.variables.basicCodeDiscount.code === code,
+    );
+    expect(sent?.variables.basicCodeDiscount).toMatchObject({
+      code,
+      context: { all: "ALL" },
+      usageLimit: 1,
+      appliesOncePerCustomer: true,
+      customerGets: { value: { discountAmount: { amount: "10.00", appliesOnEachItem: false } } },
+    });
+
+    const friend = customer();
+    const order = await placeOrder(shop, friend, { code });
+    const row = await settled(shop, order.admin_graphql_api_id, "rewarded");
+    expect(JSON.parse(row.flags)).toEqual([]);
+    const [reward] = await rewardEntries(shop, anna.gid);
+    expect(reward).toMatchObject({ points: 500, type: "earn", reason: "referral" });
+    expect(reward.availableAt.getTime()).toBeGreaterThan(Date.now() + 13 * DAY_MS);
+    // The webhook again (a retry, an update) changes nothing.
+    expect(
+      (await sendWebhook(app(), { topic: "orders/updated", shop, body: { ...order, updated_at: new Date().toISOString() } }))
+        .status,
+    ).toBe(200);
+
+    // Refunded in full while pending: the reward is voided and the referral reversed.
+    const money = {
+      shop_money: { amount: "0.00", currency_code: "USD" },
+      presentment_money: { amount: "0.00", currency_code: "USD" },
+    };
+    const refund = {
+      ...fixture("refunds/create"),
+      order_id: order.id,
+      admin_graphql_api_id: `gid://shopify/Refund/${order.id}1`,
+    };
+    expect((await sendWebhook(app(), { topic: "refunds/create", shop, body: refund })).status).toBe(200);
+    const refunded = {
+      ...order,
+      updated_at: new Date().toISOString(),
+      current_subtotal_price: "0.00",
+      current_subtotal_price_set: money,
+    };
+    expect((await sendWebhook(app(), { topic: "orders/updated", shop, body: refunded })).status).toBe(200);
+    await settled(shop, order.admin_graphql_api_id, "reversed");
+    const entries = await rewardEntries(shop, anna.gid);
+    expect(entries.map((entry) => [entry.type, entry.points])).toEqual([
+      ["earn", 500],
+      ["void", -500],
+    ]);
+    expect(entries[1].availableAt).toEqual(entries[0].availableAt);
+  });
+
+  it("pays the referrer once the pending period is over, completes it, and a later refund deducts", async () => {
+    const shop = await referralShop("ref-done", 0);
+    const ben = await referrer(shop, "ben@example.com");
+    const friend = customer();
+    const order = await placeOrder(shop, friend, { code: await friendCode(shop, ben.code) });
+    await settled(shop, order.admin_graphql_api_id, "completed");
+    const panel = await (await proxyFetch(app(), "referral", { shop, customerId: ben.id })).json();
+    expect(panel).toMatchObject({ referred: 1, waiting: 0, pointsEarned: 500, referrerPoints: 500 });
+
+    const cancelled = { ...order, updated_at: new Date().toISOString(), cancelled_at: new Date().toISOString() };
+    expect((await sendWebhook(app(), { topic: "orders/cancelled", shop, body: cancelled })).status).toBe(200);
+    await settled(shop, order.admin_graphql_api_id, "reversed");
+    expect((await rewardEntries(shop, ben.gid)).map((entry) => [entry.type, entry.points])).toEqual([
+      ["earn", 500],
+      ["deduct", -500],
+    ]);
+  });
+
+  it("flags each fraud rule's case for review; a self-referral is rejected outright", async () => {
+    const shop = await referralShop("ref-fraud", 14, { weeklyLimit: 2 });
+    const cora = await referrer(shop, "Cora.Lee+shop@gmail.com");
+    // Cora's own order (after her link exists) leaves her address's and phone's digests.
+    await placeOrder(shop, cora, { address1: "7 Elm Road", phone: "+1 555 010 9999", email: "coralee@gmail.com" });
+    await waitFor("Cora's digests", async () => (await testDb().referralDigest.count({ where: { shopDomain: shop } })) === 2);
+
+    const cases: [string, (code: string) => Promise<{ admin_graphql_api_id: string }>, string[]][] = [
+      [
+        "selfReferral",
+        (code) => placeOrder(shop, cora, { code, email: "cora@example.org" }),
+        ["selfReferral", "sameAddress", "notNewCustomer"],
+      ],
+      ["sameEmail", (code) => placeOrder(shop, customer(), { code, email: "coralee@googlemail.com" }), ["sameEmail"]],
+      ["sameAddress", (code) => placeOrder(shop, customer(), { code, address1: "7, elm road" }), ["sameAddress"]],
+      ["samePhone", (code) => placeOrder(shop, customer(), { code, phone: "(555) 010-9999" }), ["samePhone"]],
+      [
+        "notNewCustomer",
+        async (code) => {
+          const known = customer();
+          await placeOrder(shop, known, { processedAt: daysAgo(40), createdAt: daysAgo(40) });
+          return placeOrder(shop, known, { code, createdAt: daysAgo(40) });
+        },
+        ["notNewCustomer"],
+      ],
+    ];
+    for (const [rule, order, flags] of cases) {
+      const placed = await order(await friendCode(shop, cora.code));
+      const row = await waitFor(`the ${rule} case checked`, async () => {
+        const found = await referralOf(shop, placed.admin_graphql_api_id);
+        return found && found.status !== "checking" ? found : null;
+      });
+      expect([rule, row.status, JSON.parse(row.flags)]).toEqual([rule, rule === "selfReferral" ? "rejected" : "review", flags]);
+    }
+    expect(await rewardEntries(shop, cora.gid)).toEqual([]);
+
+    // Weekly limit: two referrals rewarded, the third flagged. Leaked: one code on two orders.
+    const dora = await referrer(shop, "dora@example.com");
+    const rewarded = [];
+    for (let i = 0; i < 3; i++) rewarded.push(await placeOrder(shop, customer(), { code: await friendCode(shop, dora.code) }));
+    await settled(shop, rewarded[1].admin_graphql_api_id, "rewarded");
+    expect(JSON.parse((await settled(shop, rewarded[2].admin_graphql_api_id, "review")).flags)).toEqual(["weeklyLimit"]);
+    const eve = await referrer(shop, "eve@example.com");
+    const leaked = await friendCode(shop, eve.code);
+    await settled(shop, (await placeOrder(shop, customer(), { code: leaked })).admin_graphql_api_id, "rewarded");
+    const second = await placeOrder(shop, customer(), { code: leaked });
+    expect(JSON.parse((await settled(shop, second.admin_graphql_api_id, "review")).flags)).toEqual(["leakedCode"]);
+
+    // The queue: concurrent approvals pay once; a rejection needs its reason and pays nothing.
+    const view = await (await adminCall(app(), shop, "/app/api/referrals/program")).json();
+    expect(view.review.map((r: { flags: string[] }) => r.flags)).toEqual([
+      ["sameEmail"],
+      ["sameAddress"],
+      ["samePhone"],
+      ["notNewCustomer"],
+      ["weeklyLimit"],
+      ["leakedCode"],
+    ]);
+    const weekly = view.review[4];
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        adminCall(app(), shop, `/app/api/referrals/${weekly.id}/decision`, { decision: "approve", reason: "a real friend" }),
+      ),
+    );
+    expect(answers.map((answer) => answer.status).sort()).toEqual([200, 409, 409, 409, 409]);
+    const doraRewards = await rewardEntries(shop, dora.gid);
+    expect(doraRewards.map((entry) => [entry.type, entry.points])).toEqual([
+      ["earn", 500],
+      ["earn", 500],
+      ["earn", 500],
+    ]);
+    expect(new Set(doraRewards.map((entry) => entry.sourceKey)).size).toBe(3);
+
+    const sameEmail = view.review[0];
+    const noReason = await adminCall(app(), shop, `/app/api/referrals/${sameEmail.id}/decision`, {
+      decision: "reject",
+      reason: " ",
+    });
+    expect(noReason.status).toBe(400);
+    const rejected = await adminCall(app(), shop, `/app/api/referrals/${sameEmail.id}/decision`, {
+      decision: "reject",
+      reason: "her own second address",
+    });
+    expect(rejected.status).toBe(200);
+    expect((await rejected.json()).referral).toMatchObject({ status: "rejected", reviewReason: "her own second address" });
+    expect(await rewardEntries(shop, cora.gid)).toEqual([]);
+    // Another shop cannot decide this shop's referrals.
+    const other = await referralShop("ref-other", 14);
+    const foreign = await adminCall(app(), other, `/app/api/referrals/${view.review[1].id}/decision`, {
+      decision: "approve",
+      reason: "x",
+    });
+    expect(foreign.status).toBe(404);
+  });
+
+  it("rejects flagged referrals with their reasons when review is off, and stops a leaked link for the day", async () => {
+    const shop = await referralShop("ref-noreview", 14, { review: false, dailyClaimLimit: 2 });
+    const finn = await referrer(shop, "finn@example.com");
+    const code = await friendCode(shop, finn.code);
+    const placed = await placeOrder(shop, customer(), { code, email: "finn@example.com" });
+    const row = await settled(shop, placed.admin_graphql_api_id, "rejected");
+    expect([JSON.parse(row.flags), row.reviewReason]).toEqual([["sameEmail"], "automatic"]);
+
+    await friendCode(shop, finn.code);
+    const paused = await claim(shop, finn.code);
+    expect([paused.status, await paused.json()]).toEqual([409, { error: "link_paused" }]);
+    const own = await claim(shop, finn.code, finn.id);
+    expect([own.status, await own.json()]).toEqual([409, { error: "own_link" }]);
+    const another = await claim(shop, (await referrer(shop, "gus@example.com")).code);
+    expect(another.status).toBe(200);
+    const unknown = await claim(shop, "ZZZZZZZZ");
+    expect([unknown.status, await unknown.json()]).toEqual([404, { error: "unknown_link" }]);
+    // Bad settings answer every field error and save nothing.
+    const bad = await adminCall(app(), shop, "/app/api/referrals/program", {
+      settings: { referrerPoints: 0, weeklyLimit: 1.5, friend: { kind: "percentage", percent: 120, validDays: 0 } },
+    });
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).errors.map((e: { field: string; code: string }) => [e.field, e.code])).toEqual([
+      ["settings.referrerPoints", "wholeNumberRange"],
+      ["settings.friend.percent", "wholeNumberRange"],
+      ["settings.friend.validDays", "wholeNumberRange"],
+      ["settings.weeklyLimit", "wholeNumberRange"],
+    ]);
+    expect((await (await adminCall(app(), shop, "/app/api/referrals/program")).json()).settings.referrerPoints).toBe(500);
+  });
+});
