@@ -36,6 +36,7 @@ export const NAV_ITEMS = [
   { url: "/app", key: "nav.dashboard" },
   { url: "/app/customers", key: "nav.customers" },
   { url: "/app/loyalty", key: "nav.loyalty" },
+  { url: "/app/referrals", key: "nav.referrals" },
   { url: "/app/sync", key: "nav.sync" },
 ] as const;
 

@@ -6,6 +6,7 @@ import { describe, expect, inject, it } from "vitest";
 import { adminCall, installShop, proxyFetch } from "../support/app-proxy";
 import { sentGraphql } from "../support/admin-double";
 import { testDb } from "../support/db";
+import { BROWSER_HEADERS, sessionToken } from "../support/session-token";
 import { waitFor } from "../support/wait";
 import { fixture, orderPayload, sendCustomer, sendWebhook, uniqueShop } from "../support/webhooks";
 
@@ -315,5 +316,53 @@ describe("referrals", () => {
       ["settings.weeklyLimit", "wholeNumberRange"],
     ]);
     expect((await (await adminCall(app(), shop, "/app/api/referrals/program")).json()).settings.referrerPoints).toBe(500);
+  });
+
+  it("the admin page saves settings typed in German, refuses unreadable ones, and needs a session token", async () => {
+    const shop = await referralShop("ref-page", 14);
+    const post = (form: Record<string, string>, token: string | null = sessionToken(shop)) =>
+      fetch(`${app()}/app/referrals.data?locale=de`, {
+        method: "POST",
+        headers: { ...BROWSER_HEADERS, ...(token && { Authorization: `Bearer ${token}` }) },
+        body: new URLSearchParams(form),
+        redirect: "manual",
+      });
+    const form = {
+      intent: "save",
+      enabled: "true",
+      referrerPoints: "250",
+      friendKind: "fixed_amount",
+      friendValue: "12,50",
+      friendPercent: "",
+      friendMinimum: "1.000",
+      friendValidDays: "14",
+      weeklyLimit: "3",
+      dailyClaimLimit: "10",
+      review: "true",
+    };
+    expect((await post(form, sessionToken(shop, { secret: "forged" }))).status).toBe(401);
+    const saved = await post(form);
+    expect(saved.status, await saved.clone().text()).toBe(200);
+    const view = await (await adminCall(app(), shop, "/app/api/referrals/program")).json();
+    expect(view.settings).toEqual({
+      referrerPoints: 250,
+      friend: { kind: "fixed_amount", value: "1250", minimumOrder: "100000", validDays: 14 },
+      weeklyLimit: 3,
+      dailyClaimLimit: 10,
+      review: true,
+    });
+    const refused = await post({ ...form, friendValue: "zehn", weeklyLimit: "0" });
+    expect(refused.status).toBe(400);
+    const body = await refused.text();
+    for (const text of ["friend.value", "notANumber"]) expect(body).toContain(text);
+    // The readable values' errors come with the domain's check, after the unreadable ones are fixed.
+    const domain = await post({ ...form, weeklyLimit: "0" });
+    expect(domain.status).toBe(400);
+    expect(await domain.text()).toContain("wholeNumberRange");
+    expect((await (await adminCall(app(), shop, "/app/api/referrals/program")).json()).settings.weeklyLimit).toBe(3);
+    const page = await fetch(`${app()}/app/referrals.data?locale=de`, {
+      headers: { ...BROWSER_HEADERS, Authorization: `Bearer ${sessionToken(shop)}` },
+    });
+    expect(page.status).toBe(200);
   });
 });
