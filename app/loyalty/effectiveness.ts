@@ -46,7 +46,7 @@ export function repeatRateLift(members: GroupCounts, holdout: GroupCounts): Repe
 }
 
 /** Wilson score interval of repeaters / customers at 95 %. */
-function wilson({ customers: n, repeaters }: GroupCounts): [number, number] {
+export function wilson({ customers: n, repeaters }: GroupCounts): [number, number] {
   const p = repeaters / n;
   const z2 = Z95 * Z95;
   const centre = 2 * n * p + z2;

@@ -182,6 +182,17 @@ describe("referrals", () => {
     await settled(shop, order.admin_graphql_api_id, "completed");
     const panel = await (await proxyFetch(app(), "referral", { shop, customerId: ben.id })).json();
     expect(panel).toMatchObject({ referred: 1, waiting: 0, pointsEarned: 500, referrerPoints: 500 });
+    // One of the period's two new customers came through a referral; Ben leads the board.
+    await placeOrder(shop, customer());
+    const metrics = await waitFor("the referral rate", async () => {
+      const body = await (await adminCall(app(), shop, "/app/api/referrals/metrics?preset=last30")).json();
+      return body.rate.current.newCustomers === 2 ? body : null;
+    });
+    expect(metrics.rate.current).toMatchObject({ newCustomers: 2, referred: 1, rate: 50, enough: false });
+    expect(metrics.vsPrevious.verdict).toBe("tooLittleData");
+    expect(metrics.cohort.referred).toMatchObject({ customers: 1, repeaters: 0 });
+    expect(metrics.leaderboard).toEqual([{ customerGid: ben.gid, name: expect.any(String), referrals: 1, points: 500 }]);
+    expect(metrics.cost).toMatchObject({ points: 500, friendDiscounts: expect.any(String) });
 
     const cancelled = { ...order, updated_at: new Date().toISOString(), cancelled_at: new Date().toISOString() };
     expect((await sendWebhook(app(), { topic: "orders/cancelled", shop, body: cancelled })).status).toBe(200);
