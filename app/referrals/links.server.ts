@@ -3,6 +3,7 @@
 import { randomBytes } from "node:crypto";
 import db, { type Tx } from "../platform/db/client.server";
 import { insertRows } from "../platform/sql/rows.server";
+import { currencyExponent } from "../platform/money";
 import { CODE_ALPHABET } from "../loyalty/codes";
 import { enrollMember, loadProgram } from "../loyalty/store.server";
 import { loadReferralProgram } from "./store.server";
@@ -32,6 +33,8 @@ export type ShareAnswer =
       status: 200;
       body: {
         code: string;
+        currency: string;
+        currencyDigits: number;
         path: string;
         referrerPoints: number;
         friend: ReturnType<typeof friendView>;
@@ -63,10 +66,13 @@ export async function shareLink(shopDomain: string, customerGid: string, now = n
     where: { shopDomain, memberGid: customerGid, sourceKey: { startsWith: "referral:" } },
     _sum: { points: true },
   });
+  const { currency } = await db.shop.findUniqueOrThrow({ where: { domain: shopDomain }, select: { currency: true } });
   return {
     status: 200,
     body: {
       code: link.code,
+      currency,
+      currencyDigits: currencyExponent(currency),
       path: linkPath(link.code),
       referrerPoints: referrals.settings.referrerPoints,
       friend: friendView(referrals.settings.friend),

@@ -31,6 +31,10 @@ import { useFormat } from "../i18n/use-format";
 import { LoyaltyInputError } from "../loyalty/admin.server";
 import db from "../platform/db/client.server";
 import { readFormData } from "../platform/http/body.server";
+import { dashboardQuery } from "../metrics/http.server";
+import { MetricsQueryError } from "../metrics/periods";
+import { ReferralMetricsCards } from "../components/referral-metrics";
+import { referralMetrics } from "../referrals/metrics.server";
 import { decideReferral, decisionInput, referralProgramView, saveReferralProgram } from "../referrals/admin.server";
 import { formFromSettings, readReferralForm, type FormError, type ReferralForm } from "../referrals/settings-form";
 export { PageErrorBoundary as ErrorBoundary } from "../components/page-error";
@@ -39,11 +43,17 @@ export const meta = pageTitle("nav.referrals");
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
-  const [view, { currency, timezone }] = await Promise.all([
+  const [view, { currency, timezone }, metrics] = await Promise.all([
     referralProgramView(shop),
     db.shop.findUniqueOrThrow({ where: { domain: shop }, select: { currency: true, timezone: true } }),
+    // A bad period in the URL shows the default one rather than failing the page.
+    referralMetrics(shop, dashboardQuery(request)).catch((error) => {
+      if (error instanceof MetricsQueryError) return referralMetrics(shop);
+      throw error;
+    }),
   ]);
   return {
+    metrics,
     currency,
     timezone,
     form: formFromSettings(view.enabled, view.settings, currency, requestLocale(request)),
@@ -124,6 +134,7 @@ export default function ReferralsPage() {
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">
+            <ReferralMetricsCards metrics={loaded.metrics} />
             {saveErrors.length > 0 && (
               <Banner tone="critical" title={t("errorsTitle", { count: saveErrors.length })}>
                 <List>

@@ -196,6 +196,7 @@
         ]
       : [ways(program, null), rewards(program, null)];
     body.replaceChildren(.../** @type {HTMLElement[]} */ (sections.filter(Boolean)));
+    if (member) referral();
     // A re-render removes the button that had focus; keep focus in the dialog.
     if (!panel.contains(document.activeElement)) panel.focus();
   }
@@ -230,6 +231,17 @@
         h("small", null, say(`tier_basis_${program.tierBasis.metric}_${program.tierBasis.window.split("_")[0]}`)),
       ],
     );
+  }
+
+  // Referrals: the share section is its own asset (the panel's data-referral), loaded the first
+  // time the panel shows a member (decision 31); once there, it appends itself after every render.
+  let referralAsked = false;
+  function referral() {
+    const show = /** @type {any} */ (window).comebackReferral;
+    if (show) return show();
+    if (referralAsked || !panel.dataset.referral) return;
+    referralAsked = true;
+    document.head.append(h("script", { src: panel.dataset.referral, defer: true }));
   }
 
   /** @param {Code[]} list */
