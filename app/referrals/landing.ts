@@ -1,7 +1,8 @@
 // The page a friend lands on from a referral link, as Liquid for Shopify's App Proxy to render in
 // the shop's theme (Content-Type application/liquid), in the storefront's five languages chosen by
 // Liquid from the shopper's locale. Opening it does nothing: a link preview (a chat app, a mail
-// scanner) must not create codes. The friend's button posts back and gets their code.
+// scanner) must not create codes. The friend's button posts back, under the language's path
+// (/de/apps/...), and gets their code.
 
 type Lang = "en" | "de" | "fr" | "es" | "fi";
 type Texts = Record<Lang, string>;
@@ -97,7 +98,7 @@ export function landingLiquid(landing: Landing): string {
   let body: string;
   if (landing.kind === "offer") {
     body = `<p>${say(TEXTS.offer)}</p>
-<form method="post" action="${escapeHtml(landing.claimPath)}"><button type="submit" class="button">${say(TEXTS.claim)}</button></form>`;
+<form method="post" action="{% unless routes.root_url == '/' %}{{ routes.root_url }}{% endunless %}${escapeHtml(landing.claimPath)}"><button type="submit" class="button">${say(TEXTS.claim)}</button></form>`;
   } else if (landing.kind === "code") {
     body = `<p>${say(TEXTS.yourCode)}: <strong data-comeback-code>${escapeHtml(landing.code)}</strong></p>
 <p>${say(TEXTS.useIt)}</p>
