@@ -21,9 +21,15 @@ export function generateLinkCode(bytes: Uint8Array = randomBytes(LINK_CODE_LENGT
 /** The storefront path of a link; the shop's domain goes before it. */
 export const linkPath = (code: string) => `/apps/comeback/r/${code}`;
 
-const friendView = (friend: FriendReward) => ({
-  kind: friend.kind,
-  ...(friend.kind === "fixed_amount" ? { value: String(friend.value) } : { percent: friend.percent }),
+type FriendView = ({ kind: "fixed_amount"; value: string } | { kind: "percentage"; percent: number }) & {
+  minimumOrder: string | null;
+  validDays: number;
+};
+
+const friendView = (friend: FriendReward): FriendView => ({
+  ...(friend.kind === "fixed_amount"
+    ? { kind: friend.kind, value: String(friend.value) }
+    : { kind: friend.kind, percent: friend.percent }),
   minimumOrder: friend.minimumOrder === undefined ? null : String(friend.minimumOrder),
   validDays: friend.validDays,
 });
@@ -33,28 +39,31 @@ export type ShareAnswer =
       status: 200;
       body: {
         code: string;
+        /** The link on the shop's myshopify domain (Shopify sends it on to the primary one), for the account page. */
+        url: string;
         currency: string;
         currencyDigits: number;
         path: string;
         referrerPoints: number;
-        friend: ReturnType<typeof friendView>;
+        friend: FriendView;
         referred: number;
         waiting: number;
         pointsEarned: number;
       };
     }
-  | { status: 409; body: { error: "program_not_running" | "held_out" } };
+  /** Nothing to share: referrals are off, or the customer is held out (the page shows no section, and logs no error). */
+  | { status: 204; body: null };
 
 /** The member's link (made on first ask) with what they earned by it. */
 export async function shareLink(shopDomain: string, customerGid: string, now = new Date()): Promise<ShareAnswer> {
   const [program, referrals] = await Promise.all([loadProgram(db, shopDomain), loadReferralProgram(db, shopDomain)]);
-  if (!program?.enabled || !referrals.enabled) return { status: 409, body: { error: "program_not_running" } };
+  if (!program?.enabled || !referrals.enabled) return { status: 204, body: null };
   const link = await db.$transaction(async (tx: Tx) => {
     const member = await enrollMember(tx, shopDomain, customerGid, program, now);
     if (member.heldOut) return null;
     return linkOf(tx, shopDomain, customerGid);
   });
-  if (!link) return { status: 409, body: { error: "held_out" } };
+  if (!link) return { status: 204, body: null };
   const rows = await db.referral.groupBy({
     by: ["status"],
     where: { shopDomain, referrerGid: customerGid },
@@ -71,6 +80,7 @@ export async function shareLink(shopDomain: string, customerGid: string, now = n
     status: 200,
     body: {
       code: link.code,
+      url: `https://${shopDomain}${linkPath(link.code)}`,
       currency,
       currencyDigits: currencyExponent(currency),
       path: linkPath(link.code),

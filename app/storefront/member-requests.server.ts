@@ -52,11 +52,11 @@ export const historyRequest =
     return json(await storefrontHistory(shop, customerGid, cursor.before));
   };
 
-/** GET: the member's referral link and what it earned them (made on first ask). */
+/** GET: the member's referral link and what it earned them (made on first ask); 204 when there is none to share. */
 export const referralRequest =
   (): MemberWork =>
   async ({ shop, customerGid, spend }) => {
     await spend("read");
     const { status, body } = await shareLink(shop, customerGid);
-    return json(body, status);
+    return status === 204 ? new Response(null, { status, headers: { "Cache-Control": "no-store" } }) : json(body, status);
   };

@@ -327,6 +327,12 @@ describe("referrals", () => {
       ["settings.weeklyLimit", "wholeNumberRange"],
     ]);
     expect((await (await adminCall(app(), shop, "/app/api/referrals/program")).json()).settings.referrerPoints).toBe(500);
+
+    // Switched off: no link to share (204, nothing for the page to show) and no code for a friend.
+    expect((await adminCall(app(), shop, "/app/api/referrals/program", { enabled: false })).status).toBe(200);
+    expect((await proxyFetch(app(), "referral", { shop, customerId: finn.id })).status).toBe(204);
+    const off = await claim(shop, finn.code);
+    expect([off.status, await off.json()]).toEqual([409, { error: "program_not_running" }]);
   });
 
   it("the admin page saves settings typed in German, refuses unreadable ones, and needs a session token", async () => {

@@ -5,6 +5,7 @@ import { useEffect, useState } from "preact/hooks";
 import { host } from "./host";
 import { call, type Entry, type HistoryPage, type Member, type Panel, type Program } from "./api";
 import { Birthday } from "./Birthday";
+import { Referral } from "./Referral";
 import { date, money, points, t } from "./text";
 
 export default async () => {
@@ -51,6 +52,7 @@ function LoyaltyPage() {
         <Codes member={member} />
         {program.enabled && !member.heldOut && <Rewards program={program} member={member} onRedeemed={reload} />}
         <WaysToEarn program={program} member={member} onChanged={reload} />
+        {program.enabled && !member.heldOut && <Referral />}
         <Activity member={member} />
       </s-stack>
     </s-page>

@@ -4,6 +4,7 @@
 import { host } from "./host";
 import type { OrderPoints } from "../../../app/storefront/order-points";
 import type { entryJson, memberPanel, programPanel } from "../../../app/storefront/panel";
+import type { ShareAnswer } from "../../../app/referrals/links.server";
 
 export type Program = ReturnType<typeof programPanel>;
 export type Member = ReturnType<typeof memberPanel>;
@@ -17,6 +18,8 @@ export interface HistoryPage {
   nextCursor: string | null;
 }
 export type { OrderPoints };
+/** GET referral: the customer's link (docs/referrals.md). */
+export type Share = Extract<ShareAnswer, { status: 200 }>["body"];
 
 export interface Answer<T> {
   status: number;
