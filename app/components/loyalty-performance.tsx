@@ -5,7 +5,7 @@ import { BlockStack, Box, Card, DataTable, InlineGrid, SkeletonBodyText, Text } 
 import { useHydrated } from "./browser";
 import { useTranslation } from "react-i18next";
 import type { programPerformance } from "../loyalty/performance.server";
-import { MIN_OUTCOMES } from "../loyalty/effectiveness";
+import { verdictText } from "../campaigns/lift";
 import { useFormat } from "../i18n/use-format";
 
 type Performance = Awaited<ReturnType<typeof programPerformance>>;
@@ -96,23 +96,12 @@ export function CustomerGroupsCard({ performance }: { performance: Performance }
 export function HoldoutLiftCard({ performance }: { performance: Performance }) {
   const { t } = useTranslation("loyalty");
   const format = useFormat();
-  const { holdoutLift: lift, customers } = performance;
-  const signed = (value: number) => `${value > 0 ? "+" : ""}${format.number(value, 1)}`;
-  const counts = (group: (typeof GROUPS)[number]) => ({
-    repeaters: customers[group].repeaters,
-    others: customers[group].customers - customers[group].repeaters,
-  });
-  let note: string | null = null;
-  if (lift.lift === null) note = t(customers.members.customers === 0 ? "overview.lift.noMembers" : "overview.lift.noHoldout");
-  else if (!lift.enough) {
-    note = t("overview.lift.notEnough", {
-      min: MIN_OUTCOMES,
-      membersRepeaters: counts("members").repeaters,
-      membersOthers: counts("members").others,
-      holdoutRepeaters: counts("holdout").repeaters,
-      holdoutOthers: counts("holdout").others,
-    });
-  }
+  const { holdoutLift, customers, currency } = performance;
+  const { comparison } = holdoutLift;
+  const signed = (value: number) =>
+    `${Number(value.toFixed(1)) > 0 ? "+" : ""}${format.decimal(Number(value.toFixed(1)) || 0, 1)}`;
+  const signedMoney = (value: bigint) => `${value > 0n ? "+" : ""}${format.money(value, currency)}`;
+  const verdict = comparison && verdictText(comparison, format.locale);
   return (
     <Card>
       <BlockStack gap="300">
@@ -122,17 +111,38 @@ export function HoldoutLiftCard({ performance }: { performance: Performance }) {
         <Text as="p" tone="subdued">
           {t("overview.lift.help")}
         </Text>
-        {lift.lift !== null && lift.ci95 !== null && (
-          <Figure
-            id="holdout-lift"
-            label={t("overview.lift.value")}
-            value={t("overview.lift.points", { value: signed(lift.lift) })}
-            help={t("overview.lift.interval", { low: signed(lift.ci95[0]), high: signed(lift.ci95[1]) })}
-          />
-        )}
-        {note && (
+        {comparison ? (
+          <>
+            <Text as="p" variant="headingSm" id="holdout-lift-verdict">
+              {t(`overview.lift.verdict.${verdict!.key}`, verdict!.values)}
+            </Text>
+            <InlineGrid columns={{ xs: 1, md: 2 }} gap="400">
+              <Figure
+                id="holdout-lift"
+                label={t("overview.lift.value")}
+                value={t("overview.lift.points", { value: signed(comparison.difference) })}
+                help={t("overview.lift.interval", {
+                  low: signed(comparison.differenceInterval[0]),
+                  high: signed(comparison.differenceInterval[1]),
+                })}
+              />
+              <Figure
+                id="holdout-revenue-lift"
+                label={t("overview.lift.revenueValue")}
+                value={signedMoney(comparison.revenuePerCustomerDifference)}
+                help={t("overview.lift.revenueInterval", {
+                  low: signedMoney(comparison.revenuePerCustomerDifferenceInterval[0]),
+                  high: signedMoney(comparison.revenuePerCustomerDifferenceInterval[1]),
+                })}
+              />
+            </InlineGrid>
+            <Text as="p" variant="bodySm" tone="subdued">
+              {t("overview.lift.anytime")}
+            </Text>
+          </>
+        ) : (
           <Text as="p" id="holdout-lift-note">
-            {note}
+            {t(customers.members.customers < 2 ? "overview.lift.noMembers" : "overview.lift.noHoldout")}
           </Text>
         )}
       </BlockStack>

@@ -1,10 +1,26 @@
 // How the storefront widget will describe the program to shoppers, from the settings being edited.
-import { BlockStack, Card, List, Text } from "@shopify/polaris";
+import { BlockStack, Card, List, Select, Text } from "@shopify/polaris";
 import { useTranslation } from "react-i18next";
 import type { PreviewText, StorefrontPreview } from "../loyalty/storefront-preview";
+import { useLanguageName } from "./loyalty-settings";
 
-export function LoyaltyPreview({ preview }: { preview: StorefrontPreview }) {
+/**
+ * `languages`: the languages rewards have texts in besides the primary one; `language` the one the
+ * rewards' names and descriptions are previewed in (null: the primary language).
+ */
+export function LoyaltyPreview({
+  preview,
+  languages,
+  language,
+  onLanguage,
+}: {
+  preview: StorefrontPreview;
+  languages: readonly string[];
+  language: string | null;
+  onLanguage: (language: string | null) => void;
+}) {
   const { t } = useTranslation("loyalty");
+  const languageName = useLanguageName();
   const text = ({ key, values }: PreviewText) => t(key, values);
   return (
     <Card>
@@ -37,6 +53,17 @@ export function LoyaltyPreview({ preview }: { preview: StorefrontPreview }) {
           <Text as="h3" variant="headingSm">
             {t("preview.rewardsTitle")}
           </Text>
+          {languages.length > 0 && (
+            <Select
+              label={t("preview.language")}
+              options={[
+                { value: "", label: t("preview.primaryLanguage") },
+                ...languages.map((code) => ({ value: code, label: languageName(code) })),
+              ]}
+              value={language ?? ""}
+              onChange={(value) => onLanguage(value || null)}
+            />
+          )}
           {preview.rewards.length ? (
             <List>
               {preview.rewards.map((reward, index) => (
@@ -44,6 +71,12 @@ export function LoyaltyPreview({ preview }: { preview: StorefrontPreview }) {
                   <Text as="span" fontWeight="semibold">
                     {t("preview.reward.title", { name: reward.name, cost: text(reward.cost) })}
                   </Text>
+                  {reward.description && (
+                    <>
+                      <br />
+                      {reward.description}
+                    </>
+                  )}
                   <br />
                   {[text(reward.offer), ...reward.conditions.map(text)].join(" · ")}
                 </List.Item>

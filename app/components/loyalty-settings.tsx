@@ -9,13 +9,15 @@ import {
   InlineGrid,
   InlineStack,
   Select,
+  Tag,
   Text,
   TextField,
 } from "@shopify/polaris";
-import type { ReactNode } from "react";
+import { useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { useFormat } from "../i18n/use-format";
 import { parseMoney } from "../loyalty/decimal-input";
+import { localeKey } from "../loyalty/reward-texts";
 import {
   FIXED_BONUSES,
   REWARD_KINDS,
@@ -414,10 +416,102 @@ export function TiersSection({ form, onChange, errorOf, currency }: SectionProps
   );
 }
 
+/** A language's name in the admin's language ("fr" reads "French"); the code itself when Intl does not know it. */
+export function useLanguageName() {
+  const { i18n } = useTranslation();
+  return (code: string) => {
+    try {
+      return new Intl.DisplayNames([i18n.language], { type: "language" }).of(code) ?? code;
+    } catch {
+      return code;
+    }
+  };
+}
+
+/** The languages besides the primary one that rewards have texts in: one list for all rewards. */
+function RewardLanguages({ form, onChange, errorOf }: Omit<SectionProps, "currency">) {
+  const { t } = useTranslation("loyalty");
+  const languageName = useLanguageName();
+  const [typed, setTyped] = useState("");
+  const [problem, setProblem] = useState<string | undefined>();
+  const key = localeKey(typed);
+  const add = () => {
+    if (key === null) return setProblem(t("errors.locale"));
+    if (form.languages.includes(key)) return setProblem(t("errors.duplicateId"));
+    onChange({ ...form, languages: [...form.languages, key] });
+    setTyped("");
+    setProblem(undefined);
+  };
+  const remove = (language: string) =>
+    onChange({
+      ...form,
+      languages: form.languages.filter((other) => other !== language),
+      rewards: form.rewards.map((reward) => {
+        const { [language]: _removed, ...translations } = reward.translations;
+        return { ...reward, translations };
+      }),
+    });
+  const listErrors = [errorOf("languages"), ...form.languages.map((_, index) => errorOf(`languages[${index}]`))].filter(Boolean);
+  return (
+    <BlockStack gap="200">
+      <BlockStack gap="100">
+        <Text as="h3" variant="headingSm">
+          {t("settings.rewards.languages.title")}
+        </Text>
+        <Text as="p" tone="subdued">
+          {t("settings.rewards.languages.help")}
+        </Text>
+      </BlockStack>
+      {form.languages.length > 0 && (
+        <InlineStack gap="200">
+          {form.languages.map((language) => (
+            <Tag
+              key={language}
+              onRemove={() => remove(language)}
+              accessibilityLabel={t("settings.rewards.languages.remove", { language: languageName(language) })}
+            >
+              {`${languageName(language)} (${language})`}
+            </Tag>
+          ))}
+        </InlineStack>
+      )}
+      {listErrors.length > 0 && (
+        <Text as="p" tone="critical">
+          {listErrors.join(" ")}
+        </Text>
+      )}
+      <InlineStack gap="200" blockAlign="end">
+        <TextField
+          label={t("settings.rewards.languages.code")}
+          value={typed}
+          onChange={(value) => {
+            setTyped(value);
+            setProblem(undefined);
+          }}
+          error={problem}
+          helpText={
+            key
+              ? t("settings.rewards.languages.reads", { language: languageName(key) })
+              : t("settings.rewards.languages.codeHelp")
+          }
+          autoComplete="off"
+          connectedRight={<Button onClick={add}>{t("settings.rewards.languages.add")}</Button>}
+        />
+      </InlineStack>
+    </BlockStack>
+  );
+}
+
 export function RewardsSection({ form, onChange, errorOf, currency }: SectionProps) {
   const { t } = useTranslation("loyalty");
+  const languageName = useLanguageName();
   const setReward = (index: number, patch: Partial<RewardForm>) =>
     onChange({ ...form, rewards: replaceAt(form.rewards, index, { ...form.rewards[index]!, ...patch }) });
+  const setTranslation = (index: number, language: string, patch: Partial<RewardForm["translations"][string]>) => {
+    const reward = form.rewards[index]!;
+    const current = reward.translations[language] ?? { name: "", description: "" };
+    setReward(index, { translations: { ...reward.translations, [language]: { ...current, ...patch } } });
+  };
   return (
     <Section id="section-rewards" title={t("settings.rewards.title")} help={t("settings.rewards.help")}>
       {form.rewards.map((reward, index) => {
@@ -496,6 +590,39 @@ export function RewardsSection({ form, onChange, errorOf, currency }: SectionPro
                 helpText={reward.kind === "store_credit" ? t("settings.rewards.creditDaysHelp") : undefined}
               />
             </InlineGrid>
+            <TextField
+              label={t("fields.rewards.description")}
+              value={reward.description}
+              onChange={(description) => setReward(index, { description })}
+              error={errorOf(`${at}.description`)}
+              helpText={t("settings.rewards.descriptionHelp")}
+              autoComplete="off"
+            />
+            {form.languages.map((language) => {
+              const translated = reward.translations[language] ?? { name: "", description: "" };
+              const field = `${at}.translations.${language}`;
+              const named = { language: languageName(language) };
+              return (
+                <InlineGrid key={language} columns={{ xs: 1, sm: 2 }} gap="300">
+                  <TextField
+                    label={t("fields.rewards.translations.name", named)}
+                    value={translated.name}
+                    onChange={(name) => setTranslation(index, language, { name })}
+                    error={errorOf(`${field}.name`) ?? errorOf(field)}
+                    placeholder={reward.name}
+                    autoComplete="off"
+                  />
+                  <TextField
+                    label={t("fields.rewards.translations.description", named)}
+                    value={translated.description}
+                    onChange={(description) => setTranslation(index, language, { description })}
+                    error={errorOf(`${field}.description`)}
+                    placeholder={reward.description}
+                    autoComplete="off"
+                  />
+                </InlineGrid>
+              );
+            })}
           </BlockStack>
         );
       })}
@@ -504,6 +631,7 @@ export function RewardsSection({ form, onChange, errorOf, currency }: SectionPro
           {t("settings.rewards.add")}
         </Button>
       </InlineStack>
+      <RewardLanguages form={form} onChange={onChange} errorOf={errorOf} />
     </Section>
   );
 }

@@ -1,11 +1,12 @@
 // The referral page's figures: the rate of the period against the previous period and a year
-// earlier (each with its interval and a plain-words verdict, or "too little data"), the referred
-// cohort against other new customers, the leaderboard and the rewards' cost.
+// earlier, and the referred cohort against other new customers, each with its always-valid interval
+// and verdict in plain words (app/campaigns/lift.ts), or why there is not enough data yet; the
+// leaderboard and the rewards' cost.
 import { BlockStack, Card, DataTable, Text } from "@shopify/polaris";
 import { useTranslation } from "react-i18next";
+import { verdictText, type Comparison } from "../campaigns/lift";
 import { useFormat } from "../i18n/use-format";
 import type { referralMetrics } from "../referrals/metrics.server";
-import type { RateChange } from "../referrals/rate";
 
 type Metrics = Awaited<ReturnType<typeof referralMetrics>>;
 
@@ -13,18 +14,14 @@ export function ReferralMetricsCards({ metrics }: { metrics: Metrics }) {
   const { t } = useTranslation("referrals");
   const format = useFormat();
   const { rate, periods, currency } = metrics;
-  const points = (value: number) => t("metrics.points", { value: format.decimal(value, 1) });
-  const interval = (ci: [number, number] | null | undefined, unit: (value: number) => string) =>
-    ci ? t("metrics.interval", { low: unit(ci[0]), high: unit(ci[1]) }) : "";
-  const comparison = (key: "vsPrevious" | "vsYearAgo", change: RateChange, period: { from: string; to: string }) => (
-    <Text as="p" key={key}>
-      {t(`metrics.${key}`, { from: format.day(period.from), to: format.day(period.to) })}:{" "}
-      {change.change ? `${points(change.change.lift)} ${interval(change.change.ci95, points)} ` : ""}
-      {t(`metrics.verdicts.${change.verdict}`)}
-    </Text>
-  );
+  /** The comparison in plain words, in the wording of `kind` (rateVerdict, cohortVerdict). */
+  const verdict = (kind: "rateVerdict" | "cohortVerdict", comparison: Comparison | null) => {
+    if (!comparison) return t(`metrics.${kind}.noCustomers`);
+    const { key, values } = verdictText(comparison, format.locale);
+    return t(`metrics.${kind}.${key}`, values);
+  };
   const percent = (value: number | null) => (value === null ? "–" : format.percent(value));
-  const money = (value: number | null) => (value === null ? "–" : format.money(value, currency));
+  const cohort = metrics.cohort.comparison;
   return (
     <>
       <Card>
@@ -35,12 +32,25 @@ export function ReferralMetricsCards({ metrics }: { metrics: Metrics }) {
           <Text as="p" variant="headingLg" id="referral-rate">
             {rate.current.rate === null ? t("metrics.noNewCustomers") : percent(rate.current.rate)}
           </Text>
-          <Text as="p">
-            {t("metrics.rateOf", { referred: rate.current.referred, customers: rate.current.newCustomers })}{" "}
-            {interval(rate.current.ci95, (value) => format.percent(value))}
-          </Text>
-          {comparison("vsPrevious", metrics.vsPrevious, periods.previous)}
-          {comparison("vsYearAgo", metrics.vsYearAgo, periods.yearAgo)}
+          {rate.current.interval && (
+            <Text as="p">
+              {t("metrics.rateOf", {
+                referred: format.number(rate.current.referred),
+                customers: format.number(rate.current.newCustomers),
+                low: percent(rate.current.interval[0]),
+                high: percent(rate.current.interval[1]),
+              })}
+            </Text>
+          )}
+          {(["vsPrevious", "vsYearAgo"] as const).map((key) => (
+            <Text as="p" key={key}>
+              {t(`metrics.${key}`, {
+                from: format.day(periods[key === "vsPrevious" ? "previous" : "yearAgo"].from),
+                to: format.day(periods[key === "vsPrevious" ? "previous" : "yearAgo"].to),
+              })}{" "}
+              {verdict("rateVerdict", metrics[key])}
+            </Text>
+          ))}
           <Text as="p" variant="bodySm" tone="subdued">
             {t("metrics.definition")}
           </Text>
@@ -51,22 +61,25 @@ export function ReferralMetricsCards({ metrics }: { metrics: Metrics }) {
           <Text as="h2" variant="headingMd">
             {t("metrics.cohortTitle")}
           </Text>
-          <DataTable
-            columnContentTypes={["text", "numeric", "numeric", "numeric"]}
-            headings={[t("metrics.group"), t("metrics.customers"), t("metrics.repeatRate"), t("metrics.revenuePerCustomer")]}
-            rows={(["referred", "others"] as const).map((group) => [
-              t(`metrics.groups.${group}`),
-              format.number(metrics.cohort[group].customers),
-              percent(metrics.cohort[group].repeatPurchaseRate),
-              money(metrics.cohort[group].netRevenuePerCustomer),
-            ])}
-          />
-          <Text as="p">
-            {metrics.cohort.difference
-              ? `${points(metrics.cohort.difference.lift)} ${interval(metrics.cohort.difference.ci95, points)} `
-              : ""}
-            {t(`metrics.verdicts.${metrics.cohort.verdict}`)}
-          </Text>
+          {cohort && (
+            <DataTable
+              columnContentTypes={["text", "numeric", "numeric", "numeric"]}
+              headings={[t("metrics.group"), t("metrics.customers"), t("metrics.repeatRate"), t("metrics.revenuePerCustomer")]}
+              rows={[
+                [t("metrics.groups.referred"), cohort.arm],
+                [t("metrics.groups.others"), cohort.control],
+              ].map(([label, arm]) => {
+                const group = arm as Comparison["arm"];
+                return [
+                  label as string,
+                  format.number(group.reached),
+                  percent(group.rate),
+                  format.money(group.revenuePerCustomer, currency),
+                ];
+              })}
+            />
+          )}
+          <Text as="p">{verdict("cohortVerdict", cohort)}</Text>
         </BlockStack>
       </Card>
       <Card>

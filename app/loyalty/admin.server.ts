@@ -147,7 +147,18 @@ const tierInput = z.object({
   cashbackBasisPoints: z.number().optional(),
 });
 
-const rewardBase = { id: text, name: text, pointsCost: z.number(), validDays: z.number(), minimumOrder: money.optional() };
+// Absent or empty: no description, the offer says enough.
+const description = text.optional();
+const rewardBase = {
+  id: text,
+  name: text,
+  description,
+  /** Per locale key ("fr", "pt-BR"); validateReward checks the keys (reward-texts.ts). */
+  translations: z.record(text, z.object({ name: text, description })).optional(),
+  pointsCost: z.number(),
+  validDays: z.number(),
+  minimumOrder: money.optional(),
+};
 const rewardInput = z.discriminatedUnion("kind", [
   z.object({ ...rewardBase, kind: z.literal("fixed_amount"), value: money }),
   z.object({ ...rewardBase, kind: z.literal("percentage"), percent: z.number() }),

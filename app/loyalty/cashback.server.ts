@@ -114,9 +114,9 @@ async function markCredited(row: CashbackRow, credited: bigint, found: { transac
 /**
  * Takes back what refunds lowered: at most what is left unspent of this credit (and in its
  * account). A debit whose answer was lost is looked up before another is sent; the rest, already
- * spent, is recorded as forgone.
+ * spent, is recorded as forgone. `lookAgain`: a debit Shopify refuses is followed by one more look.
  */
-async function reverse(row: CashbackRow, currency: string, now: Date): Promise<void> {
+async function reverse(row: CashbackRow, currency: string, now: Date, lookAgain = true): Promise<void> {
   const answer = await creditAccountsOf(row.shopDomain, row.memberGid);
   if ("error" in answer) return; // looked at again after CASHBACK_LEASE_MS
   const { accounts } = answer;
@@ -150,12 +150,33 @@ async function reverse(row: CashbackRow, currency: string, now: Date): Promise<v
   const sent = await askShopify(row.shopDomain, (admin) => admin.request(query, variables));
   const transaction = "error" in sent ? null : sent.data.storeCreditAccountDebit?.storeCreditAccountTransaction;
   if (transaction) {
-    await recordDebit(row, debit, transaction.id);
+    // Less than owed was unspent: the rest is spent, forgone now rather than on a pass 2 minutes later.
+    await recordDebit(row, debit, transaction.id, owed - debit);
     return;
   }
-  // Refused (the shopper spent it meanwhile), or no answer: the next pass looks the debit up first.
   const userErrors = "error" in sent ? [] : (sent.data.storeCreditAccountDebit?.userErrors ?? []);
-  log.warn("cashback debit not confirmed", { shop: row.shopDomain, cashback: row.id, errors: userErrors.map((e) => e.message) });
+  if (userErrors.length === 0) {
+    // No answer: the debit may have been made; the next pass looks it up before sending another.
+    log.warn("cashback debit not confirmed", {
+      shop: row.shopDomain,
+      cashback: row.id,
+      error: "error" in sent ? sent.error : null,
+    });
+    return;
+  }
+  // Refused: Shopify made no debit, so there is nothing to look up. Mostly the shopper spent the
+  // credit between our look and the debit (INSUFFICIENT_FUNDS): look again now, take what is
+  // still unspent and forgo the rest, rather than two passes later.
+  log.warn("cashback debit refused", {
+    shop: row.shopDomain,
+    cashback: row.id,
+    errors: userErrors.map((e) => e.code ?? e.message),
+  });
+  await db.cashback.updateMany({
+    where: { id: row.id, reversing: debit },
+    data: { reversing: null, reversingSince: null },
+  });
+  if (lookAgain) await reverse(await db.cashback.findUniqueOrThrow({ where: { id: row.id } }), currency, now, false);
 }
 
 async function claimedDebits(shopDomain: string, memberGid: string): Promise<Set<string>> {
@@ -163,8 +184,11 @@ async function claimedDebits(shopDomain: string, memberGid: string): Promise<Set
   return new Set(rows.map((row) => row.transactionGid));
 }
 
-/** The debit Shopify made: counted once (its transaction is the key), the rest of what was owed forgone. */
-async function recordDebit(row: CashbackRow, debit: bigint, transactionGid: string): Promise<void> {
+/**
+ * The debit Shopify made: counted once (its transaction is the key), with `spent`, what was owed
+ * beyond what was unspent, forgone; what is still owed (a refund meanwhile) is looked at next.
+ */
+async function recordDebit(row: CashbackRow, debit: bigint, transactionGid: string, spent = 0n): Promise<void> {
   await db.$transaction(async (tx: Tx) => {
     const current = await tx.cashback.findUniqueOrThrow({ where: { id: row.id } });
     if (current.reversing === null) return;
@@ -172,10 +196,11 @@ async function recordDebit(row: CashbackRow, debit: bigint, transactionGid: stri
       data: { shopDomain: row.shopDomain, transactionGid, cashbackId: row.id, memberGid: row.memberGid, amount: debit },
     });
     const reversed = current.reversed + debit;
-    const owed = current.credited - reversed - current.forgone - current.amount;
+    const forgone = current.forgone + spent;
+    const owed = current.credited - reversed - forgone - current.amount;
     await tx.cashback.update({
       where: { id: row.id },
-      data: { reversed, reversing: null, reversingSince: null, status: owed > 0n ? "reverse_due" : "issued" },
+      data: { reversed, forgone, reversing: null, reversingSince: null, status: owed > 0n ? "reverse_due" : "issued" },
     });
   });
 }

@@ -2,45 +2,49 @@ import { describe, expect, it } from "vitest";
 import { liability, pointValueOf, redemptionRate, repeatRateLift } from "./effectiveness";
 import type { FixedAmountReward } from "./program";
 
+/** A group whose customers each spent `spend` minor units. */
+const group = (customers: number, repeaters: number, spend = 4_000n) => ({
+  customers,
+  repeaters,
+  revenue: { count: customers, sum: BigInt(customers) * spend, sumOfSquares: BigInt(customers) * spend * spend },
+});
+
 describe("repeatRateLift", () => {
-  it("gives the lift with Newcombe's hybrid score interval (Newcombe 1998, table II, example a)", () => {
-    // Members 56/70 = 80 %, holdout 48/80 = 60 %: lift 20 points.
-    // Wilson 95 % intervals (z = 1.96): 56/70 -> [0.69184, 0.87695], 48/80 -> [0.49045, 0.70038].
-    // low  = 0.2 - sqrt((0.8 - 0.69184)^2 + (0.70038 - 0.6)^2) = 0.2 - 0.14756 = 0.05244
-    // high = 0.2 + sqrt((0.87695 - 0.8)^2 + (0.6 - 0.49045)^2) = 0.2 + 0.13387 = 0.33387
-    const result = repeatRateLift({ customers: 70, repeaters: 56 }, { customers: 80, repeaters: 48 })!;
-    expect(result.members).toBeCloseTo(80, 10);
-    expect(result.holdout).toBeCloseTo(60, 10);
-    expect(result.lift).toBeCloseTo(20, 10);
-    expect(result.ci95[0]).toBeCloseTo(5.24, 2);
-    expect(result.ci95[1]).toBeCloseTo(33.39, 2);
-    expect(result.enough).toBe(true);
+  it("compares members with the holdout by the campaigns' always-valid interval", () => {
+    // Members 900 / 3,000 = 30 %, holdout 80 / 400 = 20 %: lift 10 points. Variances from (x+1)/(n+2):
+    // 901/3002 x 2101/3002 / 3000 + 81/402 x 321/402 / 400, SE = 0.0217313; x 3.049810 at n = 3,400 -> ± 6.63 points.
+    const result = repeatRateLift(group(3000, 900), group(400, 80))!;
+    expect(result.arm.rate).toBeCloseTo(30, 10);
+    expect(result.control.rate).toBeCloseTo(20, 10);
+    expect(result.difference).toBeCloseTo(10, 10);
+    expect(result.differenceInterval[0]).toBeCloseTo(3.3724, 3);
+    expect(result.differenceInterval[1]).toBeCloseTo(16.6276, 3);
+    expect(result.incrementalConversions).toBe(300);
+    expect(result.verdict).toEqual({ kind: "better" });
+    expect(result.revenuePerCustomerDifference).toBe(0n);
   });
 
-  it("matches Newcombe's other published examples, including a zero rate", () => {
-    const b = repeatRateLift({ customers: 10, repeaters: 9 }, { customers: 10, repeaters: 3 })!;
-    expect(b.ci95.map((x) => Number(x.toFixed(2)))).toEqual([17.05, 80.9]);
-    const d = repeatRateLift({ customers: 56, repeaters: 5 }, { customers: 29, repeaters: 0 })!;
-    expect(d.ci95.map((x) => Number(x.toFixed(2)))).toEqual([-3.81, 19.26]);
+  it("is wider than Newcombe's one-off interval and has too little data below 100 customers a group", () => {
+    // Newcombe 1998, example a (56/70 against 48/80) gave [5.24, 33.39] for a single look; looked at any
+    // time, SE = 0.0732269 x 5.680433 at n = 150: [-21.60, 61.60].
+    const result = repeatRateLift(group(70, 56), group(80, 48))!;
+    expect(result.differenceInterval[0]).toBeCloseTo(-21.596, 2);
+    expect(result.differenceInterval[1]).toBeCloseTo(61.596, 2);
+    expect(result.verdict.kind).toBe("too-little-data");
   });
 
-  it("stays within -100 to 100 points at the extremes, where Wald would collapse to a point", () => {
-    const all = repeatRateLift({ customers: 10, repeaters: 10 }, { customers: 20, repeaters: 0 })!;
-    expect(all.lift).toBe(100);
-    expect(all.ci95[0]).toBeCloseTo(67.91, 2);
-    expect(all.ci95[1]).toBeCloseTo(100, 10);
+  it("is not conclusive with an interval that spans 0, and says how many more customers it takes", () => {
+    const result = repeatRateLift(group(1000, 300), group(100, 25))!;
+    expect(result.differenceInterval[0]).toBeCloseTo(-10.241, 2);
+    expect(result.differenceInterval[1]).toBeCloseTo(20.241, 2);
+    expect(result.verdict).toMatchObject({ kind: "not-conclusive" });
   });
 
-  it("is not enough with fewer than 5 repeaters or 5 non-repeaters in a group", () => {
-    expect(repeatRateLift({ customers: 1000, repeaters: 300 }, { customers: 40, repeaters: 4 })!.enough).toBe(false);
-    expect(repeatRateLift({ customers: 1000, repeaters: 300 }, { customers: 40, repeaters: 36 })!.enough).toBe(false);
-    expect(repeatRateLift({ customers: 1000, repeaters: 300 }, { customers: 40, repeaters: 5 })!.enough).toBe(true);
-  });
-
-  it("is null when a group is empty and rejects impossible counts", () => {
-    expect(repeatRateLift({ customers: 100, repeaters: 30 }, { customers: 0, repeaters: 0 })).toBeNull();
-    expect(() => repeatRateLift({ customers: 10, repeaters: 11 }, { customers: 10, repeaters: 1 })).toThrow(RangeError);
-    expect(() => repeatRateLift({ customers: 10, repeaters: -1 }, { customers: 10, repeaters: 1 })).toThrow(RangeError);
+  it("is null until each group has two customers, and rejects impossible counts", () => {
+    expect(repeatRateLift(group(100, 30), group(0, 0))).toBeNull();
+    expect(repeatRateLift(group(1, 1), group(100, 30))).toBeNull();
+    expect(() => repeatRateLift(group(10, 11), group(10, 1))).toThrow(RangeError);
+    expect(() => repeatRateLift(group(10, -1), group(10, 1))).toThrow(RangeError);
   });
 });
 

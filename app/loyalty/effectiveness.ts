@@ -1,13 +1,12 @@
-// Is the program working? Repeat purchase lift of members over the holdout with a 95 % confidence
-// interval, redemption rate, and the liability of the points outstanding.
+// Is the program working? Repeat purchase lift of members over the holdout, redemption rate, and the
+// liability of the points outstanding.
 //
-// The interval is Newcombe's hybrid score interval for a difference of two proportions (Newcombe
-// 1998, method 10): it combines the two Wilson score intervals, and unlike the Wald interval it
-// stays inside [-1, 1] and keeps its coverage when a rate is near 0 or 1 or a group is small,
-// which is the usual case for a holdout of a few percent.
+// The lift is a campaign against its control group like any other: members are the arm, held-out
+// customers the control, buying again is the conversion. It uses the campaigns' statistics
+// (app/campaigns/lift.ts, decision 28): an always-valid 95 % interval, because merchants open the
+// overview whenever they like, and a verdict that says when there is too little data.
+import { compareArms, type Comparison, type RevenueSums } from "../campaigns/lift";
 import type { FixedAmountReward } from "./program";
-
-const Z95 = 1.959963984540054;
 
 export interface GroupCounts {
   customers: number;
@@ -15,44 +14,18 @@ export interface GroupCounts {
   repeaters: number;
 }
 
-export interface RepeatRateLift {
-  /** Repeat purchase rates in %. */
-  members: number;
-  holdout: number;
-  /** members - holdout, in percentage points. */
-  lift: number;
-  /** 95 % interval of the lift, percentage points (Newcombe). */
-  ci95: [number, number];
-  /** Each group has at least 5 repeaters and 5 customers who did not repeat: below that, show "not enough data yet". */
-  enough: boolean;
+/** A group with its net revenue per customer summed for the interval. */
+export interface GroupOutcome extends GroupCounts {
+  revenue: RevenueSums;
 }
 
-export const MIN_OUTCOMES = 5;
-
-/** null when either group has no customers. */
-export function repeatRateLift(members: GroupCounts, holdout: GroupCounts): RepeatRateLift | null {
+/** Members against the holdout; null until each group has two customers (below that there is no variance to estimate). */
+export function repeatRateLift(members: GroupOutcome, holdout: GroupOutcome): Comparison | null {
   assertCounts(members);
   assertCounts(holdout);
-  if (members.customers === 0 || holdout.customers === 0) return null;
-  const p1 = members.repeaters / members.customers;
-  const p2 = holdout.repeaters / holdout.customers;
-  const [l1, u1] = wilson(members);
-  const [l2, u2] = wilson(holdout);
-  const lift = p1 - p2;
-  const low = lift - Math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2);
-  const high = lift + Math.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2);
-  const enough = [members, holdout].every((g) => g.repeaters >= MIN_OUTCOMES && g.customers - g.repeaters >= MIN_OUTCOMES);
-  return { members: p1 * 100, holdout: p2 * 100, lift: lift * 100, ci95: [low * 100, high * 100], enough };
-}
-
-/** Wilson score interval of repeaters / customers at 95 %. */
-export function wilson({ customers: n, repeaters }: GroupCounts): [number, number] {
-  const p = repeaters / n;
-  const z2 = Z95 * Z95;
-  const centre = 2 * n * p + z2;
-  const spread = Z95 * Math.sqrt(z2 + 4 * n * p * (1 - p));
-  const denominator = 2 * (n + z2);
-  return [(centre - spread) / denominator, (centre + spread) / denominator];
+  if (members.customers < 2 || holdout.customers < 2) return null;
+  const arm = ({ customers, repeaters, revenue }: GroupOutcome) => ({ reached: customers, converted: repeaters, revenue });
+  return compareArms(arm(members), arm(holdout));
 }
 
 function assertCounts({ customers, repeaters }: GroupCounts): void {

@@ -7,16 +7,9 @@
 // revenue = Shopify's current subtotal (after discounts, refunds and edits). Only members against
 // the holdout is a fair test of the program: both were assigned at enrolment by the same coin
 // (holdout.ts), while customers outside the program differ in when and how they came.
+import { MINIMUMS, type Comparison } from "../campaigns/lift";
 import db from "../platform/db/client.server";
-import {
-  liability,
-  MIN_OUTCOMES,
-  pointValueOf,
-  redemptionRate,
-  repeatRateLift,
-  type GroupCounts,
-  type RepeatRateLift,
-} from "./effectiveness";
+import { liability, pointValueOf, redemptionRate, repeatRateLift, type GroupCounts, type GroupOutcome } from "./effectiveness";
 import type { FixedAmountReward } from "./program";
 import { loadRewards } from "./store.server";
 
@@ -29,7 +22,14 @@ export interface CustomerGroup extends GroupCounts {
   netRevenuePerCustomer: bigint | null;
 }
 
-export type HoldoutLift = { [K in keyof RepeatRateLift]: RepeatRateLift[K] | null } & { enough: boolean; note: string | null };
+/**
+ * Members (the arm) against the holdout (the control), with the verdict; null before each group has
+ * two customers. `note` says in English, for readers of the API, why there is no verdict yet.
+ */
+export interface HoldoutLift {
+  comparison: Comparison | null;
+  note: string | null;
+}
 
 const emptyGroup = (): CustomerGroup => ({
   customers: 0,
@@ -41,7 +41,7 @@ const emptyGroup = (): CustomerGroup => ({
 
 export async function programPerformance(shopDomain: string, now = new Date()) {
   const { currency } = await db.shop.findUniqueOrThrow({ where: { domain: shopDomain }, select: { currency: true } });
-  const groups = await customerGroups(shopDomain);
+  const { groups, revenueSquares } = await customerGroups(shopDomain);
   const points = await pointTotals(shopDomain, now);
   const reward = (await loadRewards(db, shopDomain)).find((r): r is FixedAmountReward => r.kind === "fixed_amount");
   const pointValue = reward && pointValueOf(reward);
@@ -55,7 +55,10 @@ export async function programPerformance(shopDomain: string, now = new Date()) {
       ? { amount: liability(points.outstanding, pointValue), valuePerPoint: { ...pointValue, rewardId: reward.id } }
       : null,
     storeCredit,
-    holdoutLift: holdoutLift(groups.members, groups.holdout),
+    holdoutLift: holdoutLift(
+      { ...groups.members, revenue: revenueSums(groups.members, revenueSquares.members) },
+      { ...groups.holdout, revenue: revenueSums(groups.holdout, revenueSquares.holdout) },
+    ),
   };
 }
 
@@ -93,12 +96,17 @@ async function customerGroups(shopDomain: string) {
   const heldOut = new Map(members.map((member) => [member.customerGid, member.heldOut]));
 
   const groups = { members: emptyGroup(), holdout: emptyGroup(), nonMembers: emptyGroup() };
+  // Sums of each customer's net revenue squared, for the interval of the revenue difference.
+  const revenueSquares = { members: 0n, holdout: 0n, nonMembers: 0n };
   for (const row of perCustomer) {
     const membership = heldOut.get(gidOf.get(row.customerId!) ?? "");
-    const group = membership === undefined ? groups.nonMembers : membership ? groups.holdout : groups.members;
+    const name = membership === undefined ? "nonMembers" : membership ? "holdout" : "members";
+    const group = groups[name];
+    const revenue = row._sum.currentSubtotalAmount ?? 0n;
     group.customers++;
     if (row._count._all >= 2) group.repeaters++;
-    group.netRevenue += row._sum.currentSubtotalAmount ?? 0n;
+    group.netRevenue += revenue;
+    revenueSquares[name] += revenue * revenue;
   }
   for (const group of Object.values(groups)) {
     if (group.customers === 0) continue;
@@ -106,8 +114,14 @@ async function customerGroups(shopDomain: string) {
     group.repeatPurchaseRate = (group.repeaters / group.customers) * 100;
     group.netRevenuePerCustomer = (group.netRevenue * 2n + n) / (2n * n);
   }
-  return groups;
+  return { groups, revenueSquares };
 }
+
+const revenueSums = (group: CustomerGroup, sumOfSquares: bigint) => ({
+  count: group.customers,
+  sum: group.netRevenue,
+  sumOfSquares,
+});
 
 /**
  * Shop-wide points. issued = earned net of what refunds, cancellations and manual changes took
@@ -130,23 +144,18 @@ async function pointTotals(shopDomain: string, now: Date) {
   };
 }
 
-function holdoutLift(members: GroupCounts, holdout: GroupCounts): HoldoutLift {
-  const result = repeatRateLift(members, holdout);
-  if (!result) {
-    const missing = members.customers === 0 ? "no member" : "no held-out customer";
-    return {
-      members: null,
-      holdout: null,
-      lift: null,
-      ci95: null,
-      enough: false,
-      note: `${missing} has a counted order yet: raise the holdout percentage or wait for orders`,
-    };
+function holdoutLift(members: GroupOutcome, holdout: GroupOutcome): HoldoutLift {
+  const comparison = repeatRateLift(members, holdout);
+  if (!comparison) {
+    const missing = members.customers < 2 ? "fewer than two members have" : "fewer than two held-out customers have";
+    return { comparison, note: `${missing} a counted order yet: raise the holdout percentage or wait for orders` };
   }
-  const note = result.enough
-    ? null
-    : `not enough data yet: each group needs at least ${MIN_OUTCOMES} customers who bought again and ${MIN_OUTCOMES} who did not ` +
-      `(members ${members.repeaters} and ${members.customers - members.repeaters}, holdout ${holdout.repeaters} and ${holdout.customers - holdout.repeaters}); ` +
-      "until then the interval is too wide to tell the program's effect from chance";
-  return { ...result, note };
+  const note =
+    comparison.verdict.kind === "too-little-data"
+      ? `too little data yet: members and the holdout each need at least ${MINIMUMS.reached} customers, ` +
+        `${MINIMUMS.converted} who bought again and ${MINIMUMS.notConverted} who did not ` +
+        `(members ${members.repeaters} of ${members.customers}, holdout ${holdout.repeaters} of ${holdout.customers}); ` +
+        "until then the interval is too wide to tell the program's effect from chance"
+      : null;
+  return { comparison, note };
 }

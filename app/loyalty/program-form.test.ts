@@ -33,7 +33,19 @@ const PROGRAM: ProgramData = {
   ],
   rewards: [
     { id: "five", name: "5 off", kind: "fixed_amount", pointsCost: 500, validDays: 30, value: 500n, minimumOrder: 2000n },
-    { id: "credit", name: "10 credit", kind: "store_credit", pointsCost: 900, validDays: 0, value: 1000n },
+    {
+      id: "credit",
+      name: "10 credit",
+      description: "Spent at checkout, no code to copy",
+      translations: {
+        de: { name: "10 Guthaben", description: "An der Kasse eingelöst, ohne Code" },
+        "pt-BR": { name: "10 de crédito" },
+      },
+      kind: "store_credit",
+      pointsCost: 900,
+      validDays: 0,
+      value: 1000n,
+    },
   ],
 };
 
@@ -166,10 +178,78 @@ describe("the domain's field errors on the form", () => {
     ]);
   });
 
-  it("labels fields by their list position", () => {
-    expect(fieldLabel("tiers[1].threshold")).toEqual({ label: "tiers.threshold", list: "tiers", position: 2 });
-    expect(fieldLabel("custom[0].name")).toEqual({ label: "custom.name", list: "custom", position: 1 });
-    expect(fieldLabel("settings.expiry.months")).toEqual({ label: "settings.expiry.months", list: null, position: null });
-    expect(fieldLabel("")).toEqual({ label: "program", list: null, position: null });
+  it("labels fields by their list position, and a translation's by its language", () => {
+    const plain = { language: null };
+    expect(fieldLabel("tiers[1].threshold")).toEqual({ label: "tiers.threshold", list: "tiers", position: 2, ...plain });
+    expect(fieldLabel("custom[0].name")).toEqual({ label: "custom.name", list: "custom", position: 1, ...plain });
+    expect(fieldLabel("settings.expiry.months")).toEqual({
+      label: "settings.expiry.months",
+      list: null,
+      position: null,
+      ...plain,
+    });
+    expect(fieldLabel("")).toEqual({ label: "program", list: null, position: null, ...plain });
+    expect(fieldLabel("rewards[1].translations.pt-BR.description")).toEqual({
+      label: "rewards.translations.description",
+      list: "rewards",
+      position: 2,
+      language: "pt-BR",
+    });
+    expect(fieldLabel("languages[0]")).toEqual({ label: "languages.item", list: "languages", position: 1, ...plain });
+    for (const language of ["en", "de"]) {
+      const { fields } = resources[language]!.loyalty as {
+        fields: { rewards: { translations: { name: string } }; item: { languages: string } };
+      };
+      expect(fields.rewards.translations.name, language).toContain("{{language}}");
+      expect(fields.item.languages, language).toContain("{{n}}");
+    }
+  });
+});
+
+describe("reward texts per language on the form", () => {
+  it("shows each language the rewards have texts in, once, and every reward's fields for it", () => {
+    const form = formFromProgram(PROGRAM, "EUR", "en");
+    expect(form.languages).toEqual(["de", "pt-BR"]);
+    expect(form.rewards[0]).toMatchObject({ description: "", translations: {} });
+    expect(form.rewards[1]).toMatchObject({
+      description: "Spent at checkout, no code to copy",
+      translations: {
+        de: { name: "10 Guthaben", description: "An der Kasse eingelöst, ohne Code" },
+        "pt-BR": { name: "10 de crédito", description: "" },
+      },
+    });
+  });
+
+  it("saves a language's texts only where typed, and drops a removed language's", () => {
+    const form = formFromProgram(PROGRAM, "EUR", "en");
+    form.languages = ["de", "fr"];
+    form.rewards[0]!.translations = { fr: { name: "  5 de remise ", description: " " }, de: { name: "", description: "" } };
+    const { input, problems } = readProgramForm(form, "EUR", "en");
+    expect(problems).toEqual([]);
+    expect(input.rewards[0]).toMatchObject({ translations: { fr: { name: "5 de remise" } } });
+    expect(input.rewards[0]).not.toHaveProperty("description");
+    expect(input.rewards[1]!.translations).toEqual({
+      de: { name: "10 Guthaben", description: "An der Kasse eingelöst, ohne Code" },
+    });
+  });
+
+  it("names the field of each language that is wrong, and each language code that is not one", () => {
+    const form = formFromProgram(PROGRAM, "EUR", "en");
+    form.languages = ["de", "pt-BR", "french", "de"];
+    form.rewards[0]!.description = "5 OFF!";
+    form.rewards[1]!.translations = {
+      de: { name: "", description: "Ohne Namen" },
+      "pt-BR": { name: "Crédito", description: "crédito" },
+      french: { name: "Crédit", description: "" },
+    };
+    form.rewards[1]!.name = "x".repeat(81);
+    expect(formProblems(readProgramForm(form, "EUR", "en"), at)).toEqual([
+      { field: "languages[2]", code: "locale", params: {} },
+      { field: "languages[3]", code: "duplicateId", params: {} },
+      { field: "rewards[0].description", code: "repeatsName", params: {} },
+      { field: "rewards[1].name", code: "tooLong", params: { max: 80 } },
+      { field: "rewards[1].translations.de.name", code: "required", params: {} },
+      { field: "rewards[1].translations.pt-BR.description", code: "repeatsName", params: {} },
+    ]);
   });
 });

@@ -2,6 +2,7 @@
 // language) and back into the shape saveProgram takes, with the problems of either step as
 // messages keyed by the form's fields. Pure: the browser uses it for the preview, the action to save.
 import { currencyDigits } from "../i18n/format";
+import { MAX_REWARD_LANGUAGES, localeKey } from "./reward-texts";
 import { parseMoney, parseScaled, moneyInputText, scaledInputText, type DecimalProblem } from "./decimal-input";
 import {
   validateEarningRule,
@@ -40,7 +41,12 @@ export interface TierForm {
 
 export interface RewardForm {
   id: string;
+  /** In the shop's primary language. */
   name: string;
+  /** Empty: none. */
+  description: string;
+  /** The name and description per language of the form's `languages`; empty fields: not translated. */
+  translations: Record<string, { name: string; description: string }>;
   kind: Reward["kind"];
   pointsCost: string;
   validDays: string;
@@ -68,6 +74,8 @@ export interface ProgramForm {
   };
   tiers: TierForm[];
   rewards: RewardForm[];
+  /** The languages besides the primary one that rewards have texts in (locale keys, reward-texts.ts). */
+  languages: string[];
 }
 
 /** The program as the page loads it: its settings and what is in force now. */
@@ -161,6 +169,13 @@ export function formFromProgram(program: ProgramData, currency: string, locale: 
     rewards: program.rewards.map((reward) => ({
       id: reward.id,
       name: reward.name,
+      description: reward.description ?? "",
+      translations: Object.fromEntries(
+        Object.entries(reward.translations ?? {}).map(([language, text]) => [
+          language,
+          { name: text.name, description: text.description ?? "" },
+        ]),
+      ),
       kind: reward.kind,
       pointsCost: String(reward.pointsCost),
       validDays: String(reward.validDays),
@@ -169,6 +184,7 @@ export function formFromProgram(program: ProgramData, currency: string, locale: 
       percent: reward.kind === "percentage" ? String(reward.percent) : "",
       minimumOrder: reward.minimumOrder === undefined ? "" : moneyInputText(reward.minimumOrder, currency, locale),
     })),
+    languages: [...new Set(program.rewards.flatMap((reward) => Object.keys(reward.translations ?? {})))].sort(),
   };
 }
 
@@ -176,6 +192,8 @@ export const newTier = (): TierForm => ({ id: newId("tier"), name: "", threshold
 export const newReward = (): RewardForm => ({
   id: newId("reward"),
   name: "",
+  description: "",
+  translations: {},
   kind: "fixed_amount",
   pointsCost: "",
   validDays: "30",
@@ -271,11 +289,34 @@ export function readProgramForm(form: ProgramForm, currency: string, locale: str
     }
   });
 
+  // Each language once, as the storefront looks it up; a code that is not one is reported once, here.
+  const languages = form.languages.filter((language, index) => {
+    const field = `languages[${index}]`;
+    if (localeKey(language) !== language) problems.push({ field, code: "locale", params: {} });
+    else if (form.languages.indexOf(language) !== index) problems.push({ field, code: "duplicateId", params: {} });
+    else return true;
+    return false;
+  });
+  if (languages.length > MAX_REWARD_LANGUAGES)
+    problems.push({ field: "languages", code: "tooMany", params: { max: MAX_REWARD_LANGUAGES } });
+
   const rewards: Reward[] = form.rewards.map((reward, index) => {
     const at = `rewards[${index}]`;
+    const description = reward.description.trim();
+    // A language whose fields are empty is not translated: shoppers in it read the primary words.
+    const translations = Object.fromEntries(
+      languages.flatMap((language) => {
+        const typed = reward.translations[language];
+        const name = typed?.name.trim() ?? "";
+        const text = typed?.description.trim() ?? "";
+        return name || text ? [[language, { name, ...(text && { description: text }) }]] : [];
+      }),
+    );
     const base = {
       id: reward.id,
       name: reward.name.trim(),
+      ...(description && { description }),
+      ...(Object.keys(translations).length > 0 && { translations }),
       pointsCost: count(`${at}.pointsCost`, reward.pointsCost),
       validDays: count(`${at}.validDays`, reward.validDays),
       ...(reward.minimumOrder.trim() !== "" && { minimumOrder: money(`${at}.minimumOrder`, reward.minimumOrder) ?? 0n }),
@@ -330,11 +371,23 @@ export function formProblems(read: ReturnType<typeof readProgramForm>, now: Date
 }
 
 /**
- * How the page names a field: "tiers[1].threshold" is item 2 of "tiers", label "tiers.threshold".
- * `label` is a key under the loyalty namespace's "fields".
+ * How the page names a field: "tiers[1].threshold" is item 2 of "tiers", label "tiers.threshold";
+ * "rewards[0].translations.fr.name" is item 1 of "rewards", label "rewards.translations.name" in
+ * `language` "fr". `label` is a key under the loyalty namespace's "fields".
  */
-export function fieldLabel(field: string): { label: string; list: string | null; position: number | null } {
+export function fieldLabel(field: string): {
+  label: string;
+  list: string | null;
+  position: number | null;
+  language: string | null;
+} {
   const item = field.match(/^(\w+)\[(\d+)\]\.?(.*)$/);
-  if (!item) return { label: field || "program", list: null, position: null };
-  return { label: `${item[1]}.${item[3] || "item"}`, list: item[1]!, position: Number(item[2]) + 1 };
+  if (!item) return { label: field || "program", list: null, position: null, language: null };
+  const translated = item[3]!.match(/^translations\.([^.]+)\.?(.*)$/);
+  return {
+    label: `${item[1]}.${translated ? `translations.${translated[2] || "item"}` : item[3] || "item"}`,
+    list: item[1]!,
+    position: Number(item[2]) + 1,
+    language: translated ? translated[1]! : null,
+  };
 }

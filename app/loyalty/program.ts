@@ -1,6 +1,15 @@
 // What a merchant configures: program settings, earning rules (versioned), tiers and rewards,
 // with validation that returns every problem at once as field errors for the admin form.
 // Money is integer minor units of the shop currency (bigint); points are safe integers.
+import {
+  MAX_REWARD_DESCRIPTION,
+  MAX_REWARD_LANGUAGES,
+  MAX_REWARD_NAME,
+  localeKey,
+  repeatsName,
+  type RewardText,
+  type RewardTranslations,
+} from "./reward-texts";
 
 export type ExpiryMode = "never" | "inactivity" | "batch";
 export type TierMetric = "points" | "spend";
@@ -72,6 +81,11 @@ const FIELD_ERROR_TEXT = {
   jsonContentType: () => "the body must be JSON, sent as Content-Type: application/json",
   cursor: () => "must be a cursor from a previous page",
   invalid: () => "has the wrong form",
+  // Merchant text shown to shoppers (reward-texts.ts).
+  tooLong: ({ max }) => `must be at most ${max} characters`,
+  repeatsName: () => "must say more than the name; leave it empty if the name says it all",
+  locale: () => "must be a language code such as fr or pt-BR",
+  tooMany: ({ max }) => `must have at most ${max} entries`,
 } satisfies Record<string, (params: FieldErrorParams) => string>;
 
 export type FieldErrorCode = keyof typeof FIELD_ERROR_TEXT;
@@ -123,6 +137,16 @@ export class Checks {
 
   text(field: string, value: string): void {
     if (value.trim() === "") this.errors.push(fieldError(field, "required"));
+  }
+
+  /** A reward's name and description in one language; `prefix` ends with the dot before "name". */
+  rewardText(prefix: string, { name, description }: RewardText): void {
+    this.text(`${prefix}name`, name);
+    if (name.length > MAX_REWARD_NAME) this.errors.push(fieldError(`${prefix}name`, "tooLong", { max: MAX_REWARD_NAME }));
+    if (description === undefined) return;
+    if (description.length > MAX_REWARD_DESCRIPTION)
+      this.errors.push(fieldError(`${prefix}description`, "tooLong", { max: MAX_REWARD_DESCRIPTION }));
+    if (repeatsName(description, name)) this.errors.push(fieldError(`${prefix}description`, "repeatsName"));
   }
 
   /** Adds `value` to `seen`; an error when it was there already. */
@@ -257,7 +281,10 @@ export function validateTiers(tiers: readonly Tier[]): FieldError[] {
 
 interface RewardBase {
   id: string;
+  /** In the shop's primary language, as `description`; `translations` has the other languages' (decision 33). */
   name: string;
+  description?: string;
+  translations?: RewardTranslations;
   pointsCost: number;
   /** Days the discount code stays valid from the redemption; store credit: days until it expires, 0 never. */
   validDays: number;
@@ -280,7 +307,14 @@ export const MAX_CREDIT_DAYS = 3650;
 export function validateReward(reward: Reward): FieldError[] {
   const check = new Checks();
   check.text("id", reward.id);
-  check.text("name", reward.name);
+  check.rewardText("", reward);
+  const languages = Object.entries(reward.translations ?? {});
+  if (languages.length > MAX_REWARD_LANGUAGES)
+    check.errors.push(fieldError("translations", "tooMany", { max: MAX_REWARD_LANGUAGES }));
+  for (const [locale, text] of languages) {
+    if (localeKey(locale) !== locale) check.errors.push(fieldError(`translations.${locale}`, "locale"));
+    else check.rewardText(`translations.${locale}.`, text);
+  }
   check.integer("pointsCost", reward.pointsCost, 1, MAX_POINTS);
   if (reward.kind === "store_credit") check.integer("validDays", reward.validDays, 0, MAX_CREDIT_DAYS);
   else check.integer("validDays", reward.validDays, 1, 365);

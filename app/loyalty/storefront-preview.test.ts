@@ -99,3 +99,25 @@ describe("the storefront preview", () => {
     });
   });
 });
+
+describe("the preview's reward texts", () => {
+  it("shows the names and descriptions a shopper of the chosen language reads, the primary ones without a translation", () => {
+    const translated: ProgramSave = {
+      ...PROGRAM,
+      rewards: [
+        { ...PROGRAM.rewards[0]!, description: "Any product", translations: { fr: { name: "5 de remise" } } },
+        PROGRAM.rewards[1]!,
+      ],
+    };
+    const words = (locale: string | null) =>
+      storefrontPreview(translated, "EUR", "en", locale).rewards.map(({ name, description }) => ({ name, description }));
+    expect(words(null)).toEqual([
+      { name: "5 off", description: "Any product" },
+      { name: "Free shipping", description: undefined },
+    ]);
+    expect(words("fr")).toEqual([
+      { name: "5 de remise", description: undefined },
+      { name: "Free shipping", description: undefined },
+    ]);
+  });
+});

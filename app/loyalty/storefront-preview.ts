@@ -3,6 +3,7 @@
 // text is a key of the loyalty namespace's "preview" with its values formatted for the language.
 import { formatMoney, formatNumber, formatPercent } from "../i18n/format";
 import { NO_MULTIPLIER } from "./program";
+import { rewardText } from "./reward-texts";
 import type { ProgramSave } from "./program-form";
 
 export interface PreviewText {
@@ -13,7 +14,8 @@ export interface PreviewText {
 
 export interface StorefrontPreview {
   earn: PreviewText[];
-  rewards: { name: string; cost: PreviewText; offer: PreviewText; conditions: PreviewText[] }[];
+  /** Names and descriptions in the language previewed, as a shopper in it reads them. */
+  rewards: { name: string; description?: string; cost: PreviewText; offer: PreviewText; conditions: PreviewText[] }[];
   tiers: { name: string; threshold: PreviewText; multiplier: PreviewText | null }[];
   /** Over what time the tiers' thresholds are counted (lifetime, calendar year, 12 months). */
   tierWindow: PreviewText | null;
@@ -22,8 +24,16 @@ export interface StorefrontPreview {
 
 const valid = (points: number) => Number.isSafeInteger(points) && points > 0;
 
-/** Only what would be saved as it stands: a rule, tier or reward with unreadable values is left out. */
-export function storefrontPreview(program: ProgramSave, currency: string, locale: string): StorefrontPreview {
+/**
+ * Only what would be saved as it stands: a rule, tier or reward with unreadable values is left out.
+ * `rewardLocale`: the shopper's locale whose reward texts are shown (null: the primary language's).
+ */
+export function storefrontPreview(
+  program: ProgramSave,
+  currency: string,
+  locale: string,
+  rewardLocale: string | null = null,
+): StorefrontPreview {
   const points = (count: number) => ({ count, points: formatNumber(count, locale) });
   const money = (minor: bigint) => formatMoney(minor, currency, locale);
 
@@ -57,7 +67,12 @@ export function storefrontPreview(program: ProgramSave, currency: string, locale
           key: reward.kind === "store_credit" ? "preview.reward.creditDays" : "preview.reward.validDays",
           values: { count: reward.validDays, days: formatNumber(reward.validDays, locale) },
         });
-      return { name: reward.name, cost: { key: "preview.reward.cost", values: points(reward.pointsCost) }, offer, conditions };
+      return {
+        ...rewardText(reward, rewardLocale),
+        cost: { key: "preview.reward.cost", values: points(reward.pointsCost) },
+        offer,
+        conditions,
+      };
     });
 
   const spend = program.settings.tierBasis.metric === "spend";

@@ -366,7 +366,7 @@ async function reviewMember(tx: Tx, shopDomain: string, memberGid: string, shop:
   const expired = expiryEntries(memberGid, [...recorded, ...bonus], settings.expiry, now);
   const entries = [...recorded, ...bonus, ...expired];
   await insertEntries(tx, shopDomain, [...bonus, ...expired]);
-  // Referrals whose reward became available: the place for the Flow trigger "referral completed".
+  // Referrals whose reward became available are completed (and Flow's "referral completed" queued).
   await completeReferrals(tx, shopDomain, memberGid, entries, now);
 
   const standing = await reviewTier(tx, member, shop, entries, now);

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { day, shopWith, type OrderTuple } from "../metrics/test-histories";
 import { rateChange, referralRate, referredCohort } from "./rate";
 
-/** Customers 1..n with a first order on `date`; the first `referredCount` came through a referral. */
+/** Customers with a first order on `date`; the first `referred` came through a referral, the first `repeat` ordered again. */
 function shop(groups: { date: string; customers: number; referred: number; repeat?: number }[]) {
   const orders: OrderTuple[] = [];
   const referredIds = new Set<number>();
@@ -25,37 +25,41 @@ const june = { from: day("2025-06-01"), to: day("2025-07-01") };
 const may = { from: day("2025-05-01"), to: day("2025-06-01") };
 
 describe("the referral rate", () => {
-  it("is the share of the period's new customers who came through a referral, with a Wilson interval", () => {
+  it("is the share of the period's new customers who came through a referral, with an always-valid interval", () => {
     const { h, referred } = shop([
-      { date: "2025-05-10", customers: 80, referred: 8 },
-      { date: "2025-06-10", customers: 80, referred: 24 },
+      { date: "2025-05-10", customers: 200, referred: 20 },
+      { date: "2025-06-10", customers: 200, referred: 60 },
     ]);
     const current = referralRate(h, referred, june);
-    expect(current).toMatchObject({ newCustomers: 80, referred: 24, rate: 30, enough: true });
-    expect(current.ci95![0]).toBeCloseTo(21.06, 2);
-    expect(current.ci95![1]).toBeCloseTo(40.77, 2);
+    expect(current).toMatchObject({ newCustomers: 200, referred: 60, rate: 30 });
+    expect(current.interval![0]).toBeCloseTo(16.59, 2);
+    expect(current.interval![1]).toBeCloseTo(48.02, 2);
     // A customer new in May is not new in June, whatever they order then.
-    const previous = referralRate(h, referred, may);
-    expect(previous).toMatchObject({ newCustomers: 80, referred: 8, rate: 10 });
-    const change = rateChange(current, previous);
-    expect(change.change!.lift).toBeCloseTo(20, 6);
-    expect(change.verdict).toBe("higher");
+    expect(referralRate(h, referred, may)).toMatchObject({ newCustomers: 200, referred: 20, rate: 10 });
+    const change = rateChange(current, referralRate(h, referred, may))!;
+    expect(change.difference).toBeCloseTo(20, 6);
+    expect(change.differenceInterval[0]).toBeGreaterThan(0);
+    expect(change.verdict.kind).toBe("better");
   });
 
   it("says when there is too little data, and has no rate without new customers", () => {
-    const { h, referred } = shop([{ date: "2025-06-10", customers: 6, referred: 2 }]);
-    const current = referralRate(h, referred, june);
-    expect(current.enough).toBe(false);
-    expect(rateChange(current, referralRate(h, referred, may))).toEqual({ change: null, verdict: "tooLittleData" });
-    expect(referralRate(h, referred, may)).toEqual({ newCustomers: 0, referred: 0, rate: null, ci95: null, enough: false });
+    const { h, referred } = shop([
+      { date: "2025-05-10", customers: 6, referred: 1 },
+      { date: "2025-06-10", customers: 6, referred: 2 },
+    ]);
+    expect(rateChange(referralRate(h, referred, june), referralRate(h, referred, may))!.verdict.kind).toBe("too-little-data");
+    const empty = referralRate(h, referred, { from: day("2025-08-01"), to: day("2025-09-01") });
+    expect(empty).toEqual({ newCustomers: 0, referred: 0, rate: null, interval: null });
+    expect(rateChange(empty, referralRate(h, referred, may))).toBeNull();
   });
 
   it("compares the referred cohort's repeat rate and revenue per customer with other new customers", () => {
     const { h, referred } = shop([{ date: "2025-06-01", customers: 20, referred: 10, repeat: 15 }]);
     const cohort = referredCohort(h, referred, day("2025-07-01"));
-    expect(cohort.referred).toEqual({ customers: 10, repeaters: 10, repeatPurchaseRate: 100, netRevenuePerCustomer: 8000 });
-    expect(cohort.others).toEqual({ customers: 10, repeaters: 5, repeatPurchaseRate: 50, netRevenuePerCustomer: 6500 });
-    // 10 of 10 repeating leaves no referred customer who did not: too few outcomes for a verdict.
-    expect(cohort.verdict).toBe("tooLittleData");
+    expect(cohort.referred).toEqual({ customers: 10, repeaters: 10 });
+    expect(cohort.others).toEqual({ customers: 10, repeaters: 5 });
+    expect(cohort.comparison!.arm).toMatchObject({ rate: 100, revenuePerCustomer: 8000n });
+    expect(cohort.comparison!.control).toMatchObject({ rate: 50, revenuePerCustomer: 6500n });
+    expect(cohort.comparison!.verdict.kind).toBe("too-little-data");
   });
 });

@@ -1,10 +1,11 @@
-// The referral rate (docs/metrics.md, docs/referrals.md): of the customers whose first counted
-// order falls in a period, the share acquired through a referral, with its Wilson 95 % interval;
-// its change against the previous period and a year earlier with Newcombe's interval (the one the
-// holdout lift uses), in percentage points; and referred customers as a cohort against the other
-// customers acquired in the 12 months up to the period's end: repeat purchase rate and net revenue
-// per customer. Pure: one pass over the in-memory histories (app/metrics/order-facts.ts).
-import { MIN_OUTCOMES, repeatRateLift, wilson, type RepeatRateLift } from "../loyalty/effectiveness";
+// The referral rate (docs/referrals.md): of the customers whose first counted order falls in a
+// period, the share acquired through a referral, with its always-valid 95 % interval; its change
+// against the previous period and a year earlier; and referred customers as a cohort against the
+// other customers acquired in the 12 months up to the period's end (repeat purchase rate and net
+// revenue per customer). Comparisons are the campaigns' (app/campaigns/lift.ts, decision 28): an
+// always-valid interval, since merchants look whenever they like, and a verdict that says when
+// there is too little data. Pure: one pass over the in-memory histories (app/metrics/order-facts.ts).
+import { compareArms, rateInterval, type ArmOutcome, type Comparison, type Interval } from "../campaigns/lift";
 import type { Period } from "../metrics/kpis";
 import type { CustomerHistories } from "../metrics/order-facts";
 
@@ -13,11 +14,10 @@ export interface ReferralRate {
   newCustomers: number;
   /** ... of whom came through a referral. */
   referred: number;
-  /** % ; null without new customers. */
+  /** %; null without new customers. */
   rate: number | null;
-  ci95: [number, number] | null;
-  /** At least MIN_OUTCOMES referred and not referred: below that the page says there is too little data. */
-  enough: boolean;
+  /** Always-valid 95 % interval of the rate, %. */
+  interval: Interval | null;
 }
 
 /** `referred`: indexes of the histories' customers acquired through a referral. */
@@ -31,82 +31,64 @@ export function referralRate(h: CustomerHistories, referred: ReadonlySet<number>
     newCustomers++;
     if (referred.has(c)) through++;
   }
-  if (newCustomers === 0) return { newCustomers, referred: 0, rate: null, ci95: null, enough: false };
-  const [low, high] = wilson({ customers: newCustomers, repeaters: through });
-  return {
-    newCustomers,
-    referred: through,
-    rate: (through / newCustomers) * 100,
-    ci95: [low * 100, high * 100],
-    enough: through >= MIN_OUTCOMES && newCustomers - through >= MIN_OUTCOMES,
-  };
+  if (newCustomers === 0) return { newCustomers, referred: 0, rate: null, interval: null };
+  const [low, high] = rateInterval(through, newCustomers);
+  return { newCustomers, referred: through, rate: (through / newCustomers) * 100, interval: [low * 100, high * 100] };
 }
 
-export type Verdict = "tooLittleData" | "higher" | "lower" | "noClearChange";
+const NO_REVENUE = { count: 0, sum: 0n, sumOfSquares: 0n };
 
-export interface RateChange {
-  /** current - reference, percentage points, with its 95 % interval; null when either has no new customers. */
-  change: RepeatRateLift | null;
-  verdict: Verdict;
-}
-
-/** The rate's change against a reference period, and what it means in plain words. */
-export function rateChange(current: ReferralRate, reference: ReferralRate): RateChange {
-  const change = repeatRateLift(
-    { customers: current.newCustomers, repeaters: current.referred },
-    { customers: reference.newCustomers, repeaters: reference.referred },
-  );
-  return { change, verdict: verdictOf(change) };
-}
-
-export function verdictOf(change: RepeatRateLift | null): Verdict {
-  if (!change?.enough) return "tooLittleData";
-  if (change.ci95[0] > 0) return "higher";
-  if (change.ci95[1] < 0) return "lower";
-  return "noClearChange";
-}
-
-export interface CohortGroup {
-  customers: number;
-  /** Customers with a second counted order by the period's end. */
-  repeaters: number;
-  repeatPurchaseRate: number | null;
-  /** Net revenue to the period's end per customer, minor units, rounded. */
-  netRevenuePerCustomer: number | null;
+/**
+ * The rate of a period (the arm) against a reference period (the control): the difference in
+ * percentage points with its interval and verdict; null until each has two new customers.
+ */
+export function rateChange(current: ReferralRate, reference: ReferralRate): Comparison | null {
+  if (current.newCustomers < 2 || reference.newCustomers < 2) return null;
+  const arm = ({ newCustomers, referred }: ReferralRate): ArmOutcome => ({
+    reached: newCustomers,
+    converted: referred,
+    revenue: NO_REVENUE,
+  });
+  return compareArms(arm(current), arm(reference));
 }
 
 export interface ReferredCohort {
-  referred: CohortGroup;
-  others: CohortGroup;
-  /** Referred minus others, repeat purchase rate in percentage points. */
-  difference: RepeatRateLift | null;
-  verdict: Verdict;
+  referred: { customers: number; repeaters: number };
+  others: { customers: number; repeaters: number };
+  /** Referred (arm) against other new customers (control): repeat purchase and net revenue per customer; null until each has two. */
+  comparison: Comparison | null;
 }
 
 const COHORT_DAYS = 365;
 
-/** Customers acquired in the 365 days up to `asOf`: the referred against the others. */
+/** Customers acquired in the 365 days up to `asOf`: the referred against the others, their orders up to `asOf`. */
 export function referredCohort(h: CustomerHistories, referred: ReadonlySet<number>, asOf: number): ReferredCohort {
-  const sums = [0, 1].map(() => ({ customers: 0, repeaters: 0, revenue: 0 }));
+  const groups = [0, 1].map(() => ({ reached: 0, converted: 0, revenue: { count: 0, sum: 0n, sumOfSquares: 0n } }));
   for (let c = 0; c < h.customers; c++) {
     const s = h.start[c];
     const e = h.start[c + 1];
     if (s === e || h.days[s] >= asOf || h.days[s] < asOf - COHORT_DAYS) continue;
-    const group = sums[referred.has(c) ? 0 : 1];
-    group.customers++;
+    const group = groups[referred.has(c) ? 0 : 1];
     let orders = 0;
+    let net = 0;
     for (let j = s; j < e && h.days[j] < asOf; j++) {
       orders++;
-      group.revenue += h.net[j];
+      net += h.net[j];
     }
-    if (orders >= 2) group.repeaters++;
+    const revenue = BigInt(Math.round(net));
+    group.reached++;
+    if (orders >= 2) group.converted++;
+    group.revenue = {
+      count: group.revenue.count + 1,
+      sum: group.revenue.sum + revenue,
+      sumOfSquares: group.revenue.sumOfSquares + revenue * revenue,
+    };
   }
-  const [referredGroup, others] = sums.map(({ customers, repeaters, revenue }) => ({
-    customers,
-    repeaters,
-    repeatPurchaseRate: customers ? (repeaters / customers) * 100 : null,
-    netRevenuePerCustomer: customers ? Math.round(revenue / customers) : null,
-  }));
-  const difference = repeatRateLift(referredGroup, others);
-  return { referred: referredGroup, others, difference, verdict: verdictOf(difference) };
+  const [arm, control] = groups;
+  const counts = (group: (typeof groups)[number]) => ({ customers: group.reached, repeaters: group.converted });
+  return {
+    referred: counts(arm),
+    others: counts(control),
+    comparison: arm.reached >= 2 && control.reached >= 2 ? compareArms(arm, control) : null,
+  };
 }

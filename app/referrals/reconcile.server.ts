@@ -6,6 +6,7 @@
 //   once the reward is available (the member's review), or reversed when the order is cancelled or
 //   refunded in full (a partial refund takes back in proportion).
 import db, { type Tx } from "../platform/db/client.server";
+import { queueFlowTrigger } from "../delivery/flow.server";
 import { balancesAt } from "../loyalty/balance";
 import { purchaseBase } from "../loyalty/earning";
 import type { LedgerEntry } from "../loyalty/ledger";
@@ -182,7 +183,8 @@ export async function referralsOfOrders(orders: readonly (readonly [string, stri
 
 /**
  * In the referrer's review (under their lock): referrals whose reward has become available and
- * still stands are completed. Returns them, for the Flow trigger "referral completed".
+ * still stands are completed, and the Flow trigger "referral completed" is queued in the same
+ * transaction (decision 30), once per referral, for merchants who thank referrers by e-mail.
  */
 export async function completeReferrals(
   tx: Tx,
@@ -201,7 +203,25 @@ export async function completeReferrals(
       where: { id: referral.id, status: "rewarded" },
       data: { status: "completed", completedAt: now },
     });
-    if (done.count === 1) completed.push(referral);
+    if (done.count !== 1) continue;
+    completed.push(referral);
+    await queueCompleted(tx, referral);
   }
   return completed;
+}
+
+async function queueCompleted(tx: Tx, referral: ReferralRow): Promise<void> {
+  const { shopDomain } = referral;
+  const [claim, order] = await Promise.all([
+    tx.referralClaim.findUnique({ where: { id: referral.claimId }, select: { linkCode: true } }),
+    tx.order.findUnique({ where: { shopDomain_gid: { shopDomain, gid: referral.orderGid } }, select: { name: true } }),
+  ]);
+  await queueFlowTrigger(tx, {
+    shopDomain,
+    trigger: "referralCompleted",
+    customerGid: referral.referrerGid,
+    idempotencyKey: `referral:${referral.id}:completed`,
+    // Rewards are points so far: no code to pass on.
+    payload: { referralCode: claim?.linkCode ?? "", orderName: order?.name ?? "", reward: `${referral.points} points`, code: "" },
+  });
 }

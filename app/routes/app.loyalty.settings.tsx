@@ -27,6 +27,7 @@ import {
   RewardsSection,
   StatusSection,
   TiersSection,
+  useLanguageName,
 } from "../components/loyalty-settings";
 import { LoyaltyPageSkeleton, useLoadingLoyaltyPage } from "../components/loyalty-skeleton";
 import { useToast } from "../components/toast";
@@ -107,6 +108,8 @@ const submission = z.object({
         z.object({
           id: text,
           name: text,
+          description: text,
+          translations: z.record(text, z.object({ name: text, description: text })),
           kind: z.enum(REWARD_KINDS),
           pointsCost: text,
           validDays: text,
@@ -116,6 +119,7 @@ const submission = z.object({
         }),
       )
       .max(100),
+    languages: z.array(text).max(100),
   }) satisfies z.ZodType<ProgramForm>,
 });
 
@@ -192,10 +196,13 @@ export default function LoyaltySettingsPage() {
     window.addEventListener("beforeunload", warn);
     return () => window.removeEventListener("beforeunload", warn);
   }, [dirty]);
+  const [previewLanguage, setPreviewLanguage] = useState<string | null>(null);
+  const shownLanguage = previewLanguage !== null && form.languages.includes(previewLanguage) ? previewLanguage : null;
   const preview = useMemo(
-    () => storefrontPreview(readProgramForm(form, currency, locale).input, currency, locale),
-    [form, currency, locale],
+    () => storefrontPreview(readProgramForm(form, currency, locale).input, currency, locale, shownLanguage),
+    [form, currency, locale, shownLanguage],
   );
+  const languageName = useLanguageName();
 
   const message = useCallback(
     ({ code, params }: FieldMessage) =>
@@ -215,8 +222,8 @@ export default function LoyaltySettingsPage() {
     [errors, message],
   );
   const label = (field: string) => {
-    const { label: name, list, position } = fieldLabel(field);
-    const text = t(`fields.${name}`, { defaultValue: field });
+    const { label: name, list, position, language } = fieldLabel(field);
+    const text = t(`fields.${name}`, { defaultValue: field, language: language && languageName(language) });
     return list ? `${t(`fields.item.${list}`, { n: position })} · ${text}` : text;
   };
 
@@ -290,7 +297,12 @@ export default function LoyaltySettingsPage() {
         </Layout.Section>
         <Layout.Section variant="oneThird">
           <div style={{ position: "sticky", top: 16 }}>
-            <LoyaltyPreview preview={preview} />
+            <LoyaltyPreview
+              preview={preview}
+              languages={form.languages}
+              language={shownLanguage}
+              onLanguage={setPreviewLanguage}
+            />
           </div>
         </Layout.Section>
         <Layout.Section>

@@ -6,12 +6,14 @@
 import { z } from "zod";
 import { LoyaltyInputError } from "../loyalty/admin.server";
 import { monthDay } from "../loyalty/members.server";
+import { fieldError } from "../loyalty/program";
+import { localeKey } from "../loyalty/reward-texts";
 import { json } from "../platform/http/responses";
 import { storefrontBirthday, storefrontRedeem } from "./actions.server";
 import { shareLink } from "../referrals/links.server";
 import { parseCursor } from "./history";
-import { storefrontHistory } from "./panel.server";
-import { readJsonBody, type MemberContext } from "./proxy.server";
+import { storefrontHistory, storefrontPanel } from "./panel.server";
+import { readJsonBody, type MemberContext, type ProxyContext } from "./proxy.server";
 
 const redeemInput = z.object({
   rewardId: z.string().min(1, "must not be empty").max(200, "must be at most 200 characters"),
@@ -40,6 +42,22 @@ export const birthdayRequest =
     await spend("birthday");
     const { status, body } = await storefrontBirthday(shop, customerGid, birthday);
     return json(body, status);
+  };
+
+/**
+ * GET ?locale=<shopper's locale>: the program and the shopper's standing (a guest's member is
+ * null), the rewards' words in that locale or the shop's primary language. A locale that is not
+ * one is refused rather than guessed at.
+ */
+export const panelRequest =
+  (request: Request) =>
+  async ({ shop, customerGid, spend }: ProxyContext): Promise<Response> => {
+    const locales = new URL(request.url).searchParams.getAll("locale");
+    const locale = locales.length === 1 ? localeKey(locales[0]!) : null;
+    if (locales.length > 1 || (locales.length === 1 && locale === null))
+      throw new LoyaltyInputError([fieldError("locale", "locale")]);
+    await spend("read");
+    return json(await storefrontPanel(shop, customerGid, locale));
   };
 
 /** GET ?before=<cursor>: the ledger, newest first, a page at a time. */

@@ -16,7 +16,8 @@ import { earnedPointItems, qualifyingValue, spendItem, type QualifyingItem } fro
 import { HISTORY_PAGE_SIZE, historyPage } from "./history";
 import { entryJson, memberPanel, programPanel } from "./panel";
 
-export async function storefrontPanel(shopDomain: string, customerGid: string | null, now = new Date()) {
+/** `locale`: the shopper's locale key, for the rewards' words; null: the shop's primary language. */
+export async function storefrontPanel(shopDomain: string, customerGid: string | null, locale: string | null, now = new Date()) {
   const [program, rules, tiers, rewards, shop] = await Promise.all([
     loadProgram(db, shopDomain),
     loadRules(db, shopDomain),
@@ -32,6 +33,7 @@ export async function storefrontPanel(shopDomain: string, customerGid: string | 
     tiers,
     rewards,
     currency: shop.currency,
+    locale,
     now,
   });
   if (!program || !customerGid) return { program: programJson, member: null };
@@ -59,6 +61,7 @@ export async function storefrontPanel(shopDomain: string, customerGid: string | 
       redemptions,
       birthday: member?.birthday ?? null,
       heldOut: member?.heldOut ?? isHeldOut(customerGid, program.salt, settings.holdoutPercent),
+      locale,
       now,
     }),
   };

@@ -11,7 +11,16 @@ const TIERS: Tier[] = [
 ];
 const REWARDS: Reward[] = [
   { id: "ship", name: "Free shipping", kind: "free_shipping", pointsCost: 80, validDays: 30, minimumOrder: 5000n },
-  { id: "ten", name: "10 off", kind: "fixed_amount", pointsCost: 60, validDays: 30, value: 1000n },
+  {
+    id: "ten",
+    name: "10 off",
+    description: "For your next order",
+    translations: { de: { name: "10 Rabatt", description: "Für Ihre nächste Bestellung" }, fr: { name: "10 de remise" } },
+    kind: "fixed_amount",
+    pointsCost: 60,
+    validDays: 30,
+    value: 1000n,
+  },
 ];
 const since = new Date("2026-01-01");
 const RULES: EarningRule[] = [
@@ -30,6 +39,7 @@ describe("programPanel", () => {
       tiers: TIERS,
       rewards: REWARDS,
       currency: "USD",
+      locale: null,
       now,
     });
     expect(panel).toEqual({
@@ -47,12 +57,58 @@ describe("programPanel", () => {
       ],
       tierBasis: DEFAULT_SETTINGS.tierBasis,
       rewards: [
-        { id: "ten", name: "10 off", kind: "fixed_amount", pointsCost: 60, value: "1000", validDays: 30 },
+        {
+          id: "ten",
+          name: "10 off",
+          description: "For your next order",
+          kind: "fixed_amount",
+          pointsCost: 60,
+          value: "1000",
+          validDays: 30,
+        },
         { id: "ship", name: "Free shipping", kind: "free_shipping", pointsCost: 80, minimumOrder: "5000", validDays: 30 },
       ],
       pendingDays: 14,
       expiry: DEFAULT_SETTINGS.expiry,
     });
+  });
+
+  it("gives each reward's words in the shopper's locale, the primary language's without a translation, and no other language's", () => {
+    const words = (locale: string | null) =>
+      programPanel({
+        enabled: true,
+        settings: DEFAULT_SETTINGS,
+        rules: RULES,
+        tiers: TIERS,
+        rewards: REWARDS,
+        currency: "EUR",
+        locale,
+        now,
+      }).rewards.map(({ name, description }) => ({ name, description }));
+    expect(words("de-AT")).toEqual([
+      { name: "10 Rabatt", description: "Für Ihre nächste Bestellung" },
+      { name: "Free shipping", description: undefined },
+    ]);
+    // French has a name only: no English description under it.
+    expect(words("fr")).toEqual([
+      { name: "10 de remise", description: undefined },
+      { name: "Free shipping", description: undefined },
+    ]);
+    expect(words("fi")).toEqual(words(null));
+    expect(
+      JSON.stringify(
+        programPanel({
+          enabled: true,
+          settings: DEFAULT_SETTINGS,
+          rules: RULES,
+          tiers: TIERS,
+          rewards: REWARDS,
+          currency: "EUR",
+          locale: "de",
+          now,
+        }),
+      ),
+    ).not.toContain("remise");
   });
 });
 
@@ -117,6 +173,7 @@ describe("memberPanel", () => {
       ],
       birthday: "07-14",
       heldOut: false,
+      locale: "de",
       now,
     });
     expect(panel.balance).toEqual({ available: 60, pending: 25 });
@@ -136,7 +193,7 @@ describe("memberPanel", () => {
       {
         code: "CB-LIVE",
         rewardId: "ten",
-        rewardName: "10 off",
+        rewardName: "10 Rabatt",
         status: "issued",
         expiresAt: new Date(now.getTime() + DAY).toISOString(),
       },

@@ -1,6 +1,7 @@
 // What the storefront panel shows, as the JSON of GET /proxy/panel (docs/app-proxy.md): the
 // program as a shopper needs it, and the signed-in member's standing. Pure: the caller loads the
-// rows. Money and tier thresholds are minor-unit decimal strings, dates ISO 8601.
+// rows. Money and tier thresholds are minor-unit decimal strings, dates ISO 8601. Reward names and
+// descriptions come in the shopper's language (`locale`, reward-texts.ts), so the script does not choose.
 import { balancesAt } from "../loyalty/balance";
 import type { LedgerEntry } from "../loyalty/ledger";
 import {
@@ -12,6 +13,7 @@ import {
   type Reward,
   type Tier,
 } from "../loyalty/program";
+import { rewardText } from "../loyalty/reward-texts";
 import { currencyExponent } from "../platform/money";
 
 export const ACTIVITY_SIZE = 10;
@@ -24,15 +26,19 @@ export interface ProgramInput {
   tiers: readonly Tier[];
   rewards: readonly Reward[];
   currency: string;
+  /** The shopper's locale key; null: the shop's primary language. */
+  locale: string | null;
   now: Date;
 }
 
 export const rateJson = (rule: PurchaseRule | null) => rule && { points: rule.points, perAmount: String(rule.perAmount) };
 
-export function rewardJson(reward: Reward) {
+export function rewardJson(reward: Reward, locale: string | null) {
+  const { name, description } = rewardText(reward, locale);
   return {
     id: reward.id,
-    name: reward.name,
+    name,
+    ...(description && { description }),
     kind: reward.kind,
     pointsCost: reward.pointsCost,
     ...((reward.kind === "fixed_amount" || reward.kind === "store_credit") && { value: String(reward.value) }),
@@ -56,7 +62,7 @@ function bonusesInForce(rules: readonly EarningRule[], now: Date) {
   return bonuses.map((rule) => ({ kind: rule.kind, ruleId: rule.id, points: rule.points, name: rule.name ?? null }));
 }
 
-export function programPanel({ enabled, settings, rules, tiers, rewards, currency, now }: ProgramInput) {
+export function programPanel({ enabled, settings, rules, tiers, rewards, currency, locale, now }: ProgramInput) {
   return {
     enabled,
     currency,
@@ -70,7 +76,7 @@ export function programPanel({ enabled, settings, rules, tiers, rewards, currenc
       multiplierBasisPoints: tier.multiplierBasisPoints,
     })),
     tierBasis: settings.tierBasis,
-    rewards: [...rewards].sort((a, b) => a.pointsCost - b.pointsCost).map(rewardJson),
+    rewards: [...rewards].sort((a, b) => a.pointsCost - b.pointsCost).map((reward) => rewardJson(reward, locale)),
     pendingDays: settings.pendingDays,
     expiry: settings.expiry,
   };
@@ -128,11 +134,12 @@ export interface MemberInput {
   redemptions: readonly RedemptionRecord[];
   birthday: string | null;
   heldOut: boolean;
+  locale: string | null;
   now: Date;
 }
 
 export function memberPanel(input: MemberInput) {
-  const { entries, tiers, rewards, tierId, now } = input;
+  const { entries, tiers, rewards, tierId, locale, now } = input;
   const tier = tiers.find((candidate) => candidate.id === tierId) ?? null;
   return {
     balance: balancesAt(entries, now),
@@ -142,13 +149,16 @@ export function memberPanel(input: MemberInput) {
     codes: input.redemptions
       // Store credit has no code: it waits in the shopper's account at checkout.
       .filter((redemption) => redemption.status === "issued" && redemption.code !== "" && redemption.expiresAt > now)
-      .map((redemption) => ({
-        code: redemption.code,
-        rewardId: redemption.rewardId,
-        rewardName: rewards.find((reward) => reward.id === redemption.rewardId)?.name ?? null,
-        status: redemption.status,
-        expiresAt: redemption.expiresAt.toISOString(),
-      })),
+      .map((redemption) => {
+        const reward = rewards.find((candidate) => candidate.id === redemption.rewardId);
+        return {
+          code: redemption.code,
+          rewardId: redemption.rewardId,
+          rewardName: reward ? rewardText(reward, locale).name : null,
+          status: redemption.status,
+          expiresAt: redemption.expiresAt.toISOString(),
+        };
+      }),
     birthday: input.birthday,
     heldOut: input.heldOut,
   };

@@ -161,6 +161,9 @@ async function pseudonymiseMember(tx: Tx, shopDomain: string, gid: string, pseud
   await tx.cashback.updateMany({ where: { shopDomain, memberGid: gid }, data: { memberGid: pseudonym } });
   await tx.cashbackDebit.updateMany({ where: { shopDomain, memberGid: gid }, data: { memberGid: pseudonym } });
   await tx.loyaltyTask.deleteMany({ where: { shopDomain, key: gid, kind: { in: ["signup", "newsletter", "review"] } } });
+  // Flow events name the customer, and may carry their code or survey link; signals are about them.
+  await tx.flowTriggerEvent.deleteMany({ where: { shopDomain, customerGid: gid } });
+  await tx.customerSignal.deleteMany({ where: { shopDomain, customerGid: gid } });
 }
 
 /** shop/redact: everything of the shop goes; a bare row remains so late deliveries are ignored. */
@@ -173,6 +176,10 @@ export async function redactShop(tx: Tx, shopDomain: string, at: Date) {
   await tx.purchaseModelFit.deleteMany({ where: { shopDomain } });
   await tx.loyaltyTask.deleteMany({ where: { shopDomain } });
   await tx.proxyRateLimit.deleteMany({ where: { shopDomain } });
+  await tx.flowTriggerEvent.deleteMany({ where: { shopDomain } });
+  await tx.flowTriggerUse.deleteMany({ where: { shopDomain } });
+  await tx.customerSignal.deleteMany({ where: { shopDomain } });
+  await tx.shopSegmentation.deleteMany({ where: { shopDomain } });
   await tx.redemption.deleteMany({ where: { shopDomain } });
   await tx.cashbackDebit.deleteMany({ where: { shopDomain } });
   await tx.cashback.deleteMany({ where: { shopDomain } });

@@ -10,6 +10,8 @@ import { dropTasksWithoutProgram, loyaltyTaskQueue, memberReviewQueue, requestDu
 import { syncMetafields } from "../loyalty/metafields.server";
 import { recoverAbandonedRedemptions } from "../loyalty/redemption.server";
 import { cashbackQueue } from "../loyalty/cashback.server";
+import { flowTriggerQueue, pruneFlowTriggerEvents } from "../delivery/flow.server";
+import { refreshStaleSignals, writeCustomerSignals } from "../delivery/signals.server";
 import { refitStaleModels } from "../metrics/metrics.server";
 import { deadJobs, startPool, type DeadJob, type Pool, type Queue } from "../platform/jobs.server";
 import { programMetafieldQueue } from "../storefront/program-metafield.server";
@@ -24,7 +26,7 @@ export function workerQueues(): Queue[] {
     webhookRetryQueue,
     historyImportQueue,
     overdueExportQueue,
-    ...(demoShop() ? [] : [programMetafieldQueue, cashbackQueue]),
+    ...(demoShop() ? [] : [programMetafieldQueue, cashbackQueue, flowTriggerQueue]),
   ];
 }
 
@@ -41,8 +43,12 @@ async function chores(): Promise<void> {
     await syncMetafields();
   }
   await pruneRateLimits();
+  await pruneFlowTriggerEvents();
   // CPU-bound for up to a few seconds on a large shop, once a day; see docs/metrics.md.
   await refitStaleModels();
+  // After a refit: churn-risk moves to high (a Flow trigger) and the customer metafields' values.
+  await refreshStaleSignals();
+  if (!demoShop()) await writeCustomerSignals();
 }
 
 export type DeadJobs = { queue: string; total: number; rows: DeadJob[] }[];
@@ -50,7 +56,7 @@ export type DeadJobs = { queue: string; total: number; rows: DeadJob[] }[];
 /** Jobs whose last attempt failed, with their error, for the Sync page. */
 export async function deadJobsOf(shopDomain: string): Promise<DeadJobs> {
   // Failed deliveries and imports have their own cards on the Sync page.
-  const queues = [loyaltyTaskQueue, programMetafieldQueue, cashbackQueue];
+  const queues = [loyaltyTaskQueue, programMetafieldQueue, cashbackQueue, flowTriggerQueue];
   return Promise.all(queues.map(async (queue) => ({ queue: queue.name, ...(await deadJobs(queue, shopDomain)) })));
 }
 

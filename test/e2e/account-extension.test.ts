@@ -39,7 +39,15 @@ const PROGRAM = {
   ],
   rewards: [
     { id: "ten-off", name: "$10 off", kind: "fixed_amount", pointsCost: 60, validDays: 30, value: "1000" },
-    { id: "free-shipping", name: "Free shipping", kind: "free_shipping", pointsCost: 400, validDays: 30 },
+    {
+      id: "free-shipping",
+      name: "Free shipping",
+      description: "Whatever you order",
+      translations: { de: { name: "Versand geschenkt", description: "Was immer Sie bestellen" } },
+      kind: "free_shipping",
+      pointsCost: 400,
+      validDays: 30,
+    },
   ],
 };
 
@@ -122,7 +130,10 @@ describe("customer account extension", () => {
     expect(shown).toContain("Points earned in the last 12 months count toward your tier.");
     expect(shown).toContain("1 point for every $1.00 spent");
     expect(shown).toContain("Your birthday: 50 points");
-    expect(shown).toContain("$10.00 off");
+    // The name already says the offer: not repeated. The merchant's description is shown.
+    expect(shown).toContain("$10 off");
+    expect(shown).not.toContain("$10.00 off");
+    expect(shown).toContain("Whatever you order");
     expect(shown).toContain("250 points more needed");
     expect(shown).toContain("Welcome gift");
     expect(await page.locator("progress").getAttribute("aria-label")).toBe("Progress to Gold");
@@ -154,6 +165,14 @@ describe("customer account extension", () => {
     await page.screenshot({ path: `${SCREENSHOTS}/account-page-redeemed.png`, fullPage: true });
     expect(errors).toEqual([]);
     await close();
+
+    // In German: the merchant's German words for the reward, chosen by the app for the customer's language.
+    const german = await open(host.page("customer-account.page.render", { locale: "de" }), "de-DE");
+    await german.page.getByText("Versand geschenkt").waitFor();
+    expect(await text(german.page)).toContain("Was immer Sie bestellen");
+    expect(await text(german.page)).not.toContain("Whatever you order");
+    expect(german.errors).toEqual([]);
+    await german.close();
   });
 
   it("shows the profile block at a glance, in the customer's language, linking to the page", async () => {

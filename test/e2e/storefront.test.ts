@@ -47,7 +47,15 @@ const PROGRAM = {
   ],
   rewards: [
     { id: "ten-off", name: "$10 off", kind: "fixed_amount", pointsCost: 60, validDays: 30, value: "1000" },
-    { id: "free-shipping", name: "Free shipping", kind: "free_shipping", pointsCost: 400, validDays: 30 },
+    {
+      id: "free-shipping",
+      name: "Free shipping",
+      description: "Whatever you order",
+      translations: { de: { name: "Versand geschenkt", description: "Was immer Sie bestellen" } },
+      kind: "free_shipping",
+      pointsCost: 400,
+      validDays: 30,
+    },
   ],
 };
 
@@ -188,6 +196,8 @@ describe("storefront widget", () => {
     expect(await panel(page).textContent()).toContain("Points earned in the last 12 months count toward tiers");
     // A reward's description does not repeat what its name says.
     expect(await panel(page).textContent()).not.toMatch(/\$10 off\$10\.00 off|Free shippingFree shipping/);
+    // The merchant's description, in the shop's primary language for an English shopper.
+    expect(await panel(page).textContent()).toContain("Free shippingWhatever you order");
     expect(await page.getByRole("progressbar").getAttribute("aria-valuenow")).toBe("11");
     expect(await panel(page).textContent()).toContain("1 point for every $1.00 spent");
     expect(await panel(page).getByRole("button", { name: "Redeem" }).count()).toBe(1);
@@ -335,6 +345,9 @@ describe("storefront widget", () => {
     // German writes the amount, a no-break space, then the symbol.
     await expect.poll(() => panel(page).textContent()).toContain("1 Punkt je 1,00\u00a0$ Einkaufswert");
     expect(await panel(page).textContent()).toContain("10,00\u00a0$ Rabatt");
+    // The merchant's German words for the reward, chosen by the app for the shopper's locale.
+    expect(await panel(page).textContent()).toContain("Versand geschenktWas immer Sie bestellen");
+    expect(await panel(page).textContent()).not.toContain("Whatever you order");
     expect(errors).toEqual([]);
     await page.screenshot({ path: `${SCREENSHOTS}/storefront-de.png` });
     await context.close();

@@ -16,7 +16,15 @@ const app = () => inject("appUrl");
 const double = () => inject("adminDoubleUrl");
 const ORIGIN = "https://extensions.shopifycdn.com";
 const DAY_MS = 86_400_000;
-const REWARD = { id: "ten-off", name: "$10 off", kind: "fixed_amount", pointsCost: 60, validDays: 30, value: "1000" } as const;
+const REWARD = {
+  id: "ten-off",
+  name: "$10 off",
+  translations: { de: { name: "10 $ Rabatt", description: "Auf die nächste Bestellung" } },
+  kind: "fixed_amount",
+  pointsCost: 60,
+  validDays: 30,
+  value: "1000",
+} as const;
 
 let sequence = 0;
 function customer() {
@@ -121,6 +129,17 @@ describe("the customer account extension's API", () => {
     const { program, member } = await response.json();
     expect(program).toMatchObject({ enabled: true, currency: "USD", rewards: [expect.objectContaining({ id: REWARD.id })] });
     expect(member).toMatchObject({ balance: { available: 100, pending: 0 }, codes: [], birthday: null });
+
+    // Reward texts in the customer's language, as the extension asks (?locale=); without one, the primary words.
+    const german = await accountFetch("panel?locale=de", tokenFor(shop, buyer.gid));
+    expect((await german.json()).program.rewards[0]).toMatchObject({
+      name: "10 $ Rabatt",
+      description: "Auf die nächste Bestellung",
+    });
+    const french = await accountFetch("panel?locale=fr", tokenFor(shop, buyer.gid));
+    expect((await french.json()).program.rewards[0]).toMatchObject({ name: REWARD.name });
+    const notLocale = await accountFetch("panel?locale=fran%C3%A7ais", tokenFor(shop, buyer.gid));
+    expect([notLocale.status, (await notLocale.json()).errors[0].field]).toEqual([400, "locale"]);
 
     const history = await accountFetch("history", tokenFor(shop, buyer.gid));
     expect((await history.json()).entries.map((entry: { points: number }) => entry.points)).toEqual([100]);

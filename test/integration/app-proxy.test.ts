@@ -9,7 +9,13 @@ import { CURRENT_APP_INSTALLATION_QUERY } from "../../app/storefront/program-met
 import { GUEST_READ_LIMIT, RATE_LIMITS } from "../../app/storefront/rate-limit";
 import { adminCall, installShop, proxyFetch, proxyQuery, proxyUrl } from "../support/app-proxy";
 import { startAppServer } from "../support/app-server";
-import { expectRewardCodeSent, sentGraphql, switchDouble } from "../support/admin-double";
+import {
+  doubleStoreCredit,
+  expectRewardCodeSent,
+  expectStoreCreditSent,
+  sentGraphql,
+  switchDouble,
+} from "../support/admin-double";
 import { testDb } from "../support/db";
 import { waitFor } from "../support/wait";
 import { fixtureFor, orderPayload as order, sendWebhook, uniqueShop } from "../support/webhooks";
@@ -223,6 +229,75 @@ describe("the storefront's App Proxy", () => {
     expect((await panel(shop, buyer.id)).member.balance).toEqual({ available: 100, pending: 0 });
   });
 
+  it("credits a store credit reward once per clientKey, with the exact credit sent to Shopify, and gives the points back when Shopify refuses", async () => {
+    const CREDIT = { id: "credit", name: "$5 store credit", kind: "store_credit", pointsCost: 60, validDays: 90, value: "500" };
+    const shop = await programShop("credit", { rewards: [REWARD, CREDIT] });
+    const buyer = customer();
+    await credit(shop, buyer.gid, 150);
+    const redeemCredit = (clientKey: string) =>
+      proxyFetch(app(), "redeem", { shop, customerId: buyer.id, body: { rewardId: CREDIT.id, clientKey } });
+    const stored = (clientKey: string) =>
+      testDb().redemption.findUniqueOrThrow({
+        where: { shopDomain_clientKey: { shopDomain: shop, clientKey: `storefront:${buyer.gid}:${clientKey}` } },
+      });
+
+    const first = await redeemCredit("credit-key-1");
+    expect(first.status).toBe(200);
+    const issued = await first.json();
+    expect(issued).toEqual({
+      status: "issued",
+      code: null,
+      creditAmount: "500",
+      rewardId: CREDIT.id,
+      points: 60,
+      expiresAt: expect.any(String),
+    });
+    const row = await stored("credit-key-1");
+    expect(row.creditTransactionGid).toMatch(/^gid:\/\/shopify\/StoreCreditAccountCreditTransaction\//);
+    const sent = { customerGid: buyer.gid, amount: 500n, currency: "USD", expiresAt: row.creditExpiresAt! };
+    await expectStoreCreditSent(shop, sent);
+    expect(row.creditExpiresAt!.getTime() - Date.now()).toBeGreaterThan(89 * DAY_MS);
+
+    // The storefront retries the same click: the same answer, no second credit, one debit.
+    const again = await redeemCredit("credit-key-1");
+    expect([again.status, await again.json()]).toEqual([200, issued]);
+    await expectStoreCreditSent(shop, sent);
+    let [account] = await doubleStoreCredit(shop);
+    expect(account).toMatchObject({ ownerId: buyer.gid, currencyCode: "USD", balance: "500" });
+    expect(account.transactions).toEqual([expect.objectContaining({ id: row.creditTransactionGid, amount: "500" })]);
+    // Store credit has no code to show: the panel lists none, the balance is spent once.
+    const { member } = await panel(shop, buyer.id);
+    expect([member.balance, member.codes]).toEqual([{ available: 90, pending: 0 }, []]);
+
+    // Shopify refuses: 502, the points are back, nothing was credited.
+    await switchDouble(shop, { storeCreditUserError: "CREDIT_LIMIT_EXCEEDED" });
+    const refused = await redeemCredit("credit-key-2");
+    expect([refused.status, (await refused.json()).error]).toEqual([502, "shopify_refused"]);
+    await switchDouble(shop, { storeCreditUserError: null });
+    expect((await panel(shop, buyer.id)).member.balance).toEqual({ available: 90, pending: 0 });
+    [account] = await doubleStoreCredit(shop);
+    expect(account.transactions).toHaveLength(1);
+    expect(await stored("credit-key-2")).toMatchObject({ status: "failed", creditTransactionGid: null });
+
+    // Shopify credits but its answer is lost: the lookup finds the credit, and a retry sends nothing more.
+    await switchDouble(shop, { storeCreditAnswerLost: true });
+    const lost = await redeemCredit("credit-key-3");
+    await switchDouble(shop, { storeCreditAnswerLost: false });
+    expect([lost.status, (await lost.json()).creditAmount]).toEqual([200, "500"]);
+    const retried = await redeemCredit("credit-key-3");
+    expect(retried.status).toBe(200);
+    [account] = await doubleStoreCredit(shop);
+    expect(account.transactions).toHaveLength(2);
+    expect((await stored("credit-key-3")).creditTransactionGid).toBe(account.transactions[1].id);
+    expect((await sentGraphql(shop, "storeCreditAccountCredit")).length).toBe(3);
+    expect((await panel(shop, buyer.id)).member.balance).toEqual({ available: 30, pending: 0 });
+    // Two credits spent 120 points; the refused one's debit was given back.
+    const rewardEntries = await testDb().ledgerEntry.findMany({
+      where: { shopDomain: shop, memberGid: buyer.gid, source: "reward" },
+    });
+    expect(rewardEntries.map((entry) => entry.points).sort()).toEqual([-60, -60, -60, 60].sort());
+  });
+
   it("issues exactly one code when concurrent redemptions with different keys share a balance that covers one", async () => {
     const shop = await programShop("race");
     const buyer = customer();
@@ -371,6 +446,70 @@ describe("the storefront's App Proxy", () => {
     expect([postPanel.status, postPanel.headers.get("allow")]).toEqual([405, "GET"]);
     expect((await fetch(proxyUrl(app(), "nothing-here", { shop }))).status).toBe(404);
     expect(await memberState(shop)).toEqual(before);
+  });
+
+  it("gives reward names and descriptions in the shopper's locale, the primary language's otherwise, and refuses what is not a locale", async () => {
+    const translated = {
+      ...REWARD,
+      description: "On your next order",
+      translations: {
+        de: { name: "10 $ Rabatt", description: "Auf Ihre nächste Bestellung" },
+        "pt-BR": { name: "US$ 10 de desconto" },
+      },
+    };
+    const shop = await programShop("texts", { rewards: [translated] });
+    const buyer = customer();
+    await credit(shop, buyer.gid, 100);
+    const issued = await (await redeem(shop, buyer.id, "texts-key-1")).json();
+    const read = async (locale: string) => {
+      const response = await proxyFetch(app(), "panel", { shop, customerId: buyer.id, query: { locale } });
+      expect(response.status, await response.clone().text()).toBe(200);
+      const { program, member } = await response.json();
+      return { reward: program.rewards[0], code: member.codes[0] };
+    };
+
+    const german = await read("de");
+    expect(german.reward).toMatchObject({ id: REWARD.id, name: "10 $ Rabatt", description: "Auf Ihre nächste Bestellung" });
+    expect(german.code).toMatchObject({ code: issued.code, rewardName: "10 $ Rabatt" });
+    // The shopper's region falls back to the language; a name-only translation has no description.
+    expect((await read("de-CH")).reward).toMatchObject({ name: "10 $ Rabatt" });
+    const portuguese = await read("pt-BR");
+    expect(portuguese.reward.name).toBe("US$ 10 de desconto");
+    expect(portuguese.reward).not.toHaveProperty("description");
+    // No French words: the primary language's, and no other language's leaks into the answer.
+    const french = await read("fr");
+    expect(french.reward).toMatchObject({ name: "$10 off", description: "On your next order" });
+    expect(french.code.rewardName).toBe("$10 off");
+    expect(french.reward).not.toHaveProperty("translations");
+    expect((await panel(shop, buyer.id)).program.rewards[0].name).toBe("$10 off");
+
+    const before = await memberState(shop);
+    for (const locale of ["", "deutsch", "en-US-u-ca-gregory"]) {
+      const refused = await proxyFetch(app(), "panel", { shop, customerId: buyer.id, query: { locale } });
+      expect([refused.status, (await refused.json()).errors], locale).toEqual([
+        400,
+        [{ field: "locale", code: "locale", params: {}, message: "must be a language code such as fr or pt-BR" }],
+      ]);
+    }
+    expect(await memberState(shop)).toEqual(before);
+
+    // The admin API checks the texts per language field, and saves nothing while any is wrong.
+    const wrong = await adminCall(app(), shop, "/app/api/loyalty/program", {
+      rewards: [
+        {
+          ...translated,
+          description: "$10 OFF",
+          translations: { de: { name: "", description: "Ohne Namen" }, "not a locale": { name: "x" } },
+        },
+      ],
+    });
+    expect(wrong.status).toBe(400);
+    expect((await wrong.json()).errors.map(({ field, code }: { field: string; code: string }) => [field, code])).toEqual([
+      ["rewards[0].description", "repeatsName"],
+      ["rewards[0].translations.de.name", "required"],
+      ["rewards[0].translations.not a locale", "locale"],
+    ]);
+    expect((await read("de")).reward.name).toBe("10 $ Rabatt");
   });
 
   it("pages through the member's history, newest first", async () => {

@@ -12,6 +12,7 @@ import {
   expectRewardCodeSent,
   expectStoreCreditSent,
   sentGraphql,
+  spendAtCheckout,
   switchDouble,
 } from "../support/admin-double";
 import { testDb } from "../support/db";
@@ -513,6 +514,117 @@ describe("loyalty points", () => {
     ]);
   });
 
+  /** A Gold buyer (10 % cashback) with an order of 100.00 placed `days` ago, its cashback row once recorded. */
+  async function cashbackBuyer(prefix: string, days: number) {
+    const shop = await programShop(prefix, {
+      tiers: [{ id: "gold", name: "Gold", threshold: "10", multiplierBasisPoints: 10000, cashbackBasisPoints: 1000 }],
+    });
+    const buyer = customer();
+    await sendWebhook(app(), { topic: "orders/create", shop, body: order(buyer.id, daysAgo(40), "20.00") });
+    await waitFor("the buyer to be Gold", async () => (await member(shop, buyer.id))?.tier?.id === "gold");
+    const placed = order(buyer.id, daysAgo(days), "100.00");
+    await sendWebhook(app(), { topic: "orders/paid", shop, body: placed });
+    const row = (status: string) =>
+      waitFor(`the cashback ${status}`, async () => {
+        const found = await testDb().cashback.findUnique({
+          where: { shopDomain_orderGid: { shopDomain: shop, orderGid: placed.admin_graphql_api_id } },
+        });
+        return found?.status === status && found.reversing === null && found;
+      });
+    const refund = async (kept: string) => {
+      const { refund, updated } = refundOf(placed, kept);
+      await sendWebhook(app(), { topic: "refunds/create", shop, body: refund });
+      await sendWebhook(app(), { topic: "orders/updated", shop, body: updated });
+    };
+    return { shop, buyer, placed, row, refund };
+  }
+
+  it("credits only what a refund left of a cashback still in its pending period, and nothing for an order refunded whole", async () => {
+    const { shop, buyer, placed, row, refund } = await cashbackBuyer("cashback-early", 2);
+    const gone = order(buyer.id, daysAgo(2), "30.00");
+    await sendWebhook(app(), { topic: "orders/paid", shop, body: gone });
+    expect(await row("waiting")).toMatchObject({ amount: 1000n, credited: 0n });
+
+    // Both refunds come while the cashback waits: the amounts fall, nothing goes to Shopify.
+    await refund("40.00");
+    const { refund: refundAll, updated: emptied } = refundOf(gone, "0.00");
+    await sendWebhook(app(), { topic: "refunds/create", shop, body: refundAll });
+    await sendWebhook(app(), { topic: "orders/updated", shop, body: emptied });
+    const db = testDb();
+    const goneRow = () =>
+      db.cashback.findUniqueOrThrow({
+        where: { shopDomain_orderGid: { shopDomain: shop, orderGid: gone.admin_graphql_api_id } },
+      });
+    await waitFor("the refunds to lower the waiting cashback", async () => {
+      const kept = await db.cashback.findUnique({
+        where: { shopDomain_orderGid: { shopDomain: shop, orderGid: placed.admin_graphql_api_id } },
+      });
+      return kept?.amount === 400n && (await goneRow()).amount === 0n;
+    });
+    expect(await sentGraphql(shop, "storeCreditAccount")).toEqual([]);
+
+    // The pending period is over (the orders' due dates moved into the past): 4.00 credited, the emptied order voided.
+    await db.cashback.updateMany({ where: { shopDomain: shop }, data: { dueAt: new Date(Date.now() - 1000) } });
+    expect(await row("issued")).toMatchObject({ amount: 400n, credited: 400n, reversed: 0n, forgone: 0n });
+    await waitFor("the emptied order's cashback to be void", async () => (await goneRow()).status === "void");
+    await expectStoreCreditSent(shop, { customerGid: buyer.gid, amount: 400n, currency: "USD", expiresAt: null });
+    expect(await sentGraphql(shop, "storeCreditAccountDebit")).toEqual([]);
+    const [account] = await doubleStoreCredit(shop);
+    expect(account.balance).toBe("400");
+  });
+
+  it("takes back only the unspent part of a cashback the shopper partly spent, and records the rest as forgone", async () => {
+    const { shop, buyer, row, refund } = await cashbackBuyer("cashback-spent", 20);
+    const credited = await row("issued");
+    expect(credited).toMatchObject({ amount: 1000n, credited: 1000n });
+    // 7.00 of the 10.00 paid for another order at checkout; then a refund keeps 40.00 of this one: 6.00 owed, 3.00 unspent.
+    await spendAtCheckout(shop, buyer.gid, 700n);
+    await refund("40.00");
+    const settled = await waitFor("the refund's share to be settled", async () => {
+      const current = await testDb().cashback.findUnique({ where: { id: credited.id } });
+      return current?.status === "issued" && current.reversed + current.forgone === 600n && current;
+    });
+    expect(settled).toMatchObject({ amount: 400n, credited: 1000n, reversed: 300n, forgone: 300n, reversing: null });
+    const [account] = await doubleStoreCredit(shop);
+    expect(await sentGraphql(shop, "storeCreditAccountDebit")).toEqual([
+      {
+        query: expect.stringContaining("storeCreditAccountDebit(id: $id, debitInput: $debitInput)"),
+        variables: { id: account.id, debitInput: { debitAmount: { amount: "3.00", currencyCode: "USD" } } },
+      },
+    ]);
+    expect(account.balance).toBe("0");
+    expect(await testDb().cashbackDebit.findMany({ where: { shopDomain: shop } })).toEqual([
+      expect.objectContaining({ cashbackId: credited.id, amount: 300n }),
+    ]);
+    // Points are taken back at the earned rate whatever happened to the credit: 60 of the order's 100.
+    await balanceOf(shop, buyer.id, { available: 60, pending: 0 });
+  });
+
+  it("forgoes what Shopify refuses to debit because the shopper spent it just before, without a second debit", async () => {
+    const { shop, buyer, row, refund } = await cashbackBuyer("cashback-race", 20);
+    const credited = await row("issued");
+    // The app looks (10.00 unspent) and debits 6.00, but the shopper paid with all of it at checkout in between.
+    await switchDouble(shop, { checkoutSpendsBeforeDebit: true });
+    await refund("40.00");
+    const settled = await waitFor("the refund's share to be forgone", async () => {
+      const current = await testDb().cashback.findUnique({ where: { id: credited.id } });
+      return current?.status === "issued" && current.forgone === 600n && current;
+    });
+    expect(settled).toMatchObject({ amount: 400n, credited: 1000n, reversed: 0n, forgone: 600n, reversing: null });
+    const [account] = await doubleStoreCredit(shop);
+    // One debit asked for and refused (INSUFFICIENT_FUNDS); none recorded, none sent again.
+    expect((await sentGraphql(shop, "storeCreditAccountDebit")).map((body) => body.variables.debitInput)).toEqual([
+      { debitAmount: { amount: "6.00", currencyCode: "USD" } },
+    ]);
+    expect(account.balance).toBe("0");
+    expect(account.transactions.map(({ kind, amount }) => [kind, amount])).toEqual([
+      ["credit", "1000"],
+      ["debit", "1000"],
+    ]);
+    expect(await testDb().cashbackDebit.count({ where: { shopDomain: shop } })).toBe(0);
+    await balanceOf(shop, buyer.id, { available: 60, pending: 0 });
+  });
+
   it("writes the balance and tier to the customer's metafields, and waits out throttling", async () => {
     const shop = await programShop("metafields", {
       tiers: [{ id: "silver", name: "Silver", threshold: "50", multiplierBasisPoints: 10000 }],
@@ -734,10 +846,12 @@ describe("loyalty points", () => {
     expect((await call(shop, "/app/api/loyalty/program", { enabled: true })).status).toBe(200);
 
     // Enrolled ahead of its orders in the holdout (as if its GID's bucket fell there): it earns nothing.
-    const heldOut = customer();
-    await testDb().loyaltyMember.create({
-      data: { shopDomain: shop, customerGid: heldOut.gid, enrolledAt: new Date(), heldOut: true },
-    });
+    const [heldOut, heldOutToo] = [customer(), customer()];
+    for (const { gid } of [heldOut, heldOutToo]) {
+      await testDb().loyaltyMember.create({
+        data: { shopDomain: shop, customerGid: gid, enrolledAt: new Date(), heldOut: true },
+      });
+    }
     const [a, b] = [customer(), customer()];
     const placed = [
       order(a.id, daysAgo(30), "50.00"),
@@ -746,9 +860,10 @@ describe("loyalty points", () => {
       order(b.id, daysAgo(0), "999.00", { test: true }),
       order(heldOut.id, daysAgo(20), "80.00"),
       order(heldOut.id, daysAgo(10), "30.00", { cancelled_at: daysAgo(9) }),
+      order(heldOutToo.id, daysAgo(5), "21.00"),
     ];
     for (const body of placed) expect((await sendWebhook(app(), { topic: "orders/create", shop, body })).status).toBe(200);
-    await settled(shop, 8);
+    await settled(shop, 9);
     await balanceOf(shop, a.id, { available: 150, pending: 0 });
     await balanceOf(shop, b.id, { available: 0, pending: 40 });
     expect((await redeem(shop, a.gid, "perf")).status).toBe(200);
@@ -758,7 +873,7 @@ describe("loyalty points", () => {
     const report = await response.json();
     expect(report.customers).toEqual({
       members: { customers: 2, repeaters: 1, repeatPurchaseRate: 50, netRevenue: "19000", netRevenuePerCustomer: "9500" },
-      holdout: { customers: 1, repeaters: 0, repeatPurchaseRate: 0, netRevenue: "8000", netRevenuePerCustomer: "8000" },
+      holdout: { customers: 2, repeaters: 0, repeatPurchaseRate: 0, netRevenue: "10100", netRevenuePerCustomer: "5050" },
       nonMembers: { customers: 1, repeaters: 1, repeatPurchaseRate: 100, netRevenue: "5000", netRevenuePerCustomer: "5000" },
     });
     expect(report.points).toEqual({
@@ -771,16 +886,21 @@ describe("loyalty points", () => {
     });
     // 90 points at 10.00 for 60 points.
     expect(report.liability).toEqual({ amount: "1500", valuePerPoint: { value: "1000", points: 60, rewardId: REWARD.id } });
-    expect(report.holdoutLift).toMatchObject({
-      members: 50,
-      holdout: 0,
-      lift: 50,
-      enough: false,
-      note: expect.stringContaining("not enough data yet"),
+    // Members 1 of 2 bought again, the holdout 0 of 2: far too few customers for a verdict.
+    const { comparison, note } = report.holdoutLift;
+    expect(comparison).toMatchObject({
+      arm: { reached: 2, converted: 1, rate: 50, revenuePerCustomer: "9500" },
+      control: { reached: 2, converted: 0, rate: 0, revenuePerCustomer: "5050" },
+      difference: 50,
+      // (19,000 x 2 - 10,100 x 2) / 2 = 8,900 more net revenue from the 2 members.
+      revenuePerCustomerDifference: "4450",
+      incrementalRevenue: "8900",
+      verdict: { kind: "too-little-data" },
     });
-    const [low, high] = report.holdoutLift.ci95;
-    expect(low).toBeLessThan(50);
+    const [low, high] = comparison.differenceInterval;
+    expect(low).toBeLessThan(0);
     expect(high).toBeGreaterThan(50);
+    expect(note).toContain("too little data yet");
   });
 
   it("finishes a redemption left pending by a crash, and issues a code whose answer was lost without giving points back", async () => {

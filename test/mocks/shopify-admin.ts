@@ -3,7 +3,8 @@
 // operation start and status, reward discount codes and their lookup by code, store credit
 // (storeCreditAccountCredit and storeCreditAccountDebit, a customer's accounts and their
 // transactions), the app installation's id, metafields set (customers' and the installation's app-data ones) and
-// deleted, customer tags added and removed) and the bulk
+// deleted, customer metafield definitions, segments, customer tags added and removed, Flow
+// triggers received) and the bulk
 // operation's JSONL download. Tests configure shops and
 // read the requests the app sent through /_test endpoints. Every GraphQL document, and the orders
 // export's query, is first checked against Shopify's Admin schema of the app's API version
@@ -59,10 +60,17 @@ export interface DoubleShop {
   discountAnswerLost?: boolean;
   /** Answer storeCreditAccountCredit with this user error code (e.g. CREDIT_LIMIT_EXCEEDED) instead of crediting. */
   storeCreditUserError?: string;
+  /**
+   * The shopper pays with all their store credit at checkout just before the app's next
+   * storeCreditAccountDebit reaches Shopify (after the app looked at the account); once.
+   */
+  checkoutSpendsBeforeDebit?: boolean;
   /** Credit the account, then close the connection without answering: the app never learns of it. */
   storeCreditAnswerLost?: boolean;
-  /** Answer metafieldsSet as Shopify does when the shop's query budget is spent. */
+  /** Answer metafieldsSet and flowTriggerReceive as Shopify does when the shop's query budget is spent. */
   throttled?: boolean;
+  /** Answer flowTriggerReceive with this user error (a trigger Flow does not know, a bad payload). */
+  flowUserError?: string;
 }
 
 export interface RecordedRequest {
@@ -153,6 +161,32 @@ function balanceOf(account: CreditAccount, now = Date.now()): bigint {
     .reduce((sum, t) => sum + t.remaining, 0n);
 }
 
+/**
+ * Takes `amount` from the account as Shopify does for a debit or a store credit payment at
+ * checkout: the soonest expiring credits first, recorded as one debit transaction.
+ */
+function spendCredit(account: CreditAccount, amount: bigint, id: string, now = Date.now()): CreditTransaction {
+  let left = amount;
+  const live = account.transactions
+    .filter((t) => t.kind === "credit" && t.remaining > 0n && (t.expiresAt === null || Date.parse(t.expiresAt) > now))
+    .sort((a, b) => (a.expiresAt === null ? 1 : b.expiresAt === null ? -1 : Date.parse(a.expiresAt) - Date.parse(b.expiresAt)));
+  for (const credit of live) {
+    const spent = credit.remaining < left ? credit.remaining : left;
+    credit.remaining -= spent;
+    left -= spent;
+  }
+  const transaction: CreditTransaction = {
+    id,
+    kind: "debit",
+    amount,
+    createdAt: new Date(now).toISOString(),
+    expiresAt: null,
+    remaining: 0n,
+  };
+  account.transactions.push(transaction);
+  return transaction;
+}
+
 function send(response: ServerResponse, status: number, body: unknown) {
   response.writeHead(status, { "Content-Type": "application/json" });
   response.end(JSON.stringify(body));
@@ -178,6 +212,12 @@ export async function startAdminDouble(options: { apiKey: string; apiSecret: str
   >();
   /** Per shop: discount codes created, code -> discount node GID. */
   const discountCodes = new Map<string, Map<string, string>>();
+  /** Per shop: customer metafield definitions, "<namespace>.<key>" -> the definition input. */
+  const definitions = new Map<string, Map<string, Record<string, unknown>>>();
+  /** Per shop: customer segments by name. */
+  const customerSegments = new Map<string, Map<string, { id: string; name: string; query: string }>>();
+  let nextDefinition = 1;
+  let nextSegment = 1;
   /** Per shop: store credit accounts. */
   const creditAccounts = new Map<string, CreditAccount[]>();
   let nextCreditAccount = 1;
@@ -255,34 +295,31 @@ export async function startAdminDouble(options: { apiKey: string; apiSecret: str
       if (account.currencyCode !== money.currencyCode)
         return refuse("MISMATCHING_CURRENCY", "The currency does not match the account's.");
       const now = Date.now();
+      const transactionId = () =>
+        `gid://shopify/${debit ? "StoreCreditAccountDebitTransaction" : "StoreCreditAccountCreditTransaction"}/${nextCreditTransaction++}`;
+      let transaction: CreditTransaction;
       if (debit) {
-        if (balanceOf(account, now) < amount) return refuse("INSUFFICIENT_FUNDS", "The account does not have sufficient funds.");
-        // Debits spend the soonest expiring credit first.
-        let left = amount;
-        const live = account.transactions
-          .filter((t) => t.kind === "credit" && t.remaining > 0n && (t.expiresAt === null || Date.parse(t.expiresAt) > now))
-          .sort((a, b) =>
-            a.expiresAt === null ? 1 : b.expiresAt === null ? -1 : Date.parse(a.expiresAt) - Date.parse(b.expiresAt),
-          );
-        for (const credit of live) {
-          const spent = credit.remaining < left ? credit.remaining : left;
-          credit.remaining -= spent;
-          left -= spent;
+        if (config.checkoutSpendsBeforeDebit) {
+          config.checkoutSpendsBeforeDebit = false;
+          const balance = balanceOf(account, now);
+          if (balance > 0n) spendCredit(account, balance, transactionId(), now);
         }
+        if (balanceOf(account, now) < amount) return refuse("INSUFFICIENT_FUNDS", "The account does not have sufficient funds.");
+        transaction = spendCredit(account, amount, transactionId(), now);
       } else {
         if (config.storeCreditUserError) return refuse(config.storeCreditUserError, "Shopify refused the credit.");
         if (input.expiresAt && Date.parse(input.expiresAt) <= now)
           return refuse("EXPIRES_AT_IN_PAST", "The expiry date must be in the future.");
+        transaction = {
+          id: transactionId(),
+          kind: "credit",
+          amount,
+          createdAt: new Date(now).toISOString(),
+          expiresAt: input.expiresAt ? new Date(input.expiresAt).toISOString() : null,
+          remaining: amount,
+        };
+        account.transactions.push(transaction);
       }
-      const transaction: CreditTransaction = {
-        id: `gid://shopify/${debit ? "StoreCreditAccountDebitTransaction" : "StoreCreditAccountCreditTransaction"}/${nextCreditTransaction++}`,
-        kind: debit ? "debit" : "credit",
-        amount,
-        createdAt: new Date(now).toISOString(),
-        expiresAt: debit || !input.expiresAt ? null : new Date(input.expiresAt).toISOString(),
-        remaining: debit ? 0n : amount,
-      };
-      account.transactions.push(transaction);
       if (!debit && config.storeCreditAnswerLost) return DROP_CONNECTION;
       return {
         data: {
@@ -342,18 +379,70 @@ export async function startAdminDouble(options: { apiKey: string; apiSecret: str
         installations.get(shop) ?? installations.set(shop, `gid://shopify/AppInstallation/${nextInstallation++}`).get(shop)!;
       return { data: { currentAppInstallation: { id } }, extensions: cost(1990) };
     }
-    if (query.includes("metafieldsSet")) {
-      if (config.throttled) {
+    if (query.includes("metafieldDefinitionCreate")) {
+      const definition = (body.variables?.definition ?? {}) as Record<string, string>;
+      const shopDefinitions = definitions.get(shop) ?? definitions.set(shop, new Map()).get(shop)!;
+      const key = `${definition.namespace}.${definition.key}`;
+      // As Shopify: one definition per owner type, namespace and key.
+      if (shopDefinitions.has(key)) {
         return {
-          errors: [
-            {
-              message: "Throttled",
-              extensions: { code: "THROTTLED", documentation: "https://shopify.dev/api/usage/rate-limits" },
+          data: {
+            metafieldDefinitionCreate: {
+              createdDefinition: null,
+              userErrors: [{ field: ["definition", "key"], message: "Key is in use for Customer metafields.", code: "TAKEN" }],
             },
-          ],
-          extensions: cost(0),
+          },
+          extensions: cost(1990),
         };
       }
+      shopDefinitions.set(key, definition);
+      const id = `gid://shopify/MetafieldDefinition/${nextDefinition++}`;
+      return { data: { metafieldDefinitionCreate: { createdDefinition: { id }, userErrors: [] } }, extensions: cost(1990) };
+    }
+    const shopSegments = customerSegments.get(shop) ?? customerSegments.set(shop, new Map()).get(shop)!;
+    if (query.includes("segmentCreate")) {
+      const { name, query: segmentQuery } = (body.variables ?? {}) as { name: string; query: string };
+      // As Shopify: names are unique, and a query naming a customer metafield needs its definition.
+      const named = [...segmentQuery.matchAll(/metafields\.(\w+)\.(\w+)/g)].map((match) => `${match[1]}.${match[2]}`);
+      const undefinedField = named.find((field) => !definitions.get(shop)?.has(field));
+      const refusal = shopSegments.has(name)
+        ? "Name has already been taken"
+        : undefinedField
+          ? `Metafield ${undefinedField} is not defined`
+          : null;
+      if (refusal) {
+        return {
+          data: { segmentCreate: { segment: null, userErrors: [{ field: ["name"], message: refusal }] } },
+          extensions: cost(1990),
+        };
+      }
+      const segment = { id: `gid://shopify/Segment/${nextSegment++}`, name, query: segmentQuery };
+      shopSegments.set(name, segment);
+      return { data: { segmentCreate: { segment: { id: segment.id }, userErrors: [] } }, extensions: cost(1990) };
+    }
+    if (query.includes("segments(")) {
+      const name = /^name:"(.*)"$/.exec(String(body.variables?.query ?? ""))?.[1] ?? "";
+      const nodes = [...shopSegments.values()]
+        .filter((segment) => segment.name.includes(name))
+        .map(({ id, name }) => ({ id, name }));
+      return { data: { segments: { nodes } }, extensions: cost(1990) };
+    }
+    const throttledAnswer = {
+      errors: [
+        { message: "Throttled", extensions: { code: "THROTTLED", documentation: "https://shopify.dev/api/usage/rate-limits" } },
+      ],
+      extensions: cost(0),
+    };
+    if (query.includes("flowTriggerReceive")) {
+      if (config.throttled) return throttledAnswer;
+      // As Flow: the payload must stay under 50,000 bytes.
+      const tooLarge = JSON.stringify(body.variables?.payload ?? null).length >= 50_000;
+      const refusal = config.flowUserError ?? (tooLarge ? "Payload must be under 50000 bytes" : null);
+      const userErrors = refusal ? [{ field: ["payload"], message: refusal }] : [];
+      return { data: { flowTriggerReceive: { userErrors } }, extensions: cost(1990) };
+    }
+    if (query.includes("metafieldsSet")) {
+      if (config.throttled) return throttledAnswer;
       const metafields = (body.variables?.metafields ?? []) as {
         ownerId: string;
         namespace: string;
@@ -480,6 +569,18 @@ export async function startAdminDouble(options: { apiKey: string; apiSecret: str
           const stored = metafieldValues.get(url.searchParams.get("shop") ?? "") ?? new Map();
           return send(response, 200, [...stored.values()]);
         }
+        // The shopper pays `amount` (minor units) with their store credit at checkout: { shop, ownerId, amount }.
+        if (request.method === "POST" && segments[1] === "store-credit" && segments[2] === "spend") {
+          const { shop, ownerId, amount } = (await readJson(request)) as { shop: string; ownerId: string; amount: string };
+          const account = (creditAccounts.get(shop) ?? []).find((candidate) => candidate.ownerId === ownerId);
+          if (!account || balanceOf(account) < BigInt(amount)) return send(response, 409, { error: "not enough store credit" });
+          const spent = spendCredit(
+            account,
+            BigInt(amount),
+            `gid://shopify/StoreCreditAccountDebitTransaction/${nextCreditTransaction++}`,
+          );
+          return send(response, 200, { id: spent.id });
+        }
         // The store credit accounts as Shopify would now hold them, amounts in minor units.
         if (request.method === "GET" && segments[1] === "store-credit") {
           const accounts = creditAccounts.get(url.searchParams.get("shop") ?? "") ?? [];
@@ -492,6 +593,12 @@ export async function startAdminDouble(options: { apiKey: string; apiSecret: str
               transactions: account.transactions.map((t) => ({ ...t, amount: String(t.amount), remaining: String(t.remaining) })),
             })),
           );
+        }
+        if (request.method === "GET" && segments[1] === "definitions") {
+          return send(response, 200, [...(definitions.get(url.searchParams.get("shop") ?? "")?.values() ?? [])]);
+        }
+        if (request.method === "GET" && segments[1] === "segments") {
+          return send(response, 200, [...(customerSegments.get(url.searchParams.get("shop") ?? "")?.values() ?? [])]);
         }
         if (request.method === "GET" && segments[1] === "operations") {
           return send(response, 200, [...operations.values()]);

@@ -10,7 +10,10 @@ export interface DoubleSwitches {
   discountAnswerLost?: boolean;
   storeCreditUserError?: string | null;
   storeCreditAnswerLost?: boolean;
+  /** The shopper spends all their store credit at checkout just before the app's next debit arrives (once). */
+  checkoutSpendsBeforeDebit?: boolean;
   throttled?: boolean;
+  flowUserError?: string | null;
 }
 
 export interface DoubleCreditAccount {
@@ -25,6 +28,15 @@ export interface DoubleCreditAccount {
 /** The store credit accounts the double holds for the shop. */
 export async function doubleStoreCredit(shop: string): Promise<DoubleCreditAccount[]> {
   return (await fetch(`${inject("adminDoubleUrl")}/_test/store-credit?shop=${shop}`)).json();
+}
+
+/** The shopper pays `amount` (minor units) with their store credit at checkout, as Shopify records it: a debit. */
+export async function spendAtCheckout(shop: string, ownerId: string, amount: bigint) {
+  const response = await fetch(`${inject("adminDoubleUrl")}/_test/store-credit/spend`, {
+    method: "POST",
+    body: JSON.stringify({ shop, ownerId, amount: String(amount) }),
+  });
+  expect(response.status, await response.clone().text()).toBe(200);
 }
 
 /** The GraphQL bodies the app sent for `shop` whose document contains `operation`, oldest first. */

@@ -22,6 +22,7 @@ describe("layers/imports", { timeout: 60_000 }, () => {
     expect(await layerErrors("app/loyalty/ledger.ts", `import { value } from "../worker/worker.server";`)).toHaveLength(1);
     expect(await layerErrors("app/sync/records.ts", `const { value } = await import("../routes/app");`)).toHaveLength(1);
     expect(await layerErrors("app/sync/records.ts", `import { value } from "../platform/money";`)).toEqual([]);
+    expect(await layerErrors("app/campaigns/lift.ts", `import { value } from "../components/toast";`)).toHaveLength(1);
   });
 
   it("keeps the worker from importing pages", async () => {

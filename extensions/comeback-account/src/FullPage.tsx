@@ -3,10 +3,10 @@ import "@shopify/ui-extensions/preact";
 import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { host } from "./host";
-import { call, type Entry, type HistoryPage, type Member, type Panel, type Program } from "./api";
+import { call, loadPanel, type Entry, type HistoryPage, type Member, type Panel, type Program } from "./api";
 import { Birthday } from "./Birthday";
 import { Referral } from "./Referral";
-import { date, money, points, t } from "./text";
+import { date, money, points, saysOffer, t } from "./text";
 
 export default async () => {
   render(<LoyaltyPage />, document.body);
@@ -17,7 +17,7 @@ type Load = { state: "loading" } | { state: "failed" } | { state: "loaded"; pane
 function LoyaltyPage() {
   const [load, setLoad] = useState<Load>({ state: "loading" });
   const reload = async () => {
-    const { status, body } = await call<Panel>("panel").catch(() => ({ status: 0, body: null }));
+    const { status, body } = await loadPanel().catch(() => ({ status: 0, body: null }));
     setLoad(status === 200 && body ? { state: "loaded", panel: body } : { state: "failed" });
   };
   useEffect(() => void reload(), []);
@@ -130,7 +130,8 @@ function rewardDetails(reward: Program["rewards"][number], program: Program): st
             ? t("reward_store_credit", { amount: money(reward.value, program) })
             : "";
   const minimum = reward.minimumOrder ? t("reward_minimum", { amount: money(reward.minimumOrder, program) }) : "";
-  return [what, minimum].filter(Boolean).join(", ");
+  // A name that already says the offer ("$10 off") is not followed by it again, as on the storefront.
+  return [saysOffer(reward.name, what) ? "" : what, minimum].filter(Boolean).join(", ");
 }
 
 type Outcome = { tone: "success" | "info" | "critical"; text: string };
@@ -181,6 +182,7 @@ function Rewards({ program, member, onRedeemed }: Standing & { onRedeemed: () =>
             <s-stack key={reward.id} direction="inline" gap="base" justifyContent="space-between" alignItems="center">
               <s-stack gap="small-300">
                 <s-text type="strong">{reward.name}</s-text>
+                {reward.description && <s-text>{reward.description}</s-text>}
                 {details && <s-text>{details}</s-text>}
                 <s-text color="subdued">{points(reward.pointsCost)}</s-text>
               </s-stack>

@@ -2,7 +2,7 @@
 import "@shopify/ui-extensions/preact";
 import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
-import { call, type Panel } from "./api";
+import { loadPanel, type Panel } from "./api";
 import { points, t } from "./text";
 
 export default async () => {
@@ -12,7 +12,7 @@ export default async () => {
 function ProfileBlock() {
   const [panel, setPanel] = useState<Panel | null>(null);
   useEffect(() => {
-    call<Panel>("panel")
+    loadPanel()
       .then(({ status, body }) => status === 200 && setPanel(body))
       .catch(() => undefined);
   }, []);

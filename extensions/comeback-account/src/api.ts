@@ -26,6 +26,9 @@ export interface Answer<T> {
   body: T & { error?: string };
 }
 
+/** The panel, its rewards' names and descriptions in the customer's language (the app chooses them). */
+export const loadPanel = () => call<Panel>(`panel?locale=${encodeURIComponent(host().localization.language.value.isoCode)}`);
+
 export async function call<T>(path: string, body?: unknown): Promise<Answer<T>> {
   const token = await host().sessionToken.get();
   const response = await fetch(`${process.env.APP_URL}/account/api/${path}`, {

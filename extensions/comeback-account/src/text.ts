@@ -15,3 +15,13 @@ export function money(minor: string, program: Pick<Program, "currency" | "curren
 }
 
 export const date = (iso: string) => host().i18n.formatDate(new Date(iso), { dateStyle: "medium" });
+
+/** Whether `name` already says `offer` ("$10 off" and "$10.00 off"), as the storefront script checks. */
+export function saysOffer(name: string, offer: string): boolean {
+  const plain = (text: string) =>
+    text
+      .toLowerCase()
+      .replace(/[.,]0+(?!\d)/g, "")
+      .replace(/[^\p{L}\p{N}]/gu, "");
+  return offer !== "" && plain(name).includes(plain(offer));
+}

@@ -7,8 +7,9 @@
 
 /**
  * The App Proxy's answers (docs/app-proxy.md, app/storefront/panel.ts), the fields read here.
+ * Reward names and descriptions come in the shopper's locale: the server chooses the words.
  * @typedef {{ currency: string, currencyDigits: number }} Currency
- * @typedef {{ id: string, name: string, pointsCost: number, minimumOrder?: string }
+ * @typedef {{ id: string, name: string, description?: string, pointsCost: number, minimumOrder?: string }
  *   & ({ kind: "fixed_amount", value: string } | { kind: "percentage", percent: number } | { kind: "free_shipping" } | { kind: "store_credit", value: string })} Reward
  * @typedef {{ kind: string, points: number, name: string | null }} Bonus
  * @typedef {Currency & { purchase: { points: number, perAmount: string } | null, bonuses: Bonus[],
@@ -167,7 +168,7 @@
 
   async function load() {
     panel.setAttribute("aria-busy", "true");
-    const result = await call("/panel");
+    const result = await call(`/panel?locale=${locale}`);
     panel.removeAttribute("aria-busy");
     if (result.status !== 200) return body.replaceChildren(h("p", { className: "comeback-error" }, failure(result)));
     loaded = true;
@@ -309,6 +310,7 @@
               "span",
               null,
               h("strong", null, reward.name),
+              reward.description && h("small", null, reward.description),
               h(
                 "small",
                 null,

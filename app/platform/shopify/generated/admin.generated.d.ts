@@ -3,6 +3,36 @@
 /* eslint-disable */
 import type * as AdminTypes from './admin.types.js';
 
+export type FlowTriggerReceiveMutationVariables = AdminTypes.Exact<{
+  handle: AdminTypes.Scalars['String']['input'];
+  payload: AdminTypes.Scalars['JSON']['input'];
+}>;
+
+
+export type FlowTriggerReceiveMutation = { flowTriggerReceive?: AdminTypes.Maybe<{ userErrors: Array<Pick<AdminTypes.UserError, 'field' | 'message'>> }> };
+
+export type CampaignSegmentCreateMutationVariables = AdminTypes.Exact<{
+  name: AdminTypes.Scalars['String']['input'];
+  query: AdminTypes.Scalars['String']['input'];
+}>;
+
+
+export type CampaignSegmentCreateMutation = { segmentCreate?: AdminTypes.Maybe<{ segment?: AdminTypes.Maybe<Pick<AdminTypes.Segment, 'id'>>, userErrors: Array<Pick<AdminTypes.UserError, 'field' | 'message'>> }> };
+
+export type CampaignSegmentsByNameQueryVariables = AdminTypes.Exact<{
+  query: AdminTypes.Scalars['String']['input'];
+}>;
+
+
+export type CampaignSegmentsByNameQuery = { segments: { nodes: Array<Pick<AdminTypes.Segment, 'id' | 'name'>> } };
+
+export type SignalDefinitionCreateMutationVariables = AdminTypes.Exact<{
+  definition: AdminTypes.MetafieldDefinitionInput;
+}>;
+
+
+export type SignalDefinitionCreateMutation = { metafieldDefinitionCreate?: AdminTypes.Maybe<{ createdDefinition?: AdminTypes.Maybe<Pick<AdminTypes.MetafieldDefinition, 'id'>>, userErrors: Array<Pick<AdminTypes.MetafieldDefinitionCreateUserError, 'field' | 'message' | 'code'>> }> };
+
 export type LoyaltyRewardCodeMutationVariables = AdminTypes.Exact<{
   basicCodeDiscount: AdminTypes.DiscountCodeBasicInput;
 }>;
@@ -130,6 +160,7 @@ export type ShopBasicsQueryVariables = AdminTypes.Exact<{ [key: string]: never; 
 export type ShopBasicsQuery = { shop: Pick<AdminTypes.Shop, 'id' | 'name' | 'currencyCode' | 'ianaTimezone'> };
 
 interface GeneratedQueryTypes {
+  "#graphql\nquery CampaignSegmentsByName($query: String!) {\n  segments(first: 25, query: $query) {\n    nodes { id name }\n  }\n}": {return: CampaignSegmentsByNameQuery, variables: CampaignSegmentsByNameQueryVariables},
   "#graphql\nquery LoyaltyRewardCodeLookup($code: String!) {\n  codeDiscountNodeByCode(code: $code) { id }\n}": {return: LoyaltyRewardCodeLookupQuery, variables: LoyaltyRewardCodeLookupQueryVariables},
   "#graphql\nquery LoyaltyStoreCreditTransactions($customerId: ID!) {\n  customer(id: $customerId) {\n    storeCreditAccounts(first: 10) {\n      nodes {\n        id\n        balance { amount currencyCode }\n        transactions(first: 100, reverse: true, sortKey: CREATED_AT) {\n          nodes {\n            __typename\n            createdAt\n            amount { amount currencyCode }\n            ... on StoreCreditAccountCreditTransaction { id expiresAt remainingAmount { amount currencyCode } }\n            ... on StoreCreditAccountDebitTransaction { id }\n          }\n        }\n      }\n    }\n  }\n}": {return: LoyaltyStoreCreditTransactionsQuery, variables: LoyaltyStoreCreditTransactionsQueryVariables},
   "#graphql\nquery ComebackAppInstallation {\n  currentAppInstallation { id }\n}": {return: ComebackAppInstallationQuery, variables: ComebackAppInstallationQueryVariables},
@@ -138,6 +169,9 @@ interface GeneratedQueryTypes {
 }
 
 interface GeneratedMutationTypes {
+  "#graphql\nmutation FlowTriggerReceive($handle: String!, $payload: JSON!) {\n  flowTriggerReceive(handle: $handle, payload: $payload) {\n    userErrors { field message }\n  }\n}": {return: FlowTriggerReceiveMutation, variables: FlowTriggerReceiveMutationVariables},
+  "#graphql\nmutation CampaignSegmentCreate($name: String!, $query: String!) {\n  segmentCreate(name: $name, query: $query) {\n    segment { id }\n    userErrors { field message }\n  }\n}": {return: CampaignSegmentCreateMutation, variables: CampaignSegmentCreateMutationVariables},
+  "#graphql\nmutation SignalDefinitionCreate($definition: MetafieldDefinitionInput!) {\n  metafieldDefinitionCreate(definition: $definition) {\n    createdDefinition { id }\n    userErrors { field message code }\n  }\n}": {return: SignalDefinitionCreateMutation, variables: SignalDefinitionCreateMutationVariables},
   "#graphql\nmutation LoyaltyRewardCode($basicCodeDiscount: DiscountCodeBasicInput!) {\n  discountCodeBasicCreate(basicCodeDiscount: $basicCodeDiscount) {\n    codeDiscountNode { id }\n    userErrors { field code message }\n  }\n}": {return: LoyaltyRewardCodeMutation, variables: LoyaltyRewardCodeMutationVariables},
   "#graphql\nmutation LoyaltyFreeShippingCode($freeShippingCodeDiscount: DiscountCodeFreeShippingInput!) {\n  discountCodeFreeShippingCreate(freeShippingCodeDiscount: $freeShippingCodeDiscount) {\n    codeDiscountNode { id }\n    userErrors { field code message }\n  }\n}": {return: LoyaltyFreeShippingCodeMutation, variables: LoyaltyFreeShippingCodeMutationVariables},
   "#graphql\nmutation LoyaltyMetafields($metafields: [MetafieldsSetInput!]!) {\n  metafieldsSet(metafields: $metafields) {\n    metafields { namespace key }\n    userErrors { field message code }\n  }\n}": {return: LoyaltyMetafieldsMutation, variables: LoyaltyMetafieldsMutationVariables},

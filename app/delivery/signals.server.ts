@@ -1,0 +1,317 @@
+// Customer signals (decision 30): after each refit of a shop's purchase models, every customer's
+// churn-risk band, predicted value, RFM segment and next expected order are compared with the last
+// evaluation. A band that moved to high (from low or medium) queues the "churn risk became high"
+// Flow trigger, once per move; changed values are written to the customer metafields
+// (customer-metafields.ts) in batches of metafieldsSet, with the campaign engine's current offer
+// (setCurrentOffer). Both steps are worker chores; the writes keep to the shop's query budget
+// like the loyalty metafields (and share its pause).
+import db, { type Db, type Tx } from "../platform/db/client.server";
+import { log } from "../platform/log.server";
+import { ThrottledError, type AdminClient, type ThrottleStatus } from "../platform/shopify/admin-client.server";
+import type { MetafieldOwnerType } from "../platform/shopify/generated/admin.types";
+import { insertRows, type Column, type Value } from "../platform/sql/rows.server";
+import { adminClientFor } from "../offline-admin.server";
+import { METAFIELDS_DELETE, METAFIELDS_PER_CALL, METAFIELDS_SET } from "../loyalty/metafields";
+import { isPaused, pauseFor } from "../loyalty/metafields.server";
+import type { CustomerMetricsRow } from "../metrics/csv";
+import { customerMetrics } from "../metrics/metrics.server";
+import {
+  checkOffer,
+  metafieldChanges,
+  offerValues,
+  parseOffer,
+  parseValues,
+  predictionValues,
+  SIGNAL_DEFINITIONS,
+  SIGNAL_DEFINITIONS_VERSION,
+  SIGNAL_NAMESPACE,
+  typeOf,
+  valuesJson,
+  type CurrentOffer,
+  type SignalKey,
+  type SignalValues,
+} from "./customer-metafields";
+import { queueFlowTrigger } from "./flow.server";
+import { usesTrigger } from "./flow-lifecycle.server";
+
+/** Rows written per statement when a shop's signals are refreshed. */
+const ROWS_PER_STATEMENT = 2000;
+
+const SIGNAL_COLUMNS: readonly Column[] = [
+  ["shopDomain", "text"],
+  ["customerGid", "text"],
+  ["churnBand", "text"],
+  ["metafields", "text"],
+  ["needsWrite", "bool"],
+  ["updatedAt", "time"],
+];
+
+export interface SignalRefresh {
+  customers: number;
+  /** Customers whose metafield values or band changed. */
+  changed: number;
+  /** Customers whose band moved to high (a trigger queued when the shop uses it). */
+  becameHigh: number;
+}
+
+/** Compares the shop's current predictions with the last evaluation (applySignals). */
+export async function refreshCustomerSignals(shopDomain: string): Promise<SignalRefresh> {
+  const fit = await db.purchaseModelFit.findUnique({ where: { shopDomain }, select: { fittedAt: true } });
+  const { shop, rows } = await customerMetrics(shopDomain);
+  return applySignals(shopDomain, rows, shop.currency, fit?.fittedAt ?? null);
+}
+
+/**
+ * Queues "churn risk became high" for each customer whose band moved to high since the last
+ * evaluation, then stores the bands and metafield values of `rows` (the predictions of the fit of
+ * `fittedAt`). The first evaluation of a customer only sets the baseline: nothing "became" high.
+ * The trigger's key names the fit, and it is queued before the band is stored, so a crash in
+ * between, or a second evaluation of the same fit, queues nothing twice.
+ */
+export async function applySignals(
+  shopDomain: string,
+  rows: CustomerMetricsRow[],
+  currency: string,
+  fittedAt: Date | null,
+): Promise<SignalRefresh> {
+  const previous = new Map(
+    (
+      await db.customerSignal.findMany({
+        where: { shopDomain },
+        select: { customerGid: true, churnBand: true, metafields: true },
+      })
+    ).map((row) => [row.customerGid, row]),
+  );
+  const notify = await usesTrigger(shopDomain, "churnRiskHigh");
+  const now = new Date();
+  const changes: Value[][] = [];
+  let becameHigh = 0;
+  for (const row of rows) {
+    if (!row.gid.startsWith("gid://shopify/Customer/")) continue;
+    const before = previous.get(row.gid);
+    const values = predictionValues(row, currency);
+    const metafields = valuesJson(values);
+    // Unstable predictions (no band) keep the last band: a later "high" is measured against it.
+    const band = row.churnRisk ?? before?.churnBand ?? null;
+    if (before?.churnBand && before.churnBand !== "high" && band === "high") {
+      becameHigh++;
+      if (notify) {
+        await queueFlowTrigger(db, {
+          shopDomain,
+          trigger: "churnRiskHigh",
+          customerGid: row.gid,
+          idempotencyKey: `churn-risk-high:${row.gid}:${fittedAt?.toISOString() ?? "unfitted"}`,
+          payload: {
+            probabilityAlive: Math.round((row.pAlive ?? 0) * 1000) / 1000,
+            predictedClv: Number(values.predicted_clv ?? 0),
+            nextOrderDue: row.nextOrderDue ?? "",
+          },
+        });
+      }
+    }
+    if (!before || before.churnBand !== band || before.metafields !== metafields)
+      changes.push([shopDomain, row.gid, band, metafields, true, now]);
+  }
+  for (let i = 0; i < changes.length; i += ROWS_PER_STATEMENT) {
+    await insertRows(
+      db,
+      "CustomerSignal",
+      SIGNAL_COLUMNS,
+      changes.slice(i, i + ROWS_PER_STATEMENT),
+      `ON CONFLICT ("shopDomain", "customerGid") DO UPDATE SET "churnBand" = excluded."churnBand",
+        "metafields" = excluded."metafields", "needsWrite" = excluded."needsWrite", "updatedAt" = excluded."updatedAt"`,
+    );
+  }
+  await db.shopSegmentation.upsert({
+    where: { shopDomain },
+    create: { shopDomain, signalsFittedAt: fittedAt },
+    update: { signalsFittedAt: fittedAt },
+  });
+  log.info("customer signals refreshed", { shop: shopDomain, customers: rows.length, changed: changes.length, becameHigh });
+  return { customers: rows.length, changed: changes.length, becameHigh };
+}
+
+/** The worker's part: shops whose purchase models were refitted since their signals were evaluated. */
+export async function refreshStaleSignals(): Promise<number> {
+  const fits = await db.purchaseModelFit.findMany({
+    where: { shop: { installState: "installed" } },
+    select: { shopDomain: true, fittedAt: true },
+  });
+  if (fits.length === 0) return 0;
+  const evaluated = new Map(
+    (
+      await db.shopSegmentation.findMany({
+        where: { shopDomain: { in: fits.map((fit) => fit.shopDomain) } },
+        select: { shopDomain: true, signalsFittedAt: true },
+      })
+    ).map((row) => [row.shopDomain, row.signalsFittedAt?.getTime() ?? 0]),
+  );
+  // A few shops a tick: each reads its facts and writes a row per changed customer.
+  const stale = fits.filter((fit) => (evaluated.get(fit.shopDomain) ?? 0) < fit.fittedAt.getTime()).slice(0, 3);
+  for (const { shopDomain } of stale) {
+    try {
+      await refreshCustomerSignals(shopDomain);
+    } catch (error) {
+      log.error("customer signals failed", { shop: shopDomain, error: String(error) });
+    }
+  }
+  return stale.length;
+}
+
+/**
+ * Sets (or, with null, clears) the customer's current offer, written to the current_offer
+ * metafields with the next batch. For customers who get an offer only: a control customer's
+ * metafields must show nothing.
+ */
+export async function setCurrentOffer(
+  shopDomain: string,
+  customerGid: string,
+  offer: CurrentOffer | null,
+  client: Tx | Db = db,
+): Promise<void> {
+  checkOffer(offer);
+  const json = offer && JSON.stringify({ campaignKey: offer.campaignKey, expiresOn: offer.expiresOn });
+  await client.customerSignal.upsert({
+    where: { shopDomain_customerGid: { shopDomain, customerGid } },
+    create: { shopDomain, customerGid, offer: json, needsWrite: true },
+    update: { offer: json, needsWrite: true },
+  });
+}
+
+export const SIGNAL_DEFINITION_CREATE = `#graphql
+mutation SignalDefinitionCreate($definition: MetafieldDefinitionInput!) {
+  metafieldDefinitionCreate(definition: $definition) {
+    createdDefinition { id }
+    userErrors { field message code }
+  }
+}`;
+
+/** The definition input Shopify gets for one signal metafield. */
+export function definitionInput(definition: (typeof SIGNAL_DEFINITIONS)[number]) {
+  return {
+    ownerType: "CUSTOMER" as MetafieldOwnerType,
+    namespace: SIGNAL_NAMESPACE,
+    key: definition.key,
+    type: definition.type,
+    name: definition.name,
+    description: definition.description,
+    ...(definition.validations && { validations: definition.validations }),
+  };
+}
+
+/**
+ * Creates the signal metafield definitions in the shop, once per SIGNAL_DEFINITIONS_VERSION: a
+ * definition that exists already (TAKEN) counts as created, so this is safe to repeat.
+ */
+export async function ensureSignalDefinitions(shopDomain: string, admin?: AdminClient): Promise<void> {
+  const state = await db.shopSegmentation.findUnique({ where: { shopDomain }, select: { definitionsVersion: true } });
+  if ((state?.definitionsVersion ?? 0) >= SIGNAL_DEFINITIONS_VERSION) return;
+  const client = admin ?? (await adminClientFor(shopDomain));
+  for (const definition of SIGNAL_DEFINITIONS) {
+    const { data } = await client.request(SIGNAL_DEFINITION_CREATE, { definition: definitionInput(definition) });
+    const errors = (data.metafieldDefinitionCreate?.userErrors ?? []).filter((error) => error.code !== "TAKEN");
+    if (errors.length)
+      throw new Error(`Shopify refused the ${definition.key} definition: ${errors.map((e) => e.message).join("; ")}`);
+  }
+  await db.shopSegmentation.upsert({
+    where: { shopDomain },
+    create: { shopDomain, definitionsVersion: SIGNAL_DEFINITIONS_VERSION },
+    update: { definitionsVersion: SIGNAL_DEFINITIONS_VERSION },
+  });
+}
+
+/** Writes the metafields of customers whose signals changed (a worker chore); returns how many. */
+export async function writeCustomerSignals(now = Date.now()): Promise<number> {
+  const rows = await db.customerSignal.findMany({ where: { needsWrite: true }, take: 200 });
+  const installed = new Set(
+    (
+      await db.shop.findMany({
+        where: { domain: { in: [...new Set(rows.map((row) => row.shopDomain))] }, installState: "installed" },
+        select: { domain: true },
+      })
+    ).map((shop) => shop.domain),
+  );
+  let written = 0;
+  for (const shopDomain of installed) {
+    if (isPaused(shopDomain, now)) continue;
+    try {
+      written += await writeShopSignals(
+        shopDomain,
+        rows.filter((row) => row.shopDomain === shopDomain),
+        now,
+      );
+    } catch (error) {
+      log.error("customer signal metafields failed", { shop: shopDomain, error: String(error) });
+    }
+  }
+  return written;
+}
+
+type SignalRow = Awaited<ReturnType<typeof db.customerSignal.findMany>>[number];
+type UserError = { field?: string[] | null; message: string };
+
+/** The customers' changes, packed into calls of at most METAFIELDS_PER_CALL, each customer's in one. */
+function packCalls(rows: SignalRow[]) {
+  const calls: { row: SignalRow; wanted: SignalValues; changes: ReturnType<typeof metafieldChanges> }[][] = [];
+  let sets = 0;
+  let removes = 0;
+  for (const row of rows) {
+    const wanted = { ...parseValues(row.metafields), ...offerValues(parseOffer(row.offer)) };
+    const changes = metafieldChanges(parseValues(row.writtenMetafields), wanted);
+    const current = calls.at(-1);
+    if (!current || sets + changes.set.length > METAFIELDS_PER_CALL || removes + changes.remove.length > METAFIELDS_PER_CALL) {
+      calls.push([{ row, wanted, changes }]);
+      [sets, removes] = [changes.set.length, changes.remove.length];
+    } else {
+      current.push({ row, wanted, changes });
+      [sets, removes] = [sets + changes.set.length, removes + changes.remove.length];
+    }
+  }
+  return calls;
+}
+
+async function writeShopSignals(shopDomain: string, rows: SignalRow[], now: number): Promise<number> {
+  const admin = await adminClientFor(shopDomain);
+  let written = 0;
+  try {
+    await ensureSignalDefinitions(shopDomain, admin);
+    for (const batch of packCalls(rows)) {
+      const metafield = (customerGid: string, key: SignalKey) => ({ ownerId: customerGid, namespace: SIGNAL_NAMESPACE, key });
+      const set = batch.flatMap(({ row, wanted, changes }) =>
+        changes.set.map((key) => ({ ...metafield(row.customerGid, key), type: typeOf(key), value: wanted[key]! })),
+      );
+      const remove = batch.flatMap(({ row, changes }) => changes.remove.map((key) => metafield(row.customerGid, key)));
+      const userErrors: UserError[] = [];
+      let throttle: ThrottleStatus | undefined;
+      if (set.length) {
+        const answer = await admin.request(METAFIELDS_SET, { metafields: set });
+        userErrors.push(...(answer.data.metafieldsSet?.userErrors ?? []));
+        throttle = answer.throttle;
+      }
+      if (remove.length) {
+        const answer = await admin.request(METAFIELDS_DELETE, { metafields: remove });
+        userErrors.push(...(answer.data.metafieldsDelete?.userErrors ?? []));
+        throttle = answer.throttle ?? throttle;
+      }
+      // Not retried: the next change of the customer's values writes them again.
+      if (userErrors.length) log.warn("Shopify refused some customer signal metafields", { shop: shopDomain, userErrors });
+      for (const { row, wanted } of batch) {
+        // Only if nothing changed meanwhile; otherwise the row stays marked and is written again.
+        await db.customerSignal.updateMany({
+          where: { shopDomain, customerGid: row.customerGid, metafields: row.metafields, offer: row.offer },
+          data: { needsWrite: false, writtenMetafields: valuesJson(wanted) },
+        });
+      }
+      written += batch.length;
+      if (throttle && throttle.currentlyAvailable < 200) {
+        pauseFor(shopDomain, throttle, now);
+        break;
+      }
+    }
+  } catch (error) {
+    if (!(error instanceof ThrottledError)) throw error;
+    pauseFor(shopDomain, error.throttle, now);
+    log.warn("customer signal metafields throttled", { shop: shopDomain });
+  }
+  return written;
+}

@@ -1,0 +1,231 @@
+// Customer signals (decision 30): churn-risk moves to high fire the Flow trigger once; the customer
+// metafields Shopify segments filter on are defined once and written in batches by the running
+// app's worker; campaign segments are created once. Evaluations and segments run in this process (a
+// second instance on the test database); Shopify is the Admin API double, which checks every
+// document against the schema. Runs on SQLite and on PostgreSQL.
+import "../support/second-instance";
+import { beforeAll, describe, expect, inject, it } from "vitest";
+import { FLOW_TRIGGERS } from "../../app/delivery/flow-triggers";
+import { SIGNAL_DEFINITIONS, signalSegmentQuery } from "../../app/delivery/customer-metafields";
+import { createCampaignSegment, SEGMENT_CREATE } from "../../app/delivery/segments.server";
+import { applySignals, definitionInput, setCurrentOffer, SIGNAL_DEFINITION_CREATE } from "../../app/delivery/signals.server";
+import { METAFIELDS_DELETE, METAFIELDS_SET } from "../../app/loyalty/metafields";
+import type { CustomerMetricsRow } from "../../app/metrics/csv";
+import { sentGraphql } from "../support/admin-double";
+import { installShop } from "../support/app-proxy";
+import { testDb } from "../support/db";
+import { waitFor } from "../support/wait";
+import { sign, uniqueShop } from "../support/webhooks";
+
+const app = () => inject("appUrl");
+const double = () => inject("adminDoubleUrl");
+
+// Segments are created from this process: its requests to https://<shop>.myshopify.com go to the double too.
+beforeAll(async () => {
+  process.env.SHOPIFY_ADMIN_DOUBLE_URL = double();
+  const network = "../mocks/shopify-network.mjs";
+  await import(network);
+});
+
+let sequence = 0;
+const customerGid = () => `gid://shopify/Customer/${6_000_000_000 + (Date.now() % 1_000_000) * 100 + ++sequence}`;
+
+function row(gid: string, churnRisk: string | null, fields: Partial<CustomerMetricsRow> = {}): CustomerMetricsRow {
+  return {
+    gid,
+    firstOrder: "2025-01-02",
+    lastOrder: "2026-03-04",
+    orders: 3,
+    netSpend: 12_000,
+    recencyDays: 200,
+    r: 2,
+    f: 3,
+    m: 4,
+    segment: "at_risk",
+    pAlive: 0.2,
+    expectedOrders90: 0.1,
+    expectedOrders365: 0.4,
+    predictedClv12m: 5000,
+    churnRisk,
+    nextOrderDue: "2026-05-01",
+    overdueDays: 30,
+    ...fields,
+  };
+}
+
+async function useTrigger(shop: string, handle: string) {
+  const body = JSON.stringify({
+    flow_trigger_definition_id: handle,
+    has_enabled_flow: true,
+    shop_id: 1,
+    shopify_domain: shop,
+    timestamp: new Date().toISOString(),
+  });
+  const response = await fetch(`${app()}/flow/lifecycle`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "X-Shopify-Hmac-Sha256": sign(body) },
+    body,
+  });
+  expect(response.status).toBe(200);
+}
+
+const churnEvents = (shop: string) =>
+  testDb().flowTriggerEvent.findMany({
+    where: { shopDomain: shop, trigger: FLOW_TRIGGERS.churnRiskHigh.handle },
+    orderBy: { id: "asc" },
+  });
+
+describe("churn risk became high", () => {
+  it("queues the trigger once per move to high, never on a first evaluation or while it stays high", async () => {
+    const shop = uniqueShop("signals-churn");
+    await installShop(app(), double(), shop);
+    await useTrigger(shop, FLOW_TRIGGERS.churnRiskHigh.handle);
+    const [mover, newcomer, steady] = [customerGid(), customerGid(), customerGid()];
+    const day = (n: number) => new Date(Date.UTC(2026, 11, n));
+
+    await applySignals(shop, [row(mover, "medium"), row(steady, "low")], "USD", day(1));
+    expect(await churnEvents(shop)).toEqual([]);
+
+    const second = await applySignals(
+      shop,
+      [row(mover, "high", { pAlive: 0.123456, predictedClv12m: 4321 }), row(newcomer, "high"), row(steady, "low")],
+      "USD",
+      day(2),
+    );
+    expect(second.becameHigh).toBe(1);
+    // The same fit evaluated again (another instance, a retry): nothing more.
+    await applySignals(shop, [row(mover, "high", { pAlive: 0.123456, predictedClv12m: 4321 })], "USD", day(2));
+    // Still high at the next fit, or unstable (no band): nothing more either.
+    await applySignals(shop, [row(mover, "high"), row(newcomer, "high")], "USD", day(3));
+    await applySignals(shop, [row(mover, null)], "USD", day(4));
+    const events = await churnEvents(shop);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ customerGid: mover, idempotencyKey: `churn-risk-high:${mover}:${day(2).toISOString()}` });
+    expect(JSON.parse(events[0].payload)).toEqual({
+      customer_id: Number(mover.split("/").pop()),
+      "Probability active": 0.123,
+      "Predicted value": 43.21,
+      "Next order expected": "2026-05-01",
+    });
+    // Back to medium, then high again: a new move, a new trigger.
+    await applySignals(shop, [row(mover, "medium")], "USD", day(5));
+    await applySignals(shop, [row(mover, "high")], "USD", day(6));
+    expect(await churnEvents(shop)).toHaveLength(2);
+    expect(
+      (await testDb().customerSignal.findUnique({ where: { shopDomain_customerGid: { shopDomain: shop, customerGid: mover } } }))
+        ?.churnBand,
+    ).toBe("high");
+  });
+
+  it("moves bands without queueing anything for a shop that does not use the trigger", async () => {
+    const shop = uniqueShop("signals-quiet");
+    await installShop(app(), double(), shop);
+    const gid = customerGid();
+    await applySignals(shop, [row(gid, "low")], "USD", new Date(1));
+    expect((await applySignals(shop, [row(gid, "high")], "USD", new Date(2))).becameHigh).toBe(1);
+    expect(await churnEvents(shop)).toEqual([]);
+  });
+});
+
+describe("customer metafields for segmentation", () => {
+  it("defines the metafields once, writes changed values in batches, and the current offer with them", async () => {
+    const shop = uniqueShop("signals-write");
+    await installShop(app(), double(), shop);
+    const customers = Array.from({ length: 7 }, () => customerGid());
+    await applySignals(
+      shop,
+      customers.map((gid) => row(gid, "medium")),
+      "EUR",
+      new Date(1),
+    );
+    await waitFor(
+      "the signals to be written",
+      async () => (await testDb().customerSignal.count({ where: { shopDomain: shop, needsWrite: true } })) === 0,
+    );
+
+    expect(await sentGraphql(shop, "metafieldDefinitionCreate")).toEqual(
+      SIGNAL_DEFINITIONS.map((definition) => ({
+        query: SIGNAL_DEFINITION_CREATE,
+        variables: { definition: definitionInput(definition) },
+      })),
+    );
+    const values = (gid: string) => [
+      { ownerId: gid, namespace: "comeback", key: "churn_risk", type: "single_line_text_field", value: "medium" },
+      { ownerId: gid, namespace: "comeback", key: "predicted_clv", type: "number_decimal", value: "50.00" },
+      { ownerId: gid, namespace: "comeback", key: "rfm_segment", type: "single_line_text_field", value: "at_risk" },
+      { ownerId: gid, namespace: "comeback", key: "next_order_date", type: "date", value: "2026-05-01" },
+    ];
+    // Four values each: six customers fit in a call of 25, the seventh goes in the next.
+    const sets = (await sentGraphql(shop, "metafieldsSet")).filter((body) => body.query === METAFIELDS_SET);
+    expect(sets.map((body) => body.variables.metafields.length)).toEqual([24, 4]);
+    expect(sets.flatMap((body) => body.variables.metafields)).toEqual(
+      expect.arrayContaining(customers.flatMap((gid) => values(gid))),
+    );
+
+    // The campaign engine gives one of them an offer, then takes it away.
+    const [holder] = customers;
+    await setCurrentOffer(shop, holder, { campaignKey: "spring-2026", expiresOn: "2026-12-31" });
+    await waitFor("the offer to be written", async () => (await sentGraphql(shop, "metafieldsSet")).length === 3);
+    expect((await sentGraphql(shop, "metafieldsSet"))[2]).toEqual({
+      query: METAFIELDS_SET,
+      variables: {
+        metafields: [
+          { ownerId: holder, namespace: "comeback", key: "current_offer", type: "single_line_text_field", value: "spring-2026" },
+          { ownerId: holder, namespace: "comeback", key: "current_offer_expires", type: "date", value: "2026-12-31" },
+        ],
+      },
+    });
+    await setCurrentOffer(shop, holder, null);
+    await waitFor("the offer to be deleted", async () => (await sentGraphql(shop, "metafieldsDelete")).length === 1);
+    expect((await sentGraphql(shop, "metafieldsDelete"))[0]).toEqual({
+      query: METAFIELDS_DELETE,
+      variables: {
+        metafields: [
+          { ownerId: holder, namespace: "comeback", key: "current_offer" },
+          { ownerId: holder, namespace: "comeback", key: "current_offer_expires" },
+        ],
+      },
+    });
+    // Unchanged values at the next fit: nothing written, and the definitions are not asked for again.
+    await applySignals(
+      shop,
+      customers.map((gid) => row(gid, "medium")),
+      "EUR",
+      new Date(2),
+    );
+    await new Promise((done) => setTimeout(done, 800));
+    expect(await sentGraphql(shop, "metafieldsSet")).toHaveLength(3);
+    expect(await sentGraphql(shop, "metafieldDefinitionCreate")).toHaveLength(SIGNAL_DEFINITIONS.length);
+  });
+
+  it("refuses an offer Shopify could not store, writing nothing", async () => {
+    const shop = uniqueShop("signals-bad-offer");
+    await expect(setCurrentOffer(shop, customerGid(), { campaignKey: "a b", expiresOn: null })).rejects.toThrow("campaignKey");
+    expect(await testDb().customerSignal.count({ where: { shopDomain: shop } })).toBe(0);
+  });
+});
+
+describe("campaign segments", () => {
+  it("creates a campaign's segment once, and finds it again by name after a lost answer", async () => {
+    const shop = uniqueShop("signals-segment");
+    await installShop(app(), double(), shop);
+    const query = signalSegmentQuery({ currentOffer: "spring-2026" });
+    const id = await createCampaignSegment(shop, { campaignKey: "spring-2026", name: "Comeback: Spring 2026", query });
+    expect(id).toMatch(/^gid:\/\/shopify\/Segment\/\d+$/);
+    expect(await createCampaignSegment(shop, { campaignKey: "spring-2026", name: "Comeback: Spring 2026", query })).toBe(id);
+    expect(await sentGraphql(shop, "segmentCreate")).toEqual([
+      {
+        query: SEGMENT_CREATE,
+        variables: { name: "Comeback: Spring 2026", query: "metafields.comeback.current_offer = 'spring-2026'" },
+      },
+    ]);
+    // The definitions the query names were created first.
+    expect(await sentGraphql(shop, "metafieldDefinitionCreate")).toHaveLength(SIGNAL_DEFINITIONS.length);
+
+    // As if Shopify created this one but its answer was lost: the next create finds it by name.
+    await testDb().shopSegmentation.update({ where: { shopDomain: shop }, data: { segments: "{}" } });
+    expect(await createCampaignSegment(shop, { campaignKey: "spring-2026", name: "Comeback: Spring 2026", query })).toBe(id);
+    const segments = await (await fetch(`${double()}/_test/segments?shop=${shop}`)).json();
+    expect(segments).toEqual([{ id, name: "Comeback: Spring 2026", query: "metafields.comeback.current_offer = 'spring-2026'" }]);
+  });
+});
