@@ -6,7 +6,7 @@ import db, { type Tx } from "../platform/db/client.server";
 import { LoyaltyInputError } from "../loyalty/admin.server";
 import { lockMember } from "../loyalty/store.server";
 import { reviewSoon } from "../loyalty/tasks.server";
-import { settleReferral } from "./reconcile.server";
+import { FORGET_FRIEND, settleReferral } from "./reconcile.server";
 import { settingsToJson, validateReferralSettings, type ReferralSettings } from "./settings";
 import { loadReferralProgram, referralView } from "./store.server";
 
@@ -91,6 +91,7 @@ export async function decideReferral(
       where: { id, shopDomain, status: "review" },
       data: {
         status: input.decision === "approve" ? "approved" : "rejected",
+        ...(input.decision === "reject" && FORGET_FRIEND),
         reviewedBy: staff,
         reviewReason: input.reason,
         reviewedAt: now,

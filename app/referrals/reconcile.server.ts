@@ -81,10 +81,18 @@ export async function settleReferral(tx: Tx, shopDomain: string, referralId: num
 
 const net = (entries: readonly LedgerEntry[]) => entries.reduce((sum, entry) => sum + entry.points - entry.shortfall, 0);
 
+/** The friend's digests are needed only until the referral is decided: then they go (least data kept). */
+export const FORGET_FRIEND = { emailDigest: null, addressDigest: null, phoneDigest: null } as const;
+
 async function decide(tx: Tx, referral: ReferralRow, status: "review" | "rejected", flags: string[], reason: string | null) {
   await tx.referral.update({
     where: { id: referral.id },
-    data: { status, flags: JSON.stringify(flags), ...(reason && { reviewReason: reason }) },
+    data: {
+      status,
+      flags: JSON.stringify(flags),
+      ...(reason && { reviewReason: reason }),
+      ...(status === "rejected" && FORGET_FRIEND),
+    },
   });
 }
 
@@ -110,7 +118,7 @@ async function reward(
   await insertEntries(tx, referral.shopDomain, [entry]);
   await tx.referral.update({
     where: { id: referral.id },
-    data: { status: "rewarded", points, orderBase: base, rewardedAt: now },
+    data: { status: "rewarded", points, orderBase: base, rewardedAt: now, ...FORGET_FRIEND },
   });
   // The order may have been refunded or cancelled already: the same pass takes it back.
   await settleReferral(tx, referral.shopDomain, referral.id, now);

@@ -3,6 +3,7 @@
 import { randomUUID } from "node:crypto";
 import type { Tx } from "../platform/db/client.server";
 import { memberDataExport } from "../loyalty/members.server";
+import { redactReferralCustomer, redactReferralShop, referralDataExport } from "../referrals/compliance.server";
 import { formatMinorUnits } from "../platform/money";
 import { toGid } from "../platform/shopify-json";
 import { customerDigest } from "./redaction.server";
@@ -26,12 +27,13 @@ export async function exportCustomerData(tx: Tx, shopDomain: string, customerId:
   const loyalty = await memberDataExport(tx, shopDomain, customerGid, now);
   // The storefront's rate-limit counters name the customer (kept an hour at most).
   const storefrontRequests = await tx.proxyRateLimit.findMany({ where: { shopDomain, customerGid }, orderBy: { action: "asc" } });
+  const referrals = await referralDataExport(tx, shopDomain, customerGid);
   const document = {
     format: DATA_EXPORT_FORMAT,
     shop: shopDomain,
     customer: customerGid,
     generatedAt: now.toISOString(),
-    found: Boolean(customer || loyalty || storefrontRequests.length),
+    found: Boolean(customer || loyalty || storefrontRequests.length || referrals),
     profile: customer
       ? {
           email: customer.email,
@@ -59,6 +61,7 @@ export async function exportCustomerData(tx: Tx, shopDomain: string, customerId:
       })),
     })),
     loyalty,
+    referrals,
     storefrontRequests: storefrontRequests.map((row) => ({
       action: row.action,
       windowStart: row.windowStart.toISOString(),
@@ -80,7 +83,8 @@ export async function exportCustomerData(tx: Tx, shopDomain: string, customerId:
  * bodies that name them are deleted. The loyalty member, ledger, redemptions and tier changes take
  * the same pseudonym (the ledger stays, anonymous, for the program's totals); the birthday, staff
  * reasons and caller-chosen keys are erased; the storefront's rate-limit counters of the customer
- * are deleted. docs/compliance.md lists it all.
+ * are deleted; their referral link and digests go, their referrals take the pseudonym
+ * (app/referrals/compliance.server.ts). docs/compliance.md lists it all.
  */
 export async function redactCustomer(tx: Tx, shopDomain: string, customerId: string, at: Date, currentEventId: number) {
   const gid = toGid("Customer", customerId);
@@ -114,6 +118,7 @@ export async function redactCustomer(tx: Tx, shopDomain: string, customerId: str
   await tx.customerDataExport.deleteMany({ where: { shopDomain, customerGid: gid } });
   await tx.proxyRateLimit.deleteMany({ where: { shopDomain, customerGid: gid } });
   await pseudonymiseMember(tx, shopDomain, gid, pseudonym);
+  await redactReferralCustomer(tx, shopDomain, gid, pseudonym);
   // Stored bodies naming the customer: unprocessed ones would bring them back, rejected ones are
   // kept only for the merchant to look at. The GID contains the numeric id.
   const naming = [customerId, ...(stored?.email ? [stored.email] : [])].map((text) => ({ payload: { contains: text } }));
@@ -180,6 +185,7 @@ export async function redactShop(tx: Tx, shopDomain: string, at: Date) {
   await tx.flowTriggerUse.deleteMany({ where: { shopDomain } });
   await tx.customerSignal.deleteMany({ where: { shopDomain } });
   await tx.shopSegmentation.deleteMany({ where: { shopDomain } });
+  await redactReferralShop(tx, shopDomain);
   await tx.redemption.deleteMany({ where: { shopDomain } });
   await tx.cashbackDebit.deleteMany({ where: { shopDomain } });
   await tx.cashback.deleteMany({ where: { shopDomain } });

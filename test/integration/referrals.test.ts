@@ -8,7 +8,8 @@ import { sentGraphql } from "../support/admin-double";
 import { testDb } from "../support/db";
 import { BROWSER_HEADERS, sessionToken } from "../support/session-token";
 import { waitFor } from "../support/wait";
-import { fixture, orderPayload, sendCustomer, sendWebhook, sign, uniqueShop } from "../support/webhooks";
+import { findTraces } from "../support/traces";
+import { fixture, fixtureFor, orderPayload, sendCustomer, sendWebhook, sign, uniqueShop } from "../support/webhooks";
 import { FLOW_TRIGGERS } from "../../app/delivery/flow-triggers";
 
 const app = () => inject("appUrl");
@@ -413,5 +414,66 @@ describe("referrals", () => {
       headers: { ...BROWSER_HEADERS, Authorization: `Bearer ${sessionToken(shop)}` },
     });
     expect(page.status).toBe(200);
+  });
+
+  it("puts referrals in the data request and erases them on both redact topics, digests included", async () => {
+    const shop = await referralShop("ref-erase", 0);
+    const hana = await referrer(shop, "hana@example.com");
+    await placeOrder(shop, hana, { address1: "3 Birch Lane" });
+    const ivo = customer();
+    const order = await placeOrder(shop, ivo, { code: await friendCode(shop, hana.code), email: "ivo@example.com" });
+    const row = await settled(shop, order.admin_graphql_api_id, "completed");
+    // Decided: the friend's digests are no longer needed and are gone.
+    expect([row.emailDigest, row.addressDigest, row.phoneDigest]).toEqual([null, null, null]);
+
+    const dataRequest = async (who: { id: string }, requestId: number) => {
+      const body = {
+        ...fixtureFor("customers/data_request", shop),
+        customer: { id: who.id, email: null, phone: null },
+        data_request: { id: requestId },
+      };
+      expect((await sendWebhook(app(), { topic: "customers/data_request", shop, body })).status).toBe(200);
+      const stored = await testDb().customerDataExport.findFirstOrThrow({
+        where: { shopDomain: shop, requestId: String(requestId) },
+      });
+      return JSON.parse(stored.document).referrals;
+    };
+    const hanas = await dataRequest(hana, 9101);
+    expect(hanas).toMatchObject({
+      link: { code: hana.code },
+      referralsMade: [{ referral: row.id, status: "completed", points: 500 }],
+      referredBy: [],
+      fraudRuleDigests: 1,
+    });
+    expect((await dataRequest(ivo, 9102)).referredBy).toMatchObject([{ referral: row.id, order: order.admin_graphql_api_id }]);
+
+    const redact = async (who: { id: string; gid: string }, email: string) => {
+      const body = {
+        ...fixtureFor("customers/redact", shop),
+        customer: { id: who.id, email, phone: null },
+        orders_to_redact: [],
+      };
+      expect((await sendWebhook(app(), { topic: "customers/redact", shop, body })).status).toBe(200);
+      return findTraces([who.gid, `Customer/${who.id}`, email]);
+    };
+    expect(await redact(hana, "hana@example.com")).toEqual([]);
+    expect(await testDb().referralLink.count({ where: { shopDomain: shop } })).toBe(0);
+    expect(await testDb().referralDigest.count({ where: { shopDomain: shop } })).toBe(0);
+    expect(await redact(ivo, "ivo@example.com")).toEqual([]);
+    const anonymous = await testDb().referral.findUniqueOrThrow({ where: { id: row.id } });
+    expect([anonymous.referrerGid, anonymous.friendGid, anonymous.status]).toEqual([
+      expect.stringMatching(/^redacted:/),
+      expect.stringMatching(/^redacted:/),
+      "completed",
+    ]);
+
+    expect((await sendWebhook(app(), { topic: "shop/redact", shop, body: fixtureFor("shop/redact", shop) })).status).toBe(200);
+    const db = testDb();
+    const left = await Promise.all(
+      [db.referral, db.referralClaim, db.referralLink, db.referralDigest].map((table) =>
+        (table as typeof db.referral).count({ where: { shopDomain: shop } }),
+      ),
+    );
+    expect([...left, await db.referralProgram.count({ where: { shopDomain: shop } })]).toEqual([0, 0, 0, 0, 0]);
   });
 });
