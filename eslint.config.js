@@ -28,7 +28,7 @@ const LAYERS = [
     message: "the platform imports nothing of the app above it (no domain, worker, page or Shopify set-up)",
   },
   {
-    from: ["app/sync", "app/metrics", "app/loyalty", "app/campaigns", "app/storefront", "app/customers", "app/demo"],
+    from: ["app/sync", "app/metrics", "app/loyalty", "app/campaigns", "app/delivery", "app/storefront", "app/customers", "app/demo"],
     forbidden: ["app/worker", "app/routes", "app/components", "app/root", "app/entry.server"],
     message: "a domain imports neither the worker nor the pages: they import it",
   },

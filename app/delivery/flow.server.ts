@@ -15,7 +15,7 @@ import db, { type Db, type Tx } from "../platform/db/client.server";
 import { leaseMs, type Job, type Outcome, type Queue } from "../platform/jobs.server";
 import { log } from "../platform/log.server";
 import { ThrottledError } from "../platform/shopify/admin-client.server";
-import { dialect } from "../platform/sql/dialect.server";
+import { insertRows, type Column } from "../platform/sql/rows.server";
 import { adminClientFor } from "../offline-admin.server";
 import {
   FLOW_TRIGGERS,
@@ -32,6 +32,8 @@ mutation FlowTriggerReceive($handle: String!, $payload: JSON!) {
     userErrors { field message }
   }
 }`;
+
+const FLOW_LEASE_MS = 6 * 60_000;
 
 /** Sent and skipped events are kept this long, so that their idempotency keys keep working. */
 export const FLOW_EVENT_RETENTION_DAYS = 90;
@@ -59,24 +61,59 @@ export async function queueFlowTrigger<T extends FlowTrigger>(
   client: Tx | Db,
   event: FlowTriggerEventInput<T>,
 ): Promise<QueueResult> {
-  const payload = flowPayloadJson(event.trigger, event.customerGid, event.payload);
-  const handle = FLOW_TRIGGERS[event.trigger].handle;
-  const use = await client.flowTriggerUse.findUnique({
-    where: { shopDomain_trigger: { shopDomain: event.shopDomain, trigger: handle } },
-    select: { enabled: true },
-  });
-  if (!use?.enabled) return "unused";
-  const p = (i: number) => dialect.param(i);
-  const inserted = await client.$executeRawUnsafe(
-    `INSERT INTO "FlowTriggerEvent" ("shopDomain", "trigger", "idempotencyKey", "customerGid", "payload")
-     VALUES (${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}) ON CONFLICT ("shopDomain", "idempotencyKey") DO NOTHING`,
+  const { queued, unused } = await queueFlowTriggers(client, [event]);
+  return unused ? "unused" : queued ? "queued" : "duplicate";
+}
+
+const EVENT_COLUMNS: readonly Column[] = [
+  ["shopDomain", "text"],
+  ["trigger", "text"],
+  ["idempotencyKey", "text"],
+  ["customerGid", "text"],
+  ["payload", "text"],
+];
+
+/** Events per INSERT statement. */
+const EVENTS_PER_STATEMENT = 1000;
+
+/**
+ * queueFlowTrigger for many events at once (a campaign's entries, a refit's moves): one check of
+ * each shop's use of each trigger, and one statement per thousand events. Counts what was queued,
+ * what was already queued under its key, and what no workflow of its shop uses.
+ */
+export async function queueFlowTriggers<T extends FlowTrigger>(
+  client: Tx | Db,
+  events: readonly FlowTriggerEventInput<T>[],
+): Promise<{ queued: number; duplicate: number; unused: number }> {
+  if (events.length === 0) return { queued: 0, duplicate: 0, unused: 0 };
+  const rows = events.map((event) => [
     event.shopDomain,
-    handle,
+    FLOW_TRIGGERS[event.trigger].handle,
     event.idempotencyKey,
     event.customerGid,
-    payload,
+    flowPayloadJson(event.trigger, event.customerGid, event.payload),
+  ]);
+  const pairs = [...new Set(rows.map(([shop, handle]) => `${handle} ${shop}`))].map((pair) => pair.split(" "));
+  const used = new Set(
+    (
+      await client.flowTriggerUse.findMany({
+        where: { enabled: true, OR: pairs.map(([trigger, shopDomain]) => ({ shopDomain, trigger })) },
+        select: { shopDomain: true, trigger: true },
+      })
+    ).map((use) => `${use.trigger} ${use.shopDomain}`),
   );
-  return inserted === 1 ? "queued" : "duplicate";
+  const wanted = rows.filter(([shop, handle]) => used.has(`${handle} ${shop}`));
+  let queued = 0;
+  for (let i = 0; i < wanted.length; i += EVENTS_PER_STATEMENT) {
+    queued += await insertRows(
+      client,
+      "FlowTriggerEvent",
+      EVENT_COLUMNS,
+      wanted.slice(i, i + EVENTS_PER_STATEMENT),
+      `ON CONFLICT ("shopDomain", "idempotencyKey") DO NOTHING`,
+    );
+  }
+  return { queued, duplicate: wanted.length - queued, unused: rows.length - wanted.length };
 }
 
 /** The flow-triggers queue of the job system (decision 21): waiting events of installed shops. */
@@ -93,8 +130,9 @@ export const flowTriggerQueue: Queue = {
   shops: "filter",
   maxAttempts: 8,
   batch: 20,
-  // Longer than a request to Shopify can take: no other instance sends the event meanwhile.
-  leaseMs,
+  // Longer than a request to Shopify can take (fetch gives up after 300 s without an answer): no
+  // other instance sends the event while one waits; a crashed instance's events wait this long.
+  leaseMs: () => Math.max(leaseMs(), FLOW_LEASE_MS),
   run: sendFlowTrigger,
 };
 

@@ -31,8 +31,11 @@ import {
   type SignalKey,
   type SignalValues,
 } from "./customer-metafields";
-import { queueFlowTrigger } from "./flow.server";
+import { queueFlowTriggers, type FlowTriggerEventInput } from "./flow.server";
 import { usesTrigger } from "./flow-lifecycle.server";
+
+/** A customer Flow can reference (a numeric id); anything else is left out of the trigger. */
+const FLOW_CUSTOMER = /^gid:\/\/shopify\/Customer\/\d+$/;
 
 /** Rows written per statement when a shop's signals are refreshed. */
 const ROWS_PER_STATEMENT = 2000;
@@ -85,6 +88,7 @@ export async function applySignals(
   const notify = await usesTrigger(shopDomain, "churnRiskHigh");
   const now = new Date();
   const changes: Value[][] = [];
+  const moves: FlowTriggerEventInput<"churnRiskHigh">[] = [];
   let becameHigh = 0;
   for (const row of rows) {
     if (!row.gid.startsWith("gid://shopify/Customer/")) continue;
@@ -95,8 +99,8 @@ export async function applySignals(
     const band = row.churnRisk ?? before?.churnBand ?? null;
     if (before?.churnBand && before.churnBand !== "high" && band === "high") {
       becameHigh++;
-      if (notify) {
-        await queueFlowTrigger(db, {
+      if (notify && FLOW_CUSTOMER.test(row.gid)) {
+        moves.push({
           shopDomain,
           trigger: "churnRiskHigh",
           customerGid: row.gid,
@@ -112,6 +116,8 @@ export async function applySignals(
     if (!before || before.churnBand !== band || before.metafields !== metafields)
       changes.push([shopDomain, row.gid, band, metafields, true, now]);
   }
+  // Queued before the bands are stored: see above.
+  await queueFlowTriggers(db, moves);
   for (let i = 0; i < changes.length; i += ROWS_PER_STATEMENT) {
     await insertRows(
       db,
@@ -133,26 +139,26 @@ export async function applySignals(
 
 /** The worker's part: shops whose purchase models were refitted since their signals were evaluated. */
 export async function refreshStaleSignals(): Promise<number> {
-  const fits = await db.purchaseModelFit.findMany({
-    where: { shop: { installState: "installed" } },
-    select: { shopDomain: true, fittedAt: true },
-  });
-  if (fits.length === 0) return 0;
-  const evaluated = new Map(
-    (
-      await db.shopSegmentation.findMany({
-        where: { shopDomain: { in: fits.map((fit) => fit.shopDomain) } },
-        select: { shopDomain: true, signalsFittedAt: true },
-      })
-    ).map((row) => [row.shopDomain, row.signalsFittedAt?.getTime() ?? 0]),
-  );
   // A few shops a tick: each reads its facts and writes a row per changed customer.
-  const stale = fits.filter((fit) => (evaluated.get(fit.shopDomain) ?? 0) < fit.fittedAt.getTime()).slice(0, 3);
+  const stale = await db.$queryRawUnsafe<{ shopDomain: string }[]>(
+    `SELECT f."shopDomain" AS "shopDomain" FROM "PurchaseModelFit" f
+     JOIN "Shop" s ON s."domain" = f."shopDomain" AND s."installState" = 'installed'
+     LEFT JOIN "ShopSegmentation" g ON g."shopDomain" = f."shopDomain"
+     WHERE g."signalsFittedAt" IS NULL OR g."signalsFittedAt" < f."fittedAt"
+     ORDER BY f."fittedAt" LIMIT 3`,
+  );
   for (const { shopDomain } of stale) {
     try {
       await refreshCustomerSignals(shopDomain);
     } catch (error) {
       log.error("customer signals failed", { shop: shopDomain, error: String(error) });
+      // Tried again at the shop's next refit, so that a shop that fails keeps no other waiting.
+      const fit = await db.purchaseModelFit.findUnique({ where: { shopDomain }, select: { fittedAt: true } });
+      await db.shopSegmentation.upsert({
+        where: { shopDomain },
+        create: { shopDomain, signalsFittedAt: fit?.fittedAt ?? new Date() },
+        update: { signalsFittedAt: fit?.fittedAt ?? new Date() },
+      });
     }
   }
   return stale.length;
@@ -220,27 +226,30 @@ export async function ensureSignalDefinitions(shopDomain: string, admin?: AdminC
   });
 }
 
-/** Writes the metafields of customers whose signals changed (a worker chore); returns how many. */
+/**
+ * Writes the metafields of customers whose signals changed (a worker chore); returns how many.
+ * Shop by shop, up to 200 customers each, so that a shop whose writes fail delays no other.
+ */
 export async function writeCustomerSignals(now = Date.now()): Promise<number> {
-  const rows = await db.customerSignal.findMany({ where: { needsWrite: true }, take: 200 });
-  const installed = new Set(
-    (
-      await db.shop.findMany({
-        where: { domain: { in: [...new Set(rows.map((row) => row.shopDomain))] }, installState: "installed" },
-        select: { domain: true },
-      })
-    ).map((shop) => shop.domain),
-  );
+  const waiting = await db.customerSignal.findMany({
+    where: { needsWrite: true },
+    distinct: ["shopDomain"],
+    select: { shopDomain: true },
+    take: 50,
+  });
+  const shops = await db.shop.findMany({
+    where: { domain: { in: waiting.map((row) => row.shopDomain) }, installState: "installed" },
+    select: { domain: true },
+  });
   let written = 0;
-  for (const shopDomain of installed) {
+  for (const { domain: shopDomain } of shops) {
     if (isPaused(shopDomain, now)) continue;
     try {
-      written += await writeShopSignals(
-        shopDomain,
-        rows.filter((row) => row.shopDomain === shopDomain),
-        now,
-      );
+      const rows = await db.customerSignal.findMany({ where: { shopDomain, needsWrite: true }, take: 200 });
+      written += await writeShopSignals(shopDomain, rows, now);
     } catch (error) {
+      // Tried again after a pause, not on every tick.
+      pauseFor(shopDomain, undefined, now);
       log.error("customer signal metafields failed", { shop: shopDomain, error: String(error) });
     }
   }

@@ -12,7 +12,7 @@ import db, { type Tx } from "../platform/db/client.server";
 import { leaseMs, type Job, type Outcome, type Queue } from "../platform/jobs.server";
 import { log } from "../platform/log.server";
 import { askShopify, claimedCredits, createCredit, creditAccountsOf } from "./redemption.server";
-import { findCredit, findDebit, storeCreditDebitMutation, unspentOf } from "./store-credit";
+import { findCredit, findDebit, reversibleOf, storeCreditDebitMutation } from "./store-credit";
 
 type CashbackRow = Awaited<ReturnType<Tx["cashback"]["findUniqueOrThrow"]>>;
 
@@ -24,8 +24,15 @@ type CashbackRow = Awaited<ReturnType<Tx["cashback"]["findUniqueOrThrow"]>>;
 const CASHBACK_LEASE_MS = 2 * 60_000;
 
 /**
+ * Credit refusals no retry can change and nothing needs: the customer, and so their account, is
+ * gone. The row is settled at once as failed. Any other refusal counts as a failed attempt.
+ */
+const CUSTOMER_GONE = new Set(["OWNER_NOT_FOUND", "ACCOUNT_NOT_FOUND"]);
+
+/**
  * Cashback on the job system (decision 21): a row is work when its credit is due, when a credit or
- * debit was sent and not confirmed, or when a refund lowered what was credited.
+ * debit was sent and not confirmed, or when a refund lowered what was credited. A refusal is a
+ * failed attempt (thrown); an answer that never came is looked at again without counting one.
  */
 export const cashbackQueue: Queue = {
   name: "cashback",
@@ -59,7 +66,11 @@ async function settleCashback(job: Job): Promise<Outcome> {
   const { status } = await db.cashback.findUniqueOrThrow({ where: { id: row.id }, select: { status: true } });
   // Shopify's answer is still unknown, or a refund came meanwhile: looked at again later.
   if (status === "pending" || status === "reverse_due") return { retryAt: new Date(now.getTime() + CASHBACK_LEASE_MS) };
-  await db.cashback.update({ where: { id: row.id }, data: { leaseUntil: null } });
+  // Settled: failed attempts counted so far were this work's, not a later refund's.
+  await db.cashback.update({
+    where: { id: row.id },
+    data: { leaseUntil: null, attempts: 0, ...(status !== "failed" && { error: null }) },
+  });
   return "done";
 }
 
@@ -77,14 +88,22 @@ async function credit(row: CashbackRow, currency: string, lookFirst: boolean): P
   }
   const credited = await createCredit(row.shopDomain, { customerGid: row.memberGid, amount, currency, expiresAt: null });
   if (!("error" in credited)) return markCredited(row, amount, credited);
+  if ("codes" in credited) {
+    // Refused: Shopify made no credit, so there is nothing to look up.
+    const error = `storeCreditAccountCredit refused: ${credited.codes.join(", ")}: ${credited.error}`;
+    if (credited.codes.length === 0 || !credited.codes.every((code) => CUSTOMER_GONE.has(code))) throw new Error(error);
+    log.warn("cashback not credited: the customer is gone", { shop: row.shopDomain, cashback: row.id, error });
+    await db.cashback.update({ where: { id: row.id }, data: { status: "failed", error: error.slice(0, 2000) } });
+    return;
+  }
   const found = await lookUpCredit(row, attempt);
   if (found === "unknown") {
     log.warn("cashback not confirmed; left pending", { shop: row.shopDomain, cashback: row.id, error: credited.error });
     return;
   }
   if (found) return markCredited(row, amount, found);
-  log.warn("cashback refused by Shopify", { shop: row.shopDomain, cashback: row.id, error: credited.error });
-  await db.cashback.update({ where: { id: row.id }, data: { status: "failed", error: credited.error.slice(0, 2000) } });
+  // Shopify answered with an error and holds no such credit: a failed attempt, sent again after the backoff.
+  throw new Error(`storeCreditAccountCredit failed: ${credited.error}`);
 }
 
 async function lookUpCredit(row: CashbackRow, attempt: { amount: bigint; currency: string; startedAt: Date }) {
@@ -112,9 +131,10 @@ async function markCredited(row: CashbackRow, credited: bigint, found: { transac
 }
 
 /**
- * Takes back what refunds lowered: at most what is left unspent of this credit (and in its
- * account). A debit whose answer was lost is looked up before another is sent; the rest, already
- * spent, is recorded as forgone. `lookAgain`: a debit Shopify refuses is followed by one more look.
+ * Takes back what refunds lowered: at most what is left unspent of this credit (reversibleOf). A
+ * debit whose answer was lost is looked up before another is sent; the rest, already spent, is
+ * recorded as forgone. `lookAgain`: a debit Shopify refuses for want of funds is followed by one
+ * more look; any other refusal, or a second one, is a failed attempt.
  */
 async function reverse(row: CashbackRow, currency: string, now: Date, lookAgain = true): Promise<void> {
   const answer = await creditAccountsOf(row.shopDomain, row.memberGid);
@@ -135,9 +155,19 @@ async function reverse(row: CashbackRow, currency: string, now: Date, lookAgain 
     await db.cashback.update({ where: { id: row.id }, data: { status: "issued" } });
     return;
   }
-  const unspent = unspentOf(accounts, row.creditTransactionGid!, currency);
+  const reversible = reversibleOf(
+    accounts,
+    {
+      transactionGid: row.creditTransactionGid!,
+      credited: row.credited,
+      reversed: row.reversed,
+      debits: await ownDebits(row),
+    },
+    currency,
+  );
+  const unspent = reversible?.amount ?? 0n;
   const debit = owed < unspent ? owed : unspent;
-  if (debit <= 0n) {
+  if (!reversible || debit <= 0n) {
     await forgo(row, owed);
     return;
   }
@@ -146,7 +176,7 @@ async function reverse(row: CashbackRow, currency: string, now: Date, lookAgain 
     data: { reversing: debit, reversingSince: now },
   });
   if (claim.count !== 1) return;
-  const { query, variables } = storeCreditDebitMutation(row.accountGid!, debit, currency);
+  const { query, variables } = storeCreditDebitMutation(reversible.accountGid, debit, currency);
   const sent = await askShopify(row.shopDomain, (admin) => admin.request(query, variables));
   const transaction = "error" in sent ? null : sent.data.storeCreditAccountDebit?.storeCreditAccountTransaction;
   if (transaction) {
@@ -166,17 +196,28 @@ async function reverse(row: CashbackRow, currency: string, now: Date, lookAgain 
   }
   // Refused: Shopify made no debit, so there is nothing to look up. Mostly the shopper spent the
   // credit between our look and the debit (INSUFFICIENT_FUNDS): look again now, take what is
-  // still unspent and forgo the rest, rather than two passes later.
-  log.warn("cashback debit refused", {
-    shop: row.shopDomain,
-    cashback: row.id,
-    errors: userErrors.map((e) => e.code ?? e.message),
-  });
+  // still unspent and forgo the rest, rather than two passes later. Any other refusal
+  // (ACCOUNT_NOT_FOUND, MISMATCHING_CURRENCY) would be the same next time: a failed attempt.
+  const codes = userErrors.map((e) => e.code ?? "NO_CODE");
+  log.warn("cashback debit refused", { shop: row.shopDomain, cashback: row.id, errors: codes });
   await db.cashback.updateMany({
     where: { id: row.id, reversing: debit },
     data: { reversing: null, reversingSince: null },
   });
-  if (lookAgain) await reverse(await db.cashback.findUniqueOrThrow({ where: { id: row.id } }), currency, now, false);
+  if (lookAgain && codes.every((code) => code === "INSUFFICIENT_FUNDS")) {
+    await reverse(await db.cashback.findUniqueOrThrow({ where: { id: row.id } }), currency, now, false);
+    return;
+  }
+  throw new Error(`storeCreditAccountDebit refused: ${userErrors.map((e) => `${e.code ?? "NO_CODE"}: ${e.message}`).join("; ")}`);
+}
+
+/** The debits recorded for this row: taken back of its credit, not spent by the shopper. */
+async function ownDebits(row: CashbackRow): Promise<Set<string>> {
+  const rows = await db.cashbackDebit.findMany({
+    where: { shopDomain: row.shopDomain, cashbackId: row.id },
+    select: { transactionGid: true },
+  });
+  return new Set(rows.map((debit) => debit.transactionGid));
 }
 
 async function claimedDebits(shopDomain: string, memberGid: string): Promise<Set<string>> {

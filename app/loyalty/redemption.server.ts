@@ -287,18 +287,23 @@ async function markCredited(row: RedemptionRow, creditTransactionGid: string): P
   return db.redemption.findUniqueOrThrow({ where: { id: row.id } });
 }
 
-/** storeCreditAccountCredit; also used for cashback (cashback.server.ts). */
+/**
+ * storeCreditAccountCredit; also used for cashback (cashback.server.ts). `codes`: Shopify refused
+ * it with these user errors, so no credit was made.
+ */
 export async function createCredit(
   shopDomain: string,
   input: Parameters<typeof storeCreditMutation>[0],
-): Promise<ShopifyOutcome<{ transactionGid: string; accountGid: string }>> {
+): Promise<ShopifyOutcome<{ transactionGid: string; accountGid: string }> | { error: string; codes: string[] }> {
   const { query, variables } = storeCreditMutation(input);
   const answer = await askShopify(shopDomain, (admin) => admin.request(query, variables));
   if ("error" in answer) return answer;
   const result = answer.data.storeCreditAccountCredit;
   const transaction = result?.storeCreditAccountTransaction;
   if (transaction) return { transactionGid: transaction.id, accountGid: transaction.account.id };
-  return { error: result?.userErrors.map((e) => e.message).join("; ") || "Shopify credited nothing" };
+  const userErrors = result?.userErrors ?? [];
+  if (userErrors.length === 0) return { error: "Shopify credited nothing" };
+  return { error: userErrors.map((e) => e.message).join("; "), codes: userErrors.map((e) => e.code ?? "NO_CODE") };
 }
 
 /** Credit transactions recorded for the customer's redemptions and cashback: none of them is a lost answer's. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cashbackOf, findCredit, findDebit, storeCreditMutation, unspentOf, type StoreCreditAccount } from "./store-credit";
+import { cashbackOf, findCredit, findDebit, reversibleOf, storeCreditMutation, type StoreCreditAccount } from "./store-credit";
 
 const customerGid = "gid://shopify/Customer/7";
 const startedAt = new Date("2026-12-08T10:00:00Z");
@@ -14,6 +14,8 @@ function account(currencyCode: string, transactions: [id: string, amount: string
         id,
         createdAt,
         amount: { amount, currencyCode },
+        event: "ADJUSTMENT",
+        origin: null,
       })),
     },
   };
@@ -68,6 +70,18 @@ describe("findCredit", () => {
 });
 
 describe("findDebit", () => {
+  it("never takes a checkout payment of the same amount for the app's debit, even the older one", () => {
+    const usd = account("USD", [
+      ["gid://shopify/StoreCreditAccountDebitTransaction/5", "-6.0", "2026-12-08T10:00:09Z"],
+      ["gid://shopify/StoreCreditAccountDebitTransaction/4", "-6.0", "2026-12-08T10:00:02Z"],
+    ]);
+    const checkout = { ...usd.transactions.nodes[1], event: "ORDER_PAYMENT", origin: { __typename: "OrderTransaction" } };
+    const accounts = [{ ...usd, transactions: { nodes: [usd.transactions.nodes[0], checkout] } }];
+    const attempt = { amount: 600n, currency: "USD", startedAt };
+    expect(findDebit(accounts, attempt, new Set())?.transactionGid).toBe("gid://shopify/StoreCreditAccountDebitTransaction/5");
+    expect(findDebit(accounts, attempt, new Set(["gid://shopify/StoreCreditAccountDebitTransaction/5"]))).toBeNull();
+  });
+
   it("finds a debit written negative, once per transaction", () => {
     const accounts = [account("USD", [["gid://shopify/StoreCreditAccountDebitTransaction/3", "-6.0", "2026-12-08T10:00:08Z"]])];
     const attempt = { amount: 600n, currency: "USD", startedAt };
@@ -77,26 +91,69 @@ describe("findDebit", () => {
   });
 });
 
-describe("unspentOf", () => {
-  it("is what is left of the credit, no more than its account holds, and 0 for a credit the customer does not have", () => {
-    const credit = (remaining: string, balance: string): StoreCreditAccount => ({
+describe("reversibleOf", () => {
+  const gid = "gid://shopify/StoreCreditAccountCreditTransaction/1";
+  /** A cashback credit of 10.00 with `remaining` left, beside the account's other transactions. */
+  const withCredit = (remaining: string, balance: string, others: StoreCreditAccount["transactions"]["nodes"] = []) => [
+    {
       id: "gid://shopify/StoreCreditAccount/1",
       balance: { amount: balance, currencyCode: "USD" },
       transactions: {
         nodes: [
+          ...others,
           {
             __typename: "StoreCreditAccountCreditTransaction",
-            id: "gid://shopify/StoreCreditAccountCreditTransaction/1",
+            id: gid,
             createdAt: "2026-12-08T10:00:00Z",
             amount: { amount: "10.0", currencyCode: "USD" },
+            event: "ADJUSTMENT",
+            origin: null,
             remainingAmount: { amount: remaining, currencyCode: "USD" },
           },
         ],
       },
+    },
+  ];
+  const debit = (id: number, amount: string, createdAt: string, event = "ADJUSTMENT") => ({
+    __typename: "StoreCreditAccountDebitTransaction",
+    id: `gid://shopify/StoreCreditAccountDebitTransaction/${id}`,
+    createdAt,
+    amount: { amount, currencyCode: "USD" },
+    event,
+    origin: event === "ADJUSTMENT" ? null : { __typename: "OrderTransaction" },
+  });
+  const untouched = { transactionGid: gid, credited: 1000n, reversed: 0n, debits: new Set<string>() };
+
+  it("is what is left of the credit, no more than its account holds, and null for a credit the customer does not have", () => {
+    expect(reversibleOf(withCredit("4.0", "20.0"), untouched, "USD")).toEqual({
+      amount: 400n,
+      accountGid: "gid://shopify/StoreCreditAccount/1",
     });
-    expect(unspentOf([credit("4.0", "20.0")], "gid://shopify/StoreCreditAccountCreditTransaction/1", "USD")).toBe(400n);
-    expect(unspentOf([credit("4.0", "2.5")], "gid://shopify/StoreCreditAccountCreditTransaction/1", "USD")).toBe(250n);
-    expect(unspentOf([credit("4.0", "20.0")], "gid://shopify/StoreCreditAccountCreditTransaction/9", "USD")).toBe(0n);
+    expect(reversibleOf(withCredit("4.0", "2.5"), untouched, "USD")?.amount).toBe(250n);
+    expect(
+      reversibleOf(
+        withCredit("4.0", "20.0"),
+        { ...untouched, transactionGid: "gid://shopify/StoreCreditAccountCreditTransaction/9" },
+        "USD",
+      ),
+    ).toBeNull();
+  });
+
+  it("after a debit that took a sooner expiring credit, is no more than was credited less what was spent and taken back", () => {
+    // 3.00 paid at checkout (of this credit), then 4.00 taken back, which Shopify took from a reward expiring sooner.
+    const accounts = withCredit("7.0", "8.0", [
+      debit(3, "-4.0", "2026-12-08T11:00:00Z"),
+      debit(2, "-3.0", "2026-12-08T10:30:00Z", "ORDER_PAYMENT"),
+    ]);
+    const taken = { ...untouched, reversed: 400n, debits: new Set(["gid://shopify/StoreCreditAccountDebitTransaction/3"]) };
+    expect(reversibleOf(accounts, taken, "USD")?.amount).toBe(300n);
+  });
+
+  it("after debits that took this credit, is what is left of it", () => {
+    // 6.00 taken back of the 10.00, from this credit: 4.00 left, all of it the shopper's.
+    const accounts = withCredit("4.0", "4.0", [debit(3, "-6.0", "2026-12-08T11:00:00Z")]);
+    const taken = { ...untouched, reversed: 600n, debits: new Set(["gid://shopify/StoreCreditAccountDebitTransaction/3"]) };
+    expect(reversibleOf(accounts, taken, "USD")?.amount).toBe(400n);
   });
 });
 

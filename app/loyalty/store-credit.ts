@@ -39,6 +39,8 @@ query LoyaltyStoreCreditTransactions($customerId: ID!) {
             __typename
             createdAt
             amount { amount currencyCode }
+            event
+            origin { __typename }
             ... on StoreCreditAccountCreditTransaction { id expiresAt remainingAmount { amount currencyCode } }
             ... on StoreCreditAccountDebitTransaction { id }
           }
@@ -103,6 +105,10 @@ export interface StoreCreditTransaction {
   id?: string;
   createdAt: string;
   amount: Money;
+  /** ADJUSTMENT for a credit or debit made through the API (or by the merchant); ORDER_PAYMENT and others at checkout. */
+  event: string;
+  /** The order transaction behind a checkout payment or refund; null for an adjustment. */
+  origin?: { __typename: string } | null;
   expiresAt?: string | null;
   remainingAmount?: Money;
 }
@@ -124,10 +130,12 @@ export interface Attempt {
 }
 
 /**
- * The credit transaction a redemption or cashback made, among the customer's accounts: of its
- * amount and currency, created after it started, and not already recorded for another credit
- * (`claimed`). Without a key on Shopify's side this is the closest match there is; the oldest such
- * transaction is taken, so two lost answers of equal amount each find one.
+ * The credit transaction a redemption or cashback made, among the customer's accounts: an
+ * adjustment (what storeCreditAccountCredit and storeCreditAccountDebit make; never a checkout
+ * payment or refund, which come from an order transaction), of its amount and currency, created
+ * after it started, and not already recorded for another credit (`claimed`). Without a key on
+ * Shopify's side this is the closest match there is; the oldest such transaction is taken, so two
+ * lost answers of equal amount each find one.
  */
 export const findCredit = (accounts: readonly StoreCreditAccount[], attempt: Attempt, claimed: ReadonlySet<string>) =>
   findTransaction("StoreCreditAccountCreditTransaction", accounts, attempt, claimed);
@@ -149,6 +157,8 @@ function findTransaction(
     .filter(
       ({ transaction }) =>
         transaction.__typename === typename &&
+        transaction.event === "ADJUSTMENT" &&
+        !transaction.origin &&
         transaction.id !== undefined &&
         !claimed.has(transaction.id) &&
         transaction.amount.currencyCode === attempt.currency &&
@@ -165,17 +175,55 @@ function findTransaction(
 export const cashbackOf = (base: bigint, basisPoints: number): bigint =>
   base > 0n ? (base * BigInt(basisPoints)) / 10_000n : 0n;
 
+export interface CreditTaken {
+  transactionGid: string;
+  /** Minor units: what was credited, and what the app's own debits (`debits`, their GIDs) took back of it. */
+  credited: bigint;
+  reversed: bigint;
+  debits: ReadonlySet<string>;
+}
+
+const min = (...values: bigint[]) => values.reduce((a, b) => (b < a ? b : a));
+const max = (a: bigint, b: bigint) => (a > b ? a : b);
+
 /**
- * What can be taken back of a credit transaction, minor units: what is left unspent of it, and no
- * more than its account holds; 0 when the customer has no such transaction.
+ * What can still be taken back of a credit, minor units, and the account that holds it; null when
+ * the customer has no such transaction (among the newest read).
+ *
+ * Shopify spends the soonest expiring credit first, for checkout payments and for the app's own
+ * debits alike, so a debit meant to take this credit back may have taken a credit that expires
+ * sooner (a reward's): this one's `remainingAmount` then shows more than is still the shopper's.
+ * What is reversible is at most its remainingAmount and the account's balance, and, so as never
+ * to take another credit, at most the larger of two lower bounds of what is left of it: its
+ * remainingAmount less everything taken back (as if every debit of ours had taken another
+ * credit), and what was credited less what was taken back and every other debit since it was
+ * made (as if all spending since had been of this credit).
  */
-export function unspentOf(accounts: readonly StoreCreditAccount[], transactionGid: string, currency: string): bigint {
+export function reversibleOf(
+  accounts: readonly StoreCreditAccount[],
+  credit: CreditTaken,
+  currency: string,
+): { amount: bigint; accountGid: string } | null {
   for (const account of accounts) {
-    const transaction = account.transactions.nodes.find((node) => node.id === transactionGid);
+    const transactions = account.transactions.nodes;
+    const transaction = transactions.find((node) => node.id === credit.transactionGid);
     if (!transaction?.remainingAmount) continue;
-    const remaining = toMinorUnits(transaction.remainingAmount.amount, currency);
-    const balance = toMinorUnits(account.balance.amount, currency);
-    return remaining < balance ? remaining : balance;
+    const minor = (money: Money) => toMinorUnits(money.amount, currency);
+    const remaining = minor(transaction.remainingAmount);
+    const spentSince = transactions
+      .filter(
+        (node) =>
+          node.__typename === "StoreCreditAccountDebitTransaction" &&
+          !credit.debits.has(node.id ?? "") &&
+          Date.parse(node.createdAt) >= Date.parse(transaction.createdAt),
+      )
+      .reduce((sum, node) => {
+        const amount = minor(node.amount);
+        return sum + (amount < 0n ? -amount : amount);
+      }, 0n);
+    const left = max(remaining - credit.reversed, credit.credited - credit.reversed - spentSince);
+    const amount = min(remaining, minor(account.balance), left);
+    return { amount: amount > 0n ? amount : 0n, accountGid: account.id };
   }
-  return 0n;
+  return null;
 }

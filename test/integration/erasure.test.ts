@@ -222,6 +222,20 @@ describe("customers/redact leaves no trace", () => {
     // One names them by e-mail and name only (its id is unusable).
     await deliver(shop, "customers/update", customerBody({ ...who, id: "none", gid: "none" }, daysAgo(1)), 422);
     await deliver(shop, "customers/update", customerBody(other, "not a time"), 422);
+    // A Flow trigger waiting for them (its payload carries their id and code), and their customer signals.
+    await testDb().flowTriggerEvent.create({
+      data: {
+        shopDomain: shop,
+        trigger: "comeback-campaign-entered",
+        idempotencyKey: `campaign:1:${who.gid}`,
+        customerGid: who.gid,
+        payload: `{"customer_id":${who.id},"Discount code":"CB-${who.firstName}"}`,
+        status: "sent",
+      },
+    });
+    await testDb().customerSignal.create({
+      data: { shopDomain: shop, customerGid: who.gid, churnBand: "high", metafields: "{}", writtenMetafields: "{}" },
+    });
     const failing = orderBody(who, daysAgo(2), "40.00");
     const restore = await failOrderWrites(failing.admin_graphql_api_id);
     try {
@@ -241,6 +255,8 @@ describe("customers/redact leaves no trace", () => {
         "ProxyRateLimit",
         "CustomerDataExport",
         "WebhookEvent",
+        "FlowTriggerEvent",
+        "CustomerSignal",
       ]) {
         expect(tables, `the search finds the customer in ${table} before the redact`).toContain(table);
       }

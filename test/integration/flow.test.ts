@@ -11,7 +11,7 @@ import { sentGraphql, switchDouble } from "../support/admin-double";
 import { installShop } from "../support/app-proxy";
 import { testDb } from "../support/db";
 import { waitFor } from "../support/wait";
-import { sign, uniqueShop } from "../support/webhooks";
+import { fixtureTextFor, sendWebhook, sign, uniqueShop } from "../support/webhooks";
 
 const app = () => inject("appUrl");
 const double = () => inject("adminDoubleUrl");
@@ -90,6 +90,14 @@ describe("Flow trigger lifecycle callback", () => {
       body: notJson,
     });
     expect(response.status).toBe(400);
+    // Over the cap: refused before the rest is read.
+    const large = JSON.stringify({ padding: "x".repeat(20_000) });
+    const oversized = await fetch(`${app()}/flow/lifecycle`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-Shopify-Hmac-Sha256": sign(large) },
+      body: large,
+    });
+    expect(oversized.status).toBe(413);
     expect(await testDb().flowTriggerUse.count({ where: { shopDomain: { in: [shop, "evil.example.com"] } } })).toBe(0);
   });
 });
@@ -189,4 +197,24 @@ describe("Flow trigger outbox", () => {
     await new Promise((done) => setTimeout(done, 800));
     expect(await sentGraphql(shop, "flowTriggerReceive")).toHaveLength(tries);
   }, 60_000);
+});
+
+describe("shop/redact", () => {
+  it("erases the shop's Flow trigger use and events, customer signals and segments", async () => {
+    const shop = await flowShop("flow-redact");
+    expect((await lifecycle(shop, { enabled: true })).status).toBe(200);
+    expect(await entered(shop, customerGid(), "campaign:9:entered")).toBe("queued");
+    await testDb().customerSignal.create({ data: { shopDomain: shop, customerGid: customerGid(), churnBand: "low" } });
+    await testDb().shopSegmentation.create({ data: { shopDomain: shop, segments: '{"spring":"gid://shopify/Segment/1"}' } });
+    const redact = await sendWebhook(app(), { topic: "shop/redact", shop, body: fixtureTextFor("shop/redact", shop) });
+    expect(redact.status).toBe(200);
+    const where = { where: { shopDomain: shop } };
+    const db = testDb();
+    expect([
+      await db.flowTriggerUse.count(where),
+      await db.flowTriggerEvent.count(where),
+      await db.customerSignal.count(where),
+      await db.shopSegmentation.count(where),
+    ]).toEqual([0, 0, 0, 0]);
+  });
 });

@@ -14,6 +14,7 @@ import {
   sentGraphql,
   spendAtCheckout,
   switchDouble,
+  type DoubleSwitches,
 } from "../support/admin-double";
 import { testDb } from "../support/db";
 import { BROWSER_HEADERS, embeddedAppUrl, sessionToken } from "../support/session-token";
@@ -515,13 +516,15 @@ describe("loyalty points", () => {
   });
 
   /** A Gold buyer (10 % cashback) with an order of 100.00 placed `days` ago, its cashback row once recorded. */
-  async function cashbackBuyer(prefix: string, days: number) {
+  async function cashbackBuyer(prefix: string, days: number, extra: Record<string, unknown> = {}, switches: DoubleSwitches = {}) {
     const shop = await programShop(prefix, {
       tiers: [{ id: "gold", name: "Gold", threshold: "10", multiplierBasisPoints: 10000, cashbackBasisPoints: 1000 }],
+      ...extra,
     });
     const buyer = customer();
     await sendWebhook(app(), { topic: "orders/create", shop, body: order(buyer.id, daysAgo(40), "20.00") });
     await waitFor("the buyer to be Gold", async () => (await member(shop, buyer.id))?.tier?.id === "gold");
+    await switchDouble(shop, switches);
     const placed = order(buyer.id, daysAgo(days), "100.00");
     await sendWebhook(app(), { topic: "orders/paid", shop, body: placed });
     const row = (status: string) =>
@@ -624,6 +627,140 @@ describe("loyalty points", () => {
     expect(await testDb().cashbackDebit.count({ where: { shopDomain: shop } })).toBe(0);
     await balanceOf(shop, buyer.id, { available: 60, pending: 0 });
   });
+
+  it("counts a debit Shopify refuses for good as a failed attempt: retried with backoff, then dead on the Sync page", async () => {
+    const { shop, row, refund } = await cashbackBuyer("cashback-refused", 20);
+    const credited = await row("issued");
+    await switchDouble(shop, { storeCreditDebitUserError: "ACCOUNT_NOT_FOUND" });
+    await refund("40.00");
+    const db = testDb();
+    const failing = await waitFor("two failed attempts", async () => {
+      const current = await db.cashback.findUnique({ where: { id: credited.id } });
+      return current && current.attempts >= 2 && current;
+    });
+    expect(failing).toMatchObject({ status: "reverse_due", reversing: null, reversed: 0n, forgone: 0n });
+    expect(failing.error).toContain("ACCOUNT_NOT_FOUND");
+    // One debit asked for per attempt (no look again for this code); none made.
+    expect((await sentGraphql(shop, "storeCreditAccountDebit")).length).toBeGreaterThanOrEqual(2);
+
+    // The backoff's later attempts, without waiting them out: the last one makes it dead.
+    const maxAttempts = 10; // cashbackQueue's
+    await db.cashback.update({ where: { id: credited.id }, data: { attempts: maxAttempts - 1, leaseUntil: null } });
+    const dead = await waitFor("the refused reversal to be dead", async () => {
+      const current = await db.cashback.findUnique({ where: { id: credited.id } });
+      return current && current.attempts >= maxAttempts && current;
+    });
+    expect(dead).toMatchObject({ status: "reverse_due", leaseUntil: null, reversing: null, reversed: 0n, attempts: maxAttempts });
+    const syncPage = await fetch(embeddedAppUrl(app(), shop, sessionToken(shop), "/app/sync"), { headers: BROWSER_HEADERS });
+    const html = await syncPage.text();
+    expect(html).toContain("Cashback as store credit (1)");
+    expect(html).toContain(credited.id);
+    expect(html).toContain("ACCOUNT_NOT_FOUND");
+    const tries = (await sentGraphql(shop, "storeCreditAccountDebit")).length;
+    await new Promise((done) => setTimeout(done, 800));
+    expect(await sentGraphql(shop, "storeCreditAccountDebit")).toHaveLength(tries);
+    const [account] = await doubleStoreCredit(shop);
+    expect(account.balance).toBe("1000");
+  }, 40_000);
+
+  it("retries a cashback credit over the account's limit with backoff, and settles one whose customer is gone at once", async () => {
+    const { shop, buyer, placed, row } = await cashbackBuyer(
+      "cashback-limit",
+      20,
+      {},
+      { storeCreditUserError: "CREDIT_LIMIT_EXCEEDED" },
+    );
+    const db = testDb();
+    const retried = await waitFor("two failed credits", async () => {
+      const current = await db.cashback.findUnique({
+        where: { shopDomain_orderGid: { shopDomain: shop, orderGid: placed.admin_graphql_api_id } },
+      });
+      return current && current.attempts >= 2 && current;
+    });
+    expect(retried).toMatchObject({ status: "pending", credited: 0n });
+    expect(retried.error).toContain("CREDIT_LIMIT_EXCEEDED");
+    await switchDouble(shop, { storeCreditUserError: null });
+    // Settled: its failed attempts are over, so a later refund's debit has all of them.
+    expect(await row("issued")).toMatchObject({ credited: 1000n, attempts: 0, error: null });
+
+    await switchDouble(shop, { storeCreditUserError: "OWNER_NOT_FOUND" });
+    const gone = order(buyer.id, daysAgo(20), "50.00");
+    await sendWebhook(app(), { topic: "orders/paid", shop, body: gone });
+    const failed = await waitFor("the gone customer's cashback to be failed", async () => {
+      const current = await db.cashback.findUnique({
+        where: { shopDomain_orderGid: { shopDomain: shop, orderGid: gone.admin_graphql_api_id } },
+      });
+      return current?.status === "failed" && current;
+    });
+    expect(failed).toMatchObject({ attempts: 0, credited: 0n, leaseUntil: null });
+    expect(failed.error).toContain("OWNER_NOT_FOUND");
+    expect(
+      (await sentGraphql(shop, "storeCreditAccountCredit")).filter(
+        (body) => body.variables.creditInput.creditAmount.amount === "5.00",
+      ),
+    ).toHaveLength(1);
+  }, 40_000);
+
+  it("recovers a lost debit answer as the app's own debit, not the shopper's checkout payment of the same amount", async () => {
+    const { shop, buyer, row, refund } = await cashbackBuyer("cashback-lost-debit", 20);
+    const credited = await row("issued");
+    // The shopper pays 4.00 at checkout; then a refund keeps 60.00: 4.00 owed, 6.00 unspent, debited, its answer lost.
+    const payment = await spendAtCheckout(shop, buyer.gid, 400n);
+    await switchDouble(shop, { storeCreditDebitAnswerLost: true });
+    await refund("60.00");
+    const db = testDb();
+    await waitFor("the debit to be sent", async () => (await sentGraphql(shop, "storeCreditAccountDebit")).length === 1);
+    await switchDouble(shop, { storeCreditDebitAnswerLost: false });
+    const settled = await waitFor("the lost debit to be found", async () => {
+      const current = await db.cashback.findUnique({ where: { id: credited.id } });
+      // Its look again comes 2 minutes later: brought forward.
+      if (current?.reversing !== null) await db.cashback.updateMany({ where: { id: credited.id }, data: { leaseUntil: null } });
+      return current?.status === "issued" && current.reversed === 400n && current;
+    });
+    expect(settled).toMatchObject({ amount: 600n, credited: 1000n, reversed: 400n, forgone: 0n, reversing: null });
+    const [account] = await doubleStoreCredit(shop);
+    const debits = account.transactions.filter((t) => t.kind === "debit");
+    expect(debits.map(({ id, amount, event }) => [id, amount, event])).toEqual([
+      [payment, "400", "ORDER_PAYMENT"],
+      [expect.not.stringMatching(payment), "400", "ADJUSTMENT"],
+    ]);
+    expect(await db.cashbackDebit.findMany({ where: { shopDomain: shop } })).toEqual([
+      expect.objectContaining({ cashbackId: credited.id, amount: 400n, transactionGid: debits[1].id }),
+    ]);
+    expect(await sentGraphql(shop, "storeCreditAccountDebit")).toHaveLength(1);
+    expect(account.balance).toBe("200");
+  }, 40_000);
+
+  it("takes back no more than is left of the cashback when an earlier debit spent a sooner expiring credit", async () => {
+    const { shop, buyer, row, refund } = await cashbackBuyer("cashback-twice", 20, { rewards: [REWARD, CREDIT] });
+    const credited = await row("issued");
+    // 3.00 of the cashback paid at checkout; then 5.00 of store credit for points, expiring in 90 days.
+    await spendAtCheckout(shop, buyer.gid, 300n);
+    const redeemed = await call(shop, "/app/api/loyalty/redeem", { customerGid: buyer.gid, rewardId: CREDIT.id, clientKey: "x" });
+    expect(await redeemed.json()).toMatchObject({ status: "issued", creditAmount: "500" });
+    const db = testDb();
+    // A refund keeps 60.00: 4.00 owed, debited; Shopify takes it from the 5.00 that expires first.
+    await refund("60.00");
+    await waitFor("the first refund's share to be taken back", async () => {
+      const current = await db.cashback.findUnique({ where: { id: credited.id } });
+      return current?.status === "issued" && current.reversed === 400n && current;
+    });
+    let [account] = await doubleStoreCredit(shop);
+    expect(account.transactions.find((t) => t.id === credited.creditTransactionGid)?.remaining).toBe("700");
+    // Another keeps 20.00: 4.00 more owed, but of the 10.00 only 3.00 is still the shopper's (3.00 spent, 4.00 taken back).
+    await refund("20.00");
+    const settled = await waitFor("the second refund's share to be settled", async () => {
+      const current = await db.cashback.findUnique({ where: { id: credited.id } });
+      return current?.status === "issued" && current.reversed + current.forgone === 800n && current;
+    });
+    expect(settled).toMatchObject({ amount: 200n, credited: 1000n, reversed: 700n, forgone: 100n, reversing: null });
+    expect(
+      (await sentGraphql(shop, "storeCreditAccountDebit")).map((body) => body.variables.debitInput.debitAmount.amount),
+    ).toEqual(["4.00", "3.00"]);
+    // The shopper keeps the 5.00 they redeemed points for.
+    [account] = await doubleStoreCredit(shop);
+    expect(account.balance).toBe("500");
+  }, 40_000);
 
   it("writes the balance and tier to the customer's metafields, and waits out throttling", async () => {
     const shop = await programShop("metafields", {

@@ -13,6 +13,7 @@ import { METAFIELDS_DELETE, METAFIELDS_SET } from "../../app/loyalty/metafields"
 import type { CustomerMetricsRow } from "../../app/metrics/csv";
 import { sentGraphql } from "../support/admin-double";
 import { installShop } from "../support/app-proxy";
+import { writeGeneratedShop } from "../support/run-sql";
 import { testDb } from "../support/db";
 import { waitFor } from "../support/wait";
 import { sign, uniqueShop } from "../support/webhooks";
@@ -116,6 +117,29 @@ describe("churn risk became high", () => {
         ?.churnBand,
     ).toBe("high");
   });
+
+  it("evaluates a shop's customers after the worker refits its purchase models", async () => {
+    const shop = uniqueShop("signals-refit");
+    // About 2,000 orders of 300 customers; the app's worker refits the shop, then evaluates its signals.
+    await writeGeneratedShop(shop, 2000, 300);
+    const evaluated = await waitFor(
+      "the signals of the refitted shop",
+      async () => {
+        const [fit, state] = await Promise.all([
+          testDb().purchaseModelFit.findUnique({ where: { shopDomain: shop } }),
+          testDb().shopSegmentation.findUnique({ where: { shopDomain: shop } }),
+        ]);
+        return fit && state?.signalsFittedAt?.getTime() === fit.fittedAt.getTime() && fit;
+      },
+      45_000,
+    );
+    const signals = await testDb().customerSignal.findMany({ where: { shopDomain: shop } });
+    expect(signals).toHaveLength(300);
+    const values = JSON.parse(signals[0].metafields!);
+    expect(values.rfm_segment).toEqual(expect.any(String));
+    // With a stable fit, every customer has a band and a predicted value.
+    if (evaluated.stable) expect(signals.every((signal) => signal.churnBand !== null)).toBe(true);
+  }, 60_000);
 
   it("moves bands without queueing anything for a shop that does not use the trigger", async () => {
     const shop = uniqueShop("signals-quiet");

@@ -143,6 +143,18 @@ describe("background jobs given up", () => {
     const dead = { settings: "{}", salt: "salt", metafieldStale: true, metafieldAttempts: 12 };
     await testDb().loyaltyProgram.create({ data: { shopDomain: shop, ...dead, metafieldError: "Shopify refused: bad value" } });
     await testDb().loyaltyProgram.create({ data: { shopDomain: other, ...dead, metafieldError: "the other shop's error" } });
+    // A Flow trigger Flow refused on every attempt.
+    const refused = (shopDomain: string, error: string) => ({
+      shopDomain,
+      trigger: "comeback-campaign-entered",
+      idempotencyKey: "campaign:1:entered",
+      customerGid: "gid://shopify/Customer/1",
+      payload: '{"customer_id":1}',
+      attempts: 8,
+      error,
+    });
+    await testDb().flowTriggerEvent.create({ data: refused(shop, "Flow refused the trigger: Arm is required") });
+    await testDb().flowTriggerEvent.create({ data: refused(other, "the other shop's Flow error") });
     const page = await fetch(`${app()}/app/sync.data`, {
       headers: { ...BROWSER_HEADERS, Authorization: `Bearer ${sessionToken(shop)}` },
       redirect: "manual",
@@ -152,5 +164,8 @@ describe("background jobs given up", () => {
     expect(body).toContain("program-metafields");
     expect(body).toContain("Shopify refused: bad value");
     expect(body).not.toContain("the other shop's error");
+    expect(body).toContain("flow-triggers");
+    expect(body).toContain("Flow refused the trigger: Arm is required");
+    expect(body).not.toContain("the other shop's Flow error");
   });
 });

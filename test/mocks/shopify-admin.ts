@@ -67,6 +67,10 @@ export interface DoubleShop {
   checkoutSpendsBeforeDebit?: boolean;
   /** Credit the account, then close the connection without answering: the app never learns of it. */
   storeCreditAnswerLost?: boolean;
+  /** Answer storeCreditAccountDebit with this user error code (e.g. ACCOUNT_NOT_FOUND) instead of debiting. */
+  storeCreditDebitUserError?: string;
+  /** Debit the account, then close the connection without answering: the app never learns of it. */
+  storeCreditDebitAnswerLost?: boolean;
   /** Answer metafieldsSet and flowTriggerReceive as Shopify does when the shop's query budget is spent. */
   throttled?: boolean;
   /** Answer flowTriggerReceive with this user error (a trigger Flow does not know, a bad payload). */
@@ -138,6 +142,10 @@ interface CreditTransaction {
   expiresAt: string | null;
   /** Credits: what no debit has spent yet. */
   remaining: bigint;
+  /** Shopify's StoreCreditSystemEvent: ADJUSTMENT for an app's (or the merchant's) credit or debit, ORDER_PAYMENT at checkout. */
+  event: "ADJUSTMENT" | "ORDER_PAYMENT";
+  /** The order transaction a checkout payment came from; null for adjustments. */
+  origin: { __typename: "OrderTransaction"; id: string } | null;
 }
 
 /** "12.5" -> 1250n: Shopify's Decimal amounts, as the double keeps them (every test currency has 2 decimals). */
@@ -162,10 +170,16 @@ function balanceOf(account: CreditAccount, now = Date.now()): bigint {
 }
 
 /**
- * Takes `amount` from the account as Shopify does for a debit or a store credit payment at
- * checkout: the soonest expiring credits first, recorded as one debit transaction.
+ * Takes `amount` from the account as Shopify does for a debit (an adjustment) or a store credit
+ * payment at checkout: the soonest expiring credits first, recorded as one debit transaction.
  */
-function spendCredit(account: CreditAccount, amount: bigint, id: string, now = Date.now()): CreditTransaction {
+function spendCredit(
+  account: CreditAccount,
+  amount: bigint,
+  id: string,
+  event: CreditTransaction["event"],
+  now = Date.now(),
+): CreditTransaction {
   let left = amount;
   const live = account.transactions
     .filter((t) => t.kind === "credit" && t.remaining > 0n && (t.expiresAt === null || Date.parse(t.expiresAt) > now))
@@ -182,6 +196,11 @@ function spendCredit(account: CreditAccount, amount: bigint, id: string, now = D
     createdAt: new Date(now).toISOString(),
     expiresAt: null,
     remaining: 0n,
+    event,
+    origin:
+      event === "ORDER_PAYMENT"
+        ? { __typename: "OrderTransaction", id: `gid://shopify/OrderTransaction/${id.split("/").at(-1)}` }
+        : null,
   };
   account.transactions.push(transaction);
   return transaction;
@@ -302,10 +321,11 @@ export async function startAdminDouble(options: { apiKey: string; apiSecret: str
         if (config.checkoutSpendsBeforeDebit) {
           config.checkoutSpendsBeforeDebit = false;
           const balance = balanceOf(account, now);
-          if (balance > 0n) spendCredit(account, balance, transactionId(), now);
+          if (balance > 0n) spendCredit(account, balance, transactionId(), "ORDER_PAYMENT", now);
         }
+        if (config.storeCreditDebitUserError) return refuse(config.storeCreditDebitUserError, "Shopify refused the debit.");
         if (balanceOf(account, now) < amount) return refuse("INSUFFICIENT_FUNDS", "The account does not have sufficient funds.");
-        transaction = spendCredit(account, amount, transactionId(), now);
+        transaction = spendCredit(account, amount, transactionId(), "ADJUSTMENT", now);
       } else {
         if (config.storeCreditUserError) return refuse(config.storeCreditUserError, "Shopify refused the credit.");
         if (input.expiresAt && Date.parse(input.expiresAt) <= now)
@@ -317,10 +337,12 @@ export async function startAdminDouble(options: { apiKey: string; apiSecret: str
           createdAt: new Date(now).toISOString(),
           expiresAt: input.expiresAt ? new Date(input.expiresAt).toISOString() : null,
           remaining: amount,
+          event: "ADJUSTMENT",
+          origin: null,
         };
         account.transactions.push(transaction);
       }
-      if (!debit && config.storeCreditAnswerLost) return DROP_CONNECTION;
+      if (debit ? config.storeCreditDebitAnswerLost : config.storeCreditAnswerLost) return DROP_CONNECTION;
       return {
         data: {
           [creditMutation]: {
@@ -349,6 +371,8 @@ export async function startAdminDouble(options: { apiKey: string; apiSecret: str
               id: t.id,
               createdAt: t.createdAt,
               amount: { amount: decimal(t.kind === "credit" ? t.amount : -t.amount), currencyCode: account.currencyCode },
+              event: t.event,
+              origin: t.origin,
               ...(t.kind === "credit" && {
                 expiresAt: t.expiresAt,
                 remainingAmount: { amount: decimal(t.remaining), currencyCode: account.currencyCode },
@@ -578,6 +602,7 @@ export async function startAdminDouble(options: { apiKey: string; apiSecret: str
             account,
             BigInt(amount),
             `gid://shopify/StoreCreditAccountDebitTransaction/${nextCreditTransaction++}`,
+            "ORDER_PAYMENT",
           );
           return send(response, 200, { id: spent.id });
         }

@@ -10,6 +10,8 @@ export interface DoubleSwitches {
   discountAnswerLost?: boolean;
   storeCreditUserError?: string | null;
   storeCreditAnswerLost?: boolean;
+  storeCreditDebitUserError?: string | null;
+  storeCreditDebitAnswerLost?: boolean;
   /** The shopper spends all their store credit at checkout just before the app's next debit arrives (once). */
   checkoutSpendsBeforeDebit?: boolean;
   throttled?: boolean;
@@ -22,7 +24,14 @@ export interface DoubleCreditAccount {
   currencyCode: string;
   /** Minor units. */
   balance: string;
-  transactions: { id: string; kind: "credit" | "debit"; amount: string; expiresAt: string | null; remaining: string }[];
+  transactions: {
+    id: string;
+    kind: "credit" | "debit";
+    amount: string;
+    expiresAt: string | null;
+    remaining: string;
+    event: "ADJUSTMENT" | "ORDER_PAYMENT";
+  }[];
 }
 
 /** The store credit accounts the double holds for the shop. */
@@ -30,13 +39,14 @@ export async function doubleStoreCredit(shop: string): Promise<DoubleCreditAccou
   return (await fetch(`${inject("adminDoubleUrl")}/_test/store-credit?shop=${shop}`)).json();
 }
 
-/** The shopper pays `amount` (minor units) with their store credit at checkout, as Shopify records it: a debit. */
-export async function spendAtCheckout(shop: string, ownerId: string, amount: bigint) {
+/** The shopper pays `amount` (minor units) with their store credit at checkout, as Shopify records it: a debit; its GID. */
+export async function spendAtCheckout(shop: string, ownerId: string, amount: bigint): Promise<string> {
   const response = await fetch(`${inject("adminDoubleUrl")}/_test/store-credit/spend`, {
     method: "POST",
     body: JSON.stringify({ shop, ownerId, amount: String(amount) }),
   });
   expect(response.status, await response.clone().text()).toBe(200);
+  return ((await response.json()) as { id: string }).id;
 }
 
 /** The GraphQL bodies the app sent for `shop` whose document contains `operation`, oldest first. */

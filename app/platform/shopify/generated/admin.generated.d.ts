@@ -115,20 +115,20 @@ export type LoyaltyStoreCreditTransactionsQuery = { customer?: AdminTypes.Maybe<
         Pick<AdminTypes.StoreCreditAccount, 'id'>
         & { balance: Pick<AdminTypes.MoneyV2, 'amount' | 'currencyCode'>, transactions: { nodes: Array<(
             { __typename: 'StoreCreditAccountCreditTransaction' }
-            & Pick<AdminTypes.StoreCreditAccountCreditTransaction, 'id' | 'expiresAt' | 'createdAt'>
-            & { remainingAmount: Pick<AdminTypes.MoneyV2, 'amount' | 'currencyCode'>, amount: Pick<AdminTypes.MoneyV2, 'amount' | 'currencyCode'> }
+            & Pick<AdminTypes.StoreCreditAccountCreditTransaction, 'id' | 'expiresAt' | 'createdAt' | 'event'>
+            & { remainingAmount: Pick<AdminTypes.MoneyV2, 'amount' | 'currencyCode'>, amount: Pick<AdminTypes.MoneyV2, 'amount' | 'currencyCode'>, origin?: AdminTypes.Maybe<{ __typename: 'OrderTransaction' }> }
           ) | (
             { __typename: 'StoreCreditAccountDebitRevertTransaction' }
-            & Pick<AdminTypes.StoreCreditAccountDebitRevertTransaction, 'createdAt'>
-            & { amount: Pick<AdminTypes.MoneyV2, 'amount' | 'currencyCode'> }
+            & Pick<AdminTypes.StoreCreditAccountDebitRevertTransaction, 'createdAt' | 'event'>
+            & { amount: Pick<AdminTypes.MoneyV2, 'amount' | 'currencyCode'>, origin?: AdminTypes.Maybe<{ __typename: 'OrderTransaction' }> }
           ) | (
             { __typename: 'StoreCreditAccountDebitTransaction' }
-            & Pick<AdminTypes.StoreCreditAccountDebitTransaction, 'id' | 'createdAt'>
-            & { amount: Pick<AdminTypes.MoneyV2, 'amount' | 'currencyCode'> }
+            & Pick<AdminTypes.StoreCreditAccountDebitTransaction, 'id' | 'createdAt' | 'event'>
+            & { amount: Pick<AdminTypes.MoneyV2, 'amount' | 'currencyCode'>, origin?: AdminTypes.Maybe<{ __typename: 'OrderTransaction' }> }
           ) | (
             { __typename: 'StoreCreditAccountExpirationTransaction' }
-            & Pick<AdminTypes.StoreCreditAccountExpirationTransaction, 'createdAt'>
-            & { amount: Pick<AdminTypes.MoneyV2, 'amount' | 'currencyCode'> }
+            & Pick<AdminTypes.StoreCreditAccountExpirationTransaction, 'createdAt' | 'event'>
+            & { amount: Pick<AdminTypes.MoneyV2, 'amount' | 'currencyCode'>, origin?: AdminTypes.Maybe<{ __typename: 'OrderTransaction' }> }
           )> } }
       )> } }> };
 
@@ -162,7 +162,7 @@ export type ShopBasicsQuery = { shop: Pick<AdminTypes.Shop, 'id' | 'name' | 'cur
 interface GeneratedQueryTypes {
   "#graphql\nquery CampaignSegmentsByName($query: String!) {\n  segments(first: 25, query: $query) {\n    nodes { id name }\n  }\n}": {return: CampaignSegmentsByNameQuery, variables: CampaignSegmentsByNameQueryVariables},
   "#graphql\nquery LoyaltyRewardCodeLookup($code: String!) {\n  codeDiscountNodeByCode(code: $code) { id }\n}": {return: LoyaltyRewardCodeLookupQuery, variables: LoyaltyRewardCodeLookupQueryVariables},
-  "#graphql\nquery LoyaltyStoreCreditTransactions($customerId: ID!) {\n  customer(id: $customerId) {\n    storeCreditAccounts(first: 10) {\n      nodes {\n        id\n        balance { amount currencyCode }\n        transactions(first: 100, reverse: true, sortKey: CREATED_AT) {\n          nodes {\n            __typename\n            createdAt\n            amount { amount currencyCode }\n            ... on StoreCreditAccountCreditTransaction { id expiresAt remainingAmount { amount currencyCode } }\n            ... on StoreCreditAccountDebitTransaction { id }\n          }\n        }\n      }\n    }\n  }\n}": {return: LoyaltyStoreCreditTransactionsQuery, variables: LoyaltyStoreCreditTransactionsQueryVariables},
+  "#graphql\nquery LoyaltyStoreCreditTransactions($customerId: ID!) {\n  customer(id: $customerId) {\n    storeCreditAccounts(first: 10) {\n      nodes {\n        id\n        balance { amount currencyCode }\n        transactions(first: 100, reverse: true, sortKey: CREATED_AT) {\n          nodes {\n            __typename\n            createdAt\n            amount { amount currencyCode }\n            event\n            origin { __typename }\n            ... on StoreCreditAccountCreditTransaction { id expiresAt remainingAmount { amount currencyCode } }\n            ... on StoreCreditAccountDebitTransaction { id }\n          }\n        }\n      }\n    }\n  }\n}": {return: LoyaltyStoreCreditTransactionsQuery, variables: LoyaltyStoreCreditTransactionsQueryVariables},
   "#graphql\nquery ComebackAppInstallation {\n  currentAppInstallation { id }\n}": {return: ComebackAppInstallationQuery, variables: ComebackAppInstallationQueryVariables},
   "#graphql\nquery BulkOperationStatus($id: ID!) {\n  node(id: $id) { __typename ... on BulkOperation { id status errorCode url } }\n}": {return: BulkOperationStatusQuery, variables: BulkOperationStatusQueryVariables},
   "#graphql\nquery ShopBasics {\n  shop { id name currencyCode ianaTimezone }\n}": {return: ShopBasicsQuery, variables: ShopBasicsQueryVariables},
