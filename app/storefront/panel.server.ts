@@ -14,17 +14,21 @@ import {
 } from "../loyalty/store.server";
 import { earnedPointItems, qualifyingValue, spendItem, type QualifyingItem } from "../loyalty/tiers";
 import { HISTORY_PAGE_SIZE, historyPage } from "./history";
+import { loadReferralProgram } from "../referrals/store.server";
 import { entryJson, memberPanel, programPanel } from "./panel";
 
 /** `locale`: the shopper's locale key, for the rewards' words; null: the shop's primary language. */
 export async function storefrontPanel(shopDomain: string, customerGid: string | null, locale: string | null, now = new Date()) {
-  const [program, rules, tiers, rewards, shop] = await Promise.all([
+  const [program, rules, tiers, rewards, shop, referralProgram] = await Promise.all([
     loadProgram(db, shopDomain),
     loadRules(db, shopDomain),
     loadTiers(db, shopDomain),
     loadRewards(db, shopDomain),
     db.shop.findUniqueOrThrow({ where: { domain: shopDomain }, select: { currency: true, timezone: true } }),
+    loadReferralProgram(db, shopDomain),
   ]);
+  // Whether a member has a referral link to share: the surfaces load the share section only then.
+  const referrals = Boolean(program?.enabled && referralProgram.enabled && customerGid);
   const settings = program?.settings ?? DEFAULT_SETTINGS;
   const programJson = programPanel({
     enabled: program?.enabled ?? false,
@@ -36,7 +40,7 @@ export async function storefrontPanel(shopDomain: string, customerGid: string | 
     locale,
     now,
   });
-  if (!program || !customerGid) return { program: programJson, member: null };
+  if (!program || !customerGid) return { program: programJson, member: null, referrals };
 
   // Reading enrolls nobody: a shopper not yet a member is shown as one with nothing yet.
   const member = await db.loyaltyMember.findUnique({ where: { shopDomain_customerGid: { shopDomain, customerGid } } });
@@ -52,6 +56,7 @@ export async function storefrontPanel(shopDomain: string, customerGid: string | 
   const items = await qualifyingItems(shopDomain, customerGid, settings, entries);
   return {
     program: programJson,
+    referrals,
     member: memberPanel({
       entries,
       tiers,

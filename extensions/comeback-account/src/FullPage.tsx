@@ -52,7 +52,7 @@ function LoyaltyPage() {
         <Codes member={member} />
         {program.enabled && !member.heldOut && <Rewards program={program} member={member} onRedeemed={reload} />}
         <WaysToEarn program={program} member={member} onChanged={reload} />
-        {program.enabled && !member.heldOut && <Referral />}
+        {load.panel.referrals && !member.heldOut && <Referral />}
         <Activity member={member} />
       </s-stack>
     </s-page>

@@ -12,6 +12,8 @@ export type Entry = ReturnType<typeof entryJson>;
 export interface Panel {
   program: Program;
   member: Member | null;
+  /** Whether the customer has a referral link to share. */
+  referrals: boolean;
 }
 export interface HistoryPage {
   entries: Entry[];

@@ -175,8 +175,8 @@
     render(result.data);
   }
 
-  /** @param {{ program: Program, member: Member | null }} answer */
-  function render({ program, member }) {
+  /** @param {{ program: Program, member: Member | null, referrals?: boolean }} answer */
+  function render({ program, member, referrals }) {
     if (member?.heldOut) return body.replaceChildren(h("p", null, say("held_out")));
     const launcherPoints = find("[data-comeback-launcher-points]");
     if (member && launcherPoints) launcherPoints.textContent = points(member.balance.available);
@@ -197,7 +197,7 @@
         ]
       : [ways(program, null), rewards(program, null)];
     body.replaceChildren(.../** @type {HTMLElement[]} */ (sections.filter(Boolean)));
-    if (member) referral();
+    if (referrals) referral();
     // A re-render removes the button that had focus; keep focus in the dialog.
     if (!panel.contains(document.activeElement)) panel.focus();
   }
@@ -235,7 +235,8 @@
   }
 
   // Referrals: the share section is its own asset (the panel's data-referral), loaded the first
-  // time the panel shows a member (decision 31); once there, it appends itself after every render.
+  // time the panel's answer says the member has a link to share (decision 31); once there, it
+  // appends itself after every render.
   let referralAsked = false;
   function referral() {
     const show = /** @type {any} */ (window).comebackReferral;
