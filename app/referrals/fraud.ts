@@ -78,7 +78,7 @@ export interface FraudFacts {
   /** When the friend's customer record was created in Shopify; null: unknown (a guest order). */
   friendSince: Date | null;
   claimedAt: Date;
-  /** The referrer's referrals rewarded or waiting in the 7 days before this one. */
+  /** The referrer's other referrals paid (rewarded, completed or approved) from 7 days before this one on. */
   referralsThisWeek: number;
   weeklyLimit: number;
   /** Orders carrying the friend's code, this one included. */

@@ -134,11 +134,14 @@ async function checkRules(tx: Tx, referral: ReferralRow, weeklyLimit: number) {
     tx.referralDigest.findMany({ where: { shopDomain, memberGid: referrerGid } }),
     tx.order.findUniqueOrThrow({ where: { shopDomain_gid: { shopDomain, gid: referral.orderGid } } }),
     tx.referralClaim.findUnique({ where: { id: referral.claimId } }),
+    // Every other referral of the referrer paid from a week before this one on, whichever was
+    // settled first: settled one at a time under the referrer's lock, so the limit holds however
+    // the worker's slots take the orders.
     tx.referral.count({
       where: {
         shopDomain,
         referrerGid,
-        id: { lt: referral.id },
+        id: { not: referral.id },
         status: { in: ["rewarded", "completed", "approved"] },
         createdAt: { gte: new Date(referral.createdAt.getTime() - WEEK_MS) },
       },
