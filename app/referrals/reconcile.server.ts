@@ -6,7 +6,6 @@
 //   once the reward is available (the member's review), or reversed when the order is cancelled or
 //   refunded in full (a partial refund takes back in proportion).
 import db, { type Tx } from "../platform/db/client.server";
-import { queueFlowTrigger } from "../delivery/flow.server";
 import { balancesAt } from "../loyalty/balance";
 import { purchaseBase } from "../loyalty/earning";
 import type { LedgerEntry } from "../loyalty/ledger";
@@ -222,6 +221,9 @@ export async function completeReferrals(
 }
 
 async function queueCompleted(tx: Tx, referral: ReferralRow): Promise<void> {
+  // Imported when needed: flow.server brings Shopify's set-up (its sender needs the admin client),
+  // which the webhook path, importing the loyalty tasks, must not load (app/shopify-config.test.ts).
+  const { queueFlowTrigger } = await import("../delivery/flow.server");
   const { shopDomain } = referral;
   const [claim, order] = await Promise.all([
     tx.referralClaim.findUnique({ where: { id: referral.claimId }, select: { linkCode: true } }),

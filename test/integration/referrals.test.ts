@@ -275,7 +275,7 @@ describe("referrals", () => {
     // Weekly limit: two referrals rewarded, the other flagged, whichever order the worker's slots
     // settle them in. Leaked: one code on two orders.
     const dora = await referrer(shop, "dora@example.com");
-    const placed = [];
+    const placed: { admin_graphql_api_id: string }[] = [];
     for (let i = 0; i < 3; i++) placed.push(await placeOrder(shop, customer(), { code: await friendCode(shop, dora.code) }));
     const week = await waitFor("Dora's referrals checked", async () => {
       const rows = await Promise.all(placed.map((order) => referralOf(shop, order.admin_graphql_api_id)));
