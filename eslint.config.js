@@ -35,6 +35,7 @@ const LAYERS = [
       "app/campaigns",
       "app/delivery",
       "app/feedback",
+      "app/referrals",
       "app/storefront",
       "app/customers",
       "app/demo",

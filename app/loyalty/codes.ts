@@ -1,11 +1,13 @@
 // Discount codes for redeemed rewards: the code itself, and the Admin GraphQL mutation that creates
-// it in Shopify (API 2026-10, as app/shopify.server.ts). Each code is for one customer, usable once,
+// it in Shopify (API 2026-10, as app/shopify.server.ts). Each code is for one customer (or, for a
+// referred friend not known yet, whoever holds it), usable once,
 // valid for the reward's days and combinable with no other discount. The caller records the code
 // with the redemption before sending the mutation, so a retry sends the same code.
 import type {
   LoyaltyFreeShippingCodeMutationVariables,
   LoyaltyRewardCodeMutationVariables,
 } from "../platform/shopify/generated/admin.generated";
+import type { DiscountBuyerSelection } from "../platform/shopify/generated/admin.types";
 import { addDays } from "./dates";
 import type { CodeReward } from "./program";
 import { formatMinorUnits } from "../platform/money";
@@ -57,7 +59,8 @@ export type RewardCodeRequest =
 export interface RewardCodeInput {
   reward: CodeReward;
   code: string;
-  customerGid: string;
+  /** The one customer who may use the code; null: whoever has it (a referred friend, not known yet). */
+  customerGid: string | null;
   /** The shop currency, for the decimals of amounts. */
   currency: string;
   now: Date;
@@ -72,7 +75,7 @@ export function rewardCodeMutation({ reward, code, customerGid, currency, now, t
     code,
     startsAt: now.toISOString(),
     endsAt: addDays(now, reward.validDays).toISOString(),
-    context: { customers: { add: [customerGid] } },
+    context: customerGid ? { customers: { add: [customerGid] } } : { all: "ALL" as DiscountBuyerSelection },
     usageLimit: 1,
     appliesOncePerCustomer: true,
     combinesWith: { orderDiscounts: false, productDiscounts: false, shippingDiscounts: false },

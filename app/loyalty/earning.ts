@@ -133,10 +133,8 @@ export function reconcileOrder(input: ReconcileInput): LedgerEntry[] {
       createdAt: now,
       ...fields,
     });
-  const pending = pendingGroups(recorded, now);
-
   if (target > accounted) {
-    const joining = pending[0];
+    const joining = pendingGroups(recorded, now)[0];
     const availableAt = joining?.availableAt ?? addDays(now, input.settings.pendingDays);
     const expiresAt = joining ? joining.expiresAt : expiresAtFor(availableAt, input.settings.expiry);
     return [
@@ -145,21 +143,36 @@ export function reconcileOrder(input: ReconcileInput): LedgerEntry[] {
   }
 
   const { source, reason } = reductionCause(order);
+  return takeBack(recorded, accounted - target, input.availableBalance, now, (fields) =>
+    correction({ ...fields, source, reason }),
+  );
+}
+
+export type TakeBackFields = Pick<LedgerEntry, "type" | "points" | "availableAt" | "expiresAt"> & { shortfall?: number };
+
+/**
+ * Takes `wanted` points back from the credits `recorded` (one order's, or one referral's): the
+ * still-pending ones are voided first, freshest first (a void is pending with what it corrects, so
+ * it can never take the balance below zero), the rest is deducted from the available balance,
+ * stopping at zero with the shortfall recorded. `correction` keys and words each entry.
+ */
+export function takeBack(
+  recorded: readonly LedgerEntry[],
+  wanted: number,
+  availableBalance: number,
+  now: Date,
+  correction: (fields: TakeBackFields) => LedgerEntry,
+): LedgerEntry[] {
   const entries: LedgerEntry[] = [];
-  let wanted = accounted - target;
-  for (const group of pending) {
+  for (const group of pendingGroups(recorded, now)) {
     const voided = Math.min(wanted, group.points);
     if (voided <= 0) continue;
-    entries.push(
-      correction({ type: "void", source, points: -voided, reason, availableAt: group.availableAt, expiresAt: group.expiresAt }),
-    );
+    entries.push(correction({ type: "void", points: -voided, availableAt: group.availableAt, expiresAt: group.expiresAt }));
     wanted -= voided;
   }
   if (wanted > 0) {
-    const { applied, shortfall } = applyDebit(input.availableBalance, wanted);
-    entries.push(
-      correction({ type: "deduct", source, points: 0 - applied, shortfall, reason, availableAt: now, expiresAt: null }),
-    );
+    const { applied, shortfall } = applyDebit(availableBalance, wanted);
+    entries.push(correction({ type: "deduct", points: 0 - applied, shortfall, availableAt: now, expiresAt: null }));
   }
   return entries;
 }

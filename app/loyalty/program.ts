@@ -114,7 +114,7 @@ const TIER_METRICS: readonly TierMetric[] = ["points", "spend"];
 const TIER_WINDOWS: readonly TierWindow[] = ["lifetime", "calendar_year", "rolling_12_months"];
 
 /** Collects field errors; each check adds one when it fails. */
-class Checks {
+export class Checks {
   readonly errors: FieldError[] = [];
 
   integer(field: string, value: number, min: number, max: number): void {

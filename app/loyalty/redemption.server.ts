@@ -380,6 +380,7 @@ export async function askShopify<Operation extends AdminOperation>(
   }
 }
 
+/** Creates a single-use code (redemptions, referred friends' codes); any failure as its message. */
 export async function createCode(shopDomain: string, input: RewardCodeInput): Promise<ShopifyOutcome<{ discountGid: string }>> {
   const request = rewardCodeMutation(input);
   let result;

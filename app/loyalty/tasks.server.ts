@@ -16,6 +16,7 @@ import { balancesAt, expiryEntries, isActivity } from "./balance";
 import { birthdayToday, nextBirthdayStart } from "./birthdays";
 import { addMonths } from "./dates";
 import { recordCashback } from "./cashback-record.server";
+import { completeReferrals, referralsOfOrders, settleReferral } from "../referrals/reconcile.server";
 import { bonusEntry, orderState, reconcileOrder } from "./earning";
 import type { LedgerEntry } from "./ledger";
 import { ruleInForce, type EarningRule, type Tier } from "./program";
@@ -108,7 +109,10 @@ async function runLoyaltyTasks(jobs: Job[]): Promise<Outcome> {
   const running = tasks.filter((task) => programs.get(task.shopDomain)?.enabled);
   const now = new Date();
   const orders = running.filter((task) => task.kind === "order").map((task) => [task.shopDomain, task.key] as const);
-  if (orders.length) await reconcileStoredOrders(orders, programs, now);
+  if (orders.length) {
+    await reconcileStoredOrders(orders, programs, now);
+    await settleReferrals(orders, now);
+  }
   for (const task of running.filter((task) => task.kind !== "order")) await runTask(task, programs.get(task.shopDomain)!, now);
   return finishTasks(tasks);
 }
@@ -149,6 +153,19 @@ function runTask(task: { shopDomain: string; kind: string; key: string }, progra
 
     default:
       throw new Error(`unknown loyalty task kind ${task.kind}`);
+  }
+}
+
+/**
+ * The referrals of these orders (a friend's order carrying their code): checked by the fraud rules,
+ * rewarded, or taken back after a refund, each on its referrer's lock (app/referrals/reconcile.server.ts).
+ */
+async function settleReferrals(orders: readonly (readonly [string, string])[], now: Date): Promise<void> {
+  for (const { id, shopDomain } of await referralsOfOrders(orders)) {
+    await db.$transaction(async (tx: Tx) => {
+      const changed = await settleReferral(tx, shopDomain, id, now);
+      if (changed !== null) await reviewSoon(tx, changed, now);
+    });
   }
 }
 
@@ -364,6 +381,8 @@ async function reviewMember(tx: Tx, shopDomain: string, memberGid: string, shop:
   const expired = expiryEntries(memberGid, [...recorded, ...bonus], settings.expiry, now);
   const entries = [...recorded, ...bonus, ...expired];
   await insertEntries(tx, shopDomain, [...bonus, ...expired]);
+  // Referrals whose reward became available are completed (and Flow's "referral completed" queued).
+  await completeReferrals(tx, shopDomain, memberGid, entries, now);
 
   const standing = await reviewTier(tx, member, shop, entries, now);
   const tierName = shop.tiers.find((tier) => tier.id === standing.tierId)?.name ?? null;

@@ -41,6 +41,7 @@ export const NAV_ITEMS = [
   { url: "/app/campaigns", key: "nav.campaigns" },
   { url: "/app/loyalty", key: "nav.loyalty" },
   { url: "/app/feedback", key: "nav.feedback" },
+  { url: "/app/referrals", key: "nav.referrals" },
   { url: "/app/sync", key: "nav.sync" },
 ] as const;
 

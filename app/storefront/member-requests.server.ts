@@ -1,7 +1,8 @@
 // What a signed-in shopper asks of either surface, the App Proxy (/proxy/*) and the customer
-// account extension (/account/api/*): each surface's route authenticates its own way
-// (answerMember, answerAccount) and hands the request to the same work here. Whatever else a body
-// holds (a customer id, say) is ignored: the shopper is the one Shopify vouched for.
+// account extension (/account/api/*) (redeem, birthday, history, the referral link): each surface's
+// route authenticates its own way (answerMember, answerAccount) and hands the request to the same
+// work here. Whatever else a body holds (a customer id, say) is ignored: the shopper is the one
+// Shopify vouched for.
 import { z } from "zod";
 import { LoyaltyInputError } from "../loyalty/admin.server";
 import { monthDay } from "../loyalty/members.server";
@@ -9,6 +10,7 @@ import { fieldError } from "../loyalty/program";
 import { localeKey } from "../loyalty/reward-texts";
 import { json } from "../platform/http/responses";
 import { storefrontBirthday, storefrontRedeem } from "./actions.server";
+import { shareLink } from "../referrals/links.server";
 import { parseCursor } from "./history";
 import { storefrontHistory, storefrontPanel } from "./panel.server";
 import { readJsonBody, type MemberContext, type ProxyContext } from "./proxy.server";
@@ -95,4 +97,13 @@ export const surveyAnswerRequest =
     const result = await answerSurvey(shop, customerGid, body.orderGid, body, { surface, locale: body.locale });
     if (!result.ok) return json({ error: result.error }, result.status);
     return json({ replaced: result.replaced, points: result.points }, result.replaced ? 200 : 201);
+  };
+
+/** GET: the member's referral link and what it earned them (made on first ask); 204 when there is none to share. */
+export const referralRequest =
+  (): MemberWork =>
+  async ({ shop, customerGid, spend }) => {
+    await spend("read");
+    const { status, body } = await shareLink(shop, customerGid);
+    return status === 204 ? new Response(null, { status, headers: { "Cache-Control": "no-store" } }) : json(body, status);
   };

@@ -16,11 +16,12 @@ import {
 } from "../loyalty/store.server";
 import { earnedPointItems, qualifyingValue, spendItem, type QualifyingItem } from "../loyalty/tiers";
 import { HISTORY_PAGE_SIZE, historyPage } from "./history";
+import { loadReferralProgram } from "../referrals/store.server";
 import { entryJson, memberPanel, programPanel } from "./panel";
 
 /** `locale`: the shopper's locale key, for the rewards' words; null: the shop's primary language. */
 export async function storefrontPanel(shopDomain: string, customerGid: string | null, locale: string | null, now = new Date()) {
-  const [program, rules, tiers, rewards, shop, offer, survey] = await Promise.all([
+  const [program, rules, tiers, rewards, shop, offer, survey, referralProgram] = await Promise.all([
     loadProgram(db, shopDomain),
     loadRules(db, shopDomain),
     loadTiers(db, shopDomain),
@@ -30,7 +31,10 @@ export async function storefrontPanel(shopDomain: string, customerGid: string | 
     customerGid ? currentOffer(shopDomain, customerGid, now) : null,
     // The shopper's open feedback survey (docs/feedback.md), for the panel's prompt: no second request.
     customerGid ? pendingSurveys(shopDomain, customerGid, now).then((open) => open[0] ?? null) : null,
+    loadReferralProgram(db, shopDomain),
   ]);
+  // Whether a member has a referral link to share: the surfaces load the share section only then.
+  const referrals = Boolean(program?.enabled && referralProgram.enabled && customerGid);
   const settings = program?.settings ?? DEFAULT_SETTINGS;
   const programJson = programPanel({
     enabled: program?.enabled ?? false,
@@ -42,7 +46,7 @@ export async function storefrontPanel(shopDomain: string, customerGid: string | 
     locale,
     now,
   });
-  if (!program || !customerGid) return { program: programJson, member: null, offer, survey };
+  if (!program || !customerGid) return { program: programJson, member: null, offer, survey, referrals };
 
   // Reading enrolls nobody: a shopper not yet a member is shown as one with nothing yet.
   const member = await db.loyaltyMember.findUnique({ where: { shopDomain_customerGid: { shopDomain, customerGid } } });
@@ -59,6 +63,7 @@ export async function storefrontPanel(shopDomain: string, customerGid: string | 
   return {
     program: programJson,
     offer,
+    referrals,
     member: memberPanel({
       entries,
       tiers,

@@ -4,6 +4,7 @@ import { randomUUID } from "node:crypto";
 import { customerAnswers } from "../feedback/answers.server";
 import type { Tx } from "../platform/db/client.server";
 import { memberDataExport } from "../loyalty/members.server";
+import { redactReferralCustomer, redactReferralShop, referralDataExport } from "../referrals/compliance.server";
 import { formatMinorUnits } from "../platform/money";
 import { toGid } from "../platform/shopify-json";
 import { customerDigest } from "./redaction.server";
@@ -29,12 +30,13 @@ export async function exportCustomerData(tx: Tx, shopDomain: string, customerId:
   const storefrontRequests = await tx.proxyRateLimit.findMany({ where: { shopDomain, customerGid }, orderBy: { action: "asc" } });
   const campaigns = await tx.campaignMember.findMany({ where: { shopDomain, customerGid }, orderBy: { enteredAt: "asc" } });
   const feedback = await customerAnswers(shopDomain, customerGid, tx);
+  const referrals = await referralDataExport(tx, shopDomain, customerGid);
   const document = {
     format: DATA_EXPORT_FORMAT,
     shop: shopDomain,
     customer: customerGid,
     generatedAt: now.toISOString(),
-    found: Boolean(customer || loyalty || storefrontRequests.length || campaigns.length || feedback.length),
+    found: Boolean(customer || loyalty || storefrontRequests.length || campaigns.length || feedback.length || referrals),
     profile: customer
       ? {
           email: customer.email,
@@ -62,6 +64,7 @@ export async function exportCustomerData(tx: Tx, shopDomain: string, customerId:
       })),
     })),
     loyalty,
+    referrals,
     storefrontRequests: storefrontRequests.map((row) => ({
       action: row.action,
       windowStart: row.windowStart.toISOString(),
@@ -103,8 +106,9 @@ export async function exportCustomerData(tx: Tx, shopDomain: string, customerId:
  * bodies that name them are deleted. The loyalty member, ledger, redemptions, tier changes and campaign memberships take
  * the same pseudonym (the ledger stays, anonymous, for the program's totals); the birthday, staff
  * reasons and caller-chosen keys are erased; the storefront's rate-limit counters of the customer
- * are deleted, and so are their feedback answers, scores and free text alike. docs/compliance.md
- * lists it all.
+ * are deleted, and so are their feedback answers, scores and free text alike; their referral link and
+ * digests go, their referrals take the pseudonym (app/referrals/compliance.server.ts).
+ * docs/compliance.md lists it all.
  */
 export async function redactCustomer(tx: Tx, shopDomain: string, customerId: string, at: Date, currentEventId: number) {
   const gid = toGid("Customer", customerId);
@@ -139,6 +143,7 @@ export async function redactCustomer(tx: Tx, shopDomain: string, customerId: str
   await tx.proxyRateLimit.deleteMany({ where: { shopDomain, customerGid: gid } });
   await tx.feedbackAnswer.deleteMany({ where: { shopDomain, customerGid: gid } });
   await pseudonymiseMember(tx, shopDomain, gid, pseudonym);
+  await redactReferralCustomer(tx, shopDomain, gid, pseudonym);
   // Stored bodies naming the customer: unprocessed ones would bring them back, rejected ones are
   // kept only for the merchant to look at. The GID contains the numeric id.
   const naming = [customerId, ...(stored?.email ? [stored.email] : [])].map((text) => ({ payload: { contains: text } }));
@@ -220,6 +225,7 @@ export async function redactShop(tx: Tx, shopDomain: string, at: Date) {
   await tx.feedbackAnswer.deleteMany({ where: { shopDomain } });
   await tx.orderFulfillment.deleteMany({ where: { shopDomain } });
   await tx.feedbackSettings.deleteMany({ where: { shopDomain } });
+  await redactReferralShop(tx, shopDomain);
   await tx.redemption.deleteMany({ where: { shopDomain } });
   await tx.campaignMember.deleteMany({ where: { shopDomain } });
   await tx.campaignArm.deleteMany({ where: { shopDomain } });

@@ -23,6 +23,8 @@ import {
   uninstalledShopSchema,
 } from "./payloads";
 import { loyaltyTaskQueue } from "../loyalty/tasks.server";
+import { referralFacts } from "../referrals/attribution";
+import { recordReferralFacts } from "../referrals/webhook.server";
 import { reviveOnRequest } from "../platform/jobs.server";
 import { customerDigest } from "./redaction.server";
 import { recordFulfilment } from "../feedback/fulfilments.server";
@@ -118,6 +120,7 @@ const fulfilledOrderEffect = (payload: unknown): Effect => {
 
 const orderEffect = (payload: unknown): Effect => {
   const order = orderFromPayload(payload);
+  const referral = referralFacts(payload);
   return {
     gids: {
       Order: [order.gid],
@@ -127,6 +130,10 @@ const orderEffect = (payload: unknown): Effect => {
     sql: async (runner, { shopDomain }) => {
       await upsertOrders(runner, shopDomain, [order]);
       await requestLoyaltyTask(runner, shopDomain, "order", order.gid);
+      if (referral) {
+        const customerGid = order.customer?.gid ?? null;
+        await recordReferralFacts(runner, shopDomain, { gid: order.gid, customerGid }, referral, new Date());
+      }
     },
   };
 };

@@ -206,4 +206,24 @@ describe("customer account extension", () => {
     expect(errors).toEqual([]);
     await close();
   });
+
+  it("shows the referral link on the full page once referrals are on, with ways to share it", async () => {
+    const referrals = {
+      enabled: true,
+      settings: { referrerPoints: 500, friend: { kind: "percentage", percent: 15, validDays: 30 } },
+    };
+    expect((await adminCall(app.url, shop, "/app/api/referrals/program", referrals)).status).toBe(200);
+    const { page, errors, close } = await open(host.page("customer-account.page.render"));
+    await page.getByRole("heading", { name: "Invite friends" }).waitFor();
+    const shown = await text(page);
+    expect(shown).toContain("Give friends 15% off their first order. You get 500 points once their order is confirmed.");
+    const url = new RegExp(`https://${shop.replaceAll(".", "\\.")}/apps/comeback/r/[2-9A-Z]{8}`);
+    expect(shown).toMatch(url);
+    const whatsapp = await page.getByRole("link", { name: "Share on WhatsApp" }).getAttribute("href");
+    expect(decodeURIComponent(whatsapp!)).toMatch(/^https:\/\/wa\.me\/\?text=Here is 15% off your first order: https:/);
+    expect(errors).toEqual([]);
+    await expectAccessible(page);
+    await page.screenshot({ path: `${SCREENSHOTS}/account-page-referral.png`, fullPage: true });
+    await close();
+  });
 });

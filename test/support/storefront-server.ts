@@ -9,9 +9,20 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { PROXY_PATH_PREFIX, proxyQuery } from "./app-proxy";
-import { ASSET_PATH, EXTENSION_DIR, renderBlock, type Metafields, type PageContext, type StorefrontProduct } from "./storefront";
+import {
+  ASSET_PATH,
+  EXTENSION_DIR,
+  renderBlock,
+  renderProxyLiquid,
+  type Metafields,
+  type PageContext,
+  type StorefrontProduct,
+} from "./storefront";
 
 /** The cookie that stands for a signed-in shopper's session: the customer's numeric id. */
+/** The App Proxy's paths, with the language prefix of a storefront in another language. */
+const PROXY_PATH = new RegExp(`^(?:/([a-z]{2}))?${PROXY_PATH_PREFIX}(/.*)$`);
+
 export const CUSTOMER_COOKIE = "storefront_customer";
 
 export interface ProxiedRequest {
@@ -153,13 +164,14 @@ export async function startStorefront(options: {
         "signature",
         query.get("signature")!.replace(/^./, (first) => (first === "0" ? "1" : "0")),
       );
-    const path = url.pathname.slice(PROXY_PATH_PREFIX.length);
+    // A storefront in another language prefixes its paths (/de/apps/comeback/...), as Shopify's do.
+    const [, locale = "en", path] = PROXY_PATH.exec(url.pathname)!;
     const body = request.method === "GET" || request.method === "HEAD" ? undefined : await readBody(request);
     const forwarded = await fetch(`${appUrl}/proxy${path}?${query}`, {
       method: request.method,
       headers: {
         "Content-Type": request.headers["content-type"] ?? "application/json",
-        Accept: "application/json",
+        Accept: request.headers.accept ?? "application/json",
         // Shopify forwards the storefront's host and appends the address the shopper connected
         // from to any X-Forwarded-For the shopper's client sent (docs/app-proxy.md, "Rate limits").
         "X-Forwarded-For": [request.headers["x-forwarded-for"], request.socket.remoteAddress ?? "127.0.0.1"]
@@ -171,7 +183,13 @@ export async function startStorefront(options: {
       redirect: "manual",
     });
     proxied.push({ method: request.method!, path, status: forwarded.status });
-    const headers: Record<string, string> = { "Content-Type": forwarded.headers.get("content-type") ?? "application/json" };
+    const type = forwarded.headers.get("content-type") ?? "application/json";
+    // Liquid is rendered in the theme, in the shopper's language.
+    if (type.startsWith("application/liquid")) {
+      const html = renderProxyLiquid(locale, await forwarded.text());
+      return { status: forwarded.status, headers: { "Content-Type": "text/html; charset=utf-8" }, body: Buffer.from(html) };
+    }
+    const headers: Record<string, string> = { "Content-Type": type };
     const retryAfter = forwarded.headers.get("retry-after");
     if (retryAfter) headers["Retry-After"] = retryAfter;
     return { status: forwarded.status, headers, body: Buffer.from(await forwarded.arrayBuffer()) };
@@ -180,7 +198,7 @@ export async function startStorefront(options: {
   const server: Server = createServer(async (request, response) => {
     try {
       const url = new URL(request.url ?? "/", "http://storefront");
-      if (url.pathname.startsWith(`${PROXY_PATH_PREFIX}/`)) {
+      if (PROXY_PATH.test(url.pathname)) {
         const answer = await proxy(request, url);
         response.writeHead(answer.status, answer.headers);
         return void response.end(answer.body);

@@ -151,3 +151,22 @@ export function renderBlock(page: PageContext, block: string, settings: Record<s
 export function renderSnippet(locale: string, snippet: string, variables: Record<string, unknown>): string {
   return engine(locale).renderFileSync(snippet, variables);
 }
+
+/**
+ * An App Proxy answer of type application/liquid, as Shopify renders it: in the theme's layout,
+ * with the storefront's objects (the shopper's locale and the root of their language's paths).
+ */
+export function renderProxyLiquid(locale: string, source: string): string {
+  const content = engine(locale).parseAndRenderSync(source, {
+    request: { locale: { iso_code: locale } },
+    routes: { root_url: locale === "en" ? "/" : `/${locale}` },
+  });
+  return `<!doctype html>
+<html lang="${locale}">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Comeback Test Shop</title></head>
+<body>
+<header><a href="/">Comeback Test Shop</a></header>
+<main>${content}</main>
+</body>
+</html>`;
+}

@@ -87,6 +87,7 @@ describe("theme app extension", () => {
     const sizes = [];
     for (const [name, loader] of [
       ["comeback-loyalty.js", "js"],
+      ["comeback-referral.js", "js"],
       ["comeback-loyalty.css", "css"],
     ] as const) {
       const { code } = await transformWithEsbuild(asset(name), name, { loader, minify: true });
@@ -137,6 +138,18 @@ describe("theme app extension", () => {
     // Keys built from the App Proxy's values: every bonus kind and ledger entry type.
     for (const kind of ["first_order", "signup", "newsletter", "birthday"]) expect(script).toContain(`bonus_${kind}`);
     for (const type of ["earn", "void", "deduct", "redeem", "expire", "adjust"]) expect(script).toContain(`type_${type}`);
+  });
+
+  it("gives the referral share asset every string it asks for, and only signed-in shoppers load it (decision 31)", () => {
+    const snippet = readFileSync(join(EXTENSION_DIR, "snippets/comeback-referral-strings.liquid"), "utf8");
+    const passed = /assign keys = '([^']+)'/.exec(snippet)![1].split(",");
+    const strings = Object.keys(readLocale("en.default.json").referral);
+    expect([...passed].sort()).toEqual([...strings].sort());
+    const asked = [...asset("comeback-referral.js").matchAll(/say\("(\w+)"/g)].map((match) => match[1]);
+    expect([...new Set(asked)].sort()).toEqual([...strings].sort());
+    const launcher = readFileSync(join(EXTENSION_DIR, "blocks/launcher.liquid"), "utf8");
+    expect(launcher).toContain(`{%- if customer %} data-referral="{{ 'comeback-referral.js' | asset_url }}"{% endif %}`);
+    expect(launcher).toContain("{%- if customer -%}{%- render 'comeback-referral-strings' -%}{%- endif -%}");
   });
 
   it("reads well in the default colours, and picks readable text on any colour a merchant chooses", () => {

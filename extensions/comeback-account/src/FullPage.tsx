@@ -6,6 +6,7 @@ import { host } from "./host";
 import { call, loadPanel, type Entry, type HistoryPage, type Member, type Panel, type Program, type ShopperOffer } from "./api";
 import { Birthday } from "./Birthday";
 import { SurveyPrompt } from "./Survey";
+import { Referral } from "./Referral";
 import { date, money, points, saysOffer, t } from "./text";
 
 export default async () => {
@@ -54,6 +55,7 @@ function LoyaltyPage() {
         <Codes member={member} />
         {program.enabled && !member.heldOut && <Rewards program={program} member={member} onRedeemed={reload} />}
         <WaysToEarn program={program} member={member} onChanged={reload} />
+        {load.panel.referrals && !member.heldOut && <Referral />}
         <Activity member={member} />
       </s-stack>
     </s-page>

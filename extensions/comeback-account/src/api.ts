@@ -6,6 +6,7 @@ import type { OrderPoints } from "../../../app/storefront/order-points";
 import type { entryJson, memberPanel, programPanel } from "../../../app/storefront/panel";
 import type { ShopperOffer } from "../../../app/campaigns/shopper-offer";
 import type { PendingSurvey } from "../../../app/feedback/due";
+import type { ShareAnswer } from "../../../app/referrals/share";
 
 export type Program = ReturnType<typeof programPanel>;
 export type Member = ReturnType<typeof memberPanel>;
@@ -17,6 +18,8 @@ export interface Panel {
   offer: ShopperOffer | null;
   /** The customer's open feedback survey (docs/feedback.md). */
   survey: PendingSurvey | null;
+  /** Whether the customer has a referral link to share. */
+  referrals: boolean;
 }
 export type { ShopperOffer };
 export interface HistoryPage {
@@ -24,6 +27,8 @@ export interface HistoryPage {
   nextCursor: string | null;
 }
 export type { OrderPoints };
+/** GET referral: the customer's link (docs/referrals.md). */
+export type Share = Extract<ShareAnswer, { status: 200 }>["body"];
 
 export interface Answer<T> {
   status: number;

@@ -176,8 +176,8 @@
     render(result.data);
   }
 
-  /** @param {{ program: Program, member: Member | null, offer: Offer | null, survey?: { url: string } | null }} answer */
-  function render({ program, member, offer, survey }) {
+  /** @param {{ program: Program, member: Member | null, offer: Offer | null, survey?: { url: string } | null, referrals?: boolean }} answer */
+  function render({ program, member, offer, survey, referrals }) {
     // A campaign's offer (never for its control group), also to a member held out of the program.
     const offered =
       offer &&
@@ -217,6 +217,7 @@
         ]
       : [ways(program, null), rewards(program, null)];
     body.replaceChildren(.../** @type {HTMLElement[]} */ ([surveyPrompt(survey), ...sections].filter(Boolean)));
+    if (referrals) referral();
     // A re-render removes the button that had focus; keep focus in the dialog.
     if (!panel.contains(document.activeElement)) panel.focus();
   }
@@ -261,6 +262,18 @@
         h("small", null, say(`tier_basis_${program.tierBasis.metric}_${program.tierBasis.window.split("_")[0]}`)),
       ],
     );
+  }
+
+  // Referrals: the share section is its own asset (the panel's data-referral), loaded the first
+  // time the panel's answer says the member has a link to share (decision 31); once there, it
+  // appends itself after every render.
+  let referralAsked = false;
+  function referral() {
+    const show = /** @type {any} */ (window).comebackReferral;
+    if (show) return show();
+    if (referralAsked || !panel.dataset.referral) return;
+    referralAsked = true;
+    document.head.append(h("script", { src: panel.dataset.referral, defer: true }));
   }
 
   /** @param {Code[]} list */

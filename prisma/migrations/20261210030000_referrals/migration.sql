@@ -1,0 +1,93 @@
+-- CreateTable
+CREATE TABLE "ReferralProgram" (
+    "shopDomain" TEXT NOT NULL PRIMARY KEY,
+    "enabled" BOOLEAN NOT NULL DEFAULT false,
+    "settings" TEXT NOT NULL,
+    "updatedAt" DATETIME NOT NULL,
+    CONSTRAINT "ReferralProgram_shopDomain_fkey" FOREIGN KEY ("shopDomain") REFERENCES "Shop" ("domain") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "ReferralLink" (
+    "shopDomain" TEXT NOT NULL,
+    "code" TEXT NOT NULL,
+    "memberGid" TEXT NOT NULL,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    PRIMARY KEY ("shopDomain", "code"),
+    CONSTRAINT "ReferralLink_shopDomain_fkey" FOREIGN KEY ("shopDomain") REFERENCES "Shop" ("domain") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "ReferralClaim" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "shopDomain" TEXT NOT NULL,
+    "linkCode" TEXT NOT NULL,
+    "referrerGid" TEXT NOT NULL,
+    "code" TEXT NOT NULL,
+    "discountGid" TEXT,
+    "status" TEXT NOT NULL,
+    "error" TEXT,
+    "expiresAt" DATETIME NOT NULL,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" DATETIME NOT NULL,
+    CONSTRAINT "ReferralClaim_shopDomain_fkey" FOREIGN KEY ("shopDomain") REFERENCES "Shop" ("domain") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "Referral" (
+    "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+    "shopDomain" TEXT NOT NULL,
+    "orderGid" TEXT NOT NULL,
+    "claimId" TEXT NOT NULL,
+    "referrerGid" TEXT NOT NULL,
+    "friendGid" TEXT,
+    "emailDigest" TEXT,
+    "addressDigest" TEXT,
+    "phoneDigest" TEXT,
+    "status" TEXT NOT NULL,
+    "flags" TEXT NOT NULL DEFAULT '[]',
+    "points" INTEGER NOT NULL DEFAULT 0,
+    "orderBase" BIGINT,
+    "reviewedBy" TEXT,
+    "reviewReason" TEXT,
+    "reviewedAt" DATETIME,
+    "rewardedAt" DATETIME,
+    "completedAt" DATETIME,
+    "createdAt" DATETIME NOT NULL,
+    "updatedAt" DATETIME NOT NULL,
+    CONSTRAINT "Referral_shopDomain_fkey" FOREIGN KEY ("shopDomain") REFERENCES "Shop" ("domain") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "ReferralDigest" (
+    "shopDomain" TEXT NOT NULL,
+    "memberGid" TEXT NOT NULL,
+    "kind" TEXT NOT NULL,
+    "digest" TEXT NOT NULL,
+
+    PRIMARY KEY ("shopDomain", "memberGid", "kind", "digest"),
+    CONSTRAINT "ReferralDigest_shopDomain_fkey" FOREIGN KEY ("shopDomain") REFERENCES "Shop" ("domain") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateIndex
+CREATE UNIQUE INDEX "ReferralLink_shopDomain_memberGid_key" ON "ReferralLink"("shopDomain", "memberGid");
+
+-- CreateIndex
+CREATE INDEX "ReferralClaim_shopDomain_linkCode_createdAt_idx" ON "ReferralClaim"("shopDomain", "linkCode", "createdAt");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "ReferralClaim_shopDomain_code_key" ON "ReferralClaim"("shopDomain", "code");
+
+-- CreateIndex
+CREATE INDEX "Referral_shopDomain_referrerGid_idx" ON "Referral"("shopDomain", "referrerGid");
+
+-- CreateIndex
+CREATE INDEX "Referral_shopDomain_status_idx" ON "Referral"("shopDomain", "status");
+
+-- CreateIndex
+CREATE INDEX "Referral_shopDomain_claimId_idx" ON "Referral"("shopDomain", "claimId");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "Referral_shopDomain_orderGid_key" ON "Referral"("shopDomain", "orderGid");
+
