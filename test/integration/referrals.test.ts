@@ -4,7 +4,7 @@
 // each fraud rule flagging its case, and the review queue paying once, also under concurrent approvals.
 import { describe, expect, inject, it } from "vitest";
 import { adminCall, installShop, proxyFetch } from "../support/app-proxy";
-import { sentGraphql } from "../support/admin-double";
+import { sentGraphql, switchDouble } from "../support/admin-double";
 import { testDb } from "../support/db";
 import { BROWSER_HEADERS, sessionToken } from "../support/session-token";
 import { waitFor } from "../support/wait";
@@ -106,6 +106,18 @@ const settled = (shop: string, orderGid: string, status: string) =>
     const row = await referralOf(shop, orderGid);
     return row?.status === status ? row : null;
   });
+
+/** A claim row as claimReferral records it before Shopify is asked (for a crash in between). */
+const claimRow = (shop: string, linkCode: string, code: string) => ({
+  id: `claim-${code}-${shop}`,
+  shopDomain: shop,
+  linkCode,
+  referrerGid: "gid://shopify/Customer/1",
+  code,
+  status: "pending",
+  expiresAt: new Date(Date.now() + 30 * DAY_MS),
+  createdAt: new Date(Date.now() - 5 * 60_000),
+});
 
 const rewardEntries = (shop: string, memberGid: string) =>
   testDb().ledgerEntry.findMany({
@@ -483,5 +495,65 @@ describe("referrals", () => {
       ),
     );
     expect([...left, await db.referralProgram.count({ where: { shopDomain: shop } })]).toEqual([0, 0, 0, 0, 0]);
+  });
+
+  it("finishes a claim left pending by a crash: a code Shopify has is issued, a missing one failed, dead jobs on the Sync page", async () => {
+    const shop = await referralShop("ref-recover", 14);
+    const cleo = await referrer(shop, "cleo@example.com");
+    const db = testDb();
+    const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000);
+
+    // Shopify created the code but its answer was lost; then the process died before recording it.
+    await switchDouble(shop, { discountAnswerLost: true });
+    const lostCode = await friendCode(shop, cleo.code);
+    await switchDouble(shop, { discountAnswerLost: false });
+    const lost = await db.referralClaim.findFirstOrThrow({ where: { shopDomain: shop, code: lostCode } });
+    expect(lost.discountGid).toBeTruthy();
+    await db.referralClaim.update({
+      where: { id: lost.id },
+      data: { status: "pending", discountGid: null, updatedAt: minutesAgo(5) },
+    });
+    // A claim whose process died before its code reached Shopify.
+    const neverSent = await db.referralClaim.create({
+      data: { ...claimRow(shop, cleo.code, "CB-NEVERSENT1"), updatedAt: minutesAgo(5) },
+    });
+    const recovered = await waitFor("both claims settled", async () => {
+      const rows = await db.referralClaim.findMany({ where: { id: { in: [lost.id, neverSent.id] } } });
+      return rows.every((row) => row.status !== "pending" && row.leaseUntil === null) && rows;
+    });
+    expect(recovered.find((row) => row.id === lost.id)).toMatchObject({ status: "issued", discountGid: lost.discountGid });
+    expect(recovered.find((row) => row.id === neverSent.id)).toMatchObject({ status: "failed", discountGid: null });
+    // Nothing was created again.
+    expect(
+      (await sentGraphql(shop, "discountCodeBasicCreate")).filter((body) => body.variables.basicCodeDiscount.code === lostCode),
+    ).toHaveLength(1);
+
+    // Shopify unreachable: the claim answers 502 and stays pending (it cannot tell); the job retries,
+    // and one that spent its attempts is dead, on the Sync page.
+    await switchDouble(shop, { unreachable: true });
+    expect((await claim(shop, cleo.code)).status).toBe(502);
+    const unconfirmed = await db.referralClaim.findFirstOrThrow({ where: { shopDomain: shop, status: "pending" } });
+    const last = await db.referralClaim.create({
+      data: { ...claimRow(shop, cleo.code, "CB-GIVENUP123"), updatedAt: minutesAgo(5), recoveryAttempts: 9 },
+    });
+    await db.referralClaim.update({ where: { id: unconfirmed.id }, data: { updatedAt: minutesAgo(5) } });
+    const dead = await waitFor("the last attempt failed", async () => {
+      const row = await db.referralClaim.findUnique({ where: { id: last.id } });
+      return row?.recoveryAttempts === 10 && row;
+    });
+    expect(dead).toMatchObject({
+      status: "pending",
+      leaseUntil: null,
+      recoveryError: expect.stringContaining("could not be looked up"),
+    });
+    await switchDouble(shop, { unreachable: false });
+    await waitFor("the unconfirmed claim settled", async () => {
+      const row = await db.referralClaim.findUnique({ where: { id: unconfirmed.id } });
+      return row?.status === "failed" && row;
+    });
+    const body = await (await adminCall(app(), shop, "/app/sync.data")).text();
+    expect(body).toContain("abandoned-referral-claims");
+    expect(body).toContain(last.id);
+    expect(body).not.toContain(unconfirmed.id);
   });
 });
