@@ -5,3 +5,7 @@ ALTER TABLE "ReferralClaim" ADD COLUMN "recoveryError" TEXT;
 
 -- CreateIndex
 CREATE INDEX "ReferralClaim_status_updatedAt_idx" ON "ReferralClaim"("status", "updatedAt");
+
+-- AlterTable: a referrer's reward as a code or store credit, and when it is due (decision 31).
+ALTER TABLE "Referral" ADD COLUMN "reward" TEXT;
+ALTER TABLE "Referral" ADD COLUMN "rewardDueAt" DATETIME;
