@@ -1,7 +1,9 @@
 // Referrals end to end, on SQLite and on PostgreSQL: a member's link through the App Proxy, the
 // friend's claim (a single-use code on the Admin API double), the friend's order by a signed
 // webhook carrying that code, the referrer's points after the pending period, reversal on refund,
-// each fraud rule flagging its case, and the review queue paying once, also under concurrent approvals.
+// each fraud rule flagging its case, and the review queue paying once, also under concurrent approvals;
+// the referrer's code or store credit issued once at completion (lost answers, refusals, refunds
+// before), and friends' claims left pending by a crash finished by their job.
 import { describe, expect, inject, it } from "vitest";
 import { adminCall, installShop, proxyFetch } from "../support/app-proxy";
 import { sentGraphql, switchDouble } from "../support/admin-double";
@@ -660,5 +662,24 @@ describe("referrals", () => {
         (body) => body.variables.basicCodeDiscount.code === issued.code,
       ),
     ).toHaveLength(1);
+  });
+
+  it("records the referrer's code as failed, with no points to give back, when Shopify refuses it", async () => {
+    const shop = await referralShop("ref-code-refused", 0, {
+      referrerReward: { kind: "discount_code", value: "1000", validDays: 30 },
+    });
+    const jo = await referrer(shop, "jo@example.com");
+    const code = await friendCode(shop, jo.code);
+    await switchDouble(shop, { discountUserError: "Code must be unique" });
+    const order = await placeOrder(shop, customer(), { code });
+    const row = await settled(shop, order.admin_graphql_api_id, "completed");
+    const failed = await waitFor("the referrer's code failed", async () => {
+      const found = await testDb().redemption.findUnique({
+        where: { shopDomain_clientKey: { shopDomain: shop, clientKey: `referral:${row.id}` } },
+      });
+      return found?.status === "failed" ? found : null;
+    });
+    expect(failed.error).toContain("Code must be unique");
+    expect(await testDb().ledgerEntry.count({ where: { shopDomain: shop, memberGid: jo.gid } })).toBe(0);
   });
 });
