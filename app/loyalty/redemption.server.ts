@@ -24,6 +24,7 @@ import type { CodeReward, Reward } from "./program";
 import { findCredit, storeCreditMutation, STORE_CREDIT_TRANSACTIONS_QUERY, type StoreCreditAccount } from "./store-credit";
 import { insertEntries, loadProgram, lockMember, memberEntries, rewardFromJson } from "./store.server";
 import { reviewSoon } from "./tasks.server";
+import { referrerCodeReward } from "../referrals/referrer-reward.server";
 
 type RedemptionRow = Awaited<ReturnType<Tx["redemption"]["findUniqueOrThrow"]>>;
 
@@ -186,6 +187,43 @@ export const abandonedRedemptionQueue: Queue = {
   run: (job) => recoverRedemption(String(job.id)),
 };
 
+/**
+ * Records a reward that costs no points and that no shopper is waiting for (a referrer's code or
+ * store credit, app/referrals/referrer-reward.server.ts) in the caller's transaction, pending and
+ * dated so that abandonedRedemptionQueue issues it at once: the same creation, lookup of a lost
+ * answer and retries as a redemption, without calling Shopify inside the transaction. Once per
+ * clientKey.
+ */
+export async function queueWorkerRedemption(
+  tx: Tx,
+  input: {
+    shopDomain: string;
+    memberGid: string;
+    rewardId: string;
+    clientKey: string;
+    code: string;
+    creditAmount: bigint | null;
+    expiresAt: Date;
+    now: Date;
+  },
+): Promise<void> {
+  const { shopDomain, clientKey, now, ...rest } = input;
+  const existing = await tx.redemption.findUnique({ where: { shopDomain_clientKey: { shopDomain, clientKey } } });
+  if (existing) return;
+  await tx.redemption.create({
+    data: {
+      id: randomUUID(),
+      shopDomain,
+      clientKey,
+      ...rest,
+      status: "pending",
+      points: 0,
+      createdAt: now,
+      updatedAt: new Date(now.getTime() - ABANDONED_MS),
+    },
+  });
+}
+
 /** Finishes one abandoned redemption; throws (to be retried) while Shopify cannot tell what it holds. */
 async function recoverRedemption(id: string): Promise<Outcome> {
   const row = await db.redemption.findUnique({ where: { id } });
@@ -210,11 +248,13 @@ async function recoverCode(row: RedemptionRow): Promise<void> {
   const rewardRow = await db.loyaltyReward.findUnique({
     where: { shopDomain_rewardId: { shopDomain: row.shopDomain, rewardId: row.rewardId } },
   });
-  if (!rewardRow) {
+  const reward = rewardRow
+    ? (rewardFromJson(rewardRow.definition) as CodeReward)
+    : await referrerCodeReward(row.shopDomain, row.clientKey);
+  if (!reward) {
     await restorePoints(row.shopDomain, row, row.rewardId, "the reward is no longer offered");
     return;
   }
-  const reward = rewardFromJson(rewardRow.definition) as CodeReward;
   const { currency } = await db.shop.findUniqueOrThrow({ where: { domain: row.shopDomain }, select: { currency: true } });
   // The code's dates as first sent: it starts at the debit and ends when the redemption expires.
   const debitedAt = addDays(row.expiresAt, -reward.validDays);
@@ -414,18 +454,20 @@ async function restorePoints(shopDomain: string, row: RedemptionRow, rewardName:
     const current = await tx.redemption.findUniqueOrThrow({ where: { id: row.id } });
     if (current.status !== "pending" || current.attempts !== row.attempts) return current;
     const now = new Date();
-    await insertEntries(tx, shopDomain, [
-      ledgerEntry({
-        sourceKey: restoreKey(row.id, row.attempts),
-        memberGid: row.memberGid,
-        type: "redeem",
-        source: "reward",
-        points: row.points,
-        reason: `${rewardName}: ${row.creditAmount === null ? "code not created" : "store credit not issued"}, points restored`,
-        createdAt: now,
-      }),
-    ]);
-    if (member) await reviewSoon(tx, member.id, now);
+    // A reward the worker issues (a referrer's) took no points: there are none to give back.
+    if (row.points > 0)
+      await insertEntries(tx, shopDomain, [
+        ledgerEntry({
+          sourceKey: restoreKey(row.id, row.attempts),
+          memberGid: row.memberGid,
+          type: "redeem",
+          source: "reward",
+          points: row.points,
+          reason: `${rewardName}: ${row.creditAmount === null ? "code not created" : "store credit not issued"}, points restored`,
+          createdAt: now,
+        }),
+      ]);
+    if (member && row.points > 0) await reviewSoon(tx, member.id, now);
     return tx.redemption.update({ where: { id: row.id }, data: { status: "failed", error: error.slice(0, 2000) } });
   });
 }

@@ -382,7 +382,7 @@ async function reviewMember(tx: Tx, shopDomain: string, memberGid: string, shop:
   const entries = [...recorded, ...bonus, ...expired];
   await insertEntries(tx, shopDomain, [...bonus, ...expired]);
   // Referrals whose reward became available are completed (and Flow's "referral completed" queued).
-  await completeReferrals(tx, shopDomain, memberGid, entries, now);
+  const referralDue = await completeReferrals(tx, shopDomain, memberGid, entries, now);
 
   const standing = await reviewTier(tx, member, shop, entries, now);
   const tierName = shop.tiers.find((tier) => tier.id === standing.tierId)?.name ?? null;
@@ -395,7 +395,10 @@ async function reviewMember(tx: Tx, shopDomain: string, memberGid: string, shop:
       tierId: standing.tierId,
       tierSince: standing.since,
       lastActivityAt: activity.length ? new Date(Math.max(...activity)) : null,
-      reviewAt: nextReviewAt(entries, standing, shop.program, now, nextBirthday(shop, member.birthday, now)),
+      reviewAt: earliest(
+        nextReviewAt(entries, standing, shop.program, now, nextBirthday(shop, member.birthday, now)),
+        referralDue,
+      ),
       needsSync,
     },
   });
@@ -501,4 +504,10 @@ function nextReviewAt(
   if (standing.tierId !== null && standing.since) moments.push(addMonths(standing.since, tierRetentionMonths));
   const future = moments.filter((at) => at > now).map((at) => at.getTime());
   return future.length ? new Date(Math.min(...future)) : null;
+}
+
+/** The earlier of two optional dates. */
+function earliest(a: Date | null, b: Date | null): Date | null {
+  if (!a || !b) return a ?? b;
+  return a < b ? a : b;
 }

@@ -19,11 +19,18 @@ const friendInput = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("percentage"), percent: z.number(), minimumOrder: money.optional(), validDays: z.number() }),
 ]);
 
+const referrerRewardInput = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("points") }),
+  z.object({ kind: z.literal("discount_code"), value: money, validDays: z.number() }),
+  z.object({ kind: z.literal("store_credit"), value: money }),
+]);
+
 export const referralProgramInput = z.object({
   enabled: z.boolean().optional(),
   settings: z
     .object({
       referrerPoints: z.number(),
+      referrerReward: referrerRewardInput,
       friend: friendInput,
       weeklyLimit: z.number(),
       dailyClaimLimit: z.number(),

@@ -2,9 +2,11 @@
 // code, created in Shopify for whoever holds it. The order that uses it is the referral
 // (attribution by the code, webhook.server.ts); the landing itself sets no cookie and counts nothing.
 // As for redemptions, the claim is recorded with its code before Shopify is asked, and a failed
-// creation is looked up before the claim is called failed (a lost answer may hide a code).
+// creation is looked up before the claim is called failed (a lost answer may hide a code); a claim
+// left pending (a crash, or a lookup Shopify could not answer) is finished by abandonedClaimQueue.
 import { randomBytes, randomUUID } from "node:crypto";
 import db from "../platform/db/client.server";
+import { leaseMs, type Outcome, type Queue } from "../platform/jobs.server";
 import { log } from "../platform/log.server";
 import { generateDiscountCode } from "../loyalty/codes";
 import { addDays } from "../loyalty/dates";
@@ -67,7 +69,12 @@ export async function claimReferral(
   let discountGid = "discountGid" in created ? created.discountGid : null;
   if (!discountGid) {
     const found = await findCode(shopDomain, claim.code);
-    discountGid = "discountGid" in found ? found.discountGid : null;
+    if ("error" in found) {
+      // Shopify cannot tell whether it made the code: left pending for abandonedClaimQueue.
+      log.warn("referral code not confirmed; left pending", { shop: shopDomain, claim: claim.id, lookup: found.error });
+      return { status: 502, body: { error: "code_not_created" } };
+    }
+    discountGid = found.discountGid;
   }
   if (!discountGid) {
     const error = "error" in created ? created.error : "not created";
@@ -84,4 +91,51 @@ export async function claimReferral(
       expiresAt: claim.expiresAt.toISOString(),
     },
   };
+}
+
+/** A claim still pending this long was abandoned: its process crashed, or Shopify's answer and the lookup both failed. */
+const ABANDONED_MS = 2 * 60_000;
+
+/**
+ * Claims left pending on the job system (decision 21), as abandonedRedemptionQueue does for
+ * redemptions: the code is looked up in Shopify; found, the claim is issued (the friend may have
+ * it from the page, and an order with it is attributed either way); not found, it is failed (the
+ * friend was never shown a code that works, and claiming again makes a new one). Nothing is created
+ * again: the friend is no longer waiting for this answer. While Shopify cannot tell, the job is
+ * retried with backoff; after its last attempt it is shown on the Sync page.
+ */
+export const abandonedClaimQueue: Queue = {
+  name: "abandoned-referral-claims",
+  table: "ReferralClaim",
+  id: "id",
+  shop: "shopDomain",
+  lease: "leaseUntil",
+  attempts: "recoveryAttempts",
+  lastError: "recoveryError",
+  ready: (bind) =>
+    `"status" = 'pending' AND "updatedAt" < ${bind(new Date(Date.now() - ABANDONED_MS))}
+     AND EXISTS (SELECT 1 FROM "Shop" WHERE "Shop"."domain" = "ReferralClaim"."shopDomain" AND "Shop"."installState" = 'installed')`,
+  shops: "filter",
+  maxAttempts: 10,
+  batch: 10,
+  leaseMs,
+  run: (job) => recoverClaim(String(job.id)),
+};
+
+/** Finishes one abandoned claim; throws (to be retried) while Shopify cannot tell whether the code exists. */
+async function recoverClaim(id: string): Promise<Outcome> {
+  const claim = await db.referralClaim.findUnique({ where: { id } });
+  if (claim?.status === "pending") {
+    const found = await findCode(claim.shopDomain, claim.code);
+    if ("error" in found) throw new Error(`the code could not be looked up: ${found.error}`);
+    // Conditional: a claim settled meanwhile keeps what it was settled as.
+    await db.referralClaim.updateMany({
+      where: { id, status: "pending" },
+      data: found.discountGid
+        ? { status: "issued", discountGid: found.discountGid }
+        : { status: "failed", error: "the process stopped before Shopify created the code" },
+    });
+  }
+  await db.referralClaim.updateMany({ where: { id }, data: { leaseUntil: null } });
+  return "done";
 }

@@ -14,6 +14,10 @@ import { alwaysRejected, fraudFlags, normaliseEmail } from "./fraud";
 import { referralDigest } from "./digests.server";
 import { reconcileReward, referralKeys, rewardEntry } from "./reward";
 import { loadReferralProgram, type ReferralRow } from "./store.server";
+import { issueReferrerReward } from "./referrer-reward.server";
+import { referrerRewardFromJson, referrerRewardToJson, type ReferralSettings, type ReferrerReward } from "./settings";
+import { addDays } from "../loyalty/dates";
+import { formatMinorUnits } from "../platform/money";
 
 const WEEK_MS = 7 * 86_400_000;
 
@@ -50,13 +54,21 @@ export async function settleReferral(tx: Tx, shopDomain: string, referralId: num
       await decide(tx, referral, rejected ? "rejected" : "review", flags, rejected ? "automatic" : null);
       return null;
     }
-    return reward(tx, referral, referrals.settings.referrerPoints, state.base, order.processedAt, program, member.id, now);
+    return reward(tx, referral, referrals.settings, state.base, order.processedAt, program, member.id, now);
   }
   if (referral.status === "approved") {
     const { settings } = await loadReferralProgram(tx, shopDomain);
-    return reward(tx, referral, settings.referrerPoints, state.base, order.processedAt, program, member.id, now);
+    return reward(tx, referral, settings, state.base, order.processedAt, program, member.id, now);
   }
   if (referral.status !== "rewarded" && referral.status !== "completed") return null;
+  if (referral.reward !== null) {
+    // A code or store credit is issued only at completion: a refund or cancellation before then
+    // means nothing is issued; one issued is not taken back (the shopper may have spent it).
+    if (referral.status === "rewarded" && (state.cancelled || state.refunded)) {
+      await tx.referral.updateMany({ where: { id: referral.id, status: "rewarded" }, data: { status: "reversed" } });
+    }
+    return null;
+  }
 
   const entries = await memberEntries(tx, shopDomain, referral.referrerGid);
   const recorded = entries.filter((entry) => entry.sourceKey.startsWith(referralKeys.prefix(referral.id)));
@@ -98,13 +110,33 @@ async function decide(tx: Tx, referral: ReferralRow, status: "review" | "rejecte
 async function reward(
   tx: Tx,
   referral: ReferralRow,
-  points: number,
+  settings: ReferralSettings,
   base: bigint,
   processedAt: Date,
   program: NonNullable<Awaited<ReturnType<typeof loadProgram>>>,
   memberId: number,
   now: Date,
 ): Promise<number> {
+  const { referrerReward } = settings;
+  if (referrerReward.kind !== "points") {
+    // No points: the reward as it is now is kept on the referral and issued when it is due (completeReferrals).
+    const due = addDays(processedAt, program.settings.pendingDays);
+    await tx.referral.update({
+      where: { id: referral.id },
+      data: {
+        status: "rewarded",
+        points: 0,
+        orderBase: base,
+        rewardedAt: now,
+        reward: referrerRewardToJson(referrerReward),
+        rewardDueAt: due > now ? due : now,
+        ...FORGET_FRIEND,
+      },
+    });
+    await settleReferral(tx, referral.shopDomain, referral.id, now);
+    return memberId;
+  }
+  const points = settings.referrerPoints;
   const entry = rewardEntry({
     referralId: referral.id,
     referrerGid: referral.referrerGid,
@@ -202,25 +234,36 @@ export async function completeReferrals(
   memberGid: string,
   entries: readonly LedgerEntry[],
   now: Date,
-) {
+): Promise<Date | null> {
   const rewarded = await tx.referral.findMany({ where: { shopDomain, referrerGid: memberGid, status: "rewarded" } });
-  const completed: ReferralRow[] = [];
+  let nextDue: Date | null = null;
   for (const referral of rewarded) {
-    const own = entries.filter((entry) => entry.sourceKey.startsWith(referralKeys.prefix(referral.id)));
-    const credit = own.find((entry) => entry.sourceKey === referralKeys.reward(referral.id));
-    if (!credit || credit.availableAt > now || net(own) <= 0) continue;
+    const issued = referral.reward === null ? null : referrerRewardFromJson(referral.reward);
+    if (issued?.kind === "points") continue;
+    if (issued) {
+      // Not a ledger entry, so the member's next review is asked for here.
+      if (!referral.rewardDueAt || referral.rewardDueAt > now) {
+        if (referral.rewardDueAt && (!nextDue || referral.rewardDueAt < nextDue)) nextDue = referral.rewardDueAt;
+        continue;
+      }
+    } else {
+      const own = entries.filter((entry) => entry.sourceKey.startsWith(referralKeys.prefix(referral.id)));
+      const credit = own.find((entry) => entry.sourceKey === referralKeys.reward(referral.id));
+      if (!credit || credit.availableAt > now || net(own) <= 0) continue;
+    }
+    // Conditional, under the referrer's lock: of two reviews or approvals, one completes and issues.
     const done = await tx.referral.updateMany({
       where: { id: referral.id, status: "rewarded" },
       data: { status: "completed", completedAt: now },
     });
     if (done.count !== 1) continue;
-    completed.push(referral);
-    await queueCompleted(tx, referral);
+    const code = issued ? await issueReferrerReward(tx, referral, issued, now) : "";
+    await queueCompleted(tx, referral, issued, code);
   }
-  return completed;
+  return nextDue;
 }
 
-async function queueCompleted(tx: Tx, referral: ReferralRow): Promise<void> {
+async function queueCompleted(tx: Tx, referral: ReferralRow, issued: ReferrerReward | null, code: string): Promise<void> {
   // Imported when needed: flow.server brings Shopify's set-up (its sender needs the admin client),
   // which the webhook path, importing the loyalty tasks, must not load (app/shopify-config.test.ts).
   const { queueFlowTrigger } = await import("../delivery/flow.server");
@@ -234,7 +277,19 @@ async function queueCompleted(tx: Tx, referral: ReferralRow): Promise<void> {
     trigger: "referralCompleted",
     customerGid: referral.referrerGid,
     idempotencyKey: `referral:${referral.id}:completed`,
-    // Rewards are points so far: no code to pass on.
-    payload: { referralCode: claim?.linkCode ?? "", orderName: order?.name ?? "", reward: `${referral.points} points`, code: "" },
+    payload: {
+      referralCode: claim?.linkCode ?? "",
+      orderName: order?.name ?? "",
+      reward: await rewardWords(tx, referral, issued),
+      code,
+    },
   });
+}
+
+/** The reward in words for Flow's e-mail: "500 points", "a 15.00 USD discount code", "25.00 USD store credit". */
+async function rewardWords(tx: Tx, referral: ReferralRow, issued: ReferrerReward | null): Promise<string> {
+  if (!issued || issued.kind === "points") return `${referral.points} points`;
+  const { currency } = await tx.shop.findUniqueOrThrow({ where: { domain: referral.shopDomain }, select: { currency: true } });
+  const amount = `${formatMinorUnits(issued.value, currency)} ${currency}`;
+  return issued.kind === "discount_code" ? `a ${amount} discount code` : `${amount} store credit`;
 }

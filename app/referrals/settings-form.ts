@@ -3,7 +3,7 @@
 // cannot be read is a field error with a code the page translates, as the program settings' form.
 import { parseMoney, moneyInputText } from "../loyalty/decimal-input";
 import type { FieldErrorParams } from "../loyalty/program";
-import type { ReferralSettings } from "./settings";
+import type { ReferralSettings, ReferrerReward } from "./settings";
 
 export interface FormError {
   field: string;
@@ -14,6 +14,9 @@ export interface FormError {
 export type ReferralForm = Record<
   | "enabled"
   | "referrerPoints"
+  | "referrerKind"
+  | "referrerValue"
+  | "referrerValidDays"
   | "friendKind"
   | "friendValue"
   | "friendPercent"
@@ -26,10 +29,13 @@ export type ReferralForm = Record<
 >;
 
 export function formFromSettings(enabled: boolean, settings: ReferralSettings, currency: string, locale: string): ReferralForm {
-  const { friend } = settings;
+  const { friend, referrerReward } = settings;
   return {
     enabled: String(enabled),
     referrerPoints: String(settings.referrerPoints),
+    referrerKind: referrerReward.kind,
+    referrerValue: referrerReward.kind === "points" ? "" : moneyInputText(referrerReward.value, currency, locale),
+    referrerValidDays: referrerReward.kind === "discount_code" ? String(referrerReward.validDays) : "30",
     friendKind: friend.kind,
     friendValue: friend.kind === "fixed_amount" ? moneyInputText(friend.value, currency, locale) : "",
     friendPercent: friend.kind === "percentage" ? String(friend.percent) : "",
@@ -65,8 +71,20 @@ export function readReferralForm(
   const validDays = whole("friend.validDays", form.friendValidDays);
   const minimumOrder = form.friendMinimum?.trim() ? money("friend.minimumOrder", form.friendMinimum) : undefined;
   const common = { validDays, ...(minimumOrder !== undefined && { minimumOrder }) };
+  // Only the chosen kind's fields are read: the others may hold anything.
+  const referrerReward: ReferrerReward =
+    form.referrerKind === "discount_code"
+      ? {
+          kind: "discount_code",
+          value: money("referrerReward.value", form.referrerValue),
+          validDays: whole("referrerReward.validDays", form.referrerValidDays),
+        }
+      : form.referrerKind === "store_credit"
+        ? { kind: "store_credit", value: money("referrerReward.value", form.referrerValue) }
+        : { kind: "points" };
   const settings: ReferralSettings = {
     referrerPoints: whole("referrerPoints", form.referrerPoints),
+    referrerReward,
     friend:
       form.friendKind === "percentage"
         ? { kind: "percentage", percent: whole("friend.percent", form.friendPercent), ...common }

@@ -37,6 +37,7 @@ import { ReferralMetricsCards } from "../components/referral-metrics";
 import { referralMetrics } from "../referrals/metrics.server";
 import { decideReferral, decisionInput, referralProgramView, saveReferralProgram } from "../referrals/admin.server";
 import { formFromSettings, readReferralForm, type FormError, type ReferralForm } from "../referrals/settings-form";
+import { REFERRER_REWARD_KINDS } from "../referrals/settings";
 export { PageErrorBoundary as ErrorBoundary } from "../components/page-error";
 
 export const meta = pageTitle("nav.referrals");
@@ -153,7 +154,19 @@ export default function ReferralsPage() {
                 </Text>
                 <FormLayout>
                   <Checkbox label={t("fields.enabled")} checked={form.enabled === "true"} onChange={set("enabled")} />
-                  {text("referrerPoints", "referrerPoints", { helpText: t("help.referrerPoints") })}
+                  <Select
+                    label={t("fields.referrerReward.kind")}
+                    options={REFERRER_REWARD_KINDS.map((kind) => ({ label: t(`referrerKinds.${kind}`), value: kind }))}
+                    value={form.referrerKind}
+                    onChange={set("referrerKind")}
+                  />
+                  {form.referrerKind === "points"
+                    ? text("referrerPoints", "referrerPoints", { helpText: t("help.referrerPoints") })
+                    : text("referrerValue", "referrerReward.value", {
+                        prefix: loaded.currency,
+                        helpText: t("help.referrerIssued"),
+                      })}
+                  {form.referrerKind === "discount_code" && text("referrerValidDays", "referrerReward.validDays")}
                   <Select
                     label={t("fields.friend.kind")}
                     options={[

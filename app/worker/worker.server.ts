@@ -9,6 +9,7 @@ import { demoShop } from "../demo/mode.server";
 import { dropTasksWithoutProgram, loyaltyTaskQueue, memberReviewQueue, requestDueReviews } from "../loyalty/tasks.server";
 import { memberMetafieldQueue } from "../loyalty/metafields.server";
 import { abandonedRedemptionQueue } from "../loyalty/redemption.server";
+import { abandonedClaimQueue } from "../referrals/claims.server";
 import { cashbackQueue } from "../loyalty/cashback.server";
 import { campaignQueue } from "../campaigns/campaigns.server";
 import { campaignOfferQueue } from "../campaigns/offers.server";
@@ -37,6 +38,7 @@ export function workerQueues(): Queue[] {
           cashbackQueue,
           memberMetafieldQueue,
           abandonedRedemptionQueue,
+          abandonedClaimQueue,
           campaignOfferQueue,
           flowTriggerQueue,
         ]),
@@ -72,6 +74,7 @@ export async function deadJobsOf(shopDomain: string): Promise<DeadJobs> {
     programMetafieldQueue,
     cashbackQueue,
     abandonedRedemptionQueue,
+    abandonedClaimQueue,
     campaignQueue,
     campaignOfferQueue,
     flowTriggerQueue,

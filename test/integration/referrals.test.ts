@@ -1,10 +1,12 @@
 // Referrals end to end, on SQLite and on PostgreSQL: a member's link through the App Proxy, the
 // friend's claim (a single-use code on the Admin API double), the friend's order by a signed
 // webhook carrying that code, the referrer's points after the pending period, reversal on refund,
-// each fraud rule flagging its case, and the review queue paying once, also under concurrent approvals.
+// each fraud rule flagging its case, and the review queue paying once, also under concurrent approvals;
+// the referrer's code or store credit issued once at completion (lost answers, refusals, refunds
+// before), and friends' claims left pending by a crash finished by their job.
 import { describe, expect, inject, it } from "vitest";
 import { adminCall, installShop, proxyFetch } from "../support/app-proxy";
-import { sentGraphql } from "../support/admin-double";
+import { sentGraphql, switchDouble } from "../support/admin-double";
 import { testDb } from "../support/db";
 import { BROWSER_HEADERS, sessionToken } from "../support/session-token";
 import { waitFor } from "../support/wait";
@@ -107,6 +109,35 @@ const settled = (shop: string, orderGid: string, status: string) =>
     return row?.status === status ? row : null;
   });
 
+/** A claim row as claimReferral records it before Shopify is asked (for a crash in between). */
+const claimRow = (shop: string, linkCode: string, code: string) => ({
+  id: `claim-${code}-${shop}`,
+  shopDomain: shop,
+  linkCode,
+  referrerGid: "gid://shopify/Customer/1",
+  code,
+  status: "pending",
+  expiresAt: new Date(Date.now() + 30 * DAY_MS),
+  createdAt: new Date(Date.now() - 5 * 60_000),
+});
+
+/** The merchant has a Flow workflow on "referral completed" (Flow's signed lifecycle callback). */
+async function flowOn(shop: string) {
+  const lifecycle = JSON.stringify({
+    flow_trigger_definition_id: FLOW_TRIGGERS.referralCompleted.handle,
+    has_enabled_flow: true,
+    shop_id: "690933842",
+    shopify_domain: shop,
+    timestamp: new Date().toISOString(),
+  });
+  const answer = await fetch(`${app()}/flow/lifecycle`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "X-Shopify-Hmac-Sha256": sign(lifecycle) },
+    body: lifecycle,
+  });
+  expect(answer.status).toBe(200);
+}
+
 const rewardEntries = (shop: string, memberGid: string) =>
   testDb().ledgerEntry.findMany({
     where: { shopDomain: shop, memberGid, sourceKey: { startsWith: "referral:" } },
@@ -178,20 +209,7 @@ describe("referrals", () => {
 
   it("pays the referrer once the pending period is over, completes it, and a later refund deducts", async () => {
     const shop = await referralShop("ref-done", 0);
-    // The merchant has a Flow workflow on "referral completed" (Flow's signed lifecycle callback).
-    const lifecycle = JSON.stringify({
-      flow_trigger_definition_id: FLOW_TRIGGERS.referralCompleted.handle,
-      has_enabled_flow: true,
-      shop_id: "690933842",
-      shopify_domain: shop,
-      timestamp: new Date().toISOString(),
-    });
-    const flowOn = await fetch(`${app()}/flow/lifecycle`, {
-      method: "POST",
-      headers: { "Content-Type": "application/json", "X-Shopify-Hmac-Sha256": sign(lifecycle) },
-      body: lifecycle,
-    });
-    expect(flowOn.status).toBe(200);
+    await flowOn(shop);
     const ben = await referrer(shop, "ben@example.com");
     const friend = customer();
     const order = await placeOrder(shop, friend, { code: await friendCode(shop, ben.code) });
@@ -341,6 +359,7 @@ describe("referrals", () => {
 
   it("rejects flagged referrals with their reasons when review is off, and stops a leaked link for the day", async () => {
     const shop = await referralShop("ref-noreview", 14, { review: false, dailyClaimLimit: 2 });
+    await flowOn(shop);
     const finn = await referrer(shop, "finn@example.com");
     const code = await friendCode(shop, finn.code);
     const placed = await placeOrder(shop, customer(), { code, email: "finn@example.com" });
@@ -389,6 +408,9 @@ describe("referrals", () => {
       intent: "save",
       enabled: "true",
       referrerPoints: "250",
+      referrerKind: "store_credit",
+      referrerValue: "7,50",
+      referrerValidDays: "",
       friendKind: "fixed_amount",
       friendValue: "12,50",
       friendPercent: "",
@@ -404,6 +426,7 @@ describe("referrals", () => {
     const view = await (await adminCall(app(), shop, "/app/api/referrals/program")).json();
     expect(view.settings).toEqual({
       referrerPoints: 250,
+      referrerReward: { kind: "store_credit", value: "750" },
       friend: { kind: "fixed_amount", value: "1250", minimumOrder: "100000", validDays: 14 },
       weeklyLimit: 3,
       dailyClaimLimit: 10,
@@ -413,6 +436,10 @@ describe("referrals", () => {
     expect(refused.status).toBe(400);
     const body = await refused.text();
     for (const text of ["friend.value", "notANumber"]) expect(body).toContain(text);
+    // A code for the referrer needs its days; an amount that is not one is refused.
+    const code = await post({ ...form, referrerKind: "discount_code", referrerValue: "0", referrerValidDays: "400" });
+    expect(code.status).toBe(400);
+    for (const text of ["referrerReward.value", "referrerReward.validDays"]) expect(await code.clone().text()).toContain(text);
     // The readable values' errors come with the domain's check, after the unreadable ones are fixed.
     const domain = await post({ ...form, weeklyLimit: "0" });
     expect(domain.status).toBe(400);
@@ -483,5 +510,176 @@ describe("referrals", () => {
       ),
     );
     expect([...left, await db.referralProgram.count({ where: { shopDomain: shop } })]).toEqual([0, 0, 0, 0, 0]);
+  });
+
+  it("finishes a claim left pending by a crash: a code Shopify has is issued, a missing one failed, dead jobs on the Sync page", async () => {
+    const shop = await referralShop("ref-recover", 14);
+    const cleo = await referrer(shop, "cleo@example.com");
+    const db = testDb();
+    const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000);
+
+    // Shopify created the code but its answer was lost; then the process died before recording it.
+    await switchDouble(shop, { discountAnswerLost: true });
+    const lostCode = await friendCode(shop, cleo.code);
+    await switchDouble(shop, { discountAnswerLost: false });
+    const lost = await db.referralClaim.findFirstOrThrow({ where: { shopDomain: shop, code: lostCode } });
+    expect(lost.discountGid).toBeTruthy();
+    await db.referralClaim.update({
+      where: { id: lost.id },
+      data: { status: "pending", discountGid: null, updatedAt: minutesAgo(5) },
+    });
+    // A claim whose process died before its code reached Shopify.
+    const neverSent = await db.referralClaim.create({
+      data: { ...claimRow(shop, cleo.code, "CB-NEVERSENT1"), updatedAt: minutesAgo(5) },
+    });
+    const recovered = await waitFor("both claims settled", async () => {
+      const rows = await db.referralClaim.findMany({ where: { id: { in: [lost.id, neverSent.id] } } });
+      return rows.every((row) => row.status !== "pending" && row.leaseUntil === null) && rows;
+    });
+    expect(recovered.find((row) => row.id === lost.id)).toMatchObject({ status: "issued", discountGid: lost.discountGid });
+    expect(recovered.find((row) => row.id === neverSent.id)).toMatchObject({ status: "failed", discountGid: null });
+    // Nothing was created again.
+    expect(
+      (await sentGraphql(shop, "discountCodeBasicCreate")).filter((body) => body.variables.basicCodeDiscount.code === lostCode),
+    ).toHaveLength(1);
+
+    // Shopify unreachable: the claim answers 502 and stays pending (it cannot tell); the job retries,
+    // and one that spent its attempts is dead, on the Sync page.
+    await switchDouble(shop, { unreachable: true });
+    expect((await claim(shop, cleo.code)).status).toBe(502);
+    const unconfirmed = await db.referralClaim.findFirstOrThrow({ where: { shopDomain: shop, status: "pending" } });
+    const last = await db.referralClaim.create({
+      data: { ...claimRow(shop, cleo.code, "CB-GIVENUP123"), updatedAt: minutesAgo(5), recoveryAttempts: 9 },
+    });
+    await db.referralClaim.update({ where: { id: unconfirmed.id }, data: { updatedAt: minutesAgo(5) } });
+    const dead = await waitFor("the last attempt failed", async () => {
+      const row = await db.referralClaim.findUnique({ where: { id: last.id } });
+      return row?.recoveryAttempts === 10 && row;
+    });
+    expect(dead).toMatchObject({
+      status: "pending",
+      leaseUntil: null,
+      recoveryError: expect.stringContaining("could not be looked up"),
+    });
+    await switchDouble(shop, { unreachable: false });
+    await waitFor("the unconfirmed claim settled", async () => {
+      const row = await db.referralClaim.findUnique({ where: { id: unconfirmed.id } });
+      return row?.status === "failed" && row;
+    });
+    const body = await (await adminCall(app(), shop, "/app/sync.data")).text();
+    expect(body).toContain("abandoned-referral-claims");
+    expect(body).toContain(last.id);
+    expect(body).not.toContain(unconfirmed.id);
+  });
+
+  const referrerRedemption = (shop: string, referralId: number) =>
+    waitFor("the referrer's reward issued", async () => {
+      const row = await testDb().redemption.findUnique({
+        where: { shopDomain_clientKey: { shopDomain: shop, clientKey: `referral:${referralId}` } },
+      });
+      return row?.status === "issued" && row.leaseUntil === null ? row : null;
+    });
+
+  it("issues the referrer's single-use code once when the referral completes, also when Shopify's answer is lost, and lists it in the panel", async () => {
+    const shop = await referralShop("ref-code", 0, { referrerReward: { kind: "discount_code", value: "1500", validDays: 60 } });
+    await flowOn(shop);
+    const finn = await referrer(shop, "finn@example.com");
+    const code = await friendCode(shop, finn.code);
+    // Shopify creates the referrer's code but its answer is lost: the lookup finds it, nothing is made twice.
+    await switchDouble(shop, { discountAnswerLost: true });
+    const order = await placeOrder(shop, customer(), { code });
+    const row = await settled(shop, order.admin_graphql_api_id, "completed");
+    expect(row).toMatchObject({ points: 0, reward: JSON.stringify({ kind: "discount_code", value: "1500", validDays: 60 }) });
+    const issued = await referrerRedemption(shop, row.id);
+    await switchDouble(shop, { discountAnswerLost: false });
+    expect(issued).toMatchObject({ memberGid: finn.gid, points: 0, creditAmount: null, discountGid: expect.any(String) });
+    const sent = (await sentGraphql(shop, "discountCodeBasicCreate")).filter(
+      (body) => body.variables.basicCodeDiscount.code === issued.code,
+    );
+    expect(sent).toHaveLength(1);
+    expect(sent[0].variables.basicCodeDiscount).toMatchObject({
+      usageLimit: 1,
+      context: { customers: { add: [finn.gid] } },
+      customerGets: { value: { discountAmount: { amount: "15.00" } } },
+    });
+    expect(await rewardEntries(shop, finn.gid)).toEqual([]);
+    // The shopper sees it with their codes.
+    const panel = await (await proxyFetch(app(), "panel", { shop, customerId: finn.id })).json();
+    expect(panel.member.codes.map((c: { code: string }) => c.code)).toContain(issued.code);
+    // Flow's "referral completed" carries the code.
+    const flow = await waitFor("the Flow trigger queued", () =>
+      testDb().flowTriggerEvent.findFirst({ where: { shopDomain: shop, idempotencyKey: `referral:${row.id}:completed` } }),
+    );
+    expect(JSON.parse(flow.payload)).toMatchObject({ Reward: "a 15.00 USD discount code", "Discount code": issued.code });
+  });
+
+  it("issues store credit once on completion despite a lost answer, and nothing for an order refunded before", async () => {
+    const shop = await referralShop("ref-credit", 0, { referrerReward: { kind: "store_credit", value: "2500" } });
+    const gus = await referrer(shop, "gus@example.com");
+    const code = await friendCode(shop, gus.code);
+    await switchDouble(shop, { storeCreditAnswerLost: true });
+    const order = await placeOrder(shop, customer(), { code });
+    const row = await settled(shop, order.admin_graphql_api_id, "completed");
+    const issued = await referrerRedemption(shop, row.id);
+    await switchDouble(shop, { storeCreditAnswerLost: false });
+    expect(issued).toMatchObject({ memberGid: gus.gid, code: "", creditAmount: 2500n, creditTransactionGid: expect.any(String) });
+    expect(await sentGraphql(shop, "storeCreditAccountCredit")).toHaveLength(1);
+
+    // A friend's order refunded while pending: reversed, nothing issued.
+    const pendingShop = await referralShop("ref-credit-refund", 14, { referrerReward: { kind: "store_credit", value: "2500" } });
+    const hal = await referrer(pendingShop, "hal@example.com");
+    const pending = await placeOrder(pendingShop, customer(), { code: await friendCode(pendingShop, hal.code) });
+    const rewarded = await settled(pendingShop, pending.admin_graphql_api_id, "rewarded");
+    expect(rewarded.rewardDueAt!.getTime()).toBeGreaterThan(Date.now() + 13 * DAY_MS);
+    const refund = {
+      ...fixture("refunds/create"),
+      order_id: pending.id,
+      admin_graphql_api_id: `gid://shopify/Refund/${pending.id}1`,
+    };
+    expect((await sendWebhook(app(), { topic: "refunds/create", shop: pendingShop, body: refund })).status).toBe(200);
+    await settled(pendingShop, pending.admin_graphql_api_id, "reversed");
+    expect(await testDb().redemption.count({ where: { shopDomain: pendingShop } })).toBe(0);
+  });
+
+  it("concurrent approvals of a flagged referral issue the referrer's code once", async () => {
+    const shop = await referralShop("ref-code-approve", 0, {
+      referrerReward: { kind: "discount_code", value: "1000", validDays: 30 },
+    });
+    const ida = await referrer(shop, "ida@example.com");
+    const order = await placeOrder(shop, customer(), { code: await friendCode(shop, ida.code), email: "ida+friend@example.com" });
+    const flagged = await settled(shop, order.admin_graphql_api_id, "review");
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        adminCall(app(), shop, `/app/api/referrals/${flagged.id}/decision`, { decision: "approve", reason: "a real friend" }),
+      ),
+    );
+    expect(answers.map((answer) => answer.status).sort()).toEqual([200, 409, 409, 409, 409]);
+    await settled(shop, order.admin_graphql_api_id, "completed");
+    const issued = await referrerRedemption(shop, flagged.id);
+    expect(await testDb().redemption.count({ where: { shopDomain: shop, memberGid: ida.gid } })).toBe(1);
+    expect(
+      (await sentGraphql(shop, "discountCodeBasicCreate")).filter(
+        (body) => body.variables.basicCodeDiscount.code === issued.code,
+      ),
+    ).toHaveLength(1);
+  });
+
+  it("records the referrer's code as failed, with no points to give back, when Shopify refuses it", async () => {
+    const shop = await referralShop("ref-code-refused", 0, {
+      referrerReward: { kind: "discount_code", value: "1000", validDays: 30 },
+    });
+    const jo = await referrer(shop, "jo@example.com");
+    const code = await friendCode(shop, jo.code);
+    await switchDouble(shop, { discountUserError: "Code must be unique" });
+    const order = await placeOrder(shop, customer(), { code });
+    const row = await settled(shop, order.admin_graphql_api_id, "completed");
+    const failed = await waitFor("the referrer's code failed", async () => {
+      const found = await testDb().redemption.findUnique({
+        where: { shopDomain_clientKey: { shopDomain: shop, clientKey: `referral:${row.id}` } },
+      });
+      return found?.status === "failed" ? found : null;
+    });
+    expect(failed.error).toContain("Code must be unique");
+    expect(await testDb().ledgerEntry.count({ where: { shopDomain: shop, memberGid: jo.gid } })).toBe(0);
   });
 });
