@@ -71,8 +71,9 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     }),
   );
   const parsed = feedbackSettingsSchema.safeParse({
-    enabled: form.get("enabled") === "on",
-    questions: Object.fromEntries(QUESTIONS.map((question) => [question, form.get(question) === "on"])),
+    // A ticked box is sent, an unticked one is not; its value is Polaris's to choose (it posts "" after a re-render).
+    enabled: form.has("enabled"),
+    questions: Object.fromEntries(QUESTIONS.map((question) => [question, form.has(question)])),
     trigger: form.get("trigger"),
     delayDays: Number(form.get("delayDays")),
     openDays: Number(form.get("openDays")),
@@ -254,7 +255,17 @@ export default function FeedbackPage() {
                       columnContentTypes={["text", "text", "text", "text", "text"]}
                       headings={[t("breakdowns.group"), t("breakdowns.figure"), ...periodHeadings]}
                       rows={analysis.breakdowns[kind].flatMap((figures) =>
-                        figureRows(figures).map((row, index) => [index === 0 ? groupLabel(kind, figures.group) : "", ...row]),
+                        figureRows(figures).map((row, index) => [
+                          // Each row's header names its group; screen readers only after the first.
+                          index === 0 ? (
+                            groupLabel(kind, figures.group)
+                          ) : (
+                            <Text as="span" visuallyHidden>
+                              {groupLabel(kind, figures.group)}
+                            </Text>
+                          ),
+                          ...row,
+                        ]),
                       )}
                     />
                   </BlockStack>
@@ -461,7 +472,6 @@ function SettingsCard({
                     onChange={(value) => setTexts({ ...texts, [code]: { ...texts[code], [key]: value } })}
                     placeholder={DEFAULT_TEXTS[code][key]}
                     error={errorOf(name)}
-                    maxLength={300}
                     autoComplete="off"
                   />
                 );

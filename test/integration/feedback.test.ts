@@ -335,7 +335,8 @@ describe("customer feedback", () => {
   it("saves the question texts from the admin's form per language, and refuses a bad one field by field", async () => {
     const shop = await feedbackShop("feedback-texts", { texts: {} });
     const settingsForm = (texts: Record<string, string>) =>
-      fetch(`${app()}/app/feedback?_data=routes/app.feedback`, {
+      // As the page submits it: single fetch's `.data`, answered in its turbo-stream encoding.
+      fetch(`${app()}/app/feedback.data`, {
         method: "POST",
         headers: {
           ...BROWSER_HEADERS,
@@ -357,16 +358,16 @@ describe("customer feedback", () => {
 
     const refused = await settingsForm({ "texts.de.nps": "x".repeat(301), "texts.fr.thanks": "Merci !" });
     expect(refused.status).toBe(200);
-    expect(await refused.json()).toEqual({
-      ok: false,
-      errors: [{ field: "texts.de.nps", message: "must be at most 300 characters" }],
-    });
+    const refusal = await refused.text();
+    expect(refusal).toContain('"texts.de.nps"');
+    expect(refusal).toContain('"must be at most 300 characters"');
+    expect(refusal).not.toContain('"texts.fr.thanks"');
     expect(await stored()).toEqual({});
 
     // A blank field is the default's; the survey page speaks the shopper's language, with the
     // merchant's words where given and the defaults elsewhere.
     const saved = await settingsForm({ "texts.de.nps": "Empfiehlst du <i>uns</i>?", "texts.de.why": "  ", "texts.fi.why": "" });
-    expect(await saved.json()).toEqual({ ok: true, errors: [] });
+    expect(saved.status).toBe(200);
     expect(await stored()).toEqual({ de: { nps: "Empfiehlst du <i>uns</i>?" } });
     const buyer = customer();
     const order = await fulfilledOrder(shop, buyer.id);
