@@ -1,6 +1,6 @@
 // The feedback figures of the admin's page, JSON API and CSV (docs/feedback.md): NPS, CSAT, CES
-// and the response rate for a period, the period before it and a year earlier; NPS by program
-// membership, tier and cohort; the retention link (what promoters, passives and detractors did in
+// and the response rate for a period, the period before it and a year earlier, overall and by
+// program membership, tier, segment and cohort; the retention link (what promoters, passives and detractors did in
 // the 90 and 180 days after answering); and the free text, searched.
 import db from "../platform/db/client.server";
 import { calendarFor, isKnownTimeZone, type LocalDay } from "../metrics/calendar";
@@ -51,6 +51,14 @@ export interface PeriodFigures {
   responseRate: ReturnType<typeof shareFigure>;
 }
 
+export const BREAKDOWN_KINDS = ["membership", "tier", "segment", "cohort"] as const;
+export type BreakdownKind = (typeof BREAKDOWN_KINDS)[number];
+type PeriodName = "current" | "previous" | "yearAgo";
+
+export interface GroupFigures extends Record<PeriodName, PeriodFigures> {
+  group: string;
+}
+
 export interface FeedbackAnalysis {
   currency: string;
   timezone: string;
@@ -59,8 +67,8 @@ export interface FeedbackAnalysis {
   current: PeriodFigures;
   previous: PeriodFigures;
   yearAgo: PeriodFigures;
-  /** NPS of the current period's answers by group. */
-  breakdowns: Record<"membership" | "tier" | "segment" | "cohort", { group: string; nps: NpsFigure }[]>;
+  /** The same figures by group of the answering (or surveyed) customer, for the three periods. */
+  breakdowns: Record<BreakdownKind, GroupFigures[]>;
   /** Per window (days), per NPS category; answers whose window is over, each customer's first. */
   retention: { days: number; groups: Record<NpsCategory, RetentionFigure>; verdict: RetentionVerdict }[];
   comments: { total: number; shown: AnswerRow[] };
@@ -125,9 +133,14 @@ export async function feedbackAnalysis(shopDomain: string, query: AnalysisQuery,
     for (const row of rows) answeredOrders.add(row.orderGid);
   }
 
-  const figures = ({ start, end }: { start: Date; end: Date }): PeriodFigures => {
-    const inPeriod = answers.filter((answer) => answer.firstAnsweredAt >= start && answer.firstAnsweredAt < end);
-    const due = sent.filter((survey) => survey.dueAt >= start && survey.dueAt < end);
+  const figures = (
+    { start, end }: { start: Date; end: Date },
+    ofGroup: (customerGid: string) => boolean = () => true,
+  ): PeriodFigures => {
+    const inPeriod = answers.filter(
+      (answer) => answer.firstAnsweredAt >= start && answer.firstAnsweredAt < end && ofGroup(answer.customerGid),
+    );
+    const due = sent.filter((survey) => survey.dueAt >= start && survey.dueAt < end && ofGroup(survey.customerGid));
     return {
       answers: inPeriod.length,
       nps: npsFigure(scoresOf(inPeriod, "nps")),
@@ -136,6 +149,31 @@ export async function feedbackAnalysis(shopDomain: string, query: AnalysisQuery,
       responseRate: shareFigure(due.filter((survey) => answeredOrders.has(survey.orderGid)).length, due.length),
     };
   };
+  const groupOf = await customerGroups(
+    shopDomain,
+    [...new Set([...answers.map((answer) => answer.customerGid), ...sent.map((survey) => survey.customerGid)])],
+    calendar.dayOf.bind(calendar),
+  );
+  const breakdowns = Object.fromEntries(
+    BREAKDOWN_KINDS.map((kind) => {
+      // Every group with an answer or a survey sent in one of the three periods.
+      const groups = [...new Set([...answers, ...sent].map((row) => groupOf(kind, row.customerGid)))].sort((a, b) =>
+        a.localeCompare(b),
+      );
+      return [
+        kind,
+        groups.map((group) => {
+          const ofGroup = (customerGid: string) => groupOf(kind, customerGid) === group;
+          return {
+            group,
+            current: figures(ranges.current, ofGroup),
+            previous: figures(ranges.previous, ofGroup),
+            yearAgo: figures(ranges.yearAgo, ofGroup),
+          };
+        }),
+      ];
+    }),
+  ) as Record<BreakdownKind, GroupFigures[]>;
 
   const current = answers.filter((answer) => answer.firstAnsweredAt >= ranges.current.start && answer.firstAnsweredAt < latest);
   const comments = current.filter((answer) => answer.comment !== null).filter(matches(query.q));
@@ -152,7 +190,7 @@ export async function feedbackAnalysis(shopDomain: string, query: AnalysisQuery,
     current: figures(ranges.current),
     previous: figures(ranges.previous),
     yearAgo: figures(ranges.yearAgo),
-    breakdowns: await breakdowns(shopDomain, current, calendar.dayOf.bind(calendar)),
+    breakdowns,
     retention: await retentionLink(shopDomain, now),
     comments: { total: comments.length, shown: comments.slice(0, COMMENTS_SHOWN) },
   };
@@ -174,12 +212,10 @@ const scoresOf = (answers: AnswerRow[], question: "nps" | "csat" | "ces") =>
   answers.flatMap((answer) => (answer[question] === null ? [] : [answer[question]!]));
 
 /**
- * NPS of the period's answers by loyalty membership (member, held out, not a member), tier, RFM
- * segment (the customer's today, as the customers list shows it) and first-order year.
+ * Each customer's group by loyalty membership (member, held out, not a member), tier, RFM segment
+ * (the customer's today, as the customers list shows it) and first-order year; "" when unknown.
  */
-async function breakdowns(shopDomain: string, answers: AnswerRow[], dayOf: (ms: number) => LocalDay) {
-  const scored = answers.filter((answer) => answer.nps !== null);
-  const customerGids = [...new Set(scored.map((answer) => answer.customerGid))];
+async function customerGroups(shopDomain: string, customerGids: string[], dayOf: (ms: number) => LocalDay) {
   const members = new Map<string, { heldOut: boolean; tierId: string | null }>();
   const cohorts = new Map<string, string>();
   const segments = new Map(
@@ -212,27 +248,18 @@ async function breakdowns(shopDomain: string, answers: AnswerRow[], dayOf: (ms: 
       if (first) cohorts.set(customer.gid, String(new Date(dayOf(first.getTime()) * DAY_MS).getUTCFullYear()));
     }
   }
-  const groupBy = (key: (answer: AnswerRow) => string) => {
-    const groups = new Map<string, number[]>();
-    for (const answer of scored) {
-      const group = key(answer);
-      groups.set(group, [...(groups.get(group) ?? []), answer.nps!]);
+  return (kind: BreakdownKind, customerGid: string): string => {
+    const member = members.get(customerGid);
+    switch (kind) {
+      case "membership":
+        return !member ? "nonMember" : member.heldOut ? "heldOut" : "member";
+      case "tier":
+        return member?.tierId ? (tierNames.get(member.tierId) ?? member.tierId) : "";
+      case "segment":
+        return segments.get(customerGid) ?? "";
+      case "cohort":
+        return cohorts.get(customerGid) ?? "";
     }
-    return [...groups.entries()]
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([group, scores]) => ({ group, nps: npsFigure(scores) }));
-  };
-  return {
-    membership: groupBy((answer) => {
-      const member = members.get(answer.customerGid);
-      return !member ? "nonMember" : member.heldOut ? "heldOut" : "member";
-    }),
-    tier: groupBy((answer) => {
-      const tierId = members.get(answer.customerGid)?.tierId;
-      return tierId ? (tierNames.get(tierId) ?? tierId) : "";
-    }),
-    segment: groupBy((answer) => segments.get(answer.customerGid) ?? ""),
-    cohort: groupBy((answer) => cohorts.get(answer.customerGid) ?? ""),
   };
 }
 

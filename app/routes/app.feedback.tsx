@@ -23,7 +23,16 @@ import { requireShop } from "../auth.server";
 import { readFormData } from "../platform/http/body.server";
 import { feedbackAnalysis } from "../feedback/analysis.server";
 import { saveSurveySettings } from "../feedback/surveys.server";
-import { feedbackSettingsSchema, QUESTIONS, type FeedbackSettings } from "../feedback/settings";
+import {
+  DEFAULT_TEXTS,
+  feedbackSettingsSchema,
+  QUESTIONS,
+  SURVEY_LANGUAGES,
+  TEXT_KEYS,
+  type FeedbackSettings,
+  type SurveyLanguage,
+} from "../feedback/settings";
+import type { BreakdownKind, PeriodFigures } from "../feedback/analysis.server";
 import { MIN_ANSWERS, type Interval, type MeanFigure, type NpsFigure, type ShareFigure } from "../feedback/scores";
 import { PERIOD_PRESETS } from "../metrics/periods";
 import { MetricsQueryError } from "../metrics/periods";
@@ -31,6 +40,7 @@ import { useFormat } from "../i18n/use-format";
 import { useToast } from "../components/toast";
 import { pageTitle } from "../i18n/meta";
 import { useKeptHref } from "../components/kept-params";
+import { useLanguageName } from "../components/loyalty-settings";
 export { PageErrorBoundary as ErrorBoundary } from "../components/page-error";
 
 export const meta = pageTitle("nav.feedback");
@@ -47,27 +57,51 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   }
 };
 
-/** Saves the settings form; the texts are kept as they are (the API changes them). */
+/** Saves the settings form. An empty text field is no text of the merchant's: the default applies. */
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { shop } = await requireShop(request);
   const form = await readFormData(request);
-  const current = JSON.parse(String(form.get("texts") ?? "{}"));
+  const texts = Object.fromEntries(
+    SURVEY_LANGUAGES.flatMap((language) => {
+      const own = TEXT_KEYS.flatMap((key) => {
+        const value = form.get(`texts.${language}.${key}`);
+        return typeof value === "string" && value.trim() ? [[key, value]] : [];
+      });
+      return own.length ? [[language, Object.fromEntries(own)]] : [];
+    }),
+  );
   const parsed = feedbackSettingsSchema.safeParse({
-    enabled: form.get("enabled") === "on",
-    questions: Object.fromEntries(QUESTIONS.map((question) => [question, form.get(question) === "on"])),
+    // A ticked box is sent, an unticked one is not; its value is Polaris's to choose (it posts "" after a re-render).
+    enabled: form.has("enabled"),
+    questions: Object.fromEntries(QUESTIONS.map((question) => [question, form.has(question)])),
     trigger: form.get("trigger"),
     delayDays: Number(form.get("delayDays")),
     openDays: Number(form.get("openDays")),
     points: Number(form.get("points")),
-    texts: current,
+    texts,
   });
   if (!parsed.success)
-    return { ok: false, errors: parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`) };
+    return { ok: false, errors: parsed.error.issues.map((issue) => ({ field: issue.path.join("."), message: issue.message })) };
   await saveSurveySettings(shop, parsed.data);
   return { ok: true, errors: [] };
 };
 
 type Figure = NpsFigure | ShareFigure | MeanFigure;
+interface FieldMessage {
+  /** The setting's path, as zod names it: "delayDays", "texts.de.nps". */
+  field: string;
+  message: string;
+}
+
+/** The merchant's texts as the form's fields: every language and key, "" where the default applies. */
+function textFields(texts: FeedbackSettings["texts"]) {
+  return Object.fromEntries(
+    SURVEY_LANGUAGES.map((language) => [
+      language,
+      Object.fromEntries(TEXT_KEYS.map((key) => [key, texts[language]?.[key] ?? ""])),
+    ]),
+  ) as Record<SurveyLanguage, Record<(typeof TEXT_KEYS)[number], string>>;
+}
 
 export default function FeedbackPage() {
   const { analysis, error } = useLoaderData<typeof loader>();
@@ -92,14 +126,15 @@ export default function FeedbackPage() {
     return t("figures.interval", { value: text(value), low, high });
   };
   const periods = ["current", "previous", "yearAgo"] as const;
-  const rows = [
-    [t("figures.nps"), ...periods.map((period) => show(analysis[period].nps, "nps"))],
-    [t("figures.csat"), ...periods.map((period) => show(analysis[period].csat, "percent"))],
-    [t("figures.ces"), ...periods.map((period) => show(analysis[period].ces, "mean"))],
-    [t("figures.responseRate"), ...periods.map((period) => show(analysis[period].responseRate, "percent"))],
-    [t("breakdowns.answers"), ...periods.map((period) => format.number(analysis[period].answers))],
+  /** The four figures and the answers of one set of customers, in the three periods. */
+  const figureRows = (of: Record<(typeof periods)[number], PeriodFigures>) => [
+    [t("figures.nps"), ...periods.map((period) => show(of[period].nps, "nps"))],
+    [t("figures.csat"), ...periods.map((period) => show(of[period].csat, "percent"))],
+    [t("figures.ces"), ...periods.map((period) => show(of[period].ces, "mean"))],
+    [t("figures.responseRate"), ...periods.map((period) => show(of[period].responseRate, "percent"))],
+    [t("breakdowns.answers"), ...periods.map((period) => format.number(of[period].answers))],
   ];
-  const currentAnswers = analysis.current.answers;
+  const periodHeadings = [t("figures.current"), t("figures.previous"), t("figures.yearAgo")];
   const groupLabel = (kind: "membership" | "tier" | "segment" | "cohort", group: string) => {
     if (kind === "membership") return t(`breakdowns.${group}`);
     if (!group) return t(kind === "tier" ? "breakdowns.noTier" : "breakdowns.unknown");
@@ -144,8 +179,8 @@ export default function FeedbackPage() {
               </p>
               <DataTable
                 columnContentTypes={["text", "text", "text", "text"]}
-                headings={[t("figures.figure"), t("figures.current"), t("figures.previous"), t("figures.yearAgo")]}
-                rows={rows}
+                headings={[t("figures.figure"), ...periodHeadings]}
+                rows={figureRows(analysis)}
               />
             </BlockStack>
           </Card>
@@ -156,6 +191,7 @@ export default function FeedbackPage() {
               <Text as="h2" variant="headingMd">
                 {t("retention.heading")}
               </Text>
+              <p id="feedback-retention-fixed">{t("retention.fixed")}</p>
               {analysis.retention.map(({ days, groups, verdict }) => {
                 return (
                   <BlockStack gap="200" key={days}>
@@ -206,22 +242,31 @@ export default function FeedbackPage() {
               <Text as="h2" variant="headingMd">
                 {t("breakdowns.heading")}
               </Text>
-              {currentAnswers === 0 ? (
+              <p>{t("breakdowns.intro")}</p>
+              {analysis.breakdowns.membership.length === 0 ? (
                 <p>{t("breakdowns.empty")}</p>
               ) : (
-                (["membership", "tier", "segment", "cohort"] as const).map((kind) => (
-                  <BlockStack gap="100" key={kind}>
+                (["membership", "tier", "segment", "cohort"] satisfies BreakdownKind[]).map((kind) => (
+                  <BlockStack gap="100" key={kind} id={`feedback-breakdown-${kind}`}>
                     <Text as="h3" variant="headingSm">
                       {t(`breakdowns.${kind}`)}
                     </Text>
                     <DataTable
-                      columnContentTypes={["text", "numeric", "text"]}
-                      headings={[t("breakdowns.group"), t("breakdowns.answers"), t("breakdowns.nps")]}
-                      rows={analysis.breakdowns[kind].map(({ group, nps }) => [
-                        groupLabel(kind, group),
-                        format.number(nps.answers),
-                        show(nps, "nps"),
-                      ])}
+                      columnContentTypes={["text", "text", "text", "text", "text"]}
+                      headings={[t("breakdowns.group"), t("breakdowns.figure"), ...periodHeadings]}
+                      rows={analysis.breakdowns[kind].flatMap((figures) =>
+                        figureRows(figures).map((row, index) => [
+                          // Each row's header names its group; screen readers only after the first.
+                          index === 0 ? (
+                            groupLabel(kind, figures.group)
+                          ) : (
+                            <Text as="span" visuallyHidden>
+                              {groupLabel(kind, figures.group)}
+                            </Text>
+                          ),
+                          ...row,
+                        ]),
+                      )}
                     />
                   </BlockStack>
                 ))
@@ -296,12 +341,31 @@ function SettingsCard({
 }: {
   settings: FeedbackSettings;
   enabledAt: string | Date | null;
-  errors: string[];
+  errors: FieldMessage[];
 }) {
   const { t } = useTranslation("feedback");
   const format = useFormat();
   const navigation = useNavigation();
+  const languageName = useLanguageName();
   const [form, setForm] = useState(settings);
+  const [texts, setTexts] = useState(() => textFields(settings.texts));
+  const [language, setLanguage] = useState<SurveyLanguage>("en");
+  // Show the first language with a refused text: the message is next to its field.
+  useEffect(() => {
+    const refused = errors.find((error) => error.field.startsWith("texts."))?.field.split(".")[1];
+    if (refused && (SURVEY_LANGUAGES as readonly string[]).includes(refused)) setLanguage(refused as SurveyLanguage);
+  }, [errors]);
+  const errorOf = (field: string) =>
+    errors
+      .filter((error) => error.field === field)
+      .map((error) => error.message)
+      .join(" ") || undefined;
+  const label = (field: string) => {
+    const [section, textLanguage, key] = field.split(".");
+    if (section === "texts" && textLanguage && key)
+      return `${languageName(textLanguage)} · ${t(`settings.texts.${key}`, { defaultValue: key })}`;
+    return t(`settings.${section}`, { defaultValue: field });
+  };
   const number = (key: "delayDays" | "openDays" | "points") => (value: string) => setForm({ ...form, [key]: Number(value) });
   return (
     <Card>
@@ -311,15 +375,16 @@ function SettingsCard({
             {t("settings.heading")}
           </Text>
           {errors.length > 0 && (
-            <Banner tone="critical">
-              <ul>
+            <Banner tone="critical" title={t("settings.errors")}>
+              <ul id="feedback-settings-errors">
                 {errors.map((error) => (
-                  <li key={error}>{error}</li>
+                  <li key={`${error.field}:${error.message}`}>
+                    {label(error.field)}: {error.message}
+                  </li>
                 ))}
               </ul>
             </Banner>
           )}
-          <input type="hidden" name="texts" value={JSON.stringify(settings.texts)} />
           <Checkbox
             label={t("settings.enabled")}
             name="enabled"
@@ -380,9 +445,39 @@ function SettingsCard({
             helpText={t("settings.pointsNote")}
             autoComplete="off"
           />
-          <Text as="p" tone="subdued">
-            {t("settings.textsNote")}
-          </Text>
+          <BlockStack gap="200" id="feedback-texts">
+            <Text as="h3" variant="headingSm">
+              {t("settings.texts.heading")}
+            </Text>
+            <Text as="p" tone="subdued">
+              {t("settings.texts.help")}
+            </Text>
+            <Select
+              label={t("settings.texts.language")}
+              options={SURVEY_LANGUAGES.map((code) => ({ value: code, label: languageName(code) }))}
+              value={language}
+              onChange={(code) => setLanguage(code as SurveyLanguage)}
+            />
+            {SURVEY_LANGUAGES.map((code) =>
+              TEXT_KEYS.map((key) => {
+                const name = `texts.${code}.${key}`;
+                // Every language is posted; only the chosen one is shown.
+                if (code !== language) return <input key={name} type="hidden" name={name} value={texts[code][key]} />;
+                return (
+                  <TextField
+                    key={name}
+                    label={t(`settings.texts.${key}`)}
+                    name={name}
+                    value={texts[code][key]}
+                    onChange={(value) => setTexts({ ...texts, [code]: { ...texts[code], [key]: value } })}
+                    placeholder={DEFAULT_TEXTS[code][key]}
+                    error={errorOf(name)}
+                    autoComplete="off"
+                  />
+                );
+              }),
+            )}
+          </BlockStack>
           <InlineStack>
             <Button submit variant="primary" loading={navigation.state === "submitting"}>
               {t("settings.save")}

@@ -195,8 +195,39 @@ describe("the merchant's feedback page (the demo's seeded answers)", () => {
         .first()
         .textContent(),
     ).toMatch(/95 % interval/);
+    // The breakdowns follow the period: each group's four figures in the three periods.
+    const members = page.locator("#feedback-breakdown-membership");
+    expect(await members.getByRole("columnheader").allTextContents()).toEqual([
+      "Group",
+      "Figure",
+      "This period",
+      "Previous period",
+      "A year earlier",
+    ]);
+    // The first group's first row: its NPS this period, with its interval.
+    expect(await members.getByRole("row").nth(1).textContent()).toMatch(/NPS.*95 % interval/);
+    expect(await members.getByRole("row", { name: /Response rate/ }).count()).toBeGreaterThan(0);
+    expect(await page.locator("#feedback-retention-fixed").textContent()).toContain("do not follow the chosen period");
     await expectAccessible(page);
     await page.screenshot({ path: `${SCREENSHOTS}/feedback-admin.png`, fullPage: true });
+    // The question texts, per language, the defaults as placeholders; a bad one is refused next to its field.
+    await page.getByLabel("Language").selectOption("de");
+    const question = page.getByLabel("NPS question");
+    expect(await question.getAttribute("placeholder")).toBe("Wie wahrscheinlich ist es, dass du uns weiterempfiehlst?");
+    await question.fill("x".repeat(301));
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.locator("#feedback-settings-errors").getByText("German · NPS question: must be at most 300 characters").waitFor();
+    expect(await question.getAttribute("aria-invalid")).toBe("true");
+    await expectAccessible(page);
+    await page.screenshot({ path: `${SCREENSHOTS}/feedback-admin-texts-error.png` });
+    await question.fill("Würdest du uns weiterempfehlen?");
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByText("Survey settings saved").waitFor();
+    await page.reload({ waitUntil: "networkidle" });
+    await page.getByLabel("Language").selectOption("de");
+    expect(await page.getByLabel("NPS question").inputValue()).toBe("Würdest du uns weiterempfehlen?");
+    await page.getByLabel("Language").selectOption("fr");
+    expect(await page.getByLabel("NPS question").inputValue()).toBe("");
     // The comments, searched.
     await page.getByLabel("Search the comments").fill("late");
     await page.getByRole("button", { name: "Show" }).click();

@@ -10,7 +10,7 @@ import { signLink } from "../../app/feedback/link";
 import { adminCall, installShop, proxyFetch, proxyUrl } from "../support/app-proxy";
 import { TEST_API_SECRET } from "../support/app-server";
 import { testDb } from "../support/db";
-import { BROWSER_HEADERS, customerAccountToken } from "../support/session-token";
+import { BROWSER_HEADERS, customerAccountToken, sessionToken } from "../support/session-token";
 import { waitFor } from "../support/wait";
 import { fixtureFor, orderPayload, sendWebhook, sign, uniqueShop } from "../support/webhooks";
 import { FLOW_TRIGGERS } from "../../app/delivery/flow-triggers";
@@ -302,6 +302,24 @@ describe("customer feedback", () => {
     expect(figures.comments.shown).toEqual([
       expect.objectContaining({ comment: "Parcel was late", nps: 6, customerGid: buyer.gid }),
     ]);
+    // The breakdowns follow the chosen period, with both comparisons: the buyer's one group holds
+    // the answer and the survey sent (1 of 1 answered) now, nothing before.
+    for (const kind of ["membership", "tier", "segment", "cohort"]) {
+      expect(figures.breakdowns[kind], kind).toEqual([
+        expect.objectContaining({
+          current: expect.objectContaining({
+            answers: 1,
+            nps: expect.objectContaining({ nps: -100 }),
+            csat: expect.objectContaining({ count: 0, of: 1 }),
+            responseRate: expect.objectContaining({ count: 1, of: 1 }),
+          }),
+          previous: expect.objectContaining({ answers: 0, responseRate: expect.objectContaining({ of: 0 }) }),
+          yearAgo: expect.objectContaining({ answers: 0 }),
+        }),
+      ]);
+    }
+    const earlier = await (await adminCall(app(), shop, "/app/api/feedback/analysis?preset=previousYear")).json();
+    expect(earlier.breakdowns.membership).toEqual([]);
 
     // customers/data_request exports the answer; customers/redact erases it, free text included.
     const person = { id: buyer.id, email: null, phone: null };
@@ -312,6 +330,55 @@ describe("customer feedback", () => {
     const redact = { ...fixtureFor("customers/redact", shop), customer: person, orders_to_redact: [] };
     expect((await sendWebhook(app(), { topic: "customers/redact", shop, body: redact })).status).toBe(200);
     expect((await feedbackState(shop)).answers).toEqual([]);
+  });
+
+  it("saves the question texts from the admin's form per language, and refuses a bad one field by field", async () => {
+    const shop = await feedbackShop("feedback-texts", { texts: {} });
+    const settingsForm = (texts: Record<string, string>) =>
+      // As the page submits it: single fetch's `.data`, answered in its turbo-stream encoding.
+      fetch(`${app()}/app/feedback.data`, {
+        method: "POST",
+        headers: {
+          ...BROWSER_HEADERS,
+          Authorization: `Bearer ${sessionToken(shop)}`,
+          "Content-Type": "application/x-www-form-urlencoded",
+        },
+        body: new URLSearchParams({
+          enabled: "on",
+          nps: "on",
+          csat: "on",
+          trigger: "fulfillment",
+          delayDays: "0",
+          openDays: "30",
+          points: "25",
+          ...texts,
+        }),
+      });
+    const stored = async () => (await (await adminCall(app(), shop, "/app/api/feedback/settings")).json()).settings.texts;
+
+    const refused = await settingsForm({ "texts.de.nps": "x".repeat(301), "texts.fr.thanks": "Merci !" });
+    expect(refused.status).toBe(200);
+    const refusal = await refused.text();
+    expect(refusal).toContain('"texts.de.nps"');
+    expect(refusal).toContain('"must be at most 300 characters"');
+    expect(refusal).not.toContain('"texts.fr.thanks"');
+    expect(await stored()).toEqual({});
+
+    // A blank field is the default's; the survey page speaks the shopper's language, with the
+    // merchant's words where given and the defaults elsewhere.
+    const saved = await settingsForm({ "texts.de.nps": "Empfiehlst du <i>uns</i>?", "texts.de.why": "  ", "texts.fi.why": "" });
+    expect(saved.status).toBe(200);
+    expect(await stored()).toEqual({ de: { nps: "Empfiehlst du <i>uns</i>?" } });
+    const buyer = customer();
+    const order = await fulfilledOrder(shop, buyer.id);
+    const token = linkFor(shop, buyer.gid, order.admin_graphql_api_id);
+    const german = await (
+      await fetch(proxyUrl(app(), "survey", { shop, customerId: null, query: { t: token, lang: "de" } }))
+    ).text();
+    expect(german).toContain("Empfiehlst du &lt;i&gt;uns&lt;/i&gt;?");
+    expect(german).toContain("Warum?");
+    const english = await (await surveyPage(shop, token)).text();
+    expect(english).toContain("How likely are you to recommend us to a friend?");
   });
 
   it("queues Flow's survey ready with the signed link, and detractor answered once per order", async () => {
