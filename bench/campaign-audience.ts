@@ -1,6 +1,8 @@
 // A continuous campaign's daily entry over 200,000 customers, as the campaign job runs it
-// (app/campaigns/campaigns.server.ts enterAudience), on a fresh SQLite or PostgreSQL database:
+// (app/campaigns/campaigns.server.ts enterAudience), on a fresh SQLite or PostgreSQL database.
+// `npm run bench -- --only campaigns` runs it on both; alone:
 //   npx tsx bench/campaign-audience.ts [--db sqlite|postgresql] [--customers 200000]
+// The last line of its output is the JSON the bench reads.
 // The customer rows, the members' standings and balances are the customers list's, which the
 // job reads from the list's cache (their first build is the list's, measured by bench/customers.ts);
 // here they are synthetic, in memory, with the shapes and spreads of the metrics bench store.
@@ -111,6 +113,8 @@ const rule = audienceRule.parse({
   emailConsent: true,
 });
 
+const days: { label: string; selected: number; entered: number; totalMs: number }[] = [];
+
 async function run(label: string) {
   const now = new Date();
   const t0 = performance.now();
@@ -124,9 +128,11 @@ async function run(label: string) {
     `${label}: ${args.db}, ${CUSTOMERS} customers, ${excluded.size} unavailable, ${gids.length} selected, ${entered} entered — ` +
       `unavailable ${(t1 - t0).toFixed(0)} ms, rule ${(t2 - t1).toFixed(0)} ms, insert ${(t3 - t2).toFixed(0)} ms, total ${(t3 - t0).toFixed(0)} ms`,
   );
+  days.push({ label, selected: gids.length, entered, totalMs: Math.round(t3 - t0) });
 }
 
 await run("first day");
 await run("next day");
 await run("day after");
 await db.$disconnect();
+console.log(JSON.stringify({ customers: CUSTOMERS, days }));

@@ -1,4 +1,4 @@
-// npm run bench -- [--seconds 30] [--orders 1000000] [--only webhooks|import|metrics|jobs|caches] [--db sqlite|postgresql]
+// npm run bench -- [--seconds 30] [--orders 1000000] [--only webhooks|import|metrics|jobs|caches|campaigns] [--db sqlite|postgresql]
 //                   [--rate N|max] [--tasks 20000] [--concurrency 4] [--cpu-prof]
 // npm run bench -- --only fleet [--shops 300] [--minutes 10] [--scale 1]   (PostgreSQL; about 20 minutes)
 //
@@ -16,6 +16,8 @@
 //      and 5 for a small one, --concurrency slots: target >= 500 tasks/s on PostgreSQL.
 //   E. memory for many shops (bench/cache-budget.ts): RSS while one process loads 40 shops' order
 //      facts within a 16 MiB cache budget, and within the default 512 MiB.
+//   G. a continuous campaign's daily entry over 200,000 customers (bench/campaign-audience.ts),
+//      target <= 2 s.
 //   F. only when asked for: a fleet of shops on PostgreSQL with two app instances (bench/fleet.ts).
 // Prints a table and writes every figure to bench-results/bench-<timestamp>.json.
 import "../scripts/env";
@@ -28,8 +30,10 @@ import type { TestDatabaseKind } from "../test/support/database";
 import { historyFile, runImport, type ImportResult } from "./import-throughput";
 import {
   CHANGED_ORDERS,
+  lastJson,
   median,
   metricsHistoryFile,
+  run,
   runCdnow,
   runMetrics,
   TARGETS,
@@ -75,8 +79,8 @@ const tasks = Number(values.tasks);
 const concurrency = Number(values.concurrency);
 if (!Number.isInteger(tasks) || tasks < 1 || tasks > 1_000_000) usage("--tasks must be an integer from 1 to 1,000,000");
 if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) usage("--concurrency must be an integer from 1 to 64");
-if (values.only && !["webhooks", "import", "metrics", "jobs", "caches", "fleet"].includes(values.only))
-  usage("--only must be webhooks, import, metrics, jobs, caches or fleet");
+if (values.only && !["webhooks", "import", "metrics", "jobs", "caches", "campaigns", "fleet"].includes(values.only))
+  usage("--only must be webhooks, import, metrics, jobs, caches, campaigns or fleet");
 const fleet = { shops: Number(values.shops), minutes: Number(values.minutes), scale: Number(values.scale) };
 if (!Number.isInteger(fleet.shops) || fleet.shops < 2 || fleet.shops > 2000) usage("--shops must be an integer from 2 to 2,000");
 if (!(fleet.minutes >= 0.5 && fleet.minutes <= 60)) usage("--minutes must be from 0.5 to 60");
@@ -89,7 +93,7 @@ const databases = (values.db ? [values.db] : ["sqlite", "postgresql"]) as TestDa
 
 function usage(message: string): never {
   console.error(
-    `${message}\nusage: npm run bench -- [--seconds N] [--orders N] [--only webhooks|import|metrics|jobs|caches] [--db sqlite|postgresql] [--rate N|max] [--tasks N] [--concurrency N] [--cpu-prof]\n` +
+    `${message}\nusage: npm run bench -- [--seconds N] [--orders N] [--only webhooks|import|metrics|jobs|caches|campaigns] [--db sqlite|postgresql] [--rate N|max] [--tasks N] [--concurrency N] [--cpu-prof]\n` +
       "       npm run bench -- --only fleet [--shops N] [--minutes M] [--scale F]",
   );
   process.exit(2);
@@ -176,6 +180,31 @@ function printImport(result: ImportResult) {
     `RSS of the import process: start ${result.rssMiB.start} MiB, peak ${result.rssMiB.peak} MiB, end ${result.rssMiB.end} MiB (${result.rssMiB.samples} samples, every 250 ms)`,
   );
   if (result.error) console.log(`  error: ${result.error}`);
+}
+
+/** Target: a continuous campaign's daily entry over 200,000 customers in at most 2 s (bench/campaign-audience.ts). */
+const CAMPAIGN_ENTRY_TARGET_MS = 2_000;
+
+interface CampaignAudienceResult {
+  database: TestDatabaseKind;
+  customers: number;
+  days: { label: string; selected: number; entered: number; totalMs: number }[];
+}
+
+async function runCampaignAudience(database: TestDatabaseKind, signal: AbortSignal): Promise<CampaignAudienceResult> {
+  const { stdout } = await run("campaign audience", "tsx", ["bench/campaign-audience.ts", "--db", database], {}, signal, 600_000);
+  return { database, ...lastJson<Omit<CampaignAudienceResult, "database">>(stdout) };
+}
+
+function printCampaignAudience(result: CampaignAudienceResult) {
+  console.log(
+    `\nG. A continuous campaign's daily entry over ${result.customers.toLocaleString("en")} customers on ${result.database}:`,
+  );
+  for (const day of result.days)
+    console.log(
+      `  ${day.label}: ${day.selected.toLocaleString("en")} selected, ${day.entered.toLocaleString("en")} entered in ${day.totalMs} ms` +
+        `   target <= ${CAMPAIGN_ENTRY_TARGET_MS} ms: ${verdict(day.totalMs <= CAMPAIGN_ENTRY_TARGET_MS)}`,
+    );
 }
 
 function printJobs(result: JobsResult) {
@@ -455,6 +484,13 @@ try {
     for (const database of databases) {
       jobs.push(await runJobs(database, { flooded: tasks, concurrency }, abort.signal));
       printJobs(jobs.at(-1)!);
+    }
+  }
+  if (!values.only || values.only === "campaigns") {
+    const campaigns: CampaignAudienceResult[] = (report.campaigns = []);
+    for (const database of databases) {
+      campaigns.push(await runCampaignAudience(database, abort.signal));
+      printCampaignAudience(campaigns.at(-1)!);
     }
   }
   if (!values.only || values.only === "caches") {
