@@ -231,7 +231,7 @@ describe("referrals", () => {
       },
     ]);
     const panel = await (await proxyFetch(app(), "referral", { shop, customerId: ben.id })).json();
-    expect(panel).toMatchObject({ referred: 1, waiting: 0, pointsEarned: 500, referrerPoints: 500 });
+    expect(panel).toMatchObject({ referred: 1, waiting: 0, pointsEarned: 500, referrerReward: { kind: "points", points: 500 } });
     // One of the period's two new customers came through a referral; Ben leads the board.
     await placeOrder(shop, customer());
     const metrics = await waitFor("the referral rate", async () => {
@@ -361,6 +361,10 @@ describe("referrals", () => {
     const shop = await referralShop("ref-noreview", 14, { review: false, dailyClaimLimit: 2 });
     await flowOn(shop);
     const finn = await referrer(shop, "finn@example.com");
+    // The share answer promises the code, in minor units of the shop's currency (not points).
+    const share = await (await proxyFetch(app(), "referral", { shop, customerId: finn.id })).json();
+    expect(share).toMatchObject({ currency: "USD", currencyDigits: 2, referrerReward: { kind: "discount_code", value: "1500" } });
+    expect(share).not.toHaveProperty("referrerPoints");
     const code = await friendCode(shop, finn.code);
     const placed = await placeOrder(shop, customer(), { code, email: "finn@example.com" });
     const row = await settled(shop, placed.admin_graphql_api_id, "rejected");
