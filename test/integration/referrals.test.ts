@@ -361,10 +361,6 @@ describe("referrals", () => {
     const shop = await referralShop("ref-noreview", 14, { review: false, dailyClaimLimit: 2 });
     await flowOn(shop);
     const finn = await referrer(shop, "finn@example.com");
-    // The share answer promises the code, in minor units of the shop's currency (not points).
-    const share = await (await proxyFetch(app(), "referral", { shop, customerId: finn.id })).json();
-    expect(share).toMatchObject({ currency: "USD", currencyDigits: 2, referrerReward: { kind: "discount_code", value: "1500" } });
-    expect(share).not.toHaveProperty("referrerPoints");
     const code = await friendCode(shop, finn.code);
     const placed = await placeOrder(shop, customer(), { code, email: "finn@example.com" });
     const row = await settled(shop, placed.admin_graphql_api_id, "rejected");
@@ -588,6 +584,10 @@ describe("referrals", () => {
     const shop = await referralShop("ref-code", 0, { referrerReward: { kind: "discount_code", value: "1500", validDays: 60 } });
     await flowOn(shop);
     const finn = await referrer(shop, "finn@example.com");
+    // The share answer promises the code, in minor units of the shop's currency (not points).
+    const share = await (await proxyFetch(app(), "referral", { shop, customerId: finn.id })).json();
+    expect(share).toMatchObject({ currency: "USD", currencyDigits: 2, referrerReward: { kind: "discount_code", value: "1500" } });
+    expect(share).not.toHaveProperty("referrerPoints");
     const code = await friendCode(shop, finn.code);
     // Shopify creates the referrer's code but its answer is lost: the lookup finds it, nothing is made twice.
     await switchDouble(shop, { discountAnswerLost: true });
