@@ -7,8 +7,8 @@ import { currencyExponent } from "../platform/money";
 import { CODE_ALPHABET } from "../loyalty/codes";
 import { enrollMember, loadProgram } from "../loyalty/store.server";
 import { loadReferralProgram } from "./store.server";
-import type { FriendReward } from "./settings";
-import type { FriendView, ShareAnswer } from "./share";
+import type { FriendReward, ReferralSettings } from "./settings";
+import type { FriendView, ReferrerRewardView, ShareAnswer } from "./share";
 
 /** 8 characters of the discount codes' alphabet (40 bits): short enough to read out, too many to guess. */
 const LINK_CODE_LENGTH = 8;
@@ -29,6 +29,9 @@ const friendView = (friend: FriendReward): FriendView => ({
   minimumOrder: friend.minimumOrder === undefined ? null : String(friend.minimumOrder),
   validDays: friend.validDays,
 });
+
+const referrerRewardView = ({ referrerReward: reward, referrerPoints }: ReferralSettings): ReferrerRewardView =>
+  reward.kind === "points" ? { kind: "points", points: referrerPoints } : { kind: reward.kind, value: String(reward.value) };
 
 /** The member's link (made on first ask) with what they earned by it. */
 export async function shareLink(shopDomain: string, customerGid: string, now = new Date()): Promise<ShareAnswer> {
@@ -60,7 +63,7 @@ export async function shareLink(shopDomain: string, customerGid: string, now = n
       currency,
       currencyDigits: currencyExponent(currency),
       path: linkPath(link.code),
-      referrerPoints: referrals.settings.referrerPoints,
+      referrerReward: referrerRewardView(referrals.settings),
       friend: friendView(referrals.settings.friend),
       referred: of(["completed"]).reduce((sum, row) => sum + row._count._all, 0),
       waiting: of(["checking", "review", "approved", "rewarded"]).reduce((sum, row) => sum + row._count._all, 0),

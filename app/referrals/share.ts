@@ -6,6 +6,10 @@ export type FriendView = ({ kind: "fixed_amount"; value: string } | { kind: "per
   validDays: number;
 };
 
+/** What the referrer gets once a friend's order is confirmed: points, or an amount in minor units of `currency`. */
+export type ReferrerRewardView =
+  { kind: "points"; points: number } | { kind: "discount_code"; value: string } | { kind: "store_credit"; value: string };
+
 export type ShareAnswer =
   | {
       status: 200;
@@ -16,7 +20,7 @@ export type ShareAnswer =
         currency: string;
         currencyDigits: number;
         path: string;
-        referrerPoints: number;
+        referrerReward: ReferrerRewardView;
         friend: FriendView;
         referred: number;
         waiting: number;

@@ -225,5 +225,16 @@ describe("customer account extension", () => {
     await expectAccessible(page);
     await page.screenshot({ path: `${SCREENSHOTS}/account-page-referral.png`, fullPage: true });
     await close();
+
+    // A code as the referrer's reward: the page promises the code's amount, not points.
+    const codeReward = { ...referrals.settings, referrerReward: { kind: "discount_code", value: "1500", validDays: 30 } };
+    expect((await adminCall(app.url, shop, "/app/api/referrals/program", { enabled: true, settings: codeReward })).status).toBe(
+      200,
+    );
+    const again = await open(host.page("customer-account.page.render"));
+    await again.page.getByRole("heading", { name: "Invite friends" }).waitFor();
+    expect(await text(again.page)).toContain("You get a $15.00 discount code once their order is confirmed.");
+    expect(again.errors).toEqual([]);
+    await again.close();
   });
 });

@@ -139,4 +139,26 @@ describe("referrals on the storefront", () => {
     await page.screenshot({ path: `${SCREENSHOTS}/referral-landing-code.png` });
     await context.close();
   });
+
+  it("promises store credit when that is the referrer's reward, in the shopper's language and number format", async () => {
+    const referrals = {
+      enabled: true,
+      settings: {
+        referrerPoints: 500,
+        referrerReward: { kind: "store_credit", value: "1500" },
+        friend: { kind: "fixed_amount", value: "1000", validDays: 30 },
+      },
+    };
+    expect((await adminCall(app.url, shop, "/app/api/referrals/program", referrals)).status).toBe(200);
+    const { context, page, errors } = await shopper(true);
+    await page.goto(`${storefront.url}/de/products/enamel-mug`, { waitUntil: "load" });
+    await page.locator("[data-comeback-launcher]").click();
+    await panel(page).getByLabel("Dein Einladungslink").waitFor();
+    const usd = (amount: number) => new Intl.NumberFormat("de", { style: "currency", currency: "USD" }).format(amount);
+    expect(await panel(page).textContent()).toContain(
+      `Schenke Freunden ${usd(10)} Rabatt auf ihre erste Bestellung. Du bekommst ${usd(15)} Guthaben, sobald`,
+    );
+    expect(errors).toEqual([]);
+    await context.close();
+  });
 });

@@ -231,7 +231,7 @@ describe("referrals", () => {
       },
     ]);
     const panel = await (await proxyFetch(app(), "referral", { shop, customerId: ben.id })).json();
-    expect(panel).toMatchObject({ referred: 1, waiting: 0, pointsEarned: 500, referrerPoints: 500 });
+    expect(panel).toMatchObject({ referred: 1, waiting: 0, pointsEarned: 500, referrerReward: { kind: "points", points: 500 } });
     // One of the period's two new customers came through a referral; Ben leads the board.
     await placeOrder(shop, customer());
     const metrics = await waitFor("the referral rate", async () => {
@@ -584,6 +584,10 @@ describe("referrals", () => {
     const shop = await referralShop("ref-code", 0, { referrerReward: { kind: "discount_code", value: "1500", validDays: 60 } });
     await flowOn(shop);
     const finn = await referrer(shop, "finn@example.com");
+    // The share answer promises the code, in minor units of the shop's currency (not points).
+    const share = await (await proxyFetch(app(), "referral", { shop, customerId: finn.id })).json();
+    expect(share).toMatchObject({ currency: "USD", currencyDigits: 2, referrerReward: { kind: "discount_code", value: "1500" } });
+    expect(share).not.toHaveProperty("referrerPoints");
     const code = await friendCode(shop, finn.code);
     // Shopify creates the referrer's code but its answer is lost: the lookup finds it, nothing is made twice.
     await switchDouble(shop, { discountAnswerLost: true });

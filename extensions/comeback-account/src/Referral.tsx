@@ -19,10 +19,18 @@ export function Referral() {
       ? host().i18n.formatNumber(friend.percent / 100, { style: "percent" })
       : money(friend.value, share);
   const message = t("referral_message", { discount, url: share.url });
+  const reward = share.referrerReward;
+  const intro =
+    reward.kind === "points"
+      ? t("referral_intro", { discount, points: reward.points })
+      : t(reward.kind === "store_credit" ? "referral_intro_credit" : "referral_intro_code", {
+          discount,
+          amount: money(reward.value, share),
+        });
   return (
     <s-section heading={t("referral_heading")}>
       <s-stack gap="small-200">
-        <s-text>{t("referral_intro", { discount, points: share.referrerPoints })}</s-text>
+        <s-text>{intro}</s-text>
         <s-text color="subdued">{t("referral_link")}</s-text>
         <s-text type="strong">{share.url}</s-text>
         <s-stack direction="inline" gap="base">

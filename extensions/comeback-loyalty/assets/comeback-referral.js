@@ -7,7 +7,8 @@
 
 /**
  * GET /apps/comeback/referral (docs/referrals.md), the fields read here.
- * @typedef {{ path: string, referrerPoints: number, referred: number, waiting: number, currency: string, currencyDigits: number,
+ * @typedef {{ path: string, referred: number, waiting: number, currency: string, currencyDigits: number,
+ *   referrerReward: { kind: "points", points: number } | { kind: "discount_code" | "store_credit", value: string },
  *   friend: { kind: "fixed_amount", value: string } | { kind: "percentage", percent: number } }} Share
  */
 (() => {
@@ -30,11 +31,23 @@
   /** @type {Share | null} */
   let share = null;
 
-  /** The friend's discount as the shopper's locale writes it: "10 %" or "$10.00". */
-  const discount = (/** @type {Share} */ { friend, currency, currencyDigits }) =>
-    friend.kind === "percentage"
-      ? new Intl.NumberFormat(locale, { style: "percent" }).format(friend.percent / 100)
-      : new Intl.NumberFormat(locale, { style: "currency", currency }).format(Number(friend.value) / 10 ** currencyDigits);
+  /** A minor-unit amount as the shopper's locale writes it: "$10.00". */
+  const money = (/** @type {Share} */ { currency, currencyDigits }, /** @type {string} */ minor) =>
+    new Intl.NumberFormat(locale, { style: "currency", currency }).format(Number(minor) / 10 ** currencyDigits);
+
+  /** The friend's discount: "10 %" or "$10.00". */
+  const discount = (/** @type {Share} */ data) =>
+    data.friend.kind === "percentage"
+      ? new Intl.NumberFormat(locale, { style: "percent" }).format(data.friend.percent / 100)
+      : money(data, data.friend.value);
+
+  /** What the member is offered and what they get: points, a discount code or store credit (decision 31). */
+  const intro = (/** @type {Share} */ data, /** @type {string} */ offer) => {
+    const reward = data.referrerReward;
+    if (reward.kind === "points") return say("intro", { discount: offer, points: reward.points });
+    const values = { discount: offer, amount: money(data, reward.value) };
+    return reward.kind === "store_credit" ? say("intro_credit", values) : say("intro_code", values);
+  };
 
   /** @param {Share} data */
   function section(data) {
@@ -51,7 +64,7 @@
       "section",
       { className: "comeback-section comeback-referral" },
       h("h3", null, say("heading")),
-      h("p", null, say("intro", { discount: offer, points: data.referrerPoints })),
+      h("p", null, intro(data, offer)),
       h("label", { htmlFor: "comeback-referral-link" }, say("link")),
       h("input", { id: "comeback-referral-link", className: "comeback-referral__link", readOnly: true, value: url }),
       h(
