@@ -25,6 +25,7 @@ import { findCredit, storeCreditMutation, STORE_CREDIT_TRANSACTIONS_QUERY, type 
 import { insertEntries, loadProgram, lockMember, memberEntries, rewardFromJson } from "./store.server";
 import { reviewSoon } from "./tasks.server";
 import { referrerCodeReward } from "../referrals/referrer-reward.server";
+import { ABANDONED_MS } from "./worker-redemption.server";
 
 type RedemptionRow = Awaited<ReturnType<Tx["redemption"]["findUniqueOrThrow"]>>;
 
@@ -157,9 +158,6 @@ export async function redeem(
   return { ok: true, redemption: view(settled) };
 }
 
-/** A redemption still pending this long was abandoned: its process crashed between the debit and Shopify's answer. */
-const ABANDONED_MS = 2 * 60_000;
-
 /**
  * Abandoned redemptions on the job system (decision 21): a redemption left pending by a crash, or
  * by an answer from Shopify that never came and could not be checked, is finished by a worker: a
@@ -186,43 +184,6 @@ export const abandonedRedemptionQueue: Queue = {
   leaseMs,
   run: (job) => recoverRedemption(String(job.id)),
 };
-
-/**
- * Records a reward that costs no points and that no shopper is waiting for (a referrer's code or
- * store credit, app/referrals/referrer-reward.server.ts) in the caller's transaction, pending and
- * dated so that abandonedRedemptionQueue issues it at once: the same creation, lookup of a lost
- * answer and retries as a redemption, without calling Shopify inside the transaction. Once per
- * clientKey.
- */
-export async function queueWorkerRedemption(
-  tx: Tx,
-  input: {
-    shopDomain: string;
-    memberGid: string;
-    rewardId: string;
-    clientKey: string;
-    code: string;
-    creditAmount: bigint | null;
-    expiresAt: Date;
-    now: Date;
-  },
-): Promise<void> {
-  const { shopDomain, clientKey, now, ...rest } = input;
-  const existing = await tx.redemption.findUnique({ where: { shopDomain_clientKey: { shopDomain, clientKey } } });
-  if (existing) return;
-  await tx.redemption.create({
-    data: {
-      id: randomUUID(),
-      shopDomain,
-      clientKey,
-      ...rest,
-      status: "pending",
-      points: 0,
-      createdAt: now,
-      updatedAt: new Date(now.getTime() - ABANDONED_MS),
-    },
-  });
-}
 
 /** Finishes one abandoned redemption; throws (to be retried) while Shopify cannot tell what it holds. */
 async function recoverRedemption(id: string): Promise<Outcome> {

@@ -7,7 +7,7 @@ import db, { type Tx } from "../platform/db/client.server";
 import { generateDiscountCode } from "../loyalty/codes";
 import { addDays } from "../loyalty/dates";
 import type { CodeReward } from "../loyalty/program";
-import { queueWorkerRedemption } from "../loyalty/redemption.server";
+import { queueWorkerRedemption } from "../loyalty/worker-redemption.server";
 import { referrerRewardFromJson, type ReferrerReward } from "./settings";
 
 /** The Redemption's rewardId of every referrer's code or credit. */
