@@ -25,7 +25,7 @@ import { findCredit, storeCreditMutation, STORE_CREDIT_TRANSACTIONS_QUERY, type 
 import { insertEntries, loadProgram, lockMember, memberEntries, rewardFromJson } from "./store.server";
 import { reviewSoon } from "./tasks.server";
 import { referrerCodeReward } from "../referrals/referrer-reward.server";
-import { ABANDONED_MS } from "./worker-redemption.server";
+import { abandonedPending } from "./worker-redemption.server";
 
 type RedemptionRow = Awaited<ReturnType<Tx["redemption"]["findUniqueOrThrow"]>>;
 
@@ -175,9 +175,7 @@ export const abandonedRedemptionQueue: Queue = {
   // Redemption's own "attempts" and "error" count and explain the shopper's tries.
   attempts: "recoveryAttempts",
   lastError: "recoveryError",
-  ready: (bind) =>
-    `"status" = 'pending' AND "updatedAt" < ${bind(new Date(Date.now() - ABANDONED_MS))}
-     AND EXISTS (SELECT 1 FROM "Shop" WHERE "Shop"."domain" = "Redemption"."shopDomain" AND "Shop"."installState" = 'installed')`,
+  ready: abandonedPending("Redemption"),
   shops: "filter",
   maxAttempts: 10,
   batch: 10,

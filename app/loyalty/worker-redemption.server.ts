@@ -3,8 +3,18 @@
 import { randomUUID } from "node:crypto";
 import type { Tx } from "../platform/db/client.server";
 
-/** A redemption still pending this long was abandoned: its process crashed between the debit and Shopify's answer. */
-export const ABANDONED_MS = 2 * 60_000;
+/** A row still pending this long was abandoned: its process crashed before or while Shopify answered. */
+const ABANDONED_MS = 2 * 60_000;
+
+/**
+ * The `ready` condition of a queue finishing abandoned rows of `table` (redemptions, referral
+ * claims): pending past ABANDONED_MS, in a shop still installed (an uninstalled shop has no token).
+ */
+export const abandonedPending =
+  (table: string) =>
+  (bind: (value: unknown) => string): string =>
+    `"status" = 'pending' AND "updatedAt" < ${bind(new Date(Date.now() - ABANDONED_MS))}
+     AND EXISTS (SELECT 1 FROM "Shop" WHERE "Shop"."domain" = "${table}"."shopDomain" AND "Shop"."installState" = 'installed')`;
 
 /**
  * Records a reward that costs no points and that no shopper is waiting for (a referrer's code or

@@ -12,6 +12,7 @@ import { generateDiscountCode } from "../loyalty/codes";
 import { addDays } from "../loyalty/dates";
 import type { CodeReward } from "../loyalty/program";
 import { createCode, findCode } from "../loyalty/redemption.server";
+import { abandonedPending } from "../loyalty/worker-redemption.server";
 import { loadProgram } from "../loyalty/store.server";
 import type { FriendReward } from "./settings";
 import { loadReferralProgram } from "./store.server";
@@ -93,9 +94,6 @@ export async function claimReferral(
   };
 }
 
-/** A claim still pending this long was abandoned: its process crashed, or Shopify's answer and the lookup both failed. */
-const ABANDONED_MS = 2 * 60_000;
-
 /**
  * Claims left pending on the job system (decision 21), as abandonedRedemptionQueue does for
  * redemptions: the code is looked up in Shopify; found, the claim is issued (the friend may have
@@ -112,9 +110,7 @@ export const abandonedClaimQueue: Queue = {
   lease: "leaseUntil",
   attempts: "recoveryAttempts",
   lastError: "recoveryError",
-  ready: (bind) =>
-    `"status" = 'pending' AND "updatedAt" < ${bind(new Date(Date.now() - ABANDONED_MS))}
-     AND EXISTS (SELECT 1 FROM "Shop" WHERE "Shop"."domain" = "ReferralClaim"."shopDomain" AND "Shop"."installState" = 'installed')`,
+  ready: abandonedPending("ReferralClaim"),
   shops: "filter",
   maxAttempts: 10,
   batch: 10,
