@@ -14,7 +14,7 @@ import { expectAccessible } from "../support/axe";
 import { launchBrowser } from "../support/browser";
 import { freshDatabase } from "../support/database";
 import { BROWSER_HEADERS } from "../support/session-token";
-import { CUSTOMER_COOKIE, startStorefront, type Storefront } from "../support/storefront-server";
+import { CUSTOMER_COOKIE, startStorefront, waitForProgramMetafield, type Storefront } from "../support/storefront-server";
 import { orderPayload, sendWebhook, uniqueShop } from "../support/webhooks";
 import { waitFor } from "../support/wait";
 
@@ -63,11 +63,7 @@ beforeAll(async () => {
     fulfillments: [{ status: "success", created_at: new Date().toISOString() }],
   };
   expect((await sendWebhook(app.url, { topic: "orders/fulfilled", shop, body: fulfilled })).status).toBe(200);
-  // The launcher is drawn from the program's metafield, which the worker writes after the save.
-  await waitFor("the program's metafield", async () => {
-    const written = (await (await fetch(`${double.url}/_test/metafields?shop=${shop}`)).json()) as { key: string }[];
-    return written.some((metafield) => metafield.key === "program");
-  });
+  await waitForProgramMetafield(double.url, shop);
   host = await startAccountHost({ appUrl: app.url, shop, customerGid: `gid://shopify/Customer/${memberId}` });
   storefront = await startStorefront({
     appUrl: app.url,

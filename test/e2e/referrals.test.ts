@@ -11,7 +11,7 @@ import { startAppServer, TEST_API_KEY, TEST_API_SECRET, TEST_SCOPES, type AppSer
 import { expectAccessible } from "../support/axe";
 import { launchBrowser } from "../support/browser";
 import { freshDatabase } from "../support/database";
-import { CUSTOMER_COOKIE, startStorefront, type Storefront } from "../support/storefront-server";
+import { CUSTOMER_COOKIE, startStorefront, waitForProgramMetafield, type Storefront } from "../support/storefront-server";
 import { sendCustomer, uniqueShop } from "../support/webhooks";
 
 const SCREENSHOTS = "test-results/screenshots";
@@ -44,6 +44,7 @@ beforeAll(async () => {
   };
   expect((await adminCall(app.url, shop, "/app/api/referrals/program", referrals)).status).toBe(200);
   await sendCustomer(app.url, shop, memberId, { email: "mia@example.com" });
+  await waitForProgramMetafield(double.url, shop);
   storefront = await startStorefront({ appUrl: app.url, adminDoubleUrl: double.url, shop, currency: "USD", product: PRODUCT });
 });
 

@@ -9,6 +9,7 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { PROXY_PATH_PREFIX, proxyQuery } from "./app-proxy";
+import { waitFor } from "./wait";
 import {
   ASSET_PATH,
   EXTENSION_DIR,
@@ -68,6 +69,19 @@ async function metafieldsByOwner(adminDoubleUrl: string, shop: string): Promise<
     (owner[metafield.namespace] ??= {})[metafield.key] = { type: metafield.type, value: liquidValue(metafield) };
   }
   return owners;
+}
+
+/**
+ * Waits until the app has written the program's metafield with the program enabled: the worker
+ * writes it after the save, and the launcher is drawn from it, as on Shopify's storefront.
+ */
+export async function waitForProgramMetafield(adminDoubleUrl: string, shop: string): Promise<void> {
+  await waitFor("the program's metafield", async () => {
+    const owners = await metafieldsByOwner(adminDoubleUrl, shop);
+    const installation = [...owners.entries()].find(([owner]) => owner.startsWith("gid://shopify/AppInstallation/"));
+    const program = installation?.[1].$app?.program?.value as { enabled?: boolean } | undefined;
+    return program?.enabled === true;
+  });
 }
 
 async function readBody(request: IncomingMessage): Promise<string> {
