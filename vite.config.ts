@@ -1,5 +1,6 @@
+import { basename, resolve } from "node:path";
 import { vitePlugin as remix } from "@remix-run/dev";
-import { defineConfig, type UserConfig } from "vite";
+import { defineConfig, type Plugin, type UserConfig } from "vite";
 import tsconfigPaths from "vite-tsconfig-paths";
 import { env } from "./app/platform/env.server";
 
@@ -11,6 +12,28 @@ const hmr =
   appUrl.hostname === "localhost"
     ? { protocol: "ws", host: "localhost", port: hmrPort, clientPort: hmrPort }
     : { protocol: "wss", host: appUrl.hostname, port: env.FRONTEND_PORT ?? 8002, clientPort: 443 };
+
+/**
+ * Modules that run in worker threads (app/platform/threads.server.ts), built beside the server
+ * bundle as `<name>.js`: a thread loads its own file, not the bundle.
+ */
+const THREAD_MODULES = ["app/metrics/fit-thread.ts"];
+
+function threadModules(): Plugin {
+  let serverBuild = false;
+  return {
+    name: "comeback-thread-modules",
+    apply: "build",
+    configResolved(config) {
+      serverBuild = Boolean(config.build.ssr);
+    },
+    buildStart() {
+      if (!serverBuild) return;
+      for (const path of THREAD_MODULES)
+        this.emitFile({ type: "chunk", id: resolve(path), fileName: basename(path).replace(/\.ts$/, ".js") });
+    },
+  };
+}
 
 declare module "@remix-run/node" {
   interface Future {
@@ -40,6 +63,7 @@ export default defineConfig({
       },
     }),
     tsconfigPaths(),
+    threadModules(),
   ],
   build: { assetsInlineLimit: 0 },
   // Every dependency Vite's scan reaches from the routes, optimised up front (the server-only ones

@@ -40,6 +40,7 @@ import {
   TIMEZONE,
   type Breakdown,
   type CdnowProbe,
+  type FitRun,
   type MetricsHistory,
   type MetricsResult,
 } from "./metrics";
@@ -289,10 +290,10 @@ function printMetrics(result: MetricsResult, history: MetricsHistory) {
     `<= ${TARGETS.webhookAddedMs} ms`,
     s.webhookAddedMs <= TARGETS.webhookAddedMs,
   );
-  const fitRow = (label: string, fit: { seconds: number; wallMs: number }) =>
+  const fitRow = (label: string, fit: FitRun) =>
     row(
       label,
-      `${fit.seconds} s (wall ${(fit.wallMs / 1000).toFixed(2)} s)`,
+      `${fit.seconds} s (wall ${(fit.wallMs / 1000).toFixed(2)} s, event loop held ${fit.eventLoopMaxMs} ms)`,
       `<= ${TARGETS.fitSeconds} s`,
       fit.wallMs / 1000 <= TARGETS.fitSeconds,
     );

@@ -4,20 +4,20 @@
 import db from "../platform/db/client.server";
 import englishText from "../locales/en/dashboard.json";
 import { heavyWork } from "../platform/heavy.server";
+import { threadPool } from "../platform/threads.server";
 import { log } from "../platform/log.server";
-import { backtest as runBacktest, type Backtest } from "./backtest";
+import type { Backtest } from "./backtest";
 import { formatLocalDate, type LocalDay } from "./calendar";
 import type { CustomerMetricsRow } from "./csv";
 import { cohortTable, type CohortTable } from "./cohorts";
 import { shopFacts, type ShopFacts } from "./facts.server";
+import type { FitResult, FitTask } from "./fit-thread";
 import { kpiChanges, periodKpis, type KpiChange, type PeriodKpis } from "./kpis";
 import type { CustomerHistories, OrderFacts } from "./order-facts";
 import { describePeriod, parseLookbackDays, resolvePeriods, type PeriodQuery } from "./periods";
 import {
-  fitModels,
   modelInput,
   predictCustomers,
-  predictionSummary,
   RISK_CODES,
   type CustomerPredictions,
   type FittedModels,
@@ -177,18 +177,18 @@ export function refitModels(shopDomain: string): Promise<StoredFit> {
   return heavyWork(() => refit(shopDomain));
 }
 
+/** At most one thread per instance, started on a refit and let go when idle (decision 34). */
+const fitThread = threadPool<FitTask, FitResult>("app/metrics/fit-thread.ts");
+
 async function refit(shopDomain: string): Promise<StoredFit> {
   const { facts } = await shopFacts(shopDomain);
   const previous = await loadFit(shopDomain);
-  const asOf = facts.calendar.dayOf(Date.now()) + 1;
-  const histories = facts.histories();
-  const input = modelInput(histories, asOf);
-  const started = performance.now();
-  const fit = fitModels(input, previous, runBacktest(histories, asOf));
-  // The backtest's fits count: the bench's refit target covers all four.
-  fit.seconds = (performance.now() - started) / 1000;
-  const predictions = predictCustomers(input, fit);
-  const summary = predictions && predictionSummary(predictions);
+  const { customers, start, days, net } = facts.histories();
+  const { fit, summary } = await fitThread.run({
+    histories: { customers, start, days, net },
+    asOf: facts.calendar.dayOf(Date.now()) + 1,
+    previous: previous && { bgNbd: previous.bgNbd, paretoNbd: previous.paretoNbd, gammaGamma: previous.gammaGamma },
+  });
   const data = {
     fittedAt: new Date(),
     asOfDay: fit.asOf,

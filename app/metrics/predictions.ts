@@ -98,7 +98,10 @@ export interface FittedModels {
  */
 export const DEFAULT_MODEL: PurchaseModel = "pareto-nbd";
 
-export function fitModels(input: ModelInput, previous?: FittedModels | null, backtest: Backtest | null = null): FittedModels {
+/** What a refit starts from: the last fit's parameters. */
+export type PreviousFit = Pick<FittedModels, "bgNbd" | "paretoNbd" | "gammaGamma">;
+
+export function fitModels(input: ModelInput, previous?: PreviousFit | null, backtest: Backtest | null = null): FittedModels {
   const started = performance.now();
   const customers = input.customer.length;
   const base = { asOf: input.asOf, customers, backtest };

@@ -1,0 +1,61 @@
+// CPU-bound work that would hold the event loop for seconds (a large shop's model fits) runs in a
+// worker thread (piscina): webhooks, pages and the job system keep their turns meanwhile, and the
+// second core does the work. Docs: docs/decisions/0034-model-fits-in-a-thread.md.
+//
+// A thread module is a file `<name>.ts` whose default export takes one message and returns one.
+// It runs outside the Remix server bundle, so it may import only pure modules (no database, env or
+// Shopify client). The production build emits it beside the server bundle as `<name>.js` (the
+// list in vite.config.ts); from source (tests, scripts and benches run by tsx or vitest) the `.ts`
+// file runs with tsx's loader.
+import { existsSync } from "node:fs";
+import { basename } from "node:path";
+import { Piscina } from "piscina";
+
+/**
+ * A thread is let go after this long without work: its heap is not kept for a once-a-day job. An
+ * idle thread does not keep the process alive (scripts exit after their refit).
+ */
+const IDLE_MS = 30_000;
+
+/**
+ * A thread's own heap limit, beside the instance's (heap-limit.mjs): a 1M-order shop's fit holds
+ * its purchase histories (about 15 MB) and the models' arrays several times over, far below this.
+ */
+const THREAD_HEAP_MIB = 256;
+
+export interface ThreadPool<In, Out> {
+  run(input: In): Promise<Out>;
+}
+
+/**
+ * One thread at most per module and instance, started on first use: `heavyWork` already runs the
+ * large jobs one at a time, and the other core belongs to the requests.
+ */
+export function threadPool<In, Out>(sourcePath: `app/${string}.ts`): ThreadPool<In, Out> {
+  let pool: Piscina | undefined;
+  return {
+    run(input) {
+      pool ??= new Piscina({
+        ...threadFile(sourcePath),
+        minThreads: 0,
+        maxThreads: 1,
+        idleTimeout: IDLE_MS,
+        resourceLimits: { maxOldGenerationSizeMb: THREAD_HEAP_MIB },
+      });
+      return pool.run(input) as Promise<Out>;
+    },
+  };
+}
+
+/**
+ * In the server bundle this module's URL is the bundle's, and the thread module was built beside
+ * it; from source it is this file's, and the source runs with tsx's loader.
+ */
+function threadFile(sourcePath: string): { filename: string; execArgv?: string[] } {
+  if (!import.meta.url.endsWith(".ts")) {
+    const built = new URL(basename(sourcePath).replace(/\.ts$/, ".js"), import.meta.url);
+    if (!existsSync(built)) throw new Error(`the server build has no ${built.pathname}`);
+    return { filename: built.href };
+  }
+  return { filename: new URL(`../../${sourcePath}`, import.meta.url).href, execArgv: ["--import", "tsx"] };
+}
