@@ -17,7 +17,7 @@ const hmr =
  * Modules that run in worker threads (app/platform/threads.server.ts), built beside the server
  * bundle as `<name>.js`: a thread loads its own file, not the bundle.
  */
-const THREAD_MODULES = ["app/metrics/fit-thread.ts"];
+const THREAD_MODULES = ["app/metrics/model-thread.ts"];
 
 function threadModules(): Plugin {
   let serverBuild = false;

@@ -11,17 +11,15 @@ import { formatLocalDate, type LocalDay } from "./calendar";
 import type { CustomerMetricsRow } from "./csv";
 import { cohortTable, type CohortTable } from "./cohorts";
 import { shopFacts, type ShopFacts } from "./facts.server";
-import type { FitResult, FitTask } from "./fit-thread";
 import { kpiChanges, periodKpis, type KpiChange, type PeriodKpis } from "./kpis";
 import type { CustomerHistories, OrderFacts } from "./order-facts";
 import { describePeriod, parseLookbackDays, resolvePeriods, type PeriodQuery } from "./periods";
 import {
-  modelInput,
-  predictCustomers,
   RISK_CODES,
   type CustomerPredictions,
   type FittedModels,
   type PredictionSummary,
+  type PurchaseHistories,
 } from "./predictions";
 import type { FitReason } from "./models/stability";
 import { segmentSummary, rfmScores, type RfmScores, type SegmentSummary } from "./segments";
@@ -177,15 +175,14 @@ export function refitModels(shopDomain: string): Promise<StoredFit> {
   return heavyWork(() => refit(shopDomain));
 }
 
-/** At most one thread per instance, started on a refit and let go when idle (decision 34). */
-const fitThread = threadPool<FitTask, FitResult>("app/metrics/fit-thread.ts");
+/** At most one thread per instance, started when needed and let go when idle (decision 34). */
+const modelThread = threadPool<typeof import("./model-thread")>("app/metrics/model-thread.ts");
 
 async function refit(shopDomain: string): Promise<StoredFit> {
   const { facts } = await shopFacts(shopDomain);
   const previous = await loadFit(shopDomain);
-  const { customers, start, days, net } = facts.histories();
-  const { fit, summary } = await fitThread.run({
-    histories: { customers, start, days, net },
+  const { fit, summary } = await modelThread.run("fitShop", {
+    histories: purchaseHistories(facts),
     asOf: facts.calendar.dayOf(Date.now()) + 1,
     previous: previous && { bgNbd: previous.bgNbd, paretoNbd: previous.paretoNbd, gammaGamma: previous.gammaGamma },
   });
@@ -238,15 +235,23 @@ export async function refitStaleModels(now = Date.now()): Promise<number> {
   return shops.length;
 }
 
-/** Per-customer predictions for the customers export, computed once per facts version and fit. */
-const predictionCache = new WeakMap<OrderFacts, { key: string; predictions: CustomerPredictions | null }>();
+/** The typed arrays the models read, without the facts' functions (which a thread cannot receive). */
+function purchaseHistories(facts: OrderFacts): PurchaseHistories {
+  const { customers, start, days, net } = facts.histories();
+  return { customers, start, days, net };
+}
 
-function customerPredictions(facts: OrderFacts, fit: StoredFit): CustomerPredictions | null {
+/** Per-customer predictions for the customers list and export, computed once per facts version and fit. */
+const predictionCache = new WeakMap<OrderFacts, { key: string; predictions: Promise<CustomerPredictions | null> }>();
+
+function customerPredictions(facts: OrderFacts, fit: StoredFit): Promise<CustomerPredictions | null> {
   const key = `${facts.version}|${fit.fittedAt.getTime()}`;
   const cached = predictionCache.get(facts);
   if (cached?.key === key) return cached.predictions;
-  const predictions = predictCustomers(modelInput(facts.histories(), fit.asOf), fit);
+  const predictions = modelThread.run("predictShop", { histories: purchaseHistories(facts), fit });
   predictionCache.set(facts, { key, predictions });
+  // A failed run is not kept: the next call tries again.
+  predictions.catch(() => predictionCache.get(facts)?.predictions === predictions && predictionCache.delete(facts));
   return predictions;
 }
 
@@ -303,7 +308,7 @@ export async function customerColumns(shopDomain: string): Promise<CustomerColum
   const asOf = facts.calendar.dayOf(Date.now()) + 1;
   const scores = rfmScores(h, asOf);
   const fit = await loadFit(shopDomain);
-  const predictions = fit && customerPredictions(facts, fit);
+  const predictions = fit && (await customerPredictions(facts, fit));
   const n = scores.customer.length;
   const positionOf = new Int32Array(h.customers).fill(-1);
   for (let i = 0; i < n; i++) positionOf[scores.customer[i]] = i;

@@ -2,7 +2,7 @@
 // worker thread (piscina): webhooks, pages and the job system keep their turns meanwhile, and the
 // second core does the work. Docs: docs/decisions/0034-model-fits-in-a-thread.md.
 //
-// A thread module is a file `<name>.ts` whose default export takes one message and returns one.
+// A thread module is a file `<name>.ts` whose exported functions each take one message and return one.
 // It runs outside the Remix server bundle, so it may import only pure modules (no database, env or
 // Shopify client). The production build emits it beside the server bundle as `<name>.js` (the
 // list in vite.config.ts); from source (tests, scripts and benches run by tsx or vitest) the `.ts`
@@ -23,18 +23,22 @@ const IDLE_MS = 30_000;
  */
 const THREAD_HEAP_MIB = 256;
 
-export interface ThreadPool<In, Out> {
-  run(input: In): Promise<Out>;
+/** A thread module's exports, as the caller imports their types. */
+type ThreadFunctions = Record<string, (input: never) => unknown>;
+
+export interface ThreadPool<Module extends ThreadFunctions> {
+  /** Runs the module's export `name` on `input` in the thread (copied there, the answer copied back). */
+  run<Name extends keyof Module & string>(name: Name, input: Parameters<Module[Name]>[0]): Promise<ReturnType<Module[Name]>>;
 }
 
 /**
  * One thread at most per module and instance, started on first use: `heavyWork` already runs the
  * large jobs one at a time, and the other core belongs to the requests.
  */
-export function threadPool<In, Out>(sourcePath: `app/${string}.ts`): ThreadPool<In, Out> {
+export function threadPool<Module extends ThreadFunctions>(sourcePath: `app/${string}.ts`): ThreadPool<Module> {
   let pool: Piscina | undefined;
   return {
-    run(input) {
+    run(name, input) {
       pool ??= new Piscina({
         ...threadFile(sourcePath),
         minThreads: 0,
@@ -42,7 +46,7 @@ export function threadPool<In, Out>(sourcePath: `app/${string}.ts`): ThreadPool<
         idleTimeout: IDLE_MS,
         resourceLimits: { maxOldGenerationSizeMb: THREAD_HEAP_MIB },
       });
-      return pool.run(input) as Promise<Out>;
+      return pool.run(input, { name }) as Promise<ReturnType<Module[typeof name]>>;
     },
   };
 }

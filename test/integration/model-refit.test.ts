@@ -6,7 +6,7 @@
 import "../support/second-instance";
 import { describe, expect, it } from "vitest";
 import { shopFacts } from "../../app/metrics/facts.server";
-import { refitModels } from "../../app/metrics/metrics.server";
+import { customerColumns, refitModels } from "../../app/metrics/metrics.server";
 import { testDb } from "../support/db";
 import { writeGeneratedShop } from "../support/run-sql";
 import { uniqueShop } from "../support/webhooks";
@@ -36,5 +36,9 @@ describe("model refits", () => {
     // The running app's worker may refit the new shop at the same time: either fit is stored.
     const stored = await testDb().purchaseModelFit.findUnique({ where: { shopDomain: shop } });
     expect(stored).toMatchObject({ customers: 30_000 });
+    // Every customer's predictions (for the customers list and export) come from the same thread.
+    const { predictions } = await customerColumns(shop);
+    if (fit.stable) expect(predictions!.pAlive).toHaveLength(30_000);
+    else expect(predictions).toBeNull();
   }, 120_000);
 });

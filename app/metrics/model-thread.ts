@@ -1,6 +1,8 @@
-// A shop's model refit, run in a worker thread (app/platform/threads.server.ts): the backtest, the
-// fits and the predictions' summary take seconds of CPU on a large shop, which the event loop of
-// the instance must not wait out. Pure: it gets the purchase histories and returns the fit.
+// The purchase models' heavy arithmetic, run in a worker thread (app/platform/threads.server.ts):
+// a refit (the backtest, the fits and the predictions' summary) takes seconds of CPU on a large
+// shop, and every customer's predictions for the customers list and export most of a second at
+// 200,000 customers; the instance's event loop must not wait either out. Pure: each gets the
+// purchase histories and returns numbers.
 import { backtest } from "./backtest";
 import type { LocalDay } from "./calendar";
 import {
@@ -8,6 +10,7 @@ import {
   modelInput,
   predictCustomers,
   predictionSummary,
+  type CustomerPredictions,
   type FittedModels,
   type PreviousFit,
   type PredictionSummary,
@@ -26,7 +29,7 @@ export interface FitResult {
   summary: PredictionSummary | null;
 }
 
-export default function fitShop({ histories, asOf, previous }: FitTask): FitResult {
+export function fitShop({ histories, asOf, previous }: FitTask): FitResult {
   const input = modelInput(histories, asOf);
   const started = performance.now();
   const fit = fitModels(input, previous, backtest(histories, asOf));
@@ -34,4 +37,14 @@ export default function fitShop({ histories, asOf, previous }: FitTask): FitResu
   fit.seconds = (performance.now() - started) / 1000;
   const predictions = predictCustomers(input, fit);
   return { fit, summary: predictions && predictionSummary(predictions) };
+}
+
+export interface PredictTask {
+  histories: PurchaseHistories;
+  fit: FittedModels;
+}
+
+/** Every customer's predictions from a stored fit, on the histories as they are now. */
+export function predictShop({ histories, fit }: PredictTask): CustomerPredictions | null {
+  return predictCustomers(modelInput(histories, fit.asOf), fit);
 }
