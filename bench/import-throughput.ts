@@ -104,9 +104,7 @@ export async function runImport(
   await migrate(databaseUrl);
 
   // Its own process group, so that stopping it stops npm, tsx and node together.
-  // The importer keys the digests of redacted customers with the app's secret.
   const env: NodeJS.ProcessEnv = {
-    SHOPIFY_API_SECRET: "bench",
     ...process.env,
     PATH: `${process.cwd()}/node_modules/.bin:${process.env.PATH}`,
     DATABASE_URL: databaseUrl,

@@ -159,8 +159,9 @@ export interface MetricsResult {
   };
 }
 
-export const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
+/** The median of the measured values: a part a call did not have (NaN, null once sent from a probe) is left out. */
+export const median = (values: (number | null)[]) => {
+  const sorted = values.filter((value): value is number => Number.isFinite(value)).sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   return sorted.length === 0 ? NaN : sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
