@@ -283,17 +283,47 @@ async function writeCustomerSignals(jobs: Job[], now = Date.now()): Promise<Outc
   if (isPaused(shopDomain, now)) return { retryAt: new Date(pausedUntil(shopDomain)) };
   // Checked here, not in the claim (a lookup per row probed): the values are written if it comes back.
   const shop = await db.shop.findUnique({ where: { domain: shopDomain }, select: { installState: true } });
-  if (shop?.installState !== "installed") return { retryAt: new Date(now + UNINSTALLED_RETRY_MS) };
+  if (shop?.installState !== "installed") return putOff(shopDomain, new Date(now + UNINSTALLED_RETRY_MS), now);
   const ids = jobs.map((job) => Number(job.id));
   const rows = await db.customerSignal.findMany({ where: { id: { in: ids }, needsWrite: true }, orderBy: { id: "asc" } });
+  let outcome: { written: number[]; retryAt?: Date } = { written: [] };
+  if (rows.length) {
+    const admin = await adminClientFor(shopDomain).catch((error) => {
+      if (!NO_SESSION.test(String(error))) throw error;
+      return null;
+    });
+    // No access token (as if uninstalled): no customer's write can succeed, so none counts an attempt.
+    if (!admin) return putOff(shopDomain, new Date(now + UNINSTALLED_RETRY_MS), now);
+    outcome = await writeShopSignals(shopDomain, admin, rows, now);
+  }
+  // Done: the rows written, and those with nothing left to do (written by an instance whose lease
+  // ran out, or erased).
   const loaded = new Set(rows.map((row) => row.id));
-  // Nothing left to do for the others (written by an instance whose lease ran out, or erased).
-  const done = ids.filter((id) => !loaded.has(id));
-  const { written, retryAt } = await writeShopSignals(shopDomain, rows, now);
-  done.push(...written);
+  const done = [...ids.filter((id) => !loaded.has(id)), ...outcome.written];
   await db.customerSignal.updateMany({ where: { id: { in: done } }, data: { leaseUntil: null, attempts: 0, lastError: null } });
   // The rest wait, with their jobs, until the shop's budget has restored.
-  return retryAt ? { retryAt } : "done";
+  return outcome.retryAt ? { retryAt: outcome.retryAt } : "done";
+}
+
+/** What shopify-app-remix and adminClient answer for a shop without an offline session or token. */
+const NO_SESSION = /no offline session|Could not find a session|no access token/i;
+
+/**
+ * Puts off every waiting write of the shop that nobody holds, not only the claimed ones: a shop
+ * that cannot be written to costs one statement an hour, not a claim and a run per batch of its
+ * customers.
+ */
+async function putOff(shopDomain: string, until: Date, now: number): Promise<Outcome> {
+  await db.customerSignal.updateMany({
+    where: {
+      shopDomain,
+      needsWrite: true,
+      attempts: { lt: MAX_ATTEMPTS },
+      OR: [{ leaseUntil: null }, { leaseUntil: { lt: new Date(now) } }],
+    },
+    data: { leaseUntil: until },
+  });
+  return { retryAt: until };
 }
 
 type SignalRow = Awaited<ReturnType<typeof db.customerSignal.findMany>>[number];
@@ -327,12 +357,11 @@ function packCalls(rows: SignalRow[]) {
  */
 async function writeShopSignals(
   shopDomain: string,
+  admin: AdminClient,
   rows: SignalRow[],
   now: number,
 ): Promise<{ written: number[]; retryAt?: Date }> {
   const written: number[] = [];
-  if (rows.length === 0) return { written };
-  const admin = await adminClientFor(shopDomain);
   try {
     await ensureSignalDefinitions(shopDomain, admin);
     const calls = packCalls(rows);
