@@ -1,8 +1,9 @@
 // Customer signals (decision 30): churn-risk moves to high fire the Flow trigger once; the customer
 // metafields Shopify segments filter on are defined once and written in batches by the running
-// app's worker; campaign segments are created once. Evaluations and segments run in this process (a
-// second instance on the test database); Shopify is the Admin API double, which checks every
-// document against the schema. Runs on SQLite and on PostgreSQL.
+// app's worker, as jobs of its customer-signals queue (throttling waited out, refusals retried, then
+// dead on the Sync page); campaign segments are created once. Evaluations and segments run in this
+// process (a second instance on the test database); Shopify is the Admin API double, which checks
+// every document against the schema. Runs on SQLite and on PostgreSQL.
 import "../support/second-instance";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { FLOW_TRIGGERS } from "../../app/delivery/flow-triggers";
