@@ -1,18 +1,21 @@
 // Customer signals (decision 30): after each refit of a shop's purchase models, every customer's
 // churn-risk band, predicted value, RFM segment and next expected order are compared with the last
-// evaluation. A band that moved to high (from low or medium) queues the "churn risk became high"
-// Flow trigger, once per move; changed values are written to the customer metafields
-// (customer-metafields.ts) in batches of metafieldsSet, with the campaign engine's current offer
-// (setCurrentOffer). Both steps are worker chores; the writes keep to the shop's query budget
-// like the loyalty metafields (and share its pause).
+// evaluation (refreshStaleSignals, a worker chore). A band that moved to high (from low or medium)
+// queues the "churn risk became high" Flow trigger, once per move; a customer whose values changed,
+// or whose current offer the campaign engine changed (setCurrentOffer), is marked `needsWrite`.
+// Marked rows are jobs of the job system (customerSignalQueue, decision 21): written to the customer
+// metafields (customer-metafields.ts) in batches of metafieldsSet, a shop's at a time, within the
+// shop's query budget (sharing the loyalty metafields' pause), retried with backoff and, when they
+// fail for good, shown on the Sync page.
 import db, { type Db, type Tx } from "../platform/db/client.server";
+import { leaseMs, reviveOnRequest, type Job, type Outcome, type Queue } from "../platform/jobs.server";
 import { log } from "../platform/log.server";
 import { ThrottledError, type AdminClient, type ThrottleStatus } from "../platform/shopify/admin-client.server";
 import type { MetafieldOwnerType } from "../platform/shopify/generated/admin.types";
 import { insertRows, type Column, type Value } from "../platform/sql/rows.server";
 import { adminClientFor } from "../offline-admin.server";
 import { METAFIELDS_DELETE, METAFIELDS_PER_CALL, METAFIELDS_SET } from "../loyalty/metafields";
-import { isPaused, pauseFor } from "../loyalty/metafields.server";
+import { isPaused, pausedUntil, pauseFor } from "../loyalty/metafields.server";
 import type { CustomerMetricsRow } from "../metrics/csv";
 import { customerMetrics } from "../metrics/metrics.server";
 import {
@@ -125,7 +128,8 @@ export async function applySignals(
       SIGNAL_COLUMNS,
       changes.slice(i, i + ROWS_PER_STATEMENT),
       `ON CONFLICT ("shopDomain", "customerGid") DO UPDATE SET "churnBand" = excluded."churnBand",
-        "metafields" = excluded."metafields", "needsWrite" = excluded."needsWrite", "updatedAt" = excluded."updatedAt"`,
+        "metafields" = excluded."metafields", "needsWrite" = excluded."needsWrite", "updatedAt" = excluded."updatedAt",
+        ${reviveOnRequest(customerSignalQueue)}`,
     );
   }
   await db.shopSegmentation.upsert({
@@ -182,6 +186,11 @@ export async function setCurrentOffer(
     create: { shopDomain, customerGid, offer: json, needsWrite: true },
     update: { offer: json, needsWrite: true },
   });
+  // New values for a write that was given up: its job gets its attempts back (one still retrying keeps its backoff).
+  await client.customerSignal.updateMany({
+    where: { shopDomain, customerGid, attempts: { gte: MAX_ATTEMPTS } },
+    data: { attempts: 0 },
+  });
 }
 
 export const SIGNAL_DEFINITION_CREATE = `#graphql
@@ -226,34 +235,95 @@ export async function ensureSignalDefinitions(shopDomain: string, admin?: AdminC
   });
 }
 
+/** Failed attempts after which a customer's write is dead: kept with its error for the Sync page. */
+const MAX_ATTEMPTS = 12;
+
+/** How often the writes of a shop that is not installed are looked at again. */
+const UNINSTALLED_RETRY_MS = 60 * 60_000;
+
+/** Cost points kept in reserve for the app's other calls, as for the loyalty metafields. */
+const RESERVE = 200;
+
 /**
- * Writes the metafields of customers whose signals changed (a worker chore); returns how many.
- * Shop by shop, up to 200 customers each, so that a shop whose writes fail delays no other.
+ * The metafield writes on the job system (decision 21): each customer's signal row whose values
+ * Shopify does not have yet (`needsWrite`) is a job, claimed fairly across shops and run a shop's
+ * batch at a time (metafieldsSet calls of up to 25 metafields, a customer's together). A throttled
+ * (or paused) shop's jobs wait until its budget has restored, without counting an attempt; an
+ * uninstalled shop's are looked at again hourly; a failed write or a refusal (userErrors) is
+ * retried with backoff and, after MAX_ATTEMPTS, shown on the Sync page. New values give a dead
+ * row its attempts back (applySignals, setCurrentOffer).
  */
-export async function writeCustomerSignals(now = Date.now()): Promise<number> {
-  const waiting = await db.customerSignal.findMany({
-    where: { needsWrite: true },
-    distinct: ["shopDomain"],
-    select: { shopDomain: true },
-    take: 50,
-  });
-  const shops = await db.shop.findMany({
-    where: { domain: { in: waiting.map((row) => row.shopDomain) }, installState: "installed" },
-    select: { domain: true },
-  });
-  let written = 0;
-  for (const { domain: shopDomain } of shops) {
-    if (isPaused(shopDomain, now)) continue;
-    try {
-      const rows = await db.customerSignal.findMany({ where: { shopDomain, needsWrite: true }, take: 200 });
-      written += await writeShopSignals(shopDomain, rows, now);
-    } catch (error) {
-      // Tried again after a pause, not on every tick.
-      pauseFor(shopDomain, undefined, now);
-      log.error("customer signal metafields failed", { shop: shopDomain, error: String(error) });
-    }
+export const customerSignalQueue: Queue = {
+  name: "customer-signals",
+  table: "CustomerSignal",
+  id: "id",
+  shop: "shopDomain",
+  lease: "leaseUntil",
+  attempts: "attempts",
+  lastError: "lastError",
+  // Found through the index on ("needsWrite", "shopDomain", "id"): rows written already are not read.
+  ready: () => `"needsWrite" = true`,
+  shops: "outbox",
+  maxAttempts: MAX_ATTEMPTS,
+  // About ten metafieldsSet calls of one shop per run.
+  batch: 60,
+  acrossShops: false,
+  leaseMs,
+  run: (job) => writeCustomerSignals([job]),
+  runMany: writeCustomerSignals,
+};
+
+/**
+ * Writes the claimed customers' metafields (one shop's jobs). Rows written already, or gone, are
+ * done. A crash between Shopify's answer and the update below leaves the row as it was: its next
+ * run sends the same values again, which changes nothing in Shopify.
+ */
+async function writeCustomerSignals(jobs: Job[], now = Date.now()): Promise<Outcome> {
+  const shopDomain = jobs[0].shopDomain;
+  if (isPaused(shopDomain, now)) return { retryAt: new Date(pausedUntil(shopDomain)) };
+  // Checked here, not in the claim (a lookup per row probed): the values are written if it comes back.
+  const shop = await db.shop.findUnique({ where: { domain: shopDomain }, select: { installState: true } });
+  if (shop?.installState !== "installed") return putOff(shopDomain, new Date(now + UNINSTALLED_RETRY_MS), now);
+  const ids = jobs.map((job) => Number(job.id));
+  const rows = await db.customerSignal.findMany({ where: { id: { in: ids }, needsWrite: true }, orderBy: { id: "asc" } });
+  let outcome: { written: number[]; retryAt?: Date } = { written: [] };
+  if (rows.length) {
+    const admin = await adminClientFor(shopDomain).catch((error) => {
+      if (!NO_SESSION.test(String(error))) throw error;
+      return null;
+    });
+    // No access token (as if uninstalled): no customer's write can succeed, so none counts an attempt.
+    if (!admin) return putOff(shopDomain, new Date(now + UNINSTALLED_RETRY_MS), now);
+    outcome = await writeShopSignals(shopDomain, admin, rows, now);
   }
-  return written;
+  // Done: the rows written, and those with nothing left to do (written by an instance whose lease
+  // ran out, or erased).
+  const loaded = new Set(rows.map((row) => row.id));
+  const done = [...ids.filter((id) => !loaded.has(id)), ...outcome.written];
+  await db.customerSignal.updateMany({ where: { id: { in: done } }, data: { leaseUntil: null, attempts: 0, lastError: null } });
+  // The rest wait, with their jobs, until the shop's budget has restored.
+  return outcome.retryAt ? { retryAt: outcome.retryAt } : "done";
+}
+
+/** What shopify-app-remix and adminClient answer for a shop without an offline session or token. */
+const NO_SESSION = /no offline session|Could not find a session|no access token/i;
+
+/**
+ * Puts off every waiting write of the shop that nobody holds, not only the claimed ones: a shop
+ * that cannot be written to costs one statement an hour, not a claim and a run per batch of its
+ * customers.
+ */
+async function putOff(shopDomain: string, until: Date, now: number): Promise<Outcome> {
+  await db.customerSignal.updateMany({
+    where: {
+      shopDomain,
+      needsWrite: true,
+      attempts: { lt: MAX_ATTEMPTS },
+      OR: [{ leaseUntil: null }, { leaseUntil: { lt: new Date(now) } }],
+    },
+    data: { leaseUntil: until },
+  });
+  return { retryAt: until };
 }
 
 type SignalRow = Awaited<ReturnType<typeof db.customerSignal.findMany>>[number];
@@ -279,12 +349,23 @@ function packCalls(rows: SignalRow[]) {
   return calls;
 }
 
-async function writeShopSignals(shopDomain: string, rows: SignalRow[], now: number): Promise<number> {
-  const admin = await adminClientFor(shopDomain);
-  let written = 0;
+/**
+ * Writes the rows' changes, call by call; returns the ids written, and when to go on if the shop's
+ * budget ran low or Shopify throttled it. Throws if Shopify refuses a call (userErrors): the call
+ * set nothing, and the job system runs each customer of the batch alone, so a refused one fails by
+ * itself.
+ */
+async function writeShopSignals(
+  shopDomain: string,
+  admin: AdminClient,
+  rows: SignalRow[],
+  now: number,
+): Promise<{ written: number[]; retryAt?: Date }> {
+  const written: number[] = [];
   try {
     await ensureSignalDefinitions(shopDomain, admin);
-    for (const batch of packCalls(rows)) {
+    const calls = packCalls(rows);
+    for (const [i, batch] of calls.entries()) {
       const metafield = (customerGid: string, key: SignalKey) => ({ ownerId: customerGid, namespace: SIGNAL_NAMESPACE, key });
       const set = batch.flatMap(({ row, wanted, changes }) =>
         changes.set.map((key) => ({ ...metafield(row.customerGid, key), type: typeOf(key), value: wanted[key]! })),
@@ -302,25 +383,32 @@ async function writeShopSignals(shopDomain: string, rows: SignalRow[], now: numb
         userErrors.push(...(answer.data.metafieldsDelete?.userErrors ?? []));
         throttle = answer.throttle ?? throttle;
       }
-      // Not retried: the next change of the customer's values writes them again.
-      if (userErrors.length) log.warn("Shopify refused some customer signal metafields", { shop: shopDomain, userErrors });
-      for (const { row, wanted } of batch) {
-        // Only if nothing changed meanwhile; otherwise the row stays marked and is written again.
-        await db.customerSignal.updateMany({
-          where: { shopDomain, customerGid: row.customerGid, metafields: row.metafields, offer: row.offer },
-          data: { needsWrite: false, writtenMetafields: valuesJson(wanted) },
-        });
+      if (userErrors.length) {
+        const customers = batch.map(({ row }) => row.customerGid).join(", ");
+        const refusals = userErrors.map((error) => [error.field?.join("."), error.message].filter(Boolean).join(": "));
+        throw new Error(`Shopify refused the signal metafields of ${customers}: ${refusals.join("; ")}`);
       }
-      written += batch.length;
-      if (throttle && throttle.currentlyAvailable < 200) {
-        pauseFor(shopDomain, throttle, now);
-        break;
+      for (const { row, wanted } of batch) {
+        const writtenMetafields = valuesJson(wanted);
+        // Done only if nothing changed meanwhile; otherwise the row stays marked and its new values are written next.
+        const { count } = await db.customerSignal.updateMany({
+          where: { id: row.id, metafields: row.metafields, offer: row.offer },
+          data: { needsWrite: false, writtenMetafields },
+        });
+        // Still what Shopify has now, so that the next write compares with it.
+        if (count === 0) await db.customerSignal.updateMany({ where: { id: row.id }, data: { writtenMetafields } });
+        written.push(row.id);
+      }
+      if (throttle && throttle.currentlyAvailable < RESERVE) {
+        const until = pauseFor(shopDomain, throttle, now);
+        if (i + 1 < calls.length) return { written, retryAt: new Date(until) };
       }
     }
   } catch (error) {
     if (!(error instanceof ThrottledError)) throw error;
     pauseFor(shopDomain, error.throttle, now);
     log.warn("customer signal metafields throttled", { shop: shopDomain });
+    return { written, retryAt: new Date(pausedUntil(shopDomain)) };
   }
-  return written;
+  return { written };
 }

@@ -15,7 +15,7 @@ import { campaignQueue } from "../campaigns/campaigns.server";
 import { campaignOfferQueue } from "../campaigns/offers.server";
 import { flowTriggerQueue, pruneFlowTriggerEvents } from "../delivery/flow.server";
 import { queueReadySurveys } from "../feedback/ready.server";
-import { refreshStaleSignals, writeCustomerSignals } from "../delivery/signals.server";
+import { customerSignalQueue, refreshStaleSignals } from "../delivery/signals.server";
 import { refitStaleModels } from "../metrics/metrics.server";
 import { deadJobs, startPool, type DeadJob, type Pool, type Queue } from "../platform/jobs.server";
 import { programMetafieldQueue } from "../storefront/program-metafield.server";
@@ -41,6 +41,7 @@ export function workerQueues(): Queue[] {
           abandonedClaimQueue,
           campaignOfferQueue,
           flowTriggerQueue,
+          customerSignalQueue,
         ]),
   ];
 }
@@ -56,9 +57,9 @@ async function chores(): Promise<void> {
   await pruneFlowTriggerEvents();
   // CPU-bound for up to a few seconds on a large shop, once a day; see docs/metrics.md.
   await refitStaleModels();
-  // After a refit: churn-risk moves to high (a Flow trigger) and the customer metafields' values.
+  // After a refit: churn-risk moves to high (a Flow trigger) and the customer metafields' values,
+  // which the customer-signals queue writes.
   await refreshStaleSignals();
-  if (!demoShop()) await writeCustomerSignals();
   // Surveys that became due: Flow's "Customer survey ready", for shops whose workflows use it.
   await queueReadySurveys();
 }
@@ -78,6 +79,7 @@ export async function deadJobsOf(shopDomain: string): Promise<DeadJobs> {
     campaignQueue,
     campaignOfferQueue,
     flowTriggerQueue,
+    customerSignalQueue,
   ];
   return Promise.all(queues.map(async (queue) => ({ queue: queue.name, ...(await deadJobs(queue, shopDomain)) })));
 }

@@ -1,8 +1,9 @@
 // Customer signals (decision 30): churn-risk moves to high fire the Flow trigger once; the customer
 // metafields Shopify segments filter on are defined once and written in batches by the running
-// app's worker; campaign segments are created once. Evaluations and segments run in this process (a
-// second instance on the test database); Shopify is the Admin API double, which checks every
-// document against the schema. Runs on SQLite and on PostgreSQL.
+// app's worker, as jobs of its customer-signals queue (throttling waited out, refusals retried, then
+// dead on the Sync page); campaign segments are created once. Evaluations and segments run in this
+// process (a second instance on the test database); Shopify is the Admin API double, which checks
+// every document against the schema. Runs on SQLite and on PostgreSQL.
 import "../support/second-instance";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { FLOW_TRIGGERS } from "../../app/delivery/flow-triggers";
@@ -11,8 +12,10 @@ import { createCampaignSegment, SEGMENT_CREATE } from "../../app/delivery/segmen
 import { applySignals, definitionInput, setCurrentOffer, SIGNAL_DEFINITION_CREATE } from "../../app/delivery/signals.server";
 import { METAFIELDS_DELETE, METAFIELDS_SET } from "../../app/loyalty/metafields";
 import type { CustomerMetricsRow } from "../../app/metrics/csv";
-import { sentGraphql } from "../support/admin-double";
+import { deadJobsOf } from "../../app/worker/worker.server";
+import { sentGraphql, switchDouble } from "../support/admin-double";
 import { installShop } from "../support/app-proxy";
+import { BROWSER_HEADERS, embeddedAppUrl, sessionToken } from "../support/session-token";
 import { writeGeneratedShop } from "../support/run-sql";
 import { testDb } from "../support/db";
 import { waitFor } from "../support/wait";
@@ -139,6 +142,19 @@ describe("churn risk became high", () => {
     expect(values.rfm_segment).toEqual(expect.any(String));
     // With a stable fit, every customer has a band and a predicted value.
     if (evaluated.stable) expect(signals.every((signal) => signal.churnBand !== null)).toBe(true);
+    // The shop was written to the database directly: the app has no access token for it. Its writes
+    // are all put off for an hour, none counted as a failed attempt.
+    const inHalfAnHour = () => new Date(Date.now() + 30 * 60_000);
+    await waitFor(
+      "the writes of the shop without a token put off",
+      async () =>
+        (await testDb().customerSignal.count({
+          where: { shopDomain: shop, OR: [{ leaseUntil: null }, { leaseUntil: { lt: inHalfAnHour() } }] },
+        })) === 0,
+    );
+    expect(
+      await testDb().customerSignal.count({ where: { shopDomain: shop, OR: [{ attempts: { gt: 0 } }, { needsWrite: false }] } }),
+    ).toBe(0);
   }, 60_000);
 
   it("moves bands without queueing anything for a shop that does not use the trigger", async () => {
@@ -220,6 +236,110 @@ describe("customer metafields for segmentation", () => {
     await new Promise((done) => setTimeout(done, 800));
     expect(await sentGraphql(shop, "metafieldsSet")).toHaveLength(3);
     expect(await sentGraphql(shop, "metafieldDefinitionCreate")).toHaveLength(SIGNAL_DEFINITIONS.length);
+  });
+
+  it("retries a write Shopify refuses with backoff, then shows it as dead on the Sync page and writes it no more", async () => {
+    const shop = uniqueShop("signals-refused");
+    await installShop(app(), double(), shop);
+    const [refused, ...others] = [customerGid(), customerGid(), customerGid()];
+    // As Shopify answers for a customer it no longer has: a user error, and nothing of the call set.
+    await switchDouble(shop, { metafieldRefusedOwner: refused });
+    await applySignals(
+      shop,
+      [refused, ...others].map((gid) => row(gid, "medium")),
+      "EUR",
+      new Date(1),
+    );
+    const signalOf = (gid: string) =>
+      testDb().customerSignal.findUniqueOrThrow({ where: { shopDomain_customerGid: { shopDomain: shop, customerGid: gid } } });
+    const failing = await waitFor("two failed attempts of the refused customer", async () => {
+      const signal = await signalOf(refused);
+      return signal.attempts >= 2 && signal;
+    });
+    expect(failing).toMatchObject({ needsWrite: true, writtenMetafields: null });
+    expect(failing.lastError).toContain("Owner does not exist");
+    // The others of its call are not held back: the refused call is split and they are written alone.
+    await waitFor("the other customers written", async () => {
+      const signals = await Promise.all(others.map(signalOf));
+      return signals.every((signal) => !signal.needsWrite && signal.attempts === 0 && signal.leaseUntil === null);
+    });
+    const stored = (await (await fetch(`${double()}/_test/metafields?shop=${shop}`)).json()) as { ownerId: string }[];
+    expect(new Set(stored.map((metafield) => metafield.ownerId))).toEqual(new Set(others));
+
+    // The backoff's later attempts, without waiting them out: the last one makes it dead. (An attempt
+    // already running when the count is set writes its own count over it: then it is set again.)
+    const maxAttempts = 12; // customerSignalQueue's
+    const dead = await waitFor("the refused write to be dead", async () => {
+      const signal = await signalOf(refused);
+      if (signal.attempts < maxAttempts - 1)
+        await testDb().customerSignal.update({ where: { id: signal.id }, data: { attempts: maxAttempts - 1, leaseUntil: null } });
+      return signal.attempts >= maxAttempts && signal;
+    });
+    expect(dead).toMatchObject({ attempts: maxAttempts, leaseUntil: null, needsWrite: true });
+    const queues = await deadJobsOf(shop);
+    expect(queues.find((queue) => queue.queue === "customer-signals")).toEqual({
+      queue: "customer-signals",
+      total: 1,
+      rows: [{ id: String(failing.id), attempts: maxAttempts, lastError: expect.stringContaining("Owner does not exist") }],
+    });
+    const page = await fetch(embeddedAppUrl(app(), shop, sessionToken(shop), "/app/sync"), { headers: BROWSER_HEADERS });
+    const html = await page.text();
+    expect(html).toContain("Churn risk, predicted value and offer in the customer&#x27;s metafields (1)");
+    expect(html).toContain("Owner does not exist");
+    // Dead: never tried again.
+    const tries = (await sentGraphql(shop, "metafieldsSet")).length;
+    await new Promise((done) => setTimeout(done, 800));
+    expect(await sentGraphql(shop, "metafieldsSet")).toHaveLength(tries);
+
+    // New values for the customer (the next fit) give the write its attempts back.
+    await switchDouble(shop, { metafieldRefusedOwner: null });
+    await applySignals(shop, [row(refused, "high")], "EUR", new Date(2));
+    const written = await waitFor("the revived write", async () => {
+      const signal = await signalOf(refused);
+      return !signal.needsWrite && signal;
+    });
+    expect(written).toMatchObject({ attempts: 0, lastError: null, leaseUntil: null });
+    expect(JSON.parse(written.writtenMetafields!)).toMatchObject({ churn_risk: "high" });
+    expect((await deadJobsOf(shop)).find((queue) => queue.queue === "customer-signals")?.total).toBe(0);
+  });
+
+  it("waits out a throttled shop without counting attempts, and leaves an uninstalled shop's writes for later", async () => {
+    const shop = uniqueShop("signals-throttled");
+    await installShop(app(), double(), shop);
+    const customers = [customerGid(), customerGid()];
+    await switchDouble(shop, { throttled: true });
+    await applySignals(
+      shop,
+      customers.map((gid) => row(gid, "low")),
+      "USD",
+      new Date(1),
+    );
+    // The client sends a throttled call once more, then gives up until the budget has restored (about
+    // 2 s in the double): a third call means the first attempt is over.
+    await waitFor(
+      "throttled metafieldsSet calls after a pause",
+      async () => (await sentGraphql(shop, "metafieldsSet")).length >= 3,
+    );
+    const waiting = await testDb().customerSignal.findMany({ where: { shopDomain: shop } });
+    expect(waiting).toHaveLength(2);
+    // Waiting for the budget is no failed attempt.
+    for (const signal of waiting) expect(signal).toMatchObject({ needsWrite: true, attempts: 0, lastError: null });
+    await switchDouble(shop, { throttled: false });
+    await waitFor(
+      "the signals written after the throttle",
+      async () => (await testDb().customerSignal.count({ where: { shopDomain: shop, needsWrite: true } })) === 0,
+    );
+    expect(await testDb().customerSignal.count({ where: { shopDomain: shop, attempts: { gt: 0 } } })).toBe(0);
+
+    // A shop without the app (no Shop row, no access token): its writes are looked at again in an hour.
+    const gone = uniqueShop("signals-uninstalled");
+    await applySignals(gone, [row(customerGid(), "low")], "USD", new Date(1));
+    // Claimed (a lease of seconds), then put off: the claim's lease replaced by one an hour on.
+    const parked = await waitFor("the uninstalled shop's write put off", async () => {
+      const signal = await testDb().customerSignal.findFirst({ where: { shopDomain: gone } });
+      return signal?.leaseUntil && signal.leaseUntil.getTime() > Date.now() + 30 * 60_000 && signal;
+    });
+    expect(parked).toMatchObject({ needsWrite: true, attempts: 0 });
   });
 
   it("refuses an offer Shopify could not store, writing nothing", async () => {

@@ -73,6 +73,8 @@ export interface DoubleShop {
   storeCreditDebitAnswerLost?: boolean;
   /** Answer metafieldsSet and flowTriggerReceive as Shopify does when the shop's query budget is spent. */
   throttled?: boolean;
+  /** Refuse metafieldsSet calls that set a metafield of this owner (as Shopify does for a customer it no longer has). */
+  metafieldRefusedOwner?: string | null;
   /** Answer flowTriggerReceive with this user error (a trigger Flow does not know, a bad payload). */
   flowUserError?: string;
   /** Close the connection of every Admin GraphQL call without answering: Shopify unreachable. */
@@ -477,7 +479,19 @@ export async function startAdminDouble(options: { apiKey: string; apiSecret: str
         type: string;
         value: string;
       }[];
-      // As Shopify: a json metafield must hold valid JSON, and the call sets all or nothing.
+      // As Shopify: the owner must exist, a json metafield must hold valid JSON, and the call sets all or nothing.
+      const gone = metafields.findIndex((metafield) => metafield.ownerId === config.metafieldRefusedOwner);
+      if (gone >= 0) {
+        return {
+          data: {
+            metafieldsSet: {
+              metafields: null,
+              userErrors: [{ field: ["metafields", String(gone), "ownerId"], message: "Owner does not exist", code: "INVALID" }],
+            },
+          },
+          extensions: cost(1990),
+        };
+      }
       const invalid = metafields.findIndex((metafield) => metafield.type === "json" && !isJson(metafield.value));
       if (invalid >= 0) {
         return {

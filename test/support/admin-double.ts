@@ -16,6 +16,7 @@ export interface DoubleSwitches {
   checkoutSpendsBeforeDebit?: boolean;
   throttled?: boolean;
   flowUserError?: string | null;
+  metafieldRefusedOwner?: string | null;
   unreachable?: boolean;
 }
 
