@@ -112,7 +112,11 @@ async function lookUpCredit(row: CashbackRow, attempt: { amount: bigint; currenc
   return findCredit(answer.accounts, attempt, await claimedCredits(row.shopDomain, row.memberGid));
 }
 
-/** Issued; a refund that came while the credit was on its way is taken back next. */
+/**
+ * Issued; a refund that came while the credit was on its way is taken back next. The failed
+ * attempts counted so far were the credit's: cleared in the same write, so that nobody reads an
+ * issued credit with its failures still on it.
+ */
 async function markCredited(row: CashbackRow, credited: bigint, found: { transactionGid: string; accountGid: string }) {
   await db.$transaction(async (tx: Tx) => {
     const current = await tx.cashback.findUniqueOrThrow({ where: { id: row.id } });
@@ -125,6 +129,7 @@ async function markCredited(row: CashbackRow, credited: bigint, found: { transac
         creditTransactionGid: found.transactionGid,
         accountGid: found.accountGid,
         error: null,
+        attempts: 0,
       },
     });
   });
