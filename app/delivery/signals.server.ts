@@ -17,7 +17,7 @@ import { adminClientFor } from "../offline-admin.server";
 import { METAFIELDS_DELETE, METAFIELDS_PER_CALL, METAFIELDS_SET } from "../loyalty/metafields";
 import { isPaused, pausedUntil, pauseFor } from "../loyalty/metafields.server";
 import type { CustomerMetricsRow } from "../metrics/csv";
-import { customerMetrics } from "../metrics/metrics.server";
+import { withCustomerMetrics } from "../metrics/metrics.server";
 import {
   checkOffer,
   metafieldChanges,
@@ -63,8 +63,10 @@ export interface SignalRefresh {
 /** Compares the shop's current predictions with the last evaluation (applySignals). */
 export async function refreshCustomerSignals(shopDomain: string): Promise<SignalRefresh> {
   const fit = await db.purchaseModelFit.findUnique({ where: { shopDomain }, select: { fittedAt: true } });
-  const { shop, rows } = await customerMetrics(shopDomain);
-  return applySignals(shopDomain, rows, shop.currency, fit?.fittedAt ?? null);
+  // The rows and the comparison's maps are as large again as the customers list: heavy work.
+  return withCustomerMetrics(shopDomain, ({ shop, rows }) =>
+    applySignals(shopDomain, rows, shop.currency, fit?.fittedAt ?? null),
+  );
 }
 
 /**

@@ -356,12 +356,22 @@ export function dayFormatter(): (day: LocalDay) => string {
   };
 }
 
+type CustomerMetrics = { shop: ShopFacts["shop"]; rows: CustomerMetricsRow[] };
+
 /** Every customer with a counted order, with RFM scores, segment and (if fitted) predictions. */
-export function customerMetrics(shopDomain: string): Promise<{ shop: ShopFacts["shop"]; rows: CustomerMetricsRow[] }> {
+export function customerMetrics(shopDomain: string): Promise<CustomerMetrics> {
   return heavyWork(() => customerMetricsRows(shopDomain));
 }
 
-async function customerMetricsRows(shopDomain: string): Promise<{ shop: ShopFacts["shop"]; rows: CustomerMetricsRow[] }> {
+/**
+ * The same rows, used by `use` within the same turn of heavy work: a caller that builds as much
+ * again from them (the customer signals) holds both at a time when no other large job does.
+ */
+export function withCustomerMetrics<T>(shopDomain: string, use: (metrics: CustomerMetrics) => Promise<T>): Promise<T> {
+  return heavyWork(async () => use(await customerMetricsRows(shopDomain)));
+}
+
+async function customerMetricsRows(shopDomain: string): Promise<CustomerMetrics> {
   const columns = await customerColumns(shopDomain);
   const { facts, asOf, scores, predictions } = columns;
   const gids = new Map(
