@@ -392,10 +392,11 @@ async function writeShopSignals(
       }
       for (const { row, wanted } of batch) {
         const writtenMetafields = valuesJson(wanted);
-        // Done only if nothing changed meanwhile; otherwise the row stays marked and its new values are written next.
+        // Done only if nothing changed meanwhile; otherwise the row stays marked and its new values
+        // are written next. The job is finished in the same write: nobody reads it written but failing.
         const { count } = await db.customerSignal.updateMany({
           where: { id: row.id, metafields: row.metafields, offer: row.offer },
-          data: { needsWrite: false, writtenMetafields },
+          data: { needsWrite: false, writtenMetafields, leaseUntil: null, attempts: 0, lastError: null },
         });
         // Still what Shopify has now, so that the next write compares with it.
         if (count === 0) await db.customerSignal.updateMany({ where: { id: row.id }, data: { writtenMetafields } });
