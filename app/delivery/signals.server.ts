@@ -288,7 +288,7 @@ async function writeCustomerSignals(jobs: Job[], now = Date.now()): Promise<Outc
   if (shop?.installState !== "installed") return putOff(shopDomain, new Date(now + UNINSTALLED_RETRY_MS), now);
   const ids = jobs.map((job) => Number(job.id));
   const rows = await db.customerSignal.findMany({ where: { id: { in: ids }, needsWrite: true }, orderBy: { id: "asc" } });
-  let outcome: { written: number[]; retryAt?: Date } = { written: [] };
+  let outcome: { retryAt?: Date } = {};
   if (rows.length) {
     const admin = await adminClientFor(shopDomain).catch((error) => {
       if (!NO_SESSION.test(String(error))) throw error;
@@ -298,11 +298,12 @@ async function writeCustomerSignals(jobs: Job[], now = Date.now()): Promise<Outc
     if (!admin) return putOff(shopDomain, new Date(now + UNINSTALLED_RETRY_MS), now);
     outcome = await writeShopSignals(shopDomain, admin, rows, now);
   }
-  // Done: the rows written, and those with nothing left to do (written by an instance whose lease
-  // ran out, or erased).
+  // Done too: the jobs with nothing left to do (written by an instance whose lease ran out, or
+  // erased); the rows written were finished as they were marked (writeShopSignals).
   const loaded = new Set(rows.map((row) => row.id));
-  const done = [...ids.filter((id) => !loaded.has(id)), ...outcome.written];
-  await db.customerSignal.updateMany({ where: { id: { in: done } }, data: { leaseUntil: null, attempts: 0, lastError: null } });
+  const idle = ids.filter((id) => !loaded.has(id));
+  if (idle.length)
+    await db.customerSignal.updateMany({ where: { id: { in: idle } }, data: { leaseUntil: null, attempts: 0, lastError: null } });
   // The rest wait, with their jobs, until the shop's budget has restored.
   return outcome.retryAt ? { retryAt: outcome.retryAt } : "done";
 }
@@ -352,7 +353,7 @@ function packCalls(rows: SignalRow[]) {
 }
 
 /**
- * Writes the rows' changes, call by call; returns the ids written, and when to go on if the shop's
+ * Writes the rows' changes, call by call, each row's job finished with it; returns when to go on if the shop's
  * budget ran low or Shopify throttled it. Throws if Shopify refuses a call (userErrors): the call
  * set nothing, and the job system runs each customer of the batch alone, so a refused one fails by
  * itself.
@@ -362,8 +363,7 @@ async function writeShopSignals(
   admin: AdminClient,
   rows: SignalRow[],
   now: number,
-): Promise<{ written: number[]; retryAt?: Date }> {
-  const written: number[] = [];
+): Promise<{ retryAt?: Date }> {
   try {
     await ensureSignalDefinitions(shopDomain, admin);
     const calls = packCalls(rows);
@@ -391,27 +391,27 @@ async function writeShopSignals(
         throw new Error(`Shopify refused the signal metafields of ${customers}: ${refusals.join("; ")}`);
       }
       for (const { row, wanted } of batch) {
-        const writtenMetafields = valuesJson(wanted);
-        // Done only if nothing changed meanwhile; otherwise the row stays marked and its new values
-        // are written next. The job is finished in the same write: nobody reads it written but failing.
+        // The job is finished in the same write that records what Shopify now has: nobody reads
+        // it written but failing.
+        const finished = { writtenMetafields: valuesJson(wanted), leaseUntil: null, attempts: 0, lastError: null };
+        // Written only if nothing changed meanwhile; otherwise the row stays marked and its new
+        // values are written next.
         const { count } = await db.customerSignal.updateMany({
           where: { id: row.id, metafields: row.metafields, offer: row.offer },
-          data: { needsWrite: false, writtenMetafields, leaseUntil: null, attempts: 0, lastError: null },
+          data: { needsWrite: false, ...finished },
         });
-        // Still what Shopify has now, so that the next write compares with it.
-        if (count === 0) await db.customerSignal.updateMany({ where: { id: row.id }, data: { writtenMetafields } });
-        written.push(row.id);
+        if (count === 0) await db.customerSignal.updateMany({ where: { id: row.id }, data: finished });
       }
       if (throttle && throttle.currentlyAvailable < RESERVE) {
         const until = pauseFor(shopDomain, throttle, now);
-        if (i + 1 < calls.length) return { written, retryAt: new Date(until) };
+        if (i + 1 < calls.length) return { retryAt: new Date(until) };
       }
     }
   } catch (error) {
     if (!(error instanceof ThrottledError)) throw error;
     pauseFor(shopDomain, error.throttle, now);
     log.warn("customer signal metafields throttled", { shop: shopDomain });
-    return { written, retryAt: new Date(pausedUntil(shopDomain)) };
+    return { retryAt: new Date(pausedUntil(shopDomain)) };
   }
-  return { written };
+  return {};
 }
