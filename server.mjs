@@ -14,19 +14,21 @@ import { installGlobals } from "@remix-run/node";
 import compression from "compression";
 import express from "express";
 import morgan from "morgan";
-import { argumentsWithHeapLimit } from "./app/platform/heap-limit.mjs";
+import { restartWithLimits } from "./app/platform/heap-limit.mjs";
 
 /** @typedef {import("@remix-run/node").ServerBuild & { entry: { module: typeof import("./app/entry.server") } }} Build */
 
 /** How long in-flight requests may take to finish after SIGTERM or SIGINT before their connections are cut. */
 const DRAIN_MS = 10_000;
 
-// The heap limit follows the cache budget (app/platform/heap-limit.mjs): started without it, the
-// server replaces itself with the same program and the limit, keeping its process id, so signals,
-// supervisors and `kill -9` reach the server itself.
-const withHeapLimit = argumentsWithHeapLimit({ execArgv: process.execArgv, argv: process.argv, env: process.env });
-if (withHeapLimit && process.execve) process.execve(process.execPath, [process.execPath, ...withHeapLimit], process.env);
-if (withHeapLimit) console.warn("[comeback] this Node.js cannot restart itself: set --max-old-space-size yourself");
+// The heap limit follows the cache budget, and malloc returns large freed blocks
+// (app/platform/heap-limit.mjs): started without them, the server replaces itself with the same
+// program, the limit and the allocator setting, keeping its process id, so signals, supervisors
+// and `kill -9` reach the server itself.
+const restart = restartWithLimits({ execArgv: process.execArgv, argv: process.argv, env: process.env });
+if (restart && process.execve) process.execve(process.execPath, [process.execPath, ...restart.args], restart.env);
+if (restart)
+  console.warn("[comeback] this Node.js cannot restart itself: set --max-old-space-size and MALLOC_MMAP_THRESHOLD_ yourself");
 
 process.env.NODE_ENV ??= "production";
 // Stack traces name the app's source files, as remix-serve's source-map-support did.

@@ -176,10 +176,10 @@ async function whyWithoutPoints(client: pg.Pool, gids: string[]): Promise<Record
   return Object.fromEntries(rows.map((row) => [row.reason, Number(row.n)]));
 }
 
-/** What waits for a worker, by kind of work. */
+/** What waits for a worker, by kind of work (loyalty tasks by their kind: order, review, metafields). */
 async function queueDepth(client: pg.Pool): Promise<Record<string, number>> {
   const { rows } = await client.query<{ kind: string; n: string }>(`
-    SELECT 'loyaltyTasks' AS kind, count(*) AS n FROM "LoyaltyTask"
+    SELECT 'loyalty:' || kind AS kind, count(*) AS n FROM "LoyaltyTask" GROUP BY kind
     UNION ALL SELECT 'webhookRetries', count(*) FROM "WebhookEvent" WHERE status IN ('received', 'failed')
     UNION ALL SELECT 'imports', count(*) FROM "HistoryImport" WHERE status IN ('created', 'running', 'ready', 'importing')`);
   return Object.fromEntries(rows.map((row) => [row.kind, Number(row.n)]));
@@ -492,7 +492,7 @@ export async function runFleet(options: FleetOptions, signal: AbortSignal): Prom
     const drainDeadline = performance.now() + 180_000;
     while (performance.now() < drainDeadline) {
       const depth = await queueDepth(client);
-      if (depth.loyaltyTasks === 0 && depth.webhookRetries === 0) break;
+      if (Object.entries(depth).every(([kind, n]) => kind === "imports" || n === 0)) break;
       await sleep(1_000);
     }
     await pollLedger();

@@ -335,7 +335,10 @@ function printFleet(result: FleetResult) {
       `(V8 heap limit ${result.rssMiB.heapLimit} MiB from the ${result.rssMiB.budget} MiB budget)`,
   );
   const deepest = Math.max(0, ...result.queueDepthEvery5s.map((q) => Object.values(q.depth).reduce((a, b) => a + b, 0)));
-  console.log(`  job queue depth: deepest ${deepest} (every 5 s in the JSON)`);
+  const deepestOf = (kind: string) => Math.max(0, ...result.queueDepthEvery5s.map((q) => q.depth[kind] ?? 0));
+  const kinds = [...new Set(result.queueDepthEvery5s.flatMap((q) => Object.keys(q.depth)))];
+  const byKind = kinds.map((kind) => `${kind} ${deepestOf(kind)}`).join(", ");
+  console.log(`  job queue depth: deepest ${deepest} (deepest of each: ${byKind}; every 5 s in the JSON)`);
   const i = result.integrity;
   const clean = i.missingEvents + i.doubledEvents + i.missingOrders + i.doubledEarnings === 0;
   console.log(

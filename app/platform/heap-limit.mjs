@@ -1,7 +1,7 @@
 // @ts-check
 // The V8 heap limit of the production server, derived from the cache budget (docs/decisions/0020-one-cache-budget.md).
 // Plain JavaScript: server.mjs reads it before the app (and its TypeScript build) is loaded, and
-// restarts itself in place with the limit when it was started without it. The fleet bench judges
+// restarts itself in place with the limit (and ALLOCATOR_ENV) when it was started without it. The fleet bench judges
 // an instance's RSS against COMEBACK_CACHE_BUDGET_MIB + 300 MiB; without a limit V8 lets garbage
 // grow toward its default of about 4 GiB before collecting it in earnest.
 
@@ -46,16 +46,30 @@ export function heapLimitMiB(env) {
 }
 
 /**
- * The node arguments that start this process again with the heap limit of `env`, or null when it
- * already runs with it (or the environment is invalid).
- * @param {{ execArgv: string[]; argv: string[]; env: Record<string, string | undefined> }} current
- * @returns {string[] | null}
+ * glibc's malloc, which serves node's buffers and typed arrays outside the V8 heap, raises the size
+ * from which it gives a block its own mapping each time such a block is freed (up to 32 MiB); then
+ * large buffers come from its heap, and what they leave there when freed stays in the process. In
+ * the fleet bench that was about 140 MiB of an instance's RSS (`malloc_trim` gave back 137 MiB).
+ * A fixed threshold keeps large blocks in their own mappings, returned as soon as they are freed.
+ * Other allocators (musl's) ignore the variable; one set by the operator is kept.
  */
-export function argumentsWithHeapLimit({ execArgv, argv, env }) {
+export const ALLOCATOR_ENV = { MALLOC_MMAP_THRESHOLD_: String(128 * 1024) };
+
+/**
+ * How to start this process again with the heap limit of `env` and the allocator setting (node
+ * arguments and environment), or null when it already runs with both (or the environment is invalid).
+ * @param {{ execArgv: string[]; argv: string[]; env: Record<string, string | undefined> }} current
+ * @returns {{ args: string[]; env: Record<string, string | undefined> } | null}
+ */
+export function restartWithLimits({ execArgv, argv, env }) {
   const limit = heapLimitMiB(env);
   if (limit === null) return null;
   const flag = `--max-old-space-size=${limit}`;
-  if (execArgv.includes(flag)) return null;
-  // A limit given on the command line is replaced; one in NODE_OPTIONS yields to the command line.
-  return [...execArgv.filter((arg) => !/^--max[-_]old[-_]space[-_]size/.test(arg)), flag, ...argv.slice(1)];
+  const allocatorSet = Object.keys(ALLOCATOR_ENV).every((name) => env[name] !== undefined);
+  if (execArgv.includes(flag) && allocatorSet) return null;
+  return {
+    // A limit given on the command line is replaced; one in NODE_OPTIONS yields to the command line.
+    args: [...execArgv.filter((arg) => !/^--max[-_]old[-_]space[-_]size/.test(arg)), flag, ...argv.slice(1)],
+    env: { ...ALLOCATOR_ENV, ...env },
+  };
 }

@@ -1,5 +1,6 @@
 // The app checks its environment when it starts: a bad value stops it with the variable's name.
-// The production server runs with a V8 heap limit derived from the cache budget.
+// The production server runs with a V8 heap limit derived from the cache budget, and malloc's
+// mmap threshold fixed.
 import { readFileSync } from "node:fs";
 import { describe, expect, inject, it } from "vitest";
 import { HEAP_HEADROOM_MIB } from "../../app/platform/heap-limit.mjs";
@@ -12,7 +13,9 @@ async function heapOf(env: Record<string, string>) {
     const commandLine = readFileSync(`/proc/${server.process.pid}/cmdline`, "utf8").split("\0");
     const flag = commandLine.find((arg) => arg.startsWith("--max-old-space-size="));
     const logged = /V8 heap limit (\d+) MiB/.exec(server.output());
-    return { flag, loggedMiB: logged ? Number(logged[1]) : null };
+    const environment = readFileSync(`/proc/${server.process.pid}/environ`, "utf8").split("\0");
+    const mmapThreshold = environment.find((line) => line.startsWith("MALLOC_MMAP_THRESHOLD_="));
+    return { flag, loggedMiB: logged ? Number(logged[1]) : null, mmapThreshold };
   } finally {
     await server.stop();
   }
@@ -38,8 +41,10 @@ describe("start-up", () => {
   });
 
   it("runs with a heap limit of the cache budget plus the headroom, in the same process", async () => {
-    const { flag, loggedMiB } = await heapOf({ COMEBACK_CACHE_BUDGET_MIB: "100" });
+    const { flag, loggedMiB, mmapThreshold } = await heapOf({ COMEBACK_CACHE_BUDGET_MIB: "100" });
     expect(flag).toBe(`--max-old-space-size=${100 + HEAP_HEADROOM_MIB}`);
+    // And malloc gives large blocks back when they are freed (heap-limit.mjs, ALLOCATOR_ENV).
+    expect(mmapThreshold).toBe("MALLOC_MMAP_THRESHOLD_=131072");
     // V8's limit adds the young generation to the old space's.
     expect(loggedMiB).toBeGreaterThanOrEqual(100 + HEAP_HEADROOM_MIB);
     expect(loggedMiB).toBeLessThanOrEqual(100 + HEAP_HEADROOM_MIB + 64);
