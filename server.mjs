@@ -26,7 +26,8 @@ const DRAIN_MS = 10_000;
 // program, the limit and the allocator setting, keeping its process id, so signals, supervisors
 // and `kill -9` reach the server itself.
 const restart = restartWithLimits({ execArgv: process.execArgv, argv: process.argv, env: process.env });
-if (restart && process.execve) process.execve(process.execPath, [process.execPath, ...restart.args], restart.env);
+if (restart && process.execve)
+  process.execve(process.execPath, [process.execPath, ...restart.args], { ...process.env, ...restart.env });
 if (restart)
   console.warn("[comeback] this Node.js cannot restart itself: set --max-old-space-size and MALLOC_MMAP_THRESHOLD_ yourself");
 

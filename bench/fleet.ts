@@ -77,6 +77,8 @@ interface Instance {
   /** Shops whose dashboard this instance has served since it started (later opens are hot). */
   warm: Set<string>;
   rssMiB: number[];
+  /** The process's thread count at each RSS sample: one more than usual while the model thread runs. */
+  threads: number[];
   /** How many of rssMiB's samples were taken before the webhook phase. */
   importSamples: number;
 }
@@ -110,7 +112,13 @@ export interface FleetResult {
     peak: Record<string, number>;
     peakByPhase: Record<string, { import: number; webhooks: number }>;
     withinLimit: boolean;
+    /**
+     * The webhook phase's peak with the model thread (decision 34) alive (more threads than the
+     * phase's usual count) and without it: how much of a peak the thread's heap is.
+     */
+    peakByModelThread: Record<string, { alive: number; notAlive: number }>;
     seriesEvery2s: Record<string, number[]>;
+    threadsEvery2s: Record<string, number[]>;
   };
   /** Each instance's `cache` log lines: the cache's bytes beside the process's heap and buffers. */
   memoryEveryMinute: Record<string, unknown[]>;
@@ -119,14 +127,27 @@ export interface FleetResult {
   integrity: { missingEvents: number; doubledEvents: number; missingOrders: number; doubledEarnings: number };
 }
 
-function rssMiB(pid: number | undefined): number {
-  if (!pid) return 0;
+/** The process's RSS and thread count (0 and 0 when it is not running). */
+function processStatus(pid: number | undefined): { rssMiB: number; threads: number } {
+  if (!pid) return { rssMiB: 0, threads: 0 };
   try {
-    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-    return match ? Math.round(Number(match[1]) / 1024) : 0;
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    const field = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+    return { rssMiB: Math.round(field("VmRSS") / 1024), threads: field("Threads") };
   } catch {
-    return 0;
+    return { rssMiB: 0, threads: 0 };
   }
+}
+
+/** The webhook phase's RSS peak with the model thread alive and without it (see FleetResult). */
+function peakByModelThread(instance: Instance): { alive: number; notAlive: number } {
+  const rss = instance.rssMiB.slice(instance.importSamples);
+  const threads = instance.threads.slice(instance.importSamples);
+  const counts = new Map<number, number>();
+  for (const n of threads) if (n > 0) counts.set(n, (counts.get(n) ?? 0) + 1);
+  const usual = [...counts].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 0;
+  const peak = (alive: boolean) => Math.max(0, ...rss.filter((_, i) => threads[i] > 0 && threads[i] > usual === alive));
+  return { alive: peak(true), notAlive: peak(false) };
 }
 
 /** The instance's `cache` log lines, parsed. */
@@ -218,6 +239,7 @@ export async function runFleet(options: FleetOptions, signal: AbortSignal): Prom
     alive: true,
     warm: new Set(),
     rssMiB: [],
+    threads: [],
     importSamples: 0,
   });
   const instances: Instance[] = [];
@@ -228,7 +250,11 @@ export async function runFleet(options: FleetOptions, signal: AbortSignal): Prom
     const queue: FleetResult["queueDepthEvery5s"] = [];
     samplers.push(
       setInterval(() => {
-        for (const instance of instances) instance.rssMiB.push(instance.alive ? rssMiB(instance.server.process.pid) : 0);
+        for (const instance of instances) {
+          const status = processStatus(instance.alive ? instance.server.process.pid : undefined);
+          instance.rssMiB.push(status.rssMiB);
+          instance.threads.push(status.threads);
+        }
       }, SAMPLE_MS),
       setInterval(() => {
         const at = second();
@@ -560,7 +586,9 @@ export async function runFleet(options: FleetOptions, signal: AbortSignal): Prom
           ]),
         ),
         withinLimit: instances.every((instance) => Math.max(0, ...instance.rssMiB) <= BUDGET_MIB + RSS_ALLOWANCE_MIB),
+        peakByModelThread: Object.fromEntries(instances.map((instance) => [instance.name, peakByModelThread(instance)])),
         seriesEvery2s: Object.fromEntries(instances.map((instance) => [instance.name, instance.rssMiB])),
+        threadsEvery2s: Object.fromEntries(instances.map((instance) => [instance.name, instance.threads])),
       },
       memoryEveryMinute: Object.fromEntries(instances.map((instance) => [instance.name, cacheLines(instance.server.output())])),
       queueDepthEvery5s: queue,

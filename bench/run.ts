@@ -334,6 +334,11 @@ function printFleet(result: FleetResult) {
       .join(", ")}   limit ${result.rssMiB.limit} MiB: ${verdict(result.rssMiB.withinLimit)} ` +
       `(V8 heap limit ${result.rssMiB.heapLimit} MiB from the ${result.rssMiB.budget} MiB budget)`,
   );
+  console.log(
+    `  RSS peak of the webhook phase with the model thread alive / not: ${Object.entries(result.rssMiB.peakByModelThread)
+      .map(([name, peak]) => `${name} ${peak.alive} / ${peak.notAlive} MiB`)
+      .join(", ")}`,
+  );
   const deepest = Math.max(0, ...result.queueDepthEvery5s.map((q) => Object.values(q.depth).reduce((a, b) => a + b, 0)));
   const deepestOf = (kind: string) => Math.max(0, ...result.queueDepthEvery5s.map((q) => q.depth[kind] ?? 0));
   const kinds = [...new Set(result.queueDepthEvery5s.flatMap((q) => Object.keys(q.depth)))];
