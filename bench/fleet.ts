@@ -114,7 +114,7 @@ export interface FleetResult {
     withinLimit: boolean;
     /**
      * The webhook phase's peak with the model thread (decision 34) alive (more threads than the
-     * phase's usual count) and without it: how much of a peak the thread's heap is.
+     * phase's fewest) and without it: how much of a peak the thread's heap is.
      */
     peakByModelThread: Record<string, { alive: number; notAlive: number }>;
     seriesEvery2s: Record<string, number[]>;
@@ -143,9 +143,8 @@ function processStatus(pid: number | undefined): { rssMiB: number; threads: numb
 function peakByModelThread(instance: Instance): { alive: number; notAlive: number } {
   const rss = instance.rssMiB.slice(instance.importSamples);
   const threads = instance.threads.slice(instance.importSamples);
-  const counts = new Map<number, number>();
-  for (const n of threads) if (n > 0) counts.set(n, (counts.get(n) ?? 0) + 1);
-  const usual = [...counts].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 0;
+  // By then every other thread (libuv's pool, V8's) has started: the fewest is the count without it.
+  const usual = Math.min(...threads.filter((n) => n > 0));
   const peak = (alive: boolean) => Math.max(0, ...rss.filter((_, i) => threads[i] > 0 && threads[i] > usual === alive));
   return { alive: peak(true), notAlive: peak(false) };
 }
