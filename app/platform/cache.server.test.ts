@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MemoryCache } from "./cache.server";
+import { MemoryCache, PROCESS_ALLOWANCE_MIB, pressureRelief, TRANSIENT_MARGIN_MIB } from "./cache.server";
 
 const bytesOf = (value: Float64Array) => value.byteLength;
 
@@ -65,6 +65,30 @@ describe("one memory budget for every cache", () => {
     await new Promise((resolve) => setTimeout(resolve, 40));
     expect(kind.get("shop")).toBeUndefined();
     expect(cache.stats().kinds.shops).toMatchObject({ hits: 1, misses: 1, evictions: 0, bytes: 0, entries: 0 });
+  });
+
+  it("gives way under memory pressure: least recently used first, down to a floor, each eviction counted", () => {
+    const cache = new MemoryCache(10_000);
+    const evicted: string[] = [];
+    const facts = cache.kind<Float64Array>("facts", { sizeOf: bytesOf, onEvict: (key) => evicted.push(key) });
+    for (const shop of ["a", "b", "c", "d"]) facts.set(shop, new Float64Array(250)); // 2,000 bytes each
+    facts.get("a");
+    expect(cache.shrinkBy(3_000)).toBe(4_000); // whole entries: b, then c
+    expect(evicted).toEqual(["b", "c"]);
+    expect(cache.shrinkBy(10_000, 2_000)).toBe(2_000); // d goes; a stays at the floor
+    expect(evicted).toEqual(["b", "c", "d"]);
+    expect(facts.get("a")).toHaveLength(250);
+    expect(cache.stats().kinds.facts).toMatchObject({ evictions: 3, bytes: 2_000, entries: 1 });
+    expect(cache.shrinkBy(0)).toBe(0);
+  });
+
+  it("asks the cache to give back what the process holds beyond its budget, allowance and margin", () => {
+    const MIB = 1024 * 1024;
+    const budget = 512 * MIB;
+    const ceiling = budget + (PROCESS_ALLOWANCE_MIB - TRANSIENT_MARGIN_MIB) * MIB;
+    expect(pressureRelief(ceiling, budget)).toBe(0);
+    expect(pressureRelief(400 * MIB, budget)).toBe(0);
+    expect(pressureRelief(ceiling + 90 * MIB, budget)).toBe(90 * MIB);
   });
 
   it("refuses a second kind of the same name, whose keys would mix with the first's", () => {

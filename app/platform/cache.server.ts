@@ -80,6 +80,18 @@ export class MemoryCache {
     return new CacheKind<V>(this.lru, name, state, options);
   }
 
+  /**
+   * Pushes out least recently used entries (of any kind, as the budget would) until `bytes` are
+   * freed or only `floorBytes` remain; returns the bytes freed.
+   */
+  shrinkBy(bytes: number, floorBytes = 0): number {
+    const before = this.lru.calculatedSize;
+    while (this.lru.size > 0 && before - this.lru.calculatedSize < bytes && this.lru.calculatedSize > floorBytes) {
+      this.lru.pop();
+    }
+    return before - this.lru.calculatedSize;
+  }
+
   stats(): CacheStats {
     const kinds = Object.fromEntries([...this.kinds].map(([name, state]) => [name, { ...state.stats }]));
     return { budgetBytes: this.budgetBytes, bytes: this.lru.calculatedSize, entries: this.lru.size, kinds };
@@ -133,13 +145,52 @@ export class CacheKind<V> {
 }
 
 const MIB = 1024 * 1024;
+const mib = (bytes: number) => +(bytes / MIB).toFixed(1);
 
 /** This instance's per-shop caches, within COMEBACK_CACHE_BUDGET_MIB. */
 export const shopCaches = new MemoryCache(env.COMEBACK_CACHE_BUDGET_MIB * MIB);
 
-const STATS_EVERY_MS = 60_000;
+/**
+ * What the rest of an instance may hold beside the cache's budget: the module graph, requests and
+ * jobs while they run, V8's young generation, code and the drivers' buffers (heap-limit.mjs). The
+ * fleet bench holds each instance's RSS to the budget plus this.
+ */
+export const PROCESS_ALLOWANCE_MIB = 300;
+/**
+ * Room kept below that for what comes and goes in seconds: the model thread's heap (decision 34)
+ * and a heavy job's transients, measured at up to 110 MiB in the fleet bench.
+ */
+export const TRANSIENT_MARGIN_MIB = 128;
+/** Under pressure the cache gives way down to this share of its budget, so hot shops stay loaded. */
+const PRESSURE_FLOOR = 0.25;
+const PRESSURE_CHECK_MS = 2_000;
+/** Freed entries leave the RSS only after the collector has run: no second shrink before then. */
+const PRESSURE_COOLDOWN_MS = 30_000;
 
-const mib = (bytes: number) => +(bytes / MIB).toFixed(1);
+/**
+ * The bytes the cache should give back when the instance holds more than its budget, the
+ * allowance and the margin allow, i.e. when the rest of the process outgrew its allowance: the
+ * cache yields instead of the process growing past the budget plus the allowance.
+ */
+export function pressureRelief(rssBytes: number, budgetBytes: number): number {
+  return Math.max(0, rssBytes - (budgetBytes + (PROCESS_ALLOWANCE_MIB - TRANSIENT_MARGIN_MIB) * MIB));
+}
+
+let lastRelief = 0;
+setInterval(() => {
+  if (Date.now() - lastRelief < PRESSURE_COOLDOWN_MS) return;
+  const relief = pressureRelief(process.memoryUsage.rss(), shopCaches.budgetBytes);
+  if (relief === 0) return;
+  lastRelief = Date.now();
+  const freed = shopCaches.shrinkBy(relief, shopCaches.budgetBytes * PRESSURE_FLOOR);
+  log.info("cache gave way to memory pressure", {
+    overMiB: mib(relief),
+    freedMiB: mib(freed),
+    usedMiB: mib(shopCaches.stats().bytes),
+  });
+}, PRESSURE_CHECK_MS).unref();
+
+const STATS_EVERY_MS = 60_000;
 
 // Operators read the counters in the log, one line a minute (hits, misses, evictions, bytes per
 // kind), beside the process's memory: what the cache counts against what the instance holds.
