@@ -75,11 +75,23 @@ describe("one memory budget for every cache", () => {
     facts.get("a");
     expect(cache.shrinkBy(3_000)).toBe(4_000); // whole entries: b, then c
     expect(evicted).toEqual(["b", "c"]);
-    expect(cache.shrinkBy(10_000, 2_000)).toBe(2_000); // d goes; a stays at the floor
+    expect(cache.shrinkBy(10_000, { floorBytes: 2_000 })).toBe(2_000); // d goes; a stays at the floor
     expect(evicted).toEqual(["b", "c", "d"]);
     expect(facts.get("a")).toHaveLength(250);
     expect(cache.stats().kinds.facts).toMatchObject({ evictions: 3, bytes: 2_000, entries: 1 });
     expect(cache.shrinkBy(0)).toBe(0);
+  });
+
+  it("under pressure keeps the shops used within the idle time, however much is asked", async () => {
+    const cache = new MemoryCache(10_000);
+    const facts = cache.kind<Float64Array>("facts", { sizeOf: bytesOf });
+    facts.set("idle", new Float64Array(250));
+    facts.set("busy", new Float64Array(250));
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    facts.get("busy");
+    expect(cache.shrinkBy(10_000, { idleMs: 50 })).toBe(2_000);
+    expect(facts.get("idle")).toBeUndefined();
+    expect(facts.get("busy")).toHaveLength(250);
   });
 
   it("asks the cache to give back what the process holds beyond its budget, allowance and margin", () => {

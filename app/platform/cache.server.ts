@@ -44,6 +44,8 @@ interface Slot {
   key: string;
   value: unknown;
   size: number;
+  /** When it was last set or read (Date.now()). */
+  usedAt: number;
 }
 
 export class MemoryCache {
@@ -82,11 +84,15 @@ export class MemoryCache {
 
   /**
    * Pushes out least recently used entries (of any kind, as the budget would) until `bytes` are
-   * freed or only `floorBytes` remain; returns the bytes freed.
+   * freed, only `floorBytes` remain, or the next one was used within `idleMs` (a shop in use would
+   * only be loaded again at once); returns the bytes freed.
    */
-  shrinkBy(bytes: number, floorBytes = 0): number {
+  shrinkBy(bytes: number, { floorBytes = 0, idleMs = 0 } = {}): number {
     const before = this.lru.calculatedSize;
-    while (this.lru.size > 0 && before - this.lru.calculatedSize < bytes && this.lru.calculatedSize > floorBytes) {
+    const now = Date.now();
+    while (before - this.lru.calculatedSize < bytes && this.lru.calculatedSize > floorBytes) {
+      const oldest = this.lru.rvalues().next().value;
+      if (!oldest || now - oldest.usedAt < idleMs) break;
       this.lru.pop();
     }
     return before - this.lru.calculatedSize;
@@ -113,8 +119,10 @@ export class CacheKind<V> {
   /** The entry, counted as a hit or a miss, and marked as just used. */
   get(key: string): V | undefined {
     const slot = this.lru.get(this.slotKey(key));
-    if (slot) this.state.stats.hits++;
-    else this.state.stats.misses++;
+    if (slot) {
+      this.state.stats.hits++;
+      slot.usedAt = Date.now();
+    } else this.state.stats.misses++;
     return slot?.value as V | undefined;
   }
 
@@ -124,7 +132,7 @@ export class CacheKind<V> {
    */
   set(key: string, value: V): void {
     const size = Math.max(1, Math.ceil(this.options.sizeOf(value)));
-    const slot: Slot = { kind: this.state, key, value, size };
+    const slot: Slot = { kind: this.state, key, value, size, usedAt: Date.now() };
     const status: LRUCache.Status<string, Slot> = {};
     this.lru.set(this.slotKey(key), slot, { ttl: this.options.ttlMs, status });
     if (status.maxEntrySizeExceeded) log.warn("cache entry larger than the budget", { kind: this.name, key, bytes: size });
@@ -161,8 +169,9 @@ export const PROCESS_ALLOWANCE_MIB = 300;
  * and a heavy job's transients, measured at up to 110 MiB in the fleet bench.
  */
 export const TRANSIENT_MARGIN_MIB = 128;
-/** Under pressure the cache gives way down to this share of its budget, so hot shops stay loaded. */
+/** Under pressure the cache gives way down to this share of its budget, and only shops idle this long. */
 const PRESSURE_FLOOR = 0.25;
+const PRESSURE_IDLE_MS = 60_000;
 const PRESSURE_CHECK_MS = 2_000;
 /** Freed entries leave the RSS only after the collector has run: no second shrink before then. */
 const PRESSURE_COOLDOWN_MS = 30_000;
@@ -182,7 +191,7 @@ setInterval(() => {
   const relief = pressureRelief(process.memoryUsage.rss(), shopCaches.budgetBytes);
   if (relief === 0) return;
   lastRelief = Date.now();
-  const freed = shopCaches.shrinkBy(relief, shopCaches.budgetBytes * PRESSURE_FLOOR);
+  const freed = shopCaches.shrinkBy(relief, { floorBytes: shopCaches.budgetBytes * PRESSURE_FLOOR, idleMs: PRESSURE_IDLE_MS });
   log.info("cache gave way to memory pressure", {
     overMiB: mib(relief),
     freedMiB: mib(freed),
