@@ -27,7 +27,7 @@ const DRAIN_MS = 10_000;
 // and `kill -9` reach the server itself.
 const restart = restartWithLimits({ execArgv: process.execArgv, argv: process.argv, env: process.env });
 if (restart && process.execve)
-  process.execve(process.execPath, [process.execPath, ...restart.args], { ...process.env, ...restart.env });
+  process.execve(process.execPath, [process.execPath, ...restart.args], /** @type {NodeJS.ProcessEnv} */ (restart.env));
 if (restart)
   console.warn("[comeback] this Node.js cannot restart itself: set --max-old-space-size and MALLOC_MMAP_THRESHOLD_ yourself");
 

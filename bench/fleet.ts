@@ -16,7 +16,7 @@
 import { mkdirSync, readFileSync } from "node:fs";
 import pg from "pg";
 import { Agent, request } from "undici";
-import { heapLimitMiB } from "../app/platform/heap-limit.mjs";
+import { heapLimitMiB, PROCESS_ALLOWANCE_MIB } from "../app/platform/heap-limit.mjs";
 import { migrate } from "../app/platform/db/migrate.server";
 import { startAdminDouble, type AdminDouble } from "../test/mocks/shopify-admin";
 import { adminCall, installShop } from "../test/support/app-proxy";
@@ -44,9 +44,8 @@ const SAMPLE_MS = 2_000;
 /** Ledger ids the poller reads again each time, for entries committed after newer ones. */
 const LEDGER_LOOKBACK = 20_000;
 const RESTART_AFTER_MS = 10_000;
-/** The cache budget the instances run with; RSS must stay under it plus this allowance. */
+/** The cache budget the instances run with; RSS must stay under it plus PROCESS_ALLOWANCE_MIB. */
 const BUDGET_MIB = 512;
-const RSS_ALLOWANCE_MIB = 300;
 /** The loyalty program every fleet shop runs: 1 point per 1.00, earned at once. */
 const PROGRAM = {
   enabled: true,
@@ -573,7 +572,7 @@ export async function runFleet(options: FleetOptions, signal: AbortSignal): Prom
       rssMiB: {
         budget: BUDGET_MIB,
         heapLimit: heapLimitMiB({ COMEBACK_CACHE_BUDGET_MIB: String(BUDGET_MIB) })!,
-        limit: BUDGET_MIB + RSS_ALLOWANCE_MIB,
+        limit: BUDGET_MIB + PROCESS_ALLOWANCE_MIB,
         peak: Object.fromEntries(instances.map((instance) => [instance.name, Math.max(0, ...instance.rssMiB)])),
         peakByPhase: Object.fromEntries(
           instances.map((instance) => [
@@ -584,7 +583,7 @@ export async function runFleet(options: FleetOptions, signal: AbortSignal): Prom
             },
           ]),
         ),
-        withinLimit: instances.every((instance) => Math.max(0, ...instance.rssMiB) <= BUDGET_MIB + RSS_ALLOWANCE_MIB),
+        withinLimit: instances.every((instance) => Math.max(0, ...instance.rssMiB) <= BUDGET_MIB + PROCESS_ALLOWANCE_MIB),
         peakByModelThread: Object.fromEntries(instances.map((instance) => [instance.name, peakByModelThread(instance)])),
         seriesEvery2s: Object.fromEntries(instances.map((instance) => [instance.name, instance.rssMiB])),
         threadsEvery2s: Object.fromEntries(instances.map((instance) => [instance.name, instance.threads])),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { MemoryCache, PROCESS_ALLOWANCE_MIB, pressureRelief, TRANSIENT_MARGIN_MIB } from "./cache.server";
+import { MemoryCache, pressureRelief, TRANSIENT_MARGIN_MIB } from "./cache.server";
+import { PROCESS_ALLOWANCE_MIB } from "./heap-limit.mjs";
 
 const bytesOf = (value: Float64Array) => value.byteLength;
 

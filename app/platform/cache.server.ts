@@ -6,6 +6,7 @@
 import { LRUCache } from "lru-cache";
 import { env } from "./env.server";
 import { log } from "./log.server";
+import { PROCESS_ALLOWANCE_MIB } from "./heap-limit.mjs";
 
 export interface CacheKindOptions<V> {
   /**
@@ -158,12 +159,6 @@ const mib = (bytes: number) => +(bytes / MIB).toFixed(1);
 /** This instance's per-shop caches, within COMEBACK_CACHE_BUDGET_MIB. */
 export const shopCaches = new MemoryCache(env.COMEBACK_CACHE_BUDGET_MIB * MIB);
 
-/**
- * What the rest of an instance may hold beside the cache's budget: the module graph, requests and
- * jobs while they run, V8's young generation, code and the drivers' buffers (heap-limit.mjs). The
- * fleet bench holds each instance's RSS to the budget plus this.
- */
-export const PROCESS_ALLOWANCE_MIB = 300;
 /**
  * Room kept below that for what comes and goes in seconds: the model thread's heap (decision 34)
  * and a heavy job's transients, measured at up to 110 MiB in the fleet bench.

@@ -16,6 +16,13 @@ export const DEFAULT_CACHE_BUDGET_MIB = 512;
  */
 export const HEAP_HEADROOM_MIB = 128;
 
+/**
+ * What an instance may hold beside the cache's budget (RSS): the module graph, requests and jobs
+ * while they run, V8's young generation, code and the drivers' buffers. The cache gives way when the
+ * rest outgrows it (cache.server.ts); the fleet bench holds each instance to the budget plus this.
+ */
+export const PROCESS_ALLOWANCE_MIB = 300;
+
 /** The smallest COMEBACK_HEAP_MIB env.server.ts accepts: less would not hold the app's own modules. */
 export const MIN_HEAP_MIB = 64;
 
