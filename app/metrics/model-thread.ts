@@ -18,7 +18,7 @@ import {
 } from "./predictions";
 
 export interface FitTask {
-  /** Only the typed arrays: they are copied to the thread. */
+  /** Only the typed arrays, in shared memory: the thread reads them without a copy. */
   histories: PurchaseHistories;
   asOf: LocalDay;
   previous: PreviousFit | null;

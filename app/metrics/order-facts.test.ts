@@ -57,6 +57,18 @@ describe("OrderFacts.apply", () => {
   });
 });
 
+describe("OrderFacts.histories", () => {
+  it("keeps what the model thread reads in shared memory, so that the thread gets it without a copy", () => {
+    const facts = new OrderFacts(HELSINKI);
+    facts.apply([orderRow({ id: 1, customerId: 1, at: "2024-02-05", net: 5_000 })]);
+    const { start, days, net } = facts.histories();
+    for (const array of [start, days, net]) expect(array.buffer).toBeInstanceOf(SharedArrayBuffer);
+    const received = structuredClone({ days });
+    days[0] += 1;
+    expect(received.days[0]).toBe(days[0]);
+  });
+});
+
 describe("OrderFacts.byteSize", () => {
   it("counts its arrays at full capacity and its maps by entry, as they grow", () => {
     const facts = new OrderFacts(HELSINKI);
