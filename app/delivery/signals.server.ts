@@ -17,7 +17,7 @@ import { adminClientFor } from "../offline-admin.server";
 import { METAFIELDS_DELETE, METAFIELDS_PER_CALL, METAFIELDS_SET } from "../loyalty/metafields";
 import { isPaused, pausedUntil, pauseFor } from "../loyalty/metafields.server";
 import type { CustomerMetricsRow } from "../metrics/csv";
-import { withCustomerMetrics } from "../metrics/metrics.server";
+import { withCustomerMetricsSlices } from "../metrics/metrics.server";
 import {
   checkOffer,
   metafieldChanges,
@@ -63,35 +63,60 @@ export interface SignalRefresh {
 /** Compares the shop's current predictions with the last evaluation (applySignals). */
 export async function refreshCustomerSignals(shopDomain: string): Promise<SignalRefresh> {
   const fit = await db.purchaseModelFit.findUnique({ where: { shopDomain }, select: { fittedAt: true } });
-  // The rows and the comparison's maps are as large again as the customers list: heavy work.
-  return withCustomerMetrics(shopDomain, ({ shop, rows }) =>
-    applySignals(shopDomain, rows, shop.currency, fit?.fittedAt ?? null),
+  // Heavy work, a slice of customers at a time: each is compared with its stored values.
+  return withCustomerMetricsSlices(shopDomain, (shop, slices) =>
+    applySignals(shopDomain, slices, shop.currency, fit?.fittedAt ?? null),
   );
 }
 
 /**
  * Queues "churn risk became high" for each customer whose band moved to high since the last
  * evaluation, then stores the bands and metafield values of `rows` (the predictions of the fit of
- * `fittedAt`). The first evaluation of a customer only sets the baseline: nothing "became" high.
- * The trigger's key names the fit, and it is queued before the band is stored, so a crash in
- * between, or a second evaluation of the same fit, queues nothing twice.
+ * `fittedAt`), given whole or a slice at a time. The first evaluation of a customer only sets the
+ * baseline: nothing "became" high. The trigger's key names the fit, and it is queued before the
+ * band is stored, so a crash in between, or a second evaluation of the same fit, queues nothing
+ * twice; the shop counts as evaluated only after its last slice.
  */
 export async function applySignals(
+  shopDomain: string,
+  rows: CustomerMetricsRow[] | AsyncIterable<CustomerMetricsRow[]>,
+  currency: string,
+  fittedAt: Date | null,
+): Promise<SignalRefresh> {
+  const notify = await usesTrigger(shopDomain, "churnRiskHigh");
+  const now = new Date();
+  const refresh: SignalRefresh = { customers: 0, changed: 0, becameHigh: 0 };
+  for await (const slice of Array.isArray(rows) ? [rows] : rows) {
+    const { changed, becameHigh } = await applySignalSlice(shopDomain, slice, currency, fittedAt, notify, now);
+    refresh.customers += slice.length;
+    refresh.changed += changed;
+    refresh.becameHigh += becameHigh;
+  }
+  await db.shopSegmentation.upsert({
+    where: { shopDomain },
+    create: { shopDomain, signalsFittedAt: fittedAt },
+    update: { signalsFittedAt: fittedAt },
+  });
+  log.info("customer signals refreshed", { shop: shopDomain, ...refresh });
+  return refresh;
+}
+
+async function applySignalSlice(
   shopDomain: string,
   rows: CustomerMetricsRow[],
   currency: string,
   fittedAt: Date | null,
-): Promise<SignalRefresh> {
+  notify: boolean,
+  now: Date,
+): Promise<{ changed: number; becameHigh: number }> {
   const previous = new Map(
     (
       await db.customerSignal.findMany({
-        where: { shopDomain },
+        where: { shopDomain, customerGid: { in: rows.map((row) => row.gid) } },
         select: { customerGid: true, churnBand: true, metafields: true },
       })
     ).map((row) => [row.customerGid, row]),
   );
-  const notify = await usesTrigger(shopDomain, "churnRiskHigh");
-  const now = new Date();
   const changes: Value[][] = [];
   const moves: FlowTriggerEventInput<"churnRiskHigh">[] = [];
   let becameHigh = 0;
@@ -134,13 +159,7 @@ export async function applySignals(
         ${reviveOnRequest(customerSignalQueue)}`,
     );
   }
-  await db.shopSegmentation.upsert({
-    where: { shopDomain },
-    create: { shopDomain, signalsFittedAt: fittedAt },
-    update: { signalsFittedAt: fittedAt },
-  });
-  log.info("customer signals refreshed", { shop: shopDomain, customers: rows.length, changed: changes.length, becameHigh });
-  return { customers: rows.length, changed: changes.length, becameHigh };
+  return { changed: changes.length, becameHigh };
 }
 
 /** The worker's part: shops whose purchase models were refitted since their signals were evaluated. */

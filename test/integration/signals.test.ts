@@ -123,8 +123,10 @@ describe("churn risk became high", () => {
 
   it("evaluates a shop's customers after the worker refits its purchase models", async () => {
     const shop = uniqueShop("signals-refit");
-    // About 2,000 orders of 300 customers; the app's worker refits the shop, then evaluates its signals.
-    await writeGeneratedShop(shop, 2000, 300);
+    const CUSTOMERS = 4_500;
+    // About 12,000 orders of 4,500 customers; the app's worker refits the shop, then evaluates its
+    // signals 900 customers at a time (withCustomerMetricsSlices): five slices.
+    await writeGeneratedShop(shop, 12_000, CUSTOMERS);
     const evaluated = await waitFor(
       "the signals of the refitted shop",
       async () => {
@@ -137,7 +139,9 @@ describe("churn risk became high", () => {
       45_000,
     );
     const signals = await testDb().customerSignal.findMany({ where: { shopDomain: shop } });
-    expect(signals).toHaveLength(300);
+    expect(signals).toHaveLength(CUSTOMERS);
+    expect(new Set(signals.map((signal) => signal.customerGid)).size).toBe(CUSTOMERS);
+    expect(signals.every((signal) => signal.customerGid.startsWith("gid://shopify/Customer/"))).toBe(true);
     const values = JSON.parse(signals[0].metafields!);
     expect(values.rfm_segment).toEqual(expect.any(String));
     // With a stable fit, every customer has a band and a predicted value.
