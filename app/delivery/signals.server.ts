@@ -17,7 +17,7 @@ import { adminClientFor } from "../offline-admin.server";
 import { METAFIELDS_DELETE, METAFIELDS_PER_CALL, METAFIELDS_SET } from "../loyalty/metafields";
 import { isPaused, pausedUntil, pauseFor } from "../loyalty/metafields.server";
 import type { CustomerMetricsRow } from "../metrics/csv";
-import { withCustomerMetricsSlices } from "../metrics/metrics.server";
+import { withCustomerMetricsSlices, withModelsLease } from "../metrics/metrics.server";
 import {
   checkOffer,
   metafieldChanges,
@@ -174,7 +174,15 @@ export async function refreshStaleSignals(): Promise<number> {
   );
   for (const { shopDomain } of stale) {
     try {
-      await refreshCustomerSignals(shopDomain);
+      await withModelsLease(shopDomain, async () => {
+        // Another instance may have evaluated this fit since the query above.
+        const [fit, state] = await Promise.all([
+          db.purchaseModelFit.findUnique({ where: { shopDomain }, select: { fittedAt: true } }),
+          db.shopSegmentation.findUnique({ where: { shopDomain }, select: { signalsFittedAt: true } }),
+        ]);
+        if (fit && state?.signalsFittedAt && state.signalsFittedAt >= fit.fittedAt) return;
+        await refreshCustomerSignals(shopDomain);
+      });
     } catch (error) {
       log.error("customer signals failed", { shop: shopDomain, error: String(error) });
       // Tried again at the shop's next refit, so that a shop that fails keeps no other waiting.

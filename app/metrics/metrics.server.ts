@@ -231,8 +231,37 @@ export async function refitStaleModels(now = Date.now()): Promise<number> {
     select: { domain: true },
     take: 5,
   });
-  for (const { domain } of shops) await refitModels(domain);
+  for (const { domain } of shops) {
+    // Another instance may have refitted the shop since the query above.
+    await withModelsLease(domain, async () => {
+      const fit = await loadFit(domain);
+      if (!fit || now - fit.fittedAt.getTime() >= REFIT_AFTER_MS) await refitModels(domain);
+    });
+  }
   return shops.length;
+}
+
+/** Long enough for the largest shop's refit under load; a killed instance's lease runs out after it. */
+const MODELS_LEASE_MS = 10 * 60_000;
+
+/**
+ * Runs a shop's model work (the worker's refit, then its customer signals) unless another instance
+ * holds the shop's lease: each instance's chores see the same stale shops, and without it every
+ * instance refitted every shop. Returns whether `work` ran.
+ */
+export async function withModelsLease(shopDomain: string, work: () => Promise<void>): Promise<boolean> {
+  const now = new Date();
+  const { count } = await db.shop.updateMany({
+    where: { domain: shopDomain, OR: [{ modelsLeaseUntil: null }, { modelsLeaseUntil: { lt: now } }] },
+    data: { modelsLeaseUntil: new Date(now.getTime() + MODELS_LEASE_MS) },
+  });
+  if (count === 0) return false;
+  try {
+    await work();
+  } finally {
+    await db.shop.updateMany({ where: { domain: shopDomain }, data: { modelsLeaseUntil: null } });
+  }
+  return true;
 }
 
 /** The typed arrays the models read, without the facts' functions (which a thread cannot receive). */

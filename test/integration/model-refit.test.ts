@@ -6,9 +6,10 @@
 import "../support/second-instance";
 import { describe, expect, it } from "vitest";
 import { shopFacts } from "../../app/metrics/facts.server";
-import { customerColumns, refitModels } from "../../app/metrics/metrics.server";
+import { customerColumns, refitModels, withModelsLease } from "../../app/metrics/metrics.server";
 import { testDb } from "../support/db";
 import { writeGeneratedShop } from "../support/run-sql";
+import { waitFor } from "../support/wait";
 import { uniqueShop } from "../support/webhooks";
 
 describe("model refits", () => {
@@ -41,4 +42,39 @@ describe("model refits", () => {
     if (fit.stable) expect(predictions!.pAlive).toHaveLength(30_000);
     else expect(predictions).toBeNull();
   }, 120_000);
+
+  it("run on one instance at a time: the app's worker leaves a shop alone while another instance holds its lease", async () => {
+    const shop = uniqueShop("refit-lease");
+    // Another instance holds the shop's lease before its orders arrive.
+    await testDb().shop.create({
+      data: { domain: shop, timezone: "Europe/Helsinki", modelsLeaseUntil: new Date(Date.now() + 60_000) },
+    });
+    await writeGeneratedShop(shop, 2000, 300);
+    // The app's worker looks for stale shops every 200 ms: ten looks, no fit.
+    await new Promise((done) => setTimeout(done, 2_000));
+    expect(await testDb().purchaseModelFit.findUnique({ where: { shopDomain: shop } })).toBeNull();
+    // That instance was killed: once its lease runs out, the app's worker refits the shop and
+    // evaluates its signals, then lets the lease go.
+    await testDb().shop.update({ where: { domain: shop }, data: { modelsLeaseUntil: new Date(Date.now() - 1) } });
+    await waitFor(
+      "the refit and signals of the shop whose lease ran out",
+      async () => {
+        const [fit, state, lease] = await Promise.all([
+          testDb().purchaseModelFit.findUnique({ where: { shopDomain: shop } }),
+          testDb().shopSegmentation.findUnique({ where: { shopDomain: shop } }),
+          testDb().shop.findUnique({ where: { domain: shop }, select: { modelsLeaseUntil: true } }),
+        ]);
+        return fit && state?.signalsFittedAt?.getTime() === fit.fittedAt.getTime() && lease?.modelsLeaseUntil === null;
+      },
+      45_000,
+    );
+    // Two chores at once in this instance: one runs, the other finds the lease held.
+    let release!: () => void;
+    const first = withModelsLease(shop, () => new Promise<void>((done) => (release = done)));
+    await waitFor("the first claim", async () => release !== undefined);
+    expect(await withModelsLease(shop, async () => {})).toBe(false);
+    release();
+    expect(await first).toBe(true);
+    expect(await withModelsLease(shop, async () => {})).toBe(true);
+  }, 90_000);
 });

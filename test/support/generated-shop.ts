@@ -35,7 +35,7 @@ export function generatedShop(
   const text = (sql: string) => (postgres ? `(${sql})::text` : sql);
   const sql = `
     INSERT INTO "Shop" ("domain", "currency", "timezone", "installedAt", "createdAt", "updatedAt")
-      VALUES ('${shop}', 'USD', 'Europe/Helsinki', ${changed}, ${changed}, ${changed});
+      VALUES ('${shop}', 'USD', 'Europe/Helsinki', ${changed}, ${changed}, ${changed}) ON CONFLICT ("domain") DO NOTHING;
     INSERT INTO "Customer" ("shopDomain", "gid", "createdAt", "updatedAt")
       SELECT '${shop}', 'gid://shopify/Customer/${shop}/' || ${text("i")}, ${changed}, ${changed} FROM ${numbers(customers)} AS n;
     INSERT INTO "Order" ("shopDomain", "gid", "customerId", "processedAt", "currency", "currentSubtotalAmount", "createdAt", "updatedAt")
