@@ -189,6 +189,9 @@ function factsStore(): FactsStore {
   return store.store;
 }
 
+/** A snapshot is read from PostgreSQL this many bytes at a time (8 MB of hex text each). */
+const SNAPSHOT_PIECE_BYTES = 4 * 1024 * 1024;
+
 const COUNTED_ONLY = `AND "processedAt" IS NOT NULL AND "test" = false AND "cancelledAt" IS NULL AND "deletedAt" IS NULL`;
 const SNAPSHOT_UPSERT = `ON CONFLICT ("shopDomain") DO UPDATE SET "key" = excluded."key", "seenUntil" = excluded."seenUntil",
   "orders" = excluded."orders", "data" = excluded."data", "updatedAt" = excluded."updatedAt"`;
@@ -295,13 +298,34 @@ function postgresStore(url: string) {
       }
     },
     async readSnapshot(shopDomain) {
-      const result = await query(
-        `SELECT "key", (EXTRACT(EPOCH FROM "seenUntil") * 1000)::float8, (EXTRACT(EPOCH FROM "updatedAt") * 1000)::float8, "orders", "data"
-         FROM "MetricsSnapshot" WHERE "shopDomain" = $1`,
-        [shopDomain],
-      );
-      const row = result.rows[0] as [string, number, number, number, Buffer] | undefined;
-      return row ? { key: row[0], seenUntil: row[1], updatedAt: row[2], orders: row[3], data: row[4] } : null;
+      // In pieces, within one view of the database (a snapshot written meanwhile is not mixed in):
+      // pg reads a bytea as hex text, so a 20 MB snapshot read whole took 40 MB of message, 40 MB
+      // of string and the bytes at once, an instance's largest spike when a large shop came back.
+      const client = await pool.connect();
+      try {
+        await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+        const head = await client.query({
+          text: `SELECT "key", (EXTRACT(EPOCH FROM "seenUntil") * 1000)::float8, (EXTRACT(EPOCH FROM "updatedAt") * 1000)::float8, "orders", octet_length("data")
+                 FROM "MetricsSnapshot" WHERE "shopDomain" = $1`,
+          values: [shopDomain],
+          rowMode: "array",
+        });
+        const row = head.rows[0] as [string, number, number, number, number] | undefined;
+        if (!row) return null;
+        const data = new Uint8Array(row[4]);
+        for (let offset = 0; offset < data.length; offset += SNAPSHOT_PIECE_BYTES) {
+          const piece = await client.query({
+            text: `SELECT substring("data" FROM $2 FOR $3) FROM "MetricsSnapshot" WHERE "shopDomain" = $1`,
+            values: [shopDomain, offset + 1, SNAPSHOT_PIECE_BYTES],
+            rowMode: "array",
+          });
+          data.set(piece.rows[0][0] as Buffer, offset);
+        }
+        return { key: row[0], seenUntil: row[1], updatedAt: row[2], orders: row[3], data };
+      } finally {
+        await client.query("ROLLBACK").catch(() => undefined);
+        client.release();
+      }
     },
     async writeSnapshot(shopDomain, snapshot) {
       const time = (ms: number) => new Date(ms).toISOString();
