@@ -106,6 +106,16 @@ describe("expectedPurchases", () => {
     }
   });
 
+  // A fit with a + b < 1 (drop-out probabilities piled up near 0 and 1) makes c = a + b − 1 of the
+  // hypergeometric function negative for customers without repeat purchases; mpmath at 30 digits again.
+  it("holds for customers without repeat purchases when a + b < 1", () => {
+    const cases: [params: BgNbdParams, t: number, T: number, expected: number][] = [
+      [{ r: 0.24, alpha: 4.4, a: 0.3, b: 0.211 }, 39, 30, 0.205032769802521602358282803186],
+      [{ r: 0.8, alpha: 3, a: 0.2, b: 0.6 }, 12, 50, 0.173018642888985557034961371544],
+    ];
+    for (const [params, t, T, expected] of cases) expect(expectedPurchases(params, t, 0, 0, T) / expected).toBeCloseTo(1, 11);
+  });
+
   it("is zero for no time and grows with the horizon", () => {
     expect(expectedPurchases(published, 0, 2, 30.43, 38.86)).toBe(0);
     let previous = 0;

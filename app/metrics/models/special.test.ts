@@ -110,6 +110,7 @@ describe("hypergeometric2F1", () => {
       [2.243, 4.426, 5.219, 0.47, 3.25296120883215710070200224301],
       [3.5, 2.1, 1.2, 0.95, 1375851.3380293175565076467901],
       [30, 40, 20, 0.9, 2.69787332287634134335731951307e52],
+      [0.4, -0.7, -0.489, 0.6, 1.49671454689104101705358670158],
     ];
     for (const [a, b, c, z, expected] of cases) expect(relative(hypergeometric2F1(a, b, c, z), expected)).toBeLessThan(1e-12);
   });
@@ -118,6 +119,7 @@ describe("hypergeometric2F1", () => {
     expect(() => hypergeometric2F1(1, 1, 2, 1)).toThrow(RangeError);
     expect(() => hypergeometric2F1(1, 1, 2, -0.1)).toThrow(RangeError);
     expect(() => hypergeometric2F1(1, 1, 0, 0.5)).toThrow(RangeError);
+    expect(() => hypergeometric2F1(1, 1, -2, 0.5)).toThrow(RangeError);
     expect(() => hypergeometric2F1(1, 1, 2, 1 - 1e-9)).toThrow(/did not converge/);
   });
 });

@@ -70,7 +70,7 @@ export function lnBeta(a: number, b: number): number {
 export const HYPERGEOMETRIC_MAX_TERMS = 100_000;
 
 /**
- * Gauss hypergeometric function ₂F₁(a, b; c; z) for 0 ≤ z < 1 and c > 0, by its power series.
+ * Gauss hypergeometric function ₂F₁(a, b; c; z) for 0 ≤ z < 1 and c not 0, −1, −2, …, by its power series.
  *
  * When c − a − b < 0 the series grows like (1 − z)^(c−a−b) near z = 1, so Euler's transformation
  * ₂F₁(a, b; c; z) = (1 − z)^(c−a−b) ₂F₁(c − a, c − b; c; z) is used instead; the series summed
@@ -83,7 +83,8 @@ export const HYPERGEOMETRIC_MAX_TERMS = 100_000;
  */
 export function hypergeometric2F1(a: number, b: number, c: number, z: number, tolerance = 1e-15): number {
   if (!(z >= 0 && z < 1)) throw new RangeError(`hypergeometric2F1 needs 0 ≤ z < 1, got z = ${z}`);
-  if (!(c > 0)) throw new RangeError(`hypergeometric2F1 needs c > 0, got c = ${c}`);
+  // The series is defined for any c but 0, −1, −2, …: a BG/NBD fit with a + b < 1 gives c in (−1, 0).
+  if (!(c > 0 || c !== Math.floor(c))) throw new RangeError(`hypergeometric2F1 needs c ≠ 0, −1, −2, …, got c = ${c}`);
   const excess = c - a - b;
   if (excess < 0) return Math.pow(1 - z, excess) * powerSeries2F1(c - a, c - b, c, z, tolerance);
   return powerSeries2F1(a, b, c, z, tolerance);
