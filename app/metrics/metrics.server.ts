@@ -224,7 +224,11 @@ export async function refitStaleModels(now = Date.now()): Promise<number> {
     where: {
       installState: "installed",
       orders: { some: {} },
-      OR: [{ modelFit: null }, { modelFit: { fittedAt: { lt: new Date(now - REFIT_AFTER_MS) } } }],
+      AND: [
+        { OR: [{ modelFit: null }, { modelFit: { fittedAt: { lt: new Date(now - REFIT_AFTER_MS) } } }] },
+        // Not one another instance is fitting, nor one whose last refit failed lately (withModelsLease).
+        { OR: [{ modelsLeaseUntil: null }, { modelsLeaseUntil: { lt: new Date(now) } }] },
+      ],
       // Not while the history is still arriving: the fit would be redone right after.
       imports: { none: { status: { in: ["created", "running", "ready", "importing"] } } },
     },
@@ -232,22 +236,30 @@ export async function refitStaleModels(now = Date.now()): Promise<number> {
     take: 5,
   });
   for (const { domain } of shops) {
-    // Another instance may have refitted the shop since the query above.
-    await withModelsLease(domain, async () => {
-      const fit = await loadFit(domain);
-      if (!fit || now - fit.fittedAt.getTime() >= REFIT_AFTER_MS) await refitModels(domain);
-    });
+    try {
+      // Another instance may have refitted the shop since the query above.
+      await withModelsLease(domain, async () => {
+        const fit = await loadFit(domain);
+        if (!fit || now - fit.fittedAt.getTime() >= REFIT_AFTER_MS) await refitModels(domain);
+      });
+    } catch (error) {
+      // One shop's failure must not hold up every other shop's refit (the chores stop at a throw).
+      log.error("purchase models failed", { shop: domain, error: String(error) });
+    }
   }
   return shops.length;
 }
 
 /** Long enough for the largest shop's refit under load; a killed instance's lease runs out after it. */
 const MODELS_LEASE_MS = 10 * 60_000;
+/** A shop whose model work failed is left alone this long, then tried again. */
+export const MODELS_RETRY_MS = 60 * 60_000;
 
 /**
  * Runs a shop's model work (the worker's refit, then its customer signals) unless another instance
  * holds the shop's lease: each instance's chores see the same stale shops, and without it every
- * instance refitted every shop. Returns whether `work` ran.
+ * instance refitted every shop. Returns whether `work` ran. When `work` throws, the lease is kept
+ * for MODELS_RETRY_MS, so that a shop that fails is not tried again on every tick, by any instance.
  */
 export async function withModelsLease(shopDomain: string, work: () => Promise<void>): Promise<boolean> {
   const now = new Date();
@@ -256,10 +268,13 @@ export async function withModelsLease(shopDomain: string, work: () => Promise<vo
     data: { modelsLeaseUntil: new Date(now.getTime() + MODELS_LEASE_MS) },
   });
   if (count === 0) return false;
+  let failed = true;
   try {
     await work();
+    failed = false;
   } finally {
-    await db.shop.updateMany({ where: { domain: shopDomain }, data: { modelsLeaseUntil: null } });
+    const until = failed ? new Date(Date.now() + MODELS_RETRY_MS) : null;
+    await db.shop.updateMany({ where: { domain: shopDomain }, data: { modelsLeaseUntil: until } });
   }
   return true;
 }

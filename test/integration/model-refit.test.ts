@@ -6,7 +6,7 @@
 import "../support/second-instance";
 import { describe, expect, it } from "vitest";
 import { shopFacts } from "../../app/metrics/facts.server";
-import { customerColumns, refitModels, withModelsLease } from "../../app/metrics/metrics.server";
+import { customerColumns, MODELS_RETRY_MS, refitModels, withModelsLease } from "../../app/metrics/metrics.server";
 import { testDb } from "../support/db";
 import { writeGeneratedShop } from "../support/run-sql";
 import { waitFor } from "../support/wait";
@@ -77,4 +77,37 @@ describe("model refits", () => {
     expect(await first).toBe(true);
     expect(await withModelsLease(shop, async () => {})).toBe(true);
   }, 90_000);
+
+  it("go on with the other shops when one shop's refit fails, and leave that one alone for a while", async () => {
+    // Written first, so that the worker's query finds it before the healthy shop: a failure that
+    // stopped the chores held up every shop after it, on every tick.
+    const broken = uniqueShop("refit-broken");
+    const healthy = uniqueShop("refit-healthy");
+    await writeGeneratedShop(broken, 400, 100);
+    // A stale fit the refit cannot read (a damaged row): the shop's refit throws.
+    await testDb().purchaseModelFit.create({
+      data: {
+        shopDomain: broken,
+        fittedAt: new Date(0),
+        asOfDay: 0,
+        customers: 0,
+        bgNbd: "{",
+        reasons: "[]",
+        stable: false,
+        seconds: 0,
+      },
+    });
+    await writeGeneratedShop(healthy, 400, 100);
+    await waitFor(
+      "the healthy shop's fit",
+      async () => (await testDb().purchaseModelFit.findUnique({ where: { shopDomain: healthy } })) !== null,
+      45_000,
+    );
+    const [fit, lease] = await Promise.all([
+      testDb().purchaseModelFit.findUniqueOrThrow({ where: { shopDomain: broken } }),
+      testDb().shop.findUniqueOrThrow({ where: { domain: broken }, select: { modelsLeaseUntil: true } }),
+    ]);
+    expect(fit.fittedAt.getTime()).toBe(0);
+    expect(lease.modelsLeaseUntil!.getTime()).toBeGreaterThan(Date.now() + MODELS_RETRY_MS / 2);
+  }, 60_000);
 });
