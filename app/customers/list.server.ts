@@ -62,6 +62,11 @@ interface CachedIndex {
   built: ShopIndex | null;
   /** The rebuild under way for a newer key, while `index` keeps answering. */
   next: Promise<ShopIndex> | null;
+  /**
+   * The rows of the build under way, estimated from the customer count: counted in the budget
+   * while they are built, beside the rows that still answer, so other entries make room for them.
+   */
+  buildingBytes: number;
 }
 
 // Heap bytes, measured with 500,000 of each: a row with its GID and date strings and its byGid
@@ -74,7 +79,8 @@ const SLOT_BYTES = 8;
 const byteLength = (arrays: Iterable<Int32Array>) => [...arrays].reduce((total, array) => total + array.byteLength, 0);
 
 const indexes = shopCaches.kind<CachedIndex>("customer lists", {
-  sizeOf: ({ built }) => (built ? built.rows.length * ROW_BYTES + byteLength(built.orders.values()) : 0),
+  sizeOf: ({ built, buildingBytes }) =>
+    buildingBytes + (built ? built.rows.length * ROW_BYTES + byteLength(built.orders.values()) : 0),
 });
 
 /**
@@ -100,20 +106,28 @@ export async function customerIndex(shopDomain: string): Promise<ShopIndex> {
   ].join("|");
   const cached = indexes.get(shopDomain);
   if (cached?.key === key) return cached.index;
+  const buildingBytes = customers._count._all * ROW_BYTES;
   if (cached && !cached.next && Date.now() >= (cached.built?.rebuildAfter ?? 0)) {
     const next = buildIndex(shopDomain, key);
     cached.next = next;
+    cached.buildingBytes = buildingBytes;
+    indexes.resize(shopDomain);
     next.then(
-      (built) => indexes.set(shopDomain, { key, index: next, built, next: null }),
-      () => (cached.next = null),
+      (built) => indexes.set(shopDomain, { key, index: next, built, next: null, buildingBytes: 0 }),
+      () => {
+        cached.next = null;
+        cached.buildingBytes = 0;
+        indexes.resize(shopDomain);
+      },
     );
   }
   if (cached) return cached.index;
-  const entry: CachedIndex = { key, index: buildIndex(shopDomain, key), built: null, next: null };
+  const entry: CachedIndex = { key, index: buildIndex(shopDomain, key), built: null, next: null, buildingBytes };
   indexes.set(shopDomain, entry);
   entry.index.then(
     (built) => {
       entry.built = built;
+      entry.buildingBytes = 0;
       indexes.resize(shopDomain);
     },
     () => indexes.delete(shopDomain),

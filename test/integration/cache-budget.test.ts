@@ -14,6 +14,8 @@ import { uniqueShop } from "../support/webhooks";
 process.env.COMEBACK_CACHE_BUDGET_MIB = "4";
 const { shopFacts } = await import("../../app/metrics/facts.server");
 const { shopCaches } = await import("../../app/platform/cache.server");
+const { customerIndex } = await import("../../app/customers/list.server");
+const { heavyWork } = await import("../../app/platform/heavy.server");
 const { testDb } = await import("../support/db");
 delete process.env.COMEBACK_CACHE_BUDGET_MIB;
 
@@ -82,5 +84,46 @@ describe("per-shop caches in one small budget", () => {
     expect(shopCaches.stats().bytes).toBeLessThanOrEqual(BUDGET);
 
     await runSql(`DELETE FROM "Shop" WHERE "domain" IN (${shops.map(([shop]) => `'${shop}'`).join(", ")})`);
+  });
+
+  it("counts a customers list in the budget while it is built, and the rows that answer meanwhile while it is rebuilt", async () => {
+    const shop = uniqueShop("budget-list");
+    const generated = await writeGeneratedShop(shop, 4_000, 1_000);
+    const listBytes = () => shopCaches.stats().kinds["customer lists"]?.bytes ?? 0;
+    // Builds wait for heavy work already running: this one holds the turn until released.
+    const holdHeavyWork = () => {
+      let release!: () => void;
+      void heavyWork(() => new Promise<void>((resolve) => (release = resolve)));
+      return () => release();
+    };
+
+    let release = holdHeavyWork();
+    const first = customerIndex(shop);
+    await waitFor("the cold build counted", async () => listBytes() > 0);
+    const reserved = listBytes();
+    release();
+    const built = await first;
+    expect(built.rows).toHaveLength(generated.customers);
+    // The estimate counts every customer; all of them are listed here.
+    expect(listBytes()).toBe(reserved);
+
+    // A new customer changes the key: the rebuild is counted beside the rows that still answer.
+    const db = testDb();
+    await db.customer.create({ data: { shopDomain: shop, gid: `gid://shopify/Customer/${Date.now()}` } });
+    release = holdHeavyWork();
+    await waitFor("the rebuild started", async () => {
+      await customerIndex(shop);
+      return listBytes() > reserved;
+    });
+    expect(listBytes()).toBeGreaterThanOrEqual(2 * reserved);
+    release();
+    await waitFor(
+      "the rebuilt rows in place of the old",
+      async () => (await customerIndex(shop)).rows.length === generated.customers + 1,
+    );
+    expect(listBytes()).toBeLessThan(2 * reserved);
+    expect(listBytes()).toBeGreaterThan(reserved);
+
+    await runSql(`DELETE FROM "Shop" WHERE "domain" = '${shop}'`);
   });
 });
