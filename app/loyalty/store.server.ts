@@ -201,23 +201,31 @@ export async function enrollMembers(
     ]),
     `ON CONFLICT ("shopDomain", "customerGid") DO NOTHING`,
   );
+  return lockMembers(
+    tx,
+    rows.map((row) => [row.shopDomain, row.customerGid]),
+  );
+}
+
+/**
+ * lockMember for several members (`[shopDomain, customerGid]`, of one shop or many), keyed by
+ * memberKey; those not enrolled are left out. They are locked in the order of their ids, so two
+ * transactions locking overlapping sets wait for each other instead of deadlocking.
+ */
+export async function lockMembers(tx: Tx, members: readonly (readonly [string, string])[]): Promise<Map<string, MemberRow>> {
+  if (members.length === 0) return new Map();
   if (dialect.locksRows) {
     await tx.$queryRawUnsafe(
       `SELECT "id" FROM "LoyaltyMember" WHERE ("shopDomain", "customerGid") IN (SELECT * FROM unnest($1::text[], $2::text[]))
         ORDER BY "id" FOR UPDATE`,
-      rows.map((row) => row.shopDomain),
-      rows.map((row) => row.customerGid),
+      members.map(([shopDomain]) => shopDomain),
+      members.map(([, customerGid]) => customerGid),
     );
   }
-  const members = await tx.loyaltyMember.findMany({
-    where: {
-      OR: [...perShop(rows.map((row) => [row.shopDomain, row.customerGid]))].map(([shopDomain, gids]) => ({
-        shopDomain,
-        customerGid: { in: gids },
-      })),
-    },
+  const rows = await tx.loyaltyMember.findMany({
+    where: { OR: [...perShop(members)].map(([shopDomain, gids]) => ({ shopDomain, customerGid: { in: gids } })) },
   });
-  return new Map(members.map((member) => [memberKey(member.shopDomain, member.customerGid), member]));
+  return new Map(rows.map((member) => [memberKey(member.shopDomain, member.customerGid), member]));
 }
 
 // The ledger.

@@ -274,6 +274,34 @@ describe("loyalty points", () => {
     await reviewNow(shop, buyer.gid);
   });
 
+  it("reviews the members of several shops together: a first-order bonus each, once, and their metafields", async () => {
+    const rules = [PURCHASE_RULE, { id: "first", kind: "first_order", points: 25, effectiveFrom: daysAgo(365) }];
+    const shops = [await programShop("review-batch-a", { rules }), await programShop("review-batch-b", { rules })];
+    const buyers = shops.flatMap((shop) => Array.from({ length: 12 }, () => ({ shop, ...customer() })));
+    // Orders of 20 days ago: their points are available at once (14 pending days), so the reviews
+    // the orders ask for grant the bonus; one claim takes the reviews of both shops.
+    const sent = await Promise.all(
+      buyers.map(({ shop, id }) => sendWebhook(app(), { topic: "orders/create", shop, body: order(id, daysAgo(20), "10.00") })),
+    );
+    expect(sent.map((response) => response.status)).toEqual(buyers.map(() => 200));
+    for (const { shop, id, gid } of buyers) {
+      await balanceOf(shop, id, { available: 35, pending: 0 });
+      await reviewed(shop, gid);
+    }
+    const bonuses = await testDb().ledgerEntry.findMany({
+      where: { shopDomain: { in: shops }, source: "rule" },
+      select: { shopDomain: true, memberGid: true, points: true },
+    });
+    expect(bonuses.map(({ shopDomain, memberGid }) => `${shopDomain} ${memberGid}`).sort()).toEqual(
+      buyers.map(({ shop, gid }) => `${shop} ${gid}`).sort(),
+    );
+    expect(bonuses.every((entry) => entry.points === 25)).toBe(true);
+    await waitFor("every member's metafields written", async () => {
+      const members = await testDb().loyaltyMember.findMany({ where: { shopDomain: { in: shops } } });
+      return members.length === buyers.length && members.every((m) => m.syncedPoints === 35 && !m.needsSync);
+    });
+  });
+
   it("redeems a reward for a discount code once, never overspends, and restores points when Shopify refuses", async () => {
     const shop = await programShop("redeem");
     const buyer = customer();
