@@ -93,7 +93,11 @@ async function credit(row: CashbackRow, currency: string, lookFirst: boolean): P
     const error = `storeCreditAccountCredit refused: ${credited.codes.join(", ")}: ${credited.error}`;
     if (credited.codes.length === 0 || !credited.codes.every((code) => CUSTOMER_GONE.has(code))) throw new Error(error);
     log.warn("cashback not credited: the customer is gone", { shop: row.shopDomain, cashback: row.id, error });
-    await db.cashback.update({ where: { id: row.id }, data: { status: "failed", error: error.slice(0, 2000) } });
+    // The lease goes in the same write: nobody reads a failed credit still held.
+    await db.cashback.update({
+      where: { id: row.id },
+      data: { status: "failed", error: error.slice(0, 2000), leaseUntil: null },
+    });
     return;
   }
   const found = await lookUpCredit(row, attempt);
