@@ -2,8 +2,9 @@
 // instance's worker: `tsx bench/jobs-probe.ts '{"flooded":20000,"small":5,"concurrency":4}'`.
 // Seeds a flooded shop and a small one with orders through the real importer and a running loyalty
 // program, records one loyalty task per order (the flooded shop's first, the way a burst of webhooks
-// would), then runs the worker's pool on the loyalty queue until every task is done. Prints one JSON
-// line (the last line on stdout).
+// would), then runs the worker's pool on the loyalty queue until every task is done, then on the
+// member-reviews queue until the reviews those orders asked for are done. Prints one JSON line (the
+// last line on stdout).
 import "../scripts/env";
 import { writeFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
@@ -37,7 +38,7 @@ async function main() {
   const { importFile } = await import("../app/sync/file-import.server");
   const { saveProgram } = await import("../app/loyalty/admin.server");
   const { demoProgram } = await import("../app/demo/loyalty.server");
-  const { loyaltyTaskQueue } = await import("../app/loyalty/tasks.server");
+  const { loyaltyTaskQueue, memberReviewQueue } = await import("../app/loyalty/tasks.server");
   const { startPool } = await import("../app/platform/jobs.server");
   try {
     for (const [shop, orders, seed] of [
@@ -69,7 +70,18 @@ async function main() {
     const seconds = (performance.now() - started) / 1000;
     const { user, system } = process.cpuUsage(cpu);
     await pool.stop();
+    // Then the members' reviews the orders asked for (one task per member), on their own queue.
+    const reviews = await db.loyaltyTask.count({ where: { kind: "review" } });
+    const reviewsStarted = performance.now();
+    const reviewPool = startPool({ queues: [memberReviewQueue], concurrency: task.concurrency, idleMs: 50 });
+    while ((await db.loyaltyTask.count({ where: { kind: "review", attempts: { lt: 12 } } })) > 0)
+      await new Promise((done) => setTimeout(done, 100));
+    const reviewSeconds = (performance.now() - reviewsStarted) / 1000;
+    await reviewPool.stop();
     return {
+      reviews,
+      reviewsPerSecond: Math.round(reviews / reviewSeconds),
+      failedReviews: await db.loyaltyTask.count({ where: { kind: "review" } }),
       tasks,
       concurrency: task.concurrency,
       seconds: Number(seconds.toFixed(2)),
@@ -77,7 +89,7 @@ async function main() {
       // The worker's own CPU (this process, the progress polling included): what one core could do.
       workerCpuMsPerTask: Number(((user + system) / 1000 / tasks).toFixed(2)),
       smallShopDoneMs: Math.round(smallDoneMs ?? 0),
-      failedTasks: await db.loyaltyTask.count({ where: { kind: { not: "review" } } }),
+      failedTasks: await db.loyaltyTask.count({ where: { kind: { notIn: ["review", "metafields"] } } }),
       ledgerEntries: await db.ledgerEntry.count(),
     };
   } finally {

@@ -18,6 +18,10 @@ export interface JobsResult {
   smallShopDoneMs: number;
   failedTasks: number;
   ledgerEntries: number;
+  /** The members' reviews the orders asked for, run after them on their own queue. */
+  reviews: number;
+  reviewsPerSecond: number;
+  failedReviews: number;
 }
 
 export async function runJobs(

@@ -226,6 +226,9 @@ function printJobs(result: JobsResult) {
   console.log(
     `worker CPU ${result.workerCpuMsPerTask} ms per task (${Math.round(1000 / result.workerCpuMsPerTask)} tasks/s per core of the worker's process)`,
   );
+  console.log(
+    `then the members' reviews they asked for: ${result.reviews.toLocaleString("en")} at ${result.reviewsPerSecond}/s; left failed: ${result.failedReviews}`,
+  );
 }
 
 function printCdnow(result: CdnowProbe) {
