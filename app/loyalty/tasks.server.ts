@@ -7,7 +7,7 @@
 //   per member however often; a sweep asks for those whose points become available or expire;
 // - "metafields": the member's balance and tier are written to Shopify, asked for by a review that
 //   found them changed; a queue of its own (metafields.server.ts memberMetafieldQueue).
-// Every write goes through the member's locked row (store.server.ts lockMember) and an
+// Every write goes through the member's locked row (store.server.ts lockMember, lockMembers for a batch) and an
 // idempotent ledger key, so a task done twice, or by two instances, has one effect.
 import db, { type Db, type Tx } from "../platform/db/client.server";
 import { reviveOnRequest, shortLeaseMs, type Job, type Outcome, type Queue } from "../platform/jobs.server";
